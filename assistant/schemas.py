@@ -1,0 +1,208 @@
+"""Typed models that cross Aisle's boundaries: the turn's request, plan, recommendations and events.
+
+The same models are the LLM's structured output (``QueryPlan``) and the wire format of the API
+(``ChatEvent``): the core yields events, the API and UI only render them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from retrieval.catalog import Product
+from retrieval.filters import Filters
+
+__all__ = [
+    "ChatEvent",
+    "ChatRequest",
+    "DegradedEvent",
+    "DoneEvent",
+    "ErrorEvent",
+    "FeedbackKind",
+    "FeedbackRequest",
+    "HistoryTurn",
+    "Intent",
+    "PlanEvent",
+    "ProductCard",
+    "ProductsEvent",
+    "QueryPlan",
+    "Recommendation",
+    "RecommendationsEvent",
+    "TokenEvent",
+    "Usage",
+]
+
+Intent = Literal["search", "refine", "compare", "product_question", "chit_chat", "out_of_catalog", "clarify"]
+FeedbackKind = Literal["thumbs_up", "thumbs_down", "not_interested", "click"]
+
+
+class QueryPlan(BaseModel):
+    """What one shopper turn asks for, standalone (earlier turns' constraints folded in)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(description="A standalone search query for the catalog, without price or filter words.")
+    filters: Filters = Field(default_factory=Filters, description="Hard constraints every product must meet.")
+    preferences: list[str] = Field(
+        default_factory=list, description="Soft preferences (e.g. 'quiet', 'lightweight') that rank, not filter."
+    )
+    intent: Intent = "search"
+    referenced_ids: list[str] = Field(
+        default_factory=list, description="Products the shopper refers to (compare / question about a shown one)."
+    )
+    clarifying_question: str | None = Field(
+        default=None, description="One question to ask when the request is too vague to search."
+    )
+    unknown_values: list[str] = Field(
+        default_factory=list, description="Filter values the shopper asked for that the catalog does not carry."
+    )
+
+
+class ChatRequest(BaseModel):
+    """One shopper message into the assistant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(min_length=1, max_length=4000)
+    session_id: str | None = Field(default=None, max_length=128)
+    shopper_id: str | None = Field(default=None, max_length=128)
+    filters: Filters | None = Field(default=None, description="Filters set in the UI; merged with the plan's.")
+
+
+class FeedbackRequest(BaseModel):
+    """A shopper's reaction to a shown product: thumbs, "not interested" or a click."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: str = Field(min_length=1, max_length=256)
+    kind: FeedbackKind
+    session_id: str | None = Field(default=None, max_length=128)
+    shopper_id: str | None = Field(default=None, max_length=128)
+    turn_id: str | None = Field(default=None, max_length=128)
+
+
+class ProductCard(BaseModel):
+    """What a storefront shows of a product."""
+
+    id: str
+    title: str
+    brand: str | None = None
+    price: float | None = None
+    currency: str = "USD"
+    category: list[str] = Field(default_factory=list)
+    color: str | None = None
+    rating: float | None = None
+    rating_count: int | None = None
+    in_stock: bool = True
+    image_url: str | None = None
+    url: str | None = None
+    attributes: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def from_product(cls, p: Product) -> ProductCard:
+        return cls(
+            id=p.id,
+            title=p.title,
+            brand=p.brand,
+            price=p.price,
+            currency=p.currency,
+            category=list(p.category),
+            color=p.color,
+            rating=p.rating,
+            rating_count=p.rating_count,
+            in_stock=p.in_stock,
+            image_url=p.image_url,
+            url=p.url,
+            attributes=dict(p.attributes),
+        )
+
+
+class Recommendation(BaseModel):
+    """A recommended product, its position and a reason grounded in its data."""
+
+    rank: int = Field(ge=1)
+    product: ProductCard
+    reason: str
+    score: float | None = None
+
+
+class HistoryTurn(BaseModel):
+    """One earlier message of the conversation, as the planner and the prompts see it."""
+
+    role: Literal["user", "assistant"]
+    content: str
+    plan: QueryPlan | None = None
+    shown_ids: list[str] = Field(default_factory=list)
+    shown_prices: list[float] = Field(default_factory=list)
+
+
+class Usage(BaseModel):
+    """Token usage of one turn (all LLM calls), with an estimated cost for priced models."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    llm_calls: int = 0
+    cost_usd: float | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Event(BaseModel):
+    session_id: str
+    turn_id: str
+
+
+class PlanEvent(_Event):
+    type: Literal["plan"] = "plan"
+    plan: QueryPlan
+
+
+class ProductsEvent(_Event):
+    """Sent as soon as ranking is done, before any LLM text."""
+
+    type: Literal["products"] = "products"
+    products: list[ProductCard]
+
+
+class TokenEvent(_Event):
+    type: Literal["token"] = "token"
+    text: str
+
+
+class RecommendationsEvent(_Event):
+    type: Literal["recommendations"] = "recommendations"
+    recommendations: list[Recommendation]
+
+
+class DegradedEvent(_Event):
+    """A stage fell back (LLM invalid output, timeout, backend down); the turn still completes."""
+
+    type: Literal["degraded"] = "degraded"
+    stage: str
+    reason: str
+
+
+class ErrorEvent(_Event):
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+
+
+class DoneEvent(_Event):
+    type: Literal["done"] = "done"
+    message: str = Field(description="The assistant's full text for this turn.")
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    llm: str = ""
+    finished_at: datetime = Field(default_factory=_now)
+
+
+ChatEvent = Annotated[
+    PlanEvent | ProductsEvent | TokenEvent | RecommendationsEvent | DegradedEvent | ErrorEvent | DoneEvent,
+    Field(discriminator="type"),
+]

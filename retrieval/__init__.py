@@ -1,0 +1,1 @@
+"""Catalog ingestion, embeddings, indexes, hybrid search and ranking."""

@@ -1,0 +1,146 @@
+"""The catalog's product model and everything derived from one product (one place for each).
+
+* :class:`Product` is the typed record every feed loader produces.
+* :func:`embedding_text` / :func:`lexical_text` compose the text that is embedded and BM25-indexed.
+* :func:`content_hash` decides whether a product changed between two ingests.
+* :func:`index_metadata` flattens a product into the scalar metadata Chroma filters on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+__all__ = [
+    "MAX_CATEGORY_LEVELS",
+    "Product",
+    "content_hash",
+    "embedding_text",
+    "index_metadata",
+    "lexical_text",
+    "norm",
+]
+
+MAX_CATEGORY_LEVELS = 8
+_EMBED_BULLETS_CHARS = 600
+_WS = re.compile(r"\s+")
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def norm(value: str) -> str:
+    """The normal form used for filtering and vocabulary matching: case-folded, single-spaced."""
+    return _WS.sub(" ", value).strip().casefold()
+
+
+class Product(BaseModel):
+    """One sellable product (variants of the same product are folded into ``attributes``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: NonEmpty
+    title: NonEmpty
+    description: str = ""
+    bullet_points: list[str] = Field(default_factory=list)
+    brand: str | None = None
+    category: list[str] = Field(default_factory=list, description="Category path, root to leaf.")
+    price: float | None = Field(default=None, ge=0)
+    currency: str = "USD"
+    attributes: dict[str, str] = Field(default_factory=dict)
+    color: str | None = None
+    rating: float | None = Field(default=None, ge=0, le=5)
+    rating_count: int | None = Field(default=None, ge=0)
+    in_stock: bool = True
+    image_url: str | None = None
+    url: str | None = None
+
+    @field_validator("brand", "color", "image_url", "url", mode="before")
+    @classmethod
+    def _blank_to_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("category", "bullet_points", mode="before")
+    @classmethod
+    def _drop_blank_items(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [str(v).strip() for v in value if str(v).strip()]
+        return value
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _upper_currency(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) and value.strip() else "USD"
+
+    @property
+    def category_path(self) -> str:
+        return " > ".join(self.category)
+
+
+def embedding_text(product: Product) -> str:
+    """Text embedded for dense retrieval: the fields a shopper's words match, most telling first.
+
+    MiniLM reads at most 256 word pieces, so bullets are truncated and the long description is left
+    to the lexical index.
+    """
+    parts = [product.title]
+    if product.brand:
+        parts.append(f"Brand: {product.brand}")
+    if product.color:
+        parts.append(f"Color: {product.color}")
+    if product.category:
+        parts.append(f"Category: {product.category_path}")
+    if product.bullet_points:
+        parts.append(" ".join(product.bullet_points)[:_EMBED_BULLETS_CHARS])
+    elif product.description:
+        parts.append(product.description[:_EMBED_BULLETS_CHARS])
+    return "\n".join(parts)
+
+
+def lexical_text(product: Product) -> str:
+    """Text indexed by BM25: title, brand, color, category, attributes and bullets."""
+    parts = [product.title, product.brand or "", product.color or "", " ".join(product.category)]
+    parts.extend(f"{k} {v}" for k, v in sorted(product.attributes.items()))
+    parts.extend(product.bullet_points)
+    return "\n".join(p for p in parts if p)
+
+
+def content_hash(product: Product) -> str:
+    """A stable hash of everything that is stored for the product; changes iff the product changed."""
+    payload = json.dumps(product.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+MetadataValue = str | int | float | bool
+
+
+def index_metadata(product: Product, *, content_hash_value: str | None = None) -> dict[str, MetadataValue]:
+    """Scalar metadata for the vector index's ``where`` filters (see ``retrieval.filters``).
+
+    Keys: ``price`` (number, absent when unknown), ``currency``, ``brand`` (normalized), ``color``
+    (normalized), ``cat0``..``catN`` (normalized category levels), ``in_stock``, ``rating``,
+    ``rating_count``, ``attr:<key>`` (normalized value) and ``hash`` (the content hash).
+    Chroma cannot store ``None``, so unknown values are left out, and a filter on them never matches.
+    """
+    meta: dict[str, MetadataValue] = {"in_stock": product.in_stock, "currency": product.currency}
+    if product.price is not None:
+        meta["price"] = float(product.price)
+    if product.brand:
+        meta["brand"] = norm(product.brand)
+    if product.color:
+        meta["color"] = norm(product.color)
+    for level, name in enumerate(product.category[:MAX_CATEGORY_LEVELS]):
+        meta[f"cat{level}"] = norm(name)
+    if product.rating is not None:
+        meta["rating"] = float(product.rating)
+    if product.rating_count is not None:
+        meta["rating_count"] = int(product.rating_count)
+    for key, value in product.attributes.items():
+        meta[f"attr:{norm(key)}"] = norm(value)
+    meta["hash"] = content_hash_value or content_hash(product)
+    return meta

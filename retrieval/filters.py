@@ -1,0 +1,126 @@
+"""Hard filters: one model, two evaluations with the same meaning.
+
+* :func:`to_where` turns :class:`Filters` into a Chroma ``where`` clause (dense retrieval).
+* :func:`matches` evaluates the same filters on a product (the BM25 mask, tests, eval assertions).
+
+Semantics: every set field must hold. Strings compare in :func:`retrieval.catalog.norm` form. A
+filter on a value the product does not have (no price, no brand) does not match: an unknown price
+never passes a price cap. ``categories`` matches when any category level equals any of the values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
+
+__all__ = ["Filters", "matches", "matches_metadata", "to_where"]
+
+
+class Filters(BaseModel):
+    """Constraints every returned product must satisfy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    price_min: float | None = Field(default=None, ge=0)
+    price_max: float | None = Field(default=None, ge=0)
+    brands: list[str] = Field(default_factory=list, description="Only these brands.")
+    exclude_brands: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list, description="Any category level equals one.")
+    colors: list[str] = Field(default_factory=list)
+    in_stock: bool | None = Field(default=None, description="True: only products in stock.")
+    min_rating: float | None = Field(default=None, ge=0, le=5)
+    attributes: dict[str, str] = Field(default_factory=dict, description="Attribute key equals value.")
+
+    @field_validator("brands", "exclude_brands", "categories", "colors", mode="after")
+    @classmethod
+    def _normalize_list(cls, values: list[str]) -> list[str]:
+        seen: list[str] = []
+        for v in values:
+            n = norm(v)
+            if n and n not in seen:
+                seen.append(n)
+        return seen
+
+    @field_validator("attributes", mode="after")
+    @classmethod
+    def _normalize_attrs(cls, values: dict[str, str]) -> dict[str, str]:
+        return {norm(k): norm(v) for k, v in values.items() if norm(k) and norm(v)}
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Filters:
+        if self.price_min is not None and self.price_max is not None and self.price_min > self.price_max:
+            raise ValueError(f"price_min {self.price_min} is above price_max {self.price_max}")
+        return self
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+def _one_of(key: str, values: list[str]) -> dict[str, Any]:
+    return {key: values[0]} if len(values) == 1 else {key: {"$in": values}}
+
+
+def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def to_where(filters: Filters) -> dict[str, Any] | None:
+    """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter."""
+    clauses: list[dict[str, Any]] = []
+    if filters.price_min is not None:
+        clauses.append({"price": {"$gte": float(filters.price_min)}})
+    if filters.price_max is not None:
+        clauses.append({"price": {"$lte": float(filters.price_max)}})
+    if filters.brands:
+        clauses.append(_one_of("brand", filters.brands))
+    if filters.exclude_brands:
+        # $nin also passes products with no brand, as matches() does.
+        clauses.append({"brand": {"$nin": filters.exclude_brands}})
+    if filters.categories:
+        levels = [_one_of(f"cat{level}", filters.categories) for level in range(MAX_CATEGORY_LEVELS)]
+        clauses.append(_any(levels))
+    if filters.colors:
+        clauses.append(_one_of("color", filters.colors))
+    if filters.in_stock is True:
+        clauses.append({"in_stock": True})
+    if filters.min_rating is not None:
+        clauses.append({"rating": {"$gte": float(filters.min_rating)}})
+    for key, value in sorted(filters.attributes.items()):
+        clauses.append({f"attr:{key}": value})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
+    """Whether flattened index metadata (see :func:`index_metadata`) passes ``filters``."""
+    price = meta.get("price")
+    if filters.price_min is not None and (price is None or price < filters.price_min):
+        return False
+    if filters.price_max is not None and (price is None or price > filters.price_max):
+        return False
+    brand = meta.get("brand")
+    if filters.brands and brand not in filters.brands:
+        return False
+    if filters.exclude_brands and brand in filters.exclude_brands:
+        return False
+    if filters.categories:
+        levels = {meta.get(f"cat{level}") for level in range(MAX_CATEGORY_LEVELS)}
+        if not levels.intersection(filters.categories):
+            return False
+    if filters.colors and meta.get("color") not in filters.colors:
+        return False
+    if filters.in_stock is True and meta.get("in_stock") is not True:
+        return False
+    rating = meta.get("rating")
+    if filters.min_rating is not None and (rating is None or rating < filters.min_rating):
+        return False
+    return all(meta.get(f"attr:{key}") == value for key, value in filters.attributes.items())
+
+
+def matches(product: Product, filters: Filters) -> bool:
+    """Whether ``product`` satisfies every hard filter (same meaning as :func:`to_where`)."""
+    return matches_metadata(index_metadata(product, content_hash_value="-"), filters)

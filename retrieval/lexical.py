@@ -1,0 +1,121 @@
+"""Lexical retrieval: a BM25 index (``bm25s``, English stopwords, Snowball stemming) over
+:func:`retrieval.catalog.lexical_text`, persisted beside Chroma.
+
+The index is derived from the product store: it records the store ``version`` it was built from,
+and :func:`load_or_build` rebuilds it when that is stale (after an ingest, or a crash mid-ingest).
+Hard filters arrive as a boolean mask over the documents (same meaning as the Chroma ``where``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.catalog import lexical_text
+from retrieval.products import ProductStore
+
+__all__ = ["LexicalIndex", "load_or_build"]
+
+_MANIFEST = "aisle.json"
+
+
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+class LexicalIndex:
+    """BM25 over a fixed, ordered list of product ids."""
+
+    def __init__(self, ids: Sequence[str], retriever: object, version: int) -> None:
+        self.ids: list[str] = list(ids)
+        self.position: dict[str, int] = {pid: i for i, pid in enumerate(self.ids)}
+        self.version = version
+        self._retriever = retriever
+        self._stem = _stemmer()
+
+    @classmethod
+    def build(cls, ids: Sequence[str], texts: Sequence[str], version: int = 0) -> LexicalIndex:
+        import bm25s
+
+        retriever = bm25s.BM25()
+        if texts:
+            tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
+            retriever.index(tokens, show_progress=False)
+        return cls(ids, retriever, version)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Up to ``k`` ``(id, bm25 score)`` pairs with a positive score, best first.
+
+        ``mask`` (bool or 0/1 per document, in ``self.ids`` order) removes documents before the cut.
+        """
+        import bm25s
+
+        if not self.ids or k <= 0:
+            return []
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stem, show_progress=False)
+        if not tokens.vocab:
+            return []
+        k = min(k, len(self.ids))
+        weight = None
+        if mask is not None:
+            weight = np.asarray(mask, dtype=np.float32)
+            if weight.shape != (len(self.ids),):
+                raise ValueError(f"mask has shape {weight.shape}, expected ({len(self.ids)},)")
+            if not weight.any():
+                return []
+        docs, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
+            tokens, k=k, weight_mask=weight, show_progress=False, n_threads=1
+        )
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def save(self, directory: Path) -> None:
+        """Write atomically: a temporary folder renamed over the old one."""
+        directory = Path(directory)
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self._retriever.save(str(tmp / "bm25"))  # type: ignore[attr-defined]
+        (tmp / _MANIFEST).write_text(json.dumps({"version": self.version, "ids": self.ids}))
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            os.replace(directory, old)
+        os.replace(tmp, directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex | None:
+        """The saved index, or ``None`` when there is none (or it is unreadable)."""
+        import bm25s
+
+        manifest = Path(directory) / _MANIFEST
+        if not manifest.exists():
+            return None
+        try:
+            info = json.loads(manifest.read_text())
+            retriever = bm25s.BM25.load(str(Path(directory) / "bm25"))
+        except (OSError, ValueError):
+            return None
+        return cls(info["ids"], retriever, int(info["version"]))
+
+
+def load_or_build(store: ProductStore, directory: Path) -> LexicalIndex:
+    """The persisted index when it matches the store's version; otherwise rebuilt and saved."""
+    version = store.version()
+    index = LexicalIndex.load(directory)
+    if index is not None and index.version == version:
+        return index
+    products = list(store.all())
+    index = LexicalIndex.build([p.id for p in products], [lexical_text(p) for p in products], version)
+    index.save(directory)
+    return index
