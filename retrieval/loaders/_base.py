@@ -1,0 +1,261 @@
+"""Shared pieces of the feed loaders: the result models, file opening and value parsing.
+
+Every loader yields :class:`Parsed` (a product and the line it starts on) or :class:`RowError`, in
+file order; :func:`retrieval.loaders.iter_feed` adds the duplicate-id check on top.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import math
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from assistant.errors import FeedError
+from retrieval.catalog import Product
+
+__all__ = [
+    "FORMATS",
+    "FeedFormat",
+    "FeedResult",
+    "Parsed",
+    "RowError",
+    "describe_validation_error",
+    "iter_json_lines",
+    "open_binary",
+    "open_text",
+    "parse_availability",
+    "parse_count",
+    "parse_price",
+    "split_category",
+]
+
+FeedFormat = Literal["auto", "jsonl", "csv", "shopify", "esci"]
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "shopify", "esci")
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+
+
+class RowError(BaseModel):
+    """One skipped record: where it starts (1-based physical line) and why it was skipped."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+    reason: str
+    record_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: {self.reason}" + (f" (id {self.record_id})" if self.record_id else "")
+
+
+class FeedResult(BaseModel):
+    """The products a feed yielded and the rows it skipped (in file order)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    format: FeedFormat
+    products: list[Product]
+    errors: list[RowError]
+
+
+class Parsed(NamedTuple):
+    """A product and the 1-based line its record starts on."""
+
+    line: int
+    product: Product
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """Open a feed for reading bytes, transparently un-gzipping (by magic bytes, not by name)."""
+    try:
+        raw = path.open("rb")
+    except FileNotFoundError as exc:
+        raise FeedError(f"feed file not found: {path}; check the path") from exc
+    except IsADirectoryError as exc:
+        raise FeedError(f"{path} is a directory; pass the feed file itself") from exc
+    except PermissionError as exc:
+        raise FeedError(f"cannot read {path}: permission denied") from exc
+    if raw.peek(2)[:2] == _GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    return raw
+
+
+def open_text(path: Path) -> IO[str]:
+    """Open a feed as UTF-8 text for the csv module (``newline=""``; a leading BOM is dropped)."""
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", newline="")
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, Any | RowError]]:
+    """Yield ``(line number, parsed JSON value or RowError)`` for every non-blank line."""
+    name = str(path)
+    try:
+        with open_binary(path) as fh:
+            yield from _json_lines(name, fh)
+    except READ_ERRORS as exc:
+        raise read_error(path, exc) from exc
+
+
+def _json_lines(name: str, fh: IO[bytes]) -> Iterator[tuple[int, Any | RowError]]:
+    for number, raw in enumerate(fh, start=1):
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        if not raw.strip():
+            continue
+        try:
+            yield number, json.loads(raw)
+        except UnicodeDecodeError:
+            yield number, RowError(file=name, line=number, reason="line is not valid UTF-8")
+        except json.JSONDecodeError as exc:
+            reason = f"invalid JSON: {exc.msg} (column {exc.colno})"
+            yield number, RowError(file=name, line=number, reason=reason)
+
+
+READ_ERRORS = (OSError, EOFError, zlib.error)
+"""What reading a damaged file raises (a truncated or corrupt ``.gz`` among them)."""
+
+
+def read_error(path: Path, exc: BaseException) -> FeedError:
+    return FeedError(f"cannot read {path}: {exc or type(exc).__name__}; is the file complete?")
+
+
+def decode_error(path: Path, exc: UnicodeDecodeError) -> FeedError:
+    return FeedError(f"{path} is not UTF-8 text ({exc.reason}); re-save it as UTF-8")
+
+
+# --- values ------------------------------------------------------------------------------------
+
+_SYMBOLS = {"$": None, "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CODE_BEFORE = re.compile(r"^([A-Z]{3})\s*(.*)$")
+_CODE_AFTER = re.compile(r"^(.*?)\s*([A-Z]{3})$")
+_PLAIN = re.compile(r"^\d+(\.\d+)?$|^\.\d+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$")
+
+
+def parse_price(raw: object) -> tuple[float | None, str | None]:
+    """``(amount, currency code or None)`` from ``12``, ``"1299"``, ``"$1,299.00"``, ``"12.50 EUR"``.
+
+    Blank means unknown (``None``). Raises :class:`ValueError` whose message is the row's reason.
+    """
+    if raw is None:
+        return None, None
+    if isinstance(raw, bool):
+        raise ValueError(f'unparseable price "{raw}"')
+    if isinstance(raw, int | float):
+        value = float(raw)
+        if not math.isfinite(value):
+            raise ValueError(f'unparseable price "{raw}"')
+        if value < 0:
+            raise ValueError(f'negative price "{raw}"')
+        return value, None
+    text = str(raw).strip()
+    if not text:
+        return None, None
+    currency: str | None = None
+    rest = text
+    negative = False
+    if rest.startswith("-"):
+        negative, rest = True, rest[1:].strip()
+    for match in (_CODE_BEFORE.match(rest), _CODE_AFTER.match(rest)):
+        if match:
+            code, rest = (match[1], match[2]) if match.re is _CODE_BEFORE else (match[2], match[1])
+            currency = code
+            break
+    for symbol, code in sorted(_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
+        if rest.startswith(symbol) or rest.endswith(symbol):
+            rest = rest.removeprefix(symbol).removesuffix(symbol).strip()
+            currency = currency or code
+            break
+    if rest.startswith("-"):
+        negative, rest = True, rest[1:].strip()
+    if _THOUSANDS.match(rest):
+        rest = rest.replace(",", "")
+    elif _DECIMAL_COMMA.match(rest):
+        rest = rest.replace(",", ".")
+    if not _PLAIN.match(rest):
+        raise ValueError(f'unparseable price "{text}"')
+    if negative and float(rest) != 0:
+        raise ValueError(f'negative price "{text}"')
+    return float(rest), currency
+
+
+_TRUE = {"true", "yes", "y", "1", "in stock", "in_stock", "instock", "available", "preorder", "backorder"}
+_FALSE = {"false", "no", "n", "0", "out of stock", "out_of_stock", "outofstock", "sold out", "unavailable"}
+
+
+def parse_availability(raw: object) -> bool | None:
+    """In stock or not from ``true``/``yes``/``in stock``/``out_of_stock``/a quantity; blank → None."""
+    if raw is None or isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().casefold()
+    if not text:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    try:
+        return float(text) > 0
+    except ValueError:
+        raise ValueError(
+            f'unrecognised availability "{raw}" (use in stock / out of stock, or a quantity)'
+        ) from None
+
+
+def parse_count(raw: object) -> int | None:
+    """A count such as a rating count: ``"1,234"`` → 1234; blank → None."""
+    if raw is None or isinstance(raw, int):
+        return raw  # type: ignore[return-value]
+    text = str(raw).strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f'unparseable count "{raw}"') from None
+    if not value.is_integer():
+        raise ValueError(f'unparseable count "{raw}"')
+    return int(value)
+
+
+_CATEGORY_SPLIT = re.compile(r"\s*(?:>|/)\s*")
+
+
+def split_category(raw: str) -> list[str]:
+    """``"Home > Kitchen > Pans"`` or ``"Home/Kitchen"`` → a root-to-leaf list."""
+    return [part for part in _CATEGORY_SPLIT.split(raw.strip()) if part]
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """A short, human reason (field + problem) from a pydantic error, without a traceback."""
+    parts: list[str] = []
+    for err in exc.errors(include_url=False):
+        field = ".".join(str(p) for p in err["loc"]) or "record"
+        kind = err["type"]
+        if kind == "missing" or (kind == "string_too_short" and field in {"id", "title"}):
+            parts.append(f"missing {field}")
+        elif kind == "extra_forbidden":
+            parts.append(f"unknown field {field!r}")
+        else:
+            shown = repr(err.get("input"))
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            message = err["msg"][:1].lower() + err["msg"][1:]
+            parts.append(f"{field}: {message} (got {shown})")
+    return "; ".join(parts)
