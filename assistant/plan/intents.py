@@ -1,0 +1,221 @@
+"""Cues in the shopper's message that are not filter values: injection attempts to ignore, "forget
+the price"/"any brand" clears, small talk, comparisons, questions about shown products, requests
+that start over, and what a too-vague request should be asked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.plan.text import FILLER_WORDS, Token
+
+__all__ = [
+    "Clears",
+    "clarifying_question",
+    "find_clears",
+    "find_injection",
+    "is_chit_chat",
+    "is_compare",
+    "is_followup",
+    "is_new_request",
+    "is_product_question",
+]
+
+ClearTarget = Literal["price", "brand", "color", "category", "rating", "stock", "all"]
+
+_INJECTION = re.compile(
+    r"(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+)*"
+    r"(?:previous|prior|above|earlier|system|original|existing)?\s*"
+    r"(?:instructions?|prompts?|rules|messages|directions|guidelines|context|constraints)"
+    r"|(?:reveal|print|show|repeat|tell me)\s+(?:me\s+)?(?:your|the)\s+(?:system\s+)?(?:prompt|instructions)"
+    r"|system\s+prompt|developer\s+mode|jailbreak|you\s+are\s+now\b[^.!?]*|act\s+as\b[^.!?]*"
+    r"|pretend\s+(?:to\s+be|you\s+are)\b[^.!?]*|new\s+instructions?:?[^.!?]*|\bdo\s+anything\s+now\b"
+)
+_CLEAR_VERB = (
+    r"(?:forget|ignore|drop|remove|clear|reset|never\s?mind|don't\s+care\s+about|dont\s+care\s+about|"
+    r"no\s+need\s+for|skip|lose)"
+)
+_CLEAR_TARGETS: dict[str, ClearTarget] = {
+    "price": "price", "prices": "price", "budget": "price", "price limit": "price", "price range": "price",
+    "cost": "price", "brand": "brand", "brands": "brand", "color": "color", "colour": "color",
+    "colors": "color", "category": "category", "rating": "rating", "stars": "rating", "stock": "stock",
+    "filters": "all", "filter": "all", "everything": "all", "constraints": "all",
+}  # fmt: skip
+_TARGET_ALT = "|".join(sorted((re.escape(t) for t in _CLEAR_TARGETS), key=len, reverse=True))
+_START_OVER = re.compile(r"\b(?:start\s+over|start\s+again|new\s+search|from\s+scratch|reset)\b")
+_CHIT_WORDS = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "yo",
+        "morning",
+        "afternoon",
+        "evening",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "cheers",
+        "cool",
+        "great",
+        "awesome",
+        "perfect",
+        "bye",
+        "goodbye",
+        "later",
+        "lol",
+        "haha",
+        "nice",
+        "helpful",
+        "appreciate",
+        "sure",
+        "ok",
+        "okay",
+        "help",
+        "joke",
+        "good",
+        "how",
+        "are",
+        "you",
+        "who",
+        "what",
+        "can",
+        "do",
+        "it",
+        "that's",
+        "that",
+        "this",
+        "is",
+        "was",
+        "you're",
+        "doing",
+        "there",
+        "much",
+        "so",
+        "lot",
+    ]
+)
+_GREETING = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "yo",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "cheers",
+        "bye",
+        "goodbye",
+        "lol",
+        "haha",
+        "appreciate",
+        "joke",
+        "help",
+        "morning",
+    ]
+)
+_COMPARE = re.compile(
+    r"\b(?:compare|comparison|comparing|vs\.?|versus|differences?\s+between|what's\s+the\s+difference|"
+    r"how\s+do\s+(?:they|these|those)\s+(?:differ|compare)|side\s+by\s+side|stack\s+up|"
+    r"which\s+(?:one\s+)?(?:is|has|would|should|will|of\s+(?:these|them|those|the\s+two))|"
+    r"(?:better|quieter|cheaper|lighter)\s*,?\s+(?:the\s+)?\S+\s+or\b)"
+)
+_QUESTION_START = re.compile(
+    r"^\s*(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have)\b"
+    r"|\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|details|information)\s+(?:on|about)|specs\s+(?:of|for)|"
+    r"warranty|reviews?\s+(?:of|for))\b"
+)
+_REFERENCE = re.compile(
+    r"\b(?:it|its|it's|this|that|they|them|these|those|the\s+(?:first|second|third|last|cheapest|other)|"
+    r"this\s+one|that\s+one|one\s+of\s+(?:them|these|those))\b|#\s?\d"
+)
+_FOLLOWUP = re.compile(
+    r"^\s*(?:only|just|and|but|also|with|without|any\s+in|in\s+\w+|what\s+about\s+(?:in|with|a|the)\b)"
+    r"|\b(?:ones?|those|these|them|they|it|instead)\b|\?\s*$"
+)
+_NEW_REQUEST = re.compile(
+    r"\b(?:now|how\s+about|what\s+about|i\s+need|i\s+want|i'm\s+looking|im\s+looking|looking\s+for|show\s+me|"
+    r"find\s+me|get\s+me|search\s+for|do\s+you\s+(?:have|sell|carry)|also\s+need|switch\s+to|let's\s+look\s+at)\b"
+)
+
+
+class Clears(BaseModel):
+    """Constraints the shopper asked to drop ("forget the price", "any brand", "start over")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    targets: set[str] = Field(default_factory=set, description="ClearTarget values or attribute keys.")
+    spans: list[tuple[int, int]] = Field(default_factory=list)
+
+
+def find_injection(text: str) -> list[tuple[int, int]]:
+    """Spans of prompt-injection phrases ("ignore previous instructions…"): they are not requests."""
+    return [m.span() for m in _INJECTION.finditer(text)]
+
+
+def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
+    """Which constraints ``text`` drops; attribute keys ("forget the finish") are cleared by name."""
+    keys = [re.escape(k) for k in attribute_keys if k]
+    alt = "|".join([*(sorted(keys, key=len, reverse=True)), _TARGET_ALT])
+    patterns = (
+        rf"\b{_CLEAR_VERB}\s+(?:about\s+)?(?:the\s+|my\s+|a\s+|that\s+|any\s+)?({alt})\b(?:\s+(?:filter|limit|constraint))?",
+        rf"\b(?:any|whatever|no\s+particular|no\s+specific)\s+({alt})\b(?:\s+(?:is\s+)?(?:fine|ok|okay|works))?",
+        rf"\b(?:the\s+)?({alt})\s+(?:doesn't|does\s+not|dont|don't)\s+matter\b",
+        rf"\b(?:no\s+)({alt})\s+(?:limit|filter|preference)\b",
+    )
+    clears = Clears()
+    for pattern in patterns:
+        for m in re.finditer(pattern, text):
+            word = m.group(1)
+            clears.targets.add(_CLEAR_TARGETS.get(word, word))
+            clears.spans.append(m.span())
+    for m in _START_OVER.finditer(text):
+        clears.targets.add("all")
+        clears.spans.append(m.span())
+    return clears
+
+
+def is_chit_chat(tokens: list[Token]) -> bool:
+    """Small talk only: greetings, thanks, goodbyes, "what can you do" — nothing to search."""
+    words = [t.text for t in tokens]
+    return (
+        bool(words)
+        and any(w in _GREETING for w in words)
+        and all(w in _CHIT_WORDS or w in FILLER_WORDS for w in words)
+    )
+
+
+def is_compare(text: str) -> bool:
+    return _COMPARE.search(text) is not None
+
+
+def is_product_question(text: str) -> bool:
+    """A question about products already shown ("does it come in blue?", "is the second one quiet?")."""
+    return (text.rstrip().endswith("?") or _QUESTION_START.search(text) is not None) and _REFERENCE.search(
+        text
+    ) is not None
+
+
+def is_followup(text: str) -> bool:
+    return _FOLLOWUP.search(text) is not None
+
+
+def is_new_request(text: str) -> bool:
+    return _NEW_REQUEST.search(text) is not None
+
+
+def clarifying_question(vague_words: Iterable[str], examples: list[str]) -> str:
+    """One question that would make a vague request searchable."""
+    hint = f" For example: {', '.join(e.lower() for e in examples)}." if examples else ""
+    words = set(vague_words)
+    if words & {"gift", "present", "birthday", "christmas", "xmas", "anniversary", "surprise", "holiday"}:
+        return f"Happy to help with a gift! Who is it for, what are they into, and what's your budget?{hint}"
+    return f"What kind of product are you looking for, and is there a budget?{hint}"

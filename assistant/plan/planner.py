@@ -1,0 +1,614 @@
+"""One shopper message + the conversation so far → a standalone :class:`QueryPlan`.
+
+The deterministic parser always runs (the tiny local LLM relies on it). A capable LLM's structured
+plan, when given, is merged in by :func:`merge_llm_plan`: its filter values are checked against the
+catalog vocabulary (unknown ones are reported, never filtered on), and the parser's explicit prices,
+clears, comparisons and injection handling win over it.
+
+Carry-over: a follow-up ("cheaper ones?", "only stainless", "does it come in blue?") starts from the
+previous plan; a new request ("now show me tents": a different catalog category, or new product
+words after "now"/"show me"/"I need") starts fresh and keeps nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.plan.intents import (
+    clarifying_question,
+    find_clears,
+    find_injection,
+    is_chit_chat,
+    is_compare,
+    is_followup,
+    is_new_request,
+    is_product_question,
+)
+from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
+from assistant.plan.references import resolve_references
+from assistant.plan.text import (
+    COLOR_WORDS,
+    COMPARATIVES,
+    FILLER_WORDS,
+    GENERIC_PRODUCT_NOUNS,
+    OFF_TOPIC_WORDS,
+    PREFERENCE_TERMS,
+    VAGUE_WORDS,
+    Token,
+    blank_spans,
+    singular,
+    tokenize,
+)
+from assistant.plan.vocab import ValueMatch, VocabularyMatcher, matcher_for
+from assistant.schemas import HistoryTurn, QueryPlan
+from retrieval.filters import Filters
+from retrieval.products import Vocabulary
+
+__all__ = [
+    "ConversationContext",
+    "ParsedTurn",
+    "conversation_context",
+    "merge_llm_plan",
+    "parse_turn",
+    "plan_turn",
+]
+
+MAX_COLOR_COMPLEMENT = 500
+""""anything but black" filters on every other catalog colour, up to this many; beyond, a preference."""
+
+_CARRY_INTENTS = frozenset({"search", "refine", "compare", "product_question", "clarify"})
+_IN_STOCK = re.compile(r"\b(?:in\s+stock|available\s+(?:now|today)|ships?\s+(?:now|today|immediately))\b")
+_FOR_USE = re.compile(
+    r"\bfor\s+(?:a\s+|my\s+|the\s+)?(travel(?:ing|ling)?|camping|hiking|running|kids|children|toddlers|babies|"
+    r"outdoors?|work|the\s+office|office|school|gaming|beginners|the\s+beach|beach|winter|summer|backpacking|"
+    r"small\s+spaces|small\s+kitchens|apartments?|dorms?|pets|dogs|cats)\b"
+)
+_PEOPLE = re.compile(r"\bfor\s+(\d{1,2})\s+(?:people|persons?)\b|\b(\d{1,2})[- ]?(?:person|people|man)\b")
+_VARIANT_QUESTION = re.compile(
+    r"\b(?:comes?\s+in|available\s+in|have\s+(?:it|them|that|this|one|those|these)\s+in|any\s+in|offered\s+in|made\s+in)\b"
+)
+_NEGATION_WORDS = frozenset(
+    {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor", "but"}
+)
+_QUERY_DROP = frozenset(
+    [
+        "compare",
+        "comparison",
+        "comparing",
+        "vs",
+        "versus",
+        "difference",
+        "differences",
+        "between",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "last",
+        "both",
+        "two",
+        "three",
+        "come",
+        "comes",
+        "cheapest",
+        "priciest",
+        "option",
+        "number",
+        "result",
+        "tell",
+        "info",
+        "details",
+        "detail",
+        "price",
+        "prices",
+        "cost",
+        "costs",
+        "pay",
+        "spend",
+        "star",
+        "stars",
+        "rated",
+        "rating",
+        "dollar",
+        "dollars",
+        "buck",
+        "bucks",
+        "usd",
+        "under",
+        "over",
+        "below",
+        "above",
+        "max",
+        "min",
+        "exactly",
+        "which",
+        "cheaper",
+        "ignore",
+        "instruction",
+        "instructions",
+    ]
+) | frozenset(COMPARATIVES)
+_ACRONYMS = frozenset(
+    {"usb", "led", "tv", "hd", "uhd", "ac", "dc", "usa", "uk", "xl", "xxl", "gps", "pc", "bpa", "ok", "i"}
+)
+_WORD = re.compile(r"[A-Za-z][\w&'-]*")
+
+
+class ConversationContext(BaseModel):
+    """What the planner needs from history: the plan to carry over and what was shown last."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    previous: QueryPlan | None = None
+    shown_ids: list[str] = Field(default_factory=list)
+    shown_prices: list[float] = Field(default_factory=list)
+
+
+class ParsedTurn(BaseModel):
+    """The deterministic parse: the plan plus what the LLM merge must respect."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plan: QueryPlan
+    cleared: set[str] = Field(default_factory=set)
+    injection: bool = False
+    price_from_message: bool = False
+    fresh: bool = True
+
+
+def conversation_context(
+    history: Sequence[HistoryTurn], previous: QueryPlan | None = None
+) -> ConversationContext:
+    """The last carry-able plan (unless ``previous`` is given) and the products shown most recently."""
+    prev = previous
+    if prev is None:
+        prev = next(
+            (t.plan for t in reversed(history) if t.plan is not None and t.plan.intent in _CARRY_INTENTS),
+            None,
+        )
+    shown = next((t for t in reversed(history) if t.shown_ids), None)
+    return ConversationContext(
+        previous=prev,
+        shown_ids=list(shown.shown_ids) if shown else [],
+        shown_prices=list(shown.shown_prices) if shown else [],
+    )
+
+
+def _lower(text: str) -> str:
+    return text.replace("\u2019", "'").lower()
+
+
+def _find_phrases(tokens: list[Token], phrases: Sequence[str]) -> list[tuple[str, int, int]]:
+    stems = [t.stem for t in tokens]
+    found: list[tuple[str, int, int]] = []
+    for phrase in phrases:
+        p = tuple(singular(w) for w in phrase.split())
+        for i in range(len(stems) - len(p) + 1):
+            if tuple(stems[i : i + len(p)]) == p and not any(s < i + len(p) and i < e for _, s, e in found):
+                found.append((phrase, i, i + len(p)))
+    return found
+
+
+def _unknown_capitalized(
+    message: str, tokens: list[Token], matcher: VocabularyMatcher, skip: set[int]
+) -> list[tuple[str, int]]:
+    """Capitalized words mid-sentence that the catalog doesn't know (likely a brand it doesn't sell)."""
+    if len(message) != len(_lower(message)):
+        return []
+    by_start = {t.start: i for i, t in enumerate(tokens)}
+    lexicon = (
+        FILLER_WORDS
+        | VAGUE_WORDS
+        | COLOR_WORDS
+        | GENERIC_PRODUCT_NOUNS
+        | OFF_TOPIC_WORDS
+        | _QUERY_DROP
+        | _ACRONYMS
+    )
+    found: list[tuple[str, int]] = []
+    for m in _WORD.finditer(message):
+        word = m.group()
+        before = message[: m.start()].rstrip()
+        if not word[0].isupper() or not before or before[-1] in ".!?:" or m.start() not in by_start:
+            continue
+        i = by_start[m.start()]
+        stem = tokens[i].stem
+        if (
+            i in skip
+            or stem in lexicon
+            or matcher.covers(stem)
+            or any(stem in p.split() for p in PREFERENCE_TERMS)
+        ):
+            continue
+        found.append((word, i))
+    return found
+
+
+def _apply_matches(
+    data: Filters, matches: list[ValueMatch], matcher: VocabularyMatcher, text: str, preferences: list[str]
+) -> Filters:
+    brands, excluded = list(data.brands), list(data.exclude_brands)
+    colors, categories, attributes = list(data.colors), list(data.categories), dict(data.attributes)
+    additive = re.search(r"\b(?:also|or|too|as well)\b", text) is not None
+    new_brands = [m.value for m in matches if m.kind == "brand" and not m.negated]
+    if new_brands:
+        brands = list(dict.fromkeys([*brands, *new_brands])) if additive else new_brands
+        excluded = [b for b in excluded if b not in new_brands]
+    for m in (m for m in matches if m.kind == "brand" and m.negated):
+        excluded.append(m.value)
+        brands = [b for b in brands if b != m.value]
+    new_colors = [m.value for m in matches if m.kind == "color" and not m.negated]
+    if new_colors:
+        colors = list(dict.fromkeys([*colors, *new_colors])) if additive and colors else new_colors
+    not_colors = [m for m in matches if m.kind == "color" and m.negated]
+    if not_colors:
+        banned = {m.value for m in not_colors}
+        pool = colors or list(matcher.vocabulary.colors)
+        if len(pool) <= MAX_COLOR_COMPLEMENT:
+            colors = [c for c in pool if c not in banned]
+        else:
+            preferences.extend(f"not {m.display}" for m in not_colors)
+    new_cats = [m.value for m in matches if m.kind == "category" and not m.negated]
+    if new_cats:
+        categories = new_cats
+    for m in matches:
+        if m.kind == "attribute" and m.key:
+            if not m.negated:
+                attributes[m.key] = m.value
+            else:
+                if attributes.get(m.key) == m.value:
+                    del attributes[m.key]
+                preferences.append(f"not {m.display}")
+        elif m.kind == "category" and m.negated:
+            preferences.append(f"not {m.display}")
+    return data.model_copy(
+        update={
+            "brands": brands,
+            "exclude_brands": list(dict.fromkeys(excluded)),
+            "colors": colors,
+            "categories": categories,
+            "attributes": attributes,
+        }
+    )
+
+
+def _apply_clears(filters: Filters, cleared: set[str]) -> Filters:
+    update: dict[str, object] = {}
+    if "all" in cleared:
+        return Filters()
+    if "price" in cleared:
+        update |= {"price_min": None, "price_max": None}
+    if "brand" in cleared:
+        update |= {"brands": [], "exclude_brands": []}
+    if "color" in cleared:
+        update["colors"] = []
+    if "category" in cleared:
+        update["categories"] = []
+    if "rating" in cleared:
+        update["min_rating"] = None
+    if "stock" in cleared:
+        update["in_stock"] = None
+    attrs = {k: v for k, v in filters.attributes.items() if k not in cleared}
+    if attrs != filters.attributes:
+        update["attributes"] = attrs
+    return filters.model_copy(update=update)
+
+
+def _with_prices(
+    filters: Filters, prices: PriceParse, context: ConversationContext, fresh: bool, preferences: list[str]
+) -> tuple[Filters, bool]:
+    low, high = filters.price_min, filters.price_max
+    from_message = False
+    if prices.explicit:
+        from_message = True
+        if prices.price_min is not None and prices.price_max is not None:
+            low, high = prices.price_min, prices.price_max
+        elif prices.price_max is not None:
+            high = prices.price_max
+            low = low if low is not None and low < high else None
+        else:
+            low = prices.price_min
+            high = high if high is not None and low is not None and high > low else None
+    elif prices.relative:
+        prev_filters = context.previous.filters if context.previous and not fresh else None
+        bounds = relative_bounds(prices.relative, [] if fresh else context.shown_prices, prev_filters)
+        if bounds is None:
+            preferences.append("lower price" if prices.relative == "cheaper" else "premium")
+        else:
+            (low, high), from_message = bounds, True
+    if prices.soft and prices.soft not in preferences:
+        preferences.append(prices.soft)
+    update: dict[str, object] = {"price_min": low, "price_max": high}
+    if prices.min_rating is not None:
+        update["min_rating"] = prices.min_rating
+    return filters.model_copy(update=update), from_message
+
+
+def _dedupe_words(words: Sequence[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for w in words:
+        if singular(w) not in seen:
+            seen.add(singular(w))
+            out.append(w)
+    return out
+
+
+def parse_turn(
+    message: str,
+    context: ConversationContext,
+    vocabulary: Vocabulary,
+    *,
+    shown_titles: Mapping[str, str] | None = None,
+) -> ParsedTurn:
+    """The deterministic parse of one message in its conversation."""
+    matcher = matcher_for(vocabulary)
+    text = _lower(message)
+    injection = find_injection(text)
+    text = blank_spans(text, injection)
+    prices = parse_prices(text)
+    clears = find_clears(blank_spans(text, prices.spans), list(vocabulary.attributes))
+    stock = [m.span() for m in _IN_STOCK.finditer(text)]
+    tokens = tokenize(blank_spans(text, [*prices.spans, *clears.spans, *stock]))
+    matches = matcher.find(tokens)
+    prev = context.previous
+
+    if is_chit_chat(tokens) and not matches and not prices.explicit and not clears.targets:
+        return ParsedTurn(
+            plan=QueryPlan(query="", intent="chit_chat"), injection=bool(injection), fresh=False
+        )
+
+    consumed = {i for m in matches if m.kind != "category" for i in range(m.start, m.end)}
+    unknown: list[str] = []
+    for i, t in enumerate(tokens):
+        if i not in consumed and t.stem in COLOR_WORDS and not matcher.covers(t.stem):
+            unknown.append(t.text)
+            consumed.add(i)
+    for word, i in _unknown_capitalized(message, tokens, matcher, consumed):
+        unknown.append(word)
+        consumed.add(i)
+
+    preferences: list[str] = [
+        p for p, s, e in _find_phrases(tokens, PREFERENCE_TERMS) if not consumed.intersection(range(s, e))
+    ]
+    preferences += [f"for {m.group(1)}" for m in _FOR_USE.finditer(text)]
+    people = _PEOPLE.search(text)
+    if people:
+        n = people.group(1) or people.group(2)
+        in_attribute = any(
+            m.kind == "attribute" and any(tokens[i].text == n for i in range(m.start, m.end)) for m in matches
+        )
+        if not in_attribute:
+            preferences.append(f"for {n} people")
+    kept = [
+        t
+        for i, t in enumerate(tokens)
+        if i not in consumed
+        and t.text not in FILLER_WORDS
+        and t.text not in _NEGATION_WORDS
+        and t.stem not in _QUERY_DROP
+    ]
+    pref_stems = {singular(w) for p in preferences for w in p.split()}
+    vague = [t.text for t in kept if t.stem in VAGUE_WORDS or t.text in VAGUE_WORDS]
+    product_words = [
+        t
+        for t in kept
+        if t.stem not in pref_stems and t.text not in VAGUE_WORDS and t.stem not in VAGUE_WORDS
+    ]
+    positive = [m for m in matches if not m.negated]
+
+    fresh = prev is None or "all" in clears.targets
+    if not fresh and prev is not None:
+        prev_words = {t.stem for t in tokenize(prev.query)}
+        new_cats = {m.value for m in positive if m.kind == "category"}
+        if new_cats and not new_cats & set(prev.filters.categories):
+            cat_words = {t.stem for v in new_cats for t in tokenize(v)}
+            fresh = bool(prev.filters.categories) or not cat_words & prev_words
+        elif not new_cats and product_words:
+            novel = [t for t in product_words if t.stem not in prev_words]
+            fresh = bool(novel) and is_new_request(text) and not is_followup(text)
+        elif vague and not product_words and not positive:
+            fresh = True
+
+    shown_prices = context.shown_prices if len(context.shown_prices) == len(context.shown_ids) else []
+    compare = bool(context.shown_ids) and not fresh and is_compare(text)
+    question = bool(context.shown_ids) and not fresh and not compare and is_product_question(text)
+
+    base = prev.filters if prev is not None and not fresh else Filters()
+    filters = _apply_clears(base, clears.targets)
+    variant = question and _VARIANT_QUESTION.search(text) is not None
+    if not compare and (not question or variant):
+        filters = _apply_matches(filters, matches, matcher, text, preferences)
+    filters, price_from_message = _with_prices(filters, prices, context, fresh, preferences)
+    if stock:
+        filters = filters.model_copy(update={"in_stock": True})
+    filters = Filters.model_validate(filters.model_dump())
+
+    referenced: list[str] = []
+    if compare:
+        intent = "compare"
+        referenced = resolve_references(
+            text, context.shown_ids, shown_prices, titles=shown_titles, bare_numbers=True, default_all=True
+        )
+        preferences += [
+            COMPARATIVES[t.text] for t in tokens if t.text in COMPARATIVES and COMPARATIVES[t.text] != "price"
+        ]
+    elif question:
+        referenced = resolve_references(
+            text, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
+        )
+        intent = "refine" if _VARIANT_QUESTION.search(text) and positive else "product_question"
+    elif _out_of_catalog(kept, positive, matcher) and (fresh or prev is None):
+        intent = "out_of_catalog"
+    elif (
+        (fresh or prev is None)
+        and not positive
+        and not product_words
+        and not [p for p in preferences if p not in ("budget", "premium")]
+    ):
+        intent = "clarify"
+    else:
+        intent = "search" if fresh else "refine"
+
+    new_words = [t.text for t in kept]
+    if intent in ("compare", "product_question") or (intent == "refine" and prev is not None):
+        prev_query = prev.query if prev is not None else ""
+        extra = [] if intent in ("compare", "product_question") else new_words
+        query = " ".join(_dedupe_words([*prev_query.split(), *extra]))
+        preferences = [*(prev.preferences if prev is not None else []), *preferences]
+    else:
+        query = " ".join(_dedupe_words(new_words))
+        if not query and positive:
+            query = " ".join(m.display for m in positive)
+    if intent == "clarify":
+        query = ""
+    plan = QueryPlan(
+        query=query,
+        filters=filters,
+        preferences=list(dict.fromkeys(preferences)),
+        intent=intent,  # type: ignore[arg-type]
+        referenced_ids=referenced,
+        clarifying_question=clarifying_question(vague, matcher.top_categories())
+        if intent == "clarify"
+        else None,
+        unknown_values=list(dict.fromkeys(unknown)),
+    )
+    return ParsedTurn(
+        plan=plan,
+        cleared=set(clears.targets),
+        injection=bool(injection),
+        price_from_message=price_from_message,
+        fresh=fresh,
+    )
+
+
+def _out_of_catalog(kept: list[Token], positive: list[ValueMatch], matcher: VocabularyMatcher) -> bool:
+    """Clearly not something this store sells: an off-topic request, or generic product nouns the
+    catalog's vocabulary never mentions (and nothing it does)."""
+    if positive:
+        return False
+    stems = [t.stem for t in kept]
+    if any(s in OFF_TOPIC_WORDS or t.text in OFF_TOPIC_WORDS for s, t in zip(stems, kept, strict=True)):
+        return True
+    nouns = [t for t in kept if t.text in GENERIC_PRODUCT_NOUNS or t.stem in GENERIC_PRODUCT_NOUNS]
+    return bool(nouns) and not any(matcher.covers(t.stem) for t in kept)
+
+
+def _validated(kind: str, values: Sequence[str], matcher: VocabularyMatcher, unknown: list[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        match = matcher.resolve(kind, value)  # type: ignore[arg-type]
+        if match is None:
+            unknown.append(value)
+        else:
+            out.append(match.value)
+    return out
+
+
+def merge_llm_plan(
+    parsed: ParsedTurn, llm_plan: QueryPlan, vocabulary: Vocabulary, *, message: str, shown_ids: Sequence[str]
+) -> QueryPlan:
+    """Merge a capable LLM's plan into the deterministic one.
+
+    The LLM's query, intent and values are used, but: its filter values must be catalog values
+    (fuzzy-matched; the rest become ``unknown_values``); explicit or relative prices from the
+    message win, and the LLM may only add a price when the message has a number; constraints the
+    shopper cleared stay cleared; comparisons and small talk detected by the parser stand; ids must
+    have been shown. A message with an injection attempt is planned by the parser alone.
+    """
+    det = parsed.plan
+    if parsed.injection:
+        return det
+    matcher = matcher_for(vocabulary)
+    unknown = list(det.unknown_values)
+    lf, df = llm_plan.filters, det.filters
+    cleared = (
+        parsed.cleared
+        if "all" not in parsed.cleared
+        else {"price", "brand", "color", "category", "rating", "stock"}
+    )
+    fixed = det.intent in ("compare", "chit_chat")
+
+    def union(mine: list[str], theirs: list[str], target: str) -> list[str]:
+        if target in cleared or fixed:
+            return mine
+        return list(dict.fromkeys([*mine, *theirs]))
+
+    brands = union(df.brands, _validated("brand", lf.brands, matcher, unknown), "brand")
+    excluded = union(df.exclude_brands, _validated("brand", lf.exclude_brands, matcher, unknown), "brand")
+    brands = [b for b in brands if b not in excluded]
+    colors = union(df.colors, _validated("color", lf.colors, matcher, unknown), "color")
+    llm_cats = _validated("category", lf.categories, matcher, unknown)
+    categories = df.categories or ([] if "category" in cleared or fixed else llm_cats)
+    attributes = dict(df.attributes)
+    if not fixed:
+        for key, value in lf.attributes.items():
+            match = matcher.resolve("attribute", value, key=key)
+            if match is None or match.key is None:
+                unknown.append(value)
+            elif match.key not in cleared and match.key not in attributes:
+                attributes[match.key] = match.value
+    low, high = df.price_min, df.price_max
+    has_number = re.search(r"\d", message) is not None
+    if not parsed.price_from_message and "price" not in cleared and has_number and not fixed:
+        low = lf.price_min if lf.price_min else low
+        high = lf.price_max if lf.price_max else high
+    if low is not None and high is not None and low > high:
+        low = None
+    min_rating = df.min_rating if df.min_rating is not None or not has_number else lf.min_rating
+    filters = Filters(
+        price_min=low, price_max=high, brands=brands, exclude_brands=excluded, categories=categories, colors=colors,
+        in_stock=True if (df.in_stock or lf.in_stock) and "stock" not in cleared else None,
+        min_rating=min_rating, attributes=attributes,
+    )  # fmt: skip
+
+    shown = set(shown_ids)
+    llm_refs = [i for i in llm_plan.referenced_ids if i in shown]
+    intent = llm_plan.intent
+    if fixed or (intent == "out_of_catalog" and (filters.brands or filters.categories or filters.attributes)):
+        intent = det.intent
+    if intent == "compare" and not (llm_refs or det.referenced_ids):
+        intent = det.intent
+    query = llm_plan.query.strip() or det.query
+    question = None
+    if intent == "clarify":
+        question = (
+            llm_plan.clarifying_question
+            or det.clarifying_question
+            or clarifying_question([], matcher.top_categories())
+        )
+    return QueryPlan(
+        query="" if intent == "chit_chat" else query,
+        filters=filters,
+        preferences=list(dict.fromkeys([*det.preferences, *llm_plan.preferences])),
+        intent=intent,
+        referenced_ids=list(dict.fromkeys([*det.referenced_ids, *llm_refs])),
+        clarifying_question=question,
+        unknown_values=list(dict.fromkeys([*unknown, *llm_plan.unknown_values])),
+    )
+
+
+def plan_turn(
+    message: str,
+    history: list[HistoryTurn],
+    vocabulary: Vocabulary,
+    *,
+    previous: QueryPlan | None = None,
+    llm_plan: QueryPlan | None = None,
+    shown_titles: Mapping[str, str] | None = None,
+) -> QueryPlan:
+    """The standalone plan of ``message`` given the conversation ``history``.
+
+    ``previous`` overrides the plan carried over from history; ``llm_plan`` is a capable LLM's
+    structured plan to merge; ``shown_titles`` (id → title of products shown) lets "the Bosch or the
+    LG" resolve to ids in comparisons.
+    """
+    context = conversation_context(history, previous)
+    parsed = parse_turn(message, context, vocabulary, shown_titles=shown_titles)
+    if llm_plan is None:
+        return parsed.plan
+    return merge_llm_plan(parsed, llm_plan, vocabulary, message=message, shown_ids=context.shown_ids)

@@ -1,0 +1,243 @@
+"""Prices (and star ratings) in the shopper's own words → numbers.
+
+Explicit forms: "under $600", "below 50", "less than 1,200", "max 80 dollars", "1.5k or less",
+"over 200", "at least $30", "$50+", "between 50 and 100", "$50-$100", "50 to 100 bucks",
+"around $300" (±15%), and a bare amount with a currency marker ("for $600": a budget cap).
+A number followed by a unit ("under 5 lbs", "2-3 people") is not a price. A zero or missing cap is
+never a filter ("for $0" is not a constraint anyone means).
+
+Relative forms ("cheaper ones?", "more expensive") are only detected here; :func:`relative_bounds`
+turns them into bounds from the products shown last turn. "cheap"/"budget" and "premium" are soft.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from retrieval.filters import Filters
+
+__all__ = [
+    "AROUND_TOLERANCE",
+    "CHEAPER_FACTOR",
+    "PriceParse",
+    "parse_prices",
+    "relative_bounds",
+]
+
+AROUND_TOLERANCE = 0.15
+CHEAPER_FACTOR = 0.8
+"""Without shown prices, "cheaper" caps at 80% of the previous cap."""
+
+Direction = Literal["cheaper", "pricier"]
+
+_NUM = r"(?P<{g}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<{g}k>\s?k\b)?"
+_CUR_AFTER = r"(?P<{g}c>\s?(?:dollars?|bucks|usd)\b)?"
+
+
+def _money(group: str) -> str:
+    return r"(?P<" + group + r"d>\$\s?)?" + _NUM.format(g=group) + _CUR_AFTER.format(g=group)
+
+
+_UNIT = re.compile(
+    r"\s*(?:-\s*)?(?:lbs?|pounds?|kgs?|oz|ounces?|grams?|g\b|inch(?:es)?|\"|ft|feet|foot|cm|mm|meters?|"
+    r"metres?|db|decibels?|watts?|w\b|volts?|v\b|people|persons?|person|man\b|men\b|years?|yrs?|"
+    r"months?|stars?|gb|tb|mb|hours?|hrs?|minutes?|mins?|l\b|liters?|litres?|quarts?|qt|cups?|"
+    r"pieces?|pcs|pack|packs|%|percent|mph|rpm|mah|degrees?|place|settings?|x\b|cu\b|cubic|seater|"
+    r"seats?|burners?|slices?|speeds?|ports?|sizes?|count|ct\b)"
+)
+_PRICE_CONTEXT = re.compile(r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollars?|bucks|usd)\b|\$")
+
+_MAX_CUES = (
+    r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
+    r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?: is| of)?|<=?"
+)
+_MIN_CUES = (
+    r"over|above|more than|at least|min(?:imum)?(?: of)?|starting at|from|greater than|"
+    r"pricier than|more expensive than|higher than|>=?"
+)
+_AROUND_CUES = r"around|about|approximately|approx\.?|roughly|~|close to|near|circa"
+
+_RANGE_WORDED = re.compile(rf"\b(?:between|from)\s+{_money('a')}\s*(?:and|to|-|–)\s*{_money('b')}")
+_RANGE_BARE = re.compile(rf"(?<![\w.]){_money('a')}\s*(?:-|–|to)\s*{_money('b')}")
+_MAX_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MAX_CUES})\s*{_money('a')}")
+_MAX_AFTER = re.compile(
+    rf"(?<![\w.]){_money('a')}\s*(?:or less|or under|or below|and under|and below|or cheaper|max(?:imum)?\b|tops\b)"
+)
+_MIN_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MIN_CUES})\s*{_money('a')}")
+_MIN_AFTER = re.compile(
+    rf"(?<![\w.]){_money('a')}\s*(?:or more|and up|and above|or higher|\+|plus\b|min(?:imum)?\b)"
+)
+_AROUND = re.compile(rf"(?:(?<=\s)|^)(?:{_AROUND_CUES})\s*{_money('a')}|(?<![\w.]){_money('b')}\s*-?ish\b")
+_BARE = re.compile(rf"\$\s?{_NUM.format(g='a')}|(?<![\w.]){_NUM.format(g='b')}\s?(?:dollars?|bucks|usd)\b")
+
+_RATING = re.compile(
+    r"(?:(?:at least|over|above|min(?:imum)?|rated)\s*)?(?P<r>[1-5](?:\.\d)?)\s*\+?\s*(?:stars?|star rating)"
+    r"(?:\s*(?:and up|or more|or higher|and above|\+))?|rated\s*(?:at least\s*)?(?P<r2>[1-5](?:\.\d)?)\s*(?:\+|and up|or more)"
+)
+_CHEAPER = re.compile(
+    r"\b(?:cheaper|less expensive|lower[- ]priced|lower price[sd]?|more affordable|less pricey|less costly|"
+    r"cheaper ones?|lower cost)\b"
+)
+_PRICIER = re.compile(
+    r"\b(?:more expensive|pricier|premium|higher[- ]end|high[- ]end|fancier|upscale|more upmarket|"
+    r"better quality|top of the line|luxury)\b"
+)
+_SOFT_BUDGET = re.compile(
+    r"\b(?:cheap|budget|affordable|inexpensive|low[- ]cost|bargain|economical|cheapest)\b"
+)
+
+
+class PriceParse(BaseModel):
+    """Prices found in one message, and the character spans they occupied (to drop from the query)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    price_min: float | None = None
+    price_max: float | None = None
+    relative: Direction | None = None
+    soft: Literal["budget", "premium"] | None = None
+    min_rating: float | None = None
+    spans: list[tuple[int, int]] = Field(default_factory=list)
+
+    @property
+    def explicit(self) -> bool:
+        return self.price_min is not None or self.price_max is not None
+
+
+def _amount(m: re.Match[str], group: str) -> float:
+    value = float(m.group(group).replace(",", ""))
+    return value * 1000 if m.group(group + "k") else value
+
+
+def _has_currency(m: re.Match[str], group: str) -> bool:
+    groups = m.groupdict()
+    return bool(groups.get(group + "d") or groups.get(group + "c"))
+
+
+def _unit_follows(text: str, m: re.Match[str]) -> bool:
+    return _UNIT.match(text, m.end()) is not None
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def parse_prices(text: str) -> PriceParse:
+    """Explicit price bounds, relative/soft price words and a minimum star rating in ``text``."""
+    lowered = text.replace("\u2019", "'").lower()
+    spans: list[tuple[int, int]] = []
+    low: float | None = None
+    high: float | None = None
+
+    for m in _RATING.finditer(lowered):
+        spans.append(m.span())
+    rating_match = next(_RATING.finditer(lowered), None)
+    min_rating = float(rating_match.group("r") or rating_match.group("r2")) if rating_match else None
+
+    def take(m: re.Match[str]) -> bool:
+        if _overlaps(spans, *m.span()):
+            return False
+        spans.append(m.span())
+        return True
+
+    context = _PRICE_CONTEXT.search(lowered) is not None
+    for pattern in (_RANGE_WORDED, _RANGE_BARE):
+        for m in pattern.finditer(lowered):
+            priced = _has_currency(m, "a") or _has_currency(m, "b") or context or pattern is _RANGE_WORDED
+            if not priced or (not _has_currency(m, "b") and _unit_follows(lowered, m)) or not take(m):
+                continue
+            a, b = sorted((_amount(m, "a"), _amount(m, "b")))
+            low, high = a, b
+    for pattern, kind in (
+        (_MAX_BEFORE, "max"),
+        (_MAX_AFTER, "max"),
+        (_MIN_BEFORE, "min"),
+        (_MIN_AFTER, "min"),
+    ):
+        for m in pattern.finditer(lowered):
+            if (not _has_currency(m, "a") and _unit_follows(lowered, m)) or not take(m):
+                continue
+            if kind == "max":
+                high = _amount(m, "a")
+            else:
+                low = _amount(m, "a")
+    for m in _AROUND.finditer(lowered):
+        group = "a" if m.group("a") else "b"
+        if (not _has_currency(m, group) and _unit_follows(lowered, m)) or not take(m):
+            continue
+        center = _amount(m, group)
+        low, high = round(center * (1 - AROUND_TOLERANCE), 2), round(center * (1 + AROUND_TOLERANCE), 2)
+    for m in _BARE.finditer(lowered):
+        if take(m):
+            high = float((m.group("a") or m.group("b")).replace(",", "")) * (
+                1000 if (m.group("ak") or m.group("bk")) else 1
+            )
+
+    low = low if low else None  # a zero floor is no floor
+    high = high if high else None  # a zero cap is never meant
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+
+    rest = _blank(lowered, spans)
+    relative: Direction | None = None
+    soft: Literal["budget", "premium"] | None = None
+    for pattern, direction in ((_CHEAPER, "cheaper"), (_PRICIER, "pricier")):
+        for m in pattern.finditer(rest):
+            relative = relative or direction  # type: ignore[assignment]
+            spans.append(m.span())
+    rest = _blank(lowered, spans)
+    for m in _SOFT_BUDGET.finditer(rest):
+        soft = "budget"
+        spans.append(m.span())
+    if relative == "pricier" and re.search(r"\b(?:premium|high[- ]end|luxury|top of the line)\b", lowered):
+        soft = soft or "premium"
+    return PriceParse(
+        price_min=low, price_max=high, relative=relative, soft=soft, min_rating=min_rating, spans=spans
+    )
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
+def relative_bounds(
+    direction: Direction, shown_prices: Sequence[float], previous: Filters | None
+) -> tuple[float | None, float | None] | None:
+    """``(price_min, price_max)`` for "cheaper"/"more expensive" relative to what was shown.
+
+    Cheaper: just below the **median** price shown last turn (the cheaper half stays reachable and
+    anything cheaper appears; "below the cheapest" empties small catalogs too often); without shown
+    prices, :data:`CHEAPER_FACTOR` × the previous cap. More expensive: just above the median shown;
+    without shown prices, the previous cap becomes the floor. ``None`` when there is nothing to be
+    relative to (the caller keeps it as a soft preference).
+    """
+    prices = sorted(p for p in shown_prices if p is not None and p > 0)
+    prev_min = previous.price_min if previous else None
+    prev_max = previous.price_max if previous else None
+    if direction == "cheaper":
+        if prices:
+            cap = round(statistics.median(prices) - 0.01, 2)
+        elif prev_max:
+            cap = round(prev_max * CHEAPER_FACTOR, 2)
+        else:
+            return None
+        floor = prev_min if prev_min is not None and prev_min < cap else None
+        return (floor, cap) if cap > 0 else None
+    if prices:
+        floor = round(statistics.median(prices) + 0.01, 2)
+    elif prev_max:
+        floor = prev_max
+    elif prev_min:
+        floor = round(prev_min * 1.25, 2)
+    else:
+        return None
+    ceiling = prev_max if prev_max is not None and prev_max > floor else None
+    return floor, ceiling

@@ -1,0 +1,118 @@
+"""Which shown products a message refers to: "the first two", "#2", "the last one", "both",
+"the cheapest one", or a name ("which is quieter, the Bosch or the LG?") matched against titles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from assistant.plan.text import FILLER_WORDS, tokenize
+
+__all__ = ["resolve_references"]
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
+    "ninth": 9, "9th": 9, "tenth": 10, "10th": 10,
+}  # fmt: skip
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_ORD = "|".join(_ORDINALS)
+_CNT = "|".join(_COUNTS)
+
+_FIRST_N = re.compile(rf"\b(?:first|top)\s+({_CNT})\b")
+_LAST_N = re.compile(rf"\b(?:last|bottom)\s+({_CNT})\b")
+_SECOND_LAST = re.compile(r"\b(?:second|2nd)\s+(?:to\s+)?last\b")
+_ORDINAL = re.compile(rf"\b({_ORD})\b")
+_HASH = re.compile(r"#\s?(\d{1,2})\b|\b(?:number|no\.|option|item|product|result|pick)\s?#?\s?(\d{1,2})\b")
+_LAST = re.compile(r"\b(?:last|bottom)(?:\s+one)?\b")
+_BOTH = re.compile(r"\bboth\b|\b(?:these|those|the)\s+two\b")
+_ALL = re.compile(r"\b(?:all of them|them all|all of these|all of those|these|those|them|they)\b")
+_CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest[- ]priced)\b")
+_PRICIEST = re.compile(r"\b(?:most expensive|priciest|highest[- ]priced)\b")
+_BARE_DIGIT = re.compile(r"(?<![\w$.#])([1-9])(?![\w.%$])")
+_NAME_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?\b|\bversus\b|\band\b|\bwith\b|\bto\b)\s*")
+_MAX_ALL = 5
+
+
+def _index(n: int, size: int) -> int | None:
+    i = n if n >= 0 else size + n
+    return i if 0 <= i < size else None
+
+
+def _by_title(text: str, shown_ids: Sequence[str], titles: Mapping[str, str]) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    title_words = {pid: {t.stem for t in tokenize(titles.get(pid, ""))} for pid in shown_ids}
+    for part in _NAME_SPLIT.split(text):
+        words = {t.stem for t in tokenize(part)} - FILLER_WORDS
+        if not words:
+            continue
+        scores = {pid: len(words & tw) for pid, tw in title_words.items()}
+        best = max(scores.values(), default=0)
+        winners = [pid for pid, s in scores.items() if s == best]
+        if best > 0 and len(winners) == 1:
+            found.append((text.find(part), shown_ids.index(winners[0])))
+    return found
+
+
+def resolve_references(
+    text: str,
+    shown_ids: Sequence[str],
+    shown_prices: Sequence[float] = (),
+    *,
+    titles: Mapping[str, str] | None = None,
+    bare_numbers: bool = False,
+    default_all: bool = False,
+) -> list[str]:
+    """Shown product ids the message refers to, in the order mentioned.
+
+    ``bare_numbers`` reads "compare 1 and 3" as positions (only with a compare cue);
+    ``default_all`` returns every shown product (up to 5) when nothing more specific is named but
+    the message says "them"/"these" or a comparison needs something to compare.
+    """
+    size = len(shown_ids)
+    if not size:
+        return []
+    lowered = text.replace("\u2019", "'").lower()
+    hits: list[tuple[int, int]] = []  # (position in text, index into shown)
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], indices: list[int]) -> None:
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            return
+        taken.append(m.span())
+        for i in indices:
+            j = _index(i, size)
+            if j is not None:
+                hits.append((m.start(), j))
+
+    for m in _FIRST_N.finditer(lowered):
+        add(m, list(range(_COUNTS[m.group(1)])))
+    for m in _LAST_N.finditer(lowered):
+        add(m, list(range(-_COUNTS[m.group(1)], 0)))
+    for m in _SECOND_LAST.finditer(lowered):
+        add(m, [-2])
+    for m in _ORDINAL.finditer(lowered):
+        add(m, [_ORDINALS[m.group(1)] - 1])
+    for m in _HASH.finditer(lowered):
+        add(m, [int(m.group(1) or m.group(2)) - 1])
+    for m in _LAST.finditer(lowered):
+        add(m, [-1])
+    for m in _BOTH.finditer(lowered):
+        add(m, [0, 1])
+    prices = list(shown_prices)
+    if len(prices) == size and prices:
+        for m in _CHEAPEST.finditer(lowered):
+            add(m, [prices.index(min(prices))])
+        for m in _PRICIEST.finditer(lowered):
+            add(m, [prices.index(max(prices))])
+    if bare_numbers:
+        for m in _BARE_DIGIT.finditer(lowered):
+            if int(m.group(1)) <= size:
+                add(m, [int(m.group(1)) - 1])
+    if not hits and titles:
+        hits = _by_title(lowered, shown_ids, titles)
+    ordered = [shown_ids[j] for _, j in sorted(hits, key=lambda h: h[0])]
+    result = list(dict.fromkeys(ordered))
+    if not result and (default_all or _ALL.search(lowered)):
+        result = list(shown_ids[:_MAX_ALL])
+    return result

@@ -1,0 +1,260 @@
+"""Matching the shopper's (or the LLM's) words to the catalog's own filter values.
+
+As RecAI's InteRecAgent does, a value only becomes a filter when it is a real catalog value:
+exact (case, spacing and plural/singular folded), then a unique token-prefix match ("stainless" →
+finish "stainless steel", "navy" → "navy blue"), then a close spelling for brands ("bosh" → "bosch").
+Negation cues ("not", "no", "anything but", "except", "without", "other than") right before a value
+mark it negated, and carry over a list ("not Bosch or LG").
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.plan.text import FILLER_WORDS, Token, singular, tokenize
+from retrieval.catalog import norm
+from retrieval.products import Vocabulary
+
+__all__ = ["ValueKind", "ValueMatch", "VocabularyMatcher", "matcher_for"]
+
+ValueKind = Literal["brand", "category", "color", "attribute"]
+
+_PRECEDENCE: dict[str, int] = {"brand": 0, "category": 1, "color": 2, "attribute": 3}
+_MAX_NGRAM = 5
+_FLAG_VALUES = ("yes", "true")
+_NEGATION_SINGLE = frozenset(
+    {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor", "never"}
+)
+_NEGATION_PAIRS = frozenset(
+    {
+        ("anything", "but"),
+        ("all", "but"),
+        ("other", "than"),
+        ("don't", "want"),
+        ("dont", "want"),
+        ("instead", "of"),
+        ("rather", "than"),
+        ("but", "not"),
+        ("no", "more"),
+    }
+)
+_NEGATION_SKIP = frozenset({"a", "an", "the", "any", "from", "by", "in", "made", "brand"})
+_LIST_JOINERS = frozenset({"or", "and", "nor"})
+_BRAND_TYPO_CUTOFF = 0.85
+_LLM_VALUE_CUTOFF = 0.8
+
+
+class ValueMatch(BaseModel):
+    """A catalog value found in a message (token positions ``start``..``end``) or an LLM value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ValueKind
+    key: str | None = None
+    value: str
+    display: str
+    start: int = -1
+    end: int = -1
+    fuzzy: bool = False
+    negated: bool = False
+
+
+_Entry = tuple[str, str | None, str]  # kind, attribute key, normalized value
+
+
+def _stems(value: str) -> tuple[str, ...]:
+    return tuple(t.stem for t in tokenize(value))
+
+
+def _matchable_attr_value(value: str) -> bool:
+    stems = _stems(value)
+    return (
+        bool(stems)
+        and len(stems) <= _MAX_NGRAM
+        and not all(s.isdigit() or s in FILLER_WORDS for s in stems)
+        and len(value) >= 3
+    )
+
+
+class VocabularyMatcher:
+    """An index of a :class:`Vocabulary` for fast n-gram lookups. Build once per vocabulary."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self._exact: dict[tuple[str, ...], list[_Entry]] = {}
+        self._prefix: dict[str, list[_Entry]] = {}
+        self.words: set[str] = set()
+        for kind, table in (
+            ("brand", vocabulary.brands),
+            ("category", vocabulary.categories),
+            ("color", vocabulary.colors),
+        ):
+            for value in table:
+                self._add(kind, None, value, prefix=kind == "color")
+        for key, values in vocabulary.attributes.items():
+            self.words.update(_stems(key))
+            for value in values:
+                if _matchable_attr_value(value):
+                    self._add("attribute", key, value, prefix=True)
+                elif value in _FLAG_VALUES:  # a yes/no attribute: its key's words select "yes"
+                    self._exact.setdefault(_stems(key), []).append(("attribute", key, value))
+        self._single_brands = {v: v for v in vocabulary.brands if len(_stems(v)) == 1 and len(v) >= 4}
+
+    def _add(self, kind: str, key: str | None, value: str, *, prefix: bool) -> None:
+        stems = _stems(value)
+        if not stems:
+            return
+        self.words.update(stems)
+        self._exact.setdefault(stems, []).append((kind, key, value))
+        if prefix and len(stems) > 1:
+            self._prefix.setdefault(stems[0], []).append((kind, key, value))
+
+    # lookups ------------------------------------------------------------------------------------
+    def display(self, kind: str, key: str | None, value: str) -> str:
+        v = self.vocabulary
+        table = {"brand": v.brands, "category": v.categories, "color": v.colors}.get(kind)
+        if table is None:
+            table = v.attributes.get(key or "", {})
+        return table.get(value, value)
+
+    def _count(self, kind: str, key: str | None, value: str) -> int:
+        prefix = f"attr:{key}" if kind == "attribute" else kind
+        return self.vocabulary.counts.get(f"{prefix}:{value}", 0)
+
+    def _best(self, entries: Iterable[_Entry]) -> _Entry:
+        """Kind precedence first; then the most common brand/category/color, but the *rarest*
+        attribute key carrying the value (the more telling constraint: "stainless" is the
+        finish some dishwashers have, not the tub material most of them have)."""
+
+        def rank(e: _Entry) -> tuple[int, int]:
+            count = self._count(*e)
+            return (_PRECEDENCE[e[0]], count if e[0] == "attribute" else -count)
+
+        return min(entries, key=rank)
+
+    def _match(self, entry: _Entry, start: int, end: int, *, fuzzy: bool) -> ValueMatch:
+        kind, key, value = entry
+        return ValueMatch(
+            kind=kind,  # type: ignore[arg-type]
+            key=key,
+            value=value,
+            display=self.display(kind, key, value),
+            start=start,
+            end=end,
+            fuzzy=fuzzy,
+        )
+
+    def _prefix_entry(self, stem: str) -> _Entry | None:
+        entries = self._prefix.get(stem, [])
+        values = {(k, key, v) for k, key, v in entries}
+        if len({v for _, _, v in values}) == 1:
+            return self._best(values)
+        return None
+
+    def find(self, tokens: list[Token]) -> list[ValueMatch]:
+        """Catalog values in ``tokens``: greedy longest match, left to right, negation marked."""
+        found: list[ValueMatch] = []
+        i = 0
+        stems = [t.stem for t in tokens]
+        while i < len(tokens):
+            hit: ValueMatch | None = None
+            for n in range(min(_MAX_NGRAM, len(tokens) - i), 0, -1):
+                entries = self._exact.get(tuple(stems[i : i + n]))
+                if entries:
+                    hit = self._match(self._best(entries), i, i + n, fuzzy=False)
+                    break
+            if hit is None:
+                hit = self._fuzzy_token(tokens[i], i)
+            if hit is None:
+                i += 1
+                continue
+            found.append(hit.model_copy(update={"negated": self._negated(stems, hit, found)}))
+            i = hit.end
+        return found
+
+    def _fuzzy_token(self, token: Token, i: int) -> ValueMatch | None:
+        stem = token.stem
+        if len(stem) < 4 or stem in FILLER_WORDS or not stem.isalpha():
+            return None
+        entry = self._prefix_entry(stem)
+        if entry is not None:
+            return self._match(entry, i, i + 1, fuzzy=True)
+        if stem in self.words:
+            return None
+        close = difflib.get_close_matches(stem, list(self._single_brands), n=1, cutoff=_BRAND_TYPO_CUTOFF)
+        return self._match(("brand", None, close[0]), i, i + 1, fuzzy=True) if close else None
+
+    @staticmethod
+    def _negated(stems: list[str], hit: ValueMatch, earlier: list[ValueMatch]) -> bool:
+        j = hit.start
+        while j > 0 and stems[j - 1] in _NEGATION_SKIP and hit.start - j < 2:
+            j -= 1
+        if j > 0 and stems[j - 1] in _NEGATION_SINGLE:
+            return True
+        if j > 1 and (stems[j - 2], stems[j - 1]) in _NEGATION_PAIRS:
+            return True
+        if earlier and earlier[-1].negated and earlier[-1].kind == hit.kind:
+            between = stems[earlier[-1].end : hit.start]
+            return all(s in _LIST_JOINERS for s in between)
+        return False
+
+    def resolve(self, kind: ValueKind, raw: str, key: str | None = None) -> ValueMatch | None:
+        """The catalog value meant by ``raw`` (an LLM's or a UI's value), or ``None`` if the catalog
+        has nothing close. Exact → singular/plural → unique prefix → close spelling."""
+        value = norm(raw)
+        if not value:
+            return None
+        stems = _stems(value)
+        candidates = [
+            e for e in self._exact.get(stems, []) if e[0] == kind and (key is None or e[1] == norm(key))
+        ]
+        if candidates:
+            return self._match(self._best(candidates), -1, -1, fuzzy=self._best(candidates)[2] != value)
+        if len(stems) == 1:
+            entry = self._prefix_entry(stems[0])
+            if entry is not None and entry[0] == kind:
+                return self._match(entry, -1, -1, fuzzy=True)
+        pool = self._pool(kind, key)
+        close = difflib.get_close_matches(value, list(pool), n=1, cutoff=_LLM_VALUE_CUTOFF)
+        return self._match(pool[close[0]], -1, -1, fuzzy=True) if close else None
+
+    def _pool(self, kind: ValueKind, key: str | None) -> dict[str, _Entry]:
+        v = self.vocabulary
+        if kind == "attribute":
+            keys = [norm(key)] if key and norm(key) in v.attributes else list(v.attributes)
+            return {val: ("attribute", k, val) for k in keys for val in v.attributes[k]}
+        table = {"brand": v.brands, "category": v.categories, "color": v.colors}[kind]
+        return {val: (kind, None, val) for val in table}
+
+    def covers(self, word: str) -> bool:
+        """Whether the catalog's vocabulary uses ``word`` (any form) at all."""
+        return singular(word) in self.words
+
+    def top_categories(self, n: int = 3) -> list[str]:
+        """The catalog's most common category names that are not near-universal roots."""
+        counts = {c: self.vocabulary.counts.get(f"category:{c}", 0) for c in self.vocabulary.categories}
+        if not counts:
+            return []
+        ceiling = max(counts.values())
+        ranked = sorted(counts, key=lambda c: (-counts[c], c))
+        leafish = [c for c in ranked if counts[c] < ceiling] or ranked
+        return [self.vocabulary.categories[c] for c in leafish[:n]]
+
+
+_CACHE: list[tuple[Vocabulary, VocabularyMatcher]] = []
+_CACHE_SIZE = 4
+
+
+def matcher_for(vocabulary: Vocabulary) -> VocabularyMatcher:
+    """The matcher of ``vocabulary`` (the same object reuses its index)."""
+    for vocab, matcher in _CACHE:
+        if vocab is vocabulary:
+            return matcher
+    matcher = VocabularyMatcher(vocabulary)
+    _CACHE.insert(0, (vocabulary, matcher))
+    del _CACHE[_CACHE_SIZE:]
+    return matcher
