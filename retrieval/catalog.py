@@ -38,7 +38,11 @@ def norm(value: str) -> str:
 
 
 class Product(BaseModel):
-    """One sellable product (variants of the same product are folded into ``attributes``)."""
+    """One sellable product.
+
+    Feeds that list variants under one product (Shopify) fold the options into ``attributes``; feeds
+    that list each variant as its own product mark the family with ``attributes["variant_of"]``.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -53,6 +53,18 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def terms(self, text: str) -> list[str]:
+        """``text`` as the index sees it: stemmed terms, stopwords removed."""
+        import bm25s
+
+        tokens = bm25s.tokenize([text], stopwords="en", stemmer=self._stem, show_progress=False, return_ids=False)
+        return [t for t in tokens[0] if t]
+
+    def knows(self, term: str) -> bool:
+        """Whether any indexed product text contains the (stemmed) ``term``."""
+        vocab = getattr(self._retriever, "vocab_dict", None) or {}
+        return term in vocab
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Up to ``k`` ``(id, bm25 score)`` pairs with a positive score, best first.
 
