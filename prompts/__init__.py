@@ -1,0 +1,145 @@
+"""Aisle's prompts: versioned YAML package data, loaded by name and rendered strictly.
+
+Each ``prompts/<name>.yaml`` holds ``name`` (= the file name), ``version``, ``description``,
+``messages`` (a list of ``{role, content}``, where ``content`` is a Jinja2 template) and an optional
+``output_schema`` (the name of the pydantic model the reply must validate as). Rendering is strict:
+a variable the templates use but the caller did not pass, or one passed that no template uses, is a
+:class:`PromptError`. Jinja2 (sandboxed, ``StrictUndefined``) is the one template mechanism: it
+renders lists of products and history turns with loops, and JSON braces need no escaping.
+
+Example::
+
+    from prompts import load_prompt
+    messages = load_prompt("smoke").render(question="Do you sell tents?")
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from langchain_core.messages import BaseMessage
+
+__all__ = ["Prompt", "PromptError", "PromptMessage", "list_prompts", "load_prompt"]
+
+_PACKAGE = "prompts"
+_SUFFIX = ".yaml"
+
+
+class PromptError(ValueError):
+    """A prompt file is missing or malformed, or was rendered with the wrong variables."""
+
+
+class PromptMessage(BaseModel):
+    """One message template."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Literal["system", "user", "assistant"]
+    content: str = Field(min_length=1, description="A Jinja2 template.")
+
+
+class Prompt(BaseModel):
+    """A versioned chat prompt."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    version: int = Field(ge=1)
+    description: str = Field(min_length=1)
+    messages: list[PromptMessage] = Field(min_length=1)
+    output_schema: str | None = Field(
+        default=None, description="Name of the pydantic model the reply must be."
+    )
+
+    _templates: list[Template] = PrivateAttr(default_factory=list)
+    _variables: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def model_post_init(self, context: Any, /) -> None:
+        from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+        from jinja2.sandbox import SandboxedEnvironment
+
+        env = SandboxedEnvironment(
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        names: set[str] = set()
+        try:
+            for message in self.messages:
+                names |= meta.find_undeclared_variables(env.parse(message.content))
+                self._templates.append(env.from_string(message.content))
+        except TemplateSyntaxError as exc:
+            raise PromptError(
+                f"prompt {self.name!r}: template error on line {exc.lineno}: {exc.message}"
+            ) from exc
+        self._variables = frozenset(names)
+
+    @property
+    def variables(self) -> frozenset[str]:
+        """Every variable the templates use; :meth:`render` needs exactly these."""
+        return self._variables
+
+    @property
+    def ref(self) -> str:
+        """``name@version``, for logs, traces and eval reports."""
+        return f"{self.name}@{self.version}"
+
+    def render(self, **variables: Any) -> list[BaseMessage]:
+        """The chat messages with ``variables`` filled in; missing or unexpected ones are an error."""
+        from jinja2 import UndefinedError
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+        missing = sorted(self._variables - variables.keys())
+        unexpected = sorted(variables.keys() - self._variables)
+        if missing or unexpected:
+            raise PromptError(
+                f"prompt {self.ref}: missing variables {missing}, unexpected variables {unexpected}"
+            )
+        kinds = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
+        rendered: list[BaseMessage] = []
+        for message, template in zip(self.messages, self._templates, strict=True):
+            try:
+                text = template.render(**variables).strip()
+            except UndefinedError as exc:  # e.g. an attribute missing on a passed object
+                raise PromptError(f"prompt {self.ref}: {exc.message}") from exc
+            rendered.append(kinds[message.role](content=text))
+        return rendered
+
+
+def list_prompts() -> list[str]:
+    """Names of every prompt file shipped in the package."""
+    folder = resources.files(_PACKAGE)
+    return sorted(
+        entry.name.removesuffix(_SUFFIX)
+        for entry in folder.iterdir()
+        if entry.is_file() and entry.name.endswith(_SUFFIX)
+    )
+
+
+@lru_cache(maxsize=64)
+def load_prompt(name: str) -> Prompt:
+    """The prompt ``prompts/<name>.yaml``, validated (cached)."""
+    path = resources.files(_PACKAGE) / f"{name}{_SUFFIX}"
+    if not path.is_file():
+        raise PromptError(f"no prompt named {name!r}; available: {', '.join(list_prompts()) or 'none'}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        prompt = Prompt.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise PromptError(f"prompts/{name}{_SUFFIX} is not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        raise PromptError(f"prompts/{name}{_SUFFIX} is malformed: {exc}") from exc
+    if prompt.name != name:
+        raise PromptError(
+            f"prompts/{name}{_SUFFIX} declares name {prompt.name!r}; it must match the file name"
+        )
+    return prompt
