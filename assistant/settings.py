@@ -13,10 +13,11 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["EmbedderName", "LLMName", "Settings", "get_settings"]
+__all__ = ["ApiRole", "EmbedderName", "LLMName", "Settings", "get_settings"]
 
 EmbedderName = Literal["minilm", "hash"]
 LLMName = Literal["local", "openai", "fake"]
+ApiRole = Literal["storefront", "admin"]
 
 
 class Settings(BaseSettings):
@@ -39,16 +40,55 @@ class Settings(BaseSettings):
     # Ingest --------------------------------------------------------------------------------
     ingest_batch_size: int = Field(default=256, ge=1, le=100_000)
 
+    # Search and ranking ------------------------------------------------------------------------
+    ranker: Literal["lightgbm", "rrf"] = Field(
+        default="lightgbm", description="Learned LightGBM ranker, or reciprocal rank fusion only."
+    )
+    ranker_model: Path | None = Field(
+        default=None, description="A LightGBM text model (with its .json manifest); default: the shipped one."
+    )
+    search_depth: int = Field(default=200, ge=1, le=10_000, description="Candidates fetched per retriever.")
+    mmr_lambda: float = Field(default=0.8, ge=0.0, le=1.0, description="MMR trade-off; 1 = relevance only.")
+
     # LLM -----------------------------------------------------------------------------------
     llm: LLMName = "local"
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
     openai_api_key: SecretStr | None = None
     llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_max_tokens: int = Field(default=512, ge=16, le=32_768, description="Reply length cap per LLM call.")
+    llm_temperature: float = Field(default=0.2, ge=0.0, le=2.0)
     llm_rerank: Literal["auto", "on", "off"] = "auto"
+    llm_plan: Literal["auto", "on", "off"] = Field(
+        default="auto", description="Structured-output planning by the LLM; auto: on for capable (non-local) models."
+    )
+    llm_context_window: int = Field(default=16_000, ge=512, description="Context length of the openai model.")
     local_model_path: Path | None = None
     local_n_threads: int = Field(default=1, ge=1, le=64)
     local_n_ctx: int = Field(default=4096, ge=512)
+
+    # The turn ------------------------------------------------------------------------------
+    recommendations: int = Field(default=5, ge=1, le=20, description="Products recommended per turn.")
+    rerank_depth: int = Field(default=20, ge=1, le=50, description="Candidates the LLM may rerank.")
+    history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
+
+    # API and UI ----------------------------------------------------------------------------
+    api_keys: dict[SecretStr, ApiRole] = Field(
+        default_factory=dict,
+        description='JSON object mapping each API key to its role, e.g. {"sk-shop1": "storefront", '
+        '"sk-ops": "admin"}. Empty: open dev mode (every route open, a warning at startup).',
+    )
+    rate_limit_per_minute: int = Field(default=120, ge=0, description="Requests per key per minute; 0: off.")
+    cors_origins: list[str] = Field(default_factory=list, description='JSON list, e.g. ["https://shop.example"].')
+    max_request_bytes: int = Field(default=64_000, ge=1024, description="Larger request bodies get a 413.")
+    sse_ping_seconds: float = Field(default=15.0, gt=0, description="Keep-alive comment interval of SSE streams.")
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    ui_port: int = Field(default=8501, ge=1, le=65535)
+    api_url: str | None = Field(
+        default=None, description="The API the Streamlit UI talks to; unset: the UI runs the core in-process."
+    )
+    ui_api_key: SecretStr | None = Field(default=None, description="The key the UI sends to AISLE_API_URL.")
 
     @property
     def chroma_dir(self) -> Path:

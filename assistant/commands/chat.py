@@ -1,0 +1,145 @@
+"""``aisle chat``: an interactive, streaming REPL, or one turn as JSON for scripts.
+
+Thin: it renders the events of :meth:`assistant.turn.Assistant.chat`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from assistant.errors import AisleError
+from assistant.schemas import (
+    ChatEvent,
+    ChatRequest,
+    DegradedEvent,
+    DoneEvent,
+    ErrorEvent,
+    PlanEvent,
+    ProductsEvent,
+    RecommendationsEvent,
+    TokenEvent,
+)
+from assistant.settings import get_settings
+
+__all__ = ["register"]
+
+_out = Console()
+_err = Console(stderr=True)
+
+
+def _one_turn_json(events: list[ChatEvent]) -> dict[str, object]:
+    """The script-facing summary of one turn: plan, recommendations, message, timings, usage."""
+    summary: dict[str, object] = {
+        "plan": None,
+        "recommendations": [],
+        "message": "",
+        "timings": {},
+        "usage": {},
+    }
+    degraded: list[dict[str, str]] = []
+    for event in events:
+        if isinstance(event, PlanEvent):
+            summary["plan"] = event.plan.model_dump(mode="json")
+        elif isinstance(event, RecommendationsEvent):
+            summary["recommendations"] = [
+                {
+                    "id": r.product.id,
+                    "title": r.product.title,
+                    "price": r.product.price,
+                    "brand": r.product.brand,
+                    "category": r.product.category,
+                    "reason": r.reason,
+                }
+                for r in event.recommendations
+            ]
+        elif isinstance(event, DegradedEvent):
+            degraded.append({"stage": event.stage, "reason": event.reason})
+        elif isinstance(event, DoneEvent):
+            summary.update(
+                session_id=event.session_id,
+                turn_id=event.turn_id,
+                message=event.message,
+                timings=event.timings_ms,
+                usage=event.usage.model_dump(mode="json"),
+                prompt_versions=event.prompt_versions,
+                llm=event.llm,
+            )
+    summary["degraded"] = degraded
+    return summary
+
+
+def _render(events: object) -> str | None:
+    """Print a turn's events as they arrive; returns the session id."""
+    session_id = None
+    for event in events:  # type: ignore[attr-defined]
+        session_id = event.session_id
+        if isinstance(event, ProductsEvent) and event.products:
+            _out.print(f"[dim]found {len(event.products)} products…[/dim]")
+        elif isinstance(event, TokenEvent):
+            _out.print(event.text, end="", highlight=False, soft_wrap=True)
+        elif isinstance(event, DegradedEvent):
+            _err.print(f"\n[yellow]note: {event.stage} fell back: {event.reason}[/yellow]")
+        elif isinstance(event, ErrorEvent):
+            _err.print(f"\n[red]{event.message}[/red]")
+        elif isinstance(event, RecommendationsEvent):
+            _out.print()
+            for r in event.recommendations:
+                price = f"${r.product.price:,.2f}" if r.product.price is not None else "price n/a"
+                brand = f" · {r.product.brand}" if r.product.brand else ""
+                _out.print(
+                    f" [bold]{r.rank}. {r.product.title}[/bold] — {price}{brand}  [dim]({r.product.id})[/dim]"
+                )
+                _out.print(f"    {r.reason}", highlight=False)
+        elif isinstance(event, DoneEvent):
+            _out.print(f"\n[dim]{event.timings_ms.get('total', 0):.0f} ms · {event.llm}[/dim]")
+    return session_id
+
+
+def chat(
+    message: Annotated[
+        str | None, typer.Argument(help="One message (omit for the interactive chat).")
+    ] = None,
+    session: Annotated[
+        str | None, typer.Option("--session", help="Continue this session (kept on disk).")
+    ] = None,
+    shopper: Annotated[
+        str | None, typer.Option("--shopper", help="The shopper id (feedback, profile).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object for the turn.")] = False,
+) -> None:
+    """Chat with Aisle over the ingested catalog."""
+    from assistant.turn import build_assistant
+
+    try:
+        assistant = build_assistant(get_settings())
+        if message is not None:
+            request = ChatRequest(message=message, session_id=session, shopper_id=shopper)
+            if as_json:
+                events = list(assistant.chat(request))
+                typer.echo(json.dumps(_one_turn_json(events), ensure_ascii=False))
+            else:
+                _render(assistant.chat(request))
+            return
+        _out.print(f"[bold]Aisle[/bold] — {assistant.llm_description}. Ctrl-D to quit.")
+        while True:
+            try:
+                line = _out.input("[bold cyan]you>[/bold cyan] ") if sys.stdin.isatty() else input()
+            except EOFError:
+                break
+            if not line.strip():
+                continue
+            session = _render(
+                assistant.chat(ChatRequest(message=line, session_id=session, shopper_id=shopper))
+            )
+    except AisleError as exc:
+        _err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def register(app: typer.Typer) -> None:
+    app.command("chat")(chat)

@@ -1,0 +1,61 @@
+"""Shared pytest fixtures. Each block is owned by the module named in its heading; add yours below."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import ipaddress
+import socket
+
+import pytest
+
+from assistant.settings import Settings, get_settings
+
+# --- no network (all tests) ---------------------------------------------------------------------
+# Tests never need a network or a key: any connection to a non-loopback address fails loudly, so
+# nothing can reach a real API (or a model hub) by accident. Loopback servers started by tests work.
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> None:
+    if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
+        host = str(address[0])
+        try:
+            allowed = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = host == "localhost"
+        if not allowed:
+            raise ConnectionRefusedError(f"tests may not open network connections (to {host})")
+    _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    for name in ("OPENAI_API_KEY", "AISLE_OPENAI_API_KEY", "AISLE_LLM_BASE_URL", "AISLE_CHROMA_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# --- catalog / ingest (tests/test_ingest.py, test_catalog_cli.py, test_chroma_server.py) ------------
+
+
+@pytest.fixture
+def hash_settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh tmp data dir with the deterministic hash embedder and small ingest batches."""
+    return Settings(
+        _env_file=None, data_dir=tmp_path / "data", embedder="hash", chroma_url=None, ingest_batch_size=16
+    )
+
+
+@pytest.fixture
+def hash_settings_env(hash_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """``hash_settings`` exported as ``AISLE_*`` variables, with ``get_settings()`` re-read (CLI tests)."""
+    monkeypatch.setenv("AISLE_DATA_DIR", str(hash_settings.data_dir))
+    monkeypatch.setenv("AISLE_EMBEDDER", "hash")
+    monkeypatch.setenv("AISLE_INGEST_BATCH_SIZE", str(hash_settings.ingest_batch_size))
+    monkeypatch.delenv("AISLE_CHROMA_URL", raising=False)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()

@@ -1,0 +1,265 @@
+"""One turn end to end through the real core: real SQLite, real embedded Chroma, real BM25 and
+ranker, the hash embedder and the scripted fake chat model injected through ``build_assistant``."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.llm.fake import FakeChatModel, FakeReply
+from assistant.schemas import (
+    ChatRequest,
+    DegradedEvent,
+    DoneEvent,
+    FeedbackRequest,
+    PlanEvent,
+    ProductsEvent,
+    RecommendationsEvent,
+    TokenEvent,
+)
+from assistant.settings import Settings
+from assistant.turn import Assistant, build_assistant
+from retrieval.catalog import Product
+from retrieval.filters import matches
+
+DEMO = Path(__file__).resolve().parents[1] / "retrieval" / "data" / "demo_catalog.jsonl"
+
+
+@pytest.fixture(scope="module")
+def turn_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        _env_file=None,
+        data_dir=tmp_path_factory.mktemp("turn") / "data",
+        embedder="hash",
+        llm="fake",
+        chroma_url=None,
+        llm_timeout_s=2.0,
+    )
+
+
+@pytest.fixture(scope="module")
+def ingested(turn_settings: Settings) -> Settings:
+    from retrieval.ingest import ingest_feed
+
+    assistant = build_assistant(turn_settings, chat_model=FakeChatModel())
+    summary = ingest_feed(assistant.catalog, DEMO)
+    assert summary.added >= 300 and not summary.errors
+    assistant.catalog.close()
+    assistant.store.close()
+    return turn_settings
+
+
+@pytest.fixture
+def fake() -> FakeChatModel:
+    return FakeChatModel()
+
+
+@pytest.fixture
+def assistant(ingested: Settings, fake: FakeChatModel) -> Iterator[Assistant]:
+    a = build_assistant(ingested, chat_model=fake)
+    yield a
+    a.store.close()
+    a.catalog.close()
+
+
+def _run(assistant: Assistant, message: str, **kw: str) -> list:
+    return list(assistant.chat(ChatRequest(message=message, **kw)))
+
+
+def _of(events: list, kind: type) -> list:
+    return [e for e in events if isinstance(e, kind)]
+
+
+def _recs(events: list) -> list:
+    (event,) = _of(events, RecommendationsEvent)
+    return event.recommendations
+
+
+def _product(assistant: Assistant, pid: str) -> Product:
+    product = assistant.catalog.store.get(pid)
+    assert product is not None
+    return product
+
+
+def _rerank_reply(ids: list[str], reasons: dict[str, str] | None = None) -> str:
+    reasons = reasons or {}
+    return json.dumps({"ranking": [{"id": i, "reason": reasons.get(i, "A good fit.")} for i in ids]})
+
+
+def _echo_ranking(messages: list) -> str:
+    """A well-behaved model: ranks the candidates it was given in reverse order."""
+    ids = re.findall(r"^id: (\S+)$", messages[-1].content, flags=re.M)
+    return _rerank_reply(list(reversed(ids)))
+
+
+def test_event_order_products_before_tokens(assistant: Assistant, fake: FakeChatModel) -> None:
+    fake.add(_echo_ranking, "Here are some quiet dishwashers.")
+    events = _run(assistant, "a quiet dishwasher under $600")
+    kinds = [type(e) for e in events]
+    assert kinds[0] is PlanEvent and kinds[-1] is DoneEvent
+    first_token = kinds.index(TokenEvent)
+    assert kinds.index(ProductsEvent) < first_token < kinds.index(RecommendationsEvent)
+    done = events[-1]
+    assert done.message == "Here are some quiet dishwashers."
+    assert {"plan", "retrieve_rank", "explain", "total"} <= done.timings_ms.keys()
+    assert done.usage.llm_calls == 2 and done.usage.prompt_tokens > 0
+    assert done.prompt_versions["explain"] == "1" and done.prompt_versions["answer"] == "1"
+    assert not _of(events, DegradedEvent)
+
+
+def test_llm_rerank_order_is_used_and_reasons_kept(assistant: Assistant, fake: FakeChatModel) -> None:
+    fake.add(_echo_ranking, "ok")
+    events = _run(assistant, "noise cancelling headphones")
+    candidates = re.findall(r"^id: (\S+)$", fake.calls[0][-1].content, flags=re.M)
+    assert [r.product.id for r in _recs(events)] == list(reversed(candidates))[:5]
+    assert all(r.reason == "A good fit." for r in _recs(events))
+
+
+def test_follow_ups_keep_constraints(assistant: Assistant) -> None:
+    session = "follow-ups"
+    first = _recs(_run(assistant, "a quiet dishwasher under $600", session_id=session))
+    assert first and all(r.product.price <= 600 for r in first)
+    cheaper_events = _run(assistant, "cheaper ones?", session_id=session)
+    plan = _of(cheaper_events, PlanEvent)[0].plan
+    assert plan.filters.price_max is not None and plan.filters.price_max < max(r.product.price for r in first)
+    assert "dishwashers" in plan.filters.categories
+    cheaper = _recs(cheaper_events)
+    assert cheaper and all(r.product.price <= plan.filters.price_max for r in cheaper)
+    stainless_events = _run(assistant, "only stainless", session_id=session)
+    plan = _of(stainless_events, PlanEvent)[0].plan
+    assert plan.filters.attributes == {"finish": "stainless steel"}
+    assert plan.filters.price_max is not None
+    for r in _recs(stainless_events):
+        product = _product(assistant, r.product.id)
+        assert product.attributes["finish"] == "stainless steel"
+        assert matches(product, plan.filters)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "headphones under $100",
+        "a tent between 150 and 300 dollars",
+        "running shoes in blue",
+        "a laptop from Lumetric",
+        "office chair, not Ergodyne, under $400",
+    ],
+)
+def test_hard_filters_never_violated(assistant: Assistant, message: str) -> None:
+    events = _run(assistant, message)
+    plan = _of(events, PlanEvent)[0].plan
+    assert not plan.filters.is_empty()
+    shown = _of(events, ProductsEvent)[0].products + [r.product for r in _recs(events)]
+    assert shown
+    for card in shown:
+        assert matches(_product(assistant, card.id), plan.filters), (card.id, plan.filters)
+
+
+def test_invented_and_duplicate_ids_are_dropped(assistant: Assistant, fake: FakeChatModel) -> None:
+    def invent(messages: list) -> str:
+        ids = re.findall(r"^id: (\S+)$", messages[-1].content, flags=re.M)
+        return _rerank_reply(["made-up-product", ids[1], ids[1], ids[0]])
+
+    fake.add(invent, "ok")
+    events = _run(assistant, "a blender")
+    ids = [r.product.id for r in _recs(events)]
+    assert "made-up-product" not in ids and len(ids) == len(set(ids))
+    assert all(assistant.catalog.store.get(i) is not None for i in ids)
+    (degraded,) = _of(events, DegradedEvent)
+    assert "invented" in degraded.reason and "duplicate" in degraded.reason
+
+
+def test_ungrounded_reason_is_replaced(assistant: Assistant, fake: FakeChatModel) -> None:
+    def lie(messages: list) -> str:
+        ids = re.findall(r"^id: (\S+)$", messages[-1].content, flags=re.M)
+        return _rerank_reply(ids[:2], {ids[0]: "Only $1.99 and whisper quiet at 12 dBA."})
+
+    fake.add(lie, "ok")
+    events = _run(assistant, "a coffee maker")
+    top = _recs(events)[0]
+    assert "1.99" not in top.reason and "12 dBA" not in top.reason
+    assert "ungrounded" in _of(events, DegradedEvent)[0].reason
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "{not json",
+        '{"ranking": [{"id": "x"',  # partial JSON
+        '{"ranking": "nope"}',  # wrong shape
+        RuntimeError("backend exploded"),
+        FakeReply(content='{"ranking": []}', delay_s=5.0),  # slower than llm_timeout_s
+    ],
+    ids=["malformed", "partial", "wrong-shape", "backend-error", "timeout"],
+)
+def test_llm_failures_fall_back_with_degraded_event(assistant: Assistant, fake: FakeChatModel, reply: object) -> None:
+    fake.add(reply, "Here you go.")  # type: ignore[arg-type]
+    events = _run(assistant, "a robot vacuum under $500")
+    degraded = _of(events, DegradedEvent)
+    assert degraded and degraded[0].stage == "explain"
+    recs = _recs(events)
+    assert recs and all(r.product.price <= 500 for r in recs)
+    assert all(r.reason for r in recs)  # fallback reasons from the product's facts
+    assert isinstance(events[-1], DoneEvent)
+
+
+def test_token_budget_trims_rerank_candidates(ingested: Settings) -> None:
+    small = ingested.model_copy(update={"llm_context_window": 1200, "llm_max_tokens": 200})
+    fake = FakeChatModel([_echo_ranking, "ok"])
+    assistant = build_assistant(small, chat_model=fake)
+    try:
+        events = _run(assistant, "noise cancelling headphones")
+    finally:
+        assistant.store.close()
+        assistant.catalog.close()
+    sent = re.findall(r"^id: (\S+)$", fake.calls[0][-1].content, flags=re.M)
+    assert 1 <= len(sent) < small.rerank_depth
+    assert events[-1].timings_ms["rerank_candidates"] == len(sent)
+
+
+def test_feedback_changes_the_next_turn(assistant: Assistant) -> None:
+    shopper = "shopper-feedback"
+    first = _recs(_run(assistant, "a backpack", shopper_id=shopper))
+    rejected = _product(assistant, first[0].product.id)
+    assistant.record_feedback(FeedbackRequest(product_id=rejected.id, kind="not_interested", shopper_id=shopper))
+    again = [r.product.id for r in _recs(_run(assistant, "a backpack", shopper_id=shopper))]
+    assert rejected.id not in again
+    family = rejected.attributes.get("variant_of")
+    if family:
+        assert all(_product(assistant, pid).attributes.get("variant_of") != family for pid in again)
+
+
+def test_nothing_fits_is_honest(assistant: Assistant) -> None:
+    events = _run(assistant, "a laptop under $5")
+    assert not _of(events, RecommendationsEvent)
+    assert _of(events, ProductsEvent)[0].products == []
+    message = events[-1].message
+    assert "couldn't find" in message and "cheapest" in message
+    assert re.search(r"\$\d[\d,]*\.\d\d", message)
+
+
+def test_out_of_catalog_and_chit_chat_show_no_products(assistant: Assistant) -> None:
+    for message in ("do you sell car tires?", "hi there"):
+        events = _run(assistant, message)
+        assert not _of(events, ProductsEvent)
+        assert events[-1].message
+
+
+def test_export_and_delete_shopper(assistant: Assistant) -> None:
+    shopper = "shopper-privacy"
+    events = _run(assistant, "a sleeping bag", shopper_id=shopper)
+    pid = _recs(events)[0].product.id
+    assistant.record_feedback(FeedbackRequest(product_id=pid, kind="thumbs_up", shopper_id=shopper))
+    export = assistant.store.export_shopper(shopper)
+    dumped = export.model_dump_json()
+    assert "a sleeping bag" in dumped and pid in dumped
+    assistant.store.delete_shopper(shopper)
+    with sqlite3.connect(assistant.settings.store_db) as conn:
+        leftover = conn.execute("SELECT COUNT(*) FROM feedback WHERE shopper_id=?", (shopper,)).fetchone()[0]
+        messages = conn.execute("SELECT COUNT(*) FROM messages WHERE content=?", ("a sleeping bag",)).fetchone()[0]
+    assert leftover == 0 and messages == 0
