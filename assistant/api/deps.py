@@ -1,0 +1,147 @@
+"""FastAPI dependencies, as ``Annotated`` aliases the routers use.
+
+* ``SettingsDep``: the app's :class:`~assistant.settings.Settings` (given to :func:`create_app`).
+* ``AssistantDep``: the core, built on first use; tests override :func:`get_assistant`.
+* ``StorefrontKey`` / ``AdminKey``: the caller's :class:`Principal` after the bearer key, its role
+  and the per-key rate limit were checked (401 / 403 / 429). With no keys configured every route is
+  open (dev mode) and the caller is an anonymous admin, limited per client address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, SecretStr
+
+from assistant.api.limits import RateLimiter
+from assistant.api.metrics import ApiMetrics
+from assistant.schemas import ChatEvent, ChatRequest, FeedbackRequest
+from assistant.settings import ApiRole, Settings
+
+if TYPE_CHECKING:
+    from assistant.store import SessionStore
+    from retrieval.components import Catalog
+    from retrieval.search import Searcher
+
+__all__ = [
+    "AdminKey",
+    "AssistantDep",
+    "ChatAssistant",
+    "MetricsDep",
+    "Principal",
+    "SettingsDep",
+    "StorefrontKey",
+    "get_assistant",
+    "get_metrics",
+    "get_settings_dep",
+]
+
+
+class ChatAssistant(Protocol):
+    """What the API needs of :class:`assistant.turn.Assistant` (the seam tests fake)."""
+
+    settings: Settings
+    catalog: Catalog
+    searcher: Searcher
+    store: SessionStore
+    llm_description: str
+
+    def chat(self, request: ChatRequest) -> Iterator[ChatEvent]: ...
+
+    def record_feedback(self, feedback: FeedbackRequest) -> Any: ...
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_metrics(request: Request) -> ApiMetrics:
+    return request.app.state.metrics  # type: ignore[no-any-return]
+
+
+MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
+
+_build_lock = threading.Lock()
+
+
+def get_assistant(request: Request) -> ChatAssistant:
+    """The app's assistant; built from the app's settings the first time a route needs it."""
+    state = request.app.state
+    if state.assistant is None:
+        with _build_lock:
+            if state.assistant is None:
+                from assistant.turn import build_assistant
+
+                state.assistant = build_assistant(state.settings)
+    return state.assistant  # type: ignore[no-any-return]
+
+
+AssistantDep = Annotated[ChatAssistant, Depends(get_assistant)]
+
+
+class Principal(BaseModel):
+    """Who is calling: a short fingerprint of the key (never the key itself) and its role."""
+
+    key_id: str
+    role: ApiRole
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from AISLE_API_KEYS.")
+_RANK: dict[ApiRole, int] = {"storefront": 0, "admin": 1}
+
+
+def _fingerprint(key: str) -> str:
+    return "key-" + hashlib.sha256(key.encode()).hexdigest()[:10]
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _authenticate(
+    request: Request, settings: Settings, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
+    if not settings.api_keys:
+        client = request.client.host if request.client else "unknown"
+        return Principal(key_id=f"open-{client}", role="admin")
+    if credentials is None:
+        raise _unauthorized("missing API key: send 'Authorization: Bearer <key>'")
+    role = settings.api_keys.get(SecretStr(credentials.credentials))
+    if role is None:
+        raise _unauthorized("unknown API key")
+    return Principal(key_id=_fingerprint(credentials.credentials), role=role)
+
+
+def _require(role: ApiRole) -> Callable[..., Principal]:
+    def dependency(
+        request: Request,
+        settings: SettingsDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    ) -> Principal:
+        principal = _authenticate(request, settings, credentials)
+        if _RANK[principal.role] < _RANK[role]:
+            raise HTTPException(403, detail=f"this route needs an {role} key; yours is {principal.role}")
+        limiter: RateLimiter = request.app.state.rate_limiter
+        wait = limiter.acquire(principal.key_id)
+        if wait is not None:
+            raise HTTPException(
+                429,
+                detail=f"rate limit of {limiter.per_minute} requests/minute exceeded (AISLE_RATE_LIMIT_PER_MINUTE)",
+                headers={"Retry-After": RateLimiter.retry_after(wait)},
+            )
+        return principal
+
+    dependency.__name__ = f"require_{role}_key"
+    return dependency
+
+
+StorefrontKey = Annotated[Principal, Depends(_require("storefront"))]
+AdminKey = Annotated[Principal, Depends(_require("admin"))]

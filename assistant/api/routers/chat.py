@@ -1,0 +1,99 @@
+"""``POST /v1/chat``: one shopper turn, streamed as SSE (``Accept: text/event-stream``) or as JSON."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from assistant.api.deps import AssistantDep, MetricsDep, SettingsDep, StorefrontKey
+from assistant.api.schemas import ChatTurnPublic, TurnFailed, collect_turn
+from assistant.api.turns import error_code, iterate_turn, observed
+from assistant.errors import AisleError
+from assistant.schemas import ChatEvent, ChatRequest, ErrorEvent
+
+__all__ = ["SSE_EVENT_NAMES", "router", "sse_headers"]
+
+router = APIRouter(tags=["chat"])
+
+SSE_EVENT_NAMES = ("plan", "products", "token", "recommendations", "degraded", "error", "done")
+
+
+def sse_headers() -> dict[str, str]:
+    return {"X-Accel-Buffering": "no", "Cache-Control": "no-store"}
+
+
+async def _sse(first: ChatEvent, rest: AsyncIterator[ChatEvent]) -> AsyncIterator[ServerSentEvent]:
+    last = first
+    try:
+        yield ServerSentEvent(event=first.type, data=first.model_dump_json())
+        async for event in rest:
+            last = event
+            yield ServerSentEvent(event=event.type, data=event.model_dump_json())
+    except AisleError as exc:
+        # The stream has started (status 200 is sent): a failure becomes the stream's last event.
+        error = ErrorEvent(
+            session_id=last.session_id, turn_id=last.turn_id, code=error_code(exc), message=str(exc)
+        )
+        yield ServerSentEvent(event=error.type, data=error.model_dump_json())
+    finally:
+        await rest.aclose()  # type: ignore[attr-defined]
+
+
+_SSE_DOC = (
+    "With `Accept: text/event-stream` the turn streams as Server-Sent Events: `event:` is the event "
+    "type and `data:` its JSON (the `ChatEvent` models: "
+    + ", ".join(f"`{n}`" for n in SSE_EVENT_NAMES)
+    + "). "
+    "Order: `plan`, `products`, `token`*, `recommendations`, (`degraded`), `done`; an `error` event ends "
+    "a failed stream. Keep-alive pings are SSE comments. Disconnecting stops the turn. Otherwise the "
+    "finished turn is returned as JSON. A new session is created when `session_id` is absent; its id is "
+    "in every event and in the JSON."
+)
+
+
+@router.post(
+    "/v1/chat",
+    operation_id="chat",
+    summary="Chat: one shopper turn (SSE or JSON)",
+    description=_SSE_DOC,
+    response_model=ChatTurnPublic,
+    responses={
+        200: {"content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/ChatEvent"}}}},
+        401: {"description": "Missing or unknown API key."},
+        413: {"description": "Request body too large."},
+        422: {"description": "Invalid request (e.g. message longer than 4000 characters)."},
+        429: {"description": "Rate limit exceeded; see Retry-After."},
+        502: {"description": "The turn failed (JSON mode); the body has the error code and message."},
+    },
+)
+async def chat(
+    body: ChatRequest,
+    assistant: AssistantDep,
+    settings: SettingsDep,
+    metrics: MetricsDep,
+    _key: StorefrontKey,
+    accept: Annotated[str | None, Header()] = None,
+) -> ChatTurnPublic | EventSourceResponse | JSONResponse:
+    events = observed(iterate_turn(assistant.chat(body)), metrics)
+    if accept and "text/event-stream" in accept:
+        # The first step runs before the response starts, so setup errors still get a real status.
+        try:
+            first = await anext(events)
+        except StopAsyncIteration:
+            return JSONResponse({"detail": "the turn produced no events"}, status_code=502)
+        return EventSourceResponse(_sse(first, events), headers=sse_headers(), ping=settings.sse_ping_seconds)
+    try:
+        return collect_turn([event async for event in events])
+    except TurnFailed as failed:
+        return JSONResponse(
+            {
+                "detail": failed.event.message,
+                "code": failed.event.code,
+                "session_id": failed.event.session_id,
+            },
+            status_code=502,
+        )

@@ -1,0 +1,58 @@
+"""``GET /healthz`` (the process answers), ``GET /readyz`` (it can serve turns), ``GET /metrics``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from assistant.api.deps import MetricsDep, get_assistant
+from assistant.api.metrics import CONTENT_TYPE_LATEST
+from assistant.api.schemas import CheckPublic, HealthPublic, ReadinessPublic
+from assistant.errors import AisleError
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", operation_id="health", summary="Liveness", response_model=HealthPublic)
+def health() -> HealthPublic:
+    return HealthPublic()
+
+
+def _checks(request: Request) -> dict[str, CheckPublic]:
+    try:
+        assistant = request.app.dependency_overrides.get(get_assistant, get_assistant)(request)
+    except (AisleError, ImportError, OSError) as exc:
+        return {"assistant": CheckPublic(ok=False, detail=f"cannot build the assistant: {exc}")}
+    checks = {"llm": CheckPublic(ok=True, detail=assistant.llm_description)}
+    try:
+        products = assistant.catalog.store.count()
+        indexed = assistant.catalog.index.count()
+    except (AisleError, OSError, RuntimeError, ValueError) as exc:
+        checks["index"] = CheckPublic(ok=False, detail=f"index unreachable: {exc}")
+    else:
+        ok = products > 0 and indexed > 0
+        detail = f"{products} products, {indexed} indexed"
+        checks["index"] = CheckPublic(ok=ok, detail=detail if ok else f"{detail}; run `aisle ingest FEED`")
+    return checks
+
+
+@router.get(
+    "/readyz",
+    operation_id="ready",
+    summary="Readiness: catalog index reachable and LLM configured",
+    response_model=ReadinessPublic,
+    responses={503: {"model": ReadinessPublic, "description": "Not ready; `checks` say why."}},
+)
+def ready(request: Request) -> ReadinessPublic | JSONResponse:
+    checks = _checks(request)
+    body = ReadinessPublic(ready=all(c.ok for c in checks.values()), checks=checks)
+    if not body.ready:
+        return JSONResponse(body.model_dump(), status_code=503)
+    return body
+
+
+@router.get("/metrics", operation_id="metrics", summary="Prometheus metrics", response_class=Response)
+def metrics(metrics: MetricsDep) -> Response:
+    return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

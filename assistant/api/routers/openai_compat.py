@@ -1,0 +1,230 @@
+"""``POST /v1/chat/completions``: an OpenAI-compatible façade over the same turn.
+
+Mapping (see :class:`~assistant.api.openai_schemas.ChatCompletionCreate`): the last user message is
+the shopper's message; ``metadata.session_id`` (else a hash of ``user`` + the first user message)
+is the session; ``user`` (or ``metadata.shopper_id``) is the shopper. Text streams as
+``chat.completion.chunk``s; the products ride on an early empty-delta chunk and the
+recommendations on the final chunk, in the top-level ``aisle`` extension field that OpenAI clients
+keep (``chunk.model_extra["aisle"]`` / ``completion.aisle``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from assistant.api.deps import AssistantDep, MetricsDep, SettingsDep, StorefrontKey
+from assistant.api.openai_schemas import (
+    AisleExtension,
+    ChatCompletionChunkPublic,
+    ChatCompletionCreate,
+    ChatCompletionPublic,
+    ChoicePublic,
+    ChunkChoicePublic,
+    CompletionUsagePublic,
+    DeltaPublic,
+    MessagePublic,
+)
+from assistant.api.routers.chat import sse_headers
+from assistant.api.schemas import TurnFailed, collect_turn
+from assistant.api.turns import error_code, iterate_turn, observed
+from assistant.errors import AisleError
+from assistant.schemas import (
+    ChatEvent,
+    ChatRequest,
+    DegradedEvent,
+    DoneEvent,
+    ErrorEvent,
+    PlanEvent,
+    ProductsEvent,
+    RecommendationsEvent,
+    TokenEvent,
+    Usage,
+)
+
+__all__ = ["router", "to_chat_request"]
+
+router = APIRouter(tags=["openai"])
+
+
+def to_chat_request(body: ChatCompletionCreate) -> ChatRequest:
+    """The shopper turn an OpenAI request stands for (422 when there is no user message)."""
+    users = [m for m in body.messages if m.role == "user"]
+    if not users:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "missing",
+                    "loc": ("body", "messages"),
+                    "msg": "no message with role 'user'",
+                    "input": None,
+                }
+            ]
+        )
+    meta = body.metadata or {}
+    shopper_id = meta.get("shopper_id") or body.user
+    session_id = meta.get("session_id")
+    if session_id is None:
+        seed = f"{shopper_id or ''}\n{users[0].text()}"
+        session_id = "oai-" + hashlib.sha256(seed.encode()).hexdigest()[:28]
+    try:
+        return ChatRequest(message=users[-1].text(), session_id=session_id, shopper_id=shopper_id)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        raise RequestValidationError(
+            [{**e, "loc": ("body", "messages", -1, *e["loc"])} for e in errors]
+        ) from exc
+
+
+def _usage(usage: Usage) -> CompletionUsagePublic:
+    return CompletionUsagePublic(
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        total_tokens=usage.prompt_tokens + usage.completion_tokens,
+    )
+
+
+class _ChunkWriter:
+    """Turns the core's events into ``chat.completion.chunk`` SSE messages."""
+
+    def __init__(self, model: str, include_usage: bool) -> None:
+        self.model = model
+        self.include_usage = include_usage
+        self.created = int(time.time())
+        self.ext: AisleExtension | None = None
+
+    def _chunk(self, turn_id: str, delta: DeltaPublic, **extra: object) -> ServerSentEvent:
+        chunk = ChatCompletionChunkPublic(
+            id=f"chatcmpl-{turn_id}",
+            created=self.created,
+            model=self.model,
+            choices=[ChunkChoicePublic(delta=delta, finish_reason=extra.pop("finish_reason", None))],  # type: ignore[arg-type]
+            **extra,  # type: ignore[arg-type]
+        )
+        return ServerSentEvent(data=chunk.model_dump_json(exclude_none=True))
+
+    def render(self, event: ChatEvent) -> list[ServerSentEvent]:
+        if self.ext is None:
+            self.ext = AisleExtension(session_id=event.session_id, turn_id=event.turn_id)
+            out = [self._chunk(event.turn_id, DeltaPublic(role="assistant", content=""))]
+        else:
+            out = []
+        ext = self.ext
+        if isinstance(event, PlanEvent):
+            ext.plan = event.plan
+        elif isinstance(event, ProductsEvent):
+            ext.products = event.products
+            early = AisleExtension(session_id=ext.session_id, turn_id=ext.turn_id, products=event.products)
+            out.append(self._chunk(event.turn_id, DeltaPublic(), aisle=early))
+        elif isinstance(event, TokenEvent):
+            out.append(self._chunk(event.turn_id, DeltaPublic(content=event.text)))
+        elif isinstance(event, RecommendationsEvent):
+            ext.recommendations = event.recommendations
+        elif isinstance(event, DegradedEvent):
+            ext.degraded.append(event)
+        elif isinstance(event, ErrorEvent):
+            out.append(self.error(event.code, event.message))
+        elif isinstance(event, DoneEvent):
+            out.append(self._chunk(event.turn_id, DeltaPublic(), finish_reason="stop", aisle=ext))
+            if self.include_usage:
+                final = ChatCompletionChunkPublic(
+                    id=f"chatcmpl-{event.turn_id}",
+                    created=self.created,
+                    model=self.model,
+                    choices=[],
+                    usage=_usage(event.usage),
+                )
+                out.append(ServerSentEvent(data=final.model_dump_json(exclude_none=True)))
+        return out
+
+    @staticmethod
+    def error(code: str, message: str) -> ServerSentEvent:
+        return ServerSentEvent(data=json.dumps({"error": {"message": message, "type": code, "code": code}}))
+
+
+async def _stream(
+    first: ChatEvent, rest: AsyncIterator[ChatEvent], writer: _ChunkWriter
+) -> AsyncIterator[ServerSentEvent]:
+    try:
+        for message in writer.render(first):
+            yield message
+        async for event in rest:
+            for message in writer.render(event):
+                yield message
+    except AisleError as exc:
+        yield writer.error(error_code(exc), str(exc))
+    finally:
+        await rest.aclose()  # type: ignore[attr-defined]
+    yield ServerSentEvent(data="[DONE]")
+
+
+@router.post(
+    "/v1/chat/completions",
+    operation_id="create_chat_completion",
+    summary="OpenAI-compatible chat completions (stream and non-stream)",
+    description=(__doc__ or "").split("\n\n", 1)[1],
+    response_model=ChatCompletionPublic,
+    responses={
+        200: {
+            "content": {
+                "text/event-stream": {"schema": {"$ref": "#/components/schemas/ChatCompletionChunkPublic"}}
+            }
+        },
+        502: {"description": "The turn failed."},
+    },
+)
+async def create_chat_completion(
+    body: ChatCompletionCreate,
+    assistant: AssistantDep,
+    settings: SettingsDep,
+    metrics: MetricsDep,
+    _key: StorefrontKey,
+) -> ChatCompletionPublic | EventSourceResponse | JSONResponse:
+    request = to_chat_request(body)
+    events = observed(iterate_turn(assistant.chat(request)), metrics)
+    if body.stream:
+        try:
+            first = await anext(events)
+        except StopAsyncIteration:
+            return JSONResponse({"detail": "the turn produced no events"}, status_code=502)
+        include_usage = body.stream_options is not None and body.stream_options.include_usage
+        writer = _ChunkWriter(body.model, include_usage)
+        return EventSourceResponse(
+            _stream(first, events, writer), headers=sse_headers(), ping=settings.sse_ping_seconds
+        )
+    try:
+        turn = collect_turn([event async for event in events])
+    except TurnFailed as failed:
+        return JSONResponse(
+            {
+                "error": {
+                    "message": failed.event.message,
+                    "type": failed.event.code,
+                    "code": failed.event.code,
+                }
+            },
+            status_code=502,
+        )
+    return ChatCompletionPublic(
+        id=f"chatcmpl-{turn.turn_id}",
+        created=int(time.time()),
+        model=body.model,
+        choices=[ChoicePublic(message=MessagePublic(content=turn.message))],
+        usage=_usage(turn.usage),
+        aisle=AisleExtension(
+            session_id=turn.session_id,
+            turn_id=turn.turn_id,
+            recommendations=turn.recommendations,
+            products=turn.products,
+            plan=turn.plan,
+            degraded=turn.degraded,
+        ),
+    )

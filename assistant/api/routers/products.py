@@ -1,0 +1,80 @@
+"""``GET /v1/products/{product_id}`` and ``GET /v1/search`` (plain retrieval for storefront search boxes)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from assistant.api.deps import AssistantDep, StorefrontKey
+from assistant.api.schemas import SearchResultsPublic
+from assistant.errors import NotFoundError
+from assistant.schemas import ProductCard
+from retrieval.catalog import Product
+from retrieval.filters import Filters
+from retrieval.search import SearchRequest
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["products"])
+
+
+@router.get(
+    "/v1/products/{product_id}",
+    operation_id="get_product",
+    summary="One product as the catalog records it",
+    response_model=Product,
+    responses={404: {"description": "Unknown product."}},
+)
+def get_product(
+    product_id: Annotated[str, Path(max_length=256)], assistant: AssistantDep, _key: StorefrontKey
+) -> Product:
+    product = assistant.catalog.store.get(product_id)
+    if product is None:
+        raise NotFoundError(f"no product {product_id!r} in the catalog")
+    return product
+
+
+@router.get(
+    "/v1/search",
+    operation_id="search_products",
+    summary="Search the catalog (hybrid retrieval with hard filters; no LLM)",
+    response_model=SearchResultsPublic,
+)
+def search_products(
+    assistant: AssistantDep,
+    _key: StorefrontKey,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="What the shopper typed.")],
+    k: Annotated[int, Query(ge=1, le=100, description="How many products.")] = 20,
+    min_price: Annotated[float | None, Query(ge=0)] = None,
+    max_price: Annotated[float | None, Query(ge=0)] = None,
+    brand: Annotated[list[str] | None, Query(description="Only these brands (repeatable).")] = None,
+    exclude_brand: Annotated[list[str] | None, Query(description="Not these brands (repeatable).")] = None,
+    category: Annotated[
+        list[str] | None, Query(description="Any category level equals one (repeatable).")
+    ] = None,
+    color: Annotated[list[str] | None, Query(description="Only these colors (repeatable).")] = None,
+    in_stock: Annotated[bool | None, Query(description="true: only products in stock.")] = None,
+    min_rating: Annotated[float | None, Query(ge=0, le=5)] = None,
+) -> SearchResultsPublic:
+    try:
+        filters = Filters(
+            price_min=min_price,
+            price_max=max_price,
+            brands=brand or [],
+            exclude_brands=exclude_brand or [],
+            categories=category or [],
+            colors=color or [],
+            in_stock=in_stock,
+            min_rating=min_rating,
+        )
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from exc
+    result = assistant.searcher.search(SearchRequest(query=q, filters=filters, k=k))
+    return SearchResultsPublic(
+        query=q,
+        products=[ProductCard.from_product(c.product) for c in result.candidates[:k]],
+        timings_ms=result.timings_ms,
+    )

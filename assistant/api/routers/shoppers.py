@@ -1,0 +1,37 @@
+"""Privacy requests (admin): export or delete everything stored about a shopper."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from assistant.api.deps import AdminKey, AssistantDep
+from assistant.store import DeleteCounts, ShopperExport
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["shoppers"])
+
+ShopperId = Annotated[str, Path(max_length=128)]
+
+
+@router.get(
+    "/v1/shoppers/{shopper_id}/export",
+    operation_id="export_shopper",
+    summary="Export a shopper's sessions, messages and feedback (admin)",
+    response_model=ShopperExport,
+    responses={404: {"description": "Nothing stored for this shopper."}},
+)
+def export_shopper(shopper_id: ShopperId, assistant: AssistantDep, _key: AdminKey) -> ShopperExport:
+    return assistant.store.export_shopper(shopper_id)  # type: ignore[no-any-return]
+
+
+@router.delete(
+    "/v1/shoppers/{shopper_id}",
+    operation_id="delete_shopper",
+    summary="Delete everything stored about a shopper (admin; idempotent)",
+    response_model=DeleteCounts,
+)
+def delete_shopper(shopper_id: ShopperId, assistant: AssistantDep, _key: AdminKey) -> DeleteCounts:
+    return assistant.store.delete_shopper(shopper_id)  # type: ignore[no-any-return]

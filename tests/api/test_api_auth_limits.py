@@ -1,0 +1,150 @@
+"""Auth roles, rate limits, body and message size limits, CORS and open dev mode."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api.app import OPEN_MODE_WARNING
+
+KEYS = {"sk-shop": "storefront", "sk-ops": "admin"}
+SHOP = {"Authorization": "Bearer sk-shop"}
+OPS = {"Authorization": "Bearer sk-ops"}
+
+
+def _settings_keys(make_client, **kw) -> TestClient:
+    return make_client(api_keys=KEYS, **kw)
+
+
+def test_missing_key_is_401_with_challenge(make_client) -> None:
+    client = _settings_keys(make_client)
+    r = client.post("/v1/chat", json={"message": "x"})
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert "Authorization: Bearer" in r.json()["detail"]
+
+
+def test_unknown_key_is_401(make_client) -> None:
+    client = _settings_keys(make_client)
+    r = client.get("/v1/search", params={"q": "x"}, headers={"Authorization": "Bearer sk-nope"})
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"] == "Bearer"
+
+
+def test_storefront_key_cannot_use_admin_routes(make_client) -> None:
+    client = _settings_keys(make_client)
+    assert (
+        client.post("/v1/catalog", json={"products": [{"id": "a", "title": "A"}]}, headers=SHOP).status_code
+        == 403
+    )
+    assert client.get("/v1/shoppers/u1/export", headers=SHOP).status_code == 403
+    r = client.delete("/v1/shoppers/u1", headers=SHOP)
+    assert r.status_code == 403
+    assert "admin" in r.json()["detail"]
+
+
+def test_storefront_key_can_chat_and_admin_can_too(make_client) -> None:
+    client = _settings_keys(make_client)
+    assert client.post("/v1/chat", json={"message": "x"}, headers=SHOP).status_code == 200
+    assert client.post("/v1/chat", json={"message": "x"}, headers=OPS).status_code == 200
+    assert client.delete("/v1/shoppers/nobody", headers=OPS).status_code == 200
+
+
+def test_rate_limit_is_per_key_with_retry_after(make_client) -> None:
+    client = _settings_keys(make_client, rate_limit_per_minute=2)
+    for _ in range(2):
+        assert (
+            client.post("/v1/feedback", json={"product_id": "p1", "kind": "click"}, headers=SHOP).status_code
+            == 200
+        )
+    r = client.post("/v1/feedback", json={"product_id": "p1", "kind": "click"}, headers=SHOP)
+    assert r.status_code == 429
+    assert int(r.headers["retry-after"]) >= 1
+    assert "AISLE_RATE_LIMIT_PER_MINUTE" in r.json()["detail"]
+    # another key has its own bucket
+    assert (
+        client.post("/v1/feedback", json={"product_id": "p1", "kind": "click"}, headers=OPS).status_code
+        == 200
+    )
+
+
+def test_body_too_large_is_413_with_reason(make_client) -> None:
+    client = make_client(max_request_bytes=2048)
+    r = client.post(
+        "/v1/chat",
+        content=b'{"message": "' + b"x" * 5000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 413
+    assert "2048" in r.json()["detail"] and "AISLE_MAX_REQUEST_BYTES" in r.json()["detail"]
+
+
+def test_chunked_body_too_large_is_413(make_client) -> None:
+    client = make_client(max_request_bytes=2048)
+
+    def chunks():
+        yield b'{"message": "'
+        for _ in range(10):
+            yield b"x" * 500
+        yield b'"}'
+
+    r = client.post("/v1/chat", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert "AISLE_MAX_REQUEST_BYTES" in r.json()["detail"]
+
+
+def test_message_too_long_is_422_with_reason(client: TestClient, fake_assistant) -> None:
+    r = client.post("/v1/chat", json={"message": "x" * 4001})
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert detail[0]["loc"] == ["body", "message"] and "4000" in detail[0]["msg"]
+    assert fake_assistant.requests == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"message": ""},
+        {"message": "x", "filters": {"price_min": 10, "price_max": 5}},
+        {"message": "x", "nope": 1},
+    ],
+)
+def test_bad_chat_bodies_are_422(client: TestClient, body: dict) -> None:
+    assert client.post("/v1/chat", json=body).status_code == 422
+
+
+def test_malformed_json_is_422_not_500(client: TestClient) -> None:
+    r = client.post("/v1/chat", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_cors_allows_configured_origins_only(make_client) -> None:
+    client = make_client(cors_origins=["https://shop.example"])
+    ok = client.options(
+        "/v1/chat",
+        headers={"Origin": "https://shop.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert ok.status_code == 200
+    assert ok.headers["access-control-allow-origin"] == "https://shop.example"
+    bad = client.options(
+        "/v1/chat", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert "access-control-allow-origin" not in bad.headers
+
+
+def test_open_dev_mode_warns_loudly_and_is_open(make_client, caplog) -> None:
+    client = make_client()
+    with caplog.at_level(logging.WARNING, logger="assistant.api"), client:
+        assert client.delete("/v1/shoppers/nobody").status_code == 200
+    assert OPEN_MODE_WARNING in caplog.text
+
+
+def test_keys_are_never_logged(make_client, caplog) -> None:
+    client = _settings_keys(make_client)
+    with caplog.at_level(logging.DEBUG), client:
+        client.post("/v1/chat", json={"message": "x"}, headers=SHOP)
+    assert "sk-shop" not in caplog.text and "sk-ops" not in caplog.text
+    assert "sk-shop" not in repr(client.app.state.settings)

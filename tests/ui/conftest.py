@@ -1,0 +1,19 @@
+"""Fixtures for the UI tests: the Streamlit app under ``AppTest`` with an injected transport."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from http_support import FakeAssistant, make_settings
+
+from assistant.store import SessionStore
+
+
+@pytest.fixture
+def ui_fake_assistant(tmp_path: Path) -> Iterator[FakeAssistant]:
+    settings = make_settings(tmp_path / "data")
+    store = SessionStore(settings.store_db)
+    yield FakeAssistant(settings=settings, store=store)
+    store.close()
