@@ -17,6 +17,8 @@ the outcome says what happened, so the turn can emit a ``degraded`` event.
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -24,7 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.errors import LLMError
-from assistant.grounding import check_reason
+from assistant.grounding import check_reason, product_facts_text
 from assistant.schemas import QueryPlan, Usage
 from retrieval.catalog import Product, norm
 from retrieval.products import Vocabulary
@@ -45,6 +47,10 @@ log = logging.getLogger(__name__)
 
 ExplainMode = Literal["rerank", "reasons", "off"]
 MAX_REASON_CHARS = 240
+LOCAL_REASON_CHARS = 160
+MIN_REASON_CHARS = 20
+_MIN_REASON_WORDS = 4
+_MAX_REPEATS = 3
 
 
 class ProductReason(BaseModel):
@@ -59,9 +65,10 @@ class RerankReply(BaseModel):
 
 
 class ReasonReply(BaseModel):
-    """One reason for one product (the embedded model's task)."""
+    """One reason for one product (the embedded model's task); bounded so a small model's
+    schema-constrained output ends before the token limit."""
 
-    reason: str = Field(max_length=MAX_REASON_CHARS)
+    reason: str = Field(min_length=MIN_REASON_CHARS, max_length=LOCAL_REASON_CHARS)
 
 
 @dataclass
@@ -185,6 +192,18 @@ def candidate_facts(product: Product) -> str:
 # --- validation ----------------------------------------------------------------------------------
 
 
+def _says_something(reason: str, product: Product) -> bool:
+    """A reason worth showing: a few words, at least one of them about this product's facts."""
+    words = {w for w in re.findall(r"[a-z0-9]+", reason.casefold()) if len(w) > 2}
+    tokens = reason.casefold().split()
+    if len(tokens) < _MIN_REASON_WORDS:
+        return False
+    if max(Counter(tokens).values()) > _MAX_REPEATS:  # a small model looping on a phrase
+        return False
+    facts = set(re.findall(r"[a-z0-9]+", product_facts_text(product).casefold()))
+    return bool(words & facts)
+
+
 def _clean_reason(text: str) -> str:
     text = " ".join(text.split())
     return text[:MAX_REASON_CHARS].rstrip()
@@ -199,6 +218,7 @@ def validate_ranking(
     shopper_text: str,
     n: int,
     keep_order: bool,
+    asked: set[str] | None = None,
 ) -> Explained:
     """Apply the rules to an LLM reply: only candidate ids, no duplicates, grounded reasons.
 
@@ -221,8 +241,9 @@ def validate_ranking(
         report = check_reason(
             reason, by_id[pid], vocabulary=vocabulary, filters=plan.filters, shopper_text=shopper_text
         )
-        if not reason or not report.grounded:
-            why = ", ".join(report.unsupported) or "empty reason"
+        vacuous = not _says_something(reason, by_id[pid])
+        if vacuous or not report.grounded:
+            why = ", ".join(report.unsupported) or "says nothing about the product"
             problems.append(f"replaced ungrounded reason for {pid} ({why})")
             reason = fallback_reason(by_id[pid], plan)
         reasons[pid] = reason
@@ -233,7 +254,7 @@ def validate_ranking(
         order.extend(p.id for p in candidates if p.id not in reasons)
     chosen = [by_id[pid] for pid in order[:n]]
     final = [reasons.get(p.id) or fallback_reason(p, plan) for p in chosen]
-    missing = [p.id for p in chosen if p.id not in reasons]
+    missing = [p.id for p in chosen if p.id not in reasons and (asked is None or p.id in asked)]
     if missing and reply:
         problems.append(f"no reason given for {len(missing)} product(s); used facts instead")
     return Explained(products=chosen, reasons=final, problems=problems)
@@ -290,8 +311,13 @@ def explain(
     n: int,
     vocabulary: Vocabulary | None,
     shopper_text: str,
+    llm_reasons: int | None = None,
 ) -> Explained:
-    """Order and explain ``candidates`` (already ranked and trimmed to the prompt budget)."""
+    """Order and explain ``candidates`` (already ranked and trimmed to the prompt budget).
+
+    In ``reasons`` mode the model writes reasons for the first ``llm_reasons`` products (all ``n``
+    when ``None``); the rest get reasons built from their facts.
+    """
     if mode == "off" or call is None or not candidates:
         chosen = list(candidates[:n])
         return Explained(chosen, [fallback_reason(p, plan) for p in chosen])
@@ -320,7 +346,8 @@ def explain(
             return result
         items: list[ProductReason] = []
         total = Usage()
-        for product in candidates[:n]:
+        asked = candidates[: min(n, llm_reasons if llm_reasons is not None else n)]
+        for product in asked:
             one, usage = call(
                 "reasons",
                 {"request": _constraints_text(plan), "product": candidate_facts(product)},
@@ -330,7 +357,14 @@ def explain(
             items.append(ProductReason(id=product.id, reason=one.reason))
             total = _add(total, usage)
         result = validate_ranking(
-            items, candidates, plan, vocabulary=vocabulary, shopper_text=shopper_text, n=n, keep_order=True
+            items,
+            candidates,
+            plan,
+            vocabulary=vocabulary,
+            shopper_text=shopper_text,
+            n=n,
+            keep_order=True,
+            asked={p.id for p in asked},
         )
         result.usage = total
         return result

@@ -20,6 +20,27 @@ from retrieval.products import Vocabulary
 __all__ = ["GroundingReport", "check_reason", "product_facts_text"]
 
 _RATING_SCALE = 5.0
+# Words that claim a comparison with the rest of the market, which no product's data can back.
+_SUPERLATIVES = frozenset(
+    [
+        "best",
+        "greatest",
+        "finest",
+        "cheapest",
+        "quietest",
+        "lightest",
+        "fastest",
+        "strongest",
+        "perfect",
+        "ultimate",
+        "unbeatable",
+        "unmatched",
+        "leading",
+        "top-rated",
+        "number-one",
+    ]
+)
+_FLAG_VALUES = frozenset({"yes", "no", "true", "false"})
 _NON_WORD = re.compile(r"\W+")
 _NUMBER = re.compile(r"(?<![\w.])\$?\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 
@@ -97,10 +118,20 @@ def check_reason(
     if product.rating is not None:
         allowed_numbers.add(_RATING_SCALE)  # "rated 4.5/5"
     unsupported = [f"number {n:g}" for n in sorted(_numbers(reason) - allowed_numbers)]
+    fact_words = _padded(facts + " " + shopper_text)
     if vocabulary is not None:
-        fact_words = _padded(facts + " " + shopper_text)
-        for kind, names in (("brand", vocabulary.brands), ("color", vocabulary.colors)):
+        values: dict[str, str] = {}
+        for table in vocabulary.attributes.values():
+            values.update({v: d for v, d in table.items() if not _numbers(v) and v not in _FLAG_VALUES})
+        for kind, names in (
+            ("brand", vocabulary.brands),
+            ("color", vocabulary.colors),
+            ("attribute", values),
+        ):
             for name in sorted(_mentions(reason, names)):
                 if f" {name} " not in fact_words:
                     unsupported.append(f"{kind} {names[name]}")
+    for word in sorted(set(_padded(reason).split()) & _SUPERLATIVES):
+        if f" {word} " not in fact_words:
+            unsupported.append(f"superlative {word!r}")
     return GroundingReport(grounded=not unsupported, unsupported=unsupported)

@@ -57,7 +57,9 @@ def test_ungrounded_claims_are_named(reason: str, claim: str) -> None:
 
 
 def test_a_rounded_budget_may_be_quoted() -> None:
-    report = check_reason("Within your $499 budget.", OTHER, vocabulary=VOCAB, filters=Filters(price_max=498.99))
+    report = check_reason(
+        "Within your $499 budget.", OTHER, vocabulary=VOCAB, filters=Filters(price_max=498.99)
+    )
     assert report.grounded, report.unsupported
 
 
@@ -65,7 +67,10 @@ def test_a_rounded_budget_may_be_quoted() -> None:
     "plan",
     [
         QueryPlan(query="quiet dishwasher", preferences=["quiet"], filters=Filters(price_max=498.99)),
-        QueryPlan(query="dishwasher", filters=Filters(brands=["Hearthline"], attributes={"finish": "stainless steel"})),
+        QueryPlan(
+            query="dishwasher",
+            filters=Filters(brands=["Hearthline"], attributes={"finish": "stainless steel"}),
+        ),
         QueryPlan(query="dishwasher"),
     ],
 )
@@ -80,3 +85,17 @@ def test_fallback_reason_cites_the_matched_constraints() -> None:
     plan = QueryPlan(query="quiet dishwasher", preferences=["quiet"], filters=Filters(price_max=600))
     reason = fallback_reason(DISHWASHER, plan)
     assert "$549.00" in reason and "$600 budget" in reason and "44 dB" in reason
+
+
+@pytest.mark.parametrize(
+    ("reason", "claim"),
+    [
+        ("The best dishwasher on the market.", "superlative 'best'"),
+        ("It has a plastic tub and runs quietly.", "attribute plastic"),
+    ],
+)
+def test_market_claims_and_other_products_attributes_are_ungrounded(reason: str, claim: str) -> None:
+    other = Product(id="dw-3", title="Budget Dishwasher", attributes={"tub_material": "plastic"})
+    vocab = Vocabulary.from_products([DISHWASHER, OTHER, other])
+    report = check_reason(reason, DISHWASHER, vocabulary=vocab)
+    assert claim in report.unsupported

@@ -88,13 +88,15 @@ def _product(assistant: Assistant, pid: str) -> Product:
 
 def _rerank_reply(ids: list[str], reasons: dict[str, str] | None = None) -> str:
     reasons = reasons or {}
-    return json.dumps({"ranking": [{"id": i, "reason": reasons.get(i, "A good fit.")} for i in ids]})
+    return json.dumps({"ranking": [{"id": i, "reason": reasons.get(i, "A good fit for you.")} for i in ids]})
 
 
 def _echo_ranking(messages: list) -> str:
-    """A well-behaved model: ranks the candidates it was given in reverse order."""
+    """A well-behaved model: ranks the candidates it was given in reverse order, citing their titles."""
     ids = re.findall(r"^id: (\S+)$", messages[-1].content, flags=re.M)
-    return _rerank_reply(list(reversed(ids)))
+    titles = re.findall(r"^title: (.+)$", messages[-1].content, flags=re.M)
+    reasons = {i: f"The {t} matches what you asked for." for i, t in zip(ids, titles, strict=True)}
+    return _rerank_reply(list(reversed(ids)), reasons)
 
 
 def test_event_order_products_before_tokens(assistant: Assistant, fake: FakeChatModel) -> None:
@@ -117,7 +119,7 @@ def test_llm_rerank_order_is_used_and_reasons_kept(assistant: Assistant, fake: F
     events = _run(assistant, "noise cancelling headphones")
     candidates = re.findall(r"^id: (\S+)$", fake.calls[0][-1].content, flags=re.M)
     assert [r.product.id for r in _recs(events)] == list(reversed(candidates))[:5]
-    assert all(r.reason == "A good fit." for r in _recs(events))
+    assert all(r.reason == f"The {r.product.title} matches what you asked for." for r in _recs(events))
 
 
 def test_follow_ups_keep_constraints(assistant: Assistant) -> None:
