@@ -364,6 +364,7 @@ class Assistant:
             n=self.settings.recommendations,
             vocabulary=self.vocabulary,
             shopper_text=message,
+            llm_reasons=self.settings.local_reasons if self.settings.llm == "local" else None,
         )
 
     def _say(self, turn: _Turn, text: str) -> Iterator[ChatEvent]:
