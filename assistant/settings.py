@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     local_model_path: Path | None = None
     local_n_threads: int = Field(default=1, ge=1, le=64)
     local_n_ctx: int = Field(default=4096, ge=512)
+    prompt_versions: dict[str, int] = Field(
+        default_factory=dict,
+        description='Pin prompt versions for A/B runs, e.g. {"reasons": 1}; default: the current files.',
+    )
     local_reasons: int = Field(
         default=3, ge=0, le=20, description="Products the embedded model writes reasons for; the rest cite facts."
     )

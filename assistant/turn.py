@@ -335,7 +335,7 @@ class Assistant:
         from prompts import load_prompt
 
         def call(name: str, variables: dict[str, str], schema):  # type: ignore[no-untyped-def]
-            prompt = load_prompt(name)
+            prompt = load_prompt(name, self.settings.prompt_versions.get(name))
             turn.prompt_versions[prompt.name] = str(prompt.version)
             reply, usage = structured(
                 self.chat_model, prompt.render(**variables), schema, timeout_s=self.settings.llm_timeout_s
@@ -379,7 +379,7 @@ class Assistant:
             from assistant.llm import stream_text
             from prompts import load_prompt
 
-            prompt = load_prompt("answer")
+            prompt = load_prompt("answer", self.settings.prompt_versions.get("answer"))
             turn.prompt_versions[prompt.name] = str(prompt.version)
             lines = [
                 f"{i + 1}. {p.title} ({_price(p.price) or 'price n/a'}): {r}"

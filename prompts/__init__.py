@@ -23,13 +23,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from jinja2 import Template
     from langchain_core.messages import BaseMessage
 
-__all__ = ["Prompt", "PromptError", "PromptMessage", "list_prompts", "load_prompt"]
+__all__ = ["Prompt", "PromptError", "PromptMessage", "archived_versions", "list_prompts", "load_prompt"]
 
 _PACKAGE = "prompts"
 _SUFFIX = ".yaml"
+_ARCHIVE = "archive"
 
 
 class PromptError(ValueError):
@@ -125,21 +128,52 @@ def list_prompts() -> list[str]:
     )
 
 
+def _read(path: Traversable, label: str) -> Prompt:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Prompt.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise PromptError(f"{label} is not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        raise PromptError(f"{label} is malformed: {exc}") from exc
+
+
+def archived_versions(name: str) -> list[int]:
+    """Versions of ``name`` kept in ``prompts/archive/`` (``<name>.v<N>.yaml``) for A/B comparisons."""
+    folder = resources.files(_PACKAGE) / _ARCHIVE
+    if not folder.is_dir():
+        return []
+    prefix = f"{name}.v"
+    return sorted(
+        int(entry.name.removeprefix(prefix).removesuffix(_SUFFIX))
+        for entry in folder.iterdir()
+        if entry.name.startswith(prefix) and entry.name.removeprefix(prefix).removesuffix(_SUFFIX).isdigit()
+    )
+
+
 @lru_cache(maxsize=64)
-def load_prompt(name: str) -> Prompt:
-    """The prompt ``prompts/<name>.yaml``, validated (cached)."""
+def load_prompt(name: str, version: int | None = None) -> Prompt:
+    """The prompt ``prompts/<name>.yaml`` (the current version), validated and cached.
+
+    ``version`` picks another one: the current file when its version matches, else the archived
+    ``prompts/archive/<name>.v<version>.yaml`` (``AISLE_PROMPT_VERSIONS`` selects these per prompt).
+    """
     path = resources.files(_PACKAGE) / f"{name}{_SUFFIX}"
     if not path.is_file():
         raise PromptError(f"no prompt named {name!r}; available: {', '.join(list_prompts()) or 'none'}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        prompt = Prompt.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise PromptError(f"prompts/{name}{_SUFFIX} is not valid YAML: {exc}") from exc
-    except ValidationError as exc:
-        raise PromptError(f"prompts/{name}{_SUFFIX} is malformed: {exc}") from exc
+    prompt = _read(path, f"prompts/{name}{_SUFFIX}")
     if prompt.name != name:
         raise PromptError(
             f"prompts/{name}{_SUFFIX} declares name {prompt.name!r}; it must match the file name"
         )
-    return prompt
+    if version is None or version == prompt.version:
+        return prompt
+    label = f"prompts/{_ARCHIVE}/{name}.v{version}{_SUFFIX}"
+    archived = resources.files(_PACKAGE) / _ARCHIVE / f"{name}.v{version}{_SUFFIX}"
+    if not archived.is_file():
+        known = sorted({prompt.version, *archived_versions(name)})
+        raise PromptError(f"no version {version} of prompt {name!r}; available: {known}")
+    old = _read(archived, label)
+    if old.name != name or old.version != version:
+        raise PromptError(f"{label} declares {old.ref}; it must be {name}@{version}")
+    return old

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from prompts import Prompt, PromptError, list_prompts, load_prompt
+from prompts import Prompt, PromptError, archived_versions, list_prompts, load_prompt
 
 
 class _Anything:
@@ -42,10 +42,16 @@ def test_prompts_are_found() -> None:
     assert "smoke" in list_prompts()
 
 
-@pytest.mark.parametrize("name", list_prompts())
-def test_every_prompt_loads_and_renders(name: str) -> None:
-    prompt = load_prompt(name)
+_ALL_VERSIONS = [(name, None) for name in list_prompts()] + [
+    (name, version) for name in list_prompts() for version in archived_versions(name)
+]
+
+
+@pytest.mark.parametrize(("name", "version"), _ALL_VERSIONS)
+def test_every_prompt_loads_and_renders(name: str, version: int | None) -> None:
+    prompt = load_prompt(name, version)
     assert prompt.name == name and prompt.version >= 1 and prompt.description
+    assert version is None or prompt.version == version
     messages = prompt.render(**dict.fromkeys(prompt.variables, _Anything()))
     assert len(messages) == len(prompt.messages)
     assert all(m.text.strip() for m in messages)
@@ -106,3 +112,12 @@ def test_malformed_prompts_are_rejected() -> None:
         _prompt("x", roles=("tool",))
     with pytest.raises(PromptError, match=r"no prompt named 'nope'.*smoke"):
         load_prompt("nope")
+
+
+def test_archived_versions_are_selectable() -> None:
+    current = load_prompt("reasons")
+    assert 1 in archived_versions("reasons") and current.version > 1
+    assert load_prompt("reasons", 1).version == 1
+    assert load_prompt("reasons", current.version) == current
+    with pytest.raises(PromptError, match="no version 99"):
+        load_prompt("reasons", 99)
