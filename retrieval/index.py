@@ -92,6 +92,19 @@ class ChromaIndex:
         got = self._collection.get(ids=list(ids), include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` (ids the index lacks are left out); used for MMR and features."""
+        found: dict[str, np.ndarray] = {}
+        wanted = list(ids)
+        for start in range(0, len(wanted), self._max_batch):
+            got = self._collection.get(ids=wanted[start : start + self._max_batch], include=["embeddings"])
+            embeddings = got.get("embeddings")
+            if embeddings is None:
+                continue
+            for pid, vector in zip(got["ids"], embeddings, strict=True):
+                found[pid] = np.asarray(vector, dtype=np.float32)
+        return found
+
     def count(self) -> int:
         return int(self._collection.count())
 

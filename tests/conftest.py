@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import ipaddress
 import socket
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 

