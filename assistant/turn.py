@@ -184,30 +184,21 @@ class Assistant:
             history = self.store.history(session_id, limit=self.settings.history_turns)
         with turn.timed("plan"):
             plan, plan_problem = self._plan(turn, request, history)
+        searching = plan.intent not in {"chit_chat", "clarify", "out_of_catalog"}
+        candidates: list[Product] = []
+        if searching:
+            profile = self.profile(shopper_id)
+            with turn.timed("retrieve_rank"):
+                plan, candidates = self._retrieve(turn, plan, profile)
         yield PlanEvent(**ids, plan=plan)
         if plan_problem:
             yield DegradedEvent(**ids, stage="plan", reason=plan_problem[:1000])
 
         shown: list[Product] = []
         explained: Explained | None = None
-        if plan.intent in {"chit_chat", "clarify", "out_of_catalog"}:
+        if not searching:
             yield from self._say(turn, self._canned(plan))
         else:
-            profile = self.profile(shopper_id)
-            with turn.timed("retrieve_rank"):
-                result = self.searcher.search(
-                    SearchRequest(
-                        query=plan.query,
-                        filters=plan.filters,
-                        preferences=plan.preferences,
-                        exclude_ids=list(profile.disliked_ids),
-                        profile=profile,
-                        k=self.settings.rerank_depth,
-                    )
-                )
-            for stage, ms in result.timings_ms.items():
-                turn.timings[f"search.{stage}"] = ms
-            candidates = [c.product for c in result.candidates]
             if not candidates:
                 yield ProductsEvent(**ids, products=[])
                 yield from self._say(turn, self._nothing_found(plan))
@@ -329,6 +320,43 @@ class Assistant:
         from assistant.llm import token_counter
 
         return token_counter(self.chat_model)
+
+    def _retrieve(
+        self, turn: _Turn, plan: QueryPlan, profile: ShopperProfile
+    ) -> tuple[QueryPlan, list[Product]]:
+        """Filtered hybrid search and ranking. Categories the planner inferred from the shopper's
+        nouns are its guess, not the shopper's constraint: when they leave nothing, they are dropped
+        (and the plan says so) rather than answering "nothing found"."""
+
+        def run(filters: Filters) -> list[Product]:
+            result = self.searcher.search(
+                SearchRequest(
+                    query=plan.query,
+                    filters=filters,
+                    preferences=plan.preferences,
+                    exclude_ids=list(profile.disliked_ids),
+                    profile=profile,
+                    k=self.settings.rerank_depth,
+                )
+            )
+            for stage, ms in result.timings_ms.items():
+                turn.timings[f"search.{stage}"] = turn.timings.get(f"search.{stage}", 0.0) + ms
+            return [c.product for c in result.candidates]
+
+        candidates = run(plan.filters)
+        if not candidates and plan.filters.categories and plan.query:
+            relaxed = plan.filters.model_copy(update={"categories": []})
+            lexical = self.catalog.lexical()
+            wanted = set(lexical.terms(" ".join(plan.filters.categories)))
+            # Keep only products that still are what was asked for ("a Jura grinder" filed under
+            # another category name), not whatever else the other filters allow (Tideline headphones
+            # for "a dishwasher from Tideline").
+            candidates = [
+                p for p in run(relaxed) if wanted & set(lexical.terms(f"{p.title} {' '.join(p.category)}"))
+            ]
+            if candidates:
+                plan = plan.model_copy(update={"filters": relaxed})
+        return plan, candidates
 
     def _call(self, turn: _Turn):  # type: ignore[no-untyped-def]
         from assistant.llm import structured

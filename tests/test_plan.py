@@ -314,3 +314,24 @@ def test_llm_referenced_ids_must_have_been_shown(vocab: Vocabulary) -> None:
     llm = QueryPlan(query="tent", intent="product_question", referenced_ids=["t2", "h1"])
     plan = plan_turn("tell me more about it", history, vocab, llm_plan=llm)
     assert "h1" not in plan.referenced_ids and "t2" in plan.referenced_ids
+
+
+def test_noisy_catalog_values_are_not_read_from_free_text() -> None:
+    """Real feeds carry colors like "slim_black" or "without lid" and brands named "Blue": reading
+    them out of a message would turn ordinary words into filters that empty the results."""
+    noisy = [
+        Product(
+            id="n1",
+            title="Slim Fit Chino Pants",
+            brand="Blue",
+            color="slim_black",
+            category=["Boys", "Pants"],
+        ),
+        Product(id="n2", title="Food Container", brand="Kitchenly", color="without lid"),
+        Product(id="n3", title="Navy Suit", brand="Tailorwell", color="Navy Blue", category=["Suits"]),
+    ]
+    vocab = Vocabulary.from_products(noisy)
+    plan = plan_turn("blue suit slim fit without lid", [], vocab)
+    assert plan.filters.brands == []
+    assert "slim_black" not in plan.filters.colors and "without lid" not in plan.filters.colors
+    assert plan_turn("navy blue suit", [], vocab).filters.colors == ["navy blue"]

@@ -199,7 +199,9 @@ def test_ungrounded_reason_is_replaced(assistant: Assistant, fake: FakeChatModel
     ],
     ids=["malformed", "partial", "wrong-shape", "backend-error", "timeout"],
 )
-def test_llm_failures_fall_back_with_degraded_event(assistant: Assistant, fake: FakeChatModel, reply: object) -> None:
+def test_llm_failures_fall_back_with_degraded_event(
+    assistant: Assistant, fake: FakeChatModel, reply: object
+) -> None:
     fake.add(reply, "Here you go.")  # type: ignore[arg-type]
     events = _run(assistant, "a robot vacuum under $500")
     degraded = _of(events, DegradedEvent)
@@ -228,7 +230,9 @@ def test_feedback_changes_the_next_turn(assistant: Assistant) -> None:
     shopper = "shopper-feedback"
     first = _recs(_run(assistant, "a backpack", shopper_id=shopper))
     rejected = _product(assistant, first[0].product.id)
-    assistant.record_feedback(FeedbackRequest(product_id=rejected.id, kind="not_interested", shopper_id=shopper))
+    assistant.record_feedback(
+        FeedbackRequest(product_id=rejected.id, kind="not_interested", shopper_id=shopper)
+    )
     again = [r.product.id for r in _recs(_run(assistant, "a backpack", shopper_id=shopper))]
     assert rejected.id not in again
     family = rejected.attributes.get("variant_of")
@@ -263,5 +267,14 @@ def test_export_and_delete_shopper(assistant: Assistant) -> None:
     assistant.store.delete_shopper(shopper)
     with sqlite3.connect(assistant.settings.store_db) as conn:
         leftover = conn.execute("SELECT COUNT(*) FROM feedback WHERE shopper_id=?", (shopper,)).fetchone()[0]
-        messages = conn.execute("SELECT COUNT(*) FROM messages WHERE content=?", ("a sleeping bag",)).fetchone()[0]
+        messages = conn.execute(
+            "SELECT COUNT(*) FROM messages WHERE content=?", ("a sleeping bag",)
+        ).fetchone()[0]
     assert leftover == 0 and messages == 0
+
+
+def test_inferred_category_is_relaxed_only_for_the_same_kind_of_product(assistant: Assistant) -> None:
+    # A brand the catalog sells, but not in that category: nothing is the honest answer.
+    events = _run(assistant, "a dishwasher from Tideline")
+    assert not _of(events, RecommendationsEvent)
+    assert "couldn't find" in events[-1].message

@@ -10,12 +10,13 @@ mark it negated, and carry over a list ("not Bosch or LG").
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.plan.text import FILLER_WORDS, Token, singular, tokenize
+from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from retrieval.catalog import norm
 from retrieval.products import Vocabulary
 
@@ -45,6 +46,8 @@ _NEGATION_PAIRS = frozenset(
 _NEGATION_SKIP = frozenset({"a", "an", "the", "any", "from", "by", "in", "made", "brand"})
 _LIST_JOINERS = frozenset({"or", "and", "nor"})
 _BRAND_TYPO_CUTOFF = 0.85
+_BRAND_TYPO_MIN_PRODUCTS = 3
+_BRAND_TYPO_MIN_SHARE = 0.01
 _LLM_VALUE_CUTOFF = 0.8
 
 
@@ -80,6 +83,31 @@ def _matchable_attr_value(value: str) -> bool:
     )
 
 
+_SHADE_WORDS = frozenset(
+    {"light", "dark", "pale", "deep", "bright", "matte", "metallic", "rose", "sky", "royal"}
+)
+
+
+def _matchable(kind: str, value: str) -> bool:
+    """Whether a catalog value may be read out of a shopper's free text.
+
+    Real feeds carry noisy values (colors like "slim_black", "1" or "without lid"; brands named
+    "Blue"): reading those as hard filters empties results. A color qualifies when it is made of
+    color words; a one-word brand must not be a color or a filler word (it still matches through
+    an LLM's plan or the UI, via :meth:`VocabularyMatcher.resolve`).
+    """
+    words = [w for w in re.split(r"[^a-z]+", value) if w]
+    if kind == "color":
+        return (
+            bool(words)
+            and all(w in COLOR_WORDS or w in _SHADE_WORDS for w in words)
+            and words[-1] in COLOR_WORDS
+        )
+    if kind == "brand" and len(words) == 1:
+        return words[0] not in COLOR_WORDS and words[0] not in FILLER_WORDS and len(value) >= 2
+    return True
+
+
 class VocabularyMatcher:
     """An index of a :class:`Vocabulary` for fast n-gram lookups. Build once per vocabulary."""
 
@@ -94,7 +122,8 @@ class VocabularyMatcher:
             ("color", vocabulary.colors),
         ):
             for value in table:
-                self._add(kind, None, value, prefix=kind == "color")
+                if _matchable(kind, value):
+                    self._add(kind, None, value, prefix=kind == "color")
         for key, values in vocabulary.attributes.items():
             self.words.update(_stems(key))
             for value in values:
@@ -102,7 +131,18 @@ class VocabularyMatcher:
                     self._add("attribute", key, value, prefix=True)
                 elif value in _FLAG_VALUES:  # a yes/no attribute: its key's words select "yes"
                     self._exact.setdefault(_stems(key), []).append(("attribute", key, value))
-        self._single_brands = {v: v for v in vocabulary.brands if len(_stems(v)) == 1 and len(v) >= 4}
+        catalog_size = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:"))
+        typo_min = min(_BRAND_TYPO_MIN_PRODUCTS, _BRAND_TYPO_MIN_SHARE * catalog_size)
+        # Typo correction only towards brands the catalog carries widely: towards a one-product
+        # brand, a misspelling is likelier an ordinary word ("mudding" is not the brand "Budding").
+        self._single_brands = {
+            v: v
+            for v in vocabulary.brands
+            if len(_stems(v)) == 1
+            and len(v) >= 4
+            and _matchable("brand", v)
+            and vocabulary.counts.get(f"brand:{v}", 0) >= typo_min
+        }
 
     def _add(self, kind: str, key: str | None, value: str, *, prefix: bool) -> None:
         stems = _stems(value)

@@ -1,0 +1,93 @@
+"""The turn benchmark: the pipeline's own latency before the LLM is called, on the ESCI catalog.
+
+For every ESCI query (a fresh session each), one real turn runs through
+:meth:`assistant.turn.Assistant.chat` with the real MiniLM embedder, Chroma, BM25 and ranker. The
+chat model is a stand-in that notes the moment it is first called and answers at once, so what is
+measured is Aisle's own work: plan + retrieve + rank + prompt build (time to the first LLM call),
+and the time to the ``products`` event. LLM time is the backend's and is measured by its own bench.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from eval.esci import DEFAULT_ESCI_DIR, load_esci
+from eval.metrics import percentile
+from eval.retrieval_bench import DEFAULT_BENCH_DIR, open_esci_catalog
+
+__all__ = ["TurnBench", "run_turn_bench"]
+
+P50_TARGET_MS = 60.0
+P95_TARGET_MS = 150.0
+
+
+class TurnBench(BaseModel):
+    dataset: str
+    n_turns: int
+    to_first_llm_call_ms_p50: float
+    to_first_llm_call_ms_p95: float
+    to_products_ms_p50: float
+    to_products_ms_p95: float
+    stage_ms_p50: dict[str, float]
+    target_p50_ms: float = P50_TARGET_MS
+    target_p95_ms: float = P95_TARGET_MS
+    passed: bool
+
+
+def run_turn_bench(
+    data_dir: Path = DEFAULT_BENCH_DIR, dataset_dir: Path = DEFAULT_ESCI_DIR, *, limit: int | None = None
+) -> TurnBench:
+    from assistant.llm.fake import FakeChatModel
+    from assistant.schemas import ChatRequest, ProductsEvent
+    from assistant.turn import build_assistant
+
+    queries = [q.text for q in load_esci(dataset_dir, "all").queries][:limit]
+    catalog = open_esci_catalog(data_dir, dataset_dir=dataset_dir)
+    first_call: list[float] = []
+
+    def reply(messages: list) -> str:
+        first_call.append(time.perf_counter())
+        return json.dumps({"ranking": []})
+
+    to_llm: list[float] = []
+    to_products: list[float] = []
+    stages: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="aisle-turn-bench-") as tmp:
+        settings = catalog.settings.model_copy(
+            update={"data_dir": Path(tmp), "llm": "openai", "llm_rerank": "on", "llm_plan": "off"}
+        )
+        model = FakeChatModel(default_reply="ok")
+        assistant = build_assistant(settings, chat_model=model, catalog=catalog)
+        list(assistant.chat(ChatRequest(message="warm up the caches")))  # loads the snapshot and models
+        for query in queries:
+            first_call.clear()
+            model.add(reply)
+            started = time.perf_counter()
+            products_at = None
+            for event in assistant.chat(ChatRequest(message=query)):
+                if isinstance(event, ProductsEvent) and products_at is None:
+                    products_at = time.perf_counter()
+                if event.type == "done":
+                    for stage, ms in event.timings_ms.items():
+                        stages.setdefault(stage, []).append(ms)
+            if products_at is not None and first_call:
+                to_products.append((products_at - started) * 1000)
+                to_llm.append((first_call[0] - started) * 1000)
+        assistant.store.close()
+    catalog.close()
+    p50, p95 = percentile(to_llm, 50), percentile(to_llm, 95)
+    return TurnBench(
+        dataset=str(dataset_dir),
+        n_turns=len(to_llm),
+        to_first_llm_call_ms_p50=round(p50, 1),
+        to_first_llm_call_ms_p95=round(p95, 1),
+        to_products_ms_p50=round(percentile(to_products, 50), 1),
+        to_products_ms_p95=round(percentile(to_products, 95), 1),
+        stage_ms_p50={k: round(percentile(v, 50), 2) for k, v in sorted(stages.items()) if v},
+        passed=p50 <= P50_TARGET_MS and p95 <= P95_TARGET_MS,
+    )
