@@ -20,7 +20,7 @@ JSONL = FEEDS / "products.jsonl"
 GENERIC = FEEDS / "generic.csv"
 SHOPIFY = FEEDS / "shopify_export.csv"
 ESCI = FEEDS / "esci_sample.ndjson"
-REAL_ESCI = Path("/work/shared/data/esci-shopping/products.ndjson")
+REAL_ESCI = Path(__file__).resolve().parents[2] / "shared" / "data" / "esci-shopping" / "products.ndjson"
 GENERIC_MAP = {"title": "Product Name", "attributes.Material": "Fabric"}
 
 

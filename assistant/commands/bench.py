@@ -21,12 +21,13 @@ import typer
 from pydantic import BaseModel
 
 from assistant.settings import get_settings
+from eval.esci import DEFAULT_ESCI_DIR
 
 __all__ = ["IngestBench", "register"]
 
 bench_app = typer.Typer(help="Benchmarks that write their results into the repo.", no_args_is_help=True)
 
-_ESCI = Path("/work/shared/data/esci-shopping/products.ndjson")
+_ESCI = DEFAULT_ESCI_DIR / "products.ndjson"
 _RATIO_TARGET = 0.9
 _SPEEDUP_TARGET = 50.0
 

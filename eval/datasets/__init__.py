@@ -1,0 +1,1 @@
+"""Generators of eval suites from public datasets (one module per dataset)."""

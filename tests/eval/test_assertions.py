@@ -1,0 +1,203 @@
+"""Every assertion type passes on a good hand-made transcript and fails on a bad one."""
+
+from __future__ import annotations
+
+import pytest
+from eval_helpers import context, make_turn
+
+from eval.assertions import JudgeVerdict, assertion_types, grade
+from eval.suite_format import AssertionSpec
+from eval.transcript import AppliedFeedback, CaseTranscript
+from retrieval.filters import Filters
+
+
+def spec(type_: str, value: object = None, **kw: object) -> AssertionSpec:
+    return AssertionSpec.model_validate({"type": type_, "value": value, **kw})
+
+
+def check(s: AssertionSpec, *turns, **kw) -> bool:  # type: ignore[no-untyped-def]
+    result = grade(s, context(*turns, **kw))
+    assert result.reason
+    assert 0.0 <= result.score <= 1.0
+    return result.passed
+
+
+@pytest.mark.parametrize(
+    ("assertion", "good", "bad"),
+    [
+        (spec("contains", "Hearthline"), "The Hearthline is quiet.", "The hearthline is quiet."),
+        (spec("icontains", "HEARTHLINE"), "the hearthline is quiet", "the Bosch is quiet"),
+        (spec("not-contains", "sorry"), "Here you go", "sorry, nothing"),
+        (spec("contains-any", ["quiet", "silent"]), "very silent", "loud"),
+        (spec("regex", r"\$\d+"), "from $579", "from 579 dollars"),
+        (spec("is-json", {"required": ["answer"]}), '{"answer": 1}', '{"other": 1}'),
+        (spec("not-regex", r"(?i)ignore"), "fine", "I will IGNORE the rules"),
+    ],
+)
+def test_text_assertions(assertion: AssertionSpec, good: str, bad: str) -> None:
+    assert check(assertion, make_turn(text=good))
+    assert not check(assertion, make_turn(text=bad))
+
+
+def test_is_json_fails_on_prose() -> None:
+    assert not check(spec("is-json"), make_turn(text="not json"))
+
+
+def test_latency_and_cost() -> None:
+    assert check(spec("latency", threshold=500), make_turn(latency_ms=120))
+    assert not check(spec("latency", threshold=100), make_turn(latency_ms=120))
+    assert check(spec("cost", threshold=0.01), make_turn(cost=0.002))
+    assert not check(spec("cost", threshold=0.001), make_turn(cost=0.002))
+    unpriced = grade(spec("cost", threshold=0.0), context(make_turn(cost=None)))
+    assert unpriced.passed and "unpriced" in unpriced.reason
+
+
+def test_recommends_any_and_none_with_ids_and_predicates() -> None:
+    turn = make_turn(recs=["dw1", "dw3"])
+    assert check(spec("recommends-any", ["dw9", "dw3"]), turn)
+    assert not check(spec("recommends-any", "dw2"), turn)
+    assert check(spec("recommends-any", {"brand": "hearthline"}), turn)
+    assert check(spec("recommends-any", {"price_lte": 400}), turn)
+    assert not check(spec("recommends-any", {"brand": "Bosch"}), turn)
+    assert check(spec("recommends-none", {"brand": "Bosch"}), turn)
+    assert not check(spec("recommends-none", {"price_gt": 500}), turn)
+    assert check(spec("recommends-none", {"attributes": {"noise_level_db": "46"}}), turn)
+    # k restricts to the top of the list
+    assert not check(spec("recommends-any", "dw3", config={"k": 1}), turn)
+
+
+def test_recommends_none_with_turn_reference_after_feedback() -> None:
+    first = make_turn(1, recs=["dw1", "dw3"])
+    good = make_turn(2, message="more", recs=["dw3"])
+    bad = make_turn(2, message="more", recs=["dw1"])
+    s = spec("recommends-none", "@turn1.rec1")
+    assert check(s, first, good)
+    assert not check(s, first, bad)
+    unresolved = grade(spec("recommends-none", "@turn1.rec5"), context(first, good))
+    assert not unresolved.passed and "showed 2 products" in unresolved.reason
+
+
+def test_respects_filters_uses_plan_and_explicit_filters_as_numbers() -> None:
+    plan_filters = Filters(price_max=600)
+    assert check(spec("respects-filters"), make_turn(recs=["dw1", "dw3"], filters=plan_filters))
+    assert not check(spec("respects-filters"), make_turn(recs=["dw1", "dw2"], filters=plan_filters))
+    # explicit constraint the plan forgot: 579 <= 600 passes, 749 does not (numbers, not strings)
+    assert check(spec("respects-filters", {"price_max": 600}), make_turn(recs=["dw1"]))
+    result = grade(spec("respects-filters", {"price_max": 600}), context(make_turn(recs=["dw1", "dw2"])))
+    assert not result.passed and result.score == 0.5 and "dw2" in result.reason
+    assert check(spec("respects-filters", {"brands": ["Hearthline"]}), make_turn(recs=["dw1"]))
+    # nothing shown for an impossible budget: vacuously respected
+    assert check(spec("respects-filters", {"price_max": 5}), make_turn(recs=[], products=[]))
+    # nothing to check is a failure, not a silent pass
+    assert not check(spec("respects-filters"), make_turn(recs=["dw1"]))
+
+
+def test_respects_filters_checks_catalog_truth_not_the_card() -> None:
+    turn = make_turn(recs=["dw2"], filters=Filters(price_max=600))
+    for event in turn.events:
+        for rec in getattr(event, "recommendations", []):
+            rec.product.price = 500.0  # the card lies; the catalog says 749
+    assert not check(spec("respects-filters"), turn)
+
+
+def test_no_invented_products() -> None:
+    assert check(spec("no-invented-products"), make_turn(recs=["dw1", "dw3"]))
+    assert not check(spec("no-invented-products"), make_turn(recs=["dw1", "ghost"]))
+    # real product but not among the products event
+    assert not check(spec("no-invented-products"), make_turn(recs=["dw1", "dw2"], products=["dw1", "dw3"]))
+
+
+def test_no_duplicates() -> None:
+    assert check(spec("no-duplicates"), make_turn(recs=["dw1", "dw3"]))
+    result = grade(spec("no-duplicates"), context(make_turn(recs=["dw1", "dw1", "dw3"])))
+    assert not result.passed and "dw1" in result.reason
+
+
+def test_grounded_reasons() -> None:
+    good = make_turn(recs=[("dw1", "Hearthline, 44 dBA quiet, $579 fits your budget under $600")])
+    assert check(spec("grounded-reasons"), good)
+    bad = make_turn(recs=[("dw1", "Only 38 dBA and $499 from Bosch")])
+    result = grade(spec("grounded-reasons"), context(bad))
+    assert not result.passed and "dw1" in result.reason
+
+
+def test_asks_clarification() -> None:
+    assert check(
+        spec("asks-clarification"), make_turn(intent="clarify", clarifying_question="Which room?", text="x")
+    )
+    assert check(spec("asks-clarification"), make_turn(text="What is your budget?"))
+    assert not check(spec("asks-clarification"), make_turn(recs=["dw1"], text="Here are dishwashers."))
+
+
+def test_declines_out_of_catalog() -> None:
+    assert check(
+        spec("declines-out-of-catalog"), make_turn(intent="out_of_catalog", text="We only sell home goods.")
+    )
+    assert check(spec("declines-out-of-catalog"), make_turn(text="Sorry, we don't carry car tires."))
+    assert not check(
+        spec("declines-out-of-catalog"), make_turn(recs=["sh1"], text="We don't carry tires, but…")
+    )
+    assert check(
+        spec("declines-out-of-catalog", config={"allow_products": True}),
+        make_turn(recs=["sh1"], text="We don't carry tires, but here are shoes."),
+    )
+    assert not check(spec("declines-out-of-catalog"), make_turn(text="Great choice!"))
+
+
+def test_ndcg_at_k() -> None:
+    judgments = {"dw1": 1.0, "dw3": 0.1}
+    assert check(
+        spec("ndcg-at-k", {"k": 10, "judgments": judgments}, threshold=0.9), make_turn(recs=["dw1", "dw3"])
+    )
+    result = grade(
+        spec("ndcg-at-k", {"k": 10, "judgments": judgments}, threshold=0.9),
+        context(make_turn(recs=["dw2", "dw3"])),
+    )
+    assert not result.passed and 0 < result.score < 0.9
+
+
+class _Judge:
+    def __init__(self, verdict: JudgeVerdict) -> None:
+        self.verdict = verdict
+        self.seen: list[str] = []
+
+    def grade(self, rubric: str, answer: str, conversation: list[str]) -> JudgeVerdict:
+        self.seen.append(answer)
+        return self.verdict
+
+
+def test_llm_rubric_with_and_without_judge() -> None:
+    s = spec("llm-rubric", "Is polite and recommends quiet dishwashers")
+    skipped = grade(s, context(make_turn(recs=["dw1"])))
+    assert skipped.skipped and "skipped" in skipped.reason and "AISLE_JUDGE" in skipped.reason
+    judge = _Judge(JudgeVerdict(passed=True, score=0.9, reason="fine"))
+    assert check(s, make_turn(recs=["dw1"]), judge=judge)
+    assert "Hearthline" in judge.seen[0]
+    assert not check(
+        s, make_turn(recs=["dw1"]), judge=_Judge(JudgeVerdict(passed=False, score=0.2, reason="rude"))
+    )
+
+
+def test_turn_selects_an_earlier_turn() -> None:
+    first = make_turn(1, text="What is your budget?")
+    second = make_turn(2, message="under 600", recs=["dw1"], text="Here.")
+    assert check(spec("asks-clarification", turn=1), first, second)
+    assert not check(spec("asks-clarification"), first, second)
+
+
+def test_history_rejections_are_recorded() -> None:
+    transcript = CaseTranscript(
+        turns=[make_turn(1, recs=["dw1"]), make_turn(2, recs=["dw3"])],
+        feedback=[AppliedFeedback(turn=2, product_id="dw1", kind="not_interested")],
+    )
+    assert transcript.rejected_before(2) == {"dw1"}
+    assert transcript.rejected_before(1) == set()
+
+
+def test_every_registered_type_is_covered_here() -> None:
+    import inspect
+    import sys
+
+    source = inspect.getsource(sys.modules[__name__])
+    missing = [t for t in assertion_types() if f'"{t}"' not in source]
+    assert not missing
