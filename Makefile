@@ -46,12 +46,19 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks write their results into benchmarks/results/ (commit them).
 bench: install
 	$(BIN)/aisle bench all --output benchmarks/results
+	$(BIN)/python benchmarks/load_chat.py
 
+# Offline evaluation: the IR benchmark on ESCI (dev and test) and the prompt-eval suites, with reports
+# in eval/results/. The fake-LLM suite is gated by eval/thresholds.yaml (non-zero exit on regressions).
 eval: install
 	$(BIN)/aisle eval retrieval --dataset esci --split dev --json eval/results/retrieval-dev.json
 	$(BIN)/aisle eval retrieval --dataset esci --split test --json eval/results/retrieval-test.json
+	$(BIN)/aisle eval suite eval/suites/shopping-core.yaml --providers fake --thresholds eval/thresholds.yaml --output eval/results/shopping-core-fake
+	$(BIN)/aisle eval suite eval/suites/shopping-core.yaml --providers local --thresholds eval/thresholds.yaml --output eval/results/shopping-core-local
+	$(BIN)/aisle eval suite eval/suites/esci-dev.yaml --providers fake --thresholds eval/thresholds.yaml --output eval/results/esci-dev-fake
 
 clean:
 	rm -rf $(VENV) .aisle .pytest_cache .mypy_cache .ruff_cache

@@ -93,7 +93,7 @@ def _filter_numbers(filters: Filters | None) -> set[float]:
 
 def _padded(text: str) -> str:
     """Normalized words padded with spaces, for whole-phrase lookups."""
-    return f" {norm(_NON_WORD.sub(' ', text))} "
+    return f" {norm(_NON_WORD.sub(' ', text.replace('_', ' ')))} "
 
 
 def _mentions(text: str, names: Iterable[str]) -> set[str]:

@@ -261,7 +261,7 @@ class Assistant:
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
             }
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
-        if self._outside_catalog(plan):
+        if self._outside_catalog(plan, previous):
             plan = plan.model_copy(update={"intent": "out_of_catalog"})
         return plan, problem
 
@@ -289,14 +289,20 @@ class Assistant:
         assert isinstance(reply, QueryPlan)
         return reply
 
-    def _outside_catalog(self, plan: QueryPlan) -> bool:
-        """A search whose product noun no product text contains, with nothing else matched:
-        the store does not carry it (say so instead of showing unrelated products)."""
-        f = plan.filters
-        if plan.intent not in {"search", "refine"} or f.categories or f.brands or f.attributes or f.colors:
+    def _outside_catalog(self, plan: QueryPlan, previous: QueryPlan | None) -> bool:
+        """A request whose product noun no product text contains: the store does not carry it (say
+        so instead of showing unrelated products). For a follow-up, only the words it adds count."""
+        if plan.intent not in {"search", "refine"}:
             return False
         lexical = self.catalog.lexical()
         words = [t for t in lexical.terms(plan.query) if t.isalpha()]
+        if plan.intent == "refine" and previous is not None:
+            before = set(lexical.terms(previous.query))
+            words = [t for t in words if t not in before]
+        else:
+            f = plan.filters
+            if f.categories or f.brands or f.attributes or f.colors:
+                return False
         return bool(words) and not lexical.knows(words[-1])
 
     @property

@@ -15,13 +15,16 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import BaseModel
 
 from assistant.settings import get_settings
 from eval.esci import DEFAULT_ESCI_DIR
+
+if TYPE_CHECKING:
+    from eval.turn_bench import TurnBench
 
 __all__ = ["IngestBench", "register"]
 
@@ -181,12 +184,66 @@ def ingest_bench(
         raise typer.Exit(1)
 
 
+def _turn_markdown(result: TurnBench) -> str:
+    verdict = "PASS" if result.passed else "FAIL"
+    stages = "\n".join(f"| {name} | {ms:.2f} |" for name, ms in result.stage_ms_p50.items())
+    return f"""# Turn benchmark ({verdict})
+
+`aisle bench turn` — {result.n_turns} ESCI queries, one fresh session each, through `Assistant.chat` with the
+real MiniLM embedder, Chroma, BM25 and the shipped ranker; the LLM is a stand-in that answers at once,
+so this is Aisle's own work before the model is called: plan + retrieve + rank + prompt build.
+
+| measure | p50 (ms) | p95 (ms) | target |
+|---|---|---|---|
+| to the first LLM call | {result.to_first_llm_call_ms_p50} | {result.to_first_llm_call_ms_p95} | p50 ≤ {result.target_p50_ms:g}, p95 ≤ {result.target_p95_ms:g} |
+| to the `products` event | {result.to_products_ms_p50} | {result.to_products_ms_p95} | |
+
+Stage timings (p50 over the turns, from the `done` event):
+
+| stage | ms |
+|---|---|
+{stages}
+"""
+
+
+@bench_app.command("turn")
+def turn_bench(
+    dataset: Annotated[
+        Path, typer.Option(help="The ESCI folder.", exists=True, file_okay=False)
+    ] = DEFAULT_ESCI_DIR,
+    output: Annotated[Path, typer.Option(help="Folder for turn.json and turn.md.")] = Path(
+        "benchmarks/results"
+    ),
+    limit: Annotated[int | None, typer.Option(help="Only the first N queries.")] = None,
+) -> None:
+    """Latency of one turn before the LLM is called, on the ESCI catalog (ingests it once, cached)."""
+    from eval.turn_bench import run_turn_bench
+
+    result = run_turn_bench(dataset_dir=dataset, limit=limit)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "turn.json").write_text(result.model_dump_json(indent=2) + "\n")
+    (output / "turn.md").write_text(_turn_markdown(result))
+    typer.echo(_turn_markdown(result))
+    if not result.passed:
+        raise typer.Exit(1)
+
+
 @bench_app.command("all")
 def all_benches(
     output: Annotated[Path, typer.Option(help="Folder for the result files.")] = Path("benchmarks/results"),
 ) -> None:
-    """Every benchmark in this group (``make bench``): for now, the ingest benchmark on ESCI."""
-    ingest_bench(dataset=_ESCI, output=output, bracket=False)
+    """Every benchmark in this group (``make bench``): ingest and turn latency on ESCI."""
+    failed = False
+    for run in (
+        lambda: ingest_bench(dataset=_ESCI, output=output, bracket=False),
+        lambda: turn_bench(dataset=DEFAULT_ESCI_DIR, output=output, limit=None),
+    ):
+        try:
+            run()
+        except typer.Exit as exc:
+            failed = failed or exc.exit_code != 0
+    if failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
