@@ -370,4 +370,16 @@ def explain(
         return result
     except LLMError as exc:
         log.warning("explain fell back to the ranker's order: %s", exc)
-        return fallback(candidates, plan, n, f"LLM failed ({exc}); showing the ranker's order with facts")
+        return fallback(
+            candidates, plan, n, f"the model's answer was unusable ({_kind(exc)}); showing our ranking"
+        )
+
+
+def _kind(exc: LLMError) -> str:
+    """A short, shopper-safe name for what went wrong (the details go to the log)."""
+    text = str(exc)
+    if "did not answer within" in text:
+        return "timed out"
+    if "not a valid" in text or "truncated" in text or "cut off" in text:
+        return "invalid output"
+    return "backend error"
