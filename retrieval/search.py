@@ -1,0 +1,443 @@
+"""Search: a :class:`SearchRequest` → ranked :class:`Candidate`s, hard filters applied *inside* retrieval.
+
+Stages (each timed in ``SearchResult.timings_ms``):
+
+1. **filter** — the request's :class:`~retrieval.filters.Filters` become a Chroma ``where`` clause for
+   dense retrieval and the same constraint as a boolean mask over the BM25 documents
+   (:meth:`~retrieval.snapshot.CatalogSnapshot.mask`), so no retriever cuts its top-``depth`` before
+   filtering. When fewer products pass than ``depth``, all of them are scored.
+2. **embed / dense / bm25** — the query is embedded once; each retriever returns up to ``depth`` ids.
+3. **fuse** — reciprocal rank fusion of the two lists (:func:`retrieval.fusion.rrf`).
+4. **features / rank** — the learned ranker scores the fused pool (:mod:`retrieval.features`, :mod:`retrieval.rank`).
+5. **personalize** — the shopper profile and soft preferences shift scores; disliked products and their
+   variants never appear.
+6. **diversify** — variant de-duplication and MMR (:mod:`retrieval.diversity`).
+
+``mode`` picks how far the pipeline goes: ``bm25`` / ``dense`` (one retriever), ``hybrid`` (RRF),
+``hybrid+ranker``, ``hybrid+ranker+mmr`` (the default: everything).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from retrieval.catalog import Product
+from retrieval.diversity import dedupe_variants, mmr
+from retrieval.features import FEATURE_NAMES, CandidatePool, QueryAnalysis, analyze_query, compute_features
+from retrieval.filters import Filters, to_where
+from retrieval.fusion import DEFAULT_RRF_K, rrf
+from retrieval.profile import ShopperProfile
+from retrieval.snapshot import CatalogSnapshot, UnknownValue
+from retrieval.text import analyze
+
+if TYPE_CHECKING:
+    from retrieval.components import Catalog
+    from retrieval.rank import Ranker
+
+__all__ = [
+    "Candidate",
+    "Retrieved",
+    "SearchMode",
+    "SearchRequest",
+    "SearchResult",
+    "Searcher",
+    "UnknownValue",
+]
+
+SearchMode = Literal["bm25", "dense", "hybrid", "hybrid+ranker", "hybrid+ranker+mmr"]
+
+# Personalization weights, added to the pool's base score scaled to [0, 1].
+BRAND_AFFINITY_WEIGHT = 0.2
+CATEGORY_AFFINITY_WEIGHT = 0.15
+LIKED_SIMILARITY_WEIGHT = 0.1
+PREFERENCE_WEIGHT = 0.1
+_MMR_WINDOW_MIN = 30
+
+
+class SearchRequest(BaseModel):
+    """What to search for, under which hard constraints, and how far to run the pipeline."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(default="", description="Free text; empty browses the filtered catalog by popularity.")
+    filters: Filters = Field(default_factory=Filters)
+    preferences: list[str] = Field(default_factory=list, description="Soft preferences: rank, never filter.")
+    exclude_ids: list[str] = Field(default_factory=list)
+    profile: ShopperProfile | None = None
+    k: int = Field(default=10, ge=1, le=1000, description="Results to return.")
+    depth: int = Field(default=200, ge=1, le=10_000, description="Candidates fetched per retriever.")
+    mode: SearchMode = "hybrid+ranker+mmr"
+    diversify: bool | None = Field(default=None, description="MMR; default: on in the +mmr mode.")
+    mmr_lambda: float = Field(
+        default=0.8, ge=0, le=1, description="1 keeps relevance order; lower = more variety."
+    )
+    dedupe_variants: bool | None = Field(
+        default=None, description="One per variant group; default: on in +mmr."
+    )
+    rrf_k: int = Field(default=DEFAULT_RRF_K, ge=0)
+    include_features: bool = Field(default=False, description="Attach ranker features to each candidate.")
+
+    @property
+    def uses_ranker(self) -> bool:
+        return self.mode in ("hybrid+ranker", "hybrid+ranker+mmr")
+
+    @property
+    def mmr_on(self) -> bool:
+        return self.mode == "hybrid+ranker+mmr" if self.diversify is None else self.diversify
+
+    @property
+    def dedupe_on(self) -> bool:
+        return self.mode == "hybrid+ranker+mmr" if self.dedupe_variants is None else self.dedupe_variants
+
+
+class Candidate(BaseModel):
+    """One result with every stage's score (``None``: the stage did not run or did not retrieve it)."""
+
+    product_id: str
+    product: Product
+    dense_sim: float | None = None
+    dense_rank: int | None = None
+    bm25_score: float | None = None
+    bm25_rank: int | None = None
+    fused: float | None = None
+    ranker: float | None = None
+    final: float
+    features: dict[str, float] | None = None
+
+
+class SearchResult(BaseModel):
+    """Ranked candidates plus what the caller should know about the search."""
+
+    query: str
+    mode: SearchMode
+    candidates: list[Candidate]
+    unknown_filter_values: list[UnknownValue] = Field(default_factory=list)
+    total_matching: int = Field(description="Products passing the hard filters.")
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.product_id for c in self.candidates]
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._start = time.perf_counter()
+        self._last = self._start
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(self.timings.get(stage, 0.0) + (now - self._last) * 1000.0, 3)
+        self._last = now
+
+    def total(self) -> None:
+        self.timings["total"] = round((time.perf_counter() - self._start) * 1000.0, 3)
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """The fused pool of one search before ranking (shared by search and ranker training)."""
+
+    analysis: QueryAnalysis
+    pool: CandidatePool
+    total_matching: int
+    unknown: list[UnknownValue]
+
+
+class Searcher:
+    """Searches one catalog; holds the catalog in memory (reloaded when the store's version changes)."""
+
+    def __init__(self, catalog: Catalog, *, ranker: Ranker | None = None) -> None:
+        _single_threaded_blas()
+        self.catalog = catalog
+        self._ranker = ranker
+        self._snapshot: CatalogSnapshot | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def ranker(self) -> Ranker:
+        if self._ranker is None:
+            from retrieval.rank import make_ranker
+
+            self._ranker = make_ranker(self.catalog.settings)
+        return self._ranker
+
+    def snapshot(self) -> CatalogSnapshot:
+        """The in-memory catalog for the store's current version."""
+        with self._lock:
+            version = self.catalog.store.version()
+            if self._snapshot is None or self._snapshot.version != version:
+                lexical = self.catalog.lexical()
+                found = self.catalog.store.get_many(lexical.ids)
+                products = [found[pid] for pid in lexical.ids]
+                stored = self.catalog.index.vectors(lexical.ids)
+                vectors = np.zeros((len(products), self.catalog.embedder.dim), dtype=np.float32)
+                for i, pid in enumerate(lexical.ids):
+                    if pid in stored:
+                        vectors[i] = stored[pid]
+                self._snapshot = CatalogSnapshot(products, vectors, lexical.version)
+            return self._snapshot
+
+    # stages -------------------------------------------------------------------------------------
+    def retrieve(self, request: SearchRequest, timer: _Timer | None = None) -> Retrieved:
+        """Filter, embed, retrieve and fuse: the candidate pool ranking starts from."""
+        timer = timer or _Timer()
+        snap = self.snapshot()
+        lexical = self.catalog.lexical()
+        timer.lap("load")
+        filters = request.filters
+        unknown = snap.unknown_values(filters)
+        mask = snap.mask(filters)
+        total = int(mask.sum())
+        excluded = self._excluded_positions(snap, request)
+        allowed = mask.copy()
+        if len(excluded):
+            allowed[excluded] = False
+        excluded_ids = {snap.ids[p] for p in excluded}
+        timer.lap("filter")
+
+        text = request.query.strip()
+        vector = np.zeros(snap.vectors.shape[1], dtype=np.float32)
+        if text and request.mode != "bm25":
+            vector = self.catalog.embedder.embed_query(text)
+        analysis = analyze_query(text, vector)
+        timer.lap("embed")
+
+        depth = request.depth
+        dense_ids: list[str] = []
+        if text and request.mode != "bm25" and allowed.any():
+            dense_ids, _ = self._dense(snap, vector, filters, allowed, excluded_ids, depth, total)
+        timer.lap("dense")
+        bm25_ids: list[str] = []
+        bm25_scores: dict[str, float] = {}
+        if text and request.mode != "dense" and allowed.any():
+            hits = lexical.search(text, depth, allowed)
+            bm25_ids = [pid for pid, _ in hits]
+            bm25_scores = dict(hits)
+        timer.lap("bm25")
+
+        if not text:
+            order = np.flatnonzero(allowed)
+            order = order[np.argsort(-snap.prior[order], kind="stable")][:depth]
+            browse = [snap.ids[p] for p in order]
+            fused = {pid: float(snap.prior[snap.position[pid]]) for pid in browse}
+        else:
+            fused = rrf([r for r in (dense_ids, bm25_ids) if r], k=request.rrf_k)
+        pool_ids = list(fused)
+        positions = np.array([snap.position[pid] for pid in pool_ids], dtype=np.int64)
+        dense_rank = {pid: i for i, pid in enumerate(dense_ids, start=1)}
+        bm25_rank = {pid: i for i, pid in enumerate(bm25_ids, start=1)}
+        sims = snap.vectors[positions] @ vector if len(positions) else np.zeros(0, dtype=np.float32)
+        pool = CandidatePool(
+            positions=positions,
+            dense_sim=np.asarray(sims, dtype=np.float32),
+            dense_rank=np.array([dense_rank.get(pid, 0) for pid in pool_ids], dtype=np.int64),
+            bm25_score=np.array([bm25_scores.get(pid, 0.0) for pid in pool_ids], dtype=np.float32),
+            bm25_rank=np.array([bm25_rank.get(pid, 0) for pid in pool_ids], dtype=np.int64),
+            fused=np.array([fused[pid] for pid in pool_ids], dtype=np.float32),
+            depth=depth,
+        )
+        timer.lap("fuse")
+        return Retrieved(analysis=analysis, pool=pool, total_matching=total, unknown=unknown)
+
+    def features(self, request: SearchRequest, retrieved: Retrieved) -> np.ndarray:
+        """The ranker's feature rows for a retrieved pool (the one function train and serve share)."""
+        return compute_features(self.snapshot(), retrieved.analysis, retrieved.pool, request.filters)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        timer = _Timer()
+        retrieved = self.retrieve(request, timer)
+        snap = self.snapshot()
+        pool = retrieved.pool
+        n = len(pool)
+
+        features: np.ndarray | None = None
+        ranker_scores: np.ndarray | None = None
+        if request.mode == "bm25":
+            base = pool.bm25_score.astype(np.float64)
+        elif request.mode == "dense":
+            base = pool.dense_sim.astype(np.float64)
+        else:
+            base = pool.fused.astype(np.float64)
+        if request.uses_ranker and request.query.strip() and n:
+            features = self.features(request, retrieved)
+            timer.lap("features")
+            ranker_scores = self.ranker.score(features)
+            base = ranker_scores
+            timer.lap("rank")
+
+        final = self._personalize(snap, request, retrieved, base)
+        timer.lap("personalize")
+        order = np.argsort(-final, kind="stable")
+        order = self._diversify(snap, request, pool, final, order)
+        timer.lap("diversify")
+
+        candidates = [
+            self._candidate(
+                snap, pool, i, final, ranker_scores, features if request.include_features else None
+            )
+            for i in order[: request.k]
+        ]
+        timer.total()
+        return SearchResult(
+            query=request.query,
+            mode=request.mode,
+            candidates=candidates,
+            unknown_filter_values=retrieved.unknown,
+            total_matching=retrieved.total_matching,
+            timings_ms=timer.timings,
+        )
+
+    # helpers ------------------------------------------------------------------------------------
+    def _excluded_positions(self, snap: CatalogSnapshot, request: SearchRequest) -> np.ndarray:
+        excluded = {snap.position[pid] for pid in request.exclude_ids if pid in snap.position}
+        profile = request.profile
+        if profile is not None and profile.disliked_ids:
+            disliked = [snap.position[pid] for pid in profile.disliked_ids if pid in snap.position]
+            if disliked:
+                groups = np.unique(snap.variant[disliked])
+                excluded.update(np.flatnonzero(np.isin(snap.variant, groups)).tolist())
+        return np.array(sorted(excluded), dtype=np.int64)
+
+    def _dense(
+        self,
+        snap: CatalogSnapshot,
+        vector: np.ndarray,
+        filters: Filters,
+        allowed: np.ndarray,
+        excluded_ids: set[str],
+        depth: int,
+        total: int,
+    ) -> tuple[list[str], dict[str, float]]:
+        """Chroma with the filters' ``where``; over-fetches by the excluded ids, then drops them.
+
+        HNSW under a selective filter can return fewer neighbours than exist; then the allowed products
+        are scored exactly from the in-memory vectors instead, so a small filtered set is always complete.
+        """
+        want = min(depth, int(allowed.sum()))
+        fetch = min(depth + len(excluded_ids), total)
+        hits = self.catalog.index.query(vector, fetch, to_where(filters)) if fetch > 0 else []
+        hits = [(pid, sim) for pid, sim in hits if pid not in excluded_ids and pid in snap.position][:depth]
+        if len(hits) < want:
+            positions = np.flatnonzero(allowed)
+            sims = snap.vectors[positions] @ vector
+            best = np.argsort(-sims, kind="stable")[:depth]
+            hits = [(snap.ids[positions[i]], float(sims[i])) for i in best]
+        return [pid for pid, _ in hits], dict(hits)
+
+    def _personalize(
+        self, snap: CatalogSnapshot, request: SearchRequest, retrieved: Retrieved, base: np.ndarray
+    ) -> np.ndarray:
+        """Base scores scaled to [0, 1], plus profile affinities and soft-preference matches."""
+        profile = request.profile
+        if (profile is None or profile.is_empty()) and not request.preferences:
+            return np.asarray(base, dtype=np.float64)
+        pool = retrieved.pool
+        pos = pool.positions
+        spread = float(base.max() - base.min()) if len(base) else 0.0
+        score = (base - base.min()) / spread if spread > 0 else np.zeros(len(base))
+        if profile is not None:
+            if profile.brand_affinity:
+                score += BRAND_AFFINITY_WEIGHT * np.array(
+                    [profile.brand_affinity.get(b, 0.0) for b in snap.brand[pos]], dtype=np.float64
+                )
+            if profile.category_affinity:
+                score += CATEGORY_AFFINITY_WEIGHT * np.array(
+                    [_strongest(profile.category_affinity, row) for row in snap.categories[pos]],
+                    dtype=np.float64,
+                )
+            liked = [snap.position[p] for p in profile.liked_ids + profile.clicked_ids if p in snap.position]
+            if liked:
+                weights = np.array(
+                    [1.0 if snap.ids[p] in profile.liked_ids else 0.5 for p in liked], dtype=np.float64
+                )
+                sims = snap.vectors[pos] @ snap.vectors[liked].T
+                score += LIKED_SIMILARITY_WEIGHT * (sims * weights).max(axis=1)
+        if request.preferences:
+            words = list(dict.fromkeys(w for pref in request.preferences for w in analyze(pref)))
+            if words:
+                hits = np.zeros(len(snap), dtype=np.float64)
+                for field in ("title", "bullets", "category", "color"):
+                    hits = np.maximum(hits, snap.fields[field].hits(words))
+                score += PREFERENCE_WEIGHT * hits[pos] / len(words)
+        return score
+
+    def _diversify(
+        self,
+        snap: CatalogSnapshot,
+        request: SearchRequest,
+        pool: CandidatePool,
+        final: np.ndarray,
+        order: np.ndarray,
+    ) -> np.ndarray:
+        if request.dedupe_on and len(order):
+            order = order[dedupe_variants(snap.variant[pool.positions[order]])]
+        if request.mmr_on and len(order) > 1:
+            window = max(3 * request.k, _MMR_WINDOW_MIN)
+            head, tail = order[:window], order[window:]
+            picked = mmr(
+                final[head], snap.vectors[pool.positions[head]], lambda_=request.mmr_lambda, k=len(head)
+            )
+            order = np.concatenate([head[picked], tail])
+        return order
+
+    def _candidate(
+        self,
+        snap: CatalogSnapshot,
+        pool: CandidatePool,
+        i: int,
+        final: np.ndarray,
+        ranker_scores: np.ndarray | None,
+        features: np.ndarray | None,
+    ) -> Candidate:
+        position = int(pool.positions[i])
+        dense_rank = int(pool.dense_rank[i])
+        bm25_rank = int(pool.bm25_rank[i])
+        return Candidate(
+            product_id=snap.ids[position],
+            product=snap.products[position],
+            dense_sim=float(pool.dense_sim[i]),
+            dense_rank=dense_rank or None,
+            bm25_score=float(pool.bm25_score[i]) if bm25_rank else None,
+            bm25_rank=bm25_rank or None,
+            fused=float(pool.fused[i]),
+            ranker=float(ranker_scores[i]) if ranker_scores is not None else None,
+            final=float(final[i]),
+            features=dict(zip(FEATURE_NAMES, features[i].tolist(), strict=True))
+            if features is not None
+            else None,
+        )
+
+
+_BLAS_LIMITED = False
+
+
+def _single_threaded_blas() -> None:
+    """Keep numpy's BLAS to one thread (once per process).
+
+    Search multiplies small matrices (hundreds of rows); a multi-threaded OpenBLAS gains nothing there,
+    and its spinning threads slowed the next query embedding (torch) from 10 to 25 ms when measured.
+    """
+    global _BLAS_LIMITED
+    if not _BLAS_LIMITED:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
+        _BLAS_LIMITED = True
+
+
+def _strongest(affinity: dict[str, float], levels: np.ndarray) -> float:
+    """The affinity of largest magnitude among a product's category levels."""
+    best = 0.0
+    for level in levels:
+        value = affinity.get(level, 0.0) if level else 0.0
+        if abs(value) > abs(best):
+            best = value
+    return best

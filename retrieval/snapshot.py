@@ -1,0 +1,273 @@
+"""The catalog held in memory for searching: products by position, filter columns, vectors, field indexes.
+
+Built once from the store (and Chroma's stored vectors) and rebuilt when the store's version changes.
+Positions follow the BM25 index's id order, so a boolean mask over positions is the BM25 filter mask.
+:meth:`CatalogSnapshot.mask` evaluates :class:`~retrieval.filters.Filters` over numpy columns with the
+same meaning as :func:`~retrieval.filters.matches_metadata` (numbers compared as numbers; an unknown
+value never passes a filter on it).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import BaseModel
+
+from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
+from retrieval.filters import Filters
+from retrieval.products import Vocabulary
+from retrieval.text import FieldIndex, analyze, words
+
+__all__ = ["CatalogSnapshot", "UnknownValue", "variant_key"]
+
+_SIZE_WORDS = frozenset(
+    [
+        "xxs",
+        "xs",
+        "s",
+        "m",
+        "l",
+        "xl",
+        "xxl",
+        "xxxl",
+        "2xl",
+        "3xl",
+        "4xl",
+        "5xl",
+        "small",
+        "medium",
+        "large",
+        "x-large",
+        "petite",
+        "plus",
+        "tall",
+        "regular",
+        "big",
+        "size",
+        "sizes",
+        "inch",
+        "inches",
+        "in",
+        "ft",
+        "cm",
+        "mm",
+        "oz",
+        "ml",
+        "pack",
+        "count",
+        "pcs",
+        "pc",
+        "piece",
+        "pieces",
+        "set",
+    ]
+)
+_COLOR_WORDS = frozenset(
+    [
+        "black",
+        "white",
+        "red",
+        "blue",
+        "green",
+        "yellow",
+        "orange",
+        "purple",
+        "pink",
+        "brown",
+        "grey",
+        "gray",
+        "silver",
+        "gold",
+        "beige",
+        "navy",
+        "teal",
+        "maroon",
+        "ivory",
+        "cream",
+        "tan",
+        "khaki",
+        "olive",
+        "charcoal",
+        "burgundy",
+        "turquoise",
+        "coral",
+        "multi",
+        "multicolor",
+        "clear",
+        "rose",
+        "light",
+        "dark",
+        "bright",
+        "natural",
+    ]
+)
+_VARIANT_ATTRIBUTE = "variant_of"
+
+
+def variant_key(product: Product, extra_colors: frozenset[str] = frozenset()) -> str:
+    """Products sharing this key are variants of one product (other color / size).
+
+    The feed's ``variant_of`` attribute wins; otherwise the title without color, size and number words.
+    """
+    explicit = product.attributes.get(_VARIANT_ATTRIBUTE)
+    if explicit:
+        return "v:" + norm(explicit)
+    own = frozenset(words(product.color or ""))
+    kept = [
+        w
+        for w in words(product.title)
+        if w not in _SIZE_WORDS
+        and w not in _COLOR_WORDS
+        and w not in own
+        and w not in extra_colors
+        and not any(c.isdigit() for c in w)
+    ]
+    return "t:" + norm(product.brand or "") + "|" + " ".join(kept)
+
+
+class UnknownValue(BaseModel):
+    """A filter value the catalog does not carry (the filter then matches nothing on that field)."""
+
+    field: str
+    value: str
+
+
+def _floats(values: Sequence[float | int | None]) -> np.ndarray:
+    return np.array([math.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def _strings(values: Sequence[str | None]) -> np.ndarray:
+    return np.array([norm(v) if v else "" for v in values], dtype=object)
+
+
+class CatalogSnapshot:
+    """An immutable in-memory view of the catalog at one store version."""
+
+    def __init__(
+        self,
+        products: Sequence[Product],
+        vectors: np.ndarray,
+        version: int,
+    ) -> None:
+        self.version = version
+        self.products: list[Product] = list(products)
+        self.ids: list[str] = [p.id for p in self.products]
+        self.position: dict[str, int] = {pid: i for i, pid in enumerate(self.ids)}
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.vocabulary = Vocabulary.from_products(self.products)
+        ps = self.products
+        self.price = _floats([p.price for p in ps])
+        self.rating = _floats([p.rating for p in ps])
+        self.rating_count = _floats([p.rating_count for p in ps])
+        self.in_stock = np.array([p.in_stock for p in ps], dtype=bool)
+        self.brand = _strings([p.brand for p in ps])
+        self.color = _strings([p.color for p in ps])
+        self.categories = np.array(
+            [
+                [norm(c) for c in p.category[:MAX_CATEGORY_LEVELS]]
+                + [""] * (MAX_CATEGORY_LEVELS - len(p.category[:MAX_CATEGORY_LEVELS]))
+                for p in ps
+            ],
+            dtype=object,
+        ).reshape(len(ps), MAX_CATEGORY_LEVELS)
+        self.leaf_category = np.array([norm(p.category[-1]) if p.category else "" for p in ps], dtype=object)
+        self._attributes: dict[str, np.ndarray] = {}
+        for key in self.vocabulary.attributes:
+            self._attributes[key] = np.array(
+                [next((norm(v) for k, v in p.attributes.items() if norm(k) == key), "") for p in ps],
+                dtype=object,
+            )
+        self.prior = self._popularity_prior()
+        colors = frozenset(w for value in self.vocabulary.colors for w in words(value))
+        keys = [variant_key(p, colors) for p in ps]
+        codes: dict[str, int] = {}
+        self.variant = np.array([codes.setdefault(k, len(codes)) for k in keys], dtype=np.int64)
+        self.title_words = [analyze(p.title) for p in ps]
+        self.title_length = np.array([len(w) for w in self.title_words], dtype=np.float32)
+        self.title_bigrams = [frozenset(itertools.pairwise(w)) for w in self.title_words]
+        self.fields = {
+            "title": FieldIndex(self.title_words),
+            "brand": FieldIndex([analyze(p.brand or "") for p in ps]),
+            "color": FieldIndex([analyze(p.color or "") for p in ps]),
+            "category": FieldIndex([analyze(" ".join(p.category)) for p in ps]),
+            "bullets": FieldIndex([analyze(" ".join(p.bullet_points) or p.description[:1000]) for p in ps]),
+        }
+        self.normalized_titles = [" ".join(words(p.title)) for p in ps]
+        # Brand names as word sequences, to spot a brand mentioned in a query.
+        self.brand_phrases = {
+            tuple(words(name)): norm(name) for name in self.vocabulary.brands.values() if words(name)
+        }
+        self.brand_phrase_max = max((len(k) for k in self.brand_phrases), default=0)
+
+    def brands_in(self, text: str) -> set[str]:
+        """Normalized catalog brands whose full name occurs as words in ``text``."""
+        tokens = words(text)
+        found: set[str] = set()
+        for size in range(1, min(self.brand_phrase_max, len(tokens)) + 1):
+            for start in range(len(tokens) - size + 1):
+                brand = self.brand_phrases.get(tuple(tokens[start : start + size]))
+                if brand is not None:
+                    found.add(brand)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _popularity_prior(self) -> np.ndarray:
+        """Bayesian-average rating (shrunk to the catalog mean) × log(1 + rating count), in [0, ~1]."""
+        known = ~np.isnan(self.rating)
+        mean_rating = float(self.rating[known].mean()) if known.any() else 3.0
+        counts = np.nan_to_num(self.rating_count, nan=0.0)
+        weight = float(np.median(counts[counts > 0])) if (counts > 0).any() else 10.0
+        rating = np.where(known, self.rating, mean_rating)
+        bayes = (weight * mean_rating + counts * rating) / (weight + counts)
+        return (bayes / 5.0 * np.log1p(counts) / math.log1p(1e6)).astype(np.float32)
+
+    # filters ----------------------------------------------------------------------------------
+    def mask(self, filters: Filters) -> np.ndarray:
+        """Which products pass ``filters`` (the meaning of :func:`~retrieval.filters.matches_metadata`)."""
+        ok = np.ones(len(self.ids), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if filters.price_min is not None:
+                ok &= self.price >= float(filters.price_min)
+            if filters.price_max is not None:
+                ok &= self.price <= float(filters.price_max)
+            if filters.min_rating is not None:
+                ok &= self.rating >= float(filters.min_rating)
+        if filters.brands:
+            ok &= np.isin(self.brand, filters.brands)
+        if filters.exclude_brands:
+            ok &= ~np.isin(self.brand, filters.exclude_brands)
+        if filters.categories:
+            ok &= np.isin(self.categories, filters.categories).any(axis=1)
+        if filters.colors:
+            ok &= np.isin(self.color, filters.colors)
+        if filters.in_stock is True:
+            ok &= self.in_stock
+        for key, value in filters.attributes.items():
+            column = self._attributes.get(key)
+            ok &= False if column is None else column == value
+        return ok
+
+    def unknown_values(self, filters: Filters) -> list[UnknownValue]:
+        """Filter values the catalog's vocabulary does not carry."""
+        vocab = self.vocabulary
+        unknown = [UnknownValue(field="brand", value=v) for v in filters.brands if v not in vocab.brands]
+        unknown += [
+            UnknownValue(field="exclude_brand", value=v)
+            for v in filters.exclude_brands
+            if v not in vocab.brands
+        ]
+        unknown += [UnknownValue(field="color", value=v) for v in filters.colors if v not in vocab.colors]
+        unknown += [
+            UnknownValue(field="category", value=v) for v in filters.categories if v not in vocab.categories
+        ]
+        for key, value in filters.attributes.items():
+            if key not in vocab.attributes:
+                unknown.append(UnknownValue(field="attribute", value=key))
+            elif value not in vocab.attributes[key]:
+                unknown.append(UnknownValue(field=f"attr:{key}", value=value))
+        return unknown

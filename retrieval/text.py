@@ -1,0 +1,162 @@
+"""Word-level text analysis shared by ranking features and variant de-duplication.
+
+:func:`analyze` lower-cases, splits on non-alphanumerics, drops English stopwords and stems
+(Snowball, as the BM25 index does). :class:`FieldIndex` is a small in-memory inverted index over one
+product field: which products contain a query word, and a BM25 score for that field alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["NEGATIONS", "FieldIndex", "analyze", "head_term", "negated_terms", "words"]
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "such",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "will",
+        "with",
+    ]
+)
+NEGATIONS = frozenset({"without", "not", "no", "non", "except", "sans"})
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased alphanumeric words, stopwords kept, not stemmed."""
+    return _WORD.findall(text.casefold())
+
+
+def analyze(text: str) -> list[str]:
+    """Stemmed content words of ``text`` in order (stopwords and negation words dropped)."""
+    return [_stem(w) for w in words(text) if w not in _STOPWORDS and w not in NEGATIONS]
+
+
+def negated_terms(text: str) -> list[str]:
+    """Stemmed words a query excludes: the word after a negation ("cat treats without chicken")."""
+    tokens = words(text)
+    found: list[str] = []
+    for i, word in enumerate(tokens[:-1]):
+        if word in NEGATIONS:
+            nxt = tokens[i + 1]
+            if nxt not in _STOPWORDS:
+                found.append(_stem(nxt))
+    return found
+
+
+_MODIFIER_START = frozenset(
+    ["for", "with", "without", "in", "on", "to", "of", "by", "from", "not", "no", "non", "except", "sans"]
+)
+
+
+def head_term(text: str) -> str | None:
+    """The stemmed head noun of a product query, guessed as the last content word before the first
+    modifier ("sandals for women" → sandal, "cat treats without chicken" → treat)."""
+    head: str | None = None
+    for word in words(text):
+        if word in _MODIFIER_START and head is not None:
+            break
+        if word not in _STOPWORDS and word not in NEGATIONS and not word.isdigit():
+            head = _stem(word)
+    return head
+
+
+class FieldIndex:
+    """Postings of one field over products ``0..n-1``: word → (positions, BM25 contribution)."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
+        self.size = len(docs)
+        lengths = np.array([len(d) for d in docs], dtype=np.float32)
+        average = float(lengths.mean()) if self.size and lengths.sum() > 0 else 1.0
+        vocabulary: dict[str, int] = {}
+        doc_of = np.repeat(np.arange(self.size, dtype=np.int64), lengths.astype(np.int64))
+        word_of = np.fromiter(
+            (vocabulary.setdefault(w, len(vocabulary)) for doc in docs for w in doc),
+            dtype=np.int64,
+            count=len(doc_of),
+        )
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if not len(doc_of):
+            return
+        pairs, tf = np.unique(word_of * self.size + doc_of, return_counts=True)
+        words_sorted, positions = pairs // self.size, (pairs % self.size).astype(np.int32)
+        starts = np.flatnonzero(np.r_[True, words_sorted[1:] != words_sorted[:-1]])
+        ends = np.r_[starts[1:], len(pairs)]
+        df = (ends - starts).astype(np.float32)
+        idf = np.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+        tf = tf.astype(np.float32)
+        scale = np.repeat(idf, ends - starts)
+        norm = tf + k1 * (1.0 - b + b * lengths[positions] / average)
+        contribution = (scale * tf * (k1 + 1.0) / norm).astype(np.float32)
+        names = list(vocabulary)
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            word = names[int(words_sorted[start])]
+            self._postings[word] = (positions[start:end], contribution[start:end])
+
+    def hits(self, query: Sequence[str]) -> np.ndarray:
+        """Per product, how many distinct query words the field contains."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for word in set(query):
+            posting = self._postings.get(word)
+            if posting is not None:
+                out[posting[0]] += 1.0
+        return out
+
+    def bm25(self, query: Sequence[str]) -> np.ndarray:
+        """Per product, the BM25 score of the field for ``query``."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for word in query:
+            posting = self._postings.get(word)
+            if posting is not None:
+                out[posting[0]] += posting[1]
+        return out
+
+    def document_frequency(self, word: str) -> int:
+        posting = self._postings.get(word)
+        return 0 if posting is None else len(posting[0])
