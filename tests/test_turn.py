@@ -278,3 +278,32 @@ def test_inferred_category_is_relaxed_only_for_the_same_kind_of_product(assistan
     events = _run(assistant, "a dishwasher from Tideline")
     assert not _of(events, RecommendationsEvent)
     assert "couldn't find" in events[-1].message
+
+
+def test_the_same_turn_streams_through_an_openai_compatible_server(ingested: Settings) -> None:
+    """AISLE_LLM=openai against a local OpenAI-compatible server: plan, rerank and answer all go
+    through the real ChatOpenAI adapter, and the answer arrives as several token events."""
+    from openai_server import serve_stub
+
+    with serve_stub() as stub:
+        settings = ingested.model_copy(
+            update={"llm": "openai", "llm_base_url": stub.url, "llm_model": "stub-7b", "llm_timeout_s": 10.0}
+        )
+        assistant = build_assistant(settings)
+        try:
+            plan_reply = json.dumps({"query": "quiet dishwasher", "filters": {"price_max": 600}, "intent": "search"})
+            stub.add(plan_reply)
+            first = list(assistant.chat(ChatRequest(message="a quiet dishwasher under $600")))
+            # The plan and the rerank went out as structured calls, the answer as a stream.
+            assert len(stub.requests) == 3
+            assert stub.requests[-1].get("stream") is True
+        finally:
+            assistant.store.close()
+            assistant.catalog.close()
+    tokens = _of(first, TokenEvent)
+    assert len(tokens) > 1 and "".join(t.text for t in tokens) == first[-1].message
+    assert _of(first, PlanEvent)[0].plan.filters.price_max == 600
+    assert all(r.product.price <= 600 for r in _recs(first))
+    # The stub's rerank reply is not JSON: that call falls back (and its usage is not counted).
+    assert _of(first, DegradedEvent)[0].stage == "explain"
+    assert first[-1].usage.llm_calls == 2 and first[-1].llm.startswith("openai: stub-7b")
