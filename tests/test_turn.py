@@ -307,3 +307,32 @@ def test_the_same_turn_streams_through_an_openai_compatible_server(ingested: Set
     # The stub's rerank reply is not JSON: that call falls back (and its usage is not counted).
     assert _of(first, DegradedEvent)[0].stage == "explain"
     assert first[-1].usage.llm_calls == 2 and first[-1].llm.startswith("openai: stub-7b")
+
+
+@pytest.mark.llm
+def test_embedded_model_answers_a_multi_turn_conversation(ingested: Settings) -> None:
+    """AISLE_LLM=local: the real SmolLM2 on llama.cpp writes reasons; every shown reason is grounded."""
+    pytest.importorskip("llama_cpp")
+    from assistant.grounding import check_reason
+
+    settings = ingested.model_copy(update={"llm": "local", "llm_timeout_s": 120.0, "local_reasons": 2})
+    assistant = build_assistant(settings)
+    try:
+        first = _run(assistant, "a quiet dishwasher under $600", session_id="local-llm")
+        second = _run(assistant, "cheaper ones?", session_id="local-llm")
+        vocabulary = assistant.vocabulary
+        for events in (first, second):
+            plan = _of(events, PlanEvent)[0].plan
+            recs = _recs(events)
+            assert recs and all(r.product.price <= plan.filters.price_max for r in recs)
+            for r in recs:
+                report = check_reason(
+                    r.reason, _product(assistant, r.product.id), vocabulary=vocabulary, filters=plan.filters
+                )
+                assert report.grounded, (r.reason, report.unsupported)
+            done = events[-1]
+            assert done.llm.startswith("local: SmolLM2") and done.message
+            assert done.usage.llm_calls + len(_of(events, DegradedEvent)) >= 1
+    finally:
+        assistant.store.close()
+        assistant.catalog.close()
