@@ -43,20 +43,25 @@ class QueryPlan(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(description="A standalone search query for the catalog, without price or filter words.")
+    query: str = Field(
+        description="A standalone search query for the catalog, without price or filter words."
+    )
     filters: Filters = Field(default_factory=Filters, description="Hard constraints every product must meet.")
     preferences: list[str] = Field(
-        default_factory=list, description="Soft preferences (e.g. 'quiet', 'lightweight') that rank, not filter."
+        default_factory=list,
+        description="Soft preferences (e.g. 'quiet', 'lightweight') that rank, not filter.",
     )
     intent: Intent = "search"
     referenced_ids: list[str] = Field(
-        default_factory=list, description="Products the shopper refers to (compare / question about a shown one)."
+        default_factory=list,
+        description="Products the shopper refers to (compare / question about a shown one).",
     )
     clarifying_question: str | None = Field(
         default=None, description="One question to ask when the request is too vague to search."
     )
     unknown_values: list[str] = Field(
-        default_factory=list, description="Filter values the shopper asked for that the catalog does not carry."
+        default_factory=list,
+        description="Filter values the shopper asked for that the catalog does not carry.",
     )
 
 
@@ -68,7 +73,9 @@ class ChatRequest(BaseModel):
     message: str = Field(min_length=1, max_length=4000)
     session_id: str | None = Field(default=None, max_length=128)
     shopper_id: str | None = Field(default=None, max_length=128)
-    filters: Filters | None = Field(default=None, description="Filters set in the UI; merged with the plan's.")
+    filters: Filters | None = Field(
+        default=None, description="Filters set in the UI; merged with the plan's."
+    )
 
 
 class FeedbackRequest(BaseModel):

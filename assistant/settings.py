@@ -60,7 +60,8 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.2, ge=0.0, le=2.0)
     llm_rerank: Literal["auto", "on", "off"] = "auto"
     llm_plan: Literal["auto", "on", "off"] = Field(
-        default="auto", description="Structured-output planning by the LLM; auto: on for capable (non-local) models."
+        default="auto",
+        description="Structured-output planning by the LLM; auto: on for capable (non-local) models.",
     )
     llm_context_window: int = Field(default=16_000, ge=512, description="Context length of the openai model.")
     local_model_path: Path | None = None
@@ -71,7 +72,10 @@ class Settings(BaseSettings):
         description='Pin prompt versions for A/B runs, e.g. {"reasons": 1}; default: the current files.',
     )
     local_reasons: int = Field(
-        default=3, ge=0, le=20, description="Products the embedded model writes reasons for; the rest cite facts."
+        default=3,
+        ge=0,
+        le=20,
+        description="Products the embedded model writes reasons for; the rest cite facts.",
     )
 
     # The turn ------------------------------------------------------------------------------
@@ -86,9 +90,13 @@ class Settings(BaseSettings):
         '"sk-ops": "admin"}. Empty: open dev mode (every route open, a warning at startup).',
     )
     rate_limit_per_minute: int = Field(default=120, ge=0, description="Requests per key per minute; 0: off.")
-    cors_origins: list[str] = Field(default_factory=list, description='JSON list, e.g. ["https://shop.example"].')
+    cors_origins: list[str] = Field(
+        default_factory=list, description='JSON list, e.g. ["https://shop.example"].'
+    )
     max_request_bytes: int = Field(default=64_000, ge=1024, description="Larger request bodies get a 413.")
-    sse_ping_seconds: float = Field(default=15.0, gt=0, description="Keep-alive comment interval of SSE streams.")
+    sse_ping_seconds: float = Field(
+        default=15.0, gt=0, description="Keep-alive comment interval of SSE streams."
+    )
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     ui_port: int = Field(default=8501, ge=1, le=65535)

@@ -123,8 +123,8 @@ def _pairs(
     if single:
         ka = {(t, r): row for (_, t, r), row in ia.items()}
         kb = {(t, r): row for (_, t, r), row in ib.items()}
-        keys = sorted(set(ka) & set(kb))
-        return [(ka[k], kb[k]) for k in keys], len(set(ka) ^ set(kb))
+        pairs = sorted(set(ka) & set(kb))
+        return [(ka[k], kb[k]) for k in pairs], len(set(ka) ^ set(kb))
     keys = sorted(set(ia) & set(ib))
     return [(ia[k], ib[k]) for k in keys], len(set(ia) ^ set(ib))
 
@@ -161,7 +161,7 @@ def compare_results(
     better = sum(c.flip == "fail→pass" for c in cases)
     p = mcnemar_exact(worse, better)
     mean_delta = sum(deltas) / len(deltas)
-    votes = set()
+    votes: set[Verdict] = set()
     if low > 0:
         votes.add("better")
     if high < 0:
@@ -170,7 +170,7 @@ def compare_results(
         votes.add("better" if better > worse else "worse")
     verdict: Verdict = (
         "no significant difference" if not votes else ("mixed" if len(votes) > 1 else votes.pop())
-    )  # type: ignore[assignment]
+    )
     return Comparison(
         label_a=label_a or ",".join(a.providers()),
         label_b=label_b or ",".join(b.providers()),

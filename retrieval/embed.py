@@ -19,6 +19,8 @@ import numpy as np
 from assistant.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
     from assistant.settings import Settings
 
 __all__ = ["Embedder", "HashEmbedder", "SentenceTransformerEmbedder", "make_embedder"]
@@ -56,10 +58,10 @@ class SentenceTransformerEmbedder:
         self._model_path = model_path
         self._batch_size = batch_size
         self._threads = threads
-        self._model = None
+        self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    def _load(self) -> SentenceTransformer:
         with self._lock:
             if self._model is None:
                 _offline_hub()
@@ -135,7 +137,9 @@ class HashEmbedder:
 def make_embedder(settings: Settings) -> Embedder:
     """The embedder named by ``AISLE_EMBEDDER``."""
     if settings.embedder == "minilm":
-        return SentenceTransformerEmbedder(batch_size=settings.embed_batch_size, threads=settings.torch_threads)
+        return SentenceTransformerEmbedder(
+            batch_size=settings.embed_batch_size, threads=settings.torch_threads
+        )
     if settings.embedder == "hash":
         return HashEmbedder()
     raise ConfigurationError(f"unknown AISLE_EMBEDDER {settings.embedder!r}; choose one of: minilm, hash")

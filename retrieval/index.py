@@ -24,7 +24,9 @@ __all__ = ["ChromaIndex", "VectorIndex", "make_index"]
 class VectorIndex(Protocol):
     """Vectors plus flat metadata, keyed by product id."""
 
-    def upsert(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict[str, Any]]) -> None: ...
+    def upsert(
+        self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[dict[str, Any]]
+    ) -> None: ...
 
     def delete(self, ids: Sequence[str]) -> None: ...
 
@@ -155,4 +157,6 @@ def make_chroma_client(settings: Settings) -> Any:
 
 def make_index(settings: Settings, *, embedder_name: str, dim: int) -> ChromaIndex:
     """The product collection named by AISLE_COLLECTION on the configured Chroma."""
-    return ChromaIndex(make_chroma_client(settings), settings.collection, embedder_name=embedder_name, dim=dim)
+    return ChromaIndex(
+        make_chroma_client(settings), settings.collection, embedder_name=embedder_name, dim=dim
+    )

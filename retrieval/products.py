@@ -142,7 +142,9 @@ class ProductStore:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                self._conn.executemany("INSERT OR REPLACE INTO products(id, hash, data) VALUES (?, ?, ?)", rows)
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO products(id, hash, data) VALUES (?, ?, ?)", rows
+                )
                 self._bump_version()
                 self._conn.execute("COMMIT")
             except BaseException:

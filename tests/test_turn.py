@@ -291,7 +291,9 @@ def test_the_same_turn_streams_through_an_openai_compatible_server(ingested: Set
         )
         assistant = build_assistant(settings)
         try:
-            plan_reply = json.dumps({"query": "quiet dishwasher", "filters": {"price_max": 600}, "intent": "search"})
+            plan_reply = json.dumps(
+                {"query": "quiet dishwasher", "filters": {"price_max": 600}, "intent": "search"}
+            )
             stub.add(plan_reply)
             first = list(assistant.chat(ChatRequest(message="a quiet dishwasher under $600")))
             # The plan and the rerank went out as structured calls, the answer as a stream.
