@@ -6,6 +6,7 @@ Thin: it renders the events of :meth:`assistant.turn.Assistant.chat`.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import Annotated
 
@@ -111,9 +112,17 @@ def chat(
         str | None, typer.Option("--shopper", help="The shopper id (feedback, profile).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object for the turn.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log fallbacks and their details.")
+    ] = False,
 ) -> None:
     """Chat with Aisle over the ingested catalog."""
     from assistant.turn import build_assistant
+
+    # Fallbacks already show as notes (degraded events); their technical details are for --verbose.
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s"
+    )
 
     try:
         assistant = build_assistant(get_settings())
