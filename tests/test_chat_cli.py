@@ -1,0 +1,47 @@
+"""``aisle chat`` for scripts: one JSON object per turn, the session kept on disk between runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.settings import Settings
+
+DEMO = Path(__file__).resolve().parents[1] / "retrieval" / "data" / "demo_catalog.jsonl"
+
+
+@pytest.fixture
+def chat_env(hash_settings_env: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("AISLE_LLM", "fake")
+    result = CliRunner().invoke(app, ["ingest", str(DEMO)])
+    assert result.exit_code == 0, result.output
+    return hash_settings_env
+
+
+def _turn(message: str, *extra: str) -> dict:
+    result = CliRunner().invoke(app, ["chat", "--json", *extra, message])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output.strip().splitlines()[-1])
+
+
+def test_json_turns_keep_the_session_between_invocations(chat_env: Settings) -> None:
+    first = _turn("a quiet dishwasher under $600", "--session", "cli-s1")
+    assert set(first) >= {"plan", "recommendations", "message", "timings", "usage"}
+    assert first["plan"]["filters"]["price_max"] == 600
+    assert first["recommendations"] and all(r["price"] <= 600 for r in first["recommendations"])
+    assert set(first["recommendations"][0]) == {"id", "title", "price", "brand", "category", "reason"}
+    second = _turn("cheaper ones?", "--session", "cli-s1")
+    cap = second["plan"]["filters"]["price_max"]
+    assert cap is not None and cap < max(r["price"] for r in first["recommendations"])
+    assert all(r["price"] <= cap for r in second["recommendations"])
+
+
+def test_interactive_chat_streams_until_end_of_input(chat_env: Settings) -> None:
+    result = CliRunner().invoke(app, ["chat"], input="hi\na tent for 4 people\n")
+    assert result.exit_code == 0, result.output
+    assert "What are you shopping for" in result.output
+    assert "1. " in result.output  # a numbered recommendation was printed
