@@ -6,6 +6,7 @@ The same models are the LLM's structured output (``QueryPlan``) and the wire for
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -31,6 +32,7 @@ __all__ = [
     "Recommendation",
     "RecommendationsEvent",
     "TokenEvent",
+    "TurnResult",
     "Usage",
 ]
 
@@ -213,3 +215,47 @@ ChatEvent = Annotated[
     PlanEvent | ProductsEvent | TokenEvent | RecommendationsEvent | DegradedEvent | ErrorEvent | DoneEvent,
     Field(discriminator="type"),
 ]
+
+
+class TurnResult(BaseModel):
+    """A finished turn folded from its events: what non-streaming clients and scripts get."""
+
+    session_id: str = ""
+    turn_id: str = ""
+    message: str = ""
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    products: list[ProductCard] = Field(default_factory=list, description="Candidates shown before the text.")
+    plan: QueryPlan | None = None
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
+    degraded: list[DegradedEvent] = Field(default_factory=list)
+    error: ErrorEvent | None = None
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    llm: str = ""
+
+    @classmethod
+    def from_events(cls, events: Iterable[ChatEvent]) -> TurnResult:
+        result = cls()
+        tokens: list[str] = []
+        for event in events:
+            result.session_id, result.turn_id = event.session_id, event.turn_id
+            if isinstance(event, PlanEvent):
+                result.plan = event.plan
+            elif isinstance(event, ProductsEvent):
+                result.products = event.products
+            elif isinstance(event, TokenEvent):
+                tokens.append(event.text)
+            elif isinstance(event, RecommendationsEvent):
+                result.recommendations = event.recommendations
+            elif isinstance(event, DegradedEvent):
+                result.degraded.append(event)
+            elif isinstance(event, ErrorEvent):
+                result.error = event
+            elif isinstance(event, DoneEvent):
+                result.message = event.message
+                result.timings_ms = event.timings_ms
+                result.usage = event.usage
+                result.prompt_versions = event.prompt_versions
+                result.llm = event.llm
+        result.message = result.message or "".join(tokens)
+        return result

@@ -20,10 +20,10 @@ from assistant.schemas import (
     DegradedEvent,
     DoneEvent,
     ErrorEvent,
-    PlanEvent,
     ProductsEvent,
     RecommendationsEvent,
     TokenEvent,
+    TurnResult,
 )
 from assistant.settings import get_settings
 
@@ -35,43 +35,29 @@ _err = Console(stderr=True)
 
 def _one_turn_json(events: list[ChatEvent]) -> dict[str, object]:
     """The script-facing summary of one turn: plan, recommendations, message, timings, usage."""
-    summary: dict[str, object] = {
-        "plan": None,
-        "recommendations": [],
-        "message": "",
-        "timings": {},
-        "usage": {},
+    turn = TurnResult.from_events(events)
+    return {
+        "session_id": turn.session_id,
+        "turn_id": turn.turn_id,
+        "plan": turn.plan.model_dump(mode="json") if turn.plan else None,
+        "recommendations": [
+            {
+                "id": r.product.id,
+                "title": r.product.title,
+                "price": r.product.price,
+                "brand": r.product.brand,
+                "category": r.product.category,
+                "reason": r.reason,
+            }
+            for r in turn.recommendations
+        ],
+        "message": turn.message,
+        "timings": turn.timings_ms,
+        "usage": turn.usage.model_dump(mode="json"),
+        "prompt_versions": turn.prompt_versions,
+        "llm": turn.llm,
+        "degraded": [{"stage": d.stage, "reason": d.reason} for d in turn.degraded],
     }
-    degraded: list[dict[str, str]] = []
-    for event in events:
-        if isinstance(event, PlanEvent):
-            summary["plan"] = event.plan.model_dump(mode="json")
-        elif isinstance(event, RecommendationsEvent):
-            summary["recommendations"] = [
-                {
-                    "id": r.product.id,
-                    "title": r.product.title,
-                    "price": r.product.price,
-                    "brand": r.product.brand,
-                    "category": r.product.category,
-                    "reason": r.reason,
-                }
-                for r in event.recommendations
-            ]
-        elif isinstance(event, DegradedEvent):
-            degraded.append({"stage": event.stage, "reason": event.reason})
-        elif isinstance(event, DoneEvent):
-            summary.update(
-                session_id=event.session_id,
-                turn_id=event.turn_id,
-                message=event.message,
-                timings=event.timings_ms,
-                usage=event.usage.model_dump(mode="json"),
-                prompt_versions=event.prompt_versions,
-                llm=event.llm,
-            )
-    summary["degraded"] = degraded
-    return summary
 
 
 def _render(events: object) -> str | None:
