@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -234,7 +234,7 @@ class TurnResult(BaseModel):
     llm: str = ""
 
     @classmethod
-    def from_events(cls, events: Iterable[ChatEvent]) -> TurnResult:
+    def from_events(cls, events: Iterable[ChatEvent]) -> Self:
         result = cls()
         tokens: list[str] = []
         for event in events:
