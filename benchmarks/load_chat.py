@@ -168,12 +168,11 @@ def run(concurrency: int, timeout_s: float, data_dir: Path) -> LoadResult:
         "AISLE_DATA_DIR": str(data_dir),
         "AISLE_EMBEDDER": "hash",
         "AISLE_LLM": "fake",
-        "AISLE_RANKER": "rrf",
         "AISLE_API_KEYS": "{}",
         "AISLE_RATE_LIMIT_PER_MINUTE": "0",
     }
     env.pop("AISLE_CHROMA_URL", None)
-    settings = Settings(_env_file=None, data_dir=data_dir, embedder="hash", llm="fake", ranker="rrf")
+    settings = Settings(_env_file=None, data_dir=data_dir, embedder="hash", llm="fake")
     with open_catalog(settings) as catalog:
         from importlib.resources import as_file, files
 
@@ -215,7 +214,6 @@ def run(concurrency: int, timeout_s: float, data_dir: Path) -> LoadResult:
         catalog_products=products,
         llm="fake",
         embedder="hash",
-        ranker="rrf",
         load_avg_1m_before=round(load_before, 2),
         machine=platform.platform(),
         cpus=os.cpu_count() or 0,
@@ -227,7 +225,7 @@ def run(concurrency: int, timeout_s: float, data_dir: Path) -> LoadResult:
 def _markdown(r: LoadResult) -> str:
     return f"""# Load: {r.concurrency} concurrent SSE chats
 
-`{r.command}` — `aisle serve` (one uvicorn worker) with the fake LLM, hash embedder and RRF ranker
+`{r.command}` — `aisle serve` (one uvicorn worker) with the fake LLM, hash embedder and the shipped LightGBM ranker
 over the demo catalog ({r.catalog_products} products), loopback only. Recorded {r.recorded_at} on
 {r.machine}, {r.cpus} CPUs shared with other work (1-min load average {r.load_avg_1m_before} at
 the start), Python {r.python}.

@@ -23,7 +23,6 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("real")
     return make_settings(
         root / "data",
-        ranker="rrf",
         api_keys={"sk-shop": "storefront", "sk-ops": "admin"},
         rate_limit_per_minute=0,
     )
@@ -142,7 +141,7 @@ def test_readiness_and_metrics(real_client: TestClient) -> None:
 
 
 def test_readiness_reports_an_empty_catalog(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "empty", ranker="rrf")
+    settings = make_settings(tmp_path / "empty")
     with TestClient(create_app(settings)) as client:  # the assistant is built lazily from settings
         r = client.get("/readyz")
     assert r.status_code == 503

@@ -64,7 +64,7 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from retrieval.ingest import ingest_feed
 
     root = tmp_path_factory.mktemp("browser")
-    settings = make_settings(root / "data", ranker="rrf")
+    settings = make_settings(root / "data")
     with open_catalog(settings) as catalog:
         ingest_feed(catalog, write_small_catalog(root / "feed.jsonl"))
     api_port, ui_port = free_port(), free_port()
@@ -73,7 +73,6 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "AISLE_DATA_DIR": str(settings.data_dir),
         "AISLE_EMBEDDER": "hash",
         "AISLE_LLM": "fake",
-        "AISLE_RANKER": "rrf",
         "AISLE_API_KEYS": "{}",
         "AISLE_API_URL": f"http://127.0.0.1:{api_port}",
     }
