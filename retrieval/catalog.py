@@ -106,11 +106,19 @@ def embedding_text(product: Product) -> str:
     return "\n".join(parts)
 
 
+_LEXICAL_DESCRIPTION_CHARS = 2000
+
+
 def lexical_text(product: Product) -> str:
-    """Text indexed by BM25: title, brand, color, category, attributes and bullets."""
+    """Text indexed by BM25: title, brand, color, category, attributes, bullets and the description's start.
+
+    Changing what this returns changes the BM25 index: bump ``LEXICAL_SCHEMA`` in :mod:`retrieval.lexical`
+    so persisted indexes are rebuilt (nothing is re-embedded; :func:`embedding_text` is separate).
+    """
     parts = [product.title, product.brand or "", product.color or "", " ".join(product.category)]
     parts.extend(f"{k} {v}" for k, v in sorted(product.attributes.items()))
     parts.extend(product.bullet_points)
+    parts.append(product.description[:_LEXICAL_DESCRIPTION_CHARS])
     return "\n".join(p for p in parts if p)
 
 

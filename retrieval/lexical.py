@@ -19,9 +19,12 @@ import numpy as np
 from retrieval.catalog import lexical_text
 from retrieval.products import ProductStore
 
-__all__ = ["LexicalIndex", "load_or_build"]
+__all__ = ["LEXICAL_SCHEMA", "LexicalIndex", "load_or_build"]
 
 _MANIFEST = "aisle.json"
+# What :func:`retrieval.catalog.lexical_text` indexes; bump it when that changes, so a persisted index
+# built from the old text is rebuilt (1: the original fields; 2: + description[:2000]).
+LEXICAL_SCHEMA = 2
 
 
 def _stemmer():  # type: ignore[no-untyped-def]
@@ -33,10 +36,13 @@ def _stemmer():  # type: ignore[no-untyped-def]
 class LexicalIndex:
     """BM25 over a fixed, ordered list of product ids."""
 
-    def __init__(self, ids: Sequence[str], retriever: object, version: int) -> None:
+    def __init__(
+        self, ids: Sequence[str], retriever: object, version: int, schema: int = LEXICAL_SCHEMA
+    ) -> None:
         self.ids: list[str] = list(ids)
         self.position: dict[str, int] = {pid: i for i, pid in enumerate(self.ids)}
         self.version = version
+        self.schema = schema
         self._retriever = retriever
         self._stem = _stemmer()
 
@@ -57,7 +63,9 @@ class LexicalIndex:
         """``text`` as the index sees it: stemmed terms, stopwords removed."""
         import bm25s
 
-        tokens = bm25s.tokenize([text], stopwords="en", stemmer=self._stem, show_progress=False, return_ids=False)
+        tokens = bm25s.tokenize(
+            [text], stopwords="en", stemmer=self._stem, show_progress=False, return_ids=False
+        )
         return [t for t in tokens[0] if t]
 
     def knows(self, term: str) -> bool:
@@ -97,7 +105,9 @@ class LexicalIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         self._retriever.save(str(tmp / "bm25"))  # type: ignore[attr-defined]
-        (tmp / _MANIFEST).write_text(json.dumps({"version": self.version, "ids": self.ids}))
+        (tmp / _MANIFEST).write_text(
+            json.dumps({"version": self.version, "schema": self.schema, "ids": self.ids})
+        )
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if directory.exists():
@@ -118,14 +128,16 @@ class LexicalIndex:
             retriever = bm25s.BM25.load(str(Path(directory) / "bm25"))
         except (OSError, ValueError):
             return None
-        return cls(info["ids"], retriever, int(info["version"]))
+        # Indexes saved before the schema was recorded are schema 1.
+        return cls(info["ids"], retriever, int(info["version"]), int(info.get("schema", 1)))
 
 
 def load_or_build(store: ProductStore, directory: Path) -> LexicalIndex:
-    """The persisted index when it matches the store's version; otherwise rebuilt and saved."""
+    """The persisted index when it matches the store's version and :data:`LEXICAL_SCHEMA`; otherwise
+    rebuilt from the store (BM25 only: no product is re-embedded) and saved."""
     version = store.version()
     index = LexicalIndex.load(directory)
-    if index is not None and index.version == version:
+    if index is not None and index.version == version and index.schema == LEXICAL_SCHEMA:
         return index
     products = list(store.all())
     index = LexicalIndex.build([p.id for p in products], [lexical_text(p) for p in products], version)

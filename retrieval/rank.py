@@ -35,6 +35,7 @@ __all__ = [
     "default_model_path",
     "fit_lambdarank",
     "make_ranker",
+    "merge_boosters",
     "save_ranker",
 ]
 
@@ -141,9 +142,24 @@ def fit_lambdarank(
     num_boost_round: int,
     seed: int = 7,
 ) -> Any:
-    """A LightGBM lambdarank booster; ``labels`` are grades 0..3 (see :data:`ESCI_LABEL_GAIN`)."""
+    """A LightGBM lambdarank booster; ``labels`` are grades 0..3 (see :data:`ESCI_LABEL_GAIN`).
+
+    ``params["bags"]`` (default 1, not a LightGBM parameter) trains that many boosters with seeds
+    ``seed, seed + 1, …`` (different bagging and feature-fraction draws) and merges them into one
+    booster whose score is their sum: a seed ensemble that ships and serves as a single model.
+    """
     import lightgbm
 
+    params = dict(params)
+    bags = int(params.pop("bags", 1))
+    if bags > 1:
+        boosters = [
+            fit_lambdarank(
+                features, labels, group_sizes, params, num_boost_round=num_boost_round, seed=seed + i
+            )
+            for i in range(bags)
+        ]
+        return merge_boosters(boosters)
     full = {
         "objective": "lambdarank",
         "metric": "ndcg",
@@ -159,6 +175,24 @@ def fit_lambdarank(
     }
     data = lightgbm.Dataset(features, label=labels, group=list(group_sizes), feature_name=list(FEATURE_NAMES))
     return lightgbm.train(full, data, num_boost_round=num_boost_round)
+
+
+def merge_boosters(boosters: Sequence[Any]) -> Any:
+    """One booster holding every tree of ``boosters`` (same features): it predicts the sum of theirs."""
+    import lightgbm
+
+    texts = [b.model_to_string() for b in boosters]
+    first = texts[0]
+    head = first[: first.index("\nTree=0\n")]
+    head = "\n".join(line for line in head.split("\n") if not line.startswith("tree_sizes="))
+    tail = first[first.index("end of trees") :]
+    blocks: list[str] = []
+    for text in texts:
+        body = text[text.index("\nTree=0\n") : text.index("end of trees")]
+        for part in body.split("\nTree=")[1:]:
+            _, _, rest = part.partition("\n")
+            blocks.append(f"Tree={len(blocks)}\n{rest}")
+    return lightgbm.Booster(model_str=head.rstrip("\n") + "\n\n" + "\n".join(blocks) + tail)
 
 
 def save_ranker(booster: Any, model_path: Path, manifest: RankerManifest) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -317,3 +318,31 @@ def test_kill_9_mid_ingest_then_rerun_ends_exact(hash_settings: Settings, tmp_pa
         assert_consistent(catalog, {p.id for p in products})
         hashes = {pid: meta["hash"] for pid, meta in catalog.index.metadata([p.id for p in products]).items()}
         assert hashes == {p.id: content_hash(p) for p in products}
+
+
+def test_a_lexical_index_of_an_older_text_schema_is_rebuilt_without_embedding(
+    hash_settings: Settings, counting: CountingEmbedder
+) -> None:
+    from retrieval.lexical import LEXICAL_SCHEMA, load_or_build
+
+    products = [
+        p.model_copy(update={"description": "handmade from reclaimed zebrawood"}) if p.id == "P00003" else p
+        for p in make_products(12)
+    ]
+    with open_catalog(hash_settings, embedder=counting) as catalog:
+        ingest_products(catalog, products)
+        embedded = len(counting.texts)
+        # the description is indexed lexically
+        assert catalog.lexical().search("zebrawood", k=3)[0][0] == "P00003"
+        manifest = hash_settings.lexical_dir / "aisle.json"
+        info = json.loads(manifest.read_text())
+        assert info["schema"] == LEXICAL_SCHEMA
+        # an index saved before the schema was recorded (schema 1) is stale: rebuilt, nothing re-embedded
+        del info["schema"]
+        manifest.write_text(json.dumps(info))
+        stale = LexicalIndex.load(hash_settings.lexical_dir)
+        assert stale is not None and stale.schema == 1
+        rebuilt = load_or_build(catalog.store, hash_settings.lexical_dir)
+        assert rebuilt.schema == LEXICAL_SCHEMA
+        assert json.loads(manifest.read_text())["schema"] == LEXICAL_SCHEMA
+        assert len(counting.texts) == embedded

@@ -155,3 +155,23 @@ def test_dedupe_and_ild() -> None:
     assert intra_list_diversity(same) == pytest.approx(0.0)
     assert intra_list_diversity(apart) == pytest.approx(1.0)
     assert intra_list_diversity(apart[:1]) == 0.0
+
+
+def test_a_bagged_model_is_one_booster_scoring_the_sum_of_its_seeds(catalog: Catalog, tmp_path: Path) -> None:
+    searcher = Searcher(catalog, ranker=FusionRanker())
+    data = collect_training_set(searcher, _dataset())
+    x, y, groups = data.stack(range(len(QUERIES)))
+    params = {
+        "num_leaves": 3,
+        "min_data_in_leaf": 2,
+        "learning_rate": 0.3,
+        "bagging_fraction": 0.7,
+        "bagging_freq": 1,
+    }
+    single = [fit_lambdarank(x, y, groups, params, num_boost_round=10, seed=s) for s in (7, 8, 9)]
+    bagged = fit_lambdarank(x, y, groups, {**params, "bags": 3}, num_boost_round=10, seed=7)
+    assert bagged.num_trees() == sum(b.num_trees() for b in single)
+    np.testing.assert_allclose(bagged.predict(x), sum(b.predict(x) for b in single), rtol=1e-6, atol=1e-9)
+    path = tmp_path / "ranker.txt"
+    save_ranker(bagged, path, RankerManifest(feature_names=list(FEATURE_NAMES), num_trees=bagged.num_trees()))
+    np.testing.assert_allclose(LightGBMRanker(path).score(x), bagged.predict(x), rtol=1e-6, atol=1e-9)
