@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from retrieval.embed import Embedder, make_embedder
 from retrieval.index import ChromaIndex, make_index
-from retrieval.lexical import LexicalIndex, load_or_build
+from retrieval.lexical import LEXICAL_SCHEMA, LexicalIndex, load_or_build
 from retrieval.products import ProductStore, Vocabulary
 
 if TYPE_CHECKING:
@@ -94,7 +94,9 @@ class CatalogStats(BaseModel):
         description="Chroma ids the store does not record (the next ingest removes them)."
     )
     bm25_count: int | None = Field(description="Documents in the saved BM25 index; None when there is none.")
-    bm25_in_sync: bool = Field(description="The saved BM25 index was built from the store's current version.")
+    bm25_in_sync: bool = Field(
+        description="The saved BM25 index was built from the store's current version, with the current text schema."
+    )
 
 
 def catalog_stats(catalog: Catalog) -> CatalogStats:
@@ -120,5 +122,8 @@ def catalog_stats(catalog: Catalog) -> CatalogStats:
         chroma_missing=len(stored_ids - indexed),
         chroma_extra=len(indexed - stored_ids),
         bm25_count=len(lexical) if lexical is not None else None,
-        bm25_in_sync=lexical is not None and lexical.version == version and set(lexical.ids) == stored_ids,
+        bm25_in_sync=lexical is not None
+        and lexical.version == version
+        and lexical.schema == LEXICAL_SCHEMA
+        and set(lexical.ids) == stored_ids,
     )
