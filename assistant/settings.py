@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     # The turn ------------------------------------------------------------------------------
     recommendations: int = Field(default=5, ge=1, le=20, description="Products recommended per turn.")
     rerank_depth: int = Field(default=20, ge=1, le=50, description="Candidates the LLM may rerank.")
+    out_of_catalog_similarity: float = Field(
+        default=0.42,
+        ge=-1,
+        le=1,
+        description="A request whose words no product has is declined unless a product is this similar (cosine).",
+    )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 
     # API and UI ----------------------------------------------------------------------------

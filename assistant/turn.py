@@ -303,7 +303,12 @@ class Assistant:
             f = plan.filters
             if f.categories or f.brands or f.attributes or f.colors:
                 return False
-        return bool(words) and not lexical.knows(words[-1])
+        if not words or lexical.knows(words[-1]):
+            return False
+        # No product text has the word; the embedding may still know it ("firestick" ~ "Fire TV Stick").
+        asked = " ".join(words) if plan.intent == "refine" and previous is not None else plan.query
+        nearest = self.catalog.index.query(self.catalog.embedder.embed_query(asked), 1)
+        return not nearest or nearest[0][1] < self.settings.out_of_catalog_similarity
 
     @property
     def llm_plans(self) -> bool:
@@ -330,14 +335,20 @@ class Assistant:
     def _retrieve(
         self, turn: _Turn, plan: QueryPlan, profile: ShopperProfile
     ) -> tuple[QueryPlan, list[Product]]:
-        """Filtered hybrid search and ranking. Categories the planner inferred from the shopper's
-        nouns are its guess, not the shopper's constraint: when they leave nothing, they are dropped
-        (and the plan says so) rather than answering "nothing found"."""
+        """Filtered hybrid search and ranking.
+
+        Categories the planner inferred from the shopper's nouns are its guess, not the shopper's
+        constraint, and real catalogs file products unevenly ("hat" under "Caps & Hats",
+        "Novelty", ...). When the category leaves fewer products than a full answer, it is widened:
+        the other filters stay, and only products that still are what was asked for (the category's
+        word in their title or category path) are added; the plan then shows the category dropped.
+        """
+        text = _search_text(plan)
 
         def run(filters: Filters) -> list[Product]:
             result = self.searcher.search(
                 SearchRequest(
-                    query=plan.query,
+                    query=text,
                     filters=filters,
                     preferences=plan.preferences,
                     exclude_ids=list(profile.disliked_ids),
@@ -350,17 +361,15 @@ class Assistant:
             return [c.product for c in result.candidates]
 
         candidates = run(plan.filters)
-        if not candidates and plan.filters.categories and plan.query:
+        if len(candidates) < self.settings.recommendations and plan.filters.categories and plan.query:
             relaxed = plan.filters.model_copy(update={"categories": []})
             lexical = self.catalog.lexical()
             wanted = set(lexical.terms(" ".join(plan.filters.categories)))
-            # Keep only products that still are what was asked for ("a Jura grinder" filed under
-            # another category name), not whatever else the other filters allow (Tideline headphones
-            # for "a dishwasher from Tideline").
-            candidates = [
+            wider = [
                 p for p in run(relaxed) if wanted & set(lexical.terms(f"{p.title} {' '.join(p.category)}"))
             ]
-            if candidates:
+            if len(wider) > len(candidates):
+                candidates = wider
                 plan = plan.model_copy(update={"filters": relaxed})
         return plan, candidates
 
@@ -497,6 +506,20 @@ class Assistant:
         if plan.unknown_values:
             text += " " + r.render("unknown_values", values=", ".join(plan.unknown_values))
         return text
+
+
+def _search_text(plan: QueryPlan) -> str:
+    """What the retrievers read: the plan's query plus the words of its brand, color and category
+    values (they are filters too, but matching them in text also ranks the closest products first)."""
+    words = plan.query.split()
+    seen = {w.casefold() for w in words}
+    f = plan.filters
+    for value in [*f.brands, *f.colors, *f.categories]:
+        for word in value.split():
+            if word.casefold() not in seen:
+                seen.add(word.casefold())
+                words.append(word)
+    return " ".join(words)
 
 
 def _session_shopper(session_id: str) -> str:
