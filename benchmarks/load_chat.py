@@ -214,6 +214,7 @@ def run(concurrency: int, timeout_s: float, data_dir: Path) -> LoadResult:
         catalog_products=products,
         llm="fake",
         embedder="hash",
+        ranker=settings.ranker,
         load_avg_1m_before=round(load_before, 2),
         machine=platform.platform(),
         cpus=os.cpu_count() or 0,
