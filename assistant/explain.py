@@ -19,9 +19,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -267,8 +267,13 @@ def fallback(candidates: Sequence[Product], plan: QueryPlan, n: int, why: str) -
 
 # --- the LLM step --------------------------------------------------------------------------------
 
-StructuredCall = Callable[[str, dict[str, str], type[BaseModel]], tuple[BaseModel, Usage]]
-"""``(prompt_name, variables, schema) -> (validated reply, usage)``; raises :class:`LLMError`."""
+M = TypeVar("M", bound=BaseModel)
+
+
+class StructuredCall(Protocol):
+    """``(prompt_name, variables, schema) -> (validated reply, usage)``; raises :class:`LLMError`."""
+
+    def __call__(self, prompt: str, variables: dict[str, str], schema: type[M], /) -> tuple[M, Usage]: ...
 
 
 def _add(total: Usage, more: Usage) -> Usage:
@@ -332,7 +337,6 @@ def explain(
                 },
                 RerankReply,
             )
-            assert isinstance(reply, RerankReply)
             result = validate_ranking(
                 reply.ranking,
                 candidates,
@@ -353,7 +357,6 @@ def explain(
                 {"request": _constraints_text(plan), "product": candidate_facts(product)},
                 ReasonReply,
             )
-            assert isinstance(one, ReasonReply)
             items.append(ProductReason(id=product.id, reason=one.reason))
             total = _add(total, usage)
         result = validate_ranking(

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.errors import LLMError, NotFoundError
-from assistant.explain import Explained, ExplainMode, candidate_facts, explain
+from assistant.explain import Explained, ExplainMode, M, StructuredCall, candidate_facts, explain
 from assistant.plan import plan_turn
 from assistant.responses import load_responses
 from assistant.schemas import (
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
     from assistant.settings import Settings
     from retrieval.components import Catalog
+    from retrieval.embed import Embedder
 
 __all__ = ["Assistant", "build_assistant"]
 
@@ -286,7 +287,6 @@ class Assistant:
             },
             QueryPlan,
         )
-        assert isinstance(reply, QueryPlan)
         return reply
 
     def _outside_catalog(self, plan: QueryPlan, previous: QueryPlan | None) -> bool:
@@ -373,11 +373,11 @@ class Assistant:
                 plan = plan.model_copy(update={"filters": relaxed})
         return plan, candidates
 
-    def _call(self, turn: _Turn):  # type: ignore[no-untyped-def]
+    def _call(self, turn: _Turn) -> StructuredCall:
         from assistant.llm import structured
         from prompts import load_prompt
 
-        def call(name: str, variables: dict[str, str], schema):  # type: ignore[no-untyped-def]
+        def call(name: str, variables: dict[str, str], schema: type[M], /) -> tuple[M, Usage]:
             prompt = load_prompt(name, self.settings.prompt_versions.get(name))
             turn.prompt_versions[prompt.name] = str(prompt.version)
             reply, usage = structured(
@@ -557,7 +557,7 @@ def build_assistant(
     settings: Settings,
     *,
     chat_model: BaseChatModel | None = None,
-    embedder=None,  # type: ignore[no-untyped-def]
+    embedder: Embedder | None = None,
     catalog: Catalog | None = None,
 ) -> Assistant:
     """The assistant for ``settings``; inject ``chat_model``/``embedder``/``catalog`` in tests."""
