@@ -276,20 +276,6 @@ class StructuredCall(Protocol):
     def __call__(self, prompt: str, variables: dict[str, str], schema: type[M], /) -> tuple[M, Usage]: ...
 
 
-def _add(total: Usage, more: Usage) -> Usage:
-    cost = (
-        None
-        if total.cost_usd is None and more.cost_usd is None
-        else (total.cost_usd or 0) + (more.cost_usd or 0)
-    )
-    return Usage(
-        prompt_tokens=total.prompt_tokens + more.prompt_tokens,
-        completion_tokens=total.completion_tokens + more.completion_tokens,
-        llm_calls=total.llm_calls + more.llm_calls,
-        cost_usd=cost,
-    )
-
-
 def _constraints_text(plan: QueryPlan) -> str:
     parts = [f"looking for: {plan.query}"]
     f = plan.filters
@@ -358,7 +344,7 @@ def explain(
                 ReasonReply,
             )
             items.append(ProductReason(id=product.id, reason=one.reason))
-            total = _add(total, usage)
+            total = total + usage
         result = validate_ranking(
             items,
             candidates,

@@ -155,6 +155,16 @@ class Usage(BaseModel):
     llm_calls: int = 0
     cost_usd: float | None = None
 
+    def __add__(self, other: Usage) -> Usage:
+        """Both calls' usage; the cost is known when either side's is."""
+        costs = [c for c in (self.cost_usd, other.cost_usd) if c is not None]
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            llm_calls=self.llm_calls + other.llm_calls,
+            cost_usd=sum(costs) if costs else None,
+        )
+
 
 def _now() -> datetime:
     return datetime.now(UTC)

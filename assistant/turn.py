@@ -82,15 +82,7 @@ class _Turn:
             )
 
     def add_usage(self, more: Usage) -> None:
-        cost = None
-        if self.usage.cost_usd is not None or more.cost_usd is not None:
-            cost = (self.usage.cost_usd or 0.0) + (more.cost_usd or 0.0)
-        self.usage = Usage(
-            prompt_tokens=self.usage.prompt_tokens + more.prompt_tokens,
-            completion_tokens=self.usage.completion_tokens + more.completion_tokens,
-            llm_calls=self.usage.llm_calls + more.llm_calls,
-            cost_usd=cost,
-        )
+        self.usage = self.usage + more
 
 
 def _price(value: float | None) -> str:
