@@ -162,6 +162,16 @@ Model load ({result.model_load_s:.1f} s) is outside every timing. Raw data: `ing
 """
 
 
+def _record(output: Path, name: str, result: BaseModel, markdown: str, *, passed: bool) -> None:
+    """Write ``<name>.json`` and ``<name>.md`` into ``output``, print the Markdown, exit 1 on a miss."""
+    output.mkdir(parents=True, exist_ok=True)
+    (output / f"{name}.json").write_text(result.model_dump_json(indent=2) + "\n")
+    (output / f"{name}.md").write_text(markdown)
+    typer.echo(markdown)
+    if not passed:
+        raise typer.Exit(1)
+
+
 @bench_app.command("ingest")
 def ingest_bench(
     dataset: Annotated[
@@ -176,12 +186,7 @@ def ingest_bench(
 ) -> None:
     """Ingest throughput vs. raw embedding, and an unchanged re-ingest (real MiniLM; takes minutes)."""
     result = run_ingest_bench(dataset, bracket=bracket)
-    output.mkdir(parents=True, exist_ok=True)
-    (output / "ingest.json").write_text(result.model_dump_json(indent=2) + "\n")
-    (output / "ingest.md").write_text(_markdown(result))
-    typer.echo(_markdown(result))
-    if not result.passed:
-        raise typer.Exit(1)
+    _record(output, "ingest", result, _markdown(result), passed=result.passed)
 
 
 def _turn_markdown(result: TurnBench) -> str:
@@ -220,12 +225,7 @@ def turn_bench(
     from eval.turn_bench import run_turn_bench
 
     result = run_turn_bench(dataset_dir=dataset, limit=limit)
-    output.mkdir(parents=True, exist_ok=True)
-    (output / "turn.json").write_text(result.model_dump_json(indent=2) + "\n")
-    (output / "turn.md").write_text(_turn_markdown(result))
-    typer.echo(_turn_markdown(result))
-    if not result.passed:
-        raise typer.Exit(1)
+    _record(output, "turn", result, _turn_markdown(result), passed=result.passed)
 
 
 @bench_app.command("all")
