@@ -124,6 +124,10 @@ class Settings(BaseSettings):
         return self.data_dir / "bm25"
 
     @property
+    def category_vectors_dir(self) -> Path:
+        return self.data_dir / "category_vectors"
+
+    @property
     def store_db(self) -> Path:
         return self.data_dir / "aisle.sqlite"
 

@@ -13,11 +13,14 @@ when ``index`` is first read and the embedding model loads when something first 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pydantic import BaseModel, Field
 
+from retrieval.category_vectors import cached_category_vectors
 from retrieval.embed import Embedder, make_embedder
 from retrieval.index import ChromaIndex, make_index
 from retrieval.lexical import LEXICAL_SCHEMA, LexicalIndex, load_or_build
@@ -37,6 +40,7 @@ class Catalog:
         self._embedder = embedder
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
+        self._category_lock = threading.Lock()
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -59,6 +63,15 @@ class Catalog:
             if self._lexical is None or self._lexical.version != self.store.version():
                 self._lexical = load_or_build(self.store, self.settings.lexical_dir)
             return self._lexical
+
+    def category_vectors(self, names: Sequence[str]) -> np.ndarray:
+        """Embeddings of category names, from the on-disk cache (names not cached yet are embedded once)."""
+        with self._category_lock:
+            return cached_category_vectors(self.settings.category_vectors_dir, names, self.embedder)
+
+    def leaf_categories(self) -> list[str]:
+        """The distinct leaf categories of the store's products."""
+        return sorted({p.category[-1] for p in self.store.all() if p.category})
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -2,8 +2,13 @@
 
 Features describe one (query, candidate) pair within its candidate pool: retriever scores and ranks,
 word overlap per field (title, brand, color, category, bullets), phrase and negation matches, how
-well the candidate's category agrees with the pool's best candidates, and catalog priors (rating,
-popularity). Everything is vectorized over the pool; per-product word postings are precomputed in
+well the candidate's category agrees with the pool's best candidates, how close the query is to the
+*name* of the candidate's leaf category (a product-type signal: "fitbit charge 3" is nearer to
+"Activity & Fitness Trackers" than to "Replacement Bands"), and catalog priors (rating, popularity).
+The ``pos_*`` features repeat the dense and title matches for the query without its negated clauses
+("dewalt tool cases without tools" → "dewalt tool cases"; equal to the plain ones otherwise), so
+matching the excluded word does not count as matching the query, and ``negation_echo`` marks titles
+that themselves say the excluded thing is absent ("Stemless Wine Glasses", "Belt with No Buckle"). Everything is vectorized over the pool; per-product word postings are precomputed in
 :class:`~retrieval.snapshot.CatalogSnapshot`.
 """
 
@@ -17,7 +22,7 @@ import numpy as np
 
 from retrieval.filters import Filters
 from retrieval.snapshot import CatalogSnapshot
-from retrieval.text import analyze, head_term, negated_terms, words
+from retrieval.text import analyze, head_term, negated_terms, positive_text, words
 
 __all__ = ["FEATURE_NAMES", "CandidatePool", "QueryAnalysis", "analyze_query", "compute_features"]
 
@@ -45,6 +50,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "numbers_in_title",
     "negated_in_title",
     "negated_in_text",
+    "negation_echo",
     "centroid_sim",
     "query_brand",
     "category_bm25",
@@ -57,14 +63,41 @@ FEATURE_NAMES: tuple[str, ...] = (
     "price_fit",
     "title_len",
     "query_len",
+    "leaf_sim",
+    "leaf_sim_gap",
+    "pos_dense_sim",
+    "pos_dense_sim_gap",
+    "pos_title_bm25",
+    "pos_title_cover",
+    "pos_all_cover",
+    "pos_title_bigram_cover",
+    "pos_phrase_in_title",
 )
 
 _AGREEMENT_TOP = 10
 
 
 @dataclass(frozen=True)
+class Terms:
+    """The words of a query text as the title-matching features use them."""
+
+    tokens: list[str]
+    bigrams: list[tuple[str, str]]
+    phrase: str
+
+    @classmethod
+    def of(cls, text: str) -> Terms:
+        sequence = analyze(text)
+        return cls(
+            tokens=list(dict.fromkeys(sequence)),
+            bigrams=list(dict.fromkeys(itertools.pairwise(sequence))),
+            phrase=" ".join(words(text)),
+        )
+
+
+@dataclass(frozen=True)
 class QueryAnalysis:
-    """The query, analyzed once per search."""
+    """The query, analyzed once per search; ``positive`` is the same without its negated clauses."""
 
     text: str
     tokens: list[str]
@@ -74,19 +107,26 @@ class QueryAnalysis:
     bigrams: list[tuple[str, str]]
     head: str | None
     numbers: list[str]
+    positive: Terms
+    positive_vector: np.ndarray
 
 
-def analyze_query(text: str, vector: np.ndarray) -> QueryAnalysis:
-    sequence = analyze(text)
+def analyze_query(text: str, vector: np.ndarray, positive_vector: np.ndarray | None = None) -> QueryAnalysis:
+    """``positive_vector`` embeds :func:`~retrieval.text.positive_text` (default: ``vector``)."""
+    terms = Terms.of(text)
+    wanted = positive_text(text)
+    vector = np.asarray(vector, dtype=np.float32)
     return QueryAnalysis(
         text=text,
-        tokens=list(dict.fromkeys(sequence)),
+        tokens=terms.tokens,
         negated=negated_terms(text),
-        phrase=" ".join(words(text)),
-        vector=np.asarray(vector, dtype=np.float32),
-        bigrams=list(dict.fromkeys(itertools.pairwise(sequence))),
+        phrase=terms.phrase,
+        vector=vector,
+        bigrams=terms.bigrams,
         head=head_term(text),
-        numbers=[t for t in dict.fromkeys(sequence) if t.isdigit()],
+        numbers=[t for t in terms.tokens if t.isdigit()],
+        positive=terms if wanted == text else Terms.of(wanted),
+        positive_vector=vector if positive_vector is None else np.asarray(positive_vector, dtype=np.float32),
     )
 
 
@@ -132,6 +172,36 @@ def _price_fit(prices: np.ndarray, filters: Filters) -> np.ndarray:
     return np.where(np.isnan(prices), -1.0, fit).astype(np.float32)
 
 
+def _title_match(snapshot: CatalogSnapshot, terms: Terms, pos: np.ndarray) -> dict[str, np.ndarray]:
+    """How well each candidate's title (and, for ``all_cover``, any field) matches ``terms``."""
+    n = len(pos)
+    fields = snapshot.fields
+    n_tokens = max(len(terms.tokens), 1)
+    any_hits = np.zeros(n, dtype=np.float32)
+    for token in terms.tokens:
+        present = np.zeros(n, dtype=bool)
+        for field in fields.values():
+            present |= field.hits([token])[pos] > 0
+        any_hits += present
+    phrase, bigrams = terms.phrase, terms.bigrams
+    return {
+        "title_bm25": fields["title"].bm25(terms.tokens)[pos],
+        "title_cover": fields["title"].hits(terms.tokens)[pos] / n_tokens,
+        "all_cover": any_hits / n_tokens,
+        "phrase_in_title": np.array(
+            [1.0 if phrase and phrase in snapshot.normalized_titles[p] else 0.0 for p in pos],
+            dtype=np.float32,
+        ),
+        "title_bigram_cover": np.array(
+            [
+                sum(1 for b in bigrams if b in snapshot.title_bigrams[p]) / len(bigrams) if bigrams else -1.0
+                for p in pos
+            ],
+            dtype=np.float32,
+        ),
+    }
+
+
 def compute_features(
     snapshot: CatalogSnapshot, query: QueryAnalysis, pool: CandidatePool, filters: Filters
 ) -> np.ndarray:
@@ -144,38 +214,25 @@ def compute_features(
     n_tokens = max(len(tokens), 1)
     fields = snapshot.fields
 
-    title_hits = fields["title"].hits(tokens)[pos]
     brand_hits = fields["brand"].hits(tokens)[pos]
     color_hits = fields["color"].hits(tokens)[pos]
     category_hits = fields["category"].hits(tokens)[pos]
     bullets_hits = fields["bullets"].hits(tokens)[pos]
-    any_hits = np.zeros(n, dtype=np.float32)
-    for token in tokens:
-        present = np.zeros(n, dtype=bool)
-        for field in fields.values():
-            present |= field.hits([token])[pos] > 0
-        any_hits += present
-    title_bm25 = fields["title"].bm25(tokens)[pos]
+    plain = Terms(tokens=tokens, bigrams=query.bigrams, phrase=query.phrase)
+    match = _title_match(snapshot, plain, pos)
+    positive = match if query.positive == plain else _title_match(snapshot, query.positive, pos)
 
     negated_title = np.zeros(n, dtype=np.float32)
     negated_text = np.zeros(n, dtype=np.float32)
     for word in query.negated:
         negated_title += fields["title"].hits([word])[pos] > 0
         negated_text += (fields["bullets"].hits([word])[pos] > 0) | (fields["category"].hits([word])[pos] > 0)
+    if query.negated:  # the title itself says the product lacks what the shopper excludes ("no buckle")
+        absent = snapshot.title_absent
+        negation_echo = np.array([any(w in absent[p] for w in query.negated) for p in pos], dtype=np.float32)
+    else:
+        negation_echo = np.full(n, -1.0, dtype=np.float32)
 
-    phrase = query.phrase
-    phrase_in_title = np.array(
-        [1.0 if phrase and phrase in snapshot.normalized_titles[p] else 0.0 for p in pos], dtype=np.float32
-    )
-
-    bigrams = query.bigrams
-    bigram_cover = np.array(
-        [
-            sum(1 for b in bigrams if b in snapshot.title_bigrams[p]) / len(bigrams) if bigrams else -1.0
-            for p in pos
-        ],
-        dtype=np.float32,
-    )
     if query.head:
         head_in_title = (fields["title"].hits([query.head])[pos] > 0).astype(np.float32)
         head_in_category = (fields["category"].hits([query.head])[pos] > 0).astype(np.float32)
@@ -204,7 +261,13 @@ def compute_features(
     root_agreement = _share(root, snapshot.categories[top, 0])
 
     bm25_max = float(pool.bm25_score.max()) if n else 0.0
+    title_bm25 = match["title_bm25"]
     title_max = float(title_bm25.max()) if n else 0.0
+    if query.positive_vector is query.vector:
+        positive_sim = pool.dense_sim
+    else:
+        positive_sim = snapshot.vectors[pos] @ query.positive_vector
+    leaf_sim = snapshot.leaf_vectors[pos] @ query.vector
     prices = snapshot.price[pos]
     columns = {
         "dense_sim": pool.dense_sim,
@@ -217,19 +280,20 @@ def compute_features(
         "rrf_rank_log": np.log1p(rrf_rank),
         "title_bm25": title_bm25,
         "title_bm25_norm": title_bm25 / title_max if title_max > 0 else np.zeros(n),
-        "title_cover": title_hits / n_tokens,
+        "title_cover": match["title_cover"],
         "brand_match": (brand_hits > 0).astype(np.float32),
         "color_match": (color_hits > 0).astype(np.float32),
         "category_cover": category_hits / n_tokens,
         "bullets_cover": bullets_hits / n_tokens,
-        "all_cover": any_hits / n_tokens,
-        "phrase_in_title": phrase_in_title,
-        "title_bigram_cover": bigram_cover,
+        "all_cover": match["all_cover"],
+        "phrase_in_title": match["phrase_in_title"],
+        "title_bigram_cover": match["title_bigram_cover"],
         "head_in_title": head_in_title,
         "head_in_category": head_in_category,
         "numbers_in_title": numbers_in_title,
         "negated_in_title": negated_title,
         "negated_in_text": negated_text,
+        "negation_echo": negation_echo,
         "centroid_sim": centroid_sim,
         "query_brand": query_brand,
         "category_bm25": fields["category"].bm25(tokens)[pos],
@@ -242,6 +306,15 @@ def compute_features(
         "price_fit": _price_fit(prices, filters),
         "title_len": snapshot.title_length[pos],
         "query_len": np.full(n, float(len(tokens)), dtype=np.float32),
+        "leaf_sim": leaf_sim,
+        "leaf_sim_gap": float(leaf_sim.max()) - leaf_sim,
+        "pos_dense_sim": positive_sim,
+        "pos_dense_sim_gap": float(positive_sim.max()) - positive_sim,
+        "pos_title_bm25": positive["title_bm25"],
+        "pos_title_cover": positive["title_cover"],
+        "pos_all_cover": positive["all_cover"],
+        "pos_title_bigram_cover": positive["title_bigram_cover"],
+        "pos_phrase_in_title": positive["phrase_in_title"],
     }
     matrix = np.column_stack([np.asarray(columns[name], dtype=np.float32) for name in FEATURE_NAMES])
     if not math.isfinite(float(matrix.sum())):

@@ -158,6 +158,7 @@ def _ingest(
     _delete(catalog, plan)
     embedded = _write(catalog, plan.writes, size, progress)
     catalog.lexical()  # rebuild BM25 from the store (versioned: also heals after a crash)
+    catalog.category_vectors(catalog.leaf_categories())  # embed new category names now, not at search
 
     seconds = time.perf_counter() - started
     summary = IngestSummary(

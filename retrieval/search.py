@@ -34,7 +34,7 @@ from retrieval.filters import Filters, to_where
 from retrieval.fusion import DEFAULT_RRF_K, rrf
 from retrieval.profile import ShopperProfile
 from retrieval.snapshot import CatalogSnapshot, UnknownValue
-from retrieval.text import analyze
+from retrieval.text import analyze, positive_text
 
 if TYPE_CHECKING:
     from retrieval.components import Catalog
@@ -182,8 +182,20 @@ class Searcher:
                 for i, pid in enumerate(lexical.ids):
                     if pid in stored:
                         vectors[i] = stored[pid]
-                self._snapshot = CatalogSnapshot(products, vectors, lexical.version)
+                self._snapshot = CatalogSnapshot(
+                    products, vectors, lexical.version, leaf_vectors=self._leaf_vectors(products)
+                )
             return self._snapshot
+
+    def _leaf_vectors(self, products: list[Product]) -> np.ndarray:
+        """Each product's leaf-category name embedding (zeros for a product without a category)."""
+        leaves = [p.category[-1] if p.category else "" for p in products]
+        names = sorted({leaf for leaf in leaves if leaf})
+        table = dict(zip(names, self.catalog.category_vectors(names), strict=True))
+        blank = np.zeros(self.catalog.embedder.dim, dtype=np.float32)
+        if not products:
+            return np.zeros((0, self.catalog.embedder.dim), dtype=np.float32)
+        return np.stack([table.get(leaf, blank) for leaf in leaves])
 
     # stages -------------------------------------------------------------------------------------
     def retrieve(self, request: SearchRequest, timer: _Timer | None = None) -> Retrieved:
@@ -205,9 +217,13 @@ class Searcher:
 
         text = request.query.strip()
         vector = np.zeros(snap.vectors.shape[1], dtype=np.float32)
+        positive_vector = None
         if text and request.mode != "bm25":
             vector = self.catalog.embedder.embed_query(text)
-        analysis = analyze_query(text, vector)
+            wanted = positive_text(text)
+            if wanted != text and wanted.strip():
+                positive_vector = self.catalog.embedder.embed_query(wanted)
+        analysis = analyze_query(text, vector, positive_vector)
         timer.lap("embed")
 
         depth = request.depth

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
-from retrieval.text import FieldIndex, analyze, words
+from retrieval.text import FieldIndex, analyze, negation_marked, words
 
 __all__ = ["CatalogSnapshot", "UnknownValue", "variant_key"]
 
@@ -151,6 +151,7 @@ class CatalogSnapshot:
         products: Sequence[Product],
         vectors: np.ndarray,
         version: int,
+        leaf_vectors: np.ndarray | None = None,
     ) -> None:
         self.version = version
         self.products: list[Product] = list(products)
@@ -174,6 +175,12 @@ class CatalogSnapshot:
             dtype=object,
         ).reshape(len(ps), MAX_CATEGORY_LEVELS)
         self.leaf_category = np.array([norm(p.category[-1]) if p.category else "" for p in ps], dtype=object)
+        # Per product, the embedding of its leaf category's name (zeros when unknown): see features.
+        self.leaf_vectors = (
+            np.asarray(leaf_vectors, dtype=np.float32)
+            if leaf_vectors is not None
+            else np.zeros_like(self.vectors)
+        )
         self._attributes: dict[str, np.ndarray] = {}
         for key in self.vocabulary.attributes:
             self._attributes[key] = np.array(
@@ -188,6 +195,7 @@ class CatalogSnapshot:
         self.title_words = [analyze(p.title) for p in ps]
         self.title_length = np.array([len(w) for w in self.title_words], dtype=np.float32)
         self.title_bigrams = [frozenset(itertools.pairwise(w)) for w in self.title_words]
+        self.title_absent = [negation_marked(p.title) for p in ps]
         self.fields = {
             "title": FieldIndex(self.title_words),
             "brand": FieldIndex([analyze(p.brand or "") for p in ps]),

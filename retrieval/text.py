@@ -13,7 +13,16 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["NEGATIONS", "FieldIndex", "analyze", "head_term", "negated_terms", "words"]
+__all__ = [
+    "NEGATIONS",
+    "FieldIndex",
+    "analyze",
+    "head_term",
+    "negated_terms",
+    "negation_marked",
+    "positive_text",
+    "words",
+]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
@@ -88,6 +97,55 @@ def negated_terms(text: str) -> list[str]:
             if nxt not in _STOPWORDS:
                 found.append(_stem(nxt))
     return found
+
+
+# Words that, near a word, say the product lacks it: "no buckle", "gelatin-free", "lamp not included".
+_ABSENCE_CUES = frozenset(["without", "no", "not", "non", "free", "less", "zero", "excluded"])
+_CUE_WINDOW = 3
+
+
+def negation_marked(text: str) -> frozenset[str]:
+    """Stems ``text`` says are absent: words within 3 words of an absence cue, and X of an "Xless" word.
+
+    "Stemless Wine Glasses" → {"stem", …}; "Belt with No Buckle" → {"buckl", …}. Matching a query's
+    negated term against this set finds products that state what the shopper wants to do without.
+    """
+    tokens = words(text)
+    marked: set[str] = set()
+    cues = [i for i, word in enumerate(tokens) if word in _ABSENCE_CUES]
+    for i in cues:
+        for word in tokens[max(0, i - _CUE_WINDOW) : i + _CUE_WINDOW + 1]:
+            if word not in _ABSENCE_CUES and word not in _STOPWORDS:
+                marked.add(_stem(word))
+    for word in tokens:
+        if word.endswith("less") and len(word) > 6:
+            marked.add(_stem(word[:-4]))
+    return frozenset(marked)
+
+
+_CLAUSE_END = frozenset(["for", "with", "and", "in", "on"])
+
+
+def positive_text(text: str) -> str:
+    """``text`` without its negated clauses, for matching what the shopper *wants*.
+
+    A negation word starts a clause that runs to the next "for"/"with"/"and"/"in"/"on" or the end:
+    "dewalt tool cases without tools" → "dewalt tool cases", "sweaters without hoodie for women" →
+    "sweaters for women". Text without a negation comes back unchanged.
+    """
+    tokens = words(text)
+    if not NEGATIONS.intersection(tokens):
+        return text
+    kept: list[str] = []
+    negated = False
+    for word in tokens:
+        if word in NEGATIONS:
+            negated = True
+        elif negated and word in _CLAUSE_END:
+            negated = False
+        if not negated:
+            kept.append(word)
+    return " ".join(kept)
 
 
 _MODIFIER_START = frozenset(

@@ -8,7 +8,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from retrieval.catalog import Product
 from retrieval.components import Catalog, open_catalog
-from retrieval.embed import HashEmbedder
+from retrieval.embed import Embedder, HashEmbedder
 from retrieval.ingest import ingest_products
 
 BRANDS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli"]
@@ -105,8 +105,8 @@ def variant_products() -> list[Product]:
     ]
 
 
-def make_catalog(tmp_path: Path, products: list[Product]) -> Catalog:
+def make_catalog(tmp_path: Path, products: list[Product], *, embedder: Embedder | None = None) -> Catalog:
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", embedder="hash", chroma_url=None)  # type: ignore[call-arg]
-    catalog = open_catalog(settings, embedder=HashEmbedder())
+    catalog = open_catalog(settings, embedder=embedder or HashEmbedder())
     ingest_products(catalog, products, sync=True)
     return catalog

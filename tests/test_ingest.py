@@ -94,7 +94,9 @@ def test_first_ingest_adds_everything_and_indexes_it(catalog: Catalog, counting:
     summary = ingest_products(catalog, products, progress=lambda done, total: seen.append((done, total)))
 
     assert (summary.added, summary.updated, summary.unchanged, summary.deleted) == (40, 0, 0, 0)
-    assert summary.embedded == 40 == len(counting.texts)
+    assert summary.embedded == 40
+    # the 40 product texts, then the leaf-category names the ranker compares queries with, once each
+    assert len(counting.texts) == 43 and counting.texts[40:] == ["Kitchen 0", "Kitchen 1", "Kitchen 2"]
     assert seen[0] == (0, 40) and seen[-1] == (40, 40)
     assert_consistent(catalog, {p.id for p in products})
     # the metadata Chroma filters on is there: a filtered query finds only matching products

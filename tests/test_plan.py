@@ -335,3 +335,25 @@ def test_noisy_catalog_values_are_not_read_from_free_text() -> None:
     assert plan.filters.brands == []
     assert "slim_black" not in plan.filters.colors and "without lid" not in plan.filters.colors
     assert plan_turn("navy blue suit", [], vocab).filters.colors == ["navy blue"]
+
+
+@pytest.mark.parametrize(
+    ("message", "query"),
+    [
+        ("polygel nail kit without led lamp", "polygel nail kit without led lamp"),
+        ("cat treats without chicken", "cat treats without chicken"),
+        ("a tent, avoid polyester", "tent without polyester"),
+        ("dishwasher not Bosch", "dishwasher"),  # a catalog brand: a filter, not query text
+        ("a cheap but sturdy tent", "sturdy tent"),  # "but" is no negation of "sturdy"
+    ],
+)
+def test_a_negated_plain_word_stays_negated_in_the_query(vocab: Vocabulary, message: str, query: str) -> None:
+    """Dropping only "without" would turn "kit without led lamp" into a search for LED lamps."""
+    assert plan_turn(message, [], vocab).query == query
+
+
+def test_a_negation_follow_up_refines_the_query(vocab: Vocabulary) -> None:
+    first = plan_turn("a tent", [], vocab)
+    history = [HistoryTurn(role="user", content="a tent", plan=first), _shown(["t1", "t2"])]
+    follow = plan_turn("without poles", history, vocab)
+    assert follow.intent == "refine" and follow.query == "tent without poles"

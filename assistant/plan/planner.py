@@ -67,6 +67,18 @@ _VARIANT_QUESTION = re.compile(
 _NEGATION_WORDS = frozenset(
     {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor", "but"}
 )
+# Negations the search understands (retrieval.text.NEGATIONS) or that mean "without"; "but"/"nor" are
+# too ambiguous ("cheap but sturdy") to carry into the query.
+_QUERY_NEGATIONS = {
+    "not": "not",
+    "no": "no",
+    "non": "non",
+    "except": "except",
+    "without": "without",
+    "excluding": "without",
+    "exclude": "without",
+    "avoid": "without",
+}
 _QUERY_DROP = frozenset(
     [
         "compare",
@@ -436,7 +448,7 @@ def parse_turn(
     else:
         intent = "search" if fresh else "refine"
 
-    new_words = [t.text for t in kept]
+    new_words = _query_words(tokens, kept, consumed)
     if intent in ("compare", "product_question") or (intent == "refine" and prev is not None):
         prev_query = prev.query if prev is not None else ""
         extra = [] if intent in ("compare", "product_question") else new_words
@@ -500,3 +512,24 @@ def plan_turn(
     if llm_plan is None:
         return parsed.plan
     return merge_llm_plan(parsed, llm_plan, vocabulary, message=message, shown_ids=context.shown_ids)
+
+
+def _query_words(tokens: list[Token], kept: list[Token], consumed: set[int]) -> list[str]:
+    """The kept words in order, plus a negation that negates free text ("kit without led lamp").
+
+    A negation of a catalog value ("not Bosch") became a filter and its value was consumed, so it is
+    dropped; one of plain words stays in the query, where search ranks products that lack the words
+    (or say so: "lamp not included") above those that have them, instead of reading them as wanted.
+    """
+    kept_at = {i for i, t in enumerate(tokens) if any(t is k for k in kept)}
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if i in kept_at:
+            out.append(token.text)
+        elif token.text in _QUERY_NEGATIONS and i not in consumed:
+            following = next(
+                (j for j in range(i + 1, len(tokens)) if tokens[j].text not in FILLER_WORDS), None
+            )
+            if following in kept_at:
+                out.append(_QUERY_NEGATIONS[token.text])
+    return out
