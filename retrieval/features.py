@@ -8,7 +8,8 @@ well the candidate's category agrees with the pool's best candidates, how close 
 The ``pos_*`` features repeat the dense and title matches for the query without its negated clauses
 ("dewalt tool cases without tools" → "dewalt tool cases"; equal to the plain ones otherwise), so
 matching the excluded word does not count as matching the query, and ``negation_echo`` marks titles
-that themselves say the excluded thing is absent ("Stemless Wine Glasses", "Belt with No Buckle"). Everything is vectorized over the pool; per-product word postings are precomputed in
+that themselves say the excluded thing is absent ("Stemless Wine Glasses", "Belt with No Buckle").
+Everything is vectorized over the pool; per-product word postings are precomputed in
 :class:`~retrieval.snapshot.CatalogSnapshot`.
 """
 
@@ -97,14 +98,12 @@ class Terms:
 
 @dataclass(frozen=True)
 class QueryAnalysis:
-    """The query, analyzed once per search; ``positive`` is the same without its negated clauses."""
+    """The query, analyzed once per search; ``positive`` is its terms without the negated clauses."""
 
     text: str
-    tokens: list[str]
+    terms: Terms
     negated: list[str]
-    phrase: str
     vector: np.ndarray
-    bigrams: list[tuple[str, str]]
     head: str | None
     numbers: list[str]
     positive: Terms
@@ -118,11 +117,9 @@ def analyze_query(text: str, vector: np.ndarray, positive_vector: np.ndarray | N
     vector = np.asarray(vector, dtype=np.float32)
     return QueryAnalysis(
         text=text,
-        tokens=terms.tokens,
+        terms=terms,
         negated=negated_terms(text),
-        phrase=terms.phrase,
         vector=vector,
-        bigrams=terms.bigrams,
         head=head_term(text),
         numbers=[t for t in terms.tokens if t.isdigit()],
         positive=terms if wanted == text else Terms.of(wanted),
@@ -210,7 +207,7 @@ def compute_features(
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
     pos = pool.positions
-    tokens = query.tokens
+    tokens = query.terms.tokens
     n_tokens = max(len(tokens), 1)
     fields = snapshot.fields
 
@@ -218,9 +215,8 @@ def compute_features(
     color_hits = fields["color"].hits(tokens)[pos]
     category_hits = fields["category"].hits(tokens)[pos]
     bullets_hits = fields["bullets"].hits(tokens)[pos]
-    plain = Terms(tokens=tokens, bigrams=query.bigrams, phrase=query.phrase)
-    match = _title_match(snapshot, plain, pos)
-    positive = match if query.positive == plain else _title_match(snapshot, query.positive, pos)
+    match = _title_match(snapshot, query.terms, pos)
+    positive = match if query.positive is query.terms else _title_match(snapshot, query.positive, pos)
 
     negated_title = np.zeros(n, dtype=np.float32)
     negated_text = np.zeros(n, dtype=np.float32)

@@ -189,12 +189,12 @@ class Searcher:
 
     def _leaf_vectors(self, products: list[Product]) -> np.ndarray:
         """Each product's leaf-category name embedding (zeros for a product without a category)."""
+        blank = np.zeros(self.catalog.embedder.dim, dtype=np.float32)
+        if not products:
+            return blank.reshape(0, -1)
         leaves = [p.category[-1] if p.category else "" for p in products]
         names = sorted({leaf for leaf in leaves if leaf})
         table = dict(zip(names, self.catalog.category_vectors(names), strict=True))
-        blank = np.zeros(self.catalog.embedder.dim, dtype=np.float32)
-        if not products:
-            return np.zeros((0, self.catalog.embedder.dim), dtype=np.float32)
         return np.stack([table.get(leaf, blank) for leaf in leaves])
 
     # stages -------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from assistant.plan.vocab import ValueMatch, VocabularyMatcher, matcher_for
 from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
+from retrieval.text import NEGATIONS as SEARCH_NEGATIONS
 
 __all__ = ["ConversationContext", "conversation_context", "parse_turn", "plan_turn"]
 
@@ -67,14 +68,10 @@ _VARIANT_QUESTION = re.compile(
 _NEGATION_WORDS = frozenset(
     {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor", "but"}
 )
-# Negations the search understands (retrieval.text.NEGATIONS) or that mean "without"; "but"/"nor" are
-# too ambiguous ("cheap but sturdy") to carry into the query.
+# Negations carried into the query: the ones search understands (retrieval.text.NEGATIONS), and words
+# that mean "without"; "but"/"nor" are too ambiguous ("cheap but sturdy") to carry.
 _QUERY_NEGATIONS = {
-    "not": "not",
-    "no": "no",
-    "non": "non",
-    "except": "except",
-    "without": "without",
+    **{word: word for word in SEARCH_NEGATIONS},
     "excluding": "without",
     "exclude": "without",
     "avoid": "without",
@@ -378,14 +375,15 @@ def parse_turn(
         )
         if not in_attribute:
             preferences.append(f"for {n} people")
-    kept = [
-        t
+    kept_at = [
+        i
         for i, t in enumerate(tokens)
         if i not in consumed
         and t.text not in FILLER_WORDS
         and t.text not in _NEGATION_WORDS
         and t.stem not in _QUERY_DROP
     ]
+    kept = [tokens[i] for i in kept_at]
     pref_stems = {singular(w) for p in preferences for w in p.split()}
     vague = [t.text for t in kept if t.stem in VAGUE_WORDS or t.text in VAGUE_WORDS]
     product_words = [
@@ -448,7 +446,7 @@ def parse_turn(
     else:
         intent = "search" if fresh else "refine"
 
-    new_words = _query_words(tokens, kept, consumed)
+    new_words = _query_words(tokens, set(kept_at), consumed)
     if intent in ("compare", "product_question") or (intent == "refine" and prev is not None):
         prev_query = prev.query if prev is not None else ""
         extra = [] if intent in ("compare", "product_question") else new_words
@@ -514,14 +512,13 @@ def plan_turn(
     return merge_llm_plan(parsed, llm_plan, vocabulary, message=message, shown_ids=context.shown_ids)
 
 
-def _query_words(tokens: list[Token], kept: list[Token], consumed: set[int]) -> list[str]:
+def _query_words(tokens: list[Token], kept_at: set[int], consumed: set[int]) -> list[str]:
     """The kept words in order, plus a negation that negates free text ("kit without led lamp").
 
     A negation of a catalog value ("not Bosch") became a filter and its value was consumed, so it is
     dropped; one of plain words stays in the query, where search ranks products that lack the words
     (or say so: "lamp not included") above those that have them, instead of reading them as wanted.
     """
-    kept_at = {i for i, t in enumerate(tokens) if any(t is k for k in kept)}
     out: list[str] = []
     for i, token in enumerate(tokens):
         if i in kept_at:
