@@ -25,11 +25,14 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
+from assistant.claims import verify_reason
+from assistant.compose import compose_reason
 from assistant.errors import LLMError
-from assistant.grounding import check_reason, product_facts_text
+from assistant.grounding import product_facts_text
 from assistant.schemas import QueryPlan, Usage
-from retrieval.catalog import Product, norm
+from retrieval.catalog import Product
 from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema
 
 __all__ = [
     "ExplainMode",
@@ -88,84 +91,13 @@ class Explained:
 
 # --- deterministic reasons -----------------------------------------------------------------------
 
-_UNITS = {
-    "db": "dB",
-    "dba": "dBA",
-    "in": "in",
-    "inch": "in",
-    "kg": "kg",
-    "lb": "lb",
-    "lbs": "lb",
-    "hours": "hours",
-    "h": "hours",
-    "l": "L",
-    "liters": "L",
-    "mm": "mm",
-    "w": "W",
-    "watts": "W",
-    "gb": "GB",
-    "tb": "TB",
-    "sqft": "sq ft",
-    "oz": "oz",
-    "c": "°C",
-    "f": "°F",
-}
-_PREFERENCE_HINTS = {
-    "quiet": ("noise", "db", "dba"),
-    "silent": ("noise", "db", "dba"),
-    "light": ("weight",),
-    "lightweight": ("weight",),
-    "battery": ("battery",),
-    "waterproof": ("waterproof",),
-    "warm": ("temperature", "temp"),
-    "big": ("capacity", "size", "place"),
-    "large": ("capacity", "size", "place"),
-}
 
-
-def attribute_phrase(key: str, value: str) -> str:
-    """``noise_level_db``/``44`` → "noise level 44 dB"; ``finish``/``stainless`` → "finish: stainless"."""
-    words = key.replace("-", "_").split("_")
-    if len(words) > 1 and words[-1].lower() in _UNITS:
-        return f"{' '.join(words[:-1])} {value} {_UNITS[words[-1].lower()]}"
-    return f"{' '.join(words)}: {value}"
-
-
-def _relevant_attributes(product: Product, plan: QueryPlan) -> list[tuple[str, str]]:
-    wanted = {norm(w) for text in [plan.query, *plan.preferences] for w in text.split()}
-    hints = {h for w in wanted for h in _PREFERENCE_HINTS.get(w, ())}
-    scored: list[tuple[int, str, str]] = []
-    for key, value in product.attributes.items():
-        if key in {"variant_of", "family"}:
-            continue
-        key_words = set(norm(key).replace("_", " ").split())
-        value_words = set(norm(value).split())
-        score = 2 * len(key_words & hints) + len((key_words | value_words) & wanted)
-        if norm(key) in plan.filters.attributes:
-            score += 3
-        scored.append((score, key, value))
-    scored.sort(key=lambda t: -t[0])
-    return [(k, v) for score, k, v in scored if score > 0][:3] or [(k, v) for _, k, v in scored[:2]]
-
-
-def fallback_reason(product: Product, plan: QueryPlan) -> str:
-    """A reason built only from the product's data and the shopper's matched constraints."""
-    bits: list[str] = []
-    f = plan.filters
-    if product.price is not None:
-        price = f"${product.price:,.2f}"
-        bits.append(f"{price}, within your ${f.price_max:,.0f} budget" if f.price_max is not None else price)
-    if product.brand and (f.brands or not bits):
-        bits.append(f"by {product.brand}")
-    if product.color and f.colors:
-        bits.append(f"in {product.color}")
-    bits.extend(attribute_phrase(k, v) for k, v in _relevant_attributes(product, plan))
-    if product.rating is not None and product.rating_count:
-        bits.append(f"rated {product.rating:g}/5 by {product.rating_count:,} shoppers")
-    if not bits:
-        bits.append(product.category[-1] if product.category else product.title)
-    text = "; ".join(bits)
-    return text[0].upper() + text[1:] + "."
+def fallback_reason(
+    product: Product, plan: QueryPlan, shown: Sequence[Product] = (), schema: CatalogSchema | None = None
+) -> str:
+    """A reason built only from the product's data, the shopper's ask and the other products shown
+    (:func:`assistant.compose.compose_reason`)."""
+    return compose_reason(product, plan, shown, schema)
 
 
 # --- prompts' view of a candidate ----------------------------------------------------------------
@@ -219,11 +151,14 @@ def validate_ranking(
     n: int,
     keep_order: bool,
     asked: set[str] | None = None,
+    schema: CatalogSchema | None = None,
 ) -> Explained:
-    """Apply the rules to an LLM reply: only candidate ids, no duplicates, grounded reasons.
+    """Apply the rules to an LLM reply: only candidate ids, no duplicates, verified claims.
 
-    ``keep_order`` keeps the candidates' (ranker's) order and uses the reply only for reasons.
-    Slots the reply leaves empty are filled from the ranker's order with fallback reasons.
+    Each reason is checked claim by claim (:func:`assistant.claims.verify_reason`) against its
+    product and the other products shown: unsupported claims are dropped, and a reason left with
+    nothing specific is replaced by the composed one. ``keep_order`` keeps the candidates' (ranker's)
+    order and uses the reply only for reasons. Slots the reply leaves empty are composed.
     """
     by_id = {p.id: p for p in candidates}
     problems: list[str] = []
@@ -237,32 +172,54 @@ def validate_ranking(
         if pid in reasons:
             problems.append(f"dropped duplicate id {pid!r}")
             continue
-        reason = _clean_reason(item.reason)
-        report = check_reason(
-            reason, by_id[pid], vocabulary=vocabulary, filters=plan.filters, shopper_text=shopper_text
-        )
-        vacuous = not _says_something(reason, by_id[pid])
-        if vacuous or not report.grounded:
-            why = ", ".join(report.unsupported) or "says nothing about the product"
-            problems.append(f"replaced ungrounded reason for {pid} ({why})")
-            reason = fallback_reason(by_id[pid], plan)
-        reasons[pid] = reason
         order.append(pid)
+        reasons[pid] = _clean_reason(item.reason)
     if keep_order:
         order = [p.id for p in candidates[:n]]
     else:
         order.extend(p.id for p in candidates if p.id not in reasons)
     chosen = [by_id[pid] for pid in order[:n]]
-    final = [reasons.get(p.id) or fallback_reason(p, plan) for p in chosen]
+    final: list[str] = []
+    dropped_claims = 0
+    replaced = 0
+    reference = plan.comparative.than if plan.comparative else None
+    for p in chosen:
+        raw = reasons.get(p.id)
+        if raw is None:
+            final.append(fallback_reason(p, plan, chosen, schema))
+            continue
+        checked = verify_reason(
+            raw,
+            p,
+            shown=chosen,
+            filters=plan.filters,
+            vocabulary=vocabulary,
+            shopper_text=shopper_text,
+            reference=reference,
+        )
+        dropped_claims += len(checked.unsupported)
+        if len(checked.text.split()) < _MIN_REASON_WORDS or not _says_something(checked.text, p):
+            replaced += 1
+            final.append(fallback_reason(p, plan, chosen, schema))
+        else:
+            final.append(checked.text)
+    if dropped_claims:
+        problems.append(f"dropped {dropped_claims} unsupported claim(s) from the model's reasons")
+    if replaced:
+        problems.append(f"replaced {replaced} reason(s) with facts from the catalog")
     missing = [p.id for p in chosen if p.id not in reasons and (asked is None or p.id in asked)]
     if missing and reply:
         problems.append(f"no reason given for {len(missing)} product(s); used facts instead")
     return Explained(products=chosen, reasons=final, problems=problems)
 
 
-def fallback(candidates: Sequence[Product], plan: QueryPlan, n: int, why: str) -> Explained:
+def fallback(
+    candidates: Sequence[Product], plan: QueryPlan, n: int, why: str, schema: CatalogSchema | None = None
+) -> Explained:
     chosen = list(candidates[:n])
-    return Explained(chosen, [fallback_reason(p, plan) for p in chosen], problems=[why], failed=True)
+    return Explained(
+        chosen, [fallback_reason(p, plan, chosen, schema) for p in chosen], problems=[why], failed=True
+    )
 
 
 # --- the LLM step --------------------------------------------------------------------------------
@@ -303,15 +260,16 @@ def explain(
     vocabulary: Vocabulary | None,
     shopper_text: str,
     llm_reasons: int | None = None,
+    schema: CatalogSchema | None = None,
 ) -> Explained:
     """Order and explain ``candidates`` (already ranked and trimmed to the prompt budget).
 
     In ``reasons`` mode the model writes reasons for the first ``llm_reasons`` products (all ``n``
     when ``None``); the rest get reasons built from their facts.
     """
-    if mode == "off" or call is None or not candidates:
+    if mode == "off" or call is None or not candidates or (mode == "reasons" and llm_reasons == 0):
         chosen = list(candidates[:n])
-        return Explained(chosen, [fallback_reason(p, plan) for p in chosen])
+        return Explained(chosen, [fallback_reason(p, plan, chosen, schema) for p in chosen])
     try:
         if mode == "rerank":
             reply, usage = call(
@@ -331,6 +289,7 @@ def explain(
                 shopper_text=shopper_text,
                 n=n,
                 keep_order=False,
+                schema=schema,
             )
             result.usage = usage
             return result
@@ -354,13 +313,18 @@ def explain(
             n=n,
             keep_order=True,
             asked={p.id for p in asked},
+            schema=schema,
         )
         result.usage = total
         return result
     except LLMError as exc:
         log.warning("explain fell back to the ranker's order: %s", exc)
         return fallback(
-            candidates, plan, n, f"the model's answer was unusable ({_kind(exc)}); showing our ranking"
+            candidates,
+            plan,
+            n,
+            f"the model's answer was unusable ({_kind(exc)}); showing our ranking",
+            schema,
         )
 
 

@@ -14,10 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from retrieval.catalog import Product
 from retrieval.filters import Filters
+from retrieval.relax import Relaxation
 
 __all__ = [
     "ChatEvent",
     "ChatRequest",
+    "Comparative",
+    "ComparisonEvent",
+    "ComparisonRow",
     "DegradedEvent",
     "DoneEvent",
     "ErrorEvent",
@@ -25,12 +29,15 @@ __all__ = [
     "FeedbackRequest",
     "HistoryTurn",
     "Intent",
+    "ItemAsk",
     "PlanEvent",
     "ProductCard",
     "ProductsEvent",
     "QueryPlan",
     "Recommendation",
     "RecommendationsEvent",
+    "Relaxation",
+    "SortSpec",
     "TokenEvent",
     "TurnResult",
     "Usage",
@@ -38,6 +45,40 @@ __all__ = [
 
 Intent = Literal["search", "refine", "compare", "product_question", "chit_chat", "out_of_catalog", "clarify"]
 FeedbackKind = Literal["thumbs_up", "thumbs_down", "not_interested", "click"]
+Direction = Literal["lower", "higher"]
+Order = Literal["asc", "desc"]
+
+
+class SortSpec(BaseModel):
+    """Order results by a field: ``price``, ``rating`` or a numeric attribute key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    order: Order
+    label: str = ""
+
+
+class Comparative(BaseModel):
+    """The shopper's "lighter": weight_kg lower than the reference product shown last turn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    direction: Direction
+    dimension: str
+    word: str = ""
+    than: float | None = None
+    than_id: str | None = None
+
+
+class ItemAsk(BaseModel):
+    """One item of a multi-item ask ("a tent and a sleeping bag")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str
+    categories: list[str] = Field(default_factory=list)
 
 
 class QueryPlan(BaseModel):
@@ -64,6 +105,22 @@ class QueryPlan(BaseModel):
     unknown_values: list[str] = Field(
         default_factory=list,
         description="Filter values the shopper asked for that the catalog does not carry.",
+    )
+    sort: SortSpec | None = Field(
+        default=None, description="Order by a field: 'the lightest', 'cheapest first'."
+    )
+    comparative: Comparative | None = Field(
+        default=None, description="'lighter', 'warmer': better than the product shown last turn."
+    )
+    priors: list[str] = Field(
+        default_factory=list, description="Constraints read from a use case ('for winter camping'), in words."
+    )
+    question: str | None = Field(
+        default=None, description="product_question: the attribute key asked about ('weight_kg', 'price')."
+    )
+    items: list[ItemAsk] = Field(default_factory=list, description="A multi-item ask: one search per item.")
+    relaxed: list[Relaxation] = Field(
+        default_factory=list, description="Constraints the turn loosened because nothing met them."
     )
 
 
@@ -205,6 +262,24 @@ class DegradedEvent(_Event):
     reason: str
 
 
+class ComparisonRow(BaseModel):
+    """One attribute across the compared products, and which one wins it (if any)."""
+
+    attribute: str
+    label: str
+    values: list[str] = Field(description="One display value per compared product, in order ('' if none).")
+    winner: int | None = Field(default=None, description="Index of the product that wins the row.")
+    better: Literal["lower", "higher"] | None = None
+
+
+class ComparisonEvent(_Event):
+    """A side-by-side of the products the shopper asked to compare."""
+
+    type: Literal["comparison"] = "comparison"
+    products: list[ProductCard]
+    rows: list[ComparisonRow]
+
+
 class ErrorEvent(_Event):
     type: Literal["error"] = "error"
     code: str
@@ -222,7 +297,14 @@ class DoneEvent(_Event):
 
 
 ChatEvent = Annotated[
-    PlanEvent | ProductsEvent | TokenEvent | RecommendationsEvent | DegradedEvent | ErrorEvent | DoneEvent,
+    PlanEvent
+    | ProductsEvent
+    | TokenEvent
+    | RecommendationsEvent
+    | ComparisonEvent
+    | DegradedEvent
+    | ErrorEvent
+    | DoneEvent,
     Field(discriminator="type"),
 ]
 
@@ -239,6 +321,7 @@ class TurnResult(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     usage: Usage = Field(default_factory=Usage)
     degraded: list[DegradedEvent] = Field(default_factory=list)
+    comparison: ComparisonEvent | None = None
     error: ErrorEvent | None = None
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     llm: str = ""
@@ -259,6 +342,8 @@ class TurnResult(BaseModel):
                 result.recommendations = event.recommendations
             elif isinstance(event, DegradedEvent):
                 result.degraded.append(event)
+            elif isinstance(event, ComparisonEvent):
+                result.comparison = event
             elif isinstance(event, ErrorEvent):
                 result.error = event
             elif isinstance(event, DoneEvent):

@@ -63,6 +63,15 @@ class Settings(BaseSettings):
         default="auto",
         description="Structured-output planning by the LLM; auto: on for capable (non-local) models.",
     )
+    llm_reasons: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="The LLM writes per-product reasons (verified claim by claim); auto: capable models, and the "
+        "embedded one only for AISLE_LOCAL_REASONS products; off: the fact composer writes them all.",
+    )
+    llm_answer: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="The LLM streams the answer text; auto: on for capable (non-local) models, off: composed from facts.",
+    )
     llm_context_window: int = Field(default=16_000, ge=512, description="Context length of the openai model.")
     local_model_path: Path | None = None
     local_n_threads: int = Field(default=1, ge=1, le=64)
@@ -72,10 +81,14 @@ class Settings(BaseSettings):
         description='Pin prompt versions for A/B runs, e.g. {"reasons": 1}; default: the current files.',
     )
     local_reasons: int = Field(
-        default=3,
+        default=0,
         ge=0,
         le=20,
-        description="Products the embedded model writes reasons for; the rest cite facts.",
+        description="Products the embedded model writes reasons for (verified claim by claim); 0: the fact "
+        "composer writes every reason (the default: SmolLM2's reasons failed the claim audit).",
+    )
+    turn_deadline_s: float = Field(
+        default=20.0, gt=0, le=600, description="One turn's budget; every LLM call draws from it."
     )
 
     # The turn ------------------------------------------------------------------------------

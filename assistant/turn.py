@@ -18,13 +18,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from assistant.answers import answer_question, compare_summary, constraints_text, results_text
+from assistant.compose import compare_rows
 from assistant.errors import LLMError, NotFoundError
 from assistant.explain import Explained, ExplainMode, M, StructuredCall, candidate_facts, explain
+from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import plan_turn
 from assistant.responses import load_responses
 from assistant.schemas import (
     ChatEvent,
     ChatRequest,
+    ComparisonEvent,
     DegradedEvent,
     DoneEvent,
     FeedbackRequest,
@@ -44,6 +48,8 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
+from retrieval.relax import search_relaxed
+from retrieval.schema import CatalogSchema, attribute_number
 from retrieval.search import Searcher, SearchRequest
 
 if TYPE_CHECKING:
@@ -124,18 +130,22 @@ class Assistant:
         return cache[version]
 
     @property
+    def schema(self) -> CatalogSchema:
+        """The catalog's schema (attributes per category, with units), at the served version."""
+        return self.searcher.snapshot().schema
+
+    @cached_property
+    def model_profile(self) -> ModelProfile:
+        return model_profile(self.settings)
+
+    @property
     def explain_mode(self) -> ExplainMode:
-        """``rerank`` for capable models, ``reasons`` for the embedded one (AISLE_LLM_RERANK decides)."""
-        choice = self.settings.llm_rerank
-        if choice == "off":
-            return "reasons"
-        if choice == "on":
-            return "rerank"
-        return "reasons" if self.settings.llm == "local" else "rerank"
+        """``rerank`` when the model may reorder the ranker's top candidates, else ``reasons``."""
+        return "rerank" if self.model_profile.reranks else "reasons"
 
     @property
     def llm_writes_answer(self) -> bool:
-        return self.settings.llm != "local"
+        return self.model_profile.writes_answer
 
     # --- feedback --------------------------------------------------------------------------------
     def record_feedback(self, request: FeedbackRequest) -> str:
@@ -175,42 +185,73 @@ class Assistant:
 
         with turn.timed("history"):
             history = self.store.history(session_id, limit=self.settings.history_turns)
+            previous_shown = self._previously_shown(history)
         with turn.timed("plan"):
-            plan, plan_problem = self._plan(turn, request, history)
-        searching = plan.intent not in {"chit_chat", "clarify", "out_of_catalog"}
-        candidates: list[Product] = []
-        if searching:
-            profile = self.profile(shopper_id)
-            with turn.timed("retrieve_rank"):
-                plan, candidates = self._retrieve(turn, plan, profile)
-        yield PlanEvent(**ids, plan=plan)
-        if plan_problem:
-            yield DegradedEvent(**ids, stage="plan", reason=plan_problem[:1000])
+            plan, plan_problem = self._plan(turn, request, history, previous_shown)
 
         shown: list[Product] = []
         explained: Explained | None = None
-        if not searching:
-            yield from self._say(turn, self._canned(plan))
+        if plan.intent in ("compare", "product_question") and plan.referenced_ids:
+            shown = self._referenced(plan, previous_shown)
+            yield PlanEvent(**ids, plan=plan)
+            if plan_problem:
+                yield DegradedEvent(**ids, stage="plan", reason=plan_problem[:1000])
+            yield ProductsEvent(**ids, products=[ProductCard.from_product(p) for p in shown])
+            responses = load_responses()
+            turn.prompt_versions[responses.name] = str(responses.version)
+            if plan.intent == "compare" and len(shown) >= 2:
+                rows = compare_rows(shown, self.schema)
+                yield ComparisonEvent(**ids, products=[ProductCard.from_product(p) for p in shown], rows=rows)
+                text = compare_summary(responses, shown, rows)
+            else:
+                explicit = set(plan.referenced_ids) != {p.id for p in previous_shown} or len(shown) == 1
+                text = answer_question(responses, plan, shown, self.schema, all_shown=not explicit)
+            yield from self._say(turn, text)
+            explained = explain(
+                shown,
+                plan,
+                mode="off",
+                call=None,
+                n=len(shown),
+                vocabulary=self.vocabulary,
+                shopper_text=request.message,
+                schema=self.schema,
+            )
+            yield RecommendationsEvent(**ids, recommendations=self._recommendations(explained))
         else:
-            if not candidates:
+            searching = plan.intent not in {
+                "chit_chat",
+                "clarify",
+                "out_of_catalog",
+                "compare",
+                "product_question",
+            }
+            candidates: list[Product] = []
+            if searching:
+                profile = self.profile(shopper_id)
+                with turn.timed("retrieve_rank"):
+                    plan, candidates = self._retrieve(turn, plan, profile)
+            elif plan.intent in ("compare", "product_question"):
+                plan = plan.model_copy(update={"intent": "clarify", "clarifying_question": _NOTHING_SHOWN})
+            yield PlanEvent(**ids, plan=plan)
+            if plan_problem:
+                yield DegradedEvent(**ids, stage="plan", reason=plan_problem[:1000])
+            if not searching:
+                yield from self._say(turn, self._canned(plan))
+            elif not candidates:
                 yield ProductsEvent(**ids, products=[])
                 yield from self._say(turn, self._nothing_found(plan))
             else:
                 n = self.settings.recommendations
-                yield ProductsEvent(**ids, products=[ProductCard.from_product(p) for p in candidates[:n]])
+                first = candidates[:n]
+                yield ProductsEvent(**ids, products=[ProductCard.from_product(p) for p in first])
                 with turn.timed("explain"):
                     explained = self._explain(turn, candidates, plan, request.message)
                 if explained.degraded:
                     yield DegradedEvent(**ids, stage="explain", reason="; ".join(explained.problems)[:1000])
                 shown = explained.products
-                yield from self._answer(turn, plan, explained)
-                yield RecommendationsEvent(
-                    **ids,
-                    recommendations=[
-                        Recommendation(rank=i + 1, product=ProductCard.from_product(p), reason=r)
-                        for i, (p, r) in enumerate(zip(explained.products, explained.reasons, strict=True))
-                    ],
-                )
+                yield from self._answer(turn, plan, explained, previous_shown)
+                yield RecommendationsEvent(**ids, recommendations=self._recommendations(explained))
         turn.timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         message = "".join(turn.text)
         self.store.append_turn(
@@ -220,7 +261,7 @@ class Assistant:
             assistant=message,
             plan=plan,
             shown_ids=[p.id for p in shown],
-            shown_prices=[p.price for p in shown if p.price is not None],
+            shown_prices=[p.price if p.price is not None else 0.0 for p in shown],
             prompt_versions=turn.prompt_versions,
             timings_ms=turn.timings,
             usage=turn.usage,
@@ -235,9 +276,31 @@ class Assistant:
             llm=self.llm_description,
         )
 
+    @staticmethod
+    def _recommendations(explained: Explained) -> list[Recommendation]:
+        return [
+            Recommendation(rank=i + 1, product=ProductCard.from_product(p), reason=r)
+            for i, (p, r) in enumerate(zip(explained.products, explained.reasons, strict=True))
+        ]
+
+    def _previously_shown(self, history: list[HistoryTurn]) -> list[Product]:
+        """The products shown last (in shown order), as the catalog has them now."""
+        ids = next((h.shown_ids for h in reversed(history) if h.shown_ids), [])
+        found = self.catalog.store.get_many(ids)
+        return [found[i] for i in ids if i in found]
+
+    @staticmethod
+    def _referenced(plan: QueryPlan, previous: list[Product]) -> list[Product]:
+        """The shown products a question or comparison refers to, sorted when it asks "which is …est"."""
+        by_id = {p.id: p for p in previous}
+        chosen = [by_id[i] for i in plan.referenced_ids if i in by_id]
+        if plan.sort is not None and plan.intent == "product_question":
+            chosen = _sorted_by(chosen, plan.sort.key, plan.sort.order)
+        return chosen
+
     # --- stages ------------------------------------------------------------------------------------
     def _plan(
-        self, turn: _Turn, request: ChatRequest, history: list[HistoryTurn]
+        self, turn: _Turn, request: ChatRequest, history: list[HistoryTurn], shown: list[Product]
     ) -> tuple[QueryPlan, str | None]:
         """The turn's plan, and why the LLM's part fell back (``None`` when it did not)."""
         previous = next((h.plan for h in reversed(history) if h.plan is not None), None)
@@ -247,8 +310,19 @@ class Assistant:
                 llm_plan = self._llm_plan(turn, request.message, history)
             except LLMError as exc:
                 log.warning("LLM planning fell back to the parser: %s", exc)
-                problem = f"LLM planning failed ({exc}); used the deterministic parser"
-        plan = plan_turn(request.message, history, self.vocabulary, previous=previous, llm_plan=llm_plan)
+                problem = f"LLM planning failed ({_short(exc)}); used the deterministic parser"
+        lexical = self.catalog.lexical()
+        plan = plan_turn(
+            request.message,
+            history,
+            self.vocabulary,
+            previous=previous,
+            llm_plan=llm_plan,
+            shown_titles={p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in shown},
+            schema=self.schema,
+            shown_products=shown,
+            known=lambda word: bool(terms := lexical.terms(word)) and all(lexical.knows(t) for t in terms),
+        )
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -282,22 +356,28 @@ class Assistant:
         return reply
 
     def _outside_catalog(self, plan: QueryPlan, previous: QueryPlan | None) -> bool:
-        """A request whose product noun no product text contains: the store does not carry it (say
-        so instead of showing unrelated products). For a follow-up, only the words it adds count."""
-        if plan.intent not in {"search", "refine"}:
+        """A request for a kind of product the catalog does not have: its head noun (the last
+        product word) is in no product's title or category, and no product is close in meaning.
+        Say so instead of showing unrelated products. A plan that names a catalog category, brand
+        or attribute, or refines within a category, is never declined. For a follow-up, only the
+        words it adds count."""
+        if plan.intent not in {"search", "refine"} or plan.items:
             return False
-        lexical = self.catalog.lexical()
-        words = [t for t in lexical.terms(plan.query) if t.isalpha()]
+        f = plan.filters
+        if f.categories or f.brands or f.attributes or f.attribute_ranges or f.colors or plan.comparative:
+            return False
+        snap = self.searcher.snapshot()
+        from retrieval.text import analyze
+
+        words = [t for t in analyze(plan.query) if t.isalpha()]
         if plan.intent == "refine" and previous is not None:
-            before = set(lexical.terms(previous.query))
+            before = set(analyze(previous.query))
             words = [t for t in words if t not in before]
-        else:
-            f = plan.filters
-            if f.categories or f.brands or f.attributes or f.colors:
-                return False
-        if not words or lexical.knows(words[-1]):
+        if not words:
             return False
-        # No product text has the word; the embedding may still know it ("firestick" ~ "Fire TV Stick").
+        head = words[-1]
+        if head in snap.fields["title"] or head in snap.fields["category"]:
+            return False
         asked = " ".join(words) if plan.intent == "refine" and previous is not None else plan.query
         nearest = self.catalog.index.query(self.catalog.embedder.embed_query(asked), 1)
         return not nearest or nearest[0][1] < self.settings.out_of_catalog_similarity
@@ -308,9 +388,7 @@ class Assistant:
         return choice == "on" or (choice == "auto" and self.settings.llm == "openai")
 
     def _budget(self) -> TokenBudget:
-        window = (
-            self.settings.local_n_ctx if self.settings.llm == "local" else self.settings.llm_context_window
-        )
+        window = self.model_profile.context_window
         reserve = min(self.settings.llm_max_tokens, window // 2)
         prompt = window - reserve
         return TokenBudget(
@@ -327,33 +405,46 @@ class Assistant:
     def _retrieve(
         self, turn: _Turn, plan: QueryPlan, profile: ShopperProfile
     ) -> tuple[QueryPlan, list[Product]]:
-        """Filtered hybrid search and ranking.
+        """Filtered hybrid search and ranking, with honest relaxation and the plan's sort.
 
-        Categories the planner inferred from the shopper's nouns are its guess, not the shopper's
-        constraint, and real catalogs file products unevenly ("hat" under "Caps & Hats",
-        "Novelty", ...). When the category leaves fewer products than a full answer, it is widened:
-        the other filters stay, and only products that still are what was asked for (the category's
-        word in their title or category path) are added; the plan then shows the category dropped.
+        Categories the planner inferred from the shopper's nouns are its guess, and real catalogs
+        file products unevenly ("hat" under "Caps & Hats"): when the category leaves fewer products
+        than a full answer, it is widened to products that still are what was asked for (the
+        category's word in their title or path). When nothing meets every constraint, the least
+        explicit one is loosened and the plan records it (:mod:`retrieval.relax`), so the answer
+        says what was relaxed. A multi-item ask runs one search per item.
         """
-        text = _search_text(plan)
+        if plan.items:
+            return self._retrieve_items(turn, plan, profile)
+        sorted_pool = plan.sort is not None and bool(plan.filters.categories)
+        depth = 200 if sorted_pool else self.settings.rerank_depth
 
-        def run(filters: Filters) -> list[Product]:
+        def run(filters: Filters, query_plan: QueryPlan = plan, k: int = depth) -> list[Product]:
             result = self.searcher.search(
                 SearchRequest(
-                    query=text,
+                    query=_search_text(query_plan.model_copy(update={"filters": filters})),
                     filters=filters,
-                    preferences=plan.preferences,
+                    preferences=query_plan.preferences,
                     exclude_ids=list(profile.disliked_ids),
                     profile=profile,
-                    k=self.settings.rerank_depth,
+                    k=k,
                 )
             )
             for stage, ms in result.timings_ms.items():
                 turn.timings[f"search.{stage}"] = turn.timings.get(f"search.{stage}", 0.0) + ms
             return [c.product for c in result.candidates]
 
-        candidates = run(plan.filters)
-        if len(candidates) < self.settings.recommendations and plan.filters.categories and plan.query:
+        asked_now = [plan.comparative.key] if plan.comparative else []
+        found = search_relaxed(plan.filters, run, keep=("category",), last=asked_now)
+        candidates, filters = found.products, found.filters
+        if found.relaxed:
+            plan = plan.model_copy(update={"filters": filters, "relaxed": [*plan.relaxed, *found.relaxed]})
+        if (
+            len(candidates) < self.settings.recommendations
+            and plan.filters.categories
+            and plan.query
+            and self._category_size(plan.filters.categories) < self.settings.recommendations
+        ):
             relaxed = plan.filters.model_copy(update={"categories": []})
             lexical = self.catalog.lexical()
             wanted = set(lexical.terms(" ".join(plan.filters.categories)))
@@ -363,7 +454,42 @@ class Assistant:
             if len(wider) > len(candidates):
                 candidates = wider
                 plan = plan.model_copy(update={"filters": relaxed})
+        if plan.sort is not None and candidates:
+            if sorted_pool and not found.relaxed:
+                candidates = _sorted_by(candidates, plan.sort.key, plan.sort.order)
+            elif not found.relaxed:
+                n = self.settings.recommendations
+                candidates = _sorted_by(candidates[:n], plan.sort.key, plan.sort.order) + candidates[n:]
         return plan, candidates
+
+    def _category_size(self, categories: list[str]) -> int:
+        """How many catalog products the categories hold (their leaves'); small ones may be widened."""
+        schema = self.schema
+        return sum(leaf.count for c in categories for leaf in schema.leaves(c)) or 0
+
+    def _retrieve_items(
+        self, turn: _Turn, plan: QueryPlan, profile: ShopperProfile
+    ) -> tuple[QueryPlan, list[Product]]:
+        """One search per item of a multi-item ask; the results interleave, so each item shows."""
+        groups: list[list[Product]] = []
+        for item in plan.items:
+            sub = plan.model_copy(
+                update={
+                    "query": item.query,
+                    "items": [],
+                    "filters": plan.filters.model_copy(update={"categories": item.categories}),
+                }
+            )
+            _, found = self._retrieve(turn, sub, profile)
+            groups.append(found)
+        merged: list[Product] = []
+        seen: set[str] = set()
+        for rank in range(max((len(g) for g in groups), default=0)):
+            for group in groups:
+                if rank < len(group) and group[rank].id not in seen:
+                    seen.add(group[rank].id)
+                    merged.append(group[rank])
+        return plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": []})}), merged
 
     def _call(self, turn: _Turn) -> StructuredCall:
         from assistant.llm import structured
@@ -399,7 +525,8 @@ class Assistant:
             n=self.settings.recommendations,
             vocabulary=self.vocabulary,
             shopper_text=message,
-            llm_reasons=self.settings.local_reasons if self.settings.llm == "local" else None,
+            llm_reasons=self.model_profile.model_reasons,
+            schema=self.schema,
         )
 
     def _say(self, turn: _Turn, text: str) -> Iterator[ChatEvent]:
@@ -407,9 +534,12 @@ class Assistant:
             turn.text.append(piece)
             yield TokenEvent(session_id=turn.session_id, turn_id=turn.turn_id, text=piece)
 
-    def _answer(self, turn: _Turn, plan: QueryPlan, explained: Explained) -> Iterator[ChatEvent]:
+    def _answer(
+        self, turn: _Turn, plan: QueryPlan, explained: Explained, previous: list[Product]
+    ) -> Iterator[ChatEvent]:
         responses = load_responses()
         turn.prompt_versions[responses.name] = str(responses.version)
+        composed = results_text(responses, plan, explained.products, self.schema, previous)
         if self.llm_writes_answer:
             from assistant.llm import stream_text
             from prompts import load_prompt
@@ -430,14 +560,24 @@ class Assistant:
             except LLMError as exc:
                 log.warning("answer stream failed: %s", exc)
                 yield DegradedEvent(
-                    session_id=turn.session_id, turn_id=turn.turn_id, stage="answer", reason=str(exc)[:500]
+                    session_id=turn.session_id, turn_id=turn.turn_id, stage="answer", reason=_short(exc)
                 )
                 if not turn.text:
-                    yield from self._say(turn, self._results_text(plan, explained))
+                    yield from self._say(turn, composed)
             if stream.usage is not None:
                 turn.add_usage(stream.usage)
+            if plan.relaxed:
+                # What was relaxed is a fact the shopper must see, whatever the model wrote.
+                yield from self._say(
+                    turn,
+                    " "
+                    + " ".join(
+                        responses.render("relaxed", asked=r.asked, closest=r.closest or "I loosened that")
+                        for r in plan.relaxed
+                    ),
+                )
         else:
-            yield from self._say(turn, self._results_text(plan, explained))
+            yield from self._say(turn, composed)
         if plan.unknown_values:
             yield from self._say(
                 turn, " " + responses.render("unknown_values", values=", ".join(plan.unknown_values))
@@ -460,25 +600,6 @@ class Assistant:
             return r.render("out_of_catalog", query=plan.query or "that", examples=self._examples())
         return r.render("chit_chat", examples=self._examples())
 
-    def _results_text(self, plan: QueryPlan, explained: Explained) -> str:
-        r = load_responses()
-        top = explained.products[0]
-        pick = (
-            r.render("top_pick", title=top.title, price=_price(top.price))
-            if top.price is not None
-            else r.render("top_pick_no_price", title=top.title)
-        )
-        text = r.render(
-            "results",
-            count=len(explained.products),
-            query=plan.query,
-            constraints=_constraints(plan),
-            top_pick=pick,
-        )
-        if plan.unknown_values:
-            text += " " + r.render("unknown_values", values=", ".join(plan.unknown_values))
-        return text
-
     def _nothing_found(self, plan: QueryPlan) -> str:
         r = load_responses()
         f = plan.filters
@@ -490,11 +611,11 @@ class Assistant:
                 text = r.render(
                     "no_results_price",
                     query=plan.query,
-                    constraints=_constraints(plan),
+                    constraints=constraints_text(plan),
                     cheapest=_price(min(prices)),
                 )
                 return text
-        text = r.render("no_results", query=plan.query, constraints=_constraints(plan))
+        text = r.render("no_results", query=plan.query, constraints=constraints_text(plan))
         if plan.unknown_values:
             text += " " + r.render("unknown_values", values=", ".join(plan.unknown_values))
         return text
@@ -519,27 +640,37 @@ def _session_shopper(session_id: str) -> str:
     return f"session:{session_id}"
 
 
-def _constraints(plan: QueryPlan) -> str:
-    f = plan.filters
-    bits: list[str] = []
-    if f.price_min is not None and f.price_max is not None:
-        bits.append(f"between ${f.price_min:,.0f} and ${f.price_max:,.0f}")
-    elif f.price_max is not None:
-        bits.append(f"under ${f.price_max:,.0f}")
-    elif f.price_min is not None:
-        bits.append(f"over ${f.price_min:,.0f}")
-    if f.brands:
-        bits.append("from " + " or ".join(b.title() for b in f.brands))
-    if f.exclude_brands:
-        bits.append("not from " + " or ".join(b.title() for b in f.exclude_brands))
-    if f.colors:
-        bits.append("in " + " or ".join(f.colors))
-    bits.extend(f"with {k.replace('_', ' ')} {v}" for k, v in f.attributes.items())
-    return (" " + ", ".join(bits)) if bits else ""
+def _sorted_by(products: list[Product], key: str, order: str) -> list[Product]:
+    """Products ordered by a field (``price``, ``rating`` or a numeric attribute); missing values last."""
+
+    def value(p: Product) -> float | None:
+        if key == "price":
+            return p.price
+        if key == "rating":
+            return p.rating
+        return attribute_number(p.attributes.get(key))
+
+    known = [p for p in products if value(p) is not None]
+    missing = [p for p in products if value(p) is None]
+    known.sort(key=lambda p: value(p) or 0.0, reverse=order == "desc")
+    return known + missing
+
+
+def _short(exc: Exception) -> str:
+    """A shopper-safe description of an LLM failure (details stay in the log)."""
+    text = str(exc)
+    if "did not answer within" in text or "timed out" in text.lower():
+        return "the model timed out"
+    if "not a valid" in text or "truncated" in text or "cut off" in text:
+        return "the model's output was invalid"
+    return "the model backend failed"
+
+
+_NOTHING_SHOWN = "Which products do you mean? Tell me what you're looking for and I'll show some first."
 
 
 def _describe(plan: QueryPlan) -> str:
-    text = plan.query + _constraints(plan)
+    text = plan.query + constraints_text(plan)
     if plan.preferences:
         text += "; prefers " + ", ".join(plan.preferences)
     return text

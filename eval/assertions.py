@@ -15,11 +15,11 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from assistant.grounding import check_reason
+from assistant.claims import verify_reason
 from assistant.schemas import ProductCard
 from eval import metrics
 from eval.suite_format import AssertionSpec
@@ -27,6 +27,7 @@ from eval.transcript import CaseTranscript, TurnRecord, UnresolvedReference, res
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, matches
 from retrieval.products import Vocabulary
+from retrieval.schema import attribute_number
 
 __all__ = [
     "REGISTRY",
@@ -330,6 +331,10 @@ class ProductPredicate(BaseModel):
     rating_gte: float | None = None
     in_stock: bool | None = None
     attributes: dict[str, str] = Field(default_factory=dict)
+    attr_lt: dict[str, float] = Field(default_factory=dict, description="Numeric attribute < value.")
+    attr_lte: dict[str, float] = Field(default_factory=dict)
+    attr_gt: dict[str, float] = Field(default_factory=dict)
+    attr_gte: dict[str, float] = Field(default_factory=dict)
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.model_dump(exclude_defaults=True).items())
@@ -350,7 +355,16 @@ class ProductPredicate(BaseModel):
             self.in_stock is None or product.in_stock == self.in_stock,
         ]
         attrs = {norm(k): norm(v) for k, v in product.attributes.items()}
-        checks.extend(attrs.get(norm(k)) == norm(v) for k, v in self.attributes.items())
+        checks.extend(attrs.get(norm(k)) == norm(str(v)) for k, v in self.attributes.items())
+        for table, holds in (
+            (self.attr_lt, lambda a, b: a < b),
+            (self.attr_lte, lambda a, b: a <= b),
+            (self.attr_gt, lambda a, b: a > b),
+            (self.attr_gte, lambda a, b: a >= b),
+        ):
+            for key, bound in table.items():
+                number = attribute_number(attrs.get(norm(key)))
+                checks.append(number is not None and holds(number, bound))
         return all(checks)
 
 
@@ -376,6 +390,200 @@ def _matching(spec: AssertionSpec, ctx: GradeContext) -> tuple[list[str], list[P
 
 def _describe(spec: AssertionSpec) -> str:
     return " or ".join(p.describe() for p in _predicates(spec))
+
+
+@assertion("recommends-only", value=Selector, required=True)
+def _recommends_only(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """Products are shown and every one matches one of the predicates (an empty turn fails)."""
+    hits, cards = _matching(spec, ctx)
+    if not cards:
+        return _result(False, f"no products shown (expected only {_describe(spec)})")
+    misses = [c.id for c in cards if c.id not in hits]
+    if misses:
+        return _result(False, f"{misses} do not match {_describe(spec)}", score=len(hits) / len(cards))
+    return _result(True, f"all {len(cards)} products match {_describe(spec)}")
+
+
+def _field_number(product: Product, key: str) -> float | None:
+    if key == "price":
+        return product.price
+    if key == "rating":
+        return product.rating
+    return attribute_number({norm(k): v for k, v in product.attributes.items()}.get(norm(key)))
+
+
+class _RankedFirst(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    attribute: str
+    order: Literal["min", "max"]
+    among: Literal["shown", "previous"] = "shown"
+
+
+@assertion("ranked-first", value=_RankedFirst, required=True)
+def _ranked_first(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """The first product shown has the min/max of ``attribute`` among this turn's (or the previous
+    turn's) products."""
+    value: _RankedFirst = _value(spec)
+    turn = ctx.turn(spec)
+    cards = _cards(spec, turn)
+    if not cards:
+        return _result(False, "no products shown")
+    pool_turn = turn if value.among == "shown" else ctx.transcript.turn(turn.turn - 1 if turn.turn > 1 else 1)
+    pool = [ctx.product(c) for c in _cards(spec, pool_turn)]
+    numbers = [v for p in pool if (v := _field_number(p, value.attribute)) is not None]
+    if not numbers:
+        return _result(False, f"no {value.attribute} among the {value.among} products")
+    best = min(numbers) if value.order == "min" else max(numbers)
+    first = _field_number(ctx.product(cards[0]), value.attribute)
+    ok = first is not None and first == best
+    return _result(
+        ok,
+        f"first product {cards[0].id} has {value.attribute}={first}; {value.order} among {value.among} is {best}",
+    )
+
+
+class _ImprovesOn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    attribute: str
+    direction: Literal["lower", "higher"]
+    than: Literal["first", "best"] = "first"
+    turn: int | None = Field(default=None, ge=1)
+
+
+@assertion("improves-on", value=_ImprovesOn, required=True)
+def _improves_on(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """Every product shown is strictly lower/higher in ``attribute`` than the first (or best) product
+    of an earlier turn (default: the previous one)."""
+    value: _ImprovesOn = _value(spec)
+    turn = ctx.turn(spec)
+    earlier = ctx.transcript.turn(value.turn or max(1, turn.turn - 1))
+    before = [
+        n for c in _cards(spec, earlier) if (n := _field_number(ctx.product(c), value.attribute)) is not None
+    ]
+    if not before:
+        return _result(False, f"turn {earlier.turn} showed nothing with {value.attribute}")
+    if value.than == "first":
+        reference = before[0]
+    else:
+        reference = min(before) if value.direction == "lower" else max(before)
+    cards = _cards(spec, turn)
+    if not cards:
+        return _result(False, "no products shown")
+    bad = []
+    for c in cards:
+        n = _field_number(ctx.product(c), value.attribute)
+        if n is None or (n >= reference if value.direction == "lower" else n <= reference):
+            bad.append(f"{c.id} ({value.attribute}={n})")
+    if bad:
+        return _result(
+            False, f"not {value.direction} than {reference:g}: {bad}", score=1 - len(bad) / len(cards)
+        )
+    return _result(True, f"all {len(cards)} products {value.direction} than {reference:g}")
+
+
+class _MentionsFact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    product: str
+    attribute: str
+
+
+def _fact_forms(product: Product, key: str) -> list[str]:
+    if key == "brand":
+        return [norm(product.brand or "")] if product.brand else []
+    if key == "color":
+        return [norm(product.color or "")] if product.color else []
+    number = _field_number(product, key)
+    if number is None:
+        raw = {norm(k): v for k, v in product.attributes.items()}.get(norm(key))
+        return [norm(raw)] if raw else []
+    forms = {
+        f"{number:g}",
+        f"{number:,.2f}",
+        f"{number:,.0f}" if float(number).is_integer() else f"{number:g}",
+    }
+    return sorted(forms)
+
+
+@assertion("mentions-fact", value=_MentionsFact, required=True)
+def _mentions_fact(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """The answer states the referenced product's value of ``attribute`` (the number or the word)."""
+    value: _MentionsFact = _value(spec)
+    pid = resolve_reference(value.product, ctx.transcript) if value.product.startswith("@") else value.product
+    found = ctx.catalog.get_many([pid]).get(pid) if ctx.catalog is not None else None
+    if found is None:
+        return _result(False, f"unknown product {pid}")
+    forms = [f for f in _fact_forms(found, value.attribute) if f]
+    if not forms:
+        return _result(False, f"{pid} has no {value.attribute}")
+    text = norm(ctx.turn(spec).text).replace(",", "")
+    hit = next(
+        (f for f in forms if re.search(rf"(?<![\d.]){re.escape(f.replace(',', ''))}(?![\d])", text)), None
+    )
+    if hit:
+        return _result(True, f"the answer states {value.attribute} {hit}")
+    return _result(False, f"the answer does not state {value.attribute} ({' or '.join(forms)}) of {pid}")
+
+
+class _Compares(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    products: list[str] = Field(min_length=2)
+
+
+@assertion("compares", value=_Compares, required=True)
+def _compares(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """The turn has a comparison table of exactly those products with at least two attribute rows."""
+    value: _Compares = _value(spec)
+    wanted = [resolve_reference(r, ctx.transcript) if r.startswith("@") else r for r in value.products]
+    table = ctx.turn(spec).comparison
+    if table is None:
+        return _result(False, "no comparison table")
+    got = [c.id for c in table.products]
+    if sorted(got) != sorted(wanted):
+        return _result(False, f"compared {got}, expected {wanted}")
+    rows = [r for r in table.rows if sum(1 for v in r.values if v) >= 2]
+    if len(rows) < 2:
+        return _result(False, f"only {len(rows)} comparable rows")
+    return _result(True, f"compared {len(got)} products on {len(rows)} rows")
+
+
+_RELAXED = re.compile(
+    r"\b(?:nothing|no\s+\w+\s+(?:matched|under|below|over)|none|couldn'?t find|could not find|closest|"
+    r"loosened|relaxed|instead|not available|don'?t have any|doesn'?t exist)\b",
+    re.IGNORECASE,
+)
+
+
+@assertion("discloses-relaxation")
+def _discloses_relaxation(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """Products are shown and the answer says what could not be met."""
+    turn = ctx.turn(spec)
+    if not _cards(spec, turn):
+        return _result(False, "no products shown (an impossible ask should show the closest ones)")
+    planned = turn.plan is not None and bool(turn.plan.relaxed)
+    said = bool(_RELAXED.search(turn.text))
+    if said:
+        return _result(True, "the answer says what was relaxed" + (" (typed in the plan)" if planned else ""))
+    return _result(False, "the answer does not say that nothing met the ask")
+
+
+_EXPLAINED_EMPTY = re.compile(
+    r"\b(?:don'?t|do not|couldn'?t|could not|can'?t|cannot|no|nothing|none|sorry|which|what)\b|\?",
+    re.IGNORECASE,
+)
+
+
+@assertion("explains-empty")
+def _explains_empty(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """A turn that shows no products says why: a decline, a question, an answer or "nothing fits"."""
+    turn = ctx.turn(spec)
+    if turn.cards("shown"):
+        return _result(True, "products shown")
+    plan = turn.plan
+    if plan is not None and plan.intent in ("chit_chat", "clarify", "out_of_catalog") and turn.text.strip():
+        return _result(True, f"no products: {plan.intent}")
+    if turn.text.strip() and _EXPLAINED_EMPTY.search(turn.text):
+        return _result(True, "no products, and the answer says why")
+    return _result(False, "no products and no reason given")
 
 
 @assertion("recommends-any", value=Selector, required=True)
@@ -456,23 +664,30 @@ def _no_duplicates(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
 
 @assertion("grounded-reasons")
 def _grounded(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
-    """Each reason states only facts in its product's data (prices, numbers, brands, colors)."""
+    """Every claim of every shown reason is supported by its product's data (the claim verifier:
+    numbers with units against their fields, superlatives computed over the products shown, no
+    market claims, judgements, filler or seller-style policy claims). Score: the supported share."""
     turn = ctx.turn(spec)
     if not turn.recommendations:
         return _result(True, "no reasons given")
     shopper = " ".join(t.message for t in ctx.transcript.turns[: turn.turn])
     filters = turn.plan.filters if turn.plan is not None else None
+    reference = turn.plan.comparative.than if turn.plan is not None and turn.plan.comparative else None
+    shown = [ctx.product(r.product) for r in turn.recommendations]
     bad = []
-    for rec in turn.recommendations:
-        report = check_reason(
+    for rec, product in zip(turn.recommendations, shown, strict=True):
+        checked = verify_reason(
             rec.reason,
-            ctx.product(rec.product),
+            product,
+            shown=shown,
             vocabulary=ctx.vocabulary(),
             filters=filters,
             shopper_text=shopper,
+            reference=reference,
         )
-        if not report.grounded:
-            bad.append(f"{rec.product.id}: {', '.join(report.unsupported)}")
+        if checked.unsupported or not checked.claims:
+            why = "; ".join(f"{c.text!r}: {c.why}" for c in checked.unsupported) or "no claim"
+            bad.append(f"{rec.product.id}: {why}")
     score = 1.0 - len(bad) / len(turn.recommendations)
     passed = score >= (spec.threshold if spec.threshold is not None else 1.0)
     return _result(passed, "; ".join(bad) or f"all {len(turn.recommendations)} reasons grounded", score)

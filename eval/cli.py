@@ -95,6 +95,16 @@ def suite(
 
 
 def _print_summary(results) -> None:  # type: ignore[no-untyped-def]
+    from eval.classes import class_rates
+
+    rates = class_rates(results.rows)
+    if any(r.turn_class != "unclassified" for r in rates):
+        table = Table(title=f"{results.suite} · turns passed per class")
+        for column in ("class", "part", "provider", "turns", "rate"):
+            table.add_column(column)
+        for r in rates:
+            table.add_row(r.turn_class, r.part, r.provider, f"{r.passed}/{r.turns}", f"{r.rate:.1%}")
+        _out.print(table)
     for summary in results.summaries:
         table = Table(title=f"{results.suite} · {summary.provider}")
         table.add_column("case")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from eval.classes import class_table
 from eval.compare import Comparison, compare_results
 from eval.results import EvalResults
 
@@ -216,6 +217,9 @@ def write_report(results: EvalResults, out_dir: Path) -> ReportFiles:
         ("Summary", _summary_table(results)),
         ("Pass rate per assertion type", _assertion_table(results)),
     ]
+    classes = class_table(results)
+    if len(classes) > 1:
+        sections.append(("Turns passed per class", classes))
     if comparisons:
         sections.append(("A vs B", "\n".join(f"- {c.summary()}" for c in comparisons)))
     failures = _failures(results)

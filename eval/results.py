@@ -104,6 +104,15 @@ class RecListMetrics(_Camel):
     ndcg: float | None = None
 
 
+class TurnOutcome(_Camel):
+    """One turn of a case graded on its own: every assertion aimed at it (defaults included)."""
+
+    turn: int
+    turn_class: str = Field(default="", alias="class")
+    passed: bool
+    failures: list[str] = Field(default_factory=list)
+
+
 class ResultRow(_Camel):
     id: str
     test_idx: int = Field(alias="testIdx")
@@ -120,6 +129,7 @@ class ResultRow(_Camel):
     grading_result: GradingSummary = Field(alias="gradingResult")
     error: str | None = None
     metrics: RecListMetrics = Field(default_factory=RecListMetrics)
+    turn_outcomes: list[TurnOutcome] = Field(default_factory=list, alias="turnOutcomes")
 
 
 class Stats(_Camel):

@@ -29,7 +29,7 @@ from assistant.schemas import ChatEvent, ChatRequest, FeedbackRequest
 from eval import metrics
 from eval.assertions import CatalogLookup, GradeContext, GradingResult, Judge, grade
 from eval.catalogs import prepare_catalog
-from eval.results import EvalResults, ResultRow, ResultsBlock, Stats, TokenUsage
+from eval.results import EvalResults, ResultRow, ResultsBlock, Stats, TokenUsage, TurnOutcome
 from eval.suite_format import ProviderSpec, Suite, SuiteCase, SuiteError, resolve_catalog_path
 from eval.summary import row_metrics, summarize, turn_summary
 from eval.transcript import (
@@ -274,6 +274,7 @@ def _run_job(
     else:
         components = [grade(spec, ctx) for spec in job.case.asserts]
     outcome = score_case(components, job.case.threshold)
+    turn_outcomes = turn_outcomes_of(components, job.case, len(transcript.turns), error)
     usage = transcript.usage
     last = transcript.turns[-1] if transcript.turns else None
     rec_metrics = row_metrics(transcript, job.case, assistants.popularity.get(job.feed, {}), ctx)
@@ -312,7 +313,33 @@ def _run_job(
         },  # type: ignore[arg-type]
         error=error,
         metrics=rec_metrics,
+        turn_outcomes=turn_outcomes,
     )
+
+
+def turn_outcomes_of(
+    components: list[GradingResult], case: SuiteCase, played: int, error: str | None
+) -> list[TurnOutcome]:
+    """Each turn's verdict: every graded (non-skipped) assertion aimed at it passed, and it ran."""
+    turns = len(case.vars.conversation)
+    classes = case.vars.turn_classes or [""] * turns
+    out: list[TurnOutcome] = []
+    for number in range(1, turns + 1):
+        failures = [
+            f"{c.assertion.type}: {c.reason}"[:300]
+            for c in components
+            if c.assertion is not None
+            and (c.assertion.turn or turns) == number
+            and not c.skipped
+            and c.assertion.weight > 0
+            and not c.passed
+        ]
+        if number > played or (error is not None and number == played):
+            failures.append(f"not played: {error}")
+        out.append(
+            TurnOutcome(turn=number, turn_class=classes[number - 1], passed=not failures, failures=failures)
+        )
+    return out
 
 
 def _progress(enabled: bool, total: int) -> Any:

@@ -110,6 +110,10 @@ class CaseVars(_Strict):
     catalog: str | None = Field(default=None, description="Feed path; default the suite's catalog.")
     filters: Filters | None = Field(default=None, description="UI filters sent with every turn.")
     tags: list[str] = Field(default_factory=list)
+    turn_classes: list[str] = Field(
+        default_factory=list,
+        description="One class per message (what the turn tests), for per-class reports.",
+    )
 
     @field_validator("conversation", mode="before")
     @classmethod
@@ -123,6 +127,14 @@ class CaseVars(_Strict):
             if not message.strip():
                 raise ValueError(f"message {number} is empty")
         return value
+
+    @model_validator(mode="after")
+    def _one_class_per_turn(self) -> CaseVars:
+        if self.turn_classes and len(self.turn_classes) != len(self.conversation):
+            raise ValueError(
+                f"turn_classes has {len(self.turn_classes)} entries for {len(self.conversation)} messages"
+            )
+        return self
 
 
 class TestSpec(_Strict):
@@ -264,12 +276,24 @@ class Suite(_Strict):
             description = test.description or (
                 merged.conversation[0] if merged.conversation else f"test {index}"
             )
+            turns = len(merged.conversation)
+            # Default assertions without a turn grade every turn; every turn must also explain an
+            # empty result (a decline, a question, an answer or a stated "nothing fits").
+            defaults = [
+                spec.model_copy(update={"turn": number})
+                for spec in self.default_test.assert_
+                for number in ([spec.turn] if spec.turn is not None else range(1, turns + 1))
+            ]
+            defaults += [
+                AssertionSpec(type="explains-empty", turn=number, metric="explains-empty")
+                for number in range(1, turns + 1)
+            ]
             out.append(
                 SuiteCase(
                     index=index,
                     description=description,
                     vars=merged,
-                    asserts=[*self.default_test.assert_, *test.assert_],
+                    asserts=[*defaults, *test.assert_],
                     threshold=test.threshold if test.threshold is not None else self.default_test.threshold,
                 )
             )

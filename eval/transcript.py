@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 
 from assistant.schemas import (
     ChatEvent,
+    ComparisonEvent,
     DegradedEvent,
     DoneEvent,
     ErrorEvent,
@@ -114,6 +115,11 @@ class TurnRecord(BaseModel):
     def usage(self) -> Usage:
         done = self.done
         return done.usage if done is not None else Usage()
+
+    @property
+    def comparison(self) -> ComparisonEvent | None:
+        events = [e for e in self.events if isinstance(e, ComparisonEvent)]
+        return events[-1] if events else None
 
     @property
     def degraded(self) -> list[DegradedEvent]:

@@ -10,13 +10,49 @@ never passes a price cap. ``categories`` matches when any category level equals 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
 
-__all__ = ["Filters", "matches", "matches_metadata", "to_where"]
+__all__ = ["Filters", "NumericRange", "matches", "matches_metadata", "to_where"]
+
+
+class NumericRange(BaseModel):
+    """Bounds on a numeric attribute (``weight_kg`` < 1.5, ``capacity`` ≥ 3); all given must hold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    gt: float | None = None
+    gte: float | None = None
+    lt: float | None = None
+    lte: float | None = None
+
+    @field_validator("gt", "gte", "lt", "lte")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
+
+    def holds(self, value: float | None) -> bool:
+        if value is None:
+            return False
+        return (
+            (self.gt is None or value > self.gt)
+            and (self.gte is None or value >= self.gte)
+            and (self.lt is None or value < self.lt)
+            and (self.lte is None or value <= self.lte)
+        )
+
+    def describe(self) -> str:
+        parts = [(op, v) for op, v in (("<", self.lt), ("≤", self.lte), (">", self.gt), ("≥", self.gte))]
+        return " and ".join(f"{op} {v:g}" for op, v in parts if v is not None)
+
+    def is_empty(self) -> bool:
+        return self.gt is None and self.gte is None and self.lt is None and self.lte is None
 
 
 class Filters(BaseModel):
@@ -33,6 +69,12 @@ class Filters(BaseModel):
     in_stock: bool | None = Field(default=None, description="True: only products in stock.")
     min_rating: float | None = Field(default=None, ge=0, le=5)
     attributes: dict[str, str] = Field(default_factory=dict, description="Attribute key equals value.")
+    attribute_in: dict[str, list[str]] = Field(
+        default_factory=dict, description="Attribute key equals one of the values (e.g. gpu: dedicated ones)."
+    )
+    attribute_ranges: dict[str, NumericRange] = Field(
+        default_factory=dict, description="Numeric attribute key within bounds (e.g. weight_kg < 1.5)."
+    )
 
     @field_validator("brands", "exclude_brands", "categories", "colors", mode="after")
     @classmethod
@@ -48,6 +90,21 @@ class Filters(BaseModel):
     @classmethod
     def _normalize_attrs(cls, values: dict[str, str]) -> dict[str, str]:
         return {norm(k): norm(v) for k, v in values.items() if norm(k) and norm(v)}
+
+    @field_validator("attribute_in", mode="after")
+    @classmethod
+    def _normalize_in(cls, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for k, vs in values.items():
+            kept = list(dict.fromkeys(norm(v) for v in vs if norm(v)))
+            if norm(k) and kept:
+                out[norm(k)] = kept
+        return out
+
+    @field_validator("attribute_ranges", mode="after")
+    @classmethod
+    def _normalize_ranges(cls, values: dict[str, NumericRange]) -> dict[str, NumericRange]:
+        return {norm(k): v for k, v in values.items() if norm(k) and not v.is_empty()}
 
     @model_validator(mode="after")
     def _check_range(self) -> Filters:
@@ -68,7 +125,11 @@ def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def to_where(filters: Filters) -> dict[str, Any] | None:
-    """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter."""
+    """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter.
+
+    ``attribute_ranges`` are not in it (Chroma stores attribute values as strings): the searcher
+    evaluates them on the in-memory snapshot and scores the allowed set exactly instead.
+    """
     clauses: list[dict[str, Any]] = []
     if filters.price_min is not None:
         clauses.append({"price": {"$gte": float(filters.price_min)}})
@@ -90,6 +151,8 @@ def to_where(filters: Filters) -> dict[str, Any] | None:
         clauses.append({"rating": {"$gte": float(filters.min_rating)}})
     for key, value in sorted(filters.attributes.items()):
         clauses.append({f"attr:{key}": value})
+    for key, values in sorted(filters.attribute_in.items()):
+        clauses.append(_one_of(f"attr:{key}", values))
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -118,7 +181,21 @@ def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
     rating = meta.get("rating")
     if filters.min_rating is not None and (rating is None or rating < filters.min_rating):
         return False
-    return all(meta.get(f"attr:{key}") == value for key, value in filters.attributes.items())
+    if not all(meta.get(f"attr:{key}") == value for key, value in filters.attributes.items()):
+        return False
+    if not all(meta.get(f"attr:{key}") in values for key, values in filters.attribute_in.items()):
+        return False
+    return all(
+        bounds.holds(_number(meta.get(f"attr:{key}"))) for key, bounds in filters.attribute_ranges.items()
+    )
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def matches(product: Product, filters: Filters) -> bool:

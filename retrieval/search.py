@@ -339,7 +339,10 @@ class Searcher:
         """
         want = min(depth, int(allowed.sum()))
         fetch = min(depth + len(excluded_ids), total)
-        hits = self.catalog.index.query(vector, fetch, to_where(filters)) if fetch > 0 else []
+        exact_only = bool(filters.attribute_ranges)  # Chroma cannot evaluate numeric attribute bounds
+        hits = (
+            self.catalog.index.query(vector, fetch, to_where(filters)) if fetch > 0 and not exact_only else []
+        )
         hits = [(pid, sim) for pid, sim in hits if pid not in excluded_ids and pid in snap.position][:depth]
         if len(hits) < want:
             positions = np.flatnonzero(allowed)

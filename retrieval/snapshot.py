@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema, attribute_number
 from retrieval.text import FieldIndex, analyze, negation_marked, words
 
 __all__ = ["CatalogSnapshot", "UnknownValue", "variant_key"]
@@ -159,6 +160,7 @@ class CatalogSnapshot:
         self.position: dict[str, int] = {pid: i for i, pid in enumerate(self.ids)}
         self.vectors = np.asarray(vectors, dtype=np.float32)
         self.vocabulary = Vocabulary.from_products(self.products)
+        self.schema = CatalogSchema.from_products(self.products)
         ps = self.products
         self.price = _floats([p.price for p in ps])
         self.rating = _floats([p.rating for p in ps])
@@ -182,6 +184,7 @@ class CatalogSnapshot:
             else np.zeros_like(self.vectors)
         )
         self._attributes: dict[str, np.ndarray] = {}
+        self._numeric: dict[str, np.ndarray] = {}
         for key in self.vocabulary.attributes:
             self._attributes[key] = np.array(
                 [next((norm(v) for k, v in p.attributes.items() if norm(k) == key), "") for p in ps],
@@ -258,7 +261,39 @@ class CatalogSnapshot:
         for key, value in filters.attributes.items():
             column = self._attributes.get(key)
             ok &= False if column is None else column == value
+        for key, values in filters.attribute_in.items():
+            column = self._attributes.get(key)
+            ok &= False if column is None else np.isin(column, values)
+        for key, bounds in filters.attribute_ranges.items():
+            numbers = self.numeric_attribute(key)
+            with np.errstate(invalid="ignore"):
+                for op, bound in (
+                    ("gt", bounds.gt),
+                    ("gte", bounds.gte),
+                    ("lt", bounds.lt),
+                    ("lte", bounds.lte),
+                ):
+                    if bound is None:
+                        continue
+                    if op == "gt":
+                        ok &= numbers > bound
+                    elif op == "gte":
+                        ok &= numbers >= bound
+                    elif op == "lt":
+                        ok &= numbers < bound
+                    else:
+                        ok &= numbers <= bound
         return ok
+
+    def numeric_attribute(self, key: str) -> np.ndarray:
+        """The attribute ``key`` as numbers (NaN where a product lacks it or it is not a number)."""
+        cached = self._numeric.get(key)
+        if cached is None:
+            column = self._attributes.get(key)
+            values = [attribute_number(v) for v in column] if column is not None else [None] * len(self.ids)
+            cached = _floats(values)
+            self._numeric[key] = cached
+        return cached
 
     def unknown_values(self, filters: Filters) -> list[UnknownValue]:
         """Filter values the catalog's vocabulary does not carry."""

@@ -168,6 +168,9 @@ def head_term(text: str) -> str | None:
 class FieldIndex:
     """Postings of one field over products ``0..n-1``: word → (positions, BM25 contribution)."""
 
+    def __contains__(self, word: object) -> bool:
+        return word in self._postings
+
     def __init__(self, docs: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.size = len(docs)
         lengths = np.array([len(d) for d in docs], dtype=np.float32)

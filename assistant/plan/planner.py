@@ -13,10 +13,11 @@ words after "now"/"show me"/"I need") starts fresh and keeps nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.plan.catalog_stage import ShownContext, apply_schema
 from assistant.plan.intents import (
     clarifying_question,
     find_clears,
@@ -30,6 +31,7 @@ from assistant.plan.intents import (
 from assistant.plan.merge import ParsedTurn, merge_llm_plan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
 from assistant.plan.references import resolve_references
+from assistant.plan.semantics import numbers_to_digits
 from assistant.plan.text import (
     COLOR_WORDS,
     COMPARATIVES,
@@ -45,8 +47,10 @@ from assistant.plan.text import (
 )
 from assistant.plan.vocab import ValueMatch, VocabularyMatcher, matcher_for
 from assistant.schemas import HistoryTurn, QueryPlan
+from retrieval.catalog import Product
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema
 from retrieval.text import NEGATIONS as SEARCH_NEGATIONS
 
 __all__ = ["ConversationContext", "conversation_context", "parse_turn", "plan_turn"]
@@ -498,18 +502,101 @@ def plan_turn(
     previous: QueryPlan | None = None,
     llm_plan: QueryPlan | None = None,
     shown_titles: Mapping[str, str] | None = None,
+    schema: CatalogSchema | None = None,
+    shown_products: Sequence[Product] = (),
+    known: Callable[[str], bool] | None = None,
 ) -> QueryPlan:
     """The standalone plan of ``message`` given the conversation ``history``.
 
+    Stages: normalize (typos towards the catalog's vocabulary, numbers in words) → the deterministic
+    parse (prices, values, references, intent, carry-over) → a capable LLM's plan merged in → the
+    catalog schema's meaning (:func:`~assistant.plan.catalog_stage.apply_schema`: specs, use cases,
+    comparatives, questions, multi-item asks, category-scoped attributes).
+
     ``previous`` overrides the plan carried over from history; ``llm_plan`` is a capable LLM's
     structured plan to merge; ``shown_titles`` (id → title of products shown) lets "the Bosch or the
-    LG" resolve to ids in comparisons.
+    LG" resolve to ids in comparisons; ``shown_products`` are the records of the products shown last
+    (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text.
     """
     context = conversation_context(history, previous)
-    parsed = parse_turn(message, context, vocabulary, shown_titles=shown_titles)
-    if llm_plan is None:
-        return parsed.plan
-    return merge_llm_plan(parsed, llm_plan, vocabulary, message=message, shown_ids=context.shown_ids)
+    matcher = matcher_for(vocabulary)
+    normalized = numbers_to_digits(correct_typos(message, matcher, known))
+    parsed = parse_turn(normalized, context, vocabulary, shown_titles=shown_titles)
+    plan = parsed.plan
+    if llm_plan is not None:
+        plan = merge_llm_plan(parsed, llm_plan, vocabulary, message=normalized, shown_ids=context.shown_ids)
+    if schema is None:
+        return plan
+
+    def infer(text: str) -> list[str]:
+        return infer_categories(text, matcher, schema)
+
+    if not plan.filters.categories and plan.intent in ("search", "refine"):
+        inferred = infer(plan.query) if plan.query else []
+        if inferred:
+            plan = plan.model_copy(
+                update={"filters": plan.filters.model_copy(update={"categories": inferred[:1]})}
+            )
+    return apply_schema(
+        plan,
+        normalized,
+        schema,
+        ShownContext(products=list(shown_products), fresh=parsed.fresh),
+        previous=context.previous,
+        infer_category=infer,
+    )
+
+
+def infer_categories(text: str, matcher: VocabularyMatcher, schema: CatalogSchema) -> list[str]:
+    """The catalog categories ``text`` names (a category value, or a leaf whose name's words it has)."""
+    tokens = tokenize(_lower(text))
+    found = [m.value for m in matcher.find(tokens) if m.kind == "category" and not m.negated]
+    if found:
+        return list(dict.fromkeys(found))
+    stems = {t.stem for t in tokens}
+    best: list[tuple[int, int, str]] = []
+    for leaf, category in schema.categories.items():
+        words = [singular(w) for w in re.findall(r"[a-z]+", leaf)]
+        head = words[-1] if words else ""
+        if head and head in stems:
+            overlap = sum(1 for w in words if w in stems)
+            best.append((overlap, category.count, leaf))
+    best.sort(reverse=True)
+    return [leaf for _, _, leaf in best[:1]]
+
+
+_NEVER_CORRECT = (
+    FILLER_WORDS
+    | VAGUE_WORDS
+    | OFF_TOPIC_WORDS
+    | GENERIC_PRODUCT_NOUNS
+    | _QUERY_DROP
+    | frozenset(COMPARATIVES)
+)
+_TYPO_MIN_LEN = 4
+_TYPO_SCORE = 85.0
+
+
+def correct_typos(message: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
+    """Words the catalog never uses, replaced by the closest of its category, brand and value words
+    (rapidfuzz, score ≥ 80): "blendr" → "blender", "dishwaher" → "dishwasher"."""
+    if known is None:
+        return message
+    from rapidfuzz import fuzz, process
+
+    vocabulary = matcher.correction_words()
+    if not vocabulary:
+        return message
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group()
+        low = word.lower()
+        if len(low) < _TYPO_MIN_LEN or low in _NEVER_CORRECT or matcher.covers(low) or known(low):
+            return word
+        hit = process.extractOne(low, vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE)
+        return hit[0] if hit else word
+
+    return re.sub(r"[A-Za-z]{4,}", fix, message)
 
 
 def _query_words(tokens: list[Token], kept_at: set[int], consumed: set[int]) -> list[str]:

@@ -116,6 +116,7 @@ class VocabularyMatcher:
         self._exact: dict[tuple[str, ...], list[_Entry]] = {}
         self._prefix: dict[str, list[_Entry]] = {}
         self.words: set[str] = set()
+        self._corrections: list[str] | None = None
         for kind, table in (
             ("brand", vocabulary.brands),
             ("category", vocabulary.categories),
@@ -269,6 +270,20 @@ class VocabularyMatcher:
             return {val: ("attribute", k, val) for k in keys for val in v.attributes[k]}
         table = {"brand": v.brands, "category": v.categories, "color": v.colors}[kind]
         return {val: (kind, None, val) for val in table}
+
+    def correction_words(self) -> list[str]:
+        """Words a misspelling may be corrected to: category names, brands and attribute values."""
+        if self._corrections is None:
+            v = self.vocabulary
+            words: set[str] = set()
+            for table in (v.categories, v.brands):
+                for value in table:
+                    words.update(w for w in re.findall(r"[a-z]+", value) if len(w) >= 4)
+            for values in v.attributes.values():
+                for value in values:
+                    words.update(w for w in re.findall(r"[a-z]+", value) if len(w) >= 4)
+            self._corrections = sorted(words)
+        return self._corrections
 
     def covers(self, word: str) -> bool:
         """Whether the catalog's vocabulary uses ``word`` (any form) at all."""

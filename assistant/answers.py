@@ -1,0 +1,250 @@
+"""The composed answer: what the assistant says above the cards, built from the turn's facts.
+
+It says what was found (in the category's own words, not the shopper's raw query), why the top pick
+leads, what changed since the last turn ("all lighter than the X at 1.6 kg"), what was relaxed when
+nothing fit, and answers questions about shown products from their data. Templates live in
+``prompts/templates/replies.yaml``; every number comes from a product field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.compose import Claim, compare_rows, compose_claims, display_value, fact_phrase, product_name
+from assistant.plan.semantics import key_dimension, lexicons
+from assistant.responses import Responses
+from assistant.schemas import ComparisonRow, QueryPlan
+from retrieval.catalog import Product
+from retrieval.schema import CatalogSchema, attribute_number, key_words
+
+__all__ = ["answer_question", "compare_summary", "constraints_text", "results_text"]
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
+
+
+def _price(p: Product) -> str:
+    return "" if p.price is None else _money(p.price)
+
+
+def constraints_text(plan: QueryPlan) -> str:
+    """The plan's hard constraints in words (" under $600, from Hearthline")."""
+    f = plan.filters
+    bits: list[str] = []
+    if f.price_min is not None and f.price_max is not None:
+        bits.append(f"between {_money(f.price_min)} and {_money(f.price_max)}")
+    elif f.price_max is not None:
+        bits.append(f"under {_money(f.price_max)}")
+    elif f.price_min is not None:
+        bits.append(f"over {_money(f.price_min)}")
+    if f.brands:
+        bits.append("from " + " or ".join(b.title() for b in f.brands))
+    if f.exclude_brands:
+        bits.append("not from " + " or ".join(b.title() for b in f.exclude_brands))
+    if f.colors:
+        bits.append("in " + " or ".join(f.colors))
+    for key, value in f.attributes.items():
+        label = " ".join(key_words(key)) or key
+        if value in ("yes", "true"):
+            bits.append(label)
+        elif value in ("no", "false"):
+            bits.append(f"without {label}")
+        else:
+            bits.append(f"{value} {label}")
+    return (" " + ", ".join(bits)) if bits else ""
+
+
+def _what(plan: QueryPlan, products: Sequence[Product], count: int) -> str:
+    leaves = [p.category[-1] for p in products if p.category]
+    if leaves and len(set(leaves)) == 1:
+        name = leaves[0]
+        return (
+            name.lower()
+            if count != 1
+            else name.lower().removesuffix("es" if name.lower().endswith("ches") else "s")
+        )
+    if plan.filters.categories and len(plan.filters.categories) == 1:
+        return plan.filters.categories[0]
+    if plan.query:
+        return f"matches for “{plan.query}”" if count != 1 else f"match for “{plan.query}”"
+    return "products" if count != 1 else "product"
+
+
+def _why(claims: Sequence[Claim]) -> str:
+    parts = [c.text for c in claims[:2] if c.text]
+    return ", ".join(parts) if parts else "the closest match to what you asked"
+
+
+def results_text(
+    responses: Responses,
+    plan: QueryPlan,
+    products: Sequence[Product],
+    schema: CatalogSchema | None,
+    previous: Sequence[Product] = (),
+) -> str:
+    """The answer for a search or refine turn."""
+    count = len(products)
+    what = _what(plan, products, count)
+    parts: list[str] = []
+    for r in plan.relaxed:
+        closest = r.closest or "I loosened that"
+        parts.append(responses.render("relaxed", asked=r.asked, closest=closest))
+    change = _change(responses, plan, products, previous)
+    if change:
+        parts.append(change)
+    parts.append(responses.render("results", count=count, what=what, constraints=constraints_text(plan)))
+    if plan.priors:
+        parts.append(
+            responses.render(
+                "priors",
+                use=", ".join(p.split(":")[0] for p in plan.priors),
+                what="; ".join(p.split(": ", 1)[-1] for p in plan.priors),
+            ).strip()
+        )
+    top = products[0]
+    why = _why(compose_claims(top, plan, products, schema))
+    pick = (
+        responses.render("top_pick", title=product_name(top), price=_price(top), why=why)
+        if top.price is not None
+        else responses.render("top_pick_no_price", title=product_name(top), why=why)
+    )
+    parts.append(pick.strip())
+    return " ".join(p.strip() for p in parts if p.strip())
+
+
+def _change(
+    responses: Responses, plan: QueryPlan, products: Sequence[Product], previous: Sequence[Product]
+) -> str:
+    c = plan.comparative
+    if c is None or c.than is None or not products:
+        return ""
+    if any(r.field == c.key for r in plan.relaxed):
+        return ""  # nothing was better: the relaxation sentence says so
+    ref = next((p for p in previous if p.id == c.than_id), None)
+    title = product_name(ref) if ref is not None else "one shown before"
+    value = _money(c.than) if c.key == "price" else display_value(c.key, f"{c.than:g}")
+    word = {
+        "price": "cheaper" if c.direction == "lower" else "pricier",
+    }.get(c.key)
+    if word is None:
+        dim = lexicons().dimensions.get(c.dimension)
+        if dim is None:
+            return ""
+        word = dim.less if c.direction == "lower" else dim.more
+        if c.dimension == "warmth":
+            word = "warmer" if c.direction == "lower" else "less warm"
+    return responses.render(
+        "comparative_change",
+        these="This one is" if len(products) == 1 else "All of these are",
+        word=word,
+        title=title,
+        value=value,
+    )
+
+
+def answer_question(
+    responses: Responses,
+    plan: QueryPlan,
+    products: Sequence[Product],
+    schema: CatalogSchema | None,
+    *,
+    all_shown: bool,
+) -> str:
+    """The answer to a question about shown products, from their facts."""
+    if not products:
+        return ""
+    key = plan.question
+    cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
+    noun = _noun(key, schema, cats) if key else ""
+    if key and plan.sort is not None and all_shown and len(products) > 1:
+        top = products[0]
+        value = _value_text(top, key)
+        if value:
+            extreme = _extreme_word(key, plan.sort.order, schema, cats)
+            text = responses.render(
+                "answer_superlative", title=product_name(top), extreme=extreme, noun=noun, value=value
+            )
+            others = [f"{product_name(p)}: {v}" for p in products[1:] if (v := _value_text(p, key))]
+            return text + (" Then " + "; ".join(others) + "." if others else "")
+    if key:
+        lines = []
+        for p in products:
+            fact = fact_phrase(p, key, cats, schema)
+            lines.append(
+                responses.render("answer_value", title=product_name(p), fact=fact)
+                if fact
+                else responses.render("answer_missing", noun=noun or "that", title=product_name(p))
+            )
+        return " ".join(lines)
+    lines = []
+    for p in products[:3]:
+        facts = [c.text for c in compose_claims(p, plan, [], schema)]
+        facts += [
+            ph
+            for k in list(p.attributes)[:6]
+            if k not in ("variant_of", "family") and (ph := fact_phrase(p, k, cats, schema))
+        ]
+        facts = list(dict.fromkeys(facts))[:6]
+        lines.append(
+            responses.render(
+                "answer_details",
+                title=product_name(p),
+                price=_price(p) or "price not listed",
+                facts="; ".join(facts),
+            )
+        )
+    return " ".join(lines)
+
+
+def _value_text(p: Product, key: str) -> str:
+    if key == "price":
+        return _price(p)
+    if key == "rating":
+        return "" if p.rating is None else f"{p.rating:g} out of 5"
+    raw = p.attributes.get(key)
+    return "" if raw is None else display_value(key, raw)
+
+
+def _noun(key: str, schema: CatalogSchema | None, cats: list[str]) -> str:
+    if key in ("price", "rating"):
+        return key
+    dim = key_dimension(schema, cats, key)
+    if dim and dim in lexicons().dimensions and dim not in ("size", "capacity"):
+        return lexicons().dimensions[dim].noun
+    return " ".join(key_words(key)) or key
+
+
+def _extreme_word(key: str, order: str, schema: CatalogSchema | None, cats: list[str]) -> str:
+    if key == "price":
+        return "lowest" if order == "asc" else "highest"
+    dim = key_dimension(schema, cats, key)
+    if dim == "warmth":
+        return "lowest (warmest)" if order == "asc" else "highest"
+    if dim == "battery":
+        return "longest" if order == "desc" else "shortest"
+    return "lowest" if order == "asc" else "highest"
+
+
+def compare_summary(responses: Responses, products: Sequence[Product], rows: Sequence[ComparisonRow]) -> str:
+    """ "The A is cheaper ($199 vs $249); the B has the longer battery life (60 vs 40 hours)."""
+    names = [product_name(p) for p in products]
+    wins: dict[int, list[str]] = {}
+    for row in rows:
+        if row.winner is None:
+            continue
+        values = " vs ".join(v or "n/a" for v in row.values)
+        adjective = {"lower": "lower", "higher": "higher"}[row.better or "higher"]
+        wins.setdefault(row.winner, []).append(f"{adjective} {row.label} ({values})")
+    if not wins:
+        return responses.render("compare_none")
+    parts = [f"the {names[i]} has the {', '.join(ws[:3])}" for i, ws in sorted(wins.items())]
+    summary = "; ".join(parts)
+    return responses.render("compare_intro", summary=summary)
+
+
+def comparison(products: Sequence[Product], schema: CatalogSchema | None) -> list[ComparisonRow]:
+    return compare_rows(products, schema)
+
+
+_ = attribute_number

@@ -1,0 +1,602 @@
+"""The claim verifier: a reason is a list of claims, and each must be bound to the product's data.
+
+A reason (from any model, or composed) is split into claims (clauses). Each claim is checked:
+
+* **numbers with their unit** against the field that carries that unit, converted ("1.5 kg" against
+  ``weight_kg``, "44 dB" against ``noise_level_db``, "$179" against the price, "4.5 out of 5"
+  against the rating); a bare number must sit next to the words of the key it names ("14 place
+  settings") or be part of the product's own name;
+* **superlatives and comparatives** ("the lightest of these five", "quieter than the others") are
+  true only when computed over the products shown, and only when the claim says so ("of these");
+  unscoped market claims ("top-rated", "one of the warmest", "best on the market") are rejected;
+* **brands, colors and attribute values** must be this product's (or, in a comparison, another shown
+  product's);
+* **judgements against the product, vacuous filler, markup and links, and seller-style claims**
+  about price, discounts, shipping or policy are rejected; loops and truncated endings are cut.
+
+An unsupported claim is dropped, not the whole reason; :class:`VerifiedReason` says what was kept and
+why the rest went. The turn uses it before anything is shown, and the eval's ``grounded-reasons``
+assertion uses it on what the shopper saw.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+
+from assistant.plan.semantics import lexicons
+from assistant.plan.text import singular
+from retrieval.catalog import Product, norm
+from retrieval.filters import Filters
+from retrieval.products import Vocabulary
+from retrieval.schema import attribute_number, key_unit, key_words, unit_spellings
+
+__all__ = ["ClaimCheck", "VerifiedReason", "split_claims", "verify_reason"]
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+_CLAUSE = re.compile(
+    r"\s*;\s*|,\s+(?=(?:and|but|while|which|with|plus|so|making|it|its|it's|this|the)\b)|\s+—\s+|\s+-\s+|,\s+"
+)
+_MARKUP = re.compile(r"https?://|www\.|\]\(|!\[|<\s*/?\s*[a-z]+[^>]*>|`|\*\*|__|javascript:", re.IGNORECASE)
+_COMMERCIAL = re.compile(
+    r"\b(?:free\s+shipping|shipping|ships\s+free|delivery|deliver(?:ed|s)?|discount(?:ed)?|\d+\s*%\s*off|on\s+sale|"
+    r"sale\s+price|deal|coupon|promo(?:tion)?|clearance|refund|return\s+policy|returns?|warranty|guarantee[ds]?|"
+    r"money[- ]back|limited[- ]time|special\s+offer|price\s+drop|lowest\s+price\s+ever|in\s+stock\s+now|order\s+now|"
+    r"buy\s+now|click|visit|contact|call\s+us|support\s+team|customer\s+service)\b",
+    re.IGNORECASE,
+)
+_MARKET = re.compile(
+    r"\b(?:top[- ]rated|top[- ]of[- ]the[- ]line|best[- ]sell(?:ing|er)|bestsell(?:ing|er)|#\s?1|number[- ]one|no\.\s?1|"
+    r"award[- ]winning|industry[- ]leading|market[- ]leading|world'?s|on\s+the\s+market|in\s+the\s+world|"
+    r"unbeatable|unmatched|unrivall?ed|perfect|ultimate|luxurious|luxury|premium\s+quality|high[- ]quality|"
+    r"highest[- ]quality|superior|flawless|revolutionary|amazing|incredible|outstanding|excellent|fantastic|"
+    r"stunning|world[- ]class|state[- ]of[- ]the[- ]art|must[- ]have|game[- ]changer|one\s+of\s+the\s+\w+(?:est)?\b|"
+    r"most\s+(?:luxurious|popular|loved|trusted|reliable|comfortable|durable|advanced|stylish|versatile)|"
+    r"loved\s+by|trusted\s+by|recommended\s+by|experts?|doctors?|dentists?|professionals?\s+recommend)",
+    re.IGNORECASE,
+)
+_JUDGEMENT = re.compile(
+    r"\b(?:too\s+(?:high|expensive|low|heavy|loud|small|big)|not\s+(?:good|great|worth|enough|ideal|the\s+best)|"
+    r"isn'?t\s+(?:good|great|worth)|poor(?:ly)?|cheaply|flimsy|disappoint\w*|overpriced|bad|worse|worst|mediocre|"
+    r"lacks?|lacking|unfortunately|however|downside|drawback|sadly|meh|junk|waste)\b",
+    re.IGNORECASE,
+)
+_SCOPE = re.compile(
+    r"\b(?:of\s+(?:these|those|the\s+(?:\w+\s+)?(?:shown|ones?\s+(?:shown|here)|results|options|picks))|"
+    r"among\s+(?:these|those|them|the\s+\w+)|here|in\s+this\s+(?:list|set|selection)|of\s+the\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))\b",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"\b(?:than|vs\.?|versus|compared\s+(?:to|with)|before|instead\s+of)\b", re.IGNORECASE)
+_NOT_SUPERLATIVE = frozenset(
+    [
+        "interest",
+        "rest",
+        "test",
+        "honest",
+        "harvest",
+        "chest",
+        "vest",
+        "nest",
+        "west",
+        "guest",
+        "request",
+        "modest",
+        "latest",
+        "suggest",
+        "digest",
+        "contest",
+        "protest",
+        "manifest",
+        "invest",
+        "forest",
+        "crest",
+        "quest",
+        "zest",
+        "pest",
+        "arrest",
+        "est",
+        "priest",
+        "attest",
+        "behest",
+        "breast",
+        "infest",
+        "conquest",
+    ]
+)
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<dollar>\$\s?)?(?P<num>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?![\d])"
+)
+_FLAG = frozenset({"yes", "no", "true", "false"})
+_FILLER_FACTLESS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "it",
+        "its",
+        "it's",
+        "is",
+        "are",
+        "this",
+        "that",
+        "these",
+        "those",
+        "and",
+        "or",
+        "but",
+        "with",
+        "for",
+        "of",
+        "in",
+        "on",
+        "to",
+        "at",
+        "by",
+        "from",
+        "as",
+        "so",
+        "very",
+        "really",
+        "great",
+        "good",
+        "nice",
+        "choice",
+        "option",
+        "pick",
+        "one",
+        "you",
+        "your",
+        "can",
+        "will",
+        "be",
+        "has",
+        "have",
+        "had",
+        "which",
+        "while",
+        "also",
+        "just",
+        "more",
+        "most",
+        "fit",
+        "fits",
+        "fitting",
+        "perfect",
+        "ideal",
+        "solid",
+        "excellent",
+        "well",
+        "made",
+        "make",
+        "makes",
+    ]
+)
+_LEADING = re.compile(r"^(?:and|but|also|plus|while|which|so|with|making|it's|it is)\s+", re.IGNORECASE)
+_MIN_WORDS = 2
+_NAME_SEP = re.compile(r"[^\w&.']+")
+
+
+class ClaimCheck(BaseModel):
+    text: str
+    supported: bool
+    why: str = ""
+
+
+class VerifiedReason(BaseModel):
+    """What a reason claims, claim by claim, and the text of the claims that hold."""
+
+    original: str
+    text: str = Field(description="The supported claims, joined; '' when none holds.")
+    claims: list[ClaimCheck] = Field(default_factory=list)
+
+    @property
+    def unsupported(self) -> list[ClaimCheck]:
+        return [c for c in self.claims if not c.supported]
+
+    @property
+    def grounded(self) -> bool:
+        return bool(self.claims) and not self.unsupported
+
+
+def split_claims(reason: str) -> list[str]:
+    """The clauses of a reason: sentences, then ';', '—' and comma-separated parts."""
+    out: list[str] = []
+    for sentence in _SENTENCE.split(reason.strip()):
+        for part in _CLAUSE.split(sentence):
+            part = part.strip(" .!?;,")
+            if part:
+                out.append(part)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _spelled_units() -> list[tuple[str, str]]:
+    pairs = [(s.lower(), display) for display, names in unit_spellings().items() for s in names]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _unit_after(text: str) -> tuple[str, int] | None:
+    """The unit written right after a number (display, length consumed)."""
+    low = text.lower()
+    stripped = low.lstrip(" -")
+    offset = len(low) - len(stripped)
+    for spelled, display in _spelled_units():
+        if stripped.startswith(spelled):
+            end = len(spelled)
+            if end < len(stripped) and stripped[end].isalpha() and spelled[-1].isalpha():
+                continue
+            return display, offset + end
+    return None
+
+
+def _unit_meta(display: str) -> tuple[str, float] | None:
+    from assistant.plan.semantics import _unit_of_display
+
+    return _unit_of_display(display)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(abs(b) * 0.01, 0.051)
+
+
+def _numeric_fields(product: Product) -> list[tuple[str, float]]:
+    out = []
+    for key, value in product.attributes.items():
+        number = attribute_number(value)
+        if number is not None:
+            out.append((norm(key), number))
+    return out
+
+
+def _check_number(
+    clause: str,
+    m: re.Match[str],
+    product: Product,
+    others: Sequence[Product],
+    filters: Filters | None,
+    shopper_numbers: set[float],
+    relative: bool,
+    reference: float | None = None,
+) -> str | None:
+    """``None`` when the number is supported, else why not."""
+    value = float(m.group("num").replace(",", ""))
+    if relative and reference is not None and _close(value, reference):
+        return None  # the product shown before, which a comparison names ("vs 2.4 kg before")
+    after = clause[m.end() :]
+    before = clause[: m.start()].lower()
+    context = (before[-30:] + " " + after[:30]).lower()
+    pool = [product, *others] if relative else [product]
+    budget_words = re.search(r"\b(?:budget|under|below|less than|up to|cap|limit|max|within|your)\b", context)
+    if m.group("dollar") or re.match(r"\s*(?:dollars|usd|bucks)\b", after, re.IGNORECASE):
+        if any(
+            p.price is not None and (_close(value, p.price) or abs(value - round(p.price)) < 0.51)
+            for p in pool
+        ):
+            return None
+        if (
+            budget_words
+            and filters is not None
+            and any(v is not None and _close(value, v) for v in (filters.price_max, filters.price_min))
+        ):
+            return None
+        if budget_words and any(_close(value, v) for v in shopper_numbers):
+            return None
+        return f"price ${value:g} is not this product's"
+    if re.match(r"\s*(?:/\s*5|out\s+of\s+5|stars?)\b", after, re.IGNORECASE) or re.search(
+        r"\brated\s*$", before
+    ):
+        if any(p.rating is not None and _close(value, p.rating) for p in pool):
+            return None
+        return f"rating {value:g} is not this product's"
+    if value == 5 and re.search(r"(?:/\s*|out\s+of\s+)$", before):
+        return None  # the rating scale
+    if re.match(
+        r"\s*(?:shoppers|reviews|ratings|reviewers|customers|people\s+rated)\b", after, re.IGNORECASE
+    ):
+        if any(p.rating_count is not None and value == p.rating_count for p in pool):
+            return None
+        return f"review count {value:g} is not this product's"
+    unit = _unit_after(after)
+    if unit is not None:
+        meta = _unit_meta(unit[0])
+        if meta is not None:
+            dimension, factor = meta
+            base = value * factor
+            for p in pool:
+                for key, number in _numeric_fields(p):
+                    ku = key_unit(key)
+                    if ku is not None and ku.dimension == dimension and _close(base, number * ku.factor):
+                        return None
+            return f"{value:g} {unit[0]} matches no {dimension} field"
+    # A bare number: next to its key's words, or part of the product's own name.
+    words_near = {singular(w) for w in re.findall(r"[a-z]+", context)}
+    for p in pool:
+        for key, number in _numeric_fields(p):
+            if _close(value, number) and (
+                {singular(w) for w in key_words(key)} & words_near
+                or (key.startswith("capacity") and words_near & {"people", "person"})
+            ):
+                return None
+        title_numbers = {float(x) for x in re.findall(r"\d+(?:\.\d+)?", p.title.replace(",", ""))}
+        if value in title_numbers:
+            return None
+    if relative and any(_close(value, v) for v in shopper_numbers):
+        return None
+    return f"number {value:g} is not tied to a field"
+
+
+def _superlatives(clause: str) -> list[str]:
+    low = clause.lower()
+    found = [w for w in re.findall(r"\b([a-z]+est)\b", low) if w not in _NOT_SUPERLATIVE]
+    found += [f"{a} {b}" for a, b in re.findall(r"\b(most|least)\s+([a-z-]+)", low)]
+    return found
+
+
+def _field(product: Product, key: str) -> float | None:
+    if key == "price":
+        return product.price
+    if key == "rating":
+        return product.rating
+    return attribute_number(next((v for k, v in product.attributes.items() if norm(k) == key), None))
+
+
+def _dimension_keys(dimension: str, products: Sequence[Product]) -> list[str]:
+    dim = lexicons().dimensions.get(dimension)
+    if dim is None:
+        return []
+    if dim.field:
+        return [dim.field]
+    keys: list[str] = []
+    for p in products:
+        for key, _ in _numeric_fields(p):
+            unit = key_unit(key)
+            if any(w in key for w in dim.keys) or (unit is not None and unit.dimension in dim.units):
+                if key not in keys:
+                    keys.append(key)
+    return keys
+
+
+def _superlative_holds(word: str, product: Product, shown: Sequence[Product]) -> bool:
+    """Whether ``word`` ("lightest", "most powerful") is true of ``product`` among ``shown``."""
+    stems = tuple(singular(w) for w in word.split())
+    for phrase, dimension, order in lexicons().superlatives:
+        if phrase == stems or (len(phrase) == 1 and phrase[0] == stems[-1]):
+            for key in _dimension_keys(dimension, shown):
+                values = [v for p in shown if (v := _field(p, key)) is not None]
+                mine = _field(product, key)
+                if mine is None or len(values) < 2 or min(values) == max(values):
+                    continue
+                extreme = min(values) if order == "asc" else max(values)
+                if mine == extreme and values.count(extreme) == 1:
+                    return True
+            return False
+    return word in {"best rated", "highest rated"} and _best_rated(product, shown)
+
+
+def _best_rated(product: Product, shown: Sequence[Product]) -> bool:
+    ratings = [p.rating for p in shown if p.rating is not None]
+    return (
+        product.rating is not None
+        and len(ratings) > 1
+        and product.rating == max(ratings)
+        and ratings.count(max(ratings)) == 1
+    )
+
+
+def _comparatives(clause: str) -> list[tuple[str, str]]:
+    stems = [singular(w) for w in re.findall(r"[a-z]+(?:-[a-z]+)?", clause.lower())]
+    found: list[tuple[str, str]] = []
+    for phrase, dimension, direction in lexicons().comparatives:
+        n = len(phrase)
+        if any(tuple(stems[i : i + n]) == phrase for i in range(len(stems) - n + 1)):
+            found.append((dimension, direction))
+    return found
+
+
+def _comparative_holds(
+    dimension: str, direction: str, product: Product, shown: Sequence[Product], reference: float | None
+) -> bool:
+    others = [p for p in shown if p.id != product.id]
+    for key in _dimension_keys(dimension, [product, *others]):
+        mine = _field(product, key)
+        if mine is None:
+            continue
+        refs = (
+            [reference] if reference is not None else [v for p in others if (v := _field(p, key)) is not None]
+        )
+        if not refs:
+            continue
+        if direction == "lower" and all(mine < r for r in refs):
+            return True
+        if direction == "higher" and all(mine > r for r in refs):
+            return True
+    return False
+
+
+def _fact_words(product: Product, vocabulary: Vocabulary | None) -> set[str]:
+    words: set[str] = set()
+    for text in [
+        product.title,
+        product.brand or "",
+        product.color or "",
+        *product.attributes.values(),
+        *product.bullet_points[:5],
+    ]:
+        words.update(singular(w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2)
+    return (
+        words
+        - _FILLER_FACTLESS
+        - {singular(w) for c in product.category for w in re.findall(r"[a-z]+", c.lower())}
+    )
+
+
+def _names(text: str, names: dict[str, str]) -> set[str]:
+    cleaned = norm(_NAME_SEP.sub(" ", text))
+    padded = f" {cleaned} "
+    return {n for n in names if len(n) > 2 and f" {n} " in padded}
+
+
+def verify_reason(
+    reason: str,
+    product: Product,
+    *,
+    shown: Sequence[Product] = (),
+    filters: Filters | None = None,
+    vocabulary: Vocabulary | None = None,
+    shopper_text: str = "",
+    reference: float | None = None,
+) -> VerifiedReason:
+    """Check each claim of ``reason`` against ``product`` (and the other products ``shown``)."""
+    text = " ".join(reason.split())
+    checks: list[ClaimCheck] = []
+    if not text:
+        return VerifiedReason(original=reason, text="", claims=[])
+    truncated = not re.search(r"[.!?)\"']$", text) or text.endswith("-")
+    clauses = split_claims(text)
+    shopper_numbers = {
+        float(x.replace(",", "")) for x in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", shopper_text)
+    }
+    others = [p for p in shown if p.id != product.id]
+    seen_ngrams: Counter[tuple[str, ...]] = Counter()
+    facts = _fact_words(product, vocabulary)
+    own_values = {norm(v) for v in product.attributes.values()} | {
+        norm(product.brand or ""),
+        norm(product.color or ""),
+    }
+    other_names: dict[str, str] = {}
+    if vocabulary is not None:
+        for table in (vocabulary.brands, vocabulary.colors):
+            other_names.update(table)
+        for values in vocabulary.attributes.values():
+            other_names.update(
+                {v: d for v, d in values.items() if v not in _FLAG and attribute_number(v) is None}
+            )
+    product_text = norm(
+        " ".join(
+            [
+                product.title,
+                product.description,
+                *product.bullet_points,
+                product.brand or "",
+                product.color or "",
+                *product.attributes.values(),
+            ]
+        )
+    )
+    shown_text = norm(
+        " ".join(
+            f"{p.title} {p.brand or ''} {p.color or ''} {' '.join(p.attributes.values())}" for p in others
+        )
+    )
+
+    for index, clause in enumerate(clauses):
+        why = ""
+        words = re.findall(r"[a-z0-9]+", clause.lower())
+        grams = [tuple(words[i : i + 4]) for i in range(len(words) - 3)]
+        relative = bool(_RELATIVE.search(clause))
+        if _MARKUP.search(clause):
+            why = "markup or link"
+        elif any(seen_ngrams[g] for g in grams):
+            why = "repeats itself"
+        elif truncated and index == len(clauses) - 1 and len(clauses) > 1:
+            why = "cut off"
+        elif _COMMERCIAL.search(clause):
+            why = "a price, shipping or policy claim not from the catalog's fields"
+        elif _JUDGEMENT.search(clause):
+            why = "a judgement, not a fact"
+        else:
+            scoped = bool(_SCOPE.search(clause))
+            for word in _superlatives(clause):
+                if (
+                    word in ("best rated", "highest rated")
+                    or re.match(r"(most|least) ", word)
+                    or word.endswith("est")
+                ):
+                    if not scoped or not _superlative_holds(word, product, shown):
+                        why = (
+                            f"'{word}' is not true of it among the products shown"
+                            if scoped
+                            else f"unscoped superlative '{word}'"
+                        )
+                        break
+            if (
+                not why
+                and _MARKET.search(clause)
+                and not (scoped and not _MARKET.search(_SCOPE.sub("", clause)))
+            ):
+                why = f"market claim '{_MARKET.search(clause).group()}'"  # type: ignore[union-attr]
+            if not why:
+                for dimension, direction in _comparatives(clause):
+                    if not (relative or scoped) or not _comparative_holds(
+                        dimension, direction, product, shown, reference
+                    ):
+                        why = (
+                            f"comparison '{dimension} {direction}' is not computed against the products shown"
+                        )
+                        break
+            if not why:
+                for m in _NUMBER.finditer(clause):
+                    problem = _check_number(
+                        clause, m, product, others, filters, shopper_numbers, relative or scoped, reference
+                    )
+                    if problem:
+                        why = problem
+                        break
+            if not why and other_names:
+                for name in sorted(_names(clause, other_names)):
+                    if name in own_values or f" {name} " in f" {product_text} ":
+                        continue
+                    if (relative or scoped) and f" {name} " in f" {shown_text} ":
+                        continue
+                    why = f"'{other_names[name]}' is not this product's"
+                    break
+            if not why:
+                content = {
+                    singular(w) for w in re.findall(r"[a-z]+", clause.lower()) if len(w) > 2
+                } - _FILLER_FACTLESS
+                has_number = bool(_NUMBER.search(clause))
+                if not has_number and not (content & facts) and not scoped:
+                    why = "says nothing specific about the product"
+                elif len(words) < _MIN_WORDS and not has_number:
+                    why = "too short to be a claim"
+        seen_ngrams.update(grams)
+        checks.append(ClaimCheck(text=clause, supported=not why, why=why))
+    kept = [c.text for c in checks if c.supported]
+    return VerifiedReason(original=reason, text=_join(kept), claims=checks)
+
+
+_NEGATED = re.compile(r"\b(?:no|not|without|lacks?|non)\b", re.IGNORECASE)
+
+
+def _flag_claim(clause: str, product: Product) -> bool | None:
+    """A claim about a yes/no attribute ("wireless", "no third rack"): True when it matches the
+    product's value, False when it contradicts it, None when the clause names no such attribute."""
+    low = f" {' '.join(re.findall(r'[a-z0-9]+', clause.lower()))} "
+    verdict: bool | None = None
+    for key, value in product.attributes.items():
+        flag = norm(value)
+        if flag not in _FLAG:
+            continue
+        label = " ".join(key_words(key))
+        if not label or f" {label} " not in low:
+            continue
+        says_no = bool(_NEGATED.search(clause))
+        holds = (flag in ("yes", "true")) != says_no
+        if not holds:
+            return False
+        verdict = True
+    return verdict
+
+
+def _join(parts: Sequence[str]) -> str:
+    if not parts:
+        return ""
+    cleaned = [_LEADING.sub("", parts[0]).strip()] + [p.strip() for p in parts[1:]]
+    text = "; ".join(p for p in cleaned if p)
+    if not text:
+        return ""
+    return text[0].upper() + text[1:] + "."

@@ -1,0 +1,287 @@
+"""The planner's schema stage: a parsed plan read against the catalog's own schema.
+
+After the deterministic parse (prices, brands, colors, categories, references), this stage:
+
+1. keeps attribute values only where the plan's category has them ("light" is a running-shoe
+   cushioning, not a tent filter) and drops carried-over ones the new category lacks (topic switch);
+2. adds numeric specs ("27 inch", "for 3 people", "under 2 kg") as bounds on the category's keys;
+3. adds use-case priors ("for winter camping", "for my 4-year-old", "for a tiny kitchen");
+4. turns a comparative ("lighter?") into a bound relative to the product shown last turn, and a
+   superlative ("the lightest") into a sort;
+5. reads a question about shown products ("how heavy is the second one?", "which runs longest?")
+   as the attribute it asks about;
+6. splits a multi-item ask ("a tent and a sleeping bag") into one search per item.
+
+Pure: message, plan, conversation and schema in, plan out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.plan.semantics import (
+    dimension_key,
+    find_comparative,
+    find_superlative,
+    lexicons,
+    parse_specs,
+    use_case_priors,
+)
+from assistant.plan.text import singular, tokenize
+from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
+from retrieval.catalog import Product, norm
+from retrieval.filters import Filters, NumericRange
+from retrieval.schema import CatalogSchema, attribute_number
+
+__all__ = ["ShownContext", "apply_schema", "question_dimension"]
+
+_REFERS_TO_SHOWN = re.compile(
+    r"\b(?:of\s+(?:these|those|them|the\s+(?:ones|results|options))|these|those|which\s+(?:one|of)|which\s+is|"
+    r"among\s+(?:these|those|them)|the\s+(?:first|second|third|fourth|fifth|last|top)\s+(?:one|two|three)?|"
+    r"#\d|number\s+\d|no\.?\s*\d|(?:it|that\s+one|this\s+one)\b)"
+)
+_QUESTION_START = re.compile(
+    r"^\s*(?:how|what|what's|whats|which|is|are|does|do|can|will|tell\s+me|any\s+idea)\b|\?\s*$"
+)
+_EXPLICIT_COMPARE = re.compile(
+    r"\b(?:compare|comparison|comparing|vs\.?|versus|difference|differences|side\s+by\s+side|stack\s+up|"
+    r"how\s+do\s+(?:they|these|those|the\s+\w+)\s+(?:differ|compare))\b"
+)
+_WHOLE_CATALOG = re.compile(
+    r"\b(?:you\s+(?:have|carry|sell|got|stock)|you've\s+got|overall|in\s+the\s+(?:store|shop|catalog)|of\s+all|"
+    r"in\s+stock|available|anything|any\b)"
+)
+_MULTI_JOIN = re.compile(
+    r"\s+(?:and|plus|&|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:a|an|some|the)?\s*"
+)
+
+
+@dataclass
+class ShownContext:
+    """What the planner knows of the last turn's products (ids in shown order, their records)."""
+
+    products: list[Product]
+    fresh: bool
+
+
+def _categories(plan: QueryPlan, schema: CatalogSchema) -> list[str]:
+    return [c for c in plan.filters.categories if schema.leaves(c)]
+
+
+def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> str | None:
+    """The attribute key a question asks about: a dimension word ("heavy") mapped through the
+    schema, or a key's own words ("place settings")."""
+    stems = [singular(w) for w in re.findall(r"[a-z]+", text.lower())]
+    joined = " ".join(stems)
+    if schema is not None and categories:
+        for key, spec in schema.attributes(categories).items():
+            label = " ".join(singular(w) for w in spec.label.split())
+            if len(label) >= 4 and re.search(rf"\b{re.escape(label)}\b", joined):
+                return key
+    table = lexicons().question_words
+    for dimension, words in table.items():
+        for word in words:
+            w = " ".join(singular(x) for x in word.split())
+            if re.search(rf"\b{re.escape(w)}\b", joined):
+                key = dimension_key(schema, categories, dimension)
+                if key:
+                    return key
+    return None
+
+
+def _value(product: Product, key: str) -> float | None:
+    if key == "price":
+        return product.price
+    if key == "rating":
+        return product.rating
+    return attribute_number(product.attributes.get(key))
+
+
+def _drop_foreign_attributes(
+    filters: Filters, schema: CatalogSchema, categories: list[str]
+) -> tuple[Filters, list[str]]:
+    """Attribute values the plan's categories do not carry: dropped (their words go back to the query)."""
+    if not categories:
+        return filters, []
+    attrs = schema.attributes(categories)
+    kept: dict[str, str] = {}
+    dropped: list[str] = []
+    for key, value in filters.attributes.items():
+        spec = attrs.get(key)
+        if spec is not None and value in spec.values:
+            kept[key] = value
+        else:
+            dropped.append(value)
+    ranges = {k: r for k, r in filters.attribute_ranges.items() if k in attrs}
+    within = {k: v for k, v in filters.attribute_in.items() if k in attrs}
+    return filters.model_copy(
+        update={"attributes": kept, "attribute_ranges": ranges, "attribute_in": within}
+    ), dropped
+
+
+def apply_schema(
+    plan: QueryPlan,
+    message: str,
+    schema: CatalogSchema | None,
+    shown: ShownContext,
+    *,
+    previous: QueryPlan | None = None,
+    infer_category: Callable[[str], list[str]] | None = None,
+) -> QueryPlan:
+    """``plan`` with the catalog schema's meaning of ``message`` added (see the module docstring)."""
+    if schema is None or plan.intent in ("chit_chat", "out_of_catalog", "clarify"):
+        return plan
+    text = message.lower()
+    stems = [t.stem for t in tokenize(text)]
+    filters = plan.filters
+    categories = _categories(plan, schema)
+    if not categories and infer_category is not None and plan.query:
+        categories = infer_category(plan.query)
+    update: dict[str, object] = {}
+
+    filters, dropped = _drop_foreign_attributes(filters, schema, categories)
+    query = plan.query
+    if dropped:
+        # The shopper's own words for a dropped value go back into the query ("light tent").
+        said = set(re.findall(r"[a-z0-9]+", text))
+        words = query.split()
+        for value in dropped:
+            for w in value.split():
+                if w in said and w not in words:
+                    words.insert(0, w)
+        query = " ".join(words)
+
+    ranges = dict(filters.attribute_ranges)
+    attributes = dict(filters.attributes)
+    attribute_in = dict(filters.attribute_in)
+    priors = list(plan.priors) if not shown.fresh else []
+    sort = plan.sort if not shown.fresh else None
+
+    for spec in parse_specs(text, schema, categories):
+        ranges[spec.key] = spec.bounds
+    for prior in use_case_priors(text, schema, categories):
+        if prior.bounds is not None:
+            ranges.setdefault(prior.key, prior.bounds)
+        elif prior.value is not None and "contains" in prior.extra:
+            spec_values = schema.attributes(categories)[prior.key].values
+            attribute_in[prior.key] = [v for v in spec_values if prior.extra["contains"] in v]
+        elif "any" in prior.extra:
+            attribute_in[prior.key] = [v for v in schema.attributes(categories)[prior.key].values if v not in ("no", "false", "none")]
+        elif prior.value is not None:
+            attributes.setdefault(prior.key, prior.value)
+        elif prior.prefer is not None and sort is None:
+            sort = SortSpec(
+                key=prior.key, order="asc" if prior.prefer == "lower" else "desc", label=prior.label
+            )
+        if prior.label not in priors:
+            priors.append(prior.label)
+
+    comparative = None
+    refers = bool(_REFERS_TO_SHOWN.search(text))
+    is_question = bool(_QUESTION_START.search(text))
+    superlative = find_superlative(stems)
+    compared = find_comparative(stems)
+    question: str | None = None
+    intent = plan.intent
+    price_min, price_max = filters.price_min, filters.price_max
+
+    if superlative is not None:
+        dim, order, _, _ = superlative
+        key = dimension_key(schema, categories, dim)
+        if key is not None:
+            sort = SortSpec(
+                key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
+            )
+            if shown.products and not shown.fresh and (refers or is_question) and plan.intent != "compare":
+                intent, question = "product_question", key
+    elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
+        dim, direction, _, _ = compared
+        key = dimension_key(schema, categories, dim)
+        reference = next((p for p in shown.products if key and _value(p, key) is not None), None)
+        if key is not None and reference is not None:
+            than = _value(reference, key)
+            assert than is not None
+            comparative = Comparative(
+                key=key,
+                direction=direction,
+                dimension=dim,
+                word=" ".join(stems[compared[2] : compared[3]]),
+                than=than,
+                than_id=reference.id,
+            )
+            if key == "price":
+                if direction == "lower":
+                    price_max = round(than - 0.01, 2)
+                    price_min = price_min if price_min is not None and price_min < price_max else None
+                else:
+                    price_min = round(than + 0.01, 2)
+                    price_max = price_max if price_max is not None and price_max > price_min else None
+            else:
+                ranges[key] = NumericRange(lt=than) if direction == "lower" else NumericRange(gt=than)
+            sort = SortSpec(
+                key=key, order="asc" if direction == "lower" else "desc", label=f"{dim} {direction}"
+            )
+            if intent in ("product_question", "compare"):
+                intent = "refine"
+    elif compared is not None and (shown.fresh or not shown.products):
+        dim, direction, _, _ = compared
+        key = dimension_key(schema, categories, dim)
+        if key is not None and key != "price":
+            sort = SortSpec(
+                key=key, order="asc" if direction == "lower" else "desc", label=f"{dim} {direction}"
+            )
+
+    if plan.intent == "product_question" and question is None:
+        question = question_dimension(text, schema, categories) if shown.products else None
+
+    items = _items(message, plan, schema, infer_category) if shown.fresh or previous is None else []
+
+    update.update(
+        query=query,
+        filters=Filters.model_validate(
+            filters.model_dump()
+            | {
+                "attributes": attributes,
+                "attribute_ranges": {k: v.model_dump() for k, v in ranges.items()},
+                "attribute_in": attribute_in,
+                "price_min": price_min,
+                "price_max": price_max,
+            }
+        ),
+        priors=priors,
+        sort=sort,
+        comparative=comparative,
+        intent=intent,
+        question=question,
+        items=items,
+    )
+    if intent == "product_question" and not plan.referenced_ids and "referenced_ids" not in update and shown.products:
+        update["referenced_ids"] = [p.id for p in shown.products]
+    return plan.model_copy(update=update)
+
+
+def _items(
+    message: str, plan: QueryPlan, schema: CatalogSchema, infer: Callable[[str], list[str]] | None
+) -> list[ItemAsk]:
+    """ "a tent and a sleeping bag" → two asks, each with the category its words name."""
+    if infer is None or plan.intent not in ("search", "refine"):
+        return []
+    parts = [p.strip(" ,.?!") for p in _MULTI_JOIN.split(message.lower()) if p.strip(" ,.?!")]
+    if len(parts) < 2:
+        parts = [p.strip(" ,.?!") for p in re.split(r",\s*", message.lower()) if p.strip(" ,.?!")]
+    if len(parts) < 2 or len(parts) > 4:
+        return []
+    asks: list[ItemAsk] = []
+    seen: set[str] = set()
+    for part in parts:
+        cats = infer(part)
+        if not cats:
+            return []
+        leaf = norm(cats[0])
+        if leaf in seen:
+            return []
+        seen.add(leaf)
+        asks.append(ItemAsk(query=part, categories=cats[:1]))
+    return asks

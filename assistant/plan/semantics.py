@@ -1,0 +1,617 @@
+"""Numeric meaning read against the catalog schema: numbers in words, specs with units, comparatives,
+superlatives and use-case priors.
+
+Every stage is a pure function of the message text, the :class:`~retrieval.schema.CatalogSchema`
+and the plan's categories; the phrases live in ``assistant/plan/lexicons/*.yaml``. Nothing here
+knows a category by name: "lighter" is the dimension ``weight``, which a category's schema maps to
+its own key (``weight_kg`` for tents, ``weight_g`` for headphones), and a spec like "27 inch" is the
+category's numeric key whose unit measures a length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from assistant.plan.text import singular
+from assistant.schemas import Comparative, SortSpec
+from retrieval.filters import NumericRange
+from retrieval.schema import AttributeSpec, CatalogSchema, key_unit, unit_spellings
+
+__all__ = [
+    "Comparative",
+    "Dimension",
+    "Lexicons",
+    "Prior",
+    "SortSpec",
+    "SpecMatch",
+    "dimension_key",
+    "find_comparative",
+    "find_superlative",
+    "key_dimension",
+    "lexicons",
+    "numbers_to_digits",
+    "parse_specs",
+    "use_case_priors",
+]
+
+Direction = Literal["lower", "higher"]
+Order = Literal["asc", "desc"]
+
+_EXPORTED = (Comparative, SortSpec)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    field: str | None
+    keys: tuple[str, ...]
+    units: tuple[str, ...]
+    fallback: tuple[str, ...]
+    better: Direction
+    noun: str
+    more: str
+    less: str
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    dimensions: dict[str, Dimension]
+    comparatives: list[tuple[tuple[str, ...], str, Direction]]
+    superlatives: list[tuple[tuple[str, ...], str, Order]]
+    use_cases: list[dict[str, Any]]
+    children: dict[str, Any]
+    number_units: dict[str, int]
+    number_scales: dict[str, int]
+    question_words: dict[str, list[str]]
+    phrases: dict[str, str]
+
+
+def _read(name: str) -> Any:
+    return yaml.safe_load(
+        resources.files("assistant.plan").joinpath(f"lexicons/{name}.yaml").read_text("utf-8")
+    )
+
+
+def _stems(phrase: str) -> tuple[str, ...]:
+    return tuple(singular(w) for w in re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", phrase.lower()))
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    dimension_file = _read("dimensions")
+    dims = {
+        name: Dimension(
+            name=name,
+            field=spec.get("field"),
+            keys=tuple(spec.get("keys", [])),
+            units=tuple(spec.get("units", [])),
+            fallback=tuple(spec.get("fallback", [])),
+            better=spec["better"],
+            noun=spec["noun"],
+            more=spec["more"],
+            less=spec["less"],
+        )
+        for name, spec in dimension_file["dimensions"].items()
+    }
+    comp = _read("comparatives")
+    comparatives = [
+        (_stems(p), dim, direction)
+        for direction, table in comp["comparatives"].items()
+        for dim, phrases in table.items()
+        for p in phrases
+    ]
+    superlatives = [
+        (_stems(p), dim, "asc" if order == "min" else "desc")
+        for order, table in comp["superlatives"].items()
+        for dim, phrases in table.items()
+        for p in phrases
+    ]
+    comparatives.sort(key=lambda t: -len(t[0]))
+    superlatives.sort(key=lambda t: -len(t[0]))
+    uses = _read("use_cases")
+    numbers = _read("numbers")
+    return Lexicons(
+        dimensions=dims,
+        comparatives=comparatives,  # type: ignore[arg-type]
+        superlatives=superlatives,  # type: ignore[arg-type]
+        use_cases=uses["use_cases"],
+        children=uses["children"],
+        number_units={str(k): int(v) for k, v in numbers["units"].items()},
+        number_scales={str(k): int(v) for k, v in numbers["scales"].items()},
+        question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
+        phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
+    )
+
+
+# --- numbers in words ---------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?|\S")
+_NUMBERISH_NEXT = frozenset(
+    {
+        "buck",
+        "bucks",
+        "dollar",
+        "dollars",
+        "usd",
+        "people",
+        "person",
+        "persons",
+        "adults",
+        "of",
+        "kid",
+        "kids",
+        "year",
+        "years",
+        "hour",
+        "hours",
+        "inch",
+        "inches",
+        "pound",
+        "pounds",
+        "kilo",
+        "kilos",
+        "feet",
+        "foot",
+        "cup",
+        "cups",
+        "liter",
+        "liters",
+        "litre",
+        "litres",
+        "seater",
+        "season",
+    }
+)
+_NUMBERISH_BEFORE = frozenset(
+    {
+        "under",
+        "below",
+        "than",
+        "about",
+        "around",
+        "roughly",
+        "max",
+        "least",
+        "most",
+        "for",
+        "to",
+        "and",
+        "between",
+        "within",
+        "sleeps",
+        "of",
+    }
+)
+
+
+def numbers_to_digits(text: str) -> str:
+    """ "under forty bucks" → "under 40 bucks"; "a hundred and fifty" → "150"; "two grand" → "2000".
+
+    Small number words ("two", "one") become digits only next to a scale, a unit or a bound word, so
+    "the black one" and "those two" stay words.
+    """
+    lex = lexicons()
+    units, scales = lex.number_units, lex.number_scales
+    words = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        raw = words[i]
+        w = raw.lower().strip(",.?!")
+        if w not in units and w not in scales:
+            out.append(raw)
+            i += 1
+            continue
+        # Gather a run of number words: "a hundred and fifty", "twenty five", "two hundred".
+        j, total, current, used_scale, parts = i, 0, 0, False, 0
+        while j < len(words):
+            t = words[j].lower().strip(",.?!")
+            if "-" in t and all(p in units for p in t.split("-")):
+                current += sum(units[p] for p in t.split("-"))
+                parts += 1
+            elif t in units and not (t in ("a", "an") and parts):
+                current += units[t]
+                parts += 1
+            elif t in scales and (parts or j == i):
+                current = max(current, 1) * scales[t]
+                if scales[t] >= 1000:
+                    total, current = total + current, 0
+                used_scale = True
+                parts += 1
+            elif (
+                t == "and"
+                and used_scale
+                and j + 1 < len(words)
+                and words[j + 1].lower().strip(",.?!") in units
+            ):
+                pass
+            else:
+                break
+            j += 1
+        value = total + current
+        first = w
+        nxt = words[j].lower().strip(",.?!") if j < len(words) else ""
+        prev = words[i - 1].lower().strip(",.?!$") if i > 0 else ""
+        teens_or_tens = any(
+            words[k].lower().strip(",.?!") in units and units[words[k].lower().strip(",.?!")] >= 11
+            for k in range(i, j)
+        )
+        meaningful = used_scale or teens_or_tens or nxt in _NUMBERISH_NEXT or prev in _NUMBERISH_BEFORE
+        if first in ("a", "an") and not used_scale:
+            meaningful = False
+        if first == "one" and not used_scale:
+            meaningful = False
+        if parts == 0 or not meaningful or value == 0:
+            out.append(raw)
+            i += 1
+            continue
+        tail = words[j - 1][len(words[j - 1].rstrip(",.?!")) :]
+        out.append(f"{value:g}{tail}")
+        i = j
+    return " ".join(out)
+
+
+# --- dimensions → a category's keys -------------------------------------------------------------
+
+
+def dimension_key(
+    schema: CatalogSchema | None,
+    categories: Sequence[str],
+    dimension: str,
+    _seen: frozenset[str] = frozenset(),
+) -> str | None:
+    """The key that carries ``dimension`` in the plan's categories: ``price``/``rating`` for product
+    fields, else the first of the dimension's key words that one of the category's numeric keys holds,
+    else a key whose unit measures one of its units, else its fallback dimensions'."""
+    lex = lexicons()
+    dim = lex.dimensions.get(dimension)
+    if dim is None:
+        return None
+    if dim.field:
+        return dim.field
+    if schema is None or not categories:
+        return None
+    numeric = {k: s for k, s in schema.attributes(categories).items() if s.kind == "numeric"}
+    for word in dim.keys:
+        hits = [k for k in numeric if word in k]
+        if hits:
+            return max(hits, key=lambda k: numeric[k].count)
+    for unit in dim.units:
+        hits = [k for k, s in numeric.items() if s.dimension == unit]
+        if hits:
+            return max(hits, key=lambda k: numeric[k].count)
+    for other in dim.fallback:
+        if other not in _seen:
+            found = dimension_key(schema, categories, other, _seen | {dimension})
+            if found:
+                return found
+    return None
+
+
+def _find_phrase(
+    stems: Sequence[str], table: Sequence[tuple[tuple[str, ...], str, Any]]
+) -> tuple[str, Any, int, int] | None:
+    for phrase, dim, how in table:
+        n = len(phrase)
+        for i in range(len(stems) - n + 1):
+            if tuple(stems[i : i + n]) == phrase:
+                return dim, how, i, i + n
+    return None
+
+
+def find_comparative(stems: Sequence[str]) -> tuple[str, Direction, int, int] | None:
+    """The first comparative phrase in the message's stems: (dimension, direction, start, end)."""
+    return _find_phrase(stems, lexicons().comparatives)
+
+
+def find_superlative(stems: Sequence[str]) -> tuple[str, Order, int, int] | None:
+    return _find_phrase(stems, lexicons().superlatives)
+
+
+# --- specs with units ---------------------------------------------------------------------------
+
+_AT_LEAST = r"(?:at\s+least|min(?:imum)?|over|more\s+than|above|no\s+less\s+than|>=?|bigger\s+than|larger\s+than|longer\s+than)"
+_AT_MOST = r"(?:under|less\s+than|below|at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than|<=?|lighter\s+than|smaller\s+than|within)"
+
+
+@dataclass
+class SpecMatch:
+    """A numeric constraint the shopper stated: ``key`` within ``bounds``; ``span`` in the text."""
+
+    key: str
+    bounds: NumericRange
+    span: tuple[int, int]
+    label: str
+
+
+@lru_cache(maxsize=1)
+def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    spelled: dict[str, str] = {}
+    for display, names in unit_spellings().items():
+        for name in names:
+            spelled.setdefault(name.lower(), display)
+    alternatives = sorted(
+        (re.escape(s) for s in spelled if s not in {'"', "''", "'", "°"}), key=len, reverse=True
+    )
+    alt = "|".join(alternatives)
+    pattern = re.compile(
+        rf"(?:(?P<lo>{_AT_LEAST})\s*|(?P<hi>{_AT_MOST})\s*)?"
+        rf"(?P<num>\d+(?:\.\d+)?)\s*(?:-\s*)?(?P<unit>{alt}|°|\"|'')(?![a-z])"
+        rf"(?:\s*(?P<post>\+|or\s+more|or\s+less|plus|max|min|or\s+under|or\s+over))?",
+        re.IGNORECASE,
+    )
+    return pattern, spelled
+
+
+_UNIT_BY_DISPLAY: dict[str, tuple[str, float]] = {}
+
+
+def _unit_of_display(display: str) -> tuple[str, float] | None:
+    """(dimension, factor) of a unit display ("kg" → mass, 1000)."""
+    if not _UNIT_BY_DISPLAY:
+        import retrieval.schema as schema_module
+
+        suffixes, _ = schema_module._units()
+        for unit in suffixes.values():
+            _UNIT_BY_DISPLAY.setdefault(unit.display, (unit.dimension, unit.factor))
+    return _UNIT_BY_DISPLAY.get(display)
+
+
+_PEOPLE = re.compile(
+    r"\bfor\s+(?:the\s+)?(?P<a>\d{1,2})\s+(?:of\s+us|people|persons|adults|campers|guys|friends)\b"
+    r"|\b(?P<b>\d{1,2})[- ]?(?:person|people|man|p)\b(?!\s*(?:tent|bag))?"
+    r"|\bfamily\s+of\s+(?P<c>\d{1,2})\b|\bsleeps\s+(?P<d>\d{1,2})\b|\b(?P<e>\d{1,2})\s+of\s+us\b",
+    re.IGNORECASE,
+)
+
+
+def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[SpecMatch]:
+    """Numeric constraints with units or group sizes, mapped to the categories' own keys."""
+    if schema is None or not categories:
+        return []
+    attrs = schema.attributes(categories)
+    numeric = {k: s for k, s in attrs.items() if s.kind == "numeric"}
+    if not numeric:
+        return []
+    found: list[SpecMatch] = []
+    pattern, spelled = _unit_pattern()
+    for m in pattern.finditer(text):
+        unit_text = m.group("unit").lower()
+        display = spelled.get(
+            unit_text, "in" if unit_text in {'"', "''"} else "°F" if unit_text == "°" else ""
+        )
+        unit = _unit_of_display(display)
+        if unit is None:
+            continue
+        dimension, factor = unit
+        value = float(m.group("num"))
+        keys = [k for k, s in numeric.items() if s.dimension == dimension and s.unit is not None]
+        if not keys:
+            continue
+        key = _closest_key(keys, numeric, text, m.start(), value * factor)
+        spec = numeric[key]
+        assert spec.unit is not None
+        converted = value * factor / spec.unit.factor
+        post = (m.group("post") or "").lower()
+        if m.group("lo") or post in {"+", "or more", "plus", "min", "or over"}:
+            bounds = NumericRange(gte=round(converted, 4))
+        elif m.group("hi") or post in {"or less", "max", "or under"} or dimension == "age":
+            bounds = NumericRange(lte=round(converted, 4))
+        else:
+            tolerance = max(abs(converted) * 0.03, 0.05)
+            bounds = NumericRange(gte=round(converted - tolerance, 4), lte=round(converted + tolerance, 4))
+        found.append(
+            SpecMatch(key, bounds, m.span(), f"{spec.label} {bounds.describe()} {spec.unit.display}")
+        )
+    people_key = next((k for k in numeric if k == "capacity" or k.startswith("capacity_people")), None)
+    if people_key is not None:
+        for m in _PEOPLE.finditer(text):
+            n = next(int(g) for g in m.groups() if g)
+            if 0 < n <= 50 and not any(s.span[0] <= m.start() < s.span[1] for s in found):
+                found.append(SpecMatch(people_key, NumericRange(gte=n), m.span(), f"for {n} people"))
+    return found
+
+
+def _closest_key(
+    keys: list[str], numeric: dict[str, AttributeSpec], text: str, at: int, base_value: float
+) -> str:
+    if len(keys) == 1:
+        return keys[0]
+    window = set(re.findall(r"[a-z]+", text[max(0, at - 30) : at + 40].lower()))
+    named = [k for k in keys if set(numeric[k].label.split()) & window]
+    if named:
+        return named[0]
+    inside = []
+    for k in keys:
+        s = numeric[k]
+        if s.unit is None or s.minimum is None or s.maximum is None:
+            continue
+        v = base_value / s.unit.factor
+        if s.minimum <= v <= s.maximum:
+            inside.append(k)
+    return (inside or keys)[0] if inside else max(keys, key=lambda k: numeric[k].count)
+
+
+# --- use cases ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Prior:
+    """A constraint or sort implied by a use case ("for winter camping" → temp_rating_f ≤ 20)."""
+
+    name: str
+    key: str
+    bounds: NumericRange | None = None
+    value: str | None = None
+    prefer: Direction | None = None
+    label: str = ""
+    span: tuple[int, int] = (0, 0)
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+_AGE = re.compile(
+    r"\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:year|yr)s?\s*(?:-|\s)?\s*old\b|\b(?P<m>\d{1,2})\s*(?:yo|y/o|yrs?)\b"
+    r"|\b(?:aged?|ages?)\s+(?P<k>\d{1,2})\b",
+    re.IGNORECASE,
+)
+
+
+def _phrase_at(text: str, phrase: str) -> tuple[int, int] | None:
+    m = re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text)
+    return m.span() if m else None
+
+
+def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[Prior]:
+    """The use-case priors the message implies that the plan's categories can honour."""
+    if schema is None or not categories:
+        return []
+    lex = lexicons()
+    attrs = schema.attributes(categories)
+    priors: list[Prior] = []
+    lowered = text.lower()
+    for use in lex.use_cases:
+        span = next((s for p in use["phrases"] if (s := _phrase_at(lowered, p.lower()))), None)
+        if span is None:
+            continue
+        for rule in use["priors"]:
+            prior = _prior(use["name"], rule, attrs, schema, categories)
+            if prior is not None:
+                prior.span = span
+                priors.append(prior)
+    priors.extend(_child_priors(lowered, attrs, schema, categories))
+    return priors
+
+
+def _prior(
+    name: str,
+    rule: dict[str, Any],
+    attrs: dict[str, AttributeSpec],
+    schema: CatalogSchema,
+    categories: Sequence[str],
+) -> Prior | None:
+    if "dimension" in rule:
+        key = dimension_key(schema, categories, rule["dimension"])
+        if key is None or key in ("price", "rating"):
+            return None
+        spec = attrs.get(key)
+        if spec is None or spec.kind != "numeric":
+            return None
+        unit = spec.unit.display if spec.unit else ""
+        if "prefer" in rule:
+            return Prior(
+                name,
+                key,
+                prefer=rule["prefer"],
+                label=f"{name}: {spec.label} {'lowest' if rule['prefer'] == 'lower' else 'highest'} first",
+            )
+        if "pick" in rule:
+            value = spec.minimum if rule["pick"] == "lowest" else spec.maximum
+            if value is None or spec.minimum == spec.maximum:
+                return None
+            bounds = NumericRange(lte=value) if rule["pick"] == "lowest" else NumericRange(gte=value)
+            return Prior(
+                name, key, bounds=bounds, label=f"{name}: {spec.label} {bounds.describe()} {unit}".strip()
+            )
+        bounds = NumericRange(lte=rule.get("lte"), gte=rule.get("gte"))
+        if spec.minimum is not None and spec.maximum is not None:
+            # A bound the category can't meet at all says nothing about it ("summer" on a -20 °F range).
+            if (bounds.lte is not None and spec.minimum > bounds.lte) or (
+                bounds.gte is not None and spec.maximum < bounds.gte
+            ):
+                return None
+        return Prior(
+            name, key, bounds=bounds, label=f"{name}: {spec.label} {bounds.describe()} {unit}".strip()
+        )
+    key = rule.get("key", "")
+    spec = attrs.get(key)
+    if spec is None:
+        return None
+    if "value" in rule:
+        value = str(rule["value"]).lower()
+        if value not in spec.values:
+            return None
+        return Prior(name, key, value=value, label=f"{name}: {spec.label} {value}")
+    if rule.get("any"):
+        if spec.kind == "boolean":
+            return Prior(name, key, value="yes", label=f"{name}: {spec.label}") if "yes" in spec.values else None
+        return Prior(name, key, value=spec.values[0] if spec.values else "", label=f"{name}: {spec.label}", extra={"any": "1"})
+    if "contains" in rule:
+        hits = [v for v in spec.values if str(rule["contains"]).lower() in v]
+        if not hits:
+            return None
+        return Prior(
+            name,
+            key,
+            value=hits[0],
+            label=f"{name}: {spec.label} {rule['contains']}",
+            extra={"contains": str(rule["contains"])},
+        )
+    if spec.kind == "numeric" and ("gte" in rule or "lte" in rule):
+        bounds = NumericRange(gte=rule.get("gte"), lte=rule.get("lte"))
+        unit = spec.unit.display if spec.unit else ""
+        return Prior(
+            name, key, bounds=bounds, label=f"{name}: {spec.label} {bounds.describe()} {unit}".strip()
+        )
+    return None
+
+
+def _child_priors(
+    text: str, attrs: dict[str, AttributeSpec], schema: CatalogSchema, categories: Sequence[str]
+) -> list[Prior]:
+    lex = lexicons()
+    children = lex.children
+    age: int | None = None
+    span: tuple[int, int] | None = None
+    m = _AGE.search(text)
+    if m:
+        age = int(next(g for g in m.groups() if g))
+        span = m.span()
+    else:
+        for word in children["words"]:
+            s = _phrase_at(text, word)
+            if s is not None and not re.search(r"\b(?:kid|kids|children)'?s?\s+(?:free|proof)\b", text):
+                age = int(children["default_age"].get(word, 8))
+                span = s
+                break
+    if age is None or span is None or age >= 16:
+        return []
+    priors: list[Prior] = []
+    age_key = dimension_key(schema, categories, "age")
+    if age_key and age_key in attrs:
+        priors.append(
+            Prior(
+                "child",
+                age_key,
+                bounds=NumericRange(lte=age),
+                label=f"for a {age}-year-old: minimum age ≤ {age}",
+                span=span,
+            )
+        )
+    gender = attrs.get("gender")
+    if gender is not None:
+        kid_values = [v for v in gender.values if v in {k.lower() for k in children["kids_values"]}]
+        if kid_values:
+            priors.append(Prior("child", "gender", value=kid_values[0], label="kids' sizes", span=span))
+    return priors
+
+
+def key_display_unit(key: str) -> str:
+    unit = key_unit(key)
+    return unit.display if unit else ""
+
+
+def key_dimension(schema: CatalogSchema | None, categories: Sequence[str], key: str) -> str | None:
+    """The dimension whose key the category uses for ``key`` (the inverse of :func:`dimension_key`)."""
+    if key in ("price", "rating"):
+        return key
+    for name in lexicons().dimensions:
+        if dimension_key(schema, categories, name) == key:
+            return name
+    return None

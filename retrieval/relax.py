@@ -1,0 +1,203 @@
+"""Search with honest relaxation: when nothing meets every constraint, loosen one at a time.
+
+The order is from the least to the most explicit constraint: use-case and comparative bounds,
+numeric specs, attribute values, colors, the price, brands. The first single loosening that finds
+products wins; the result says what was loosened and how close the catalog gets ("the cheapest is
+$899"), and the products are ordered by how close they come to the asked bound. Category widening —
+a category that leaves fewer products than a full answer — is the caller's ``widen``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from retrieval.catalog import Product
+from retrieval.filters import Filters, NumericRange
+from retrieval.schema import attribute_number, key_unit, key_words
+
+__all__ = ["Relaxation", "RelaxedSearch", "search_relaxed"]
+
+
+class Relaxation(BaseModel):
+    """A constraint the search could not meet and loosened, so the answer can say so."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(description="price, brand, color, an attribute key")
+    asked: str = Field(description='What the shopper asked for, in words ("under $400").')
+    closest: str = Field(default="", description='How close the catalog gets ("the cheapest is $899").')
+
+
+class RelaxedSearch(BaseModel):
+    products: list[Product]
+    filters: Filters
+    relaxed: list[Relaxation] = Field(default_factory=list)
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}" if float(value).is_integer() else f"${value:,.2f}"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _unit(key: str) -> str:
+    unit = key_unit(key)
+    return f" {unit.display}" if unit else ""
+
+
+def _label(key: str) -> str:
+    return " ".join(key_words(key)) or key
+
+
+def _range_words(key: str, bounds: NumericRange) -> str:
+    parts = []
+    if bounds.lt is not None:
+        parts.append(f"below {_num(bounds.lt)}{_unit(key)}")
+    if bounds.lte is not None:
+        parts.append(f"at most {_num(bounds.lte)}{_unit(key)}")
+    if bounds.gt is not None:
+        parts.append(f"above {_num(bounds.gt)}{_unit(key)}")
+    if bounds.gte is not None:
+        parts.append(f"at least {_num(bounds.gte)}{_unit(key)}")
+    return f"{_label(key)} {' and '.join(parts)}"
+
+
+def _attribute(p: Product, key: str) -> float | None:
+    return attribute_number(p.attributes.get(key))
+
+
+def _steps(
+    filters: Filters,
+) -> list[tuple[str, Filters, Callable[[list[Product]], tuple[list[Product], str]], str]]:
+    """Single loosenings, least explicit first: (field, loosened filters, closest-first order, asked)."""
+    steps: list[tuple[str, Filters, Callable[[list[Product]], tuple[list[Product], str]], str]] = []
+    for key, bounds in reversed(list(filters.attribute_ranges.items())):
+        rest = {k: v for k, v in filters.attribute_ranges.items() if k != key}
+
+        def order(
+            products: list[Product], key: str = key, bounds: NumericRange = bounds
+        ) -> tuple[list[Product], str]:
+            target = next(b for b in (bounds.lt, bounds.lte, bounds.gt, bounds.gte) if b is not None)
+            valued = [(abs((_attribute(p, key) or 1e12) - target), i, p) for i, p in enumerate(products)]
+            valued.sort()
+            ordered = [p for _, _, p in valued]
+            values = [v for p in ordered if (v := _attribute(p, key)) is not None]
+            closest = (
+                f"the closest is {_num(min(values, key=lambda v: abs(v - target)))}{_unit(key)}"
+                if values
+                else ""
+            )
+            return ordered, closest
+
+        steps.append(
+            (key, filters.model_copy(update={"attribute_ranges": rest}), order, _range_words(key, bounds))
+        )
+    for key in list(filters.attribute_in):
+        rest_in = {k: v for k, v in filters.attribute_in.items() if k != key}
+        steps.append(
+            (
+                key,
+                filters.model_copy(update={"attribute_in": rest_in}),
+                lambda ps: (ps, ""),
+                f"{_label(key)} {' or '.join(filters.attribute_in[key])}",
+            )
+        )
+    for key, value in reversed(list(filters.attributes.items())):
+        rest_attrs = {k: v for k, v in filters.attributes.items() if k != key}
+        steps.append(
+            (
+                key,
+                filters.model_copy(update={"attributes": rest_attrs}),
+                lambda ps: (ps, ""),
+                f"{_label(key)} {value}",
+            )
+        )
+    if filters.colors:
+        steps.append(
+            (
+                "color",
+                filters.model_copy(update={"colors": []}),
+                lambda ps: (ps, ""),
+                "in " + " or ".join(filters.colors),
+            )
+        )
+    if filters.price_max is not None or filters.price_min is not None:
+
+        def by_price(products: list[Product]) -> tuple[list[Product], str]:
+            priced = sorted((p for p in products if p.price is not None), key=lambda p: p.price or 0.0)
+            if filters.price_max is not None:
+                return priced, f"the cheapest is {_money(priced[0].price or 0)}" if priced else ""
+            priced.reverse()
+            return priced, f"the priciest is {_money(priced[0].price or 0)}" if priced else ""
+
+        asked = (
+            f"between {_money(filters.price_min)} and {_money(filters.price_max)}"
+            if filters.price_min is not None and filters.price_max is not None
+            else f"under {_money(filters.price_max)}"
+            if filters.price_max is not None
+            else f"over {_money(filters.price_min or 0)}"
+        )
+        steps.append(
+            ("price", filters.model_copy(update={"price_min": None, "price_max": None}), by_price, asked)
+        )
+    if filters.brands:
+        steps.append(
+            (
+                "brand",
+                filters.model_copy(update={"brands": []}),
+                lambda ps: (ps, ""),
+                "from " + " or ".join(filters.brands),
+            )
+        )
+    return steps
+
+
+def search_relaxed(
+    filters: Filters,
+    run: Callable[[Filters], list[Product]],
+    *,
+    keep: Sequence[str] = (),
+    last: Sequence[str] = (),
+) -> RelaxedSearch:
+    """``run(filters)``; when it finds nothing, the first single loosening that does (see module doc).
+
+    ``keep`` names fields never loosened (a category the shopper chose is kept by the caller);
+    ``last`` names fields loosened only after every other one (what this very turn asked for, such
+    as the attribute of "lighter?")."""
+    found = run(filters)
+    if found:
+        return RelaxedSearch(products=found, filters=filters)
+    steps = [s for s in _steps(filters) if s[0] not in keep]
+    steps.sort(key=lambda step: step[0] in last)
+    for field, loosened, order, asked in steps:
+        found = run(loosened)
+        if found:
+            ordered, closest = order(found)
+            return RelaxedSearch(
+                products=ordered or found,
+                filters=loosened,
+                relaxed=[Relaxation(field=field, asked=asked, closest=closest)],
+            )
+    if len(steps) > 1:
+        everything = filters.model_copy(
+            update={
+                "attribute_ranges": {},
+                "attribute_in": {},
+                "attributes": {},
+                "colors": [],
+                "price_min": None,
+                "price_max": None,
+            }
+        )
+        found = run(everything)
+        if found:
+            return RelaxedSearch(
+                products=found,
+                filters=everything,
+                relaxed=[Relaxation(field=f, asked=a) for f, _, _, a in steps if f != "brand"],
+            )
+    return RelaxedSearch(products=[], filters=filters)

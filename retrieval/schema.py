@@ -1,0 +1,254 @@
+"""The catalog's schema, derived from its own products: what each category's attributes are.
+
+Per leaf category: every attribute key with its type — ``numeric`` (with the unit and dimension its
+key names, e.g. ``weight_kg`` → kg, mass; ``battery_hours`` → hours, duration), ``boolean``
+(yes/no) or ``categorical`` (with its value set) — its range, and how many products carry it. The
+planner reads attribute values only within the plan's category, and maps comparatives ("lighter")
+to the category's keys of that dimension; the claim verifier checks "1.5 kg" against the field that
+carries a mass. Built once per catalog version (cheap: one pass over the products).
+
+    schema = CatalogSchema.from_products(products)
+    schema.numeric_keys("tents", "mass")      # ["weight_kg"]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+from retrieval.catalog import Product, norm
+
+__all__ = [
+    "AttributeSpec",
+    "CatalogSchema",
+    "CategorySchema",
+    "Unit",
+    "attribute_number",
+    "key_unit",
+    "key_words",
+    "unit_spellings",
+]
+
+AttributeKind = Literal["numeric", "boolean", "categorical"]
+_BOOLEAN_VALUES = frozenset({"yes", "no", "true", "false"})
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_MAX_VALUES = 60
+_SKIP_KEYS = frozenset({"variant_of", "family"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit named by an attribute key's suffix."""
+
+    suffix: str
+    display: str
+    dimension: str
+    factor: float
+
+
+@lru_cache(maxsize=1)
+def _units() -> tuple[dict[str, Unit], dict[str, tuple[str, ...]]]:
+    data = yaml.safe_load(resources.files("retrieval").joinpath("data/units.yaml").read_text("utf-8"))
+    suffixes = {
+        str(suffix): Unit(str(suffix), str(d), str(dim), float(f))
+        for suffix, (d, dim, f) in data["suffixes"].items()
+    }
+    spellings = {str(unit): tuple(str(s) for s in names) for unit, names in data["spellings"].items()}
+    return suffixes, spellings
+
+
+def key_unit(key: str) -> Unit | None:
+    """The unit an attribute key names by its last one or two words (``room_size_sq_ft`` → sq ft)."""
+    suffixes, _ = _units()
+    words = norm(key).replace("-", "_").split("_")
+    for n in (2, 1):
+        if len(words) > n:
+            unit = suffixes.get("_".join(words[-n:]))
+            if unit is not None:
+                return unit
+    return None
+
+
+def key_words(key: str) -> list[str]:
+    """The key's words without its unit suffix: ``noise_level_db`` → ["noise", "level"]."""
+    words = norm(key).replace("-", "_").split("_")
+    unit = key_unit(key)
+    if unit is not None:
+        words = words[: len(words) - len(unit.suffix.split("_"))]
+    return [w for w in words if w]
+
+
+def unit_spellings() -> dict[str, tuple[str, ...]]:
+    """Unit display → how shoppers and models write it after a number."""
+    return _units()[1]
+
+
+def attribute_number(value: str | None) -> float | None:
+    """The attribute value as a number (``"44"`` → 44.0), else ``None``; never NaN or infinite."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not _NUMBER.match(text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
+@dataclass
+class AttributeSpec:
+    """One attribute key of one category."""
+
+    key: str
+    kind: AttributeKind
+    count: int
+    unit: Unit | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    values: list[str] = field(default_factory=list)
+
+    @property
+    def dimension(self) -> str | None:
+        return self.unit.dimension if self.unit else None
+
+    @property
+    def label(self) -> str:
+        """Human words for the key: ``noise_level_db`` → "noise level"."""
+        return " ".join(key_words(self.key)) or self.key
+
+
+@dataclass
+class CategorySchema:
+    """A leaf category: its name, path, size, price range and attributes."""
+
+    name: str
+    path: tuple[str, ...]
+    count: int
+    attributes: dict[str, AttributeSpec]
+    price_min: float | None = None
+    price_max: float | None = None
+
+
+@dataclass
+class CatalogSchema:
+    """Every leaf category's schema, keyed by the normalized leaf name."""
+
+    categories: dict[str, CategorySchema]
+    parents: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_products(cls, products: Iterable[Product]) -> CatalogSchema:
+        groups: dict[str, list[Product]] = {}
+        paths: dict[str, tuple[str, ...]] = {}
+        for p in products:
+            if not p.category:
+                continue
+            leaf = norm(p.category[-1])
+            groups.setdefault(leaf, []).append(p)
+            paths.setdefault(leaf, tuple(p.category))
+        categories = {leaf: _category(paths[leaf], items) for leaf, items in groups.items()}
+        parents: dict[str, list[str]] = {}
+        for leaf, path in paths.items():
+            for level in path[:-1]:
+                parents.setdefault(norm(level), []).append(leaf)
+        return cls(categories=categories, parents=parents)
+
+    def leaves(self, category: str) -> list[CategorySchema]:
+        """The leaf schemas under ``category`` (a leaf itself, or an inner level of paths)."""
+        key = norm(category)
+        found = [self.categories[key]] if key in self.categories else []
+        found += [self.categories[leaf] for leaf in self.parents.get(key, []) if leaf != key]
+        return found
+
+    def attributes(self, categories: Sequence[str]) -> dict[str, AttributeSpec]:
+        """The attributes of the given categories (all leaves under them), merged by key."""
+        merged: dict[str, AttributeSpec] = {}
+        for category in categories:
+            for leaf in self.leaves(category):
+                for key, spec in leaf.attributes.items():
+                    if key not in merged:
+                        merged[key] = spec
+                    else:
+                        merged[key] = _merge(merged[key], spec)
+        return merged
+
+    def numeric_keys(self, categories: Sequence[str], dimension: str | None = None) -> list[str]:
+        attrs = self.attributes(categories)
+        return [
+            k
+            for k, s in attrs.items()
+            if s.kind == "numeric" and (dimension is None or s.dimension == dimension)
+        ]
+
+    def has_value(self, categories: Sequence[str], key: str, value: str) -> bool:
+        spec = self.attributes(categories).get(norm(key))
+        return spec is not None and norm(value) in spec.values
+
+    def categories_with_value(self, key: str, value: str) -> list[str]:
+        key, value = norm(key), norm(value)
+        return [
+            leaf
+            for leaf, schema in self.categories.items()
+            if key in schema.attributes and value in schema.attributes[key].values
+        ]
+
+
+def _category(path: tuple[str, ...], products: list[Product]) -> CategorySchema:
+    values: dict[str, list[str]] = {}
+    for p in products:
+        for key, value in p.attributes.items():
+            k = norm(key)
+            if k in _SKIP_KEYS or not value.strip():
+                continue
+            values.setdefault(k, []).append(norm(value))
+    attributes = {k: _attribute(k, v) for k, v in values.items()}
+    prices = [p.price for p in products if p.price is not None]
+    return CategorySchema(
+        name=path[-1],
+        path=path,
+        count=len(products),
+        attributes=attributes,
+        price_min=min(prices) if prices else None,
+        price_max=max(prices) if prices else None,
+    )
+
+
+def _attribute(key: str, values: list[str]) -> AttributeSpec:
+    distinct = sorted(set(values))
+    numbers = [attribute_number(v) for v in values]
+    if values and all(n is not None for n in numbers):
+        nums = [n for n in numbers if n is not None]
+        return AttributeSpec(
+            key=key,
+            kind="numeric",
+            count=len(values),
+            unit=key_unit(key),
+            minimum=min(nums),
+            maximum=max(nums),
+            values=distinct[:_MAX_VALUES],
+        )
+    if set(distinct) <= _BOOLEAN_VALUES:
+        return AttributeSpec(key=key, kind="boolean", count=len(values), values=distinct)
+    return AttributeSpec(key=key, kind="categorical", count=len(values), values=distinct[:_MAX_VALUES])
+
+
+def _merge(a: AttributeSpec, b: AttributeSpec) -> AttributeSpec:
+    if a.kind != b.kind:
+        return a if a.count >= b.count else b
+    lows = [x for x in (a.minimum, b.minimum) if x is not None]
+    highs = [x for x in (a.maximum, b.maximum) if x is not None]
+    return AttributeSpec(
+        key=a.key,
+        kind=a.kind,
+        count=a.count + b.count,
+        unit=a.unit or b.unit,
+        minimum=min(lows) if lows else None,
+        maximum=max(highs) if highs else None,
+        values=sorted(set(a.values) | set(b.values))[:_MAX_VALUES],
+    )
