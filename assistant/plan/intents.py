@@ -208,6 +208,14 @@ def is_followup(text: str) -> bool:
     return _FOLLOWUP.search(text) is not None
 
 
+_REFERS_BACK = re.compile(r"\b(?:ones?|those|these|them|they|it|instead|same|similar)\b")
+
+
+def refers_back(text: str) -> bool:
+    """The message points at what was shown ("cheaper ones", "in black instead"), a question mark aside."""
+    return _REFERS_BACK.search(text) is not None
+
+
 def is_new_request(text: str) -> bool:
     return _NEW_REQUEST.search(text) is not None
 

@@ -27,6 +27,7 @@ from assistant.plan.intents import (
     is_followup,
     is_new_request,
     is_product_question,
+    refers_back,
 )
 from assistant.plan.merge import ParsedTurn, merge_llm_plan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
@@ -406,7 +407,7 @@ def parse_turn(
             fresh = bool(prev.filters.categories) or not cat_words & prev_words
         elif not new_cats and product_words:
             novel = [t for t in product_words if t.stem not in prev_words]
-            fresh = bool(novel) and is_new_request(text) and not is_followup(text)
+            fresh = bool(novel) and is_new_request(text) and not refers_back(text)
         elif vague and not product_words and not positive:
             fresh = True
 
