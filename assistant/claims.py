@@ -329,9 +329,16 @@ def _check_number(
     return f"number {value:g} is not tied to a field"
 
 
+@lru_cache(maxsize=1)
+def _superlative_words() -> frozenset[str]:
+    lex = lexicons()
+    words = {" ".join(phrase) for phrase, _, _ in lex.superlatives if len(phrase) == 1}
+    return frozenset(words) | lex.market_superlatives
+
+
 def _superlatives(clause: str) -> list[str]:
     low = clause.lower()
-    found = [w for w in re.findall(r"\b([a-z]+est)\b", low) if w not in _NOT_SUPERLATIVE]
+    found = [w for w in re.findall(r"\b([a-z]+est)\b", low) if w in _superlative_words()]
     found += [f"{a} {b}" for a, b in re.findall(r"\b(most|least)\s+([a-z-]+)", low)]
     return found
 
@@ -354,7 +361,7 @@ def _dimension_keys(dimension: str, products: Sequence[Product]) -> list[str]:
     for p in products:
         for key, _ in _numeric_fields(p):
             unit = key_unit(key)
-            if any(w in key for w in dim.keys) or (unit is not None and unit.dimension in dim.units):
+            if any(key.startswith(w) for w in dim.keys) or (unit is not None and unit.dimension in dim.units):
                 if key not in keys:
                     keys.append(key)
     return keys
@@ -426,7 +433,7 @@ def _fact_words(product: Product, vocabulary: Vocabulary | None) -> set[str]:
         *product.attributes.values(),
         *product.bullet_points[:5],
     ]:
-        words.update(singular(w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2)
+        words.update(singular(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 1)
     return (
         words
         - _FILLER_FACTLESS
@@ -556,10 +563,15 @@ def verify_reason(
                     break
             if not why:
                 content = {
-                    singular(w) for w in re.findall(r"[a-z]+", clause.lower()) if len(w) > 2
+                    singular(w) for w in re.findall(r"[a-z0-9]+", clause.lower()) if len(w) > 1
                 } - _FILLER_FACTLESS
                 has_number = bool(_NUMBER.search(clause))
-                if not has_number and not (content & facts) and not scoped:
+                names_value = any(
+                    len(v) > 1 and re.search(rf"(?<![a-z0-9]){re.escape(v)}(?![a-z0-9])", clause.lower())
+                    for v in own_values
+                    if v and v not in _FLAG
+                )
+                if not has_number and not names_value and not (content & facts) and not scoped:
                     why = "says nothing specific about the product"
                 elif len(words) < _MIN_WORDS and not has_number:
                     why = "too short to be a claim"

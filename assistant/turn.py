@@ -134,6 +134,15 @@ class Assistant:
         """The catalog's schema (attributes per category, with units), at the served version."""
         return self.searcher.snapshot().schema
 
+    def _title_categories(self) -> _TitleCategories:
+        """Which leaf categories the products whose titles hold a word are filed under (per version)."""
+        snap = self.searcher.snapshot()
+        cached = self.__dict__.get("_title_index")
+        if cached is None or cached.version != snap.version:
+            cached = _TitleCategories.build(snap.version, snap.products)
+            self.__dict__["_title_index"] = cached
+        return cached
+
     @cached_property
     def model_profile(self) -> ModelProfile:
         return model_profile(self.settings)
@@ -322,6 +331,7 @@ class Assistant:
             schema=self.schema,
             shown_products=shown,
             known=lambda word: bool(terms := lexical.terms(word)) and all(lexical.knows(t) for t in terms),
+            word_categories=self._title_categories().get_counts,
         )
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
@@ -638,6 +648,33 @@ def _search_text(plan: QueryPlan) -> str:
 def _session_shopper(session_id: str) -> str:
     """The shopper key of an anonymous session."""
     return f"session:{session_id}"
+
+
+@dataclass
+class _TitleCategories:
+    """word (as written, and singular) → leaf categories of the products whose titles hold it."""
+
+    version: int
+    counts: dict[str, dict[str, int]]
+
+    @classmethod
+    def build(cls, version: int, products: list[Product]) -> _TitleCategories:
+        from assistant.plan.text import singular
+
+        counts: dict[str, dict[str, int]] = {}
+        for p in products:
+            if not p.category:
+                continue
+            leaf = p.category[-1].casefold()
+            for word in set(re.findall(r"[a-z]+", p.title.casefold())):
+                for form in {word, singular(word)}:
+                    table = counts.setdefault(form, {})
+                    table[leaf] = table.get(leaf, 0) + 1
+        return cls(version=version, counts=counts)
+
+    def get_counts(self, word: str) -> list[tuple[str, int]]:
+        table = self.counts.get(word.casefold(), {})
+        return sorted(table.items(), key=lambda kv: -kv[1])
 
 
 def _sorted_by(products: list[Product], key: str, order: str) -> list[Product]:

@@ -112,6 +112,12 @@ def _drop_foreign_attributes(
         spec = attrs.get(key)
         if spec is not None and value in spec.values:
             kept[key] = value
+            continue
+        # The same value under another key of this category ("portable" is a dishwasher installation
+        # and a speaker type): the category's own key.
+        other = [k for k, s in attrs.items() if value in s.values and s.kind != "boolean"]
+        if other:
+            kept.setdefault(max(other, key=lambda k: attrs[k].count), value)
         else:
             dropped.append(value)
     ranges = {k: r for k, r in filters.attribute_ranges.items() if k in attrs}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -255,6 +256,8 @@ def _apply_matches(
         if m.kind == "attribute" and m.key:
             if not m.negated:
                 attributes[m.key] = m.value
+            elif m.value in ("yes", "true"):
+                attributes[m.key] = "no"  # "without a headrest": the yes/no attribute is no
             else:
                 if attributes.get(m.key) == m.value:
                     del attributes[m.key]
@@ -506,6 +509,7 @@ def plan_turn(
     schema: CatalogSchema | None = None,
     shown_products: Sequence[Product] = (),
     known: Callable[[str], bool] | None = None,
+    word_categories: Callable[[str], list[tuple[str, int]]] | None = None,
 ) -> QueryPlan:
     """The standalone plan of ``message`` given the conversation ``history``.
 
@@ -523,14 +527,41 @@ def plan_turn(
     matcher = matcher_for(vocabulary)
     normalized = numbers_to_digits(correct_typos(message, matcher, known))
     parsed = parse_turn(normalized, context, vocabulary, shown_titles=shown_titles)
+    head = (
+        head_category(normalized, matcher, schema, word_categories)
+        if schema is not None and parsed.plan.intent in ("search", "refine", "out_of_catalog", "clarify")
+        else None
+    )
+    if (
+        head is not None
+        and schema is not None
+        and not parsed.fresh
+        and context.previous is not None
+        and context.previous.filters.categories
+        and not any(_related(schema, head, c) for c in context.previous.filters.categories)
+        and not refers_back(_lower(normalized))
+    ):
+        # A different kind of product: a new topic, nothing carries over.
+        parsed = parse_turn(normalized, ConversationContext(), vocabulary, shown_titles=shown_titles)
+        parsed.fresh = True
     plan = parsed.plan
     if llm_plan is not None:
         plan = merge_llm_plan(parsed, llm_plan, vocabulary, message=normalized, shown_ids=context.shown_ids)
     if schema is None:
         return plan
+    if head is not None and plan.intent in ("search", "refine", "clarify", "out_of_catalog"):
+        if plan.filters.categories != [head]:
+            plan = plan.model_copy(
+                update={
+                    "filters": plan.filters.model_copy(update={"categories": [head]}),
+                    "intent": plan.intent if plan.intent in ("search", "refine") else ("search" if parsed.fresh else "refine"),
+                    "clarifying_question": None if plan.intent == "clarify" else plan.clarifying_question,
+                }
+            )
 
     def infer(text: str) -> list[str]:
-        return infer_categories(text, matcher, schema)
+        found = head_category(text, matcher, schema, word_categories)
+        return [found] if found else infer_categories(text, matcher, schema)
 
     if not plan.filters.categories and plan.intent in ("search", "refine"):
         inferred = infer(plan.query) if plan.query else []
@@ -546,6 +577,82 @@ def plan_turn(
         previous=context.previous,
         infer_category=infer,
     )
+
+
+_CLAUSE_CUES = re.compile(
+    r"\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
+    r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b|[,.;:!?()-]"
+)
+_SKIP_HEAD = frozenset({"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"})
+
+
+def _related(schema: CatalogSchema, a: str, b: str) -> bool:
+    """Whether two categories are the same kind of product (equal, or one contains the other)."""
+    la, lb = {leaf.name.lower() for leaf in schema.leaves(a)}, {leaf.name.lower() for leaf in schema.leaves(b)}
+    return bool(la and lb and (la <= lb or lb <= la))
+
+
+def head_category(
+    text: str,
+    matcher: VocabularyMatcher,
+    schema: CatalogSchema | None,
+    word_categories: Callable[[str], list[tuple[str, int]]] | None,
+) -> str | None:
+    """The leaf category of the message's head noun: "a silent mouse for the office" → mice.
+
+    The message is cut into phrases at clause words ("for", "with", "under", punctuation); in the first
+    phrase that names a product, the last product word decides: a category value, a leaf whose name
+    ends in that word, or the category most products with that word in their title are filed under.
+    """
+    if schema is None:
+        return None
+    lowered = _lower(text)
+    phrases = [p for p in _CLAUSE_CUES.split(lowered) if p and p.strip()]
+    for phrase in phrases:
+        tokens = tokenize(phrase)
+        if not tokens:
+            continue
+        values = [m for m in matcher.find(tokens) if m.kind == "category" and not m.negated]
+        leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
+        if leaf_values:
+            return leaf_values[-1].value
+        for token in reversed(tokens):
+            stem = token.stem
+            if stem in _SKIP_HEAD or stem in FILLER_WORDS or stem in VAGUE_WORDS or len(stem) < 3 or stem.isdigit():
+                continue
+            leaves = [
+                (c.count, leaf)
+                for leaf, c in schema.categories.items()
+                if singular(re.findall(r"[a-z]+", leaf)[-1] if re.findall(r"[a-z]+", leaf) else "") == stem
+            ]
+            if leaves:
+                return max(leaves)[1]
+            if word_categories is not None and stem not in _NOT_HEAD_WORDS():
+                counts = word_categories(token.text)
+                total = sum(n for _, n in counts)
+                if counts and counts[0][1] >= 2 and counts[0][1] >= 0.6 * total:
+                    return counts[0][0]
+        if values:
+            return values[-1].value
+    return None
+
+
+@lru_cache(maxsize=1)
+def _NOT_HEAD_WORDS() -> frozenset[str]:  # noqa: N802
+    """Words that describe rather than name a product (comparatives, dimensions, use cases)."""
+    from assistant.plan.semantics import lexicons
+
+    lex = lexicons()
+    found: set[str] = set()
+    for phrase, _, _ in [*lex.comparatives, *lex.superlatives]:
+        found.update(phrase)
+    for words in lex.question_words.values():
+        for w in words:
+            found.update(singular(x) for x in w.split())
+    for use in lex.use_cases:
+        for p in use["phrases"]:
+            found.update(singular(x) for x in re.findall(r"[a-z]+", p.lower()))
+    return frozenset(found)
 
 
 def infer_categories(text: str, matcher: VocabularyMatcher, schema: CatalogSchema) -> list[str]:

@@ -71,6 +71,7 @@ class Lexicons:
     number_scales: dict[str, int]
     question_words: dict[str, list[str]]
     phrases: dict[str, str]
+    market_superlatives: frozenset[str]
 
 
 def _read(name: str) -> Any:
@@ -127,6 +128,7 @@ def lexicons() -> Lexicons:
         number_scales={str(k): int(v) for k, v in numbers["scales"].items()},
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
+        market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
     )
 
 
@@ -280,7 +282,7 @@ def dimension_key(
         return None
     numeric = {k: s for k, s in schema.attributes(categories).items() if s.kind == "numeric"}
     for word in dim.keys:
-        hits = [k for k in numeric if word in k]
+        hits = [k for k in numeric if k.startswith(word)]
         if hits:
             return max(hits, key=lambda k: numeric[k].count)
     for unit in dim.units:
@@ -405,8 +407,14 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         elif m.group("hi") or post in {"or less", "max", "or under"} or dimension == "age":
             bounds = NumericRange(lte=round(converted, 4))
         else:
-            tolerance = max(abs(converted) * 0.03, 0.05)
-            bounds = NumericRange(gte=round(converted - tolerance, 4), lte=round(converted + tolerance, 4))
+            if "max" in key.split("_") or key.startswith("max"):
+                # A limit the product must reach ("a bed for a 60 lb dog": max pet weight ≥ 60).
+                bounds = NumericRange(gte=round(converted, 4))
+            elif "min" in key.split("_"):
+                bounds = NumericRange(lte=round(converted, 4))
+            else:
+                tolerance = max(abs(converted) * 0.01, 0.05)
+                bounds = NumericRange(gte=round(converted - tolerance, 4), lte=round(converted + tolerance, 4))
         found.append(
             SpecMatch(key, bounds, m.span(), f"{spec.label} {bounds.describe()} {spec.unit.display}")
         )

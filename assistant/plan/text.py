@@ -44,6 +44,7 @@ _IRREGULAR = {
     "women": "woman",
     "children": "child",
     "feet": "foot",
+    "mice": "mouse",
 }
 
 
