@@ -98,7 +98,6 @@ def results_text(
         parts.append(
             responses.render(
                 "priors",
-                use=", ".join(p.split(":")[0] for p in plan.priors),
                 what="; ".join(p.split(": ", 1)[-1] for p in plan.priors),
             ).strip()
         )

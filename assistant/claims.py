@@ -561,7 +561,10 @@ def verify_reason(
                         continue
                     why = f"'{other_names[name]}' is not this product's"
                     break
-            if not why:
+            flag = _flag_claim(clause, product) if not why else None
+            if flag is False:
+                why = "says the opposite of the product's yes/no attribute"
+            if not why and flag is None:
                 content = {
                     singular(w) for w in re.findall(r"[a-z0-9]+", clause.lower()) if len(w) > 1
                 } - _FILLER_FACTLESS

@@ -226,8 +226,11 @@ def compose_claims(
     f = plan.filters
     if product.price is not None and "price" not in used:
         price = fact_phrase(product, "price") or ""
-        if f.price_max is not None:
+        from_shopper = not (plan.comparative and plan.comparative.key == "price")
+        if f.price_max is not None and from_shopper and product.price <= f.price_max:
             claims.append(Claim(f"{price}, within your ${_num(f.price_max)} budget", "price"))
+        elif f.price_max is not None:
+            claims.append(Claim(price, "price"))
         elif f.price_min is not None:
             claims.append(Claim(f"{price}", "price"))
         used.add("price")

@@ -374,7 +374,7 @@ class Assistant:
         if plan.intent not in {"search", "refine"} or plan.items:
             return False
         f = plan.filters
-        if f.categories or f.brands or f.attributes or f.attribute_ranges or f.colors or plan.comparative:
+        if f.categories or f.brands or plan.comparative:
             return False
         snap = self.searcher.snapshot()
         from retrieval.text import analyze
@@ -386,7 +386,12 @@ class Assistant:
         if not words:
             return False
         head = words[-1]
-        if head in snap.fields["title"] or head in snap.fields["category"]:
+        heads = self._title_categories()
+        named = head in snap.fields["category"] or bool(heads.get_counts(head))
+        # "washing machine": a known head ("machine") after a word no product text has is another
+        # kind of product.
+        unknown_modifier = len(words) > 1 and not self.catalog.lexical().knows(words[-2])
+        if named and not unknown_modifier:
             return False
         asked = " ".join(words) if plan.intent == "refine" and previous is not None else plan.query
         nearest = self.catalog.index.query(self.catalog.embedder.embed_query(asked), 1)
@@ -453,7 +458,7 @@ class Assistant:
             len(candidates) < self.settings.recommendations
             and plan.filters.categories
             and plan.query
-            and self._category_size(plan.filters.categories) < self.settings.recommendations
+            and self._category_size(plan.filters.categories) < _WIDEN_BELOW
         ):
             relaxed = plan.filters.model_copy(update={"categories": []})
             lexical = self.catalog.lexical()
@@ -650,6 +655,23 @@ def _session_shopper(session_id: str) -> str:
     return f"session:{session_id}"
 
 
+_TITLE_SEGMENT = re.compile(r",|\s[-–—|]\s|\s(?:with|for|by|and|in|featuring|includes?)\s|\(|/")
+
+
+def _units_words() -> frozenset[str]:
+    from assistant.plan.planner import _unit_words
+
+    return _unit_words() | {"inch", "inches", "in", "pack", "set", "piece", "count"}
+
+
+def title_head_words(title: str) -> list[str]:
+    """The words that name what a product is: the last two words of its title's first segment
+    ("Hearthline QuietClean 300 24-Inch Built-In Dishwasher, 44 dBA" → built, in, dishwasher)."""
+    segment = _TITLE_SEGMENT.split(title.casefold(), maxsplit=1)[0]
+    words = re.findall(r"[a-z]+", segment)
+    return words[-2:]
+
+
 @dataclass
 class _TitleCategories:
     """word (as written, and singular) → leaf categories of the products whose titles hold it."""
@@ -666,7 +688,7 @@ class _TitleCategories:
             if not p.category:
                 continue
             leaf = p.category[-1].casefold()
-            for word in set(re.findall(r"[a-z]+", p.title.casefold())):
+            for word in set(title_head_words(p.title)) - _units_words():
                 for form in {word, singular(word)}:
                     table = counts.setdefault(form, {})
                     table[leaf] = table.get(leaf, 0) + 1
@@ -702,6 +724,9 @@ def _short(exc: Exception) -> str:
         return "the model's output was invalid"
     return "the model backend failed"
 
+
+_WIDEN_BELOW = 3
+"""A category with fewer products than this is widened to products that still are what was asked."""
 
 _NOTHING_SHOWN = "Which products do you mean? Tell me what you're looking for and I'll show some first."
 

@@ -53,6 +53,10 @@ _WHOLE_CATALOG = re.compile(
     r"\b(?:you\s+(?:have|carry|sell|got|stock)|you've\s+got|overall|in\s+the\s+(?:store|shop|catalog)|of\s+all|"
     r"in\s+stock|available|anything|any\b)"
 )
+_SEARCH_AGAIN = re.compile(r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options)\b")
+_POSITION = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|last|top|#\s?\d|number\s+\d|(?:the|that|this)\s+\w+\s+one)\b"
+)
 _MULTI_JOIN = re.compile(
     r"\s+(?:and|plus|&|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:a|an|some|the)?\s*"
 )
@@ -135,6 +139,7 @@ def apply_schema(
     *,
     previous: QueryPlan | None = None,
     infer_category: Callable[[str], list[str]] | None = None,
+    names_category: bool = False,
 ) -> QueryPlan:
     """``plan`` with the catalog schema's meaning of ``message`` added (see the module docstring)."""
     if schema is None or plan.intent in ("chit_chat", "out_of_catalog", "clarify"):
@@ -239,10 +244,21 @@ def apply_schema(
                 key=key, order="asc" if direction == "lower" else "desc", label=f"{dim} {direction}"
             )
 
+    if intent == "product_question" and _SEARCH_AGAIN.search(text) and not _POSITION.search(text):
+        intent = "refine"  # "any blender in that range?" asks for products, not about the shown ones
     if plan.intent == "product_question" and question is None:
         question = question_dimension(text, schema, categories) if shown.products else None
 
     items = _items(message, plan, schema, infer_category) if shown.fresh or previous is None else []
+    if (
+        not items
+        and not shown.fresh
+        and previous is not None
+        and previous.items
+        and plan.intent == "refine"
+        and not names_category
+    ):
+        items = list(previous.items)  # "under fifty bucks each": the same items, with the new constraint
 
     update.update(
         query=query,
@@ -275,8 +291,9 @@ def _items(
     if infer is None or plan.intent not in ("search", "refine"):
         return []
     parts = [p.strip(" ,.?!") for p in _MULTI_JOIN.split(message.lower()) if p.strip(" ,.?!")]
-    if len(parts) < 2:
-        parts = [p.strip(" ,.?!") for p in re.split(r",\s*", message.lower()) if p.strip(" ,.?!")]
+    if len(parts) == 2 and "," in parts[0]:
+        # "a tent, a sleeping bag and a stove": the list before the last joiner
+        parts = [q.strip(" ,.?!") for q in parts[0].split(",") if q.strip(" ,.?!")] + parts[1:]
     if len(parts) < 2 or len(parts) > 4:
         return []
     asks: list[ItemAsk] = []

@@ -576,6 +576,7 @@ def plan_turn(
         ShownContext(products=list(shown_products), fresh=parsed.fresh),
         previous=context.previous,
         infer_category=infer,
+        names_category=head is not None,
     )
 
 
@@ -606,8 +607,13 @@ def head_category(
     """
     if schema is None:
         return None
-    lowered = _lower(text)
+    lowered = _LOOKING.sub(" ", _lower(text))
     phrases = [p for p in _CLAUSE_CUES.split(lowered) if p and p.strip()]
+    if phrases:
+        # What follows "for"/"to"/"with" describes a use, not the product ("something more powerful
+        # for home use"): only the first phrase that has a content word names the product.
+        first = next((p for p in phrases if any(t.stem not in FILLER_WORDS for t in tokenize(p))), None)
+        phrases = [first] if first is not None else []
     for phrase in phrases:
         tokens = tokenize(phrase)
         if not tokens:
@@ -618,7 +624,14 @@ def head_category(
             return leaf_values[-1].value
         for token in reversed(tokens):
             stem = token.stem
-            if stem in _SKIP_HEAD or stem in FILLER_WORDS or stem in VAGUE_WORDS or len(stem) < 3 or stem.isdigit():
+            if (
+                stem in _SKIP_HEAD
+                or stem in FILLER_WORDS
+                or stem in VAGUE_WORDS
+                or len(stem) < 3
+                or not stem.isalpha()
+                or stem in _unit_words()
+            ):
                 continue
             leaves = [
                 (c.count, leaf)
@@ -635,6 +648,20 @@ def head_category(
         if values:
             return values[-1].value
     return None
+
+
+_LOOKING = re.compile(
+    r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|searching|shopping|hunting)\s+for|do\s+you\s+(?:have|sell|carry|stock|got)|"
+    r"(?:i|we)\s+(?:need|want|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
+    r"show\s+me|find\s+me|get\s+me|recommend)\b"
+)
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    from retrieval.schema import unit_spellings
+
+    return frozenset(w for names in unit_spellings().values() for n in names for w in re.findall(r"[a-z]+", n))
 
 
 @lru_cache(maxsize=1)

@@ -135,7 +135,7 @@ class VocabularyMatcher:
         ):
             for value in table:
                 if _matchable(kind, value):
-                    self._add(kind, None, value, prefix=kind == "color")
+                    self._add(kind, None, value, prefix=kind in ("color", "brand"))
         for key, values in vocabulary.attributes.items():
             self.words.update(_stems(key))
             for value in values:
