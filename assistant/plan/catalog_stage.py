@@ -57,6 +57,7 @@ _SEARCH_AGAIN = re.compile(r"\b(?:any|anything|something|show\s+me|got\s+(?:any|
 _POSITION = re.compile(
     r"\b(?:first|second|third|fourth|fifth|last|top|#\s?\d|number\s+\d|(?:the|that|this)\s+\w+\s+one)\b"
 )
+_SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
 _MULTI_JOIN = re.compile(
     r"\s+(?:and|plus|&|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:a|an|some|the)?\s*"
 )
@@ -85,14 +86,17 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
             if len(label) >= 4 and re.search(rf"\b{re.escape(label)}\b", joined):
                 return key
     table = lexicons().question_words
+    hits: list[str] = []
     for dimension, words in table.items():
         for word in words:
             w = " ".join(singular(x) for x in word.split())
             if re.search(rf"\b{re.escape(w)}\b", joined):
                 key = dimension_key(schema, categories, dimension)
-                if key:
-                    return key
-    return None
+                if key and key not in hits:
+                    hits.append(key)
+    # "how much does it weigh?": "how much" asks the price only when nothing more specific is asked.
+    specific = [k for k in hits if k != "price"]
+    return (specific or hits or [None])[0]
 
 
 def _value(product: Product, key: str) -> float | None:
@@ -190,6 +194,8 @@ def apply_schema(
             priors.append(prior.label)
 
     comparative = None
+    explicit_compare = bool(_EXPLICIT_COMPARE.search(text))
+    whole_catalog = bool(_WHOLE_CATALOG.search(text))
     refers = bool(_REFERS_TO_SHOWN.search(text))
     is_question = bool(_QUESTION_START.search(text))
     superlative = find_superlative(stems)
@@ -205,8 +211,12 @@ def apply_schema(
             sort = SortSpec(
                 key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
             )
-            if shown.products and not shown.fresh and (refers or is_question) and plan.intent != "compare":
+            among_shown = refers and not whole_catalog and not explicit_compare
+            if shown.products and not shown.fresh and among_shown:
                 intent, question = "product_question", key
+                update["referenced_ids"] = [p.id for p in shown.products]
+            elif plan.intent in ("compare", "product_question"):
+                intent = "refine"
     elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
         dim, direction, _, _ = compared
         key = dimension_key(schema, categories, dim)
@@ -280,7 +290,9 @@ def apply_schema(
         items=items,
     )
     if intent == "product_question" and not plan.referenced_ids and "referenced_ids" not in update and shown.products:
-        update["referenced_ids"] = [p.id for p in shown.products]
+        # "how heavy is it?" asks about the product in front of the shopper: the first one shown.
+        singular_ref = bool(_SINGULAR.search(text)) and not superlative
+        update["referenced_ids"] = [p.id for p in shown.products[: 1 if singular_ref else None]]
     return plan.model_copy(update=update)
 
 

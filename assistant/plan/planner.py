@@ -708,30 +708,17 @@ _NEVER_CORRECT = (
     | _QUERY_DROP
     | frozenset(COMPARATIVES)
 )
-_TYPO_MIN_LEN = 4
-_TYPO_SCORE = 85.0
 
 
 def correct_typos(message: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
-    """Words the catalog never uses, replaced by the closest of its category, brand and value words
-    (rapidfuzz, score ≥ 80): "blendr" → "blender", "dishwaher" → "dishwasher"."""
+    """Words the catalog never uses and English does not know, replaced by the closest of the
+    catalog's category, brand and value words (:mod:`assistant.plan.typos`): "blendr" → "blender"."""
     if known is None:
         return message
-    from rapidfuzz import fuzz, process
-
-    vocabulary = matcher.correction_words()
-    if not vocabulary:
-        return message
-
-    def fix(m: re.Match[str]) -> str:
-        word = m.group()
-        low = word.lower()
-        if len(low) < _TYPO_MIN_LEN or low in _NEVER_CORRECT or matcher.covers(low) or known(low):
-            return word
-        hit = process.extractOne(low, vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE)
-        return hit[0] if hit else word
-
-    return re.sub(r"[A-Za-z]{4,}", fix, message)
+    corrector = matcher.typo_corrector()
+    return corrector.correct(
+        message, keep=lambda w: w in _NEVER_CORRECT or w in _NOT_HEAD_WORDS() or matcher.covers(w) or known(w)
+    )
 
 
 def _query_words(tokens: list[Token], kept_at: set[int], consumed: set[int]) -> list[str]:

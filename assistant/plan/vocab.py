@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
+from assistant.plan.typos import TypoCorrector
 from retrieval.catalog import norm
 from retrieval.products import Vocabulary
 
@@ -127,7 +128,7 @@ class VocabularyMatcher:
         self._exact: dict[tuple[str, ...], list[_Entry]] = {}
         self._prefix: dict[str, list[_Entry]] = {}
         self.words: set[str] = set()
-        self._corrections: list[str] | None = None
+        self._corrections: TypoCorrector | None = None
         for kind, table in (
             ("brand", vocabulary.brands),
             ("category", vocabulary.categories),
@@ -285,18 +286,23 @@ class VocabularyMatcher:
         table = {"brand": v.brands, "category": v.categories, "color": v.colors}[kind]
         return {val: (kind, None, val) for val in table}
 
-    def correction_words(self) -> list[str]:
-        """Words a misspelling may be corrected to: category names, brands and attribute values."""
+    def typo_corrector(self) -> TypoCorrector:
+        """A corrector towards the words of category names, brands and attribute values (with the
+        number of products carrying them), built once per vocabulary."""
         if self._corrections is None:
             v = self.vocabulary
-            words: set[str] = set()
-            for table in (v.categories, v.brands):
+            words: dict[str, int] = {}
+            for kind, table in (("category", v.categories), ("brand", v.brands)):
                 for value in table:
-                    words.update(w for w in re.findall(r"[a-z]+", value) if len(w) >= 4)
-            for values in v.attributes.values():
+                    for w in re.findall(r"[a-z]+", value):
+                        if len(w) >= 4:
+                            words[w] = words.get(w, 0) + v.counts.get(f"{kind}:{value}", 1)
+            for key, values in v.attributes.items():
                 for value in values:
-                    words.update(w for w in re.findall(r"[a-z]+", value) if len(w) >= 4)
-            self._corrections = sorted(words)
+                    for w in re.findall(r"[a-z]+", value):
+                        if len(w) >= 4:
+                            words[w] = words.get(w, 0) + v.counts.get(f"attr:{key}:{value}", 1)
+            self._corrections = TypoCorrector(words)
         return self._corrections
 
     def covers(self, word: str) -> bool:

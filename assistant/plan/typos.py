@@ -1,0 +1,61 @@
+"""Typos corrected towards the catalog's own vocabulary before anything is read or declined.
+
+SymSpell (symspellpy) over the catalog's category, brand and attribute-value words does the
+correcting; its bundled English frequency list (82k words) says which words are ordinary English and
+must be left alone ("loud" is not a misspelt "cloud"). A word is corrected only when it is neither
+English nor in the catalog's text: "blendr" → "blender", "dishwaher" → "dishwasher".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["TypoCorrector", "english_words"]
+
+_MIN_LENGTH = 4
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The words of symspellpy's English frequency dictionary."""
+    text = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text("utf-8")
+    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
+
+
+class TypoCorrector:
+    """Corrects misspellings towards ``vocabulary`` (words with their product counts)."""
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        from symspellpy import SymSpell
+
+        self._spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word, count in vocabulary.items():
+            self._spell.create_dictionary_entry(word, max(1, count))
+        self._vocabulary = vocabulary
+
+    def correct(self, message: str, keep: Callable[[str], bool]) -> str:
+        """``message`` with each unknown word replaced by its closest catalog word (if any).
+
+        ``keep(word)`` protects words the caller knows (catalog text, the planner's lexicons)."""
+        from symspellpy import Verbosity
+
+        english = english_words()
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group()
+            low = word.lower()
+            if len(low) < _MIN_LENGTH or low in self._vocabulary or low in english or keep(low):
+                return word
+            distance = 1 if len(low) <= 5 else 2
+            hits = self._spell.lookup(low, Verbosity.CLOSEST, max_edit_distance=distance)
+            return hits[0].term if hits else word
+
+        return _WORD.sub(fix, message)
+
+
+def corrector_for(words: Iterable[tuple[str, int]]) -> TypoCorrector:
+    return TypoCorrector(dict(words))
