@@ -177,6 +177,9 @@ _FILLER_FACTLESS = frozenset(
 )
 _LEADING = re.compile(r"^(?:and|but|also|plus|while|which|so|with|making|it's|it is)\s+", re.IGNORECASE)
 _MIN_WORDS = 2
+_DANGLING = frozenset(
+    "a an the and or but with of to for in on at by is are it its it's as that which this than from".split()
+)
 _NAME_SEP = re.compile(r"[^\w&.']+")
 
 
@@ -462,7 +465,10 @@ def verify_reason(
     checks: list[ClaimCheck] = []
     if not text:
         return VerifiedReason(original=reason, text="", claims=[])
-    truncated = not re.search(r"[.!?)\"']$", text) or text.endswith("-")
+    last_word = re.findall(r"[a-z']+", text.lower())[-1:] or [""]
+    truncated = text.endswith(("-", ",", ":", ";", "—")) or (
+        not re.search(r"[.!?)\"']$", text) and last_word[0] in _DANGLING
+    )
     clauses = split_claims(text)
     shopper_numbers = {
         float(x.replace(",", "")) for x in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", shopper_text)
@@ -576,11 +582,13 @@ def verify_reason(
                 )
                 if not has_number and not names_value and not (content & facts) and not scoped:
                     why = "says nothing specific about the product"
-                elif len(words) < _MIN_WORDS and not has_number:
+                elif len(words) < _MIN_WORDS and not has_number and not names_value:
                     why = "too short to be a claim"
         seen_ngrams.update(grams)
         checks.append(ClaimCheck(text=clause, supported=not why, why=why))
     kept = [c.text for c in checks if c.supported]
+    if len(kept) == len(checks):
+        return VerifiedReason(original=reason, text=text, claims=checks)  # every claim holds: as written
     return VerifiedReason(original=reason, text=_join(kept), claims=checks)
 
 

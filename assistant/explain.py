@@ -8,7 +8,7 @@ Two modes, chosen by the turn from settings and the backend's strength:
   short reason per product from the facts it is given, schema-constrained (:class:`ReasonReply`).
 
 Every reply is validated: ids must be among the candidates (invented ones dropped, no duplicates)
-and each reason may only state facts present in that product's data (:mod:`assistant.grounding`).
+and each reason is checked claim by claim against its product and the others shown (:mod:`assistant.claims`).
 A reason that fails is replaced by a deterministic one built from matched constraints and
 attributes; an LLM failure (invalid output, timeout, backend error) falls back entirely. Either way
 the outcome says what happened, so the turn can emit a ``degraded`` event.
@@ -28,7 +28,6 @@ from pydantic import BaseModel, Field
 from assistant.claims import verify_reason
 from assistant.compose import compose_reason
 from assistant.errors import LLMError
-from assistant.grounding import product_facts_text
 from assistant.schemas import QueryPlan, Usage
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
@@ -98,6 +97,14 @@ def fallback_reason(
     """A reason built only from the product's data, the shopper's ask and the other products shown
     (:func:`assistant.compose.compose_reason`)."""
     return compose_reason(product, plan, shown, schema)
+
+
+def product_facts_text(product: Product) -> str:
+    """Every fact of the product as one text (what a reason may draw on)."""
+    parts = [product.title, product.description, *product.bullet_points, product.brand or "", product.color or ""]
+    parts.extend(product.category)
+    parts.extend(f"{k} {v}" for k, v in product.attributes.items())
+    return "\n".join(p for p in parts if p)
 
 
 # --- prompts' view of a candidate ----------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+
+import numpy as np
 import time
 import uuid
 from collections.abc import Iterator
@@ -239,7 +241,11 @@ class Assistant:
             if searching:
                 profile = self.profile(shopper_id)
                 with turn.timed("retrieve_rank"):
-                    plan, candidates = self._retrieve(turn, plan, profile)
+                    variants = self._variants_asked(plan, previous_shown, request.message)
+                    if variants:
+                        candidates = variants
+                    else:
+                        plan, candidates = self._retrieve(turn, plan, profile)
             elif plan.intent in ("compare", "product_question"):
                 plan = plan.model_copy(update={"intent": "clarify", "clarifying_question": _NOTHING_SHOWN})
             yield PlanEvent(**ids, plan=plan)
@@ -297,6 +303,27 @@ class Assistant:
         ids = next((h.shown_ids for h in reversed(history) if h.shown_ids), [])
         found = self.catalog.store.get_many(ids)
         return [found[i] for i in ids if i in found]
+
+    def _variants_asked(self, plan: QueryPlan, previous: list[Product], message: str) -> list[Product]:
+        """ "show me the pink one", "does it come in black?": the shown products' own variants in
+        that color (same family), in shown order; one when the shopper says "one"/"it"."""
+        if not plan.filters.colors or not previous or not _POINTS_BACK.search(message.lower()):
+            return []
+        snap = self.searcher.snapshot()
+        wanted = set(plan.filters.colors)
+        found: list[Product] = []
+        for shown in previous:
+            position = snap.position.get(shown.id)
+            if position is None:
+                continue
+            family = snap.variant[position]
+            for i in np.flatnonzero(snap.variant == family):
+                product = snap.products[int(i)]
+                if snap.color[int(i)] in wanted and product not in found:
+                    found.append(product)
+        if found and _ONE.search(message.lower()):
+            return found[:1]
+        return found
 
     @staticmethod
     def _referenced(plan: QueryPlan, previous: list[Product]) -> list[Product]:
@@ -692,11 +719,27 @@ class _TitleCategories:
                 for form in {word, singular(word)}:
                     table = counts.setdefault(form, {})
                     table[leaf] = table.get(leaf, 0) + 1
-        return cls(version=version, counts=counts)
+        titles = [
+            (frozenset(re.findall(r"[a-z0-9]+", f"{p.brand or ''} {p.title}".casefold())), p.category[-1].casefold())
+            for p in products
+            if p.category
+        ]
+        return cls(version=version, counts=counts, titles=titles)
+
+    titles: list[tuple[frozenset[str], str]] = field(default_factory=list)
 
     def get_counts(self, word: str) -> list[tuple[str, int]]:
-        table = self.counts.get(word.casefold(), {})
-        return sorted(table.items(), key=lambda kv: -kv[1])
+        """One word: the categories of products whose title names it as what they are. Several words
+        (a product name): the categories of products whose titles hold them all."""
+        if " " not in word.strip():
+            table = self.counts.get(word.casefold(), {})
+            return sorted(table.items(), key=lambda kv: -kv[1])
+        wanted = set(re.findall(r"[a-z0-9]+", word.casefold()))
+        found: dict[str, int] = {}
+        for words, leaf in self.titles:
+            if wanted <= words:
+                found[leaf] = found.get(leaf, 0) + 1
+        return sorted(found.items(), key=lambda kv: -kv[1])
 
 
 def _sorted_by(products: list[Product], key: str, order: str) -> list[Product]:
@@ -724,6 +767,9 @@ def _short(exc: Exception) -> str:
         return "the model's output was invalid"
     return "the model backend failed"
 
+
+_POINTS_BACK = re.compile(r"\b(?:one|ones|it|that|this|them|those|these|version|variant|colou?r|comes?|available)\b")
+_ONE = re.compile(r"\b(?:the\s+\w+\s+one|it|that\s+one|this\s+one)\b")
 
 _WIDEN_BELOW = 3
 """A category with fewer products than this is widened to products that still are what was asked."""

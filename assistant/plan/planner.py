@@ -528,7 +528,7 @@ def plan_turn(
     normalized = numbers_to_digits(correct_typos(message, matcher, known))
     parsed = parse_turn(normalized, context, vocabulary, shown_titles=shown_titles)
     head = (
-        head_category(normalized, matcher, schema, word_categories)
+        head_category(normalized, matcher, schema, word_categories, known)
         if schema is not None and parsed.plan.intent in ("search", "refine", "out_of_catalog", "clarify")
         else None
     )
@@ -560,7 +560,7 @@ def plan_turn(
             )
 
     def infer(text: str) -> list[str]:
-        found = head_category(text, matcher, schema, word_categories)
+        found = head_category(text, matcher, schema, word_categories, known)
         return [found] if found else infer_categories(text, matcher, schema)
 
     if not plan.filters.categories and plan.intent in ("search", "refine"):
@@ -598,6 +598,7 @@ def head_category(
     matcher: VocabularyMatcher,
     schema: CatalogSchema | None,
     word_categories: Callable[[str], list[tuple[str, int]]] | None,
+    known: Callable[[str], bool] | None = None,
 ) -> str | None:
     """The leaf category of the message's head noun: "a silent mouse for the office" → mice.
 
@@ -622,31 +623,44 @@ def head_category(
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
         if leaf_values:
             return leaf_values[-1].value
-        for token in reversed(tokens):
-            stem = token.stem
-            if (
-                stem in _SKIP_HEAD
-                or stem in FILLER_WORDS
-                or stem in VAGUE_WORDS
-                or len(stem) < 3
-                or not stem.isalpha()
-                or stem in _unit_words()
-            ):
-                continue
-            leaves = [
-                (c.count, leaf)
-                for leaf, c in schema.categories.items()
-                if singular(re.findall(r"[a-z]+", leaf)[-1] if re.findall(r"[a-z]+", leaf) else "") == stem
-            ]
-            if leaves:
-                return max(leaves)[1]
-            if word_categories is not None and stem not in _NOT_HEAD_WORDS():
-                counts = word_categories(token.text)
-                total = sum(n for _, n in counts)
-                if counts and counts[0][1] >= 2 and counts[0][1] >= 0.6 * total:
-                    return counts[0][0]
+        content = [
+            (i, t)
+            for i, t in enumerate(tokens)
+            if t.stem not in _SKIP_HEAD
+            and t.stem not in FILLER_WORDS
+            and t.stem not in VAGUE_WORDS
+            and len(t.stem) >= 3
+            and t.stem.isalpha()
+            and t.stem not in _unit_words()
+            and t.stem not in _NOT_HEAD_WORDS()
+        ]
+        if not content:
+            if values:
+                return values[-1].value
+            continue
+        if word_categories is not None and len(content) >= 2:
+            # A product's own name ("Kinetra Glide 4"): the category its products are filed under.
+            named = word_categories(" ".join(t.text for t in tokens))
+            if named and named[0][1] >= 0.6 * sum(n for _, n in named) and not values:
+                by_name = named[0][0]
+            else:
+                by_name = None
+        else:
+            by_name = None
+        # The head noun is the last content word; what precedes it only qualifies it.
+        _, token = content[-1]
+        stem = token.stem
+        by_leaf = _leaves_named(schema, stem)
+        if by_leaf:
+            return by_leaf
+        if word_categories is not None:
+            counts = word_categories(token.text)
+            total = sum(n for _, n in counts)
+            if counts and counts[0][1] >= 2 and counts[0][1] >= 0.6 * total:
+                return counts[0][0]
         if values:
             return values[-1].value
+        return by_name
     return None
 
 
@@ -655,6 +669,29 @@ _LOOKING = re.compile(
     r"(?:i|we)\s+(?:need|want|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
     r"show\s+me|find\s+me|get\s+me|recommend)\b"
 )
+
+
+def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:
+    """The category whose name ends in ``stem``: one leaf, or the level that holds most such leaves
+    ("toy" → Kids & Toys rather than one of its leaves)."""
+    leaves = [leaf for leaf in schema.categories if (w := re.findall(r"[a-z]+", leaf)) and singular(w[-1]) == stem]
+    if not leaves:
+        return None
+    if len(leaves) == 1:
+        return leaves[0]
+    for leaf in leaves:  # "headphones" holds "kids headphones": the broader leaf names them all
+        if all(other == leaf or other in schema.parents.get(leaf, []) for other in leaves):
+            return leaf
+    best: tuple[int, int, str] | None = None
+    for parent, children in schema.parents.items():
+        covered = sum(1 for leaf in leaves if leaf in children)
+        if covered >= 2:
+            size = sum(schema.categories[c].count for c in children)
+            if best is None or (covered, -size) > (best[0], -best[1]):
+                best = (covered, size, parent)
+    if best is not None:
+        return best[2]
+    return max(leaves, key=lambda leaf: schema.categories[leaf].count)
 
 
 @lru_cache(maxsize=1)

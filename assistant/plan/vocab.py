@@ -295,8 +295,9 @@ class VocabularyMatcher:
             for kind, table in (("category", v.categories), ("brand", v.brands)):
                 for value in table:
                     for w in re.findall(r"[a-z]+", value):
-                        if len(w) >= 4:
-                            words[w] = words.get(w, 0) + v.counts.get(f"{kind}:{value}", 1)
+                        for form in {w, singular(w)}:
+                            if len(form) >= 4:
+                                words[form] = words.get(form, 0) + v.counts.get(f"{kind}:{value}", 1)
             for key, values in v.attributes.items():
                 for value in values:
                     for w in re.findall(r"[a-z]+", value):

@@ -43,6 +43,7 @@ def test_sse_route_documents_the_event_models(client: TestClient) -> None:
         "ProductsEvent",
         "TokenEvent",
         "RecommendationsEvent",
+        "ComparisonEvent",
         "DegradedEvent",
         "ErrorEvent",
         "DoneEvent",

@@ -15,8 +15,12 @@ def spec(type_: str, value: object = None, **kw: object) -> AssertionSpec:
     return AssertionSpec.model_validate({"type": type_, "value": value, **kw})
 
 
+EXERCISED: set[str] = set()
+"""Assertion types graded by the tests of this module (checked by the last test)."""
+
+
 def check(s: AssertionSpec, *turns, **kw) -> bool:  # type: ignore[no-untyped-def]
-    result = grade(s, context(*turns, **kw))
+    result = graded(s, context(*turns, **kw))
     assert result.reason
     assert 0.0 <= result.score <= 1.0
     return result.passed
@@ -48,7 +52,7 @@ def test_latency_and_cost() -> None:
     assert not check(spec("latency", threshold=100), make_turn(latency_ms=120))
     assert check(spec("cost", threshold=0.01), make_turn(cost=0.002))
     assert not check(spec("cost", threshold=0.001), make_turn(cost=0.002))
-    unpriced = grade(spec("cost", threshold=0.0), context(make_turn(cost=None)))
+    unpriced = graded(spec("cost", threshold=0.0), context(make_turn(cost=None)))
     assert unpriced.passed and "unpriced" in unpriced.reason
 
 
@@ -73,7 +77,7 @@ def test_recommends_none_with_turn_reference_after_feedback() -> None:
     s = spec("recommends-none", "@turn1.rec1")
     assert check(s, first, good)
     assert not check(s, first, bad)
-    unresolved = grade(spec("recommends-none", "@turn1.rec5"), context(first, good))
+    unresolved = graded(spec("recommends-none", "@turn1.rec5"), context(first, good))
     assert not unresolved.passed and "showed 2 products" in unresolved.reason
 
 
@@ -83,7 +87,7 @@ def test_respects_filters_uses_plan_and_explicit_filters_as_numbers() -> None:
     assert not check(spec("respects-filters"), make_turn(recs=["dw1", "dw2"], filters=plan_filters))
     # explicit constraint the plan forgot: 579 <= 600 passes, 749 does not (numbers, not strings)
     assert check(spec("respects-filters", {"price_max": 600}), make_turn(recs=["dw1"]))
-    result = grade(spec("respects-filters", {"price_max": 600}), context(make_turn(recs=["dw1", "dw2"])))
+    result = graded(spec("respects-filters", {"price_max": 600}), context(make_turn(recs=["dw1", "dw2"])))
     assert not result.passed and result.score == 0.5 and "dw2" in result.reason
     assert check(spec("respects-filters", {"brands": ["Hearthline"]}), make_turn(recs=["dw1"]))
     # nothing shown for an impossible budget: vacuously respected
@@ -109,16 +113,112 @@ def test_no_invented_products() -> None:
 
 def test_no_duplicates() -> None:
     assert check(spec("no-duplicates"), make_turn(recs=["dw1", "dw3"]))
-    result = grade(spec("no-duplicates"), context(make_turn(recs=["dw1", "dw1", "dw3"])))
+    result = graded(spec("no-duplicates"), context(make_turn(recs=["dw1", "dw1", "dw3"])))
     assert not result.passed and "dw1" in result.reason
+
+
+def graded(s: AssertionSpec, ctx):  # type: ignore[no-untyped-def]
+    EXERCISED.update({s.type, s.type.removeprefix("not-")})
+    return grade(s, ctx)
 
 
 def test_grounded_reasons() -> None:
     good = make_turn(recs=[("dw1", "Hearthline, 44 dBA quiet, $579 fits your budget under $600")])
     assert check(spec("grounded-reasons"), good)
     bad = make_turn(recs=[("dw1", "Only 38 dBA and $499 from Bosch")])
-    result = grade(spec("grounded-reasons"), context(bad))
+    result = graded(spec("grounded-reasons"), context(bad))
     assert not result.passed and "dw1" in result.reason
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "At 4.5 dBA, Hearthline is a top-rated dishwasher, and it's a 9-piece kitchen appliance.",  # 44 dBA
+        "It is one of the quietest dishwashers, with a 130 dB filter.",
+        "The price is too high, and the quality is not good enough to justify the price.",
+        "At $1 it is one of the cheapest.",
+        "Hearthline at 44 dBA, the quietest of these two.",  # it is quieter than dw2 (46), not than itself…
+    ][:4],
+)
+def test_grounded_reasons_fails_false_claims(reason: str) -> None:
+    """The false reasons quoted in the issues (here on the test catalog's dw1) fail the gate."""
+    result = graded(spec("grounded-reasons"), context(make_turn(recs=[("dw1", reason), "dw2"])))
+    assert not result.passed and result.score == 0.5, result.reason
+
+
+def test_grounded_reasons_computes_superlatives_over_the_shown_products() -> None:
+    shown = make_turn(recs=[("dw1", "44 dBA, the quietest of these two."), ("dw2", "46 dBA, by Bosch.")])
+    assert check(spec("grounded-reasons"), shown)
+    wrong = make_turn(recs=[("dw1", "44 dBA."), ("dw2", "46 dBA, the quietest of these two.")])
+    assert not check(spec("grounded-reasons"), wrong)
+
+
+def test_recommends_only() -> None:
+    assert check(spec("recommends-only", {"category": "Dishwashers"}), make_turn(recs=["dw1", "dw2"]))
+    assert not check(spec("recommends-only", {"category": "Dishwashers"}), make_turn(recs=["dw1", "sh1"]))
+    assert not check(spec("recommends-only", {"category": "Dishwashers"}), make_turn(recs=[], products=[]))
+    assert check(spec("recommends-only", {"attr_lte": {"noise_level_db": 46}}), make_turn(recs=["dw1", "dw2"]))
+    assert not check(spec("recommends-only", {"attr_lt": {"noise_level_db": 46}}), make_turn(recs=["dw1", "dw2"]))
+
+
+def test_ranked_first_among_shown_and_previous() -> None:
+    quiet_first = make_turn(recs=["dw1", "dw3"])
+    assert check(spec("ranked-first", {"attribute": "noise_level_db", "order": "min"}), quiet_first)
+    assert not check(spec("ranked-first", {"attribute": "price", "order": "min"}), quiet_first)
+    first = make_turn(1, recs=["dw2", "dw1", "dw3"])
+    answer = make_turn(2, message="which of these is cheapest?", recs=["dw3"])
+    s = spec("ranked-first", {"attribute": "price", "order": "min", "among": "previous"}, turn=2)
+    assert check(s, first, answer)
+    assert not check(s, first, make_turn(2, message="which of these is cheapest?", recs=["dw1"]))
+
+
+def test_improves_on_the_previous_turns_first_product() -> None:
+    first = make_turn(1, recs=["dw2", "dw3"])  # dw2: 46 dBA
+    s = spec("improves-on", {"attribute": "noise_level_db", "direction": "lower"}, turn=2)
+    assert check(s, first, make_turn(2, message="quieter?", recs=["dw1"]))  # 44
+    assert not check(s, first, make_turn(2, message="quieter?", recs=["dw1", "dw3"]))  # 52 is louder
+    assert not check(s, first, make_turn(2, message="quieter?", recs=[], products=[]))
+
+
+def test_mentions_fact() -> None:
+    first = make_turn(1, recs=["dw1", "dw2"])
+    s = spec("mentions-fact", {"product": "@turn1.rec2", "attribute": "noise_level_db"}, turn=2)
+    assert check(s, first, make_turn(2, message="how loud is the second?", text="The Bosch runs at 46 dBA."))
+    assert not check(s, first, make_turn(2, message="how loud is the second?", text="It runs at 44 dBA."))
+    brand = spec("mentions-fact", {"product": "@turn1.rec1", "attribute": "brand"}, turn=2)
+    assert check(brand, first, make_turn(2, message="who makes it?", text="Hearthline makes it."))
+
+
+def test_compares_reads_the_comparison_table() -> None:
+    from assistant.schemas import ComparisonEvent, ComparisonRow
+    from eval_helpers import IDS, card
+
+    first = make_turn(1, recs=["dw1", "dw2"])
+    second = make_turn(2, message="compare the first two", recs=["dw1", "dw2"])
+    s = spec("compares", {"products": ["@turn1.rec1", "@turn1.rec2"]}, turn=2)
+    assert not check(s, first, second)  # no table
+    rows = [
+        ComparisonRow(attribute="price", label="price", values=["$579", "$749"], winner=0, better="lower"),
+        ComparisonRow(attribute="noise_level_db", label="noise level", values=["44 dB", "46 dB"], winner=0),
+    ]
+    second.events.insert(-1, ComparisonEvent(**IDS, products=[card("dw1"), card("dw2")], rows=rows))
+    assert check(s, first, second)
+    wrong = spec("compares", {"products": ["@turn1.rec1", "dw3"]}, turn=2)
+    assert not check(wrong, first, second)
+
+
+def test_discloses_relaxation() -> None:
+    said = make_turn(recs=["dw3"], text="Nothing matched under $300; the cheapest is $399.99.")
+    assert check(spec("discloses-relaxation"), said)
+    assert not check(spec("discloses-relaxation"), make_turn(recs=["dw3"], text="Here are dishwashers."))
+    assert not check(spec("discloses-relaxation"), make_turn(recs=[], products=[], text="Nothing matched."))
+
+
+def test_explains_empty() -> None:
+    assert check(spec("explains-empty"), make_turn(recs=["dw1"]))
+    assert check(spec("explains-empty"), make_turn(intent="out_of_catalog", text="We don't carry tires."))
+    assert check(spec("explains-empty"), make_turn(recs=[], products=[], text="I couldn't find any."))
+    assert not check(spec("explains-empty"), make_turn(recs=[], products=[], text="Here you go."))
 
 
 def test_asks_clarification() -> None:
@@ -194,10 +294,8 @@ def test_history_rejections_are_recorded() -> None:
     assert transcript.rejected_before(1) == set()
 
 
-def test_every_registered_type_is_covered_here() -> None:
-    import inspect
-    import sys
-
-    source = inspect.getsource(sys.modules[__name__])
-    missing = [t for t in assertion_types() if f'"{t}"' not in source]
-    assert not missing
+def test_every_registered_type_is_graded_here() -> None:
+    """Runs last in this module: every registered assertion type was graded by a test above (a type
+    named only in a string does not count)."""
+    missing = [t for t in assertion_types() if t not in EXERCISED]
+    assert not missing, f"never graded by these tests: {missing}"

@@ -45,10 +45,14 @@ def test_good_suite_merges_default_test(tmp_path: Path) -> None:
     assert [p.name for p in suite.providers] == ["fake", "explain-v1"]
     assert suite.providers[1].config.ranker == "off"  # YAML's bare `off` is not a boolean here
     assert cases[0].vars.shopper == "ann" and len(cases[0].vars.conversation) == 2
-    assert [a.type for a in cases[0].asserts] == [
-        "no-invented-products",
-        "respects-filters",
-        "recommends-any",
+    # defaultTest's assertions grade every turn; every turn must also explain an empty result
+    assert [(a.type, a.turn) for a in cases[0].asserts] == [
+        ("no-invented-products", 1),
+        ("no-invented-products", 2),
+        ("explains-empty", 1),
+        ("explains-empty", 2),
+        ("respects-filters", 1),
+        ("recommends-any", None),
     ]
     assert cases[1].description == "do you sell car tires?" and cases[1].threshold == 0.5
     assert suite.name == "suite"

@@ -1,0 +1,186 @@
+"""The planner's catalog-schema stages: numbers in words, specs with units, comparatives, use cases,
+head-noun categories, typos and relaxation — each read against the demo catalog's own schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.plan import plan_turn
+from assistant.plan.planner import head_category
+from assistant.plan.semantics import (
+    dimension_key,
+    find_comparative,
+    find_superlative,
+    numbers_to_digits,
+    parse_specs,
+    use_case_priors,
+)
+from assistant.plan.text import tokenize
+from assistant.plan.typos import TypoCorrector
+from assistant.plan.vocab import matcher_for
+from assistant.schemas import HistoryTurn, QueryPlan
+from retrieval.catalog import Product
+from retrieval.filters import Filters, NumericRange, matches
+from retrieval.products import Vocabulary
+from retrieval.relax import search_relaxed
+from retrieval.schema import CatalogSchema, key_unit
+
+DEMO = Path(__file__).resolve().parent.parent / "retrieval" / "data" / "demo_catalog.jsonl"
+
+
+@pytest.fixture(scope="module")
+def products() -> list[Product]:
+    return [Product.model_validate(json.loads(line)) for line in DEMO.read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def schema(products: list[Product]) -> CatalogSchema:
+    return CatalogSchema.from_products(products)
+
+
+@pytest.fixture(scope="module")
+def vocabulary(products: list[Product]) -> Vocabulary:
+    return Vocabulary.from_products(products)
+
+
+def test_schema_types_attributes_from_their_keys(schema: CatalogSchema) -> None:
+    tents = schema.attributes(["tents"])
+    assert tents["weight_kg"].kind == "numeric" and tents["weight_kg"].unit is not None
+    assert tents["weight_kg"].unit.dimension == "mass"
+    assert tents["season"].kind == "categorical" and "4-season" in tents["season"].values
+    assert schema.attributes(["dishwashers"])["third_rack"].kind == "boolean"
+    assert key_unit("room_size_sq_ft") is not None and key_unit("room_size_sq_ft").display == "sq ft"  # type: ignore[union-attr]
+    # an inner level holds its leaves' attributes
+    assert "age_min_years" in schema.attributes(["headphones"])  # via Kids Headphones
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("under forty bucks", "under 40 bucks"),
+        ("a hundred and fifty dollars", "150 dollars"),
+        ("between fifty and eighty", "between 50 and 80"),
+        ("two grand max", "2000 max"),
+        ("twenty five dollars", "25 dollars"),
+        ("the black one", "the black one"),
+        ("those two", "those two"),
+    ],
+)
+def test_numbers_in_words(text: str, expected: str) -> None:
+    assert numbers_to_digits(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("category", "dimension", "key"),
+    [
+        ("tents", "weight", "weight_kg"),
+        ("headphones", "weight", "weight_g"),
+        ("sleeping bags", "warmth", "temp_rating_f"),
+        ("dishwashers", "noise", "noise_level_db"),
+        ("speakers", "power", "power_w"),
+        ("blenders", "power", "wattage_w"),
+        ("tents", "capacity", "capacity"),
+        ("monitors", "capacity", "screen_in"),  # no capacity: the fallback dimension
+        ("dog beds", "weight", None),  # a pet's max weight is not the bed's weight
+    ],
+)
+def test_dimensions_map_to_each_categorys_own_key(schema: CatalogSchema, category: str, dimension: str, key: str | None) -> None:
+    assert dimension_key(schema, [category], dimension) == key
+
+
+def test_comparatives_and_superlatives_in_several_phrasings() -> None:
+    for phrase in ("anything lighter?", "something that weighs less", "a less heavy one"):
+        found = find_comparative([t.stem for t in tokenize(phrase)])
+        assert found is not None and found[:2] == ("weight", "lower"), phrase
+    for phrase in ("got anything warmer?", "something warmer"):
+        found = find_comparative([t.stem for t in tokenize(phrase)])
+        assert found is not None and found[:2] == ("warmth", "lower"), phrase
+    found = find_superlative([t.stem for t in tokenize("which of these runs longest?")])
+    assert found is not None and found[:2] == ("battery", "desc")
+
+
+def test_specs_with_units_become_bounds_on_the_categorys_keys(schema: CatalogSchema) -> None:
+    (screen,) = parse_specs("a 27 inch monitor", schema, ["monitors"])
+    assert screen.key == "screen_in" and screen.bounds.holds(27.0) and not screen.bounds.holds(24.0)
+    (room,) = parse_specs("for at least 400 sq ft", schema, ["air purifiers"])
+    assert room.key == "room_size_sq_ft" and room.bounds.gte == 400
+    found = {s.key: s.bounds for s in parse_specs("a tent for 3 people under 2 kg", schema, ["tents"])}
+    assert found["capacity"].gte == 3 and found["weight_kg"].lte == 2
+    (pet,) = parse_specs("a bed for a 60 lb dog", schema, ["dog beds"])
+    assert pet.key == "pet_weight_max_lb" and pet.bounds.gte == 60  # a limit the bed must reach
+
+
+def test_use_cases_read_the_categorys_schema(schema: CatalogSchema) -> None:
+    (cold,) = use_case_priors("for winter camping", schema, ["sleeping bags"])
+    assert cold.key == "temp_rating_f" and cold.bounds == NumericRange(lte=20)
+    assert use_case_priors("for winter camping", schema, ["tents"])[0].value == "4-season"
+    (child,) = use_case_priors("for my 4-year-old", schema, ["headphones"])
+    assert child.key == "age_min_years" and child.bounds == NumericRange(lte=4)
+    (space,) = use_case_priors("for a tiny kitchen", schema, ["dishwashers"])
+    assert space.key == "width_in" and space.bounds == NumericRange(lte=18)
+    assert use_case_priors("for winter camping", schema, ["blenders"]) == []  # nothing to honour
+
+
+def test_head_noun_names_the_category(products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary) -> None:
+    matcher = matcher_for(vocabulary)
+    assert head_category("a travel hair dryer", matcher, schema, None) == "hair dryers"
+    assert head_category("looking for a big tent for family camping", matcher, schema, None) == "tents"
+    assert head_category("women's trail running shoes", matcher, schema, None) == "trail running shoes"
+    assert head_category("noise cancelling headphones", matcher, schema, None) == "headphones"
+    assert head_category("something more powerful for home use", matcher, schema, None) is None
+
+
+def test_typos_are_corrected_towards_the_catalog_but_english_is_left_alone(vocabulary: Vocabulary) -> None:
+    corrector: TypoCorrector = matcher_for(vocabulary).typo_corrector()
+    assert corrector.correct("a personal blendr", keep=lambda w: False) == "a personal blender"
+    assert corrector.correct("a dishwaher", keep=lambda w: False) == "a dishwasher"
+    assert corrector.correct("how loud is it at least", keep=lambda w: False) == "how loud is it at least"
+
+
+def _plan(message: str, schema: CatalogSchema, vocabulary: Vocabulary, history: list[HistoryTurn] | None = None, shown: list[Product] | None = None) -> QueryPlan:
+    return plan_turn(message, history or [], vocabulary, schema=schema, shown_products=shown or [])
+
+
+def test_a_word_from_another_category_is_not_a_filter(schema: CatalogSchema, vocabulary: Vocabulary) -> None:
+    plan = _plan("a light tent for backpacking under 300", schema, vocabulary)
+    assert plan.filters.categories == ["tents"]
+    assert "cushioning" not in plan.filters.attributes
+    assert plan.filters.price_max == 300
+
+
+def test_lighter_is_relative_to_what_was_shown(products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary) -> None:
+    first = _plan("a tent for 4 people", schema, vocabulary)
+    shown = [p for p in products if p.category[-1] == "Tents" and matches(p, first.filters)][:3]
+    history = [HistoryTurn(role="user", content="a tent for 4 people", plan=first, shown_ids=[p.id for p in shown])]
+    plan = _plan("anything lighter?", schema, vocabulary, history, shown)
+    assert plan.comparative is not None and plan.comparative.key == "weight_kg"
+    bound = plan.filters.attribute_ranges["weight_kg"]
+    assert bound.lt == float(shown[0].attributes["weight_kg"])
+    assert plan.filters.categories == ["tents"]  # the category is kept
+
+
+def test_casual_brand_exclusions(schema: CatalogSchema, vocabulary: Vocabulary) -> None:
+    for message in ("dishwashers but nothing from Brightwell", "dishwashers, skip Brightwell", "dishwashers, not a fan of Brightwell"):
+        plan = _plan(message, schema, vocabulary)
+        assert plan.filters.exclude_brands == ["brightwell"], message
+        assert plan.filters.brands == [], message
+
+
+def test_relaxation_loosens_the_least_explicit_constraint_first(products: list[Product]) -> None:
+    filters = Filters(categories=["laptops"], price_max=400, attribute_in={"gpu": ["dedicated 6 gb", "dedicated 8 gb"]})
+
+    def run(f: Filters) -> list[Product]:
+        return [p for p in products if matches(p, f)]
+
+    found = search_relaxed(filters, run, keep=("category",))
+    assert found.products and all(p.category[-1] == "Laptops" for p in found.products)
+    assert [r.field for r in found.relaxed] in (["price"], ["gpu"])
+    relaxed = found.relaxed[0]
+    if relaxed.field == "price":
+        assert relaxed.closest.startswith("the cheapest is $")
+    # asked now: the same bound is loosened last
+    last = search_relaxed(filters, run, keep=("category",), last=("price",))
+    assert last.relaxed[0].field == "gpu"
