@@ -262,7 +262,14 @@ class Suite(_Strict):
 
     @property
     def name(self) -> str:
-        return self.path.stem if self.path else "suite"
+        """The file's stem; in a folder below ``suites/`` prefixed by the folders ("conversations-demo",
+        "conversations-heldout-demo"), so names stay unique."""
+        if self.path is None:
+            return "suite"
+        parts = list(self.path.with_suffix("").parts)
+        if "suites" in parts:
+            return "-".join(parts[len(parts) - parts[::-1].index("suites") :])
+        return self.path.stem
 
     def cases(self) -> list[SuiteCase]:
         """Every test with ``defaultTest`` merged in (test vars win; asserts are concatenated)."""

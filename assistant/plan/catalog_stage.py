@@ -174,8 +174,10 @@ def apply_schema(
     priors = list(plan.priors) if not shown.fresh else []
     sort = plan.sort if not shown.fresh else None
 
+    stated: set[str] = set()
     for spec in parse_specs(text, schema, categories):
         ranges[spec.key] = spec.bounds
+        stated.add(spec.key)
     for prior in use_case_priors(text, schema, categories):
         if prior.bounds is not None:
             ranges.setdefault(prior.key, prior.bounds)
@@ -239,7 +241,7 @@ def apply_schema(
                 else:
                     price_min = round(than + 0.01, 2)
                     price_max = price_max if price_max is not None and price_max > price_min else None
-            else:
+            elif key not in stated:  # "bigger, for 4 people": the number the shopper gave wins
                 ranges[key] = NumericRange(lt=than) if direction == "lower" else NumericRange(gt=than)
             sort = SortSpec(
                 key=key, order="asc" if direction == "lower" else "desc", label=f"{dim} {direction}"

@@ -411,7 +411,7 @@ def parse_turn(
         elif not new_cats and product_words:
             novel = [t for t in product_words if t.stem not in prev_words]
             fresh = bool(novel) and is_new_request(text) and not refers_back(text)
-        elif vague and not product_words and not positive:
+        elif vague and not product_words and not positive and not _refines(tokens):
             fresh = True
 
     shown_prices = context.shown_prices if len(context.shown_prices) == len(context.shown_ids) else []
@@ -483,6 +483,18 @@ def parse_turn(
         injection=bool(injection),
         price_from_message=price_from_message,
         fresh=fresh,
+    )
+
+
+def _refines(tokens: list[Token]) -> bool:
+    """ "something bigger", "anything for 4 people": a vague word that refines what was shown."""
+    from assistant.plan.semantics import find_comparative, find_superlative
+
+    stems = [t.stem for t in tokens]
+    return (
+        find_comparative(stems) is not None
+        or find_superlative(stems) is not None
+        or any(s.isdigit() for s in stems)
     )
 
 
@@ -561,7 +573,7 @@ def plan_turn(
 
     def infer(text: str) -> list[str]:
         found = head_category(text, matcher, schema, word_categories, known)
-        return [found] if found else infer_categories(text, matcher, schema)
+        return [found] if found else []
 
     if not plan.filters.categories and plan.intent in ("search", "refine"):
         inferred = infer(plan.query) if plan.query else []
