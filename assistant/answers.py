@@ -43,7 +43,8 @@ def constraints_text(plan: QueryPlan) -> str:
     if f.exclude_brands:
         bits.append("not from " + " or ".join(b.title() for b in f.exclude_brands))
     if f.colors:
-        bits.append("in " + " or ".join(f.colors))
+        shown = sorted(f.colors, key=len)[:2]
+        bits.append("in " + " or ".join(shown) + (" (and similar shades)" if len(f.colors) > 2 else ""))
     for key, value in f.attributes.items():
         label = " ".join(key_words(key)) or key
         if value in ("yes", "true"):
@@ -199,6 +200,8 @@ def answer_question(
 def _value_text(p: Product, key: str) -> str:
     if key == "price":
         return _price(p)
+    if key in ("brand", "color"):
+        return getattr(p, key) or ""
     if key == "rating":
         return "" if p.rating is None else f"{p.rating:g} out of 5"
     raw = p.attributes.get(key)
@@ -206,7 +209,7 @@ def _value_text(p: Product, key: str) -> str:
 
 
 def _noun(key: str, schema: CatalogSchema | None, cats: list[str]) -> str:
-    if key in ("price", "rating"):
+    if key in ("price", "rating", "brand", "color"):
         return key
     dim = key_dimension(schema, cats, key)
     if dim and dim in lexicons().dimensions and dim not in ("size", "capacity"):

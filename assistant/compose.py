@@ -82,6 +82,10 @@ def fact_phrase(
     """One field of ``product`` as a phrase: "weighs 1.5 kg", "$179", "rated 4.5 out of 5", "finish: stainless steel"."""
     if key == "price":
         return None if product.price is None else f"${product.price:,.2f}".replace(".00", "")
+    if key == "brand":
+        return None if not product.brand else f"by {product.brand}"
+    if key == "color":
+        return None if not product.color else f"in {product.color}"
     if key == "rating":
         if product.rating is None:
             return None
@@ -245,12 +249,14 @@ def compose_claims(
         claims.append(Claim(f"by {product.brand}", "brand"))
     if product.color and f.colors:
         claims.append(Claim(f"in {product.color}", "color"))
-    if len(claims) < _MAX_CLAIMS and product.rating is not None and product.rating_count:
+    if len(claims) < _MAX_CLAIMS and "rating" not in used and product.rating is not None and product.rating_count:
         claims.append(Claim(fact_phrase(product, "rating") or "", "rating"))
     if not claims and product.price is not None:
         claims.append(Claim(fact_phrase(product, "price") or "", "price"))
+    if not claims and product.brand:
+        claims.append(Claim(f"by {product.brand}", "brand"))
     if not claims:
-        claims.append(Claim(product.category[-1] if product.category else product_name(product), "category"))
+        claims.append(Claim(product_name(product), "title"))
     return claims[: _MAX_CLAIMS + 1]
 
 
@@ -275,7 +281,7 @@ def compose_reason(
 def compare_rows(products: Sequence[Product], schema: CatalogSchema | None = None) -> list[ComparisonRow]:
     """A side-by-side of ``products``: price, rating and every attribute any of them lists; the
     winner of a numeric row is the one better in the dimension's usual direction."""
-    keys: list[str] = ["price", "rating"]
+    keys: list[str] = ["price", "rating", "brand", "color"]
     for p in products:
         for k in p.attributes:
             if k not in _SKIP and k not in keys:
@@ -291,6 +297,8 @@ def compare_rows(products: Sequence[Product], schema: CatalogSchema | None = Non
                 values.append("" if p.price is None else f"${p.price:,.2f}")
             elif key == "rating":
                 values.append("" if p.rating is None else f"{p.rating:g}/5")
+            elif key in ("brand", "color"):
+                values.append(getattr(p, key) or "")
             else:
                 raw = p.attributes.get(key)
                 values.append("" if raw is None else display_value(key, raw))
@@ -309,7 +317,7 @@ def compare_rows(products: Sequence[Product], schema: CatalogSchema | None = Non
             pick = min(known, key=lambda t: t[1]) if better == "lower" else max(known, key=lambda t: t[1])
             if sum(1 for _, n in known if n == pick[1]) == 1:
                 winner = pick[0]
-        label = "price" if key == "price" else "rating" if key == "rating" else _label(key)
+        label = key if key in ("price", "rating", "brand", "color") else _label(key)
         unit = key_unit(key)
         rows.append(
             ComparisonRow(

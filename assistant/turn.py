@@ -241,7 +241,8 @@ class Assistant:
             if searching:
                 profile = self.profile(shopper_id)
                 with turn.timed("retrieve_rank"):
-                    variants = self._variants_asked(plan, previous_shown, request.message)
+                    previous_plan = next((h.plan for h in reversed(history) if h.plan is not None), None)
+                    variants = self._variants_asked(plan, previous_shown, request.message, previous_plan)
                     if variants:
                         candidates = variants
                     else:
@@ -304,11 +305,15 @@ class Assistant:
         found = self.catalog.store.get_many(ids)
         return [found[i] for i in ids if i in found]
 
-    def _variants_asked(self, plan: QueryPlan, previous: list[Product], message: str) -> list[Product]:
+    def _variants_asked(
+        self, plan: QueryPlan, previous: list[Product], message: str, previous_plan: QueryPlan | None
+    ) -> list[Product]:
         """ "show me the pink one", "does it come in black?": the shown products' own variants in
-        that color (same family), in shown order; one when the shopper says "one"/"it"."""
+        the color this message asks for (same family), in shown order; one for "the X one"/"it"."""
         if not plan.filters.colors or not previous or not _POINTS_BACK.search(message.lower()):
             return []
+        if previous_plan is not None and set(previous_plan.filters.colors) == set(plan.filters.colors):
+            return []  # no new color in this message
         snap = self.searcher.snapshot()
         wanted = set(plan.filters.colors)
         found: list[Product] = []
@@ -365,9 +370,25 @@ class Assistant:
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
             }
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
+        plan = self._with_color_shades(plan)
         if self._outside_catalog(plan, previous):
             plan = plan.model_copy(update={"intent": "out_of_catalog"})
         return plan, problem
+
+    def _with_color_shades(self, plan: QueryPlan) -> QueryPlan:
+        """A color filter holds every catalog color value made of that color's words: "black" also
+        matches "Black Leather" and "Matte Black" (real feeds spell colors many ways)."""
+        colors = plan.filters.colors
+        if not colors or len(colors) > 3:
+            return plan
+        shades = list(colors)
+        for value in self.vocabulary.colors:
+            words = set(re.findall(r"[a-z]+", value))
+            if value not in shades and any(set(c.split()) <= words for c in colors):
+                shades.append(value)
+        if len(shades) == len(colors) or len(shades) > _MAX_SHADES:
+            return plan
+        return plan.model_copy(update={"filters": plan.filters.model_copy(update={"colors": shades})})
 
     def _llm_plan(self, turn: _Turn, message: str, history: list[HistoryTurn]) -> QueryPlan:
         budget = self._budget()
@@ -771,6 +792,7 @@ def _short(exc: Exception) -> str:
 _POINTS_BACK = re.compile(r"\b(?:one|ones|it|that|this|them|those|these|version|variant|colou?r|comes?|available)\b")
 _ONE = re.compile(r"\b(?:the\s+\w+\s+one|it|that\s+one|this\s+one)\b")
 
+_MAX_SHADES = 300
 _WIDEN_BELOW = 3
 """A category with fewer products than this is widened to products that still are what was asked."""
 

@@ -19,6 +19,7 @@ from assistant.schemas import (
     ChatRequest,
     DegradedEvent,
     DoneEvent,
+    ErrorEvent,
     FeedbackRequest,
     PlanEvent,
     ProductCard,
@@ -67,6 +68,9 @@ class FakeAssistant:
     degrade: bool = False
     fail_after_products: BaseException | None = None
     fail_at_start: BaseException | None = None
+    no_events: bool = False  # the turn ends without a single event (a state the real core never reaches)
+    error_event_at_start: str | None = None  # the turn's only event is an ``error`` event with this message
+    error_event_after_products: str | None = None  # ``plan``, ``products``, then an ``error`` event
     llm_description: str = "fake: scripted test assistant"
     catalog: FakeCatalog = field(default_factory=FakeCatalog)
     searcher: object = None
@@ -84,11 +88,19 @@ class FakeAssistant:
         if self.fail_at_start is not None:
             raise self.fail_at_start
         ids = {"session_id": request.session_id or "sess-new", "turn_id": f"turn-{len(self.requests)}"}
+        if self.no_events:
+            return
+        if self.error_event_at_start is not None:
+            yield ErrorEvent(**ids, code="llm_error", message=self.error_event_at_start)
+            return
         try:
             yield PlanEvent(**ids, plan=QueryPlan(query="quiet dishwasher"))
             yield ProductsEvent(**ids, products=CARDS)
             if self.fail_after_products is not None:
                 raise self.fail_after_products
+            if self.error_event_after_products is not None:
+                yield ErrorEvent(**ids, code="llm_error", message=self.error_event_after_products)
+                return
             for text in self.tokens:
                 if self.token_delay_s:
                     time.sleep(self.token_delay_s)

@@ -7,8 +7,11 @@ API over SSE, otherwise it runs the core in-process. Tests inject a transport th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
+import pandas as pd
 import streamlit as st
 from pydantic import BaseModel, Field, ValidationError
 
@@ -16,6 +19,7 @@ from assistant.errors import AisleError
 from assistant.schemas import (
     ChatEvent,
     ChatRequest,
+    ComparisonEvent,
     DegradedEvent,
     DoneEvent,
     ErrorEvent,
@@ -40,6 +44,11 @@ _FEEDBACK_BUTTONS: tuple[tuple[FeedbackKind, str, str], ...] = (
     ("not_interested", "Not interested", ":material/block:"),
 )
 _NOTICE_CHARS = 200
+_WINNER = "✓ "
+# Markdown (and Streamlit's extensions: LaTeX ``$``, ``:color[…]``) treats these as syntax.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+# GitHub-flavoured autolinks survive backslash escapes: such text is never given to Markdown.
+_AUTOLINK = re.compile(r"://|www\.|@", re.IGNORECASE)
 
 
 class ChatMessage(BaseModel):
@@ -50,6 +59,7 @@ class ChatMessage(BaseModel):
     turn_id: str = ""
     products: list[ProductCard] = Field(default_factory=list)
     reasons: dict[str, str] = Field(default_factory=dict)
+    comparison: ComparisonEvent | None = None
     notices: list[str] = Field(default_factory=list)
     error: str | None = None
 
@@ -143,6 +153,27 @@ def _price(card: ProductCard) -> str:
     return f"${card.price:,.2f}" if card.currency == "USD" else f"{card.price:,.2f} {card.currency}"
 
 
+def _escape_markdown(text: str) -> str:
+    """``text`` with every Markdown special character backslash-escaped (shown literally)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _caption(text: str) -> None:
+    """Small print for text that may carry catalog or model words: never live Markdown or links."""
+    if _AUTOLINK.search(text):
+        st.text(text)  # a URL or e-mail address would be autolinked even when escaped
+    else:
+        st.caption(_escape_markdown(text))
+
+
+def _http_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL, else ``None`` (no ``javascript:``, ``data:``, paths)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def _cards(
     products: list[ProductCard],
     reasons: dict[str, str],
@@ -150,27 +181,40 @@ def _cards(
     transport: ChatTransport | None = None,
     turn_id: str = "",
 ) -> None:
-    """Product cards; with a ``transport``, each gets feedback buttons."""
+    """Product cards; with a ``transport``, each gets feedback buttons.
+
+    Titles, brands and reasons are catalog or model text: they are drawn as plain text, never as
+    Markdown (a seller's ``[claim refund](https://…)`` must not become a link).
+    """
+    live = transport is not None
     for start in range(0, len(products), _CARDS_PER_ROW):
         columns = st.columns(_CARDS_PER_ROW)
         for column, card in zip(columns, products[start : start + _CARDS_PER_ROW], strict=False):
-            with column.container(border=True, key=f"card-{turn_id}-{card.id}-{transport is not None}"):
-                if card.image_url:
-                    st.image(card.image_url, width="stretch")
-                title = f"[{card.title}]({card.url})" if card.url else card.title
-                st.markdown(f"**{title}**")
+            with column.container(border=True, key=f"card-{turn_id}-{card.id}-{live}"):
+                image = _http_url(card.image_url)
+                if image:
+                    st.image(image, width="stretch")
+                st.text(card.title)
                 bits = [_price(card)]
                 if card.brand:
                     bits.append(card.brand)
                 if card.rating is not None:
                     count = f" ({card.rating_count:,})" if card.rating_count else ""
                     bits.append(f"★ {card.rating:.1f}{count}")
-                st.caption(" · ".join(bits))
-                if card.id in reasons:
-                    st.markdown(f"_{reasons[card.id]}_")
-                if transport is not None:
+                _caption(" · ".join(bits))
+                if reasons.get(card.id):
+                    st.text(reasons[card.id])
+                url = _http_url(card.url)
+                if url or transport is not None:
                     with st.container(horizontal=True, gap="small"):
-                        for kind, label, icon in _FEEDBACK_BUTTONS:
+                        if url:
+                            st.link_button(
+                                "View",
+                                url,
+                                icon=":material/open_in_new:",
+                                key=f"link-{turn_id}-{card.id}-{live}",
+                            )
+                        for kind, label, icon in _FEEDBACK_BUTTONS if transport is not None else ():
                             st.button(
                                 label,
                                 icon=icon,
@@ -180,19 +224,62 @@ def _cards(
                             )
 
 
+def _comparison_frame(comparison: ComparisonEvent) -> pd.DataFrame:
+    """One column per compared product, one row per attribute; each row's winner is marked ``✓``.
+
+    Cells are plain strings, drawn by ``st.dataframe`` (no Markdown), so seller text stays text.
+    """
+    columns: list[str] = []
+    for card in comparison.products:
+        name = card.title.strip() or card.id
+        while name in columns:  # the table needs distinct headers
+            name = f"{name} ({card.id})" if card.id not in name else f"{name}*"
+        columns.append(name)
+    data: dict[str, list[str]] = {name: [] for name in columns}
+    labels: list[str] = []
+    for row in comparison.rows:
+        label = row.label or row.attribute
+        labels.append(f"{label} ({row.better} is better)" if row.better else label)
+        for i, name in enumerate(columns):
+            value = row.values[i] if i < len(row.values) else ""
+            value = value or "—"
+            data[name].append(f"{_WINNER}{value}" if row.winner == i else value)
+    return pd.DataFrame(data, index=pd.Index(labels, name="Attribute"), columns=columns)
+
+
+def _comparison(comparison: ComparisonEvent, turn_id: str) -> None:
+    if not comparison.products or not comparison.rows:
+        return
+    with st.container(key=f"comparison-{turn_id}" if turn_id else None):
+        st.dataframe(_comparison_frame(comparison), width="stretch")
+        st.caption(f"{_WINNER}marks the better value of each row.")
+
+
 def _notice(event: DegradedEvent) -> str:
     reason = event.reason if len(event.reason) <= _NOTICE_CHARS else event.reason[: _NOTICE_CHARS - 1] + "…"
     return f"{event.stage} fell back: {reason}"
 
 
+def _text(message: ChatMessage) -> None:
+    """The message's words as plain text (model and shopper text is never Markdown)."""
+    if not message.content:
+        return
+    if message.role == "assistant" and message.turn_id:
+        with st.container(key=f"answer-{message.turn_id}"):
+            st.text(message.content)
+    else:
+        st.text(message.content)
+
+
 def _render(message: ChatMessage, transport: ChatTransport) -> None:
     with st.chat_message(message.role):
-        if message.content:
-            st.markdown(message.content)
+        _text(message)
         for notice in message.notices:
-            st.caption(f"⚠️ {notice}")
+            _caption(f"⚠️ {notice}")
         if message.error:
-            st.error(message.error)
+            st.error(_escape_markdown(message.error))
+        if message.comparison is not None:
+            _comparison(message.comparison, message.turn_id)
         if message.products:
             _cards(message.products, message.reasons, transport=transport, turn_id=message.turn_id)
 
@@ -203,8 +290,10 @@ def _turn(transport: ChatTransport, prompt: str, filters: Filters | None) -> Cha
     reply = ChatMessage(role="assistant")
     request = ChatRequest(message=prompt, session_id=ss.session_id, filters=filters)
     with st.chat_message("assistant"):
+        comparison = st.empty()
         cards = st.empty()
         notices = st.container()
+        answer = st.empty()
 
         def tokens(events: Iterator[ChatEvent]) -> Iterator[str]:
             for event in events:
@@ -216,6 +305,10 @@ def _turn(transport: ChatTransport, prompt: str, filters: Filters | None) -> Cha
                     reply.products = event.products
                     with cards.container():
                         _cards(reply.products, {}, turn_id=reply.turn_id)
+                elif isinstance(event, ComparisonEvent):
+                    reply.comparison = event
+                    with comparison.container():
+                        _comparison(event, "")
                 elif isinstance(event, TokenEvent):
                     yield event.text
                 elif isinstance(event, RecommendationsEvent):
@@ -224,18 +317,21 @@ def _turn(transport: ChatTransport, prompt: str, filters: Filters | None) -> Cha
                 elif isinstance(event, DegradedEvent):
                     notice = _notice(event)
                     reply.notices.append(notice)
-                    notices.caption(f"⚠️ {notice}")
+                    with notices:
+                        _caption(f"⚠️ {notice}")
                 elif isinstance(event, ErrorEvent):
                     reply.error = f"{event.code}: {event.message}"
                 elif isinstance(event, DoneEvent):
                     reply.content = event.message
 
+        streamed: list[str] = []
         try:
-            streamed = st.write_stream(tokens(transport.chat(request)))
+            for text in tokens(transport.chat(request)):
+                streamed.append(text)
+                answer.text("".join(streamed))  # plain text, streamed as it arrives
         except AisleError as exc:
             reply.error = str(exc)
-            streamed = ""
-        reply.content = reply.content or (streamed if isinstance(streamed, str) else "")
+        reply.content = reply.content or "".join(streamed)
     return reply
 
 

@@ -38,7 +38,7 @@ from retrieval.schema import CatalogSchema, attribute_number
 __all__ = ["ShownContext", "apply_schema", "question_dimension"]
 
 _REFERS_TO_SHOWN = re.compile(
-    r"\b(?:of\s+(?:these|those|them|the\s+(?:ones|results|options))|these|those|which\s+(?:one|of)|which\s+is|"
+    r"\b(?:of\s+(?:these|those|them|the\s+(?:ones|results|options))|these|those|^\s*which\b|which\s+(?:one|of)|which\s+is|"
     r"among\s+(?:these|those|them)|the\s+(?:first|second|third|fourth|fifth|last|top)\s+(?:one|two|three)?|"
     r"#\d|number\s+\d|no\.?\s*\d|(?:it|that\s+one|this\s+one)\b)"
 )

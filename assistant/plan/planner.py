@@ -561,6 +561,14 @@ def plan_turn(
         plan = merge_llm_plan(parsed, llm_plan, vocabulary, message=normalized, shown_ids=context.shown_ids)
     if schema is None:
         return plan
+    if head is None and plan.intent in ("search", "refine") and plan.filters.categories:
+        # A category named only after "for"/"with" ("tires for my car", "a speaker for home use")
+        # describes a use, not the product: keep what was asked before, or nothing.
+        before = context.previous.filters.categories if context.previous is not None and not parsed.fresh else []
+        named = {m.value for m in matcher.find(tokenize(product_phrase(normalized))) if m.kind == "category"}
+        new = [c for c in plan.filters.categories if c not in before]
+        if new and not set(new) & named:
+            plan = plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": list(before)})})
     if head is not None and plan.intent in ("search", "refine", "clarify", "out_of_catalog"):
         if plan.filters.categories != [head]:
             plan = plan.model_copy(
@@ -594,9 +602,27 @@ def plan_turn(
 
 _CLAUSE_CUES = re.compile(
     r"\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
-    r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b|[,.;:!?()-]"
+    r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b|[,.;:!?()]|\s[-–—]\s"
 )
 _SKIP_HEAD = frozenset({"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"})
+# Words that carry the conversation, not the product ("ok forget it, snorkel sets instead").
+_DISCOURSE = frozenset(
+    "ok okay fine cool thanks thank great sure alright hmm well yes yeah yep no nope worries worry forget "
+    "nevermind never mind instead then also too actually perhaps maybe please hi hey hello oh so now what "
+    "about how else different thing another other different again".split()
+)
+
+
+def product_phrase(text: str) -> str:
+    """The phrase of a message that names the product: the first one, cut at clause words, with a
+    content word. What follows "for"/"to"/"with" describes a use ("something more powerful for home
+    use"), and "looking for"/"do you have" only frame the ask."""
+    lowered = _LOOKING.sub(" ", _lower(text))
+    phrases = [p for p in _CLAUSE_CUES.split(lowered) if p and p.strip()]
+    return next(
+        (p for p in phrases if any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(p))),
+        "",
+    )
 
 
 def _related(schema: CatalogSchema, a: str, b: str) -> bool:
@@ -620,13 +646,8 @@ def head_category(
     """
     if schema is None:
         return None
-    lowered = _LOOKING.sub(" ", _lower(text))
-    phrases = [p for p in _CLAUSE_CUES.split(lowered) if p and p.strip()]
-    if phrases:
-        # What follows "for"/"to"/"with" describes a use, not the product ("something more powerful
-        # for home use"): only the first phrase that has a content word names the product.
-        first = next((p for p in phrases if any(t.stem not in FILLER_WORDS for t in tokenize(p))), None)
-        phrases = [first] if first is not None else []
+    first = product_phrase(text)
+    phrases = [first] if first else []
     for phrase in phrases:
         tokens = tokenize(phrase)
         if not tokens:
@@ -645,20 +666,21 @@ def head_category(
             and t.stem.isalpha()
             and t.stem not in _unit_words()
             and t.stem not in _NOT_HEAD_WORDS()
+            and t.text not in _DISCOURSE
         ]
         if not content:
             if values:
                 return values[-1].value
             continue
+        by_name = None
         if word_categories is not None and len(content) >= 2:
-            # A product's own name ("Kinetra Glide 4"): the category its products are filed under.
-            named = word_categories(" ".join(t.text for t in tokens))
-            if named and named[0][1] >= 0.6 * sum(n for _, n in named) and not values:
+            # A product's own name ("Kinetra Glide 4", "a LEGO set"): the category its products are
+            # filed under; with a brand in it, that wins over the head word alone.
+            named = word_categories(" ".join(t.text for t in tokens if t.text not in _DISCOURSE))
+            if named and named[0][1] >= 0.6 * sum(n for _, n in named) and not leaf_values:
                 by_name = named[0][0]
-            else:
-                by_name = None
-        else:
-            by_name = None
+                if any(m.kind == "brand" for m in matcher.find(tokens)):
+                    return by_name
         # The head noun is the last content word; what precedes it only qualifies it.
         _, token = content[-1]
         stem = token.stem

@@ -617,7 +617,7 @@ def key_display_unit(key: str) -> str:
 
 def key_dimension(schema: CatalogSchema | None, categories: Sequence[str], key: str) -> str | None:
     """The dimension whose key the category uses for ``key`` (the inverse of :func:`dimension_key`)."""
-    if key in ("price", "rating"):
+    if key in ("price", "rating", "brand", "color"):
         return key
     for name in lexicons().dimensions:
         if dimension_key(schema, categories, name) == key:
