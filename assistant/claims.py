@@ -324,9 +324,9 @@ def _check_number(
                 or (key.startswith("capacity") and words_near & {"people", "person"})
             ):
                 return None
-        title_numbers = {float(x) for x in re.findall(r"\d+(?:\.\d+)?", p.title.replace(",", ""))}
-        if value in title_numbers:
-            return None
+        named = " ".join([p.title, p.color or "", *p.attributes.values()]).replace(",", "")
+        if value in {float(x) for x in re.findall(r"\d+(?:\.\d+)?", named)}:
+            return None  # part of the product's own name or a listed value ("QuietClean 300", "02#Matte Black")
     if relative and any(_close(value, v) for v in shopper_numbers):
         return None
     return f"number {value:g} is not tied to a field"
@@ -340,9 +340,10 @@ def _superlative_words() -> frozenset[str]:
 
 
 def _superlatives(clause: str) -> list[str]:
-    low = clause.lower()
+    low = re.sub(r"\b(?:best|highest|top)[- ](?:rated|reviewed)\b", "bestrated", clause.lower())
     found = [w for w in re.findall(r"\b([a-z]+est)\b", low) if w in _superlative_words()]
     found += [f"{a} {b}" for a, b in re.findall(r"\b(most|least)\s+([a-z-]+)", low)]
+    found += ["best rated" for _ in re.findall(r"\bbestrated\b", low)]
     return found
 
 
@@ -505,6 +506,7 @@ def verify_reason(
             f"{p.title} {p.brand or ''} {p.color or ''} {' '.join(p.attributes.values())}" for p in others
         )
     )
+    product_text, shown_text = _NAME_SEP.sub(" ", product_text), _NAME_SEP.sub(" ", shown_text)
 
     for index, clause in enumerate(clauses):
         why = ""

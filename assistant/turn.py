@@ -384,7 +384,7 @@ class Assistant:
         shades = list(colors)
         for value in self.vocabulary.colors:
             words = set(re.findall(r"[a-z]+", value))
-            if value not in shades and any(set(c.split()) <= words for c in colors):
+            if value not in shades and any(set(c.split()) <= words for c in colors) and words <= _SHADE_WORDS:
                 shades.append(value)
         if len(shades) == len(colors) or len(shades) > _MAX_SHADES:
             return plan
@@ -434,8 +434,7 @@ class Assistant:
         if not words:
             return False
         head = words[-1]
-        heads = self._title_categories()
-        named = head in snap.fields["category"] or bool(heads.get_counts(head))
+        named = any(head in snap.fields[field] for field in ("category", "title", "brand"))
         # "washing machine": a known head ("machine") after a word no product text has is another
         # kind of product.
         unknown_modifier = len(words) > 1 and not self.catalog.lexical().knows(words[-2])
@@ -793,6 +792,18 @@ _POINTS_BACK = re.compile(r"\b(?:one|ones|it|that|this|them|those|these|version|
 _ONE = re.compile(r"\b(?:the\s+\w+\s+one|it|that\s+one|this\s+one)\b")
 
 _MAX_SHADES = 300
+
+
+def _shade_words() -> frozenset[str]:
+    from assistant.plan.text import COLOR_WORDS
+
+    return COLOR_WORDS | frozenset(
+        "light dark pale deep bright matte matt metallic rose sky royal navy heather solid glossy gloss "
+        "charcoal ivory cream tan khaki olive burgundy maroon teal turquoise coral mint lavender".split()
+    )
+
+
+_SHADE_WORDS = _shade_words()
 _WIDEN_BELOW = 3
 """A category with fewer products than this is widened to products that still are what was asked."""
 

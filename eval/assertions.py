@@ -548,7 +548,7 @@ def _compares(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
 
 _RELAXED = re.compile(
     r"\b(?:nothing|no\s+\w+\s+(?:matched|under|below|over)|none|couldn'?t find|could not find|closest|"
-    r"loosened|relaxed|instead|not available|don'?t have any|doesn'?t exist)\b",
+    r"loosened|relaxed|instead|not available|don'?t have any|doesn'?t exist|don'?t carry|do not carry|left that out)\b",
     re.IGNORECASE,
 )
 

@@ -122,7 +122,7 @@ def _steps(
                 "color",
                 filters.model_copy(update={"colors": []}),
                 lambda ps: (ps, ""),
-                "in " + " or ".join(filters.colors),
+                "in " + " or ".join(sorted(filters.colors, key=len)[:2]),
             )
         )
     if filters.price_max is not None or filters.price_min is not None:

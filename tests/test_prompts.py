@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,7 +127,9 @@ def _misspelled(word: str) -> str:
 def _with_template_variable_renamed(prompt: Prompt, old: str, new: str) -> Prompt:
     pattern = re.compile(r"\{\{\s*" + re.escape(old) + r"\s*\}\}")
     data = prompt.model_dump()
-    data["messages"] = [{**m, "content": pattern.sub("{{ " + new + " }}", m["content"])} for m in data["messages"]]
+    data["messages"] = [
+        {**m, "content": pattern.sub("{{ " + new + " }}", m["content"])} for m in data["messages"]
+    ]
     return Prompt.model_validate(data)
 
 
@@ -136,7 +137,9 @@ def test_a_misspelled_variable_in_a_prompt_fails(code_inputs: dict[str, list[dic
     variables = code_inputs["explain"][0]
     broken = _with_template_variable_renamed(load_prompt("explain"), "request", "requets")
     assert "{{ requets }}" in broken.messages[1].content
-    with pytest.raises(PromptError, match=r"missing variables \['requets'\], unexpected variables \['request'\]"):
+    with pytest.raises(
+        PromptError, match=r"missing variables \['requets'\], unexpected variables \['request'\]"
+    ):
         broken.render(**variables)
 
 

@@ -37,5 +37,12 @@ async def _aisle_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc), "error": type(exc).__name__}, status_code=status_for(exc))
 
 
+async def _unexpected_error(_request: Request, _exc: Exception) -> JSONResponse:
+    # Nothing of the exception reaches the client; the server re-raises it after this response, so
+    # its traceback is logged there.
+    return JSONResponse({"detail": "internal server error", "error": "internal_error"}, status_code=500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AisleError, _aisle_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -40,7 +40,12 @@ class TurnFailed(Exception):
 
 
 def collect_turn(events: list[ChatEvent]) -> ChatTurnPublic:
-    """Fold a turn's events into one response; raises :class:`TurnFailed` on an ``error`` event."""
+    """Fold a turn's events into one response; raises :class:`TurnFailed` on an ``error`` event
+    (or when there are no events at all)."""
+    if not events:
+        raise TurnFailed(
+            ErrorEvent(session_id="", turn_id="", code="empty_turn", message="the turn produced no events")
+        )
     result = ChatTurnPublic.from_events(events)
     if result.error is not None:
         raise TurnFailed(result.error)

@@ -656,10 +656,12 @@ def head_category(
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
         if leaf_values:
             return leaf_values[-1].value
+        brand_at = {i for m in matcher.find(tokens) if m.kind in ("brand", "color") for i in range(m.start, m.end)}
         content = [
             (i, t)
             for i, t in enumerate(tokens)
-            if t.stem not in _SKIP_HEAD
+            if i not in brand_at
+            and t.stem not in _SKIP_HEAD
             and t.stem not in FILLER_WORDS
             and t.stem not in VAGUE_WORDS
             and len(t.stem) >= 3

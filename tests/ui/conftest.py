@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from http_support import FakeAssistant, make_settings
+from ui_support import ScriptedAssistant
 
 from assistant.store import SessionStore
 
@@ -16,4 +17,12 @@ def ui_fake_assistant(tmp_path: Path) -> Iterator[FakeAssistant]:
     settings = make_settings(tmp_path / "data")
     store = SessionStore(settings.store_db)
     yield FakeAssistant(settings=settings, store=store)
+    store.close()
+
+
+@pytest.fixture
+def ui_scripted_assistant(tmp_path: Path) -> Iterator[ScriptedAssistant]:
+    settings = make_settings(tmp_path / "data")
+    store = SessionStore(settings.store_db)
+    yield ScriptedAssistant(settings=settings, store=store)
     store.close()

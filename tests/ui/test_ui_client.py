@@ -60,3 +60,24 @@ def test_http_transport_reports_unreachable_api() -> None:
 
     with pytest.raises(TransportError, match="cannot reach"):
         list(HttpTransport("http://127.0.0.1:9", timeout_s=2).chat(ChatRequest(message="x")))
+
+
+def test_comparison_event_passes_through_both_transports(ui_scripted_assistant) -> None:
+    from ui_support import COMPARISON_ROWS
+
+    from assistant.schemas import ChatRequest, ComparisonEvent
+
+    ui_scripted_assistant.rows = COMPARISON_ROWS
+    request = ChatRequest(message="compare the first two")
+    local = list(InProcessTransport(ui_scripted_assistant).chat(request))
+    with LiveServer(create_app(ui_scripted_assistant.settings, assistant=ui_scripted_assistant)) as server:
+        remote = list(HttpTransport(server.url).chat(request))
+    for events in (local, remote):
+        comparisons = [e for e in events if isinstance(e, ComparisonEvent)]
+        assert len(comparisons) == 1, [e.type for e in events]
+        assert comparisons[0].rows == COMPARISON_ROWS
+        assert [p.id for p in comparisons[0].products] == ["p1", "p2"]
+    assert [e.type for e in remote] == [e.type for e in local]
+    assert [e.model_dump(exclude={"finished_at", "turn_id"}) for e in remote] == [
+        e.model_dump(exclude={"finished_at", "turn_id"}) for e in local
+    ]

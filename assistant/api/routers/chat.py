@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -18,8 +19,10 @@ from assistant.schemas import ChatEvent, ChatRequest, ErrorEvent
 __all__ = ["SSE_EVENT_NAMES", "router", "sse_headers"]
 
 router = APIRouter(tags=["chat"])
+log = logging.getLogger("assistant.api")
 
 SSE_EVENT_NAMES = ("plan", "products", "token", "recommendations", "degraded", "error", "done")
+INTERNAL_ERROR = "the turn failed unexpectedly; please try again"
 
 
 def sse_headers() -> dict[str, str]:
@@ -37,6 +40,14 @@ async def _sse(first: ChatEvent, rest: AsyncIterator[ChatEvent]) -> AsyncIterato
         # The stream has started (status 200 is sent): a failure becomes the stream's last event.
         error = ErrorEvent(
             session_id=last.session_id, turn_id=last.turn_id, code=error_code(exc), message=str(exc)
+        )
+        yield ServerSentEvent(event=error.type, data=error.model_dump_json())
+    except Exception:
+        # Anything else also ends the stream with an `error` event (not a cut connection); its
+        # details stay in the log.
+        log.exception("the turn failed mid-stream")
+        error = ErrorEvent(
+            session_id=last.session_id, turn_id=last.turn_id, code="internal_error", message=INTERNAL_ERROR
         )
         yield ServerSentEvent(event=error.type, data=error.model_dump_json())
     finally:
@@ -67,7 +78,10 @@ _SSE_DOC = (
         413: {"description": "Request body too large."},
         422: {"description": "Invalid request (e.g. message longer than 4000 characters)."},
         429: {"description": "Rate limit exceeded; see Retry-After."},
-        502: {"description": "The turn failed (JSON mode); the body has the error code and message."},
+        502: {
+            "description": "The turn failed (JSON mode, or before the first SSE event); the body has the "
+            "error code and message."
+        },
     },
 )
 async def chat(
@@ -85,15 +99,22 @@ async def chat(
             first = await anext(events)
         except StopAsyncIteration:
             return JSONResponse({"detail": "the turn produced no events"}, status_code=502)
+        if isinstance(first, ErrorEvent):  # failed before anything streamed: a real status, as in JSON
+            await events.aclose()  # type: ignore[attr-defined]
+            return _failed(TurnFailed(first))
         return EventSourceResponse(_sse(first, events), headers=sse_headers(), ping=settings.sse_ping_seconds)
     try:
         return collect_turn([event async for event in events])
     except TurnFailed as failed:
-        return JSONResponse(
-            {
-                "detail": failed.event.message,
-                "code": failed.event.code,
-                "session_id": failed.event.session_id,
-            },
-            status_code=502,
-        )
+        return _failed(failed)
+
+
+def _failed(failed: TurnFailed) -> JSONResponse:
+    return JSONResponse(
+        {
+            "detail": failed.event.message,
+            "code": failed.event.code,
+            "session_id": failed.event.session_id,
+        },
+        status_code=502,
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 
@@ -33,7 +34,7 @@ from assistant.api.openai_schemas import (
     DeltaPublic,
     MessagePublic,
 )
-from assistant.api.routers.chat import sse_headers
+from assistant.api.routers.chat import INTERNAL_ERROR, sse_headers
 from assistant.api.schemas import TurnFailed, collect_turn
 from assistant.api.turns import error_code, iterate_turn, observed
 from assistant.errors import AisleError
@@ -53,6 +54,7 @@ from assistant.schemas import (
 __all__ = ["router", "to_chat_request"]
 
 router = APIRouter(tags=["openai"])
+log = logging.getLogger("assistant.api")
 
 
 def to_chat_request(body: ChatCompletionCreate) -> ChatRequest:
@@ -161,6 +163,9 @@ async def _stream(
                 yield message
     except AisleError as exc:
         yield writer.error(error_code(exc), str(exc))
+    except Exception:  # an error chunk, not a cut connection; the details stay in the log
+        log.exception("the turn failed mid-stream")
+        yield writer.error("internal_error", INTERNAL_ERROR)
     finally:
         await rest.aclose()  # type: ignore[attr-defined]
     yield ServerSentEvent(data="[DONE]")
@@ -195,6 +200,9 @@ async def create_chat_completion(
             first = await anext(events)
         except StopAsyncIteration:
             return JSONResponse({"detail": "the turn produced no events"}, status_code=502)
+        if isinstance(first, ErrorEvent):  # failed before anything streamed: a real status
+            await events.aclose()  # type: ignore[attr-defined]
+            return _failed(TurnFailed(first))
         include_usage = body.stream_options is not None and body.stream_options.include_usage
         writer = _ChunkWriter(body.model, include_usage)
         return EventSourceResponse(
@@ -203,16 +211,7 @@ async def create_chat_completion(
     try:
         turn = collect_turn([event async for event in events])
     except TurnFailed as failed:
-        return JSONResponse(
-            {
-                "error": {
-                    "message": failed.event.message,
-                    "type": failed.event.code,
-                    "code": failed.event.code,
-                }
-            },
-            status_code=502,
-        )
+        return _failed(failed)
     return ChatCompletionPublic(
         id=f"chatcmpl-{turn.turn_id}",
         created=int(time.time()),
@@ -227,4 +226,11 @@ async def create_chat_completion(
             plan=turn.plan,
             degraded=turn.degraded,
         ),
+    )
+
+
+def _failed(failed: TurnFailed) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"message": failed.event.message, "type": failed.event.code, "code": failed.event.code}},
+        status_code=502,
     )
