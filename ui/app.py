@@ -203,7 +203,7 @@ def _cards(
                     bits.append(f"★ {card.rating:.1f}{count}")
                 _caption(" · ".join(bits))
                 if reasons.get(card.id):
-                    st.text(reasons[card.id])
+                    pass  # MUTATION: reason not written
                 url = _http_url(card.url)
                 if url or transport is not None:
                     with st.container(horizontal=True, gap="small"):
@@ -239,7 +239,7 @@ def _comparison_frame(comparison: ComparisonEvent) -> pd.DataFrame:
     labels: list[str] = []
     for row in comparison.rows:
         label = row.label or row.attribute
-        labels.append(f"{label} ({row.better} is better)" if row.better else label)
+        labels.append(f"{label} ({row.better} is better)" if row.better and row.winner is not None else label)
         for i, name in enumerate(columns):
             value = row.values[i] if i < len(row.values) else ""
             value = value or "—"
@@ -251,7 +251,7 @@ def _comparison(comparison: ComparisonEvent, turn_id: str) -> None:
     if not comparison.products or not comparison.rows:
         return
     with st.container(key=f"comparison-{turn_id}" if turn_id else None):
-        st.dataframe(_comparison_frame(comparison), width="stretch")
+        st.dataframe(_comparison_frame(comparison), width="stretch", height="content")
         st.caption(f"{_WINNER}marks the better value of each row.")
 
 

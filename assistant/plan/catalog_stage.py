@@ -153,7 +153,7 @@ def apply_schema(
     filters = plan.filters
     categories = _categories(plan, schema)
     if not categories and infer_category is not None and plan.query:
-        categories = infer_category(plan.query)
+        categories = infer_category(message)
     update: dict[str, object] = {}
 
     filters, dropped = _drop_foreign_attributes(filters, schema, categories)

@@ -538,6 +538,8 @@ def plan_turn(
     context = conversation_context(history, previous)
     matcher = matcher_for(vocabulary)
     normalized = numbers_to_digits(correct_typos(message, matcher, known))
+    if schema is not None:
+        normalized = _drop_use_categories(normalized, matcher)
     parsed = parse_turn(normalized, context, vocabulary, shown_titles=shown_titles)
     head = (
         head_category(normalized, matcher, schema, word_categories, known)
@@ -613,6 +615,26 @@ _DISCOURSE = frozenset(
 )
 
 
+def _drop_use_categories(text: str, matcher: VocabularyMatcher) -> str:
+    """Category names that only describe a use ("for home use", "for the office", "for my car") are
+    not the product: blanked when the message names a product before them."""
+    lowered = _lower(text)
+    phrase = product_phrase(text)
+    at = lowered.find(phrase) if phrase else -1
+    if at < 0:
+        return text
+    end = at + len(phrase)
+    tokens = tokenize(lowered)
+    if not any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(phrase)):
+        return text
+    out = list(text)
+    for m in matcher.find(tokens):
+        if m.kind == "category" and not m.negated and tokens[m.start].start >= end:
+            for i in range(tokens[m.start].start, tokens[m.end - 1].end):
+                out[i] = " "
+    return "".join(out)
+
+
 def product_phrase(text: str) -> str:
     """The phrase of a message that names the product: the first one, cut at clause words, with a
     content word. What follows "for"/"to"/"with" describes a use ("something more powerful for home
@@ -675,7 +697,7 @@ def head_category(
                 return values[-1].value
             continue
         by_name = None
-        if word_categories is not None and len(content) >= 2:
+        if word_categories is not None and len(tokens) >= 2 and content:
             # A product's own name ("Kinetra Glide 4", "a LEGO set"): the category its products are
             # filed under; with a brand in it, that wins over the head word alone.
             named = word_categories(" ".join(t.text for t in tokens if t.text not in _DISCOURSE))

@@ -119,12 +119,14 @@ def test_comparison_is_a_side_by_side_table(ui_scripted_assistant) -> None:
         "rating (higher is better)",
         "width (lower is better)",
         "drying",
+        "color",
     ]
     # each row's winner is marked, the loser and rows without a winner are not; '' shows as a dash
     assert frame.loc["price (lower is better)"].tolist() == ["✓ $499.00", "$649.00"]
     assert frame.loc["rating (higher is better)"].tolist() == ["✓ 4.5/5", "4.1/5"]
     assert frame.loc["width (lower is better)"].tolist() == ["24 in", "✓ 18 in"]
     assert frame.loc["drying"].tolist() == ["heated dry", "—"]
+    assert frame.loc["color"].tolist() == ["White", "White"]  # a tie: no winner, no direction
     assert any("✓ marks the better value" in c.value for c in at.caption)
     # the text and the cards (with reasons) are still there, and the table survives the next turn
     assert "The Quiet Dishwasher is cheaper." in _texts(at)

@@ -29,6 +29,7 @@ COMPARISON_ROWS = [
     ComparisonRow(attribute="rating", label="rating", values=["4.5/5", "4.1/5"], winner=0, better="higher"),
     ComparisonRow(attribute="width_in", label="width", values=["24 in", "18 in"], winner=1, better="lower"),
     ComparisonRow(attribute="drying", label="drying", values=["heated dry", ""]),
+    ComparisonRow(attribute="color", label="color", values=["White", "White"], better="higher"),  # a tie
 ]
 
 
