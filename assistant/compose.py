@@ -249,7 +249,12 @@ def compose_claims(
         claims.append(Claim(f"by {product.brand}", "brand"))
     if product.color and f.colors:
         claims.append(Claim(f"in {product.color}", "color"))
-    if len(claims) < _MAX_CLAIMS and "rating" not in used and product.rating is not None and product.rating_count:
+    if (
+        len(claims) < _MAX_CLAIMS
+        and "rating" not in used
+        and product.rating is not None
+        and product.rating_count
+    ):
         claims.append(Claim(fact_phrase(product, "rating") or "", "rating"))
     if not claims and product.price is not None:
         claims.append(Claim(fact_phrase(product, "price") or "", "price"))
@@ -264,10 +269,7 @@ def join_claims(texts: Sequence[str]) -> str:
     parts = [t.strip() for t in texts if t.strip()]
     if not parts:
         return ""
-    if len(parts) == 1:
-        text = parts[0]
-    else:
-        text = "; ".join(parts[:-1]) + "; " + parts[-1]
+    text = "; ".join(parts)
     return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
@@ -318,11 +320,10 @@ def compare_rows(products: Sequence[Product], schema: CatalogSchema | None = Non
             if sum(1 for _, n in known if n == pick[1]) == 1:
                 winner = pick[0]
         label = key if key in ("price", "rating", "brand", "color") else _label(key)
-        unit = key_unit(key)
         rows.append(
             ComparisonRow(
                 attribute=key,
-                label=label + (f" ({unit.display})" if unit and False else ""),
+                label=label,
                 values=values,
                 winner=winner,
                 better=better,

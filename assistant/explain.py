@@ -101,7 +101,13 @@ def fallback_reason(
 
 def product_facts_text(product: Product) -> str:
     """Every fact of the product as one text (what a reason may draw on)."""
-    parts = [product.title, product.description, *product.bullet_points, product.brand or "", product.color or ""]
+    parts = [
+        product.title,
+        product.description,
+        *product.bullet_points,
+        product.brand or "",
+        product.color or "",
+    ]
     parts.extend(product.category)
     parts.extend(f"{k} {v}" for k, v in product.attributes.items())
     return "\n".join(p for p in parts if p)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-
-import numpy as np
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from assistant.answers import answer_question, compare_summary, constraints_text, results_text
 from assistant.compose import compare_rows
@@ -740,7 +740,10 @@ class _TitleCategories:
                     table = counts.setdefault(form, {})
                     table[leaf] = table.get(leaf, 0) + 1
         titles = [
-            (frozenset(re.findall(r"[a-z0-9]+", f"{p.brand or ''} {p.title}".casefold())), p.category[-1].casefold())
+            (
+                frozenset(re.findall(r"[a-z0-9]+", f"{p.brand or ''} {p.title}".casefold())),
+                p.category[-1].casefold(),
+            )
             for p in products
             if p.category
         ]
@@ -788,7 +791,9 @@ def _short(exc: Exception) -> str:
     return "the model backend failed"
 
 
-_POINTS_BACK = re.compile(r"\b(?:one|ones|it|that|this|them|those|these|version|variant|colou?r|comes?|available)\b")
+_POINTS_BACK = re.compile(
+    r"\b(?:one|ones|it|that|this|them|those|these|version|variant|colou?r|comes?|available)\b"
+)
 _ONE = re.compile(r"\b(?:the\s+\w+\s+one|it|that\s+one|this\s+one)\b")
 
 _MAX_SHADES = 300
@@ -798,8 +803,37 @@ def _shade_words() -> frozenset[str]:
     from assistant.plan.text import COLOR_WORDS
 
     return COLOR_WORDS | frozenset(
-        "light dark pale deep bright matte matt metallic rose sky royal navy heather solid glossy gloss "
-        "charcoal ivory cream tan khaki olive burgundy maroon teal turquoise coral mint lavender".split()
+        [
+            "light",
+            "dark",
+            "pale",
+            "deep",
+            "bright",
+            "matte",
+            "matt",
+            "metallic",
+            "rose",
+            "sky",
+            "royal",
+            "navy",
+            "heather",
+            "solid",
+            "glossy",
+            "gloss",
+            "charcoal",
+            "ivory",
+            "cream",
+            "tan",
+            "khaki",
+            "olive",
+            "burgundy",
+            "maroon",
+            "teal",
+            "turquoise",
+            "coral",
+            "mint",
+            "lavender",
+        ]
     )
 
 

@@ -65,9 +65,13 @@ def check_thresholds(results: EvalResults, thresholds: Thresholds | None) -> lis
     problems = []
     for summary in results.summaries:
         floor = thresholds.floor(results.suite, summary.provider) if thresholds is not None else None
-        turn_floor = thresholds.turn_floor(results.suite, summary.provider) if thresholds is not None else None
+        turn_floor = (
+            thresholds.turn_floor(results.suite, summary.provider) if thresholds is not None else None
+        )
         if turn_floor is not None:
-            outcomes = [o for r in results.rows if r.provider.label == summary.provider for o in r.turn_outcomes]
+            outcomes = [
+                o for r in results.rows if r.provider.label == summary.provider for o in r.turn_outcomes
+            ]
             rate = sum(o.passed for o in outcomes) / len(outcomes) if outcomes else 0.0
             if rate < turn_floor:
                 problems.append(

@@ -89,7 +89,12 @@ ISSUE_EXAMPLES = [
 
 @pytest.mark.parametrize(("reason", "leaf", "attrs", "false_parts"), ISSUE_EXAMPLES)
 def test_the_issue_examples_lose_every_false_claim(
-    catalog: list[Product], vocabulary: Vocabulary, reason: str, leaf: str, attrs: dict[str, str], false_parts: list[str]
+    catalog: list[Product],
+    vocabulary: Vocabulary,
+    reason: str,
+    leaf: str,
+    attrs: dict[str, str],
+    false_parts: list[str],
 ) -> None:
     product = _one(catalog, leaf, **attrs)
     checked = verify_reason(reason, product, shown=_leaf(catalog, leaf)[:5], vocabulary=vocabulary)
@@ -164,9 +169,12 @@ def test_split_claims_keeps_clauses() -> None:
 
 
 @pytest.mark.parametrize(
-    "leaf", ["Tents", "Sleeping Bags", "Dishwashers", "Headphones", "Laptops", "Air Purifiers", "Running Shoes"]
+    "leaf",
+    ["Tents", "Sleeping Bags", "Dishwashers", "Headphones", "Laptops", "Air Purifiers", "Running Shoes"],
 )
-def test_composed_reasons_pass_the_verifier(catalog: list[Product], vocabulary: Vocabulary, leaf: str) -> None:
+def test_composed_reasons_pass_the_verifier(
+    catalog: list[Product], vocabulary: Vocabulary, leaf: str
+) -> None:
     schema = CatalogSchema.from_products(catalog)
     shown = _leaf(catalog, leaf)[:5]
     key = next(k for k in shown[0].attributes if k.endswith(("_kg", "_g", "_db", "_hours", "_f", "_in")))

@@ -87,7 +87,9 @@ def test_numbers_in_words(text: str, expected: str) -> None:
         ("dog beds", "weight", None),  # a pet's max weight is not the bed's weight
     ],
 )
-def test_dimensions_map_to_each_categorys_own_key(schema: CatalogSchema, category: str, dimension: str, key: str | None) -> None:
+def test_dimensions_map_to_each_categorys_own_key(
+    schema: CatalogSchema, category: str, dimension: str, key: str | None
+) -> None:
     assert dimension_key(schema, [category], dimension) == key
 
 
@@ -124,7 +126,9 @@ def test_use_cases_read_the_categorys_schema(schema: CatalogSchema) -> None:
     assert use_case_priors("for winter camping", schema, ["blenders"]) == []  # nothing to honour
 
 
-def test_head_noun_names_the_category(products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary) -> None:
+def test_head_noun_names_the_category(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
     matcher = matcher_for(vocabulary)
     assert head_category("a travel hair dryer", matcher, schema, None) == "hair dryers"
     assert head_category("looking for a big tent for family camping", matcher, schema, None) == "tents"
@@ -140,7 +144,13 @@ def test_typos_are_corrected_towards_the_catalog_but_english_is_left_alone(vocab
     assert corrector.correct("how loud is it at least", keep=lambda w: False) == "how loud is it at least"
 
 
-def _plan(message: str, schema: CatalogSchema, vocabulary: Vocabulary, history: list[HistoryTurn] | None = None, shown: list[Product] | None = None) -> QueryPlan:
+def _plan(
+    message: str,
+    schema: CatalogSchema,
+    vocabulary: Vocabulary,
+    history: list[HistoryTurn] | None = None,
+    shown: list[Product] | None = None,
+) -> QueryPlan:
     return plan_turn(message, history or [], vocabulary, schema=schema, shown_products=shown or [])
 
 
@@ -151,10 +161,14 @@ def test_a_word_from_another_category_is_not_a_filter(schema: CatalogSchema, voc
     assert plan.filters.price_max == 300
 
 
-def test_lighter_is_relative_to_what_was_shown(products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary) -> None:
+def test_lighter_is_relative_to_what_was_shown(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
     first = _plan("a tent for 4 people", schema, vocabulary)
     shown = [p for p in products if p.category[-1] == "Tents" and matches(p, first.filters)][:3]
-    history = [HistoryTurn(role="user", content="a tent for 4 people", plan=first, shown_ids=[p.id for p in shown])]
+    history = [
+        HistoryTurn(role="user", content="a tent for 4 people", plan=first, shown_ids=[p.id for p in shown])
+    ]
     plan = _plan("anything lighter?", schema, vocabulary, history, shown)
     assert plan.comparative is not None and plan.comparative.key == "weight_kg"
     bound = plan.filters.attribute_ranges["weight_kg"]
@@ -163,14 +177,20 @@ def test_lighter_is_relative_to_what_was_shown(products: list[Product], schema: 
 
 
 def test_casual_brand_exclusions(schema: CatalogSchema, vocabulary: Vocabulary) -> None:
-    for message in ("dishwashers but nothing from Brightwell", "dishwashers, skip Brightwell", "dishwashers, not a fan of Brightwell"):
+    for message in (
+        "dishwashers but nothing from Brightwell",
+        "dishwashers, skip Brightwell",
+        "dishwashers, not a fan of Brightwell",
+    ):
         plan = _plan(message, schema, vocabulary)
         assert plan.filters.exclude_brands == ["brightwell"], message
         assert plan.filters.brands == [], message
 
 
 def test_relaxation_loosens_the_least_explicit_constraint_first(products: list[Product]) -> None:
-    filters = Filters(categories=["laptops"], price_max=400, attribute_in={"gpu": ["dedicated 6 gb", "dedicated 8 gb"]})
+    filters = Filters(
+        categories=["laptops"], price_max=400, attribute_in={"gpu": ["dedicated 6 gb", "dedicated 8 gb"]}
+    )
 
     def run(f: Filters) -> list[Product]:
         return [p for p in products if matches(p, f)]

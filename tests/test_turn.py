@@ -337,7 +337,12 @@ def test_embedded_model_answers_a_multi_turn_conversation(ingested: Settings) ->
             reference = plan.comparative.than if plan.comparative else None
             for r, product in zip(recs, shown, strict=True):
                 report = verify_reason(
-                    r.reason, product, shown=shown, vocabulary=vocabulary, filters=plan.filters, reference=reference
+                    r.reason,
+                    product,
+                    shown=shown,
+                    vocabulary=vocabulary,
+                    filters=plan.filters,
+                    reference=reference,
                 )
                 assert report.grounded, (r.reason, report.unsupported)
             done = events[-1]

@@ -203,7 +203,7 @@ def _cards(
                     bits.append(f"★ {card.rating:.1f}{count}")
                 _caption(" · ".join(bits))
                 if reasons.get(card.id):
-                    pass  # MUTATION: reason not written
+                    st.text(reasons[card.id])
                 url = _http_url(card.url)
                 if url or transport is not None:
                     with st.container(horizontal=True, gap="small"):

@@ -53,7 +53,9 @@ _WHOLE_CATALOG = re.compile(
     r"\b(?:you\s+(?:have|carry|sell|got|stock)|you've\s+got|overall|in\s+the\s+(?:store|shop|catalog)|of\s+all|"
     r"in\s+stock|available|anything|any\b)"
 )
-_SEARCH_AGAIN = re.compile(r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options)\b")
+_SEARCH_AGAIN = re.compile(
+    r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options)\b"
+)
 _POSITION = re.compile(
     r"\b(?:first|second|third|fourth|fifth|last|top|#\s?\d|number\s+\d|(?:the|that|this)\s+\w+\s+one)\b"
 )
@@ -91,12 +93,13 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
         for word in words:
             w = " ".join(singular(x) for x in word.split())
             if re.search(rf"\b{re.escape(w)}\b", joined):
-                key = dimension_key(schema, categories, dimension)
-                if key and key not in hits:
-                    hits.append(key)
+                found_key = dimension_key(schema, categories, dimension)
+                if found_key and found_key not in hits:
+                    hits.append(found_key)
     # "how much does it weigh?": "how much" asks the price only when nothing more specific is asked.
     specific = [k for k in hits if k != "price"]
-    return (specific or hits or [None])[0]
+    found = specific or hits
+    return found[0] if found else None
 
 
 def _value(product: Product, key: str) -> float | None:
@@ -185,7 +188,9 @@ def apply_schema(
             spec_values = schema.attributes(categories)[prior.key].values
             attribute_in[prior.key] = [v for v in spec_values if prior.extra["contains"] in v]
         elif "any" in prior.extra:
-            attribute_in[prior.key] = [v for v in schema.attributes(categories)[prior.key].values if v not in ("no", "false", "none")]
+            attribute_in[prior.key] = [
+                v for v in schema.attributes(categories)[prior.key].values if v not in ("no", "false", "none")
+            ]
         elif prior.value is not None:
             attributes.setdefault(prior.key, prior.value)
         elif prior.prefer is not None and sort is None:
@@ -199,7 +204,6 @@ def apply_schema(
     explicit_compare = bool(_EXPLICIT_COMPARE.search(text))
     whole_catalog = bool(_WHOLE_CATALOG.search(text))
     refers = bool(_REFERS_TO_SHOWN.search(text))
-    is_question = bool(_QUESTION_START.search(text))
     superlative = find_superlative(stems)
     compared = find_comparative(stems)
     question: str | None = None
@@ -291,7 +295,12 @@ def apply_schema(
         question=question,
         items=items,
     )
-    if intent == "product_question" and not plan.referenced_ids and "referenced_ids" not in update and shown.products:
+    if (
+        intent == "product_question"
+        and not plan.referenced_ids
+        and "referenced_ids" not in update
+        and shown.products
+    ):
         # "how heavy is it?" asks about the product in front of the shopper: the first one shown.
         singular_ref = bool(_SINGULAR.search(text)) and not superlative
         update["referenced_ids"] = [p.id for p in shown.products[: 1 if singular_ref else None]]

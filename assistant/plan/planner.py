@@ -25,7 +25,6 @@ from assistant.plan.intents import (
     find_injection,
     is_chit_chat,
     is_compare,
-    is_followup,
     is_new_request,
     is_product_question,
     refers_back,
@@ -566,20 +565,29 @@ def plan_turn(
     if head is None and plan.intent in ("search", "refine") and plan.filters.categories:
         # A category named only after "for"/"with" ("tires for my car", "a speaker for home use")
         # describes a use, not the product: keep what was asked before, or nothing.
-        before = context.previous.filters.categories if context.previous is not None and not parsed.fresh else []
+        before = (
+            context.previous.filters.categories if context.previous is not None and not parsed.fresh else []
+        )
         named = {m.value for m in matcher.find(tokenize(product_phrase(normalized))) if m.kind == "category"}
         new = [c for c in plan.filters.categories if c not in before]
         if new and not set(new) & named:
-            plan = plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": list(before)})})
-    if head is not None and plan.intent in ("search", "refine", "clarify", "out_of_catalog"):
-        if plan.filters.categories != [head]:
             plan = plan.model_copy(
-                update={
-                    "filters": plan.filters.model_copy(update={"categories": [head]}),
-                    "intent": plan.intent if plan.intent in ("search", "refine") else ("search" if parsed.fresh else "refine"),
-                    "clarifying_question": None if plan.intent == "clarify" else plan.clarifying_question,
-                }
+                update={"filters": plan.filters.model_copy(update={"categories": list(before)})}
             )
+    if (
+        head is not None
+        and plan.intent in ("search", "refine", "clarify", "out_of_catalog")
+        and plan.filters.categories != [head]
+    ):
+        plan = plan.model_copy(
+            update={
+                "filters": plan.filters.model_copy(update={"categories": [head]}),
+                "intent": plan.intent
+                if plan.intent in ("search", "refine")
+                else ("search" if parsed.fresh else "refine"),
+                "clarifying_question": None if plan.intent == "clarify" else plan.clarifying_question,
+            }
+        )
 
     def infer(text: str) -> list[str]:
         found = head_category(text, matcher, schema, word_categories, known)
@@ -606,12 +614,59 @@ _CLAUSE_CUES = re.compile(
     r"\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
     r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b|[,.;:!?()]|\s[-–—]\s"
 )
-_SKIP_HEAD = frozenset({"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"})
+_SKIP_HEAD = frozenset(
+    {"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"}
+)
 # Words that carry the conversation, not the product ("ok forget it, snorkel sets instead").
 _DISCOURSE = frozenset(
-    "ok okay fine cool thanks thank great sure alright hmm well yes yeah yep no nope worries worry forget "
-    "nevermind never mind instead then also too actually perhaps maybe please hi hey hello oh so now what "
-    "about how else different thing another other different again".split()
+    [
+        "ok",
+        "okay",
+        "fine",
+        "cool",
+        "thanks",
+        "thank",
+        "great",
+        "sure",
+        "alright",
+        "hmm",
+        "well",
+        "yes",
+        "yeah",
+        "yep",
+        "no",
+        "nope",
+        "worries",
+        "worry",
+        "forget",
+        "nevermind",
+        "never",
+        "mind",
+        "instead",
+        "then",
+        "also",
+        "too",
+        "actually",
+        "perhaps",
+        "maybe",
+        "please",
+        "hi",
+        "hey",
+        "hello",
+        "oh",
+        "so",
+        "now",
+        "what",
+        "about",
+        "how",
+        "else",
+        "different",
+        "thing",
+        "another",
+        "other",
+        "different",
+        "again",
+    ]
 )
 
 
@@ -642,14 +697,21 @@ def product_phrase(text: str) -> str:
     lowered = _LOOKING.sub(" ", _lower(text))
     phrases = [p for p in _CLAUSE_CUES.split(lowered) if p and p.strip()]
     return next(
-        (p for p in phrases if any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(p))),
+        (
+            p
+            for p in phrases
+            if any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(p))
+        ),
         "",
     )
 
 
 def _related(schema: CatalogSchema, a: str, b: str) -> bool:
     """Whether two categories are the same kind of product (equal, or one contains the other)."""
-    la, lb = {leaf.name.lower() for leaf in schema.leaves(a)}, {leaf.name.lower() for leaf in schema.leaves(b)}
+    la, lb = (
+        {leaf.name.lower() for leaf in schema.leaves(a)},
+        {leaf.name.lower() for leaf in schema.leaves(b)},
+    )
     return bool(la and lb and (la <= lb or lb <= la))
 
 
@@ -678,7 +740,9 @@ def head_category(
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
         if leaf_values:
             return leaf_values[-1].value
-        brand_at = {i for m in matcher.find(tokens) if m.kind in ("brand", "color") for i in range(m.start, m.end)}
+        brand_at = {
+            i for m in matcher.find(tokens) if m.kind in ("brand", "color") for i in range(m.start, m.end)
+        }
         content = [
             (i, t)
             for i, t in enumerate(tokens)
@@ -732,7 +796,9 @@ _LOOKING = re.compile(
 def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:
     """The category whose name ends in ``stem``: one leaf, or the level that holds most such leaves
     ("toy" → Kids & Toys rather than one of its leaves)."""
-    leaves = [leaf for leaf in schema.categories if (w := re.findall(r"[a-z]+", leaf)) and singular(w[-1]) == stem]
+    leaves = [
+        leaf for leaf in schema.categories if (w := re.findall(r"[a-z]+", leaf)) and singular(w[-1]) == stem
+    ]
     if not leaves:
         return None
     if len(leaves) == 1:
@@ -756,11 +822,13 @@ def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:
 def _unit_words() -> frozenset[str]:
     from retrieval.schema import unit_spellings
 
-    return frozenset(w for names in unit_spellings().values() for n in names for w in re.findall(r"[a-z]+", n))
+    return frozenset(
+        w for names in unit_spellings().values() for n in names for w in re.findall(r"[a-z]+", n)
+    )
 
 
 @lru_cache(maxsize=1)
-def _NOT_HEAD_WORDS() -> frozenset[str]:  # noqa: N802
+def _NOT_HEAD_WORDS() -> frozenset[str]:
     """Words that describe rather than name a product (comparatives, dimensions, use cases)."""
     from assistant.plan.semantics import lexicons
 

@@ -414,7 +414,9 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
                 bounds = NumericRange(lte=round(converted, 4))
             else:
                 tolerance = max(abs(converted) * 0.01, 0.05)
-                bounds = NumericRange(gte=round(converted - tolerance, 4), lte=round(converted + tolerance, 4))
+                bounds = NumericRange(
+                    gte=round(converted - tolerance, 4), lte=round(converted + tolerance, 4)
+                )
         found.append(
             SpecMatch(key, bounds, m.span(), f"{spec.label} {bounds.describe()} {spec.unit.display}")
         )
@@ -528,12 +530,12 @@ def _prior(
                 name, key, bounds=bounds, label=f"{name}: {spec.label} {bounds.describe()} {unit}".strip()
             )
         bounds = NumericRange(lte=rule.get("lte"), gte=rule.get("gte"))
-        if spec.minimum is not None and spec.maximum is not None:
-            # A bound the category can't meet at all says nothing about it ("summer" on a -20 °F range).
-            if (bounds.lte is not None and spec.minimum > bounds.lte) or (
-                bounds.gte is not None and spec.maximum < bounds.gte
-            ):
-                return None
+        # A bound the category can't meet at all says nothing about it ("summer" on a -20 °F range).
+        unmeetable = (bounds.lte is not None and spec.minimum is not None and spec.minimum > bounds.lte) or (
+            bounds.gte is not None and spec.maximum is not None and spec.maximum < bounds.gte
+        )
+        if unmeetable:
+            return None
         return Prior(
             name, key, bounds=bounds, label=f"{name}: {spec.label} {bounds.describe()} {unit}".strip()
         )
@@ -542,14 +544,22 @@ def _prior(
     if spec is None:
         return None
     if "value" in rule:
-        value = str(rule["value"]).lower()
-        if value not in spec.values:
+        wanted = str(rule["value"]).lower()
+        if wanted not in spec.values:
             return None
-        return Prior(name, key, value=value, label=f"{name}: {spec.label} {value}")
+        return Prior(name, key, value=wanted, label=f"{name}: {spec.label} {wanted}")
     if rule.get("any"):
         if spec.kind == "boolean":
-            return Prior(name, key, value="yes", label=f"{name}: {spec.label}") if "yes" in spec.values else None
-        return Prior(name, key, value=spec.values[0] if spec.values else "", label=f"{name}: {spec.label}", extra={"any": "1"})
+            return (
+                Prior(name, key, value="yes", label=f"{name}: {spec.label}") if "yes" in spec.values else None
+            )
+        return Prior(
+            name,
+            key,
+            value=spec.values[0] if spec.values else "",
+            label=f"{name}: {spec.label}",
+            extra={"any": "1"},
+        )
     if "contains" in rule:
         hits = [v for v in spec.values if str(rule["contains"]).lower() in v]
         if not hits:

@@ -17,7 +17,6 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-
 from pydantic import BaseModel, ConfigDict
 
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
@@ -48,14 +47,20 @@ _NEGATION_PAIRS = frozenset(
         ("no", "more"),
     }
 )
-_NEGATION_SKIP = frozenset({"a", "an", "the", "any", "from", "by", "in", "made", "brand", "of", "anything", "stuff"})
+_NEGATION_SKIP = frozenset(
+    {"a", "an", "the", "any", "from", "by", "in", "made", "brand", "of", "anything", "stuff"}
+)
 
 
 @lru_cache(maxsize=1)
 def _negation_cues() -> tuple[tuple[str, ...], ...]:
     """Exclusion cues from ``lexicons/negations.yaml``, as stem tuples."""
-    data = yaml.safe_load(resources.files("assistant.plan").joinpath("lexicons/negations.yaml").read_text("utf-8"))
+    data = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/negations.yaml").read_text("utf-8")
+    )
     return tuple(tuple(t.stem for t in tokenize(str(cue))) for cue in data["cues"])
+
+
 _LIST_JOINERS = frozenset({"or", "and", "nor"})
 _BRAND_TYPO_CUTOFF = 0.85
 _BRAND_TYPO_MIN_PRODUCTS = 3
@@ -251,7 +256,9 @@ class VocabularyMatcher:
         if j > 1 and (stems[j - 2], stems[j - 1]) in _NEGATION_PAIRS:
             return True
         before = tuple(stems[max(0, j - 5) : j])
-        if any(before[len(before) - len(cue) :] == cue for cue in _negation_cues() if len(cue) <= len(before)):
+        if any(
+            before[len(before) - len(cue) :] == cue for cue in _negation_cues() if len(cue) <= len(before)
+        ):
             return True
         if earlier and earlier[-1].negated and earlier[-1].kind == hit.kind:
             between = stems[earlier[-1].end : hit.start]

@@ -157,8 +157,12 @@ def test_recommends_only() -> None:
     assert check(spec("recommends-only", {"category": "Dishwashers"}), make_turn(recs=["dw1", "dw2"]))
     assert not check(spec("recommends-only", {"category": "Dishwashers"}), make_turn(recs=["dw1", "sh1"]))
     assert not check(spec("recommends-only", {"category": "Dishwashers"}), make_turn(recs=[], products=[]))
-    assert check(spec("recommends-only", {"attr_lte": {"noise_level_db": 46}}), make_turn(recs=["dw1", "dw2"]))
-    assert not check(spec("recommends-only", {"attr_lt": {"noise_level_db": 46}}), make_turn(recs=["dw1", "dw2"]))
+    assert check(
+        spec("recommends-only", {"attr_lte": {"noise_level_db": 46}}), make_turn(recs=["dw1", "dw2"])
+    )
+    assert not check(
+        spec("recommends-only", {"attr_lt": {"noise_level_db": 46}}), make_turn(recs=["dw1", "dw2"])
+    )
 
 
 def test_ranked_first_among_shown_and_previous() -> None:
@@ -190,8 +194,9 @@ def test_mentions_fact() -> None:
 
 
 def test_compares_reads_the_comparison_table() -> None:
-    from assistant.schemas import ComparisonEvent, ComparisonRow
     from eval_helpers import IDS, card
+
+    from assistant.schemas import ComparisonEvent, ComparisonRow
 
     first = make_turn(1, recs=["dw1", "dw2"])
     second = make_turn(2, message="compare the first two", recs=["dw1", "dw2"])
