@@ -235,7 +235,8 @@ def compare_summary(responses: Responses, products: Sequence[Product], rows: Seq
     for row in rows:
         if row.winner is None:
             continue
-        values = " vs ".join(v or "n/a" for v in row.values)
+        ordered = [row.values[row.winner], *(v for i, v in enumerate(row.values) if i != row.winner)]
+        values = " vs ".join(v or "n/a" for v in ordered)
         adjective = {"lower": "lower", "higher": "higher"}[row.better or "higher"]
         wins.setdefault(row.winner, []).append(f"{adjective} {row.label} ({values})")
     if not wins:

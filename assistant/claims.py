@@ -329,6 +329,11 @@ def _check_number(
         if any(p.rating_count is not None and value == p.rating_count for p in pool):
             return None
         return f"review count {value:g} is not this product's"
+    listed = [
+        norm(v) for p in pool for v in [*p.attributes.values(), p.color or ""] if any(c.isdigit() for c in v)
+    ]
+    if any(len(v) > 2 and v in norm(clause) for v in listed):
+        return None  # quoted from a listed value ("gpu: dedicated 6 GB")
     unit = _unit_after(after)
     if unit is not None:
         meta = _unit_meta(unit[0])

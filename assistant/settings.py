@@ -87,9 +87,6 @@ class Settings(BaseSettings):
         description="Products the embedded model writes reasons for (verified claim by claim); 0: the fact "
         "composer writes every reason (the default: SmolLM2's reasons failed the claim audit).",
     )
-    turn_deadline_s: float = Field(
-        default=20.0, gt=0, le=600, description="One turn's budget; every LLM call draws from it."
-    )
 
     # The turn ------------------------------------------------------------------------------
     recommendations: int = Field(default=5, ge=1, le=20, description="Products recommended per turn.")

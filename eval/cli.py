@@ -182,8 +182,47 @@ def make_esci_suite(
     _out.print(f"wrote {count} cases to {output}")
 
 
+def reasons_generate(
+    output: Annotated[Path, typer.Option("--output", help="Where to write the generated reasons (JSONL).")],
+    smollm2: Annotated[int, typer.Option("--smollm2", min=0, help="SmolLM2 reasons per turn (0: none).")] = 2,
+    per_turn: Annotated[int, typer.Option("--per-turn", min=1, help="Products per turn.")] = 3,
+    cache_dir: Annotated[Path, typer.Option("--cache-dir", help="Cached catalog data dirs.")] = Path(
+        ".aisle/eval-cache"
+    ),
+) -> None:
+    """Generate unlabelled reasons for the reasons corpus: composer and raw SmolLM2 reasons for the first
+    turn of every case of the shipped suites (demo and ESCI)."""
+    from eval.reasons_audit import generate_corpus, write_corpus
+
+    root = Path(__file__).resolve().parent / "suites"
+    suites = {
+        "demo": [root / "shopping-core.yaml", root / "conversations" / "demo.yaml"],
+        "esci": [root / "conversations" / "esci.yaml"],
+    }
+    items = generate_corpus(suites=suites, cache_dir=cache_dir, per_turn=per_turn, smollm2_per_turn=smollm2)
+    _out.print(f"wrote {write_corpus(items, output)} reasons to {output}")
+
+
+def reasons_audit(
+    corpus: Annotated[Path, typer.Argument(help="The labelled corpus (JSONL).", dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", help="Where to write audit.json and audit.md.")] = Path(
+        "eval/results/reasons-audit"
+    ),
+) -> None:
+    """Audit the labelled reasons corpus: the claim verifier's precision and recall, and the unsupported
+    claims each source's shown reasons would carry."""
+    from eval.reasons_audit import _catalogs, audit_corpus, load_corpus, write_audit
+
+    items = load_corpus(corpus)
+    report = audit_corpus(items, _catalogs(), corpus=str(corpus))
+    path = write_audit(report, output)
+    _out.print(path.read_text(encoding="utf-8"))
+
+
 def register(eval_app: typer.Typer) -> None:
-    """Add ``suite``, ``compare`` and ``make-esci-suite`` to the ``aisle eval`` group."""
+    """Add ``suite``, ``compare``, ``make-esci-suite`` and the reasons corpus commands to ``aisle eval``."""
     eval_app.command("suite")(suite)
+    eval_app.command("reasons-generate")(reasons_generate)
+    eval_app.command("reasons-audit")(reasons_audit)
     eval_app.command("compare")(compare)
     eval_app.command("make-esci-suite")(make_esci_suite)

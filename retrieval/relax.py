@@ -1,7 +1,8 @@
 """Search with honest relaxation: when nothing meets every constraint, loosen one at a time.
 
-The order is from the least to the most explicit constraint: use-case and comparative bounds,
-numeric specs, attribute values, colors, the price, brands. The first single loosening that finds
+The order is from the least to the most defining constraint: a color, an exact attribute value, the
+price, then the specs and use cases that make the product what it is, a named brand last; what this
+very turn asked for ("lighter?") is loosened only after everything else. The first single loosening that finds
 products wins; the result says what was loosened and how close the catalog gets ("the cheapest is
 $899"), and the products are ordered by how close they come to the asked bound. Category widening —
 a category that leaves fewer products than a full answer — is the caller's ``widen``.
@@ -172,7 +173,15 @@ def search_relaxed(
     if found:
         return RelaxedSearch(products=found, filters=filters)
     steps = [s for s in _steps(filters) if s[0] not in keep]
-    steps.sort(key=lambda step: step[0] in last)
+
+    def order(step: tuple[str, Filters, object, str]) -> tuple[bool, int]:
+        # An exact value or a color is a detail; the price next; then the specs and use cases that
+        # make the product what it is ("gaming": a dedicated GPU); a named brand last.
+        field = step[0]
+        rank = {"color": 0, "price": 2, "brand": 4}.get(field, 1 if field in filters.attributes else 3)
+        return field in last, rank
+
+    steps.sort(key=order)
     for field, loosened, order, asked in steps:
         found = run(loosened)
         if found:

@@ -191,7 +191,11 @@ def ingest_bench(
 
 def _turn_markdown(result: TurnBench) -> str:
     verdict = "PASS" if result.passed else "FAIL"
-    stages = "\n".join(f"| {name} | {ms:.2f} |" for name, ms in result.stage_ms_p50.items())
+    stages = "\n".join(
+        f"| {name} | {ms:.2f} | {result.stage_ms_p95.get(name, 0.0):.2f} |"
+        for name, ms in result.stage_ms_p50.items()
+    )
+    plan_p95 = result.stage_ms_p95.get("plan", 0.0)
     return f"""# Turn benchmark ({verdict})
 
 `aisle bench turn` — {result.n_turns} ESCI queries, one fresh session each, through `Assistant.chat` with the
@@ -202,11 +206,13 @@ so this is Aisle's own work before the model is called: plan + retrieve + rank +
 |---|---|---|---|
 | to the first LLM call | {result.to_first_llm_call_ms_p50} | {result.to_first_llm_call_ms_p95} | p50 ≤ {result.target_p50_ms:g}, p95 ≤ {result.target_p95_ms:g} |
 | to the `products` event | {result.to_products_ms_p50} | {result.to_products_ms_p95} | |
+| plan (deterministic planner) | {result.stage_ms_p50.get("plan", 0.0)} | {plan_p95} | p95 ≤ {result.plan_target_p95_ms:g} |
+| fact composer + claim verifier (all shown reasons) | {result.compose_verify_ms_p50} | {result.compose_verify_ms_p95} | p95 ≤ {result.explain_target_p95_ms:g} |
 
-Stage timings (p50 over the turns, from the `done` event):
+Stage timings over the turns, from the `done` event:
 
-| stage | ms |
-|---|---|
+| stage | p50 ms | p95 ms |
+|---|---|---|
 {stages}
 """
 

@@ -54,7 +54,8 @@ _WHOLE_CATALOG = re.compile(
     r"in\s+stock|available|anything|any\b)"
 )
 _SEARCH_AGAIN = re.compile(
-    r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options)\b"
+    r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options|"
+    r"what\s+about|how\s+about|ones?\s+that|ones?\s+with)\b"
 )
 _POSITION = re.compile(
     r"\b(?:first|second|third|fourth|fifth|last|top|#\s?\d|number\s+\d|(?:the|that|this)\s+\w+\s+one)\b"
@@ -193,10 +194,11 @@ def apply_schema(
             ]
         elif prior.value is not None:
             attributes.setdefault(prior.key, prior.value)
-        elif prior.prefer is not None and sort is None:
-            sort = SortSpec(
-                key=prior.key, order="asc" if prior.prefer == "lower" else "desc", label=prior.label
-            )
+        elif prior.prefer is not None:
+            if sort is None:
+                order = "asc" if prior.prefer == "lower" else "desc"
+                sort = SortSpec(key=prior.key, order=order, label=prior.label)
+            continue  # a preference orders the results; it is not a constraint to state
         if prior.label not in priors:
             priors.append(prior.label)
 

@@ -668,6 +668,9 @@ _DISCOURSE = frozenset(
         "again",
     ]
 )
+_DISCOURSE |= frozenset(
+    ["switching", "switch", "gears", "topic", "note", "subject", "change", "changing", "moving", "next", "separately", "separate", "unrelated"]
+)
 
 
 def _drop_use_categories(text: str, matcher: VocabularyMatcher) -> str:

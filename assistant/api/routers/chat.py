@@ -21,7 +21,7 @@ __all__ = ["SSE_EVENT_NAMES", "router", "sse_headers"]
 router = APIRouter(tags=["chat"])
 log = logging.getLogger("assistant.api")
 
-SSE_EVENT_NAMES = ("plan", "products", "token", "recommendations", "degraded", "error", "done")
+SSE_EVENT_NAMES = ("plan", "products", "token", "recommendations", "comparison", "degraded", "error", "done")
 INTERNAL_ERROR = "the turn failed unexpectedly; please try again"
 
 
