@@ -35,7 +35,7 @@ from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.schema import attribute_number, key_unit, key_words, unit_spellings
 
-__all__ = ["ClaimCheck", "VerifiedReason", "split_claims", "verify_reason"]
+__all__ = ["ClaimCheck", "VerifiedReason", "split_claims", "verify_reason", "verify_text"]
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
 _CLAUSE = re.compile(
@@ -655,3 +655,36 @@ def _join(parts: Sequence[str]) -> str:
     if not text:
         return ""
     return text[0].upper() + text[1:] + "."
+
+
+def verify_text(
+    text: str,
+    products: Sequence[Product],
+    *,
+    filters: Filters | None = None,
+    vocabulary: Vocabulary | None = None,
+    shopper_text: str = "",
+) -> VerifiedReason:
+    """An answer about several products: each claim must hold for one of ``products`` (computed over
+    all of them); unsupported claims are dropped."""
+    if not products:
+        return VerifiedReason(original=text, text="", claims=[])
+    checks: list[ClaimCheck] = []
+    for claim in split_claims(text):
+        verdicts = [
+            verify_reason(
+                claim, p, shown=products, filters=filters, vocabulary=vocabulary, shopper_text=shopper_text
+            )
+            for p in products
+        ]
+        held = next((v for v in verdicts if v.grounded), None)
+        why = (
+            ""
+            if held is not None
+            else (verdicts[0].unsupported[0].why if verdicts[0].unsupported else "no claim")
+        )
+        checks.append(ClaimCheck(text=claim, supported=held is not None, why=why))
+    kept = [c.text for c in checks if c.supported]
+    if len(kept) == len(checks):
+        return VerifiedReason(original=text, text=" ".join(text.split()), claims=checks)
+    return VerifiedReason(original=text, text=_join(kept), claims=checks)

@@ -230,7 +230,11 @@ def compose_claims(
     f = plan.filters
     if product.price is not None and "price" not in used:
         price = fact_phrase(product, "price") or ""
-        from_shopper = not (plan.comparative and plan.comparative.key == "price")
+        # A cap the shopper stated, not one derived from "cheaper?" ($548.99 = just under $549).
+        from_shopper = (
+            not (plan.comparative and plan.comparative.key == "price")
+            and float(f.price_max or 0).is_integer()
+        )
         if f.price_max is not None and from_shopper and product.price <= f.price_max:
             claims.append(Claim(f"{price}, within your ${_num(f.price_max)} budget", "price"))
         elif f.price_max is not None:

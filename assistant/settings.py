@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         default="auto",
         description="Structured-output planning by the LLM; auto: on for capable (non-local) models.",
     )
+    fake_script: Literal["empty", "realistic"] = Field(
+        default="empty",
+        description="AISLE_LLM=fake only: 'realistic' answers like a capable model, with the mistakes such "
+        "models make (wrong numbers, market claims, seller-style promises) for the verifier to catch.",
+    )
     llm_reasons: Literal["auto", "on", "off"] = Field(
         default="auto",
         description="The LLM writes per-product reasons (verified claim by claim); auto: capable models, and the "

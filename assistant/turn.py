@@ -614,11 +614,14 @@ class Assistant:
             ]
             messages = prompt.render(request=_describe(plan), recommendations="\n".join(lines))
             stream = stream_text(self.chat_model, messages)
+            checker = _AnswerChecker(explained.products, plan, self.vocabulary)
             try:
                 with turn.timed("answer"):
                     for piece in stream:
-                        turn.text.append(piece)
-                        yield TokenEvent(session_id=turn.session_id, turn_id=turn.turn_id, text=piece)
+                        for text in checker.feed(piece):
+                            yield from self._say(turn, text)
+                    for text in checker.flush():
+                        yield from self._say(turn, text)
             except LLMError as exc:
                 log.warning("answer stream failed: %s", exc)
                 yield DegradedEvent(
@@ -628,6 +631,15 @@ class Assistant:
                     yield from self._say(turn, composed)
             if stream.usage is not None:
                 turn.add_usage(stream.usage)
+            if checker.dropped:
+                yield DegradedEvent(
+                    session_id=turn.session_id,
+                    turn_id=turn.turn_id,
+                    stage="answer",
+                    reason=f"dropped {checker.dropped} unsupported claim(s) from the model's answer",
+                )
+            if not turn.text:
+                yield from self._say(turn, composed)
             if plan.relaxed:
                 # What was relaxed is a fact the shopper must see, whatever the model wrote.
                 yield from self._say(
@@ -717,6 +729,43 @@ def title_head_words(title: str) -> list[str]:
     segment = _TITLE_SEGMENT.split(title.casefold(), maxsplit=1)[0]
     words = re.findall(r"[a-z]+", segment)
     return words[-2:]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+class _AnswerChecker:
+    """Streams a model's answer sentence by sentence, each one claim-checked against the products
+    shown (:func:`assistant.claims.verify_text`) before the shopper sees it."""
+
+    def __init__(self, products: list[Product], plan: QueryPlan, vocabulary: Vocabulary) -> None:
+        self.products, self.plan, self.vocabulary = products, plan, vocabulary
+        self.buffer = ""
+        self.dropped = 0
+        self.started = False
+
+    def feed(self, piece: str) -> list[str]:
+        self.buffer += piece
+        parts = _SENTENCE_END.split(self.buffer)
+        if len(parts) == 1:
+            return []
+        self.buffer = parts[-1]
+        return [t for s in parts[:-1] if (t := self._check(s))]
+
+    def flush(self) -> list[str]:
+        rest, self.buffer = self.buffer, ""
+        return [t] if rest.strip() and (t := self._check(rest)) else []
+
+    def _check(self, sentence: str) -> str:
+        from assistant.claims import verify_text
+
+        checked = verify_text(sentence, self.products, filters=self.plan.filters, vocabulary=self.vocabulary)
+        self.dropped += len(checked.unsupported)
+        if not checked.text:
+            return ""
+        text = (" " if self.started else "") + checked.text
+        self.started = True
+        return text
 
 
 @dataclass

@@ -392,6 +392,20 @@ def _describe(spec: AssertionSpec) -> str:
     return " or ".join(p.describe() for p in _predicates(spec))
 
 
+@assertion("shows-no-text-matching", value=str, required=True)
+def _shows_no_text_matching(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """Neither the answer nor any shown reason matches the regex (case-insensitive): an independent
+    check, by pattern, that known false claims (a scripted model's planted mistakes) never reach the
+    shopper, whatever the claim verifier decided."""
+    turn = ctx.turn(spec)
+    pattern = re.compile(_value(spec), re.IGNORECASE)
+    texts = [("answer", turn.text)] + [(r.product.id, r.reason) for r in turn.recommendations]
+    hits = [f"{where}: {m.group()!r}" for where, text in texts if (m := pattern.search(text))]
+    if hits:
+        return _result(False, "shown: " + "; ".join(hits[:5]))
+    return _result(True, f"no shown text matches {spec.value!r}")
+
+
 @assertion("recommends-only", value=Selector, required=True)
 def _recommends_only(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
     """Products are shown and every one matches one of the predicates (an empty turn fails)."""

@@ -184,7 +184,9 @@ def audit_corpus(
                 composed = composed_labels.get((item.catalog, item.query, item.product_id))
                 if composed is None:
                     plan = QueryPlan(query=item.query, filters=item.filters)
-                    composed = [ClaimLabel(text=c) for c in split_claims(compose_reason(product, plan, shown))]
+                    composed = [
+                        ClaimLabel(text=c) for c in split_claims(compose_reason(product, plan, shown))
+                    ]
                 kept = composed
             shown_reasons += 1
             shown_claims += len(kept)
@@ -210,7 +212,11 @@ def audit_corpus(
             )
         )
     return AuditReport(
-        corpus=corpus, reasons=len(items), labelled=labelled_reasons, sources=audits, rejected_examples=examples
+        corpus=corpus,
+        reasons=len(items),
+        labelled=labelled_reasons,
+        sources=audits,
+        rejected_examples=examples,
     )
 
 
@@ -285,9 +291,15 @@ def generate_corpus(
         for path in paths:
             suite = load_suite(path)
             provider = next(p for p in suite.providers if p.llm == "fake")
-            assistant = default_factory(suite, cache_dir)(provider, resolve_catalog_path(suite.catalog, suite.path))
+            assistant = default_factory(suite, cache_dir)(
+                provider, resolve_catalog_path(suite.catalog, suite.path)
+            )
             for n, message in enumerate(_first_messages(path)[:limit]):
-                events = list(assistant.chat(ChatRequest(message=message, session_id=f"corpus-{catalog}-{path.stem}-{n}")))
+                events = list(
+                    assistant.chat(
+                        ChatRequest(message=message, session_id=f"corpus-{catalog}-{path.stem}-{n}")
+                    )
+                )
                 turn = TurnResult.from_events(events)
                 if turn.plan is None or not turn.recommendations:
                     continue
@@ -303,7 +315,12 @@ def generate_corpus(
                         "reference": reference,
                     }
                     items.append(
-                        CorpusItem(id=f"{catalog}-{path.stem}-{n}-{rank}-composer", source="composer", reason=rec.reason, **base).with_claims()
+                        CorpusItem(
+                            id=f"{catalog}-{path.stem}-{n}-{rank}-composer",
+                            source="composer",
+                            reason=rec.reason,
+                            **base,
+                        ).with_claims()
                     )
                     if rank < smollm2_per_turn:
                         if local is None:
@@ -311,10 +328,17 @@ def generate_corpus(
                         product = assistant.catalog.store.get(rec.product.id)
                         if product is None:
                             continue
-                        reason = _ask_local(local, _constraints_text(turn.plan), candidate_facts(product), ReasonReply)
+                        reason = _ask_local(
+                            local, _constraints_text(turn.plan), candidate_facts(product), ReasonReply
+                        )
                         if reason:
                             items.append(
-                                CorpusItem(id=f"{catalog}-{path.stem}-{n}-{rank}-smollm2", source="smollm2", reason=reason, **base).with_claims()
+                                CorpusItem(
+                                    id=f"{catalog}-{path.stem}-{n}-{rank}-smollm2",
+                                    source="smollm2",
+                                    reason=reason,
+                                    **base,
+                                ).with_claims()
                             )
     return items
 

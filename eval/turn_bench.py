@@ -100,7 +100,9 @@ def run_turn_bench(
                 start = time.perf_counter()
                 for product in products:
                     reason = compose_reason(product, plan, products, schema)
-                    verify_reason(reason, product, shown=products, filters=plan.filters, vocabulary=vocabulary)
+                    verify_reason(
+                        reason, product, shown=products, filters=plan.filters, vocabulary=vocabulary
+                    )
                 compose_verify.append((time.perf_counter() - start) * 1000)
             if products_at is not None and first_call:
                 to_products.append((products_at - started) * 1000)

@@ -64,6 +64,10 @@ def make_chat_model(settings: Settings, *, script: Iterable[ScriptItem] | None =
     if script is not None and name != "fake":
         raise ConfigurationError(f"a reply script only applies to AISLE_LLM=fake, not {name!r}")
     if name == "fake":
+        if settings.fake_script == "realistic":
+            from assistant.llm.scripted import realistic_reply
+
+            return FakeChatModel(script or (), responder=realistic_reply, model_name="fake-realistic")
         return FakeChatModel(script or ())
     if name == "openai":
         return make_openai_model(settings)

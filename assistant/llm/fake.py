@@ -53,6 +53,8 @@ class FakeChatModel(BaseChatModel):
 
     model_name: str = "fake"
     default_reply: str = DEFAULT_REPLY
+    responder: Callable[[list[BaseMessage]], str] | None = None
+    """Answers when the script is empty (instead of ``default_reply``): a scripted model's behaviour."""
 
     _queue: deque[FakeReply] = PrivateAttr(default_factory=deque)
     _calls: list[list[BaseMessage]] = PrivateAttr(default_factory=list)
@@ -91,7 +93,10 @@ class FakeChatModel(BaseChatModel):
         with self._lock:
             self._calls.append(list(messages))
             self._call_kwargs.append(dict(kwargs))
-            reply = self._queue.popleft() if self._queue else FakeReply(content=self.default_reply)
+            if self._queue:
+                reply = self._queue.popleft()
+            else:
+                reply = FakeReply(content=self.responder or self.default_reply)
         if reply.delay_s:
             time.sleep(reply.delay_s)
         content = reply.content

@@ -669,7 +669,21 @@ _DISCOURSE = frozenset(
     ]
 )
 _DISCOURSE |= frozenset(
-    ["switching", "switch", "gears", "topic", "note", "subject", "change", "changing", "moving", "next", "separately", "separate", "unrelated"]
+    [
+        "switching",
+        "switch",
+        "gears",
+        "topic",
+        "note",
+        "subject",
+        "change",
+        "changing",
+        "moving",
+        "next",
+        "separately",
+        "separate",
+        "unrelated",
+    ]
 )
 
 
