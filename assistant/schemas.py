@@ -106,6 +106,10 @@ class QueryPlan(BaseModel):
         default_factory=list,
         description="Filter values the shopper asked for that the catalog does not carry.",
     )
+    category_hint: str | None = Field(
+        default=None,
+        description="The kind of product guessed from the words (not a filter): whose schema the plan reads.",
+    )
     sort: SortSpec | None = Field(
         default=None, description="Order by a field: 'the lightest', 'cheapest first'."
     )

@@ -384,7 +384,14 @@ class Assistant:
         shades = list(colors)
         for value in self.vocabulary.colors:
             words = set(re.findall(r"[a-z]+", value))
-            if value not in shades and any(set(c.split()) <= words for c in colors) and words <= _SHADE_WORDS:
+            if (
+                value not in shades
+                and not any(ch.isdigit() for ch in value)
+                and words <= _SHADE_WORDS
+                and any(
+                    set(c.split()) <= words and not (words & _COLOR_ONLY) - set(c.split()) for c in colors
+                )
+            ):
                 shades.append(value)
         if len(shades) == len(colors) or len(shades) > _MAX_SHADES:
             return plan
@@ -422,7 +429,7 @@ class Assistant:
         if plan.intent not in {"search", "refine"} or plan.items:
             return False
         f = plan.filters
-        if f.categories or f.brands or plan.comparative:
+        if f.categories or f.brands or plan.comparative or plan.category_hint:
             return False
         snap = self.searcher.snapshot()
         from retrieval.text import analyze
@@ -498,6 +505,20 @@ class Assistant:
 
         asked_now = [plan.comparative.key] if plan.comparative else []
         found = search_relaxed(plan.filters, run, keep=("category",), last=asked_now)
+        if plan.filters.brands and plan.filters.categories and any(r.field == "brand" for r in found.relaxed):
+            # "dewalt tool cases": the brand files them elsewhere; its products that still are what
+            # was asked (the category's word in their title) come before other brands.
+            kept = [
+                p for p in run(plan.filters.model_copy(update={"categories": []})) if self._is_kind(p, plan)
+            ]
+            if kept:
+                found = found.model_copy(
+                    update={
+                        "products": kept,
+                        "filters": plan.filters.model_copy(update={"categories": []}),
+                        "relaxed": [],
+                    }
+                )
         candidates, filters = found.products, found.filters
         if found.relaxed:
             plan = plan.model_copy(update={"filters": filters, "relaxed": [*plan.relaxed, *found.relaxed]})
@@ -505,7 +526,7 @@ class Assistant:
             len(candidates) < self.settings.recommendations
             and plan.filters.categories
             and plan.query
-            and self._category_size(plan.filters.categories) < _WIDEN_BELOW
+            and self._widens(plan.filters.categories)
         ):
             relaxed = plan.filters.model_copy(update={"categories": []})
             lexical = self.catalog.lexical()
@@ -524,10 +545,18 @@ class Assistant:
                 candidates = _sorted_by(candidates[:n], plan.sort.key, plan.sort.order) + candidates[n:]
         return plan, candidates
 
-    def _category_size(self, categories: list[str]) -> int:
-        """How many catalog products the categories hold (their leaves'); small ones may be widened."""
+    def _is_kind(self, product: Product, plan: QueryPlan) -> bool:
+        lexical = self.catalog.lexical()
+        wanted = set(lexical.terms(" ".join(plan.filters.categories)))
+        return bool(wanted & set(lexical.terms(f"{product.title} {' '.join(product.category)}")))
+
+    def _widens(self, categories: list[str]) -> bool:
+        """Whether a category that leaves too few products may be widened to products that still are
+        what was asked for: a one-word name ("kits", "bags": real feeds file such things unevenly) or
+        a tiny category; a specific one ("trail running shoes") is kept as asked."""
         schema = self.schema
-        return sum(leaf.count for c in categories for leaf in schema.leaves(c)) or 0
+        size = sum(leaf.count for c in categories for leaf in schema.leaves(c))
+        return size < _WIDEN_BELOW or all(len(c.split()) == 1 for c in categories)
 
     def _retrieve_items(
         self, turn: _Turn, plan: QueryPlan, profile: ShopperProfile
@@ -887,6 +916,16 @@ def _shade_words() -> frozenset[str]:
 
 
 _SHADE_WORDS = _shade_words()
+
+
+def _color_only() -> frozenset[str]:
+    from assistant.plan.text import COLOR_WORDS
+
+    return COLOR_WORDS
+
+
+_COLOR_ONLY = _color_only()
+"""A shade may add "light", "matte", "dark" to the color, not another color ("brown,blue,white")."""
 _WIDEN_BELOW = 3
 """A category with fewer products than this is widened to products that still are what was asked."""
 

@@ -170,13 +170,14 @@ def make_esci_suite(
     threshold: Annotated[
         float, typer.Option("--ndcg-threshold", min=0.0, max=1.0, help="Per-case pass mark.")
     ] = 0.3,
+    split: Annotated[str, typer.Option("--split", help="dev (in-sample for the ranker) or test.")] = "dev",
 ) -> None:
-    """Generate the ESCI dev-split suite (one case per dev query, with its judgments)."""
+    """Generate an ESCI suite (one case per query of the split, with its judgments)."""
     from eval.datasets.esci import write_esci_suite
     from eval.esci import DEFAULT_ESCI_DIR
 
     try:
-        count = write_esci_suite(output, data or DEFAULT_ESCI_DIR, k=k, ndcg_threshold=threshold)
+        count = write_esci_suite(output, data or DEFAULT_ESCI_DIR, k=k, ndcg_threshold=threshold, split=split)
     except AisleError as exc:
         raise _fail(str(exc)) from exc
     _out.print(f"wrote {count} cases to {output}")

@@ -62,7 +62,7 @@ _POSITION = re.compile(
 )
 _SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
 _MULTI_JOIN = re.compile(
-    r"\s+(?:and|plus|&|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:a|an|some|the)?\s*"
+    r"\s+(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:a|an|some|the)?\s*"
 )
 
 
@@ -156,8 +156,10 @@ def apply_schema(
     stems = [t.stem for t in tokenize(text)]
     filters = plan.filters
     categories = _categories(plan, schema)
+    if not categories and plan.category_hint and schema.leaves(plan.category_hint):
+        categories = [plan.category_hint]
     if not categories and infer_category is not None and plan.query:
-        categories = infer_category(message)
+        categories = [c.rstrip("~") for c in infer_category(message)]
     update: dict[str, object] = {}
 
     filters, dropped = _drop_foreign_attributes(filters, schema, categories)
@@ -323,13 +325,17 @@ def _items(
         return []
     asks: list[ItemAsk] = []
     seen: set[str] = set()
+    firm = False
     for part in parts:
         cats = infer(part)
         if not cats:
             return []
-        leaf = norm(cats[0])
+        guessed = cats[0].endswith("~")
+        firm = firm or not guessed
+        leaf = norm(cats[0].rstrip("~"))
         if leaf in seen:
             return []
         seen.add(leaf)
-        asks.append(ItemAsk(query=part, categories=cats[:1]))
-    return asks
+        asks.append(ItemAsk(query=part, categories=[leaf]))
+    # "a spoon and fork combo" is one product: at least one item must be a kind the catalog names.
+    return asks if firm else []

@@ -537,21 +537,28 @@ def plan_turn(
     context = conversation_context(history, previous)
     matcher = matcher_for(vocabulary)
     normalized = numbers_to_digits(correct_typos(message, matcher, known))
-    if schema is not None:
+    found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
+    if schema is not None and found is None:
+        # No product named: category words in a use phrase ("for home use") must not switch topics.
         normalized = _drop_use_categories(normalized, matcher)
     parsed = parse_turn(normalized, context, vocabulary, shown_titles=shown_titles)
-    head = (
-        head_category(normalized, matcher, schema, word_categories, known)
-        if schema is not None and parsed.plan.intent in ("search", "refine", "out_of_catalog", "clarify")
-        else None
+    if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
+        found = None
+    head, firm = found if found else (None, False)
+    previous_kind = (
+        [
+            *context.previous.filters.categories,
+            *([context.previous.category_hint] if context.previous.category_hint else []),
+        ]
+        if context.previous is not None
+        else []
     )
     if (
         head is not None
         and schema is not None
         and not parsed.fresh
-        and context.previous is not None
-        and context.previous.filters.categories
-        and not any(_related(schema, head, c) for c in context.previous.filters.categories)
+        and previous_kind
+        and not any(_related(schema, head, c) for c in previous_kind)
         and not refers_back(_lower(normalized))
     ):
         # A different kind of product: a new topic, nothing carries over.
@@ -574,31 +581,36 @@ def plan_turn(
             plan = plan.model_copy(
                 update={"filters": plan.filters.model_copy(update={"categories": list(before)})}
             )
-    if (
-        head is not None
-        and plan.intent in ("search", "refine", "clarify", "out_of_catalog")
-        and plan.filters.categories != [head]
+    if head is not None and plan.intent in ("search", "refine", "clarify", "out_of_catalog"):
+        update: dict[str, object] = {
+            "intent": plan.intent
+            if plan.intent in ("search", "refine")
+            else ("search" if parsed.fresh else "refine"),
+            "clarifying_question": None if plan.intent == "clarify" else plan.clarifying_question,
+        }
+        if firm:
+            # The catalog names this kind of product: a filter (with the other category names the
+            # product phrase gives: "sandals for women" → sandals or women, as the catalog files them).
+            if head not in plan.filters.categories:
+                update["filters"] = plan.filters.model_copy(update={"categories": [head]})
+            update["category_hint"] = None
+        else:
+            # A guess from titles or a level above the leaves: the planner reads its schema, the
+            # searcher does not filter on it.
+            update["category_hint"] = head
+        plan = plan.model_copy(update=update)
+    elif (
+        not parsed.fresh
+        and context.previous is not None
+        and context.previous.category_hint
+        and plan.intent == "refine"
     ):
-        plan = plan.model_copy(
-            update={
-                "filters": plan.filters.model_copy(update={"categories": [head]}),
-                "intent": plan.intent
-                if plan.intent in ("search", "refine")
-                else ("search" if parsed.fresh else "refine"),
-                "clarifying_question": None if plan.intent == "clarify" else plan.clarifying_question,
-            }
-        )
+        plan = plan.model_copy(update={"category_hint": context.previous.category_hint})
 
     def infer(text: str) -> list[str]:
-        found = head_category(text, matcher, schema, word_categories, known)
-        return [found] if found else []
+        found = find_head(text, matcher, schema, word_categories)
+        return [found[0] + ("" if found[1] else _GUESSED)] if found else []
 
-    if not plan.filters.categories and plan.intent in ("search", "refine"):
-        inferred = infer(plan.query) if plan.query else []
-        if inferred:
-            plan = plan.model_copy(
-                update={"filters": plan.filters.model_copy(update={"categories": inferred[:1]})}
-            )
     return apply_schema(
         plan,
         normalized,
@@ -609,6 +621,9 @@ def plan_turn(
         names_category=head is not None,
     )
 
+
+_GUESSED = "~"
+"""Marks an inferred category as a guess (not the catalog's own name) for multi-item asks."""
 
 _CLAUSE_CUES = re.compile(
     r"\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
@@ -739,11 +754,24 @@ def head_category(
     word_categories: Callable[[str], list[tuple[str, int]]] | None,
     known: Callable[[str], bool] | None = None,
 ) -> str | None:
-    """The leaf category of the message's head noun: "a silent mouse for the office" → mice.
+    """The category of the message's head noun (see :func:`find_head`)."""
+    found = find_head(text, matcher, schema, word_categories)
+    return found[0] if found else None
 
-    The message is cut into phrases at clause words ("for", "with", "under", punctuation); in the first
-    phrase that names a product, the last product word decides: a category value, a leaf whose name
-    ends in that word, or the category most products with that word in their title are filed under.
+
+def find_head(
+    text: str,
+    matcher: VocabularyMatcher,
+    schema: CatalogSchema | None,
+    word_categories: Callable[[str], list[tuple[str, int]]] | None,
+) -> tuple[str, bool] | None:
+    """The category of the message's head noun, and whether it is firm: "a silent mouse for the
+    office" → (mice, True).
+
+    In the phrase that names the product (:func:`product_phrase`), the last product word decides: a
+    category the catalog names that way (firm: a filter), or — a guess the planner reads the schema
+    by but does not filter on — the level holding several leaves of that name, the category most
+    products with that word at the head of their title are filed under, or that of a product name.
     """
     if schema is None:
         return None
@@ -756,7 +784,7 @@ def head_category(
         values = [m for m in matcher.find(tokens) if m.kind == "category" and not m.negated]
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
         if leaf_values:
-            return leaf_values[-1].value
+            return leaf_values[-1].value, True
         brand_at = {
             i for m in matcher.find(tokens) if m.kind in ("brand", "color") for i in range(m.start, m.end)
         }
@@ -775,7 +803,7 @@ def head_category(
         ]
         if not content:
             if values:
-                return values[-1].value
+                return values[-1].value, True
             continue
         by_name = None
         if word_categories is not None and len(tokens) >= 2 and content:
@@ -785,21 +813,21 @@ def head_category(
             if named and named[0][1] >= 0.6 * sum(n for _, n in named) and not leaf_values:
                 by_name = named[0][0]
                 if any(m.kind == "brand" for m in matcher.find(tokens)):
-                    return by_name
+                    return by_name, False
         # The head noun is the last content word; what precedes it only qualifies it.
         _, token = content[-1]
         stem = token.stem
         by_leaf = _leaves_named(schema, stem)
         if by_leaf:
-            return by_leaf
+            return by_leaf, False  # named like a leaf, but not the catalog's own name for it: a guess
         if word_categories is not None:
             counts = word_categories(token.text)
             total = sum(n for _, n in counts)
             if counts and counts[0][1] >= 2 and counts[0][1] >= 0.6 * total:
-                return counts[0][0]
+                return counts[0][0], False
         if values:
-            return values[-1].value
-        return by_name
+            return values[-1].value, True
+        return (by_name, False) if by_name else None
     return None
 
 

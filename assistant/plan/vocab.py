@@ -66,6 +66,7 @@ _BRAND_TYPO_CUTOFF = 0.85
 _BRAND_TYPO_MIN_PRODUCTS = 3
 _BRAND_TYPO_MIN_SHARE = 0.01
 _LLM_VALUE_CUTOFF = 0.8
+_BRAND_PREFIX_SHARE = 0.01
 
 
 class ValueMatch(BaseModel):
@@ -141,7 +142,12 @@ class VocabularyMatcher:
         ):
             for value in table:
                 if _matchable(kind, value):
-                    self._add(kind, None, value, prefix=kind in ("color", "brand"))
+                    self._add(
+                        kind,
+                        None,
+                        value,
+                        prefix=kind == "color" or (kind == "brand" and self._brand_prefix(value)),
+                    )
         for key, values in vocabulary.attributes.items():
             self.words.update(_stems(key))
             for value in values:
@@ -205,6 +211,16 @@ class VocabularyMatcher:
             end=end,
             fuzzy=fuzzy,
         )
+
+    def _brand_prefix(self, value: str) -> bool:
+        """Whether a brand's first word alone names it ("Corvid" for "Corvid Systems"): a word that is
+        not ordinary English, or a brand this store carries widely."""
+        from assistant.plan.typos import english_words
+
+        first = value.split()[0] if value.split() else ""
+        total = sum(n for key, n in self.vocabulary.counts.items() if key.startswith("brand:")) or 1
+        share = self.vocabulary.counts.get(f"brand:{value}", 0) / total
+        return len(first) >= 4 and (first not in english_words() or share >= _BRAND_PREFIX_SHARE)
 
     def _prefix_entry(self, stem: str) -> _Entry | None:
         entries = self._prefix.get(stem, [])
@@ -294,22 +310,17 @@ class VocabularyMatcher:
         return {val: (kind, None, val) for val in table}
 
     def typo_corrector(self) -> TypoCorrector:
-        """A corrector towards the words of category names, brands and attribute values (with the
-        number of products carrying them), built once per vocabulary."""
+        """A corrector towards the words of category names (with the number of products filed there),
+        built once per vocabulary. Brands have their own closer typo rule (:meth:`_fuzzy_token`);
+        correcting towards them turned "firestick" into an unrelated brand."""
         if self._corrections is None:
             v = self.vocabulary
             words: dict[str, int] = {}
-            for kind, table in (("category", v.categories), ("brand", v.brands)):
-                for value in table:
-                    for w in re.findall(r"[a-z]+", value):
-                        for form in {w, singular(w)}:
-                            if len(form) >= 4:
-                                words[form] = words.get(form, 0) + v.counts.get(f"{kind}:{value}", 1)
-            for key, values in v.attributes.items():
-                for value in values:
-                    for w in re.findall(r"[a-z]+", value):
-                        if len(w) >= 4:
-                            words[w] = words.get(w, 0) + v.counts.get(f"attr:{key}:{value}", 1)
+            for value in v.categories:
+                for w in re.findall(r"[a-z]+", value):
+                    for form in {w, singular(w)}:
+                        if len(form) >= 4:
+                            words[form] = words.get(form, 0) + v.counts.get(f"category:{value}", 1)
             self._corrections = TypoCorrector(words)
         return self._corrections
 
