@@ -589,10 +589,18 @@ def plan_turn(
             "clarifying_question": None if plan.intent == "clarify" else plan.clarifying_question,
         }
         if firm:
-            # The catalog names this kind of product: a filter (with the other category names the
-            # product phrase gives: "sandals for women" → sandals or women, as the catalog files them).
-            if head not in plan.filters.categories:
-                update["filters"] = plan.filters.model_copy(update={"categories": [head]})
+            # The catalog names this kind of product: a filter, with the other category names the
+            # message gives only where they hold that kind ("sandals for women": Women > … > Sandals);
+            # "a mouse for the office" or "a travel hair dryer" name a use, not a second kind.
+            heads = {leaf.name.casefold() for leaf in schema.leaves(head)}
+            kept = [
+                c
+                for c in plan.filters.categories
+                if c == head or heads & {leaf.casefold() for leaf in schema.parents.get(c, [])}
+            ]
+            categories = kept if head in kept else [head, *kept]
+            if categories != plan.filters.categories:
+                update["filters"] = plan.filters.model_copy(update={"categories": categories})
             update["category_hint"] = None
         else:
             # A guess from titles or a level above the leaves: the planner reads its schema, the
