@@ -72,8 +72,26 @@ def _what(plan: QueryPlan, products: Sequence[Product], count: int) -> str:
     return "products" if count != 1 else "product"
 
 
+def _singular(what: str) -> str:
+    words = what.split()
+    if not words or what.startswith("matches"):
+        return "one"
+    last = words[-1]
+    last = (
+        last[:-3] + "y"
+        if last.endswith("ies")
+        else last[:-2]
+        if last.endswith(("ches", "shes", "sses"))
+        else last[:-1]
+        if last.endswith("s")
+        else last
+    )
+    return " ".join([*words[:-1], last])
+
+
 def _why(claims: Sequence[Claim]) -> str:
-    parts = [c.text for c in claims[:2] if c.text]
+    # the price is already in the sentence ("the X ($129): …")
+    parts = [c.text for c in claims if c.text and c.field != "price"][:2]
     return ", ".join(parts) if parts else "the closest match to what you asked"
 
 
@@ -88,13 +106,16 @@ def results_text(
     count = len(products)
     what = _what(plan, products, count)
     parts: list[str] = []
+    kind = what if count == 1 else _singular(what)
     for r in plan.relaxed:
-        closest = r.closest or "I loosened that"
+        closest = (r.closest or "I loosened that").replace("the cheapest is", f"the cheapest {kind} is")
+        closest = closest.replace("the priciest is", f"the priciest {kind} is")
         parts.append(responses.render("relaxed", asked=r.asked, closest=closest))
     change = _change(responses, plan, products, previous)
     if change:
         parts.append(change)
-    parts.append(responses.render("results", count=count, what=what, constraints=constraints_text(plan)))
+    if not plan.relaxed:
+        parts.append(responses.render("results", count=count, what=what, constraints=constraints_text(plan)))
     if plan.priors:
         parts.append(
             responses.render(
@@ -160,6 +181,10 @@ def answer_question(
     if key and plan.sort is not None and all_shown and len(products) > 1:
         top = products[0]
         value = _value_text(top, key)
+        tied = [p for p in products if _value_text(p, key) == value]
+        if value and len(tied) > 1:
+            names = " and the ".join(product_name(p) for p in tied[:3])
+            return responses.render("answer_tie", names=names, noun=noun, value=value)
         if value:
             extreme = _extreme_word(key, plan.sort.order, schema, cats)
             text = responses.render(

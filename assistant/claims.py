@@ -62,12 +62,16 @@ _MARKET = re.compile(
 _JUDGEMENT = re.compile(
     r"\b(?:too\s+(?:high|expensive|low|heavy|loud|small|big)|not\s+(?:good|great|worth|enough|ideal|the\s+best)|"
     r"isn'?t\s+(?:good|great|worth)|poor(?:ly)?|cheaply|flimsy|disappoint\w*|overpriced|bad|worse|worst|mediocre|"
-    r"lacks?|lacking|unfortunately|however|downside|drawback|sadly|meh|junk|waste)\b",
+    r"lacks?|lacking|unfortunately|however|downside|drawback|sadly|meh|junk|waste|great\s+value|good\s+value|"
+    r"best\s+value|value\s+for\s+money|affordable|durable|with\s+ease|handy|top[- ]selling|well[- ]made|"
+    r"a\s+steal|bargain|you'?ll\s+love)\b",
     re.IGNORECASE,
 )
 _SCOPE = re.compile(
     r"\b(?:of\s+(?:these|those|the\s+(?:\w+\s+)?(?:shown|ones?\s+(?:shown|here)|results|options|picks))|"
-    r"among\s+(?:these|those|them|the\s+\w+)|here|in\s+this\s+(?:list|set|selection)|of\s+the\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))\b",
+    r"among\s+(?:these|those|them|the\s+\w+)|here|shown|listed|on\s+(?:this|the)\s+list|"
+    r"in\s+this\s+(?:list|set|selection)|of\s+the\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+)|"
+    r"(?:these|those)\s+\w+)\b",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"\b(?:than|vs\.?|versus|compared\s+(?:to|with)|before|instead\s+of)\b", re.IGNORECASE)
@@ -268,6 +272,44 @@ def _unit_meta(display: str) -> tuple[str, float] | None:
     return _unit_of_display(display)
 
 
+_PHRASE_CHARS = 12
+_QUOTE_SEP = re.compile(r"[^a-z0-9.]+")
+
+
+def _quoted(text: str) -> str:
+    """Lower-cased words and numbers, one space apart: the form quotes are compared in."""
+    words = _QUOTE_SEP.sub(" ", text.lower().replace("–", "-")).split()
+    return " ".join(words[:2]) if len(words) >= 2 else ""
+
+
+_OWN_TEXT: dict[tuple[str, int], str] = {}
+_OWN_TEXT_MAX = 20_000
+
+
+def _own_text(product: Product) -> str:
+    """The product's own words (title, description, bullets, color, attributes) in quoted form."""
+    key = (
+        product.id,
+        hash(
+            (
+                product.title,
+                product.description,
+                tuple(product.bullet_points),
+                tuple(product.attributes.items()),
+            )
+        ),
+    )
+    found = _OWN_TEXT.get(key)
+    if found is None:
+        parts = [product.title, product.description, *product.bullet_points, product.color or ""]
+        parts += [f"{k.replace('_', ' ')} {v}" for k, v in product.attributes.items()]
+        found = " ".join(_QUOTE_SEP.sub(" ", p.lower().replace("–", "-")) for p in parts)
+        if len(_OWN_TEXT) > _OWN_TEXT_MAX:
+            _OWN_TEXT.clear()
+        _OWN_TEXT[key] = found
+    return found
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(abs(b) * 0.01, 0.051)
 
@@ -329,11 +371,11 @@ def _check_number(
         if any(p.rating_count is not None and value == p.rating_count for p in pool):
             return None
         return f"review count {value:g} is not this product's"
-    listed = [
-        norm(v) for p in pool for v in [*p.attributes.values(), p.color or ""] if any(c.isdigit() for c in v)
-    ]
-    if any(len(v) > 2 and v in norm(clause) for v in listed):
-        return None  # quoted from a listed value ("gpu: dedicated 6 GB")
+    # The number with the words right after it, as the product's own text has them ("2.4 GHz",
+    # "1-4 player", "gpu: dedicated 6 GB", "Toy 4-Year-Old's 3-Wheel Scooter").
+    phrase = _quoted(m.group("num") + after[:_PHRASE_CHARS])
+    if phrase and any(phrase in _quoted(_own_text(p)) for p in pool):
+        return None
     unit = _unit_after(after)
     if unit is not None:
         meta = _unit_meta(unit[0])
@@ -406,20 +448,28 @@ def _dimension_keys(dimension: str, products: Sequence[Product]) -> list[str]:
     return keys
 
 
-def _superlative_holds(word: str, product: Product, shown: Sequence[Product]) -> bool:
-    """Whether ``word`` ("lightest", "most powerful") is true of ``product`` among ``shown``."""
+def _superlative_holds(word: str, product: Product, shown: Sequence[Product], clause: str = "") -> bool:
+    """Whether ``word`` ("lightest", "most powerful") is true of ``product`` among ``shown``; the
+    clause's other words pick the dimension of a bare "lowest"/"highest" ("the lowest price")."""
     stems = tuple(singular(w) for w in word.split())
-    for phrase, dimension, order in lexicons().superlatives:
-        if phrase == stems or (len(phrase) == 1 and phrase[0] == stems[-1]):
-            for key in _dimension_keys(dimension, shown):
-                values = [v for p in shown if (v := _field(p, key)) is not None]
-                mine = _field(product, key)
-                if mine is None or len(values) < 2 or min(values) == max(values):
-                    continue
-                extreme = min(values) if order == "asc" else max(values)
-                if mine == extreme and values.count(extreme) == 1:
-                    return True
-            return False
+    around = {singular(w) for w in re.findall(r"[a-z]+", clause.lower())}
+    phrases = [
+        entry
+        for entry in lexicons().superlatives
+        if entry[0] == stems
+        or (len(entry[0]) == 1 and entry[0][0] == stems[-1])
+        or (stems[-1] in entry[0] and set(entry[0]) <= around)
+    ]
+    phrases.sort(key=lambda entry: -len(entry[0]))
+    for _, dimension, order in phrases:
+        for key in _dimension_keys(dimension, shown):
+            values = [v for p in shown if (v := _field(p, key)) is not None]
+            mine = _field(product, key)
+            if mine is None or len(values) < 2 or min(values) == max(values):
+                continue
+            extreme = min(values) if order == "asc" else max(values)
+            if mine == extreme and values.count(extreme) == 1:
+                return True
     return word in {"best rated", "highest rated"} and _best_rated(product, shown)
 
 
@@ -470,7 +520,8 @@ def _fact_words(product: Product, vocabulary: Vocabulary | None) -> set[str]:
         product.brand or "",
         product.color or "",
         *product.attributes.values(),
-        *product.bullet_points[:5],
+        *product.bullet_points,
+        product.description,
     ]:
         words.update(singular(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 1)
     return (
@@ -522,7 +573,11 @@ def verify_reason(
             other_names.update(table)
         for values in vocabulary.attributes.values():
             other_names.update(
-                {v: d for v, d in values.items() if v not in _FLAG and attribute_number(v) is None}
+                {
+                    v: d
+                    for v, d in values.items()
+                    if v not in _FLAG and attribute_number(v) is None and (" " in v or len(v) >= 6)
+                }
             )
     product_text = norm(
         " ".join(
@@ -561,7 +616,7 @@ def verify_reason(
         else:
             scoped = bool(_SCOPE.search(clause))
             for word in _superlatives(clause):
-                if not scoped or not _superlative_holds(word, product, shown):
+                if not scoped or not _superlative_holds(word, product, shown, clause):
                     why = (
                         f"'{word}' is not true of it among the products shown"
                         if scoped

@@ -51,7 +51,7 @@ class Claim:
     field: str
 
 
-def product_name(product: Product, max_words: int = 6) -> str:
+def product_name(product: Product, max_words: int = 9) -> str:
     """A short name for a product: its brand and the first words of its title."""
     title = product.title.split(",")[0].split(" - ")[0].strip()
     words = title.split()

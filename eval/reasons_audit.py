@@ -131,10 +131,25 @@ def _catalogs() -> dict[str, dict[str, Product]]:
     return found
 
 
+def split_of(item: CorpusItem) -> str:
+    """``dev`` or ``test``: a fixed half by a hash of the id. The verifier's rules may be adjusted
+    after reading errors on dev only; test is reported, never read."""
+    import hashlib
+
+    return "test" if int(hashlib.sha1(item.id.encode()).hexdigest(), 16) % 2 else "dev"
+
+
 def audit_corpus(
-    items: Sequence[CorpusItem], catalogs: dict[str, dict[str, Product]], *, corpus: str = ""
+    items: Sequence[CorpusItem],
+    catalogs: dict[str, dict[str, Product]],
+    *,
+    corpus: str = "",
+    split: str | None = None,
 ) -> AuditReport:
-    """The verifier against the labels, and what each source's shown reasons claim."""
+    """The verifier against the labels, and what each source's shown reasons claim (``split``: only
+    the dev or test half)."""
+    if split is not None:
+        items = [i for i in items if split_of(i) == split]
     from assistant.compose import compose_reason
     from assistant.schemas import QueryPlan
 
@@ -167,18 +182,24 @@ def audit_corpus(
                 shopper_text=item.query,
                 reference=item.reference,
             )
-            verdicts = {c.text: c.supported for c in checked.claims}
+            # Claims pair by position (the same splitter made both); text as a fallback.
+            by_text = {c.text: c.supported for c in checked.claims}
+            positional = len(checked.claims) == len(item.claims)
+            verdict_of = {
+                id(label): (checked.claims[i].supported if positional else by_text.get(label.text))
+                for i, label in enumerate(item.claims)
+            }
             for label in item.claims:
                 claims += 1
                 bad = label.supported is False
-                said_bad = verdicts.get(label.text) is False
+                said_bad = verdict_of[id(label)] is False
                 positives += bad
                 flagged += said_bad
                 true_pos += bad and said_bad
                 if said_bad and bad and len(examples) < 12:
                     examples.append(f"{source}: {label.text!r} ({item.product_id})")
             # What the shopper sees: the claims that survived, or the composed reason instead.
-            kept = [label for label in item.claims if verdicts.get(label.text) is not False]
+            kept = [label for label in item.claims if verdict_of[id(label)] is not False]
             if len(checked.text.split()) < _MIN_SHOWN_WORDS or not kept:
                 replaced += 1
                 composed = composed_labels.get((item.catalog, item.query, item.product_id))
@@ -212,7 +233,7 @@ def audit_corpus(
             )
         )
     return AuditReport(
-        corpus=corpus,
+        corpus=corpus + (f" ({split} half)" if split else ""),
         reasons=len(items),
         labelled=labelled_reasons,
         sources=audits,
@@ -220,13 +241,24 @@ def audit_corpus(
     )
 
 
-def write_audit(report: AuditReport, out_dir: Path) -> Path:
-    """``audit.json`` and ``audit.md`` in ``out_dir``."""
+def write_audit(report: AuditReport, out_dir: Path, parts: Sequence[AuditReport] = ()) -> Path:
+    """``audit.json`` and ``audit.md`` in ``out_dir`` (``parts``: the same audit per corpus half)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "audit.json").write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    payload = {"all": report.model_dump(), "parts": [p.model_dump() for p in parts]}
+    (out_dir / "audit.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    lines = ["# Reasons audit", ""]
+    for part in [report, *parts]:
+        lines += _table(part)
+    if report.rejected_examples:
+        lines += ["", "Unsupported claims the verifier dropped (examples):", ""]
+        lines += [f"- {e}" for e in report.rejected_examples]
+    path = out_dir / "audit.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _table(report: AuditReport) -> list[str]:
     lines = [
-        "# Reasons audit",
-        "",
         f"Corpus `{report.corpus}`: {report.reasons} reasons, {report.labelled} fully labelled.",
         "",
         "| source | reasons | claims | labelled unsupported | verifier precision | verifier recall "
@@ -240,12 +272,7 @@ def write_audit(report: AuditReport, out_dir: Path) -> Path:
             f"{fmt(s.recall)} | {s.shown_claims} | {s.shown_unsupported} | {s.shown_unsupported_rate:.2%} | "
             f"{s.shown_reasons_flagged} | {s.replaced_by_composer} |"
         )
-    if report.rejected_examples:
-        lines += ["", "Unsupported claims the verifier dropped (examples):", ""]
-        lines += [f"- {e}" for e in report.rejected_examples]
-    path = out_dir / "audit.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return [*lines, ""]
 
 
 def write_corpus(items: Iterable[CorpusItem], path: Path) -> int:

@@ -629,6 +629,11 @@ def key_dimension(schema: CatalogSchema | None, categories: Sequence[str], key: 
     """The dimension whose key the category uses for ``key`` (the inverse of :func:`dimension_key`)."""
     if key in ("price", "rating", "brand", "color"):
         return key
+    # A dimension that names the key itself first ("speed" for refresh_hz), one that only reaches it
+    # through a fallback ("power" → speed) after: a refresh rate is not "power".
+    for name in lexicons().dimensions:
+        if dimension_key(schema, categories, name, frozenset(lexicons().dimensions)) == key:
+            return name
     for name in lexicons().dimensions:
         if dimension_key(schema, categories, name) == key:
             return name

@@ -153,6 +153,13 @@ def test_grounded_reasons_computes_superlatives_over_the_shown_products() -> Non
     assert not check(spec("grounded-reasons"), wrong)
 
 
+def test_shows_no_text_matching_reads_the_answer_and_every_reason() -> None:
+    s = spec("shows-no-text-matching", "top-rated|free shipping")
+    assert check(s, make_turn(recs=[("dw1", "44 dBA, $579.")], text="Here are quiet ones."))
+    assert not check(s, make_turn(recs=[("dw1", "Top-rated, 44 dBA.")], text="Here."))
+    assert not check(s, make_turn(recs=["dw1"], text="All with free shipping."))
+
+
 def test_recommends_only() -> None:
     assert check(spec("recommends-only", {"category": "Dishwashers"}), make_turn(recs=["dw1", "dw2"]))
     assert not check(spec("recommends-only", {"category": "Dishwashers"}), make_turn(recs=["dw1", "sh1"]))

@@ -26,6 +26,11 @@ def _checks(request: Request) -> dict[str, CheckPublic]:
     except (AisleError, ImportError, OSError) as exc:
         return {"assistant": CheckPublic(ok=False, detail=f"cannot build the assistant: {exc}")}
     checks = {"llm": CheckPublic(ok=True, detail=assistant.llm_description)}
+    profile = getattr(assistant, "model_profile", None)
+    if profile is not None:
+        writer = "the model (each claim verified)" if profile.reasons == "model" else "the fact composer"
+        answer = "the model (each claim verified)" if profile.writes_answer else "the fact composer"
+        checks["explanations"] = CheckPublic(ok=True, detail=f"reasons by {writer}; answer by {answer}")
     try:
         products = assistant.catalog.store.count()
         indexed = assistant.catalog.index.count()
