@@ -63,7 +63,7 @@ _JUDGEMENT = re.compile(
     r"\b(?:too\s+(?:high|expensive|low|heavy|loud|small|big)|not\s+(?:good|great|worth|enough|ideal|the\s+best)|"
     r"isn'?t\s+(?:good|great|worth)|poor(?:ly)?|cheaply|flimsy|disappoint\w*|overpriced|bad|worse|worst|mediocre|"
     r"lacks?|lacking|unfortunately|however|downside|drawback|sadly|meh|junk|waste|great\s+value|good\s+value|"
-    r"best\s+value|value\s+for\s+money|affordable|durable|with\s+ease|handy|top[- ]selling|well[- ]made|"
+    r"best\s+value|value\s+for\s+money|(?<!most\s)(?<!least\s)affordable|durable|with\s+ease|handy|top[- ]selling|well[- ]made|"
     r"a\s+steal|bargain|you'?ll\s+love)\b",
     re.IGNORECASE,
 )
@@ -283,6 +283,8 @@ def _quoted(text: str) -> str:
 
 
 _OWN_TEXT: dict[tuple[str, int], str] = {}
+_INCH_MARK = re.compile(r"(\d)\s*(?:\"|''|”|″)")
+_FOOT_MARK = re.compile(r"(\d)\s*(?:'|′)(?!')")
 _OWN_TEXT_MAX = 20_000
 
 
@@ -303,7 +305,8 @@ def _own_text(product: Product) -> str:
     if found is None:
         parts = [product.title, product.description, *product.bullet_points, product.color or ""]
         parts += [f"{k.replace('_', ' ')} {v}" for k, v in product.attributes.items()]
-        found = " ".join(_QUOTE_SEP.sub(" ", p.lower().replace("–", "-")) for p in parts)
+        spelled = (_INCH_MARK.sub(r"\1 in ", _FOOT_MARK.sub(r"\1 ft ", p.lower())) for p in parts)
+        found = " ".join(_QUOTE_SEP.sub(" ", p.replace("–", "-")) for p in spelled)
         if len(_OWN_TEXT) > _OWN_TEXT_MAX:
             _OWN_TEXT.clear()
         _OWN_TEXT[key] = found
@@ -357,7 +360,7 @@ def _check_number(
         if budget_words and any(_close(value, v) for v in shopper_numbers):
             return None
         return f"price ${value:g} is not this product's"
-    if re.match(r"\s*(?:/\s*5|out\s+of\s+5|stars?)\b", after, re.IGNORECASE) or re.search(
+    if re.match(r"\s*-?\s*(?:/\s*5|out\s+of\s+5|stars?)\b", after, re.IGNORECASE) or re.search(
         r"\brated\s*$", before
     ):
         if any(p.rating is not None and _close(value, p.rating) for p in pool):
@@ -368,13 +371,21 @@ def _check_number(
     if re.match(
         r"\s*(?:shoppers|reviews|ratings|reviewers|customers|people\s+rated)\b", after, re.IGNORECASE
     ):
-        if any(p.rating_count is not None and value == p.rating_count for p in pool):
+        over = re.search(r"\b(?:over|more\s+than|nearly|almost|about|around)\s*$", before)
+        if any(
+            p.rating_count is not None
+            and (
+                value == p.rating_count
+                or (over is not None and 0.8 * p.rating_count <= value <= p.rating_count)
+            )
+            for p in pool
+        ):
             return None
         return f"review count {value:g} is not this product's"
     # The number with the words right after it, as the product's own text has them ("2.4 GHz",
     # "1-4 player", "gpu: dedicated 6 GB", "Toy 4-Year-Old's 3-Wheel Scooter").
     phrase = _quoted(m.group("num") + after[:_PHRASE_CHARS])
-    if phrase and any(phrase in _quoted(_own_text(p)) for p in pool):
+    if phrase and any(f" {phrase} " in f" {_own_text(p)} " for p in pool):
         return None
     unit = _unit_after(after)
     if unit is not None:
@@ -387,6 +398,12 @@ def _check_number(
                     ku = key_unit(key)
                     if ku is not None and ku.dimension == dimension and _close(base, number * ku.factor):
                         return None
+            # the product's own text states it with the same unit ("60-inch blade span", "15 lb")
+            spellings = [s.lower() for s in unit_spellings().get(unit[0], ()) if s.strip(" '\"")]
+            own = [f" {_own_text(p)} " for p in pool]
+            number = m.group("num").replace(",", "")
+            if any(f" {number} {_QUOTE_SEP.sub(' ', s).strip()} " in text for s in spellings for text in own):
+                return None
             return f"{value:g} {unit[0]} matches no {dimension} field"
     # A bare number: next to its key's words, or part of the product's own name.
     words_near = {singular(w) for w in re.findall(r"[a-z]+", context)}
@@ -398,7 +415,9 @@ def _check_number(
             ):
                 return None
         named = " ".join([p.title, p.color or "", *p.attributes.values()]).replace(",", "")
-        if value in {float(x) for x in re.findall(r"\d+(?:\.\d+)?", named)}:
+        if value in {float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", named)} | {
+            float(x) for x in re.findall(r"\d+(?:\.\d+)?", named)
+        }:
             return (
                 None  # part of the product's own name or a listed value ("QuietClean 300", "02#Matte Black")
             )
@@ -417,7 +436,7 @@ def _superlative_words() -> frozenset[str]:
 def _superlatives(clause: str) -> list[str]:
     low = re.sub(r"\b(?:best|highest|top)[- ](?:rated|reviewed)\b", "bestrated", clause.lower())
     found = [w for w in re.findall(r"\b([a-z]+est)\b", low) if w in _superlative_words()]
-    found += [f"{a} {b}" for a, b in re.findall(r"\b(most|least)\s+([a-z-]+)", low)]
+    found += [f"{a} {b}" for a, b in re.findall(r"\b(most|least)[\s-]+([a-z]+)", low)]
     found += ["best rated" for _ in re.findall(r"\bbestrated\b", low)]
     return found
 

@@ -215,8 +215,10 @@ def reasons_audit(
     from eval.reasons_audit import _catalogs, audit_corpus, load_corpus, write_audit
 
     items = load_corpus(corpus)
-    report = audit_corpus(items, _catalogs(), corpus=str(corpus))
-    path = write_audit(report, output)
+    catalogs = _catalogs()
+    report = audit_corpus(items, catalogs, corpus=str(corpus))
+    parts = [audit_corpus(items, catalogs, corpus=str(corpus), split=half) for half in ("dev", "test")]
+    path = write_audit(report, output, parts)
     _out.print(path.read_text(encoding="utf-8"))
 
 
