@@ -532,7 +532,27 @@ def _comparative_holds(
     return False
 
 
-def _fact_words(product: Product, vocabulary: Vocabulary | None) -> set[str]:
+_FACTS: dict[tuple[str, int], frozenset[str]] = {}
+
+
+def _fact_words(product: Product, vocabulary: Vocabulary | None) -> frozenset[str]:
+    key = (product.id, _product_key(product))
+    found = _FACTS.get(key)
+    if found is None:
+        found = frozenset(_compute_fact_words(product))
+        if len(_FACTS) > _OWN_TEXT_MAX:
+            _FACTS.clear()
+        _FACTS[key] = found
+    return found
+
+
+def _product_key(product: Product) -> int:
+    return hash(
+        (product.title, product.description, tuple(product.bullet_points), tuple(product.attributes.items()))
+    )
+
+
+def _compute_fact_words(product: Product) -> set[str]:
     words: set[str] = set()
     for text in [
         product.title,
@@ -550,10 +570,82 @@ def _fact_words(product: Product, vocabulary: Vocabulary | None) -> set[str]:
     )
 
 
-def _names(text: str, names: dict[str, str]) -> set[str]:
-    cleaned = norm(_NAME_SEP.sub(" ", text))
-    padded = f" {cleaned} "
-    return {n for n in names if len(n) > 2 and f" {n} " in padded}
+class _Names:
+    """The catalog's brand, color and attribute-value names, indexed by their first word."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.display = names
+        self.by_first: dict[str, list[str]] = {}
+        for name in names:
+            if len(name) > 2:
+                first = name.split(" ", 1)[0]
+                self.by_first.setdefault(first, []).append(name)
+
+    def __bool__(self) -> bool:
+        return bool(self.display)
+
+    def __getitem__(self, name: str) -> str:
+        return self.display[name]
+
+    def found_in(self, text: str) -> set[str]:
+        padded = f" {norm(_NAME_SEP.sub(' ', text))} "
+        return {
+            name
+            for word in set(padded.split())
+            for name in self.by_first.get(word, ())
+            if f" {name} " in padded
+        }
+
+
+_NO_NAMES = _Names({})
+_NAMES_CACHE: list[tuple[Vocabulary, _Names]] = []
+
+
+def _catalog_names(vocabulary: Vocabulary) -> _Names:
+    for vocab, names in _NAMES_CACHE:
+        if vocab is vocabulary:
+            return names
+    table: dict[str, str] = {}
+    for names in (vocabulary.brands, vocabulary.colors):
+        table.update(names)
+    for values in vocabulary.attributes.values():
+        table.update(
+            {
+                v: d
+                for v, d in values.items()
+                if v not in _FLAG and attribute_number(v) is None and (" " in v or len(v) >= 6)
+            }
+        )
+    built = _Names(table)
+    _NAMES_CACHE.insert(0, (vocabulary, built))
+    del _NAMES_CACHE[4:]
+    return built
+
+
+_NAME_TEXT: dict[tuple[str, int], str] = {}
+
+
+def _name_text(product: Product) -> str:
+    """The product's words as brand/color/value names are looked up in (cached)."""
+    key = (product.id, _product_key(product))
+    found = _NAME_TEXT.get(key)
+    if found is None:
+        parts = [
+            product.title,
+            product.description,
+            *product.bullet_points,
+            product.brand or "",
+            product.color or "",
+        ]
+        found = _NAME_SEP.sub(" ", norm(" ".join([*parts, *product.attributes.values()])))
+        if len(_NAME_TEXT) > _OWN_TEXT_MAX:
+            _NAME_TEXT.clear()
+        _NAME_TEXT[key] = found
+    return found
+
+
+def _names(text: str, names: _Names) -> set[str]:
+    return names.found_in(text)
 
 
 def verify_reason(
@@ -586,36 +678,9 @@ def verify_reason(
         norm(product.brand or ""),
         norm(product.color or ""),
     }
-    other_names: dict[str, str] = {}
-    if vocabulary is not None:
-        for table in (vocabulary.brands, vocabulary.colors):
-            other_names.update(table)
-        for values in vocabulary.attributes.values():
-            other_names.update(
-                {
-                    v: d
-                    for v, d in values.items()
-                    if v not in _FLAG and attribute_number(v) is None and (" " in v or len(v) >= 6)
-                }
-            )
-    product_text = norm(
-        " ".join(
-            [
-                product.title,
-                product.description,
-                *product.bullet_points,
-                product.brand or "",
-                product.color or "",
-                *product.attributes.values(),
-            ]
-        )
-    )
-    shown_text = norm(
-        " ".join(
-            f"{p.title} {p.brand or ''} {p.color or ''} {' '.join(p.attributes.values())}" for p in others
-        )
-    )
-    product_text, shown_text = _NAME_SEP.sub(" ", product_text), _NAME_SEP.sub(" ", shown_text)
+    other_names = _catalog_names(vocabulary) if vocabulary is not None else _NO_NAMES
+    product_text = _name_text(product)
+    shown_text = " ".join(_name_text(p) for p in others)
 
     for index, clause in enumerate(clauses):
         why = ""

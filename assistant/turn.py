@@ -817,17 +817,18 @@ class _TitleCategories:
                 for form in {word, singular(word)}:
                     table = counts.setdefault(form, {})
                     table[leaf] = table.get(leaf, 0) + 1
-        titles = [
-            (
-                frozenset(re.findall(r"[a-z0-9]+", f"{p.brand or ''} {p.title}".casefold())),
-                p.category[-1].casefold(),
-            )
-            for p in products
-            if p.category
-        ]
-        return cls(version=version, counts=counts, titles=titles)
+        leaves: list[str] = []
+        postings: dict[str, set[int]] = {}
+        for p in products:
+            if not p.category:
+                continue
+            for word in set(re.findall(r"[a-z0-9]+", f"{p.brand or ''} {p.title}".casefold())):
+                postings.setdefault(word, set()).add(len(leaves))
+            leaves.append(p.category[-1].casefold())
+        return cls(version=version, counts=counts, leaves=leaves, postings=postings)
 
-    titles: list[tuple[frozenset[str], str]] = field(default_factory=list)
+    leaves: list[str] = field(default_factory=list)
+    postings: dict[str, set[int]] = field(default_factory=dict)
 
     def get_counts(self, word: str) -> list[tuple[str, int]]:
         """One word: the categories of products whose title names it as what they are. Several words
@@ -836,10 +837,11 @@ class _TitleCategories:
             table = self.counts.get(word.casefold(), {})
             return sorted(table.items(), key=lambda kv: -kv[1])
         wanted = set(re.findall(r"[a-z0-9]+", word.casefold()))
+        sets = sorted((self.postings.get(w, set()) for w in wanted), key=len)
+        hits = set.intersection(*sets) if sets else set()
         found: dict[str, int] = {}
-        for words, leaf in self.titles:
-            if wanted <= words:
-                found[leaf] = found.get(leaf, 0) + 1
+        for i in hits:
+            found[self.leaves[i]] = found.get(self.leaves[i], 0) + 1
         return sorted(found.items(), key=lambda kv: -kv[1])
 
 
