@@ -545,6 +545,10 @@ def plan_turn(
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
     head, firm = found if found else (None, False)
+    if head is not None and not firm and schema is not None and schema.attributes([head]):
+        # A guessed kind in a catalog that describes it with attributes (a curated category) is
+        # trusted as a filter; in a catalog without them (raw marketplace feeds) it stays a hint.
+        firm = True
     previous_kind = (
         [
             *context.previous.filters.categories,
