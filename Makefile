@@ -57,8 +57,14 @@ eval: install
 	$(BIN)/aisle eval retrieval --dataset esci --split dev --json eval/results/retrieval-dev.json
 	$(BIN)/aisle eval retrieval --dataset esci --split test --json eval/results/retrieval-test.json
 	$(BIN)/aisle eval suite eval/suites/shopping-core.yaml --providers fake --thresholds eval/thresholds.yaml --output eval/results/shopping-core-fake
+	$(BIN)/aisle eval suite eval/suites/shopping-core.yaml --providers scripted --thresholds eval/thresholds.yaml --output eval/results/shopping-core-scripted
 	$(BIN)/aisle eval suite eval/suites/shopping-core.yaml --providers local --thresholds eval/thresholds.yaml --output eval/results/shopping-core-local
 	$(BIN)/aisle eval suite eval/suites/esci-dev.yaml --providers fake --thresholds eval/thresholds.yaml --output eval/results/esci-dev-fake
+	$(BIN)/aisle eval suite eval/suites/esci-test.yaml --providers fake --thresholds eval/thresholds.yaml --output eval/results/esci-test-fake
+	for s in demo esci heldout/demo heldout/esci; do \
+	  $(BIN)/aisle eval suite eval/suites/conversations/$$s.yaml --providers fake --thresholds eval/thresholds.yaml \
+	    --output eval/results/conversations-$$(echo $$s | tr / -) || exit 1; done
+	$(BIN)/aisle eval reasons-audit eval/reasons/corpus.jsonl --output eval/results/reasons-audit
 
 clean:
 	rm -rf $(VENV) .aisle .pytest_cache .mypy_cache .ruff_cache
