@@ -147,6 +147,15 @@ def test_seller_style_and_markup_claims_are_dropped() -> None:
         assert not verify_reason(reason, product).grounded, reason
 
 
+def test_a_seller_promise_next_to_a_true_fact_is_still_dropped(catalog: list[Product]) -> None:
+    bag = _one(catalog, "Sleeping Bags", weight_kg="1.5")
+    for reason in ("Weighs 1.5 kg with free shipping.", "Weighs 1.5 kg and comes with a lifetime warranty."):
+        checked = verify_reason(reason, bag)
+        assert not checked.grounded and checked.text == "", reason
+    separate = verify_reason("Weighs 1.5 kg, now on sale.", bag)
+    assert separate.text == "Weighs 1.5 kg." and [c.text for c in separate.unsupported] == ["now on sale"]
+
+
 def test_yes_no_attributes_are_checked_both_ways() -> None:
     product = Product(id="p", title="Earbuds", attributes={"wireless": "yes", "noise_cancelling": "no"})
     assert verify_reason("Wireless; no noise cancelling.", product).grounded
