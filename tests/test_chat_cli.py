@@ -45,3 +45,22 @@ def test_interactive_chat_streams_until_end_of_input(chat_env: Settings) -> None
     assert result.exit_code == 0, result.output
     assert "What are you shopping for" in result.output
     assert "1. " in result.output  # a numbered recommendation was printed
+
+
+def test_the_cli_renders_a_comparison_as_a_table_and_seller_text_as_text() -> None:
+    from rich.console import Console
+
+    from assistant.commands.chat import _comparison_table
+    from assistant.schemas import ComparisonEvent, ComparisonRow, ProductCard
+
+    event = ComparisonEvent(
+        session_id="s",
+        turn_id="t",
+        products=[ProductCard(id="a", title="[red]Tent A[/red]"), ProductCard(id="b", title="Tent B")],
+        rows=[ComparisonRow(attribute="weight_kg", label="weight", values=["1.2 kg", "2.4 kg"], winner=0)],
+    )
+    console = Console(record=True, width=120)
+    console.print(_comparison_table(event))
+    text = console.export_text()
+    assert "[red]Tent A[/red]" in text  # seller markup shown as text, not interpreted
+    assert "Tent B" in text and "✓ 1.2 kg" in text and "2.4 kg" in text

@@ -12,11 +12,15 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 
 from assistant.errors import AisleError
 from assistant.schemas import (
     ChatEvent,
     ChatRequest,
+    ComparisonEvent,
     DegradedEvent,
     DoneEvent,
     ErrorEvent,
@@ -51,6 +55,9 @@ def _one_turn_json(events: list[ChatEvent]) -> dict[str, object]:
             }
             for r in turn.recommendations
         ],
+        "comparison": turn.comparison.model_dump(mode="json", include={"products", "rows"})
+        if turn.comparison
+        else None,
         "message": turn.message,
         "timings": turn.timings_ms,
         "usage": turn.usage.model_dump(mode="json"),
@@ -58,6 +65,20 @@ def _one_turn_json(events: list[ChatEvent]) -> dict[str, object]:
         "llm": turn.llm,
         "degraded": [{"stage": d.stage, "reason": d.reason} for d in turn.degraded],
     }
+
+
+def _comparison_table(event: ComparisonEvent) -> Table:
+    """The side-by-side as a table: one column per product, the winner of each row marked ✓."""
+    table = Table(show_lines=False)
+    table.add_column("")
+    for card in event.products:
+        table.add_column(Text(card.title[:40]))
+    for row in event.rows:
+        cells = [
+            Text(("✓ " if i == row.winner else "") + (value or "—")) for i, value in enumerate(row.values)
+        ]
+        table.add_row(Text(row.label), *cells)
+    return table
 
 
 def _render(events: object) -> str | None:
@@ -73,15 +94,19 @@ def _render(events: object) -> str | None:
             _err.print(f"\n[yellow]note: {event.stage} fell back: {event.reason}[/yellow]")
         elif isinstance(event, ErrorEvent):
             _err.print(f"\n[red]{event.message}[/red]")
+        elif isinstance(event, ComparisonEvent):
+            _out.print()
+            _out.print(_comparison_table(event))
         elif isinstance(event, RecommendationsEvent):
             _out.print()
             for r in event.recommendations:
                 price = f"${r.product.price:,.2f}" if r.product.price is not None else "price n/a"
-                brand = f" · {r.product.brand}" if r.product.brand else ""
+                brand = f" · {escape(r.product.brand)}" if r.product.brand else ""
                 _out.print(
-                    f" [bold]{r.rank}. {r.product.title}[/bold] — {price}{brand}  [dim]({r.product.id})[/dim]"
+                    f" [bold]{r.rank}. {escape(r.product.title)}[/bold] — {price}{brand}  "
+                    f"[dim]({escape(r.product.id)})[/dim]"
                 )
-                _out.print(f"    {r.reason}", highlight=False)
+                _out.print(Text(f"    {r.reason}"), highlight=False)  # catalog/model text: never markup
         elif isinstance(event, DoneEvent):
             _out.print(f"\n[dim]{event.timings_ms.get('total', 0):.0f} ms · {event.llm}[/dim]")
     return session_id
