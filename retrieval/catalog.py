@@ -52,11 +52,11 @@ class Product(BaseModel):
     bullet_points: list[str] = Field(default_factory=list)
     brand: str | None = None
     category: list[str] = Field(default_factory=list, description="Category path, root to leaf.")
-    price: float | None = Field(default=None, ge=0)
+    price: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     currency: str = "USD"
     attributes: dict[str, str] = Field(default_factory=dict)
     color: str | None = None
-    rating: float | None = Field(default=None, ge=0, le=5)
+    rating: float | None = Field(default=None, ge=0, le=5, allow_inf_nan=False)
     rating_count: int | None = Field(default=None, ge=0)
     in_stock: bool = True
     image_url: str | None = None

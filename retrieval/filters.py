@@ -60,14 +60,14 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    price_min: float | None = Field(default=None, ge=0)
-    price_max: float | None = Field(default=None, ge=0)
+    price_min: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    price_max: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     brands: list[str] = Field(default_factory=list, description="Only these brands.")
     exclude_brands: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list, description="Any category level equals one.")
     colors: list[str] = Field(default_factory=list)
     in_stock: bool | None = Field(default=None, description="True: only products in stock.")
-    min_rating: float | None = Field(default=None, ge=0, le=5)
+    min_rating: float | None = Field(default=None, ge=0, le=5, allow_inf_nan=False)
     attributes: dict[str, str] = Field(default_factory=dict, description="Attribute key equals value.")
     attribute_in: dict[str, list[str]] = Field(
         default_factory=dict, description="Attribute key equals one of the values (e.g. gpu: dedicated ones)."

@@ -206,3 +206,15 @@ def test_relaxation_loosens_the_least_explicit_constraint_first(products: list[P
     # asked now: the same bound is loosened last
     last = search_relaxed(filters, run, keep=("category",), last=("price",))
     assert last.relaxed[0].field == "gpu"
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("nan"), float("-inf")])
+def test_numbers_in_filters_and_products_are_finite(bad: float) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Filters(price_max=bad)
+    with pytest.raises(ValidationError):
+        NumericRange(lt=bad)
+    with pytest.raises(ValidationError):
+        Product(id="p", title="Tent", price=bad)
