@@ -89,6 +89,20 @@ def _singular(what: str) -> str:
     return " ".join([*words[:-1], last])
 
 
+def relaxation_text(responses: Responses, plan: QueryPlan, products: Sequence[Product]) -> list[str]:
+    """What was loosened and how close the catalog gets: "Nothing matched under $400; the cheapest
+    laptop is $1,099." One sentence per relaxation (said whoever writes the rest of the answer)."""
+    count = len(products)
+    what = _what(plan, products, count)
+    kind = what if count == 1 else _singular(what)
+    sentences = []
+    for r in plan.relaxed:
+        closest = (r.closest or "I loosened that").replace("the cheapest is", f"the cheapest {kind} is")
+        closest = closest.replace("the priciest is", f"the priciest {kind} is")
+        sentences.append(responses.render("relaxed", asked=r.asked, closest=closest))
+    return sentences
+
+
 def _why(claims: Sequence[Claim]) -> str:
     # the price is already in the sentence ("the X ($129): …")
     parts = [c.text for c in claims if c.text and c.field != "price"][:2]
@@ -105,12 +119,7 @@ def results_text(
     """The answer for a search or refine turn."""
     count = len(products)
     what = _what(plan, products, count)
-    parts: list[str] = []
-    kind = what if count == 1 else _singular(what)
-    for r in plan.relaxed:
-        closest = (r.closest or "I loosened that").replace("the cheapest is", f"the cheapest {kind} is")
-        closest = closest.replace("the priciest is", f"the priciest {kind} is")
-        parts.append(responses.render("relaxed", asked=r.asked, closest=closest))
+    parts: list[str] = relaxation_text(responses, plan, products)
     change = _change(responses, plan, products, previous)
     if change:
         parts.append(change)

@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.answers import answer_question, compare_summary, constraints_text, results_text
+from assistant.answers import (
+    answer_question,
+    compare_summary,
+    constraints_text,
+    relaxation_text,
+    results_text,
+)
 from assistant.compose import compare_rows
 from assistant.errors import LLMError, NotFoundError
 from assistant.explain import Explained, ExplainMode, M, StructuredCall, candidate_facts, explain
@@ -673,11 +679,7 @@ class Assistant:
                 # What was relaxed is a fact the shopper must see, whatever the model wrote.
                 yield from self._say(
                     turn,
-                    " "
-                    + " ".join(
-                        responses.render("relaxed", asked=r.asked, closest=r.closest or "I loosened that")
-                        for r in plan.relaxed
-                    ),
+                    " " + " ".join(relaxation_text(responses, plan, explained.products)),
                 )
         else:
             yield from self._say(turn, composed)
