@@ -14,26 +14,36 @@ from assistant.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.slow
-def test_shopping_core_with_the_fake_llm_meets_its_threshold(tmp_path: Path) -> None:
+def _run_suite(suite: Path, providers: str, out: Path, cache: Path) -> str:
+    """``aisle eval suite`` with the recorded thresholds; fails the test below a floor."""
     result = CliRunner().invoke(
         app,
         [
             "eval",
             "suite",
-            str(ROOT / "eval" / "suites" / "shopping-core.yaml"),
+            str(suite),
             "--providers",
-            "fake",
+            providers,
             "--thresholds",
             str(ROOT / "eval" / "thresholds.yaml"),
             "--output",
-            str(tmp_path / "out"),
+            str(out),
             "--cache-dir",
-            str(tmp_path / "cache"),
+            str(cache),
             "--no-progress",
         ],
     )
     assert result.exit_code == 0, result.output[-3000:]
+    return str(result.output)
+
+
+@pytest.mark.slow
+def test_shopping_core_with_the_fake_and_scripted_models_meets_its_threshold(tmp_path: Path) -> None:
+    """The unscripted fake (every model step falls back) and a scripted capable model whose planted
+    false claims must be caught before a shopper sees them."""
+    _run_suite(
+        ROOT / "eval" / "suites" / "shopping-core.yaml", "fake,scripted", tmp_path / "out", tmp_path / "cache"
+    )
     assert (tmp_path / "out" / "results.json").is_file()
     assert (tmp_path / "out" / "report.md").is_file()
 
@@ -49,26 +59,14 @@ def conversation_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "suite",
     ["demo.yaml", "esci.yaml", "heldout/demo.yaml", "heldout/esci.yaml"],
 )
-def test_conversation_suites_meet_their_turn_floors(suite: str, conversation_cache: Path, tmp_path: Path) -> None:
+def test_conversation_suites_meet_their_turn_floors(
+    suite: str, conversation_cache: Path, tmp_path: Path
+) -> None:
     path = ROOT / "eval" / "suites" / "conversations" / suite
-    if "esci" in suite and not (ROOT.parent / "shared" / "data" / "esci-shopping" / "products.ndjson").is_file():
+    if (
+        "esci" in suite
+        and not (ROOT.parent / "shared" / "data" / "esci-shopping" / "products.ndjson").is_file()
+    ):
         pytest.skip("the ESCI data is not beside the checkout")
-    result = CliRunner().invoke(
-        app,
-        [
-            "eval",
-            "suite",
-            str(path),
-            "--providers",
-            "fake",
-            "--thresholds",
-            str(ROOT / "eval" / "thresholds.yaml"),
-            "--output",
-            str(tmp_path / "out"),
-            "--cache-dir",
-            str(conversation_cache),
-            "--no-progress",
-        ],
-    )
-    assert result.exit_code == 0, result.output[-3000:]
-    assert "turns passed per class" in result.output
+    output = _run_suite(path, "fake", tmp_path / "out", conversation_cache)
+    assert "turns passed per class" in output
