@@ -276,6 +276,10 @@ class Assistant:
                 yield RecommendationsEvent(**ids, recommendations=self._recommendations(explained))
         turn.timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         message = "".join(turn.text)
+        if plan.intent in ("compare", "product_question") and len(shown) < len(previous_shown):
+            # A question about one or two of the products keeps the list the shopper is looking at:
+            # "compare the first two" after "how heavy is the second one?" means that list's first two.
+            shown = previous_shown
         self.store.append_turn(
             session_id,
             turn_id=turn.turn_id,
