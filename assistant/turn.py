@@ -654,6 +654,7 @@ class Assistant:
             messages = prompt.render(request=_describe(plan), recommendations="\n".join(lines))
             stream = stream_text(self.chat_model, messages)
             checker = _AnswerChecker(explained.products, plan, self.vocabulary)
+            composed_said = False
             try:
                 with turn.timed("answer"):
                     for piece in stream:
@@ -667,6 +668,7 @@ class Assistant:
                     session_id=turn.session_id, turn_id=turn.turn_id, stage="answer", reason=_short(exc)
                 )
                 if not turn.text:
+                    composed_said = True
                     yield from self._say(turn, composed)
             if stream.usage is not None:
                 turn.add_usage(stream.usage)
@@ -678,8 +680,9 @@ class Assistant:
                     reason=f"dropped {checker.dropped} unsupported claim(s) from the model's answer",
                 )
             if not turn.text:
-                yield from self._say(turn, composed)
-            if plan.relaxed:
+                composed_said = True
+                yield from self._say(turn, composed)  # the composed answer states the relaxation
+            if plan.relaxed and not composed_said:
                 # What was relaxed is a fact the shopper must see, whatever the model wrote.
                 yield from self._say(
                     turn,

@@ -250,7 +250,8 @@ def test_nothing_fits_is_honest(assistant: Assistant) -> None:
     prices = [r.product.price for r in recs]
     assert prices == sorted(prices)  # closest to the budget first
     message = events[-1].message
-    assert "Nothing matched under $5" in message and f"the cheapest is ${prices[0]:,.0f}" in message
+    assert "Nothing matched under $5" in message and f"the cheapest laptop is ${prices[0]:,.0f}" in message
+    assert message.count("Nothing matched") == 1
 
 
 def test_out_of_catalog_and_chit_chat_show_no_products(assistant: Assistant) -> None:
