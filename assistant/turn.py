@@ -458,7 +458,7 @@ class Assistant:
         if named and not unknown_modifier:
             return False
         asked = " ".join(words) if plan.intent == "refine" and previous is not None else plan.query
-        nearest = self.catalog.index.query(self.catalog.embedder.embed_query(asked), 1)
+        nearest = self.catalog.index.query(self.searcher.embed_query(asked), 1)
         return not nearest or nearest[0][1] < self.settings.out_of_catalog_similarity
 
     @property

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -58,6 +59,7 @@ CATEGORY_AFFINITY_WEIGHT = 0.15
 LIKED_SIMILARITY_WEIGHT = 0.1
 PREFERENCE_WEIGHT = 0.1
 _MMR_WINDOW_MIN = 30
+_QUERY_VECTORS = 256
 
 
 class SearchRequest(BaseModel):
@@ -160,6 +162,22 @@ class Searcher:
         self._ranker = ranker
         self._snapshot: CatalogSnapshot | None = None
         self._lock = threading.Lock()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query's vector, remembered for the last few texts: a turn that searches again
+        (relaxation, category widening, the out-of-catalog check) embeds each text once."""
+        with self._lock:
+            found = self._vectors.get(text)
+            if found is not None:
+                self._vectors.move_to_end(text)
+                return found
+        vector = self.catalog.embedder.embed_query(text)
+        with self._lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > _QUERY_VECTORS:
+                self._vectors.popitem(last=False)
+        return vector
 
     @property
     def ranker(self) -> Ranker:
@@ -219,10 +237,10 @@ class Searcher:
         vector = np.zeros(snap.vectors.shape[1], dtype=np.float32)
         positive_vector = None
         if text and request.mode != "bm25":
-            vector = self.catalog.embedder.embed_query(text)
+            vector = self.embed_query(text)
             wanted = positive_text(text)
             if wanted != text and wanted.strip():
-                positive_vector = self.catalog.embedder.embed_query(wanted)
+                positive_vector = self.embed_query(wanted)
         analysis = analyze_query(text, vector, positive_vector)
         timer.lap("embed")
 
