@@ -401,8 +401,10 @@ def _check_number(
             # the product's own text states it with the same unit ("60-inch blade span", "15 lb")
             spellings = [s.lower() for s in unit_spellings().get(unit[0], ()) if s.strip(" '\"")]
             own = [f" {_own_text(p)} " for p in pool]
-            number = m.group("num").replace(",", "")
-            if any(f" {number} {_QUOTE_SEP.sub(' ', s).strip()} " in text for s in spellings for text in own):
+            written = m.group("num").replace(",", "")
+            if any(
+                f" {written} {_QUOTE_SEP.sub(' ', s).strip()} " in text for s in spellings for text in own
+            ):
                 return None
             return f"{value:g} {unit[0]} matches no {dimension} field"
     # A bare number: next to its key's words, or part of the product's own name.
@@ -606,8 +608,8 @@ def _catalog_names(vocabulary: Vocabulary) -> _Names:
         if vocab is vocabulary:
             return names
     table: dict[str, str] = {}
-    for names in (vocabulary.brands, vocabulary.colors):
-        table.update(names)
+    for listed in (vocabulary.brands, vocabulary.colors):
+        table.update(listed)
     for values in vocabulary.attributes.values():
         table.update(
             {

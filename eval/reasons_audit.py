@@ -352,7 +352,7 @@ def generate_corpus(
                     if rank < smollm2_per_turn:
                         if local is None:
                             local = _local_model()
-                        product = assistant.catalog.store.get(rec.product.id)
+                        product = assistant.catalog.store.get_many([rec.product.id]).get(rec.product.id)
                         if product is None:
                             continue
                         reason = _ask_local(

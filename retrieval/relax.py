@@ -174,14 +174,14 @@ def search_relaxed(
         return RelaxedSearch(products=found, filters=filters)
     steps = [s for s in _steps(filters) if s[0] not in keep]
 
-    def order(step: tuple[str, Filters, object, str]) -> tuple[bool, int]:
+    def priority(step: tuple[str, Filters, object, str]) -> tuple[bool, int]:
         # An exact value or a color is a detail; the price next; then the specs and use cases that
         # make the product what it is ("gaming": a dedicated GPU); a named brand last.
         field = step[0]
         rank = {"color": 0, "price": 2, "brand": 4}.get(field, 1 if field in filters.attributes else 3)
         return field in last, rank
 
-    steps.sort(key=order)
+    steps.sort(key=priority)
     for field, loosened, order, asked in steps:
         found = run(loosened)
         if found:

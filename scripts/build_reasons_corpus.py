@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent / "eval" / "reasons"
 
 
 def _lines(name: str) -> list[dict]:
-    return [json.loads(line) for line in (ROOT / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in (ROOT / name).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def main() -> None:
