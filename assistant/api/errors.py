@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assistant.errors import (
@@ -43,6 +48,25 @@ async def _unexpected_error(_request: Request, _exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal server error", "error": "internal_error"}, status_code=500)
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float spelled as a string (``NaN`` is not JSON)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+    # FastAPI's own handler echoes the rejected input back; a body holding NaN or Infinity (which
+    # Python's JSON parser accepts) then made the 422 itself fail to encode and became a 500.
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(AisleError, _aisle_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -121,6 +121,28 @@ def test_malformed_json_is_422_not_500(client: TestClient) -> None:
     assert r.status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("path", "raw"),
+    [
+        ("/v1/chat", b'{"message": "tents", "filters": {"price_max": NaN}}'),
+        ("/v1/chat", b'{"message": "tents", "filters": {"price_min": Infinity}}'),
+        ("/v1/chat", b'{"message": "tents", "filters": {"attribute_ranges": {"weight_kg": {"lte": -Infinity}}}}'),
+    ],
+)
+def test_non_finite_numbers_are_a_clear_422_not_500(client: TestClient, fake_assistant, path: str, raw: bytes) -> None:
+    # Python's JSON parser accepts NaN/Infinity; the 422 that rejects them must itself be valid JSON.
+    r = client.post(path, content=raw, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert detail and all("loc" in error and error["msg"] for error in detail)
+    assert fake_assistant.requests == []
+
+
+def test_non_finite_query_parameters_are_422(client: TestClient) -> None:
+    r = client.get("/v1/search", params={"q": "tent", "max_price": "nan"})
+    assert r.status_code == 422 and r.json()["detail"]
+
+
 def test_cors_allows_configured_origins_only(make_client) -> None:
     client = make_client(cors_origins=["https://shop.example"])
     ok = client.options(
