@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.compose import Claim, compare_rows, compose_claims, display_value, fact_phrase, product_name
+from assistant.compose import Claim, compose_claims, display_value, fact_phrase, product_name
 from assistant.plan.semantics import key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.catalog import Product
-from retrieval.schema import CatalogSchema, attribute_number, key_words
+from retrieval.schema import CatalogSchema, key_words
 
 __all__ = ["answer_question", "compare_summary", "constraints_text", "results_text"]
 
@@ -278,10 +278,3 @@ def compare_summary(responses: Responses, products: Sequence[Product], rows: Seq
     parts = [f"the {names[i]} has the {', '.join(ws[:3])}" for i, ws in sorted(wins.items())]
     summary = "; ".join(parts)
     return responses.render("compare_intro", summary=summary)
-
-
-def comparison(products: Sequence[Product], schema: CatalogSchema | None) -> list[ComparisonRow]:
-    return compare_rows(products, schema)
-
-
-_ = attribute_number

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from assistant.plan.semantics import key_dimension, lexicons
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.catalog import Product, norm
-from retrieval.schema import CatalogSchema, attribute_number, key_unit, key_words
+from retrieval.schema import CatalogSchema, attribute_number, field_number, key_unit, key_words
 
 __all__ = [
     "Claim",
@@ -109,19 +109,11 @@ def fact_phrase(
     return f"{_label(key)} {value}" if attribute_number(raw) is not None else f"{_label(key)}: {value}"
 
 
-def _field_value(product: Product, key: str) -> float | None:
-    if key == "price":
-        return product.price
-    if key == "rating":
-        return product.rating
-    return attribute_number(product.attributes.get(key))
-
-
 def _superlative(product: Product, key: str, shown: Sequence[Product], better: str) -> str | None:
     """ "the lightest of these 5" when ``product`` is the extreme of ``key`` among ``shown``."""
-    values = [(p.id, _field_value(p, key)) for p in shown]
+    values = [(p.id, field_number(p, key)) for p in shown]
     known = [(pid, v) for pid, v in values if v is not None]
-    mine = _field_value(product, key)
+    mine = field_number(product, key)
     if mine is None or len(known) < 2:
         return None
     lowest, highest = min(v for _, v in known), max(v for _, v in known)
@@ -308,7 +300,7 @@ def compare_rows(products: Sequence[Product], schema: CatalogSchema | None = Non
             else:
                 raw = p.attributes.get(key)
                 values.append("" if raw is None else display_value(key, raw))
-            numbers.append(_field_value(p, key))
+            numbers.append(field_number(p, key))
         if sum(1 for v in values if v) < 1:
             continue
         dimension = (

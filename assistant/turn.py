@@ -32,6 +32,7 @@ from assistant.errors import LLMError, NotFoundError
 from assistant.explain import Explained, ExplainMode, M, StructuredCall, candidate_facts, explain
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import plan_turn
+from assistant.plan.text import COLOR_WORDS
 from assistant.responses import load_responses
 from assistant.schemas import (
     ChatEvent,
@@ -57,7 +58,7 @@ from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
 from retrieval.relax import search_relaxed
-from retrieval.schema import CatalogSchema, attribute_number
+from retrieval.schema import CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
 
 if TYPE_CHECKING:
@@ -463,8 +464,7 @@ class Assistant:
 
     @property
     def llm_plans(self) -> bool:
-        choice = self.settings.llm_plan
-        return choice == "on" or (choice == "auto" and self.settings.llm == "openai")
+        return self.model_profile.plans
 
     def _budget(self) -> TokenBudget:
         window = self.model_profile.context_window
@@ -539,11 +539,7 @@ class Assistant:
             and self._widens(plan.filters.categories)
         ):
             relaxed = plan.filters.model_copy(update={"categories": []})
-            lexical = self.catalog.lexical()
-            wanted = set(lexical.terms(" ".join(plan.filters.categories)))
-            wider = [
-                p for p in run(relaxed) if wanted & set(lexical.terms(f"{p.title} {' '.join(p.category)}"))
-            ]
+            wider = [p for p in run(relaxed) if self._is_kind(p, plan)]
             if len(wider) > len(candidates):
                 candidates = wider
                 plan = plan.model_copy(update={"filters": relaxed})
@@ -857,16 +853,9 @@ class _TitleCategories:
 def _sorted_by(products: list[Product], key: str, order: str) -> list[Product]:
     """Products ordered by a field (``price``, ``rating`` or a numeric attribute); missing values last."""
 
-    def value(p: Product) -> float | None:
-        if key == "price":
-            return p.price
-        if key == "rating":
-            return p.rating
-        return attribute_number(p.attributes.get(key))
-
-    known = [p for p in products if value(p) is not None]
-    missing = [p for p in products if value(p) is None]
-    known.sort(key=lambda p: value(p) or 0.0, reverse=order == "desc")
+    known = [p for p in products if field_number(p, key) is not None]
+    missing = [p for p in products if field_number(p, key) is None]
+    known.sort(key=lambda p: field_number(p, key) or 0.0, reverse=order == "desc")
     return known + missing
 
 
@@ -889,8 +878,6 @@ _MAX_SHADES = 300
 
 
 def _shade_words() -> frozenset[str]:
-    from assistant.plan.text import COLOR_WORDS
-
     return COLOR_WORDS | frozenset(
         [
             "light",
@@ -929,13 +916,7 @@ def _shade_words() -> frozenset[str]:
 _SHADE_WORDS = _shade_words()
 
 
-def _color_only() -> frozenset[str]:
-    from assistant.plan.text import COLOR_WORDS
-
-    return COLOR_WORDS
-
-
-_COLOR_ONLY = _color_only()
+_COLOR_ONLY = COLOR_WORDS
 """A shade may add "light", "matte", "dark" to the color, not another color ("brown,blue,white")."""
 _WIDEN_BELOW = 3
 """A category with fewer products than this is widened to products that still are what was asked."""

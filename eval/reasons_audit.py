@@ -282,10 +282,6 @@ def write_corpus(items: Iterable[CorpusItem], path: Path) -> int:
     return len(rows)
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 # --- generating the corpus ----------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "CategorySchema",
     "Unit",
     "attribute_number",
+    "field_number",
     "key_unit",
     "key_words",
     "unit_spellings",
@@ -99,6 +100,15 @@ def attribute_number(value: str | None) -> float | None:
         return None
     number = float(text)
     return number if math.isfinite(number) else None
+
+
+def field_number(product: Product, key: str) -> float | None:
+    """A product's ``price``, ``rating`` or numeric attribute ``key`` as a number, else ``None``."""
+    if key == "price":
+        return product.price
+    if key == "rating":
+        return product.rating
+    return attribute_number(product.attributes.get(key))
 
 
 @dataclass

@@ -33,7 +33,7 @@ from assistant.plan.text import singular, tokenize
 from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, NumericRange
-from retrieval.schema import CatalogSchema, attribute_number
+from retrieval.schema import CatalogSchema, field_number
 
 __all__ = ["ShownContext", "apply_schema", "question_dimension"]
 
@@ -101,14 +101,6 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
     specific = [k for k in hits if k != "price"]
     found = specific or hits
     return found[0] if found else None
-
-
-def _value(product: Product, key: str) -> float | None:
-    if key == "price":
-        return product.price
-    if key == "rating":
-        return product.rating
-    return attribute_number(product.attributes.get(key))
 
 
 def _drop_foreign_attributes(
@@ -230,9 +222,9 @@ def apply_schema(
     elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
         dim, direction, _, _ = compared
         key = dimension_key(schema, categories, dim)
-        reference = next((p for p in shown.products if key and _value(p, key) is not None), None)
+        reference = next((p for p in shown.products if key and field_number(p, key) is not None), None)
         if key is not None and reference is not None:
-            than = _value(reference, key)
+            than = field_number(reference, key)
             assert than is not None
             comparative = Comparative(
                 key=key,

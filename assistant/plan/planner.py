@@ -902,24 +902,6 @@ def _NOT_HEAD_WORDS() -> frozenset[str]:
     return frozenset(found)
 
 
-def infer_categories(text: str, matcher: VocabularyMatcher, schema: CatalogSchema) -> list[str]:
-    """The catalog categories ``text`` names (a category value, or a leaf whose name's words it has)."""
-    tokens = tokenize(_lower(text))
-    found = [m.value for m in matcher.find(tokens) if m.kind == "category" and not m.negated]
-    if found:
-        return list(dict.fromkeys(found))
-    stems = {t.stem for t in tokens}
-    best: list[tuple[int, int, str]] = []
-    for leaf, category in schema.categories.items():
-        words = [singular(w) for w in re.findall(r"[a-z]+", leaf)]
-        head = words[-1] if words else ""
-        if head and head in stems:
-            overlap = sum(1 for w in words if w in stems)
-            best.append((overlap, category.count, leaf))
-    best.sort(reverse=True)
-    return [leaf for _, _, leaf in best[:1]]
-
-
 _NEVER_CORRECT = (
     FILLER_WORDS
     | VAGUE_WORDS

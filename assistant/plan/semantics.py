@@ -22,7 +22,7 @@ import yaml
 from assistant.plan.text import singular
 from assistant.schemas import Comparative, SortSpec
 from retrieval.filters import NumericRange
-from retrieval.schema import AttributeSpec, CatalogSchema, key_unit, unit_spellings
+from retrieval.schema import AttributeSpec, CatalogSchema, unit_spellings
 
 __all__ = [
     "Comparative",
@@ -43,8 +43,6 @@ __all__ = [
 
 Direction = Literal["lower", "higher"]
 Order = Literal["asc", "desc"]
-
-_EXPORTED = (Comparative, SortSpec)
 
 
 @dataclass(frozen=True)
@@ -134,7 +132,6 @@ def lexicons() -> Lexicons:
 
 # --- numbers in words ---------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?|\S")
 _NUMBERISH_NEXT = frozenset(
     {
         "buck",
@@ -618,11 +615,6 @@ def _child_priors(
         if kid_values:
             priors.append(Prior("child", "gender", value=kid_values[0], label="kids' sizes", span=span))
     return priors
-
-
-def key_display_unit(key: str) -> str:
-    unit = key_unit(key)
-    return unit.display if unit else ""
 
 
 def key_dimension(schema: CatalogSchema | None, categories: Sequence[str], key: str) -> str | None:

@@ -9,7 +9,7 @@ English nor in the catalog's text: "blendr" → "blender", "dishwaher" → "dish
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -55,7 +55,3 @@ class TypoCorrector:
             return hits[0].term if hits else word
 
         return _WORD.sub(fix, message)
-
-
-def corrector_for(words: Iterable[tuple[str, int]]) -> TypoCorrector:
-    return TypoCorrector(dict(words))

@@ -135,6 +135,7 @@ class VocabularyMatcher:
         self._prefix: dict[str, list[_Entry]] = {}
         self.words: set[str] = set()
         self._corrections: TypoCorrector | None = None
+        self._brand_total = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:")) or 1
         for kind, table in (
             ("brand", vocabulary.brands),
             ("category", vocabulary.categories),
@@ -218,8 +219,7 @@ class VocabularyMatcher:
         from assistant.plan.typos import english_words
 
         first = value.split()[0] if value.split() else ""
-        total = sum(n for key, n in self.vocabulary.counts.items() if key.startswith("brand:")) or 1
-        share = self.vocabulary.counts.get(f"brand:{value}", 0) / total
+        share = self.vocabulary.counts.get(f"brand:{value}", 0) / self._brand_total
         return len(first) >= 4 and (first not in english_words() or share >= _BRAND_PREFIX_SHARE)
 
     def _prefix_entry(self, stem: str) -> _Entry | None:
