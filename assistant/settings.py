@@ -39,6 +39,18 @@ class Settings(BaseSettings):
 
     # Ingest --------------------------------------------------------------------------------
     ingest_batch_size: int = Field(default=256, ge=1, le=100_000)
+    ingest_wait_s: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=3600.0,
+        description="How long a writer waits for another ingest's lock before failing (0: fail at once).",
+    )
+    catalog_refresh_s: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=3600.0,
+        description="How often a reader checks for a newer published catalog release (seconds).",
+    )
 
     # Search and ranking ------------------------------------------------------------------------
     ranker: Literal["lightgbm", "rrf"] = Field(

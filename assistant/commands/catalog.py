@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from assistant.errors import AisleError, FeedError
+from assistant.errors import AisleError, CatalogError, FeedError
 from assistant.settings import get_settings
 
 __all__ = ["register"]
@@ -56,6 +56,15 @@ def ingest(
         list[str] | None,
         typer.Option("--column", help="Map a product field to a feed column: field=COLUMN (repeatable)."),
     ] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait",
+            min=0,
+            max=3600,
+            help="Seconds to queue behind another ingest of the same data dir (default AISLE_INGEST_WAIT_S: 0).",
+        ),
+    ] = None,
 ) -> None:
     """Add, update (and with --sync delete) products from a feed; only changed products are embedded."""
     from retrieval.components import open_catalog
@@ -87,8 +96,9 @@ def ingest(
                 strict=strict,
                 column_map=column_map,
                 progress=progress,
+                wait_s=wait,
             )
-        except FeedError as exc:
+        except (FeedError, CatalogError) as exc:
             bar.stop()
             _err.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(1) from exc
