@@ -132,6 +132,13 @@ class Settings(BaseSettings):
     )
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+    api_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="API worker processes (uvicorn); all serve the same published catalog release and "
+        "share sessions through the session database. Rate limits and /metrics are per worker.",
+    )
     ui_port: int = Field(default=8501, ge=1, le=65535)
     api_url: str | None = Field(
         default=None, description="The API the Streamlit UI talks to; unset: the UI runs the core in-process."
