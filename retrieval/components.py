@@ -173,6 +173,10 @@ class CatalogStats(BaseModel):
     bm25_in_sync: bool = Field(
         description="The saved BM25 index was built from the store's current version, with the current text schema."
     )
+    release: str | None = Field(
+        description="The published release readers serve (None before the first ingest)."
+    )
+    release_in_sync: bool = Field(description="The served release holds the store's current version.")
 
 
 def catalog_stats(catalog: Catalog) -> CatalogStats:
@@ -202,4 +206,6 @@ def catalog_stats(catalog: Catalog) -> CatalogStats:
         and lexical.version == version
         and lexical.schema == LEXICAL_SCHEMA
         and set(lexical.ids) == stored_ids,
+        release=current_name(catalog.settings.data_dir),
+        release_in_sync=is_current(catalog.settings.data_dir, version, catalog.embedder.name),
     )

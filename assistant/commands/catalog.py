@@ -142,10 +142,11 @@ def stats(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
     table.add_row("colors", str(result.colors))
     table.add_row("price coverage", f"{result.price_coverage:.1%} ({result.with_price})")
     table.add_row("chroma", f"{result.chroma_count} " + _health(result.chroma_in_sync))
+    table.add_row("served release", f"{result.release or 'none'} " + _health(result.release_in_sync))
     bm25 = "missing" if result.bm25_count is None else str(result.bm25_count)
     table.add_row("bm25", f"{bm25} " + _health(result.bm25_in_sync))
     _out.print(table)
-    if not (result.chroma_in_sync and result.bm25_in_sync):
+    if not (result.chroma_in_sync and result.bm25_in_sync and result.release_in_sync):
         _out.print("Run `aisle ingest FEED` again to repair the indexes.")
 
 
