@@ -117,8 +117,12 @@ class LexicalIndex:
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex | None:
-        """The saved index, or ``None`` when there is none (or it is unreadable)."""
+    def load(cls, directory: Path, *, mmap: bool = False) -> LexicalIndex | None:
+        """The saved index, or ``None`` when there is none (or it is unreadable).
+
+        ``mmap``: map the score matrix from disk instead of reading it (for immutable folders, such as
+        a published release: worker processes then share one copy in the page cache).
+        """
         import bm25s
 
         manifest = Path(directory) / _MANIFEST
@@ -126,7 +130,9 @@ class LexicalIndex:
             return None
         try:
             info = json.loads(manifest.read_text())
-            retriever = bm25s.BM25.load(str(Path(directory) / "bm25")) if info["ids"] else bm25s.BM25()
+            retriever = (
+                bm25s.BM25.load(str(Path(directory) / "bm25"), mmap=mmap) if info["ids"] else bm25s.BM25()
+            )
         except (OSError, ValueError):
             return None
         # Indexes saved before the schema was recorded are schema 1.

@@ -209,12 +209,14 @@ def load(data_dir: Path, name: str) -> Release:
     info = read_manifest(data_dir, name)
     if info is None:
         raise FileNotFoundError(folder / _MANIFEST)
-    lexical = LexicalIndex.load(folder / "lexical")
+    # A release never changes once published, so its arrays are mapped, not read: worker processes
+    # share one copy in the page cache (and a pruned release stays readable while it is mapped).
+    lexical = LexicalIndex.load(folder / "lexical", mmap=True)
     if lexical is None:
         raise FileNotFoundError(folder / "lexical")
     with open(folder / "products.jsonl", encoding="utf-8") as handle:
         products = [Product.model_validate_json(line) for line in handle if line.strip()]
-    vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+    vectors = np.load(folder / "vectors.npy", allow_pickle=False, mmap_mode="r")
     if [p.id for p in products] != lexical.ids or len(vectors) != len(products):
         raise CatalogError(f"catalog release {folder} is inconsistent; rerun `aisle ingest` to republish it")
     return Release(
@@ -222,7 +224,7 @@ def load(data_dir: Path, name: str) -> Release:
         version=int(str(info["version"])),
         embedder=str(info["embedder"]),
         products=products,
-        vectors=vectors.astype(np.float32, copy=False),
+        vectors=vectors,
         lexical=lexical,
     )
 
