@@ -32,7 +32,8 @@ from assistant.errors import LLMError, NotFoundError
 from assistant.explain import Explained, ExplainMode, M, StructuredCall, candidate_facts, explain
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import plan_turn
-from assistant.plan.text import COLOR_WORDS
+from assistant.plan.planner import kind_words
+from assistant.plan.text import COLOR_WORDS, tokenize
 from assistant.responses import load_responses
 from assistant.schemas import (
     ChatEvent,
@@ -348,6 +349,11 @@ class Assistant:
     ) -> tuple[QueryPlan, str | None]:
         """The turn's plan, and why the LLM's part fell back (``None`` when it did not)."""
         previous = next((h.plan for h in reversed(history) if h.plan is not None), None)
+        context = history
+        if previous is not None and previous.intent == "out_of_catalog":
+            # Nothing was sold for the last ask: nothing carries over from it, nor from before it
+            # (the shopper has moved on: "no washing machines? a mini fridge then").
+            previous, context = None, []
         llm_plan, problem = None, None
         if self.llm_plans:
             try:
@@ -358,7 +364,7 @@ class Assistant:
         lexical = self.catalog.lexical()
         plan = plan_turn(
             request.message,
-            history,
+            context,
             self.vocabulary,
             previous=previous,
             llm_plan=llm_plan,
@@ -432,8 +438,11 @@ class Assistant:
         if plan.intent not in {"search", "refine"} or plan.items:
             return False
         f = plan.filters
-        if f.categories or f.brands or plan.comparative or plan.category_hint:
+        if f.brands or plan.comparative:
             return False
+        kinds = [*f.categories, *([plan.category_hint] if plan.category_hint else [])]
+        if kinds:
+            return plan.intent == "search" and self._guessed_kind_differs(plan.query, kinds)
         snap = self.searcher.snapshot()
         from retrieval.text import analyze
 
@@ -451,8 +460,23 @@ class Assistant:
         if named and not unknown_modifier:
             return False
         asked = " ".join(words) if plan.intent == "refine" and previous is not None else plan.query
-        nearest = self.searcher.nearest_similarity(asked)
+        nearest = self.searcher.nearest_similarity(kind_words(asked) or asked)
         return nearest is None or nearest < self.settings.out_of_catalog_similarity
+
+    def _guessed_kind_differs(self, query: str, kinds: list[str]) -> bool:
+        """A kind the planner guessed from a word of the ask ("washing machine": titles say "machine"
+        for coffee makers), not one the shopper named, that no product of that kind is close to in
+        meaning: the shopper asked for another kind of product."""
+
+        def stems(text: str) -> set[str]:
+            return {t.stem for t in tokenize(text) if t.stem.isalpha() and len(t.stem) > 2}
+
+        asked = stems(query)
+        named = any(stems(self.vocabulary.categories.get(kind, kind)) & asked for kind in kinds)
+        if named or not asked:
+            return False
+        nearest = self.searcher.nearest_similarity(query, Filters(categories=kinds))
+        return nearest is not None and nearest < self.settings.out_of_catalog_similarity
 
     @property
     def llm_plans(self) -> bool:
