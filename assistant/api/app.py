@@ -83,13 +83,18 @@ def create_app(settings: Settings | None = None, assistant: ChatAssistant | None
     app.state.assistant = assistant
     app.state.metrics = ApiMetrics()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.auth_failures = RateLimiter(settings.auth_failures_per_minute)
 
     install_error_handlers(app)
     for module in (chat, openai_compat, feedback, sessions, shoppers, products, catalog, health):
         app.include_router(module.router)
 
     # Added last = outermost: metrics see every status, then CORS, then the body size limit.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_request_bytes,
+        per_path={"/v1/catalog": (settings.max_upsert_bytes, "AISLE_MAX_UPSERT_BYTES")},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
