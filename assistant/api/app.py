@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 from assistant.api.deps import ChatAssistant
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import BodySizeLimitMiddleware, RateLimiter
+from assistant.api.logs import redact_access_log
 from assistant.api.metrics import ApiMetrics, MetricsMiddleware
 from assistant.api.openai_schemas import ChatCompletionChunkPublic
 from assistant.api.routers import catalog, chat, feedback, health, openai_compat, products, sessions, shoppers
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, assistant: ChatAssistant | None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        redact_access_log()
         if not settings.api_keys:
             log.warning(OPEN_MODE_WARNING)
         else:
