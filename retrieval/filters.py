@@ -27,6 +27,13 @@ def _not_bool(value: object) -> object:
     return value
 
 
+def _not_number(value: object) -> object:
+    # ... and 0/1 as false/true where a boolean is expected.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("must be true or false, not a number")
+    return value
+
+
 class NumericRange(BaseModel):
     """Bounds on a numeric attribute (``weight_kg`` < 1.5, ``capacity`` ≥ 3); all given must hold."""
 
@@ -86,6 +93,7 @@ class Filters(BaseModel):
     )
 
     _numbers = field_validator("price_min", "price_max", "min_rating", mode="before")(_not_bool)
+    _booleans = field_validator("in_stock", mode="before")(_not_number)
 
     @field_validator("brands", "exclude_brands", "categories", "colors", mode="after")
     @classmethod
