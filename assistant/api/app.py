@@ -21,6 +21,7 @@ from assistant.api.deps import ChatAssistant
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import BodySizeLimitMiddleware, RateLimiter
 from assistant.api.logs import redact_access_log
+from assistant.api.responses import SESSION_HEADER
 from assistant.api.metrics import ApiMetrics, MetricsMiddleware
 from assistant.api.openai_schemas import ChatCompletionChunkPublic
 from assistant.api.routers import catalog, chat, feedback, health, openai_compat, products, sessions, shoppers
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, assistant: ChatAssistant | None
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=[SESSION_HEADER],  # so browser clients can read the issued session id
         )
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

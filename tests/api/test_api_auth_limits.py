@@ -162,6 +162,8 @@ def test_cors_allows_configured_origins_only(make_client) -> None:
         "/v1/chat", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
     )
     assert "access-control-allow-origin" not in bad.headers
+    chat = client.post("/v1/chat", json={"message": "x"}, headers={"Origin": "https://shop.example"})
+    assert chat.headers["access-control-expose-headers"] == "X-Aisle-Session-Id"  # readable by the page
 
 
 def test_open_dev_mode_warns_loudly_and_is_open(make_client, caplog) -> None:
