@@ -21,9 +21,9 @@ from assistant.api.deps import ChatAssistant
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import BodySizeLimitMiddleware, RateLimiter
 from assistant.api.logs import redact_access_log
-from assistant.api.responses import SESSION_HEADER
 from assistant.api.metrics import ApiMetrics, MetricsMiddleware
 from assistant.api.openai_schemas import ChatCompletionChunkPublic
+from assistant.api.responses import SESSION_HEADER
 from assistant.api.routers import catalog, chat, feedback, health, openai_compat, products, sessions, shoppers
 from assistant.schemas import ChatEvent
 from assistant.settings import Settings, get_settings

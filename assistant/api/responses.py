@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "SESSION_HEADER",
+    "SESSION_HEADER_DOC",
     "ErrorPublic",
     "OpenAIErrorBody",
     "OpenAIErrorPublic",
@@ -23,6 +24,12 @@ __all__ = [
 
 SESSION_HEADER = "X-Aisle-Session-Id"
 """The response header that carries the turn's session id (server-issued when the request had none)."""
+SESSION_HEADER_DOC = {
+    SESSION_HEADER: {
+        "description": "The turn's session id (issued now if none was sent).",
+        "schema": {"type": "string"},
+    }
+}
 
 
 class ErrorPublic(BaseModel):

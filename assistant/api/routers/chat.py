@@ -12,13 +12,13 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from assistant.api.bodies import JSONBodyRoute
 from assistant.api.deps import AssistantDep, MetricsDep, SettingsDep, StorefrontKey
-from assistant.api.responses import SESSION_HEADER, errors
+from assistant.api.responses import SESSION_HEADER, SESSION_HEADER_DOC, errors
 from assistant.api.schemas import ChatTurnCreate, ChatTurnPublic, TurnFailed, collect_turn
 from assistant.api.turns import error_code, iterate_turn, observed, open_session
 from assistant.errors import AisleError
 from assistant.schemas import ChatEvent, ErrorEvent
 
-__all__ = ["SESSION_HEADER_DOC", "SSE_EVENT_NAMES", "router", "sse_headers"]
+__all__ = ["SSE_EVENT_NAMES", "router", "sse_headers"]
 
 router = APIRouter(tags=["chat"], route_class=JSONBodyRoute)
 log = logging.getLogger("assistant.api")
@@ -29,14 +29,6 @@ INTERNAL_ERROR = "the turn failed unexpectedly; please try again"
 
 def sse_headers(session_id: str) -> dict[str, str]:
     return {"X-Accel-Buffering": "no", "Cache-Control": "no-store", SESSION_HEADER: session_id}
-
-
-SESSION_HEADER_DOC = {
-    SESSION_HEADER: {
-        "description": "The turn's session id (issued now if none was sent).",
-        "schema": {"type": "string"},
-    }
-}
 
 
 async def _sse(first: ChatEvent, rest: AsyncIterator[ChatEvent]) -> AsyncIterator[ServerSentEvent]:

@@ -36,8 +36,8 @@ from assistant.api.openai_schemas import (
     DeltaPublic,
     MessagePublic,
 )
-from assistant.api.responses import SESSION_HEADER, OpenAIErrorPublic, errors
-from assistant.api.routers.chat import INTERNAL_ERROR, SESSION_HEADER_DOC, sse_headers
+from assistant.api.responses import SESSION_HEADER, SESSION_HEADER_DOC, OpenAIErrorPublic, errors
+from assistant.api.routers.chat import INTERNAL_ERROR, sse_headers
 from assistant.api.schemas import ChatTurnCreate, TurnFailed, collect_turn
 from assistant.api.turns import error_code, iterate_turn, observed, open_session
 from assistant.errors import AisleError
@@ -58,13 +58,6 @@ __all__ = ["router", "to_chat_request"]
 router = APIRouter(tags=["openai"], route_class=JSONBodyRoute)
 log = logging.getLogger("assistant.api")
 
-# Where each field of the turn came from in the OpenAI request (for 422 locations).
-_SOURCE: dict[str, tuple[str | int, ...]] = {
-    "message": ("body", "messages", -1, "content"),
-    "session_id": ("body", "metadata", "session_id"),
-    "shopper_id": ("body", "user"),
-}
-
 
 def to_chat_request(body: ChatCompletionCreate) -> ChatTurnCreate:
     """The shopper turn an OpenAI request stands for (422 when there is no user message, or a field
@@ -83,6 +76,12 @@ def to_chat_request(body: ChatCompletionCreate) -> ChatTurnCreate:
         )
     meta = body.metadata or {}
     shopper_id = meta.get("shopper_id") or body.user or None
+    # Where each field of the turn came from in the OpenAI request (for 422 locations).
+    source: dict[str, tuple[str | int, ...]] = {
+        "message": ("body", "messages", -1, "content"),
+        "session_id": ("body", "metadata", "session_id"),
+        "shopper_id": ("body", "metadata", "shopper_id") if meta.get("shopper_id") else ("body", "user"),
+    }
     try:
         return ChatTurnCreate(
             message=users[-1].text(), session_id=meta.get("session_id"), shopper_id=shopper_id
@@ -90,7 +89,7 @@ def to_chat_request(body: ChatCompletionCreate) -> ChatTurnCreate:
     except ValidationError as exc:
         problems = exc.errors(include_url=False, include_context=False)
         raise RequestValidationError(
-            [{**e, "loc": _SOURCE.get(str(e["loc"][0]), ("body",)) + tuple(e["loc"][1:])} for e in problems]
+            [{**e, "loc": source.get(str(e["loc"][0]), ("body",)) + tuple(e["loc"][1:])} for e in problems]
         ) from exc
 
 
