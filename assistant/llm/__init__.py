@@ -6,6 +6,10 @@
 
 :func:`structured` returns a validated pydantic instance or raises ``LLMError``;
 :func:`stream_text` yields text pieces and records the call's :class:`~assistant.schemas.Usage`.
+Both draw their time from a turn's :class:`~assistant.llm.deadline.Deadline` and go through the
+assistant's :class:`~assistant.llm.circuit.CircuitBreaker`; what they raise is a
+:class:`~assistant.llm.failures.ModelFailure`, whose message is safe to show (upstream detail only
+at DEBUG).
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ from __future__ import annotations
 import concurrent.futures
 import contextvars
 import logging
+import queue
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
@@ -22,6 +29,9 @@ from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import BaseModel, ValidationError
 
 from assistant.errors import ConfigurationError, LLMError
+from assistant.llm.circuit import CircuitBreaker, Permit
+from assistant.llm.deadline import Deadline
+from assistant.llm.failures import ModelFailure, classify
 from assistant.llm.fake import FakeChatModel, ScriptItem
 from assistant.llm.local import LocalChatModel, default_model_path, make_local_model
 from assistant.llm.openai import make_openai_model
@@ -34,6 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BACKENDS",
+    "CircuitBreaker",
+    "Deadline",
+    "ModelFailure",
     "TextStream",
     "describe",
     "make_chat_model",
@@ -93,11 +106,15 @@ def describe(settings: Settings) -> str:
 
 
 def _backend_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions a backend raises for a failed call. ``openai`` counts only once something imported it."""
+    """Exceptions a backend raises for a failed call. ``openai`` and ``httpx`` count only once something
+    imported them (a stream cut mid-body raises httpx's error straight through the openai SDK)."""
     errors: tuple[type[BaseException], ...] = (ValueError, RuntimeError, OSError)
     openai = sys.modules.get("openai")
     if openai is not None:
         errors += (openai.OpenAIError,)
+    httpx = sys.modules.get("httpx")
+    if httpx is not None:
+        errors += (httpx.HTTPError, httpx.StreamError)
     return errors
 
 
@@ -127,9 +144,56 @@ def _usage(
     return usage
 
 
-# --- structured output --------------------------------------------------------------------------
+# --- limits: the turn's deadline and the circuit breaker ----------------------------------------
 
 R = TypeVar("R")
+
+_RETRY_BACKOFF_S = 0.5
+"""Wait before retrying a server error or a dropped connection (a 429 waits its ``Retry-After``)."""
+_MAX_RETRIES = 1
+
+
+def _permit(deadline: Deadline, breaker: CircuitBreaker | None) -> Permit | None:
+    """Leave to call the model now; raises ``ModelFailure`` (budget spent / circuit open) instead."""
+    if deadline.spent:
+        raise ModelFailure("budget_spent")
+    if breaker is None:
+        return None
+    permit = breaker.acquire()
+    if permit is None:
+        raise ModelFailure("circuit_open")
+    return permit
+
+
+def _report(breaker: CircuitBreaker | None, permit: Permit | None, failure: ModelFailure | None) -> None:
+    """Tell the breaker how the call went: invalid output still means the model is up."""
+    if breaker is None or permit is None:
+        return
+    if failure is None or not failure.unavailable:
+        breaker.succeeded(permit)
+    else:
+        breaker.failed(permit)
+
+
+def _retry_wait(failure: ModelFailure, deadline: Deadline, retries_left: int) -> float | None:
+    """Seconds to wait before one more try, or ``None``: never past the turn's deadline."""
+    if retries_left <= 0 or not failure.retryable:
+        return None
+    wait = failure.retry_after_s if failure.retry_after_s is not None else _RETRY_BACKOFF_S
+    if not deadline.allows_wait(wait):
+        log.info("not retrying (%s): waiting %.1fs would pass the turn's deadline", failure, wait)
+        return None
+    log.info("retrying in %.1fs: %s", wait, failure)
+    return wait
+
+
+def _log_failure(what: str, failure: ModelFailure) -> None:
+    """Upstream detail (error bodies, model output) only at DEBUG."""
+    if failure.detail:
+        log.debug("%s: %s (%s)", what, failure, failure.detail)
+
+
+# --- structured output --------------------------------------------------------------------------
 
 
 def _with_timeout(call: Callable[[], R], timeout_s: float) -> R:
@@ -139,18 +203,18 @@ def _with_timeout(call: Callable[[], R], timeout_s: float) -> R:
     try:
         return future.result(timeout=timeout_s)
     except concurrent.futures.TimeoutError as exc:
-        raise LLMError(f"the model did not answer within {timeout_s:g}s (AISLE_LLM_TIMEOUT_S)") from exc
+        raise ModelFailure("timeout", detail=f"no answer within {timeout_s:.2f}s") from exc
     finally:
         pool.shutdown(wait=False)
 
 
-def _invalid(schema: type[BaseModel], detail: object, raw: AIMessage | None = None) -> LLMError:
-    hint = ""
+def _invalid(schema: type[BaseModel], detail: object, raw: AIMessage | None = None) -> ModelFailure:
     if raw is not None and raw.response_metadata.get("finish_reason") == "length":
-        hint = (
-            " (the reply was cut off at AISLE_LLM_MAX_TOKENS: bound string lengths in the schema or raise it)"
+        log.warning(
+            "a %s reply was cut off at AISLE_LLM_MAX_TOKENS: bound string lengths in the schema or raise it",
+            schema.__name__,
         )
-    return LLMError(f"the model's reply is not a valid {schema.__name__}{hint}: {_short(detail)}")
+    return ModelFailure("invalid_output", detail=f"not a valid {schema.__name__}: {_short(detail)}")
 
 
 def _validate_text(raw: AIMessage, schema: type[M]) -> M:
@@ -166,15 +230,16 @@ def _short(exc: object, limit: int = 300) -> str:
 
 
 def _structured_text(
-    model: BaseChatModel, messages: list[BaseMessage], schema: type[M]
+    model: BaseChatModel, messages: list[BaseMessage], schema: type[M], timeout_s: float
 ) -> tuple[M, AIMessage]:
     """Local and fake backends: constrain (llama.cpp grammar) when possible, then validate the text."""
     kwargs: dict[str, Any] = {}
     if isinstance(model, LocalChatModel):
         kwargs["response_format"] = {"type": "json_object", "schema": schema.model_json_schema()}
+        kwargs["timeout_s"] = timeout_s
     reply = model.invoke(messages, **kwargs)
     if not isinstance(reply, AIMessage):
-        raise LLMError(f"the model returned {type(reply).__name__}, not an AI message")
+        raise ModelFailure("invalid_output", detail=f"{type(reply).__name__}, not an AI message")
     return _validate_text(reply, schema), reply
 
 
@@ -194,7 +259,8 @@ def _structured_langchain(
     """Any other chat model (``ChatOpenAI``): LangChain's ``with_structured_output`` in json_schema mode.
 
     A server without json_schema support (it answers 400 naming it) is retried once in json_mode,
-    logged: then the prompt itself must describe the JSON shape.
+    logged: then the prompt itself must describe the JSON shape. (The HTTP request keeps the
+    client's own timeout; the caller stops waiting at ``timeout_s``.)
     """
     result: dict[str, Any]
     try:
@@ -202,13 +268,12 @@ def _structured_langchain(
     except _backend_errors() as exc:
         if not _is_json_schema_unsupported(exc):
             raise
-        log.warning(
-            "%s rejected json_schema output (%s); retrying in json_mode", _model_name(model), _short(exc)
-        )
+        log.warning("%s rejected json_schema output (HTTP 400); retrying in json_mode", _model_name(model))
+        log.debug("json_schema rejection: %s", _short(exc))
         result = model.with_structured_output(schema, method="json_mode", include_raw=True).invoke(messages)  # type: ignore[assignment]
     raw = result["raw"]
     if not isinstance(raw, AIMessage):
-        raise LLMError(f"the model returned {type(raw).__name__}, not an AI message")
+        raise ModelFailure("invalid_output", detail=f"{type(raw).__name__}, not an AI message")
     if result.get("parsing_error") is not None:
         raise _invalid(schema, result["parsing_error"], raw)
     parsed = result.get("parsed")
@@ -218,46 +283,99 @@ def _structured_langchain(
 
 
 def structured(
-    model: BaseChatModel, messages: Sequence[BaseMessage], schema: type[M], *, timeout_s: float
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    schema: type[M],
+    *,
+    timeout_s: float,
+    deadline: Deadline | None = None,
+    breaker: CircuitBreaker | None = None,
 ) -> tuple[M, Usage]:
     """Ask ``model`` for a ``schema`` instance; returns it validated with the call's usage.
 
-    Raises ``LLMError`` for a timeout, a backend error, or a reply that is not valid JSON for ``schema``.
+    The call's timeout is what is left of ``deadline`` (a turn's budget), bounded by ``timeout_s``;
+    a server error or a 429 is retried once only if its wait fits in the budget. ``breaker`` is told
+    how the call went and, while open, refuses it. Raises :class:`ModelFailure` (an ``LLMError``
+    whose message is safe to show) for a timeout, a backend error, invalid output, a spent budget
+    or an open circuit.
     """
+    deadline = deadline or Deadline.unlimited()
     msgs = list(messages)
+    permit = _permit(deadline, breaker)
 
     def call() -> tuple[M, AIMessage]:
+        timeout = deadline.timeout(timeout_s)
         if isinstance(model, LocalChatModel | FakeChatModel):
-            return _structured_text(model, msgs, schema)
+            return _structured_text(model, msgs, schema, timeout)
         return _structured_langchain(model, msgs, schema)
 
-    try:
-        instance, raw = _with_timeout(call, timeout_s)
-    except LLMError:
-        raise
-    except ValidationError as exc:  # the OpenAI SDK validates the reply itself while parsing it
-        raise _invalid(schema, exc) from exc
-    except _backend_errors() as exc:
-        raise LLMError(f"{_model_name(model)} failed: {_short(exc)}") from exc
-    return instance, _usage(model, msgs, raw, raw.text)
+    retries = _MAX_RETRIES
+    while True:
+        try:
+            instance, raw = _with_timeout(call, deadline.timeout(timeout_s))
+        except BaseException as exc:
+            if not isinstance(exc, (*_backend_errors(), LLMError, ValidationError)):
+                if permit is not None and breaker is not None:
+                    breaker.abandoned(permit)
+                raise
+            failure = _invalid(schema, exc) if isinstance(exc, ValidationError) else classify(exc)
+            _log_failure(f"{_model_name(model)} structured call", failure)
+            wait = _retry_wait(failure, deadline, retries)
+            if wait is None:
+                _report(breaker, permit, failure)
+                raise failure from exc
+            retries -= 1
+            time.sleep(wait)
+            continue
+        _report(breaker, permit, None)
+        return instance, _usage(model, msgs, raw, raw.text)
 
 
 # --- streaming ----------------------------------------------------------------------------------
+
+_CHUNK, _END, _RAISED = "chunk", "end", "raised"
 
 
 class TextStream(Iterator[str]):
     """Text pieces of one streamed reply; :attr:`usage` and :attr:`text` are set once it is exhausted.
 
-    Backend failures surface as ``LLMError`` from iteration.
+    The reply is read in a worker thread, so waiting for the next piece never outlasts the call's
+    time (``deadline`` bounded by ``timeout_s``): a hung or dripping stream is cut there with a
+    ``ModelFailure("timeout")``. Backend failures surface as ``ModelFailure`` from iteration; a
+    spent budget or an open circuit from the first ``next()``. :meth:`close` stops reading.
     """
 
-    def __init__(self, model: BaseChatModel, messages: Sequence[BaseMessage]) -> None:
+    def __init__(
+        self,
+        model: BaseChatModel,
+        messages: Sequence[BaseMessage],
+        *,
+        timeout_s: float | None = None,
+        deadline: Deadline | None = None,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self._model = model
         self._messages = list(messages)
-        self._chunks = model.stream(self._messages)
         self._pieces: list[str] = []
         self._last_usage: AIMessage | None = None
+        self._breaker = breaker
+        self._permit: Permit | None = None
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._stop = threading.Event()
+        self._done = False
+        self._refused: ModelFailure | None = None
         self.usage: Usage | None = None
+        deadline = deadline or Deadline.unlimited()
+        self._call = Deadline(deadline.timeout(timeout_s if timeout_s is not None else float("inf")))
+        try:
+            self._permit = _permit(deadline, breaker)
+        except ModelFailure as failure:
+            self._refused = failure
+            return
+        thread = threading.Thread(
+            target=contextvars.copy_context().run, args=(self._pump,), name="aisle-llm-stream", daemon=True
+        )
+        thread.start()
 
     @property
     def text(self) -> str:
@@ -267,26 +385,102 @@ class TextStream(Iterator[str]):
     def __iter__(self) -> TextStream:
         return self
 
-    def __next__(self) -> str:
+    # --- the worker ----------------------------------------------------------------------------
+    def _open(self) -> Iterator[Any]:
+        kwargs: dict[str, Any] = {}
+        remaining = self._call.remaining()
+        if not isinstance(self._model, FakeChatModel) and remaining != float("inf"):
+            kwargs["timeout_s" if isinstance(self._model, LocalChatModel) else "timeout"] = remaining
+        return self._model.stream(self._messages, **kwargs)
+
+    def _pump(self) -> None:
+        retries = _MAX_RETRIES
         while True:
+            started = False
+            chunks = self._open()
             try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                if self.usage is None:
-                    self.usage = _usage(self._model, self._messages, self._last_usage, self.text)
-                raise
-            except LLMError:
-                raise
-            except _backend_errors() as exc:
-                raise LLMError(f"{_model_name(self._model)} failed while streaming: {_short(exc)}") from exc
-            if getattr(chunk, "usage_metadata", None):
-                self._last_usage = AIMessage(content="", usage_metadata=chunk.usage_metadata)
-            piece = chunk.text
+                for chunk in chunks:
+                    started = True
+                    if self._stop.is_set():
+                        return
+                    self._queue.put((_CHUNK, chunk))
+                self._queue.put((_END, None))
+                return
+            except BaseException as exc:  # handed to the reader, which decides what it means
+                if self._stop.is_set():
+                    return
+                if not started and isinstance(exc, _backend_errors()):
+                    wait = _retry_wait(classify(exc), self._call, retries)
+                    if wait is not None:
+                        retries -= 1
+                        if self._stop.wait(wait):
+                            return
+                        continue
+                self._queue.put((_RAISED, exc))
+                return
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+
+    # --- the reader ----------------------------------------------------------------------------
+    def _finish(self, failure: ModelFailure | None) -> None:
+        self._done = True
+        self._stop.set()
+        _report(self._breaker, self._permit, failure)
+
+    def __next__(self) -> str:
+        if self._refused is not None:
+            refused, self._refused, self._done = self._refused, None, True
+            raise refused
+        while not self._done:
+            remaining = self._call.remaining()
+            try:
+                if remaining <= 0:
+                    raise queue.Empty
+                kind, item = self._queue.get(timeout=None if remaining == float("inf") else remaining)
+            except queue.Empty:
+                failure = ModelFailure("timeout", detail=f"stream cut after {len(self._pieces)} pieces")
+                self._finish(failure)
+                raise failure from None
+            if kind == _END:
+                self._finish(None)
+                self.usage = _usage(self._model, self._messages, self._last_usage, self.text)
+                break
+            if kind == _RAISED:
+                error: BaseException = item
+                if not isinstance(error, (*_backend_errors(), LLMError)):
+                    self.close()
+                    raise error
+                failure = classify(error)
+                _log_failure(f"{_model_name(self._model)} stream", failure)
+                self._finish(failure)
+                raise failure from error
+            if getattr(item, "usage_metadata", None):
+                self._last_usage = AIMessage(content="", usage_metadata=item.usage_metadata)
+            piece = item.text
             if piece:
                 self._pieces.append(piece)
                 return piece
+        raise StopIteration
+
+    def close(self) -> None:
+        """Stop reading (the worker closes the HTTP stream at its next piece); idempotent."""
+        if not self._done:
+            self._done = True
+            self._stop.set()
+            if self._permit is not None and self._breaker is not None:
+                self._breaker.abandoned(self._permit)
 
 
-def stream_text(model: BaseChatModel, messages: Sequence[BaseMessage]) -> TextStream:
-    """Stream ``model``'s reply as text pieces (token by token where the backend allows)."""
-    return TextStream(model, messages)
+def stream_text(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    *,
+    timeout_s: float | None = None,
+    deadline: Deadline | None = None,
+    breaker: CircuitBreaker | None = None,
+) -> TextStream:
+    """Stream ``model``'s reply as text pieces (token by token where the backend allows), within
+    ``deadline`` (bounded by ``timeout_s``) and through ``breaker``."""
+    return TextStream(model, messages, timeout_s=timeout_s, deadline=deadline, breaker=breaker)
