@@ -53,6 +53,8 @@ class OpenAIStub:
     """Overrides ``mode`` for streaming requests (e.g. quick structured calls, then a dripping answer)."""
     retry_after_s: int = 20
     drip_s: float = 2.0
+    hung_up: int = 0
+    """Hanging requests whose client gave up and closed the connection."""
     closing: threading.Event = field(default_factory=threading.Event)
 
     def add(self, *replies: str) -> None:
@@ -69,6 +71,7 @@ class OpenAIStub:
         self.stream_mode = None
         self.retry_after_s = 20
         self.drip_s = 2.0
+        self.hung_up = 0
 
     def _next(self) -> str:
         return self.replies.popleft() if self.replies else DEFAULT_REPLY
@@ -156,7 +159,12 @@ def build_app(stub: OpenAIStub) -> FastAPI:
             return JSONResponse({"error": error}, status_code=400)
         mode = stub.stream_mode if body.get("stream") and stub.stream_mode is not None else stub.mode
         if mode == "hang":
-            await stub.sleep(3600)
+            end = time.monotonic() + 3600
+            while not stub.closing.is_set() and time.monotonic() < end:
+                if await request.is_disconnected():
+                    stub.hung_up += 1
+                    break
+                await asyncio.sleep(0.05)
             return _error(504, "gave up")
         text = stub._next()
         bad = _misbehave(stub, mode, body, model, text)

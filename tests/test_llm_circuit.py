@@ -162,3 +162,10 @@ def test_failures_describe_themselves_safely() -> None:
     assert classify(openai.APITimeoutError(request=request)).kind == "timeout"
     assert not ModelFailure("invalid_output").unavailable
     assert ModelFailure("circuit_open").skipped and not ModelFailure("circuit_open").unavailable
+
+
+def test_the_metrics_gauge_knows_every_state() -> None:
+    from assistant.api.metrics import CIRCUIT_STATES
+    from assistant.llm.circuit import STATES
+
+    assert CIRCUIT_STATES == STATES

@@ -283,6 +283,24 @@ def test_a_spent_budget_skips_the_remaining_steps(
         assert set(stages) == {"plan", "explain", "answer"}
         assert "timed out" in stages["plan"] and "time budget" in stages["explain"]
         assert turn.time_of(DoneEvent) <= budget + 1.0
+        # The request itself carried the budget as its timeout: the client hung up (not after the
+        # 10 s per-call timeout, nor never), so no request outlives its turn for long.
+        waited = time.monotonic()
+        while stub.hung_up < 1 and time.monotonic() - waited < 2.0:
+            time.sleep(0.02)
+        assert stub.hung_up == 1
+
+
+def test_a_hung_answer_stream_is_cut_and_its_request_dropped(assistant: Assistant, stub: OpenAIStub) -> None:
+    stub.add(json.dumps({"query": "dishwasher", "intent": "search"}), '{"ranking": []}')
+    stub.stream_mode = "hang"
+    turn = Turn(assistant, stub)
+    _check_bounded(turn)
+    assert turn.requests == 3 and [d.stage for d in turn.degraded] == ["answer"]
+    waited = time.monotonic()
+    while stub.hung_up < 1 and time.monotonic() - waited < 2.0:
+        time.sleep(0.02)
+    assert stub.hung_up == 1
 
 
 def test_the_stub_really_misbehaves(stub: OpenAIStub) -> None:

@@ -253,15 +253,26 @@ def _is_json_schema_unsupported(exc: BaseException) -> bool:
     return isinstance(exc, ValueError) and "does not support OpenAI's structured output" in text
 
 
+def _with_request_timeout(model: BaseChatModel, timeout_s: float) -> BaseChatModel:
+    """``model`` whose HTTP requests time out after ``timeout_s`` (what is left of the turn's budget),
+    so a request never outlives the turn that waits for it. ``ChatOpenAI`` passes ``model_kwargs`` to
+    the client's ``create()``, where ``timeout`` is a per-request option; a shallow copy shares the
+    client."""
+    kwargs = getattr(model, "model_kwargs", None)
+    if not isinstance(kwargs, dict) or timeout_s == float("inf"):
+        return model
+    return model.model_copy(update={"model_kwargs": {**kwargs, "timeout": timeout_s}})
+
+
 def _structured_langchain(
-    model: BaseChatModel, messages: list[BaseMessage], schema: type[M]
+    model: BaseChatModel, messages: list[BaseMessage], schema: type[M], timeout_s: float
 ) -> tuple[M, AIMessage]:
     """Any other chat model (``ChatOpenAI``): LangChain's ``with_structured_output`` in json_schema mode.
 
     A server without json_schema support (it answers 400 naming it) is retried once in json_mode,
-    logged: then the prompt itself must describe the JSON shape. (The HTTP request keeps the
-    client's own timeout; the caller stops waiting at ``timeout_s``.)
+    logged: then the prompt itself must describe the JSON shape.
     """
+    model = _with_request_timeout(model, timeout_s)
     result: dict[str, Any]
     try:
         result = model.with_structured_output(schema, method="json_schema", include_raw=True).invoke(messages)  # type: ignore[assignment]
@@ -307,7 +318,7 @@ def structured(
         timeout = deadline.timeout(timeout_s)
         if isinstance(model, LocalChatModel | FakeChatModel):
             return _structured_text(model, msgs, schema, timeout)
-        return _structured_langchain(model, msgs, schema)
+        return _structured_langchain(model, msgs, schema, timeout)
 
     retries = _MAX_RETRIES
     while True:
@@ -387,11 +398,10 @@ class TextStream(Iterator[str]):
 
     # --- the worker ----------------------------------------------------------------------------
     def _open(self) -> Iterator[Any]:
-        kwargs: dict[str, Any] = {}
         remaining = self._call.remaining()
-        if not isinstance(self._model, FakeChatModel) and remaining != float("inf"):
-            kwargs["timeout_s" if isinstance(self._model, LocalChatModel) else "timeout"] = remaining
-        return self._model.stream(self._messages, **kwargs)
+        if isinstance(self._model, LocalChatModel):
+            return self._model.stream(self._messages, timeout_s=min(remaining, self._model.timeout_s))
+        return _with_request_timeout(self._model, remaining).stream(self._messages)
 
     def _pump(self) -> None:
         retries = _MAX_RETRIES

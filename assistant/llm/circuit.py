@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CircuitBreaker", "CircuitState", "Permit"]
+__all__ = ["STATES", "CircuitBreaker", "CircuitState", "Permit"]
 
 log = logging.getLogger(__name__)
 
