@@ -1,4 +1,5 @@
-"""The LLM circuit breaker and the turn's deadline, on a fake clock (no model, no sleeping)."""
+"""The LLM's limits without a server: the circuit breaker and the turn deadline on a fake clock, safe
+failure descriptions, and reasons kept when the budget runs out midway."""
 
 from __future__ import annotations
 
@@ -169,3 +170,37 @@ def test_the_metrics_gauge_knows_every_state() -> None:
     from assistant.llm.circuit import STATES
 
     assert CIRCUIT_STATES == STATES
+
+
+def test_reasons_written_before_the_budget_ran_out_are_kept() -> None:
+    """Reasons mode (one call per product): the budget runs out after the first product; its reason
+    is kept and the others are composed from catalog facts, with a safe degraded note."""
+    from assistant.explain import ReasonReply, explain
+    from assistant.schemas import QueryPlan, Usage
+    from retrieval.catalog import Product
+
+    products = [
+        Product(id=f"k{i}", title=f"Steel Kettle {i}", brand="Brewline", price=40.0 + i) for i in range(3)
+    ]
+    calls: list[str] = []
+
+    def call(prompt: str, variables: dict[str, str], schema: type, /) -> tuple[ReasonReply, Usage]:
+        calls.append(prompt)
+        if len(calls) > 1:
+            raise ModelFailure("budget_spent")
+        return ReasonReply(reason="The Steel Kettle 0 by Brewline is a steel kettle."), Usage(llm_calls=1)
+
+    plan = QueryPlan(query="kettle")
+    result = explain(
+        products,
+        plan,
+        mode="reasons",
+        call=call,
+        n=3,
+        vocabulary=None,
+        shopper_text="a kettle",  # type: ignore[arg-type]
+    )
+    assert len(calls) == 2 and not result.failed
+    assert result.reasons[0].startswith("The Steel Kettle 0 by Brewline")
+    assert all(result.reasons[1:])
+    assert any("skipped (the turn's time budget" in p for p in result.problems)
