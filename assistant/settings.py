@@ -67,8 +67,8 @@ class Settings(BaseSettings):
         default=3,
         ge=1,
         le=1000,
-        description="Consecutive LLM failures (timeouts, HTTP errors, 429s, dropped connections) that open "
-        "the circuit breaker: turns then skip the model and answer from catalog facts.",
+        description="LLM failures (timeouts, HTTP errors, 429s, dropped connections) among the last twice as "
+        "many calls that open the circuit breaker: turns then skip the model and answer from catalog facts.",
     )
     llm_breaker_cooldown_s: float = Field(
         default=30.0,

@@ -83,7 +83,7 @@ def _warm(assistant: Assistant) -> None:
     events = list(assistant.chat(ChatRequest(message=MESSAGE)))
     del assistant.__dict__["model_profile"]
     assert not any(isinstance(e, DegradedEvent) for e in events), "the warm-up must not call the model"
-    assert assistant.llm_circuit.consecutive_failures == 0
+    assert assistant.llm_circuit.recent_failures == 0
     from assistant.llm import token_counter
 
     token_counter(assistant.chat_model).count("warm")

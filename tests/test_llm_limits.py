@@ -20,19 +20,30 @@ class Clock:
         return self.now
 
 
-def test_opens_after_consecutive_failures_and_a_success_resets_the_streak() -> None:
+def test_opens_after_enough_failures_among_the_recent_calls() -> None:
     clock = Clock()
     breaker = CircuitBreaker(failures=3, cooldown_s=30, clock=clock)
-    for _ in range(2):
-        breaker.failed(breaker.acquire() or Permit())
-    breaker.succeeded(breaker.acquire() or Permit())  # the streak ends
-    for _ in range(2):
-        breaker.failed(breaker.acquire() or Permit())
-    assert breaker.state == "closed" and breaker.consecutive_failures == 2
+    # Alternating (a slow model: its plan answers, its rerank times out) still opens it.
+    for failing in [False, True, False, True, False]:
+        permit = breaker.acquire() or Permit()
+        if failing:
+            breaker.failed(permit)
+        else:
+            breaker.succeeded(permit)
+    assert breaker.state == "closed" and breaker.recent_failures == 2
     breaker.failed(breaker.acquire() or Permit())
     assert breaker.state == "open" and breaker.opened_total == 1
     assert breaker.acquire() is None
-    assert "open after 3 consecutive failures" in breaker.describe()
+    assert "open after 3 failures in 6 calls" in breaker.describe()
+
+
+def test_old_failures_leave_the_window() -> None:
+    breaker = CircuitBreaker(failures=2, cooldown_s=30, clock=Clock())
+    breaker.failed(breaker.acquire() or Permit())
+    for _ in range(4):  # the window is 2 x 2 calls: the failure falls out of it
+        breaker.succeeded(breaker.acquire() or Permit())
+    breaker.failed(breaker.acquire() or Permit())
+    assert breaker.state == "closed" and breaker.recent_failures == 1
 
 
 def test_half_open_lets_exactly_one_probe_through_and_its_success_closes() -> None:

@@ -1,7 +1,9 @@
 """A circuit breaker around the chat model, shared by every turn of one assistant (thread-safe).
 
-* **closed**: calls go through; ``failures`` consecutive failures that show the model is unavailable
-  (timeouts, HTTP errors, 429s, dropped connections — not merely invalid output) open it.
+* **closed**: calls go through; ``failures`` failures among the last ``2 × failures`` calls that show
+  the model is unavailable (timeouts, HTTP errors, 429s, dropped connections — not merely invalid
+  output) open it. A window rather than a streak: a slow model whose first call of each turn still
+  answers but whose next one times out fails half its calls, and that is unhealthy too.
 * **open**: no call reaches the model; turns skip their LLM steps at once and finish from catalog
   facts (``degraded``). After ``cooldown_s`` it is half-open.
 * **half_open**: exactly one call (the probe) is let through; the others are still refused. A probe
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -38,7 +41,7 @@ class Permit:
 
 
 class CircuitBreaker:
-    """Consecutive-failure breaker with a cooldown and a single half-open probe."""
+    """Failure-count breaker over a window of recent calls, with a cooldown and a single half-open probe."""
 
     def __init__(
         self, *, failures: int = 3, cooldown_s: float = 30.0, clock: Callable[[], float] = time.monotonic
@@ -49,7 +52,8 @@ class CircuitBreaker:
         self.cooldown_s = cooldown_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._consecutive = 0
+        self._recent: deque[bool] = deque(maxlen=2 * failures)
+        """Outcomes of the latest calls while closed (True: the model was unavailable)."""
         self._opened_at: float | None = None
         self._probing = False
         self.opened_total = 0
@@ -69,9 +73,10 @@ class CircuitBreaker:
             return self._state()
 
     @property
-    def consecutive_failures(self) -> int:
+    def recent_failures(self) -> int:
+        """Failures among the last ``2 × failures`` calls (while closed)."""
         with self._lock:
-            return self._consecutive
+            return sum(self._recent)
 
     def retry_in_s(self) -> float:
         """Seconds until a probe may go (0 when closed or half-open)."""
@@ -87,7 +92,8 @@ class CircuitBreaker:
             return "closed: the model is called"
         if state == "open":
             return (
-                f"open after {self.failures} consecutive failures: turns answer from catalog facts; "
+                f"open after {self.failures} failures in {2 * self.failures} calls: turns answer from "
+                "catalog facts; "
                 f"a probe in {self.retry_in_s():.0f}s"
             )
         return "half-open: the next call probes the model"
@@ -108,10 +114,13 @@ class CircuitBreaker:
             return Permit(probe=True)
 
     def succeeded(self, permit: Permit) -> None:
-        """The model answered: the failure streak ends and an open circuit closes."""
+        """The model answered: an open circuit closes (with a clean window); a closed one notes it."""
         with self._lock:
             was_open = self._opened_at is not None
-            self._consecutive = 0
+            if was_open:
+                self._recent.clear()
+            else:
+                self._recent.append(False)
             self._opened_at = None
             if permit.probe:
                 self._probing = False
@@ -127,9 +136,10 @@ class CircuitBreaker:
                 self._opened_at = self._clock()
                 opened = True
             elif self._opened_at is None:
-                self._consecutive += 1
-                if self._consecutive >= self.failures:
+                self._recent.append(True)
+                if sum(self._recent) >= self.failures:
                     self._opened_at = self._clock()
+                    self._recent.clear()
                     opened = True
             # else: a call started before the circuit opened failed late; the cooldown stands.
             if opened:
