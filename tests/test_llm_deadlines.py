@@ -231,6 +231,26 @@ def test_a_token_drip_is_cut_at_the_deadline_and_finished_from_facts(
     assert "They fit well" not in turn.events[-1].message
 
 
+@pytest.mark.parametrize("mode", ["truncated", "malformed", "http_500", "rate_limited"])
+def test_a_broken_answer_stream_is_finished_from_facts(
+    assistant: Assistant, stub: OpenAIStub, mode: str
+) -> None:
+    """The plan and rerank work; the streamed answer breaks (cut mid-body, a chunk that is not JSON,
+    an error status): the shopper gets the composed answer and a safe degraded reason."""
+    stub.add(
+        json.dumps({"query": "dishwasher", "intent": "search"}),
+        '{"ranking": []}',
+        "Here are some quiet dishwashers for you today. They are all good.",
+    )
+    stub.stream_mode = mode  # type: ignore[assignment]
+    turn = Turn(assistant, stub)
+    _check_bounded(turn)
+    (answer,) = [d for d in turn.degraded if d.stage == "answer"]
+    assert answer.reason.startswith("LLM answer failed (") and "catalog facts" in answer.reason
+    assert "not json at all" not in turn.text
+    assert assistant.llm_circuit.recent_failures == 1
+
+
 def test_products_come_before_the_llm_calls_that_do_not_decide_them(
     assistant: Assistant, stub: OpenAIStub
 ) -> None:
