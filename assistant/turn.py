@@ -3,7 +3,9 @@
 message + history → plan → retrieve + rank (filters inside) → ``products`` → LLM rerank/reasons
 (validated, with fallback) → streamed answer → ``recommendations`` → ``done``. The API and the UI
 only render these events. The turn never fails because the LLM did: it falls back and says so in a
-``degraded`` event.
+``degraded`` event. Every LLM call of a turn draws from one time budget (``AISLE_TURN_BUDGET_S``) and
+goes through the assistant's circuit breaker; once the budget is spent or while the circuit is open,
+the remaining LLM steps are skipped and the turn finishes from catalog facts.
 """
 
 from __future__ import annotations
