@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from assistant.claims import verify_reason
 from assistant.compose import compose_reason
 from assistant.errors import LLMError
-from assistant.llm.failures import classify
+from assistant.llm.failures import classify, describe_failure
 from assistant.schemas import QueryPlan, Usage
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
@@ -41,7 +41,6 @@ __all__ = [
     "ReasonReply",
     "RerankReply",
     "candidate_facts",
-    "describe_failure",
     "explain",
     "fallback_reason",
     "validate_ranking",
@@ -356,10 +355,3 @@ def explain(
         return fallback(
             candidates, plan, n, f"LLM ranking {describe_failure(exc)}; showing our ranking", schema
         )
-
-
-def describe_failure(exc: LLMError) -> str:
-    """``skipped (…)`` or ``failed (…)`` with a short, shopper-safe reason: never the upstream text or
-    the model's output (those are logged at DEBUG by :mod:`assistant.llm`)."""
-    failure = classify(exc)
-    return f"{'skipped' if failure.skipped else 'failed'} ({failure})"

@@ -37,12 +37,11 @@ from assistant.explain import (
     M,
     StructuredCall,
     candidate_facts,
-    describe_failure,
     explain,
 )
 from assistant.llm.circuit import CircuitBreaker
 from assistant.llm.deadline import Deadline
-from assistant.llm.failures import classify
+from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import plan_turn
 from assistant.plan.text import COLOR_WORDS

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from assistant.errors import LLMError
 
-__all__ = ["FailureKind", "ModelFailure", "classify", "retry_after_s"]
+__all__ = ["FailureKind", "ModelFailure", "classify", "describe_failure", "retry_after_s"]
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,12 @@ def classify(exc: BaseException) -> ModelFailure:
     if isinstance(exc, TimeoutError) or "timed out" in str(exc).lower():
         return ModelFailure("timeout", detail=detail)
     return ModelFailure("backend", detail=detail)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """``skipped (…)`` or ``failed (…)`` with the safe description, for a ``degraded`` event."""
+    failure = classify(exc)
+    return f"{'skipped' if failure.skipped else 'failed'} ({failure})"
 
 
 def retry_after_s(exc: BaseException) -> float | None:
