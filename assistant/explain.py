@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 from assistant.claims import verify_reason
 from assistant.compose import compose_reason
 from assistant.errors import LLMError
+from assistant.llm.failures import classify, describe_failure
 from assistant.schemas import QueryPlan, Usage
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
@@ -177,16 +178,22 @@ def validate_ranking(
     problems: list[str] = []
     reasons: dict[str, str] = {}
     order: list[str] = []
+    invented = duplicates = 0
     for item in reply:
         pid = item.id.strip()
         if pid not in by_id:
-            problems.append(f"dropped invented product id {pid!r}")
+            invented += 1
+            log.debug("dropped invented product id %r", pid[:80])  # model output: never shown verbatim
             continue
         if pid in reasons:
-            problems.append(f"dropped duplicate id {pid!r}")
+            duplicates += 1
             continue
         order.append(pid)
         reasons[pid] = _clean_reason(item.reason)
+    if invented:
+        problems.append(f"dropped {invented} invented product id(s)")
+    if duplicates:
+        problems.append(f"dropped {duplicates} duplicate id(s)")
     if keep_order:
         order = [p.id for p in candidates[:n]]
     else:
@@ -309,14 +316,23 @@ def explain(
         items: list[ProductReason] = []
         total = Usage()
         asked = candidates[: min(n, llm_reasons if llm_reasons is not None else n)]
+        stopped: LLMError | None = None
         for product in asked:
-            one, usage = call(
-                "reasons",
-                {"request": _constraints_text(plan), "product": candidate_facts(product)},
-                ReasonReply,
-            )
+            try:
+                one, usage = call(
+                    "reasons",
+                    {"request": _constraints_text(plan), "product": candidate_facts(product)},
+                    ReasonReply,
+                )
+            except LLMError as exc:
+                if not items:
+                    raise
+                stopped = exc  # keep the reasons written so far; the rest come from facts
+                break
             items.append(ProductReason(id=product.id, reason=one.reason))
             total = total + usage
+        if stopped is not None:
+            asked = asked[: len(items)]
         result = validate_ranking(
             items,
             candidates,
@@ -329,23 +345,13 @@ def explain(
             schema=schema,
         )
         result.usage = total
+        if stopped is not None:
+            result.problems.append(
+                f"LLM reasons {describe_failure(stopped)}: the rest come from catalog facts"
+            )
         return result
     except LLMError as exc:
-        log.warning("explain fell back to the ranker's order: %s", exc)
+        log.warning("explain fell back to the ranker's order: %s", classify(exc))
         return fallback(
-            candidates,
-            plan,
-            n,
-            f"the model's answer was unusable ({_kind(exc)}); showing our ranking",
-            schema,
+            candidates, plan, n, f"LLM ranking {describe_failure(exc)}; showing our ranking", schema
         )
-
-
-def _kind(exc: LLMError) -> str:
-    """A short, shopper-safe name for what went wrong (the details go to the log)."""
-    text = str(exc)
-    if "did not answer within" in text:
-        return "timed out"
-    if "not a valid" in text or "truncated" in text or "cut off" in text:
-        return "invalid output"
-    return "backend error"
