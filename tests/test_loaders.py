@@ -415,7 +415,7 @@ def test_parse_price_accepts_common_forms(raw: object, expected: tuple[float | N
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [("-3", 'negative price "-3"'), ("$-3.00", 'negative price "$-3.00"'), (-1, 'negative price "-1"'),
-     ("abc", 'unparseable price "abc"'), ("1.2.3", 'unparseable price "1.2.3"'), (float("nan"), "unparseable")],
+     ("abc", 'unparseable price "abc"'), ("1.2.3", 'unparseable price "1.2.3"'), (float("nan"), "finite number")],
 )  # fmt: skip
 def test_parse_price_rejects_with_reason(raw: object, reason: str) -> None:
     with pytest.raises(ValueError, match=reason.replace("$", r"\$").replace(".", r"\.")):

@@ -162,6 +162,9 @@ def iter_shopify(path: Path) -> Iterator[Parsed | RowError]:
     name = str(path)
     records = iter_csv_records(path)
     first = next(records, None)
+    while isinstance(first, RowError):  # a broken record before the header
+        yield first
+        first = next(records, None)
     if first is None:
         return
     header = [h.strip() for h in first[1]]
@@ -171,7 +174,14 @@ def iter_shopify(path: Path) -> Iterator[Parsed | RowError]:
     has_qty = "Variant Inventory Qty" in header
     group: _Group | None = None
     at = header.index("Handle")
-    for line, cells in records:
+    for record in records:
+        if isinstance(record, RowError):
+            if group is not None:
+                group.errors.append(record)  # reported after its product, keeping file order
+            else:
+                yield record
+            continue
+        line, cells = record
         handle = cells[at].strip() if at < len(cells) else ""
         if group is not None and handle and handle != group.handle:
             yield from _finish(name, group)  # the previous product's rows are over
