@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.errors import FeedError
 from retrieval.catalog import Product
+from retrieval.markup import link_problem
 
 __all__ = [
     "FORMATS",
@@ -29,6 +30,7 @@ __all__ = [
     "FeedResult",
     "Parsed",
     "RowError",
+    "RowWarning",
     "describe_validation_error",
     "iter_json_lines",
     "open_binary",
@@ -37,6 +39,7 @@ __all__ = [
     "parse_count",
     "parse_price",
     "split_category",
+    "validated",
 ]
 
 FeedFormat = Literal["auto", "jsonl", "csv", "shopify", "esci"]
@@ -66,21 +69,70 @@ class RowError(BaseModel):
         return f"{where}: {self.reason}" + (f" (id {self.record_id})" if self.record_id else "")
 
 
+class RowWarning(BaseModel):
+    """Something dropped from a record that was kept (an unsafe link): where and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+    reason: str
+    record_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: {self.reason}" + (f" (id {self.record_id})" if self.record_id else "")
+
+
 class FeedResult(BaseModel):
-    """The products a feed yielded and the rows it skipped (in file order)."""
+    """The products a feed yielded, the rows it skipped and what it dropped from kept rows (in file order)."""
 
     model_config = ConfigDict(frozen=True)
 
     format: FeedFormat
     products: list[Product]
     errors: list[RowError]
+    warnings: list[RowWarning] = []
 
 
 class Parsed(NamedTuple):
-    """A product and the 1-based line its record starts on."""
+    """A product, the 1-based line its record starts on, and what was dropped from it."""
 
     line: int
     product: Product
+    warnings: tuple[RowWarning, ...] = ()
+
+
+_LINK_FIELDS = (("url", False), ("image_url", True))
+_SHOWN_CHARS = 60
+
+
+def validated(name: str, line: int, data: dict[str, Any]) -> Parsed:
+    """The product of a record's fields; a ``url``/``image_url`` that is not a safe link
+    (:func:`retrieval.markup.link_problem`) is dropped with a :class:`RowWarning` and the product kept.
+    Raises pydantic's ``ValidationError`` when the record is not a valid product."""
+    problems: list[tuple[str, str, str]] = []
+    for field, image in _LINK_FIELDS:
+        value = data.get(field)
+        if isinstance(value, str) and value.strip() and (problem := link_problem(value, image=image)):
+            problems.append((field, problem, value))
+            data = {**data, field: None}
+    product = Product.model_validate(data)
+    warnings = tuple(
+        RowWarning(
+            file=name,
+            line=line,
+            reason=f"{field} {problem} (got {_shown(value)}); link dropped, product kept",
+            record_id=product.id,
+        )
+        for field, problem, value in problems
+    )
+    return Parsed(line, product, warnings)
+
+
+def _shown(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
 
 
 # --- files -------------------------------------------------------------------------------------

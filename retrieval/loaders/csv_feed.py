@@ -56,6 +56,7 @@ from retrieval.loaders._base import (
     parse_price,
     read_error,
     split_category,
+    validated,
 )
 
 __all__ = ["DEFAULT_COLUMNS", "iter_csv", "iter_csv_records", "resolve_columns"]
@@ -263,12 +264,12 @@ def iter_csv(path: Path, column_map: dict[str, str] | None = None) -> Iterator[P
             yield RowError(file=name, line=line, reason=reason, record_id=record_id)
             continue
         try:
-            product = Product.model_validate(_fields(cells, columns, extras))
+            parsed = validated(name, line, _fields(cells, columns, extras))
         except ValueError as exc:  # value parsers' reasons and pydantic's ValidationError
             reason = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
             yield RowError(file=name, line=line, reason=reason, record_id=record_id)
             continue
-        yield Parsed(line, product)
+        yield parsed
 
 
 def _fields(cells: list[str], columns: dict[str, int], extras: list[tuple[int, str]]) -> dict[str, Any]:

@@ -126,10 +126,15 @@ def test_malformed_json_is_422_not_500(client: TestClient) -> None:
     [
         ("/v1/chat", b'{"message": "tents", "filters": {"price_max": NaN}}'),
         ("/v1/chat", b'{"message": "tents", "filters": {"price_min": Infinity}}'),
-        ("/v1/chat", b'{"message": "tents", "filters": {"attribute_ranges": {"weight_kg": {"lte": -Infinity}}}}'),
+        (
+            "/v1/chat",
+            b'{"message": "tents", "filters": {"attribute_ranges": {"weight_kg": {"lte": -Infinity}}}}',
+        ),
     ],
 )
-def test_non_finite_numbers_are_a_clear_422_not_500(client: TestClient, fake_assistant, path: str, raw: bytes) -> None:
+def test_non_finite_numbers_are_a_clear_422_not_500(
+    client: TestClient, fake_assistant, path: str, raw: bytes
+) -> None:
     # Python's JSON parser accepts NaN/Infinity; the 422 that rejects them must itself be valid JSON.
     r = client.post(path, content=raw, headers={"Content-Type": "application/json"})
     assert r.status_code == 422
