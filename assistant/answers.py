@@ -67,9 +67,8 @@ def _what(plan: QueryPlan, products: Sequence[Product], count: int) -> str:
         )
     if plan.filters.categories and len(plan.filters.categories) == 1:
         return plan.filters.categories[0]
-    if plan.query:
-        return f"matches for “{plan.query}”" if count != 1 else f"match for “{plan.query}”"
-    return "products" if count != 1 else "product"
+    # never the shopper's own words: they may be abuse or an injection
+    return "matches" if count != 1 else "match"
 
 
 def _singular(what: str) -> str:

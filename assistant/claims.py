@@ -93,7 +93,7 @@ _JUDGEMENT = re.compile(
     r"isn'?t\s+(?:good|great|worth)|poor(?:ly)?|cheaply|flimsy|disappoint\w*|overpriced|bad|worse|worst|mediocre|"
     r"lacks?|lacking|unfortunately|however|downside|drawback|sadly|meh|junk|waste|great\s+value|good\s+value|"
     r"best\s+value|value\s+for\s+money|(?<!most\s)(?<!least\s)affordable|durable|with\s+ease|handy|top[- ]selling|well[- ]made|"
-    r"a\s+steal|bargain|you'?ll\s+love)\b",
+    r"a\s+steal|bargain|you'?ll\s+love|fails?\s+to|failed\s+to)\b",
     re.IGNORECASE,
 )
 _SCOPE = re.compile(
@@ -411,10 +411,7 @@ def _check_number(
         or re.match(r"\s*(?:dollars?|usd|bucks|eur|euros?|gbp|cents?)\b", after, re.IGNORECASE)
         or (_PRICE_BEFORE.search(before) and _unit_after(after) is None)
     ):
-        if any(
-            p.price is not None and (_close(value, p.price) or abs(value - round(p.price)) < 0.51)
-            for p in pool
-        ):
+        if any(p.price is not None and abs(value - p.price) < 0.51 for p in pool):  # to the dollar
             return None
         if (
             budget_words

@@ -140,3 +140,10 @@ def test_a_template_may_not_show_withheld_shopper_text() -> None:
         Responses(name="r", version=1, templates={"x": "Sorry, no {query}."}, withheld=["query"])
     with pytest.raises(ValueError, match="unexpected"):
         Responses(name="r", version=1, templates={"x": "Hi."}).render("x", query="q")
+
+
+def test_results_over_mixed_categories_do_not_echo_the_query() -> None:
+    mixed = [TENT, Product(id="b", title="Vortexa Blender", category=["Kitchen", "Blenders"], price=99.0)]
+    text = results_text(load_responses(), QueryPlan(query="idiot machine flamethrower"), mixed, None)
+    assert "idiot" not in text and "flamethrower" not in text
+    assert text.startswith("I found 2 matches.")

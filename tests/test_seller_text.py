@@ -135,3 +135,20 @@ def test_stored_products_are_cleaned_when_read_back() -> None:
     stored = json.dumps({"id": "old", "title": "[Old](https://evil.example)", "image_url": "javascript:x"})
     product = Product.model_validate_json(stored)
     assert (product.title, product.image_url) == ("Old", None)
+
+
+def test_ingest_reports_dropped_links_as_warnings(hash_settings_env, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    feed = tmp_path / "links.jsonl"
+    rows = [
+        {"id": "a", "title": "[Alpine tent](https://evil.example)", "url": "javascript:alert(1)"},
+        {"id": "b", "title": "Ridge tent"},
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(feed)])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "warning" in output and "links.jsonl:1: url must be an http(s) URL" in output
