@@ -44,6 +44,18 @@ class Settings(BaseSettings):
 
     # Ingest --------------------------------------------------------------------------------
     ingest_batch_size: int = Field(default=256, ge=1, le=100_000)
+    ingest_wait_s: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=3600.0,
+        description="How long a writer waits for another ingest's lock before failing (0: fail at once).",
+    )
+    catalog_refresh_s: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=3600.0,
+        description="How often a reader checks for a newer published catalog release (seconds).",
+    )
 
     # Search and ranking ------------------------------------------------------------------------
     ranker: Literal["lightgbm", "rrf"] = Field(
@@ -125,6 +137,13 @@ class Settings(BaseSettings):
     )
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+    api_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="API worker processes (uvicorn); all serve the same published catalog release and "
+        "share sessions through the session database. Rate limits and /metrics are per worker.",
+    )
     ui_port: int = Field(default=8501, ge=1, le=65535)
     api_url: str | None = Field(
         default=None, description="The API the Streamlit UI talks to; unset: the UI runs the core in-process."

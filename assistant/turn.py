@@ -125,18 +125,10 @@ class Assistant:
         self.llm_description = llm_description
 
     # --- catalog knowledge ------------------------------------------------------------------------
-    @cached_property
-    def _vocabulary_cache(self) -> dict[int, Vocabulary]:
-        return {}
-
     @property
     def vocabulary(self) -> Vocabulary:
-        version = self.catalog.store.version()
-        cache = self._vocabulary_cache
-        if version not in cache:
-            cache.clear()
-            cache[version] = self.catalog.store.vocabulary()
-        return cache[version]
+        """The catalog's own words for filter values, at the served release."""
+        return self.searcher.snapshot().vocabulary
 
     @property
     def schema(self) -> CatalogSchema:
@@ -171,7 +163,7 @@ class Assistant:
 
         Anonymous sessions get a session-scoped shopper key, so feedback still shapes their next turns.
         """
-        if self.catalog.store.get(request.product_id) is None:
+        if request.product_id not in self.searcher.snapshot().position:
             raise NotFoundError(f"no product {request.product_id!r} in the catalog")
         shopper = request.shopper_id
         if shopper is None and request.session_id is not None:
@@ -313,8 +305,8 @@ class Assistant:
     def _previously_shown(self, history: list[HistoryTurn]) -> list[Product]:
         """The products shown last (in shown order), as the catalog has them now."""
         ids = next((h.shown_ids for h in reversed(history) if h.shown_ids), [])
-        found = self.catalog.store.get_many(ids)
-        return [found[i] for i in ids if i in found]
+        snap = self.searcher.snapshot()
+        return [snap.products[snap.position[i]] for i in ids if i in snap.position]
 
     def _variants_asked(
         self, plan: QueryPlan, previous: list[Product], message: str, previous_plan: QueryPlan | None
@@ -459,8 +451,8 @@ class Assistant:
         if named and not unknown_modifier:
             return False
         asked = " ".join(words) if plan.intent == "refine" and previous is not None else plan.query
-        nearest = self.catalog.index.query(self.searcher.embed_query(asked), 1)
-        return not nearest or nearest[0][1] < self.settings.out_of_catalog_similarity
+        nearest = self.searcher.nearest_similarity(asked)
+        return nearest is None or nearest < self.settings.out_of_catalog_similarity
 
     @property
     def llm_plans(self) -> bool:

@@ -13,6 +13,7 @@ when ``index`` is first read and the embedding model loads when something first 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -20,11 +21,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, Field
 
+from assistant.errors import CatalogError
 from retrieval.category_vectors import cached_category_vectors
 from retrieval.embed import Embedder, make_embedder
 from retrieval.index import ChromaIndex, make_index
 from retrieval.lexical import LEXICAL_SCHEMA, LexicalIndex, load_or_build
 from retrieval.products import ProductStore, Vocabulary
+from retrieval.release import Release, current_name, is_current, load, publish, read_manifest, writer_lock
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -41,6 +44,9 @@ class Catalog:
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
         self._category_lock = threading.Lock()
+        self._release: Release | None = None
+        self._release_checked = 0.0
+        self._release_lock = threading.Lock()
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -58,11 +64,68 @@ class Catalog:
         return make_index(self.settings, embedder_name=self.embedder.name, dim=self.embedder.dim)
 
     def lexical(self) -> LexicalIndex:
-        """The BM25 index for the store's current version (loaded or rebuilt once, then cached)."""
+        """The BM25 index of the release this process serves (see :meth:`release`)."""
+        return self.release().lexical
+
+    def build_lexical(self) -> LexicalIndex:
+        """The writer's BM25 index for the store's current version (loaded or rebuilt, then cached)."""
         with self._lock:
             if self._lexical is None or self._lexical.version != self.store.version():
                 self._lexical = load_or_build(self.store, self.settings.lexical_dir)
             return self._lexical
+
+    def release(self) -> Release:
+        """The published catalog release this process serves: what every reader searches and shows.
+
+        ``CURRENT`` is re-read at most every ``catalog_refresh_s``; a newer release is loaded by one thread
+        while the others go on serving the old one, then replaces it in one assignment. A data dir that has
+        products but no release yet (made before releases existed) is published once, under the writer lock.
+        """
+        served = self._release
+        if served is not None and time.monotonic() - self._release_checked < self.settings.catalog_refresh_s:
+            return served
+        if not self._release_lock.acquire(blocking=served is None):
+            return served  # type: ignore[return-value]  # another thread is loading; serve the old one
+        try:
+            served = self._release
+            for _ in range(3):
+                name = current_name(self.settings.data_dir)
+                if name is None or (served is None and not self._release_fits(name)):
+                    name = self.publish()
+                if served is not None and served.name == name:
+                    break
+                try:
+                    served = load(self.settings.data_dir, name)
+                    break
+                except FileNotFoundError:
+                    continue  # pruned between reading CURRENT and loading it: read CURRENT again
+            if served is None:
+                raise CatalogError(f"no readable catalog release in {self.settings.data_dir}")
+            self._release = served
+            self._release_checked = time.monotonic()
+            return served
+        finally:
+            self._release_lock.release()
+
+    def _release_fits(self, name: str) -> bool:
+        """Whether release ``name`` was built for this process's embedder and BM25 text schema."""
+        info = read_manifest(self.settings.data_dir, name) or {}
+        return info.get("embedder") == self.embedder.name and info.get("lexical_schema") == LEXICAL_SCHEMA
+
+    def publish(self) -> str:
+        """Publish the store's current version as the served release (takes the writer lock)."""
+        with writer_lock(self.settings.data_dir, wait_s=max(self.settings.ingest_wait_s, 60.0)):
+            if is_current(self.settings.data_dir, self.store.version(), self.embedder.name):
+                return str(current_name(self.settings.data_dir))
+            return publish(self)
+
+    def adopt(self, name: str) -> Release:
+        """Serve release ``name`` now (the writer's own process, right after publishing it)."""
+        with self._release_lock:
+            if self._release is None or self._release.name != name:
+                self._release = load(self.settings.data_dir, name)
+            self._release_checked = time.monotonic()
+            return self._release
 
     def category_vectors(self, names: Sequence[str]) -> np.ndarray:
         """Embeddings of category names, from the on-disk cache (names not cached yet are embedded once)."""
@@ -110,6 +173,10 @@ class CatalogStats(BaseModel):
     bm25_in_sync: bool = Field(
         description="The saved BM25 index was built from the store's current version, with the current text schema."
     )
+    release: str | None = Field(
+        description="The published release readers serve (None before the first ingest)."
+    )
+    release_in_sync: bool = Field(description="The served release holds the store's current version.")
 
 
 def catalog_stats(catalog: Catalog) -> CatalogStats:
@@ -139,4 +206,6 @@ def catalog_stats(catalog: Catalog) -> CatalogStats:
         and lexical.version == version
         and lexical.schema == LEXICAL_SCHEMA
         and set(lexical.ids) == stored_ids,
+        release=current_name(catalog.settings.data_dir),
+        release_in_sync=is_current(catalog.settings.data_dir, version, catalog.embedder.name),
     )

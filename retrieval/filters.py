@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
+from retrieval.schema import attribute_number
 
 __all__ = ["Filters", "NumericRange", "matches", "matches_metadata", "to_where"]
 
@@ -191,11 +192,12 @@ def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
 
 
 def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
+    """A metadata value as a number, read as :func:`~retrieval.schema.attribute_number` reads attributes."""
+    if isinstance(value, bool):
         return None
-    return number if math.isfinite(number) else None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    return attribute_number(value) if isinstance(value, str) else None
 
 
 def matches(product: Product, filters: Filters) -> bool:

@@ -10,6 +10,10 @@
   record and ends with the exact catalog. Deletions (``sync``) go the other way: Chroma first,
   then the store. The BM25 index is rebuilt at the end from the store; it is versioned, so a
   stale one (after a crash) is rebuilt on next use.
+* **One writer, atomic for readers**: the whole ingest holds the data dir's writer lock (a second
+  ingest waits ``wait_s`` seconds, then fails with a clear message), and ends by publishing a
+  :mod:`release <retrieval.release>`: readers in other processes switch to it in one step and never
+  see a half-written catalog.
 * **Quiet**: the core never prints; callers pass a ``progress(done, total)`` callback.
 """
 
@@ -27,6 +31,7 @@ from pydantic import BaseModel, Field
 from assistant.errors import CatalogError, FeedError
 from retrieval.catalog import Product, content_hash, embedding_text, index_metadata
 from retrieval.loaders import FeedFormat, RowError, RowWarning, load_feed
+from retrieval.release import publish, writer_lock
 
 if TYPE_CHECKING:
     from retrieval.components import Catalog
@@ -90,6 +95,7 @@ def ingest_feed(
     column_map: dict[str, str] | None = None,
     batch_size: int | None = None,
     progress: ProgressCallback | None = None,
+    wait_s: float | None = None,
 ) -> IngestSummary:
     """Ingest a feed file (``fmt``: auto, jsonl, csv, shopify, esci) into ``catalog``.
 
@@ -107,6 +113,7 @@ def ingest_feed(
         batch_size=batch_size,
         progress=progress,
         started=started,
+        wait_s=wait_s,
     )
     return summary.model_copy(update={"warnings": feed.warnings})
 
@@ -120,6 +127,7 @@ def ingest_products(
     errors: Sequence[RowError] = (),
     batch_size: int | None = None,
     progress: ProgressCallback | None = None,
+    wait_s: float | None = None,
 ) -> IngestSummary:
     """Ingest already-parsed products (the API's admin upsert); same semantics as :func:`ingest_feed`."""
     return _ingest(
@@ -131,6 +139,7 @@ def ingest_products(
         batch_size=batch_size,
         progress=progress,
         started=time.perf_counter(),
+        wait_s=wait_s,
     )
 
 
@@ -144,6 +153,7 @@ def _ingest(
     batch_size: int | None,
     progress: ProgressCallback | None,
     started: float,
+    wait_s: float | None,
 ) -> IngestSummary:
     errors = list(row_errors)
     if strict and errors:
@@ -159,11 +169,15 @@ def _ingest(
 
     # A bad row still names its product: --sync must not delete a product just because its row broke.
     keep = {e.record_id for e in errors if e.record_id}
-    plan = _diff(catalog, feed, sync=sync, keep=keep)
-    _delete(catalog, plan)
-    embedded = _write(catalog, plan.writes, size, progress)
-    catalog.lexical()  # rebuild BM25 from the store (versioned: also heals after a crash)
-    catalog.category_vectors(catalog.leaf_categories())  # embed new category names now, not at search
+    wait = catalog.settings.ingest_wait_s if wait_s is None else wait_s
+    with writer_lock(catalog.settings.data_dir, wait_s=wait):
+        plan = _diff(catalog, feed, sync=sync, keep=keep)
+        _delete(catalog, plan)
+        embedded = _write(catalog, plan.writes, size, progress)
+        catalog.build_lexical()  # rebuild BM25 from the store (versioned: also heals after a crash)
+        catalog.category_vectors(catalog.leaf_categories())  # embed new category names now, not at search
+        release = publish(catalog)  # readers switch to the new version atomically
+    catalog.adopt(release)
 
     seconds = time.perf_counter() - started
     summary = IngestSummary(

@@ -104,7 +104,8 @@ class LexicalIndex:
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        self._retriever.save(str(tmp / "bm25"))  # type: ignore[attr-defined]
+        if self.ids:  # bm25s cannot save an index of no documents; an empty catalog loads from the manifest
+            self._retriever.save(str(tmp / "bm25"))  # type: ignore[attr-defined]
         (tmp / _MANIFEST).write_text(
             json.dumps({"version": self.version, "schema": self.schema, "ids": self.ids})
         )
@@ -116,8 +117,12 @@ class LexicalIndex:
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex | None:
-        """The saved index, or ``None`` when there is none (or it is unreadable)."""
+    def load(cls, directory: Path, *, mmap: bool = False) -> LexicalIndex | None:
+        """The saved index, or ``None`` when there is none (or it is unreadable).
+
+        ``mmap``: map the score matrix from disk instead of reading it (for immutable folders, such as
+        a published release: worker processes then share one copy in the page cache).
+        """
         import bm25s
 
         manifest = Path(directory) / _MANIFEST
@@ -125,7 +130,9 @@ class LexicalIndex:
             return None
         try:
             info = json.loads(manifest.read_text())
-            retriever = bm25s.BM25.load(str(Path(directory) / "bm25"))
+            retriever = (
+                bm25s.BM25.load(str(Path(directory) / "bm25"), mmap=mmap) if info["ids"] else bm25s.BM25()
+            )
         except (OSError, ValueError):
             return None
         # Indexes saved before the schema was recorded are schema 1.

@@ -151,6 +151,11 @@ class CatalogSchema:
 
     categories: dict[str, CategorySchema]
     parents: dict[str, list[str]] = field(default_factory=dict)
+    # attributes() per category tuple: merging is the planner's and composer's hot path. Filled lazily;
+    # the schema is never changed after it is built (a new catalog release builds a new one).
+    _merged: dict[tuple[str, ...], dict[str, AttributeSpec]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_products(cls, products: Iterable[Product]) -> CatalogSchema:
@@ -177,7 +182,16 @@ class CatalogSchema:
         return found
 
     def attributes(self, categories: Sequence[str]) -> dict[str, AttributeSpec]:
-        """The attributes of the given categories (all leaves under them), merged by key."""
+        """The attributes of the given categories (all leaves under them), merged by key (a fresh dict)."""
+        key = tuple(categories)
+        cached = self._merged.get(key)
+        if cached is None:
+            if len(self._merged) >= 4096:  # category combinations come from shoppers' asks: stay bounded
+                self._merged.clear()
+            cached = self._merged[key] = self._merge_attributes(key)
+        return dict(cached)
+
+    def _merge_attributes(self, categories: Sequence[str]) -> dict[str, AttributeSpec]:
         merged: dict[str, AttributeSpec] = {}
         for category in categories:
             for leaf in self.leaves(category):

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
+from retrieval.release import Release
 from retrieval.schema import CatalogSchema, attribute_number
 from retrieval.text import FieldIndex, analyze, negation_marked, words
 
@@ -145,7 +146,7 @@ def _strings(values: Sequence[str | None]) -> np.ndarray:
 
 
 class CatalogSnapshot:
-    """An immutable in-memory view of the catalog at one store version."""
+    """An immutable in-memory view of the catalog at one published release."""
 
     def __init__(
         self,
@@ -153,8 +154,10 @@ class CatalogSnapshot:
         vectors: np.ndarray,
         version: int,
         leaf_vectors: np.ndarray | None = None,
+        release: Release | None = None,
     ) -> None:
         self.version = version
+        self.release = release  # the published release this view was built from (None: built ad hoc)
         self.products: list[Product] = list(products)
         self.ids: list[str] = [p.id for p in self.products]
         self.position: dict[str, int] = {pid: i for i, pid in enumerate(self.ids)}

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import uvicorn
 from fastapi import FastAPI
 
@@ -32,6 +33,9 @@ from assistant.schemas import (
 )
 from assistant.settings import Settings
 from assistant.store import SessionStore
+from retrieval.catalog import Product
+from retrieval.lexical import LexicalIndex
+from retrieval.release import Release
 
 __all__ = ["CARDS", "FakeAssistant", "FakeCatalog", "LiveServer", "free_port", "make_settings", "parse_sse"]
 
@@ -42,19 +46,15 @@ CARDS = [
 
 
 @dataclass
-class _Counted:
-    n: int = len(CARDS)
-
-    def count(self) -> int:
-        return self.n
-
-
-@dataclass
 class FakeCatalog:
-    """Just enough of ``retrieval.components.Catalog`` for ``/readyz``."""
+    """Just enough of ``retrieval.components.Catalog`` for ``/readyz``: a real release of the two cards."""
 
-    store: _Counted = field(default_factory=_Counted)
-    index: _Counted = field(default_factory=_Counted)
+    def release(self) -> Release:
+        products = [Product(id=c.id, title=c.title, brand=c.brand, price=c.price) for c in CARDS]
+        ids = [p.id for p in products]
+        lexical = LexicalIndex.build(ids, [p.title for p in products], version=1)
+        vectors = np.zeros((len(products), 8), dtype=np.float32)
+        return Release("v000000000001", 1, "hash-8", products, vectors, lexical)
 
 
 @dataclass

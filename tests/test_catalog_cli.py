@@ -104,6 +104,7 @@ def test_stats_reports_counts_coverage_and_index_health(hash_settings_env: Setti
     assert stats["products"] == 5 and stats["brands"] == 2
     assert stats["with_price"] == 4 and stats["price_coverage"] == pytest.approx(0.8)
     assert stats["chroma_in_sync"] and stats["bm25_in_sync"] and stats["chroma_count"] == 5
+    assert stats["release_in_sync"] and stats["release"].startswith("v")
 
     table = runner.invoke(app, ["catalog", "stats"])
     assert table.exit_code == 0 and "80.0%" in table.output and "in sync" in table.output

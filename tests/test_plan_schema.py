@@ -104,6 +104,24 @@ def test_comparatives_and_superlatives_in_several_phrasings() -> None:
     assert found is not None and found[:2] == ("battery", "desc")
 
 
+def test_every_lexicon_phrase_is_found_as_a_shopper_writes_it() -> None:
+    # Phrases are matched on the message's tokens; a phrase written with a hyphen ("lower-priced")
+    # must still be found when the shopper writes it with one.
+    import yaml
+
+    lexicon = Path(__file__).resolve().parent.parent / "assistant" / "plan" / "lexicons" / "comparatives.yaml"
+    data = yaml.safe_load(lexicon.read_text())
+    missed = []
+    for section, finder in (("comparatives", find_comparative), ("superlatives", find_superlative)):
+        for grade, dims in data[section].items():
+            for dimension, phrases in dims.items():
+                for phrase in phrases:
+                    found = finder([t.stem for t in tokenize(f"show me something {phrase} please")])
+                    if found is None or found[0] != dimension:
+                        missed.append((section, grade, dimension, phrase, found))
+    assert missed == []
+
+
 def test_specs_with_units_become_bounds_on_the_categorys_keys(schema: CatalogSchema) -> None:
     (screen,) = parse_specs("a 27 inch monitor", schema, ["monitors"])
     assert screen.key == "screen_in" and screen.bounds.holds(27.0) and not screen.bounds.holds(24.0)

@@ -223,3 +223,15 @@ def test_stage_scores_and_timings_are_reported(searcher: Searcher) -> None:
     assert top.bm25_rank == 1 or top.dense_rank == 1
     for stage in ("filter", "embed", "dense", "bm25", "fuse", "features", "rank", "total"):
         assert stage in result.timings_ms
+
+
+@pytest.mark.parametrize("raw", ["44", " 44 ", "12.5", "1e3", "+5", "-3", "inf", "nan", "44 dBA", "abc", ""])
+def test_attribute_bounds_mean_the_same_in_memory_and_per_product(raw: str) -> None:
+    # The snapshot's numpy columns and the per-product matcher read a numeric attribute the same way.
+    from retrieval.filters import NumericRange, matches
+    from retrieval.snapshot import CatalogSnapshot
+
+    product = Product(id="p", title="Thing", category=["Things"], attributes={"size": raw})
+    filters = Filters(attribute_ranges={"size": NumericRange(gte=-1e9, lte=1e9)})
+    snap = CatalogSnapshot([product], np.zeros((1, 4), dtype=np.float32), version=1)
+    assert bool(snap.mask(filters)[0]) == matches(product, filters), raw

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from assistant.errors import AisleError, FeedError
+from assistant.errors import AisleError, CatalogError, FeedError
 from assistant.settings import get_settings
 
 __all__ = ["register"]
@@ -57,6 +57,15 @@ def ingest(
         list[str] | None,
         typer.Option("--column", help="Map a product field to a feed column: field=COLUMN (repeatable)."),
     ] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait",
+            min=0,
+            max=3600,
+            help="Seconds to queue behind another ingest of the same data dir (default AISLE_INGEST_WAIT_S: 0).",
+        ),
+    ] = None,
 ) -> None:
     """Add, update (and with --sync delete) products from a feed; only changed products are embedded."""
     from retrieval.components import open_catalog
@@ -88,8 +97,9 @@ def ingest(
                 strict=strict,
                 column_map=column_map,
                 progress=progress,
+                wait_s=wait,
             )
-        except FeedError as exc:
+        except (FeedError, CatalogError) as exc:
             bar.stop()
             _err.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(1) from exc
@@ -135,10 +145,11 @@ def stats(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
     table.add_row("colors", str(result.colors))
     table.add_row("price coverage", f"{result.price_coverage:.1%} ({result.with_price})")
     table.add_row("chroma", f"{result.chroma_count} " + _health(result.chroma_in_sync))
+    table.add_row("served release", f"{result.release or 'none'} " + _health(result.release_in_sync))
     bm25 = "missing" if result.bm25_count is None else str(result.bm25_count)
     table.add_row("bm25", f"{bm25} " + _health(result.bm25_in_sync))
     _out.print(table)
-    if not (result.chroma_in_sync and result.bm25_in_sync):
+    if not (result.chroma_in_sync and result.bm25_in_sync and result.release_in_sync):
         _out.print("Run `aisle ingest FEED` again to repair the indexes.")
 
 

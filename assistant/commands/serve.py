@@ -33,20 +33,33 @@ def demo_catalog_path() -> Path:
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default AISLE_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default AISLE_API_PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=64, help="Worker processes (default AISLE_API_WORKERS: 1).")
+    ] = None,
 ) -> None:
-    """Run the HTTP API (FastAPI + SSE) with uvicorn."""
+    """Run the HTTP API (FastAPI + SSE) with uvicorn.
+
+    With ``--workers N`` every worker process builds its own app from the same settings (environment):
+    each serves the catalog release named ``CURRENT`` and follows new ones, and all share the session
+    database, so a conversation may hop workers.
+    """
     import uvicorn
 
     from assistant.api import create_app
 
     settings = get_settings()
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.api_host,
-        port=port or settings.api_port,
-        log_level="info",
-        timeout_graceful_shutdown=5,
-    )
+    workers = workers or settings.api_workers
+    common = {
+        "host": host or settings.api_host,
+        "port": port or settings.api_port,
+        "log_level": "info",
+        "timeout_graceful_shutdown": 5,
+    }
+    if workers > 1:
+        # Worker processes import the app themselves: a factory import string, not an app object.
+        uvicorn.run("assistant.api:create_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
 
 
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
-from assistant.plan.text import singular
+from assistant.plan.text import tokenize
 from assistant.schemas import Comparative, SortSpec
 from retrieval.filters import NumericRange
 from retrieval.schema import AttributeSpec, CatalogSchema, unit_spellings
@@ -79,7 +79,8 @@ def _read(name: str) -> Any:
 
 
 def _stems(phrase: str) -> tuple[str, ...]:
-    return tuple(singular(w) for w in re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", phrase.lower()))
+    """A lexicon phrase's stems, tokenized exactly as messages are (so "lower-priced" is two words)."""
+    return tuple(t.stem for t in tokenize(phrase))
 
 
 @lru_cache(maxsize=1)

@@ -32,13 +32,15 @@ def _checks(request: Request) -> dict[str, CheckPublic]:
         answer = "the model (each claim verified)" if profile.writes_answer else "the fact composer"
         checks["explanations"] = CheckPublic(ok=True, detail=f"reasons by {writer}; answer by {answer}")
     try:
-        products = assistant.catalog.store.count()
-        indexed = assistant.catalog.index.count()
+        release = assistant.catalog.release()
+        # Queryable, not just present: the served release answers a search for one of its own products.
+        probe = release.lexical.search(release.products[0].title, 1) if len(release) else []
     except (AisleError, OSError, RuntimeError, ValueError) as exc:
-        checks["index"] = CheckPublic(ok=False, detail=f"index unreachable: {exc}")
+        why = str(exc) if isinstance(exc, AisleError) else type(exc).__name__  # our own messages only
+        checks["index"] = CheckPublic(ok=False, detail=f"catalog release unreadable: {why}")
     else:
-        ok = products > 0 and indexed > 0
-        detail = f"{products} products, {indexed} indexed"
+        ok = bool(probe)
+        detail = f"{len(release)} products, release {release.name}"
         checks["index"] = CheckPublic(ok=ok, detail=detail if ok else f"{detail}; run `aisle ingest FEED`")
     return checks
 

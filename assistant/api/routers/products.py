@@ -31,7 +31,7 @@ router = APIRouter(tags=["products"])
 def get_product(
     product_id: Annotated[str, Path(max_length=256)], assistant: AssistantDep, _key: StorefrontKey
 ) -> Product:
-    product = assistant.catalog.store.get(product_id)
+    product = assistant.catalog.release().get(product_id)
     if product is None:
         raise NotFoundError(f"no product {product_id!r} in the catalog")
     return product
