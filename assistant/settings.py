@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         default=None, description="e.g. http://127.0.0.1:8000 to use a Chroma server instead of embedded."
     )
+    media_dir: Path | None = Field(
+        default=None,
+        description="Local product images: a catalog image_url that is a relative path (tents/a.jpg) is "
+        "served from here by the UI; unset, only http(s) image URLs are shown.",
+    )
     collection: str = Field(default="products", min_length=3, description="Chroma collection name.")
 
     # Embeddings ----------------------------------------------------------------------------
