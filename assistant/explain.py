@@ -25,8 +25,8 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
-from assistant.claims import verify_reason
-from assistant.compose import compose_reason
+from assistant.claims import seller_claim, verify_reason
+from assistant.compose import compose_reason, product_name
 from assistant.errors import LLMError
 from assistant.llm.failures import classify, describe_failure
 from assistant.schemas import QueryPlan, Usage
@@ -118,8 +118,13 @@ def product_facts_text(product: Product) -> str:
 
 
 def candidate_facts(product: Product) -> str:
-    """The facts the LLM is given for one product (and the only ones it may cite)."""
-    lines = [f"id: {product.id}", f"title: {product.title}"]
+    """The facts the LLM is given for one product (and the only ones it may cite).
+
+    Seller text that claims a price, discount, shipping or policy, or speaks to the assistant
+    (:func:`~assistant.claims.seller_claim`), is not given: the model cannot repeat what it never saw.
+    """
+    title = product_name(product, max_words=40) if seller_claim(product.title) else product.title
+    lines = [f"id: {product.id}", f"title: {title}"]
     if product.brand:
         lines.append(f"brand: {product.brand}")
     if product.price is not None:
@@ -128,10 +133,14 @@ def candidate_facts(product: Product) -> str:
         lines.append(f"color: {product.color}")
     if product.category:
         lines.append(f"category: {product.category_path}")
-    lines.extend(f"{k}: {v}" for k, v in product.attributes.items() if k not in {"variant_of", "family"})
+    lines.extend(
+        f"{k}: {v}"
+        for k, v in product.attributes.items()
+        if k not in {"variant_of", "family"} and not seller_claim(v) and not seller_claim(k)
+    )
     if product.rating is not None:
         lines.append(f"rating: {product.rating:g}/5 ({product.rating_count or 0} reviews)")
-    lines.extend(f"- {b}" for b in product.bullet_points[:3])
+    lines.extend(f"- {b}" for b in [b for b in product.bullet_points if not seller_claim(b)][:3])
     return "\n".join(lines)
 
 
