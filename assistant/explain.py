@@ -117,14 +117,18 @@ def product_facts_text(product: Product) -> str:
 # --- prompts' view of a candidate ----------------------------------------------------------------
 
 
+def model_title(product: Product) -> str:
+    """The title as the model may see it: cut before any seller claim ("Tent — now only $1" → "Tent")."""
+    return product_name(product, max_words=40) if seller_claim(product.title) else product.title
+
+
 def candidate_facts(product: Product) -> str:
     """The facts the LLM is given for one product (and the only ones it may cite).
 
     Seller text that claims a price, discount, shipping or policy, or speaks to the assistant
     (:func:`~assistant.claims.seller_claim`), is not given: the model cannot repeat what it never saw.
     """
-    title = product_name(product, max_words=40) if seller_claim(product.title) else product.title
-    lines = [f"id: {product.id}", f"title: {title}"]
+    lines = [f"id: {product.id}", f"title: {model_title(product)}"]
     if product.brand:
         lines.append(f"brand: {product.brand}")
     if product.price is not None:

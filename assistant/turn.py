@@ -38,6 +38,7 @@ from assistant.explain import (
     StructuredCall,
     candidate_facts,
     explain,
+    model_title,
 )
 from assistant.llm.circuit import CircuitBreaker
 from assistant.llm.deadline import Deadline
@@ -686,7 +687,7 @@ class Assistant:
             prompt = load_prompt("answer", self.settings.prompt_versions.get("answer"))
             turn.prompt_versions[prompt.name] = str(prompt.version)
             lines = [
-                f"{i + 1}. {p.title} ({_price(p.price) or 'price n/a'}): {r}"
+                f"{i + 1}. {model_title(p)} ({_price(p.price) or 'price n/a'}): {r}"
                 for i, (p, r) in enumerate(zip(explained.products, explained.reasons, strict=True))
             ]
             messages = prompt.render(request=_describe(plan), recommendations="\n".join(lines))
