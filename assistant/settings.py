@@ -123,10 +123,18 @@ class Settings(BaseSettings):
         '"sk-ops": "admin"}. Empty: open dev mode (every route open, a warning at startup).',
     )
     rate_limit_per_minute: int = Field(default=120, ge=0, description="Requests per key per minute; 0: off.")
+    auth_failures_per_minute: int = Field(
+        default=10,
+        ge=0,
+        description="Failed authentications per client address per minute, then 429; 0: off.",
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description='JSON list, e.g. ["https://shop.example"].'
     )
     max_request_bytes: int = Field(default=64_000, ge=1024, description="Larger request bodies get a 413.")
+    max_upsert_bytes: int = Field(
+        default=4_000_000, ge=1024, description="Body limit of the admin catalog upsert (≤ 1,000 products)."
+    )
     sse_ping_seconds: float = Field(
         default=15.0, gt=0, description="Keep-alive comment interval of SSE streams."
     )

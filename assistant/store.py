@@ -7,15 +7,23 @@ overwritten on disk, not only unlinked.
 Messages: a turn is stored as the user's message (carrying the turn's ``QueryPlan``) and the
 assistant's reply (carrying the products shown, their prices, prompt versions, timings and usage).
 Product data never comes from here: :meth:`SessionStore.profile` takes a lookup for it.
+
+Who may use a session (:meth:`SessionStore.open_session`, :meth:`SessionStore.session_for`): the
+``owner`` that created it (the API key's fingerprint; ``None`` outside the API) and, once a turn named
+a shopper, only that shopper. Anyone else is told the session does not exist. Session ids are issued
+by :func:`new_session_id` (128 random bits from :mod:`secrets`) unless the caller brings its own.
+
+Schema versions (``PRAGMA user_version``): 0, the first release; 1 adds ``sessions.owner``. Opening an
+older file migrates it in place; its sessions have no owner until a key first uses them.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import secrets
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -39,6 +47,7 @@ __all__ = [
     "SessionInfo",
     "SessionStore",
     "ShopperExport",
+    "new_session_id",
 ]
 
 ProductLookup = Callable[[list[str]], Mapping[str, Product]] | Mapping[str, Product]
@@ -55,11 +64,13 @@ FEEDBACK_WEIGHTS: dict[str, float] = {
 _PARENT_CATEGORY_WEIGHT = 0.5
 _KIND_ADAPTER: TypeAdapter[FeedbackKind] = TypeAdapter(FeedbackKind)
 
+SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
     shopper_id TEXT,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    owner TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_shopper ON sessions(shopper_id);
 CREATE TABLE IF NOT EXISTS messages (
@@ -91,8 +102,19 @@ CREATE INDEX IF NOT EXISTS feedback_session ON feedback(session_id);
 """
 
 
+_MIGRATIONS: dict[int, str] = {
+    1: "ALTER TABLE sessions ADD COLUMN owner TEXT",
+}
+"""The statement that brings a file from ``version - 1`` to ``version``."""
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def new_session_id() -> str:
+    """A fresh, unguessable session id: 32 hex characters (128 bits from :mod:`secrets`)."""
+    return secrets.token_hex(16)
 
 
 class SessionInfo(BaseModel):
@@ -180,7 +202,20 @@ class SessionStore:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA secure_delete=ON")
-        self._conn.executescript(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Create the tables, or bring an older file up to :data:`SCHEMA_VERSION`, in one transaction."""
+        with self._transaction() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            existing = conn.execute("SELECT 1 FROM sqlite_master WHERE name='sessions'").fetchone()
+            if existing is not None:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    conn.execute(_MIGRATIONS[step])
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         with self._lock:
@@ -204,38 +239,79 @@ class SessionStore:
                 raise
 
     # sessions -----------------------------------------------------------------------------------
-    def create_session(self, shopper_id: str | None = None, *, session_id: str | None = None) -> str:
-        """A new session (id: uuid4 hex unless given), optionally owned by ``shopper_id``."""
-        sid = session_id or uuid.uuid4().hex
+    def create_session(
+        self, shopper_id: str | None = None, *, session_id: str | None = None, owner: str | None = None
+    ) -> str:
+        """A new session (id: :func:`new_session_id` unless given), optionally owned by ``shopper_id``
+        and created by ``owner``."""
+        sid = session_id or new_session_id()
         with self._lock:
             self._conn.execute(
-                "INSERT INTO sessions(id, shopper_id, created_at) VALUES (?, ?, ?)",
-                (sid, shopper_id, _now().isoformat()),
+                "INSERT INTO sessions(id, shopper_id, created_at, owner) VALUES (?, ?, ?, ?)",
+                (sid, shopper_id, _now().isoformat(), owner),
             )
         return sid
 
     def ensure_session(self, session_id: str | None, shopper_id: str | None = None) -> str:
-        """The session to use for a turn: created when absent; claimed by ``shopper_id`` if unowned.
+        """The session to use for a turn, from inside the process (any owner): see :meth:`open_session`."""
+        return self.open_session(session_id, owner=None, shopper_id=shopper_id)
 
-        A session belongs to at most one shopper: asking for another shopper's session raises
-        :class:`NotFoundError` (it does not reveal that the session exists).
+    def open_session(self, session_id: str | None, *, owner: str | None, shopper_id: str | None) -> str:
+        """The session a turn continues: a new one (fresh id) when ``session_id`` is ``None``; created
+        under ``session_id`` when no session has it; else the existing one, if ``owner`` and
+        ``shopper_id`` may use it (see :meth:`session_for`), which it then binds to both.
+
+        ``owner=None`` skips the owner check (callers inside the process: the CLI, the in-process UI).
         """
         if session_id is None:
-            return self.create_session(shopper_id)
+            return self.create_session(shopper_id, owner=owner)
         with self._transaction() as conn:
-            row = conn.execute("SELECT shopper_id FROM sessions WHERE id=?", (session_id,)).fetchone()
+            row = conn.execute("SELECT shopper_id, owner FROM sessions WHERE id=?", (session_id,)).fetchone()
             if row is None:
                 conn.execute(
-                    "INSERT INTO sessions(id, shopper_id, created_at) VALUES (?, ?, ?)",
-                    (session_id, shopper_id, _now().isoformat()),
+                    "INSERT INTO sessions(id, shopper_id, created_at, owner) VALUES (?, ?, ?, ?)",
+                    (session_id, shopper_id, _now().isoformat(), owner),
                 )
                 return session_id
-            owner = row[0]
-            if shopper_id is not None and owner is None:
-                conn.execute("UPDATE sessions SET shopper_id=? WHERE id=?", (shopper_id, session_id))
-            elif shopper_id is not None and owner != shopper_id:
-                raise NotFoundError(f"session {session_id!r} not found for this shopper; start a new session")
+            self._claim(conn, session_id, row, owner=owner, shopper_id=shopper_id, bind_shopper=True)
         return session_id
+
+    def session_for(self, session_id: str, *, owner: str | None, shopper_id: str | None) -> SessionInfo:
+        """The session, if ``owner`` and ``shopper_id`` may see it; else :class:`NotFoundError`, the
+        same answer as for a session that does not exist.
+
+        A session created by another owner is never visible; one bound to a shopper is visible only
+        with that ``shopper_id``. A session with no owner yet (made in-process, or before schema
+        version 1) is claimed by the first ``owner`` that uses it.
+        """
+        with self._transaction() as conn:
+            row = conn.execute("SELECT shopper_id, owner FROM sessions WHERE id=?", (session_id,)).fetchone()
+            if row is None:
+                raise _not_found(session_id)
+            self._claim(conn, session_id, row, owner=owner, shopper_id=shopper_id, bind_shopper=False)
+        return self.get_session(session_id)
+
+    @staticmethod
+    def _claim(
+        conn: sqlite3.Connection,
+        session_id: str,
+        row: tuple[str | None, str | None],
+        *,
+        owner: str | None,
+        shopper_id: str | None,
+        bind_shopper: bool,
+    ) -> None:
+        """Refuse (as not found) a session ``owner`` / ``shopper_id`` may not use; else bind it to
+        ``owner`` if it had none, and (``bind_shopper``) to ``shopper_id`` if given and it had none."""
+        bound_shopper, bound_owner = row
+        if owner is not None and bound_owner is not None and bound_owner != owner:
+            raise _not_found(session_id)
+        if bound_shopper is not None and shopper_id != bound_shopper:
+            raise _not_found(session_id)
+        if owner is not None and bound_owner is None:
+            conn.execute("UPDATE sessions SET owner=? WHERE id=?", (owner, session_id))
+        if bind_shopper and shopper_id is not None and bound_shopper is None:
+            conn.execute("UPDATE sessions SET shopper_id=? WHERE id=?", (shopper_id, session_id))
 
     def get_session(self, session_id: str) -> SessionInfo:
         with self._lock:
@@ -245,7 +321,7 @@ class SessionStore:
                 (session_id,),
             ).fetchone()
         if row is None:
-            raise NotFoundError(f"session {session_id!r} not found; omit session_id to start a new one")
+            raise _not_found(session_id)
         return SessionInfo(id=row[0], shopper_id=row[1], created_at=row[2], message_count=row[3])
 
     def sessions(self, shopper_id: str) -> list[SessionInfo]:
@@ -330,7 +406,8 @@ class SessionStore:
     def record_feedback(
         self, shopper_id: str, product_id: str, kind: FeedbackKind, *, session_id: str | None = None
     ) -> FeedbackRecord:
-        """Store one feedback event. A given session must exist and not belong to another shopper."""
+        """Store one feedback event. A given session must exist and not belong to another shopper;
+        feedback does not bind a session to the shopper (only a turn does)."""
         record = FeedbackRecord(
             shopper_id=shopper_id,
             session_id=session_id,
@@ -339,11 +416,9 @@ class SessionStore:
         )
         with self._transaction() as conn:
             if session_id is not None:
-                owner = self._require_session(conn, session_id)
-                if owner is not None and owner != shopper_id:
-                    raise NotFoundError(f"session {session_id!r} not found for this shopper")
-                if owner is None:
-                    conn.execute("UPDATE sessions SET shopper_id=? WHERE id=?", (shopper_id, session_id))
+                bound = self._require_session(conn, session_id)
+                if bound is not None and bound != shopper_id:
+                    raise _not_found(session_id)
             cur = conn.execute(
                 "INSERT INTO feedback(shopper_id, session_id, product_id, kind, created_at) VALUES (?, ?, ?, ?, ?)",
                 (shopper_id, session_id, product_id, record.kind, record.created_at.isoformat()),
@@ -450,7 +525,7 @@ class SessionStore:
     def _require_session(conn: sqlite3.Connection, session_id: str) -> str | None:
         row = conn.execute("SELECT shopper_id FROM sessions WHERE id=?", (session_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"session {session_id!r} not found; omit session_id to start a new one")
+            raise _not_found(session_id)
         return row[0]
 
     @staticmethod
@@ -493,6 +568,11 @@ class SessionStore:
             llm=str(row["llm"]),
             created_at=datetime.fromisoformat(str(row["created_at"])),
         )
+
+
+def _not_found(session_id: str) -> NotFoundError:
+    # One message whether the session is missing or not the caller's: existence does not leak.
+    return NotFoundError(f"session {session_id!r} not found; omit session_id to start a new one")
 
 
 def _add_evidence(

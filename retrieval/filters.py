@@ -21,6 +21,20 @@ from retrieval.schema import attribute_number
 __all__ = ["Filters", "NumericRange", "matches", "matches_metadata", "to_where"]
 
 
+def _not_bool(value: object) -> object:
+    # Pydantic reads true/false as 1/0 where a number is expected: `min_rating: false` meant "0 stars".
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+def _not_number(value: object) -> object:
+    # ... and 0/1 as false/true where a boolean is expected.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("must be true or false, not a number")
+    return value
+
+
 class NumericRange(BaseModel):
     """Bounds on a numeric attribute (``weight_kg`` < 1.5, ``capacity`` ≥ 3); all given must hold."""
 
@@ -30,6 +44,8 @@ class NumericRange(BaseModel):
     gte: float | None = None
     lt: float | None = None
     lte: float | None = None
+
+    _numbers = field_validator("gt", "gte", "lt", "lte", mode="before")(_not_bool)
 
     @field_validator("gt", "gte", "lt", "lte")
     @classmethod
@@ -76,6 +92,9 @@ class Filters(BaseModel):
     attribute_ranges: dict[str, NumericRange] = Field(
         default_factory=dict, description="Numeric attribute key within bounds (e.g. weight_kg < 1.5)."
     )
+
+    _numbers = field_validator("price_min", "price_max", "min_rating", mode="before")(_not_bool)
+    _booleans = field_validator("in_stock", mode="before")(_not_number)
 
     @field_validator("brands", "exclude_brands", "categories", "colors", mode="after")
     @classmethod

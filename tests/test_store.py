@@ -195,3 +195,34 @@ def test_reopen_keeps_data(tmp_path: Path) -> None:
         s.append_turn(sid, turn_id="a", user="hi", assistant="hello")
     with SessionStore(path) as s:
         assert [h.content for h in s.history(sid)] == ["hi", "hello"]
+
+
+def test_sessions_belong_to_their_owner_and_shopper(store: SessionStore) -> None:
+    fresh = store.open_session(None, owner="key-a", shopper_id=None)
+    assert len(fresh) == 32 and fresh != store.open_session(None, owner="key-a", shopper_id=None)
+    assert store.open_session("chosen-id-1", owner="key-a", shopper_id=None) == "chosen-id-1"
+    for sid in (fresh, "chosen-id-1"):
+        with pytest.raises(NotFoundError, match="not found; omit session_id") as other_key:
+            store.session_for(sid, owner="key-b", shopper_id=None)
+        with pytest.raises(NotFoundError) as missing:
+            store.session_for("never-existed", owner="key-b", shopper_id=None)
+        assert str(other_key.value).replace(sid, "X") == str(missing.value).replace("never-existed", "X")
+        with pytest.raises(NotFoundError):
+            store.open_session(sid, owner="key-b", shopper_id=None)
+    store.open_session(fresh, owner="key-a", shopper_id="alice")  # the first shopper binds it
+    with pytest.raises(NotFoundError):
+        store.open_session(fresh, owner="key-a", shopper_id=None)  # no appending without her
+    with pytest.raises(NotFoundError):
+        store.session_for(fresh, owner="key-a", shopper_id=None)
+    assert store.session_for(fresh, owner="key-a", shopper_id="alice").shopper_id == "alice"
+    # In-process callers (owner=None) skip the key check, not the shopper check.
+    assert store.ensure_session("chosen-id-1") == "chosen-id-1"
+    with pytest.raises(NotFoundError):
+        store.ensure_session(fresh)
+
+
+def test_feedback_does_not_bind_an_anonymous_session(store: SessionStore) -> None:
+    anon = store.ensure_session(None)
+    store.record_feedback(f"session:{anon}", "d1", "thumbs_up", session_id=anon)
+    assert store.get_session(anon).shopper_id is None
+    assert store.ensure_session(anon) == anon  # the anonymous conversation goes on

@@ -20,8 +20,10 @@ from pydantic import TypeAdapter
 from assistant.api.deps import ChatAssistant
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import BodySizeLimitMiddleware, RateLimiter
+from assistant.api.logs import redact_access_log
 from assistant.api.metrics import ApiMetrics, MetricsMiddleware
 from assistant.api.openai_schemas import ChatCompletionChunkPublic
+from assistant.api.responses import SESSION_HEADER
 from assistant.api.routers import catalog, chat, feedback, health, openai_compat, products, sessions, shoppers
 from assistant.schemas import ChatEvent
 from assistant.settings import Settings, get_settings
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, assistant: ChatAssistant | None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        redact_access_log()
         if not settings.api_keys:
             log.warning(OPEN_MODE_WARNING)
         else:
@@ -83,19 +86,25 @@ def create_app(settings: Settings | None = None, assistant: ChatAssistant | None
     app.state.assistant = assistant
     app.state.metrics = ApiMetrics()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.auth_failures = RateLimiter(settings.auth_failures_per_minute)
 
     install_error_handlers(app)
     for module in (chat, openai_compat, feedback, sessions, shoppers, products, catalog, health):
         app.include_router(module.router)
 
     # Added last = outermost: metrics see every status, then CORS, then the body size limit.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_request_bytes,
+        per_path={"/v1/catalog": (settings.max_upsert_bytes, "AISLE_MAX_UPSERT_BYTES")},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=[SESSION_HEADER],  # so browser clients can read the issued session id
         )
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

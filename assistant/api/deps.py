@@ -3,8 +3,10 @@
 * ``SettingsDep``: the app's :class:`~assistant.settings.Settings` (given to :func:`create_app`).
 * ``AssistantDep``: the core, built on first use; tests override :func:`get_assistant`.
 * ``StorefrontKey`` / ``AdminKey``: the caller's :class:`Principal` after the bearer key, its role
-  and the per-key rate limit were checked (401 / 403 / 429). With no keys configured every route is
-  open (dev mode) and the caller is an anonymous admin, limited per client address.
+  and the per-key rate limit were checked (401 / 403 / 429). A client address whose keys failed
+  ``AISLE_AUTH_FAILURES_PER_MINUTE`` times gets a 429 before its key is looked at. With no keys
+  configured every route is open (dev mode) and the caller is an anonymous admin, limited per
+  client address.
 """
 
 from __future__ import annotations
@@ -88,10 +90,12 @@ AssistantDep = Annotated[ChatAssistant, Depends(get_assistant)]
 
 
 class Principal(BaseModel):
-    """Who is calling: a short fingerprint of the key (never the key itself) and its role."""
+    """Who is calling: a short fingerprint of the key (never the key itself), its role, and the
+    namespace its sessions live in (``owner``: the fingerprint; ``open`` in open dev mode)."""
 
     key_id: str
     role: ApiRole
+    owner: str
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from AISLE_API_KEYS.")
@@ -106,18 +110,32 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
+def _too_many(wait: float, detail: str) -> HTTPException:
+    return HTTPException(429, detail=detail, headers={"Retry-After": RateLimiter.retry_after(wait)})
+
+
 def _authenticate(
     request: Request, settings: Settings, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal:
+    client = request.client.host if request.client else "unknown"
     if not settings.api_keys:
-        client = request.client.host if request.client else "unknown"
-        return Principal(key_id=f"open-{client}", role="admin")
-    if credentials is None:
-        raise _unauthorized("missing API key: send 'Authorization: Bearer <key>'")
-    role = settings.api_keys.get(SecretStr(credentials.credentials))
-    if role is None:
+        return Principal(key_id=f"open-{client}", role="admin", owner="open")
+    failures: RateLimiter = request.app.state.auth_failures
+    wait = failures.wait(client)
+    if wait is not None:
+        raise _too_many(
+            wait,
+            f"too many failed authentications from this address (AISLE_AUTH_FAILURES_PER_MINUTE="
+            f"{failures.per_minute}); retry later with a valid key",
+        )
+    role = settings.api_keys.get(SecretStr(credentials.credentials)) if credentials is not None else None
+    if credentials is None or role is None:
+        failures.acquire(client)
+        if credentials is None:
+            raise _unauthorized("missing API key: send 'Authorization: Bearer <key>'")
         raise _unauthorized("unknown API key")
-    return Principal(key_id=_fingerprint(credentials.credentials), role=role)
+    key_id = _fingerprint(credentials.credentials)
+    return Principal(key_id=key_id, role=role, owner=key_id)
 
 
 def _require(role: ApiRole) -> Callable[..., Principal]:
@@ -132,10 +150,9 @@ def _require(role: ApiRole) -> Callable[..., Principal]:
         limiter: RateLimiter = request.app.state.rate_limiter
         wait = limiter.acquire(principal.key_id)
         if wait is not None:
-            raise HTTPException(
-                429,
-                detail=f"rate limit of {limiter.per_minute} requests/minute exceeded (AISLE_RATE_LIMIT_PER_MINUTE)",
-                headers={"Retry-After": RateLimiter.retry_after(wait)},
+            raise _too_many(
+                wait,
+                f"rate limit of {limiter.per_minute} requests/minute exceeded (AISLE_RATE_LIMIT_PER_MINUTE)",
             )
         return principal
 

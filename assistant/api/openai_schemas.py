@@ -57,10 +57,11 @@ class ChatCompletionCreate(BaseModel):
     """An OpenAI chat-completions request. Aisle reads ``messages``, ``stream``, ``user``, ``metadata``.
 
     * the **last user message** is the shopper's message (≤ 4000 characters);
-    * ``metadata.session_id`` continues a session (the id is returned in ``aisle.session_id``);
-      without it, a session id is derived from ``user`` and the conversation's first user message,
-      so a client that resends the whole conversation stays in one session;
-    * ``user`` (or ``metadata.shopper_id``) is the shopper id.
+    * ``metadata.session_id`` continues a session; without it every request starts a new session
+      whose server-issued id comes back in the ``X-Aisle-Session-Id`` header and in
+      ``aisle.session_id`` (send it as ``metadata.session_id`` to continue the conversation);
+    * ``user`` (or ``metadata.shopper_id``) is the shopper id; a session that has a shopper can only
+      be continued with that shopper id.
     """
 
     model_config = ConfigDict(extra="allow")

@@ -8,6 +8,7 @@ the generator raises ``GeneratorExit`` at its current ``yield``, which is how th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, TypeVar
@@ -18,10 +19,12 @@ import anyio.to_thread
 from assistant.errors import AisleError
 
 if TYPE_CHECKING:
+    from assistant.api.deps import Principal
     from assistant.api.metrics import ApiMetrics
     from assistant.schemas import ChatEvent
+    from assistant.store import SessionStore
 
-__all__ = ["error_code", "iterate_turn", "observed"]
+__all__ = ["error_code", "iterate_turn", "observed", "open_session"]
 
 T = TypeVar("T")
 
@@ -62,6 +65,15 @@ async def observed(events: AsyncIterator[ChatEvent], metrics: ApiMetrics) -> Asy
             yield event
     finally:
         await events.aclose()  # type: ignore[attr-defined]
+
+
+async def open_session(
+    store: SessionStore, caller: Principal, session_id: str | None, shopper_id: str | None
+) -> str:
+    """The session this turn runs in: issued now when ``session_id`` is ``None``, else one the
+    caller's key (and shopper) may continue; ``NotFoundError`` (404) otherwise."""
+    open_ = functools.partial(store.open_session, session_id, owner=caller.owner, shopper_id=shopper_id)
+    return await anyio.to_thread.run_sync(open_)
 
 
 def error_code(exc: AisleError) -> str:

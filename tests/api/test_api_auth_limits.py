@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 from fastapi.testclient import TestClient
 
 from assistant.api.app import OPEN_MODE_WARNING
+from assistant.api.schemas import MAX_UPSERT
 
 KEYS = {"sk-shop": "storefront", "sk-ops": "admin"}
 SHOP = {"Authorization": "Bearer sk-shop"}
@@ -160,6 +162,8 @@ def test_cors_allows_configured_origins_only(make_client) -> None:
         "/v1/chat", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
     )
     assert "access-control-allow-origin" not in bad.headers
+    chat = client.post("/v1/chat", json={"message": "x"}, headers={"Origin": "https://shop.example"})
+    assert chat.headers["access-control-expose-headers"] == "X-Aisle-Session-Id"  # readable by the page
 
 
 def test_open_dev_mode_warns_loudly_and_is_open(make_client, caplog) -> None:
@@ -175,3 +179,54 @@ def test_keys_are_never_logged(make_client, caplog) -> None:
         client.post("/v1/chat", json={"message": "x"}, headers=SHOP)
     assert "sk-shop" not in caplog.text and "sk-ops" not in caplog.text
     assert "sk-shop" not in repr(client.app.state.settings)
+
+
+def _demo_products(n: int) -> list[dict]:
+    from importlib.resources import files
+
+    rows = [
+        json.loads(line)
+        for line in (files("retrieval") / "data" / "demo_catalog.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    return [{**rows[i % len(rows)], "id": f"bulk-{i}"} for i in range(n)]
+
+
+def test_the_catalog_upsert_body_limit_fits_its_1000_products(make_client) -> None:
+    client = make_client()  # defaults: 64 KB for every route, AISLE_MAX_UPSERT_BYTES for the upsert
+    products = _demo_products(MAX_UPSERT)
+    products[-1] = {"id": "bulk-bad"}  # no title: a 422 proves the whole body was read and validated
+    body = json.dumps({"products": products}).encode()
+    assert 64_000 < len(body) < client.app.state.settings.max_upsert_bytes
+    r = client.post("/v1/catalog", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text[:300]
+    assert r.json()["detail"][0]["loc"] == ["body", "products", MAX_UPSERT - 1, "title"]
+    one_too_many = client.post("/v1/catalog", json={"products": _demo_products(MAX_UPSERT + 1)})
+    assert one_too_many.status_code == 422 and "1000" in one_too_many.json()["detail"][0]["msg"]
+    # Other routes keep the small limit.
+    chat = client.post("/v1/chat", content=body, headers={"Content-Type": "application/json"})
+    assert chat.status_code == 413 and "AISLE_MAX_REQUEST_BYTES" in chat.json()["detail"]
+
+
+def test_an_upsert_over_its_own_limit_is_413_naming_the_setting(make_client) -> None:
+    client = make_client(max_upsert_bytes=100_000)
+    r = client.post("/v1/catalog", json={"products": _demo_products(200)})
+    assert r.status_code == 413
+    assert "100000" in r.json()["detail"] and "AISLE_MAX_UPSERT_BYTES" in r.json()["detail"]
+
+
+def test_access_log_lines_carry_no_shopper_text(make_client) -> None:
+    with make_client():  # the app's startup installs the filter
+        pass
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/v1/search?q=my%20secret%20gift%20for%20alice&k=5", "1.1", 200),
+        None,
+    )
+    for flt in logging.getLogger("uvicorn.access").filters:
+        flt.filter(record)
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /v1/search?… HTTP/1.1" 200'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from assistant.errors import ConfigurationError, LLMError
@@ -15,6 +17,7 @@ def test_sse_streams_a_full_turn_in_order(client: TestClient, sse) -> None:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
         assert r.headers["x-accel-buffering"] == "no"
+        session_id = r.headers["x-aisle-session-id"]
         body = r.read().decode()
     events = [(name, data) for name, data in sse(body) if name != ":"]
     names = [name for name, _ in events]
@@ -34,11 +37,17 @@ def test_sse_streams_a_full_turn_in_order(client: TestClient, sse) -> None:
     assert [p["id"] for p in events[1][1]["products"]] == ["p1", "p2"]
     text = "".join(data["text"] for name, data in events if name == "token")
     assert text == events[-1][1]["message"] == "Here are two quiet dishwashers."
-    assert {data["session_id"] for _, data in events} == {"sess-new"}
+    assert {data["session_id"] for _, data in events} == {session_id}
+    assert re.fullmatch("[0-9a-f]{32}", session_id)  # issued by the server (secrets.token_hex)
 
 
 def test_sse_passes_session_and_filters_to_the_core(client: TestClient, fake_assistant) -> None:
-    body = {"message": "cheaper", "session_id": "s-1", "shopper_id": "u-1", "filters": {"price_max": 500}}
+    body = {
+        "message": "cheaper",
+        "session_id": "session-1",
+        "shopper_id": "u-1",
+        "filters": {"price_max": 500},
+    }
     r = client.post("/v1/chat", json=body, headers=SSE)
     assert r.status_code == 200
     assert fake_assistant.requests == [ChatRequest.model_validate(body)]
@@ -50,7 +59,7 @@ def test_json_mode_returns_the_finished_turn(client: TestClient, fake_assistant)
     r = client.post("/v1/chat", json={"message": "a quiet dishwasher"})
     assert r.status_code == 200
     turn = r.json()
-    assert turn["session_id"] == "sess-new" and turn["turn_id"] == "turn-1"
+    assert turn["session_id"] == r.headers["x-aisle-session-id"] and turn["turn_id"] == "turn-1"
     assert turn["message"] == "Here are two quiet dishwashers."
     assert [rec["product"]["id"] for rec in turn["recommendations"]] == ["p1", "p2"]
     assert turn["plan"]["query"] == "quiet dishwasher"

@@ -111,7 +111,8 @@ def test_a_buffered_turn_that_fails_midway_is_502(
     assert r.status_code == 502, r.text
     assert _error_message(r) == "backend down"
     if route == "chat-json" and how == "error-event":
-        assert r.json() == {"detail": "backend down", "code": "llm_error", "session_id": "sess-new"}
+        session_id = r.headers["x-aisle-session-id"]
+        assert r.json() == {"detail": "backend down", "code": "llm_error", "session_id": session_id}
     if route == "completions" and how == "error-event":
         assert r.json()["error"]["code"] == "llm_error"
 
@@ -375,7 +376,10 @@ def test_another_shoppers_session_is_refused(real: Real) -> None:
     for route in ("chat-json", "chat-sse"):
         r = _run_turn(real.client, route, SHOP, **as_b)
         assert r.status_code == 404, (route, r.text)
-        assert r.json()["error"] == "NotFoundError" and "not found for this shopper" in r.json()["detail"]
+        assert r.json() == {
+            "detail": f"session {session_id!r} not found; omit session_id to start a new one",
+            "error": "NotFoundError",
+        }  # the same answer as for a session that does not exist
         assert "shopper-a" not in r.text
     for route in ("completions", "completions-stream"):
         r = _run_turn(
@@ -390,7 +394,13 @@ def test_another_shoppers_session_is_refused(real: Real) -> None:
         assert "shopper-a" not in r.text
 
     assert real.model.pending == 0 and len(real.model.calls) == 2  # B's turns never reached the model
-    stored = real.client.get(f"/v1/sessions/{session_id}", headers=SHOP).json()
+    for shopper in (None, "shopper-b"):  # the history is A's alone
+        params = {"shopper_id": shopper} if shopper else {}
+        r = real.client.get(f"/v1/sessions/{session_id}", params=params, headers=SHOP)
+        assert r.status_code == 404 and "shopper-a" not in r.text
+    stored = real.client.get(
+        f"/v1/sessions/{session_id}", params={"shopper_id": "shopper-a"}, headers=SHOP
+    ).json()
     assert stored["session"]["shopper_id"] == "shopper-a"
     assert [m["content"] for m in stored["messages"] if m["role"] == "user"] == ["a quiet dishwasher"]
     real.model.add(DEFAULT_REPLY, "More.")

@@ -24,19 +24,19 @@ def test_non_stream_completion(live_server, fake_assistant) -> None:
             {"role": "user", "content": "a quiet dishwasher"},
         ],
         user="shopper-7",
-        metadata={"session_id": "s-42"},
+        metadata={"session_id": "session-42"},
     )
     assert completion.object == "chat.completion"
     assert completion.choices[0].message.content == "Here are two quiet dishwashers."
     assert completion.choices[0].finish_reason == "stop"
     assert completion.usage is not None and completion.usage.total_tokens == 150
     aisle = completion.model_extra["aisle"]
-    assert aisle["session_id"] == "s-42"
+    assert aisle["session_id"] == "session-42"
     assert [r["product"]["id"] for r in aisle["recommendations"]] == ["p1", "p2"]
     request = fake_assistant.requests[-1]
     assert (request.message, request.session_id, request.shopper_id) == (
         "a quiet dishwasher",
-        "s-42",
+        "session-42",
         "shopper-7",
     )
 
@@ -60,10 +60,19 @@ def test_stream_completion_chunks_and_recommendations(live_server) -> None:
     assert chunks[-1].usage is not None and chunks[-1].usage.prompt_tokens == 120
 
 
-def test_conversation_maps_to_one_derived_session(live_server, fake_assistant) -> None:
+def test_sessions_are_issued_by_the_server_never_derived_from_content(live_server, fake_assistant) -> None:
     client = _client(live_server.url)
     first = [{"role": "user", "content": "dishwashers"}]
-    client.chat.completions.create(model="aisle", messages=first, user="u1")
+    raw_a = client.chat.completions.with_raw_response.create(model="aisle", messages=first, user="u1")
+    raw_b = client.chat.completions.with_raw_response.create(model="aisle", messages=first, user="u1")
+    a, b = raw_a.parse(), raw_b.parse()
+    # Same words, same user: two sessions, each id in the header and in `aisle.session_id`.
+    assert raw_a.headers["x-aisle-session-id"] == a.model_extra["aisle"]["session_id"]
+    assert raw_b.headers["x-aisle-session-id"] == b.model_extra["aisle"]["session_id"]
+    sid = a.model_extra["aisle"]["session_id"]
+    assert sid != b.model_extra["aisle"]["session_id"]
+    assert sid != "oai-" + hashlib.sha256(b"u1\ndishwashers").hexdigest()[:28]
+    # The client continues the conversation by sending the id back.
     client.chat.completions.create(
         model="aisle",
         messages=[
@@ -72,12 +81,31 @@ def test_conversation_maps_to_one_derived_session(live_server, fake_assistant) -
             {"role": "user", "content": "cheaper"},
         ],
         user="u1",
+        metadata={"session_id": sid},
     )
-    a, b = fake_assistant.requests
-    expected = "oai-" + hashlib.sha256(b"u1\ndishwashers").hexdigest()[:28]
-    assert a.session_id == b.session_id == expected
-    assert (a.message, b.message) == ("dishwashers", "cheaper")
-    assert a.shopper_id == b.shopper_id == "u1"
+    requests = fake_assistant.requests
+    assert [r.session_id for r in requests] == [sid, b.model_extra["aisle"]["session_id"], sid]
+    assert [r.message for r in requests] == ["dishwashers", "dishwashers", "cheaper"]
+    assert {r.shopper_id for r in requests} == {"u1"}
+
+
+def test_streaming_completion_returns_its_session_header(live_server) -> None:
+    client = _client(live_server.url)
+    with client.chat.completions.with_streaming_response.create(
+        model="aisle", messages=[{"role": "user", "content": "dishwashers"}], stream=True
+    ) as raw:
+        sid = raw.headers["x-aisle-session-id"]
+        chunks = list(raw.parse())
+    aisle = [c.model_extra["aisle"] for c in chunks if c.model_extra.get("aisle")]
+    assert aisle and {x["session_id"] for x in aisle} == {sid}
+
+
+@pytest.mark.parametrize("session_id", ["", "short", "../../etc/passwd", "a b c d e f g", "x" * 129])
+def test_malformed_session_ids_are_422(client: TestClient, session_id: str) -> None:
+    body = {"messages": [{"role": "user", "content": "x"}], "metadata": {"session_id": session_id}}
+    r = client.post("/v1/chat/completions", json=body)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "metadata", "session_id"]
 
 
 def test_openai_client_sees_auth_errors(api_settings, fake_assistant) -> None:

@@ -59,3 +59,25 @@ def test_bearer_auth_is_documented(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert spec["paths"]["/v1/chat"]["post"]["security"] == [{"HTTPBearer": []}]
+
+
+def test_every_status_a_route_can_answer_is_documented(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            documented = set(op["responses"])
+            needed = {"200"}
+            if op.get("security"):
+                needed |= {"401", "429", "503"}
+            if "requestBody" in op:
+                needed |= {"413", "415", "422"}
+            if op.get("parameters"):
+                needed.add("422")
+            if op["operationId"] in {"upsert_products", "export_shopper", "delete_shopper"}:
+                needed.add("403")
+            if op["operationId"] in {"chat", "create_chat_completion"}:
+                needed |= {"404", "502"}
+                assert "X-Aisle-Session-Id" in op["responses"]["200"]["headers"]
+            assert needed <= documented, (method, path, sorted(needed - documented))
+            for status in documented - {"200"}:
+                assert "application/json" in op["responses"][status]["content"], (method, path, status)

@@ -72,7 +72,8 @@ def test_session_history_and_follow_up(real_client: TestClient) -> None:
     messages = r.json()["messages"]
     assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]
     assert messages[2]["content"] == "under $100"
-    assert real_client.get("/v1/sessions/nope", headers=SHOP).status_code == 404
+    assert real_client.get("/v1/sessions/no-such-session", headers=SHOP).status_code == 404
+    assert real_client.get("/v1/sessions/nope", headers=SHOP).status_code == 422  # not a session id
 
 
 def test_search_applies_filters(real_client: TestClient) -> None:

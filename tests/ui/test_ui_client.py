@@ -31,12 +31,12 @@ def test_http_and_in_process_transports_agree(ui_fake_assistant, tmp_path) -> No
 
     request = ChatRequest(message="a quiet dishwasher")
     local = [
-        e.model_dump(exclude={"finished_at", "turn_id"})
+        e.model_dump(exclude={"finished_at", "turn_id", "session_id"})
         for e in InProcessTransport(ui_fake_assistant).chat(request)
     ]
     with LiveServer(create_app(ui_fake_assistant.settings, assistant=ui_fake_assistant)) as server:
         http = HttpTransport(server.url)
-        remote = [e.model_dump(exclude={"finished_at", "turn_id"}) for e in http.chat(request)]
+        remote = [e.model_dump(exclude={"finished_at", "turn_id", "session_id"}) for e in http.chat(request)]
         http.feedback(FeedbackRequest(product_id="p1", kind="thumbs_up"))
         assert "fake: scripted test assistant" in http.llm_description()
     assert [e["type"] for e in remote] == [e["type"] for e in local]
@@ -78,6 +78,6 @@ def test_comparison_event_passes_through_both_transports(ui_scripted_assistant) 
         assert comparisons[0].rows == COMPARISON_ROWS
         assert [p.id for p in comparisons[0].products] == ["p1", "p2"]
     assert [e.type for e in remote] == [e.type for e in local]
-    assert [e.model_dump(exclude={"finished_at", "turn_id"}) for e in remote] == [
-        e.model_dump(exclude={"finished_at", "turn_id"}) for e in local
+    assert [e.model_dump(exclude={"finished_at", "turn_id", "session_id"}) for e in remote] == [
+        e.model_dump(exclude={"finished_at", "turn_id", "session_id"}) for e in local
     ]

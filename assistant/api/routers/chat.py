@@ -6,27 +6,29 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from assistant.api.bodies import JSONBodyRoute
 from assistant.api.deps import AssistantDep, MetricsDep, SettingsDep, StorefrontKey
-from assistant.api.schemas import ChatTurnPublic, TurnFailed, collect_turn
-from assistant.api.turns import error_code, iterate_turn, observed
+from assistant.api.responses import SESSION_HEADER, SESSION_HEADER_DOC, errors
+from assistant.api.schemas import ChatTurnCreate, ChatTurnPublic, TurnFailed, collect_turn
+from assistant.api.turns import error_code, iterate_turn, observed, open_session
 from assistant.errors import AisleError
-from assistant.schemas import ChatEvent, ChatRequest, ErrorEvent
+from assistant.schemas import ChatEvent, ErrorEvent
 
 __all__ = ["SSE_EVENT_NAMES", "router", "sse_headers"]
 
-router = APIRouter(tags=["chat"])
+router = APIRouter(tags=["chat"], route_class=JSONBodyRoute)
 log = logging.getLogger("assistant.api")
 
 SSE_EVENT_NAMES = ("plan", "products", "token", "recommendations", "comparison", "degraded", "error", "done")
 INTERNAL_ERROR = "the turn failed unexpectedly; please try again"
 
 
-def sse_headers() -> dict[str, str]:
-    return {"X-Accel-Buffering": "no", "Cache-Control": "no-store"}
+def sse_headers(session_id: str) -> dict[str, str]:
+    return {"X-Accel-Buffering": "no", "Cache-Control": "no-store", SESSION_HEADER: session_id}
 
 
 async def _sse(first: ChatEvent, rest: AsyncIterator[ChatEvent]) -> AsyncIterator[ServerSentEvent]:
@@ -61,8 +63,10 @@ _SSE_DOC = (
     + "). "
     "Order: `plan`, `products`, `token`*, `recommendations`, (`degraded`), `done`; an `error` event ends "
     "a failed stream. Keep-alive pings are SSE comments. Disconnecting stops the turn. Otherwise the "
-    "finished turn is returned as JSON. A new session is created when `session_id` is absent; its id is "
-    "in every event and in the JSON."
+    "finished turn is returned as JSON. A new session (an unguessable server-issued id) is created when "
+    "`session_id` is absent; its id is in every event, in the JSON and in the `X-Aisle-Session-Id` "
+    "header. A session is visible only to the API key that created it and, once a turn named a "
+    "`shopper_id`, only with that shopper id; anyone else gets 404."
 )
 
 
@@ -73,48 +77,58 @@ _SSE_DOC = (
     description=_SSE_DOC,
     response_model=ChatTurnPublic,
     responses={
-        200: {"content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/ChatEvent"}}}},
-        401: {"description": "Missing or unknown API key."},
-        413: {"description": "Request body too large."},
-        422: {"description": "Invalid request (e.g. message longer than 4000 characters)."},
-        429: {"description": "Rate limit exceeded; see Retry-After."},
-        502: {
-            "description": "The turn failed (JSON mode, or before the first SSE event); the body has the "
-            "error code and message."
+        200: {
+            "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/ChatEvent"}}},
+            "headers": SESSION_HEADER_DOC,
         },
+        **errors(401, 404, 413, 415, 422, 429, 502, 503),
     },
 )
 async def chat(
-    body: ChatRequest,
+    body: ChatTurnCreate,
     assistant: AssistantDep,
     settings: SettingsDep,
     metrics: MetricsDep,
-    _key: StorefrontKey,
+    key: StorefrontKey,
+    response: Response,
     accept: Annotated[str | None, Header()] = None,
 ) -> ChatTurnPublic | EventSourceResponse | JSONResponse:
-    events = observed(iterate_turn(assistant.chat(body)), metrics)
+    session_id = await open_session(assistant.store, key, body.session_id, body.shopper_id)
+    events = observed(iterate_turn(assistant.chat(body.to_core(session_id))), metrics)
     if accept and "text/event-stream" in accept:
         # The first step runs before the response starts, so setup errors still get a real status.
         try:
             first = await anext(events)
         except StopAsyncIteration:
-            return JSONResponse({"detail": "the turn produced no events"}, status_code=502)
+            return _no_events(session_id)
         if isinstance(first, ErrorEvent):  # failed before anything streamed: a real status, as in JSON
             await events.aclose()  # type: ignore[attr-defined]
-            return _failed(TurnFailed(first))
-        return EventSourceResponse(_sse(first, events), headers=sse_headers(), ping=settings.sse_ping_seconds)
+            return _failed(TurnFailed(first), session_id)
+        return EventSourceResponse(
+            _sse(first, events), headers=sse_headers(session_id), ping=settings.sse_ping_seconds
+        )
+    response.headers[SESSION_HEADER] = session_id
     try:
         return collect_turn([event async for event in events])
     except TurnFailed as failed:
-        return _failed(failed)
+        return _failed(failed, session_id)
 
 
-def _failed(failed: TurnFailed) -> JSONResponse:
+def _no_events(session_id: str) -> JSONResponse:
+    return JSONResponse(
+        {"detail": "the turn produced no events", "session_id": session_id},
+        status_code=502,
+        headers={SESSION_HEADER: session_id},
+    )
+
+
+def _failed(failed: TurnFailed, session_id: str) -> JSONResponse:
     return JSONResponse(
         {
             "detail": failed.event.message,
             "code": failed.event.code,
-            "session_id": failed.event.session_id,
+            "session_id": failed.event.session_id or session_id,
         },
         status_code=502,
+        headers={SESSION_HEADER: session_id},
     )

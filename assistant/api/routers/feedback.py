@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from assistant.api.bodies import JSONBodyRoute
 from assistant.api.deps import AssistantDep, StorefrontKey
-from assistant.schemas import FeedbackRequest
+from assistant.api.responses import errors
+from assistant.api.schemas import FeedbackCreate
 
 __all__ = ["FeedbackPublic", "router"]
 
-router = APIRouter(tags=["feedback"])
+router = APIRouter(tags=["feedback"], route_class=JSONBodyRoute)
 
 
 class FeedbackPublic(BaseModel):
@@ -21,9 +23,13 @@ class FeedbackPublic(BaseModel):
     "/v1/feedback",
     operation_id="record_feedback",
     summary="Record a shopper's feedback on a product",
+    description="Needs a `shopper_id` or a `session_id`; a session must be visible to this key and "
+    "shopper (404 otherwise, as for an unknown product).",
     response_model=FeedbackPublic,
-    responses={404: {"description": "Unknown product."}},
+    responses=errors(401, 404, 413, 415, 422, 429, 503),
 )
-def record_feedback(body: FeedbackRequest, assistant: AssistantDep, _key: StorefrontKey) -> FeedbackPublic:
-    assistant.record_feedback(body)
+def record_feedback(body: FeedbackCreate, assistant: AssistantDep, key: StorefrontKey) -> FeedbackPublic:
+    if body.session_id is not None:
+        assistant.store.session_for(body.session_id, owner=key.owner, shopper_id=body.shopper_id)
+    assistant.record_feedback(body.to_core())
     return FeedbackPublic()

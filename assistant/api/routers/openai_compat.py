@@ -1,8 +1,10 @@
 """``POST /v1/chat/completions``: an OpenAI-compatible façade over the same turn.
 
 Mapping (see :class:`~assistant.api.openai_schemas.ChatCompletionCreate`): the last user message is
-the shopper's message; ``metadata.session_id`` (else a hash of ``user`` + the first user message)
-is the session; ``user`` (or ``metadata.shopper_id``) is the shopper. Text streams as
+the shopper's message; ``metadata.session_id`` continues a session, and without it each request
+starts a new one, with an unguessable server-issued id returned in the ``X-Aisle-Session-Id`` header
+and in ``aisle.session_id`` (ids are never derived from the conversation's content); ``user`` (or
+``metadata.shopper_id``) is the shopper. Text streams as
 ``chat.completion.chunk``s; the products ride on an early empty-delta chunk and the
 recommendations on the final chunk, in the top-level ``aisle`` extension field that OpenAI clients
 keep (``chunk.model_extra["aisle"]`` / ``completion.aisle``).
@@ -10,18 +12,18 @@ keep (``chunk.model_extra["aisle"]`` / ``completion.aisle``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from assistant.api.bodies import JSONBodyRoute
 from assistant.api.deps import AssistantDep, MetricsDep, SettingsDep, StorefrontKey
 from assistant.api.openai_schemas import (
     AisleExtension,
@@ -34,13 +36,13 @@ from assistant.api.openai_schemas import (
     DeltaPublic,
     MessagePublic,
 )
+from assistant.api.responses import SESSION_HEADER, SESSION_HEADER_DOC, OpenAIErrorPublic, errors
 from assistant.api.routers.chat import INTERNAL_ERROR, sse_headers
-from assistant.api.schemas import TurnFailed, collect_turn
-from assistant.api.turns import error_code, iterate_turn, observed
+from assistant.api.schemas import ChatTurnCreate, TurnFailed, collect_turn
+from assistant.api.turns import error_code, iterate_turn, observed, open_session
 from assistant.errors import AisleError
 from assistant.schemas import (
     ChatEvent,
-    ChatRequest,
     DegradedEvent,
     DoneEvent,
     ErrorEvent,
@@ -53,12 +55,13 @@ from assistant.schemas import (
 
 __all__ = ["router", "to_chat_request"]
 
-router = APIRouter(tags=["openai"])
+router = APIRouter(tags=["openai"], route_class=JSONBodyRoute)
 log = logging.getLogger("assistant.api")
 
 
-def to_chat_request(body: ChatCompletionCreate) -> ChatRequest:
-    """The shopper turn an OpenAI request stands for (422 when there is no user message)."""
+def to_chat_request(body: ChatCompletionCreate) -> ChatTurnCreate:
+    """The shopper turn an OpenAI request stands for (422 when there is no user message, or a field
+    is invalid). Its ``session_id`` is ``None`` unless ``metadata.session_id`` names one."""
     users = [m for m in body.messages if m.role == "user"]
     if not users:
         raise RequestValidationError(
@@ -72,17 +75,21 @@ def to_chat_request(body: ChatCompletionCreate) -> ChatRequest:
             ]
         )
     meta = body.metadata or {}
-    shopper_id = meta.get("shopper_id") or body.user
-    session_id = meta.get("session_id")
-    if session_id is None:
-        seed = f"{shopper_id or ''}\n{users[0].text()}"
-        session_id = "oai-" + hashlib.sha256(seed.encode()).hexdigest()[:28]
+    shopper_id = meta.get("shopper_id") or body.user or None
+    # Where each field of the turn came from in the OpenAI request (for 422 locations).
+    source: dict[str, tuple[str | int, ...]] = {
+        "message": ("body", "messages", -1, "content"),
+        "session_id": ("body", "metadata", "session_id"),
+        "shopper_id": ("body", "metadata", "shopper_id") if meta.get("shopper_id") else ("body", "user"),
+    }
     try:
-        return ChatRequest(message=users[-1].text(), session_id=session_id, shopper_id=shopper_id)
+        return ChatTurnCreate(
+            message=users[-1].text(), session_id=meta.get("session_id"), shopper_id=shopper_id
+        )
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False)
+        problems = exc.errors(include_url=False, include_context=False)
         raise RequestValidationError(
-            [{**e, "loc": ("body", "messages", -1, *e["loc"])} for e in errors]
+            [{**e, "loc": source.get(str(e["loc"][0]), ("body",)) + tuple(e["loc"][1:])} for e in problems]
         ) from exc
 
 
@@ -181,9 +188,10 @@ async def _stream(
         200: {
             "content": {
                 "text/event-stream": {"schema": {"$ref": "#/components/schemas/ChatCompletionChunkPublic"}}
-            }
+            },
+            "headers": SESSION_HEADER_DOC,
         },
-        502: {"description": "The turn failed."},
+        **errors(401, 404, 413, 415, 422, 429, 502, 503, s502=OpenAIErrorPublic),
     },
 )
 async def create_chat_completion(
@@ -191,27 +199,30 @@ async def create_chat_completion(
     assistant: AssistantDep,
     settings: SettingsDep,
     metrics: MetricsDep,
-    _key: StorefrontKey,
+    key: StorefrontKey,
+    response: Response,
 ) -> ChatCompletionPublic | EventSourceResponse | JSONResponse:
-    request = to_chat_request(body)
-    events = observed(iterate_turn(assistant.chat(request)), metrics)
+    turn_request = to_chat_request(body)
+    session_id = await open_session(assistant.store, key, turn_request.session_id, turn_request.shopper_id)
+    events = observed(iterate_turn(assistant.chat(turn_request.to_core(session_id))), metrics)
     if body.stream:
         try:
             first = await anext(events)
         except StopAsyncIteration:
-            return JSONResponse({"detail": "the turn produced no events"}, status_code=502)
+            return _failed(TurnFailed(_no_events(session_id)), session_id)
         if isinstance(first, ErrorEvent):  # failed before anything streamed: a real status
             await events.aclose()  # type: ignore[attr-defined]
-            return _failed(TurnFailed(first))
+            return _failed(TurnFailed(first), session_id)
         include_usage = body.stream_options is not None and body.stream_options.include_usage
         writer = _ChunkWriter(body.model, include_usage)
         return EventSourceResponse(
-            _stream(first, events, writer), headers=sse_headers(), ping=settings.sse_ping_seconds
+            _stream(first, events, writer), headers=sse_headers(session_id), ping=settings.sse_ping_seconds
         )
+    response.headers[SESSION_HEADER] = session_id
     try:
         turn = collect_turn([event async for event in events])
     except TurnFailed as failed:
-        return _failed(failed)
+        return _failed(failed, session_id)
     return ChatCompletionPublic(
         id=f"chatcmpl-{turn.turn_id}",
         created=int(time.time()),
@@ -229,8 +240,15 @@ async def create_chat_completion(
     )
 
 
-def _failed(failed: TurnFailed) -> JSONResponse:
+def _no_events(session_id: str) -> ErrorEvent:
+    return ErrorEvent(
+        session_id=session_id, turn_id="", code="empty_turn", message="the turn produced no events"
+    )
+
+
+def _failed(failed: TurnFailed, session_id: str) -> JSONResponse:
     return JSONResponse(
         {"error": {"message": failed.event.message, "type": failed.event.code, "code": failed.event.code}},
         status_code=502,
+        headers={SESSION_HEADER: session_id},
     )

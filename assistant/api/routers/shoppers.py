@@ -6,14 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
+from assistant.api.bodies import JSONBodyRoute
 from assistant.api.deps import AdminKey, AssistantDep
+from assistant.api.responses import errors
 from assistant.store import DeleteCounts, ShopperExport
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["shoppers"])
+router = APIRouter(tags=["shoppers"], route_class=JSONBodyRoute)
 
-ShopperId = Annotated[str, Path(max_length=128)]
+ShopperId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 @router.get(
@@ -21,7 +23,7 @@ ShopperId = Annotated[str, Path(max_length=128)]
     operation_id="export_shopper",
     summary="Export a shopper's sessions, messages and feedback (admin)",
     response_model=ShopperExport,
-    responses={404: {"description": "Nothing stored for this shopper."}},
+    responses=errors(401, 403, 404, 422, 429, 503),
 )
 def export_shopper(shopper_id: ShopperId, assistant: AssistantDep, _key: AdminKey) -> ShopperExport:
     return assistant.store.export_shopper(shopper_id)  # type: ignore[no-any-return]
@@ -32,6 +34,7 @@ def export_shopper(shopper_id: ShopperId, assistant: AssistantDep, _key: AdminKe
     operation_id="delete_shopper",
     summary="Delete everything stored about a shopper (admin; idempotent)",
     response_model=DeleteCounts,
+    responses=errors(401, 403, 422, 429, 503),
 )
 def delete_shopper(shopper_id: ShopperId, assistant: AssistantDep, _key: AdminKey) -> DeleteCounts:
     return assistant.store.delete_shopper(shopper_id)  # type: ignore[no-any-return]
