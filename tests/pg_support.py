@@ -1,6 +1,6 @@
 """A real, throwaway PostgreSQL server for the tests: ``initdb`` into a temp dir, ``postgres`` on a
 free loopback port (TCP only, trust auth, fsync off: the data is thrown away), a fresh database per
-test, stopped at the end.
+test, stopped at the end. ``durable=True`` keeps PostgreSQL's default flushes (the store benchmark).
 
 The binaries are Debian's (``apt-get install postgresql``; ``make test`` installs them, see
 scripts/system-deps.sh): ``AISLE_TEST_PG_BINDIR``, else the directory of ``pg_ctl`` on PATH, else the
@@ -68,7 +68,8 @@ def _runas() -> list[str]:
 class PostgresServer:
     """One throwaway cluster; :meth:`create_database` gives each test its own empty database."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable
         self.bindir = _bindir()
         self.port = _free_port()
         self.root = Path(tempfile.mkdtemp(prefix="aisle-pg-"))
@@ -95,10 +96,9 @@ class PostgresServer:
             str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust",
             "-E", "UTF8", "--no-locale", "--no-sync",
         )  # fmt: skip
-        options = (
-            f"-p {self.port} -h 127.0.0.1 -c unix_socket_directories='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-p {self.port} -h 127.0.0.1 -c unix_socket_directories='' -c max_connections=200"
+        if not self.durable:  # test data is thrown away: skip the disk flushes
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
             "-w", "-t", "60", "start",

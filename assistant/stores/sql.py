@@ -150,7 +150,7 @@ class SqlSessionStore:
     def append_message(self, message: MessageRecord) -> MessageRecord:
         with self._transaction() as tx:
             self._require_session(tx, message.session_id)
-            return self._insert_message(tx, message)
+            return self._insert_messages(tx, [message])[0]
 
     def append_turn(
         self,
@@ -187,7 +187,7 @@ class SqlSessionStore:
             )
         with self._transaction() as tx:
             self._require_session(tx, session_id)
-            return [self._insert_message(tx, r) for r in records]
+            return self._insert_messages(tx, records)
 
     def messages(self, session_id: str, limit: int | None = None) -> list[MessageRecord]:
         sql = f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id=? ORDER BY id DESC"
@@ -324,12 +324,12 @@ class SqlSessionStore:
         return row[0]  # type: ignore[no-any-return]
 
     @staticmethod
-    def _insert_message(tx: Transaction, m: MessageRecord) -> MessageRecord:
-        row = tx.execute(
-            "INSERT INTO messages(session_id, turn_id, role, content, plan, shown_ids, shown_prices,"
-            " prompt_versions, timings_ms, usage, llm, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
+    def _insert_messages(tx: Transaction, records: Sequence[MessageRecord]) -> list[MessageRecord]:
+        """Insert ``records`` with one statement (one round trip); returns them with their ids."""
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(records))
+        params: list[object] = []
+        for m in records:
+            params += [
                 m.session_id,
                 m.turn_id,
                 m.role,
@@ -342,9 +342,16 @@ class SqlSessionStore:
                 m.usage.model_dump_json() if m.usage else None,
                 m.llm,
                 m.created_at.isoformat(),
-            ),
-        ).fetchone()
-        return m.model_copy(update={"id": row[0]})
+            ]
+        rows = tx.execute(
+            "INSERT INTO messages(session_id, turn_id, role, content, plan, shown_ids, shown_prices,"
+            f" prompt_versions, timings_ms, usage, llm, created_at) VALUES {values} RETURNING id",
+            params,
+        ).fetchall()
+        # RETURNING's row order is not promised (SQLite): ids grow in insertion order.
+        return [
+            m.model_copy(update={"id": i}) for m, i in zip(records, sorted(r[0] for r in rows), strict=True)
+        ]
 
 
 def _message_from_row(row: Sequence[Any]) -> MessageRecord:
