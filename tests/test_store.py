@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from assistant.errors import ConfigurationError, NotFoundError
+from assistant.errors import ConfigurationError, NotFoundError, StoreUnavailableError
 from assistant.schemas import QueryPlan, Usage
 from assistant.settings import Settings
 from assistant.store import SessionStore, open_session_store
@@ -379,5 +380,38 @@ def test_postgres_unreachable_is_a_clear_error_without_the_password() -> None:
         closed_port = s.getsockname()[1]
     url = f"postgresql://aisle:hunter2@127.0.0.1:{closed_port}/aisle"
     with pytest.raises(ConfigurationError, match="cannot connect to the session database") as err:
-        PostgresSessionStore(url, connect_timeout_s=1)
+        PostgresSessionStore(url, timeout_s=1)
     assert "hunter2" not in str(err.value) and f"127.0.0.1:{closed_port}" in str(err.value)
+
+
+def _drop_connections(url: str, *, allow: bool) -> None:
+    """As an admin: let the database accept connections or not, and end every session on it."""
+    dbname = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS {'true' if allow else 'false'}")
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s AND pid <> pg_backend_pid()",
+            (dbname,),
+        )
+
+
+def test_postgres_outage_is_a_retryable_error_and_the_store_recovers(postgres_url: str) -> None:
+    with PostgresSessionStore(postgres_url, pool_size=2, timeout_s=1) as store:
+        sid = store.create_session("alice")
+        _drop_connections(postgres_url, allow=True)  # a server restart: every pooled connection dies
+        store.append_turn(sid, turn_id="1", user="still there?", assistant="yes")  # checked, reconnected
+        _drop_connections(postgres_url, allow=False)  # down
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailableError, match=r"session database postgresql://aisle@.* unavailable"):
+            store.history(sid)
+        assert time.monotonic() - started < 10
+        _drop_connections(postgres_url, allow=True)  # back: the pool reconnects (with backoff)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert [m.content for m in store.messages(sid)] == ["still there?", "yes"]
+                break
+            except StoreUnavailableError:
+                assert time.monotonic() < deadline, "the store did not recover within 20 s"
+                time.sleep(0.2)

@@ -27,7 +27,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from assistant.errors import ConfigurationError
+from assistant.errors import ConfigurationError, StoreUnavailableError
 from assistant.stores.sql import SqlSessionStore
 
 __all__ = ["PostgresSessionStore", "migrations"]
@@ -68,12 +68,13 @@ class PostgresSessionStore(SqlSessionStore):
     FOR_UPDATE = " FOR UPDATE"
     FOR_SHARE = " FOR SHARE"
 
-    def __init__(self, url: str, *, pool_size: int = 4, connect_timeout_s: float = 10.0) -> None:
+    def __init__(self, url: str, *, pool_size: int = 4, timeout_s: float = 10.0) -> None:
         self.where = _describe(url)
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             url,
             min_size=1,
             max_size=max(1, pool_size),
+            timeout=timeout_s,
             kwargs={"autocommit": True},
             configure=_configure,
             check=ConnectionPool.check_connection,
@@ -81,11 +82,11 @@ class PostgresSessionStore(SqlSessionStore):
             name="aisle-sessions",
         )
         try:
-            self._pool.open(wait=True, timeout=connect_timeout_s)
+            self._pool.open(wait=True, timeout=timeout_s)
         except PoolTimeout as exc:
             self._pool.close()
             raise ConfigurationError(
-                f"cannot connect to the session database {self.where} within {connect_timeout_s:g}s: "
+                f"cannot connect to the session database {self.where} within {timeout_s:g}s: "
                 "check AISLE_DATABASE_URL and that PostgreSQL is running"
             ) from exc
         try:
@@ -121,13 +122,24 @@ class PostgresSessionStore(SqlSessionStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[_PgTransaction]:
-        with self._pool.connection() as conn, conn.transaction():
+        with self._unavailable_as_error(), self._pool.connection() as conn, conn.transaction():
             yield _PgTransaction(conn)
 
     @contextmanager
     def _read(self) -> Iterator[_PgTransaction]:
-        with self._pool.connection() as conn:
+        with self._unavailable_as_error(), self._pool.connection() as conn:
             yield _PgTransaction(conn)
+
+    @contextmanager
+    def _unavailable_as_error(self) -> Iterator[None]:
+        """A server that is down, a dropped connection, no free connection in time, or a transient
+        conflict (deadlock, serialization) is :class:`StoreUnavailableError` (HTTP 503: retry)."""
+        try:
+            yield
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise StoreUnavailableError(
+                f"the session database {self.where} is unavailable ({type(exc).__name__}); retry shortly"
+            ) from exc
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
