@@ -403,7 +403,9 @@ def test_postgres_outage_is_a_retryable_error_and_the_store_recovers(postgres_ur
         store.append_turn(sid, turn_id="1", user="still there?", assistant="yes")  # checked, reconnected
         _drop_connections(postgres_url, allow=False)  # down
         started = time.monotonic()
-        with pytest.raises(StoreUnavailableError, match=r"session database postgresql://aisle@.* unavailable"):
+        with pytest.raises(
+            StoreUnavailableError, match=r"session database postgresql://aisle@.* unavailable"
+        ):
             store.history(sid)
         assert time.monotonic() - started < 10
         _drop_connections(postgres_url, allow=True)  # back: the pool reconnects (with backoff)
