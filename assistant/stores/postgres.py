@@ -120,6 +120,9 @@ class PostgresSessionStore(SqlSessionStore):
     def close(self) -> None:
         self._pool.close()
 
+    def check(self) -> str:
+        return f"{super().check()} (schema version {self.schema_version})"
+
     @contextmanager
     def _transaction(self) -> Iterator[_PgTransaction]:
         with self._unavailable_as_error(), self._pool.connection() as conn, conn.transaction():

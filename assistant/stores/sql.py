@@ -82,8 +82,16 @@ class SqlSessionStore:
     def _after_delete(self) -> None:
         """Called after a shopper's rows were deleted (SQLite truncates its write-ahead log)."""
 
+    where: str
+    """Where the data lives, for humans (never a password)."""
+
     def close(self) -> None:
         raise NotImplementedError
+
+    def check(self) -> str:
+        with self._read() as tx:
+            tx.execute("SELECT 1").fetchone()
+        return self.where
 
     def __enter__(self) -> Self:
         return self

@@ -68,6 +68,7 @@ class SqliteSessionStore(SqlSessionStore):
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.where = f"sqlite file {self.path}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)

@@ -43,6 +43,8 @@ def test_a_conversation_on_postgres_hops_between_workers(tmp_path: Path, postgre
             TestClient(create_app(settings, assistant=worker_a)) as a,
             TestClient(create_app(settings, assistant=worker_b)) as b,
         ):
+            ready = b.get("/readyz").json()
+            assert ready["ready"] and ready["checks"]["sessions"]["detail"].startswith("postgresql://aisle@")
             first = _turn(a, "a quiet dishwasher under $800", shopper_id="pg-shopper")
             sid = first[0][1]["session_id"]
             products = dict(first)["products"]["products"]
@@ -79,3 +81,37 @@ def test_a_conversation_on_postgres_hops_between_workers(tmp_path: Path, postgre
         worker_b.store.close()
         worker_a.store.close()
         worker_a.catalog.close()
+
+
+def test_a_session_database_outage_is_503_and_not_ready(tmp_path: Path, postgres_url: str) -> None:
+    """The database goes away under a running app: a turn that needs it is a 503 (retry), readiness
+    says why, and nothing hangs; when it is back, so is the app."""
+    from http_support import FakeAssistant
+
+    settings = make_settings(tmp_path / "data", rate_limit_per_minute=0)
+    store = PostgresSessionStore(postgres_url, pool_size=2, timeout_s=1)
+    dbname = postgres_url.rsplit("/", 1)[1]
+    admin = postgres_url.rsplit("/", 1)[0] + "/postgres"
+
+    def allow(on: bool) -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"ALTER DATABASE {dbname} ALLOW_CONNECTIONS {'true' if on else 'false'}")
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s AND pid <> pg_backend_pid()",
+                (dbname,),
+            )
+
+    try:
+        with TestClient(
+            create_app(settings, assistant=FakeAssistant(settings=settings, store=store))
+        ) as client:
+            assert client.get("/readyz").status_code == 200
+            allow(False)
+            r = client.post("/v1/chat", json={"message": "hi", "session_id": "s" * 32})
+            assert r.status_code == 503 and r.json()["error"] == "StoreUnavailableError"
+            assert "retry" in r.json()["detail"]
+            ready = client.get("/readyz")
+            assert ready.status_code == 503 and not ready.json()["checks"]["sessions"]["ok"]
+    finally:
+        allow(True)
+        store.close()

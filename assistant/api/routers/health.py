@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from assistant.api.deps import MetricsDep, get_assistant
 from assistant.api.metrics import CONTENT_TYPE_LATEST
 from assistant.api.schemas import CheckPublic, HealthPublic, ReadinessPublic
-from assistant.errors import AisleError
+from assistant.errors import AisleError, StoreUnavailableError
 
 __all__ = ["router"]
 
@@ -42,13 +42,17 @@ def _checks(request: Request) -> dict[str, CheckPublic]:
         ok = bool(probe)
         detail = f"{len(release)} products, release {release.name}"
         checks["index"] = CheckPublic(ok=ok, detail=detail if ok else f"{detail}; run `aisle ingest FEED`")
+    try:
+        checks["sessions"] = CheckPublic(ok=True, detail=assistant.store.check())
+    except StoreUnavailableError as exc:
+        checks["sessions"] = CheckPublic(ok=False, detail=str(exc))
     return checks
 
 
 @router.get(
     "/readyz",
     operation_id="ready",
-    summary="Readiness: catalog index reachable and LLM configured",
+    summary="Readiness: catalog index and session store reachable, LLM configured",
     response_model=ReadinessPublic,
     responses={503: {"model": ReadinessPublic, "description": "Not ready; `checks` say why."}},
 )
