@@ -3,8 +3,11 @@ PostgreSQL server (started by the ``postgres_server`` fixture; never skipped).""
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +49,7 @@ class Backend:
     name: str
     open: Callable[[], SessionStore]
     query: Callable[[str], list[tuple[object, ...]]]
+    url: str = ""
 
     def count(self, sql: str) -> int:
         return int(self.query(sql)[0][0])  # type: ignore[call-overload]
@@ -64,7 +68,7 @@ def _postgres_backend(url: str) -> Backend:
         with psycopg.connect(url) as conn:
             return conn.execute(sql).fetchall()  # type: ignore[arg-type]
 
-    return Backend("postgres", lambda: PostgresSessionStore(url, pool_size=4), query)
+    return Backend("postgres", lambda: PostgresSessionStore(url, pool_size=4), query, url)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -417,3 +421,37 @@ def test_postgres_outage_is_a_retryable_error_and_the_store_recovers(postgres_ur
             except StoreUnavailableError:
                 assert time.monotonic() < deadline, "the store did not recover within 20 s"
                 time.sleep(0.2)
+
+
+_WORKER = """
+import sys
+from assistant.stores.postgres import PostgresSessionStore
+from assistant.stores.sqlite import SqliteSessionStore
+
+kind, where, sid = sys.argv[1:4]
+store = SqliteSessionStore(where) if kind == "sqlite" else PostgresSessionStore(where)
+with store:
+    print(len(store.messages(sid)))
+    store.append_turn(sid, turn_id="from-worker-2", user="and in blue?", assistant="Here in blue.")
+    store.record_feedback("alice", "d2", "thumbs_down", session_id=sid)
+"""
+
+
+def test_another_process_continues_the_conversation(backend: Backend, tmp_path: Path) -> None:
+    """A second worker *process* reads what this one wrote and writes what this one then reads."""
+    where = str(tmp_path / "store" / "aisle.sqlite") if backend.name == "sqlite" else backend.url
+    with backend.open() as store:
+        sid = store.open_session(None, owner="key-a", shopper_id="alice")
+        store.append_turn(sid, turn_id="from-worker-1", user="a dishwasher", assistant="Two.")
+        done = subprocess.run(
+            [sys.executable, "-c", _WORKER, backend.name, where, sid],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip() == "2"
+        assert [m.turn_id for m in store.messages(sid)][-2:] == ["from-worker-2", "from-worker-2"]
+        assert store.profile("alice").disliked_ids == ["d2"]
