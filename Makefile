@@ -49,9 +49,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # Benchmarks write their results into benchmarks/results/ (commit them).
-bench: install
+bench: install system-deps
 	$(BIN)/aisle bench all --output benchmarks/results
 	$(BIN)/python benchmarks/load_chat.py
+	$(BIN)/python benchmarks/session_store.py
 
 # Offline evaluation: the IR benchmark on ESCI (dev and test) and the prompt-eval suites, with reports
 # in eval/results/. The fake-LLM suite is gated by eval/thresholds.yaml (non-zero exit on regressions).

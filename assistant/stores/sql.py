@@ -15,6 +15,7 @@ contain no other ``?`` or ``%``, and use only syntax both engines share (``RETUR
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -64,29 +65,31 @@ class Transaction(Protocol):
     def execute(self, sql: str, parameters: Sequence[object] = ..., /) -> Cursor: ...
 
 
-class SqlSessionStore:
+class SqlSessionStore(ABC):
     """:class:`~assistant.store.SessionStore` over SQL; adapters supply connections and transactions."""
 
+    where: str
+    """Where the data lives, for humans (never a password)."""
     FOR_UPDATE: ClassVar[str] = ""
     """Row-lock clause for a row the transaction will change (``" FOR UPDATE"`` on PostgreSQL)."""
     FOR_SHARE: ClassVar[str] = ""
     """Row-lock clause for a row that must not vanish before the transaction commits."""
 
     # what an adapter supplies ---------------------------------------------------------------------
+    @abstractmethod
     def _transaction(self) -> AbstractContextManager[Transaction]:
-        raise NotImplementedError
+        """One atomic unit of work: committed at the end, rolled back on any exception."""
 
+    @abstractmethod
     def _read(self) -> AbstractContextManager[Transaction]:
-        raise NotImplementedError
+        """A connection for reads (each statement sees committed data)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
 
     def _after_delete(self) -> None:
         """Called after a shopper's rows were deleted (SQLite truncates its write-ahead log)."""
-
-    where: str
-    """Where the data lives, for humans (never a password)."""
-
-    def close(self) -> None:
-        raise NotImplementedError
+        return None
 
     def check(self) -> str:
         with self._read() as tx:
