@@ -49,9 +49,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # Benchmarks write their results into benchmarks/results/ (commit them).
-bench: install system-deps
+bench: install
 	$(BIN)/aisle bench all --output benchmarks/results
 	$(BIN)/python benchmarks/load_chat.py
+	@bash scripts/system-deps.sh postgresql
 	$(BIN)/python benchmarks/session_store.py
 
 # Offline evaluation: the IR benchmark on ESCI (dev and test) and the prompt-eval suites, with reports
