@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.compose import Claim, compose_claims, display_value, fact_phrase, product_name
+from assistant.compose import Claim, compose_claims, display_value, fact_phrase, product_name, quotable
 from assistant.plan.semantics import key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
@@ -58,7 +58,7 @@ def constraints_text(plan: QueryPlan) -> str:
 
 def _what(plan: QueryPlan, products: Sequence[Product], count: int) -> str:
     leaves = [p.category[-1] for p in products if p.category]
-    if leaves and len(set(leaves)) == 1:
+    if leaves and len(set(leaves)) == 1 and quotable(leaves[0]):
         name = leaves[0]
         return (
             name.lower()
@@ -67,9 +67,8 @@ def _what(plan: QueryPlan, products: Sequence[Product], count: int) -> str:
         )
     if plan.filters.categories and len(plan.filters.categories) == 1:
         return plan.filters.categories[0]
-    if plan.query:
-        return f"matches for “{plan.query}”" if count != 1 else f"match for “{plan.query}”"
-    return "products" if count != 1 else "product"
+    # never the shopper's own words: they may be abuse or an injection
+    return "matches" if count != 1 else "match"
 
 
 def _singular(what: str) -> str:
@@ -235,11 +234,12 @@ def _value_text(p: Product, key: str) -> str:
     if key == "price":
         return _price(p)
     if key in ("brand", "color"):
-        return getattr(p, key) or ""
+        value = getattr(p, key) or ""
+        return value if quotable(value) else ""
     if key == "rating":
         return "" if p.rating is None else f"{p.rating:g} out of 5"
     raw = p.attributes.get(key)
-    return "" if raw is None else display_value(key, raw)
+    return "" if raw is None or not quotable(raw) else display_value(key, raw)
 
 
 def _noun(key: str, schema: CatalogSchema | None, cats: list[str]) -> str:

@@ -35,7 +35,15 @@ from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.schema import attribute_number, key_unit, key_words, unit_spellings
 
-__all__ = ["ClaimCheck", "VerifiedReason", "split_claims", "verify_reason", "verify_text"]
+__all__ = [
+    "ClaimCheck",
+    "VerifiedReason",
+    "claim_start",
+    "seller_claim",
+    "split_claims",
+    "verify_reason",
+    "verify_text",
+]
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
 _CLAUSE = re.compile(
@@ -46,7 +54,28 @@ _COMMERCIAL = re.compile(
     r"\b(?:free\s+shipping|shipping|ships\s+free|delivery|deliver(?:ed|s)?|discount(?:ed)?|\d+\s*%\s*off|on\s+sale|"
     r"sale\s+price|deal|coupon|promo(?:tion)?|clearance|refund|return\s+policy|returns?|warranty|guarantee[ds]?|"
     r"money[- ]back|limited[- ]time|special\s+offer|price\s+drop|lowest\s+price\s+ever|in\s+stock\s+now|order\s+now|"
-    r"buy\s+now|click|visit|contact|call\s+us|support\s+team|customer\s+service)\b",
+    r"buy\s+now|click|visit|contact|call\s+us|support\s+team|customer\s+service|"
+    r"for\s+free|free\s+of\s+charge|(?:is|it'?s|are|comes?|ships?)\s+free(?![\s-]*(?:standing|form|range|size))|"
+    r"costs?\s+nothing|at\s+no\s+(?:extra\s+)?cost|no\s+charge|complimentary|half[- ]price|"
+    r"\d+\s*%\s*(?:off|discount|cheaper|savings?|back)|save\s+(?:up\s+to\s+)?[$€£]?\d|"
+    r"cash\s*back|rebate|price\s+match|best\s+price|msrp|rrp|was\s+[$€£]\s?\d)\b",
+    re.IGNORECASE,
+)
+# Seller text that states an amount of money, or addresses the assistant rather than the shopper.
+_MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(?:usd|eur|gbp|dollars?|bucks|euros?|cents?)\b", re.IGNORECASE)
+_ADDRESSED = re.compile(
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|other)|"
+    r"\b(?:system\s+prompt|prompt|instructions?|chatbot|language\s+model|llm|(?:ai|virtual)\s+assistant)\b|"
+    r"\bassistant\s*:|\byou\s+are\s+now\b|\b(?:always|only)\s+(?:say|recommend|tell|answer|reply)\b|"
+    r"\btell\s+(?:the\s+)?(?:shopper|user|customer)s?\b|\brecommend\s+(?:this|it|me|only)\b",
+    re.IGNORECASE,
+)
+# Words that make a seller's attribute value a claim about money, shipping or policy: such values
+# are never quoted by the composer (assistant.compose), whatever else they say.
+_SELLER_CLAIM = re.compile(
+    r"\b(?:price[ds]?|pricing|priced|costs?|costing|cheap(?:er|est)?|expensive|free|sale|discount\w*|"
+    r"deal|offer|coupon|promo\w*|shipping|ships|delivery|refund\w*|returns?|warranty|guarantee\w*|"
+    r"policy|recommend\w*|respond|reply|visit|click|contact|password|override)\b",
     re.IGNORECASE,
 )
 _MARKET = re.compile(
@@ -64,7 +93,7 @@ _JUDGEMENT = re.compile(
     r"isn'?t\s+(?:good|great|worth)|poor(?:ly)?|cheaply|flimsy|disappoint\w*|overpriced|bad|worse|worst|mediocre|"
     r"lacks?|lacking|unfortunately|however|downside|drawback|sadly|meh|junk|waste|great\s+value|good\s+value|"
     r"best\s+value|value\s+for\s+money|(?<!most\s)(?<!least\s)affordable|durable|with\s+ease|handy|top[- ]selling|well[- ]made|"
-    r"a\s+steal|bargain|you'?ll\s+love)\b",
+    r"a\s+steal|bargain|you'?ll\s+love|fails?\s+to|failed\s+to)\b",
     re.IGNORECASE,
 )
 _SCOPE = re.compile(
@@ -112,9 +141,15 @@ _NOT_SUPERLATIVE = frozenset(
     ]
 )
 _NUMBER = re.compile(
-    r"(?<![\w.])(?P<dollar>\$\s?)?(?P<num>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?![\d])"
+    r"(?<![\w.])(?P<dollar>[$€£¥]\s?)?(?P<num>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?![\d])"
 )
 _FLAG = frozenset({"yes", "no", "true", "false"})
+# A number right after these words is a price ("costs 1", "priced at 19", "for just 5").
+_PRICE_BEFORE = re.compile(
+    r"\b(?:costs?(?:\s+(?:just|only))?|costing|priced(?:\s+at)?|price\s+(?:of|is)|sells?\s+for|"
+    r"retails?\s+(?:at|for)|for\s+(?:just|only))\s*$",
+    re.IGNORECASE,
+)
 _FILLER_FACTLESS = frozenset(
     [
         "a",
@@ -211,6 +246,32 @@ _DANGLING = frozenset(
     ]
 )
 _NAME_SEP = re.compile(r"[^\w&.']+")
+
+
+_PROMO = re.compile(
+    r"\b(?:free\s+shipping|ships\s+free|discount(?:ed)?|\d+\s*%\s*off|on\s+sale|sale\s+price|coupon|promo(?:tion)?|"
+    r"clearance|refunds?|money[- ]back|limited[- ]time|special\s+offer|price\s+drop|lowest\s+price|"
+    r"order\s+now|buy\s+now|for\s+free|free\s+of\s+charge|half[- ]price|cash\s*back|rebate)\b",
+    re.IGNORECASE,
+)
+_TITLE_CLAIMS = (_MONEY, _ADDRESSED, _MARKUP, _PROMO)
+
+
+def seller_claim(text: str) -> bool:
+    """Whether seller free text (an attribute value) speaks of money, price, shipping or policy,
+    carries markup or links, or addresses the assistant: such text is never quoted."""
+    return (
+        _SELLER_CLAIM.search(text) is not None
+        or _COMMERCIAL.search(text) is not None
+        or claim_start(text) is not None
+    )
+
+
+def claim_start(text: str) -> int | None:
+    """Where a title's first claim starts (an amount of money, a shipping, discount or policy
+    phrase, markup, words addressed to the assistant), or ``None``: names are cut there."""
+    found = [m.start() for pattern in _TITLE_CLAIMS if (m := pattern.search(text))]
+    return min(found) if found else None
 
 
 class ClaimCheck(BaseModel):
@@ -345,11 +406,12 @@ def _check_number(
     context = (before[-30:] + " " + after[:30]).lower()
     pool = [product, *others] if relative else [product]
     budget_words = re.search(r"\b(?:budget|under|below|less than|up to|cap|limit|max|within|your)\b", context)
-    if m.group("dollar") or re.match(r"\s*(?:dollars|usd|bucks)\b", after, re.IGNORECASE):
-        if any(
-            p.price is not None and (_close(value, p.price) or abs(value - round(p.price)) < 0.51)
-            for p in pool
-        ):
+    if (
+        m.group("dollar")
+        or re.match(r"\s*(?:dollars?|usd|bucks|eur|euros?|gbp|cents?)\b", after, re.IGNORECASE)
+        or (_PRICE_BEFORE.search(before) and _unit_after(after) is None)
+    ):
+        if any(p.price is not None and abs(value - p.price) < 0.51 for p in pool):  # to the dollar
             return None
         if (
             budget_words

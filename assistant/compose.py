@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.claims import claim_start, seller_claim
 from assistant.plan.semantics import key_dimension, lexicons
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.catalog import Product, norm
@@ -26,10 +27,12 @@ __all__ = [
     "display_value",
     "fact_phrase",
     "product_name",
+    "quotable",
 ]
 
 _SKIP = frozenset({"variant_of", "family"})
 _MAX_CLAIMS = 3
+_MAX_QUOTED_WORDS = 8  # a longer attribute value is seller prose, not a value to quote
 _NUMBER_WORDS = {
     2: "two",
     3: "three",
@@ -52,10 +55,27 @@ class Claim:
 
 
 def product_name(product: Product, max_words: int = 9) -> str:
-    """A short name for a product: its brand and the first words of its title."""
+    """A short name for a product: the first words of its title, cut before any seller claim
+    ("Tent — now only $1, free shipping" → "Tent")."""
     title = product.title.split(",")[0].split(" - ")[0].strip()
+    start = claim_start(title)
+    if start is not None:
+        head = title[:start]
+        cut = max(head.rfind(sep) for sep in (" — ", " – ", " - ", "|", "(", ":", ";"))
+        title = (head[:cut] if cut > 0 else head).strip(" -–—:;|/(")
     words = title.split()
+    if not words:
+        leaf = product.category[-1] if product.category else "item"
+        return (
+            f"{product.brand} {leaf}".strip() if product.brand and not seller_claim(product.brand) else leaf
+        )
     return " ".join(words[:max_words]) if len(words) > max_words else title
+
+
+def quotable(value: str) -> bool:
+    """Whether seller text may be quoted as a fact: a short value that makes no claim about price,
+    discount, shipping or policy and carries no instruction (:func:`assistant.claims.seller_claim`)."""
+    return bool(value.strip()) and len(value.split()) <= _MAX_QUOTED_WORDS and not seller_claim(value)
 
 
 def _num(value: float) -> str:
@@ -83,9 +103,9 @@ def fact_phrase(
     if key == "price":
         return None if product.price is None else f"${product.price:,.2f}".replace(".00", "")
     if key == "brand":
-        return None if not product.brand else f"by {product.brand}"
+        return None if not product.brand or not quotable(product.brand) else f"by {product.brand}"
     if key == "color":
-        return None if not product.color else f"in {product.color}"
+        return None if not product.color or not quotable(product.color) else f"in {product.color}"
     if key == "rating":
         if product.rating is None:
             return None
@@ -94,7 +114,7 @@ def fact_phrase(
     raw = product.attributes.get(key)
     if raw is None:
         raw = next((v for k, v in product.attributes.items() if norm(k) == key), None)
-    if raw is None:
+    if raw is None or not quotable(raw) or seller_claim(key):
         return None
     value = display_value(key, raw)
     if value.lower() in ("yes", "true"):
@@ -241,9 +261,9 @@ def compose_claims(
         if phrase:
             claims.append(Claim(phrase, key))
             used.add(key)
-    if product.brand and f.brands and len(claims) < _MAX_CLAIMS + 1:
+    if product.brand and f.brands and len(claims) < _MAX_CLAIMS + 1 and quotable(product.brand):
         claims.append(Claim(f"by {product.brand}", "brand"))
-    if product.color and f.colors:
+    if product.color and f.colors and quotable(product.color):
         claims.append(Claim(f"in {product.color}", "color"))
     if (
         len(claims) < _MAX_CLAIMS
@@ -254,7 +274,7 @@ def compose_claims(
         claims.append(Claim(fact_phrase(product, "rating") or "", "rating"))
     if not claims and product.price is not None:
         claims.append(Claim(fact_phrase(product, "price") or "", "price"))
-    if not claims and product.brand:
+    if not claims and product.brand and quotable(product.brand):
         claims.append(Claim(f"by {product.brand}", "brand"))
     if not claims:
         claims.append(Claim(product_name(product), "title"))
@@ -282,7 +302,7 @@ def compare_rows(products: Sequence[Product], schema: CatalogSchema | None = Non
     keys: list[str] = ["price", "rating", "brand", "color"]
     for p in products:
         for k in p.attributes:
-            if k not in _SKIP and k not in keys:
+            if k not in _SKIP and k not in keys and not seller_claim(k):
                 keys.append(k)
     cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
     lex = lexicons()
@@ -296,10 +316,11 @@ def compare_rows(products: Sequence[Product], schema: CatalogSchema | None = Non
             elif key == "rating":
                 values.append("" if p.rating is None else f"{p.rating:g}/5")
             elif key in ("brand", "color"):
-                values.append(getattr(p, key) or "")
+                value = getattr(p, key) or ""
+                values.append(value if quotable(value) else "")
             else:
                 raw = p.attributes.get(key)
-                values.append("" if raw is None else display_value(key, raw))
+                values.append("" if raw is None or not quotable(raw) else display_value(key, raw))
             numbers.append(field_number(p, key))
         if sum(1 for v in values if v) < 1:
             continue

@@ -25,9 +25,10 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
-from assistant.claims import verify_reason
-from assistant.compose import compose_reason
+from assistant.claims import seller_claim, verify_reason
+from assistant.compose import compose_reason, product_name
 from assistant.errors import LLMError
+from assistant.llm.failures import classify, describe_failure
 from assistant.schemas import QueryPlan, Usage
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
@@ -117,8 +118,13 @@ def product_facts_text(product: Product) -> str:
 
 
 def candidate_facts(product: Product) -> str:
-    """The facts the LLM is given for one product (and the only ones it may cite)."""
-    lines = [f"id: {product.id}", f"title: {product.title}"]
+    """The facts the LLM is given for one product (and the only ones it may cite).
+
+    Seller text that claims a price, discount, shipping or policy, or speaks to the assistant
+    (:func:`~assistant.claims.seller_claim`), is not given: the model cannot repeat what it never saw.
+    """
+    title = product_name(product, max_words=40) if seller_claim(product.title) else product.title
+    lines = [f"id: {product.id}", f"title: {title}"]
     if product.brand:
         lines.append(f"brand: {product.brand}")
     if product.price is not None:
@@ -127,10 +133,14 @@ def candidate_facts(product: Product) -> str:
         lines.append(f"color: {product.color}")
     if product.category:
         lines.append(f"category: {product.category_path}")
-    lines.extend(f"{k}: {v}" for k, v in product.attributes.items() if k not in {"variant_of", "family"})
+    lines.extend(
+        f"{k}: {v}"
+        for k, v in product.attributes.items()
+        if k not in {"variant_of", "family"} and not seller_claim(v) and not seller_claim(k)
+    )
     if product.rating is not None:
         lines.append(f"rating: {product.rating:g}/5 ({product.rating_count or 0} reviews)")
-    lines.extend(f"- {b}" for b in product.bullet_points[:3])
+    lines.extend(f"- {b}" for b in [b for b in product.bullet_points if not seller_claim(b)][:3])
     return "\n".join(lines)
 
 
@@ -177,16 +187,22 @@ def validate_ranking(
     problems: list[str] = []
     reasons: dict[str, str] = {}
     order: list[str] = []
+    invented = duplicates = 0
     for item in reply:
         pid = item.id.strip()
         if pid not in by_id:
-            problems.append(f"dropped invented product id {pid!r}")
+            invented += 1
+            log.debug("dropped invented product id %r", pid[:80])  # model output: never shown verbatim
             continue
         if pid in reasons:
-            problems.append(f"dropped duplicate id {pid!r}")
+            duplicates += 1
             continue
         order.append(pid)
         reasons[pid] = _clean_reason(item.reason)
+    if invented:
+        problems.append(f"dropped {invented} invented product id(s)")
+    if duplicates:
+        problems.append(f"dropped {duplicates} duplicate id(s)")
     if keep_order:
         order = [p.id for p in candidates[:n]]
     else:
@@ -309,14 +325,23 @@ def explain(
         items: list[ProductReason] = []
         total = Usage()
         asked = candidates[: min(n, llm_reasons if llm_reasons is not None else n)]
+        stopped: LLMError | None = None
         for product in asked:
-            one, usage = call(
-                "reasons",
-                {"request": _constraints_text(plan), "product": candidate_facts(product)},
-                ReasonReply,
-            )
+            try:
+                one, usage = call(
+                    "reasons",
+                    {"request": _constraints_text(plan), "product": candidate_facts(product)},
+                    ReasonReply,
+                )
+            except LLMError as exc:
+                if not items:
+                    raise
+                stopped = exc  # keep the reasons written so far; the rest come from facts
+                break
             items.append(ProductReason(id=product.id, reason=one.reason))
             total = total + usage
+        if stopped is not None:
+            asked = asked[: len(items)]
         result = validate_ranking(
             items,
             candidates,
@@ -329,23 +354,13 @@ def explain(
             schema=schema,
         )
         result.usage = total
+        if stopped is not None:
+            result.problems.append(
+                f"LLM reasons {describe_failure(stopped)}: the rest come from catalog facts"
+            )
         return result
     except LLMError as exc:
-        log.warning("explain fell back to the ranker's order: %s", exc)
+        log.warning("explain fell back to the ranker's order: %s", classify(exc))
         return fallback(
-            candidates,
-            plan,
-            n,
-            f"the model's answer was unusable ({_kind(exc)}); showing our ranking",
-            schema,
+            candidates, plan, n, f"LLM ranking {describe_failure(exc)}; showing our ranking", schema
         )
-
-
-def _kind(exc: LLMError) -> str:
-    """A short, shopper-safe name for what went wrong (the details go to the log)."""
-    text = str(exc)
-    if "did not answer within" in text:
-        return "timed out"
-    if "not a valid" in text or "truncated" in text or "cut off" in text:
-        return "invalid output"
-    return "backend error"

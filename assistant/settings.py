@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         default=None, description="e.g. http://127.0.0.1:8000 to use a Chroma server instead of embedded."
     )
+    media_dir: Path | None = Field(
+        default=None,
+        description="Local product images: a catalog image_url that is a relative path (tents/a.jpg) is "
+        "served from here by the UI; unset, only http(s) image URLs are shown.",
+    )
     collection: str = Field(default="products", min_length=3, description="Chroma collection name.")
     database_url: SecretStr | None = Field(
         default=None,
@@ -75,7 +80,27 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
     openai_api_key: SecretStr | None = None
-    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_timeout_s: float = Field(default=30.0, gt=0, description="Longest wait for one LLM call.")
+    turn_budget_s: float = Field(
+        default=20.0,
+        gt=0,
+        le=600,
+        description="Time budget of one turn that every LLM call in it draws from (plan, rerank, answer, "
+        "retries); once spent, the remaining LLM steps are skipped and the turn finishes from catalog facts.",
+    )
+    llm_breaker_failures: int = Field(
+        default=3,
+        ge=1,
+        le=1000,
+        description="LLM failures (timeouts, HTTP errors, 429s, dropped connections) among the last twice as "
+        "many calls that open the circuit breaker: turns then skip the model and answer from catalog facts.",
+    )
+    llm_breaker_cooldown_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="How long an open circuit stays open before one probe call is let through.",
+    )
     llm_max_tokens: int = Field(default=512, ge=16, le=32_768, description="Reply length cap per LLM call.")
     llm_temperature: float = Field(default=0.2, ge=0.0, le=2.0)
     llm_rerank: Literal["auto", "on", "off"] = "auto"

@@ -3,7 +3,9 @@
 message + history → plan → retrieve + rank (filters inside) → ``products`` → LLM rerank/reasons
 (validated, with fallback) → streamed answer → ``recommendations`` → ``done``. The API and the UI
 only render these events. The turn never fails because the LLM did: it falls back and says so in a
-``degraded`` event.
+``degraded`` event. Every LLM call of a turn draws from one time budget (``AISLE_TURN_BUDGET_S``) and
+goes through the assistant's circuit breaker; once the budget is spent or while the circuit is open,
+the remaining LLM steps are skipped and the turn finishes from catalog facts.
 """
 
 from __future__ import annotations
@@ -29,10 +31,21 @@ from assistant.answers import (
 )
 from assistant.compose import compare_rows
 from assistant.errors import LLMError, NotFoundError
-from assistant.explain import Explained, ExplainMode, M, StructuredCall, candidate_facts, explain
+from assistant.explain import (
+    Explained,
+    ExplainMode,
+    M,
+    StructuredCall,
+    candidate_facts,
+    explain,
+)
+from assistant.llm.circuit import CircuitBreaker
+from assistant.llm.deadline import Deadline
+from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import plan_turn
-from assistant.plan.text import COLOR_WORDS
+from assistant.plan.planner import kind_words
+from assistant.plan.text import COLOR_WORDS, tokenize
 from assistant.responses import load_responses
 from assistant.schemas import (
     ChatEvent,
@@ -81,6 +94,8 @@ class _Turn:
 
     session_id: str
     turn_id: str
+    deadline: Deadline = field(default_factory=Deadline.unlimited)
+    """The turn's time budget for the model: every LLM call draws from it (AISLE_TURN_BUDGET_S)."""
     timings: dict[str, float] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     text: list[str] = field(default_factory=list)
@@ -116,6 +131,7 @@ class Assistant:
         store: SessionStore,
         chat_model: BaseChatModel,
         llm_description: str,
+        llm_circuit: CircuitBreaker | None = None,
     ) -> None:
         self.settings = settings
         self.catalog = catalog
@@ -123,6 +139,10 @@ class Assistant:
         self.store = store
         self.chat_model = chat_model
         self.llm_description = llm_description
+        self.llm_circuit = llm_circuit or CircuitBreaker(
+            failures=settings.llm_breaker_failures, cooldown_s=settings.llm_breaker_cooldown_s
+        )
+        """Shared by every turn: after repeated failures turns skip the model until a probe succeeds."""
 
     # --- catalog knowledge ------------------------------------------------------------------------
     @property
@@ -189,7 +209,9 @@ class Assistant:
             or self.store.get_session(session_id).shopper_id
             or _session_shopper(session_id)
         )
-        turn = _Turn(session_id=session_id, turn_id=uuid.uuid4().hex)
+        turn = _Turn(
+            session_id=session_id, turn_id=uuid.uuid4().hex, deadline=Deadline(self.settings.turn_budget_s)
+        )
         started = time.perf_counter()
         ids = {"session_id": session_id, "turn_id": turn.turn_id}
 
@@ -348,17 +370,22 @@ class Assistant:
     ) -> tuple[QueryPlan, str | None]:
         """The turn's plan, and why the LLM's part fell back (``None`` when it did not)."""
         previous = next((h.plan for h in reversed(history) if h.plan is not None), None)
+        context = history
+        if previous is not None and previous.intent == "out_of_catalog":
+            # Nothing was sold for the last ask: nothing carries over from it, nor from before it
+            # (the shopper has moved on: "no washing machines? a mini fridge then").
+            previous, context = None, []
         llm_plan, problem = None, None
         if self.llm_plans:
             try:
                 llm_plan = self._llm_plan(turn, request.message, history)
             except LLMError as exc:
-                log.warning("LLM planning fell back to the parser: %s", exc)
-                problem = f"LLM planning failed ({_short(exc)}); used the deterministic parser"
+                log.warning("LLM planning fell back to the parser: %s", classify(exc))
+                problem = f"LLM planning {describe_failure(exc)}; planned with the deterministic parser"
         lexical = self.catalog.lexical()
         plan = plan_turn(
             request.message,
-            history,
+            context,
             self.vocabulary,
             previous=previous,
             llm_plan=llm_plan,
@@ -432,8 +459,11 @@ class Assistant:
         if plan.intent not in {"search", "refine"} or plan.items:
             return False
         f = plan.filters
-        if f.categories or f.brands or plan.comparative or plan.category_hint:
+        if f.brands or plan.comparative:
             return False
+        kinds = [*f.categories, *([plan.category_hint] if plan.category_hint else [])]
+        if kinds:
+            return plan.intent == "search" and self._guessed_kind_differs(plan.query, kinds)
         snap = self.searcher.snapshot()
         from retrieval.text import analyze
 
@@ -451,8 +481,23 @@ class Assistant:
         if named and not unknown_modifier:
             return False
         asked = " ".join(words) if plan.intent == "refine" and previous is not None else plan.query
-        nearest = self.searcher.nearest_similarity(asked)
+        nearest = self.searcher.nearest_similarity(kind_words(asked) or asked)
         return nearest is None or nearest < self.settings.out_of_catalog_similarity
+
+    def _guessed_kind_differs(self, query: str, kinds: list[str]) -> bool:
+        """A kind the planner guessed from a word of the ask ("washing machine": titles say "machine"
+        for coffee makers), not one the shopper named, that no product of that kind is close to in
+        meaning: the shopper asked for another kind of product."""
+
+        def stems(text: str) -> set[str]:
+            return {t.stem for t in tokenize(text) if t.stem.isalpha() and len(t.stem) > 2}
+
+        asked = stems(query)
+        named = any(stems(self.vocabulary.categories.get(kind, kind)) & asked for kind in kinds)
+        if named or not asked:
+            return False
+        nearest = self.searcher.nearest_similarity(query, Filters(categories=kinds))
+        return nearest is not None and nearest < self.settings.out_of_catalog_similarity
 
     @property
     def llm_plans(self) -> bool:
@@ -588,7 +633,12 @@ class Assistant:
             prompt = load_prompt(name, self.settings.prompt_versions.get(name))
             turn.prompt_versions[prompt.name] = str(prompt.version)
             reply, usage = structured(
-                self.chat_model, prompt.render(**variables), schema, timeout_s=self.settings.llm_timeout_s
+                self.chat_model,
+                prompt.render(**variables),
+                schema,
+                timeout_s=self.settings.llm_timeout_s,
+                deadline=turn.deadline,
+                breaker=self.llm_circuit,
             )
             turn.add_usage(usage)
             return reply, usage
@@ -640,7 +690,13 @@ class Assistant:
                 for i, (p, r) in enumerate(zip(explained.products, explained.reasons, strict=True))
             ]
             messages = prompt.render(request=_describe(plan), recommendations="\n".join(lines))
-            stream = stream_text(self.chat_model, messages)
+            stream = stream_text(
+                self.chat_model,
+                messages,
+                timeout_s=self.settings.llm_timeout_s,
+                deadline=turn.deadline,
+                breaker=self.llm_circuit,
+            )
             checker = _AnswerChecker(explained.products, plan, self.vocabulary)
             composed_said = False
             try:
@@ -651,13 +707,19 @@ class Assistant:
                     for text in checker.flush():
                         yield from self._say(turn, text)
             except LLMError as exc:
-                log.warning("answer stream failed: %s", exc)
+                # A stream cut at the deadline (or failed) loses its unfinished sentence; the answer
+                # is finished from catalog facts.
+                log.warning("answer stream stopped: %s", classify(exc))
                 yield DegradedEvent(
-                    session_id=turn.session_id, turn_id=turn.turn_id, stage="answer", reason=_short(exc)
+                    session_id=turn.session_id,
+                    turn_id=turn.turn_id,
+                    stage="answer",
+                    reason=f"LLM answer {describe_failure(exc)}; answered from catalog facts",
                 )
-                if not turn.text:
-                    composed_said = True
-                    yield from self._say(turn, composed)
+                composed_said = True
+                yield from self._say(turn, (" " if turn.text else "") + composed)
+            finally:
+                stream.close()
             if stream.usage is not None:
                 turn.add_usage(stream.usage)
             if checker.dropped:
@@ -849,16 +911,6 @@ def _sorted_by(products: list[Product], key: str, order: str) -> list[Product]:
     missing = [p for p in products if field_number(p, key) is None]
     known.sort(key=lambda p: field_number(p, key) or 0.0, reverse=order == "desc")
     return known + missing
-
-
-def _short(exc: Exception) -> str:
-    """A shopper-safe description of an LLM failure (details stay in the log)."""
-    text = str(exc)
-    if "did not answer within" in text or "timed out" in text.lower():
-        return "the model timed out"
-    if "not a valid" in text or "truncated" in text or "cut off" in text:
-        return "the model's output was invalid"
-    return "the model backend failed"
 
 
 _POINTS_BACK = re.compile(

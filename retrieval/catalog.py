@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from retrieval.markup import link_problem, plain_line, plain_text
+
 __all__ = [
     "MAX_CATEGORY_LEVELS",
     "Product",
@@ -42,6 +44,11 @@ class Product(BaseModel):
 
     Feeds that list variants under one product (Shopify) fold the options into ``attributes``; feeds
     that list each variant as its own product mark the family with ``attributes["variant_of"]``.
+
+    Seller text is data: every text field is stored as plain text (markup, links, control and
+    zero-width/bidi characters removed by :func:`retrieval.markup.plain_text`), and ``url`` /
+    ``image_url`` hold only http(s) URLs (``image_url`` also a relative media-dir path) — anything
+    else is dropped (the feed loaders report it as a row warning first).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -68,6 +75,49 @@ class Product(BaseModel):
         if isinstance(value, str) and not value.strip():
             return None
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("title")
+    @classmethod
+    def _plain_title(cls, value: str) -> str:
+        text = plain_line(value)
+        if not text:
+            raise ValueError("title is empty once markup and links are removed")
+        return text
+
+    @field_validator("description")
+    @classmethod
+    def _plain_description(cls, value: str) -> str:
+        return plain_text(value)
+
+    @field_validator("brand", "color")
+    @classmethod
+    def _plain_name(cls, value: str | None) -> str | None:
+        return (plain_line(value) or None) if value is not None else None
+
+    @field_validator("category", "bullet_points")
+    @classmethod
+    def _plain_items(cls, value: list[str]) -> list[str]:
+        return [text for item in value if (text := plain_line(item))]
+
+    @field_validator("attributes")
+    @classmethod
+    def _plain_attributes(cls, value: dict[str, str]) -> dict[str, str]:
+        cleaned: dict[str, str] = {}
+        for key, item in value.items():
+            name, text = plain_line(key), plain_line(item)
+            if name and text:
+                cleaned.setdefault(name, text)
+        return cleaned
+
+    @field_validator("url")
+    @classmethod
+    def _http_link(cls, value: str | None) -> str | None:
+        return None if value is None or link_problem(value, image=False) else value
+
+    @field_validator("image_url")
+    @classmethod
+    def _image_link(cls, value: str | None) -> str | None:
+        return None if value is None or link_problem(value, image=True) else value
 
     @field_validator("category", "bullet_points", mode="before")
     @classmethod

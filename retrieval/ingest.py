@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 
 from assistant.errors import CatalogError, FeedError
 from retrieval.catalog import Product, content_hash, embedding_text, index_metadata
-from retrieval.loaders import FeedFormat, RowError, load_feed
+from retrieval.loaders import FeedFormat, RowError, RowWarning, load_feed
 from retrieval.release import publish, writer_lock
 
 if TYPE_CHECKING:
@@ -60,6 +60,10 @@ class IngestSummary(BaseModel):
     deleted: int = 0
     skipped: int = Field(default=0, description="Feed rows the loader skipped (see errors).")
     errors: list[RowError] = Field(default_factory=list, description="The skipped rows: file, line, reason.")
+    warnings: list[RowWarning] = Field(
+        default_factory=list,
+        description="What was dropped from kept rows (unsafe links): file, line, reason.",
+    )
     repaired: list[str] = Field(
         default_factory=list, description="Ids embedded again because the vector index lacked them."
     )
@@ -100,7 +104,7 @@ def ingest_feed(
     """
     started = time.perf_counter()
     feed = load_feed(Path(path), fmt, column_map=column_map)
-    return _ingest(
+    summary = _ingest(
         catalog,
         feed.products,
         feed.errors,
@@ -111,6 +115,7 @@ def ingest_feed(
         started=started,
         wait_s=wait_s,
     )
+    return summary.model_copy(update={"warnings": feed.warnings})
 
 
 def ingest_products(

@@ -37,9 +37,16 @@ class LexicalIndex:
     """BM25 over a fixed, ordered list of product ids."""
 
     def __init__(
-        self, ids: Sequence[str], retriever: object, version: int, schema: int = LEXICAL_SCHEMA
+        self,
+        ids: Sequence[str],
+        retriever: object,
+        version: int,
+        schema: int = LEXICAL_SCHEMA,
+        *,
+        indexed: bool = True,
     ) -> None:
         self.ids: list[str] = list(ids)
+        self.indexed = indexed and bool(self.ids)  # False: no document has a word BM25 keeps
         self.position: dict[str, int] = {pid: i for i, pid in enumerate(self.ids)}
         self.version = version
         self.schema = schema
@@ -51,10 +58,13 @@ class LexicalIndex:
         import bm25s
 
         retriever = bm25s.BM25()
+        indexed = False
         if texts:
             tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
-            retriever.index(tokens, show_progress=False)
-        return cls(ids, retriever, version)
+            if tokens.vocab:  # bm25s cannot index documents without a single word it keeps
+                retriever.index(tokens, show_progress=False)
+                indexed = True
+        return cls(ids, retriever, version, indexed=indexed)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -80,7 +90,7 @@ class LexicalIndex:
         """
         import bm25s
 
-        if not self.ids or k <= 0:
+        if not self.indexed or k <= 0:
             return []
         tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stem, show_progress=False)
         if not tokens.vocab:
@@ -104,10 +114,12 @@ class LexicalIndex:
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        if self.ids:  # bm25s cannot save an index of no documents; an empty catalog loads from the manifest
+        if self.indexed:  # bm25s cannot save an empty index; one without words loads from the manifest
             self._retriever.save(str(tmp / "bm25"))  # type: ignore[attr-defined]
         (tmp / _MANIFEST).write_text(
-            json.dumps({"version": self.version, "schema": self.schema, "ids": self.ids})
+            json.dumps(
+                {"version": self.version, "schema": self.schema, "ids": self.ids, "indexed": self.indexed}
+            )
         )
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -130,13 +142,12 @@ class LexicalIndex:
             return None
         try:
             info = json.loads(manifest.read_text())
-            retriever = (
-                bm25s.BM25.load(str(Path(directory) / "bm25"), mmap=mmap) if info["ids"] else bm25s.BM25()
-            )
+            indexed = bool(info.get("indexed", True)) and bool(info["ids"])
+            retriever = bm25s.BM25.load(str(Path(directory) / "bm25"), mmap=mmap) if indexed else bm25s.BM25()
         except (OSError, ValueError):
             return None
         # Indexes saved before the schema was recorded are schema 1.
-        return cls(info["ids"], retriever, int(info["version"]), int(info.get("schema", 1)))
+        return cls(info["ids"], retriever, int(info["version"]), int(info.get("schema", 1)), indexed=indexed)
 
 
 def load_or_build(store: ProductStore, directory: Path) -> LexicalIndex:

@@ -69,6 +69,18 @@ class Release:
     def __len__(self) -> int:
         return len(self.products)
 
+    def queryable(self) -> bool:
+        """Whether the release answers queries, not just loads: its vectors are readable and a product's
+        own title (the first of a few whose title has an indexed word) gets a BM25 hit."""
+        if not self.products or len(self.vectors) != len(self.products):
+            return False
+        if not np.isfinite(float(self.vectors[0] @ self.vectors[0])):  # the mapped vectors are readable
+            return False
+        for product in self.products[:50]:
+            if self.lexical.terms(product.title):
+                return bool(self.lexical.search(product.title, 1))
+        return True  # no title has an indexed word (a degenerate catalog): nothing more to ask of it
+
     def get(self, product_id: str) -> Product | None:
         position = self.lexical.position.get(product_id)
         return None if position is None else self.products[position]

@@ -185,12 +185,14 @@ class Searcher:
                 self._vectors.popitem(last=False)
         return vector
 
-    def nearest_similarity(self, text: str) -> float | None:
-        """Cosine similarity of ``text`` to the nearest served product (``None`` for an empty catalog)."""
+    def nearest_similarity(self, text: str, filters: Filters | None = None) -> float | None:
+        """Cosine similarity of ``text`` to the nearest served product (among those ``filters`` allow);
+        ``None`` when there is none."""
         snap = self.snapshot()
-        if not len(snap):
+        positions = np.flatnonzero(snap.mask(filters)) if filters is not None else np.arange(len(snap))
+        if not len(positions):
             return None
-        return float(np.max(snap.vectors @ self.embed_query(text)))
+        return float(np.max(snap.vectors[positions] @ self.embed_query(text)))
 
     @property
     def ranker(self) -> Ranker:

@@ -64,3 +64,25 @@ def test_the_cli_renders_a_comparison_as_a_table_and_seller_text_as_text() -> No
     text = console.export_text()
     assert "[red]Tent A[/red]" in text  # seller markup shown as text, not interpreted
     assert "Tent B" in text and "✓ 1.2 kg" in text and "2.4 kg" in text
+
+
+def test_streamed_answer_and_notices_are_never_rich_markup(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from assistant.commands import chat as chat_command
+    from assistant.schemas import DegradedEvent, ErrorEvent, TokenEvent
+
+    out, err = Console(record=True, width=200), Console(record=True, width=200)
+    monkeypatch.setattr(chat_command, "_out", out)
+    monkeypatch.setattr(chat_command, "_err", err)
+    ids = {"session_id": "s", "turn_id": "t"}
+    chat_command._render(
+        [
+            TokenEvent(**ids, text="[red]hurry[/red] [link=https://evil.example]refund[/link]"),
+            DegradedEvent(**ids, stage="answer", reason="[bold]x[/bold]"),
+            ErrorEvent(**ids, code="llm", message="[blink]boom[/blink]"),
+        ]
+    )
+    assert "[red]hurry[/red] [link=https://evil.example]refund[/link]" in out.export_text()
+    shown = err.export_text()
+    assert "[bold]x[/bold]" in shown and "[blink]boom[/blink]" in shown

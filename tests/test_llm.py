@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, SecretStr
 
 from assistant.errors import ConfigurationError, LLMError
 from assistant.llm import BACKENDS, describe, make_chat_model, stream_text, structured, token_counter
+from assistant.llm.failures import ModelFailure
 from assistant.llm.fake import DEFAULT_REPLY, FakeChatModel, FakeReply
 from assistant.llm.local import LocalChatModel
 from assistant.schemas import Usage
@@ -181,15 +182,18 @@ def test_structured_returns_a_validated_instance_and_usage() -> None:
     ],
 )
 def test_structured_turns_bad_output_into_llm_error(reply: str) -> None:
-    with pytest.raises(LLMError, match="not a valid Pick"):
+    # The message is safe to show; what was wrong (and the model's text) is only in .detail (DEBUG).
+    with pytest.raises(ModelFailure, match=r"^the model's output was invalid$") as raised:
         structured(FakeChatModel([reply]), MESSAGES, Pick, timeout_s=5)
+    assert raised.value.kind == "invalid_output" and "not a valid Pick" in raised.value.detail
 
 
 def test_structured_times_out() -> None:
     fake = FakeChatModel([FakeReply(content='{"product_id": "B01", "reason": "late"}', delay_s=2.0)])
     started = time.perf_counter()
-    with pytest.raises(LLMError, match=r"within 0.2s"):
+    with pytest.raises(ModelFailure, match=r"^the model timed out$") as raised:
         structured(fake, MESSAGES, Pick, timeout_s=0.2)
+    assert raised.value.kind == "timeout" and "0.20s" in raised.value.detail
     assert time.perf_counter() - started < 1.0
 
 
@@ -198,9 +202,12 @@ def test_structured_wraps_backend_errors() -> None:
     import openai
 
     outage = openai.APIConnectionError(request=httpx.Request("POST", "http://x/v1/chat/completions"))
-    for error in (RuntimeError("decode failed"), outage):
-        with pytest.raises(LLMError, match="failed"):
-            structured(FakeChatModel([error]), MESSAGES, Pick, timeout_s=5)
+    for error, kind, calls in ((RuntimeError("decode failed"), "backend", 1), (outage, "unreachable", 2)):
+        fake = FakeChatModel([error, error])
+        with pytest.raises(ModelFailure) as raised:
+            structured(fake, MESSAGES, Pick, timeout_s=5)
+        assert raised.value.kind == kind and "decode failed" not in str(raised.value)
+        assert len(fake.calls) == calls  # a dropped connection is retried once, a crash is not
 
 
 def test_stream_text_yields_pieces_then_usage() -> None:
@@ -212,7 +219,7 @@ def test_stream_text_yields_pieces_then_usage() -> None:
 
 
 def test_stream_text_wraps_errors() -> None:
-    with pytest.raises(LLMError, match="while streaming"):
+    with pytest.raises(ModelFailure, match=r"^the model backend failed$"):
         list(stream_text(FakeChatModel([ValueError("bad")]), MESSAGES))
 
 
@@ -227,10 +234,7 @@ def _stub_server() -> Iterator[OpenAIStub]:
 
 @pytest.fixture
 def stub(_stub_server: OpenAIStub) -> OpenAIStub:
-    _stub_server.replies.clear()
-    _stub_server.requests.clear()
-    _stub_server.chunk_delay_s = 0.0
-    _stub_server.reject_json_schema = False
+    _stub_server.reset()
     return _stub_server
 
 
@@ -275,8 +279,9 @@ def test_openai_compatible_server_structured(stub: OpenAIStub) -> None:
 def test_openai_compatible_server_bad_json_is_llm_error(stub: OpenAIStub) -> None:
     stub.add('{"product_id": "B07", "reason"', '{"product_id": 3}', "Here you go!")
     for _ in range(3):
-        with pytest.raises(LLMError, match="not a valid Pick"):
+        with pytest.raises(ModelFailure, match="output was invalid") as raised:
             structured(_remote(stub), MESSAGES, Pick, timeout_s=10)  # type: ignore[arg-type]
+        assert "not a valid Pick" in raised.value.detail
 
 
 def test_openai_compatible_server_without_json_schema_falls_back(
@@ -293,7 +298,7 @@ def test_openai_compatible_server_without_json_schema_falls_back(
 
 def test_openai_compatible_server_down_is_llm_error() -> None:
     model = make_chat_model(settings(llm="openai", llm_base_url="http://127.0.0.1:9/v1", llm_timeout_s=2))
-    with pytest.raises(LLMError, match="failed"):
+    with pytest.raises(ModelFailure, match="connection to the model server failed"):
         structured(model, MESSAGES, Pick, timeout_s=5)
 
 
@@ -305,7 +310,7 @@ def test_openai_compatible_server_down_is_llm_error() -> None:
     importlib.util.find_spec("llama_cpp") is None,
     reason="llama-cpp-python is not installed (it compiles ~10 min)",
 )
-def test_local_smollm2_generates_and_fills_a_schema() -> None:
+def test_local_smollm2_generates_and_fills_a_schema(caplog: pytest.LogCaptureFixture) -> None:
     model = make_chat_model(settings(llm="local", llm_max_tokens=32, llm_temperature=0.0))
     stream = stream_text(model, [HumanMessage("Name one fruit.")])
     pieces = list(stream)
@@ -325,5 +330,6 @@ def test_local_smollm2_generates_and_fills_a_schema() -> None:
         text: str
 
     tiny = make_chat_model(settings(llm="local", llm_max_tokens=16, llm_temperature=0.0))
-    with pytest.raises(LLMError, match="cut off at AISLE_LLM_MAX_TOKENS"):
+    with caplog.at_level("WARNING"), pytest.raises(LLMError, match="output was invalid"):
         structured(tiny, [HumanMessage("Write a long essay about kettles as JSON.")], Essay, timeout_s=60)
+    assert "cut off at AISLE_LLM_MAX_TOKENS" in caplog.text

@@ -109,7 +109,9 @@ def test_csv_line_numbers_hold_with_crlf_and_bom(tmp_path: Path) -> None:
     crlf.write_bytes(b"\xef\xbb\xbf" + GENERIC.read_bytes().replace(b"\n", b"\r\n"))
     result = load_feed(crlf, column_map=GENERIC_MAP)
     assert [e.line for e in result.errors] == [6, 7, 8, 10, 11, 13]
-    assert by_id(result)["SKU-1"].description == "Breezy linen shirt.\r\nGarment dyed,\r\nrelaxed fit."
+    assert (
+        by_id(result)["SKU-1"].description == "Breezy linen shirt.\nGarment dyed,\nrelaxed fit."
+    )  # line ends normalized
 
 
 def test_csv_sniffs_tab_delimiter(tmp_path: Path) -> None:
@@ -415,7 +417,7 @@ def test_parse_price_accepts_common_forms(raw: object, expected: tuple[float | N
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [("-3", 'negative price "-3"'), ("$-3.00", 'negative price "$-3.00"'), (-1, 'negative price "-1"'),
-     ("abc", 'unparseable price "abc"'), ("1.2.3", 'unparseable price "1.2.3"'), (float("nan"), "unparseable")],
+     ("abc", 'unparseable price "abc"'), ("1.2.3", 'unparseable price "1.2.3"'), (float("nan"), "finite number")],
 )  # fmt: skip
 def test_parse_price_rejects_with_reason(raw: object, reason: str) -> None:
     with pytest.raises(ValueError, match=reason.replace("$", r"\$").replace(".", r"\.")):

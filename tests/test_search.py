@@ -235,3 +235,14 @@ def test_attribute_bounds_mean_the_same_in_memory_and_per_product(raw: str) -> N
     filters = Filters(attribute_ranges={"size": NumericRange(gte=-1e9, lte=1e9)})
     snap = CatalogSnapshot([product], np.zeros((1, 4), dtype=np.float32), version=1)
     assert bool(snap.mask(filters)[0]) == matches(product, filters), raw
+
+
+def test_a_catalog_whose_titles_have_no_indexable_word_still_ingests_and_searches(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # "x" is a stopword-length token BM25 drops: the index has documents but no vocabulary.
+    from retrieval.lexical import LexicalIndex
+
+    index = LexicalIndex.build(["p1"], ["x"], version=1)
+    assert index.search("x", 3) == [] and not index.knows("x")
+    index.save(tmp_path / "lex")
+    loaded = LexicalIndex.load(tmp_path / "lex")
+    assert loaded is not None and loaded.ids == ["p1"] and loaded.search("x", 3) == []

@@ -110,7 +110,7 @@ def test_event_order_products_before_tokens(assistant: Assistant, fake: FakeChat
     assert done.message == "Here are some quiet dishwashers."
     assert {"plan", "retrieve_rank", "explain", "total"} <= done.timings_ms.keys()
     assert done.usage.llm_calls == 2 and done.usage.prompt_tokens > 0
-    assert done.prompt_versions["explain"] == "1" and done.prompt_versions["answer"] == "1"
+    assert done.prompt_versions["explain"] == "2" and done.prompt_versions["answer"] == "2"
     assert not _of(events, DegradedEvent)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -33,6 +34,7 @@ from assistant.schemas import (
 )
 from assistant.settings import get_settings
 from retrieval.filters import Filters
+from retrieval.markup import is_media_path
 from ui.client import ChatTransport, make_transport
 
 __all__ = ["ChatMessage", "main"]
@@ -114,9 +116,9 @@ def _sidebar(transport: ChatTransport) -> Filters | None:
         st.multiselect("Colors", options=ss.get("f_colors", []), key="f_colors", accept_new_options=True)
         st.divider()
         st.button("New conversation", on_click=_reset, icon=":material/restart_alt:")
-        st.caption(f"LLM: {transport.llm_description()}")
+        _caption(f"LLM: {transport.llm_description()}")
         if ss.session_id:
-            st.caption(f"Session: `{ss.session_id}`")
+            _caption(f"Session: {ss.session_id}")
     plan: Filters = ss.plan_filters
     try:
         edited = plan.model_copy(
@@ -174,6 +176,29 @@ def _http_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
+def _image(url: str | None, media_dir: Path | None) -> str | None:
+    """What ``st.image`` may show: an http(s) URL, or a relative path that resolves to a file inside
+    the configured media dir (``AISLE_MEDIA_DIR``); never another file of this machine."""
+    if not url:
+        return None
+    if _http_url(url):
+        return _http_url(url)
+    if media_dir is None or not is_media_path(url):
+        return None
+    root = media_dir.resolve()
+    path = (root / url).resolve()
+    return str(path) if path.is_relative_to(root) and path.is_file() else None
+
+
+def _error(text: str) -> None:
+    """An error box whose words are plain text (an address in them would be autolinked)."""
+    if _AUTOLINK.search(text):
+        st.error("Something went wrong:")
+        st.text(text)
+    else:
+        st.error(_escape_markdown(text))
+
+
 def _cards(
     products: list[ProductCard],
     reasons: dict[str, str],
@@ -191,9 +216,12 @@ def _cards(
         columns = st.columns(_CARDS_PER_ROW)
         for column, card in zip(columns, products[start : start + _CARDS_PER_ROW], strict=False):
             with column.container(border=True, key=f"card-{turn_id}-{card.id}-{live}"):
-                image = _http_url(card.image_url)
+                image = _image(card.image_url, get_settings().media_dir)
                 if image:
-                    st.image(image, width="stretch")
+                    try:
+                        st.image(image, width="stretch")
+                    except (OSError, ValueError):  # a media-dir file that is not an image
+                        st.caption("(image unavailable)")
                 st.text(card.title)
                 bits = [_price(card)]
                 if card.brand:
@@ -277,7 +305,7 @@ def _render(message: ChatMessage, transport: ChatTransport) -> None:
         for notice in message.notices:
             _caption(f"⚠️ {notice}")
         if message.error:
-            st.error(_escape_markdown(message.error))
+            _error(message.error)
         if message.comparison is not None:
             _comparison(message.comparison, message.turn_id)
         if message.products:

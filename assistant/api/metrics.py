@@ -3,18 +3,30 @@
 * ``aisle_http_requests_total{route,method,status}`` and ``aisle_http_request_seconds{route}``
 * ``aisle_turns_total``, ``aisle_turn_stage_seconds{stage}`` (from the ``done`` event's ``timings_ms``)
 * ``aisle_llm_tokens_total{kind}`` (prompt / completion), ``aisle_degraded_total{stage}``
+* ``aisle_llm_circuit_state{state}``: 1 for the LLM circuit breaker's current state (``closed``,
+  ``open``, ``half_open``), 0 for the others — read from the assistant when ``/metrics`` is scraped
 """
 
 from __future__ import annotations
 
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.schemas import DegradedEvent, DoneEvent
 
 __all__ = ["CONTENT_TYPE_LATEST", "ApiMetrics", "MetricsMiddleware"]
+
+CIRCUIT_STATES = ("closed", "open", "half_open")
+"""``assistant.llm.circuit.STATES``, repeated so that importing the API does not import the LLM stack."""
 
 _STAGE_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -43,6 +55,10 @@ class ApiMetrics:
         self.degraded = Counter(
             "aisle_degraded", "Turn stages that fell back.", ["stage"], registry=self.registry
         )
+        self.llm_circuit = Gauge(
+            "aisle_llm_circuit_state", "LLM circuit breaker: 1 for the current state (open: turns skip the model).",
+            ["state"], registry=self.registry,
+        )  # fmt: skip
 
     def observe_event(self, event: object) -> None:
         """Record what a turn's event says about stages, tokens and fallbacks."""
@@ -54,6 +70,11 @@ class ApiMetrics:
             self.tokens.labels(kind="completion").inc(event.usage.completion_tokens)
         elif isinstance(event, DegradedEvent):
             self.degraded.labels(stage=event.stage).inc()
+
+    def observe_circuit(self, state: str) -> None:
+        """Set the circuit gauge to ``state`` (called when ``/metrics`` is scraped)."""
+        for name in CIRCUIT_STATES:
+            self.llm_circuit.labels(state=name).set(1.0 if name == state else 0.0)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

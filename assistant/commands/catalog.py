@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -118,7 +119,9 @@ def ingest(
         table.add_row(name, str(value))
     _out.print(table)
     for error in summary.errors:
-        _out.print(f"[yellow]skipped[/yellow] {error}", highlight=False)
+        _out.print(f"[yellow]skipped[/yellow] {escape(str(error))}", highlight=False)
+    for warning in summary.warnings:
+        _out.print(f"[yellow]warning[/yellow] {escape(str(warning))}", highlight=False)
 
 
 @catalog_app.command("stats")

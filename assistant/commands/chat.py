@@ -89,11 +89,11 @@ def _render(events: object) -> str | None:
         if isinstance(event, ProductsEvent) and event.products:
             _out.print(f"[dim]found {len(event.products)} products…[/dim]")
         elif isinstance(event, TokenEvent):
-            _out.print(event.text, end="", highlight=False, soft_wrap=True)
+            _out.print(Text(event.text), end="", highlight=False, soft_wrap=True)  # model text: never markup
         elif isinstance(event, DegradedEvent):
-            _err.print(f"\n[yellow]note: {event.stage} fell back: {event.reason}[/yellow]")
+            _err.print(Text(f"\nnote: {event.stage} fell back: {event.reason}", style="yellow"))
         elif isinstance(event, ErrorEvent):
-            _err.print(f"\n[red]{event.message}[/red]")
+            _err.print(Text(f"\n{event.message}", style="red"))
         elif isinstance(event, ComparisonEvent):
             _out.print()
             _out.print(_comparison_table(event))

@@ -1,4 +1,5 @@
-"""``aisle eval retrieval``: every search system on a judged query set in one run (see :mod:`eval.retrieval_bench`)."""
+"""``aisle eval retrieval``: every search system on a judged query set in one run (see :mod:`eval.retrieval_bench`);
+``aisle eval injection``: the prompt-injection corpus (see :mod:`eval.injection`)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,44 @@ def retrieval(
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
         _err.print(f"wrote {json_path}")
+
+
+@eval_app.command("injection")
+def injection(
+    llm: Annotated[
+        list[str] | None,
+        typer.Option("--llm", help="LLM backend(s) to play the corpus with: fake, local, openai."),
+    ] = None,
+    local_reasons: Annotated[
+        int,
+        typer.Option(
+            "--local-reasons", min=0, max=20, help="Reasons the embedded model writes (local only)."
+        ),
+    ] = 3,
+    cases: Annotated[int | None, typer.Option("--cases", min=1, help="Play only the first N cases.")] = None,
+    output: Annotated[
+        Path, typer.Option("--output", help="Where to write report.md and results.json.")
+    ] = Path("eval/results/injection"),
+) -> None:
+    """The prompt-injection corpus (eval/injection/): hostile products beside the demo catalog, hostile and
+    normal shoppers; counts prompt leaks, off-catalog picks, wrong prices, live links, followed instructions.
+    Exits 1 when any count is not 0."""
+    import shlex
+    import sys
+
+    from eval.injection import run_injection, write_report
+
+    llms = llm or ["fake"]
+    try:
+        report = run_injection(llms, cases=cases, overrides={"local": {"local_reasons": local_reasons}})
+    except AisleError as exc:
+        _err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    report.command = "aisle eval " + shlex.join(sys.argv[2:]) if len(sys.argv) > 2 else "aisle eval injection"
+    path = write_report(report, output)
+    typer.echo(path.read_text(encoding="utf-8"))
+    if any(run.metrics.total() for run in report.runs):
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,10 @@
 
 :func:`structured` returns a validated pydantic instance or raises ``LLMError``;
 :func:`stream_text` yields text pieces and records the call's :class:`~assistant.schemas.Usage`.
+Both draw their time from a turn's :class:`~assistant.llm.deadline.Deadline` and go through the
+assistant's :class:`~assistant.llm.circuit.CircuitBreaker`; what they raise is a
+:class:`~assistant.llm.failures.ModelFailure`, whose message is safe to show (upstream detail only
+at DEBUG).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import concurrent.futures
 import contextvars
 import logging
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 from langchain_core.language_models import BaseChatModel
@@ -22,18 +27,36 @@ from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import BaseModel, ValidationError
 
 from assistant.errors import ConfigurationError, LLMError
+from assistant.llm.calls import (
+    MAX_RETRIES,
+    backend_errors,
+    call_usage,
+    log_failure,
+    model_name,
+    report,
+    retry_wait,
+    take_permit,
+    token_counter,
+    with_request_timeout,
+)
+from assistant.llm.circuit import CircuitBreaker
+from assistant.llm.deadline import Deadline
+from assistant.llm.failures import ModelFailure, classify
 from assistant.llm.fake import FakeChatModel, ScriptItem
 from assistant.llm.local import LocalChatModel, default_model_path, make_local_model
 from assistant.llm.openai import make_openai_model
+from assistant.llm.streaming import TextStream, stream_text
 from assistant.schemas import Usage
 from assistant.settings import LLMName
-from assistant.tokens import TiktokenCounter, TokenCounter, count_messages, estimate_cost
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
 __all__ = [
     "BACKENDS",
+    "CircuitBreaker",
+    "Deadline",
+    "ModelFailure",
     "TextStream",
     "describe",
     "make_chat_model",
@@ -89,47 +112,9 @@ def describe(settings: Settings) -> str:
     return f"local: {model} {quant}" if model else f"local: {stem}"
 
 
-# --- errors & usage -----------------------------------------------------------------------------
-
-
-def _backend_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions a backend raises for a failed call. ``openai`` counts only once something imported it."""
-    errors: tuple[type[BaseException], ...] = (ValueError, RuntimeError, OSError)
-    openai = sys.modules.get("openai")
-    if openai is not None:
-        errors += (openai.OpenAIError,)
-    return errors
-
-
-def _model_name(model: BaseChatModel) -> str:
-    return str(getattr(model, "model_name", None) or type(model).__name__)
-
-
-def token_counter(model: BaseChatModel) -> TokenCounter:
-    """Counts tokens as ``model`` does: llama.cpp's own tokenizer locally (loads it), tiktoken otherwise."""
-    if isinstance(model, LocalChatModel):
-        return model.counter()
-    return TiktokenCounter(_model_name(model))
-
-
-def _usage(
-    model: BaseChatModel, messages: Sequence[BaseMessage], reply: AIMessage | None, text: str
-) -> Usage:
-    """Usage from the backend's ``usage_metadata``, else counted with the model's tokenizer."""
-    meta = reply.usage_metadata if reply is not None else None
-    if meta:
-        prompt, completion = meta["input_tokens"], meta["output_tokens"]
-    else:
-        counter = token_counter(model)
-        prompt, completion = count_messages(messages, counter=counter), counter.count(text)
-    usage = Usage(prompt_tokens=prompt, completion_tokens=completion, llm_calls=1)
-    usage.cost_usd = estimate_cost(_model_name(model), usage)
-    return usage
-
+R = TypeVar("R")
 
 # --- structured output --------------------------------------------------------------------------
-
-R = TypeVar("R")
 
 
 def _with_timeout(call: Callable[[], R], timeout_s: float) -> R:
@@ -139,18 +124,18 @@ def _with_timeout(call: Callable[[], R], timeout_s: float) -> R:
     try:
         return future.result(timeout=timeout_s)
     except concurrent.futures.TimeoutError as exc:
-        raise LLMError(f"the model did not answer within {timeout_s:g}s (AISLE_LLM_TIMEOUT_S)") from exc
+        raise ModelFailure("timeout", detail=f"no answer within {timeout_s:.2f}s") from exc
     finally:
         pool.shutdown(wait=False)
 
 
-def _invalid(schema: type[BaseModel], detail: object, raw: AIMessage | None = None) -> LLMError:
-    hint = ""
+def _invalid(schema: type[BaseModel], detail: object, raw: AIMessage | None = None) -> ModelFailure:
     if raw is not None and raw.response_metadata.get("finish_reason") == "length":
-        hint = (
-            " (the reply was cut off at AISLE_LLM_MAX_TOKENS: bound string lengths in the schema or raise it)"
+        log.warning(
+            "a %s reply was cut off at AISLE_LLM_MAX_TOKENS: bound string lengths in the schema or raise it",
+            schema.__name__,
         )
-    return LLMError(f"the model's reply is not a valid {schema.__name__}{hint}: {_short(detail)}")
+    return ModelFailure("invalid_output", detail=f"not a valid {schema.__name__}: {_short(detail)}")
 
 
 def _validate_text(raw: AIMessage, schema: type[M]) -> M:
@@ -166,15 +151,16 @@ def _short(exc: object, limit: int = 300) -> str:
 
 
 def _structured_text(
-    model: BaseChatModel, messages: list[BaseMessage], schema: type[M]
+    model: BaseChatModel, messages: list[BaseMessage], schema: type[M], timeout_s: float
 ) -> tuple[M, AIMessage]:
     """Local and fake backends: constrain (llama.cpp grammar) when possible, then validate the text."""
     kwargs: dict[str, Any] = {}
     if isinstance(model, LocalChatModel):
         kwargs["response_format"] = {"type": "json_object", "schema": schema.model_json_schema()}
+        kwargs["timeout_s"] = timeout_s
     reply = model.invoke(messages, **kwargs)
     if not isinstance(reply, AIMessage):
-        raise LLMError(f"the model returned {type(reply).__name__}, not an AI message")
+        raise ModelFailure("invalid_output", detail=f"{type(reply).__name__}, not an AI message")
     return _validate_text(reply, schema), reply
 
 
@@ -189,26 +175,26 @@ def _is_json_schema_unsupported(exc: BaseException) -> bool:
 
 
 def _structured_langchain(
-    model: BaseChatModel, messages: list[BaseMessage], schema: type[M]
+    model: BaseChatModel, messages: list[BaseMessage], schema: type[M], timeout_s: float
 ) -> tuple[M, AIMessage]:
     """Any other chat model (``ChatOpenAI``): LangChain's ``with_structured_output`` in json_schema mode.
 
     A server without json_schema support (it answers 400 naming it) is retried once in json_mode,
     logged: then the prompt itself must describe the JSON shape.
     """
+    model = with_request_timeout(model, timeout_s)
     result: dict[str, Any]
     try:
         result = model.with_structured_output(schema, method="json_schema", include_raw=True).invoke(messages)  # type: ignore[assignment]
-    except _backend_errors() as exc:
+    except backend_errors() as exc:
         if not _is_json_schema_unsupported(exc):
             raise
-        log.warning(
-            "%s rejected json_schema output (%s); retrying in json_mode", _model_name(model), _short(exc)
-        )
+        log.warning("%s rejected json_schema output (HTTP 400); retrying in json_mode", model_name(model))
+        log.debug("json_schema rejection: %s", _short(exc))
         result = model.with_structured_output(schema, method="json_mode", include_raw=True).invoke(messages)  # type: ignore[assignment]
     raw = result["raw"]
     if not isinstance(raw, AIMessage):
-        raise LLMError(f"the model returned {type(raw).__name__}, not an AI message")
+        raise ModelFailure("invalid_output", detail=f"{type(raw).__name__}, not an AI message")
     if result.get("parsing_error") is not None:
         raise _invalid(schema, result["parsing_error"], raw)
     parsed = result.get("parsed")
@@ -218,75 +204,49 @@ def _structured_langchain(
 
 
 def structured(
-    model: BaseChatModel, messages: Sequence[BaseMessage], schema: type[M], *, timeout_s: float
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    schema: type[M],
+    *,
+    timeout_s: float,
+    deadline: Deadline | None = None,
+    breaker: CircuitBreaker | None = None,
 ) -> tuple[M, Usage]:
     """Ask ``model`` for a ``schema`` instance; returns it validated with the call's usage.
 
-    Raises ``LLMError`` for a timeout, a backend error, or a reply that is not valid JSON for ``schema``.
+    The call's timeout is what is left of ``deadline`` (a turn's budget), bounded by ``timeout_s``;
+    a server error or a 429 is retried once only if its wait fits in the budget. ``breaker`` is told
+    how the call went and, while open, refuses it. Raises :class:`ModelFailure` (an ``LLMError``
+    whose message is safe to show) for a timeout, a backend error, invalid output, a spent budget
+    or an open circuit.
     """
+    deadline = deadline or Deadline.unlimited()
     msgs = list(messages)
+    permit = take_permit(deadline, breaker)
 
     def call() -> tuple[M, AIMessage]:
+        timeout = deadline.timeout(timeout_s)
         if isinstance(model, LocalChatModel | FakeChatModel):
-            return _structured_text(model, msgs, schema)
-        return _structured_langchain(model, msgs, schema)
+            return _structured_text(model, msgs, schema, timeout)
+        return _structured_langchain(model, msgs, schema, timeout)
 
-    try:
-        instance, raw = _with_timeout(call, timeout_s)
-    except LLMError:
-        raise
-    except ValidationError as exc:  # the OpenAI SDK validates the reply itself while parsing it
-        raise _invalid(schema, exc) from exc
-    except _backend_errors() as exc:
-        raise LLMError(f"{_model_name(model)} failed: {_short(exc)}") from exc
-    return instance, _usage(model, msgs, raw, raw.text)
-
-
-# --- streaming ----------------------------------------------------------------------------------
-
-
-class TextStream(Iterator[str]):
-    """Text pieces of one streamed reply; :attr:`usage` and :attr:`text` are set once it is exhausted.
-
-    Backend failures surface as ``LLMError`` from iteration.
-    """
-
-    def __init__(self, model: BaseChatModel, messages: Sequence[BaseMessage]) -> None:
-        self._model = model
-        self._messages = list(messages)
-        self._chunks = model.stream(self._messages)
-        self._pieces: list[str] = []
-        self._last_usage: AIMessage | None = None
-        self.usage: Usage | None = None
-
-    @property
-    def text(self) -> str:
-        """Everything received so far."""
-        return "".join(self._pieces)
-
-    def __iter__(self) -> TextStream:
-        return self
-
-    def __next__(self) -> str:
-        while True:
-            try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                if self.usage is None:
-                    self.usage = _usage(self._model, self._messages, self._last_usage, self.text)
+    retries = MAX_RETRIES
+    while True:
+        try:
+            instance, raw = _with_timeout(call, deadline.timeout(timeout_s))
+        except BaseException as exc:
+            if not isinstance(exc, (*backend_errors(), LLMError, ValidationError)):
+                if permit is not None and breaker is not None:
+                    breaker.abandoned(permit)
                 raise
-            except LLMError:
-                raise
-            except _backend_errors() as exc:
-                raise LLMError(f"{_model_name(self._model)} failed while streaming: {_short(exc)}") from exc
-            if getattr(chunk, "usage_metadata", None):
-                self._last_usage = AIMessage(content="", usage_metadata=chunk.usage_metadata)
-            piece = chunk.text
-            if piece:
-                self._pieces.append(piece)
-                return piece
-
-
-def stream_text(model: BaseChatModel, messages: Sequence[BaseMessage]) -> TextStream:
-    """Stream ``model``'s reply as text pieces (token by token where the backend allows)."""
-    return TextStream(model, messages)
+            failure = _invalid(schema, exc) if isinstance(exc, ValidationError) else classify(exc)
+            log_failure(f"{model_name(model)} structured call", failure)
+            wait = retry_wait(failure, deadline, retries)
+            if wait is None:
+                report(breaker, permit, failure)
+                raise failure from exc
+            retries -= 1
+            time.sleep(wait)
+            continue
+        report(breaker, permit, None)
+        return instance, call_usage(model, msgs, raw, raw.text)

@@ -154,8 +154,9 @@ class LocalChatModel(BaseChatModel):
         }
         if "response_format" in kwargs:
             request["response_format"] = kwargs["response_format"]
+        timeout_s = float(kwargs.get("timeout_s", self.timeout_s))  # a turn's remaining budget, if less
         with lock:
-            deadline = time.monotonic() + self.timeout_s
+            deadline = time.monotonic() + timeout_s
             try:
                 chunks: Iterator[dict[str, Any]] = llm.create_chat_completion(**request)  # type: ignore[assignment]
                 for chunk in chunks:
@@ -164,9 +165,7 @@ class LocalChatModel(BaseChatModel):
                     if delta or choice.get("finish_reason"):
                         yield str(delta), choice.get("finish_reason")
                     if time.monotonic() > deadline:
-                        raise LLMError(
-                            f"the local model timed out after {self.timeout_s:.0f}s (AISLE_LLM_TIMEOUT_S)"
-                        )
+                        raise LLMError(f"the local model timed out after {timeout_s:.1f}s")
             except (RuntimeError, ValueError) as exc:  # llama.cpp decode/grammar failures, context overflow
                 raise LLMError(f"the local model failed: {exc}") from exc
 

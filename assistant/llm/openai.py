@@ -50,12 +50,15 @@ def make_openai_model(settings: Settings) -> ChatOpenAI:
     # langchain-openai sends `max_completion_tokens`, which llama.cpp's server ignores: compatible
     # servers also get the older `max_tokens` (the real API rejects it for reasoning models).
     extra_body = None if official else {"max_tokens": settings.llm_max_tokens}
+    # No client-side retries: the SDK would sleep a 429's Retry-After (up to 60 s) or back off on a 5xx
+    # outside the turn's budget; assistant.llm retries once, only when the wait fits in the budget, and
+    # gives each request what is left of the budget as its own timeout (this one is the per-call cap).
     return ChatOpenAI(
         model=settings.llm_model,
         base_url=settings.llm_base_url,
         api_key=key,
         timeout=settings.llm_timeout_s,
-        max_retries=1,
+        max_retries=0,
         max_completion_tokens=settings.llm_max_tokens,
         temperature=settings.llm_temperature,
         stream_usage=True,

@@ -875,6 +875,13 @@ def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:
     return max(leaves, key=lambda leaf: schema.categories[leaf].count)
 
 
+def kind_words(text: str) -> str:
+    """The words of ``text`` that can name a kind of product: numbers and unit words dropped
+    ("55 inch tv" → "tv"); a spec says how big, not what it is."""
+    kept = [t.text for t in tokenize(text) if t.stem.isalpha() and t.stem not in _unit_words()]
+    return " ".join(kept)
+
+
 @lru_cache(maxsize=1)
 def _unit_words() -> frozenset[str]:
     from retrieval.schema import unit_spellings

@@ -31,6 +31,7 @@ from retrieval.loaders._base import (
     FeedResult,
     Parsed,
     RowError,
+    RowWarning,
     decode_error,
     open_binary,
     read_error,
@@ -40,7 +41,7 @@ from retrieval.loaders.esci import is_action, iter_esci
 from retrieval.loaders.jsonl import iter_jsonl
 from retrieval.loaders.shopify import is_shopify_header, iter_shopify
 
-__all__ = ["FeedFormat", "FeedResult", "RowError", "detect_format", "iter_feed", "load_feed"]
+__all__ = ["FeedFormat", "FeedResult", "RowError", "RowWarning", "detect_format", "iter_feed", "load_feed"]
 
 _SNIFF_BYTES = 64 * 1024
 _SNIFF_LINES = 20
@@ -107,8 +108,9 @@ def detect_format(path: str | PathLike[str]) -> FeedFormat:
 
 def iter_feed(
     path: str | PathLike[str], fmt: FeedFormat = "auto", *, column_map: dict[str, str] | None = None
-) -> Iterator[Product | RowError]:
-    """Stream a feed's products and row errors in file order (duplicate ids already reported)."""
+) -> Iterator[Product | RowError | RowWarning]:
+    """Stream a feed's products, row errors and row warnings in file order (duplicate ids already
+    reported; a product's warnings follow it)."""
     path = Path(path)
     chosen = _choose(path, fmt, column_map)
     seen: dict[str, int] = {}
@@ -116,13 +118,14 @@ def iter_feed(
         if isinstance(item, RowError):
             yield item
             continue
-        line, product = item
+        line, product, warnings = item
         first = seen.setdefault(product.id, line)
         if first != line:
             reason = f'duplicate id "{product.id}" (first seen on line {first})'
             yield RowError(file=str(path), line=line, reason=reason, record_id=product.id)
             continue
         yield product
+        yield from warnings
 
 
 def load_feed(
@@ -133,9 +136,15 @@ def load_feed(
     chosen = _choose(path, fmt, column_map)
     products: list[Product] = []
     errors: list[RowError] = []
+    warnings: list[RowWarning] = []
     for item in iter_feed(path, chosen, column_map=column_map):
-        (errors if isinstance(item, RowError) else products).append(item)  # type: ignore[arg-type]
-    return FeedResult(format=chosen, products=products, errors=errors)
+        if isinstance(item, RowError):
+            errors.append(item)
+        elif isinstance(item, RowWarning):
+            warnings.append(item)
+        else:
+            products.append(item)
+    return FeedResult(format=chosen, products=products, errors=errors, warnings=warnings)
 
 
 def _choose(path: Path, fmt: str, column_map: dict[str, str] | None) -> FeedFormat:

@@ -20,13 +20,17 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.errors import FeedError
 from retrieval.catalog import Product
+from retrieval.markup import link_problem
 
 __all__ = [
     "FORMATS",
+    "MAX_DEPTH",
+    "MAX_RECORD_BYTES",
     "FeedFormat",
     "FeedResult",
     "Parsed",
     "RowError",
+    "RowWarning",
     "describe_validation_error",
     "iter_json_lines",
     "open_binary",
@@ -35,10 +39,16 @@ __all__ = [
     "parse_count",
     "parse_price",
     "split_category",
+    "validated",
 ]
 
 FeedFormat = Literal["auto", "jsonl", "csv", "shopify", "esci"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "shopify", "esci")
+
+MAX_RECORD_BYTES = 1 << 20
+"""A record (a JSON line, a CSV row) longer than this is a row error; nothing longer is held in memory."""
+MAX_DEPTH = 32
+"""JSON nested deeper than this is a row error (a product is at most 3 levels deep)."""
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
@@ -59,21 +69,70 @@ class RowError(BaseModel):
         return f"{where}: {self.reason}" + (f" (id {self.record_id})" if self.record_id else "")
 
 
+class RowWarning(BaseModel):
+    """Something dropped from a record that was kept (an unsafe link): where and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+    reason: str
+    record_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: {self.reason}" + (f" (id {self.record_id})" if self.record_id else "")
+
+
 class FeedResult(BaseModel):
-    """The products a feed yielded and the rows it skipped (in file order)."""
+    """The products a feed yielded, the rows it skipped and what it dropped from kept rows (in file order)."""
 
     model_config = ConfigDict(frozen=True)
 
     format: FeedFormat
     products: list[Product]
     errors: list[RowError]
+    warnings: list[RowWarning] = []
 
 
 class Parsed(NamedTuple):
-    """A product and the 1-based line its record starts on."""
+    """A product, the 1-based line its record starts on, and what was dropped from it."""
 
     line: int
     product: Product
+    warnings: tuple[RowWarning, ...] = ()
+
+
+_LINK_FIELDS = (("url", False), ("image_url", True))
+_SHOWN_CHARS = 60
+
+
+def validated(name: str, line: int, data: dict[str, Any]) -> Parsed:
+    """The product of a record's fields; a ``url``/``image_url`` that is not a safe link
+    (:func:`retrieval.markup.link_problem`) is dropped with a :class:`RowWarning` and the product kept.
+    Raises pydantic's ``ValidationError`` when the record is not a valid product."""
+    problems: list[tuple[str, str, str]] = []
+    for field, image in _LINK_FIELDS:
+        value = data.get(field)
+        if isinstance(value, str) and value.strip() and (problem := link_problem(value, image=image)):
+            problems.append((field, problem, value))
+            data = {**data, field: None}
+    product = Product.model_validate(data)
+    warnings = tuple(
+        RowWarning(
+            file=name,
+            line=line,
+            reason=f"{field} {problem} (got {_shown(value)}); link dropped, product kept",
+            record_id=product.id,
+        )
+        for field, problem, value in problems
+    )
+    return Parsed(line, product, warnings)
+
+
+def _shown(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -110,10 +169,19 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any | RowError]]:
 
 
 def _json_lines(name: str, fh: IO[bytes]) -> Iterator[tuple[int, Any | RowError]]:
-    for number, raw in enumerate(fh, start=1):
+    for number, raw in _lines(fh):
+        if raw is None:
+            reason = f"line is longer than {MAX_RECORD_BYTES:,} bytes; record skipped"
+            yield number, RowError(file=name, line=number, reason=reason)
+            continue
         if number == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
         if not raw.strip():
+            continue
+        depth = json_depth(raw)
+        if depth > MAX_DEPTH:
+            reason = f"JSON nested more than {MAX_DEPTH} levels deep; record skipped"
+            yield number, RowError(file=name, line=number, reason=reason)
             continue
         try:
             yield number, json.loads(raw)
@@ -122,6 +190,39 @@ def _json_lines(name: str, fh: IO[bytes]) -> Iterator[tuple[int, Any | RowError]
         except json.JSONDecodeError as exc:
             reason = f"invalid JSON: {exc.msg} (column {exc.colno})"
             yield number, RowError(file=name, line=number, reason=reason)
+
+
+def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """``(line number, bytes)`` per physical line; ``None`` for a line over :data:`MAX_RECORD_BYTES`
+    (read past in blocks, never held whole)."""
+    number = 0
+    while True:
+        raw = fh.readline(MAX_RECORD_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            while (rest := fh.readline(MAX_RECORD_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        yield number, raw
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects (strings are skipped); cheap when it is flat."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return 0
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 READ_ERRORS = (OSError, EOFError, zlib.error)
@@ -158,7 +259,7 @@ def parse_price(raw: object) -> tuple[float | None, str | None]:
     if isinstance(raw, int | float):
         value = float(raw)
         if not math.isfinite(value):
-            raise ValueError(f'unparseable price "{raw}"')
+            raise ValueError(f"price must be a finite number (got {raw})")
         if value < 0:
             raise ValueError(f'negative price "{raw}"')
         return value, None

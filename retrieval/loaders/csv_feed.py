@@ -37,13 +37,14 @@ import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 
 from assistant.errors import FeedError
 from retrieval.catalog import Product
 from retrieval.loaders._base import (
+    MAX_RECORD_BYTES,
     READ_ERRORS,
     Parsed,
     RowError,
@@ -55,6 +56,7 @@ from retrieval.loaders._base import (
     parse_price,
     read_error,
     split_category,
+    validated,
 )
 
 __all__ = ["DEFAULT_COLUMNS", "iter_csv", "iter_csv_records", "resolve_columns"]
@@ -85,31 +87,118 @@ def _key(header: str) -> str:
     return _KEY.sub("", header).casefold()
 
 
-def iter_csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """``(start line, cells)`` for every non-blank record; the header is the first record."""
+def iter_csv_records(path: Path) -> Iterator[tuple[int, list[str]] | RowError]:
+    """``(start line, cells)`` for every non-blank record (the header is the first), or a
+    :class:`RowError` for a record that breaks CSV's quoting or is too long.
+
+    A quote that is never closed would swallow every following row into one field: a record that
+    spans several lines and does not have the header's number of fields (or that breaks the quoting
+    rules, or runs past :data:`MAX_RECORD_BYTES`) is reported on the line where it starts, and the
+    lines it swallowed are read again as rows of their own.
+    """
+    name = str(path)
     try:
         with open_text(path) as fh:
-            first = fh.readline()
+            lines = _Lines(fh)
+            first = lines.peek()
             counts = {d: first.count(d) for d in _DELIMITERS}
             delimiter = max(_DELIMITERS, key=lambda d: counts[d]) if any(counts.values()) else ","
-            reader = csv.reader(_chain(first, fh), delimiter=delimiter, strict=False)
-            previous = 0
-            for cells in reader:
-                start, previous = previous + 1, reader.line_num
+            reader = csv.reader(lines, delimiter=delimiter, strict=True)
+            width: int | None = None
+            while True:
+                lines.begin()
+                try:
+                    cells = next(reader)
+                    problem = lines.problem
+                    if problem is None and width is not None and lines.span > 1 and len(cells) != width:
+                        problem = (
+                            f"a quoted field opened on this line runs over {lines.span} lines and the record "
+                            f"has {len(cells)} fields, not {width}: is a quote unclosed?"
+                        )
+                except StopIteration:
+                    if lines.problem is None:
+                        return
+                    problem = lines.problem
+                except csv.Error as exc:
+                    problem = lines.problem or f"bad CSV quoting ({exc})"
+                if problem is not None:
+                    yield RowError(file=name, line=lines.start, reason=problem + "; record skipped")
+                    lines.rewind()  # the lines after its first are read again as their own rows
+                    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+                    continue
                 if cells and any(c.strip() for c in cells):
-                    yield start, cells
+                    width = len(cells) if width is None else width
+                    yield lines.start, cells
     except UnicodeDecodeError as exc:
         raise decode_error(path, exc) from exc
     except READ_ERRORS as exc:
         raise read_error(path, exc) from exc
-    except csv.Error as exc:
-        raise FeedError(f"{path} is not valid CSV ({exc}); check the quoting") from exc
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    if first:
-        yield first
-    yield from rest
+class _Lines:
+    """The physical lines handed to :mod:`csv`, numbered, with the current record's lines kept so a
+    broken record's later lines can be read again; no line (or record) over the size limit is held."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self._fh = fh
+        self._number = 0
+        self._again: list[tuple[int, str]] = []
+        self._taken: list[tuple[int, str]] = []
+        self._size = 0
+        self.start = 1
+        self.problem: str | None = None
+
+    def peek(self) -> str:
+        line = self._read()
+        if line is not None:
+            self._again.insert(0, line)
+            return line[1]
+        return ""
+
+    def _read(self) -> tuple[int, str] | None:
+        if self._again:
+            return self._again.pop(0)
+        text = self._fh.readline(MAX_RECORD_BYTES + 1)
+        if not text:
+            return None
+        self._number += 1
+        if len(text) > MAX_RECORD_BYTES:
+            while (rest := self._fh.readline(MAX_RECORD_BYTES)) and not rest.endswith(("\n", "\r")):
+                pass
+            return self._number, ""  # an over-long line: flagged, its text dropped
+        return self._number, text
+
+    def begin(self) -> None:
+        self._taken, self._size, self.problem = [], 0, None
+
+    @property
+    def span(self) -> int:
+        return len(self._taken)
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.problem is not None:
+            raise StopIteration
+        line = self._read()
+        if line is None:
+            if self._taken:  # inside a quoted field at the end of the file
+                self.problem = "a quoted field opened on this line is never closed"
+            raise StopIteration
+        if not self._taken:
+            self.start = line[0]
+        self._taken.append(line)
+        self._size += len(line[1])
+        if not line[1] or self._size > MAX_RECORD_BYTES:
+            self.problem = f"record is longer than {MAX_RECORD_BYTES:,} bytes"
+            raise StopIteration
+        return line[1]
+
+    def rewind(self) -> None:
+        """Read the current record's lines after its first again (as the next records)."""
+        self._again = self._taken[1:] + self._again
+        self.begin()
 
 
 def resolve_columns(header: list[str], column_map: dict[str, str] | None, path: Path) -> dict[str, int]:
@@ -155,25 +244,32 @@ def iter_csv(path: Path, column_map: dict[str, str] | None = None) -> Iterator[P
     name = str(path)
     records = iter_csv_records(path)
     first = next(records, None)
+    while isinstance(first, RowError):  # a broken record before the header
+        yield first
+        first = next(records, None)
     if first is None:
         return
     header = first[1]
     columns = resolve_columns(header, column_map, path)
     mapped = set(columns.values())
     extras = [(i, h.strip()) for i, h in enumerate(header) if i not in mapped and h.strip()]
-    for line, cells in records:
+    for record in records:
+        if isinstance(record, RowError):
+            yield record
+            continue
+        line, cells = record
         record_id = cells[columns["id"]].strip() or None if columns["id"] < len(cells) else None
         if len(cells) != len(header):
             reason = f"row has {len(cells)} fields but the header has {len(header)}"
             yield RowError(file=name, line=line, reason=reason, record_id=record_id)
             continue
         try:
-            product = Product.model_validate(_fields(cells, columns, extras))
+            parsed = validated(name, line, _fields(cells, columns, extras))
         except ValueError as exc:  # value parsers' reasons and pydantic's ValidationError
             reason = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
             yield RowError(file=name, line=line, reason=reason, record_id=record_id)
             continue
-        yield Parsed(line, product)
+        yield parsed
 
 
 def _fields(cells: list[str], columns: dict[str, int], extras: list[tuple[int, str]]) -> dict[str, Any]:

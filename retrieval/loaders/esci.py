@@ -25,7 +25,6 @@ from typing import Any, TypeGuard
 
 from pydantic import ValidationError
 
-from retrieval.catalog import Product
 from retrieval.loaders._base import (
     Parsed,
     RowError,
@@ -33,6 +32,7 @@ from retrieval.loaders._base import (
     iter_json_lines,
     parse_price,
     split_category,
+    validated,
 )
 
 __all__ = ["ACTIONS", "is_action", "iter_esci"]
@@ -92,7 +92,7 @@ def _document(name: str, line: int, value: object, action_id: str | None) -> Par
         reason = f'action _id "{action_id}" does not match the document\'s asin "{doc_id}"'
         return RowError(file=name, line=line, reason=reason, record_id=doc_id)
     try:
-        return Parsed(line, Product.model_validate(_fields(value, doc_id)))
+        return validated(name, line, _fields(value, doc_id))
     except ValueError as exc:  # parse_price's reasons and pydantic's ValidationError
         reason = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
         return RowError(file=name, line=line, reason=reason, record_id=doc_id)

@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from retrieval.catalog import Product
 from retrieval.loaders._base import (
     Parsed,
     RowError,
@@ -22,6 +21,7 @@ from retrieval.loaders._base import (
     iter_json_lines,
     parse_price,
     split_category,
+    validated,
 )
 
 __all__ = ["iter_jsonl"]
@@ -40,7 +40,7 @@ def iter_jsonl(path: Path) -> Iterator[Parsed | RowError]:
             continue
         record_id = _record_id(value)
         try:
-            yield Parsed(line, Product.model_validate(_normalize(value)))
+            yield validated(name, line, _normalize(value))
         except ValueError as exc:  # parse_price's reasons and pydantic's ValidationError
             reason = describe_validation_error(exc) if isinstance(exc, ValidationError) else str(exc)
             yield RowError(file=name, line=line, reason=reason, record_id=record_id)

@@ -31,16 +31,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from assistant.errors import FeedError
-from retrieval.catalog import Product
-from retrieval.loaders._base import Parsed, RowError, describe_validation_error, parse_price, split_category
+from retrieval.loaders._base import (
+    Parsed,
+    RowError,
+    describe_validation_error,
+    parse_price,
+    split_category,
+    validated,
+)
 from retrieval.loaders.csv_feed import iter_csv_records
+from retrieval.markup import html_to_text
 
 __all__ = ["REQUIRED_COLUMNS", "html_to_text", "is_shopify_header", "iter_shopify"]
 
@@ -54,88 +60,6 @@ def is_shopify_header(header: list[str]) -> bool:
     """True when a CSV header has Shopify's product-export columns."""
     names = {h.strip() for h in header}
     return all(c in names for c in REQUIRED_COLUMNS)
-
-
-# --- HTML → text -------------------------------------------------------------------------------
-
-_BLOCK = {"p", "div", "section", "article", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-          "blockquote", "pre", "header", "footer"}  # fmt: skip
-_SKIP = {"script", "style", "template", "head"}
-
-
-class _TextExtractor(HTMLParser):
-    """Collects paragraphs (``<br>`` = a line break inside one) and list items (one block per list)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.items: list[str] = []
-        self._text: list[str] = []
-        self._list: list[str] = []
-        self._in_item = False
-        self._skip_depth = 0
-
-    def _flush_text(self) -> None:
-        lines = (" ".join(part.split()) for part in "".join(self._text).split("\n"))
-        text = "\n".join(line for line in lines if line)
-        self._text = []
-        if not text:
-            return
-        if self._in_item:
-            self.items.append(text)
-            self._list.append(f"- {text}")
-        else:
-            self._flush_list()
-            self.blocks.append(text)
-
-    def _flush_list(self) -> None:
-        if self._list:
-            self.blocks.append("\n".join(self._list))
-            self._list = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self._skip_depth += 1
-        elif tag == "br":
-            self._text.append("\n")
-        elif tag == "li":
-            self._flush_text()
-            self._in_item = True
-        elif tag in _BLOCK:
-            self._flush_text()
-        elif tag in {"td", "th"}:
-            self._text.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag == "li":
-            self._flush_text()
-            self._in_item = False
-        elif tag in {"ul", "ol"}:
-            self._flush_text()
-            self._in_item = False
-            self._flush_list()
-        elif tag in _BLOCK:
-            self._flush_text()
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip_depth:
-            self._text.append(data)
-
-    def finish(self) -> tuple[str, list[str]]:
-        self.close()
-        self._flush_text()
-        self._flush_list()
-        return "\n\n".join(self.blocks), self.items
-
-
-def html_to_text(html: str) -> tuple[str, list[str]]:
-    """``(text, list items)`` from HTML: blank lines between paragraphs, one line per list item
-    (``- item``), ``<br>`` as a line break, entities unescaped, tags, scripts and styles dropped."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    return parser.finish()
 
 
 # --- rows → products ---------------------------------------------------------------------------
@@ -162,6 +86,9 @@ def iter_shopify(path: Path) -> Iterator[Parsed | RowError]:
     name = str(path)
     records = iter_csv_records(path)
     first = next(records, None)
+    while isinstance(first, RowError):  # a broken record before the header
+        yield first
+        first = next(records, None)
     if first is None:
         return
     header = [h.strip() for h in first[1]]
@@ -171,7 +98,14 @@ def iter_shopify(path: Path) -> Iterator[Parsed | RowError]:
     has_qty = "Variant Inventory Qty" in header
     group: _Group | None = None
     at = header.index("Handle")
-    for line, cells in records:
+    for record in records:
+        if isinstance(record, RowError):
+            if group is not None:
+                group.errors.append(record)  # reported after its product, keeping file order
+            else:
+                yield record
+            continue
+        line, cells = record
         handle = cells[at].strip() if at < len(cells) else ""
         if group is not None and handle and handle != group.handle:
             yield from _finish(name, group)  # the previous product's rows are over
@@ -269,7 +203,7 @@ def _product(name: str, group: _Group) -> Parsed | RowError:
         reason = "product skipped: none of its variants is valid"
         return RowError(file=name, line=group.line, reason=reason, record_id=group.handle)
     try:
-        return Parsed(group.line, Product.model_validate(_fields(group)))
+        return validated(name, group.line, _fields(group))
     except ValidationError as exc:
         return RowError(
             file=name, line=group.line, reason=describe_validation_error(exc), record_id=group.handle

@@ -52,7 +52,7 @@ def test_chat_flow_renders_text_cards_and_reasons(ui_fake_assistant) -> None:
     captions = [c.value for c in at.caption]
     # the price line is Markdown-escaped ("$" would start LaTeX); the browser shows "$499.00"
     assert any(r"\$499\.00" in c and "Hearthline" in c and r"★ 4\.5" in c for c in captions), captions
-    assert any("fake: scripted test assistant" in c for c in captions)
+    assert any("scripted test assistant" in c for c in captions)
     assert at.session_state["session_id"] == "sess-new"
 
 
@@ -216,4 +216,45 @@ def test_error_text_is_not_markdown(ui_fake_assistant) -> None:
     at = _app(ui_fake_assistant)
     at.chat_input[0].set_value("dishwashers").run()
     assert not at.exception
-    assert any(r"bad \[link\]\(https\:" in e.value for e in at.error), [e.value for e in at.error]
+    assert [e.value for e in at.error] == ["Something went wrong:"]
+    assert any("bad [link](https://evil.example) **x**" in t for t in _texts(at))
+    assert not any("evil.example" in m for m in _markdown_like(at))
+
+
+def test_images_come_only_from_http_or_the_media_dir(
+    ui_scripted_assistant, tmp_path: Path, monkeypatch
+) -> None:
+    from assistant.settings import get_settings
+
+    media = tmp_path / "media"
+    (media / "tents").mkdir(parents=True)
+    from PIL import Image
+
+    Image.new("RGB", (4, 4)).save(media / "tents" / "a.png")
+    (media / "tents" / "broken.png").write_bytes(b"not an image")
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    monkeypatch.setenv("AISLE_MEDIA_DIR", str(media))
+    get_settings.cache_clear()
+    urls = [
+        str(secret),
+        "../secret.png",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "tents/a.png",
+        "tents/none.png",
+        "tents/broken.png",
+    ]
+    ui_scripted_assistant.cards = [
+        ProductCard(id=f"p{i}", title=f"Item {i}", price=1.0, image_url=url) for i, url in enumerate(urls)
+    ]
+    ui_scripted_assistant.reasons = ["r"] * len(urls)
+    try:
+        at = _app(ui_scripted_assistant)
+        at.chat_input[0].set_value("tents").run()
+    finally:
+        get_settings.cache_clear()
+    assert not at.exception
+    shown = [url for image in at.get("image") for url in image.value]
+    assert len(shown) == 1 and "secret" not in shown[0], shown
+    assert "(image unavailable)" in [c.value for c in at.caption]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -9,6 +11,9 @@ from assistant.api.deps import MetricsDep, get_assistant
 from assistant.api.metrics import CONTENT_TYPE_LATEST
 from assistant.api.schemas import CheckPublic, HealthPublic, ReadinessPublic
 from assistant.errors import AisleError, StoreUnavailableError
+
+if TYPE_CHECKING:
+    from assistant.llm.circuit import CircuitBreaker
 
 __all__ = ["router"]
 
@@ -26,6 +31,10 @@ def _checks(request: Request) -> dict[str, CheckPublic]:
     except (AisleError, ImportError, OSError) as exc:
         return {"assistant": CheckPublic(ok=False, detail=f"cannot build the assistant: {exc}")}
     checks = {"llm": CheckPublic(ok=True, detail=assistant.llm_description)}
+    circuit = _circuit(assistant)
+    if circuit is not None:
+        # Still ready when open: turns are served from catalog facts, and this says the LLM is degraded.
+        checks["llm_circuit"] = CheckPublic(ok=True, detail=circuit.describe())
     profile = getattr(assistant, "model_profile", None)
     if profile is not None:
         writer = "the model (each claim verified)" if profile.reasons == "model" else "the fact composer"
@@ -33,13 +42,11 @@ def _checks(request: Request) -> dict[str, CheckPublic]:
         checks["explanations"] = CheckPublic(ok=True, detail=f"reasons by {writer}; answer by {answer}")
     try:
         release = assistant.catalog.release()
-        # Queryable, not just present: the served release answers a search for one of its own products.
-        probe = release.lexical.search(release.products[0].title, 1) if len(release) else []
+        ok = release.queryable()
     except (AisleError, OSError, RuntimeError, ValueError) as exc:
         why = str(exc) if isinstance(exc, AisleError) else type(exc).__name__  # our own messages only
         checks["index"] = CheckPublic(ok=False, detail=f"catalog release unreadable: {why}")
     else:
-        ok = bool(probe)
         detail = f"{len(release)} products, release {release.name}"
         checks["index"] = CheckPublic(ok=ok, detail=detail if ok else f"{detail}; run `aisle ingest FEED`")
     try:
@@ -52,7 +59,8 @@ def _checks(request: Request) -> dict[str, CheckPublic]:
 @router.get(
     "/readyz",
     operation_id="ready",
-    summary="Readiness: catalog index and session store reachable, LLM configured",
+    summary="Readiness: catalog index and session store reachable, LLM configured "
+    "(`checks.llm_circuit`: open = degraded)",
     response_model=ReadinessPublic,
     responses={503: {"model": ReadinessPublic, "description": "Not ready; `checks` say why."}},
 )
@@ -65,5 +73,16 @@ def ready(request: Request) -> ReadinessPublic | JSONResponse:
 
 
 @router.get("/metrics", operation_id="metrics", summary="Prometheus metrics", response_class=Response)
-def metrics(metrics: MetricsDep) -> Response:
+def metrics(request: Request, metrics: MetricsDep) -> Response:
+    # Only an assistant already built (a scrape never loads the catalog or the model).
+    circuit = _circuit(getattr(request.app.state, "assistant", None))
+    if circuit is not None:
+        metrics.observe_circuit(circuit.state)
     return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _circuit(assistant: object) -> CircuitBreaker | None:
+    """The assistant's LLM circuit breaker, if it has one (test doubles may not). Duck-typed: importing
+    the API must not import the LLM stack."""
+    circuit = getattr(assistant, "llm_circuit", None)
+    return circuit if callable(getattr(circuit, "describe", None)) else None
