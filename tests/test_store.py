@@ -455,3 +455,60 @@ def test_another_process_continues_the_conversation(backend: Backend, tmp_path: 
         assert done.stdout.strip() == "2"
         assert [m.turn_id for m in store.messages(sid)][-2:] == ["from-worker-2", "from-worker-2"]
         assert store.profile("alice").disliked_ids == ["d2"]
+
+
+def test_an_erase_racing_turns_leaves_nothing_behind(backend: Backend) -> None:
+    """Workers keep appending to a shopper's sessions while her erase lands: every append either
+    lands before the erase (and is erased) or is refused as not found; no orphan rows, no other error."""
+    stores = [backend.open() for _ in range(3)]
+    try:
+        for round_ in range(3):
+            shopper = f"erased-{round_}"
+            sessions = [stores[0].create_session(shopper) for _ in range(2)]
+            errors: list[BaseException] = []
+            stop = threading.Event()
+
+            def append(
+                store: SessionStore, sid: str, stop: threading.Event, errors: list[BaseException]
+            ) -> None:
+                n = 0
+                while not stop.is_set():
+                    try:
+                        store.append_turn(sid, turn_id=str(n), user="still shopping", assistant="ok")
+                        store.record_feedback(shopper_of(store, sid), "d1", "click", session_id=sid)
+                    except NotFoundError:
+                        return
+                    except BaseException as exc:
+                        errors.append(exc)
+                        return
+                    n += 1
+
+            def shopper_of(store: SessionStore, sid: str) -> str:
+                return store.get_session(sid).shopper_id or ""
+
+            threads = [
+                threading.Thread(target=append, args=(stores[1 + i], sid, stop, errors))
+                for i, sid in enumerate(sessions)
+            ]
+            for t in threads:
+                t.start()
+            time.sleep(0.2)
+            stores[0].delete_shopper(shopper)
+            time.sleep(0.1)
+            stop.set()
+            for t in threads:
+                t.join(timeout=30)
+            assert not errors, errors
+            assert stores[0].delete_shopper(shopper).model_dump() == {
+                "sessions": 0,
+                "messages": 0,
+                "feedback": 0,
+            }
+            orphans = backend.count(
+                "SELECT COUNT(*) FROM messages WHERE session_id NOT IN (SELECT id FROM sessions)"
+            )
+            assert orphans == 0
+            assert backend.count(f"SELECT COUNT(*) FROM feedback WHERE shopper_id='{shopper}'") == 0
+    finally:
+        for s in stores:
+            s.close()
