@@ -469,13 +469,17 @@ def test_an_erase_racing_turns_leaves_nothing_behind(backend: Backend) -> None:
             stop = threading.Event()
 
             def append(
-                store: SessionStore, sid: str, stop: threading.Event, errors: list[BaseException]
+                store: SessionStore,
+                sid: str,
+                shopper: str,
+                stop: threading.Event,
+                errors: list[BaseException],
             ) -> None:
                 n = 0
                 while not stop.is_set():
                     try:
                         store.append_turn(sid, turn_id=str(n), user="still shopping", assistant="ok")
-                        store.record_feedback(shopper_of(store, sid), "d1", "click", session_id=sid)
+                        store.record_feedback(shopper, "d1", "click", session_id=sid)
                     except NotFoundError:
                         return
                     except BaseException as exc:
@@ -483,11 +487,8 @@ def test_an_erase_racing_turns_leaves_nothing_behind(backend: Backend) -> None:
                         return
                     n += 1
 
-            def shopper_of(store: SessionStore, sid: str) -> str:
-                return store.get_session(sid).shopper_id or ""
-
             threads = [
-                threading.Thread(target=append, args=(stores[1 + i], sid, stop, errors))
+                threading.Thread(target=append, args=(stores[1 + i], sid, shopper, stop, errors))
                 for i, sid in enumerate(sessions)
             ]
             for t in threads:
