@@ -35,7 +35,13 @@ def _loopback_only(self: socket.socket, address: object) -> None:
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
-    for name in ("OPENAI_API_KEY", "AISLE_OPENAI_API_KEY", "AISLE_LLM_BASE_URL", "AISLE_CHROMA_URL"):
+    for name in (
+        "OPENAI_API_KEY",
+        "AISLE_OPENAI_API_KEY",
+        "AISLE_LLM_BASE_URL",
+        "AISLE_CHROMA_URL",
+        "AISLE_DATABASE_URL",  # tests never write to a real shared database: they pass their own
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
