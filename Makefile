@@ -24,7 +24,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the browser test needs (Chromium for Playwright; never `playwright install`).
+# Debian packages the tests need: Chromium for the browser test (never `playwright install`) and
+# PostgreSQL for the session-store tests (a throwaway server on loopback). Idempotent, fast when present.
 system-deps:
 	@bash scripts/system-deps.sh
 
@@ -35,6 +36,7 @@ test: install system-deps
 	$(BIN)/python -m pytest
 
 test-fast: install
+	@bash scripts/system-deps.sh postgresql
 	$(BIN)/python -m pytest -m "not slow and not browser and not llm"
 
 lint: install
@@ -50,6 +52,8 @@ format: install
 bench: install
 	$(BIN)/aisle bench all --output benchmarks/results
 	$(BIN)/python benchmarks/load_chat.py
+	@bash scripts/system-deps.sh postgresql
+	$(BIN)/python benchmarks/session_store.py
 
 # Offline evaluation: the IR benchmark on ESCI (dev and test) and the prompt-eval suites, with reports
 # in eval/results/. The fake-LLM suite is gated by eval/thresholds.yaml (non-zero exit on regressions).

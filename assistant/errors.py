@@ -9,6 +9,7 @@ __all__ = [
     "FeedError",
     "LLMError",
     "NotFoundError",
+    "StoreUnavailableError",
 ]
 
 
@@ -34,3 +35,7 @@ class NotFoundError(AisleError):
 
 class LLMError(AisleError):
     """The chat model failed (backend error, timeout, or output that does not validate)."""
+
+
+class StoreUnavailableError(AisleError):
+    """The session database cannot be reached right now (server down, connections exhausted); retry."""

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
         "served from here by the UI; unset, only http(s) image URLs are shown.",
     )
     collection: str = Field(default="products", min_length=3, description="Chroma collection name.")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="Sessions and feedback in PostgreSQL, e.g. postgresql://aisle@127.0.0.1:5432/aisle "
+        "(shared by every API worker); unset: the embedded SQLite file <data_dir>/aisle.sqlite.",
+    )
+    database_pool_size: int = Field(
+        default=4, ge=1, le=100, description="PostgreSQL connections per API worker process, at most."
+    )
 
     # Embeddings ----------------------------------------------------------------------------
     embedder: EmbedderName = "minilm"

@@ -65,7 +65,7 @@ from assistant.schemas import (
     TokenEvent,
     Usage,
 )
-from assistant.store import SessionStore
+from assistant.store import SessionStore, open_session_store
 from assistant.tokens import TokenBudget, TokenCounter
 from retrieval.catalog import Product
 from retrieval.filters import Filters
@@ -994,7 +994,7 @@ def build_assistant(
         settings,
         catalog=catalog,
         searcher=Searcher(catalog),
-        store=SessionStore(settings.store_db),
+        store=open_session_store(settings),
         chat_model=model,
         llm_description=description,
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_support import PostgresServer
 
 from assistant.settings import Settings, get_settings
 
@@ -33,7 +35,13 @@ def _loopback_only(self: socket.socket, address: object) -> None:
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
-    for name in ("OPENAI_API_KEY", "AISLE_OPENAI_API_KEY", "AISLE_LLM_BASE_URL", "AISLE_CHROMA_URL"):
+    for name in (
+        "OPENAI_API_KEY",
+        "AISLE_OPENAI_API_KEY",
+        "AISLE_LLM_BASE_URL",
+        "AISLE_CHROMA_URL",
+        "AISLE_DATABASE_URL",  # tests never write to a real shared database: they pass their own
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -58,3 +66,26 @@ def hash_settings_env(hash_settings: Settings, monkeypatch: pytest.MonkeyPatch) 
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+
+
+# --- session store on PostgreSQL (tests/test_store.py, tests/api/test_api_postgres.py) -----------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on a free loopback port for the whole run (see tests/pg_support.py).
+    Never skipped: if it cannot start, every test that needs it fails with the reason."""
+    server = PostgresServer()
+    try:
+        server.start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        server.stop()
+        pytest.fail(f"the PostgreSQL test server did not start: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """The URL of a fresh, empty database on the test server."""
+    return postgres_server.create_database()

@@ -17,6 +17,7 @@ from assistant.errors import (
     FeedError,
     LLMError,
     NotFoundError,
+    StoreUnavailableError,
 )
 
 __all__ = ["STATUS_BY_ERROR", "install_error_handlers", "status_for"]
@@ -26,6 +27,7 @@ STATUS_BY_ERROR: tuple[tuple[type[AisleError], int], ...] = (
     (FeedError, 422),
     (ConfigurationError, 503),
     (CatalogError, 503),
+    (StoreUnavailableError, 503),
     (LLMError, 502),
 )
 

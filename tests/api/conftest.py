@@ -14,7 +14,7 @@ from http_support import FakeAssistant, LiveServer, make_settings, parse_sse
 from assistant.api import create_app
 from assistant.api.deps import get_assistant
 from assistant.settings import Settings
-from assistant.store import SessionStore
+from assistant.stores.sqlite import SqliteSessionStore
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def api_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def fake_assistant(api_settings: Settings) -> Iterator[FakeAssistant]:
-    store = SessionStore(api_settings.store_db)
+    store = SqliteSessionStore(api_settings.store_db)
     yield FakeAssistant(settings=api_settings, store=store)
     store.close()
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from assistant.api import create_app
 from assistant.api.deps import get_assistant
 from assistant.api.limits import RateLimiter
-from assistant.store import SessionStore
+from assistant.stores.sqlite import SqliteSessionStore
 
 KEYS = {"sk-shop-a": "storefront", "sk-shop-b": "storefront", "sk-ops": "admin"}
 A = {"Authorization": "Bearer sk-shop-a"}
@@ -133,10 +133,12 @@ def _old_store(path: Path) -> None:
 def test_an_old_session_database_keeps_working(api_settings, fake_assistant, make_client) -> None:
     old = api_settings.data_dir / "old" / "aisle.sqlite"
     _old_store(old)
-    store = SessionStore(old)  # migrates in place
+    store = SqliteSessionStore(old)  # migrates in place
     with sqlite3.connect(old) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert SessionStore(old).get_session("0123456789abcdef0123456789abcdef").message_count == 1  # idempotent
+    assert (
+        SqliteSessionStore(old).get_session("0123456789abcdef0123456789abcdef").message_count == 1
+    )  # idempotent
     app = create_app(make_client(api_keys=KEYS).app.state.settings)
     fake_assistant.store = store
     app.dependency_overrides[get_assistant] = lambda: fake_assistant

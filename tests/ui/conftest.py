@@ -9,13 +9,13 @@ import pytest
 from http_support import FakeAssistant, make_settings
 from ui_support import ScriptedAssistant
 
-from assistant.store import SessionStore
+from assistant.stores.sqlite import SqliteSessionStore
 
 
 @pytest.fixture
 def ui_fake_assistant(tmp_path: Path) -> Iterator[FakeAssistant]:
     settings = make_settings(tmp_path / "data")
-    store = SessionStore(settings.store_db)
+    store = SqliteSessionStore(settings.store_db)
     yield FakeAssistant(settings=settings, store=store)
     store.close()
 
@@ -23,6 +23,6 @@ def ui_fake_assistant(tmp_path: Path) -> Iterator[FakeAssistant]:
 @pytest.fixture
 def ui_scripted_assistant(tmp_path: Path) -> Iterator[ScriptedAssistant]:
     settings = make_settings(tmp_path / "data")
-    store = SessionStore(settings.store_db)
+    store = SqliteSessionStore(settings.store_db)
     yield ScriptedAssistant(settings=settings, store=store)
     store.close()

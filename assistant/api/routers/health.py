@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from assistant.api.deps import MetricsDep, get_assistant
 from assistant.api.metrics import CONTENT_TYPE_LATEST
 from assistant.api.schemas import CheckPublic, HealthPublic, ReadinessPublic
-from assistant.errors import AisleError
+from assistant.errors import AisleError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from assistant.llm.circuit import CircuitBreaker
@@ -49,13 +49,18 @@ def _checks(request: Request) -> dict[str, CheckPublic]:
     else:
         detail = f"{len(release)} products, release {release.name}"
         checks["index"] = CheckPublic(ok=ok, detail=detail if ok else f"{detail}; run `aisle ingest FEED`")
+    try:
+        checks["sessions"] = CheckPublic(ok=True, detail=assistant.store.check())
+    except StoreUnavailableError as exc:
+        checks["sessions"] = CheckPublic(ok=False, detail=str(exc))
     return checks
 
 
 @router.get(
     "/readyz",
     operation_id="ready",
-    summary="Readiness: catalog index reachable and LLM configured (`checks.llm_circuit`: open = degraded)",
+    summary="Readiness: catalog index and session store reachable, LLM configured "
+    "(`checks.llm_circuit`: open = degraded)",
     response_model=ReadinessPublic,
     responses={503: {"model": ReadinessPublic, "description": "Not ready; `checks` say why."}},
 )
