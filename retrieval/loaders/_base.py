@@ -54,8 +54,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 
 
-class RowError(BaseModel):
-    """One skipped record: where it starts (1-based physical line) and why it was skipped."""
+class _RowNote(BaseModel):
+    """Where in a feed (file, 1-based physical line where the record starts), why, and which record."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -69,19 +69,12 @@ class RowError(BaseModel):
         return f"{where}: {self.reason}" + (f" (id {self.record_id})" if self.record_id else "")
 
 
-class RowWarning(BaseModel):
+class RowError(_RowNote):
+    """One skipped record: where it starts and why it was skipped."""
+
+
+class RowWarning(_RowNote):
     """Something dropped from a record that was kept (an unsafe link): where and why."""
-
-    model_config = ConfigDict(frozen=True)
-
-    file: str
-    line: int
-    reason: str
-    record_id: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        return f"{where}: {self.reason}" + (f" (id {self.record_id})" if self.record_id else "")
 
 
 class FeedResult(BaseModel):
