@@ -607,6 +607,7 @@ class Assistant:
     ) -> tuple[QueryPlan, list[Product]]:
         """One search per item of a multi-item ask; the results interleave, so each item shows."""
         groups: list[list[Product]] = []
+        relaxed = list(plan.relaxed)
         for item in plan.items:
             sub = plan.model_copy(
                 update={
@@ -615,8 +616,22 @@ class Assistant:
                     "filters": plan.filters.model_copy(update={"categories": item.categories}),
                 }
             )
-            _, found = self._retrieve(turn, sub, profile)
+            searched, found = self._retrieve(turn, sub, profile)
             groups.append(found)
+            # What an item's search loosened is said, as for a single search: the answer must not
+            # claim "under $50" over items shown because nothing under $50 was left. One sentence
+            # per constraint, naming each item's closest ("the cheapest keyboard is $109; … mouse …").
+            kind = self.vocabulary.categories.get(item.categories[0], "") if item.categories else ""
+            for r in searched.relaxed[len(plan.relaxed) :]:
+                closest = _named_closest(r.closest, f"in {kind}") if kind else r.closest
+                same = next(
+                    (i for i, o in enumerate(relaxed) if (o.field, o.asked) == (r.field, r.asked)), None
+                )
+                if same is None:
+                    relaxed.append(r.model_copy(update={"closest": closest}))
+                elif closest and closest not in relaxed[same].closest:
+                    joined = "; ".join(c for c in (relaxed[same].closest, closest) if c)
+                    relaxed[same] = relaxed[same].model_copy(update={"closest": joined})
         merged: list[Product] = []
         seen: set[str] = set()
         for rank in range(max((len(g) for g in groups), default=0)):
@@ -624,7 +639,8 @@ class Assistant:
                 if rank < len(group) and group[rank].id not in seen:
                     seen.add(group[rank].id)
                     merged.append(group[rank])
-        return plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": []})}), merged
+        filters = plan.filters.model_copy(update={"categories": []})
+        return plan.model_copy(update={"filters": filters, "relaxed": relaxed}), merged
 
     def _call(self, turn: _Turn) -> StructuredCall:
         from assistant.llm import structured
@@ -796,6 +812,13 @@ def _search_text(plan: QueryPlan) -> str:
                 seen.add(word.casefold())
                 words.append(word)
     return " ".join(words)
+
+
+def _named_closest(closest: str, kind: str) -> str:
+    """ "the cheapest is $109" → "the cheapest in Keyboards is $109" (one item of a multi-item ask)."""
+    for word in ("cheapest", "priciest"):
+        closest = closest.replace(f"the {word} is", f"the {word} {kind} is")
+    return closest
 
 
 def _session_shopper(session_id: str) -> str:

@@ -352,3 +352,17 @@ def test_embedded_model_answers_a_multi_turn_conversation(ingested: Settings) ->
     finally:
         assistant.store.close()
         assistant.catalog.close()
+
+
+def test_a_multi_item_ask_says_what_each_item_search_loosened(assistant: Assistant) -> None:
+    # Nothing in the demo catalog is a keyboard under $20; each item's search loosens the price, and
+    # the answer says so per item instead of claiming "under $20" over what it shows.
+    events = _run(assistant, "a wireless keyboard and a mouse, both under $20")
+    plan = next(e for e in events if e.type == "plan").plan
+    shown = next(e for e in events if e.type == "products").products
+    answer = "".join(e.text for e in events if e.type == "token")
+    assert plan.items, "the ask is read as two items"
+    assert any(p.price is not None and p.price > 20 for p in shown)
+    assert "under $20" in answer and "Nothing matched" in answer, answer
+    assert "in Keyboards" in answer, answer
+    assert "found" not in answer.split("Nothing matched")[0], answer  # no "I found N matches under $20"
