@@ -147,6 +147,13 @@ class Settings(BaseSettings):
         le=1,
         description="A request whose words no product has is declined unless a product is this similar (cosine).",
     )
+    unnamed_kind_similarity: float = Field(
+        default=0.5,
+        ge=-1,
+        le=1,
+        description="When no product text uses the shopper's word for the kind of product at all, the "
+        "similarity a product needs for the ask not to be declined (stricter than out_of_catalog_similarity).",
+    )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 
     # API and UI ----------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import plan_turn
-from assistant.plan.planner import kind_words
+from assistant.plan.planner import kind_words, product_kind
 from assistant.plan.text import COLOR_WORDS, tokenize
 from assistant.responses import load_responses
 from assistant.schemas import (
@@ -384,6 +384,10 @@ class Assistant:
                 log.warning("LLM planning fell back to the parser: %s", classify(exc))
                 problem = f"LLM planning {describe_failure(exc)}; planned with the deterministic parser"
         lexical = self.catalog.lexical()
+
+        def known(word: str) -> bool:
+            return bool(terms := lexical.terms(word)) and all(lexical.knows(t) for t in terms)
+
         plan = plan_turn(
             request.message,
             context,
@@ -393,7 +397,7 @@ class Assistant:
             shown_titles={p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in shown},
             schema=self.schema,
             shown_products=shown,
-            known=lambda word: bool(terms := lexical.terms(word)) and all(lexical.knows(t) for t in terms),
+            known=known,
             word_categories=self._title_categories().get_counts,
         )
         if request.filters is not None and not request.filters.is_empty():
@@ -402,7 +406,7 @@ class Assistant:
             }
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
-        if self._outside_catalog(plan, previous):
+        if self._outside_catalog(plan, previous, product_kind(request.message, self.vocabulary, known)):
             plan = plan.model_copy(update={"intent": "out_of_catalog"})
         return plan, problem
 
@@ -451,39 +455,51 @@ class Assistant:
         )
         return reply
 
-    def _outside_catalog(self, plan: QueryPlan, previous: QueryPlan | None) -> bool:
-        """A request for a kind of product the catalog does not have: its head noun (the last
-        product word) is in no product's title or category, and no product is close in meaning.
-        Say so instead of showing unrelated products. A plan that names a catalog category, brand
-        or attribute, or refines within a category, is never declined. For a follow-up, only the
-        words it adds count."""
+    def _outside_catalog(self, plan: QueryPlan, previous: QueryPlan | None, kind: str) -> bool:
+        """A request for a kind of product the catalog does not have: its head noun (the last word
+        of the phrase that names the product, "four new tires" in "tires for my car") names no
+        product's category or brand and is no product title's head word, and no product is close in
+        meaning. Say so instead of showing unrelated products. When no product text has the word at
+        all, the evidence asked for is stronger (``unnamed_kind_similarity``). A plan that names a
+        brand or compares within what was shown is never declined; a category the planner only
+        guessed is checked (:meth:`_guessed_kind_differs`). For a follow-up, only the words it adds
+        count."""
         if plan.intent not in {"search", "refine"} or plan.items:
             return False
         f = plan.filters
         if f.brands or plan.comparative:
             return False
+        follow_up = plan.intent == "refine" and previous is not None
+        # ``kind``: the words that name the product, without its use ("for my car") or specs ("55 inch").
+        asked = plan.query if follow_up else (kind or plan.query)
         kinds = [*f.categories, *([plan.category_hint] if plan.category_hint else [])]
         if kinds:
-            return plan.intent == "search" and self._guessed_kind_differs(plan.query, kinds)
+            return plan.intent == "search" and self._guessed_kind_differs(asked, kinds)
         snap = self.searcher.snapshot()
         from retrieval.text import analyze
 
-        words = [t for t in analyze(plan.query) if t.isalpha()]
-        if plan.intent == "refine" and previous is not None:
+        words = [t for t in analyze(asked) if t.isalpha()]
+        if follow_up and previous is not None:
             before = set(analyze(previous.query))
             words = [t for t in words if t not in before]
         if not words:
             return False
         head = words[-1]
-        named = any(head in snap.fields[field] for field in ("category", "title", "brand"))
+        spoken = [t.stem for t in tokenize(asked) if t.stem.isalpha()]
+        in_fields = any(head in snap.fields[field] for field in ("category", "brand"))
+        in_titles = head in snap.fields["title"]
+        names_products = bool(spoken) and bool(self._title_categories().get_counts(spoken[-1]))
         # "washing machine": a known head ("machine") after a word no product text has is another
         # kind of product.
         unknown_modifier = len(words) > 1 and not self.catalog.lexical().knows(words[-2])
-        if named and not unknown_modifier:
+        if (in_fields or names_products) and not unknown_modifier:
             return False
-        asked = " ".join(words) if plan.intent == "refine" and previous is not None else plan.query
-        nearest = self.searcher.nearest_similarity(kind_words(asked) or asked)
-        return nearest is None or nearest < self.settings.out_of_catalog_similarity
+        text = " ".join(words) if follow_up else asked
+        nearest = self.searcher.nearest_similarity(kind_words(text) or text)
+        needed = self.settings.out_of_catalog_similarity
+        if not (in_fields or in_titles):
+            needed = max(needed, self.settings.unnamed_kind_similarity)
+        return nearest is None or nearest < needed
 
     def _guessed_kind_differs(self, query: str, kinds: list[str]) -> bool:
         """A kind the planner guessed from a word of the ask ("washing machine": titles say "machine"

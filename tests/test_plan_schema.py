@@ -236,3 +236,32 @@ def test_numbers_in_filters_and_products_are_finite(bad: float) -> None:
         NumericRange(lt=bad)
     with pytest.raises(ValidationError):
         Product(id="p", title="Tent", price=bad)
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("I need four new tires for my car", "four tires"),  # a count is not a kind, but it is harmless
+        ("do you have a 55 inch TV?", "tv"),
+        ("some cologne for my husband", "cologne"),
+        ("a mini fridge for my dorm then?", "mini fridge"),
+        ("I'm looking for a washing machine", "washing machine"),
+    ],
+)
+def test_the_words_that_name_the_product_drop_uses_specs_and_fillers(
+    vocabulary: Vocabulary, message: str, kind: str
+) -> None:
+    from assistant.plan.planner import product_kind
+
+    assert product_kind(message, vocabulary) == kind
+
+
+def test_the_product_words_are_typo_corrected_towards_the_catalog(
+    vocabulary: Vocabulary, products: list[Product]
+) -> None:
+    import re
+
+    from assistant.plan.planner import product_kind
+
+    words = {w for p in products for w in re.findall(r"[a-z]+", f"{p.title} {p.description}".lower())}
+    assert product_kind("a coffe maker for my mom", vocabulary, lambda w: w in words) == "coffee maker"

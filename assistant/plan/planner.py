@@ -876,10 +876,25 @@ def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:
 
 
 def kind_words(text: str) -> str:
-    """The words of ``text`` that can name a kind of product: numbers and unit words dropped
-    ("55 inch tv" → "tv"); a spec says how big, not what it is."""
-    kept = [t.text for t in tokenize(text) if t.stem.isalpha() and t.stem not in _unit_words()]
+    """The words of ``text`` that can name a kind of product: numbers, unit words, fillers and
+    conversation words dropped ("a 55 inch tv" → "tv"); a spec says how big, not what it is."""
+    kept = [
+        t.text
+        for t in tokenize(text)
+        if t.stem.isalpha()
+        and t.stem not in _unit_words()
+        and t.stem not in FILLER_WORDS
+        and t.stem not in _SKIP_HEAD
+        and t.text not in _DISCOURSE
+    ]
     return " ".join(kept)
+
+
+def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
+    """The words of a message that name the product asked for, typos corrected as the planner
+    corrects them: "I need four new tires for my car" → "four new tires" minus the number → "new tires"."""
+    normalized = numbers_to_digits(correct_typos(message, matcher_for(vocabulary), known))
+    return kind_words(product_phrase(normalized))
 
 
 @lru_cache(maxsize=1)
