@@ -478,6 +478,12 @@ class Assistant:
         snap = self.searcher.snapshot()
         from retrieval.text import analyze
 
+        lexical = self.catalog.lexical()
+        codes = [
+            t for t in analyze(asked) if not t.isalpha() and not t.isdigit() and any(c.isalpha() for c in t)
+        ]
+        if any(lexical.knows(term) for code in codes for term in lexical.terms(code)):
+            return False  # a model code the catalog's text has ("af1"): a product it sells
         words = [t for t in analyze(asked) if t.isalpha()]
         if follow_up and previous is not None:
             before = set(analyze(previous.query))
@@ -491,7 +497,7 @@ class Assistant:
         names_products = bool(spoken) and bool(self._title_categories().get_counts(spoken[-1]))
         # "washing machine": a known head ("machine") after a word no product text has is another
         # kind of product.
-        unknown_modifier = len(words) > 1 and not self.catalog.lexical().knows(words[-2])
+        unknown_modifier = len(words) > 1 and not lexical.knows(words[-2])
         if (in_fields or names_products) and not unknown_modifier:
             return False
         text = " ".join(words) if follow_up else asked

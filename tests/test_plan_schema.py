@@ -246,6 +246,7 @@ def test_numbers_in_filters_and_products_are_finite(bad: float) -> None:
         ("some cologne for my husband", "cologne"),
         ("a mini fridge for my dorm then?", "mini fridge"),
         ("I'm looking for a washing machine", "washing machine"),
+        ("w af1 shadow se", "af1 shadow se"),  # a model code names a product; a bare number does not
     ],
 )
 def test_the_words_that_name_the_product_drop_uses_specs_and_fillers(

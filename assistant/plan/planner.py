@@ -881,7 +881,7 @@ def kind_words(text: str) -> str:
     kept = [
         t.text
         for t in tokenize(text)
-        if t.stem.isalpha()
+        if any(c.isalpha() for c in t.stem)  # "55" is a spec; "af1" or "rtx3080" names a model
         and t.stem not in _unit_words()
         and t.stem not in FILLER_WORDS
         and t.stem not in _SKIP_HEAD
