@@ -457,9 +457,8 @@ class Assistant:
 
     def _outside_catalog(self, plan: QueryPlan, previous: QueryPlan | None, kind: str) -> bool:
         """A request for a kind of product the catalog does not have: its head noun (the last word
-        of the phrase that names the product, "four new tires" in "tires for my car") names no
-        product's category or brand and is no product title's head word, and no product is close in
-        meaning. Say so instead of showing unrelated products. When no product text has the word at
+        of the phrase that names the product, "four new tires" in "tires for my car") is in no
+        product's category, brand or title, and no product is close in meaning. Say so instead of showing unrelated products. When no product text has the word at
         all, the evidence asked for is stronger (``unnamed_kind_similarity``). A plan that names a
         brand or compares within what was shown is never declined; a category the planner only
         guessed is checked (:meth:`_guessed_kind_differs`). For a follow-up, only the words it adds
@@ -491,14 +490,12 @@ class Assistant:
         if not words:
             return False
         head = words[-1]
-        spoken = [t.stem for t in tokenize(asked) if t.stem.isalpha()]
         in_fields = any(head in snap.fields[field] for field in ("category", "brand"))
         in_titles = head in snap.fields["title"]
-        names_products = bool(spoken) and bool(self._title_categories().get_counts(spoken[-1]))
         # "washing machine": a known head ("machine") after a word no product text has is another
         # kind of product.
         unknown_modifier = len(words) > 1 and not lexical.knows(words[-2])
-        if (in_fields or names_products) and not unknown_modifier:
+        if (in_fields or in_titles) and not unknown_modifier:
             return False
         text = " ".join(words) if follow_up else asked
         nearest = self.searcher.nearest_similarity(kind_words(text) or text)
@@ -513,7 +510,8 @@ class Assistant:
         meaning: the shopper asked for another kind of product."""
 
         def stems(text: str) -> set[str]:
-            return {t.stem for t in tokenize(text) if t.stem.isalpha() and len(t.stem) > 2}
+            words = (t.stem.removesuffix("'s").replace("'", "") for t in tokenize(text))  # "women's"
+            return {w for w in words if w.isalpha() and len(w) > 2}
 
         asked = stems(query)
         named = any(stems(self.vocabulary.categories.get(kind, kind)) & asked for kind in kinds)
