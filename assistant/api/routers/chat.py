@@ -12,9 +12,10 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from assistant.api.bodies import JSONBodyRoute
 from assistant.api.deps import AssistantDep, MetricsDep, SettingsDep, StorefrontKey
+from assistant.api.experiments import ExperimentsDep, run_turn
 from assistant.api.responses import SESSION_HEADER, SESSION_HEADER_DOC, errors
 from assistant.api.schemas import ChatTurnCreate, ChatTurnPublic, TurnFailed, collect_turn
-from assistant.api.turns import error_code, iterate_turn, observed, open_session
+from assistant.api.turns import error_code, observed, open_session
 from assistant.errors import AisleError
 from assistant.schemas import ChatEvent, ErrorEvent
 
@@ -89,12 +90,13 @@ async def chat(
     assistant: AssistantDep,
     settings: SettingsDep,
     metrics: MetricsDep,
+    experiments: ExperimentsDep,
     key: StorefrontKey,
     response: Response,
     accept: Annotated[str | None, Header()] = None,
 ) -> ChatTurnPublic | EventSourceResponse | JSONResponse:
     session_id = await open_session(assistant.store, key, body.session_id, body.shopper_id)
-    events = observed(iterate_turn(assistant.chat(body.to_core(session_id))), metrics)
+    events = observed(run_turn(assistant, experiments, body.to_core(session_id)), metrics)
     if accept and "text/event-stream" in accept:
         # The first step runs before the response starts, so setup errors still get a real status.
         try:
