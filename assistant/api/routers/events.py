@@ -2,8 +2,8 @@
 
 Each event names the turn that showed the product (the ``turn_id`` of the chat turn) and its
 session. An event is stored when that turn's served list was logged in that session, the session is
-visible to this key (and, once bound to a shopper, to that shopper: send its ``shopper_id``), and the
-product was shown in the turn; otherwise it is rejected, alone, with a reason. A missing ``position``
+visible to this key (an event naming another shopper than the one the session is bound to is
+refused), and the product was shown in the turn; otherwise it is rejected, alone, with a reason. A missing ``position``
 or ``shopper_id`` is filled from the served list; the experiment assignments always come from it.
 Idempotent: an ``event_id`` already stored in its session counts as a duplicate, so a client retries
 a batch whose answer it did not get. Event contents are never logged.
@@ -48,20 +48,13 @@ class EventsPublic(BaseModel):
     rejected: list[EventRejection] = Field(default_factory=list)
 
 
-def _visible(store: SessionStore, key: Principal, session_id: str, shopper_id: str | None) -> bool:
-    try:
-        store.session_for(session_id, owner=key.owner, shopper_id=shopper_id)
-    except NotFoundError:
-        return False
-    return True
-
-
 def _attribute(
     events: list[InteractionEvent], store: SessionStore, key: Principal
 ) -> tuple[list[tuple[InteractionEvent, dict[str, str]]], list[EventRejection]]:
     """The events that can be attributed to a served turn (completed from it), and the rejections."""
     served: dict[str, ServedList] = store.served_turns([e.turn_id for e in events])
-    visible: dict[tuple[str, str | None], bool] = {}
+    # shopper the session is bound to, for the sessions this key may use (one read for the batch)
+    visible = store.visible_sessions([e.session_id for e in events], owner=key.owner)
     kept: list[tuple[InteractionEvent, dict[str, str]]] = []
     rejected: list[EventRejection] = []
     for i, event in enumerate(events):
@@ -70,14 +63,10 @@ def _attribute(
         reason = None
         if turn is None or turn.session_id != event.session_id:
             reason = UNKNOWN_TURN
-        else:
-            seen = (event.session_id, shopper)
-            if seen not in visible:
-                visible[seen] = _visible(store, key, event.session_id, shopper)
-            if not visible[seen]:
-                reason = UNKNOWN_TURN
-            elif event.product_id not in turn.product_ids:
-                reason = NOT_SHOWN
+        elif event.session_id not in visible or visible[event.session_id] not in (None, shopper):
+            reason = UNKNOWN_TURN  # as for other routes: a session bound to a shopper needs its id
+        elif event.product_id not in turn.product_ids:
+            reason = NOT_SHOWN
         if reason is not None or turn is None:
             rejected.append(EventRejection(index=i, event_id=event.event_id, reason=reason or UNKNOWN_TURN))
             continue
