@@ -159,3 +159,20 @@ def test_a_bad_experiments_file_fails_at_startup(api_settings: object, tmp_path:
     )
     with pytest.raises(ConfigurationError, match="temperature"):
         Experiments(make_settings(tmp_path / "d", experiments=path))
+
+
+def test_the_stream_and_the_openai_facade_log_their_turns_too(
+    client: TestClient, fake_assistant: FakeAssistant, sse: Callable[[str], list[tuple[str, dict | str]]]
+) -> None:
+    r = client.post("/v1/chat", json={"message": "tents"}, headers={**A, "Accept": "text/event-stream"})
+    events = dict((n, d) for n, d in sse(r.text) if n != ":")
+    turn_id = events["recommendations"]["turn_id"]  # type: ignore[index]
+    ranks = [x["rank"] for x in events["recommendations"]["recommendations"]]  # type: ignore[index]
+    assert ranks == list(range(1, len(ranks) + 1))
+    body = {"messages": [{"role": "user", "content": "tents"}]}
+    completion = client.post("/v1/chat/completions", json=body, headers=A).json()
+    logged = fake_assistant.store.served_turns([turn_id, completion["aisle"]["turn_id"]])
+    assert len(logged) == 2
+    assert logged[completion["aisle"]["turn_id"]].product_ids == [
+        x["product"]["id"] for x in completion["aisle"]["recommendations"]
+    ]

@@ -124,3 +124,17 @@ def test_assignment_is_deterministic_and_follows_the_weights(tmp_path: Path) -> 
         inside = [a["b"] for a in first if a["a"] == v]
         assert 0.46 < inside.count("p") / len(inside) < 0.54
     assert assignment_unit("alice", "s1") == assignment_unit("alice", "s2")
+
+
+def test_an_llm_backend_variant_gets_its_own_model_and_breaker(client: TestClient, tmp_path: Path) -> None:
+    from assistant.experiments.variants import VariantAssistants
+
+    path = tmp_path / "llm.yaml"
+    path.write_text(
+        "experiments:\n  - name: llm\n    variants:\n"
+        "      - {name: control}\n      - {name: realistic, overrides: {fake_script: realistic}}\n"
+    )
+    base = client.app.state.assistant  # type: ignore[attr-defined]
+    other = VariantAssistants(base, load_experiments(path)).assistant_for({"llm": "realistic"})
+    assert other.settings.fake_script == "realistic" and other.chat_model is not base.chat_model
+    assert other.llm_circuit is not base.llm_circuit and other.searcher is base.searcher

@@ -67,7 +67,9 @@ _SSE_DOC = (
     "finished turn is returned as JSON. A new session (an unguessable server-issued id) is created when "
     "`session_id` is absent; its id is in every event, in the JSON and in the `X-Aisle-Session-Id` "
     "header. A session is visible only to the API key that created it and, once a turn named a "
-    "`shopper_id`, only with that shopper id; anyone else gets 404."
+    "`shopper_id`, only with that shopper id; anyone else gets 404. What the shopper then does with the "
+    "recommendations (impressions, clicks, add-to-cart, purchases) goes to `POST /v1/events`, naming the "
+    "turn's `turn_id` and the recommendation's `rank` as its `position`."
 )
 
 
