@@ -343,6 +343,8 @@ class SqlSessionStore(ABC):
                 missing = set(chunk) - {r[0] for r in rows}
                 if missing:
                     raise _not_found(sorted(missing)[0])
+            # The client's order (arrival order for readers). A retried batch has the same order, so it
+            # waits for its racing twin rather than deadlocking (PostgreSQL would answer 503: retry).
             items = list(unique.values())
             for start in range(0, len(items), _EVENT_ROWS_PER_INSERT):
                 accepted += self._insert_events(tx, items[start : start + _EVENT_ROWS_PER_INSERT], received)
