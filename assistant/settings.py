@@ -113,6 +113,20 @@ class Settings(BaseSettings):
         description="AISLE_LLM=fake only: 'realistic' answers like a capable model, with the mistakes such "
         "models make (wrong numbers, market claims, seller-style promises) for the verifier to catch.",
     )
+    fake_first_token_s: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=60.0,
+        description="AISLE_LLM=fake only: seconds before the first token of each reply, as a hosted model "
+        "takes (load benchmarks); 0: at once.",
+    )
+    fake_tokens_per_s: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=100_000.0,
+        description="AISLE_LLM=fake only: decoding speed after the first token (a token is about four "
+        "characters); 0: instant.",
+    )
     llm_reasons: Literal["auto", "on", "off"] = Field(
         default="auto",
         description="The LLM writes per-product reasons (verified claim by claim); auto: capable models, and the "

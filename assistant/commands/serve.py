@@ -57,9 +57,9 @@ def serve(
     }
     if workers > 1:
         # Worker processes import the app themselves: a factory import string, not an app object.
-        uvicorn.run("assistant.api:create_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+        uvicorn.run("assistant.api:create_served_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
     else:
-        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings, warm=True), **common)  # type: ignore[arg-type]
 
 
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
