@@ -24,6 +24,7 @@ import asyncio
 import json
 import os
 import platform
+import signal
 import socket
 import statistics
 import subprocess
@@ -46,6 +47,7 @@ SUITES = (
     ROOT / "eval" / "suites" / "conversations" / "demo.yaml",
     ROOT / "eval" / "suites" / "conversations" / "heldout" / "demo.yaml",
 )
+WARM_START = 700  # the warm-up's messages: never among a recorded burst's (those start at 0)
 STAGES = (
     "history",
     "plan",
@@ -112,13 +114,33 @@ class LoadReport(BaseModel):
     bursts: list[BurstResult]
 
 
-def shopper_messages() -> list[str]:
-    """The opening message of every demo conversation in the eval suites: varied, realistic asks."""
-    messages: list[str] = []
+# Ways shoppers add to the same ask; with the suites' openings they make every chat's text unique, so
+# no chat is served from another's cached query vector.
+ASIDES = (
+    "",
+    " please",
+    ", something well reviewed",
+    " for a gift",
+    " — what would you recommend?",
+    " on a budget",
+    ", nothing too fancy",
+    " that will last",
+    " for my partner",
+    ", any good ones?",
+)
+
+
+def shopper_messages(n: int, *, start: int = 0) -> list[str]:
+    """``n`` distinct shopper messages: the opening message of every demo conversation in the eval
+    suites (varied, realistic asks), each with one of a few asides once the openings run out."""
+    openings: list[str] = []
     for path in SUITES:
         suite = yaml.safe_load(path.read_text())
-        messages.extend(str(t["vars"]["conversation"][0]) for t in suite["tests"])
-    return messages
+        openings.extend(str(t["vars"]["conversation"][0]) for t in suite["tests"])
+    total = len(openings) * len(ASIDES)
+    if start + n > total:
+        raise ValueError(f"only {total} distinct messages; asked for {n} from {start}")
+    return [openings[i % len(openings)] + ASIDES[i // len(openings)] for i in range(start, start + n)]
 
 
 def _free_port() -> int:
@@ -167,7 +189,9 @@ async def _one_chat(client: httpx.AsyncClient, message: str, start: asyncio.Even
                     elif event.event == "done":
                         timing.done_s = now
                         timing.stages_ms = {
-                            k: v for k, v in json.loads(event.data).get("timings_ms", {}).items() if k in STAGES
+                            k: v
+                            for k, v in json.loads(event.data).get("timings_ms", {}).items()
+                            if k in STAGES
                         }
                 lines.clear()
     except httpx.HTTPError as exc:
@@ -295,7 +319,7 @@ def _burst_result(
         turns_per_s=round(len(ok) / wall, 2) if wall else 0.0,
         server_stages_p50_ms={k: round(statistics.median(v), 1) for k, v in sorted(stages.items())},
         worker_memory=[m for p in pids if (m := _memory(p)) is not None],
-        load_avg_1m_before=round(os.getloadavg()[0], 2),
+        load_avg_1m_before=round(load, 2),
     )
 
 
@@ -308,13 +332,14 @@ def run_workers(
     env: dict[str, str],
     timeout_s: float,
     log: Path,
+    profile: Path | None = None,
 ) -> list[BurstResult]:
-    """Start ``aisle serve --workers N``, run one burst per concurrency, stop it."""
+    """Start ``aisle serve --workers N``, run one burst per concurrency, stop it; with ``profile``,
+    py-spy samples every worker during each burst (raw collapsed stacks, one file per burst)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--workers", str(workers)]
-    messages = shopper_messages()
     results: list[BurstResult] = []
     with log.open("ab") as out:
         server = subprocess.Popen(cmd, env=env, cwd=data_dir, stdout=out, stderr=subprocess.STDOUT)
@@ -325,15 +350,22 @@ def run_workers(
                 print(log.read_text()[-3000:], file=sys.stderr)
                 raise
             pids = _ready_workers(server.pid, workers)
-            # Not recorded: one chat per message, a few at a time, so every worker has served turns.
-            for i in range(0, 2 * workers * 4, 2 * workers):
-                asyncio.run(_burst(url, messages[i : i + 2 * workers], timeout_s))
+            # Not recorded: a few small bursts (from the end of the messages), so every worker has served turns.
+            warm = shopper_messages(8 * workers, start=WARM_START)
+            for i in range(0, len(warm), 2 * workers):
+                asyncio.run(_burst(url, warm[i : i + 2 * workers], timeout_s))
             offset = 0
             for n in concurrencies:
-                burst = [messages[(offset + i) % len(messages)] for i in range(n)]
+                burst = shopper_messages(n, start=offset)
                 offset += n
                 load = os.getloadavg()[0]
-                timings, wall = asyncio.run(_burst(url, burst, timeout_s))
+                spy = _py_spy(server.pid, profile, f"w{workers}-c{n}") if profile else None
+                try:
+                    timings, wall = asyncio.run(_burst(url, burst, timeout_s))
+                finally:
+                    if spy is not None:
+                        spy.send_signal(signal.SIGINT)
+                        spy.wait(timeout=60)
                 result = _burst_result(label, workers, timings, wall, pids, load)
                 results.append(result)
                 print(_row(result), flush=True)
@@ -345,6 +377,18 @@ def run_workers(
             except subprocess.TimeoutExpired:
                 server.kill()
     return results
+
+
+def _py_spy(server_pid: int, folder: Path, name: str) -> subprocess.Popen[bytes]:
+    """``py-spy record`` on the server and its workers until SIGINT (non-blocking: the workers are not
+    paused, so the profile perturbs the timings little; a profiled run's timings are not recorded)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).with_name("py-spy")
+    cmd = [str(spy), "record", "--pid", str(server_pid), "--subprocesses", "--nonblocking", "--rate", "50"]
+    cmd += ["--format", "raw", "--output", str(folder / f"{name}.txt")]
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # attached before the burst starts
+    return process
 
 
 def _fmt(p: dict[str, float], key: str) -> str:
@@ -432,7 +476,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50, 200])
     parser.add_argument("--embedder", choices=["minilm", "hash"], default="minilm")
-    parser.add_argument("--first-token-s", type=float, default=0.3, help="Fake LLM: seconds to the first token.")
+    parser.add_argument(
+        "--first-token-s", type=float, default=0.3, help="Fake LLM: seconds to the first token."
+    )
     parser.add_argument("--tokens-per-s", type=float, default=30.0, help="Fake LLM: decoding speed.")
     parser.add_argument("--timeout", type=float, default=180.0, help="Seconds per chat.")
     parser.add_argument("--label", default="after", help="Rows of this label replace earlier ones.")
@@ -440,9 +486,15 @@ def main(argv: list[str] | None = None) -> int:
         "--server-env", action="append", metavar="AISLE_X=V", help="Extra environment for the server."
     )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="Sample the workers with py-spy during each burst into DIR (the run's figures are not recorded).",
+    )
     args = parser.parse_args(argv)
-    if not all(1 <= n <= 500 for n in args.concurrency):
-        parser.error("--concurrency must be between 1 and 500")
+    if not all(1 <= n <= 500 for n in args.concurrency) or sum(args.concurrency) > WARM_START:
+        parser.error(f"--concurrency must be between 1 and 500, at most {WARM_START} chats in all")
     shown = " ".join(sys.argv[1:] if argv is None else argv)
     bursts: list[BurstResult] = []
     with tempfile.TemporaryDirectory(prefix="aisle-load-") as tmp:
@@ -458,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
                 env=env,
                 timeout_s=args.timeout,
                 log=data_dir / "serve.log",
+                profile=args.profile,
             )
         if any(b.errors for b in bursts):
             print((data_dir / "serve.log").read_text()[-3000:], file=sys.stderr)
@@ -473,6 +526,9 @@ def main(argv: list[str] | None = None) -> int:
         recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
         bursts=bursts,
     )
+    if args.profile:
+        print(markdown([report]))
+        return 0
     args.output.mkdir(parents=True, exist_ok=True)
     path = args.output / "load_chat.json"
     kept: list[LoadReport] = []

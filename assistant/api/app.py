@@ -76,6 +76,9 @@ def create_app(
         else:
             roles = sorted(settings.api_keys.values())
             log.info("API keys configured: %d (%s)", len(roles), ", ".join(roles))
+        # Turns run in worker threads and hold one while the LLM answers: 40 (anyio's default) would
+        # make the 41st concurrent chat wait for a whole earlier turn before its search even starts.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         if warm:
             await anyio.to_thread.run_sync(warm_up, _app.state)
         yield
