@@ -47,9 +47,26 @@ STAGE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+# A stack whose innermost frame is one of these is a thread waiting (py-spy's non-blocking sampling
+# does not always tell idle threads apart): counted apart, out of the stage shares.
+WAITS = (
+    "Condition.wait (",
+    "Event.wait (",
+    "Thread._wait_for_tstate_lock (",
+    "Thread.join (",
+    "select (",
+    "Runner.run (",
+    "asyncio_run (",
+    "Server.run (",
+)
+
+
 def stage_of(stack: str) -> str:
     """The stage of one collapsed stack (frames root-first, ``;``-separated)."""
-    for frame in reversed(stack.split(";")):
+    frames = stack.split(";")
+    if any(frames[-1].startswith(w) for w in WAITS):
+        return "(waiting)"
+    for frame in reversed(frames):
         for stage, needles in STAGE_RULES:
             if any(n in frame for n in needles):
                 return stage
@@ -67,7 +84,10 @@ def stage_shares(path: Path) -> Counter[str]:
 
 
 def table(paths: list[Path]) -> str:
-    columns = [(p.stem, stage_shares(p)) for p in paths]
+    """Stage shares of the CPU samples (waiting threads left out), one column per file."""
+    raw = [(p.stem, stage_shares(p)) for p in paths]
+    waiting = {name: c.pop("(waiting)", 0) for name, c in raw}
+    columns = raw
     stages = sorted({s for _, c in columns for s in c}, key=lambda s: -sum(c[s] for _, c in columns))
     head = "| stage | " + " | ".join(f"{name} (% of CPU samples)" for name, _ in columns) + " |"
     lines = [head, "|---" * (1 + len(columns)) + "|"]
@@ -77,7 +97,8 @@ def table(paths: list[Path]) -> str:
             total = sum(counts.values()) or 1
             cells.append(f"{100 * counts[stage] / total:.1f}")
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
-    lines.append("| samples | " + " | ".join(str(sum(c.values())) for _, c in columns) + " |")
+    lines.append("| CPU samples | " + " | ".join(str(sum(c.values())) for _, c in columns) + " |")
+    lines.append("| (waiting, left out) | " + " | ".join(str(waiting[name]) for name, _ in columns) + " |")
     return "\n".join(lines)
 
 
