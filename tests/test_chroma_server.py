@@ -24,7 +24,7 @@ from retrieval.components import open_catalog
 from retrieval.filters import Filters, matches, to_where
 from retrieval.ingest import ingest_products
 from retrieval.release import current_name, names
-from retrieval.search import Searcher, SearchRequest
+from retrieval.search import Searcher, SearchRequest, SearchResult
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
@@ -171,6 +171,12 @@ def test_updates_deletes_and_releases_follow_the_server(
         assert not gone & {pid for pid, _ in hits}
 
 
+def _dense_profile(result: SearchResult) -> tuple[list[float], set[str]]:
+    sims = [round(c.dense_sim or 0.0, 5) for c in result.candidates]
+    last = min(sims)
+    return sorted(sims), {c.product_id for c, s in zip(result.candidates, sims, strict=True) if s > last}
+
+
 def test_search_takes_the_servers_ann_path_and_falls_back_to_exact_when_it_goes(
     hash_settings: Settings,
     chroma_server: tuple[str, subprocess.Popen[bytes]],
@@ -200,10 +206,12 @@ def test_search_takes_the_servers_ann_path_and_falls_back_to_exact_when_it_goes(
         assert not {"p000", "p004"} & set(served.ids)
         with open_catalog(exact_settings) as exact_catalog:  # exact scores over the same release
             exact = Searcher(exact_catalog).search(request)
-        assert served.ids == exact.ids  # HNSW at this size (ef_search 200) finds the exact neighbours
+        # HNSW at this size (ef_search 200) finds the exact neighbours: the same similarities, and the
+        # same products above the last place's (the hash embedder ties many; a tie may fill it either way).
+        assert _dense_profile(served) == _dense_profile(exact)
 
         _stop(proc)  # the server goes away: search still answers, from the release's exact scores
         with caplog.at_level("WARNING", logger="retrieval.search"):
             fallback = Searcher(catalog).search(request)
         assert "vector index query failed" in caplog.text
-        assert fallback.ids == exact.ids
+        assert _dense_profile(fallback) == _dense_profile(exact)
