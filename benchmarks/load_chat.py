@@ -413,6 +413,14 @@ HEADER = (
 )
 
 
+EARLIER = (
+    "## earlier (hash embedder)\n\n"
+    "The previous version of this benchmark (2026-11-29: one worker, the hash embedder, the fake LLM answering at "
+    "once, 100 chats at once, 8 messages repeated): 0 errors, `products` p50 2.53 s / p95 3.43 s, full turn "
+    "p95 3.78 s, 25.7 turns/s. Not comparable with the rows above: no model embeds there and the LLM takes no time.\n"
+)
+
+
 def _stage_table(bursts: list[BurstResult]) -> str:
     keys = [k for k in STAGES if any(k in b.server_stages_p50_ms for b in bursts)]
     lines = [
@@ -439,6 +447,7 @@ def markdown(reports: list[LoadReport]) -> str:
             "`timings_ms`; `plan` and `retrieve_rank` include waiting for the CPU):\n\n"
             f"{_stage_table(r.bursts)}\n"
         )
+    parts.append(EARLIER)
     parts.append(
         "All chats of a burst start at the same instant, so the percentiles include queueing behind each "
         "other on 2 cores: they measure the server under a burst, not one turn's latency. `products` is "

@@ -2,8 +2,8 @@
 
 ``benchmarks/load_chat.py --profile DIR`` samples the API workers with ``py-spy record --format raw``
 during each burst; this reads those files and attributes every sample to the stage of the innermost
-frame that names one (a torch frame under ``retrieval/embed.py`` is ``embed``; pydantic under the SSE
-route is ``sse/http``). Idle threads (waiting for the LLM, a lock or a socket) are not sampled, so the
+frame that names one (a torch frame under ``retrieval/embed.py`` is ``embed``; a thread pool bm25s starts
+is ``bm25``); only stacks no stage names go to the serving machinery (``sse/http``, ``event loop/threads``). Idle threads (waiting for the LLM, a lock or a socket) are not sampled, so the
 shares are of CPU time actually spent.
 
     .venv/bin/python benchmarks/profile_stages.py DIR/w1-c200.txt [DIR/w2-c200.txt …]
@@ -39,13 +39,15 @@ STAGE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("llm call (fake model, streaming)", ("assistant/llm/", "langchain_core/", "langchain/")),
     ("sessions store", ("assistant/store.py", "assistant/stores/", "sqlite3/")),
     ("turn (other)", ("assistant/turn.py",)),
+)
+# Checked only when no stage above names a frame: the serving machinery around the turn.
+GENERIC_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "sse/http",
         ("sse_starlette/", "assistant/api/", "starlette/", "fastapi/", "uvicorn/", "h11/", "httptools/"),
     ),
     ("event loop/threads", ("asyncio/", "anyio/", "concurrent/futures", "threading.py")),
 )
-
 
 # A stack whose innermost frame is one of these is a thread waiting (py-spy's non-blocking sampling
 # does not always tell idle threads apart): counted apart, out of the stage shares.
@@ -66,10 +68,11 @@ def stage_of(stack: str) -> str:
     frames = stack.split(";")
     if any(frames[-1].startswith(w) for w in WAITS):
         return "(waiting)"
-    for frame in reversed(frames):
-        for stage, needles in STAGE_RULES:
-            if any(n in frame for n in needles):
-                return stage
+    for rules in (STAGE_RULES, GENERIC_RULES):
+        for frame in reversed(frames):
+            for stage, needles in rules:
+                if any(n in frame for n in needles):
+                    return stage
     return "other"
 
 
