@@ -490,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tokens-per-s", type=float, default=30.0, help="Fake LLM: decoding speed.")
     parser.add_argument("--timeout", type=float, default=180.0, help="Seconds per chat.")
-    parser.add_argument("--label", default="after", help="Rows of this label replace earlier ones.")
+    parser.add_argument("--label", default="current", help="Rows of this label replace earlier ones.")
     parser.add_argument(
         "--server-env", action="append", metavar="AISLE_X=V", help="Extra environment for the server."
     )
