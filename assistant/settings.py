@@ -48,7 +48,18 @@ class Settings(BaseSettings):
     # Embeddings ----------------------------------------------------------------------------
     embedder: EmbedderName = "minilm"
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
-    torch_threads: int = Field(default=2, ge=1, le=64)
+    torch_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Torch threads per process; unset: the machine's cores divided among AISLE_API_WORKERS.",
+    )
+    embed_query_batch: int = Field(
+        default=32,
+        ge=1,
+        le=1024,
+        description="Most shopper queries one model call embeds together (queries arriving at once share a call).",
+    )
 
     # Ingest --------------------------------------------------------------------------------
     ingest_batch_size: int = Field(default=256, ge=1, le=100_000)
@@ -113,6 +124,20 @@ class Settings(BaseSettings):
         default="empty",
         description="AISLE_LLM=fake only: 'realistic' answers like a capable model, with the mistakes such "
         "models make (wrong numbers, market claims, seller-style promises) for the verifier to catch.",
+    )
+    fake_first_token_s: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=60.0,
+        description="AISLE_LLM=fake only: seconds before the first token of each reply, as a hosted model "
+        "takes (load benchmarks); 0: at once.",
+    )
+    fake_tokens_per_s: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=100_000.0,
+        description="AISLE_LLM=fake only: decoding speed after the first token (a token is about four "
+        "characters); 0: instant.",
     )
     llm_reasons: Literal["auto", "on", "off"] = Field(
         default="auto",
@@ -197,6 +222,13 @@ class Settings(BaseSettings):
         le=64,
         description="API worker processes (uvicorn); all serve the same published catalog release and "
         "share sessions through the session database. Rate limits and /metrics are per worker.",
+    )
+    api_threads: int = Field(
+        default=256,
+        ge=1,
+        le=10_000,
+        description="Threads per API worker for turns and other blocking work (anyio's default is 40). A "
+        "streaming turn holds one while it waits for the LLM, so this bounds the chats a worker serves at once.",
     )
     ui_port: int = Field(default=8501, ge=1, le=65535)
     api_url: str | None = Field(

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import threading
+from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -23,7 +24,14 @@ if TYPE_CHECKING:
 
     from assistant.settings import Settings
 
-__all__ = ["Embedder", "HashEmbedder", "SentenceTransformerEmbedder", "make_embedder"]
+__all__ = [
+    "Embedder",
+    "HashEmbedder",
+    "QueryBatcher",
+    "SentenceTransformerEmbedder",
+    "make_embedder",
+    "torch_threads",
+]
 
 
 @runtime_checkable
@@ -99,6 +107,88 @@ class SentenceTransformerEmbedder:
         return self.embed_documents([text])[0]
 
 
+class _Pending:
+    __slots__ = ("error", "lead", "ready", "text", "vector")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.vector: np.ndarray | None = None
+        self.error: BaseException | None = None
+        self.lead = False
+        self.ready = threading.Event()
+
+
+class QueryBatcher:
+    """An :class:`Embedder` whose concurrent :meth:`embed_query` calls share one model call per batch.
+
+    Under load an API worker embeds many shoppers' queries at once, each from its own thread: one
+    ``encode`` per query, each asking torch for all its threads, oversubscribes the cores and
+    serializes on the model anyway. Here the first caller runs the model over its own query and every
+    query that arrived meanwhile (up to ``max_batch``); the next waiting caller then leads the next
+    batch. Nothing waits for a batch to fill: a lone query is embedded at once, as before.
+    Documents (ingest) go straight to the wrapped embedder.
+    """
+
+    def __init__(self, inner: Embedder, *, max_batch: int = 32) -> None:
+        if max_batch < 1:
+            raise ValueError(f"max_batch must be at least 1, got {max_batch}")
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._max_batch = max_batch
+        self._lock = threading.Lock()
+        self._queue: deque[_Pending] = deque()
+        self._busy = False
+        self.batches = 0
+        """Model calls made for queries (a batch of one counts)."""
+
+    @property
+    def waiting(self) -> int:
+        """Queries queued for a batch (not yet being embedded)."""
+        with self._lock:
+            return len(self._queue)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        item = _Pending(text)
+        with self._lock:
+            self._queue.append(item)
+            if not self._busy:
+                self._busy = item.lead = True
+        while True:
+            if not item.lead:
+                item.ready.wait()
+            if item.vector is not None or item.error is not None:
+                break
+            self._run_batch()  # this caller leads: its query is the first queued
+        if item.error is not None:
+            raise item.error
+        return item.vector  # type: ignore[return-value]
+
+    def _run_batch(self) -> None:
+        with self._lock:
+            batch = [self._queue.popleft() for _ in range(min(self._max_batch, len(self._queue)))]
+        try:
+            vectors = self.inner.embed_documents([p.text for p in batch])
+        except BaseException as exc:  # every caller of the batch gets the model's error
+            for pending in batch:
+                pending.error = exc
+        else:
+            for pending, vector in zip(batch, vectors, strict=True):
+                pending.vector = vector
+        with self._lock:
+            self.batches += 1
+            if self._queue:  # hand the lead to the oldest waiting caller
+                self._queue[0].lead = True
+                self._queue[0].ready.set()
+            else:
+                self._busy = False
+        for pending in batch:
+            pending.ready.set()
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -134,12 +224,21 @@ class HashEmbedder:
         return self._vector(text)
 
 
+def torch_threads(settings: Settings) -> int:
+    """``AISLE_TORCH_THREADS``, else the machine's cores shared out among the API workers (at least 1):
+    four workers on two cores each asking torch for two threads would run eight on two cores."""
+    if settings.torch_threads is not None:
+        return settings.torch_threads
+    return max(1, (os.cpu_count() or 1) // settings.api_workers)
+
+
 def make_embedder(settings: Settings) -> Embedder:
-    """The embedder named by ``AISLE_EMBEDDER``."""
+    """The embedder named by ``AISLE_EMBEDDER`` (MiniLM behind a :class:`QueryBatcher`)."""
     if settings.embedder == "minilm":
-        return SentenceTransformerEmbedder(
-            batch_size=settings.embed_batch_size, threads=settings.torch_threads
+        model = SentenceTransformerEmbedder(
+            batch_size=settings.embed_batch_size, threads=torch_threads(settings)
         )
+        return QueryBatcher(model, max_batch=settings.embed_query_batch)
     if settings.embedder == "hash":
         return HashEmbedder()
     raise ConfigurationError(f"unknown AISLE_EMBEDDER {settings.embedder!r}; choose one of: minilm, hash")

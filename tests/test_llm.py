@@ -159,6 +159,26 @@ def test_fake_streams_in_several_chunks() -> None:
     assert "".join(pieces) == "a quiet kettle under forty dollars"
 
 
+def test_fake_takes_a_hosted_models_time_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("assistant.llm.fake.time.sleep", waits.append)
+    fast = make_chat_model(settings(llm="fake"))
+    assert "".join(c.text for c in fast.stream(MESSAGES)) == DEFAULT_REPLY
+    assert waits == []  # by default the fake answers at once
+
+    timed = make_chat_model(settings(llm="fake", fake_first_token_s=0.3, fake_tokens_per_s=30))
+    text = "".join(c.text for c in timed.stream(MESSAGES))
+    assert text == DEFAULT_REPLY
+    assert waits[0] == 0.3  # before the first piece
+    # then each later piece after its tokens (about four characters each) at 30 tokens/s
+    first_piece = DEFAULT_REPLY.split(" ")[0] + " "
+    assert sum(waits[1:]) == pytest.approx((len(text) - len(first_piece)) / 4 / 30)
+
+    waits.clear()
+    assert timed.invoke(MESSAGES).text == DEFAULT_REPLY
+    assert waits == [pytest.approx(0.3 + len(DEFAULT_REPLY) / 4 / 30)]  # a whole reply: the stream's time
+
+
 # --- structured() -------------------------------------------------------------------------------
 
 

@@ -6,6 +6,6 @@ app = create_app()            # settings from the environment; the assistant is 
 
 from __future__ import annotations
 
-from assistant.api.app import create_app
+from assistant.api.app import create_app, create_served_app
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "create_served_app"]

@@ -1,7 +1,8 @@
 """The app factory: ``create_app(settings=None, assistant=None)``. Nothing is built at import.
 
 The assistant is built from the settings on the first request that needs it (or injected, e.g. by
-tests and ``aisle demo``). With no ``AISLE_API_KEYS`` the API runs in open dev mode and says so
+tests and ``aisle demo``); ``aisle serve`` builds it at startup instead (``warm=True``,
+:func:`create_served_app`), so a worker takes requests only once its model and catalog are loaded. With no ``AISLE_API_KEYS`` the API runs in open dev mode and says so
 loudly at startup.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -36,10 +38,11 @@ from assistant.api.routers import (
     sessions,
     shoppers,
 )
+from assistant.api.warm import warm_up
 from assistant.schemas import ChatEvent
 from assistant.settings import Settings, get_settings
 
-__all__ = ["OPEN_MODE_WARNING", "create_app"]
+__all__ = ["OPEN_MODE_WARNING", "create_app", "create_served_app"]
 
 log = logging.getLogger("assistant.api")
 
@@ -69,8 +72,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
-def create_app(settings: Settings | None = None, assistant: ChatAssistant | None = None) -> FastAPI:
-    """A new API app over ``settings`` (default: :func:`get_settings`) and an optional ``assistant``."""
+def create_app(
+    settings: Settings | None = None, assistant: ChatAssistant | None = None, *, warm: bool = False
+) -> FastAPI:
+    """A new API app over ``settings`` (default: :func:`get_settings`) and an optional ``assistant``;
+    ``warm`` builds the assistant and runs one search at startup (see :mod:`assistant.api.warm`)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -81,6 +87,11 @@ def create_app(settings: Settings | None = None, assistant: ChatAssistant | None
         else:
             roles = sorted(settings.api_keys.values())
             log.info("API keys configured: %d (%s)", len(roles), ", ".join(roles))
+        # Turns run in worker threads and hold one while the LLM answers: 40 (anyio's default) would
+        # make the 41st concurrent chat wait for a whole earlier turn before its search even starts.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
+        if warm:
+            await anyio.to_thread.run_sync(warm_up, _app.state)
         yield
 
     app = FastAPI(
@@ -124,3 +135,8 @@ def create_app(settings: Settings | None = None, assistant: ChatAssistant | None
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app each ``aisle serve`` worker runs: settings from the environment, warm at startup."""
+    return create_app(warm=True)

@@ -38,6 +38,7 @@ __all__ = [
     "Principal",
     "SettingsDep",
     "StorefrontKey",
+    "app_assistant",
     "get_assistant",
     "get_metrics",
     "get_settings_dep",
@@ -76,7 +77,11 @@ _build_lock = threading.Lock()
 
 def get_assistant(request: Request) -> ChatAssistant:
     """The app's assistant; built from the app's settings the first time a route needs it."""
-    state = request.app.state
+    return app_assistant(request.app.state)
+
+
+def app_assistant(state: Any) -> ChatAssistant:
+    """The assistant of an app's ``state``, built from its settings on first use (thread-safe)."""
     if state.assistant is None:
         with _build_lock:
             if state.assistant is None:

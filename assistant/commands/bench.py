@@ -75,14 +75,15 @@ def run_ingest_bench(
 
     from retrieval.catalog import embedding_text
     from retrieval.components import open_catalog
-    from retrieval.embed import SentenceTransformerEmbedder
+    from retrieval.embed import SentenceTransformerEmbedder, torch_threads
     from retrieval.ingest import ingest_feed
     from retrieval.loaders import load_feed
 
     base = get_settings()
     load_before = list(os.getloadavg())
     texts = [embedding_text(p) for p in load_feed(dataset, "esci").products]
-    embedder = SentenceTransformerEmbedder(batch_size=base.embed_batch_size, threads=base.torch_threads)
+    threads = torch_threads(base)
+    embedder = SentenceTransformerEmbedder(batch_size=base.embed_batch_size, threads=threads)
     started = time.perf_counter()
     embedder.embed_query("warm up")  # loads the model, outside every timing below
     model_load_s = time.perf_counter() - started
@@ -123,7 +124,7 @@ def run_ingest_bench(
         products=len(texts),
         embed_batch_size=base.embed_batch_size,
         ingest_batch_size=base.ingest_batch_size,
-        torch_threads=base.torch_threads,
+        torch_threads=threads,
         model_load_s=round(model_load_s, 3),
         raw_encode_s=[round(s, 3) for s in raw],
         raw_products_per_s=round(len(texts) / raw_s, 1),

@@ -56,10 +56,13 @@ def serve(
         "timeout_graceful_shutdown": 5,
     }
     if workers > 1:
+        # Each worker reads its settings from the environment: it learns how many workers share the
+        # machine (torch threads are shared out among them, see retrieval.embed.torch_threads).
+        os.environ["AISLE_API_WORKERS"] = str(workers)
         # Worker processes import the app themselves: a factory import string, not an app object.
-        uvicorn.run("assistant.api:create_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+        uvicorn.run("assistant.api:create_served_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
     else:
-        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+        uvicorn.run(create_app(settings, warm=True), **common)  # type: ignore[arg-type]
 
 
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:

@@ -87,11 +87,14 @@ def make_chat_model(settings: Settings, *, script: Iterable[ScriptItem] | None =
     if script is not None and name != "fake":
         raise ConfigurationError(f"a reply script only applies to AISLE_LLM=fake, not {name!r}")
     if name == "fake":
+        timing = {"first_token_s": settings.fake_first_token_s, "tokens_per_s": settings.fake_tokens_per_s}
         if settings.fake_script == "realistic":
             from assistant.llm.scripted import realistic_reply
 
-            return FakeChatModel(script or (), responder=realistic_reply, model_name="fake-realistic")
-        return FakeChatModel(script or ())
+            return FakeChatModel(
+                script or (), responder=realistic_reply, model_name="fake-realistic", **timing
+            )
+        return FakeChatModel(script or (), **timing)
     if name == "openai":
         return make_openai_model(settings)
     return make_local_model(settings)

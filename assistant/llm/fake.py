@@ -21,11 +21,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-__all__ = ["DEFAULT_REPLY", "FakeChatModel", "FakeReply", "ReplyContent", "ScriptItem"]
+__all__ = ["CHARS_PER_TOKEN", "DEFAULT_REPLY", "FakeChatModel", "FakeReply", "ReplyContent", "ScriptItem"]
 
 DEFAULT_REPLY = "This is the fake model's default reply."
+CHARS_PER_TOKEN = 4.0
 
 ReplyContent = str | BaseException | Callable[[list[BaseMessage]], str]
 
@@ -48,13 +49,27 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _tokens(text: str) -> float:
+    """Tokens a real tokenizer would count, roughly (about four characters each in English text)."""
+    return len(text) / CHARS_PER_TOKEN
+
+
 class FakeChatModel(BaseChatModel):
-    """A ``BaseChatModel`` that replays a script; thread-safe, so it can sit behind a timeout."""
+    """A ``BaseChatModel`` that replays a script; thread-safe, so it can sit behind a timeout.
+
+    With ``first_token_s`` / ``tokens_per_s`` it takes a hosted model's time (load benchmarks): a
+    stream's first piece comes after ``first_token_s``, the rest at ``tokens_per_s`` (a token being
+    about four characters); a whole reply after the time its stream would take.
+    """
 
     model_name: str = "fake"
     default_reply: str = DEFAULT_REPLY
     responder: Callable[[list[BaseMessage]], str] | None = None
     """Answers when the script is empty (instead of ``default_reply``): a scripted model's behaviour."""
+    first_token_s: float = Field(default=0.0, ge=0.0)
+    """Seconds before the first token (0: at once)."""
+    tokens_per_s: float = Field(default=0.0, ge=0.0)
+    """Decoding speed after the first token (0: instant)."""
 
     _queue: deque[FakeReply] = PrivateAttr(default_factory=deque)
     _calls: list[list[BaseMessage]] = PrivateAttr(default_factory=list)
@@ -106,6 +121,9 @@ class FakeChatModel(BaseChatModel):
             return content(list(messages))
         return content
 
+    def _decode_s(self, text: str) -> float:
+        return _tokens(text) / self.tokens_per_s if self.tokens_per_s else 0.0
+
     @staticmethod
     def _usage(messages: list[BaseMessage], text: str) -> UsageMetadata:
         prompt = sum(_words(m.text) for m in messages)
@@ -120,6 +138,9 @@ class FakeChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         text = self._next_text(messages, kwargs)
+        wait = self.first_token_s + self._decode_s(text)
+        if wait:
+            time.sleep(wait)
         message = AIMessage(content=text, usage_metadata=self._usage(messages, text))
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -131,7 +152,11 @@ class FakeChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         text = self._next_text(messages, kwargs)
-        for piece in _CHUNK.findall(text):
+        if self.first_token_s:
+            time.sleep(self.first_token_s)
+        for i, piece in enumerate(_CHUNK.findall(text)):
+            if i and self.tokens_per_s:
+                time.sleep(self._decode_s(piece))
             chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
