@@ -23,15 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from assistant.llm.replay import Deviation, PlanFixtures, RecordedPlan
+from assistant.plan import plan_turn
+from assistant.plan.model_plan import read_model_plan
 from assistant.plan.model_stage import plan_request
 from assistant.plan.plan_schema import PlanSchema
+from assistant.plan.vocab import matcher_for
 from assistant.schemas import QueryPlan
 from eval.suite_format import resolve_catalog_path
 from retrieval.loaders import load_feed
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
 
-__all__ = ["DEVIATIONS", "model_json", "record"]
+__all__ = ["DEVIATIONS", "audit", "model_json", "record"]
 
 _PROVIDER = "fake"
 _SUITES = Path(__file__).resolve().parent / "suites"
@@ -248,5 +251,38 @@ def record(results_path: Path, out: Path, *, every: int = 3) -> PlanFixtures:
     return fixtures
 
 
+def audit(path: Path) -> dict[str, tuple[int, int]]:
+    """Deviation kind → (caught, recorded): whether the schema check and the merge drop each recorded
+    deviation for the reason it expects. Each turn is planned alone (its message, no history)."""
+    fixtures = PlanFixtures.model_validate_json(Path(path).read_text("utf-8"))
+    suite_path = _SUITES.joinpath(*fixtures.plans[0].suite.split("-")).with_suffix(".yaml")
+    catalog = yaml_catalog(suite_path)
+    products = load_feed(resolve_catalog_path(catalog, suite_path)).products
+    schema, vocabulary = CatalogSchema.from_products(products), Vocabulary.from_products(products)
+    matcher = matcher_for(vocabulary)
+    out: dict[str, tuple[int, int]] = {}
+    for recorded in fixtures.plans:
+        if not recorded.deviations:
+            continue
+        offered = plan_request(recorded.message, [], [], None, vocabulary, schema).schema
+        model, dropped = read_model_plan(recorded.reply(), offered, matcher)
+        plan_turn(recorded.message, [], vocabulary, schema=schema, llm_plan=model, dropped=dropped)
+        for deviation in recorded.deviations:
+            caught, total = out.get(deviation.kind, (0, 0))
+            out[deviation.kind] = (caught + int(dropped.counts[deviation.expect] > 0), total + 1)
+    return out
+
+
+def yaml_catalog(suite_path: Path) -> str:
+    import yaml
+
+    return str(yaml.safe_load(suite_path.read_text("utf-8"))["catalog"])
+
+
 if __name__ == "__main__":
-    record(Path(sys.argv[1]), Path(sys.argv[2]))
+    if sys.argv[1] == "--audit":
+        for name in sys.argv[2:]:
+            for kind, (caught, total) in sorted(audit(Path(name)).items()):
+                print(f"{name}\t{kind}\t{caught}/{total}")
+    else:
+        record(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -272,3 +272,11 @@ def test_an_injection_in_the_message_ignores_the_model(schema: CatalogSchema, vo
     )
     plan, dropped = _merge(message, model, vocab, schema)
     assert plan == det and dropped.counts["injection"] == 1
+
+
+def test_model_preferences_must_echo_the_message(schema: CatalogSchema, vocab: Vocabulary) -> None:
+    junk = [f"cheap deal {i}" for i in range(8)]
+    model = ModelPlan(query="tent", preferences=["easy to carry", *junk])
+    plan, dropped = _merge("a tent I can carry all day", model, vocab, schema)
+    assert "easy to carry" in plan.preferences and not set(junk) & set(plan.preferences)
+    assert dropped.counts["unsaid"] == 8

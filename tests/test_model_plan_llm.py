@@ -141,3 +141,10 @@ def test_the_recorded_fixtures_are_tuning_parts_and_label_their_deviations() -> 
         kinds = {d.kind for p in fixtures.plans for d in p.deviations}
         assert {"unsaid-brand", "invented-price", "injection-query", "nan-price", "huge-array"} <= kinds
         assert all(d.expect for p in fixtures.plans for d in p.deviations)
+
+
+def test_every_recorded_deviation_is_dropped_for_its_reason() -> None:
+    from eval.plan_fixtures import audit
+
+    caught = audit(Path(__file__).resolve().parent.parent / "eval" / "fixtures" / "plans-demo.json")
+    assert len(caught) >= 9 and all(c == n for c, n in caught.values()), caught

@@ -324,6 +324,9 @@ def _json_reply(
         raise ModelFailure("invalid_output", detail=f"{type(reply).__name__}, not an AI message")
     if reply.response_metadata.get("finish_reason") == "length":
         raise ModelFailure("invalid_output", detail="the JSON reply was cut off at AISLE_LLM_MAX_TOKENS")
+    start, end = reply.text.find("{"), reply.text.rfind("}")
+    if start < 0 or end < start:  # not even an object to read values from: the caller falls back
+        raise ModelFailure("invalid_output", detail="the reply holds no JSON object")
     return reply.text, reply
 
 

@@ -18,7 +18,7 @@ a rule refuses is counted in :class:`~assistant.plan.model_plan.Dropped` (``unsa
 | attributes | only keys of the plan's category with that category's values (never a filter from another category); the parser's value per key wins; cleared keys stay cleared |
 | comparative, sort | the parser's win; the model's only over a numeric key of the plan's category (or price / rating); a comparative needs products shown last turn and takes its reference value from them, never from the model |
 | references | the parser's win; the model's must have been shown |
-| preferences | union, cleaned and capped |
+| preferences | the parser's, plus the model's that share a word with the message; cleaned and capped |
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.plan.intents import clarifying_question
 from assistant.plan.model_plan import Dropped, ModelPlan
+from assistant.plan.text import singular
 from assistant.plan.vocab import matcher_for
 from assistant.schemas import Comparative, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
@@ -189,7 +190,11 @@ def merge_model_plan(
             or det.clarifying_question
             or clarifying_question([], matcher.top_categories())
         )
-    preferences = list(dict.fromkeys([*det.preferences, *model.preferences]))
+    words = {singular(w) for w in re.findall(r"[a-z]+", message.lower())}
+    extra = [p for p in model.preferences if p not in det.preferences]
+    said = [p for p in extra if {singular(w) for w in re.findall(r"[a-z]+", p.lower()) if len(w) > 2} & words]
+    dropped.add("unsaid", len(extra) - len(said))
+    preferences = [*det.preferences, *said]
     dropped.add("overflow", len(preferences) - max(_MAX_PREFERENCES, len(det.preferences)))
     return det.model_copy(
         update={
