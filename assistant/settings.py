@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         default="auto",
         description="Structured-output planning by the LLM; auto: on for capable (non-local) models.",
     )
+    llm_json_schema: bool = Field(
+        default=True,
+        description="The OpenAI-compatible endpoint enforces response_format json_schema (strict); false: ask in "
+        "JSON mode with the schema in the prompt (a server that answers 400 to json_schema is retried that way anyway).",
+    )
     fake_script: Literal["empty", "realistic", "plans"] = Field(
         default="empty",
         description="AISLE_LLM=fake only: 'realistic' answers like a capable model, with the mistakes such "

@@ -462,6 +462,7 @@ class Assistant:
                 timeout_s=self.settings.llm_timeout_s,
                 deadline=turn.deadline,
                 breaker=self.llm_circuit,
+                json_schema=self.model_profile.json_schema,
             )
             turn.add_usage(usage)
             return text

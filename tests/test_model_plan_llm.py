@@ -148,3 +148,20 @@ def test_every_recorded_deviation_is_dropped_for_its_reason() -> None:
 
     caught = audit(Path(__file__).resolve().parent.parent / "eval" / "fixtures" / "plans-demo.json")
     assert len(caught) >= 9 and all(c == n for c, n in caught.values()), caught
+
+
+def test_a_profile_without_json_schema_asks_in_json_mode_at_once(stub: OpenAIStub) -> None:
+    from assistant.llm.profile import model_profile
+
+    settings = Settings(
+        _env_file=None, llm="openai", llm_base_url=stub.url, llm_model="stub-7b", llm_json_schema=False
+    )  # type: ignore[call-arg]
+    assert model_profile(settings).json_schema is False
+    stub.add(json.dumps(REPLY))
+    request = _request()
+    model = make_chat_model(settings)
+    text, _ = structured_json(
+        model, _messages(request), request.schema.response_format(), timeout_s=10, json_schema=False
+    )
+    assert [r["response_format"]["type"] for r in stub.requests] == ["json_object"]
+    assert json.loads(text) == REPLY

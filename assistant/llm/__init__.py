@@ -301,10 +301,19 @@ def _json_mode_messages(msgs: list[BaseMessage], schema: dict[str, Any]) -> list
 
 
 def _json_reply(
-    model: BaseChatModel, msgs: list[BaseMessage], response_format: dict[str, Any], timeout: float
+    model: BaseChatModel,
+    msgs: list[BaseMessage],
+    response_format: dict[str, Any],
+    timeout: float,
+    *,
+    json_schema: bool = True,
 ) -> tuple[str, AIMessage]:
     schema = response_format["json_schema"]["schema"]
-    if isinstance(model, LocalChatModel):  # llama.cpp constrains by a grammar built from the schema
+    if not json_schema and not isinstance(model, LocalChatModel):
+        reply = with_request_timeout(model, timeout).invoke(
+            _json_mode_messages(msgs, schema), response_format={"type": "json_object"}
+        )
+    elif isinstance(model, LocalChatModel):  # llama.cpp constrains by a grammar built from the schema
         reply = model.invoke(
             msgs, response_format={"type": "json_object", "schema": schema}, timeout_s=timeout
         )
@@ -338,6 +347,7 @@ def structured_json(
     timeout_s: float,
     deadline: Deadline | None = None,
     breaker: CircuitBreaker | None = None,
+    json_schema: bool = True,
 ) -> tuple[str, Usage]:
     """Ask ``model`` for JSON by a ``json_schema`` ``response_format`` built at run time (e.g. from the
     catalog, :meth:`assistant.plan.plan_schema.PlanSchema.response_format`); returns the reply text,
@@ -345,14 +355,15 @@ def structured_json(
     fallback or a hostile model need not).
 
     OpenAI-compatible servers get the schema as ``response_format`` (strict); one that answers 400
-    naming it is asked once more in JSON mode with the schema in the prompt (logged). llama.cpp is
-    constrained by the schema's grammar. Same limits and failures as :func:`structured`.
+    naming it is asked once more in JSON mode with the schema in the prompt (logged); with
+    ``json_schema=False`` (the model profile says the endpoint lacks it) JSON mode is asked at once.
+    llama.cpp is constrained by the schema's grammar. Same limits and failures as :func:`structured`.
     """
     msgs = list(messages)
     return _limited(
         model,
         msgs,
-        lambda timeout: _json_reply(model, msgs, response_format, timeout),
+        lambda timeout: _json_reply(model, msgs, response_format, timeout, json_schema=json_schema),
         what="JSON call",
         invalid=lambda exc: ModelFailure("invalid_output", detail=_short(exc)),
         timeout_s=timeout_s,
