@@ -120,10 +120,20 @@ class Settings(BaseSettings):
         default="auto",
         description="Structured-output planning by the LLM; auto: on for capable (non-local) models.",
     )
-    fake_script: Literal["empty", "realistic"] = Field(
+    llm_json_schema: bool = Field(
+        default=True,
+        description="The OpenAI-compatible endpoint enforces response_format json_schema (strict); false: ask in "
+        "JSON mode with the schema in the prompt (a server that answers 400 to json_schema is retried that way anyway).",
+    )
+    fake_script: Literal["empty", "realistic", "plans"] = Field(
         default="empty",
         description="AISLE_LLM=fake only: 'realistic' answers like a capable model, with the mistakes such "
-        "models make (wrong numbers, market claims, seller-style promises) for the verifier to catch.",
+        "models make (wrong numbers, market claims, seller-style promises) for the verifier to catch; "
+        "'plans' replays recorded plan JSON (AISLE_FAKE_PLANS) to the plan prompt.",
+    )
+    fake_plans: Path | None = Field(
+        default=None,
+        description="AISLE_FAKE_SCRIPT=plans: the recorded plans file (eval/fixtures/plans-*.json).",
     )
     fake_first_token_s: float = Field(
         default=0.0,

@@ -44,7 +44,7 @@ from assistant.llm.circuit import CircuitBreaker
 from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
-from assistant.plan import plan_turn
+from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.planner import kind_words, product_kind
 from assistant.plan.text import COLOR_WORDS, tokenize
 from assistant.responses import load_responses
@@ -378,10 +378,10 @@ class Assistant:
             # Nothing was sold for the last ask: nothing carries over from it, nor from before it
             # (the shopper has moved on: "no washing machines? a mini fridge then").
             previous, context = None, []
-        llm_plan, problem = None, None
+        llm_plan, problem, dropped = None, None, None
         if self.llm_plans:
             try:
-                llm_plan = self._llm_plan(turn, request.message, history)
+                llm_plan, dropped = self._llm_plan(turn, request.message, history, previous)
             except LLMError as exc:
                 log.warning("LLM planning fell back to the parser: %s", classify(exc))
                 problem = f"LLM planning {describe_failure(exc)}; planned with the deterministic parser"
@@ -396,12 +396,17 @@ class Assistant:
             self.vocabulary,
             previous=previous,
             llm_plan=llm_plan,
+            dropped=dropped,
             shown_titles={p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in shown},
             schema=self.schema,
             shown_products=shown,
             known=known,
             word_categories=self._title_categories().get_counts,
         )
+        if dropped is not None:  # model plan values refused by the schema check and the merge rules
+            turn.timings["plan_model_dropped"] = float(dropped.total)
+            if dropped.total:
+                log.info("model plan: dropped %s", dict(dropped.counts))
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -434,28 +439,37 @@ class Assistant:
             return plan
         return plan.model_copy(update={"filters": plan.filters.model_copy(update={"colors": shades})})
 
-    def _llm_plan(self, turn: _Turn, message: str, history: list[HistoryTurn]) -> QueryPlan:
-        budget = self._budget()
-        counter = self._counter()
-        kept = budget.fit(
-            "history", history, lambda h: f"{h.role}: {h.content}", counter=counter, keep="last"
+    def _llm_plan(
+        self, turn: _Turn, message: str, history: list[HistoryTurn], previous: QueryPlan | None
+    ) -> tuple[ModelPlan, Dropped]:
+        """The capable model's plan through the catalog-derived JSON Schema (assistant.plan.model_stage)."""
+        from assistant.llm import structured_json
+        from assistant.plan.model_stage import PlanRequest, model_plan_for, plan_request
+        from prompts import load_prompt
+
+        kept = self._budget().fit(
+            "history", history, lambda h: f"{h.role}: {h.content}", counter=self._counter(), keep="last"
         )
         shown = next((h.shown_ids for h in reversed(history) if h.shown_ids), [])
-        categories = sorted(
-            (key.split(":", 1)[1] for key in self.vocabulary.counts if key.startswith("category:")),
-            key=lambda c: -self.vocabulary.counts[f"category:{c}"],
-        )[:40]
-        reply, _ = self._call(turn)(
-            "plan",
-            {
-                "history": "\n".join(f"{h.role}: {h.content}" for h in kept) or "(none)",
-                "shown": ", ".join(shown) or "(none)",
-                "message": message,
-                "categories": ", ".join(self.vocabulary.categories[c] for c in categories),
-            },
-            QueryPlan,
-        )
-        return reply
+        lines = [f"{h.role}: {h.content}" for h in kept]
+        request = plan_request(message, lines, shown, previous, self.vocabulary, self.schema)
+        prompt = load_prompt("plan", self.settings.prompt_versions.get("plan"))
+        turn.prompt_versions[prompt.name] = str(prompt.version)
+
+        def ask(req: PlanRequest) -> str:
+            text, usage = structured_json(
+                self.chat_model,
+                prompt.render(**req.variables),
+                req.schema.response_format(),
+                timeout_s=self.settings.llm_timeout_s,
+                deadline=turn.deadline,
+                breaker=self.llm_circuit,
+                json_schema=self.model_profile.json_schema,
+            )
+            turn.add_usage(usage)
+            return text
+
+        return model_plan_for(request, ask, self.vocabulary)
 
     def _outside_catalog(self, plan: QueryPlan, previous: QueryPlan | None, kind: str) -> bool:
         """A request for a kind of product the catalog does not have: its head noun (the last word

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.plan import parse_prices, plan_turn, relative_bounds
+from assistant.plan.model_plan import Dropped, ModelPlan
 from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product
 from retrieval.filters import Filters
@@ -277,30 +278,30 @@ def test_prompt_injection_creates_no_bogus_filters(vocab: Vocabulary, message: s
     assert plan.intent in ("search", "clarify")
     assert plan.referenced_ids == []
     assert "instruction" not in plan.query and "ignore" not in plan.query
-    bogus = QueryPlan(query="everything", filters=Filters(price_max=0.01, brands=["free stuff"]), intent="compare",
+    bogus = ModelPlan(query="everything", price_max=0.01, brands=["free stuff"], intent="compare",
                       referenced_ids=["x"])  # fmt: skip
     merged = plan_turn(message, [], vocab, llm_plan=bogus)
     assert merged == plan
 
 
 def test_llm_plan_values_are_validated_against_the_catalog(vocab: Vocabulary) -> None:
-    llm = QueryPlan(
-        query="quiet dishwasher",
-        filters=Filters(brands=["BOSCH", "Miele"], colors=["silvers"], price_max=450),
-        intent="search",
+    llm = ModelPlan(
+        query="quiet dishwasher", brands=["bosch", "miele"], colors=["silver"], price_max=450, intent="search",
         preferences=["quiet"],
-    )
-    plan = plan_turn("a quiet dishwasher under $600", [], vocab, llm_plan=llm)
+    )  # fmt: skip
+    dropped = Dropped()
+    plan = plan_turn("a quiet silver Bosch dishwasher under $600", [], vocab, llm_plan=llm, dropped=dropped)
     assert plan.filters.brands == ["bosch"]
     assert plan.filters.colors == ["silver"]
     assert plan.filters.price_max == 600  # the message's explicit number wins over the LLM's
-    assert "miele" in plan.unknown_values  # Filters normalizes values
+    assert "miele" not in plan.filters.brands and "miele" not in plan.unknown_values  # never named
+    assert dropped.counts["unsaid"] == 2  # miele and the 450 nobody said
     assert plan.query == "quiet dishwasher"
 
 
 def test_llm_cannot_invent_prices_or_revive_cleared_constraints(vocab: Vocabulary) -> None:
     previous = plan_turn("Bosch dishwasher under $600", [], vocab)
-    llm = QueryPlan(query="dishwasher", filters=Filters(brands=["bosch"], price_max=300), intent="refine")
+    llm = ModelPlan(query="dishwasher", brands=["bosch"], price_max=300, intent="refine")
     plan = plan_turn("any brand", [], vocab, previous=previous, llm_plan=llm)
     assert plan.filters.brands == []
     assert plan.filters.price_max == 600
@@ -311,7 +312,7 @@ def test_llm_referenced_ids_must_have_been_shown(vocab: Vocabulary) -> None:
         HistoryTurn(role="user", content="tents", plan=plan_turn("tents", [], vocab)),
         _shown(["t1", "t2"]),
     ]
-    llm = QueryPlan(query="tent", intent="product_question", referenced_ids=["t2", "h1"])
+    llm = ModelPlan(query="tent", intent="product_question", referenced_ids=["t2", "h1"])
     plan = plan_turn("tell me more about it", history, vocab, llm_plan=llm)
     assert "h1" not in plan.referenced_ids and "t2" in plan.referenced_ids
 

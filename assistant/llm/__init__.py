@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextvars
+import json
 import logging
 import sys
 import time
@@ -62,6 +63,7 @@ __all__ = [
     "make_chat_model",
     "stream_text",
     "structured",
+    "structured_json",
     "token_counter",
 ]
 
@@ -93,6 +95,16 @@ def make_chat_model(settings: Settings, *, script: Iterable[ScriptItem] | None =
 
             return FakeChatModel(
                 script or (), responder=realistic_reply, model_name="fake-realistic", **timing
+            )
+        if settings.fake_script == "plans":
+            from assistant.llm.replay import PlanReplay
+
+            if settings.fake_plans is None:
+                raise ConfigurationError(
+                    "AISLE_FAKE_SCRIPT=plans needs AISLE_FAKE_PLANS (a recorded plans file)"
+                )
+            return FakeChatModel(
+                script or (), responder=PlanReplay.load(settings.fake_plans), model_name="fake-replay", **timing
             )
         return FakeChatModel(script or (), **timing)
     if name == "openai":
@@ -206,6 +218,44 @@ def _structured_langchain(
     return parsed, raw
 
 
+def _limited(
+    model: BaseChatModel,
+    msgs: list[BaseMessage],
+    call: Callable[[float], tuple[R, AIMessage]],
+    *,
+    what: str,
+    invalid: Callable[[ValidationError], ModelFailure],
+    timeout_s: float,
+    deadline: Deadline,
+    breaker: CircuitBreaker | None,
+) -> tuple[R, Usage]:
+    """One model call within the turn's limits: the deadline, the circuit breaker, one retry only when
+    its wait fits, each request timed out with what is left of the budget."""
+    permit = take_permit(deadline, breaker)
+    retries = MAX_RETRIES
+    while True:
+        try:
+            instance, raw = _with_timeout(
+                lambda: call(deadline.timeout(timeout_s)), deadline.timeout(timeout_s)
+            )
+        except BaseException as exc:
+            if not isinstance(exc, (*backend_errors(), LLMError, ValidationError)):
+                if permit is not None and breaker is not None:
+                    breaker.abandoned(permit)
+                raise
+            failure = invalid(exc) if isinstance(exc, ValidationError) else classify(exc)
+            log_failure(f"{model_name(model)} {what}", failure)
+            wait = retry_wait(failure, deadline, retries)
+            if wait is None:
+                report(breaker, permit, failure)
+                raise failure from exc
+            retries -= 1
+            time.sleep(wait)
+            continue
+        report(breaker, permit, None)
+        return instance, call_usage(model, msgs, raw, raw.text)
+
+
 def structured(
     model: BaseChatModel,
     messages: Sequence[BaseMessage],
@@ -223,33 +273,103 @@ def structured(
     whose message is safe to show) for a timeout, a backend error, invalid output, a spent budget
     or an open circuit.
     """
-    deadline = deadline or Deadline.unlimited()
     msgs = list(messages)
-    permit = take_permit(deadline, breaker)
 
-    def call() -> tuple[M, AIMessage]:
-        timeout = deadline.timeout(timeout_s)
+    def call(timeout: float) -> tuple[M, AIMessage]:
         if isinstance(model, LocalChatModel | FakeChatModel):
             return _structured_text(model, msgs, schema, timeout)
         return _structured_langchain(model, msgs, schema, timeout)
 
-    retries = MAX_RETRIES
-    while True:
+    return _limited(
+        model,
+        msgs,
+        call,
+        what="structured call",
+        invalid=lambda exc: _invalid(schema, exc),
+        timeout_s=timeout_s,
+        deadline=deadline or Deadline.unlimited(),
+        breaker=breaker,
+    )
+
+
+def _json_mode_messages(msgs: list[BaseMessage], schema: dict[str, Any]) -> list[BaseMessage]:
+    """JSON mode (no schema enforcement): the schema goes into the prompt, after the system message."""
+    from langchain_core.messages import SystemMessage
+
+    note = SystemMessage(
+        content="Answer with one JSON object that validates against this JSON Schema:\n"
+        + json.dumps(schema, separators=(",", ":"))
+    )
+    return [*msgs[:1], note, *msgs[1:]]
+
+
+def _json_reply(
+    model: BaseChatModel,
+    msgs: list[BaseMessage],
+    response_format: dict[str, Any],
+    timeout: float,
+    *,
+    json_schema: bool = True,
+) -> tuple[str, AIMessage]:
+    schema = response_format["json_schema"]["schema"]
+    if not json_schema and not isinstance(model, LocalChatModel):
+        reply = with_request_timeout(model, timeout).invoke(
+            _json_mode_messages(msgs, schema), response_format={"type": "json_object"}
+        )
+    elif isinstance(model, LocalChatModel):  # llama.cpp constrains by a grammar built from the schema
+        reply = model.invoke(
+            msgs, response_format={"type": "json_object", "schema": schema}, timeout_s=timeout
+        )
+    elif isinstance(model, FakeChatModel):
+        reply = model.invoke(msgs, response_format=response_format)
+    else:
+        timed = with_request_timeout(model, timeout)
         try:
-            instance, raw = _with_timeout(call, deadline.timeout(timeout_s))
-        except BaseException as exc:
-            if not isinstance(exc, (*backend_errors(), LLMError, ValidationError)):
-                if permit is not None and breaker is not None:
-                    breaker.abandoned(permit)
+            reply = timed.invoke(msgs, response_format=response_format)
+        except backend_errors() as exc:
+            if not _is_json_schema_unsupported(exc):
                 raise
-            failure = _invalid(schema, exc) if isinstance(exc, ValidationError) else classify(exc)
-            log_failure(f"{model_name(model)} structured call", failure)
-            wait = retry_wait(failure, deadline, retries)
-            if wait is None:
-                report(breaker, permit, failure)
-                raise failure from exc
-            retries -= 1
-            time.sleep(wait)
-            continue
-        report(breaker, permit, None)
-        return instance, call_usage(model, msgs, raw, raw.text)
+            log.warning("%s rejected json_schema output (HTTP 400); retrying in JSON mode", model_name(model))
+            log.debug("json_schema rejection: %s", _short(exc))
+            reply = timed.invoke(_json_mode_messages(msgs, schema), response_format={"type": "json_object"})
+    if not isinstance(reply, AIMessage):
+        raise ModelFailure("invalid_output", detail=f"{type(reply).__name__}, not an AI message")
+    if reply.response_metadata.get("finish_reason") == "length":
+        raise ModelFailure("invalid_output", detail="the JSON reply was cut off at AISLE_LLM_MAX_TOKENS")
+    start, end = reply.text.find("{"), reply.text.rfind("}")
+    if start < 0 or end < start:  # not even an object to read values from: the caller falls back
+        raise ModelFailure("invalid_output", detail="the reply holds no JSON object")
+    return reply.text, reply
+
+
+def structured_json(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    response_format: dict[str, Any],
+    *,
+    timeout_s: float,
+    deadline: Deadline | None = None,
+    breaker: CircuitBreaker | None = None,
+    json_schema: bool = True,
+) -> tuple[str, Usage]:
+    """Ask ``model`` for JSON by a ``json_schema`` ``response_format`` built at run time (e.g. from the
+    catalog, :meth:`assistant.plan.plan_schema.PlanSchema.response_format`); returns the reply text,
+    which the caller checks value by value (a strict endpoint follows the schema, but a JSON-mode
+    fallback or a hostile model need not).
+
+    OpenAI-compatible servers get the schema as ``response_format`` (strict); one that answers 400
+    naming it is asked once more in JSON mode with the schema in the prompt (logged); with
+    ``json_schema=False`` (the model profile says the endpoint lacks it) JSON mode is asked at once.
+    llama.cpp is constrained by the schema's grammar. Same limits and failures as :func:`structured`.
+    """
+    msgs = list(messages)
+    return _limited(
+        model,
+        msgs,
+        lambda timeout: _json_reply(model, msgs, response_format, timeout, json_schema=json_schema),
+        what="JSON call",
+        invalid=lambda exc: ModelFailure("invalid_output", detail=_short(exc)),
+        timeout_s=timeout_s,
+        deadline=deadline or Deadline.unlimited(),
+        breaker=breaker,
+    )

@@ -23,6 +23,9 @@ class ModelProfile(BaseModel):
     backend: str
     context_window: int = Field(ge=1)
     plans: bool = Field(description="Fills the QueryPlan by structured output.")
+    json_schema: bool = Field(
+        default=True, description="Its endpoint enforces a json_schema response_format (else JSON mode)."
+    )
     reranks: bool = Field(description="Reorders the ranker's top candidates.")
     reasons: Literal["model", "composer"] = Field(description="Who writes the per-product reasons.")
     model_reasons: int | None = Field(
@@ -42,6 +45,7 @@ def model_profile(settings: Settings) -> ModelProfile:
             backend=settings.llm,
             context_window=window,
             plans=plans,
+            json_schema=settings.llm_json_schema,
             reranks=False,
             reasons="composer",
             model_reasons=0,
@@ -53,6 +57,7 @@ def model_profile(settings: Settings) -> ModelProfile:
             backend=settings.llm,
             context_window=window,
             plans=plans,
+            json_schema=settings.llm_json_schema,
             reranks=reranks,
             reasons="model" if count > 0 else "composer",
             model_reasons=count,
@@ -62,6 +67,7 @@ def model_profile(settings: Settings) -> ModelProfile:
         backend=settings.llm,
         context_window=window,
         plans=plans,
+        json_schema=settings.llm_json_schema,
         reranks=reranks,
         reasons="model",
         writes_answer=settings.llm_answer != "off",

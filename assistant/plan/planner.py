@@ -1,9 +1,11 @@
 """One shopper message + the conversation so far → a standalone :class:`QueryPlan`.
 
-The deterministic parser always runs (the tiny local LLM relies on it). A capable LLM's structured
-plan, when given, is merged in by :func:`assistant.plan.merge.merge_llm_plan`: its filter values are checked against the
-catalog vocabulary (unknown ones are reported, never filtered on), and the parser's explicit prices,
-clears, comparisons and injection handling win over it.
+The deterministic parser always runs (the tiny local LLM relies on it). A capable model's plan
+(:class:`~assistant.plan.model_plan.ModelPlan`, filled through the catalog-derived JSON Schema of
+:mod:`assistant.plan.plan_schema` and checked by :func:`~assistant.plan.model_plan.read_model_plan`),
+when given, is merged in by the explicit rules of :mod:`assistant.plan.merge`: the parser's numbers,
+references, clears, comparisons and injection handling win; the model may add a category, brands,
+colors, attributes of the plan's own category and preferences the parse missed.
 
 Carry-over: a follow-up ("cheaper ones?", "only stainless", "does it come in blue?") starts from the
 previous plan; a new request ("now show me tents": a different catalog category, or new product
@@ -29,7 +31,8 @@ from assistant.plan.intents import (
     is_product_question,
     refers_back,
 )
-from assistant.plan.merge import ParsedTurn, merge_llm_plan
+from assistant.plan.merge import ParsedTurn, merge_model_constraints, merge_model_plan
+from assistant.plan.model_plan import Dropped, ModelPlan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
 from assistant.plan.references import resolve_references
 from assistant.plan.semantics import numbers_to_digits
@@ -570,7 +573,8 @@ def plan_turn(
     vocabulary: Vocabulary,
     *,
     previous: QueryPlan | None = None,
-    llm_plan: QueryPlan | None = None,
+    llm_plan: ModelPlan | None = None,
+    dropped: Dropped | None = None,
     shown_titles: Mapping[str, str] | None = None,
     schema: CatalogSchema | None = None,
     shown_products: Sequence[Product] = (),
@@ -582,10 +586,11 @@ def plan_turn(
     Stages: normalize (typos towards the catalog's vocabulary, numbers in words) → the deterministic
     parse (prices, values, references, intent, carry-over) → a capable LLM's plan merged in → the
     catalog schema's meaning (:func:`~assistant.plan.catalog_stage.apply_schema`: specs, use cases,
-    comparatives, questions, multi-item asks, category-scoped attributes).
+    comparatives, questions, multi-item asks, category-scoped attributes) → the model's attribute
+    constraints, comparative and sort merged in over the plan's own category.
 
-    ``previous`` overrides the plan carried over from history; ``llm_plan`` is a capable LLM's
-    structured plan to merge; ``shown_titles`` (id → title of products shown) lets "the Bosch or the
+    ``previous`` overrides the plan carried over from history; ``llm_plan`` is a capable model's
+    checked plan to merge (``dropped`` counts the model values the merge refuses); ``shown_titles`` (id → title of products shown) lets "the Bosch or the
     LG" resolve to ids in comparisons; ``shown_products`` are the records of the products shown last
     (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text.
     """
@@ -625,7 +630,15 @@ def plan_turn(
         parsed.fresh = True
     plan = parsed.plan
     if llm_plan is not None:
-        plan = merge_llm_plan(parsed, llm_plan, vocabulary, message=normalized, shown_ids=context.shown_ids)
+        plan = merge_model_plan(
+            parsed,
+            llm_plan,
+            vocabulary,
+            message=normalized,
+            shown_ids=context.shown_ids,
+            schema=schema,
+            dropped=dropped,
+        )
     if schema is None:
         return plan
     if head is None and plan.intent in ("search", "refine") and plan.filters.categories:
@@ -635,7 +648,8 @@ def plan_turn(
             context.previous.filters.categories if context.previous is not None and not parsed.fresh else []
         )
         named = {m.value for m in matcher.find(tokenize(product_phrase(normalized))) if m.kind == "category"}
-        new = [c for c in plan.filters.categories if c not in before]
+        model_added = set(plan.filters.categories) - set(parsed.plan.filters.categories)
+        new = [c for c in plan.filters.categories if c not in before and c not in model_added]
         if new and not set(new) & named:
             plan = plan.model_copy(
                 update={"filters": plan.filters.model_copy(update={"categories": list(before)})}
@@ -678,7 +692,7 @@ def plan_turn(
         found = find_head(text, matcher, schema, word_categories)
         return [found[0] + ("" if found[1] else _GUESSED)] if found else []
 
-    return apply_schema(
+    plan = apply_schema(
         plan,
         normalized,
         schema,
@@ -687,6 +701,18 @@ def plan_turn(
         infer_category=infer,
         names_category=head is not None,
     )
+    if llm_plan is not None and not parsed.injection:
+        plan = merge_model_constraints(
+            plan,
+            llm_plan,
+            schema,
+            message=normalized,
+            shown=shown_products,
+            fresh=parsed.fresh,
+            cleared=parsed.cleared,
+            dropped=dropped,
+        )
+    return plan
 
 
 _GUESSED = "~"
