@@ -104,7 +104,10 @@ def make_chat_model(settings: Settings, *, script: Iterable[ScriptItem] | None =
                     "AISLE_FAKE_SCRIPT=plans needs AISLE_FAKE_PLANS (a recorded plans file)"
                 )
             return FakeChatModel(
-                script or (), responder=PlanReplay.load(settings.fake_plans), model_name="fake-replay", **timing
+                script or (),
+                responder=PlanReplay.load(settings.fake_plans),
+                model_name="fake-replay",
+                **timing,
             )
         return FakeChatModel(script or (), **timing)
     if name == "openai":
