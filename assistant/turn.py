@@ -31,6 +31,7 @@ from assistant.answers import (
 )
 from assistant.compose import compare_rows
 from assistant.errors import LLMError, NotFoundError
+from assistant.exposure import Exposure
 from assistant.explain import (
     Explained,
     ExplainMode,
@@ -101,6 +102,8 @@ class _Turn:
     usage: Usage = field(default_factory=Usage)
     text: list[str] = field(default_factory=list)
     prompt_versions: dict[str, str] = field(default_factory=dict)
+    served_context: dict[str, object] = field(default_factory=dict)
+    """What the served list's log needs to learn from it (search text, randomization): assistant.exposure."""
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -164,6 +167,11 @@ class Assistant:
             cached = _TitleCategories.build(snap.version, snap.products)
             self.__dict__["_title_index"] = cached
         return cached
+
+    @cached_property
+    def exposure(self) -> Exposure:
+        """Serve-time randomization for learning from clicks (off unless AISLE_EXPOSURE_* rates are set)."""
+        return Exposure(self.settings, self.store, self.searcher)
 
     @cached_property
     def model_profile(self) -> ModelProfile:
@@ -269,6 +277,9 @@ class Assistant:
                         candidates = variants
                     else:
                         plan, candidates = self._retrieve(turn, plan, profile)
+                        candidates, turn.served_context = self.exposure.serve(
+                            turn.turn_id, _search_text(plan), plan.filters, candidates
+                        )
             elif plan.intent in ("compare", "product_question"):
                 plan = plan.model_copy(update={"intent": "clarify", "clarifying_question": _NOTHING_SHOWN})
             yield PlanEvent(**ids, plan=plan)

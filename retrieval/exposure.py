@@ -47,7 +47,9 @@ class ExposurePolicy(BaseModel):
     )
     explore_slot: int = Field(default=5, ge=1, description="1-based position of the exploration slot.")
     explore_depth: int = Field(default=30, ge=1, description="Cold products are drawn from the pool's top N.")
-    cold_impressions: int = Field(default=20, ge=1, description="Below this many impressions a product is cold.")
+    cold_impressions: int = Field(
+        default=20, ge=1, description="Below this many impressions a product is cold."
+    )
     prior_strength: float = Field(default=20.0, gt=0.0, description="Pseudo-impressions of the Beta prior.")
     prior_ctr: float = Field(
         default=0.1, gt=0.0, lt=1.0, description="Prior CTR of a product with the catalog's best popularity."
@@ -75,7 +77,9 @@ class ExposureContext(BaseModel):
     )
     swap_propensity: float = Field(default=1.0, description="Probability of exactly this swap decision.")
     explore_rate: float = 0.0
-    explore_slot: int | None = Field(default=None, description="1-based exploration slot, when it was eligible.")
+    explore_slot: int | None = Field(
+        default=None, description="1-based exploration slot, when it was eligible."
+    )
     explored_position: int | None = Field(default=None, description="1-based position of the explored item.")
     explored_product: str | None = None
     inclusion: list[float] = Field(

@@ -76,7 +76,9 @@ def novelty_report(lists: Sequence[LoggedList], *, band: tuple[float, float] = (
     )
 
 
-def mean_intra_list_diversity(lists: Sequence[LoggedList], vector_of: Callable[[str], np.ndarray | None]) -> float:
+def mean_intra_list_diversity(
+    lists: Sequence[LoggedList], vector_of: Callable[[str], np.ndarray | None]
+) -> float:
     """Mean ILD over lists of two or more items whose vectors are known."""
     scores = []
     for item in lists:

@@ -115,7 +115,9 @@ def join_logs(served: Iterable[ServedRecord], events: Iterable[EventRecord]) -> 
             position = event.position if event.position else positions.get(event.product_id)
             if position is None or positions.get(event.product_id) != position:
                 continue
-            target = {"click": item.clicks, "add_to_cart": item.carts, "purchase": item.purchases}.get(event.type)
+            target = {"click": item.clicks, "add_to_cart": item.carts, "purchase": item.purchases}.get(
+                event.type
+            )
             if target is not None:
                 target.add(position)
         logged.append(item)

@@ -53,5 +53,9 @@ def test_snips_comparison_prefers_the_better_ranking() -> None:
 
     result = compare_policies(logs, best_first(rel), worst_first, bias, 5, bootstrap=200)
     assert result.beats_current and result.lift > 0
-    assert result.candidate.ci_low <= true_ctr(rel, best_first(rel), [i.query for i in logs]) <= result.candidate.ci_high
+    assert (
+        result.candidate.ci_low
+        <= true_ctr(rel, best_first(rel), [i.query for i in logs])
+        <= result.candidate.ci_high
+    )
     assert not compare_policies(logs, worst_first, best_first(rel), bias, 5, bootstrap=200).beats_current

@@ -1,0 +1,95 @@
+"""The turn's exposure step: which of the ranked candidates are served, in which order, and why.
+
+:meth:`Exposure.serve` applies the configured randomization (:mod:`retrieval.exposure`: RandPair swaps
+and a Thompson-sampled exploration slot for cold products, ``AISLE_EXPOSURE_*``) to the ranked
+candidates of a search turn and returns the served order plus the served list's ``context`` (the
+search text and filters, so a ranker can be retrained on the logged turn, and the randomization with
+its propensities). Impressions and clicks per product come from the stored interaction events, read
+incrementally at most every ``refresh_s`` seconds. With every rate at 0 the ranker's order is served
+unchanged and no events are read.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from retrieval.catalog import Product
+from retrieval.exposure import ExposurePolicy, ItemStats, decide_exposure, turn_rng
+from retrieval.filters import Filters
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+    from assistant.store import SessionStore
+    from retrieval.search import Searcher
+
+__all__ = ["Exposure", "policy_from_settings"]
+
+
+def policy_from_settings(settings: Settings) -> ExposurePolicy:
+    return ExposurePolicy(
+        swap_rate=settings.exposure_swap_rate,
+        explore_rate=settings.exposure_explore_rate,
+        explore_slot=min(settings.exposure_explore_slot, settings.recommendations),
+        explore_depth=settings.rerank_depth,
+        cold_impressions=settings.exposure_cold_impressions,
+    )
+
+
+class Exposure:
+    """Serve-time randomization for one assistant (thread-safe)."""
+
+    def __init__(
+        self, settings: Settings, store: SessionStore, searcher: Searcher, *, refresh_s: float = 5.0
+    ):
+        self.policy = policy_from_settings(settings)
+        self.n = settings.recommendations
+        self.store = store
+        self.searcher = searcher
+        self.refresh_s = refresh_s
+        self._stats: dict[str, ItemStats] = defaultdict(ItemStats)
+        self._since: datetime | None = None
+        self._read_at = -float("inf")
+        self._lock = threading.Lock()
+
+    def stats(self) -> dict[str, ItemStats]:
+        """Impressions and clicks per product so far (refreshed from the event log when stale)."""
+        with self._lock:
+            if time.monotonic() - self._read_at >= self.refresh_s:
+                self._read_at = time.monotonic()
+                for event in self.store.events(since=self._since):
+                    if self._since is not None and event.received_at <= self._since:
+                        continue
+                    if event.type == "impression":
+                        self._stats[event.product_id].impressions += 1
+                    elif event.type == "click":
+                        self._stats[event.product_id].clicks += 1
+                    if self._since is None or event.received_at > self._since:
+                        self._since = event.received_at
+            return dict(self._stats)
+
+    def serve(
+        self, turn_id: str, query: str, filters: Filters, candidates: Sequence[Product]
+    ) -> tuple[list[Product], dict[str, Any]]:
+        """The candidates in served order (the first ``n`` are shown) and the served list's context."""
+        context: dict[str, Any] = {
+            "query": query,
+            "filters": filters.model_dump(mode="json", exclude_defaults=True),
+        }
+        if not self.policy.active or not candidates:
+            return list(candidates), context
+        by_id = {p.id: p for p in candidates}
+        ranked = list(by_id)
+        snap = self.searcher.snapshot()
+        prior = {pid: float(snap.prior[snap.position[pid]]) for pid in ranked if pid in snap.position}
+        stats = self.stats() if self.policy.explore_rate > 0 else {}
+        shown, decided = decide_exposure(
+            ranked, self.n, self.policy, turn_rng(turn_id), stats=stats, prior=prior
+        )
+        context["exposure"] = decided.model_dump(mode="json")
+        rest = [pid for pid in ranked if pid not in set(shown)]
+        return [by_id[pid] for pid in shown + rest], context
