@@ -135,7 +135,7 @@ def test_an_old_session_database_keeps_working(api_settings, fake_assistant, mak
     _old_store(old)
     store = SqliteSessionStore(old)  # migrates in place
     with sqlite3.connect(old) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     assert (
         SqliteSessionStore(old).get_session("0123456789abcdef0123456789abcdef").message_count == 1
     )  # idempotent
