@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from retrieval.search import Searcher
 
 __all__ = ["Exposure", "policy_from_settings"]
+
+_CONTEXTS_KEPT = 10_000
 
 
 def policy_from_settings(settings: Settings) -> ExposurePolicy:
@@ -55,6 +57,12 @@ class Exposure:
         self._since: datetime | None = None
         self._read_at = -float("inf")
         self._lock = threading.Lock()
+        self._contexts: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def context_for(self, turn_id: str) -> dict[str, Any]:
+        """The served-list context :meth:`serve` decided for ``turn_id`` (once; empty if none)."""
+        with self._lock:
+            return self._contexts.pop(turn_id, {})
 
     def stats(self) -> dict[str, ItemStats]:
         """Impressions and clicks per product so far (refreshed from the event log when stale)."""
@@ -74,8 +82,19 @@ class Exposure:
 
     def serve(
         self, turn_id: str, query: str, filters: Filters, candidates: Sequence[Product]
+    ) -> list[Product]:
+        """The candidates in served order (the first ``n`` are shown); the served list's context is kept
+        for :meth:`context_for` (the API's served-list log reads it)."""
+        shown_products, context = self._decide(turn_id, query, filters, candidates)
+        with self._lock:
+            self._contexts[turn_id] = context
+            while len(self._contexts) > _CONTEXTS_KEPT:
+                self._contexts.popitem(last=False)
+        return shown_products
+
+    def _decide(
+        self, turn_id: str, query: str, filters: Filters, candidates: Sequence[Product]
     ) -> tuple[list[Product], dict[str, Any]]:
-        """The candidates in served order (the first ``n`` are shown) and the served list's context."""
         context: dict[str, Any] = {
             "query": query,
             "filters": filters.model_dump(mode="json", exclude_defaults=True),

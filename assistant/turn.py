@@ -102,8 +102,6 @@ class _Turn:
     usage: Usage = field(default_factory=Usage)
     text: list[str] = field(default_factory=list)
     prompt_versions: dict[str, str] = field(default_factory=dict)
-    served_context: dict[str, object] = field(default_factory=dict)
-    """What the served list's log needs to learn from it (search text, randomization): assistant.exposure."""
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -277,7 +275,7 @@ class Assistant:
                         candidates = variants
                     else:
                         plan, candidates = self._retrieve(turn, plan, profile)
-                        candidates, turn.served_context = self.exposure.serve(
+                        candidates = self.exposure.serve(
                             turn.turn_id, _search_text(plan), plan.filters, candidates
                         )
             elif plan.intent in ("compare", "product_question"):

@@ -44,7 +44,9 @@ class ClickModel(BaseModel):
     attractiveness: dict[str, float] = Field(
         default_factory=lambda: {"E": 0.5, "S": 0.2, "C": 0.08, "I": 0.02}
     )
-    noise: float = Field(default=0.3, ge=0.0, description="σ of the log-normal taste noise per shopper × product.")
+    noise: float = Field(
+        default=0.3, ge=0.0, description="σ of the log-normal taste noise per shopper × product."
+    )
     cart_given_click: float = Field(default=0.3, ge=0.0, le=1.0)
     purchase_given_cart: float = Field(default=0.5, ge=0.0, le=1.0)
     effect: dict[str, float] = Field(
@@ -53,7 +55,7 @@ class ClickModel(BaseModel):
     )
 
     def theta(self, position: int) -> float:
-        return float(position ** -self.eta)
+        return float(position**-self.eta)
 
 
 @dataclass(frozen=True)
