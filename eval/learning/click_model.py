@@ -48,17 +48,19 @@ class PositionBias(BaseModel):
 
 
 def _ratios(clicks: np.ndarray, swap_k: np.ndarray, n: int) -> np.ndarray:
-    """θ_k / θ_1 for k = 1..n from a (lists × n) click matrix and each list's swap partner (0 = none)."""
+    """θ_k / θ_1 for k = 1..n from a (lists × n) click matrix (NaN past a list's end) and each list's
+    swap partner (0 = none)."""
     plain = swap_k == 0
     theta = np.ones(n)
-    c = clicks[plain, 0].mean() if plain.any() else 0.0
     for k in range(2, n + 1):
         swapped = swap_k == k
-        if not swapped.any() or not plain.any():
+        long_plain = plain & ~np.isnan(clicks[:, k - 1])
+        if not swapped.any() or not long_plain.any():
             theta[k - 1] = np.nan
             continue
         a = clicks[swapped, k - 1].mean()
-        b = clicks[plain, k - 1].mean()
+        b = clicks[long_plain, k - 1].mean()
+        c = clicks[long_plain, 0].mean()
         d = clicks[swapped, 0].mean()
         theta[k - 1] = (a + b) / (c + d) if c + d > 0 else np.nan
     return theta
@@ -69,12 +71,19 @@ def estimate_position_bias(
 ) -> PositionBias:
     """θ_k / θ_1 for positions 1..n from the lists served under a swap policy, with 95% bootstrap CIs.
 
-    Only lists of length ``n`` whose context says a swap could have happened (``swap_rate > 0``) count.
+    Only lists whose context says a swap could have happened (``swap_rate > 0``) count; position ``k``
+    is estimated from the lists at least ``k`` long.
     """
-    eligible = [item for item in lists if len(item.product_ids) >= n and item.exposure.swap_rate > 0]
+    eligible = [item for item in lists if len(item.product_ids) >= 2 and item.exposure.swap_rate > 0]
     if not eligible:
         raise ValueError("no lists served under a swap policy: set a swap rate and collect clicks first")
-    clicks = np.array([[item.clicked(p) for p in range(1, n + 1)] for item in eligible], dtype=np.float64)
+    clicks = np.array(
+        [
+            [item.clicked(p) if p <= len(item.product_ids) else np.nan for p in range(1, n + 1)]
+            for item in eligible
+        ],
+        dtype=np.float64,
+    )
     swap_k = np.array(
         [item.exposure.swapped[1] if item.exposure.swapped else 0 for item in eligible], dtype=np.int64
     )

@@ -1,0 +1,115 @@
+"""The learning figures recorded in ``eval/results/learning/`` (``python -m eval.learning.measure …``).
+
+* ``exposure STORE``: position bias recovered from the swaps (vs the planted ``θ_k = 1/k^η``),
+  exploration share and CTR cost, novelty per session vs the 15–30% band, intra-list diversity and
+  the brand-exposure table, over a simulator store.
+* ``power STORE``: A/A false-positive rate and A/B power of a two-sided CTR test (delta-method z test
+  on clicks per impression, per-list ratio estimator) by re-drawing the simulated shoppers' clicks on
+  the lists the real API served, with sessions split 50/50 by hash per repetition and a planted
+  relative click lift on B.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from eval.esci import DEFAULT_ESCI_DIR, load_esci
+from eval.learning.click_model import estimate_position_bias
+from eval.learning.exposure_report import brand_exposure, exploration_report, novelty_report
+from eval.learning.logs import LoggedList, join_logs
+from eval.simulator.shoppers import ClickModel, Shopper, react
+
+__all__ = ["main"]
+
+
+def _lists(store_path: Path) -> list[LoggedList]:
+    from assistant.stores.sqlite import SqliteSessionStore
+
+    store = SqliteSessionStore(store_path)
+    return join_logs(store.served(), store.events())
+
+
+def exposure(store_path: Path, eta: float = 1.0) -> dict[str, object]:
+    from eval.retrieval_bench import open_esci_catalog
+
+    lists = _lists(store_path)
+    bias = estimate_position_bias(lists, 5, bootstrap=300)
+    queries = {q.text: q for q in load_esci(DEFAULT_ESCI_DIR, split="all").queries}
+    relevant = {
+        item.query: [pid for pid, g in queries[item.query].gains.items() if g >= 0.1]
+        for item in lists
+        if item.query in queries
+    }
+    catalog = open_esci_catalog(Path(".aisle/bench/esci"))
+    brands = {p.id: p.brand or "" for p in catalog.release().products}
+    return {
+        "lists": len(lists),
+        "position_bias": bias.model_dump(),
+        "planted_theta": [round(k**-eta, 4) for k in range(1, 6)],
+        "exploration": exploration_report(lists).model_dump(),
+        "novelty": novelty_report(lists).model_dump(),
+        "brand_exposure": [
+            row.model_dump() for row in brand_exposure(lists, relevant, lambda p: brands.get(p, ""))
+        ],
+    }
+
+
+def _z_test(clicks: np.ndarray, sizes: np.ndarray, b: np.ndarray) -> float:
+    def ratio_var(c: np.ndarray, s: np.ndarray) -> tuple[float, float]:
+        r = c.sum() / s.sum()
+        return float(r), float(((c - r * s).var(ddof=1)) / len(c) / s.mean() ** 2)
+
+    ra, va = ratio_var(clicks[~b], sizes[~b])
+    rb, vb = ratio_var(clicks[b], sizes[b])
+    z = (rb - ra) / math.sqrt(va + vb)
+    return float(math.erfc(abs(z) / math.sqrt(2)))
+
+
+def power(store_path: Path, lift: float = 1.1, reps: int = 200, seed: int = 0) -> dict[str, object]:
+    lists = [item for item in _lists(store_path) if item.product_ids]
+    gains = {q.text: q.gains for q in load_esci(DEFAULT_ESCI_DIR, split="all").queries}
+    out: dict[str, object] = {"lists": len(lists), "reps": reps, "planted_lift": lift}
+    for name, effect in (("aa", 1.0), ("ab", lift)):
+        model = ClickModel(effect={"B": effect})
+        rejections = 0
+        for r in range(reps):
+            rng = np.random.default_rng(seed * 100_003 + r)
+            arm = np.array(
+                [hashlib.sha256(f"{r}:{item.session_id}".encode()).digest()[0] % 2 == 1 for item in lists]
+            )
+            clicks = np.zeros(len(lists))
+            for i, item in enumerate(lists):
+                shopper = Shopper(item.shopper_id or item.session_id, ())
+                reactions = react(
+                    shopper,
+                    item.product_ids,
+                    gains.get(item.query, {}),
+                    model,
+                    rng,
+                    seed=1,
+                    variant="B" if arm[i] else "A",
+                )
+                clicks[i] = sum(1 for x in reactions if x.type == "click")
+            sizes = np.array([len(item.product_ids) for item in lists], dtype=np.float64)
+            rejections += _z_test(clicks, sizes, arm) < 0.05
+        out[f"{name}_rejection_rate"] = rejections / reps
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = argv if argv is not None else sys.argv[1:]
+    what, store = args[0], Path(args[1])
+    result = (
+        exposure(store) if what == "exposure" else power(store, reps=int(args[2]) if len(args) > 2 else 200)
+    )
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
