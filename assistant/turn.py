@@ -31,7 +31,6 @@ from assistant.answers import (
 )
 from assistant.compose import compare_rows
 from assistant.errors import LLMError, NotFoundError
-from assistant.exposure import Exposure
 from assistant.explain import (
     Explained,
     ExplainMode,
@@ -41,6 +40,7 @@ from assistant.explain import (
     explain,
     model_title,
 )
+from assistant.exposure import Exposure
 from assistant.llm.circuit import CircuitBreaker
 from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
