@@ -192,6 +192,12 @@ class SessionStore(Protocol):
 
     def get_session(self, session_id: str) -> SessionInfo: ...
 
+    def visible_sessions(self, session_ids: Sequence[str], *, owner: str | None) -> dict[str, str | None]:
+        """Of ``session_ids``, those ``owner`` may use (its own, or not yet owned; any with
+        ``owner=None``), each with the shopper it is bound to (``None``: anonymous so far). A read:
+        nothing is claimed (see :meth:`session_for` for the shopper rule the caller applies)."""
+        ...
+
     def sessions(self, shopper_id: str) -> list[SessionInfo]: ...
 
     def append_message(self, message: MessageRecord) -> MessageRecord:

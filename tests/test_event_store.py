@@ -166,3 +166,15 @@ def test_an_older_sqlite_file_gains_the_event_tables(tmp_path: Path) -> None:
         )
     with SqliteSessionStore(path) as store:
         assert store.record_events([_event("e1", "s1", "t")]) == (1, 0)
+
+
+def test_visible_sessions_is_a_read_that_applies_the_owner_rule(store: SessionStore) -> None:
+    mine = store.create_session("alice", owner="key-a")
+    theirs = store.create_session(owner="key-b")
+    unowned = store.create_session()
+    assert store.visible_sessions([mine, theirs, unowned, "missing"], owner="key-a") == {
+        mine: "alice",
+        unowned: None,
+    }
+    assert set(store.visible_sessions([mine, theirs], owner=None)) == {mine, theirs}
+    assert store.visible_sessions([unowned], owner="key-b") == {unowned: None}  # nothing was claimed

@@ -159,6 +159,21 @@ class SqlSessionStore(ABC):
             raise _not_found(session_id)
         return SessionInfo(id=row[0], shopper_id=row[1], created_at=_datetime(row[2]), message_count=row[3])
 
+    def visible_sessions(self, session_ids: Sequence[str], *, owner: str | None) -> dict[str, str | None]:
+        wanted = list(dict.fromkeys(session_ids))
+        found: dict[str, str | None] = {}
+        with self._read() as tx:
+            for start in range(0, len(wanted), _PAGE):
+                chunk = wanted[start : start + _PAGE]
+                marks = ", ".join("?" * len(chunk))
+                rows = tx.execute(
+                    f"SELECT id, shopper_id, owner FROM sessions WHERE id IN ({marks})", chunk
+                ).fetchall()
+                for sid, shopper, bound_owner in rows:
+                    if owner is None or bound_owner is None or bound_owner == owner:
+                        found[sid] = shopper
+        return found
+
     def sessions(self, shopper_id: str) -> list[SessionInfo]:
         with self._read() as tx:
             rows = tx.execute(
@@ -328,6 +343,8 @@ class SqlSessionStore(ABC):
                 missing = set(chunk) - {r[0] for r in rows}
                 if missing:
                     raise _not_found(sorted(missing)[0])
+            # The client's order (arrival order for readers). A retried batch has the same order, so it
+            # waits for its racing twin rather than deadlocking (PostgreSQL would answer 503: retry).
             items = list(unique.values())
             for start in range(0, len(items), _EVENT_ROWS_PER_INSERT):
                 accepted += self._insert_events(tx, items[start : start + _EVENT_ROWS_PER_INSERT], received)
