@@ -36,6 +36,13 @@ def simulate(
     explore_rate: Annotated[float, typer.Option("--explore-rate", min=0, max=0.5)] = 0.0,
     shoppers: Annotated[int, typer.Option("--shoppers", min=1)] = 300,
     eta: Annotated[float, typer.Option("--eta", min=0, help="Position bias θ_k = 1/k^η.")] = 1.0,
+    experiments: Annotated[
+        Path | None, typer.Option("--experiments", help="AISLE_EXPERIMENTS file the store runs under.")
+    ] = None,
+    effect: Annotated[
+        list[str] | None,
+        typer.Option("--effect", help="Planted effect VARIANT=MULTIPLIER on click probability (repeatable)."),
+    ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the summary here.")] = None,
 ) -> None:
     """Run simulated ESCI shoppers through the in-process API (fake LLM) and log what they did."""
@@ -55,6 +62,8 @@ def simulate(
         explore_rate=explore_rate,
         database_url=database_url,
     )
+    if experiments is not None:
+        settings = settings.model_copy(update={"experiments": experiments})
     assistant = build_sim_assistant(settings, store_db=store)
     client = in_process_client(assistant)
     queries = load_esci(DEFAULT_ESCI_DIR, split=split).queries  # type: ignore[arg-type]
@@ -70,7 +79,9 @@ def simulate(
         if done % 200 == 0 or done == total:
             _err.print(f"{done}/{total} sessions", highlight=False)
 
-    summary = run(client, queries, config, progress=progress, sink=sink)
+    summary = run(
+        client, queries, config, progress=progress, sink=sink, variant_of=variant_of if experiments else None
+    )
     text = summary.model_dump_json(indent=2)
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,9 @@ from eval.learning.logs import LoggedList
 __all__ = ["ClickLabel", "PositionBias", "click_labels", "estimate_position_bias", "grade_from_ctr"]
 
 
+_THETA_FLOOR = 0.01
+
+
 class PositionBias(BaseModel):
     """Examination propensity per 1-based position, relative to position 1 (θ_1 = 1)."""
 
@@ -38,9 +41,10 @@ class PositionBias(BaseModel):
     ci_high: list[float] = Field(default_factory=list)
 
     def at(self, position: int) -> float:
-        """θ at a 1-based position (the last estimated one beyond the list)."""
+        """θ at a 1-based position (the last estimated one beyond the list), floored at 0.01 so a
+        position that got no click in a small log never divides by zero."""
         index = min(max(position, 1), len(self.theta)) - 1
-        return self.theta[index]
+        return max(self.theta[index], _THETA_FLOOR)
 
     @classmethod
     def known(cls, theta: Sequence[float]) -> PositionBias:

@@ -12,7 +12,7 @@ from search_support import generated_products
 from eval.esci import EsciQuery
 from eval.learning.logs import join_logs
 from eval.learning.train_from_events import train_from_events
-from eval.simulator.app import build_sim_assistant, in_process_client, sim_settings, store_sink
+from eval.simulator.app import build_sim_assistant, in_process_client, sim_settings
 from eval.simulator.run import SimulationConfig, simulate
 from retrieval.ingest import ingest_products
 from retrieval.rank import FusionRanker, LightGBMRanker
@@ -40,12 +40,14 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 def test_simulated_sessions_log_served_lists_with_their_randomization(assistant) -> None:  # type: ignore[no-untyped-def]
     client = in_process_client(assistant)
     config = SimulationConfig(sessions=30, seed=3, shoppers=10)
-    summary = simulate(client, QUERIES, config, sink=store_sink(assistant))
+    summary = simulate(client, QUERIES, config)  # POST /v1/chat, then POST /v1/events
     assert summary.failed_turns == 0 and summary.overall.lists >= 25
     assert summary.overall.clicks > 0 and summary.events_posted > summary.overall.impressions
     lists = join_logs(assistant.store.served(), assistant.store.events())
     assert len(lists) == summary.overall.lists
+    # the API's served-list log carries the turn's randomization (search text, swaps, propensities)
     assert all(item.query and item.exposure.inclusion for item in lists)
+    assert all(item.context["source"] == "recommendations" for item in lists)
     assert sum(1 for item in lists if item.exposure.swapped) > 5
     assert sum(len(item.clicks) for item in lists) == summary.overall.clicks
 
