@@ -36,7 +36,9 @@ class PositionBias(BaseModel):
     """Examination propensity per 1-based position, relative to position 1 (θ_1 = 1)."""
 
     theta: list[float]
-    swapped_lists: list[int] = Field(description="Lists swapped (1, k) per position k (index 0: unswapped).")
+    swapped_lists: list[int] = Field(
+        description="Index 0: eligible lists left unswapped; index k-1: lists swapped (1, k)."
+    )
     ci_low: list[float] = Field(default_factory=list)
     ci_high: list[float] = Field(default_factory=list)
 
@@ -106,7 +108,7 @@ def estimate_position_bias(
             theta[k] = theta[k - 1]
     return PositionBias(
         theta=[round(float(t), 4) for t in theta],
-        swapped_lists=[int((swap_k == k).sum()) for k in range(n)],
+        swapped_lists=[int((swap_k == 0).sum())] + [int((swap_k == k).sum()) for k in range(2, n + 1)],
         ci_low=[round(float(x), 4) for x in np.nan_to_num(low, nan=0.0)],
         ci_high=[round(float(x), 4) for x in np.nan_to_num(high, nan=0.0)],
     )

@@ -136,17 +136,22 @@ class ExplorationReport(BaseModel):
     explored_share: float
     """Share of all impressions given to explored (cold-start) products."""
     ctr_explored_slot: float
-    """CTR of the exploration slot when it showed a cold product."""
+    """CTR of the exploration slot when it showed a cold product (lists without a swap)."""
     ctr_slot_unexplored: float
     """CTR of the same slot when it showed the ranker's item."""
     ctr_all: float
+    ctr_cost: float
+    """Relative CTR cost of exploration: explored share × (slot CTR unexplored − explored) / CTR."""
 
 
 def exploration_report(lists: Sequence[LoggedList]) -> ExplorationReport:
     explored = [item for item in lists if item.exposure.explored_position]
     impressions = sum(len(item.product_ids) for item in lists)
     clicks = sum(len(item.clicks) for item in lists)
-    slot_clicks = [item.clicked(item.exposure.explored_position or 0) for item in explored]
+    # The slot's CTR is compared on lists without a swap (a swap may move the explored item to the top).
+    slot_clicks = [
+        item.clicked(item.exposure.explored_position or 0) for item in explored if not item.exposure.swapped
+    ]
     plain_clicks = [
         item.clicked(item.exposure.explore_slot or 0)
         for item in lists
@@ -161,4 +166,13 @@ def exploration_report(lists: Sequence[LoggedList]) -> ExplorationReport:
         ctr_explored_slot=round(float(np.mean(slot_clicks)), 4) if slot_clicks else 0.0,
         ctr_slot_unexplored=round(float(np.mean(plain_clicks)), 4) if plain_clicks else 0.0,
         ctr_all=round(clicks / impressions, 4) if impressions else 0.0,
+        ctr_cost=round(
+            len(explored)
+            / impressions
+            * (float(np.mean(plain_clicks)) - float(np.mean(slot_clicks)))
+            / (clicks / impressions),
+            4,
+        )
+        if impressions and clicks and plain_clicks and slot_clicks
+        else 0.0,
     )

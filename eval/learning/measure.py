@@ -3,22 +3,22 @@
 * ``exposure STORE``: position bias recovered from the swaps (vs the planted ``θ_k = 1/k^η``),
   exploration share and CTR cost, novelty per session vs the 15–30% band, intra-list diversity and
   the brand-exposure table, over a simulator store.
-* ``power STORE``: A/A false-positive rate and A/B power of a two-sided CTR test (delta-method z test
-  on clicks per impression, per-list ratio estimator) by re-drawing the simulated shoppers' clicks on
-  the lists the real API served, with sessions split 50/50 by hash per repetition and a planted
-  relative click lift on B.
+* ``power STORE [REPS]``: A/A false-positive rate and A/B power of the experiment tests
+  (:mod:`assistant.experiments.stats`: the fixed-horizon score test and the always-valid mSPRT) on
+  click-through (lists with a click), by re-drawing the simulated shoppers' clicks on the lists the
+  real API served: sessions split 50/50 by hash per repetition, a planted relative click lift on B.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from assistant.experiments.stats import compare_proportions, sequential_two_proportions
 from eval.esci import DEFAULT_ESCI_DIR, load_esci
 from eval.learning.click_model import estimate_position_bias
 from eval.learning.exposure_report import brand_exposure, exploration_report, novelty_report
@@ -36,7 +36,8 @@ def _lists(store_path: Path) -> list[LoggedList]:
 
 
 def exposure(store_path: Path, eta: float = 1.0) -> dict[str, object]:
-    from eval.retrieval_bench import open_esci_catalog
+    from assistant.settings import Settings
+    from retrieval.components import open_catalog
 
     lists = _lists(store_path)
     bias = estimate_position_bias(lists, 5, bootstrap=300)
@@ -46,8 +47,9 @@ def exposure(store_path: Path, eta: float = 1.0) -> dict[str, object]:
         for item in lists
         if item.query in queries
     }
-    catalog = open_esci_catalog(Path(".aisle/bench/esci"))
-    brands = {p.id: p.brand or "" for p in catalog.release().products}
+    settings = Settings(_env_file=None, data_dir=Path(".aisle/bench/esci"), chroma_url=None)  # type: ignore[call-arg]
+    with open_catalog(settings) as catalog:  # read only: no ingest
+        brands = {p.id: p.brand or "" for p in catalog.release().products}
     return {
         "lists": len(lists),
         "position_bias": bias.model_dump(),
@@ -60,30 +62,19 @@ def exposure(store_path: Path, eta: float = 1.0) -> dict[str, object]:
     }
 
 
-def _z_test(clicks: np.ndarray, sizes: np.ndarray, b: np.ndarray) -> float:
-    def ratio_var(c: np.ndarray, s: np.ndarray) -> tuple[float, float]:
-        r = c.sum() / s.sum()
-        return float(r), float(((c - r * s).var(ddof=1)) / len(c) / s.mean() ** 2)
-
-    ra, va = ratio_var(clicks[~b], sizes[~b])
-    rb, vb = ratio_var(clicks[b], sizes[b])
-    z = (rb - ra) / math.sqrt(va + vb)
-    return float(math.erfc(abs(z) / math.sqrt(2)))
-
-
 def power(store_path: Path, lift: float = 1.1, reps: int = 200, seed: int = 0) -> dict[str, object]:
     lists = [item for item in _lists(store_path) if item.product_ids]
     gains = {q.text: q.gains for q in load_esci(DEFAULT_ESCI_DIR, split="all").queries}
-    out: dict[str, object] = {"lists": len(lists), "reps": reps, "planted_lift": lift}
+    out: dict[str, object] = {"lists": len(lists), "reps": reps, "planted_lift": lift, "alpha": 0.05}
     for name, effect in (("aa", 1.0), ("ab", lift)):
         model = ClickModel(effect={"B": effect})
-        rejections = 0
+        fixed = sequential = 0
         for r in range(reps):
             rng = np.random.default_rng(seed * 100_003 + r)
             arm = np.array(
                 [hashlib.sha256(f"{r}:{item.session_id}".encode()).digest()[0] % 2 == 1 for item in lists]
             )
-            clicks = np.zeros(len(lists))
+            clicked = np.zeros(len(lists), dtype=bool)
             for i, item in enumerate(lists):
                 shopper = Shopper(item.shopper_id or item.session_id, ())
                 reactions = react(
@@ -95,10 +86,14 @@ def power(store_path: Path, lift: float = 1.1, reps: int = 200, seed: int = 0) -
                     seed=1,
                     variant="B" if arm[i] else "A",
                 )
-                clicks[i] = sum(1 for x in reactions if x.type == "click")
-            sizes = np.array([len(item.product_ids) for item in lists], dtype=np.float64)
-            rejections += _z_test(clicks, sizes, arm) < 0.05
-        out[f"{name}_rejection_rate"] = rejections / reps
+                clicked[i] = any(x.type == "click" for x in reactions)
+            test = compare_proportions(
+                int(clicked[arm].sum()), int(arm.sum()), int(clicked[~arm].sum()), int((~arm).sum())
+            )
+            fixed += test is not None and test.p_value < 0.05
+            sequential += sequential_two_proportions(arm, clicked.astype(float)).p_value < 0.05
+        out[f"{name}_fixed_rejection_rate"] = fixed / reps
+        out[f"{name}_always_valid_rejection_rate"] = sequential / reps
     return out
 
 
