@@ -58,6 +58,8 @@ class Exposure:
         self._read_at = -float("inf")
         self._lock = threading.Lock()
         self._contexts: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.settings = settings
+        self._rival: Searcher | None = None
 
     def context_for(self, turn_id: str) -> dict[str, Any]:
         """The served-list context :meth:`serve` decided for ``turn_id`` (once; empty if none)."""
@@ -99,6 +101,8 @@ class Exposure:
             "query": query,
             "filters": filters.model_dump(mode="json", exclude_defaults=True),
         }
+        if self.settings.interleave_ranker_model is not None and candidates:
+            return self._interleave(turn_id, query, filters, candidates, context)
         if not self.policy.active or not candidates:
             return list(candidates), context
         by_id = {p.id: p for p in candidates}
@@ -112,3 +116,38 @@ class Exposure:
         context["exposure"] = decided.model_dump(mode="json")
         rest = [pid for pid in ranked if pid not in set(shown)]
         return [by_id[pid] for pid in shown + rest], context
+
+    def _interleave(
+        self,
+        turn_id: str,
+        query: str,
+        filters: Filters,
+        candidates: Sequence[Product],
+        context: dict[str, Any],
+    ) -> tuple[list[Product], dict[str, Any]]:
+        """Team-draft the served order (team ``a``) with the rival model's order for the same search
+        (team ``b``); no swap or exploration on an interleaved list."""
+        from assistant.experiments.variants import TunedSearcher
+        from retrieval.interleave import team_draft
+        from retrieval.rank import LightGBMRanker
+        from retrieval.search import SearchRequest
+
+        if self._rival is None:
+            rival = LightGBMRanker(self.settings.interleave_ranker_model)
+            self._rival = TunedSearcher(self.searcher, ranker=rival, request_update={})
+        found = self._rival.search(
+            SearchRequest(
+                query=query,
+                filters=filters,
+                k=len(candidates),
+                depth=self.settings.search_depth,
+                mmr_lambda=self.settings.mmr_lambda,
+            )
+        )
+        by_id = {p.id: p for p in candidates} | {c.product_id: c.product for c in found.candidates}
+        ranked = [p.id for p in candidates]
+        served, teams = team_draft(ranked, found.ids, self.n, turn_rng(turn_id, "interleave"))
+        context["teams"] = list(teams)
+        context["interleaving"] = {"a": "served ranker", "b": str(self.settings.interleave_ranker_model)}
+        rest = [pid for pid in ranked if pid not in set(served)]
+        return [by_id[pid] for pid in served + rest], context

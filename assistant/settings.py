@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     exposure_cold_impressions: int = Field(
         default=20, ge=1, description="A product with fewer impressions than this may be explored."
     )
+    interleave_ranker_model: Path | None = Field(
+        default=None,
+        description="Team-draft interleave each served list with this second LightGBM model's order (an "
+        "interleaving experiment's variant); team labels go to the served list's context.",
+    )
 
     # LLM -----------------------------------------------------------------------------------
     llm: LLMName = "local"

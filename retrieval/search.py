@@ -170,15 +170,6 @@ class Searcher:
         self._snapshot_lock = threading.Lock()
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
-    def with_ranker(self, ranker: Ranker) -> Searcher:
-        """A searcher over the same catalog, snapshot and query-vector cache that ranks with ``ranker``
-        (offline comparisons of two rankers without re-embedding or re-snapshotting)."""
-        other = Searcher(self.catalog, ranker=ranker)
-        other._snapshot = self.snapshot()
-        other._vectors = self._vectors
-        other._lock = self._lock
-        return other
-
     def embed_query(self, text: str) -> np.ndarray:
         """The query's vector, remembered for the last few texts: a turn that searches again
         (relaxation, category widening, the out-of-catalog check) embeds each text once."""

@@ -49,7 +49,7 @@ def simulate(
     import torch
 
     from eval.esci import DEFAULT_ESCI_DIR, load_esci
-    from eval.simulator.app import build_sim_assistant, in_process_client, sim_settings, store_sink
+    from eval.simulator.app import build_sim_assistant, in_process_client, sim_settings
     from eval.simulator.run import SimulationConfig
     from eval.simulator.run import simulate as run
     from eval.simulator.shoppers import ClickModel
@@ -67,21 +67,23 @@ def simulate(
     assistant = build_sim_assistant(settings, store_db=store)
     client = in_process_client(assistant)
     queries = load_esci(DEFAULT_ESCI_DIR, split=split).queries  # type: ignore[arg-type]
+    planted = {}
+    for item in effect or []:
+        name, _, value = item.partition("=")
+        planted[name] = float(value)
     config = SimulationConfig(
-        sessions=sessions, seed=seed, shoppers=shoppers, click_model=ClickModel(eta=eta)
+        sessions=sessions, seed=seed, shoppers=shoppers, click_model=ClickModel(eta=eta, effect=planted)
     )
-    has_events_route = any(getattr(r, "path", "") == "/v1/events" for r in client.app.routes)  # type: ignore[attr-defined]
-    sink = None if has_events_route else store_sink(assistant)
-    if sink is not None:
-        _err.print("[yellow]note:[/yellow] this app has no /v1/events route: events go straight to the store")
+
+    def variant_of(turn_id: str) -> str | None:
+        served = assistant.store.served_turns([turn_id]).get(turn_id)
+        return next(iter(served.assignments.values()), None) if served and served.assignments else None
 
     def progress(done: int, total: int) -> None:
         if done % 200 == 0 or done == total:
             _err.print(f"{done}/{total} sessions", highlight=False)
 
-    summary = run(
-        client, queries, config, progress=progress, sink=sink, variant_of=variant_of if experiments else None
-    )
+    summary = run(client, queries, config, progress=progress, variant_of=variant_of if experiments else None)
     text = summary.model_dump_json(indent=2)
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)

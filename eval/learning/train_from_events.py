@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from assistant.experiments.variants import TunedSearcher
 from eval.esci import EsciDataset
 from eval.learning.click_model import PositionBias, click_labels, estimate_position_bias, grade_from_ctr
 from eval.learning.counterfactual import Comparison, compare_policies
@@ -150,8 +151,8 @@ def train_from_events(
                 return np.zeros(0)
             return np.asarray(booster.predict(rows, num_threads=1), dtype=np.float64)
 
-    new_top = rankings_for(searcher.with_ranker(_Booster()), lists, n)
-    cur_top = rankings_for(searcher.with_ranker(current), lists, n)
+    new_top = rankings_for(TunedSearcher(searcher, ranker=_Booster(), request_update={}), lists, n)
+    cur_top = rankings_for(TunedSearcher(searcher, ranker=current, request_update={}), lists, n)
     comparison = compare_policies(
         lists,
         lambda item: new_top.get(_key(item), []),

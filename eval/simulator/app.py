@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from assistant.turn import Assistant
 
-__all__ = ["build_sim_assistant", "in_process_client", "sim_settings", "store_sink"]
+__all__ = ["build_sim_assistant", "in_process_client", "sim_settings"]
 
 
 def sim_settings(
@@ -77,26 +77,3 @@ def in_process_client(assistant: Assistant) -> TestClient:
     from assistant.api.app import create_app
 
     return TestClient(create_app(assistant.settings, assistant=assistant))
-
-
-def store_sink(assistant: Assistant):  # type: ignore[no-untyped-def]
-    """An event sink writing straight to the assistant's store (served list with the exposure context,
-    then the events): for an app whose API does not yet log served lists or accept ``/v1/events``."""
-    from assistant.events import InteractionEvent, ServedList
-
-    def sink(body: dict, shopper_id: str, shown: list[str], events: list[dict]) -> tuple[int, int]:  # type: ignore[type-arg]
-        runner = assistant
-        context = {"source": "simulator", **runner.exposure.context_for(body["turn_id"])}
-        runner.store.record_served(
-            ServedList(
-                turn_id=body["turn_id"],
-                session_id=body["session_id"],
-                shopper_id=shopper_id,
-                product_ids=shown,
-                context=context,
-            )
-        )
-        counts = runner.store.record_events([InteractionEvent.model_validate(e) for e in events])
-        return counts.accepted, counts.duplicates
-
-    return sink
