@@ -97,12 +97,24 @@ def power(store_path: Path, lift: float = 1.1, reps: int = 200, seed: int = 0) -
     return out
 
 
+def interleaving(store_path: Path) -> dict[str, object]:
+    """Team-draft outcome over the interleaved lists of a store (team a: served ranker, b: the rival)."""
+    from retrieval.interleave import credit, interleaving_outcome
+
+    lists = [item for item in _lists(store_path) if item.teams]
+    results = [(credit(item.teams, item.clicks), bool(item.clicks)) for item in lists]  # type: ignore[arg-type]
+    return interleaving_outcome(results).model_dump()
+
+
 def main(argv: list[str] | None = None) -> None:
     args = argv if argv is not None else sys.argv[1:]
     what, store = args[0], Path(args[1])
-    result = (
-        exposure(store) if what == "exposure" else power(store, reps=int(args[2]) if len(args) > 2 else 200)
-    )
+    if what == "exposure":
+        result = exposure(store)
+    elif what == "interleaving":
+        result = interleaving(store)
+    else:
+        result = power(store, reps=int(args[2]) if len(args) > 2 else 200)
     print(json.dumps(result, indent=2))
 
 

@@ -64,3 +64,25 @@ def test_simulated_sessions_log_served_lists_with_their_randomization(assistant)
     assert report.click_rows > 0 and report.shipped and out.exists()
     assert report.comparison.current.lists == len(lists)
     assert LightGBMRanker(out).manifest().trained_on.startswith("events:")
+
+
+def test_an_interleaving_variant_logs_team_labels(assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.turn import Assistant
+    from retrieval.interleave import credit, interleaving_outcome
+    from retrieval.rank import default_model_path
+
+    settings = assistant.settings.model_copy(update={"interleave_ranker_model": default_model_path()})
+    interleaved = Assistant(
+        settings,
+        catalog=assistant.catalog,
+        searcher=assistant.searcher,
+        store=assistant.store,
+        chat_model=assistant.chat_model,
+        llm_description="fake",
+    )
+    simulate(in_process_client(interleaved), QUERIES, SimulationConfig(sessions=8, seed=4, shoppers=4))
+    lists = [item for item in join_logs(assistant.store.served(), assistant.store.events()) if item.teams]
+    assert len(lists) >= 6
+    assert all(len(item.teams) == len(item.product_ids) and set(item.teams) <= {"a", "b"} for item in lists)
+    outcome = interleaving_outcome([(credit(item.teams, item.clicks), bool(item.clicks)) for item in lists])  # type: ignore[arg-type]
+    assert outcome.lists == len(lists)
