@@ -12,7 +12,7 @@ position-based click model (:mod:`eval.learning.click_model`)::
 is unbiased for the expected clicks of ``L`` per list when every item of ``L`` could have been shown;
 ``SNIPS = Σ V_i / Σ W_i`` divides by the realized weight (its expectation is the *coverage*: the
 share of ``L``'s examination mass the log could show), trading a little bias for much less variance.
-CTR = clicks per list / ``n``. Confidence intervals are percentile bootstraps over lists; a
+CTR = clicks per impression (expected clicks over the ranking's list lengths). Confidence intervals are percentile bootstraps over lists; a
 comparison of two rankings is paired (same resampled lists).
 """
 
@@ -55,12 +55,14 @@ class Comparison(BaseModel):
 
 def policy_terms(
     lists: Sequence[LoggedList], ranking: Ranking, bias: PositionBias, n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """``V_i`` and ``W_i`` per logged list (see the module doc)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``V_i``, ``W_i`` and the ranking's list length per logged list (see the module doc)."""
     values = np.zeros(len(lists))
     weights = np.zeros(len(lists))
+    sizes = np.zeros(len(lists))
     for i, item in enumerate(lists):
         target = {pid: p for p, pid in enumerate(list(ranking(item))[:n], start=1)}
+        sizes[i] = len(target)
         if not target:
             continue
         mass = sum(bias.at(p) for p in target.values())
@@ -72,16 +74,22 @@ def policy_terms(
             gain = bias.at(target[pid]) / max(propensity, 1e-6)
             values[i] += item.clicked(p) / bias.at(p) * gain
             weights[i] += gain / mass
-    return values, weights
+    return values, weights, sizes
 
 
-def _estimate(values: np.ndarray, weights: np.ndarray, n: int, picks: np.ndarray) -> Estimate:
-    ips = float(values.mean()) / n
-    snips = float(values.sum() / weights.sum()) / n if weights.sum() > 0 else 0.0
-    boot = [values[p].sum() / max(weights[p].sum(), 1e-12) / n for p in picks]
+def _snips(values: np.ndarray, weights: np.ndarray, sizes: np.ndarray) -> float:
+    """Self-normalized clicks per list over the mean list length: clicks per impression."""
+    if weights.sum() <= 0 or sizes.sum() <= 0:
+        return 0.0
+    return float(values.sum() / weights.sum() * len(values) / sizes.sum())
+
+
+def _estimate(values: np.ndarray, weights: np.ndarray, sizes: np.ndarray, picks: np.ndarray) -> Estimate:
+    ips = float(values.sum() / sizes.sum()) if sizes.sum() > 0 else 0.0
+    boot = [_snips(values[p], weights[p], sizes[p]) for p in picks]
     return Estimate(
         ips=round(ips, 5),
-        snips=round(snips, 5),
+        snips=round(_snips(values, weights, sizes), 5),
         ci_low=round(float(np.percentile(boot, 2.5)), 5),
         ci_high=round(float(np.percentile(boot, 97.5)), 5),
         coverage=round(float(weights.mean()), 4),
@@ -103,8 +111,8 @@ def estimate_policy(
     seed: int = 0,
 ) -> Estimate:
     """IPS and SNIPS CTR of ``ranking`` on ``lists`` (CI on SNIPS)."""
-    values, weights = policy_terms(lists, ranking, bias, n)
-    return _estimate(values, weights, n, _picks(len(lists), bootstrap, seed))
+    values, weights, sizes = policy_terms(lists, ranking, bias, n)
+    return _estimate(values, weights, sizes, _picks(len(lists), bootstrap, seed))
 
 
 def compare_policies(
@@ -118,15 +126,12 @@ def compare_policies(
     seed: int = 0,
 ) -> Comparison:
     """SNIPS of ``candidate`` vs ``current``; ``beats_current`` when the lift's CI lies above zero."""
-    v_new, w_new = policy_terms(lists, candidate, bias, n)
-    v_cur, w_cur = policy_terms(lists, current, bias, n)
+    v_new, w_new, s_new = policy_terms(lists, candidate, bias, n)
+    v_cur, w_cur, s_cur = policy_terms(lists, current, bias, n)
     picks = _picks(len(lists), bootstrap, seed)
-    new = _estimate(v_new, w_new, n, picks)
-    cur = _estimate(v_cur, w_cur, n, picks)
-    diffs = [
-        (v_new[p].sum() / max(w_new[p].sum(), 1e-12) - v_cur[p].sum() / max(w_cur[p].sum(), 1e-12)) / n
-        for p in picks
-    ]
+    new = _estimate(v_new, w_new, s_new, picks)
+    cur = _estimate(v_cur, w_cur, s_cur, picks)
+    diffs = [_snips(v_new[p], w_new[p], s_new[p]) - _snips(v_cur[p], w_cur[p], s_cur[p]) for p in picks]
     low, high = float(np.percentile(diffs, 2.5)), float(np.percentile(diffs, 97.5))
     return Comparison(
         candidate=new,

@@ -74,13 +74,16 @@ def _request(query: str, filters_json: str, k: int) -> SearchRequest:
     )
 
 
-def rankings_for(searcher: Searcher, lists: Sequence[LoggedList], n: int) -> dict[tuple[str, str], list[str]]:
-    """The top ``n`` the searcher serves for each logged (search text, filters): one search per key."""
+def rankings_for(
+    searcher: Searcher, lists: Sequence[LoggedList], n: int, depth: int = 20
+) -> dict[tuple[str, str], list[str]]:
+    """The top ``n`` the searcher serves for each logged (search text, filters), searched ``depth`` deep
+    as the turn does (``AISLE_RERANK_DEPTH``: MMR's window depends on it): one search per key."""
     out: dict[tuple[str, str], list[str]] = {}
     for item in lists:
         key = _key(item)
         if key not in out and item.query:
-            out[key] = searcher.search(_request(*key, k=n)).ids
+            out[key] = searcher.search(_request(*key, k=depth)).ids[:n]
     return out
 
 
