@@ -62,7 +62,7 @@ def exposure(store_path: Path, eta: float = 1.0) -> dict[str, object]:
     }
 
 
-def power(store_path: Path, lift: float = 1.1, reps: int = 200, seed: int = 0) -> dict[str, object]:
+def power(store_path: Path, lift: float = 1.2, reps: int = 200, seed: int = 0) -> dict[str, object]:
     lists = [item for item in _lists(store_path) if item.product_ids]
     gains = {q.text: q.gains for q in load_esci(DEFAULT_ESCI_DIR, split="all").queries}
     out: dict[str, object] = {"lists": len(lists), "reps": reps, "planted_lift": lift, "alpha": 0.05}
@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> None:
     elif what == "interleaving":
         result = interleaving(store)
     else:
-        result = power(store, reps=int(args[2]) if len(args) > 2 else 200)
+        reps = int(args[2]) if len(args) > 2 else 200
+        result = power(store, lift=float(args[3]) if len(args) > 3 else 1.2, reps=reps)
     print(json.dumps(result, indent=2))
 
 

@@ -14,6 +14,8 @@ from assistant.settings import Settings
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
+    from assistant.store import SessionStore
+
     from assistant.turn import Assistant
 
 __all__ = ["build_sim_assistant", "in_process_client", "sim_settings"]
@@ -56,6 +58,7 @@ def build_sim_assistant(settings: Settings, *, store_db: Path | None = None) -> 
     from retrieval.search import Searcher
 
     catalog = open_catalog(settings)
+    store: SessionStore
     if settings.database_url is None and store_db is not None:
         Path(store_db).parent.mkdir(parents=True, exist_ok=True)
         store = SqliteSessionStore(Path(store_db))

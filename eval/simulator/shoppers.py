@@ -12,6 +12,7 @@ Everything is drawn from seeded generators: the same seed gives the same shopper
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ def make_shoppers(count: int, queries: int, rng: np.random.Generator, *, interes
     ]
 
 
+@functools.lru_cache(maxsize=1_000_000)
 def _taste(shopper_id: str, product_id: str, sigma: float, seed: int) -> float:
     """A fixed log-normal factor for one shopper and product (hash-seeded: no table to keep)."""
     digest = hashlib.sha256(f"{seed}\x1f{shopper_id}\x1f{product_id}".encode()).digest()
