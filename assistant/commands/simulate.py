@@ -39,6 +39,10 @@ def simulate(
     experiments: Annotated[
         Path | None, typer.Option("--experiments", help="AISLE_EXPERIMENTS file the store runs under.")
     ] = None,
+    interleave_with: Annotated[
+        Path | None,
+        typer.Option("--interleave-with", help="Team-draft every list with this second model (team b)."),
+    ] = None,
     effect: Annotated[
         list[str] | None,
         typer.Option("--effect", help="Planted effect VARIANT=MULTIPLIER on click probability (repeatable)."),
@@ -64,6 +68,8 @@ def simulate(
     )
     if experiments is not None:
         settings = settings.model_copy(update={"experiments": experiments})
+    if interleave_with is not None:
+        settings = settings.model_copy(update={"interleave_ranker_model": interleave_with})
     assistant = build_sim_assistant(settings, store_db=store)
     client = in_process_client(assistant)
     queries = load_esci(DEFAULT_ESCI_DIR, split=split).queries  # type: ignore[arg-type]

@@ -35,6 +35,20 @@ def _lists(store_path: Path) -> list[LoggedList]:
     return join_logs(store.served(), store.events())
 
 
+def _asked(store_path: Path, lists: list[LoggedList]) -> dict[str, str]:
+    """Session id → what the shopper typed (the ESCI query text; the logged search text is the
+    planner's rewrite of it, so the hidden judgments are looked up by this)."""
+    from assistant.stores.sqlite import SqliteSessionStore
+
+    store = SqliteSessionStore(store_path)
+    asked = {}
+    for item in lists:
+        if item.session_id not in asked:
+            first = next((h for h in store.history(item.session_id, limit=2) if h.role == "user"), None)
+            asked[item.session_id] = first.content if first else ""
+    return asked
+
+
 def exposure(store_path: Path, eta: float = 1.0) -> dict[str, object]:
     from assistant.settings import Settings
     from retrieval.components import open_catalog
@@ -42,10 +56,11 @@ def exposure(store_path: Path, eta: float = 1.0) -> dict[str, object]:
     lists = _lists(store_path)
     bias = estimate_position_bias(lists, 5, bootstrap=300)
     queries = {q.text: q for q in load_esci(DEFAULT_ESCI_DIR, split="all").queries}
+    asked = _asked(store_path, lists)
     relevant = {
-        item.query: [pid for pid, g in queries[item.query].gains.items() if g >= 0.1]
+        item.query: [pid for pid, g in queries[asked[item.session_id]].gains.items() if g >= 0.1]
         for item in lists
-        if item.query in queries
+        if asked[item.session_id] in queries
     }
     settings = Settings(_env_file=None, data_dir=Path(".aisle/bench/esci"), chroma_url=None)  # type: ignore[call-arg]
     with open_catalog(settings) as catalog:  # read only: no ingest
@@ -65,6 +80,7 @@ def exposure(store_path: Path, eta: float = 1.0) -> dict[str, object]:
 def power(store_path: Path, lift: float = 1.2, reps: int = 200, seed: int = 0) -> dict[str, object]:
     lists = [item for item in _lists(store_path) if item.product_ids]
     gains = {q.text: q.gains for q in load_esci(DEFAULT_ESCI_DIR, split="all").queries}
+    asked = _asked(store_path, lists)
     out: dict[str, object] = {"lists": len(lists), "reps": reps, "planted_lift": lift, "alpha": 0.05}
     for name, effect in (("aa", 1.0), ("ab", lift)):
         model = ClickModel(effect={"B": effect})
@@ -80,7 +96,7 @@ def power(store_path: Path, lift: float = 1.2, reps: int = 200, seed: int = 0) -
                 reactions = react(
                     shopper,
                     item.product_ids,
-                    gains.get(item.query, {}),
+                    gains.get(asked[item.session_id], {}),
                     model,
                     rng,
                     seed=1,
