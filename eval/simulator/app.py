@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
     from assistant.store import SessionStore
-
     from assistant.turn import Assistant
 
 __all__ = ["build_sim_assistant", "in_process_client", "sim_settings"]

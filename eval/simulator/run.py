@@ -20,17 +20,13 @@ from pydantic import BaseModel, Field
 from eval.esci import EsciQuery
 from eval.simulator.shoppers import ClickModel, Reaction, Shopper, make_shoppers, react
 
-__all__ = ["EventSink", "HttpClient", "SimulationConfig", "SimulationSummary", "VariantCtr", "simulate"]
+__all__ = ["HttpClient", "SimulationConfig", "SimulationSummary", "VariantCtr", "simulate"]
 
 _NAMESPACE = uuid.UUID("6f1c9a52-2b7e-4a8e-9a3d-5d1f0c7e4b21")
 
 
 class HttpClient(Protocol):
     def post(self, url: str, *, json: Any = ..., headers: Any = ...) -> Any: ...
-
-
-EventSink = Callable[[dict[str, Any], str, list[str], list[dict[str, Any]]], tuple[int, int]]
-"""(chat answer, shopper id, shown ids, event dicts) → (accepted, duplicates)."""
 
 
 class SimulationConfig(BaseModel):
@@ -102,11 +98,9 @@ def simulate(
     *,
     variant_of: Callable[[str], str | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
-    sink: EventSink | None = None,
 ) -> SimulationSummary:
     """Run ``config.sessions`` sessions; ``variant_of(turn_id)`` names the variant a turn ran under
-    (for a planted effect and per-variant CTR). ``sink`` replaces ``POST /v1/events`` (and the API's
-    served-list log) by direct store writes: only for an in-process app without those routes."""
+    (for a planted effect and per-variant CTR)."""
     rng = np.random.default_rng(config.seed)
     shoppers: list[Shopper] = make_shoppers(config.shoppers, len(queries), rng, interests=config.interests)
     headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
@@ -143,14 +137,11 @@ def simulate(
             }
             for r in reactions
         ]
-        if sink is not None:
-            accepted, dup = sink(body, shopper.shopper_id, shown, events)
-        else:
-            answer = client.post("/v1/events", json={"events": events}, headers=headers)
-            if answer.status_code >= 300:
-                raise RuntimeError(f"POST /v1/events answered {answer.status_code}: {answer.text[:300]}")
-            counts = answer.json()
-            accepted, dup = int(counts.get("accepted", 0)), int(counts.get("duplicates", 0))
+        answer = client.post("/v1/events", json={"events": events}, headers=headers)
+        if answer.status_code >= 300:
+            raise RuntimeError(f"POST /v1/events answered {answer.status_code}: {answer.text[:300]}")
+        counts = answer.json()
+        accepted, dup = int(counts.get("accepted", 0)), int(counts.get("duplicates", 0))
         posted += accepted
         duplicates += dup
         clicks = sum(1 for r in reactions if r.type == "click")
