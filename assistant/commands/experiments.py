@@ -14,7 +14,6 @@ from assistant.settings import get_settings
 
 __all__ = ["register"]
 
-_out = Console()
 _err = Console(stderr=True)
 
 experiments_app = typer.Typer(help="Online experiments declared in AISLE_EXPERIMENTS.", no_args_is_help=True)
@@ -60,7 +59,7 @@ def report(
         raise typer.Exit(1) from None
     if not any(v.units for v in data.report.variants):
         _err.print(f"[yellow]no served turns or events carry experiment {experiment!r}[/yellow]")
-    _out.print(render_markdown(data.report), markup=False, highlight=False)
+    typer.echo(render_markdown(data.report))  # plain: the table must survive pipes and narrow terminals
     if output is not None:
         for path in write_report(data, output):
             _err.print(f"wrote {path}")
