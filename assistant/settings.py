@@ -86,6 +86,27 @@ class Settings(BaseSettings):
     search_depth: int = Field(default=200, ge=1, le=10_000, description="Candidates fetched per retriever.")
     mmr_lambda: float = Field(default=0.8, ge=0.0, le=1.0, description="MMR trade-off; 1 = relevance only.")
     rrf_k: int = Field(default=60, ge=0, le=10_000, description="Reciprocal rank fusion constant.")
+    exposure_swap_rate: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=0.5,
+        description="Share of served lists with a RandPair swap (position 1 ↔ a random k), for the click model.",
+    )
+    exposure_explore_rate: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=0.5,
+        description="Share of served lists whose exploration slot shows a cold product (Thompson sampling).",
+    )
+    exposure_explore_slot: int = Field(default=5, ge=1, le=20, description="1-based exploration slot.")
+    exposure_cold_impressions: int = Field(
+        default=20, ge=1, description="A product with fewer impressions than this may be explored."
+    )
+    interleave_ranker_model: Path | None = Field(
+        default=None,
+        description="Team-draft interleave each served list with this second LightGBM model's order (an "
+        "interleaving experiment's variant); team labels go to the served list's context.",
+    )
 
     # LLM -----------------------------------------------------------------------------------
     llm: LLMName = "local"

@@ -40,6 +40,7 @@ from assistant.explain import (
     explain,
     model_title,
 )
+from assistant.exposure import Exposure
 from assistant.llm.circuit import CircuitBreaker
 from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
@@ -166,6 +167,11 @@ class Assistant:
         return cached
 
     @cached_property
+    def exposure(self) -> Exposure:
+        """Serve-time randomization for learning from clicks (off unless AISLE_EXPOSURE_* rates are set)."""
+        return Exposure(self.settings, self.store, self.searcher)
+
+    @cached_property
     def model_profile(self) -> ModelProfile:
         return model_profile(self.settings)
 
@@ -269,6 +275,9 @@ class Assistant:
                         candidates = variants
                     else:
                         plan, candidates = self._retrieve(turn, plan, profile, previous_plan)
+                        candidates = self.exposure.serve(
+                            turn.turn_id, _search_text(plan), plan.filters, candidates
+                        )
             elif plan.intent in ("compare", "product_question"):
                 plan = plan.model_copy(update={"intent": "clarify", "clarifying_question": _NOTHING_SHOWN})
             yield PlanEvent(**ids, plan=plan)

@@ -141,8 +141,10 @@ def fit_lambdarank(
     *,
     num_boost_round: int,
     seed: int = 7,
+    weights: np.ndarray | None = None,
 ) -> Any:
-    """A LightGBM lambdarank booster; ``labels`` are grades 0..3 (see :data:`ESCI_LABEL_GAIN`).
+    """A LightGBM lambdarank booster; ``labels`` are grades 0..3 (see :data:`ESCI_LABEL_GAIN`),
+    ``weights`` optional per-row weights (e.g. judged rows vs click-labelled rows).
 
     ``params["bags"]`` (default 1, not a LightGBM parameter) trains that many boosters with seeds
     ``seed, seed + 1, …`` (different bagging and feature-fraction draws) and merges them into one
@@ -155,7 +157,13 @@ def fit_lambdarank(
     if bags > 1:
         boosters = [
             fit_lambdarank(
-                features, labels, group_sizes, params, num_boost_round=num_boost_round, seed=seed + i
+                features,
+                labels,
+                group_sizes,
+                params,
+                num_boost_round=num_boost_round,
+                seed=seed + i,
+                weights=weights,
             )
             for i in range(bags)
         ]
@@ -173,7 +181,9 @@ def fit_lambdarank(
         "force_row_wise": True,
         **params,
     }
-    data = lightgbm.Dataset(features, label=labels, group=list(group_sizes), feature_name=list(FEATURE_NAMES))
+    data = lightgbm.Dataset(
+        features, label=labels, group=list(group_sizes), weight=weights, feature_name=list(FEATURE_NAMES)
+    )
     return lightgbm.train(full, data, num_boost_round=num_boost_round)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio.to_thread
@@ -75,7 +75,9 @@ async def run_turn(
     assignments = experiments.assignments(shopper_id, session_id)
     runner = experiments.assistant_for(assistant, assignments)
     events = iterate_turn(runner.chat(request))
-    async for event in log_served(events, store, assignments, shopper_id):
+    exposure = getattr(runner, "exposure", None)  # the turn's randomization (assistant.exposure), if any
+    context_of = exposure.context_for if exposure is not None else None
+    async for event in log_served(events, store, assignments, shopper_id, context_of):
         yield event
 
 
@@ -84,9 +86,11 @@ async def log_served(
     store: SessionStore,
     assignments: Mapping[str, str],
     shopper_id: str | None,
+    context_of: Callable[[str], dict[str, Any]] | None = None,
 ) -> AsyncIterator[ChatEvent]:
     """Pass ``events`` through, recording the turn's :class:`ServedList` before the final list passes;
-    closing this closes ``events``."""
+    closing this closes ``events``. ``context_of(turn_id)`` adds what the turn randomized (search text,
+    swaps, exploration, propensities) to the served list's ``context``."""
     candidates: list[str] = []
     logged = False
 
@@ -97,7 +101,7 @@ async def log_served(
             shopper_id=shopper_id,
             product_ids=product_ids,
             assignments=dict(assignments),
-            context={"source": source},
+            context={"source": source, **(context_of(event.turn_id) if context_of else {})},
         )
         await anyio.to_thread.run_sync(functools.partial(store.record_served, served))
 

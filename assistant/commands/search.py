@@ -117,8 +117,42 @@ def train(
         ".aisle/bench/esci"
     ),
     folds: Annotated[int, typer.Option("--folds", min=2, max=20)] = 5,
+    from_events: Annotated[
+        bool,
+        typer.Option(
+            "--from-events",
+            help="Train from the store's served lists and clicks (debiased by the swap click model) instead.",
+        ),
+    ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="--from-events: the SQLite store (default: AISLE_* settings)."),
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="--from-events: read events from PostgreSQL.")
+    ] = None,
+    blend_judged: Annotated[
+        float,
+        typer.Option(
+            "--blend-judged", min=0, help="--from-events: add --split judgments with this row weight."
+        ),
+    ] = 0.0,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="--from-events: write the model even if it does not beat the current one."
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="--from-events: write the JSON report here.")
+    ] = None,
 ) -> None:
-    """Train the LightGBM lambdarank ranker on a judged split (grouped CV picks the parameters)."""
+    """Train the LightGBM lambdarank ranker on a judged split (grouped CV picks the parameters), or
+    ``--from-events`` on debiased clicks; the latter ships only if an offline SNIPS estimate says the new
+    model beats the current one (exit code 3 otherwise)."""
+    if from_events:
+        _train_from_events(out, data_dir, split, store, database_url, blend_judged, force, report)
+        return
     from eval.ranker_training import train_ranker
     from eval.retrieval_bench import load_dataset, open_esci_catalog
     from retrieval.rank import FusionRanker, default_model_path
@@ -140,6 +174,75 @@ def train(
         raise typer.Exit(1) from exc
     _out.print(f"wrote {target} and {target.with_suffix('.json')}")
     _out.print(manifest.model_dump_json(indent=2))
+
+
+EXIT_NOT_BETTER = 3
+
+
+def _train_from_events(
+    out: Path | None,
+    data_dir: Path,
+    split: SplitOption,
+    store_path: Path | None,
+    database_url: str | None,
+    blend_judged: float,
+    force: bool,
+    report_path: Path | None,
+) -> None:
+    from pydantic import SecretStr
+
+    from assistant.store import open_session_store
+    from assistant.stores.sqlite import SqliteSessionStore
+    from eval.learning.logs import join_logs
+    from eval.learning.train_from_events import train_from_events
+    from eval.retrieval_bench import load_dataset, open_esci_catalog
+    from retrieval.rank import make_ranker
+    from retrieval.search import Searcher
+
+    settings = get_settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": SecretStr(database_url)})
+    if out is None:
+        raise typer.BadParameter("--from-events needs --out MODEL (the shipped model is never overwritten)")
+    try:
+        store = (
+            SqliteSessionStore(store_path)
+            if store_path and not database_url
+            else open_session_store(settings)
+        )
+        lists = join_logs(store.served(), store.events())
+        catalog = open_esci_catalog(data_dir)
+        judged = load_dataset("esci", split.value) if blend_judged > 0 else None
+        result = train_from_events(
+            Searcher(catalog),
+            lists,
+            out,
+            current=make_ranker(settings),
+            n=settings.recommendations,
+            judged=judged,
+            blend_judged=blend_judged,
+            force=force,
+        )
+    except (AisleError, ValueError) as exc:
+        _err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    text = result.model_dump_json(indent=2)
+    if report_path:
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(text + "\n", encoding="utf-8")
+    _out.print(text)
+    c = result.comparison
+    verdict = "beats" if c.beats_current else "does NOT beat"
+    _err.print(
+        f"new ranker {verdict} the current one offline: SNIPS CTR {c.candidate.snips:.4f} vs {c.current.snips:.4f}, "
+        f"lift {c.lift:+.4f} (95% CI {c.lift_ci_low:+.4f}..{c.lift_ci_high:+.4f})",
+        highlight=False,
+    )
+    if result.shipped:
+        _err.print(f"wrote {out}", highlight=False)
+    else:
+        _err.print("not written (use --force to write it anyway)", highlight=False)
+        raise typer.Exit(EXIT_NOT_BETTER)
 
 
 def register(app: typer.Typer) -> None:

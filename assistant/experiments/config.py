@@ -57,6 +57,7 @@ OVERRIDABLE = (
     "llm_answer",
     "recommendations",
     "rerank_depth",
+    "interleave_ranker_model",
 )
 """The settings an experiment's variant may override."""
 
@@ -85,6 +86,7 @@ class VariantOverrides(BaseModel):
     llm_answer: Literal["auto", "on", "off"] | None = None
     recommendations: int | None = None
     rerank_depth: int | None = None
+    interleave_ranker_model: Path | None = None
 
 
 def _check_bounds(overrides: BaseModel) -> None:
