@@ -378,3 +378,28 @@ def test_this_turns_ask_is_relaxed_last() -> None:
     now = before.model_copy(update={"attributes": {"headrest": "yes"}})
     assert asked_fields(now, before) == ["headrest"]
     assert asked_fields(now, None) == []
+
+
+def test_a_budget_with_an_apostrophe_caps_the_price(schema: CatalogSchema, vocabulary: Vocabulary) -> None:
+    plan = _plan("over-ear headphones, budget's a hundred fifty", schema, vocabulary)
+    assert plan.filters.price_max == 150 and plan.filters.categories == ["headphones"]
+
+
+def test_a_comparative_after_a_question_is_relative_to_the_product_asked_about(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    by_id = {p.id: p for p in products}
+    shown = [by_id["bp-northfold-day-22-teal"], by_id["bp-ridgeback-trek-65-green"]]
+    first = _plan("show me hiking backpacks", schema, vocabulary)
+    history = [
+        HistoryTurn(role="user", content="show me hiking backpacks", plan=first),
+        HistoryTurn(role="assistant", content="...", shown_ids=[p.id for p in shown]),
+    ]
+    question = _plan("the last one - how many liters?", schema, vocabulary, list(history), shown)
+    assert question.intent == "product_question" and question.referenced_ids == ["bp-ridgeback-trek-65-green"]
+    history += [
+        HistoryTurn(role="user", content="the last one - how many liters?", plan=question),
+        HistoryTurn(role="assistant", content="...", shown_ids=[]),
+    ]
+    plan = _plan("a roomier one?", schema, vocabulary, history, shown)
+    assert plan.comparative is not None and plan.comparative.than_id == "bp-ridgeback-trek-65-green"

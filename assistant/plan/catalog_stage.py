@@ -74,6 +74,9 @@ class ShownContext:
 
     products: list[Product]
     fresh: bool
+    focus: str | None = None
+    """The product the last turn was a question about ("the last one - how many liters?"): what a
+    comparative that follows ("a roomier one?") is relative to."""
 
 
 def _categories(plan: QueryPlan, schema: CatalogSchema) -> list[str]:
@@ -239,7 +242,10 @@ def apply_schema(
     elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
         dim, direction, _, _ = compared
         key = key_for(dim)
-        reference = next((p for p in shown.products if key and field_number(p, key) is not None), None)
+        focused = [p for p in shown.products if p.id == shown.focus]
+        reference = next(
+            (p for p in [*focused, *shown.products] if key and field_number(p, key) is not None), None
+        )
         if key is not None and reference is not None:
             than = field_number(reference, key)
             assert than is not None

@@ -196,6 +196,14 @@ def conversation_context(
     )
 
 
+def _focus(history: Sequence[HistoryTurn]) -> str | None:
+    """The one product the shopper's last message asked about, if it asked about one."""
+    last = next((t.plan for t in reversed(history) if t.plan is not None), None)
+    if last is not None and last.intent == "product_question" and len(last.referenced_ids) == 1:
+        return last.referenced_ids[0]
+    return None
+
+
 def _asks_extreme(plan: QueryPlan) -> bool:
     """A search for the one product at an extreme ("the lightest tent"): a superlative's sort, not a
     comparative's nor a use case's preference."""
@@ -535,12 +543,18 @@ def parse_turn(
 
 def _outside_phrases(matches: list[ValueMatch], tokens: list[Token]) -> list[ValueMatch]:
     """Values found inside a comparative or superlative phrase are the phrase's words, not filters:
-    "the best rated one" names no brand "Best", "lighter" no "light" cushioning."""
+    "the best rated one" names no brand "Best", "top rated" no "tops", "lighter" no "light" cushioning."""
+    inside = _phrase_positions(tokens)
+    return [m for m in matches if m.start not in inside]
+
+
+def _phrase_positions(tokens: list[Token]) -> set[int]:
+    """Token positions inside the message's comparative or superlative phrase ("top rated")."""
     from assistant.plan.semantics import find_comparative, find_superlative
 
     stems = [t.stem for t in tokens]
-    spans = [(r[2], r[3]) for r in (find_superlative(stems), find_comparative(stems)) if r is not None]
-    return [m for m in matches if m.kind == "category" or not any(s <= m.start < e for s, e in spans)]
+    found = (find_superlative(stems), find_comparative(stems))
+    return {i for r in found if r is not None for i in range(r[2], r[3])}
 
 
 def _refines(tokens: list[Token]) -> bool:
@@ -696,7 +710,7 @@ def plan_turn(
         plan,
         normalized,
         schema,
-        ShownContext(products=list(shown_products), fresh=parsed.fresh),
+        ShownContext(products=list(shown_products), fresh=parsed.fresh, focus=_focus(history)),
         previous=context.previous,
         infer_category=infer,
         names_category=head is not None,
@@ -876,7 +890,12 @@ def find_head(
         tokens = tokenize(phrase)
         if not tokens:
             continue
-        values = [m for m in matcher.find(tokens) if m.kind == "category" and not m.negated]
+        inside = _phrase_positions(tokens)
+        values = [
+            m
+            for m in matcher.find(tokens)
+            if m.kind == "category" and not m.negated and m.start not in inside
+        ]
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
         if leaf_values:
             return leaf_values[-1].value, True
@@ -887,6 +906,7 @@ def find_head(
             (i, t)
             for i, t in enumerate(tokens)
             if i not in brand_at
+            and i not in inside
             and t.stem not in _SKIP_HEAD
             and t.stem not in FILLER_WORDS
             and t.stem not in VAGUE_WORDS

@@ -54,7 +54,7 @@ _PRICE_CONTEXT = re.compile(r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollar
 
 _MAX_CUES = (
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
-    r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?: is| of)?|<=?"
+    r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?:'s| is| of)?|<=?"
 )
 _MIN_CUES = (
     r"over|above|more than|at least|min(?:imum)?(?: of)?|starting at|from|greater than|"
