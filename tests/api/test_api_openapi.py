@@ -52,7 +52,9 @@ def test_sse_route_documents_the_event_models(client: TestClient) -> None:
     assert union["discriminator"]["propertyName"] == "type"
     assert all(name in schemas for name in refs)
     chunk = spec["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"]["text/event-stream"]
-    assert chunk["schema"]["$ref"].endswith("ChatCompletionChunkPublic")
+    # each event's `data` is a chunk as JSON, or the closing `[DONE]` (OpenAPI 3.2 `itemSchema`)
+    assert chunk["itemSchema"]["required"] == ["data"]
+    assert "ChatCompletionChunkPublic" in chunk["itemSchema"]["properties"]["data"]["description"]
     assert "ChatCompletionChunkPublic" in schemas
 
 

@@ -188,7 +188,20 @@ async def _stream(
     responses={
         200: {
             "content": {
-                "text/event-stream": {"schema": {"$ref": "#/components/schemas/ChatCompletionChunkPublic"}}
+                # Each event (OpenAPI 3.2 `itemSchema`): `data` is a `ChatCompletionChunkPublic` as JSON,
+                # and the last one the literal `[DONE]`, as OpenAI streams.
+                "text/event-stream": {
+                    "itemSchema": {
+                        "type": "object",
+                        "required": ["data"],
+                        "properties": {
+                            "data": {
+                                "type": "string",
+                                "description": "A `ChatCompletionChunkPublic` as JSON, or `[DONE]` at the end.",
+                            }
+                        },
+                    }
+                }
             },
             "headers": SESSION_HEADER_DOC,
         },
