@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from http_support import open_demo_catalog
 from pg_support import PostgresServer
 
 from assistant.settings import Settings, get_settings
+from retrieval.components import Catalog
 
 # --- no network (all tests) ---------------------------------------------------------------------
 # Tests never need a network or a key: any connection to a non-loopback address fails loudly, so
@@ -89,3 +91,15 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """The URL of a fresh, empty database on the test server."""
     return postgres_server.create_database()
+
+
+# --- the real core over a demo slice (tests/http_support.py; tests/api, tests/ui, tests/eval) ------
+
+
+@pytest.fixture(scope="session")
+def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
+    """The dishwashers and headphones of the demo catalog, ingested once per run (hash embedder).
+    Shared read-only: a test that writes to a catalog builds its own."""
+    catalog = open_demo_catalog(tmp_path_factory.mktemp("demo-catalog"))
+    yield catalog
+    catalog.close()
