@@ -85,7 +85,9 @@ def test_json_mode_returns_the_finished_turn(client: TestClient, core: RealCore)
     r = client.post("/v1/chat", json={"message": "a quiet dishwasher under $500"})
     assert r.status_code == 200
     turn = r.json()
-    assert turn["session_id"] == r.headers["x-aisle-session-id"] and re.fullmatch("[0-9a-f]{32}", turn["turn_id"])
+    assert turn["session_id"] == r.headers["x-aisle-session-id"] and re.fullmatch(
+        "[0-9a-f]{32}", turn["turn_id"]
+    )
     recs = turn["recommendations"]
     assert recs and all(rec["product"]["price"] <= 500 for rec in recs) and all(rec["reason"] for rec in recs)
     assert turn["message"].startswith("My top pick is the " + recs[0]["product"]["title"].split(",")[0])
@@ -143,9 +145,7 @@ def test_an_error_in_json_mode_is_a_status_not_half_a_turn(client: TestClient, c
     assert "recommendations" not in r.json() and r.json()["error"] == "NotFoundError"
 
 
-def test_keepalive_pings_are_comments(
-    api_settings: Settings, demo_catalog: Catalog, sse, tmp_path
-) -> None:
+def test_keepalive_pings_are_comments(api_settings: Settings, demo_catalog: Catalog, sse, tmp_path) -> None:
     # The model takes 0.3 s before answering and then streams slowly: the stream stays alive meanwhile.
     model = SlowStreamModel(word_delay_s=0.02)
     model.add(FakeReply(content=DEFAULT_REPLY, delay_s=0.3))
