@@ -265,12 +265,32 @@ def scripted_model(settings: Settings, *script: ScriptItem) -> FakeChatModel:
     return model
 
 
-def real_assistant(settings: Settings, catalog: Catalog, model: BaseChatModel | None = None) -> Assistant:
-    """The real ``Assistant`` (plan, search, rank, explain, answer, store) over ``catalog``, with its
-    own session store under ``settings.data_dir`` and ``model`` (default: :func:`scripted_model`)."""
-    from assistant.turn import build_assistant
+def real_assistant(
+    settings: Settings,
+    catalog: Catalog,
+    model: BaseChatModel | None = None,
+    *,
+    store: SessionStore | None = None,
+) -> Assistant:
+    """The real ``Assistant`` (plan, search, rank, explain, answer, store) over ``catalog`` with
+    ``model`` (default: :func:`scripted_model`) and the session store ``settings`` choose — or
+    ``store``, a real store built with options settings do not carry (e.g. a short pool timeout)."""
+    from assistant.turn import Assistant, build_assistant
+    from retrieval.search import Searcher
 
-    return build_assistant(settings, chat_model=model or scripted_model(settings), catalog=catalog)
+    model = model or scripted_model(settings)
+    if store is None:
+        return build_assistant(settings, chat_model=model, catalog=catalog)
+    description = f"{settings.llm}: {type(model).__name__}"
+    searcher = Searcher(catalog)
+    return Assistant(
+        settings,
+        catalog=catalog,
+        searcher=searcher,
+        store=store,
+        chat_model=model,
+        llm_description=description,
+    )
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Fixtures for the API tests: the real core (``Assistant`` over the session's demo catalog, hash
-embedder, scripted chat model) injected through the app factory's dependency seam
-(``app.dependency_overrides[get_assistant]``), and a real uvicorn server on a free loopback port."""
+embedder, scripted chat model) handed to the app factory (``create_app(settings, assistant=...)``,
+served to the routes by ``deps.get_assistant`` as in production), and a real uvicorn server on a free
+loopback port."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from fastapi.testclient import TestClient
 from http_support import LiveServer, RealCore, core_settings, parse_sse, real_assistant, scripted_model
 
 from assistant.api import create_app
-from assistant.api.deps import get_assistant
 from assistant.settings import Settings
 from retrieval.components import Catalog
 
@@ -37,8 +37,7 @@ def make_client(api_settings: Settings, core: RealCore) -> Iterator[Callable[...
     clients: list[TestClient] = []
 
     def make(**overrides: object) -> TestClient:
-        app = create_app(core_settings(api_settings.data_dir, **overrides))
-        app.dependency_overrides[get_assistant] = lambda: core.assistant
+        app = create_app(core_settings(api_settings.data_dir, **overrides), assistant=core.assistant)
         client = TestClient(app)
         clients.append(client)
         return client
@@ -60,7 +59,6 @@ def sse() -> Callable[[str], list[tuple[str, dict | str]]]:
 
 @pytest.fixture
 def live_server(api_settings: Settings, core: RealCore) -> Iterator[LiveServer]:
-    app = create_app(api_settings)
-    app.dependency_overrides[get_assistant] = lambda: core.assistant
+    app = create_app(api_settings, assistant=core.assistant)
     with LiveServer(app) as server:
         yield server

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from http_support import RealCore, SlowStreamModel, core_settings, real_assistant
 
 from assistant.api import create_app
-from assistant.api.deps import get_assistant
 from assistant.errors import LLMError
 from assistant.llm.fake import DEFAULT_REPLY, FakeReply
 from assistant.settings import Settings
@@ -150,8 +149,7 @@ def test_keepalive_pings_are_comments(api_settings: Settings, demo_catalog: Cata
     model = SlowStreamModel(word_delay_s=0.02)
     model.add(FakeReply(content=DEFAULT_REPLY, delay_s=0.3))
     assistant = real_assistant(api_settings, demo_catalog, model)
-    app = create_app(core_settings(tmp_path / "app", sse_ping_seconds=0.05))
-    app.dependency_overrides[get_assistant] = lambda: assistant
+    app = create_app(core_settings(tmp_path / "app", sse_ping_seconds=0.05), assistant=assistant)
     try:
         with TestClient(app) as client:
             r = client.post("/v1/chat", json={"message": "a quiet dishwasher"}, headers=SSE)

@@ -11,7 +11,6 @@ from http_support import LiveServer, SlowStreamModel, real_assistant
 from langchain_core.messages import BaseMessage
 
 from assistant.api import create_app
-from assistant.api.deps import get_assistant
 from assistant.llm.fake import DEFAULT_REPLY
 from assistant.llm.scripted import realistic_reply
 from assistant.settings import Settings
@@ -40,8 +39,7 @@ def test_disconnect_closes_the_turn_generator(
     api_settings: Settings, slow: tuple[Assistant, SlowStreamModel]
 ) -> None:
     assistant, model = slow
-    app = create_app(api_settings)
-    app.dependency_overrides[get_assistant] = lambda: assistant
+    app = create_app(api_settings, assistant=assistant)
     with LiveServer(app) as server:
         with (
             httpx.Client(base_url=server.url, timeout=10) as http,

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from http_support import LiveServer, RealCore, core_settings
 
 from assistant.api import create_app
-from assistant.api.deps import get_assistant
 from retrieval.components import Catalog
 
 
@@ -126,8 +125,9 @@ def test_malformed_session_ids_are_422(client: TestClient, session_id: str) -> N
 
 
 def test_openai_client_sees_auth_errors(api_settings, core: RealCore) -> None:
-    app = create_app(core_settings(api_settings.data_dir, api_keys={"sk-shop": "storefront"}))
-    app.dependency_overrides[get_assistant] = lambda: core.assistant
+    app = create_app(
+        core_settings(api_settings.data_dir, api_keys={"sk-shop": "storefront"}), assistant=core.assistant
+    )
     with LiveServer(app) as server:
         with pytest.raises(openai.AuthenticationError):
             _client(server.url, key="sk-wrong").chat.completions.create(

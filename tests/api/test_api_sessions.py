@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from http_support import RealCore, core_settings, real_assistant
 
 from assistant.api import create_app
-from assistant.api.deps import get_assistant
 from assistant.api.limits import RateLimiter
 from assistant.stores.sqlite import SqliteSessionStore
 from retrieval.components import Catalog
@@ -150,8 +149,7 @@ def test_an_old_session_database_keeps_working(tmp_path: Path, demo_catalog: Cat
     assert again.get_session("0123456789abcdef0123456789abcdef").message_count == 1  # idempotent
     again.close()
     assistant = real_assistant(settings, demo_catalog)  # opens the migrated file as its store
-    app = create_app(settings)
-    app.dependency_overrides[get_assistant] = lambda: assistant
+    app = create_app(settings, assistant=assistant)
     try:
         with TestClient(app) as client:
             sid = "0123456789abcdef0123456789abcdef"
