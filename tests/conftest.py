@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from http_support import open_demo_catalog
+from openai_server import OpenAIStub, serve_stub
 from pg_support import PostgresServer
 
 from assistant.settings import Settings, get_settings
@@ -103,3 +104,20 @@ def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
     catalog = open_demo_catalog(tmp_path_factory.mktemp("demo-catalog"))
     yield catalog
     catalog.close()
+
+
+# --- a loopback OpenAI-compatible server (tests/openai_server.py; test_llm*.py, api deadlines) ------
+
+
+@pytest.fixture(scope="module")
+def stub_server() -> Iterator[OpenAIStub]:
+    """The stub server, one per test module (a hung request of one module never outlives it)."""
+    with serve_stub() as stub:
+        yield stub
+
+
+@pytest.fixture
+def stub(stub_server: OpenAIStub) -> OpenAIStub:
+    """The module's stub server, back to well-behaved with no script and no recorded requests."""
+    stub_server.reset()
+    return stub_server
