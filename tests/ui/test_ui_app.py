@@ -145,6 +145,9 @@ def test_reset_starts_a_new_conversation(ui_core: RealCore) -> None:
 
 
 def test_comparison_is_a_side_by_side_table(ui_scripted_assistant) -> None:
+    # Stand-in: one table holding every row shape at once (a winner each way, a blank value, a tie)
+    # and rows the test names, so the rendering of each shape is pinned; the real core's comparison
+    # goes through both transports in test_ui_client.py.
     ui_scripted_assistant.rows = COMPARISON_ROWS
     ui_scripted_assistant.tokens = ["The Quiet Dishwasher is cheaper."]
     at = _app(ui_scripted_assistant)
@@ -179,6 +182,8 @@ def test_comparison_is_a_side_by_side_table(ui_scripted_assistant) -> None:
 
 
 def test_comparison_headers_stay_distinct_and_rows_tolerate_short_values(ui_scripted_assistant) -> None:
+    # Stand-in: a row shorter than its products is a shape the core never sends; the duplicate title is
+    # forced so that both edge cases meet in one table.
     twin = ProductCard(id="p3", title="Quiet Dishwasher", price=510.0)
     ui_scripted_assistant.cards = [*ui_scripted_assistant.cards, twin]
     ui_scripted_assistant.reasons = ["a", "b", "c"]
@@ -200,6 +205,8 @@ EVIL_ANSWER = ["Costs $549.00 vs $469.00; ", "see ![x](https://evil.example/x.pn
 
 
 def test_catalog_and_model_text_is_shown_literally(ui_scripted_assistant) -> None:
+    # Stand-in: hostile text in every field at once, including ones the core refuses or rewrites
+    # (``javascript:`` links fail the catalog's validator; the answer's claims are checked).
     ui_scripted_assistant.cards = [
         ProductCard(
             id="evil",
@@ -252,6 +259,7 @@ def test_catalog_and_model_text_is_shown_literally(ui_scripted_assistant) -> Non
 
 
 def test_error_text_is_not_markdown(ui_fake_assistant) -> None:
+    # Stand-in: the core never fails a turn with an LLM error (it degrades); the UI must show one safely.
     ui_fake_assistant.fail_after_products = LLMError("bad [link](https://evil.example) **x**")
     at = _app(ui_fake_assistant)
     at.chat_input[0].set_value("dishwashers").run()
@@ -264,6 +272,8 @@ def test_error_text_is_not_markdown(ui_fake_assistant) -> None:
 def test_images_come_only_from_http_or_the_media_dir(
     ui_scripted_assistant, tmp_path: Path, monkeypatch
 ) -> None:
+    # Stand-in: the UI's own guard, tested with image paths the catalog's validator already refuses
+    # (file:, javascript:, paths outside the media dir): defence in depth the core cannot reach.
     from assistant.settings import get_settings
 
     media = tmp_path / "media"
