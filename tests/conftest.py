@@ -7,14 +7,17 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from http_support import open_demo_catalog
-from openai_server import OpenAIStub, serve_stub
 from pg_support import PostgresServer
 
 from assistant.settings import Settings, get_settings
-from retrieval.components import Catalog
+
+if TYPE_CHECKING:  # the helpers below are imported by the fixtures that use them (heavy imports)
+    from openai_server import OpenAIStub
+
+    from retrieval.components import Catalog
 
 # --- no network (all tests) ---------------------------------------------------------------------
 # Tests never need a network or a key: any connection to a non-loopback address fails loudly, so
@@ -101,6 +104,8 @@ def postgres_url(postgres_server: PostgresServer) -> str:
 def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
     """The dishwashers and headphones of the demo catalog, ingested once per run (hash embedder).
     Shared read-only: a test that writes to a catalog builds its own."""
+    from http_support import open_demo_catalog
+
     catalog = open_demo_catalog(tmp_path_factory.mktemp("demo-catalog"))
     yield catalog
     catalog.close()
@@ -112,6 +117,8 @@ def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
 @pytest.fixture(scope="module")
 def stub_server() -> Iterator[OpenAIStub]:
     """The stub server, one per test module (a hung request of one module never outlives it)."""
+    from openai_server import serve_stub
+
     with serve_stub() as stub:
         yield stub
 
