@@ -513,7 +513,11 @@ def _field(product: Product, key: str) -> float | None:
     return attribute_number(next((v for k, v in product.attributes.items() if norm(k) == key), None))
 
 
-def _dimension_keys(dimension: str, products: Sequence[Product]) -> list[str]:
+def _dimension_keys(
+    dimension: str, products: Sequence[Product], _seen: frozenset[str] = frozenset()
+) -> list[str]:
+    """The products' numeric keys that measure ``dimension``, then its fallback dimensions' keys
+    ("biggest" is a capacity; a monitor's capacity is its screen), as the planner reads them."""
     dim = lexicons().dimensions.get(dimension)
     if dim is None:
         return []
@@ -528,6 +532,10 @@ def _dimension_keys(dimension: str, products: Sequence[Product]) -> list[str]:
             )
             if matching and key not in keys:
                 keys.append(key)
+    if not keys:
+        for other in dim.fallback:
+            if other not in _seen:
+                keys += [k for k in _dimension_keys(other, products, _seen | {dimension}) if k not in keys]
     return keys
 
 

@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 # Command groups, each a module in assistant/commands with a register(app) function.
-_GROUPS = ("catalog", "bench", "chat", "serve", "ui", "search", "eval")
+_GROUPS = ("catalog", "bench", "chat", "serve", "ui", "search", "eval", "experiments")
 
 
 def _register() -> None:

@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     )
     search_depth: int = Field(default=200, ge=1, le=10_000, description="Candidates fetched per retriever.")
     mmr_lambda: float = Field(default=0.8, ge=0.0, le=1.0, description="MMR trade-off; 1 = relevance only.")
+    rrf_k: int = Field(default=60, ge=0, le=10_000, description="Reciprocal rank fusion constant.")
 
     # LLM -----------------------------------------------------------------------------------
     llm: LLMName = "local"
@@ -156,6 +157,13 @@ class Settings(BaseSettings):
     )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 
+    # Experiments ---------------------------------------------------------------------------
+    experiments: Path | None = Field(
+        default=None,
+        description="A YAML file declaring online experiments (variants, weights, setting overrides); "
+        "unset: no experiments, every turn runs with these settings.",
+    )
+
     # API and UI ----------------------------------------------------------------------------
     api_keys: dict[SecretStr, ApiRole] = Field(
         default_factory=dict,
@@ -172,6 +180,9 @@ class Settings(BaseSettings):
         default_factory=list, description='JSON list, e.g. ["https://shop.example"].'
     )
     max_request_bytes: int = Field(default=64_000, ge=1024, description="Larger request bodies get a 413.")
+    max_events_bytes: int = Field(
+        default=400_000, ge=1024, description="Body limit of POST /v1/events (up to 500 events)."
+    )
     max_upsert_bytes: int = Field(
         default=4_000_000, ge=1024, description="Body limit of the admin catalog upsert (≤ 1,000 products)."
     )

@@ -33,17 +33,20 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import ConfigurationError
+from assistant.events import EventCounts, InteractionEvent, LoggedEvent, ServedList
 from assistant.schemas import FeedbackKind, HistoryTurn, QueryPlan, Usage
 from retrieval.catalog import Product, norm
 from retrieval.profile import ShopperProfile
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from types import TracebackType
 
     from assistant.settings import Settings
 
 __all__ = [
     "FEEDBACK_WEIGHTS",
+    "Assignments",
     "DeleteCounts",
     "FeedbackRecord",
     "MessageRecord",
@@ -56,6 +59,10 @@ __all__ = [
     "open_session_store",
     "profile_from_feedback",
 ]
+
+Assignments = Mapping[str, str] | Sequence[Mapping[str, str]]
+"""Variant assignments for :meth:`SessionStore.record_events`: one mapping (experiment → variant) for
+every event of the batch, or one mapping per event (same order)."""
 
 ProductLookup = Callable[[list[str]], Mapping[str, Product]] | Mapping[str, Product]
 """Product data for :meth:`SessionStore.profile`: a mapping, or e.g. ``ProductStore.get_many``."""
@@ -142,12 +149,16 @@ class ShopperExport(BaseModel):
     exported_at: datetime = Field(default_factory=_now)
     sessions: list[SessionExport] = Field(default_factory=list)
     feedback: list[FeedbackRecord] = Field(default_factory=list)
+    served: list[ServedList] = Field(default_factory=list)
+    events: list[LoggedEvent] = Field(default_factory=list)
 
 
 class DeleteCounts(BaseModel):
     sessions: int = 0
     messages: int = 0
     feedback: int = 0
+    served: int = 0
+    events: int = 0
 
 
 class SessionStore(Protocol):
@@ -180,6 +191,12 @@ class SessionStore(Protocol):
         ...
 
     def get_session(self, session_id: str) -> SessionInfo: ...
+
+    def visible_sessions(self, session_ids: Sequence[str], *, owner: str | None) -> dict[str, str | None]:
+        """Of ``session_ids``, those ``owner`` may use (its own, or not yet owned; any with
+        ``owner=None``), each with the shopper it is bound to (``None``: anonymous so far). A read:
+        nothing is claimed (see :meth:`session_for` for the shopper rule the caller applies)."""
+        ...
 
     def sessions(self, shopper_id: str) -> list[SessionInfo]: ...
 
@@ -229,12 +246,56 @@ class SessionStore(Protocol):
         """The shopper's profile from their feedback (:func:`profile_from_feedback`)."""
         ...
 
+    def record_served(self, served: ServedList) -> bool:
+        """Log what a turn showed (its session must exist). Idempotent by ``turn_id``: ``False`` when
+        that turn was already logged (the first record stays)."""
+        ...
+
+    def served_turns(self, turn_ids: Sequence[str]) -> dict[str, ServedList]:
+        """The logged served lists of ``turn_ids`` that exist, by turn id (to attribute events)."""
+        ...
+
+    def record_events(
+        self, events: Sequence[InteractionEvent], assignments: Assignments = ...
+    ) -> EventCounts:
+        """Store ``events`` (stamped with ``received_at`` and ``assignments``) in one transaction,
+        each once: an event whose ``(session_id, event_id)`` is already stored (or repeated in the
+        batch) counts as a duplicate and changes nothing. Every event's session must exist
+        (``NotFoundError`` otherwise, and nothing is stored); callers check turns and visibility."""
+        ...
+
+    def served(
+        self,
+        *,
+        since: datetime | None = None,
+        experiment: str | None = None,
+        session_id: str | None = None,
+        shopper_id: str | None = None,
+    ) -> Iterator[ServedList]:
+        """Served lists in logging order, streamed in pages (no lock held between pages): those served
+        at or after ``since``, under ``experiment`` (any variant), in a session or of a shopper."""
+        ...
+
+    def events(
+        self,
+        *,
+        since: datetime | None = None,
+        experiment: str | None = None,
+        session_id: str | None = None,
+        shopper_id: str | None = None,
+    ) -> Iterator[LoggedEvent]:
+        """Stored events in arrival order, streamed in pages; filters as :meth:`served` (``since``
+        compares the server's ``received_at``)."""
+        ...
+
     def export_shopper(self, shopper_id: str) -> ShopperExport:
-        """All sessions (with messages) and feedback of the shopper; NotFoundError if none exist."""
+        """All sessions (with messages), feedback, served lists and events of the shopper;
+        NotFoundError if none exist."""
         ...
 
     def delete_shopper(self, shopper_id: str) -> DeleteCounts:
-        """Delete every session, message and feedback row of the shopper (idempotent)."""
+        """Delete every session, message, feedback, served-list and event row of the shopper
+        (idempotent)."""
         ...
 
     def check(self) -> str:

@@ -71,7 +71,7 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
-from retrieval.relax import search_relaxed
+from retrieval.relax import asked_fields, search_relaxed
 from retrieval.schema import CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
 
@@ -268,7 +268,7 @@ class Assistant:
                     if variants:
                         candidates = variants
                     else:
-                        plan, candidates = self._retrieve(turn, plan, profile)
+                        plan, candidates = self._retrieve(turn, plan, profile, previous_plan)
             elif plan.intent in ("compare", "product_question"):
                 plan = plan.model_copy(update={"intent": "clarify", "clarifying_question": _NOTHING_SHOWN})
             yield PlanEvent(**ids, plan=plan)
@@ -356,11 +356,13 @@ class Assistant:
             return found[:1]
         return found
 
-    @staticmethod
-    def _referenced(plan: QueryPlan, previous: list[Product]) -> list[Product]:
-        """The shown products a question or comparison refers to, sorted when it asks "which is …est"."""
+    def _referenced(self, plan: QueryPlan, previous: list[Product]) -> list[Product]:
+        """The shown products a question or comparison refers to, sorted when it asks "which is …est".
+        A product shown in an earlier turn ("the lightest", then "the roomiest": "compare those two")
+        is read from the catalog release."""
         by_id = {p.id: p for p in previous}
-        chosen = [by_id[i] for i in plan.referenced_ids if i in by_id]
+        release = self.catalog.release()
+        chosen = [p for i in plan.referenced_ids if (p := by_id.get(i) or release.get(i)) is not None]
         if plan.sort is not None and plan.intent == "product_question":
             chosen = _sorted_by(chosen, plan.sort.key, plan.sort.order)
         return chosen
@@ -540,7 +542,7 @@ class Assistant:
         return token_counter(self.chat_model)
 
     def _retrieve(
-        self, turn: _Turn, plan: QueryPlan, profile: ShopperProfile
+        self, turn: _Turn, plan: QueryPlan, profile: ShopperProfile, previous: QueryPlan | None = None
     ) -> tuple[QueryPlan, list[Product]]:
         """Filtered hybrid search and ranking, with honest relaxation and the plan's sort.
 
@@ -553,6 +555,8 @@ class Assistant:
         """
         if plan.items:
             return self._retrieve_items(turn, plan, profile)
+        if previous is not None and plan.intent != "refine":
+            previous = None  # a new search asks for all of its constraints at once
         sorted_pool = plan.sort is not None and bool(plan.filters.categories)
         depth = 200 if sorted_pool else self.settings.rerank_depth
 
@@ -572,6 +576,8 @@ class Assistant:
             return [c.product for c in result.candidates]
 
         asked_now = [plan.comparative.key] if plan.comparative else []
+        if previous is not None:
+            asked_now += [f for f in asked_fields(plan.filters, previous.filters) if f not in asked_now]
         found = search_relaxed(plan.filters, run, keep=("category",), last=asked_now)
         if plan.filters.brands and plan.filters.categories and any(r.field == "brand" for r in found.relaxed):
             # "dewalt tool cases": the brand files them elsewhere; its products that still are what
@@ -610,8 +616,14 @@ class Assistant:
         return plan, candidates
 
     def _is_kind(self, product: Product, plan: QueryPlan) -> bool:
+        """Whether ``product`` is the kind of product the plan's categories name: its title or category
+        path has a word of the most specific of them ("hiking backpacks" names backpacks; hiking boots
+        are not a widening of it)."""
         lexical = self.catalog.lexical()
-        wanted = set(lexical.terms(" ".join(plan.filters.categories)))
+        categories = plan.filters.categories
+        parents = self.schema.parents
+        specific = [c for c in categories if not any(o != c and o in parents.get(c, []) for o in categories)]
+        wanted = set(lexical.terms(" ".join(specific)))
         return bool(wanted & set(lexical.terms(f"{product.title} {' '.join(product.category)}")))
 
     def _widens(self, categories: list[str]) -> bool:
@@ -836,7 +848,7 @@ def _search_text(plan: QueryPlan) -> str:
 
 def _named_closest(closest: str, kind: str) -> str:
     """ "the cheapest is $109" → "the cheapest in Keyboards is $109" (one item of a multi-item ask)."""
-    for word in ("cheapest", "priciest"):
+    for word in ("cheapest", "priciest", "closest below", "closest above"):
         closest = closest.replace(f"the {word} is", f"the {word} {kind} is")
     return closest
 

@@ -130,6 +130,22 @@ def _steps(
 
         def by_price(products: list[Product]) -> tuple[list[Product], str]:
             priced = sorted((p for p in products if p.price is not None), key=lambda p: p.price or 0.0)
+            if filters.price_max is not None and filters.price_min is not None:
+                # "around $200": nothing in the range, so the nearest prices on either side first
+                low, high = filters.price_min, filters.price_max
+
+                def gap(p: Product) -> float:
+                    price = p.price or 0.0
+                    return max(low - price, price - high, 0.0)
+
+                near = sorted(priced, key=gap)
+                below = [p for p in priced if (p.price or 0.0) < low]
+                above = [p for p in priced if (p.price or 0.0) > high]
+                said = [
+                    f"the closest below is {_money(below[-1].price or 0)}" if below else "",
+                    f"the closest above is {_money(above[0].price or 0)}" if above else "",
+                ]
+                return near, "; ".join(x for x in said if x)
             if filters.price_max is not None:
                 return priced, f"the cheapest is {_money(priced[0].price or 0)}" if priced else ""
             priced.reverse()
@@ -155,6 +171,32 @@ def _steps(
             )
         )
     return steps
+
+
+def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
+    """The relaxation fields ``filters`` adds or changes relative to ``before`` (the last turn's): what
+    the shopper asked for in this very turn ("any with a headrest?" after "under $200": headrest)."""
+    if before is None:
+        return []
+    fields = [
+        key
+        for table, old in (
+            (filters.attribute_ranges, before.attribute_ranges),
+            (filters.attribute_in, before.attribute_in),
+            (filters.attributes, before.attributes),
+        )
+        for key, value in table.items()
+        if old.get(key) != value
+    ]
+    if filters.colors and set(filters.colors) != set(before.colors):
+        fields.append("color")
+    if (filters.price_min, filters.price_max) != (before.price_min, before.price_max) and (
+        filters.price_min is not None or filters.price_max is not None
+    ):
+        fields.append("price")
+    if filters.brands and set(filters.brands) != set(before.brands):
+        fields.append("brand")
+    return fields
 
 
 def search_relaxed(

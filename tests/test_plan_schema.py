@@ -266,3 +266,115 @@ def test_the_product_words_are_typo_corrected_towards_the_catalog(
 
     words = {w for p in products for w in re.findall(r"[a-z]+", f"{p.title} {p.description}".lower())}
     assert product_kind("a coffe maker for my mom", vocabulary, lambda w: w in words) == "coffee maker"
+
+
+# --- 2026-11-30: phrasings the tuning suites' new cases exposed (each read against the catalog) ---
+
+
+def test_a_range_in_words_is_two_numbers() -> None:
+    assert numbers_to_digits("between a hundred and two hundred bucks") == "between 100 and 200 bucks"
+    assert numbers_to_digits("under a hundred and fifty") == "under 150"
+    assert numbers_to_digits("one thousand two hundred and five") == "1205"
+    assert numbers_to_digits("two hundred thousand") == "200000"
+
+
+def test_plural_and_singular_share_a_stem() -> None:
+    from assistant.plan.text import singular
+
+    assert singular("microwaves") == singular("microwave") == "microwave"
+    assert singular("gloves") == "glove" and singular("knives") == "knife" and singular("shelves") == "shelf"
+
+
+def test_a_category_named_in_the_singular_filters(schema: CatalogSchema, vocabulary: Vocabulary) -> None:
+    plan = _plan("microwave somewhere between a hundred and two hundred bucks", schema, vocabulary)
+    assert plan.filters.categories == ["microwaves"]
+    assert (plan.filters.price_min, plan.filters.price_max) == (100, 200)
+
+
+def test_more_of_a_keys_word_is_a_comparative_read_from_the_schema(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    single = next(p for p in products if p.id == "cf-kestrel-single-cup-black")
+    history = [
+        HistoryTurn(
+            role="user",
+            content="a single-serve coffee maker",
+            plan=_plan("a single-serve coffee maker", schema, vocabulary),
+        ),
+        HistoryTurn(role="assistant", content="...", shown_ids=[single.id]),
+    ]
+    plan = _plan("something that brews more cups at once?", schema, vocabulary, history, [single])
+    assert plan.comparative is not None and plan.comparative.key == "capacity_cups"
+    assert plan.filters.attribute_ranges["capacity_cups"] == NumericRange(gt=1)
+
+
+@pytest.mark.parametrize(
+    ("message", "bounds"),
+    [
+        ("a tent for me and two buddies", NumericRange(gte=3)),
+        ("tent for a group of 5", NumericRange(gte=5)),
+        ("a 2 person tent", NumericRange(gte=2, lte=2)),
+        ("tent for 4 people", NumericRange(gte=4)),
+    ],
+)
+def test_group_sizes(
+    message: str, bounds: NumericRange, schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    plan = _plan(message, schema, vocabulary)
+    assert plan.filters.attribute_ranges.get("capacity") == bounds
+
+
+def test_a_relative_clause_names_a_use_not_the_product(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    tent = next(p for p in products if p.id == "tn-northfold-cabin-8")
+    first = _plan("a tent for me and two buddies", schema, vocabulary)
+    history = [
+        HistoryTurn(role="user", content="a tent for me and two buddies", plan=first),
+        HistoryTurn(role="assistant", content="...", shown_ids=[tent.id]),
+    ]
+    plan = _plan("something lighter we could backpack with?", schema, vocabulary, history, [tent])
+    assert plan.filters.categories == ["tents"]
+    assert plan.comparative is not None and plan.comparative.key == "weight_kg"
+
+
+def test_a_question_over_the_shown_set_naming_a_value_narrows(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    shown = [p for p in products if p.id in ("mw-brightwell-inverter-1-6", "mw-kestrel-family-1-2-silver")]
+    first = _plan("microwave between 100 and 200", schema, vocabulary)
+    history = [
+        HistoryTurn(role="user", content="microwave between 100 and 200", plan=first),
+        HistoryTurn(role="assistant", content="...", shown_ids=[p.id for p in shown]),
+    ]
+    plan = _plan("any of those in black?", schema, vocabulary, history, shown)
+    assert plan.intent == "refine" and plan.filters.colors == ["black"]
+    # a question about one shown product stays a question
+    assert _plan("is the second one black?", schema, vocabulary, history, shown).intent == "product_question"
+
+
+def test_compare_those_two_after_two_extremes_means_the_two_picks(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    lightest, roomiest = "tn-trailwright-solo-ul-1", "tn-northfold-cabin-8"
+    first = _plan("what's your lightest tent?", schema, vocabulary)
+    history = [
+        HistoryTurn(role="user", content="what's your lightest tent?", plan=first),
+        HistoryTurn(role="assistant", content="...", shown_ids=[lightest, "tn-trailwright-duo-ul-2-green"]),
+    ]
+    second = _plan("and the roomiest one?", schema, vocabulary, list(history))
+    history += [
+        HistoryTurn(role="user", content="and the roomiest one?", plan=second),
+        HistoryTurn(role="assistant", content="...", shown_ids=[roomiest, "tn-ridgeback-family-dome-6"]),
+    ]
+    plan = _plan("compare those two for me", schema, vocabulary, history)
+    assert plan.intent == "compare" and plan.referenced_ids == [lightest, roomiest]
+
+
+def test_this_turns_ask_is_relaxed_last() -> None:
+    from retrieval.relax import asked_fields
+
+    before = Filters(price_max=200, categories=["office chairs"])
+    now = before.model_copy(update={"attributes": {"headrest": "yes"}})
+    assert asked_fields(now, before) == ["headrest"]
+    assert asked_fields(now, None) == []

@@ -92,9 +92,12 @@ def _counts(backend: Backend) -> dict[str, int]:
 def test_schema(backend: Backend, store: SessionStore) -> None:
     if backend.name == "sqlite":
         assert backend.query("PRAGMA journal_mode") == [("wal",)]
-        assert backend.query("PRAGMA user_version") == [(1,)]
+        assert backend.query("PRAGMA user_version") == [(2,)]
     else:
-        assert backend.query("SELECT version, name FROM schema_version") == [(1, "sessions")]
+        assert backend.query("SELECT version, name FROM schema_version ORDER BY version") == [
+            (1, "sessions"),
+            (2, "events"),
+        ]
     assert _counts(backend) == {"sessions": 0, "messages": 0, "feedback": 0}
 
 
@@ -368,13 +371,13 @@ def test_postgres_migrates_once_and_refuses_a_newer_schema(postgres_url: str) ->
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert len(opened) == 3 and all(s.schema_version == 1 for s in opened)
+    assert len(opened) == 3 and all(s.schema_version == 2 for s in opened)
     for s in opened:
         s.close()
     with psycopg.connect(postgres_url, autocommit=True) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone() == (1,)
-        conn.execute("INSERT INTO schema_version(version, name) VALUES (2, 'from_the_future')")
-    with pytest.raises(ConfigurationError, match="schema version 2, newer than this Aisle knows"):
+        assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone() == (2,)
+        conn.execute("INSERT INTO schema_version(version, name) VALUES (3, 'from_the_future')")
+    with pytest.raises(ConfigurationError, match="schema version 3, newer than this Aisle knows"):
         PostgresSessionStore(postgres_url)
 
 
@@ -504,6 +507,8 @@ def test_an_erase_racing_turns_leaves_nothing_behind(backend: Backend) -> None:
                 "sessions": 0,
                 "messages": 0,
                 "feedback": 0,
+                "served": 0,
+                "events": 0,
             }
             orphans = backend.count(
                 "SELECT COUNT(*) FROM messages WHERE session_id NOT IN (SELECT id FROM sessions)"

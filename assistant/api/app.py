@@ -19,12 +19,23 @@ from pydantic import TypeAdapter
 
 from assistant.api.deps import ChatAssistant
 from assistant.api.errors import install_error_handlers
+from assistant.api.experiments import Experiments
 from assistant.api.limits import BodySizeLimitMiddleware, RateLimiter
 from assistant.api.logs import redact_access_log
 from assistant.api.metrics import ApiMetrics, MetricsMiddleware
 from assistant.api.openai_schemas import ChatCompletionChunkPublic
 from assistant.api.responses import SESSION_HEADER
-from assistant.api.routers import catalog, chat, feedback, health, openai_compat, products, sessions, shoppers
+from assistant.api.routers import (
+    catalog,
+    chat,
+    events,
+    feedback,
+    health,
+    openai_compat,
+    products,
+    sessions,
+    shoppers,
+)
 from assistant.schemas import ChatEvent
 from assistant.settings import Settings, get_settings
 
@@ -85,18 +96,22 @@ def create_app(settings: Settings | None = None, assistant: ChatAssistant | None
     app.state.settings = settings
     app.state.assistant = assistant
     app.state.metrics = ApiMetrics()
+    app.state.experiments = Experiments(settings)  # reads AISLE_EXPERIMENTS: a bad file fails here
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     app.state.auth_failures = RateLimiter(settings.auth_failures_per_minute)
 
     install_error_handlers(app)
-    for module in (chat, openai_compat, feedback, sessions, shoppers, products, catalog, health):
+    for module in (chat, openai_compat, feedback, events, sessions, shoppers, products, catalog, health):
         app.include_router(module.router)
 
     # Added last = outermost: metrics see every status, then CORS, then the body size limit.
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_request_bytes,
-        per_path={"/v1/catalog": (settings.max_upsert_bytes, "AISLE_MAX_UPSERT_BYTES")},
+        per_path={
+            "/v1/catalog": (settings.max_upsert_bytes, "AISLE_MAX_UPSERT_BYTES"),
+            "/v1/events": (settings.max_events_bytes, "AISLE_MAX_EVENTS_BYTES"),
+        },
     )
     if settings.cors_origins:
         app.add_middleware(

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from assistant.plan.semantics import (
     dimension_key,
     find_comparative,
+    find_key_comparison,
     find_superlative,
+    key_dimension,
     lexicons,
     parse_specs,
     use_case_priors,
@@ -33,7 +35,7 @@ from assistant.plan.text import singular, tokenize
 from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, NumericRange
-from retrieval.schema import CatalogSchema, field_number
+from retrieval.schema import CatalogSchema, field_number, key_words
 
 __all__ = ["ShownContext", "apply_schema", "question_dimension"]
 
@@ -62,7 +64,7 @@ _POSITION = re.compile(
 )
 _SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
 _MULTI_JOIN = re.compile(
-    r"\s+(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:a|an|some|the)?\s*"
+    r"\s+(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
 )
 
 
@@ -202,13 +204,28 @@ def apply_schema(
     refers = bool(_REFERS_TO_SHOWN.search(text))
     superlative = find_superlative(stems)
     compared = find_comparative(stems)
+    keyed: dict[str, str] = {}  # a dimension word → the key the schema read it as ("cups" → capacity_cups)
+    if superlative is None and compared is None:
+        found_key = find_key_comparison(stems, schema, categories)
+        if found_key is not None:
+            key_found, direction_found, start, end, is_superlative = found_key
+            label = key_dimension(schema, categories, key_found) or " ".join(key_words(key_found))
+            keyed[label] = key_found
+            if is_superlative:
+                superlative = (label, "desc" if direction_found == "higher" else "asc", start, end)
+            else:
+                compared = (label, direction_found, start, end)  # type: ignore[assignment]
+
+    def key_for(dim: str) -> str | None:
+        return keyed.get(dim) or dimension_key(schema, categories, dim)
+
     question: str | None = None
     intent = plan.intent
     price_min, price_max = filters.price_min, filters.price_max
 
     if superlative is not None:
         dim, order, _, _ = superlative
-        key = dimension_key(schema, categories, dim)
+        key = key_for(dim)
         if key is not None:
             sort = SortSpec(
                 key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
@@ -221,7 +238,7 @@ def apply_schema(
                 intent = "refine"
     elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
         dim, direction, _, _ = compared
-        key = dimension_key(schema, categories, dim)
+        key = key_for(dim)
         reference = next((p for p in shown.products if key and field_number(p, key) is not None), None)
         if key is not None and reference is not None:
             than = field_number(reference, key)
@@ -250,7 +267,7 @@ def apply_schema(
                 intent = "refine"
     elif compared is not None and (shown.fresh or not shown.products):
         dim, direction, _, _ = compared
-        key = dimension_key(schema, categories, dim)
+        key = key_for(dim)
         if key is not None and key != "price":
             sort = SortSpec(
                 key=key, order="asc" if direction == "lower" else "desc", label=f"{dim} {direction}"

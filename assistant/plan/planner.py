@@ -70,6 +70,10 @@ _PEOPLE = re.compile(r"\bfor\s+(\d{1,2})\s+(?:people|persons?)\b|\b(\d{1,2})[- ]
 _VARIANT_QUESTION = re.compile(
     r"\b(?:comes?\s+in|available\s+in|have\s+(?:it|them|that|this|one|those|these)\s+in|any\s+in|offered\s+in|made\s+in)\b"
 )
+_SET_REFERENCE = re.compile(
+    r"\b(?:any\s+(?:of\s+)?(?:those|these|them|ones?)|which\s+(?:ones|of\s+(?:those|these|them))|"
+    r"(?:do|are|have)\s+(?:they|those|these)|(?:those|these|them)\s+(?:in|from|with))\b"
+)
 _NEGATION_WORDS = frozenset(
     {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor", "but"}
 )
@@ -154,6 +158,9 @@ class ConversationContext(BaseModel):
     previous: QueryPlan | None = None
     shown_ids: list[str] = Field(default_factory=list)
     shown_prices: list[float] = Field(default_factory=list)
+    picks: list[str] = Field(default_factory=list)
+    """The top product of each of the latest turns that asked for one extreme ("the lightest", then
+    "the roomiest"), oldest first: what "compare those two" then means."""
 
 
 def conversation_context(
@@ -167,11 +174,39 @@ def conversation_context(
             None,
         )
     shown = next((t for t in reversed(history) if t.shown_ids), None)
+    # A turn's plan is on the shopper's message, what it showed on the answer after it.
+    picks: list[str] = []
+    turns = list(history)
+    for i in range(len(turns) - 1, -1, -1):
+        t = turns[i]
+        if t.role != "assistant":
+            continue
+        plan = t.plan or next((u.plan for u in reversed(turns[:i]) if u.role == "user"), None)
+        if plan is None or not t.shown_ids or not _asks_extreme(plan):
+            break
+        picks.insert(0, t.shown_ids[0])
     return ConversationContext(
         previous=prev,
         shown_ids=list(shown.shown_ids) if shown else [],
         shown_prices=list(shown.shown_prices) if shown else [],
+        picks=list(dict.fromkeys(picks)),
     )
+
+
+def _asks_extreme(plan: QueryPlan) -> bool:
+    """A search for the one product at an extreme ("the lightest tent"): a superlative's sort, not a
+    comparative's nor a use case's preference."""
+    return (
+        plan.intent in ("search", "refine")
+        and plan.sort is not None
+        and plan.comparative is None
+        and plan.sort.label.endswith(" first")
+        and ":" not in plan.sort.label
+    )
+
+
+_POSITION_WORD = re.compile(r"\b(?:first|second|third|fourth|fifth|last|top|#\s?\d|number\s+\d)\b")
+_BOTH_PICKS = re.compile(r"\b(?:both|(?:those|these|the)\s+two|the\s+pair)\b")
 
 
 def _lower(text: str) -> str:
@@ -352,7 +387,7 @@ def parse_turn(
     clears = find_clears(blank_spans(text, prices.spans), list(vocabulary.attributes))
     stock = [m.span() for m in _IN_STOCK.finditer(text)]
     tokens = tokenize(blank_spans(text, [*prices.spans, *clears.spans, *stock]))
-    matches = matcher.find(tokens)
+    matches = _outside_phrases(matcher.find(tokens), tokens)
     prev = context.previous
 
     if is_chit_chat(tokens) and not matches and not prices.explicit and not clears.targets:
@@ -419,7 +454,15 @@ def parse_turn(
 
     base = prev.filters if prev is not None and not fresh else Filters()
     filters = _apply_clears(base, clears.targets)
-    variant = question and _VARIANT_QUESTION.search(text) is not None
+    # "any of those in black?", "are any of them waterproof?": a question over the shown SET that names
+    # a catalog value asks to narrow to it (a refinement), unlike "is the second one black?".
+    variant = question and (
+        _VARIANT_QUESTION.search(text) is not None
+        or (
+            _SET_REFERENCE.search(text) is not None
+            and any(m.kind in ("color", "brand", "attribute") and not m.negated for m in matches)
+        )
+    )
     if not compare and (not question or variant):
         filters = _apply_matches(filters, matches, matcher, text, preferences)
     filters, price_from_message = _with_prices(filters, prices, context, fresh, preferences)
@@ -433,6 +476,8 @@ def parse_turn(
         referenced = resolve_references(
             text, context.shown_ids, shown_prices, titles=shown_titles, bare_numbers=True, default_all=True
         )
+        if len(context.picks) >= 2 and _BOTH_PICKS.search(text) and not _POSITION_WORD.search(text):
+            referenced = context.picks[-2:]  # "the lightest", "the roomiest", "compare those two"
         preferences += [
             COMPARATIVES[t.text] for t in tokens if t.text in COMPARATIVES and COMPARATIVES[t.text] != "price"
         ]
@@ -440,7 +485,7 @@ def parse_turn(
         referenced = resolve_references(
             text, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
         )
-        intent = "refine" if _VARIANT_QUESTION.search(text) and positive else "product_question"
+        intent = "refine" if variant and positive else "product_question"
     elif _out_of_catalog(kept, positive, matcher) and (fresh or prev is None):
         intent = "out_of_catalog"
     elif (
@@ -483,6 +528,16 @@ def parse_turn(
         price_from_message=price_from_message,
         fresh=fresh,
     )
+
+
+def _outside_phrases(matches: list[ValueMatch], tokens: list[Token]) -> list[ValueMatch]:
+    """Values found inside a comparative or superlative phrase are the phrase's words, not filters:
+    "the best rated one" names no brand "Best", "lighter" no "light" cushioning."""
+    from assistant.plan.semantics import find_comparative, find_superlative
+
+    stems = [t.stem for t in tokens]
+    spans = [(r[2], r[3]) for r in (find_superlative(stems), find_comparative(stems)) if r is not None]
+    return [m for m in matches if m.kind == "category" or not any(s <= m.start < e for s, e in spans)]
 
 
 def _refines(tokens: list[Token]) -> bool:
@@ -640,6 +695,8 @@ _GUESSED = "~"
 _CLAUSE_CUES = re.compile(
     r"\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
     r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b|[,.;:!?()]|\s[-–—]\s"
+    # a relative clause with its own subject ("something lighter we could backpack with") tells a use
+    r"|\b(?:we|i|you|they|he|she)\s+(?:could|can|would|will|might|may|should|need|want|plan|'d|'ll)\b"
 )
 _SKIP_HEAD = frozenset(
     {"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"}

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
-from assistant.plan.text import tokenize
+from assistant.plan.text import singular, tokenize
 from assistant.schemas import Comparative, SortSpec
 from retrieval.filters import NumericRange
 from retrieval.schema import AttributeSpec, CatalogSchema, unit_spellings
@@ -33,6 +33,7 @@ __all__ = [
     "SpecMatch",
     "dimension_key",
     "find_comparative",
+    "find_key_comparison",
     "find_superlative",
     "key_dimension",
     "lexicons",
@@ -191,6 +192,20 @@ _NUMBERISH_BEFORE = frozenset(
 )
 
 
+def _and_continues(
+    words: list[str], k: int, units: dict[str, int], scales: dict[str, int], last_scale: int
+) -> bool:
+    """ "a hundred AND fifty" continues the number; "a hundred AND two hundred" starts a new one (a
+    range's upper end): the words after "and" are units not followed by a scale as large as the last."""
+    m = k
+    while m < len(words) and words[m].lower().strip(",.?!") in units:
+        m += 1
+    if m == k:
+        return False
+    after = words[m].lower().strip(",.?!") if m < len(words) else ""
+    return not (after in scales and scales[after] <= last_scale)
+
+
 def numbers_to_digits(text: str) -> str:
     """ "under forty bucks" → "under 40 bucks"; "a hundred and fifty" → "150"; "two grand" → "2000".
 
@@ -210,7 +225,10 @@ def numbers_to_digits(text: str) -> str:
             i += 1
             continue
         # Gather a run of number words: "a hundred and fifty", "twenty five", "two hundred".
-        j, total, current, used_scale, parts = i, 0, 0, False, 0
+        # last_scale: the scale used in the current group below a thousand; big_scale: the last of
+        # thousand/million. A scale never repeats or grows back within its group ("a hundred and two
+        # hundred" is two numbers).
+        j, total, current, used_scale, parts, last_scale, big_scale = i, 0, 0, False, 0, 0, 0
         while j < len(words):
             t = words[j].lower().strip(",.?!")
             if "-" in t and all(p in units for p in t.split("-")):
@@ -219,17 +237,23 @@ def numbers_to_digits(text: str) -> str:
             elif t in units and not (t in ("a", "an") and parts):
                 current += units[t]
                 parts += 1
-            elif t in scales and (parts or j == i):
+            elif (
+                t in scales
+                and (parts or j == i)
+                and scales[t] > (big_scale if scales[t] >= 1000 else last_scale)
+                and (scales[t] >= 1000 or not big_scale or scales[t] < big_scale)
+            ):
                 current = max(current, 1) * scales[t]
                 if scales[t] >= 1000:
-                    total, current = total + current, 0
+                    total, current, big_scale, last_scale = total + current, 0, scales[t], 0
+                else:
+                    last_scale = scales[t]
                 used_scale = True
                 parts += 1
             elif (
                 t == "and"
                 and used_scale
-                and j + 1 < len(words)
-                and words[j + 1].lower().strip(",.?!") in units
+                and _and_continues(words, j + 1, units, scales, max(last_scale, big_scale))
             ):
                 pass
             else:
@@ -315,6 +339,46 @@ def find_superlative(stems: Sequence[str]) -> tuple[str, Order, int, int] | None
     return _find_phrase(stems, lexicons().superlatives)
 
 
+_MORE = frozenset({"more", "higher", "bigger", "larger", "greater", "longer", "extra"})
+_FEWER = frozenset({"fewer", "less", "lower", "smaller", "shorter"})
+_MOST = frozenset({"most", "highest", "biggest", "largest", "greatest", "longest"})
+_FEWEST = frozenset({"fewest", "least", "lowest", "smallest", "shortest"})
+_KEY_NOISE = frozenset(
+    {"in", "min", "max", "lb", "kg", "g", "mm", "l", "oz", "w", "ft", "hz", "db", "pa", "f"}
+)
+
+
+def _key_words(key: str) -> set[str]:
+    """The words of a numeric attribute key a shopper may say ("capacity_cups" → capacity, cup)."""
+    return {singular(w) for w in key.split("_") if len(w) > 2 and w not in _KEY_NOISE}
+
+
+def find_key_comparison(
+    stems: Sequence[str], schema: CatalogSchema | None, categories: Sequence[str]
+) -> tuple[str, str, int, int, bool] | None:
+    """ "more cups", "fewer pieces", "the most speeds", "the fewest buttons": a comparative or
+    superlative word before a word of one of the plan's categories' numeric keys, read from the
+    schema (no phrase list). Returns (key, "higher"|"lower", start, end, superlative)."""
+    if schema is None or not categories:
+        return None
+    numeric = {k: s for k, s in schema.attributes(categories).items() if s.kind == "numeric"}
+    if not numeric:
+        return None
+    words = {k: _key_words(k) for k in numeric}
+    for i, stem in enumerate(stems[:-1]):
+        if stem not in _MORE | _FEWER | _MOST | _FEWEST:
+            continue
+        for j in range(i + 1, min(i + 3, len(stems))):
+            if stems[j] == "than" or stems[j].isdigit():
+                break  # "more than 4 cups" is a spec, read by the unit parser
+            hits = [k for k, ws in words.items() if stems[j] in ws]
+            if hits:
+                key = max(hits, key=lambda k: numeric[k].count)
+                higher = stem in _MORE or stem in _MOST
+                return key, "higher" if higher else "lower", i, j + 1, stem in _MOST | _FEWEST
+    return None
+
+
 # --- specs with units ---------------------------------------------------------------------------
 
 _AT_LEAST = r"(?:at\s+least|min(?:imum)?|over|more\s+than|above|no\s+less\s+than|>=?|bigger\s+than|larger\s+than|longer\s+than)"
@@ -367,7 +431,16 @@ def _unit_of_display(display: str) -> tuple[str, float] | None:
 _PEOPLE = re.compile(
     r"\bfor\s+(?:the\s+)?(?P<a>\d{1,2})\s+(?:of\s+us|people|persons|adults|campers|guys|friends)\b"
     r"|\b(?P<b>\d{1,2})[- ]?(?:person|people|man|p)\b(?!\s*(?:tent|bag))?"
-    r"|\bfamily\s+of\s+(?P<c>\d{1,2})\b|\bsleeps\s+(?P<d>\d{1,2})\b|\b(?P<e>\d{1,2})\s+of\s+us\b",
+    r"|\b(?:family|group|party|crew|team)\s+of\s+(?P<c>\d{1,2})\b|\bsleeps\s+(?P<d>\d{1,2})\b"
+    r"|\b(?P<e>\d{1,2})\s+of\s+us\b|\b(?:fits?|seats?|sleeping)\s+(?P<f>\d{1,2})\b(?!\s*(?:in|inch|cm|ft|lb|kg))",
+    re.IGNORECASE,
+)
+_ADJECTIVE_SIZE = re.compile(r"\d{1,2}[- ]?(?:person|man|p)", re.IGNORECASE)
+# "me and two buddies", "myself plus 3 friends": the shopper and N others.
+_AND_OTHERS = re.compile(
+    r"\b(?:me|myself|i|us)\s+(?:and|\+|plus|with)\s+(?:my\s+|our\s+)?(?P<n>\d{1,2})\s+"
+    r"(?:[a-z]+\s+)?(?:friends?|buddies|buddy|pals?|kids|children|others|people|guys|girls|mates|"
+    r"coworkers|colleagues|brothers|sisters|siblings|sons|daughters|cousins|campers|hikers)\b",
     re.IGNORECASE,
 )
 
@@ -420,10 +493,17 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         )
     people_key = next((k for k in numeric if k == "capacity" or k.startswith("capacity_people")), None)
     if people_key is not None:
-        for m in _PEOPLE.finditer(text):
-            n = next(int(g) for g in m.groups() if g)
+        # "a 2-person tent" names the product's size (exactly 2); "for 4 people", "sleeps 4" a need.
+        counted = [
+            (m, next(int(g) for g in m.groups() if g), _ADJECTIVE_SIZE.fullmatch(m.group()) is not None)
+            for m in _PEOPLE.finditer(text)
+        ]
+        counted += [(m, int(m.group("n")) + 1, False) for m in _AND_OTHERS.finditer(text)]
+        for m, n, exact in counted:
             if 0 < n <= 50 and not any(s.span[0] <= m.start() < s.span[1] for s in found):
-                found.append(SpecMatch(people_key, NumericRange(gte=n), m.span(), f"for {n} people"))
+                bounds = NumericRange(gte=n, lte=n) if exact else NumericRange(gte=n)
+                label = f"{n}-person" if exact else f"for {n} people"
+                found.append(SpecMatch(people_key, bounds, m.span(), label))
     return found
 
 

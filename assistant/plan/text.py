@@ -7,6 +7,7 @@ Nothing here knows the catalog: catalog words come from ``retrieval.products.Voc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -48,6 +49,20 @@ _IRREGULAR = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _singular_ves(w: str) -> str:
+    """ "knives"→"knife", "shelves"→"shelf", but "microwaves"→"microwave", "gloves"→"glove": the f/fe
+    form only when it is an English word (the word list the typo corrector uses), else drop the "s"."""
+    from assistant.plan.typos import english_words
+
+    base = w[:-3]
+    if len(base) >= 3:
+        for form in (base + "f", base + "fe"):
+            if form in english_words():
+                return form
+    return w[:-1]
+
+
 def singular(word: str) -> str:
     """A light singular: ``tents``→``tent``, ``batteries``→``battery``, ``boxes``→``box``;
     ``stainless``/``glass``/``bus`` stay."""
@@ -59,7 +74,7 @@ def singular(word: str) -> str:
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith("ves") and len(w) > 4:
-        return w[:-3] + "f" if w[:-3].endswith(("l", "ar")) else w[:-3] + "fe"
+        return _singular_ves(w)
     if w.endswith(("ches", "shes", "xes", "sses", "zes")):
         return w[:-2]
     return w[:-1]

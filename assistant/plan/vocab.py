@@ -135,6 +135,7 @@ class VocabularyMatcher:
         self._prefix: dict[str, list[_Entry]] = {}
         self.words: set[str] = set()
         self._corrections: TypoCorrector | None = None
+        self._openings: frozenset[tuple[str, ...]] | None = None
         self._brand_total = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:")) or 1
         for kind, table in (
             ("brand", vocabulary.brands),
@@ -230,7 +231,52 @@ class VocabularyMatcher:
         return None
 
     def find(self, tokens: list[Token]) -> list[ValueMatch]:
-        """Catalog values in ``tokens``: greedy longest match, left to right, negation marked."""
+        """Catalog values in ``tokens``: greedy longest match, left to right, negation marked. Two
+        words the catalog writes as one ("paddle board" → paddleboard, "ear buds") match as one."""
+        plain = self._find(tokens)
+        joined, origin = self._compounds(tokens)
+        if len(joined) == len(tokens):
+            return plain
+        found = self._find(joined)
+        compound = {i for i, (a, b) in enumerate(origin) if b - a == 2}
+        if not any(compound.intersection(range(m.start, m.end)) for m in found):
+            return plain  # the joined word names nothing the catalog sells: keep the words apart
+        return [
+            m.model_copy(update={"start": origin[m.start][0], "end": origin[m.end - 1][1]}) for m in found
+        ]
+
+    def _compounds(self, tokens: list[Token]) -> tuple[list[Token], list[tuple[int, int]]]:
+        out: list[Token] = []
+        origin: list[tuple[int, int]] = []
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if i + 1 < len(tokens) and t.text.isalpha() and tokens[i + 1].text.isalpha():
+                word = t.text + tokens[i + 1].text
+                stem = singular(word)
+                pair = (t.stem, tokens[i + 1].stem)
+                if (
+                    len(word) >= 7
+                    and stem in self.words
+                    and pair not in self._exact
+                    and not self._starts(pair)
+                ):
+                    out.append(Token(text=word, stem=stem, start=t.start, end=tokens[i + 1].end))
+                    origin.append((i, i + 2))
+                    i += 2
+                    continue
+            out.append(t)
+            origin.append((i, i + 1))
+            i += 1
+        return out, origin
+
+    def _starts(self, pair: tuple[str, str]) -> bool:
+        """Whether a catalog value begins with these two words ("stand up …"): then they stay apart."""
+        if self._openings is None:
+            self._openings = frozenset(k[:2] for k in self._exact if len(k) > 2)
+        return pair in self._openings
+
+    def _find(self, tokens: list[Token]) -> list[ValueMatch]:
         found: list[ValueMatch] = []
         i = 0
         stems = [t.stem for t in tokens]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -25,8 +25,10 @@ from typing import Any, ClassVar, Protocol, Self
 from pydantic import TypeAdapter
 
 from assistant.errors import NotFoundError
+from assistant.events import EventCounts, InteractionEvent, LoggedEvent, ServedList
 from assistant.schemas import FeedbackKind, HistoryTurn, QueryPlan, Usage
 from assistant.store import (
+    Assignments,
     DeleteCounts,
     FeedbackRecord,
     MessageRecord,
@@ -42,6 +44,13 @@ from retrieval.profile import ShopperProfile
 __all__ = ["Cursor", "SqlSessionStore", "Transaction"]
 
 _KIND_ADAPTER: TypeAdapter[FeedbackKind] = TypeAdapter(FeedbackKind)
+_PAGE = 1000
+_EVENT_ROWS_PER_INSERT = 80  # 11 parameters a row: under SQLite's 999-variable limit on old builds
+_SERVED_COLUMNS = "id, turn_id, session_id, shopper_id, product_ids, assignments, context, served_at"
+_EVENT_COLUMNS = (
+    "id, event_id, type, session_id, turn_id, product_id, position, shopper_id, occurred_at, value,"
+    " assignments, received_at"
+)
 _MESSAGE_COLUMNS = (
     "id, session_id, turn_id, role, content, plan, shown_ids, shown_prices, prompt_versions, timings_ms,"
     " usage, llm, created_at"
@@ -149,6 +158,21 @@ class SqlSessionStore(ABC):
         if row is None:
             raise _not_found(session_id)
         return SessionInfo(id=row[0], shopper_id=row[1], created_at=_datetime(row[2]), message_count=row[3])
+
+    def visible_sessions(self, session_ids: Sequence[str], *, owner: str | None) -> dict[str, str | None]:
+        wanted = list(dict.fromkeys(session_ids))
+        found: dict[str, str | None] = {}
+        with self._read() as tx:
+            for start in range(0, len(wanted), _PAGE):
+                chunk = wanted[start : start + _PAGE]
+                marks = ", ".join("?" * len(chunk))
+                rows = tx.execute(
+                    f"SELECT id, shopper_id, owner FROM sessions WHERE id IN ({marks})", chunk
+                ).fetchall()
+                for sid, shopper, bound_owner in rows:
+                    if owner is None or bound_owner is None or bound_owner == owner:
+                        found[sid] = shopper
+        return found
 
     def sessions(self, shopper_id: str) -> list[SessionInfo]:
         with self._read() as tx:
@@ -260,11 +284,175 @@ class SqlSessionStore(ABC):
             return ShopperProfile()
         return profile_from_feedback(shopper_id, self.feedback(shopper_id), products)
 
+    # served lists and interaction events --------------------------------------------------------
+    def record_served(self, served: ServedList) -> bool:
+        with self._transaction() as tx:
+            self._require_session(tx, served.session_id)
+            row = tx.execute(
+                "INSERT INTO served(turn_id, session_id, shopper_id, product_ids, assignments, context,"
+                " served_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (turn_id) DO NOTHING RETURNING id",
+                (
+                    served.turn_id,
+                    served.session_id,
+                    served.shopper_id,
+                    json.dumps(served.product_ids),
+                    json.dumps(served.assignments, sort_keys=True),
+                    json.dumps(served.context, sort_keys=True, allow_nan=False),
+                    _iso(served.served_at),
+                ),
+            ).fetchone()
+        return row is not None
+
+    def served_turns(self, turn_ids: Sequence[str]) -> dict[str, ServedList]:
+        wanted = list(dict.fromkeys(turn_ids))
+        found: dict[str, ServedList] = {}
+        with self._read() as tx:
+            for start in range(0, len(wanted), _PAGE):
+                chunk = wanted[start : start + _PAGE]
+                marks = ", ".join("?" * len(chunk))
+                rows = tx.execute(
+                    f"SELECT {_SERVED_COLUMNS} FROM served WHERE turn_id IN ({marks})", chunk
+                ).fetchall()
+                for row in rows:
+                    served = _served_from_row(row)
+                    found[served.turn_id] = served
+        return found
+
+    def record_events(
+        self,
+        events: Sequence[InteractionEvent],
+        assignments: Assignments = {},  # noqa: B006 (read only)
+    ) -> EventCounts:
+        per_event = _per_event(events, assignments)
+        received = _iso(datetime.now(UTC))
+        unique: dict[tuple[str, str], tuple[InteractionEvent, Mapping[str, str]]] = {}
+        for event, assigned in zip(events, per_event, strict=True):
+            unique.setdefault((event.session_id, event.event_id), (event, assigned))
+        if not unique:
+            return EventCounts(0, len(events))
+        sessions = sorted({sid for sid, _ in unique})
+        accepted = 0
+        with self._transaction() as tx:
+            # The sessions stay (FOR SHARE) until commit: an erase of the shopper waits, then takes these too.
+            for start in range(0, len(sessions), _PAGE):
+                chunk = sessions[start : start + _PAGE]
+                marks = ", ".join("?" * len(chunk))
+                rows = tx.execute(
+                    f"SELECT id FROM sessions WHERE id IN ({marks}){self.FOR_SHARE}", chunk
+                ).fetchall()
+                missing = set(chunk) - {r[0] for r in rows}
+                if missing:
+                    raise _not_found(sorted(missing)[0])
+            # The client's order (arrival order for readers). A retried batch has the same order, so it
+            # waits for its racing twin rather than deadlocking (PostgreSQL would answer 503: retry).
+            items = list(unique.values())
+            for start in range(0, len(items), _EVENT_ROWS_PER_INSERT):
+                accepted += self._insert_events(tx, items[start : start + _EVENT_ROWS_PER_INSERT], received)
+        return EventCounts(accepted, len(events) - accepted)
+
+    @staticmethod
+    def _insert_events(
+        tx: Transaction, items: Sequence[tuple[InteractionEvent, Mapping[str, str]]], received: str
+    ) -> int:
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(items))
+        params: list[object] = []
+        for e, assigned in items:
+            params += [
+                e.event_id,
+                e.type,
+                e.session_id,
+                e.turn_id,
+                e.product_id,
+                e.position,
+                e.shopper_id,
+                _iso(e.occurred_at) if e.occurred_at else None,
+                e.value,
+                json.dumps(dict(assigned), sort_keys=True),
+                received,
+            ]
+        rows = tx.execute(
+            "INSERT INTO events(event_id, type, session_id, turn_id, product_id, position, shopper_id,"
+            f" occurred_at, value, assignments, received_at) VALUES {values}"
+            " ON CONFLICT (session_id, event_id) DO NOTHING RETURNING id",
+            params,
+        ).fetchall()
+        return len(rows)
+
+    def served(
+        self,
+        *,
+        since: datetime | None = None,
+        experiment: str | None = None,
+        session_id: str | None = None,
+        shopper_id: str | None = None,
+    ) -> Iterator[ServedList]:
+        for row in self._pages(
+            "served", _SERVED_COLUMNS, "served_at", since, experiment, session_id, shopper_id
+        ):
+            served = _served_from_row(row)
+            if experiment is None or experiment in served.assignments:
+                yield served
+
+    def events(
+        self,
+        *,
+        since: datetime | None = None,
+        experiment: str | None = None,
+        session_id: str | None = None,
+        shopper_id: str | None = None,
+    ) -> Iterator[LoggedEvent]:
+        for row in self._pages(
+            "events", _EVENT_COLUMNS, "received_at", since, experiment, session_id, shopper_id
+        ):
+            event = _event_from_row(row)
+            if experiment is None or experiment in event.assignments:
+                yield event
+
+    def _pages(
+        self,
+        table: str,
+        columns: str,
+        time_column: str,
+        since: datetime | None,
+        experiment: str | None,
+        session_id: str | None,
+        shopper_id: str | None,
+    ) -> Iterator[Sequence[Any]]:
+        """Rows of ``table`` by id, :data:`_PAGE` at a time, each page its own short read."""
+        where: list[str] = []
+        params: list[object] = []
+        if since is not None:
+            where.append(f"{time_column} >= ?")
+            params.append(_iso(since))
+        if experiment is not None:  # a cheap pre-filter; the caller checks the parsed assignments
+            where.append("assignments LIKE ? ESCAPE '!'")
+            params.append("%" + _like_escape(json.dumps(experiment)) + ": %")
+        if session_id is not None:
+            where.append("session_id = ?")
+            params.append(session_id)
+        if shopper_id is not None:
+            where.append("(shopper_id = ? OR session_id IN (SELECT id FROM sessions WHERE shopper_id = ?))")
+            params += [shopper_id, shopper_id]
+        clause = "".join(f" AND {w}" for w in where)
+        last = 0
+        while True:
+            with self._read() as tx:
+                rows = tx.execute(
+                    f"SELECT {columns} FROM {table} WHERE id > ?{clause} ORDER BY id LIMIT {_PAGE}",
+                    [last, *params],
+                ).fetchall()
+            yield from rows
+            if len(rows) < _PAGE:
+                return
+            last = int(rows[-1][0])
+
     # data-subject requests ----------------------------------------------------------------------
     def export_shopper(self, shopper_id: str) -> ShopperExport:
         sessions = self.sessions(shopper_id)
         feedback = self.feedback(shopper_id)
-        if not sessions and not feedback:
+        served = list(self.served(shopper_id=shopper_id))
+        events = list(self.events(shopper_id=shopper_id))
+        if not sessions and not feedback and not events:
             raise NotFoundError(f"no data stored for shopper {shopper_id!r}")
         return ShopperExport(
             shopper_id=shopper_id,
@@ -275,6 +463,8 @@ class SqlSessionStore(ABC):
                 for s in sessions
             ],
             feedback=feedback,
+            served=served,
+            events=events,
         )
 
     def delete_shopper(self, shopper_id: str) -> DeleteCounts:
@@ -291,9 +481,21 @@ class SqlSessionStore(ABC):
                 f"DELETE FROM feedback WHERE session_id IN ({owned})", (shopper_id,)
             ).rowcount
             feedback = tx.execute("DELETE FROM feedback WHERE shopper_id=?", (shopper_id,)).rowcount
+            events = tx.execute(
+                f"DELETE FROM events WHERE session_id IN ({owned}) OR shopper_id=?", (shopper_id, shopper_id)
+            ).rowcount
+            served = tx.execute(
+                f"DELETE FROM served WHERE session_id IN ({owned}) OR shopper_id=?", (shopper_id, shopper_id)
+            ).rowcount
             sessions = tx.execute("DELETE FROM sessions WHERE shopper_id=?", (shopper_id,)).rowcount
         self._after_delete()
-        return DeleteCounts(sessions=sessions, messages=messages, feedback=feedback + in_sessions)
+        return DeleteCounts(
+            sessions=sessions,
+            messages=messages,
+            feedback=feedback + in_sessions,
+            served=served,
+            events=events,
+        )
 
     # helpers ------------------------------------------------------------------------------------
     @staticmethod
@@ -396,6 +598,68 @@ def _message_from_row(row: Sequence[Any]) -> MessageRecord:
         llm=llm,
         created_at=_datetime(at),
     )
+
+
+def _served_from_row(row: Sequence[Any]) -> ServedList:
+    _, turn_id, session_id, shopper_id, product_ids, assignments, context, served_at = row
+    return ServedList(
+        turn_id=turn_id,
+        session_id=session_id,
+        shopper_id=shopper_id,
+        product_ids=json.loads(product_ids),
+        assignments=json.loads(assignments),
+        context=json.loads(context),
+        served_at=_datetime(served_at),
+    )
+
+
+def _event_from_row(row: Sequence[Any]) -> LoggedEvent:
+    (
+        _,
+        event_id,
+        kind,
+        session_id,
+        turn_id,
+        product_id,
+        position,
+        shopper_id,
+        occurred,
+        value,
+        assigned,
+        at,
+    ) = row
+    return LoggedEvent(
+        event_id=event_id,
+        type=kind,
+        session_id=session_id,
+        turn_id=turn_id,
+        product_id=product_id,
+        position=position,
+        shopper_id=shopper_id,
+        occurred_at=_datetime(occurred) if occurred is not None else None,
+        value=value,
+        assignments=json.loads(assigned),
+        received_at=_datetime(at),
+    )
+
+
+def _per_event(events: Sequence[InteractionEvent], assignments: Assignments) -> list[Mapping[str, str]]:
+    if isinstance(assignments, Mapping):
+        return [assignments] * len(events)
+    if len(assignments) != len(events):
+        raise ValueError(f"{len(assignments)} assignments for {len(events)} events: give one per event")
+    return list(assignments)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
+def _iso(value: datetime) -> str:
+    """A time as stored: UTC ISO text with microseconds (fixed width, so text order is time order)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _now_iso() -> str:

@@ -4,7 +4,8 @@ One connection in WAL mode guarded by a lock, so the API's threads can share one
 multi-row write is one ``BEGIN IMMEDIATE`` transaction. ``secure_delete`` is on: a deleted shopper's
 rows are overwritten on disk, not only unlinked, and the write-ahead log is truncated after an erase.
 
-Schema versions (``PRAGMA user_version``): 0, the first release; 1 adds ``sessions.owner``. Opening an
+Schema versions (``PRAGMA user_version``): 0, the first release; 1 adds ``sessions.owner``; 2 adds
+the served-list log (``served``) and interaction events (``events``). Opening an
 older file migrates it in place; its sessions have no owner until a key first uses them.
 """
 
@@ -20,7 +21,7 @@ from assistant.stores.sql import SqlSessionStore
 
 __all__ = ["SCHEMA_VERSION", "SqliteSessionStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -55,12 +56,44 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_shopper ON feedback(shopper_id, id);
 CREATE INDEX IF NOT EXISTS feedback_session ON feedback(session_id);
+CREATE TABLE IF NOT EXISTS served (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    turn_id TEXT NOT NULL UNIQUE,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    shopper_id TEXT,
+    product_ids TEXT NOT NULL DEFAULT '[]',
+    assignments TEXT NOT NULL DEFAULT '{}',
+    context TEXT NOT NULL DEFAULT '{}',
+    served_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS served_session ON served(session_id);
+CREATE INDEX IF NOT EXISTS served_shopper ON served(shopper_id);
+CREATE INDEX IF NOT EXISTS served_time ON served(served_at);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('impression', 'click', 'add_to_cart', 'purchase')),
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    turn_id TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    position INTEGER,
+    shopper_id TEXT,
+    occurred_at TEXT,
+    value REAL,
+    assignments TEXT NOT NULL DEFAULT '{}',
+    received_at TEXT NOT NULL,
+    UNIQUE (session_id, event_id)
+);
+CREATE INDEX IF NOT EXISTS events_turn ON events(turn_id);
+CREATE INDEX IF NOT EXISTS events_shopper ON events(shopper_id);
+CREATE INDEX IF NOT EXISTS events_time ON events(received_at);
 """
 
 _MIGRATIONS: dict[int, str] = {
     1: "ALTER TABLE sessions ADD COLUMN owner TEXT",
+    2: "",  # new tables only: created by _SCHEMA
 }
-"""The statement that brings a file from ``version - 1`` to ``version``."""
+"""The statement that brings a file from ``version - 1`` to ``version`` (new tables need none)."""
 
 
 class SqliteSessionStore(SqlSessionStore):
@@ -85,7 +118,8 @@ class SqliteSessionStore(SqlSessionStore):
             existing = conn.execute("SELECT 1 FROM sqlite_master WHERE name='sessions'").fetchone()
             if existing is not None:
                 for step in range(version + 1, SCHEMA_VERSION + 1):
-                    conn.execute(_MIGRATIONS[step])
+                    if _MIGRATIONS[step]:
+                        conn.execute(_MIGRATIONS[step])
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)

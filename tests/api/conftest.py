@@ -14,6 +14,7 @@ from http_support import LiveServer, RealCore, core_settings, parse_sse, real_as
 
 from assistant.api import create_app
 from assistant.settings import Settings
+from assistant.turn import Assistant
 from retrieval.components import Catalog
 
 
@@ -62,3 +63,10 @@ def live_server(api_settings: Settings, core: RealCore) -> Iterator[LiveServer]:
     app = create_app(api_settings, assistant=core.assistant)
     with LiveServer(app) as server:
         yield server
+
+
+@pytest.fixture
+def fake_assistant(core: RealCore) -> Assistant:
+    """The old stand-in's fixture name, kept so tests written against it (``test_api_events.py`` reads
+    ``fake_assistant.store``) run unchanged — now on the real core. Prefer ``core``."""
+    return core.assistant

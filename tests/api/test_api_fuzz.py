@@ -39,6 +39,7 @@ OPERATIONS = [
     ("POST", "/v1/chat"),
     ("POST", "/v1/chat/completions"),
     ("POST", "/v1/feedback"),
+    ("POST", "/v1/events"),
     ("GET", "/v1/sessions/{session_id}"),
     ("GET", "/v1/shoppers/{shopper_id}/export"),
     ("DELETE", "/v1/shoppers/{shopper_id}"),

@@ -70,6 +70,11 @@ BODY_ROUTES = {
     "completions": ("/v1/chat/completions", b'{"messages": [{"role": "user", "content": %s}]}', SHOP),
     "feedback": ("/v1/feedback", b'{"product_id": %s, "kind": "click", "shopper_id": "u1"}', SHOP),
     "catalog": ("/v1/catalog", b'{"products": [{"id": "h1", "title": %s}]}', OPS),
+    "events": (
+        "/v1/events",
+        b'{"events": [{"event_id": %s, "type": "click", "session_id": "s", "turn_id": "t", "product_id": "p"}]}',
+        SHOP,
+    ),
 }
 
 # name -> (value placed where a string goes, expected status, words the error must contain)

@@ -8,6 +8,7 @@ EXPECTED_OPERATIONS = {
     ("post", "/v1/chat"): "chat",
     ("post", "/v1/chat/completions"): "create_chat_completion",
     ("post", "/v1/feedback"): "record_feedback",
+    ("post", "/v1/events"): "record_events",
     ("get", "/v1/sessions/{session_id}"): "get_session",
     ("get", "/v1/shoppers/{shopper_id}/export"): "export_shopper",
     ("delete", "/v1/shoppers/{shopper_id}"): "delete_shopper",

@@ -144,7 +144,7 @@ def test_an_old_session_database_keeps_working(tmp_path: Path, demo_catalog: Cat
     _old_store(old)
     SqliteSessionStore(old).close()  # migrates in place
     with sqlite3.connect(old) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     again = SqliteSessionStore(old)
     assert again.get_session("0123456789abcdef0123456789abcdef").message_count == 1  # idempotent
     again.close()

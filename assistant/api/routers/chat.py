@@ -12,9 +12,10 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from assistant.api.bodies import JSONBodyRoute
 from assistant.api.deps import AssistantDep, MetricsDep, SettingsDep, StorefrontKey
+from assistant.api.experiments import ExperimentsDep, run_turn
 from assistant.api.responses import SESSION_HEADER, SESSION_HEADER_DOC, errors
 from assistant.api.schemas import ChatTurnCreate, ChatTurnPublic, TurnFailed, collect_turn
-from assistant.api.turns import error_code, iterate_turn, observed, open_session
+from assistant.api.turns import error_code, observed, open_session
 from assistant.errors import AisleError
 from assistant.schemas import ChatEvent, ErrorEvent
 
@@ -66,7 +67,9 @@ _SSE_DOC = (
     "finished turn is returned as JSON. A new session (an unguessable server-issued id) is created when "
     "`session_id` is absent; its id is in every event, in the JSON and in the `X-Aisle-Session-Id` "
     "header. A session is visible only to the API key that created it and, once a turn named a "
-    "`shopper_id`, only with that shopper id; anyone else gets 404."
+    "`shopper_id`, only with that shopper id; anyone else gets 404. What the shopper then does with the "
+    "recommendations (impressions, clicks, add-to-cart, purchases) goes to `POST /v1/events`, naming the "
+    "turn's `turn_id` and the recommendation's `rank` as its `position`."
 )
 
 
@@ -89,12 +92,13 @@ async def chat(
     assistant: AssistantDep,
     settings: SettingsDep,
     metrics: MetricsDep,
+    experiments: ExperimentsDep,
     key: StorefrontKey,
     response: Response,
     accept: Annotated[str | None, Header()] = None,
 ) -> ChatTurnPublic | EventSourceResponse | JSONResponse:
     session_id = await open_session(assistant.store, key, body.session_id, body.shopper_id)
-    events = observed(iterate_turn(assistant.chat(body.to_core(session_id))), metrics)
+    events = observed(run_turn(assistant, experiments, body.to_core(session_id)), metrics)
     if accept and "text/event-stream" in accept:
         # The first step runs before the response starts, so setup errors still get a real status.
         try:

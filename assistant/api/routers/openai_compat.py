@@ -25,6 +25,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from assistant.api.bodies import JSONBodyRoute
 from assistant.api.deps import AssistantDep, MetricsDep, SettingsDep, StorefrontKey
+from assistant.api.experiments import ExperimentsDep, run_turn
 from assistant.api.openai_schemas import (
     AisleExtension,
     ChatCompletionChunkPublic,
@@ -39,7 +40,7 @@ from assistant.api.openai_schemas import (
 from assistant.api.responses import SESSION_HEADER, SESSION_HEADER_DOC, OpenAIErrorPublic, errors
 from assistant.api.routers.chat import INTERNAL_ERROR, sse_headers
 from assistant.api.schemas import ChatTurnCreate, TurnFailed, collect_turn
-from assistant.api.turns import error_code, iterate_turn, observed, open_session
+from assistant.api.turns import error_code, observed, open_session
 from assistant.errors import AisleError
 from assistant.schemas import (
     ChatEvent,
@@ -199,12 +200,13 @@ async def create_chat_completion(
     assistant: AssistantDep,
     settings: SettingsDep,
     metrics: MetricsDep,
+    experiments: ExperimentsDep,
     key: StorefrontKey,
     response: Response,
 ) -> ChatCompletionPublic | EventSourceResponse | JSONResponse:
     turn_request = to_chat_request(body)
     session_id = await open_session(assistant.store, key, turn_request.session_id, turn_request.shopper_id)
-    events = observed(iterate_turn(assistant.chat(turn_request.to_core(session_id))), metrics)
+    events = observed(run_turn(assistant, experiments, turn_request.to_core(session_id)), metrics)
     if body.stream:
         try:
             first = await anext(events)

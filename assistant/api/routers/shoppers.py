@@ -21,7 +21,7 @@ ShopperId = Annotated[str, Path(min_length=1, max_length=128)]
 @router.get(
     "/v1/shoppers/{shopper_id}/export",
     operation_id="export_shopper",
-    summary="Export a shopper's sessions, messages and feedback (admin)",
+    summary="Export a shopper's sessions, messages, feedback, served lists and events (admin)",
     response_model=ShopperExport,
     responses=errors(401, 403, 404, 422, 429, 503),
 )
