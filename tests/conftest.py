@@ -102,7 +102,7 @@ def postgres_url(postgres_server: PostgresServer) -> str:
 
 @pytest.fixture(scope="session")
 def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
-    """The dishwashers and headphones of the demo catalog, ingested once per run (hash embedder).
+    """The dishwashers, headphones and tents of the demo catalog, ingested once per run (hash embedder).
     Shared read-only: a test that writes to a catalog builds its own."""
     from http_support import open_demo_catalog
 

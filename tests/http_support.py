@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CARDS",
+    "CORE_CATEGORIES",
     "DEMO_CATEGORIES",
     "FakeAssistant",
     "FakeCatalog",
@@ -233,7 +234,11 @@ def write_small_catalog(path: Path, categories: tuple[str, ...] = DEMO_CATEGORIE
 # --- the real core with the two allowed seams -----------------------------------------------------
 
 
-def open_demo_catalog(root: Path, categories: tuple[str, ...] = DEMO_CATEGORIES) -> Catalog:
+CORE_CATEGORIES = (*DEMO_CATEGORIES, "Tents")
+"""The demo slice the shared real core serves (``demo_catalog`` in tests/conftest.py)."""
+
+
+def open_demo_catalog(root: Path, categories: tuple[str, ...] = CORE_CATEGORIES) -> Catalog:
     """The real catalog (hash embedder) under ``root/data`` with the demo slice of ``categories``
     ingested through the real ingest path. Build it once per module or session: readers share it."""
     from retrieval.components import open_catalog

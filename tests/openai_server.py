@@ -254,9 +254,9 @@ def deadline_settings(stub: OpenAIStub, root: Path, *, budget_s: float, **overri
     """:func:`stub_settings` for turns under a deadline (``budget_s``; a generous per-call timeout; the
     circuit opens after two failures and stays open) over the demo dishwashers and headphones,
     ingested once into ``root/data``."""
-    from http_support import open_demo_catalog
+    from http_support import DEMO_CATEGORIES, open_demo_catalog
 
-    open_demo_catalog(root).close()
+    open_demo_catalog(root, DEMO_CATEGORIES).close()
     return stub_settings(
         stub,
         root / "data",
