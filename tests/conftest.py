@@ -7,11 +7,17 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pg_support import PostgresServer
 
 from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # the helpers below are imported by the fixtures that use them (heavy imports)
+    from openai_server import OpenAIStub
+
+    from retrieval.components import Catalog
 
 # --- no network (all tests) ---------------------------------------------------------------------
 # Tests never need a network or a key: any connection to a non-loopback address fails loudly, so
@@ -89,3 +95,36 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """The URL of a fresh, empty database on the test server."""
     return postgres_server.create_database()
+
+
+# --- the real core over a demo slice (tests/http_support.py; tests/api, tests/ui, tests/eval) ------
+
+
+@pytest.fixture(scope="session")
+def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
+    """The dishwashers, headphones and tents of the demo catalog, ingested once per run (hash embedder).
+    Shared read-only: a test that writes to a catalog builds its own."""
+    from http_support import open_demo_catalog
+
+    catalog = open_demo_catalog(tmp_path_factory.mktemp("demo-catalog"))
+    yield catalog
+    catalog.close()
+
+
+# --- a loopback OpenAI-compatible server (tests/openai_server.py; test_llm*.py, api deadlines) ------
+
+
+@pytest.fixture(scope="module")
+def stub_server() -> Iterator[OpenAIStub]:
+    """The stub server, one per test module (a hung request of one module never outlives it)."""
+    from openai_server import serve_stub
+
+    with serve_stub() as stub:
+        yield stub
+
+
+@pytest.fixture
+def stub(stub_server: OpenAIStub) -> OpenAIStub:
+    """The module's stub server, back to well-behaved with no script and no recorded requests."""
+    stub_server.reset()
+    return stub_server

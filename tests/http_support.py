@@ -1,5 +1,7 @@
-"""Helpers shared by the API, UI and browser tests: a scripted fake assistant, a tiny SSE parser,
-and a real uvicorn server on a free loopback port."""
+"""Helpers shared by the API, UI, eval and browser tests: the real assistant over a small
+hash-embedder slice of the demo catalog with the scripted chat model (the two allowed seams), a tiny
+SSE parser, a real uvicorn server on a free loopback port, and ``FakeAssistant`` — a stand-in kept
+only for states the real core cannot reach (a turn with no events, a turn that reports failure)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,17 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import uvicorn
 from fastapi import FastAPI
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatGenerationChunk
+from pydantic import PrivateAttr
 
+from assistant.llm.fake import FakeChatModel, ScriptItem
 from assistant.schemas import (
     ChatEvent,
     ChatRequest,
@@ -37,7 +45,28 @@ from retrieval.catalog import Product
 from retrieval.lexical import LexicalIndex
 from retrieval.release import Release
 
-__all__ = ["CARDS", "FakeAssistant", "FakeCatalog", "LiveServer", "free_port", "make_settings", "parse_sse"]
+if TYPE_CHECKING:
+    from assistant.turn import Assistant
+    from retrieval.components import Catalog
+
+__all__ = [
+    "CARDS",
+    "CORE_CATEGORIES",
+    "DEMO_CATEGORIES",
+    "FakeAssistant",
+    "FakeCatalog",
+    "LiveServer",
+    "RealCore",
+    "SlowStreamModel",
+    "core_settings",
+    "free_port",
+    "make_settings",
+    "open_demo_catalog",
+    "parse_sse",
+    "real_assistant",
+    "scripted_model",
+    "write_small_catalog",
+]
 
 CARDS = [
     ProductCard(id="p1", title="Quiet Dishwasher", brand="Hearthline", price=499.0, rating=4.5),
@@ -46,7 +75,7 @@ CARDS = [
 
 
 @dataclass
-class FakeCatalog:
+class FakeCatalog:  # stand-in: see FakeAssistant
     """Just enough of ``retrieval.components.Catalog`` for ``/readyz``: a real release of the two cards."""
 
     def release(self) -> Release:
@@ -59,7 +88,11 @@ class FakeCatalog:
 
 @dataclass
 class FakeAssistant:
-    """An ``Assistant``-shaped object whose ``chat`` replays a script and records how it ended."""
+    """An ``Assistant``-shaped object whose ``chat`` replays a script and records how it ended.
+
+    A stand-in for the whole core: use it only to force a state the real core cannot reach (a turn
+    with no events; a turn that fails with ``LLMError`` or an ``error`` event — the core degrades
+    instead), and say so in the test. Everything else runs on :func:`real_assistant`."""
 
     settings: Settings
     store: SessionStore
@@ -130,7 +163,8 @@ class FakeAssistant:
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Validated settings (api_keys become SecretStr) on ``data_dir``, ignoring the environment's .env."""
-    return Settings(_env_file=None, data_dir=data_dir, embedder="hash", llm="fake", **overrides)  # type: ignore[arg-type]
+    values = {"embedder": "hash", "llm": "fake", **overrides}
+    return Settings(_env_file=None, data_dir=data_dir, **values)  # type: ignore[arg-type]
 
 
 def parse_sse(text: str) -> list[tuple[str, dict | str]]:
@@ -195,3 +229,121 @@ def write_small_catalog(path: Path, categories: tuple[str, ...] = DEMO_CATEGORIE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(keep) + "\n")
     return path
+
+
+# --- the real core with the two allowed seams -----------------------------------------------------
+
+
+CORE_CATEGORIES = (*DEMO_CATEGORIES, "Tents")
+"""The demo slice the shared real core serves (``demo_catalog`` in tests/conftest.py)."""
+
+
+def open_demo_catalog(root: Path, categories: tuple[str, ...] = CORE_CATEGORIES) -> Catalog:
+    """The real catalog (hash embedder) under ``root/data`` with the demo slice of ``categories``
+    ingested through the real ingest path. Build it once per module or session: readers share it."""
+    from retrieval.components import open_catalog
+    from retrieval.embed import HashEmbedder
+    from retrieval.ingest import ingest_feed
+
+    settings = make_settings(root / "data")
+    catalog = open_catalog(settings, embedder=HashEmbedder())
+    feed = write_small_catalog(root / "feed.jsonl", categories)
+    if ingest_feed(catalog, feed).added == 0:
+        raise RuntimeError(f"the demo slice {categories} ingested nothing")
+    return catalog
+
+
+def core_settings(data_dir: Path, **overrides: object) -> Settings:
+    """:func:`make_settings` for the real core: the hash embedder and the scripted fake model that
+    answers like a capable one (``AISLE_FAKE_SCRIPT=realistic``)."""
+    return make_settings(data_dir, **{"fake_script": "realistic", **overrides})
+
+
+def scripted_model(settings: Settings, *script: ScriptItem) -> FakeChatModel:
+    """The chat model ``settings`` name through the real factory: with ``make_settings`` that is the
+    scripted fake answering like a capable model (``AISLE_FAKE_SCRIPT=realistic``, planted mistakes
+    included); ``script`` replies come first (an exception, a delay, a fixed text)."""
+    from assistant.llm import make_chat_model
+
+    model = make_chat_model(settings, script=script)
+    assert isinstance(model, FakeChatModel), f"AISLE_LLM={settings.llm} is not the scripted model"
+    return model
+
+
+def real_assistant(
+    settings: Settings,
+    catalog: Catalog,
+    model: BaseChatModel | None = None,
+    *,
+    store: SessionStore | None = None,
+) -> Assistant:
+    """The real ``Assistant`` (plan, search, rank, explain, answer, store) over ``catalog`` with
+    ``model`` (default: :func:`scripted_model`) and the session store ``settings`` choose — or
+    ``store``, a real store built with options settings do not carry (e.g. a short pool timeout)."""
+    from assistant.turn import Assistant, build_assistant
+    from retrieval.search import Searcher
+
+    model = model or scripted_model(settings)
+    if store is None:
+        return build_assistant(settings, chat_model=model, catalog=catalog)
+    description = f"{settings.llm}: {type(model).__name__}"
+    searcher = Searcher(catalog)
+    return Assistant(
+        settings,
+        catalog=catalog,
+        searcher=searcher,
+        store=store,
+        chat_model=model,
+        llm_description=description,
+    )
+
+
+@dataclass
+class RealCore:
+    """A real assistant and the scripted model it calls (tests append failures or delays to it)."""
+
+    assistant: Assistant
+    model: FakeChatModel
+
+    @property
+    def store(self) -> SessionStore:
+        return self.assistant.store
+
+    def turns(self) -> int:
+        """How many turns reached the model (each finished turn makes two calls: rerank, answer)."""
+        return len(self.model.calls)
+
+
+class SlowStreamModel(FakeChatModel):
+    """The scripted model, streaming its reply one word every ``word_delay_s`` seconds; records how
+    many words were sent and whether the consumer closed the stream before the end."""
+
+    word_delay_s: float = 0.005
+    _sent: int = PrivateAttr(default=0)
+    _closed: threading.Event = PrivateAttr(default_factory=threading.Event)
+    _finished: threading.Event = PrivateAttr(default_factory=threading.Event)
+
+    @property
+    def sent(self) -> int:
+        return self._sent
+
+    @property
+    def closed(self) -> threading.Event:
+        return self._closed
+
+    @property
+    def finished(self) -> threading.Event:
+        return self._finished
+
+    def _stream(
+        self, messages: list[BaseMessage], *args: Any, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
+        try:
+            for chunk in super()._stream(messages, *args, **kwargs):
+                time.sleep(self.word_delay_s)
+                self._sent += 1
+                yield chunk
+            self._finished.set()
+        except GeneratorExit:
+            self._closed.set()
+            raise

@@ -9,6 +9,10 @@ records every request body it got. ``reject_json_schema`` makes it answer 400 to
 ``http_500`` fails with an error body, ``rate_limited`` answers 429 with ``Retry-After``, ``malformed``
 sends a body (or stream chunks) that is not JSON, ``truncated`` drops the connection mid-body, and
 ``drip`` sends one word every ``drip_s`` seconds (non-streaming replies wait for all of them).
+
+Tests get it through the ``stub_server`` (one per module) and ``stub`` (reset for each test) fixtures
+of ``tests/conftest.py``, and settings pointing at it from :func:`stub_settings` /
+:func:`deadline_settings`.
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from assistant.settings import Settings
 
 DEFAULT_REPLY = "Hello from the test server"
 SECRET_DETAIL = "UPSTREAM-SECRET-7f3a internal stack at db-prod-3"
@@ -223,3 +230,39 @@ def serve_stub() -> Iterator[OpenAIStub]:
         server.should_exit = True
         thread.join(timeout=5)
         sock.close()
+
+
+# --- the setup the LLM tests share ----------------------------------------------------------------
+
+
+def stub_settings(stub: OpenAIStub, data_dir: Path | None = None, **overrides: Any) -> Settings:
+    """Settings whose chat model is the stub (``AISLE_LLM=openai`` at its URL, model ``stub-7b``),
+    with the hash embedder, no ``.env`` file, on ``data_dir`` (default: ``AISLE_DATA_DIR``'s);
+    ``overrides`` win."""
+    values: dict[str, Any] = {
+        **({"data_dir": data_dir} if data_dir is not None else {}),
+        "embedder": "hash",
+        "llm": "openai",
+        "llm_base_url": stub.url,
+        "llm_model": "stub-7b",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+def deadline_settings(stub: OpenAIStub, root: Path, *, budget_s: float, **overrides: Any) -> Settings:
+    """:func:`stub_settings` for turns under a deadline (``budget_s``; a generous per-call timeout; the
+    circuit opens after two failures and stays open) over the demo dishwashers and headphones,
+    ingested once into ``root/data``."""
+    from http_support import DEMO_CATEGORIES, open_demo_catalog
+
+    open_demo_catalog(root, DEMO_CATEGORIES).close()
+    return stub_settings(
+        stub,
+        root / "data",
+        llm_timeout_s=10.0,
+        turn_budget_s=budget_s,
+        llm_breaker_failures=2,
+        llm_breaker_cooldown_s=60.0,
+        **overrides,
+    )

@@ -7,12 +7,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from openai_server import OpenAIStub, serve_stub
+from openai_server import OpenAIStub, stub_settings
 from pydantic import BaseModel, Field, SecretStr
 
 from assistant.errors import ConfigurationError, LLMError
@@ -246,22 +245,8 @@ def test_stream_text_wraps_errors() -> None:
 # --- a real OpenAI-compatible server ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def _stub_server() -> Iterator[OpenAIStub]:
-    with serve_stub() as stub:
-        yield stub
-
-
-@pytest.fixture
-def stub(_stub_server: OpenAIStub) -> OpenAIStub:
-    _stub_server.reset()
-    return _stub_server
-
-
 def _remote(stub: OpenAIStub) -> object:
-    return make_chat_model(
-        settings(llm="openai", llm_base_url=stub.url, llm_model="stub-7b", llm_max_tokens=64)
-    )
+    return make_chat_model(stub_settings(stub, llm_max_tokens=64))
 
 
 def test_openai_compatible_server_streams_token_by_token(stub: OpenAIStub) -> None:

@@ -1,6 +1,7 @@
-"""Fixtures for the API tests: a scripted fake assistant (injected through ``create_app`` /
-``app.dependency_overrides``), a real uvicorn server on a free loopback port, and a real assistant
-(hash embedder, fake LLM) over a small slice of the demo catalog."""
+"""Fixtures for the API tests: the real core (``Assistant`` over the session's demo catalog, hash
+embedder, scripted chat model) handed to the app factory (``create_app(settings, assistant=...)``,
+served to the routes by ``deps.get_assistant`` as in production), and a real uvicorn server on a free
+loopback port."""
 
 from __future__ import annotations
 
@@ -9,35 +10,35 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from http_support import FakeAssistant, LiveServer, make_settings, parse_sse
+from http_support import LiveServer, RealCore, core_settings, parse_sse, real_assistant, scripted_model
 
 from assistant.api import create_app
-from assistant.api.deps import get_assistant
 from assistant.settings import Settings
-from assistant.stores.sqlite import SqliteSessionStore
+from assistant.turn import Assistant
+from retrieval.components import Catalog
 
 
 @pytest.fixture
 def api_settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path / "data")
+    return core_settings(tmp_path / "data")
 
 
 @pytest.fixture
-def fake_assistant(api_settings: Settings) -> Iterator[FakeAssistant]:
-    store = SqliteSessionStore(api_settings.store_db)
-    yield FakeAssistant(settings=api_settings, store=store)
-    store.close()
+def core(api_settings: Settings, demo_catalog: Catalog) -> Iterator[RealCore]:
+    """A fresh real assistant (its own session store, its own scripted model) over the shared catalog."""
+    model = scripted_model(api_settings)
+    assistant = real_assistant(api_settings, demo_catalog, model)
+    yield RealCore(assistant, model)
+    assistant.store.close()
 
 
 @pytest.fixture
-def make_client(api_settings: Settings, fake_assistant: FakeAssistant) -> Iterator[Callable[..., TestClient]]:
-    """A TestClient over a fresh app with the fake assistant injected via ``dependency_overrides``."""
+def make_client(api_settings: Settings, core: RealCore) -> Iterator[Callable[..., TestClient]]:
+    """A TestClient over a fresh app (settings ``overrides`` applied) serving the real core."""
     clients: list[TestClient] = []
 
     def make(**overrides: object) -> TestClient:
-        settings = make_settings(api_settings.data_dir, **overrides)
-        app = create_app(settings)
-        app.dependency_overrides[get_assistant] = lambda: fake_assistant
+        app = create_app(core_settings(api_settings.data_dir, **overrides), assistant=core.assistant)
         client = TestClient(app)
         clients.append(client)
         return client
@@ -58,7 +59,14 @@ def sse() -> Callable[[str], list[tuple[str, dict | str]]]:
 
 
 @pytest.fixture
-def live_server(api_settings: Settings, fake_assistant: FakeAssistant) -> Iterator[LiveServer]:
-    app = create_app(api_settings, assistant=fake_assistant)
+def live_server(api_settings: Settings, core: RealCore) -> Iterator[LiveServer]:
+    app = create_app(api_settings, assistant=core.assistant)
     with LiveServer(app) as server:
         yield server
+
+
+@pytest.fixture
+def fake_assistant(core: RealCore) -> Assistant:
+    """The old stand-in's fixture name, kept so tests written against it (``test_api_events.py`` reads
+    ``fake_assistant.store``) run unchanged — now on the real core. Prefer ``core``."""
+    return core.assistant

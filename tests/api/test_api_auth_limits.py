@@ -1,4 +1,5 @@
-"""Auth roles, rate limits, body and message size limits, CORS and open dev mode."""
+"""Auth roles, rate limits, body and message size limits, CORS and open dev mode, over the real core
+(demo dishwashers and headphones, hash embedder, scripted chat model)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from assistant.api.schemas import MAX_UPSERT
 KEYS = {"sk-shop": "storefront", "sk-ops": "admin"}
 SHOP = {"Authorization": "Bearer sk-shop"}
 OPS = {"Authorization": "Bearer sk-ops"}
+PRODUCT = "dw-hearthline-quietclean-300-white"  # a dishwasher of the demo catalog
 
 
 def _settings_keys(make_client, **kw) -> TestClient:
@@ -47,27 +49,41 @@ def test_storefront_key_cannot_use_admin_routes(make_client) -> None:
     assert "admin" in r.json()["detail"]
 
 
-def test_storefront_key_can_chat_and_admin_can_too(make_client) -> None:
+def test_storefront_key_can_chat_and_admin_can_too(make_client, core) -> None:
     client = _settings_keys(make_client)
-    assert client.post("/v1/chat", json={"message": "x"}, headers=SHOP).status_code == 200
-    assert client.post("/v1/chat", json={"message": "x"}, headers=OPS).status_code == 200
+    for headers in (SHOP, OPS):
+        r = client.post(
+            "/v1/chat", json={"message": "a quiet dishwasher", "shopper_id": "u2"}, headers=headers
+        )
+        assert r.status_code == 200 and r.json()["recommendations"]
+    assert len(core.model.calls) == 4  # both turns reached the model (rerank + answer each)
     assert client.delete("/v1/shoppers/nobody", headers=OPS).status_code == 200
+    erased = client.delete("/v1/shoppers/u2", headers=OPS)
+    assert erased.status_code == 200 and erased.json()["sessions"] == 2
 
 
 def test_rate_limit_is_per_key_with_retry_after(make_client) -> None:
     client = _settings_keys(make_client, rate_limit_per_minute=2)
     for _ in range(2):
         assert (
-            client.post("/v1/feedback", json={"product_id": "p1", "kind": "click"}, headers=SHOP).status_code
+            client.post(
+                "/v1/feedback",
+                json={"product_id": PRODUCT, "kind": "click", "shopper_id": "u1"},
+                headers=SHOP,
+            ).status_code
             == 200
         )
-    r = client.post("/v1/feedback", json={"product_id": "p1", "kind": "click"}, headers=SHOP)
+    r = client.post(
+        "/v1/feedback", json={"product_id": PRODUCT, "kind": "click", "shopper_id": "u1"}, headers=SHOP
+    )
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) >= 1
     assert "AISLE_RATE_LIMIT_PER_MINUTE" in r.json()["detail"]
     # another key has its own bucket
     assert (
-        client.post("/v1/feedback", json={"product_id": "p1", "kind": "click"}, headers=OPS).status_code
+        client.post(
+            "/v1/feedback", json={"product_id": PRODUCT, "kind": "click", "shopper_id": "u1"}, headers=OPS
+        ).status_code
         == 200
     )
 
@@ -97,12 +113,16 @@ def test_chunked_body_too_large_is_413(make_client) -> None:
     assert "AISLE_MAX_REQUEST_BYTES" in r.json()["detail"]
 
 
-def test_message_too_long_is_422_with_reason(client: TestClient, fake_assistant) -> None:
-    r = client.post("/v1/chat", json={"message": "x" * 4001})
+def _never_reached_the_core(core) -> bool:
+    return core.model.calls == [] and core.store.sessions("u1") == []
+
+
+def test_message_too_long_is_422_with_reason(client: TestClient, core) -> None:
+    r = client.post("/v1/chat", json={"message": "x" * 4001, "shopper_id": "u1"})
     assert r.status_code == 422
     detail = r.json()["detail"]
     assert detail[0]["loc"] == ["body", "message"] and "4000" in detail[0]["msg"]
-    assert fake_assistant.requests == []
+    assert _never_reached_the_core(core)
 
 
 @pytest.mark.parametrize(
@@ -126,23 +146,21 @@ def test_malformed_json_is_422_not_500(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "raw"),
     [
-        ("/v1/chat", b'{"message": "tents", "filters": {"price_max": NaN}}'),
-        ("/v1/chat", b'{"message": "tents", "filters": {"price_min": Infinity}}'),
+        ("/v1/chat", b'{"message": "tents", "shopper_id": "u1", "filters": {"price_max": NaN}}'),
+        ("/v1/chat", b'{"message": "tents", "shopper_id": "u1", "filters": {"price_min": Infinity}}'),
         (
             "/v1/chat",
-            b'{"message": "tents", "filters": {"attribute_ranges": {"weight_kg": {"lte": -Infinity}}}}',
+            b'{"message": "tents", "shopper_id": "u1", "filters": {"attribute_ranges": {"weight_kg": {"lte": -Infinity}}}}',
         ),
     ],
 )
-def test_non_finite_numbers_are_a_clear_422_not_500(
-    client: TestClient, fake_assistant, path: str, raw: bytes
-) -> None:
+def test_non_finite_numbers_are_a_clear_422_not_500(client: TestClient, core, path: str, raw: bytes) -> None:
     # Python's JSON parser accepts NaN/Infinity; the 422 that rejects them must itself be valid JSON.
     r = client.post(path, content=raw, headers={"Content-Type": "application/json"})
     assert r.status_code == 422
     detail = r.json()["detail"]
     assert detail and all("loc" in error and error["msg"] for error in detail)
-    assert fake_assistant.requests == []
+    assert _never_reached_the_core(core)
 
 
 def test_non_finite_query_parameters_are_422(client: TestClient) -> None:

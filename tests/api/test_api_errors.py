@@ -20,12 +20,13 @@ import httpx
 import openai
 import pytest
 from fastapi.testclient import TestClient
-from http_support import LiveServer, free_port, make_settings, parse_sse, write_small_catalog
+from http_support import FakeAssistant, LiveServer, free_port, make_settings, parse_sse, write_small_catalog
 
 from assistant.api import create_app
 from assistant.errors import LLMError
 from assistant.llm.fake import DEFAULT_REPLY, FakeChatModel
 from assistant.settings import Settings
+from assistant.stores.sqlite import SqliteSessionStore
 from assistant.turn import Assistant, build_assistant
 from retrieval.components import Catalog, open_catalog
 from retrieval.embed import HashEmbedder
@@ -71,6 +72,22 @@ def _chunks(text: str) -> list[dict[str, Any] | str]:
 
 
 # --- stand-ins: states the real core never reaches --------------------------------------------------
+
+
+@pytest.fixture
+def fake_assistant(tmp_path: Path) -> Iterator[FakeAssistant]:
+    """Stand-in for the whole core, for the states below only (the real core cannot reach them)."""
+    settings = make_settings(tmp_path / "data")
+    store = SqliteSessionStore(settings.store_db)
+    yield FakeAssistant(settings=settings, store=store)
+    store.close()
+
+
+@pytest.fixture
+def client(fake_assistant: FakeAssistant) -> Iterator[TestClient]:
+    app = create_app(fake_assistant.settings, assistant=fake_assistant)
+    with TestClient(app) as client:
+        yield client
 
 
 @pytest.mark.parametrize("route", list(TURN_ROUTES))

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from http_support import LiveServer, make_settings, write_small_catalog
-from openai_server import SECRET_DETAIL, OpenAIStub, serve_stub
+from http_support import LiveServer, make_settings
+from openai_server import SECRET_DETAIL, OpenAIStub, deadline_settings
 
 from assistant.api import create_app
 from assistant.settings import Settings
@@ -27,42 +27,16 @@ BUDGET_S = 2.0
 
 
 @pytest.fixture(scope="module")
-def stub() -> Iterator[OpenAIStub]:
-    with serve_stub() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def deadline_settings(tmp_path_factory: pytest.TempPathFactory, stub: OpenAIStub) -> Settings:
+def api_deadline_settings(tmp_path_factory: pytest.TempPathFactory, stub_server: OpenAIStub) -> Settings:
     root = tmp_path_factory.mktemp("api-deadlines")
-    settings = make_settings(root / "data").model_copy(
-        update=dict(
-            llm="openai",
-            llm_base_url=stub.url,
-            llm_model="stub-7b",
-            llm_timeout_s=10.0,
-            turn_budget_s=BUDGET_S,
-            llm_breaker_failures=2,
-            llm_breaker_cooldown_s=60.0,
-            rate_limit_per_minute=0,
-        )
-    )
-    from retrieval.ingest import ingest_feed
-
-    seed = build_assistant(settings)
-    try:
-        assert ingest_feed(seed.catalog, write_small_catalog(root / "feed.jsonl")).added > 0
-    finally:
-        seed.store.close()
-        seed.catalog.close()
-    return settings
+    return deadline_settings(stub_server, root, budget_s=BUDGET_S, rate_limit_per_minute=0)
 
 
 @pytest.fixture
-def server(deadline_settings: Settings, stub: OpenAIStub) -> Iterator[LiveServer]:
-    assistant = build_assistant(deadline_settings)
+def server(api_deadline_settings: Settings, stub: OpenAIStub) -> Iterator[LiveServer]:
+    assistant = build_assistant(api_deadline_settings)
     try:
-        with LiveServer(create_app(deadline_settings, assistant=assistant)) as live:
+        with LiveServer(create_app(api_deadline_settings, assistant=assistant)) as live:
             stub.reset()
             stub.add(
                 json.dumps({"query": "dishwasher", "intent": "search"}), '{"ranking": []}', "Here they are."

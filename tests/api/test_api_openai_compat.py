@@ -1,4 +1,5 @@
-"""The OpenAI-compatible façade, driven by the official ``openai`` client against a real uvicorn server."""
+"""The OpenAI-compatible façade, driven by the official ``openai`` client against a real uvicorn server
+serving the real core (demo dishwashers and headphones, hash embedder, scripted chat model)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,26 @@ import hashlib
 import openai
 import pytest
 from fastapi.testclient import TestClient
-from http_support import LiveServer, make_settings
+from http_support import LiveServer, RealCore, core_settings
 
 from assistant.api import create_app
+from retrieval.components import Catalog
 
 
 def _client(url: str, key: str = "sk-anything") -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{url}/v1", api_key=key, max_retries=0, timeout=10)
 
 
-def test_non_stream_completion(live_server, fake_assistant) -> None:
+def _quietest_dishwasher_noise(catalog: Catalog) -> str:
+    dishwashers = [p for p in catalog.store.all() if "Dishwashers" in (p.category or [])]
+    return min(dishwashers, key=lambda p: float(p.attributes["noise_level_db"])).attributes["noise_level_db"]
+
+
+def _user_messages(core: RealCore, session_id: str) -> list[str]:
+    return [m.content for m in core.store.history(session_id) if m.role == "user"]
+
+
+def test_non_stream_completion(live_server, core: RealCore, demo_catalog: Catalog) -> None:
     completion = _client(live_server.url).chat.completions.create(
         model="aisle",
         messages=[
@@ -27,18 +38,19 @@ def test_non_stream_completion(live_server, fake_assistant) -> None:
         metadata={"session_id": "session-42"},
     )
     assert completion.object == "chat.completion"
-    assert completion.choices[0].message.content == "Here are two quiet dishwashers."
-    assert completion.choices[0].finish_reason == "stop"
-    assert completion.usage is not None and completion.usage.total_tokens == 150
     aisle = completion.model_extra["aisle"]
     assert aisle["session_id"] == "session-42"
-    assert [r["product"]["id"] for r in aisle["recommendations"]] == ["p1", "p2"]
-    request = fake_assistant.requests[-1]
-    assert (request.message, request.session_id, request.shopper_id) == (
-        "a quiet dishwasher",
-        "session-42",
-        "shopper-7",
-    )
+    recs = aisle["recommendations"]
+    assert recs[0]["product"]["attributes"]["noise_level_db"] == _quietest_dishwasher_noise(demo_catalog)
+    top = recs[0]["product"]["title"].split(",")[0]
+    assert completion.choices[0].message.content.startswith(f"My top pick is the {top}")
+    assert completion.choices[0].finish_reason == "stop"
+    usage = completion.usage
+    assert usage is not None and usage.prompt_tokens > 0 and usage.completion_tokens > 0
+    assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+    # The last user message is the turn; the shopper and the session are the ones the client sent.
+    assert core.store.get_session("session-42").shopper_id == "shopper-7"
+    assert _user_messages(core, "session-42") == ["a quiet dishwasher"]
 
 
 def test_stream_completion_chunks_and_recommendations(live_server) -> None:
@@ -51,16 +63,20 @@ def test_stream_completion_chunks_and_recommendations(live_server) -> None:
     chunks = list(stream)
     assert all(c.object == "chat.completion.chunk" for c in chunks)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    assert text == "Here are two quiet dishwashers."
-    extras = [c.model_extra.get("aisle") for c in chunks if c.model_extra.get("aisle")]
-    assert [p["id"] for p in extras[0]["products"]] == ["p1", "p2"]  # early, before the text
+    extras = [(i, c.model_extra.get("aisle")) for i, c in enumerate(chunks) if c.model_extra.get("aisle")]
+    first_text = next(i for i, c in enumerate(chunks) if c.choices and c.choices[0].delta.content)
+    products = extras[0][1]["products"]
+    assert products and extras[0][0] < first_text  # the products come early, before the text
+    assert text.startswith("My top pick is the " + products[0]["title"].split(",")[0])
     final = [c for c in chunks if c.choices and c.choices[0].finish_reason == "stop"]
     assert len(final) == 1
-    assert [r["reason"] for r in final[0].model_extra["aisle"]["recommendations"]] == ["reason 1", "reason 2"]
-    assert chunks[-1].usage is not None and chunks[-1].usage.prompt_tokens == 120
+    recs = final[0].model_extra["aisle"]["recommendations"]
+    assert [r["product"]["id"] for r in recs] == [p["id"] for p in products][: len(recs)]
+    assert all(r["reason"] for r in recs)
+    assert chunks[-1].usage is not None and chunks[-1].usage.prompt_tokens > 0
 
 
-def test_sessions_are_issued_by_the_server_never_derived_from_content(live_server, fake_assistant) -> None:
+def test_sessions_are_issued_by_the_server_never_derived_from_content(live_server, core: RealCore) -> None:
     client = _client(live_server.url)
     first = [{"role": "user", "content": "dishwashers"}]
     raw_a = client.chat.completions.with_raw_response.create(model="aisle", messages=first, user="u1")
@@ -83,10 +99,10 @@ def test_sessions_are_issued_by_the_server_never_derived_from_content(live_serve
         user="u1",
         metadata={"session_id": sid},
     )
-    requests = fake_assistant.requests
-    assert [r.session_id for r in requests] == [sid, b.model_extra["aisle"]["session_id"], sid]
-    assert [r.message for r in requests] == ["dishwashers", "dishwashers", "cheaper"]
-    assert {r.shopper_id for r in requests} == {"u1"}
+    other = b.model_extra["aisle"]["session_id"]
+    assert _user_messages(core, sid) == ["dishwashers", "cheaper"]
+    assert _user_messages(core, other) == ["dishwashers"]
+    assert {core.store.get_session(s).shopper_id for s in (sid, other)} == {"u1"}
 
 
 def test_streaming_completion_returns_its_session_header(live_server) -> None:
@@ -108,17 +124,20 @@ def test_malformed_session_ids_are_422(client: TestClient, session_id: str) -> N
     assert r.json()["detail"][0]["loc"] == ["body", "metadata", "session_id"]
 
 
-def test_openai_client_sees_auth_errors(api_settings, fake_assistant) -> None:
-    settings = make_settings(api_settings.data_dir, api_keys={"sk-shop": "storefront"})
-    with LiveServer(create_app(settings, assistant=fake_assistant)) as server:
+def test_openai_client_sees_auth_errors(api_settings, core: RealCore) -> None:
+    app = create_app(
+        core_settings(api_settings.data_dir, api_keys={"sk-shop": "storefront"}), assistant=core.assistant
+    )
+    with LiveServer(app) as server:
         with pytest.raises(openai.AuthenticationError):
             _client(server.url, key="sk-wrong").chat.completions.create(
                 model="aisle", messages=[{"role": "user", "content": "x"}]
             )
         ok = _client(server.url, key="sk-shop").chat.completions.create(
-            model="aisle", messages=[{"role": "user", "content": "x"}]
+            model="aisle", messages=[{"role": "user", "content": "wireless headphones"}]
         )
         assert ok.choices[0].message.content
+    assert len(core.model.calls) == 2  # only the authenticated turn reached the model
 
 
 @pytest.mark.parametrize(
@@ -130,8 +149,10 @@ def test_invalid_requests_are_422(client: TestClient, messages: list) -> None:
     assert r.status_code == 422
 
 
-def test_content_parts_are_read_as_text(client: TestClient, fake_assistant) -> None:
+def test_content_parts_are_read_as_text(client: TestClient, core: RealCore) -> None:
     parts = [{"type": "text", "text": "quiet "}, {"type": "text", "text": "dishwasher"}]
     r = client.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": parts}]})
     assert r.status_code == 200
-    assert fake_assistant.requests[-1].message == "quiet dishwasher"
+    sid = r.json()["aisle"]["session_id"]
+    assert _user_messages(core, sid) == ["quiet dishwasher"]
+    assert r.json()["aisle"]["plan"]["query"] == "quiet dishwasher"

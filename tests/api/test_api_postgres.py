@@ -8,10 +8,11 @@ from pathlib import Path
 
 import psycopg
 from fastapi.testclient import TestClient
-from http_support import make_settings, parse_sse, write_small_catalog
+from http_support import core_settings, make_settings, parse_sse, real_assistant, write_small_catalog
 
 from assistant.api import create_app
 from assistant.stores.postgres import PostgresSessionStore
+from retrieval.components import Catalog
 
 OPS = {"Authorization": "Bearer sk-ops"}
 SHOP = {"Authorization": "Bearer sk-shop"}
@@ -83,13 +84,15 @@ def test_a_conversation_on_postgres_hops_between_workers(tmp_path: Path, postgre
         worker_a.catalog.close()
 
 
-def test_a_session_database_outage_is_503_and_not_ready(tmp_path: Path, postgres_url: str) -> None:
+def test_a_session_database_outage_is_503_and_not_ready(
+    tmp_path: Path, postgres_url: str, demo_catalog: Catalog
+) -> None:
     """The database goes away under a running app: a turn that needs it is a 503 (retry), readiness
-    says why, and nothing hangs; when it is back, so is the app."""
-    from http_support import FakeAssistant
-
-    settings = make_settings(tmp_path / "data", rate_limit_per_minute=0)
-    store = PostgresSessionStore(postgres_url, pool_size=2, timeout_s=1)
+    says why, and nothing hangs."""
+    settings = core_settings(tmp_path / "data", rate_limit_per_minute=0)
+    store = PostgresSessionStore(postgres_url, pool_size=2, timeout_s=1)  # fails fast when it is gone
+    assistant = real_assistant(settings, demo_catalog, store=store)
+    app = create_app(settings, assistant=assistant)
     dbname = postgres_url.rsplit("/", 1)[1]
     admin = postgres_url.rsplit("/", 1)[0] + "/postgres"
 
@@ -102,12 +105,12 @@ def test_a_session_database_outage_is_503_and_not_ready(tmp_path: Path, postgres
             )
 
     try:
-        with TestClient(
-            create_app(settings, assistant=FakeAssistant(settings=settings, store=store))
-        ) as client:
+        with TestClient(app) as client:
             assert client.get("/readyz").status_code == 200
+            first = client.post("/v1/chat", json={"message": "a quiet dishwasher", "session_id": "s" * 32})
+            assert first.status_code == 200 and first.json()["recommendations"]
             allow(False)
-            r = client.post("/v1/chat", json={"message": "hi", "session_id": "s" * 32})
+            r = client.post("/v1/chat", json={"message": "cheaper", "session_id": "s" * 32})
             assert r.status_code == 503 and r.json()["error"] == "StoreUnavailableError"
             assert "retry" in r.json()["detail"]
             ready = client.get("/readyz")

@@ -1,15 +1,19 @@
-"""The Streamlit chat under ``AppTest``: the in-process transport over a scripted fake assistant."""
+"""The Streamlit chat under ``AppTest``: the in-process transport over the real core (demo catalog,
+hash embedder, scripted chat model). Renderer tests that must force exact cards, reasons or rows
+(hostile text, duplicate titles, short rows, every row shape) or an LLM error use the stand-ins."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from http_support import RealCore
 from streamlit.testing.v1 import AppTest
 from ui_support import COMPARISON_ROWS
 
 from assistant.errors import LLMError
+from assistant.llm.fake import DEFAULT_REPLY
 from assistant.schemas import ComparisonRow, ProductCard
-from retrieval.filters import Filters
+from retrieval.components import Catalog
 from ui.client import InProcessTransport
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
@@ -38,73 +42,112 @@ def _markdown_like(at: AppTest) -> list[str]:
     ]
 
 
-def test_chat_flow_renders_text_cards_and_reasons(ui_fake_assistant) -> None:
-    at = _app(ui_fake_assistant)
+def _last_turn(at: AppTest):  # the assistant message the UI kept for the last turn
+    return at.session_state["messages"][-1]
+
+
+def _quietest_dishwasher(catalog: Catalog) -> str:
+    dishwashers = [p for p in catalog.store.all() if "Dishwashers" in (p.category or [])]
+    return min(dishwashers, key=lambda p: float(p.attributes["noise_level_db"])).id
+
+
+def test_chat_flow_renders_text_cards_and_reasons(ui_core: RealCore, demo_catalog: Catalog) -> None:
+    at = _app(ui_core.assistant)
     assert not at.exception
     at.chat_input[0].set_value("a quiet dishwasher").run()
     assert not at.exception
-    assert ui_fake_assistant.requests[0].message == "a quiet dishwasher"
+    turn = _last_turn(at)
+    top = turn.products[0]
+    assert top.id == _quietest_dishwasher(demo_catalog)  # the catalog's facts, ranked by the real core
     texts = _texts(at)
-    assert "Here are two quiet dishwashers." in texts
-    assert "Quiet Dishwasher" in texts and "Compact Dishwasher" in texts
-    assert "reason 1" in texts and "reason 2" in texts
+    assert turn.content.startswith("My top pick is the " + top.title.split(",")[0]) and turn.content in texts
+    assert all(card.title in texts for card in turn.products)
+    assert turn.reasons and all(reason in texts for reason in turn.reasons.values())
     assert not at.dataframe  # no comparison on a search turn
     captions = [c.value for c in at.caption]
-    # the price line is Markdown-escaped ("$" would start LaTeX); the browser shows "$499.00"
-    assert any(r"\$499\.00" in c and "Hearthline" in c and r"★ 4\.5" in c for c in captions), captions
-    assert any("scripted test assistant" in c for c in captions)
-    assert at.session_state["session_id"] == "sess-new"
+    # the price line is Markdown-escaped ("$" would start LaTeX); the browser shows "$1,899.00"
+    price = f"{top.price:,.2f}".replace(".", r"\.")
+    assert any(rf"\${price}" in c and top.brand in c for c in captions), captions
+    assert any(c.startswith("LLM") and "FakeChatModel" in c for c in captions)
+    assert ui_core.store.get_session(at.session_state["session_id"]).message_count == 2
 
 
-def test_follow_up_keeps_the_session(ui_fake_assistant) -> None:
-    at = _app(ui_fake_assistant)
+def test_follow_up_keeps_the_session(ui_core: RealCore) -> None:
+    at = _app(ui_core.assistant)
     at.chat_input[0].set_value("dishwashers").run()
+    session_id = at.session_state["session_id"]
     at.chat_input[0].set_value("cheaper").run()
-    assert [r.session_id for r in ui_fake_assistant.requests] == [None, "sess-new"]
+    assert at.session_state["session_id"] == session_id
     assert [m.role for m in at.session_state["messages"]] == ["user", "assistant", "user", "assistant"]
+    stored = ui_core.store.history(session_id)
+    assert [(m.role, m.content) for m in stored if m.role == "user"] == [
+        ("user", "dishwashers"),
+        ("user", "cheaper"),
+    ]
 
 
-def test_feedback_buttons_send_feedback(ui_fake_assistant) -> None:
-    at = _app(ui_fake_assistant)
+def test_feedback_buttons_send_feedback(ui_core: RealCore) -> None:
+    at = _app(ui_core.assistant)
     at.chat_input[0].set_value("dishwashers").run()
-    at.button(key="fb-turn-1-p2-not_interested").click().run()
-    at.button(key="fb-turn-1-p1-thumbs_up").click().run()
+    turn = _last_turn(at)
+    first, second = turn.products[0].id, turn.products[1].id
+    at.button(key=f"fb-{turn.turn_id}-{second}-not_interested").click().run()
+    at.button(key=f"fb-{turn.turn_id}-{first}-thumbs_up").click().run()
     assert not at.exception
-    got = [(f.product_id, f.kind, f.session_id, f.turn_id) for f in ui_fake_assistant.feedback]
-    assert got == [("p2", "not_interested", "sess-new", "turn-1"), ("p1", "thumbs_up", "sess-new", "turn-1")]
+    session_id = at.session_state["session_id"]
+    got = [(f.product_id, f.kind, f.session_id) for f in ui_core.store.feedback(f"session:{session_id}")]
+    assert got == [(second, "not_interested", session_id), (first, "thumbs_up", session_id)]
+    # …and the core acts on it: the product the shopper is not interested in is not shown again.
+    at.chat_input[0].set_value("more dishwashers").run()
+    assert second not in [p.id for p in _last_turn(at).products]
 
 
-def test_sidebar_shows_plan_filters_and_sends_edits(ui_fake_assistant) -> None:
-    at = _app(ui_fake_assistant)
+def test_sidebar_shows_plan_filters_and_sends_edits(ui_core: RealCore) -> None:
+    at = _app(ui_core.assistant)
     at.chat_input[0].set_value("dishwashers").run()
-    # the fake plan has no filters: nothing is sent back unchanged
     at.chat_input[0].set_value("more").run()
-    assert ui_fake_assistant.requests[1].filters is None
-    at.number_input(key="f_price_max").set_value(300.0).run()
-    at.multiselect(key="f_brands").set_value(["Bosch"]).run()
+    assert not at.exception
+    at.number_input(key="f_price_max").set_value(500.0).run()
+    at.multiselect(key="f_brands").set_value(["Brightwell"]).run()
     at.chat_input[0].set_value("again").run()
-    assert ui_fake_assistant.requests[2].filters == Filters(price_max=300, brands=["bosch"])
+    assert not at.exception
+    products = _last_turn(at).products
+    assert products and all(p.brand == "Brightwell" and (p.price or 0) <= 500 for p in products)
+    plans = [m.plan for m in ui_core.store.history(at.session_state["session_id"]) if m.plan is not None]
+    assert len(plans) == 3 and plans[1].filters.price_max is None  # unchanged filters are not sent back
+    assert plans[-1].filters.price_max == 500
+    assert plans[-1].filters.brands == ["brightwell"]
 
 
-def test_degraded_and_error_are_shown(ui_fake_assistant) -> None:
-    ui_fake_assistant.degrade = True
-    at = _app(ui_fake_assistant)
+def test_degraded_turn_is_shown(ui_core: RealCore) -> None:
+    ui_core.model.add(DEFAULT_REPLY)  # the rerank gets text that is not JSON: the core falls back
+    at = _app(ui_core.assistant)
     at.chat_input[0].set_value("dishwashers").run()
-    assert any("explain fell back" in c.value for c in at.caption)
+    assert not at.exception
+    assert any("showing our ranking" in c.value for c in at.caption)
+
+
+def test_an_error_is_shown(ui_fake_assistant) -> None:
+    # Stand-in: the core never fails a turn with an LLM error (it degrades); the UI must still show one.
     ui_fake_assistant.fail_after_products = LLMError("backend down")
+    at = _app(ui_fake_assistant)
     at.chat_input[0].set_value("again").run()
     assert not at.exception
     assert any("backend down" in e.value for e in at.error)
 
 
-def test_reset_starts_a_new_conversation(ui_fake_assistant) -> None:
-    at = _app(ui_fake_assistant)
+def test_reset_starts_a_new_conversation(ui_core: RealCore) -> None:
+    at = _app(ui_core.assistant)
     at.chat_input[0].set_value("dishwashers").run()
+    assert at.session_state["session_id"] is not None
     at.sidebar.button[0].click().run()
     assert at.session_state["messages"] == [] and at.session_state["session_id"] is None
 
 
 def test_comparison_is_a_side_by_side_table(ui_scripted_assistant) -> None:
+    # Stand-in: one table holding every row shape at once (a winner each way, a blank value, a tie)
+    # and rows the test names, so the rendering of each shape is pinned; the real core's comparison
+    # goes through both transports in test_ui_client.py.
     ui_scripted_assistant.rows = COMPARISON_ROWS
     ui_scripted_assistant.tokens = ["The Quiet Dishwasher is cheaper."]
     at = _app(ui_scripted_assistant)
@@ -139,6 +182,8 @@ def test_comparison_is_a_side_by_side_table(ui_scripted_assistant) -> None:
 
 
 def test_comparison_headers_stay_distinct_and_rows_tolerate_short_values(ui_scripted_assistant) -> None:
+    # Stand-in: a row shorter than its products is a shape the core never sends; the duplicate title is
+    # forced so that both edge cases meet in one table.
     twin = ProductCard(id="p3", title="Quiet Dishwasher", price=510.0)
     ui_scripted_assistant.cards = [*ui_scripted_assistant.cards, twin]
     ui_scripted_assistant.reasons = ["a", "b", "c"]
@@ -160,6 +205,8 @@ EVIL_ANSWER = ["Costs $549.00 vs $469.00; ", "see ![x](https://evil.example/x.pn
 
 
 def test_catalog_and_model_text_is_shown_literally(ui_scripted_assistant) -> None:
+    # Stand-in: hostile text in every field at once, including ones the core refuses or rewrites
+    # (``javascript:`` links fail the catalog's validator; the answer's claims are checked).
     ui_scripted_assistant.cards = [
         ProductCard(
             id="evil",
@@ -212,6 +259,7 @@ def test_catalog_and_model_text_is_shown_literally(ui_scripted_assistant) -> Non
 
 
 def test_error_text_is_not_markdown(ui_fake_assistant) -> None:
+    # Stand-in: the core never fails a turn with an LLM error (it degrades); the UI must show one safely.
     ui_fake_assistant.fail_after_products = LLMError("bad [link](https://evil.example) **x**")
     at = _app(ui_fake_assistant)
     at.chat_input[0].set_value("dishwashers").run()
@@ -224,6 +272,8 @@ def test_error_text_is_not_markdown(ui_fake_assistant) -> None:
 def test_images_come_only_from_http_or_the_media_dir(
     ui_scripted_assistant, tmp_path: Path, monkeypatch
 ) -> None:
+    # Stand-in: the UI's own guard, tested with image paths the catalog's validator already refuses
+    # (file:, javascript:, paths outside the media dir): defence in depth the core cannot reach.
     from assistant.settings import get_settings
 
     media = tmp_path / "media"
