@@ -74,6 +74,28 @@ class Settings(BaseSettings):
     )
     search_depth: int = Field(default=200, ge=1, le=10_000, description="Candidates fetched per retriever.")
     mmr_lambda: float = Field(default=0.8, ge=0.0, le=1.0, description="MMR trade-off; 1 = relevance only.")
+    dense_search: Literal["auto", "exact"] = Field(
+        default="auto",
+        description="auto: exact scoring over small allowed sets and catalogs without an ANN index, the "
+        "release's IVF index (faiss, filter inside the scan) for larger ones; exact: always exact.",
+    )
+    dense_exact_max: int = Field(
+        default=20_000, ge=0, description="Allowed sets up to this many products are scored exactly."
+    )
+    dense_nprobe: int = Field(
+        default=32, ge=1, le=65_536, description="IVF lists probed unfiltered (a filter probes more)."
+    )
+    background_reload_min_products: int = Field(
+        default=50_000,
+        ge=1,
+        description="A newer catalog release at least this large is loaded, and its in-memory snapshot "
+        "built, in a background thread while queries are answered from the previous one.",
+    )
+    ann_min_products: int = Field(
+        default=50_000,
+        ge=1,
+        description="A published release with at least this many products gets an IVF index (ann.faiss).",
+    )
 
     # LLM -----------------------------------------------------------------------------------
     llm: LLMName = "local"

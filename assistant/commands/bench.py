@@ -234,6 +234,58 @@ def turn_bench(
     _record(output, "turn", result, _turn_markdown(result), passed=result.passed)
 
 
+_CATALOGS = Path(tempfile.gettempdir()) / "aisle-scale-catalogs"
+
+
+@bench_app.command("gen")
+def gen_bench(
+    n: Annotated[int, typer.Option("--n", min=1, help="Products to generate.")] = 100_000,
+    out: Annotated[Path, typer.Option(help="Data dir to publish the synthetic catalog into.")] = _CATALOGS
+    / "n100000",
+    esci: Annotated[
+        Path, typer.Option(help="ESCI products.ndjson to draw categories and text from.", exists=True)
+    ] = _ESCI,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same catalog).")] = 7,
+) -> None:
+    """A synthetic catalog of N ESCI-shaped products with deterministic (not language-model) vectors,
+    published as a release that `aisle serve` / the searcher serve like any other (AISLE_DATA_DIR=OUT)."""
+    from eval.synthetic_catalog import generate_catalog
+
+    summary = generate_catalog(
+        n, out, esci, seed=seed, ann_min_products=get_settings().ann_min_products, say=_stderr
+    )
+    (out / "gen.json").write_text(summary.model_dump_json())
+    typer.echo(summary.model_dump_json(indent=2))
+
+
+@bench_app.command("retrieval-scale")
+def retrieval_scale_bench(
+    sizes: Annotated[str, typer.Option(help="Catalog sizes, comma-separated.")] = "10000,100000,1000000",
+    catalogs: Annotated[Path, typer.Option(help="Where generated catalogs are kept (reused).")] = _CATALOGS,
+    esci: Annotated[
+        Path, typer.Option(help="ESCI products.ndjson to draw categories and text from.", exists=True)
+    ] = _ESCI,
+    queries: Annotated[int, typer.Option(help="Queries per filter.")] = 200,
+    chroma_max: Annotated[int, typer.Option(help="Also time Chroma's where up to this size.")] = 100_000,
+    output: Annotated[Path, typer.Option(help="Folder for retrieval-scale.json/.md.")] = Path(
+        "benchmarks/results"
+    ),
+) -> None:
+    """Filtered dense retrieval (exact, IVF, the chooser, Chroma's where) and the whole search, per size."""
+    from eval.scale_bench import dump, markdown, run_scale_bench
+
+    counts = [int(s) for s in sizes.split(",") if s.strip()]
+    result = run_scale_bench(counts, catalogs, esci, queries=queries, chroma_max=chroma_max, say=_stderr)
+    command = f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --chroma-max {chroma_max}"
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "retrieval-scale.json").write_text(dump(result))
+    text = markdown(result, command)
+    (output / "retrieval-scale.md").write_text(text)
+    typer.echo(text)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
 @bench_app.command("all")
 def all_benches(
     output: Annotated[Path, typer.Option(help="Folder for the result files.")] = Path("benchmarks/results"),
