@@ -272,16 +272,20 @@ def retrieval_scale_bench(
     ),
 ) -> None:
     """Filtered dense retrieval (exact, IVF, the chooser, Chroma's where) and the whole search, per size."""
-    from eval.scale_bench import dump, markdown, run_scale_bench
+    from eval.scale_bench import ScaleBench, dump, markdown, run_scale_bench
 
     counts = [int(s) for s in sizes.split(",") if s.strip()]
-    result = run_scale_bench(counts, catalogs, esci, queries=queries, chroma_max=chroma_max, say=_stderr)
     command = f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --chroma-max {chroma_max}"
     output.mkdir(parents=True, exist_ok=True)
-    (output / "retrieval-scale.json").write_text(dump(result))
-    text = markdown(result, command)
-    (output / "retrieval-scale.md").write_text(text)
-    typer.echo(text)
+
+    def record(bench: ScaleBench) -> None:  # after every size, so a long run keeps what it measured
+        (output / "retrieval-scale.json").write_text(dump(bench))
+        (output / "retrieval-scale.md").write_text(markdown(bench, command))
+
+    result = run_scale_bench(
+        counts, catalogs, esci, queries=queries, chroma_max=chroma_max, say=_stderr, on_size=record
+    )
+    typer.echo(markdown(result, command))
     if not result.passed:
         raise typer.Exit(1)
 
