@@ -38,6 +38,7 @@ from eval.synthetic_catalog import GenSummary, SyntheticEmbedder, generate_catal
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
+    from retrieval.snapshot import CatalogSnapshot
 
 __all__ = ["FILTER_NAMES", "LatencyStats", "ScaleBench", "SizeResult", "run_scale_bench"]
 
@@ -74,6 +75,7 @@ class LexicalStats(BaseModel):
 
 class SizeResult(BaseModel):
     products: int
+    mode: str = "full"  # "dense only": filter columns, vectors and IVF loaded, not the whole searcher
     gen: GenSummary
     release_load_s: float
     ann_load_s: float | None
@@ -131,17 +133,27 @@ def _recall(found: np.ndarray, truth: np.ndarray) -> float:
 
 
 def run_size(
-    n: int, catalogs: Path, esci_products: Path, queries: int, exact_timed: int, chroma_max: int
+    n: int,
+    catalogs: Path,
+    esci_products: Path,
+    queries: int,
+    exact_timed: int,
+    chroma_max: int,
+    full_max: int,
 ) -> SizeResult:
     """Everything measured at one size (run in a fresh process)."""
+    from threadpoolctl import threadpool_limits
+
     from assistant.settings import get_settings
     from retrieval.ann import ANN_FILE, AnnIndex
     from retrieval.catalog import index_metadata, norm
     from retrieval.components import open_catalog
     from retrieval.dense import DensePolicy, dense_search, exact_search
     from retrieval.filters import Filters, to_where
+    from retrieval.release import current_name
     from retrieval.search import Searcher, SearchRequest
 
+    threadpool_limits(limits=1, user_api="blas")  # as a Searcher does (see retrieval.search)
     data_dir = catalogs / f"n{n}"
     summary_file = data_dir / "gen.json"
     if summary_file.exists():
@@ -156,14 +168,21 @@ def run_size(
     )
     embedder = SyntheticEmbedder()
     catalog = open_catalog(settings, embedder=embedder)
-    searcher = Searcher(catalog)
+    searcher: Searcher | None = None
+    folder = data_dir / "releases" / str(current_name(data_dir))
     started = time.perf_counter()
-    release = catalog.release()
-    loaded = time.perf_counter()
-    snap = searcher.snapshot()
+    if n <= full_max:
+        searcher = Searcher(catalog)
+        release = catalog.release()
+        ann = release.ann
+        loaded = time.perf_counter()
+        snap = searcher.snapshot()
+    else:  # only what filtered dense retrieval reads: filter columns, vectors, the IVF index
+        snap = _filter_columns_snapshot(folder)
+        ann = AnnIndex.load(folder / ANN_FILE) if (folder / ANN_FILE).exists() else None
+        loaded = time.perf_counter()
     built = time.perf_counter()
     rss = _rss_mb()
-    folder = data_dir / "releases" / release.name
     ann_load_s = None
     if (folder / ANN_FILE).exists():
         t = time.perf_counter()
@@ -184,7 +203,9 @@ def run_size(
         level = product.category[1] if len(product.category) > 1 else product.category[0]
         cases["price and category"].append((text, vector, Filters(price_max=100, categories=[norm(level)])))
 
-    policy = searcher.dense_policy
+    policy = DensePolicy(
+        mode=settings.dense_search, exact_max=settings.dense_exact_max, nprobe=settings.dense_nprobe
+    )
     ivf_only = DensePolicy(mode="auto", exact_max=0, nprobe=policy.nprobe)
     dense: list[LatencyStats] = []
     search: list[LatencyStats] = []
@@ -212,16 +233,14 @@ def run_size(
                 exact_t.append(time.perf_counter() - t)
             t = time.perf_counter()
             allowed = snap.mask(filters)
-            found, _, method = dense_search(
-                snap.vectors, vector, allowed, settings.search_depth, release.ann, policy
-            )
+            found, _, method = dense_search(snap.vectors, vector, allowed, settings.search_depth, ann, policy)
             auto_t.append(time.perf_counter() - t)
             used_ann += method == "ann"
             auto_recall.append(_recall(found, top))
-            if release.ann is not None:
+            if ann is not None:
                 t = time.perf_counter()
                 found, _, _ = dense_search(
-                    snap.vectors, vector, allowed, settings.search_depth, release.ann, ivf_only
+                    snap.vectors, vector, allowed, settings.search_depth, ann, ivf_only
                 )
                 ivf_t.append(time.perf_counter() - t)
                 ivf_recall.append(_recall(found, top))
@@ -248,6 +267,8 @@ def run_size(
                 ann_share=used_ann / len(items),
             )
         )
+        if searcher is None:
+            continue
         for text, _, filters in items[:3]:  # warm-up (ranker load, caches)
             searcher.search(SearchRequest(query=text, filters=filters))
         search_t: list[float] = []
@@ -274,7 +295,8 @@ def run_size(
         rss_mb=round(rss, 1),
         rss_mb_per_100k=round(rss / n * 100_000, 1),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
-        ann_nlist=release.ann.nlist if release.ann is not None else None,
+        ann_nlist=ann.nlist if ann is not None else None,
+        mode="full" if searcher is not None else "dense only",
         dense=dense,
         search=search,
         search_stage_p50_ms={k: round(percentile(v, 50), 2) for k, v in stage_times.items()},
@@ -284,6 +306,33 @@ def run_size(
         _chroma(result, snap, cases, truths, index_metadata, to_where)
     catalog.close()
     return result
+
+
+def _filter_columns_snapshot(folder: Path) -> CatalogSnapshot:
+    """A snapshot of the release's filter columns only (titles kept for the queries; no bullets,
+    description or attributes), for sizes where the whole searcher does not load in the time at hand.
+    Its :meth:`~retrieval.snapshot.CatalogSnapshot.mask` is the one search uses."""
+    from retrieval.catalog import Product
+    from retrieval.snapshot import CatalogSnapshot
+
+    keep = ("id", "title", "brand", "category", "price", "color", "in_stock", "rating", "rating_count")
+    products = []
+    with open(folder / "products.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            products.append(
+                Product.model_construct(
+                    **{k: row[k] for k in keep},
+                    description="",
+                    bullet_points=[],
+                    attributes={},
+                    currency="USD",
+                    image_url=None,
+                    url=None,
+                )
+            )
+    vectors = np.load(folder / "vectors.npy", allow_pickle=False, mmap_mode="r")
+    return CatalogSnapshot(products, vectors, 1)
 
 
 def _lexical_stats(folder: Path, texts: list[str], price_mask: np.ndarray) -> LexicalStats:
@@ -362,6 +411,7 @@ def run_scale_bench(
     queries: int = 200,
     exact_timed: int = 50,
     chroma_max: int = 100_000,
+    full_max: int = 1_000_000,
     say: Callable[[str], None] = print,
     on_size: Callable[[ScaleBench], None] = lambda _: None,
 ) -> ScaleBench:
@@ -378,7 +428,7 @@ def run_scale_bench(
         say(f"size {n:,} …")
         with context.Pool(1) as pool:
             results.append(
-                pool.apply(run_size, (n, catalogs, esci_products, queries, exact_timed, chroma_max))
+                pool.apply(run_size, (n, catalogs, esci_products, queries, exact_timed, chroma_max, full_max))
             )
         bench = _summary(results, settings, queries, exact_timed, load_before)
         on_size(bench)
@@ -419,7 +469,7 @@ def markdown(bench: ScaleBench, command: str) -> str:
             share = "" if s.ann_share is None else f" (IVF {s.ann_share:.0%})"
             allowed = "" if s.allowed_fraction_mean is None else f"{s.allowed_fraction_mean:.3f}"
             rows.append(
-                f"| {size.products:,} | {s.method}{share} | {s.filter} | {allowed} | {s.queries} | "
+                f"| {size.products:,}{'' if size.mode == 'full' else ' (dense only)'} | {s.method}{share} | {s.filter} | {allowed} | {s.queries} | "
                 f"{s.p50_ms} | {s.p95_ms} | {s.p99_ms} | {recall} |"
             )
     build = "\n".join(

@@ -13,6 +13,7 @@ IVF-Flat keeps full float32 vectors (no quantization error); its ids are release
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -27,6 +28,7 @@ ANN_FILE = "ann.faiss"
 # Training points per list (faiss warns below 39) and the most points k-means is trained on.
 _TRAIN_PER_LIST = 64
 _TRAIN_MAX = 256 * 1024
+_SINGLE_THREADED = False
 
 
 def nlist_for(n: int) -> int:
@@ -72,8 +74,12 @@ class AnnIndex:
         sample = min(n, max(lists * _TRAIN_PER_LIST, 0), _TRAIN_MAX)
         rows = np.random.default_rng(seed).choice(n, size=sample, replace=False) if sample < n else None
         index.cp.seed = seed
-        index.train(data[np.sort(rows)] if rows is not None else data)
-        index.add(data)
+        faiss.omp_set_num_threads(os.cpu_count() or 1)  # building uses every core …
+        try:
+            index.train(data[np.sort(rows)] if rows is not None else data)
+            index.add(data)
+        finally:
+            faiss.omp_set_num_threads(1)  # … answering one query uses one (see search)
         return cls(index)
 
     def save(self, path: Path) -> None:
@@ -94,6 +100,11 @@ class AnnIndex:
         all), best first. ``nprobe`` is the unfiltered probe count; a filter raises it (:func:`nprobe_for`)."""
         import faiss
 
+        global _SINGLE_THREADED
+        if not _SINGLE_THREADED:
+            # One query per call: OpenMP threads would only spin against the other workers' queries.
+            faiss.omp_set_num_threads(1)
+            _SINGLE_THREADED = True
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
         fraction = 1.0 if allowed is None else float(np.count_nonzero(allowed)) / max(1, self.size)
         params = faiss.SearchParametersIVF()

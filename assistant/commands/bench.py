@@ -267,6 +267,9 @@ def retrieval_scale_bench(
     ] = _ESCI,
     queries: Annotated[int, typer.Option(help="Queries per filter.")] = 200,
     chroma_max: Annotated[int, typer.Option(help="Also time Chroma's where up to this size.")] = 100_000,
+    full_max: Annotated[
+        int, typer.Option(help="Above this size only filtered dense retrieval is loaded and timed.")
+    ] = 1_000_000,
     output: Annotated[Path, typer.Option(help="Folder for retrieval-scale.json/.md.")] = Path(
         "benchmarks/results"
     ),
@@ -275,7 +278,10 @@ def retrieval_scale_bench(
     from eval.scale_bench import ScaleBench, dump, markdown, run_scale_bench
 
     counts = [int(s) for s in sizes.split(",") if s.strip()]
-    command = f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --chroma-max {chroma_max}"
+    command = (
+        f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --chroma-max {chroma_max}"
+        f" --full-max {full_max}"
+    )
     output.mkdir(parents=True, exist_ok=True)
 
     def record(bench: ScaleBench) -> None:  # after every size, so a long run keeps what it measured
@@ -283,7 +289,14 @@ def retrieval_scale_bench(
         (output / "retrieval-scale.md").write_text(markdown(bench, command))
 
     result = run_scale_bench(
-        counts, catalogs, esci, queries=queries, chroma_max=chroma_max, say=_stderr, on_size=record
+        counts,
+        catalogs,
+        esci,
+        queries=queries,
+        chroma_max=chroma_max,
+        full_max=full_max,
+        say=_stderr,
+        on_size=record,
     )
     typer.echo(markdown(result, command))
     if not result.passed:
