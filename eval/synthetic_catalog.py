@@ -309,6 +309,7 @@ class GenSummary(BaseModel):
     bm25_s: float
     write_s: float
     ann_built: bool
+    bm25_built: bool = True
     total_s: float
 
 
@@ -319,9 +320,13 @@ def generate_catalog(
     *,
     seed: int = 7,
     ann_min_products: int = 50_000,
+    bm25: bool = True,
     say: Callable[[str], None] = lambda _: None,
 ) -> GenSummary:
-    """Generate ``n`` products and publish them as release 1 of ``data_dir`` (BM25 and, when large, IVF)."""
+    """Generate ``n`` products and publish them as release 1 of ``data_dir`` (BM25 and, when large, IVF).
+
+    ``bm25=False`` publishes an empty BM25 index (the release then serves dense retrieval only): for
+    measuring dense retrieval at sizes whose BM25 build takes longer than the time at hand."""
     started = time.perf_counter()
     products = generate_products(n, esci_products, seed=seed)
     generated = time.perf_counter()
@@ -330,7 +335,11 @@ def generate_catalog(
     vectors = embedder.embed_documents([embedded_text(p) for p in products])
     embedded = time.perf_counter()
     say(f"  {embedded - generated:.1f}s; BM25 …")
-    lexical = LexicalIndex.build([p.id for p in products], [lexical_text(p) for p in products], version=1)
+    ids = [p.id for p in products]
+    if bm25:
+        lexical = LexicalIndex.build(ids, [lexical_text(p) for p in products], version=1)
+    else:
+        lexical = LexicalIndex(ids, None, 1, indexed=False)
     indexed = time.perf_counter()
     say(f"  {indexed - embedded:.1f}s; writing the release (and its IVF index when large) …")
     name = write_release(
@@ -353,6 +362,7 @@ def generate_catalog(
         bm25_s=round(indexed - embedded, 2),
         write_s=round(written - indexed, 2),
         ann_built=n >= ann_min_products,
+        bm25_built=bm25,
         total_s=round(written - started, 2),
     )
 

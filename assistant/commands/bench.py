@@ -246,13 +246,16 @@ def gen_bench(
         Path, typer.Option(help="ESCI products.ndjson to draw categories and text from.", exists=True)
     ] = _ESCI,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same catalog).")] = 7,
+    bm25: Annotated[
+        bool, typer.Option(help="Build the BM25 index (--no-bm25: dense retrieval only, much faster).")
+    ] = True,
 ) -> None:
     """A synthetic catalog of N ESCI-shaped products with deterministic (not language-model) vectors,
     published as a release that `aisle serve` / the searcher serve like any other (AISLE_DATA_DIR=OUT)."""
     from eval.synthetic_catalog import generate_catalog
 
     summary = generate_catalog(
-        n, out, esci, seed=seed, ann_min_products=get_settings().ann_min_products, say=_stderr
+        n, out, esci, seed=seed, ann_min_products=get_settings().ann_min_products, bm25=bm25, say=_stderr
     )
     (out / "gen.json").write_text(summary.model_dump_json())
     typer.echo(summary.model_dump_json(indent=2))
