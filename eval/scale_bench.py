@@ -37,7 +37,10 @@ from eval.metrics import percentile
 from eval.synthetic_catalog import GenSummary, SyntheticEmbedder, generate_catalog, synthetic_queries
 
 if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+
     from assistant.settings import Settings
+    from retrieval.components import Catalog
     from retrieval.snapshot import CatalogSnapshot
 
 __all__ = ["FILTER_NAMES", "LatencyStats", "ScaleBench", "SizeResult", "run_scale_bench"]
@@ -73,6 +76,17 @@ class LexicalStats(BaseModel):
     query_price_filter_p95_ms: float
 
 
+class TurnStats(BaseModel):
+    """Whole turns (deterministic planner, retrieval, ranking, prompt build) with a fake LLM."""
+
+    turns: int
+    to_first_llm_call_ms_p50: float
+    to_first_llm_call_ms_p95: float
+    to_products_ms_p50: float
+    to_products_ms_p95: float
+    stage_ms_p50: dict[str, float]
+
+
 class SizeResult(BaseModel):
     products: int
     mode: str = "full"  # "dense only": filter columns, vectors and IVF loaded, not the whole searcher
@@ -90,6 +104,7 @@ class SizeResult(BaseModel):
     lexical: LexicalStats
     chroma_add_per_s: float | None = None
     chroma: list[LatencyStats] = []
+    turn: TurnStats | None = None
 
 
 class ScaleBench(BaseModel):
@@ -140,6 +155,7 @@ def run_size(
     exact_timed: int,
     chroma_max: int,
     full_max: int,
+    turns: int = 0,
 ) -> SizeResult:
     """Everything measured at one size (run in a fresh process)."""
     from threadpoolctl import threadpool_limits
@@ -302,10 +318,61 @@ def run_size(
         search_stage_p50_ms={k: round(percentile(v, 50), 2) for k, v in stage_times.items()},
         lexical=lexical,
     )
+    if searcher is not None and turns:
+        result.turn = _turn_stats(catalog, [text for text, _ in asked[:turns]])
+        print(f"  turn: to first LLM call p50 {result.turn.to_first_llm_call_ms_p50} ms", flush=True)
     if n <= chroma_max:
         _chroma(result, snap, cases, truths, index_metadata, to_where)
     catalog.close()
     return result
+
+
+def _turn_stats(catalog: Catalog, queries: list[str]) -> TurnStats:
+    """``Assistant.chat`` per query (a fresh session each) with a fake LLM that answers at once: the time
+    to its first call is Aisle's own overhead before the model's first token (as ``aisle bench turn``)."""
+    from assistant.llm.fake import FakeChatModel
+    from assistant.schemas import ChatRequest, ProductsEvent
+    from assistant.turn import build_assistant
+
+    first_call: list[float] = []
+
+    def reply(messages: list[BaseMessage]) -> str:
+        first_call.append(time.perf_counter())
+        return json.dumps({"ranking": []})
+
+    to_llm: list[float] = []
+    to_products: list[float] = []
+    stages: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="aisle-scale-turn-") as tmp:
+        settings = catalog.settings.model_copy(
+            update={"data_dir": Path(tmp), "llm": "openai", "llm_rerank": "on", "llm_plan": "off"}
+        )
+        model = FakeChatModel(default_reply="ok")
+        assistant = build_assistant(settings, chat_model=model, catalog=catalog)
+        list(assistant.chat(ChatRequest(message="warm up the caches")))
+        for query in queries:
+            first_call.clear()
+            model.add(reply)
+            started = time.perf_counter()
+            products_at = None
+            for event in assistant.chat(ChatRequest(message=query)):
+                if isinstance(event, ProductsEvent) and products_at is None:
+                    products_at = time.perf_counter()
+                if event.type == "done":
+                    for stage, ms in event.timings_ms.items():
+                        stages.setdefault(stage, []).append(ms)
+            if products_at is not None and first_call:
+                to_products.append((products_at - started) * 1000.0)
+                to_llm.append((first_call[0] - started) * 1000.0)
+        assistant.store.close()
+    return TurnStats(
+        turns=len(to_llm),
+        to_first_llm_call_ms_p50=round(percentile(to_llm, 50), 1) if to_llm else 0.0,
+        to_first_llm_call_ms_p95=round(percentile(to_llm, 95), 1) if to_llm else 0.0,
+        to_products_ms_p50=round(percentile(to_products, 50), 1) if to_products else 0.0,
+        to_products_ms_p95=round(percentile(to_products, 95), 1) if to_products else 0.0,
+        stage_ms_p50={k: round(percentile(v, 50), 2) for k, v in sorted(stages.items()) if v},
+    )
 
 
 def _filter_columns_snapshot(folder: Path) -> CatalogSnapshot:
@@ -412,6 +479,7 @@ def run_scale_bench(
     exact_timed: int = 50,
     chroma_max: int = 100_000,
     full_max: int = 1_000_000,
+    turns: int = 0,
     say: Callable[[str], None] = print,
     on_size: Callable[[ScaleBench], None] = lambda _: None,
 ) -> ScaleBench:
@@ -428,7 +496,9 @@ def run_scale_bench(
         say(f"size {n:,} …")
         with context.Pool(1) as pool:
             results.append(
-                pool.apply(run_size, (n, catalogs, esci_products, queries, exact_timed, chroma_max, full_max))
+                pool.apply(
+                    run_size, (n, catalogs, esci_products, queries, exact_timed, chroma_max, full_max, turns)
+                )
             )
         bench = _summary(results, settings, queries, exact_timed, load_before)
         on_size(bench)
@@ -486,6 +556,14 @@ def markdown(bench: ScaleBench, command: str) -> str:
         f"{s.lexical.query_price_filter_p95_ms} |"
         for s in bench.sizes
     )
+    turns = "\n".join(
+        f"| {s.products:,} | {s.turn.turns} | {s.turn.to_first_llm_call_ms_p50} | {s.turn.to_first_llm_call_ms_p95} | "
+        f"{s.turn.to_products_ms_p50} | {s.turn.to_products_ms_p95} | "
+        + ", ".join(f"{k} {v}" for k, v in s.turn.stage_ms_p50.items())
+        + " |"
+        for s in bench.sizes
+        if s.turn is not None
+    )
     stages = "\n".join(
         f"| {s.products:,} | " + ", ".join(f"{k} {v}" for k, v in s.search_stage_p50_ms.items()) + " |"
         for s in bench.sizes
@@ -522,6 +600,12 @@ retrieval + ranking p95 ≤ {SEARCH_P95_TARGET_MS:g} ms.
 | products | build s | build s / 100k | disk bytes / product | load mmap s | load read s | RSS of a read (not mapped) load MB | query p50 ms | query p95 ms | p95 with price mask ms |
 |---|---|---|---|---|---|---|---|---|---|
 {lexical}
+
+## Whole turns before the LLM (fake LLM answering at once; deterministic planner)
+
+| products | turns | to first LLM call p50 ms | p95 ms | to `products` event p50 ms | p95 ms | stages p50 ms |
+|---|---|---|---|---|---|---|
+{turns}
 
 ## Search stages (p50 ms)
 

@@ -273,6 +273,9 @@ def retrieval_scale_bench(
     full_max: Annotated[
         int, typer.Option(help="Above this size only filtered dense retrieval is loaded and timed.")
     ] = 1_000_000,
+    turns: Annotated[
+        int, typer.Option(help="Also time N whole turns (fake LLM) at each fully loaded size.")
+    ] = 0,
     output: Annotated[Path, typer.Option(help="Folder for retrieval-scale.json/.md.")] = Path(
         "benchmarks/results"
     ),
@@ -283,7 +286,7 @@ def retrieval_scale_bench(
     counts = [int(s) for s in sizes.split(",") if s.strip()]
     command = (
         f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --chroma-max {chroma_max}"
-        f" --full-max {full_max}"
+        f" --full-max {full_max} --turns {turns}"
     )
     output.mkdir(parents=True, exist_ok=True)
 
@@ -298,6 +301,7 @@ def retrieval_scale_bench(
         queries=queries,
         chroma_max=chroma_max,
         full_max=full_max,
+        turns=turns,
         say=_stderr,
         on_size=record,
     )
