@@ -279,9 +279,13 @@ def retrieval_scale_bench(
     output: Annotated[Path, typer.Option(help="Folder for retrieval-scale.json/.md.")] = Path(
         "benchmarks/results"
     ),
+    merge: Annotated[
+        bool,
+        typer.Option(help="Keep the sizes already recorded in retrieval-scale.json that this run skips."),
+    ] = False,
 ) -> None:
     """Filtered dense retrieval (exact, IVF, the chooser, Chroma's where) and the whole search, per size."""
-    from eval.scale_bench import ScaleBench, dump, markdown, run_scale_bench
+    from eval.scale_bench import ScaleBench, dump, markdown, merged, run_scale_bench
 
     counts = [int(s) for s in sizes.split(",") if s.strip()]
     command = (
@@ -290,8 +294,15 @@ def retrieval_scale_bench(
     )
     output.mkdir(parents=True, exist_ok=True)
 
+    recorded = output / "retrieval-scale.json"
+    earlier = ScaleBench.model_validate_json(recorded.read_text()) if merge and recorded.exists() else None
+
     def record(bench: ScaleBench) -> None:  # after every size, so a long run keeps what it measured
-        (output / "retrieval-scale.json").write_text(dump(bench))
+        for size in bench.sizes:
+            size.command = size.command or command
+        if earlier is not None:
+            bench = merged(earlier, bench)
+        recorded.write_text(dump(bench))
         (output / "retrieval-scale.md").write_text(markdown(bench, command))
 
     result = run_scale_bench(
@@ -305,6 +316,10 @@ def retrieval_scale_bench(
         say=_stderr,
         on_size=record,
     )
+    for size in result.sizes:
+        size.command = size.command or command
+    if earlier is not None:
+        result = merged(earlier, result)
     typer.echo(markdown(result, command))
     if not result.passed:
         raise typer.Exit(1)
