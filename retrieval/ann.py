@@ -7,7 +7,8 @@ scores a vector, so a filter never cuts the result list after the fact. A select
 allowed vectors in each probed list, so :meth:`AnnIndex.search` probes more lists (``nprobe`` grows as
 the allowed fraction shrinks) to scan about as many allowed vectors as an unfiltered search does.
 
-IVF-Flat keeps full float32 vectors (no quantization error); its ids are release positions.
+IVF-Flat keeps full float32 vectors (no quantization error); its ids are release positions. A release's
+index is memory-mapped when loaded (``IO_FLAG_MMAP_IFC``), not copied into each worker.
 """
 
 from __future__ import annotations
@@ -88,10 +89,13 @@ class AnnIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> AnnIndex:
+    def load(cls, path: Path, *, mmap: bool = True) -> AnnIndex:
+        """Read an index; ``mmap`` maps its vectors from the file instead of copying them (like the
+        release's ``vectors.npy``: worker processes share one copy in the page cache)."""
         import faiss
 
-        return cls(cast("faiss.IndexIVFFlat", faiss.read_index(str(path))))
+        flags = faiss.IO_FLAG_MMAP_IFC if mmap else 0
+        return cls(cast("faiss.IndexIVFFlat", faiss.read_index(str(path), flags)))
 
     def search(
         self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None, *, nprobe: int = 32

@@ -97,11 +97,13 @@ def test_too_few_allowed_in_probed_lists_falls_back_to_exact(vectors: np.ndarray
 
 def test_ann_index_round_trips(tmp_path: Path, vectors: np.ndarray, ann: AnnIndex) -> None:
     ann.save(tmp_path / ANN_FILE)
-    loaded = AnnIndex.load(tmp_path / ANN_FILE)
-    assert loaded.size == len(vectors) and loaded.nlist == ann.nlist
-    a, _ = ann.search(vectors[3], 10)
-    b, _ = loaded.search(vectors[3], 10)
-    assert a.tolist() == b.tolist()
+    for mmap in (True, False):
+        loaded = AnnIndex.load(tmp_path / ANN_FILE, mmap=mmap)
+        assert loaded.size == len(vectors) and loaded.nlist == ann.nlist
+        a, _ = ann.search(vectors[3], 10)
+        b, _ = loaded.search(vectors[3], 10, np.arange(len(vectors)) % 2 == 0)
+        c, _ = ann.search(vectors[3], 10, np.arange(len(vectors)) % 2 == 0)
+        assert a.tolist() == loaded.search(vectors[3], 10)[0].tolist() and b.tolist() == c.tolist()
 
 
 def _esci_like(path: Path) -> Path:
