@@ -269,6 +269,7 @@ def retrieval_scale_bench(
         Path, typer.Option(help="ESCI products.ndjson to draw categories and text from.", exists=True)
     ] = _ESCI,
     queries: Annotated[int, typer.Option(help="Queries per filter.")] = 200,
+    exact_timed: Annotated[int, typer.Option(help="Queries per filter whose exact scoring is timed.")] = 50,
     chroma_max: Annotated[int, typer.Option(help="Also time Chroma's where up to this size.")] = 100_000,
     full_max: Annotated[
         int, typer.Option(help="Above this size only filtered dense retrieval is loaded and timed.")
@@ -289,7 +290,8 @@ def retrieval_scale_bench(
 
     counts = [int(s) for s in sizes.split(",") if s.strip()]
     command = (
-        f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --chroma-max {chroma_max}"
+        f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --exact-timed {exact_timed}"
+        f" --chroma-max {chroma_max}"
         f" --full-max {full_max} --turns {turns}"
     )
     output.mkdir(parents=True, exist_ok=True)
@@ -310,6 +312,7 @@ def retrieval_scale_bench(
         catalogs,
         esci,
         queries=queries,
+        exact_timed=exact_timed,
         chroma_max=chroma_max,
         full_max=full_max,
         turns=turns,
