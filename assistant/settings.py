@@ -83,7 +83,11 @@ class Settings(BaseSettings):
         default=20_000, ge=0, description="Allowed sets up to this many products are scored exactly."
     )
     dense_nprobe: int = Field(
-        default=32, ge=1, le=65_536, description="IVF lists probed unfiltered (a filter probes more)."
+        default=128,
+        ge=1,
+        le=65_536,
+        description="IVF lists probed unfiltered (a filter probes more); 128 of 4,096 lists gave recall@100 "
+        "0.96 at 1M synthetic products (32: 0.88-0.91).",
     )
     background_reload_min_products: int = Field(
         default=50_000,

@@ -33,7 +33,7 @@ class DensePolicy:
 
     mode: DenseSearchMode = "auto"
     exact_max: int = 20_000
-    nprobe: int = 32
+    nprobe: int = 128
 
 
 def choose(allowed_count: int, ann: AnnIndex | None, policy: DensePolicy) -> DenseMethod:
