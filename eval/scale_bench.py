@@ -103,6 +103,7 @@ class SizeResult(BaseModel):
     rss_mb_per_100k: float
     peak_rss_mb: float
     ann_nlist: int | None
+    dense_nprobe: int | None = None  # unfiltered IVF probes of this run (AISLE_DENSE_NPROBE)
     dense: list[LatencyStats]
     search: list[LatencyStats]
     search_stage_p50_ms: dict[str, float]
@@ -339,6 +340,7 @@ def run_size(
         rss_mb_per_100k=round(rss / n * 100_000, 1),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
         ann_nlist=ann.nlist if ann is not None else None,
+        dense_nprobe=settings.dense_nprobe,
         mode="full" if searcher is not None else "dense only",
         dense=dense,
         search=search,
@@ -591,6 +593,7 @@ def markdown(bench: ScaleBench, command: str) -> str:
         f"| {s.products:,} | {s.gen.generate_s} | {s.gen.embed_s} | {s.gen.bm25_s} | {s.gen.write_s} | "
         f"{s.release_load_s} | {s.ann_load_s if s.ann_load_s is not None else '–'} | {s.snapshot_build_s} | "
         f"{s.rss_mb:,.0f} | {s.rss_mb_per_100k:,.0f} | {s.peak_rss_mb:,.0f} | {s.ann_nlist or '–'} | "
+        f"{s.dense_nprobe or 'not recorded (32)'} | "
         f"{s.chroma_add_per_s or '–'} |"
         for s in bench.sizes
     )
@@ -621,8 +624,8 @@ def markdown(bench: ScaleBench, command: str) -> str:
 hashed-word projection, 384-d, **not a language model**: it measures latency and recall against exact
 search, not relevance). {bench.queries} queries per filter; exact scoring timed on the first
 {bench.exact_timed}. Chooser: exact when the allowed set is ≤ {bench.dense_exact_max:,} products or the release has no
-IVF index, else faiss IVF-Flat with the allowed set as a bitmap inside the scan (nprobe {bench.dense_nprobe}
-unfiltered, raised by 1/allowed-fraction). {bench.cpus} cores shared with other workers' tests (load average
+IVF index, else faiss IVF-Flat with the allowed set as a bitmap inside the scan (nprobe as in the build table
+below, unfiltered; raised by 1/allowed-fraction). {bench.cpus} cores shared with other workers' tests (load average
 {bench.load_avg_before[0]} before, {bench.load_avg_after[0]} after the last run); {bench.ran_at:%Y-%m-%d %H:%M} UTC. Query embedding (MiniLM ~10 ms) is not included.
 
 Targets at the largest size: filtered dense p95 ≤ {DENSE_P95_TARGET_MS:g} ms with recall@100 ≥ {RECALL_TARGET},
@@ -641,8 +644,8 @@ rows have none: its work runs in its own threads).
 
 ## Build, load and memory
 
-| products | generate s | embed s | BM25 build s | write release (+IVF) s | release load s | IVF load s | snapshot build s | RSS MB | RSS MB / 100k | peak RSS MB | IVF lists | Chroma add /s |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| products | generate s | embed s | BM25 build s | write release (+IVF) s | release load s | IVF load s | snapshot build s | RSS MB | RSS MB / 100k | peak RSS MB | IVF lists | IVF nprobe (unfiltered) | Chroma add /s |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 {build}
 
 ## BM25 (bm25s) alone
