@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install system-deps run test test-fast lint format bench eval clean
+.PHONY: install system-deps run test test-fast lint format bench bench-scale eval clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,14 @@ bench: install
 	$(BIN)/python benchmarks/load_chat.py
 	@bash scripts/system-deps.sh postgresql
 	$(BIN)/python benchmarks/session_store.py
+
+# Retrieval at scale on synthetic catalogs (benchmarks/results/retrieval-scale.md): the whole search at
+# 10k and 100k products, filtered dense retrieval at 1M (its release built without BM25). About an hour.
+SCALE_CATALOGS ?= /tmp/aisle-scale-catalogs
+bench-scale: install
+	$(BIN)/aisle bench retrieval-scale --sizes 10000,100000 --turns 100 --catalogs $(SCALE_CATALOGS)
+	test -f $(SCALE_CATALOGS)/n1000000/gen.json || $(BIN)/aisle bench gen --n 1000000 --no-bm25 --out $(SCALE_CATALOGS)/n1000000
+	$(BIN)/aisle bench retrieval-scale --sizes 1000000 --full-max 100000 --merge --catalogs $(SCALE_CATALOGS)
 
 # Offline evaluation: the IR benchmark on ESCI (dev and test) and the prompt-eval suites, with reports
 # in eval/results/. The fake-LLM suite is gated by eval/thresholds.yaml (non-zero exit on regressions).

@@ -12,6 +12,7 @@ when ``index`` is first read and the embedding model loads when something first 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 __all__ = ["Catalog", "CatalogStats", "catalog_stats", "open_catalog"]
+
+log = logging.getLogger(__name__)
 
 
 class Catalog:
@@ -78,7 +81,9 @@ class Catalog:
         """The published catalog release this process serves: what every reader searches and shows.
 
         ``CURRENT`` is re-read at most every ``catalog_refresh_s``; a newer release is loaded by one thread
-        while the others go on serving the old one, then replaces it in one assignment. A data dir that has
+        while the others go on serving the old one, then replaces it in one assignment; a release of at least
+        ``background_reload_min_products`` products is loaded by a background thread, so no query waits for
+        it (at 1M products loading takes minutes). A data dir that has
         products but no release yet (made before releases existed) is published once, under the writer lock.
         """
         served = self._release
@@ -86,26 +91,51 @@ class Catalog:
             return served
         if not self._release_lock.acquire(blocking=served is None):
             return served  # type: ignore[return-value]  # another thread is loading; serve the old one
+        if served is not None and self._loads_in_background(served):
+            threading.Thread(target=self._refresh, name="aisle-release-load", daemon=True).start()
+            return served  # the thread holds the lock until the newer release is in place
         try:
-            served = self._release
-            for _ in range(3):
-                name = current_name(self.settings.data_dir)
-                if name is None or (served is None and not self._release_fits(name)):
-                    name = self.publish()
-                if served is not None and served.name == name:
-                    break
-                try:
-                    served = load(self.settings.data_dir, name)
-                    break
-                except FileNotFoundError:
-                    continue  # pruned between reading CURRENT and loading it: read CURRENT again
-            if served is None:
-                raise CatalogError(f"no readable catalog release in {self.settings.data_dir}")
-            self._release = served
-            self._release_checked = time.monotonic()
-            return served
+            return self._refresh_locked()
         finally:
             self._release_lock.release()
+
+    def _loads_in_background(self, served: Release) -> bool:
+        """Whether ``CURRENT`` names a newer release large enough to load off the query path."""
+        name = current_name(self.settings.data_dir)
+        if name is None or name == served.name:
+            return False
+        info = read_manifest(self.settings.data_dir, name) or {}
+        size = info.get("products")
+        return isinstance(size, int) and size >= self.settings.background_reload_min_products
+
+    def _refresh(self) -> None:
+        """Load the newer release (in a background thread that holds the release lock)."""
+        try:
+            self._refresh_locked()
+        except (CatalogError, OSError) as exc:
+            log.warning("loading the newer catalog release failed (%s); serving the previous one", exc)
+            self._release_checked = time.monotonic()
+        finally:
+            self._release_lock.release()
+
+    def _refresh_locked(self) -> Release:
+        served = self._release
+        for _ in range(3):
+            name = current_name(self.settings.data_dir)
+            if name is None or (served is None and not self._release_fits(name)):
+                name = self.publish()
+            if served is not None and served.name == name:
+                break
+            try:
+                served = load(self.settings.data_dir, name)
+                break
+            except FileNotFoundError:
+                continue  # pruned between reading CURRENT and loading it: read CURRENT again
+        if served is None:
+            raise CatalogError(f"no readable catalog release in {self.settings.data_dir}")
+        self._release = served
+        self._release_checked = time.monotonic()
+        return served
 
     def _release_fits(self, name: str) -> bool:
         """Whether release ``name`` was built for this process's embedder and BM25 text schema."""

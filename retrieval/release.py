@@ -30,6 +30,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from assistant.errors import CatalogError
+from retrieval.ann import ANN_FILE, AnnIndex
 from retrieval.catalog import Product
 from retrieval.lexical import LEXICAL_SCHEMA, LexicalIndex
 
@@ -46,6 +47,7 @@ __all__ = [
     "publish",
     "read_manifest",
     "release_root",
+    "write_release",
     "writer_lock",
 ]
 
@@ -65,6 +67,7 @@ class Release:
     products: list[Product]
     vectors: np.ndarray
     lexical: LexicalIndex
+    ann: AnnIndex | None = None  # the IVF index of a large release (see retrieval.dense)
 
     def __len__(self) -> int:
         return len(self.products)
@@ -166,6 +169,31 @@ def publish(catalog: Catalog) -> str:
             f"{missing} stored product(s) have no vector in the index; rerun `aisle ingest` to repair"
         )
 
+    name = write_release(
+        data_dir,
+        products,
+        vectors,
+        lexical,
+        version=version,
+        embedder=embedder,
+        ann_min_products=catalog.settings.ann_min_products,
+    )
+    _prune(release_root(data_dir), keep=name)
+    return name
+
+
+def write_release(
+    data_dir: Path,
+    products: Sequence[Product],
+    vectors: np.ndarray,
+    lexical: LexicalIndex,
+    *,
+    version: int,
+    embedder: str,
+    ann_min_products: int,
+) -> str:
+    """Write one release (products in ``lexical.ids`` order, their vectors, BM25 and, for a release of at
+    least ``ann_min_products`` products, its IVF index) and name it in ``CURRENT``; returns its name."""
     root = release_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     name = f"v{version:012d}"
@@ -178,10 +206,12 @@ def publish(catalog: Catalog) -> str:
                 handle.write("\n")
         np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
         lexical.save(tmp / "lexical")
+        if len(products) >= ann_min_products:
+            AnnIndex.build(vectors).save(tmp / ANN_FILE)
         manifest = {
             "version": version,
             "embedder": embedder,
-            "dim": catalog.embedder.dim,
+            "dim": int(vectors.shape[1]),
             "products": len(products),
             "lexical_schema": LEXICAL_SCHEMA,
             "published_at": time.time(),
@@ -197,7 +227,6 @@ def publish(catalog: Catalog) -> str:
     pointer = root / f".{_CURRENT}-{uuid.uuid4().hex[:8]}"
     pointer.write_text(name)
     os.replace(pointer, root / _CURRENT)
-    _prune(root, keep=name)
     return name
 
 
@@ -231,6 +260,11 @@ def load(data_dir: Path, name: str) -> Release:
     vectors = np.load(folder / "vectors.npy", allow_pickle=False, mmap_mode="r")
     if [p.id for p in products] != lexical.ids or len(vectors) != len(products):
         raise CatalogError(f"catalog release {folder} is inconsistent; rerun `aisle ingest` to republish it")
+    ann = AnnIndex.load(folder / ANN_FILE) if (folder / ANN_FILE).exists() else None
+    if ann is not None and ann.size != len(products):
+        raise CatalogError(
+            f"catalog release {folder} has a stale ANN index; rerun `aisle ingest` to republish it"
+        )
     return Release(
         name=name,
         version=int(str(info["version"])),
@@ -238,6 +272,7 @@ def load(data_dir: Path, name: str) -> Release:
         products=products,
         vectors=vectors,
         lexical=lexical,
+        ann=ann,
     )
 
 

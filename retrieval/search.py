@@ -30,6 +30,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from retrieval.catalog import Product
+from retrieval.dense import DensePolicy, dense_search
 from retrieval.diversity import dedupe_variants, mmr
 from retrieval.features import FEATURE_NAMES, CandidatePool, QueryAnalysis, analyze_query, compute_features
 from retrieval.filters import Filters, to_where
@@ -41,6 +42,7 @@ from retrieval.text import analyze, positive_text
 if TYPE_CHECKING:
     from retrieval.components import Catalog
     from retrieval.rank import Ranker
+    from retrieval.release import Release
 
 __all__ = [
     "Candidate",
@@ -189,10 +191,20 @@ class Searcher:
         """Cosine similarity of ``text`` to the nearest served product (among those ``filters`` allow);
         ``None`` when there is none."""
         snap = self.snapshot()
-        positions = np.flatnonzero(snap.mask(filters)) if filters is not None else np.arange(len(snap))
-        if not len(positions):
+        allowed = snap.mask(filters) if filters is not None else np.ones(len(snap), dtype=bool)
+        if not allowed.any():
             return None
-        return float(np.max(snap.vectors[positions] @ self.embed_query(text)))
+        ann = snap.release.ann if snap.release is not None else None
+        _, sims, _ = dense_search(snap.vectors, self.embed_query(text), allowed, 1, ann, self.dense_policy)
+        return float(sims[0])
+
+    @property
+    def dense_policy(self) -> DensePolicy:
+        """When dense retrieval leaves exact scoring (``AISLE_DENSE_*`` settings)."""
+        settings = self.catalog.settings
+        return DensePolicy(
+            mode=settings.dense_search, exact_max=settings.dense_exact_max, nprobe=settings.dense_nprobe
+        )
 
     @property
     def ranker(self) -> Ranker:
@@ -208,9 +220,20 @@ class Searcher:
         snap = self._snapshot
         if snap is not None and snap.release is release:
             return snap
-        # One thread builds the new snapshot; the others go on serving the old one meanwhile.
+        # One thread builds the new snapshot; the others go on serving the old one meanwhile. A large
+        # release's snapshot is built in a background thread, so no query waits for it.
         if not self._snapshot_lock.acquire(blocking=snap is None):
             return snap  # type: ignore[return-value]
+        if snap is not None and len(release) >= self.catalog.settings.background_reload_min_products:
+            threading.Thread(target=self._build_snapshot, args=(release,), daemon=True).start()
+            return snap  # the thread holds the lock until the new snapshot is in place
+        return self._build_snapshot(release)
+
+    def _build_snapshot(self, release: Release) -> CatalogSnapshot:
+        """Build (unless already built) and serve the snapshot of ``release``; releases the snapshot lock.
+
+        In a background thread a failure is reported by the thread and the previous snapshot stays served
+        (the next query tries again)."""
         try:
             if self._snapshot is None or self._snapshot.release is not release:
                 self._snapshot = CatalogSnapshot(
@@ -377,16 +400,22 @@ class Searcher:
         ANN index, over-fetching by the excluded ids; HNSW under a selective filter can return fewer
         neighbours than exist, and then the exact scores are used after all. Readers never query an
         embedded Chroma: its in-process index goes stale when another process writes.
+
+        A release large enough to carry its own IVF index (``AISLE_ANN_MIN_PRODUCTS``) never goes to
+        Chroma: :func:`retrieval.dense.dense_search` picks exact scoring or the IVF index (filter inside
+        the scan) by the allowed set's size, without Chroma's ``where`` cost.
         """
         allowed_count = int(allowed.sum())
         want = min(depth, allowed_count)
         hits: list[tuple[str, float]] = []
-        ann = (
-            self.catalog.settings.chroma_url is not None
+        ann = snap.release.ann if snap.release is not None else None
+        chroma = (
+            ann is None
+            and self.catalog.settings.chroma_url is not None
             and allowed_count > _EXACT_MAX
             and not filters.attribute_ranges  # Chroma cannot evaluate numeric attribute bounds
         )
-        if ann:
+        if chroma:
             fetch = min(depth + len(excluded_ids), total)
             try:
                 found = self.catalog.index.query(vector, fetch, to_where(filters))
@@ -396,10 +425,8 @@ class Searcher:
             hits = [(pid, sim) for pid, sim in found if pid not in excluded_ids and pid in snap.position]
             hits = hits[:depth]
         if len(hits) < want:
-            positions = np.flatnonzero(allowed)
-            sims = snap.vectors[positions] @ vector
-            best = np.argsort(-sims, kind="stable")[:depth]
-            hits = [(snap.ids[positions[i]], float(sims[i])) for i in best]
+            positions, sims, _ = dense_search(snap.vectors, vector, allowed, depth, ann, self.dense_policy)
+            hits = [(snap.ids[int(p)], float(s)) for p, s in zip(positions, sims, strict=True)]
         return [pid for pid, _ in hits], dict(hits)
 
     def _personalize(

@@ -235,6 +235,100 @@ def turn_bench(
     _record(output, "turn", result, _turn_markdown(result), passed=result.passed)
 
 
+_CATALOGS = Path(tempfile.gettempdir()) / "aisle-scale-catalogs"
+
+
+@bench_app.command("gen")
+def gen_bench(
+    n: Annotated[int, typer.Option("--n", min=1, help="Products to generate.")] = 100_000,
+    out: Annotated[Path, typer.Option(help="Data dir to publish the synthetic catalog into.")] = _CATALOGS
+    / "n100000",
+    esci: Annotated[
+        Path, typer.Option(help="ESCI products.ndjson to draw categories and text from.", exists=True)
+    ] = _ESCI,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same catalog).")] = 7,
+    bm25: Annotated[
+        bool, typer.Option(help="Build the BM25 index (--no-bm25: dense retrieval only, much faster).")
+    ] = True,
+) -> None:
+    """A synthetic catalog of N ESCI-shaped products with deterministic (not language-model) vectors,
+    published as a release that `aisle serve` / the searcher serve like any other (AISLE_DATA_DIR=OUT)."""
+    from eval.synthetic_catalog import generate_catalog
+
+    summary = generate_catalog(
+        n, out, esci, seed=seed, ann_min_products=get_settings().ann_min_products, bm25=bm25, say=_stderr
+    )
+    (out / "gen.json").write_text(summary.model_dump_json())
+    typer.echo(summary.model_dump_json(indent=2))
+
+
+@bench_app.command("retrieval-scale")
+def retrieval_scale_bench(
+    sizes: Annotated[str, typer.Option(help="Catalog sizes, comma-separated.")] = "10000,100000,1000000",
+    catalogs: Annotated[Path, typer.Option(help="Where generated catalogs are kept (reused).")] = _CATALOGS,
+    esci: Annotated[
+        Path, typer.Option(help="ESCI products.ndjson to draw categories and text from.", exists=True)
+    ] = _ESCI,
+    queries: Annotated[int, typer.Option(help="Queries per filter.")] = 200,
+    exact_timed: Annotated[int, typer.Option(help="Queries per filter whose exact scoring is timed.")] = 50,
+    chroma_max: Annotated[int, typer.Option(help="Also time Chroma's where up to this size.")] = 100_000,
+    full_max: Annotated[
+        int, typer.Option(help="Above this size only filtered dense retrieval is loaded and timed.")
+    ] = 1_000_000,
+    turns: Annotated[
+        int, typer.Option(help="Also time N whole turns (fake LLM) at each fully loaded size.")
+    ] = 0,
+    output: Annotated[Path, typer.Option(help="Folder for retrieval-scale.json/.md.")] = Path(
+        "benchmarks/results"
+    ),
+    merge: Annotated[
+        bool,
+        typer.Option(help="Keep the sizes already recorded in retrieval-scale.json that this run skips."),
+    ] = False,
+) -> None:
+    """Filtered dense retrieval (exact, IVF, the chooser, Chroma's where) and the whole search, per size."""
+    from eval.scale_bench import ScaleBench, dump, markdown, merged, run_scale_bench
+
+    counts = [int(s) for s in sizes.split(",") if s.strip()]
+    command = (
+        f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --exact-timed {exact_timed}"
+        f" --chroma-max {chroma_max}"
+        f" --full-max {full_max} --turns {turns}"
+    )
+    output.mkdir(parents=True, exist_ok=True)
+
+    recorded = output / "retrieval-scale.json"
+    earlier = ScaleBench.model_validate_json(recorded.read_text()) if merge and recorded.exists() else None
+
+    def record(bench: ScaleBench) -> None:  # after every size, so a long run keeps what it measured
+        for size in bench.sizes:
+            size.command = size.command or command
+        if earlier is not None:
+            bench = merged(earlier, bench)
+        recorded.write_text(dump(bench))
+        (output / "retrieval-scale.md").write_text(markdown(bench, command))
+
+    result = run_scale_bench(
+        counts,
+        catalogs,
+        esci,
+        queries=queries,
+        exact_timed=exact_timed,
+        chroma_max=chroma_max,
+        full_max=full_max,
+        turns=turns,
+        say=_stderr,
+        on_size=record,
+    )
+    for size in result.sizes:
+        size.command = size.command or command
+    if earlier is not None:
+        result = merged(earlier, result)
+    typer.echo(markdown(result, command))
+    if not result.passed:
+        raise typer.Exit(1)
+
+
 @bench_app.command("all")
 def all_benches(
     output: Annotated[Path, typer.Option(help="Folder for the result files.")] = Path("benchmarks/results"),
