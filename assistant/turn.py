@@ -503,12 +503,11 @@ class Assistant:
         from retrieval.text import analyze
 
         lexical = self.catalog.lexical()
-        codes = [
-            t for t in analyze(asked) if not t.isalpha() and not t.isdigit() and any(c.isalpha() for c in t)
-        ]
+        terms = analyze(asked)
+        codes = [t for t in terms if not t.isalpha() and not t.isdigit() and any(c.isalpha() for c in t)]
         if any(lexical.knows(term) for code in codes for term in lexical.terms(code)):
             return False  # a model code the catalog's text has ("af1"): a product it sells
-        words = [t for t in analyze(asked) if t.isalpha()]
+        words = [t for t in terms if t.isalpha()]
         if follow_up and previous is not None:
             before = set(analyze(previous.query))
             words = [t for t in words if t not in before]

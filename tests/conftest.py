@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -13,6 +14,9 @@ import pytest
 from pg_support import PostgresServer
 
 from assistant.settings import Settings, get_settings
+from retrieval.catalog import Product
+from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema
 
 if TYPE_CHECKING:  # the helpers below are imported by the fixtures that use them (heavy imports)
     from openai_server import OpenAIStub
@@ -128,3 +132,23 @@ def stub(stub_server: OpenAIStub) -> OpenAIStub:
     """The module's stub server, back to well-behaved with no script and no recorded requests."""
     stub_server.reset()
     return stub_server
+
+
+# --- the demo catalog as records, its schema and vocabulary (planner tests) -------------------------
+
+DEMO_FEED = Path(__file__).resolve().parent.parent / "retrieval" / "data" / "demo_catalog.jsonl"
+
+
+@pytest.fixture(scope="session")
+def demo_products() -> list[Product]:
+    return [Product.model_validate(json.loads(line)) for line in DEMO_FEED.read_text().splitlines()]
+
+
+@pytest.fixture(scope="session")
+def demo_schema(demo_products: list[Product]) -> CatalogSchema:
+    return CatalogSchema.from_products(demo_products)
+
+
+@pytest.fixture(scope="session")
+def demo_vocabulary(demo_products: list[Product]) -> Vocabulary:
+    return Vocabulary.from_products(demo_products)

@@ -25,18 +25,18 @@ DEMO = Path(__file__).resolve().parent.parent / "retrieval" / "data" / "demo_cat
 
 
 @pytest.fixture(scope="module")
-def products() -> list[Product]:
-    return [Product.model_validate(json.loads(line)) for line in DEMO.read_text().splitlines()]
+def products(demo_products: list[Product]) -> list[Product]:
+    return demo_products
 
 
 @pytest.fixture(scope="module")
-def schema(products: list[Product]) -> CatalogSchema:
-    return CatalogSchema.from_products(products)
+def schema(demo_schema: CatalogSchema) -> CatalogSchema:
+    return demo_schema
 
 
 @pytest.fixture(scope="module")
-def vocab(products: list[Product]) -> Vocabulary:
-    return Vocabulary.from_products(products)
+def vocab(demo_vocabulary: Vocabulary) -> Vocabulary:
+    return demo_vocabulary
 
 
 def _offered(

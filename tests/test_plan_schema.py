@@ -3,7 +3,6 @@ head-noun categories, typos and relaxation — each read against the demo catalo
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -32,18 +31,18 @@ DEMO = Path(__file__).resolve().parent.parent / "retrieval" / "data" / "demo_cat
 
 
 @pytest.fixture(scope="module")
-def products() -> list[Product]:
-    return [Product.model_validate(json.loads(line)) for line in DEMO.read_text().splitlines()]
+def products(demo_products: list[Product]) -> list[Product]:
+    return demo_products
 
 
 @pytest.fixture(scope="module")
-def schema(products: list[Product]) -> CatalogSchema:
-    return CatalogSchema.from_products(products)
+def schema(demo_schema: CatalogSchema) -> CatalogSchema:
+    return demo_schema
 
 
 @pytest.fixture(scope="module")
-def vocabulary(products: list[Product]) -> Vocabulary:
-    return Vocabulary.from_products(products)
+def vocabulary(demo_vocabulary: Vocabulary) -> Vocabulary:
+    return demo_vocabulary
 
 
 def test_schema_types_attributes_from_their_keys(schema: CatalogSchema) -> None:
