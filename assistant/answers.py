@@ -204,8 +204,16 @@ def answer_question(
         lines = []
         for p in products:
             fact = fact_phrase(p, key, cats, schema)
+            flag = str(p.attributes.get(key, "")).strip().lower()
+            # A yes/no feature ("is the first one programmable?") is answered yes or no first.
+            template = {
+                "yes": "answer_yes",
+                "true": "answer_yes",
+                "no": "answer_no",
+                "false": "answer_no",
+            }.get(flag, "answer_value")
             lines.append(
-                responses.render("answer_value", title=product_name(p), fact=fact)
+                responses.render(template, title=product_name(p), fact=fact)
                 if fact
                 else responses.render("answer_missing", noun=noun or "that", title=product_name(p))
             )

@@ -102,6 +102,7 @@ class _Turn:
     usage: Usage = field(default_factory=Usage)
     text: list[str] = field(default_factory=list)
     prompt_versions: dict[str, str] = field(default_factory=dict)
+    message: str = ""
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -217,7 +218,10 @@ class Assistant:
             or _session_shopper(session_id)
         )
         turn = _Turn(
-            session_id=session_id, turn_id=uuid.uuid4().hex, deadline=Deadline(self.settings.turn_budget_s)
+            session_id=session_id,
+            turn_id=uuid.uuid4().hex,
+            deadline=Deadline(self.settings.turn_budget_s),
+            message=request.message,
         )
         started = time.perf_counter()
         ids = {"session_id": session_id, "turn_id": turn.turn_id}
@@ -301,9 +305,12 @@ class Assistant:
                 yield RecommendationsEvent(**ids, recommendations=self._recommendations(explained))
         turn.timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         message = "".join(turn.text)
-        if plan.intent in ("compare", "product_question") and len(shown) < len(previous_shown):
+        if plan.intent in ("compare", "product_question") and {p.id for p in shown} <= {
+            p.id for p in previous_shown
+        }:
             # A question about one or two of the products keeps the list the shopper is looking at:
-            # "compare the first two" after "how heavy is the second one?" means that list's first two.
+            # "compare the first two" after "how heavy is the second one?" means that list's first two,
+            # and "which runs longest?" answers in its own order without reordering the list.
             shown = previous_shown
         self.store.append_turn(
             session_id,
@@ -515,7 +522,10 @@ class Assistant:
             return False
         head = words[-1]
         in_fields = any(head in snap.fields[field] for field in ("category", "brand"))
-        in_titles = head in snap.fields["title"]
+        # A word some title merely mentions ("… Sneakers for gym and treadmill") is not a kind of
+        # product the store sells unless some title names it as what the product is.
+        last_word = (kind_words(asked) or asked).split()[-1:] or [head]
+        in_titles = head in snap.fields["title"] and bool(self._title_categories().get_counts(last_word[0]))
         # "washing machine": a known head ("machine") after a word no product text has is another
         # kind of product.
         unknown_modifier = len(words) > 1 and not lexical.knows(words[-2])
@@ -600,7 +610,11 @@ class Assistant:
         asked_now = [plan.comparative.key] if plan.comparative else []
         if previous is not None:
             asked_now += [f for f in asked_fields(plan.filters, previous.filters) if f not in asked_now]
-        found = search_relaxed(plan.filters, run, keep=("category",), last=asked_now)
+        # An attribute value that names the product asked for ("an espresso machine": type espresso)
+        # is what it is, not a detail: the price is loosened before it.
+        kind = set(product_kind(turn.message, self.vocabulary).split()) if turn.message else set()
+        defining = [k for k, v in plan.filters.attributes.items() if kind and set(v.lower().split()) <= kind]
+        found = search_relaxed(plan.filters, run, keep=("category",), last=asked_now, defining=defining)
         if plan.filters.brands and plan.filters.categories and any(r.field == "brand" for r in found.relaxed):
             # "dewalt tool cases": the brand files them elsewhere; its products that still are what
             # was asked (the category's word in their title) come before other brands.
@@ -627,8 +641,9 @@ class Assistant:
             relaxed = plan.filters.model_copy(update={"categories": []})
             wider = [p for p in run(relaxed) if self._is_kind(p, plan)]
             if len(wider) > len(candidates):
+                # The plan keeps its category: the conversation is still about that kind of product
+                # ("under ten bucks?" next searches it again, widened again if it must be).
                 candidates = wider
-                plan = plan.model_copy(update={"filters": relaxed})
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = _sorted_by(candidates, plan.sort.key, plan.sort.order)
@@ -638,15 +653,21 @@ class Assistant:
         return plan, candidates
 
     def _is_kind(self, product: Product, plan: QueryPlan) -> bool:
-        """Whether ``product`` is the kind of product the plan's categories name: its title or category
-        path has a word of the most specific of them ("hiking backpacks" names backpacks; hiking boots
-        are not a widening of it)."""
+        """Whether ``product`` is the kind of product the plan's categories name: its category path or
+        the head of its title (what the title says it is) has a word of the most specific of them
+        ("hiking backpacks" names backpacks; hiking boots are not a widening of it, nor is a "Bottle
+        Cleaning Brush" a bottle). A product filed under no category is judged by its whole title."""
         lexical = self.catalog.lexical()
         categories = plan.filters.categories
         parents = self.schema.parents
         specific = [c for c in categories if not any(o != c and o in parents.get(c, []) for o in categories)]
         wanted = set(lexical.terms(" ".join(specific)))
-        return bool(wanted & set(lexical.terms(f"{product.title} {' '.join(product.category)}")))
+        said = (
+            " ".join([*product.category, *title_head_words(product.title)[-1:]])
+            if product.category
+            else product.title
+        )
+        return bool(wanted & set(lexical.terms(said)))
 
     def _widens(self, categories: list[str]) -> bool:
         """Whether a category that leaves too few products may be widened to products that still are

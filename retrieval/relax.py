@@ -29,6 +29,11 @@ class Relaxation(BaseModel):
     field: str = Field(description="price, brand, color, an attribute key")
     asked: str = Field(description='What the shopper asked for, in words ("under $400").')
     closest: str = Field(default="", description='How close the catalog gets ("the cheapest is $899").')
+    loosened: Filters | None = Field(
+        default=None,
+        description="The constraint as asked (only its own fields set): what a later turn may ask "
+        'for again ("forget the brand, any blender in that range?").',
+    )
 
 
 class RelaxedSearch(BaseModel):
@@ -199,18 +204,35 @@ def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
     return fields
 
 
+def _only(filters: Filters, field: str) -> Filters:
+    """The part of ``filters`` one loosening step removes (``field`` as :func:`_steps` names it)."""
+    if field == "price":
+        return Filters(price_min=filters.price_min, price_max=filters.price_max)
+    if field == "color":
+        return Filters(colors=filters.colors)
+    if field == "brand":
+        return Filters(brands=filters.brands)
+    return Filters(
+        attributes={k: v for k, v in filters.attributes.items() if k == field},
+        attribute_in={k: v for k, v in filters.attribute_in.items() if k == field},
+        attribute_ranges={k: v for k, v in filters.attribute_ranges.items() if k == field},
+    )
+
+
 def search_relaxed(
     filters: Filters,
     run: Callable[[Filters], list[Product]],
     *,
     keep: Sequence[str] = (),
     last: Sequence[str] = (),
+    defining: Sequence[str] = (),
 ) -> RelaxedSearch:
     """``run(filters)``; when it finds nothing, the first single loosening that does (see module doc).
 
     ``keep`` names fields never loosened (a category the shopper chose is kept by the caller);
     ``last`` names fields loosened only after every other one (what this very turn asked for, such
-    as the attribute of "lighter?")."""
+    as the attribute of "lighter?"); ``defining`` names attribute values that say what the product
+    is ("an espresso machine": type), loosened after the price like a spec."""
     found = run(filters)
     if found:
         return RelaxedSearch(products=found, filters=filters)
@@ -220,7 +242,9 @@ def search_relaxed(
         # An exact value or a color is a detail; the price next; then the specs and use cases that
         # make the product what it is ("gaming": a dedicated GPU); a named brand last.
         field = step[0]
-        rank = {"color": 0, "price": 2, "brand": 4}.get(field, 1 if field in filters.attributes else 3)
+        rank = {"color": 0, "price": 2, "brand": 4}.get(
+            field, 1 if field in filters.attributes and field not in defining else 3
+        )
         return field in last, rank
 
     steps.sort(key=priority)
@@ -231,7 +255,9 @@ def search_relaxed(
             return RelaxedSearch(
                 products=ordered or found,
                 filters=loosened,
-                relaxed=[Relaxation(field=field, asked=asked, closest=closest)],
+                relaxed=[
+                    Relaxation(field=field, asked=asked, closest=closest, loosened=_only(filters, field))
+                ],
             )
     if len(steps) > 1:
         everything = filters.model_copy(
@@ -249,6 +275,10 @@ def search_relaxed(
             return RelaxedSearch(
                 products=found,
                 filters=everything,
-                relaxed=[Relaxation(field=f, asked=a) for f, _, _, a in steps if f != "brand"],
+                relaxed=[
+                    Relaxation(field=f, asked=a, loosened=_only(filters, f))
+                    for f, _, _, a in steps
+                    if f != "brand"
+                ],
             )
     return RelaxedSearch(products=[], filters=filters)

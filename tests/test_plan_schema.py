@@ -3,6 +3,7 @@ head-noun categories, typos and relaxation — each read against the demo catalo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -167,8 +168,18 @@ def _plan(
     vocabulary: Vocabulary,
     history: list[HistoryTurn] | None = None,
     shown: list[Product] | None = None,
+    words: Callable[[str], list[tuple[str, int]]] | None = None,
 ) -> QueryPlan:
-    return plan_turn(message, history or [], vocabulary, schema=schema, shown_products=shown or [])
+    titles = {p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in shown or []}
+    return plan_turn(
+        message,
+        history or [],
+        vocabulary,
+        schema=schema,
+        shown_products=shown or [],
+        shown_titles=titles,
+        word_categories=words,
+    )
 
 
 def test_a_word_from_another_category_is_not_a_filter(schema: CatalogSchema, vocabulary: Vocabulary) -> None:
@@ -402,3 +413,142 @@ def test_a_comparative_after_a_question_is_relative_to_the_product_asked_about(
     ]
     plan = _plan("a roomier one?", schema, vocabulary, history, shown)
     assert plan.comparative is not None and plan.comparative.than_id == "bp-ridgeback-trek-65-green"
+
+
+def _shown(products: list[Product], plan: QueryPlan, n: int = 5) -> list[Product]:
+    return [p for p in products if matches(p, plan.filters)][:n]
+
+
+def _history(message: str, plan: QueryPlan, shown: list[Product]) -> list[HistoryTurn]:
+    return [HistoryTurn(role="user", content=message, plan=plan, shown_ids=[p.id for p in shown])]
+
+
+@pytest.mark.parametrize(
+    ("message", "key", "bounds"),
+    [
+        # a figure on a key that measures what the product accommodates is a need: at least that
+        (
+            "an air purifier that can handle a 500 square foot living room",
+            "room_size_sq_ft",
+            NumericRange(gte=500),
+        ),
+        # "or quieter", "or lighter": the comparative's direction bounds the figure
+        ("a dishwasher that's 45 dB or quieter", "noise_level_db", NumericRange(lte=45)),
+        # a whole number is a nominal size: a "13 inch" laptop is a 13.3-inch one
+        ("a 13 inch laptop", "screen_in", NumericRange(gte=12.87, lt=14)),
+    ],
+)
+def test_stated_figures_bound_the_categorys_key(
+    message: str, key: str, bounds: NumericRange, schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    plan = _plan(message, schema, vocabulary)
+    assert plan.filters.attribute_ranges[key] == bounds
+
+
+def test_a_purpose_or_a_doing_names_what_the_catalog_calls_it(
+    schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    # "to blend" names blenders; "grinds the beans itself" the built-in grinder (catalog words)
+    plan = _plan("something to blend smoothies, nothing over 80 bucks", schema, vocabulary)
+    assert plan.filters.categories == ["blenders"] and plan.filters.price_max == 80
+    plan = _plan("a coffee machine that grinds the beans itself", schema, vocabulary)
+    assert plan.filters.attributes.get("built_in_grinder") == "yes"
+    # the neighbouring words pick the key a shared value belongs to
+    plan = _plan("office chair with adjustable lumbar support", schema, vocabulary)
+    assert plan.filters.attributes == {"lumbar_support": "adjustable"}
+
+
+def test_a_range_in_words_shares_its_scale() -> None:
+    assert numbers_to_digits("two to three hundred dollars") == "200 to 300 dollars"
+    assert numbers_to_digits("five to ten thousand") == "5000 to 10000"
+    assert numbers_to_digits("those two") == "those two"
+
+
+def test_which_one_with_a_comparative_asks_about_the_shown_products(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    first = _plan("cheap robot vacuum, 250 dollars tops", schema, vocabulary)
+    shown = _shown(products, first)
+    assert len(shown) >= 2
+    plan = _plan("which one runs longer on a charge?", schema, vocabulary, _history("x", first, shown), shown)
+    assert plan.intent == "product_question" and plan.question == "runtime_min"
+    assert plan.sort is not None and plan.sort.order == "desc"
+    named = _plan(
+        "does the Dustwise one have a HEPA filter?", schema, vocabulary, _history("x", first, shown), shown
+    )
+    assert named.intent == "product_question"
+    assert [p.brand for p in shown if p.id in named.referenced_ids] == ["Dustwise"]
+
+
+def test_a_comparative_with_new_words_still_refines_what_was_shown(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    first = _plan("a backpack for day hikes", schema, vocabulary)
+    assert first.filters.attribute_ranges["capacity_l"] == NumericRange(lte=30)  # a use case read as data
+    shown = _shown(products, first)
+    plan = _plan(
+        "I need something bigger for a week-long trek", schema, vocabulary, _history("x", first, shown), shown
+    )
+    assert plan.filters.categories == ["backpacks"] and plan.intent == "refine"
+    assert plan.comparative is not None and plan.comparative.key == "capacity_l"
+    assert "size" not in plan.filters.attributes  # "long" is a sleeping-bag size, not a backpack's
+
+
+def test_a_new_kind_after_one_is_a_topic_switch(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    first = _plan("office chair with adjustable lumbar support", schema, vocabulary)
+    shown = _shown(products, first)
+    plan = _plan(
+        "I also need a desk, an electric sit stand one",
+        schema,
+        vocabulary,
+        _history("x", first, shown),
+        shown,
+    )
+    assert plan.filters.categories == ["standing desks"]
+    assert "lumbar_support" not in plan.filters.attributes and "office" not in plan.query
+    assert set(plan.filters.attribute_in.get("motors", [])) == {"single", "dual"}
+
+
+def test_a_loosened_constraint_comes_back_once_another_goes(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    from retrieval.relax import Relaxation
+
+    asked = _plan("a Whirlwise blender between fifty and eighty dollars", schema, vocabulary)
+    assert (asked.filters.price_min, asked.filters.price_max) == (50, 80)
+    loosened = asked.filters.model_copy(update={"price_min": None, "price_max": None})
+    answered = asked.model_copy(
+        update={
+            "filters": loosened,
+            "relaxed": [
+                Relaxation(
+                    field="price", asked="between $50 and $80", loosened=Filters(price_min=50, price_max=80)
+                )
+            ],
+        }
+    )
+    shown = _shown(products, answered)
+    plan = _plan(
+        "ok forget Whirlwise, any blender in that range?",
+        schema,
+        vocabulary,
+        _history("x", answered, shown),
+        shown,
+    )
+    assert (plan.filters.price_min, plan.filters.price_max) == (50, 80)
+    assert plan.filters.brands == [] and plan.filters.exclude_brands == ["whirlwise"]
+
+
+def test_a_childs_age_said_of_them_overrides_the_default(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    from assistant.turn import _TitleCategories
+
+    words = _TitleCategories.build(0, products).get_counts  # "scooter" names Ride-Ons through titles
+    first = _plan("my daughter needs a scooter", schema, vocabulary, words=words)
+    assert first.filters.categories == ["ride-ons"]
+    shown = _shown(products, first)
+    plan = _plan("she's only 2 though", schema, vocabulary, _history("x", first, shown), shown, words)
+    assert plan.filters.attribute_ranges["age_min_years"] == NumericRange(lte=2)

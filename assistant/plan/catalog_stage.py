@@ -62,6 +62,9 @@ _SEARCH_AGAIN = re.compile(
 _POSITION = re.compile(
     r"\b(?:first|second|third|fourth|fifth|last|top|#\s?\d|number\s+\d|(?:the|that|this)\s+\w+\s+one)\b"
 )
+_WHICH_OF_SHOWN = re.compile(
+    r"^\s*(?:\w+\s+)?which\b(?!\s+(?:ones?\s+)?(?:do|does|would)\s+you)|\bwhich\s+(?:one|ones|of)\b"
+)
 _SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
 _MULTI_JOIN = re.compile(
     r"\s+(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
@@ -155,6 +158,14 @@ def apply_schema(
     categories = _categories(plan, schema)
     if not categories and plan.category_hint and schema.leaves(plan.category_hint):
         categories = [plan.category_hint]
+    if not categories and shown.products and not shown.fresh:
+        # A follow-up whose words name no category ("which one runs longer?" after "robot vac"):
+        # the categories of the products in front of the shopper.
+        categories = list(
+            dict.fromkeys(
+                c for p in shown.products if p.category and schema.leaves(c := p.category[-1].lower())
+            )
+        )
     if not categories and infer_category is not None and plan.query:
         categories = [c.rstrip("~") for c in infer_category(message)]
     update: dict[str, object] = {}
@@ -183,11 +194,14 @@ def apply_schema(
         stated.add(spec.key)
     for prior in use_case_priors(text, schema, categories):
         if prior.bounds is not None:
-            ranges.setdefault(prior.key, prior.bounds)
+            if prior.key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
+                ranges[prior.key] = prior.bounds
         elif prior.value is not None and "contains" in prior.extra:
             spec_values = schema.attributes(categories)[prior.key].values
             attribute_in[prior.key] = [v for v in spec_values if prior.extra["contains"] in v]
         elif "any" in prior.extra:
+            if prior.key in attributes:
+                continue  # "adjustable lumbar support" already names the value
             attribute_in[prior.key] = [
                 v for v in schema.attributes(categories)[prior.key].values if v not in ("no", "false", "none")
             ]
@@ -219,7 +233,17 @@ def apply_schema(
             else:
                 compared = (label, direction_found, start, end)  # type: ignore[assignment]
 
-    def key_for(dim: str) -> str | None:
+    numeric_keys = (
+        [k for k, a in schema.attributes(categories).items() if a.kind == "numeric"] if categories else []
+    )
+
+    def key_for(dim: str, span: tuple[int, int] | None = None) -> str | None:
+        if span is not None:
+            # "more RAM" names ram_gb itself, though its dimension (storage) would pick storage_gb.
+            said = set(stems[span[0] : span[1]])
+            named = [k for k in numeric_keys if said & {singular(w) for w in key_words(k)}]
+            if len(named) == 1:
+                return named[0]
         return keyed.get(dim) or dimension_key(schema, categories, dim)
 
     question: str | None = None
@@ -228,7 +252,7 @@ def apply_schema(
 
     if superlative is not None:
         dim, order, _, _ = superlative
-        key = key_for(dim)
+        key = key_for(dim, (superlative[2], superlative[3]))
         if key is not None:
             sort = SortSpec(
                 key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
@@ -239,9 +263,25 @@ def apply_schema(
                 update["referenced_ids"] = [p.id for p in shown.products]
             elif plan.intent in ("compare", "product_question"):
                 intent = "refine"
+    elif (
+        compared is not None
+        and shown.products
+        and not shown.fresh
+        and _WHICH_OF_SHOWN.search(text)
+        and not whole_catalog
+        and (key := key_for(compared[0], (compared[2], compared[3]))) is not None
+    ):
+        # "which one runs longer?": a question over the shown products, not a search for more.
+        dim, direction, _, _ = compared
+        order = "asc" if direction == "lower" else "desc"
+        sort = SortSpec(
+            key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
+        )
+        intent, question = "product_question", key
+        update["referenced_ids"] = [p.id for p in shown.products]
     elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
         dim, direction, _, _ = compared
-        key = key_for(dim)
+        key = key_for(dim, (compared[2], compared[3]))
         focused = [p for p in shown.products if p.id == shown.focus]
         reference = next(
             (p for p in [*focused, *shown.products] if key and field_number(p, key) is not None), None

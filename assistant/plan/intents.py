@@ -134,7 +134,9 @@ _QUESTION_START = re.compile(
     r"warranty|reviews?\s+(?:of|for))\b"
 )
 _REFERENCE = re.compile(
-    r"\b(?:it|its|it's|this|that|they|them|these|those|the\s+(?:first|second|third|last|cheapest|other)|"
+    r"\b(?:it|its|it's|this|that|they|them|these|those|"
+    r"the\s+(?:first|second|third|fourth|fifth|last|cheapest|other|[1-5](?:st|nd|rd|th)|"
+    r"(?:top|leading)\s+(?:one|pick|choice|option|result))|which\s+(?:one|ones|of)|"
     r"this\s+one|that\s+one|one\s+of\s+(?:them|these|those))\b|#\s?\d"
 )
 _FOLLOWUP = re.compile(
@@ -197,8 +199,20 @@ def is_compare(text: str) -> bool:
     return _COMPARE.search(text) is not None
 
 
+def opens_question(text: str) -> bool:
+    """The message opens like a question ("how many watts…", "does the…"), not just ends with "?"."""
+    return _QUESTION_START.search(text) is not None
+
+
+# "the Dustwise one", "the silver one": a reference by a word of the product, in a real question
+# ("does the Dustwise one have HEPA?"); "over the range ones?" alone asks for such products instead.
+_NAMED_ONE = re.compile(r"\bthe\s+[\w&'.-]+(?:\s+[\w&'.-]+)?\s+(?:one|ones|model|pair|version)\b")
+
+
 def is_product_question(text: str) -> bool:
     """A question about products already shown ("does it come in blue?", "is the second one quiet?")."""
+    if _QUESTION_START.search(text) is not None and _NAMED_ONE.search(text) is not None:
+        return True
     return (text.rstrip().endswith("?") or _QUESTION_START.search(text) is not None) and _REFERENCE.search(
         text
     ) is not None
@@ -211,9 +225,15 @@ def is_followup(text: str) -> bool:
 _REFERS_BACK = re.compile(r"\b(?:ones?|those|these|them|they|it|instead|same|similar)\b")
 
 
-def refers_back(text: str) -> bool:
-    """The message points at what was shown ("cheaper ones", "in black instead"), a question mark aside."""
-    return _REFERS_BACK.search(text) is not None
+_POINTS_BACK = re.compile(r"\b(?:those|these|them|they|it|instead|same|similar)\b")
+
+
+def refers_back(text: str, *, pro_form: bool = True) -> bool:
+    """The message points at what was shown ("cheaper ones", "in black instead"), a question mark aside.
+
+    Without ``pro_form``, "one"/"ones" do not count: in "a desk, an electric one" it stands for the
+    noun just named, not for what was shown."""
+    return (_REFERS_BACK if pro_form else _POINTS_BACK).search(text) is not None
 
 
 def is_new_request(text: str) -> bool:

@@ -29,13 +29,14 @@ from assistant.plan.intents import (
     is_compare,
     is_new_request,
     is_product_question,
+    opens_question,
     refers_back,
 )
 from assistant.plan.merge import ParsedTurn, merge_model_constraints, merge_model_plan
 from assistant.plan.model_plan import Dropped, ModelPlan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
 from assistant.plan.references import resolve_references
-from assistant.plan.semantics import numbers_to_digits
+from assistant.plan.semantics import find_comparative, find_superlative, numbers_to_digits
 from assistant.plan.text import (
     COLOR_WORDS,
     COMPARATIVES,
@@ -54,6 +55,7 @@ from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
+from retrieval.relax import Relaxation
 from retrieval.schema import CatalogSchema
 from retrieval.text import NEGATIONS as SEARCH_NEGATIONS
 
@@ -71,7 +73,7 @@ _FOR_USE = re.compile(
 )
 _PEOPLE = re.compile(r"\bfor\s+(\d{1,2})\s+(?:people|persons?)\b|\b(\d{1,2})[- ]?(?:person|people|man)\b")
 _VARIANT_QUESTION = re.compile(
-    r"\b(?:comes?\s+in|available\s+in|have\s+(?:it|them|that|this|one|those|these)\s+in|any\s+in|offered\s+in|made\s+in)\b"
+    r"\b(?:comes?\s+in|available\s+in|(?:it|them|that|this|one|ones|those|these)\s+in|any\s+in|offered\s+in|made\s+in)\b"
 )
 _SET_REFERENCE = re.compile(
     r"\b(?:any\s+(?:of\s+)?(?:those|these|them|ones?)|which\s+(?:ones|of\s+(?:those|these|them))|"
@@ -204,6 +206,30 @@ def _focus(history: Sequence[HistoryTurn]) -> str | None:
     return None
 
 
+_STORE_WIDE = re.compile(
+    r"\b(?:you\s+(?:have|carry|sell|stock)|you(?:'ve|\s+have)?\s+got|overall|of\s+all|in\s+the\s+(?:store|shop|catalog))\b"
+)
+_WHICH_ONE = re.compile(r"\bwhich\b|\b(?:of\s+)?(?:the|these|those)\s+two\b|\bboth\b")
+
+
+def _in_view(history: Sequence[HistoryTurn], shown: Sequence[Product], text: str) -> list[Product]:
+    """The products a question is about: after a side-by-side, "which one holds more?" asks about
+    the compared products (a position, "the third one", still counts in the list shown)."""
+    last = next((t.plan for t in reversed(history) if t.plan is not None), None)
+    lowered = _lower(text)
+    if (
+        last is not None
+        and last.intent == "compare"
+        and len(last.referenced_ids) >= 2
+        and _WHICH_ONE.search(lowered)
+        and not _POSITION_WORD.search(lowered)
+    ):
+        compared = [p for p in shown if p.id in set(last.referenced_ids)]
+        if len(compared) >= 2:
+            return compared
+    return list(shown)
+
+
 def _asks_extreme(plan: QueryPlan) -> bool:
     """A search for the one product at an extreme ("the lightest tent"): a superlative's sort, not a
     comparative's nor a use case's preference."""
@@ -318,6 +344,28 @@ def _apply_matches(
             "attributes": attributes,
         }
     )
+
+
+_THAT_RANGE = re.compile(
+    r"\b(?:that|this|the\s+same|my|same)\s+(?:price\s+)?(?:range|price|budget|bracket|ballpark|spec|size)\b"
+)
+
+
+def _restore(filters: Filters, relaxed: Sequence[Relaxation], cleared: set[str]) -> Filters:
+    """``filters`` with the constraints an earlier answer loosened put back (not those cleared now)."""
+    data = filters.model_dump()
+    for r in relaxed:
+        if r.loosened is None or r.field in cleared or (r.field == "brand" and "brand" in cleared):
+            continue
+        asked = r.loosened.model_dump(exclude_defaults=True)
+        for key, value in asked.items():
+            if isinstance(value, dict):
+                data[key] = {**value, **data.get(key, {})}
+            elif isinstance(value, list):
+                data[key] = data.get(key) or value
+            elif data.get(key) is None:
+                data[key] = value
+    return Filters.model_validate(data)
 
 
 def _apply_clears(filters: Filters, cleared: set[str]) -> Filters:
@@ -455,15 +503,49 @@ def parse_turn(
             fresh = bool(prev.filters.categories) or not cat_words & prev_words
         elif not new_cats and product_words:
             novel = [t for t in product_words if t.stem not in prev_words]
-            fresh = bool(novel) and is_new_request(text) and not refers_back(text)
+            # "I need something bigger for a week-long trek": a comparative is relative to what was
+            # shown, whatever new words come with it.
+            fresh = (
+                bool(novel)
+                and is_new_request(text)
+                and not refers_back(text)
+                and find_comparative([t.stem for t in tokens]) is None
+            )
         elif vague and not product_words and not positive and not _refines(tokens):
+            fresh = True
+        if (
+            not fresh
+            and new_cats
+            and _STORE_WIDE.search(text)
+            and find_superlative([t.stem for t in tokenize(text)]) is not None
+        ):
+            # "what's the cheapest coffee maker you have?": the whole category, not the last narrowing.
             fresh = True
 
     shown_prices = context.shown_prices if len(context.shown_prices) == len(context.shown_ids) else []
     compare = bool(context.shown_ids) and not fresh and is_compare(text)
     question = bool(context.shown_ids) and not fresh and not compare and is_product_question(text)
+    if (
+        not question
+        and context.shown_ids
+        and not fresh
+        and not compare
+        and shown_titles
+        and opens_question(text)
+        and not is_new_request(text)
+        and not re.search(r"\bany\b", text)
+    ):
+        # "how many watts is the Roomfill?": a question naming some of the shown products.
+        named = resolve_references(text, context.shown_ids, titles=shown_titles)
+        question = 0 < len(named) < len(context.shown_ids)
 
     base = prev.filters if prev is not None and not fresh else Filters()
+    if prev is not None and not fresh and prev.relaxed:
+        dropping = bool(clears.targets) or any(m.kind == "brand" and m.negated for m in matches)
+        if dropping or _THAT_RANGE.search(text):
+            # What the last answer had to loosen is still what the shopper wants: once another
+            # constraint goes ("forget Whirlwise") or they point at it ("in that range"), ask again.
+            base = _restore(base, prev.relaxed, clears.targets)
     filters = _apply_clears(base, clears.targets)
     # "any of those in black?", "are any of them waterproof?": a question over the shown SET that names
     # a catalog value asks to narrow to it (a refinement), unlike "is the second one black?".
@@ -550,8 +632,6 @@ def _outside_phrases(matches: list[ValueMatch], tokens: list[Token]) -> list[Val
 
 def _phrase_positions(tokens: list[Token]) -> set[int]:
     """Token positions inside the message's comparative or superlative phrase ("top rated")."""
-    from assistant.plan.semantics import find_comparative, find_superlative
-
     stems = [t.stem for t in tokens]
     found = (find_superlative(stems), find_comparative(stems))
     return {i for r in found if r is not None for i in range(r[2], r[3])}
@@ -559,8 +639,6 @@ def _phrase_positions(tokens: list[Token]) -> set[int]:
 
 def _refines(tokens: list[Token]) -> bool:
     """ "something bigger", "anything for 4 people": a vague word that refines what was shown."""
-    from assistant.plan.semantics import find_comparative, find_superlative
-
     stems = [t.stem for t in tokens]
     return (
         find_comparative(stems) is not None
@@ -637,7 +715,7 @@ def plan_turn(
         and not parsed.fresh
         and previous_kind
         and not any(_related(schema, head, c) for c in previous_kind)
-        and not refers_back(_lower(normalized))
+        and not refers_back(_lower(normalized), pro_form=False)
     ):
         # A different kind of product: a new topic, nothing carries over.
         parsed = parse_turn(normalized, ConversationContext(), vocabulary, shown_titles=shown_titles)
@@ -710,7 +788,9 @@ def plan_turn(
         plan,
         normalized,
         schema,
-        ShownContext(products=list(shown_products), fresh=parsed.fresh, focus=_focus(history)),
+        ShownContext(
+            products=_in_view(history, shown_products, normalized), fresh=parsed.fresh, focus=_focus(history)
+        ),
         previous=context.previous,
         infer_category=infer,
         names_category=head is not None,
@@ -868,7 +948,47 @@ def head_category(
     return found[0] if found else None
 
 
+def _narrower(
+    match: ValueMatch, tokens: list[Token], matcher: VocabularyMatcher, schema: CatalogSchema
+) -> str:
+    """A category whose name holds the word before the matched one too ("office chair": Home Office
+    Desk Chairs, not Chairs), when the catalog has one; else the matched category."""
+    if match.start < 1 or match.end - match.start != 1:
+        return match.value
+    modifier = tokens[match.start - 1].stem
+    if modifier in FILLER_WORDS or not modifier.isalpha() or len(modifier) < 3:
+        return match.value
+    head = {t.stem for t in tokens[match.start : match.end]}
+    found = [
+        name
+        for name in matcher.vocabulary.categories
+        if name != match.value
+        and modifier in (words := {t.stem for t in tokenize(name)})
+        and head <= words
+        and len(schema.leaves(name)) == 1
+    ]
+    if not found:
+        return match.value
+    return max(found, key=lambda n: matcher.vocabulary.counts.get(f"category:{n}", 0))
+
+
 def find_head(
+    text: str,
+    matcher: VocabularyMatcher,
+    schema: CatalogSchema | None,
+    word_categories: Callable[[str], list[tuple[str, int]]] | None,
+) -> tuple[str, bool] | None:
+    """The category of the message's head noun (see :func:`_head_noun`), or — no product noun
+    found — the kind a purpose names ("something to blend smoothies": blenders)."""
+    found = _head_noun(text, matcher, schema, word_categories)
+    if found is None and schema is not None:
+        purpose = matcher.purpose_category(tokenize(text))
+        if purpose is not None and len(schema.leaves(purpose)) == 1:
+            return purpose, True
+    return found
+
+
+def _head_noun(
     text: str,
     matcher: VocabularyMatcher,
     schema: CatalogSchema | None,
@@ -898,9 +1018,13 @@ def find_head(
         ]
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
         if leaf_values:
-            return leaf_values[-1].value, True
+            return _narrower(leaf_values[-1], tokens, matcher, schema), True
+        # A brand, a color or a yes/no feature ("with noise cancelling") says which one, not what.
         brand_at = {
-            i for m in matcher.find(tokens) if m.kind in ("brand", "color") for i in range(m.start, m.end)
+            i
+            for m in matcher.find(tokens)
+            if m.kind in ("brand", "color") or (m.kind == "attribute" and m.value in ("yes", "true"))
+            for i in range(m.start, m.end)
         }
         content = [
             (i, t)

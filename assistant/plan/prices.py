@@ -53,6 +53,7 @@ _UNIT = re.compile(
 _PRICE_CONTEXT = re.compile(r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollars?|bucks|usd)\b|\$")
 
 _MAX_CUES = (
+    r"nothing over|nothing above|not over|not above|never over|no higher than|nothing more than|"
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
     r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?:'s| is| of)?|<=?"
 )
@@ -78,6 +79,12 @@ _BARE = re.compile(rf"\$\s?{_NUM.format(g='a')}|(?<![\w.]){_NUM.format(g='b')}\s
 _RATING = re.compile(
     r"(?:(?:at least|over|above|min(?:imum)?|rated)\s*)?(?P<r>[1-5](?:\.\d)?)\s*\+?\s*(?:stars?|star rating)"
     r"(?:\s*(?:and up|or more|or higher|and above|\+))?|rated\s*(?:at least\s*)?(?P<r2>[1-5](?:\.\d)?)\s*(?:\+|and up|or more)"
+)
+# "women over 50", "adults 60+": an age; "men under 50" stays a price (shoppers mean the budget).
+_AGE_BOUND = re.compile(
+    r"\b(?:women|woman|men|man|adults?|people|seniors?|folks|ladies|guys|someone|anyone|him|her|those)\s+"
+    r"(?:over|above|older\s+than)\s+(?:[2-9]\d)\+?(?!\s*(?:dollars?|bucks|usd|\$))(?![\d.,])"
+    r"|\b(?:women|men|adults)\s+[2-9]\d\s*\+"
 )
 _CHEAPER = re.compile(
     r"\b(?:cheaper|less expensive|lower[- ]priced|lower price[sd]?|more affordable|less pricey|less costly|"
@@ -136,11 +143,12 @@ def parse_prices(text: str) -> PriceParse:
 
     for m in _RATING.finditer(lowered):
         spans.append(m.span())
+    ages = [m.span() for m in _AGE_BOUND.finditer(lowered)]  # "women over 50" is an age, not a price
     rating_match = next(_RATING.finditer(lowered), None)
     min_rating = float(rating_match.group("r") or rating_match.group("r2")) if rating_match else None
 
     def take(m: re.Match[str]) -> bool:
-        if _overlaps(spans, *m.span()):
+        if _overlaps(spans, *m.span()) or _overlaps(ages, *m.span()):
             return False
         spans.append(m.span())
         return True

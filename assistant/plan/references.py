@@ -24,7 +24,11 @@ _LAST_N = re.compile(rf"\b(?:last|bottom)\s+({_CNT})\b")
 _SECOND_LAST = re.compile(r"\b(?:second|2nd)\s+(?:to\s+)?last\b")
 _ORDINAL = re.compile(rf"\b({_ORD})\b")
 _HASH = re.compile(r"#\s?(\d{1,2})\b|\b(?:number|no\.|option|item|product|result|pick)\s?#?\s?(\d{1,2})\b")
-_LAST = re.compile(r"\b(?:last|bottom)(?:\s+one)?\b")
+# "the last one", "the bottom pick" — not the verb ("how long does it last?").
+_LAST = re.compile(
+    r"\bthe\s+(?:very\s+)?(?:last|bottom)\b|\b(?:last|bottom)\s+(?:one|option|pick|item|result)\b"
+)
+_TOP = re.compile(r"\b(?:top|leading)\s+(?:one|pick|choice|option|result|recommendation)\b")
 _BOTH = re.compile(r"\bboth\b|\b(?:these|those|the)\s+two\b")
 _ALL = re.compile(r"\b(?:all of them|them all|all of these|all of those|these|those|them|they)\b")
 _CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest[- ]priced)\b")
@@ -49,8 +53,10 @@ def _by_title(text: str, shown_ids: Sequence[str], titles: Mapping[str, str]) ->
         scores = {pid: len(words & tw) for pid, tw in title_words.items()}
         best = max(scores.values(), default=0)
         winners = [pid for pid, s in scores.items() if s == best]
-        if best > 0 and len(winners) == 1:
-            found.append((text.find(part), shown_ids.index(winners[0])))
+        if best > 0 and len(winners) < len(shown_ids):
+            # "the Sonovel" names one product; "the black ones" may name several (never all shown:
+            # a word every title shares, "blender", names none in particular).
+            found.extend((text.find(part), shown_ids.index(w)) for w in winners)
     return found
 
 
@@ -97,6 +103,8 @@ def resolve_references(
         add(m, [int(m.group(1) or m.group(2)) - 1])
     for m in _LAST.finditer(lowered):
         add(m, [-1])
+    for m in _TOP.finditer(lowered):
+        add(m, [0])
     for m in _BOTH.finditer(lowered):
         add(m, [0, 1])
     prices = list(shown_prices)

@@ -71,6 +71,7 @@ class Lexicons:
     question_words: dict[str, list[str]]
     phrases: dict[str, str]
     market_superlatives: frozenset[str]
+    needs: tuple[str, ...] = ()
 
 
 def _read(name: str) -> Any:
@@ -129,6 +130,7 @@ def lexicons() -> Lexicons:
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
+        needs=tuple(str(w) for w in dimension_file.get("needs", [])),
     )
 
 
@@ -216,6 +218,7 @@ def numbers_to_digits(text: str) -> str:
     units, scales = lex.number_units, lex.number_scales
     words = text.split(" ")
     out: list[str] = []
+    bare: set[int] = set()  # positions in ``out`` of small numbers said without a scale ("two")
     i = 0
     while i < len(words):
         raw = words[i]
@@ -267,7 +270,11 @@ def numbers_to_digits(text: str) -> str:
             words[k].lower().strip(",.?!") in units and units[words[k].lower().strip(",.?!")] >= 11
             for k in range(i, j)
         )
-        meaningful = used_scale or teens_or_tens or nxt in _NUMBERISH_NEXT or prev in _NUMBERISH_BEFORE
+        after_next = words[j + 1].lower().strip(",.?!") if j + 1 < len(words) else ""
+        range_start = nxt in ("to", "or", "-") and after_next in units  # "two to three hundred"
+        meaningful = (
+            used_scale or teens_or_tens or nxt in _NUMBERISH_NEXT or prev in _NUMBERISH_BEFORE or range_start
+        )
         if first in ("a", "an") and not used_scale:
             meaningful = False
         if first == "one" and not used_scale:
@@ -277,8 +284,17 @@ def numbers_to_digits(text: str) -> str:
             i += 1
             continue
         tail = words[j - 1][len(words[j - 1].rstrip(",.?!")) :]
+        if not used_scale and value < 10:
+            bare.add(len(out))
         out.append(f"{value:g}{tail}")
         i = j
+    # "two to three hundred": the scale of the range's upper end is the lower end's too (200 to 300).
+    for k in sorted(bare):
+        if k + 2 < len(out) and out[k + 1].lower() in ("to", "or", "-", "and") and out[k + 2].isdigit():
+            high = int(out[k + 2])
+            scale = next((sc for sc in (1000, 100) if high >= sc and high % sc == 0), 0)
+            if scale and int(out[k]) * scale < high:
+                out[k] = str(int(out[k]) * scale)
     return " ".join(out)
 
 
@@ -408,7 +424,8 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     pattern = re.compile(
         rf"(?:(?P<lo>{_AT_LEAST})\s*|(?P<hi>{_AT_MOST})\s*)?"
         rf"(?P<num>\d+(?:\.\d+)?)\s*(?:-\s*)?(?P<unit>{alt}|°|\"|'')(?![a-z])"
-        rf"(?:\s*(?P<post>\+|or\s+more|or\s+less|plus|max|min|or\s+under|or\s+over))?",
+        rf"(?:\s*(?P<post>\+|or\s+more|or\s+less|plus|max|min|or\s+under|or\s+over)"
+        rf"|\s+or\s+(?P<postcmp>[a-z]+er))?",
         re.IGNORECASE,
     )
     return pattern, spelled
@@ -473,16 +490,34 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         assert spec.unit is not None
         converted = value * factor / spec.unit.factor
         post = (m.group("post") or "").lower()
-        if m.group("lo") or post in {"+", "or more", "plus", "min", "or over"}:
+        # "45 dB or quieter", "2 kg or lighter": the comparative's direction bounds the figure.
+        said = find_comparative(_stems(m.group("postcmp"))) if m.group("postcmp") else None
+        if (
+            m.group("lo")
+            or post in {"+", "or more", "plus", "min", "or over"}
+            or (said and said[1] == "higher")
+        ):
             bounds = NumericRange(gte=round(converted, 4))
-        elif m.group("hi") or post in {"or less", "max", "or under"} or dimension == "age":
+        elif (
+            m.group("hi")
+            or post in {"or less", "max", "or under"}
+            or dimension == "age"
+            or (said and said[1] == "lower")
+        ):
             bounds = NumericRange(lte=round(converted, 4))
         else:
-            if "max" in key.split("_") or key.startswith("max"):
-                # A limit the product must reach ("a bed for a 60 lb dog": max pet weight ≥ 60).
+            if "max" in key.split("_") or key.startswith("max") or key.startswith(lexicons().needs):
+                # A limit the product must reach ("a bed for a 60 lb dog": max pet weight ≥ 60;
+                # "handles a 500 sq ft room": room size ≥ 500).
                 bounds = NumericRange(gte=round(converted, 4))
             elif "min" in key.split("_"):
                 bounds = NumericRange(lte=round(converted, 4))
+            elif "." not in m.group("num") and value >= 5:
+                # A whole number is a nominal size: "a 13 inch laptop" is a 13.3-inch one, "27 inch"
+                # takes 27–27.9 (a figure below the next whole number, its unit converted).
+                tolerance = max(abs(converted) * 0.01, 0.05)
+                upper = (value + 1) * factor / spec.unit.factor
+                bounds = NumericRange(gte=round(converted - tolerance, 4), lt=round(upper, 4))
             else:
                 tolerance = max(abs(converted) * 0.01, 0.05)
                 bounds = NumericRange(
@@ -546,7 +581,11 @@ class Prior:
 
 _AGE = re.compile(
     r"\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:year|yr)s?\s*(?:-|\s)?\s*old\b|\b(?P<m>\d{1,2})\s*(?:yo|y/o|yrs?)\b"
-    r"|\b(?:aged?|ages?)\s+(?P<k>\d{1,2})\b",
+    r"|\b(?:aged?|ages?)\s+(?P<k>\d{1,2})\b"
+    # "she's only 2", "he is 5", "he turns 7": a child's age said of them.
+    r"|\b(?:she|he)(?:'s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)\s+"
+    r"(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{1,2})\b"
+    r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|in|inch|inches|cm|%|\$|dollars?|bucks))",
     re.IGNORECASE,
 )
 
@@ -666,6 +705,7 @@ def _child_priors(
     age: int | None = None
     span: tuple[int, int] | None = None
     m = _AGE.search(text)
+    stated = m is not None
     if m:
         age = int(next(g for g in m.groups() if g))
         span = m.span()
@@ -686,7 +726,9 @@ def _child_priors(
                 "child",
                 age_key,
                 bounds=NumericRange(lte=age),
-                label=f"for a {age}-year-old: minimum age ≤ {age}",
+                label=f"for a {age}-year-old: minimum age ≤ {age}"
+                if stated
+                else f"for a child: minimum age ≤ {age}",
                 span=span,
             )
         )

@@ -16,6 +16,7 @@ from importlib import resources
 __all__ = ["TypoCorrector", "english_words"]
 
 _MIN_LENGTH = 4
+_COMMON = 10  # products whose catalog values use a word before a rare spelling of it counts as a typo
 _WORD = re.compile(r"[A-Za-z]{4,}")
 
 
@@ -48,8 +49,14 @@ class TypoCorrector:
         def fix(m: re.Match[str]) -> str:
             word = m.group()
             low = word.lower()
-            if len(low) < _MIN_LENGTH or low in self._vocabulary or low in english or keep(low):
+            if len(low) < _MIN_LENGTH or low in self._vocabulary or low in english:
                 return word
+            if keep(low):
+                # A misspelling some seller made too ("matress" in one title) is still a misspelling
+                # of a word the catalog uses widely, one edit away; anything else the catalog says is kept.
+                hits = self._spell.lookup(low, Verbosity.CLOSEST, max_edit_distance=1)
+                common = [h for h in hits if h.distance == 1 and h.count >= _COMMON and len(low) >= 6]
+                return common[0].term if common else word
             distance = 1 if len(low) <= 5 else 2
             hits = self._spell.lookup(low, Verbosity.CLOSEST, max_edit_distance=distance)
             return hits[0].term if hits else word

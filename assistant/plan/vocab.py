@@ -31,6 +31,8 @@ ValueKind = Literal["brand", "category", "color", "attribute"]
 _PRECEDENCE: dict[str, int] = {"brand": 0, "category": 1, "color": 2, "attribute": 3}
 _MAX_NGRAM = 5
 _FLAG_VALUES = ("yes", "true")
+# Words that say the product does something by itself ("grinds the beans itself", "on its own").
+_REFLEXIVE = frozenset({"itself", "themselves", "own", "automatically", "automatic"})
 _NEGATION_SINGLE = frozenset(
     {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor", "never"}
 )
@@ -136,6 +138,8 @@ class VocabularyMatcher:
         self.words: set[str] = set()
         self._corrections: TypoCorrector | None = None
         self._openings: frozenset[tuple[str, ...]] | None = None
+        self._doers: dict[str, _Entry] = {}
+        self._agents: dict[str, _Entry] = {}
         self._brand_total = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:")) or 1
         for kind, table in (
             ("brand", vocabulary.brands),
@@ -150,6 +154,9 @@ class VocabularyMatcher:
                         value,
                         prefix=kind == "color" or (kind == "brand" and self._brand_prefix(value)),
                     )
+        for value in vocabulary.categories:
+            if _matchable("category", value):
+                self._add_agent(value)
         for key, values in vocabulary.attributes.items():
             self.words.update(_stems(key))
             for value in values:
@@ -157,6 +164,7 @@ class VocabularyMatcher:
                     self._add("attribute", key, value, prefix=True)
                 elif value in _FLAG_VALUES:  # a yes/no attribute: its key's words select "yes"
                     self._exact.setdefault(_stems(key), []).append(("attribute", key, value))
+                    self._add_doer(key, value)
         catalog_size = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:"))
         typo_min = min(_BRAND_TYPO_MIN_PRODUCTS, _BRAND_TYPO_MIN_SHARE * catalog_size)
         # Typo correction only towards brands the catalog carries widely: towards a one-product
@@ -169,6 +177,65 @@ class VocabularyMatcher:
             and _matchable("brand", v)
             and vocabulary.counts.get(f"brand:{v}", 0) >= typo_min
         }
+
+    def _add_agent(self, category: str) -> None:
+        """A category named for what its products do ("Blenders", "Hair Dryers"): the doing names it
+        too, said as a purpose ("something to blend smoothies", "for drying hair")."""
+        words = re.findall(r"[a-z]+", category.lower())
+        if not words:
+            return
+        head = singular(words[-1])
+        if not head.endswith("er") or len(head) < 5:
+            return
+        verbs = {head[:-2], head[:-1]}  # blender → blend, shaver → shave
+        if len(head) >= 6 and head[-3] == head[-4]:
+            verbs.add(head[:-3])  # trimmer → trim
+        for verb in verbs:
+            stem = _stems(verb)
+            if len(stem) == 1 and len(stem[0]) >= 3 and stem[0] not in FILLER_WORDS:
+                self._agents.setdefault(stem[0], ("category", None, category))
+
+    @staticmethod
+    def _common_noun(tokens: list[Token], i: int, n: int, brand: str) -> bool:
+        """A one-word brand that is an ordinary English word, said as a common noun with an article
+        ("a ball for basketball practice" is not the jar maker Ball; "Ball jars" still is)."""
+        from assistant.plan.typos import english_words
+
+        return (
+            n == 1
+            and " " not in brand
+            and brand in english_words()
+            and i > 0
+            and tokens[i - 1].text in ("a", "an", "some", "another")
+        )
+
+    def purpose_category(self, tokens: list[Token]) -> str | None:
+        """The category a purpose in ``tokens`` names ("to blend" → blenders), if one does."""
+        for i, t in enumerate(tokens):
+            if t.stem in self._agents and self._purpose_at(tokens, i):
+                return self._agents[t.stem][2]
+        return None
+
+    @staticmethod
+    def _purpose_at(tokens: list[Token], i: int) -> bool:
+        return tokens[i].text.endswith("ing") or (i > 0 and tokens[i - 1].text in ("to", "for"))
+
+    def _add_doer(self, key: str, value: str) -> None:
+        """A feature named by what it does ("built_in_grinder", "self_emptying") also matches the
+        doing, said of the product itself: "grinds the beans itself", "empties on its own"."""
+        words = [w for w in re.split(r"[^a-z]+", key.lower()) if w]
+        if not words:
+            return
+        head = words[-1]
+        verbs = []
+        if head.endswith("er") and len(head) >= 6:  # an agent noun: grinder → grind
+            verbs.append(head[:-2])
+        if words[0] in {"self", "auto"} and len(words) == 2:  # self_emptying → empty
+            verbs.append(head)
+        for verb in verbs:
+            stem = _stems(verb)
+            if len(stem) == 1 and len(stem[0]) >= 4:
+                self._doers.setdefault(stem[0], ("attribute", key, value))
 
     def _add(self, kind: str, key: str | None, value: str, *, prefix: bool) -> None:
         stems = _stems(value)
@@ -191,14 +258,26 @@ class VocabularyMatcher:
         prefix = f"attr:{key}" if kind == "attribute" else kind
         return self.vocabulary.counts.get(f"{prefix}:{value}", 0)
 
-    def _best(self, entries: Iterable[_Entry]) -> _Entry:
-        """Kind precedence first; then the most common brand/category/color, but the *rarest*
-        attribute key carrying the value (the more telling constraint: "stainless" is the
-        finish some dishwashers have, not the tub material most of them have)."""
+    def _best(
+        self, entries: Iterable[_Entry], near: frozenset[str] = frozenset(), surface: str = ""
+    ) -> _Entry:
+        """Kind precedence first; then an attribute whose key the neighbouring words name
+        ("adjustable lumbar support": lumbar_support, not a jump rope's adjustable=yes); then the
+        most common brand/category/color, but the *rarest* attribute key carrying the value (the
+        more telling constraint: "stainless" is the finish some dishwashers have, not the tub
+        material most of them have)."""
 
-        def rank(e: _Entry) -> tuple[int, int]:
+        def rank(e: _Entry) -> tuple[int, int, int, int]:
             count = self._count(*e)
-            return (_PRECEDENCE[e[0]], count if e[0] == "attribute" else -count)
+            named = e[0] == "attribute" and e[1] is not None and bool(set(_stems(e[1])) & near)
+            # "basketballs" is the leaf Basketballs, not the level Basketball above it
+            exact = bool(surface) and e[2] == surface
+            return (
+                _PRECEDENCE[e[0]],
+                0 if named else 1,
+                0 if exact else 1,
+                count if e[0] == "attribute" else -count,
+            )
 
         return min(entries, key=rank)
 
@@ -282,11 +361,29 @@ class VocabularyMatcher:
         stems = [t.stem for t in tokens]
         while i < len(tokens):
             hit: ValueMatch | None = None
+            common = False
             for n in range(min(_MAX_NGRAM, len(tokens) - i), 0, -1):
                 entries = self._exact.get(tuple(stems[i : i + n]))
                 if entries:
-                    hit = self._match(self._best(entries), i, i + n, fuzzy=False)
+                    near = frozenset(stems[max(0, i - 2) : i] + stems[i + n : i + n + 3]) - FILLER_WORDS
+                    surface = " ".join(t.text for t in tokens[i : i + n])
+                    best = self._best(entries, near, surface)
+                    if best[0] == "brand" and self._common_noun(tokens, i, n, best[2]):
+                        others = [e for e in entries if e[0] != "brand"]
+                        if not others:
+                            common = True
+                            break
+                        best = self._best(others, near, surface)
+                    hit = self._match(best, i, i + n, fuzzy=False)
                     break
+            if common:  # an ordinary word, not a brand: nothing to read here
+                i += 1
+                continue
+            if hit is None and stems[i] in self._agents and self._purpose_at(tokens, i):
+                # "something to blend smoothies", "for grinding coffee": the catalog's agent noun.
+                hit = self._match(self._agents[stems[i]], i, i + 1, fuzzy=False)
+            if hit is None and stems[i] in self._doers and _REFLEXIVE & set(stems[i + 1 : i + 6]):
+                hit = self._match(self._doers[stems[i]], i, i + 1, fuzzy=False)
             if hit is None:
                 hit = self._fuzzy_token(tokens[i], i)
             if hit is None:

@@ -55,6 +55,7 @@ def conversation_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)  # embeds the ESCI catalog (6,764 products) on first use, then plays every turn
 @pytest.mark.parametrize(
     "suite",
     ["demo.yaml", "esci.yaml", "heldout/demo.yaml", "heldout/esci.yaml"],
