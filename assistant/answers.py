@@ -186,7 +186,7 @@ def answer_question(
     key = plan.question
     cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
     noun = _noun(key, schema, cats) if key else ""
-    if key and plan.sort is not None and all_shown and len(products) > 1:
+    if key and plan.sort is not None and (all_shown or plan.sort.key == key) and len(products) > 1:
         top = products[0]
         value = _value_text(top, key)
         tied = [p for p in products if _value_text(p, key) == value]

@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 
 from assistant.plan.semantics import lexicons
 from assistant.plan.text import singular
-from assistant.plan.typos import english_words
+from assistant.plan.typos import ordinary_word
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
@@ -665,12 +665,11 @@ class _Names:
         # A one-word name that is an ordinary word ("Best", "Ultra", "Basic") names a brand or value
         # only when written as a name: "the best rated of these" is not a claim about the brand Best.
         written = {w.lower() for w in re.findall(r"[A-Z][\w&'-]*", text)}
-        english = english_words()
         return {
             name
             for word in set(padded.split())
             for name in self.by_first.get(word, ())
-            if f" {name} " in padded and (" " in name or name not in english or name in written)
+            if f" {name} " in padded and (" " in name or not ordinary_word(name) or name in written)
         }
 
 

@@ -123,6 +123,11 @@ class QueryPlan(BaseModel):
         default=None, description="product_question: the attribute key asked about ('weight_kg', 'price')."
     )
     items: list[ItemAsk] = Field(default_factory=list, description="A multi-item ask: one search per item.")
+    exclude_ids: list[str] = Field(
+        default_factory=list,
+        max_length=200,
+        description="'Any others?', 'show me more': products already shown, left out of this search.",
+    )
     relaxed: list[Relaxation] = Field(
         default_factory=list, description="Constraints the turn loosened because nothing met them."
     )

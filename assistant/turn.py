@@ -369,7 +369,11 @@ class Assistant:
                 if snap.color[int(i)] in wanted and product not in found:
                     found.append(product)
         if found and _ONE.search(message.lower()):
-            return found[:1]
+            # "the black one and the white one": one of each color asked for
+            firsts: dict[str, Product] = {}
+            for product in found:
+                firsts.setdefault(snap.color[snap.position[product.id]], product)
+            return list(firsts.values())
         return found
 
     def _referenced(self, plan: QueryPlan, previous: list[Product]) -> list[Product]:
@@ -598,7 +602,7 @@ class Assistant:
                     query=_search_text(query_plan.model_copy(update={"filters": filters})),
                     filters=filters,
                     preferences=query_plan.preferences,
-                    exclude_ids=list(profile.disliked_ids),
+                    exclude_ids=list(dict.fromkeys([*profile.disliked_ids, *query_plan.exclude_ids])),
                     profile=profile,
                     k=k,
                 )

@@ -65,6 +65,7 @@ _POSITION = re.compile(
 _WHICH_OF_SHOWN = re.compile(
     r"^\s*(?:\w+\s+)?which\b(?!\s+(?:ones?\s+)?(?:do|does|would)\s+you)|\bwhich\s+(?:one|ones|of)\b"
 )
+_PLURAL = re.compile(r"\b(?:they|them|these|those|their|both|all|each|any|ones)\b")
 _SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
 _MULTI_JOIN = re.compile(
     r"\s+(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
@@ -82,6 +83,14 @@ class ShownContext:
     comparative that follows ("a roomier one?") is relative to."""
 
 
+def _pool(plan: QueryPlan, shown: ShownContext) -> list[str]:
+    """The shown products a "which …est" question ranks: those the message named ("which of the
+    first two"), else all shown."""
+    ids = [p.id for p in shown.products]
+    named = [i for i in plan.referenced_ids if i in ids]
+    return named if 0 < len(named) < len(ids) else ids
+
+
 def _categories(plan: QueryPlan, schema: CatalogSchema) -> list[str]:
     return [c for c in plan.filters.categories if schema.leaves(c)]
 
@@ -92,10 +101,18 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
     stems = [singular(w) for w in re.findall(r"[a-z]+", text.lower())]
     joined = " ".join(stems)
     if schema is not None and categories:
-        for key, spec in schema.attributes(categories).items():
+        attrs = schema.attributes(categories)
+        for key, spec in attrs.items():
             label = " ".join(singular(w) for w in spec.label.split())
             if len(label) >= 4 and re.search(rf"\b{re.escape(label)}\b", joined):
                 return key
+        # "the max weight it's rated for": two of a key's own words (pet_weight_max_lb), in any order
+        said = set(stems)
+        overlap = {k: len(said & {singular(w) for w in key_words(k)}) for k in attrs}
+        best = max(overlap.values(), default=0)
+        named = [k for k, n in overlap.items() if n == best]
+        if best >= 2 and len(named) == 1:
+            return named[0]
     table = lexicons().question_words
     hits: list[str] = []
     for dimension, words in table.items():
@@ -260,7 +277,7 @@ def apply_schema(
             among_shown = refers and not whole_catalog and not explicit_compare
             if shown.products and not shown.fresh and among_shown:
                 intent, question = "product_question", key
-                update["referenced_ids"] = [p.id for p in shown.products]
+                update["referenced_ids"] = _pool(plan, shown)
             elif plan.intent in ("compare", "product_question"):
                 intent = "refine"
     elif (
@@ -278,7 +295,7 @@ def apply_schema(
             key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
         )
         intent, question = "product_question", key
-        update["referenced_ids"] = [p.id for p in shown.products]
+        update["referenced_ids"] = _pool(plan, shown)
     elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
         dim, direction, _, _ = compared
         key = key_for(dim, (compared[2], compared[3]))
@@ -354,6 +371,20 @@ def apply_schema(
         question=question,
         items=items,
     )
+    shown_ids = [p.id for p in shown.products]
+    if (
+        intent == "product_question"
+        and plan.referenced_ids == shown_ids
+        and len(shown_ids) > 1
+        and "referenced_ids" not in update
+        and _SINGULAR.search(text)
+        and not _PLURAL.search(text)
+        and not superlative
+    ):
+        # "what size is it?": the product in front of the shopper — the one just asked about
+        # ("tell me about the memory foam one", then "what's the max weight it's rated for?"), else
+        # the top pick.
+        update["referenced_ids"] = [shown.focus if shown.focus in shown_ids else shown_ids[0]]
     if (
         intent == "product_question"
         and not plan.referenced_ids

@@ -58,6 +58,9 @@ class ParsedTurn(BaseModel):
     injection: bool = False
     price_from_message: bool = False
     fresh: bool = True
+    than_id: str | None = None
+    """The shown product a comparative is measured against when the shopper names it ("quieter than
+    the Hearthline"): the comparative's reference, not a filter."""
 
 
 def _cleared(parsed: ParsedTurn) -> set[str]:

@@ -301,6 +301,7 @@ def _apply_matches(
 ) -> Filters:
     brands, excluded = list(data.brands), list(data.exclude_brands)
     colors, categories, attributes = list(data.colors), list(data.categories), dict(data.attributes)
+    attribute_in = dict(data.attribute_in)
     additive = re.search(r"\b(?:also|or|too|as well)\b", text) is not None
     new_brands = [m.value for m in matches if m.kind == "brand" and not m.negated]
     if new_brands:
@@ -332,7 +333,17 @@ def _apply_matches(
             else:
                 if attributes.get(m.key) == m.value:
                     del attributes[m.key]
-                preferences.append(f"not {m.display}")
+                # "headphones but not over-ear": the key's other values, as a filter
+                others = [
+                    v
+                    for v in matcher.vocabulary.attributes.get(m.key, {})
+                    if v != m.value and v not in ("no", "false", "none")
+                ]
+                if others and len(others) <= MAX_COLOR_COMPLEMENT:
+                    before = attribute_in.get(m.key)
+                    attribute_in[m.key] = [v for v in others if before is None or v in before]
+                else:
+                    preferences.append(f"not {m.display}")
         elif m.kind == "category" and m.negated:
             preferences.append(f"not {m.display}")
     return data.model_copy(
@@ -342,6 +353,7 @@ def _apply_matches(
             "colors": colors,
             "categories": categories,
             "attributes": attributes,
+            "attribute_in": attribute_in,
         }
     )
 
@@ -448,6 +460,16 @@ def parse_turn(
     tokens = tokenize(blank_spans(text, [*prices.spans, *clears.spans, *stock]))
     matches = _outside_phrases(matcher.find(tokens), tokens)
     prev = context.previous
+    than_id: str | None = None
+    than = _THAN.search(text) if context.shown_ids else None
+    if than is not None:
+        # "quieter than the Hearthline": the named shown product is what to beat, not a brand filter
+        named = resolve_references(
+            than.group("name"), context.shown_ids, context.shown_prices, titles=shown_titles
+        )
+        if len(named) == 1:
+            than_id = named[0]
+            matches = [m for m in matches if not (than.start() <= tokens[m.start].start < than.end())]
 
     if is_chit_chat(tokens) and not matches and not prices.explicit and not clears.targets:
         return ParsedTurn(
@@ -603,8 +625,13 @@ def parse_turn(
             query = " ".join(m.display for m in positive)
     if intent == "clarify":
         query = ""
+    exclude: list[str] = []
+    if intent == "refine" and prev is not None and context.shown_ids and _MORE.search(text):
+        # "any others?", "show me more": the next products, not the same ones again
+        exclude = list(dict.fromkeys([*prev.exclude_ids, *context.shown_ids]))[-200:]
     plan = QueryPlan(
         query=query,
+        exclude_ids=exclude,
         filters=filters,
         preferences=list(dict.fromkeys(preferences)),
         intent=intent,  # type: ignore[arg-type]
@@ -620,7 +647,16 @@ def parse_turn(
         injection=bool(injection),
         price_from_message=price_from_message,
         fresh=fresh,
+        than_id=than_id,
     )
+
+
+_MORE = re.compile(
+    r"\b(?:any\s+others?|(?:some|any|the)\s+other\s+(?:ones|options|choices)|other\s+options|more\s+options|"
+    r"show\s+(?:me\s+)?(?:some\s+)?more|anything\s+else|something\s+else|what\s+else|different\s+ones|"
+    r"more\s+(?:like\s+(?:that|this|these)|of\s+(?:those|these|them)))\b"
+)
+_THAN = re.compile(r"\bthan\s+(?:the\s+|that\s+|this\s+|my\s+)?(?P<name>[^?.!,;]+)")
 
 
 def _outside_phrases(matches: list[ValueMatch], tokens: list[Token]) -> list[ValueMatch]:
@@ -764,6 +800,10 @@ def plan_turn(
                 if c == head or heads & {leaf.casefold() for leaf in schema.parents.get(c, [])}
             ]
             categories = kept if head in kept else [head, *kept]
+            if len(heads) == 1:
+                # One leaf of that name: a level above it ("dog" in "dog beds for a big dog" is
+                # the Dogs level) would only widen the filter (categories are any-of).
+                categories = [head]
             if categories != plan.filters.categories:
                 update["filters"] = plan.filters.model_copy(update={"categories": categories})
             update["category_hint"] = None
@@ -789,7 +829,9 @@ def plan_turn(
         normalized,
         schema,
         ShownContext(
-            products=_in_view(history, shown_products, normalized), fresh=parsed.fresh, focus=_focus(history)
+            products=_in_view(history, shown_products, normalized),
+            fresh=parsed.fresh,
+            focus=parsed.than_id or _focus(history),
         ),
         previous=context.previous,
         infer_category=infer,

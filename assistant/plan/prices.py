@@ -94,6 +94,10 @@ _PRICIER = re.compile(
     r"\b(?:more expensive|pricier|premium|higher[- ]end|high[- ]end|fancier|upscale|more upmarket|"
     r"better quality|top of the line|luxury)\b"
 )
+# "money is no object": no cap, and the best rather than the cheapest — a soft premium, not a bound
+_NO_BUDGET = re.compile(
+    r"\b(?:money|price|cost)(?:\s+is|'s)\s+no\s+(?:object|issue|problem)\b|\bno\s+budget\b|\bbudget\s+is\s+no\s+(?:issue|object)\b"
+)
 _SOFT_BUDGET = re.compile(
     r"\b(?:cheap|budget|affordable|inexpensive|low[- ]cost|bargain|economical|cheapest)\b"
 )
@@ -191,6 +195,9 @@ def parse_prices(text: str) -> PriceParse:
     if low is not None and high is not None and low > high:
         low, high = high, low
 
+    for m in _NO_BUDGET.finditer(lowered):
+        spans.append(m.span())
+    no_budget = any(True for _ in _NO_BUDGET.finditer(lowered))
     rest = _blank(lowered, spans)
     relative: Direction | None = None
     soft: Literal["budget", "premium"] | None = None
@@ -202,6 +209,8 @@ def parse_prices(text: str) -> PriceParse:
     for m in _SOFT_BUDGET.finditer(rest):
         soft = "budget"
         spans.append(m.span())
+    if no_budget:
+        soft = "premium"
     if relative == "pricier" and re.search(r"\b(?:premium|high[- ]end|luxury|top of the line)\b", lowered):
         soft = soft or "premium"
     return PriceParse(

@@ -108,11 +108,12 @@ def resolve_references(
     for m in _BOTH.finditer(lowered):
         add(m, [0, 1])
     prices = list(shown_prices)
-    if len(prices) == size and prices:
+    priced = [p for p in prices if p > 0]  # a price the feed does not give is stored as 0
+    if len(prices) == size and priced:
         for m in _CHEAPEST.finditer(lowered):
-            add(m, [prices.index(min(prices))])
+            add(m, [prices.index(min(priced))])
         for m in _PRICIEST.finditer(lowered):
-            add(m, [prices.index(max(prices))])
+            add(m, [prices.index(max(priced))])
     if bare_numbers:
         for m in _BARE_DIGIT.finditer(lowered):
             if int(m.group(1)) <= size:

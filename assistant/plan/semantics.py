@@ -449,7 +449,9 @@ _PEOPLE = re.compile(
     r"\bfor\s+(?:the\s+)?(?P<a>\d{1,2})\s+(?:of\s+us|people|persons|adults|campers|guys|friends)\b"
     r"|\b(?P<b>\d{1,2})[- ]?(?:person|people|man|p)\b(?!\s*(?:tent|bag))?"
     r"|\b(?:family|group|party|crew|team)\s+of\s+(?P<c>\d{1,2})\b|\bsleeps\s+(?P<d>\d{1,2})\b"
-    r"|\b(?P<e>\d{1,2})\s+of\s+us\b|\b(?:fits?|seats?|sleeping)\s+(?P<f>\d{1,2})\b(?!\s*(?:in|inch|cm|ft|lb|kg))",
+    r"|\b(?P<e>\d{1,2})\s+of\s+us\b|\b(?:fits?|seats?|sleeping)\s+(?P<f>\d{1,2})\b(?!\s*(?:in|inch|cm|ft|lb|kg))"
+    # "a tent for 4": a bare count after "for" (only read where the category counts people)
+    r"|\bfor\s+(?P<g>[1-9]|1[0-2])\b(?!\s*(?:[a-z$%]|\.\d))",
     re.IGNORECASE,
 )
 _ADJECTIVE_SIZE = re.compile(r"\d{1,2}[- ]?(?:person|man|p)", re.IGNORECASE)

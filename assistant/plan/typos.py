@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["TypoCorrector", "english_words"]
+__all__ = ["TypoCorrector", "english_words", "ordinary_word"]
 
 _MIN_LENGTH = 4
 _COMMON = 10  # products whose catalog values use a word before a rare spelling of it counts as a typo
@@ -21,10 +21,27 @@ _WORD = re.compile(r"[A-Za-z]{4,}")
 
 
 @lru_cache(maxsize=1)
+def _frequencies() -> dict[str, int]:
+    text = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text("utf-8")
+    return {
+        word: int(count) for word, _, count in (line.partition(" ") for line in text.splitlines() if line)
+    }
+
+
+@lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """The words of symspellpy's English frequency dictionary."""
-    text = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt").read_text("utf-8")
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
+    return frozenset(_frequencies())
+
+
+# A word used at least this often in the dictionary's corpus is ordinary English ("ball", "summit",
+# "crest"); rarer ones there are mostly names ("hasbro" 1.6M, "altair" 0.3M).
+_ORDINARY_COUNT = 3_000_000
+
+
+def ordinary_word(word: str) -> bool:
+    """Whether ``word`` is a common English word rather than a name that happens to be listed."""
+    return _frequencies().get(word.lower(), 0) >= _ORDINARY_COUNT
 
 
 class TypoCorrector:

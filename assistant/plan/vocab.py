@@ -199,14 +199,17 @@ class VocabularyMatcher:
     def _common_noun(tokens: list[Token], i: int, n: int, brand: str) -> bool:
         """A one-word brand that is an ordinary English word, said as a common noun with an article
         ("a ball for basketball practice" is not the jar maker Ball; "Ball jars" still is)."""
-        from assistant.plan.typos import english_words
+        from assistant.plan.typos import ordinary_word
 
+        following = tokens[i + 1].text if i + 1 < len(tokens) else ""
         return (
             n == 1
             and " " not in brand
-            and brand in english_words()
+            and ordinary_word(brand)
             and i > 0
             and tokens[i - 1].text in ("a", "an", "some", "another")
+            # "a samsung dishwasher": the brand names a product that follows; "a ball for…" does not
+            and (not following or following in FILLER_WORDS)
         )
 
     def purpose_category(self, tokens: list[Token]) -> str | None:
@@ -296,11 +299,11 @@ class VocabularyMatcher:
     def _brand_prefix(self, value: str) -> bool:
         """Whether a brand's first word alone names it ("Corvid" for "Corvid Systems"): a word that is
         not ordinary English, or a brand this store carries widely."""
-        from assistant.plan.typos import english_words
+        from assistant.plan.typos import ordinary_word
 
         first = value.split()[0] if value.split() else ""
         share = self.vocabulary.counts.get(f"brand:{value}", 0) / self._brand_total
-        return len(first) >= 4 and (first not in english_words() or share >= _BRAND_PREFIX_SHARE)
+        return len(first) >= 4 and (not ordinary_word(first) or share >= _BRAND_PREFIX_SHARE)
 
     def _prefix_entry(self, stem: str) -> _Entry | None:
         entries = self._prefix.get(stem, [])
