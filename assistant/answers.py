@@ -60,11 +60,7 @@ def _what(plan: QueryPlan, products: Sequence[Product], count: int) -> str:
     leaves = [p.category[-1] for p in products if p.category]
     if leaves and len(set(leaves)) == 1 and quotable(leaves[0]):
         name = leaves[0]
-        return (
-            name.lower()
-            if count != 1
-            else name.lower().removesuffix("es" if name.lower().endswith("ches") else "s")
-        )
+        return name.lower() if count != 1 else _singular(name.lower())
     if plan.filters.categories and len(plan.filters.categories) == 1:
         return plan.filters.categories[0]
     # never the shopper's own words: they may be abuse or an injection
@@ -80,7 +76,7 @@ def _singular(what: str) -> str:
         last[:-3] + "y"
         if last.endswith("ies")
         else last[:-2]
-        if last.endswith(("ches", "shes", "sses"))
+        if last.endswith(("ches", "shes", "sses", "xes", "zzes"))
         else last[:-1]
         if last.endswith("s")
         else last
@@ -99,6 +95,8 @@ def relaxation_text(responses: Responses, plan: QueryPlan, products: Sequence[Pr
         closest = (r.closest or "I loosened that").replace("the cheapest is", f"the cheapest {kind} is")
         closest = closest.replace("the priciest is", f"the priciest {kind} is")
         sentences.append(responses.render("relaxed", asked=r.asked, closest=closest))
+    if sentences:
+        sentences[-1] += " " + responses.render("relaxed_closest")
     return sentences
 
 

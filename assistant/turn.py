@@ -445,13 +445,18 @@ class Assistant:
             return plan
         shades = list(colors)
         for value in self.vocabulary.colors:
-            words = set(re.findall(r"[a-z]+", value))
+            listed = re.findall(r"[a-z]+", value)
+            words = set(listed)
+            named = [w for w in listed if w in _COLOR_ONLY]
             if (
                 value not in shades
                 and not any(ch.isdigit() for ch in value)
                 and words <= _SHADE_WORDS
                 and any(
-                    set(c.split()) <= words and not (words & _COLOR_ONLY) - set(c.split()) for c in colors
+                    set(c.split()) <= words
+                    # the asked color only, or first ("White/Green" is a white shoe with green)
+                    and (not (words & _COLOR_ONLY) - set(c.split()) or (named[:1] == c.split()[-1:]))
+                    for c in colors
                 )
             ):
                 shades.append(value)
@@ -619,9 +624,14 @@ class Assistant:
         kind = set(product_kind(turn.message, self.vocabulary).split()) if turn.message else set()
         defining = [k for k, v in plan.filters.attributes.items() if kind and set(v.lower().split()) <= kind]
         found = search_relaxed(plan.filters, run, keep=("category",), last=asked_now, defining=defining)
-        if plan.filters.brands and plan.filters.categories and any(r.field == "brand" for r in found.relaxed):
+        if plan.filters.categories and (
+            (plan.filters.brands and any(r.field == "brand" for r in found.relaxed))
+            or (found.relaxed and self._widens(plan.filters.categories))
+        ):
             # "dewalt tool cases": the brand files them elsewhere; its products that still are what
-            # was asked (the category's word in their title) come before other brands.
+            # was asked (the category's word in their title) come before other brands. Likewise a
+            # widenable category ("sneakers": most are filed as Fashion Sneakers) is widened before
+            # any constraint is loosened ("something in white").
             kept = [
                 p for p in run(plan.filters.model_copy(update={"categories": []})) if self._is_kind(p, plan)
             ]
@@ -696,7 +706,8 @@ class Assistant:
                 }
             )
             searched, found = self._retrieve(turn, sub, profile)
-            groups.append(found)
+            # An item nothing met shows its closest two, not a list that pushes out the other items
+            groups.append(found[:2] if len(searched.relaxed) > len(plan.relaxed) else found)
             # What an item's search loosened is said, as for a single search: the answer must not
             # claim "under $50" over items shown because nothing under $50 was left. One sentence
             # per constraint, naming each item's closest ("the cheapest keyboard is $109; … mouse …").

@@ -65,6 +65,9 @@ _POSITION = re.compile(
 _WHICH_OF_SHOWN = re.compile(
     r"^\s*(?:\w+\s+)?which\b(?!\s+(?:ones?\s+)?(?:do|does|would)\s+you)|\bwhich\s+(?:one|ones|of)\b"
 )
+_THE_ONE_WITH = re.compile(
+    r"\bthe\s+(?:one|model|pair)\s+(?:with|that\s+(?:has|comes\s+with)|which\s+has|that's|that\s+is)\b"
+)
 _PLURAL = re.compile(r"\b(?:they|them|these|those|their|both|all|each|any|ones)\b")
 _SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
 _MULTI_JOIN = re.compile(
@@ -352,6 +355,23 @@ def apply_schema(
     ):
         items = list(previous.items)  # "under fifty bucks each": the same items, with the new constraint
 
+    if (
+        shown.products
+        and not shown.fresh
+        and previous is not None
+        and _THE_ONE_WITH.search(text)
+        and not re.search(r"\b(?:just|only)\b", text)
+    ):
+        # "tell me about the one with the grinder": a shown product picked by a feature this message
+        # names, not a new filter
+        said = {k: v for k, v in attributes.items() if previous.filters.attributes.get(k) != v}
+        chosen = [
+            p.id for p in shown.products if said and all(p.attributes.get(k) == v for k, v in said.items())
+        ]
+        if 0 < len(chosen) < len(shown.products):
+            intent, question = "product_question", None
+            update["referenced_ids"] = chosen
+            attributes = dict(previous.filters.attributes)
     update.update(
         query=query,
         filters=Filters.model_validate(

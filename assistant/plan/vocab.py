@@ -31,6 +31,8 @@ ValueKind = Literal["brand", "category", "color", "attribute"]
 _PRECEDENCE: dict[str, int] = {"brand": 0, "category": 1, "color": 2, "attribute": 3}
 _MAX_NGRAM = 5
 _FLAG_VALUES = ("yes", "true")
+# Words before a feature's noun that say the product has it ("with the grinder", "has a case").
+_HAS_CUE = frozenset({"with", "has", "have", "includ", "include", "includes"})
 # Words that say the product does something by itself ("grinds the beans itself", "on its own").
 _REFLEXIVE = frozenset({"itself", "themselves", "own", "automatically", "automatic"})
 _NEGATION_SINGLE = frozenset(
@@ -140,6 +142,7 @@ class VocabularyMatcher:
         self._openings: frozenset[tuple[str, ...]] | None = None
         self._doers: dict[str, _Entry] = {}
         self._agents: dict[str, _Entry] = {}
+        self._feature_heads: dict[str, list[_Entry]] = {}
         self._brand_total = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:")) or 1
         for kind, table in (
             ("brand", vocabulary.brands),
@@ -165,6 +168,9 @@ class VocabularyMatcher:
                 elif value in _FLAG_VALUES:  # a yes/no attribute: its key's words select "yes"
                     self._exact.setdefault(_stems(key), []).append(("attribute", key, value))
                     self._add_doer(key, value)
+                    head = _stems(key)[-1:]
+                    if head and len(_stems(key)) > 1 and len(head[0]) >= 4 and head[0] not in FILLER_WORDS:
+                        self._feature_heads.setdefault(head[0], []).append(("attribute", key, value))
         catalog_size = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:"))
         typo_min = min(_BRAND_TYPO_MIN_PRODUCTS, _BRAND_TYPO_MIN_SHARE * catalog_size)
         # Typo correction only towards brands the catalog carries widely: towards a one-product
@@ -385,6 +391,9 @@ class VocabularyMatcher:
             if hit is None and stems[i] in self._agents and self._purpose_at(tokens, i):
                 # "something to blend smoothies", "for grinding coffee": the catalog's agent noun.
                 hit = self._match(self._agents[stems[i]], i, i + 1, fuzzy=False)
+            if hit is None and stems[i] in self._feature_heads and _HAS_CUE & set(stems[max(0, i - 2) : i]):
+                # "the one with the grinder": a yes/no feature named by its key's last word
+                hit = self._match(self._best(self._feature_heads[stems[i]]), i, i + 1, fuzzy=False)
             if hit is None and stems[i] in self._doers and _REFLEXIVE & set(stems[i + 1 : i + 6]):
                 hit = self._match(self._doers[stems[i]], i, i + 1, fuzzy=False)
             if hit is None:
