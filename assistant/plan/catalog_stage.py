@@ -364,9 +364,11 @@ def apply_schema(
     ):
         # "tell me about the one with the grinder": a shown product picked by a feature this message
         # names, not a new filter
-        said = {k: v for k, v in attributes.items() if previous.filters.attributes.get(k) != v}
+        named_now = {k: v for k, v in attributes.items() if previous.filters.attributes.get(k) != v}
         chosen = [
-            p.id for p in shown.products if said and all(p.attributes.get(k) == v for k, v in said.items())
+            p.id
+            for p in shown.products
+            if named_now and all(p.attributes.get(k) == v for k, v in named_now.items())
         ]
         if 0 < len(chosen) < len(shown.products):
             intent, question = "product_question", None
