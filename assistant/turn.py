@@ -46,7 +46,7 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
-from assistant.plan.planner import kind_words, product_kind
+from assistant.plan.planner import kind_words, product_kind, product_phrase
 from assistant.plan.text import COLOR_WORDS, tokenize
 from assistant.responses import load_responses
 from assistant.schemas import (
@@ -621,8 +621,12 @@ class Assistant:
             asked_now += [f for f in asked_fields(plan.filters, previous.filters) if f not in asked_now]
         # An attribute value that names the product asked for ("an espresso machine": type espresso)
         # is what it is, not a detail: the price is loosened before it.
-        kind = set(product_kind(turn.message, self.vocabulary).split()) if turn.message else set()
-        defining = [k for k, v in plan.filters.attributes.items() if kind and set(v.lower().split()) <= kind]
+        kind = set(re.findall(r"[a-z0-9]+", product_phrase(turn.message).lower())) if turn.message else set()
+        defining = [
+            k
+            for k, v in plan.filters.attributes.items()
+            if kind and v not in ("yes", "no") and set(re.findall(r"[a-z0-9]+", v.lower())) <= kind
+        ]
         found = search_relaxed(plan.filters, run, keep=("category",), last=asked_now, defining=defining)
         if plan.filters.categories and (
             (plan.filters.brands and any(r.field == "brand" for r in found.relaxed))

@@ -67,6 +67,11 @@ _SIZE_WORDS = frozenset(
         "set",
     ]
 )
+# Letters after a shoe or clothing size ("8 M US", "9 B (M)", "10 W") and units after a number.
+_SIZE_MARKERS = frozenset(
+    ["us", "uk", "eu", "b", "d", "e", "ee", "w", "n", "wide", "narrow", "lb", "lbs", "kg", "g", "l", "qt",
+     "cup", "cups", "ounce", "ounces", "gallon", "feet", "foot", "meter", "meters", "x", "pair", "pairs"]
+)  # fmt: skip
 _COLOR_WORDS = frozenset(
     [
         "black",
@@ -118,16 +123,28 @@ def variant_key(product: Product, extra_colors: frozenset[str] = frozenset()) ->
     if explicit:
         return "v:" + norm(explicit)
     own = frozenset(words(product.color or ""))
+    head, _, _ = product.title.partition(",")
+    listed = words(head)
     kept = [
         w
-        for w in words(product.title)
+        for i, w in enumerate(listed)
         if w not in _SIZE_WORDS
         and w not in _COLOR_WORDS
         and w not in own
         and w not in extra_colors
-        and not any(c.isdigit() for c in w)
+        and (not any(c.isdigit() for c in w) or _model_number(listed, i))
     ]
     return "t:" + norm(product.brand or "") + "|" + " ".join(kept)
+
+
+def _model_number(listed: list[str], i: int) -> bool:
+    """Whether the number at ``listed[i]`` names a model ("Stormhold 2", "Pure 400") rather than a
+    size ("…, 8", "10.5", "11 inch", "9 B (M)"): a whole number inside the title's first segment,
+    followed by a word that is not a size or unit. Numbers after the first comma are variant details."""
+    if i + 1 >= len(listed) or not listed[i].isdigit():
+        return False
+    nxt = listed[i + 1]
+    return nxt not in _SIZE_WORDS and nxt not in _SIZE_MARKERS and not nxt.isdigit()
 
 
 class UnknownValue(BaseModel):

@@ -552,3 +552,21 @@ def test_a_childs_age_said_of_them_overrides_the_default(
     shown = _shown(products, first)
     plan = _plan("she's only 2 though", schema, vocabulary, _history("x", first, shown), shown, words)
     assert plan.filters.attribute_ranges["age_min_years"] == NumericRange(lte=2)
+
+
+@pytest.mark.parametrize(
+    ("message", "key", "expected"),
+    [
+        ("fleece jackets in XXL", "sizes", {"s-xxl", "xs-xxl"}),
+        ("men's running shoes in size 15", "sizes_us", {"7-15"}),
+        ("men's running shoes in size 8", "sizes_us", {"5-11", "5-12", "5-14", "7-14", "7-15"}),
+    ],
+)
+def test_an_asked_size_keeps_the_ranges_that_hold_it(
+    message: str, key: str, expected: set[str], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    plan = _plan(message, schema, vocabulary)
+    assert set(plan.filters.attribute_in[key]) >= {
+        v for v in expected if v in schema.attributes(plan.filters.categories)[key].values
+    }
+    assert all(v in expected for v in plan.filters.attribute_in[key])

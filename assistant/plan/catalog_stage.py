@@ -86,6 +86,50 @@ class ShownContext:
     comparative that follows ("a roomier one?") is relative to."""
 
 
+_LETTER_SIZES = ["xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl"]
+_SIZE_ALIASES = {"small": "s", "medium": "m", "large": "l", "x-large": "xl", "2xl": "xxl", "3xl": "xxxl"}
+_SIZE_ASKED = re.compile(
+    r"\bsize\s+(?P<n>\d{1,2}(?:\.5)?|x{0,3}[sml]|[23]xl)\b"
+    r"|\b(?:in|an?)\s+(?:size\s+)?(?P<l>xxs|xs|xl|xxl|xxxl|[23]xl|x-large)\b"
+)
+
+
+def _size_rank(token: str) -> float | None:
+    token = _SIZE_ALIASES.get(token, token)
+    if token in _LETTER_SIZES:
+        return float(_LETTER_SIZES.index(token))
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def size_values(
+    text: str, schema: CatalogSchema | None, categories: Sequence[str]
+) -> tuple[str, list[str]] | None:
+    """ "in size 15", "do they come in XXL?": the values of the category's size-range key ("7-15",
+    "S-XXL") that hold the asked size, read from the catalog's own ranges."""
+    m = _SIZE_ASKED.search(text)
+    if m is None or schema is None or not categories:
+        return None
+    asked = _size_rank((m.group("n") or m.group("l") or "").lower())
+    if asked is None:
+        return None
+    numeric = m.group("n") is not None and m.group("n")[0].isdigit()
+    for key, spec in schema.attributes(categories).items():
+        if not key.startswith("size") or spec.kind != "categorical":
+            continue
+        ranges = {}
+        for value in spec.values:
+            low, sep, high = value.partition("-")
+            a, b = _size_rank(low.strip()), _size_rank(high.strip())
+            if sep and a is not None and b is not None and (low.strip()[0].isdigit() == numeric):
+                ranges[value] = (a, b)
+        if ranges:
+            return key, [v for v, (a, b) in ranges.items() if a <= asked <= b]
+    return None
+
+
 def _pool(plan: QueryPlan, shown: ShownContext) -> list[str]:
     """The shown products a "which …est" question ranks: those the message named ("which of the
     first two"), else all shown."""
@@ -235,6 +279,13 @@ def apply_schema(
         if prior.label not in priors:
             priors.append(prior.label)
 
+    sized = size_values(text, schema, categories)
+    if sized is not None:
+        key, values = sized
+        attribute_in[key] = values
+        if plan.intent == "product_question" and shown.products and not shown.fresh:
+            update["intent_override"] = "refine"  # "do they come in XXL?": show the ones that do
+
     comparative = None
     explicit_compare = bool(_EXPLICIT_COMPARE.search(text))
     whole_catalog = bool(_WHOLE_CATALOG.search(text))
@@ -267,7 +318,7 @@ def apply_schema(
         return keyed.get(dim) or dimension_key(schema, categories, dim)
 
     question: str | None = None
-    intent = plan.intent
+    intent = str(update.pop("intent_override", plan.intent))
     price_min, price_max = filters.price_min, filters.price_max
 
     if superlative is not None:

@@ -856,7 +856,7 @@ _GUESSED = "~"
 
 _CLAUSE_CUES = re.compile(
     r"\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
-    r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b|[,.;:!?()]|\s[-–—]\s"
+    r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b(?!-\w)|[,.;:!?()]|\s[-–—]\s"
     # a relative clause with its own subject ("something lighter we could backpack with") tells a use
     r"|\b(?:we|i|you|they|he|she)\s+(?:could|can|would|will|might|may|should|need|want|plan|'d|'ll)\b"
 )
