@@ -281,8 +281,8 @@ def apply_schema(
 
     sized = size_values(text, schema, categories)
     if sized is not None:
-        key, values = sized
-        attribute_in[key] = values
+        size_key, sizes = sized
+        attribute_in[size_key] = sizes
         if plan.intent == "product_question" and shown.products and not shown.fresh:
             update["intent_override"] = "refine"  # "do they come in XXL?": show the ones that do
 
