@@ -13,9 +13,10 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["ApiRole", "EmbedderName", "LLMName", "Settings", "get_settings"]
+__all__ = ["ApiRole", "EmbedQueryBackend", "EmbedderName", "LLMName", "Settings", "get_settings"]
 
 EmbedderName = Literal["minilm", "hash"]
+EmbedQueryBackend = Literal["torch", "onnx", "onnx-int8"]
 LLMName = Literal["local", "openai", "fake"]
 ApiRole = Literal["storefront", "admin"]
 
@@ -59,6 +60,12 @@ class Settings(BaseSettings):
         ge=1,
         le=1024,
         description="Most shopper queries one model call embeds together (queries arriving at once share a call).",
+    )
+    embed_query_backend: EmbedQueryBackend = Field(
+        default="onnx",
+        description="What runs MiniLM for shopper queries: onnx (ONNX Runtime, fp32, exported once from the "
+        "installed model into <data_dir>/models), onnx-int8 (the same, weights quantized to int8) or torch. "
+        "Catalog documents are always embedded by torch, so releases stay comparable.",
     )
 
     # Ingest --------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ __all__ = [
     "QueryBatcher",
     "SentenceTransformerEmbedder",
     "make_embedder",
+    "make_query_encoder",
+    "offline_hub",
     "torch_threads",
 ]
 
@@ -50,7 +52,7 @@ class Embedder(Protocol):
         ...
 
 
-def _offline_hub() -> None:
+def offline_hub() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -72,7 +74,7 @@ class SentenceTransformerEmbedder:
     def _load(self) -> SentenceTransformer:
         with self._lock:
             if self._model is None:
-                _offline_hub()
+                offline_hub()
                 path = self._model_path
                 if path is None:
                     try:
@@ -126,13 +128,18 @@ class QueryBatcher:
     serializes on the model anyway. Here the first caller runs the model over its own query and every
     query that arrived meanwhile (up to ``max_batch``); the next waiting caller then leads the next
     batch. Nothing waits for a batch to fill: a lone query is embedded at once, as before.
-    Documents (ingest) go straight to the wrapped embedder.
+    Documents (ingest) go straight to the wrapped embedder; queries go to ``queries`` when given (a
+    faster encoder of the same model, e.g. :class:`retrieval.onnx_embed.OnnxEmbedder`), else to it too.
+    The name (stored with a catalog release) is always the document embedder's.
     """
 
-    def __init__(self, inner: Embedder, *, max_batch: int = 32) -> None:
+    def __init__(self, inner: Embedder, *, max_batch: int = 32, queries: Embedder | None = None) -> None:
         if max_batch < 1:
             raise ValueError(f"max_batch must be at least 1, got {max_batch}")
+        if queries is not None and queries.dim != inner.dim:
+            raise ValueError(f"the query encoder has dim {queries.dim}, the document embedder {inner.dim}")
         self.inner = inner
+        self.queries = queries if queries is not None else inner
         self.name = inner.name
         self.dim = inner.dim
         self._max_batch = max_batch
@@ -171,7 +178,7 @@ class QueryBatcher:
         with self._lock:
             batch = [self._queue.popleft() for _ in range(min(self._max_batch, len(self._queue)))]
         try:
-            vectors = self.inner.embed_documents([p.text for p in batch])
+            vectors = self.queries.embed_documents([p.text for p in batch])
         except BaseException as exc:  # every caller of the batch gets the model's error
             for pending in batch:
                 pending.error = exc
@@ -232,13 +239,38 @@ def torch_threads(settings: Settings) -> int:
     return max(1, (os.cpu_count() or 1) // settings.api_workers)
 
 
+def make_query_encoder(settings: Settings, documents: Embedder) -> Embedder:
+    """The MiniLM runner for shopper queries named by ``AISLE_EMBED_QUERY_BACKEND``: ``torch`` is the
+    document embedder itself; ``onnx``/``onnx-int8`` an ONNX Runtime encoder exported into the data dir,
+    falling back to ``documents`` (with a logged warning) when the export cannot be made or loaded."""
+    backend = settings.embed_query_backend
+    if backend == "torch":
+        return documents
+    if backend in ("onnx", "onnx-int8"):
+        from retrieval.onnx_embed import OnnxEmbedder
+
+        return OnnxEmbedder(
+            settings.data_dir,
+            variant="int8" if backend == "onnx-int8" else "fp32",
+            threads=torch_threads(settings),
+            batch_size=settings.embed_batch_size,
+            fallback=documents,
+        )
+    raise ConfigurationError(  # pragma: no cover - the settings type admits no other value
+        f"unknown AISLE_EMBED_QUERY_BACKEND {backend!r}; choose one of: torch, onnx, onnx-int8"
+    )
+
+
 def make_embedder(settings: Settings) -> Embedder:
-    """The embedder named by ``AISLE_EMBEDDER`` (MiniLM behind a :class:`QueryBatcher`)."""
+    """The embedder named by ``AISLE_EMBEDDER`` (MiniLM behind a :class:`QueryBatcher`; queries run by
+    ``AISLE_EMBED_QUERY_BACKEND``)."""
     if settings.embedder == "minilm":
         model = SentenceTransformerEmbedder(
             batch_size=settings.embed_batch_size, threads=torch_threads(settings)
         )
-        return QueryBatcher(model, max_batch=settings.embed_query_batch)
+        return QueryBatcher(
+            model, max_batch=settings.embed_query_batch, queries=make_query_encoder(settings, model)
+        )
     if settings.embedder == "hash":
         return HashEmbedder()
     raise ConfigurationError(f"unknown AISLE_EMBEDDER {settings.embedder!r}; choose one of: minilm, hash")
