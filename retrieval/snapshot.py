@@ -123,16 +123,17 @@ def variant_key(product: Product, extra_colors: frozenset[str] = frozenset()) ->
     if explicit:
         return "v:" + norm(explicit)
     own = frozenset(words(product.color or ""))
-    head, _, _ = product.title.partition(",")
+    head, _, tail = product.title.partition(",")
     listed = words(head)
+    numbered = {i for i, w in enumerate(listed) if _model_number(listed, i)}
     kept = [
         w
-        for i, w in enumerate(listed)
+        for i, w in enumerate([*listed, *words(tail)])
         if w not in _SIZE_WORDS
         and w not in _COLOR_WORDS
         and w not in own
         and w not in extra_colors
-        and (not any(c.isdigit() for c in w) or _model_number(listed, i))
+        and (not any(c.isdigit() for c in w) or i in numbered)
     ]
     return "t:" + norm(product.brand or "") + "|" + " ".join(kept)
 

@@ -172,6 +172,7 @@ def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
         rf"\b(?:any|whatever|no\s+particular|no\s+specific)\s+({alt})\b(?:\s+(?:is\s+)?(?:fine|ok|okay|works))?",
         rf"\b(?:the\s+)?({alt})\s+(?:doesn't|does\s+not|dont|don't)\s+matter\b",
         rf"\b(?:no\s+)({alt})\s+(?:limit|filter|preference)\b",
+        rf"\b(?:other|different|another)\s+({alt})\b",  # "other brands?": not the one asked before
     )
     clears = Clears()
     for pattern in patterns:

@@ -569,6 +569,11 @@ def parse_turn(
             # constraint goes ("forget Whirlwise") or they point at it ("in that range"), ask again.
             base = _restore(base, prev.relaxed, clears.targets)
     filters = _apply_clears(base, clears.targets)
+    if prev is not None and not fresh and prev.filters.brands and _OTHER_BRAND.search(text):
+        # "other brands?", "a different brand": not the ones asked for before
+        filters = filters.model_copy(
+            update={"exclude_brands": list(dict.fromkeys([*filters.exclude_brands, *prev.filters.brands]))}
+        )
     # "any of those in black?", "are any of them waterproof?": a question over the shown SET that names
     # a catalog value asks to narrow to it (a refinement), unlike "is the second one black?".
     variant = question and (
@@ -651,6 +656,7 @@ def parse_turn(
     )
 
 
+_OTHER_BRAND = re.compile(r"\b(?:other|different|another)\s+brands?\b")
 _MORE = re.compile(
     r"\b(?:any\s+others?|(?:some|any|the)\s+other\s+(?:ones|options|choices)|other\s+options|more\s+options|"
     r"show\s+(?:me\s+)?(?:some\s+)?more|anything\s+else|something\s+else|what\s+else|different\s+ones|"

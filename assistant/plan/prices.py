@@ -88,7 +88,7 @@ _AGE_BOUND = re.compile(
 )
 _CHEAPER = re.compile(
     r"\b(?:cheaper|less expensive|lower[- ]priced|lower price[sd]?|more affordable|less pricey|less costly|"
-    r"cheaper ones?|lower cost)\b"
+    r"cheaper ones?|lower cost|not\s+(?:so|too|that|as)\s+(?:expensive|pricey|costly|much))\b"
 )
 _PRICIER = re.compile(
     r"\b(?:more expensive|pricier|premium|higher[- ]end|high[- ]end|fancier|upscale|more upmarket|"
