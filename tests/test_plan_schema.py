@@ -570,3 +570,26 @@ def test_an_asked_size_keeps_the_ranges_that_hold_it(
         v for v in expected if v in schema.attributes(plan.filters.categories)[key].values
     }
     assert all(v in expected for v in plan.filters.attribute_in[key])
+
+
+def test_references_by_price_rank_and_by_name_next_to_a_position() -> None:
+    from assistant.plan.references import resolve_references
+
+    ids = ["a", "b", "c", "d"]
+    prices = [549.0, 549.0, 1149.0, 499.0]
+    titles = {
+        "a": "Brightwell CleanPro",
+        "b": "Hearthline QuietClean",
+        "c": "Nordvik Silens",
+        "d": "Kestrel Roam",
+    }
+    # "the two cheapest" is not "the two" (the first two)
+    assert resolve_references(
+        "what's the difference between the two cheapest?", ids, prices, titles=titles
+    ) == ["d", "a"]
+    # a name next to a position names a second product
+    assert resolve_references(
+        "the Nordvik vs the first one", ids, prices, titles=titles, bare_numbers=True
+    ) == ["c", "a"]
+    # a price the feed does not give (0) is never "the cheapest"
+    assert resolve_references("the cheapest one", ids, [0.0, 30.0, 20.0, 25.0]) == ["c"]

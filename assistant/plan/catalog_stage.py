@@ -332,6 +332,8 @@ def apply_schema(
             if shown.products and not shown.fresh and among_shown:
                 intent, question = "product_question", key
                 update["referenced_ids"] = _pool(plan, shown)
+            elif plan.intent == "compare" and 2 <= len(plan.referenced_ids) < len(shown.products):
+                sort = plan.sort  # "the difference between the two cheapest": compare those two
             elif plan.intent in ("compare", "product_question"):
                 intent = "refine"
     elif (

@@ -31,11 +31,22 @@ _LAST = re.compile(
 _TOP = re.compile(r"\b(?:top|leading)\s+(?:one|pick|choice|option|result|recommendation)\b")
 _BOTH = re.compile(r"\bboth\b|\b(?:these|those|the)\s+two\b")
 _ALL = re.compile(r"\b(?:all of them|them all|all of these|all of those|these|those|them|they)\b")
+_N_CHEAPEST = re.compile(rf"\b({_CNT})\s+(?:cheapest|least\s+expensive|lowest[- ]priced)\b")
+_N_PRICIEST = re.compile(rf"\b({_CNT})\s+(?:most\s+expensive|priciest|highest[- ]priced)\b")
 _CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest[- ]priced)\b")
 _PRICIEST = re.compile(r"\b(?:most expensive|priciest|highest[- ]priced)\b")
 _BARE_DIGIT = re.compile(r"(?<![\w$.#])([1-9])(?![\w.%$])")
 _NAME_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?\b|\bversus\b|\band\b|\bwith\b|\bto\b)\s*")
 _MAX_ALL = 5
+
+
+_POSITIONAL = re.compile(rf"\b(?:{_ORD}|last|bottom|top|cheapest|priciest|number|#)\b|#\s?\d")
+
+
+def _is_name_part(text: str, pos: int) -> bool:
+    """Whether the part of ``text`` starting at ``pos`` names a product rather than a position."""
+    part = _NAME_SPLIT.split(text[pos:], maxsplit=1)[0]
+    return _POSITIONAL.search(part) is None
 
 
 def _index(n: int, size: int) -> int | None:
@@ -91,6 +102,15 @@ def resolve_references(
             if j is not None:
                 hits.append((m.start(), j))
 
+    prices = list(shown_prices)
+    priced = [p for p in prices if p > 0]  # a price the feed does not give is stored as 0
+    if len(prices) == size and len(priced) >= 2:
+        # "the two cheapest" before "the two" (the first two) can claim those words
+        by_price = sorted((p, i) for i, p in enumerate(prices) if p > 0)
+        for m in _N_CHEAPEST.finditer(lowered):
+            add(m, [i for _, i in by_price[: _COUNTS[m.group(1)]]])
+        for m in _N_PRICIEST.finditer(lowered):
+            add(m, [i for _, i in by_price[::-1][: _COUNTS[m.group(1)]]])
     for m in _FIRST_N.finditer(lowered):
         add(m, list(range(_COUNTS[m.group(1)])))
     for m in _LAST_N.finditer(lowered):
@@ -107,8 +127,6 @@ def resolve_references(
         add(m, [0])
     for m in _BOTH.finditer(lowered):
         add(m, [0, 1])
-    prices = list(shown_prices)
-    priced = [p for p in prices if p > 0]  # a price the feed does not give is stored as 0
     if len(prices) == size and priced:
         for m in _CHEAPEST.finditer(lowered):
             add(m, [prices.index(min(priced))])
@@ -120,6 +138,16 @@ def resolve_references(
                 add(m, [int(m.group(1)) - 1])
     if not hits and titles:
         hits = _by_title(lowered, shown_ids, titles)
+    if hits and titles and len({j for _, j in hits}) < 2:
+        # "Hunter vs the second one": a name next to a position names a second product
+        named = [
+            (pos, j)
+            for pos, j in _by_title(lowered, shown_ids, titles)
+            if not _POSITIONAL.search(lowered[pos:]) or j not in {k for _, k in hits}
+        ]
+        hits += [
+            (pos, j) for pos, j in named if j not in {k for _, k in hits} and _is_name_part(lowered, pos)
+        ]
     ordered = [shown_ids[j] for _, j in sorted(hits, key=lambda h: h[0])]
     result = list(dict.fromkeys(ordered))
     if not result and (default_all or _ALL.search(lowered)):
