@@ -593,3 +593,12 @@ def test_references_by_price_rank_and_by_name_next_to_a_position() -> None:
     ) == ["c", "a"]
     # a price the feed does not give (0) is never "the cheapest"
     assert resolve_references("the cheapest one", ids, [0.0, 30.0, 20.0, 25.0]) == ["c"]
+
+
+def test_positions_in_words_and_the_middle_one() -> None:
+    from assistant.plan.references import resolve_references
+
+    ids = ["a", "b", "c", "d", "e"]
+    assert resolve_references("what about number two", ids) == ["b"]
+    assert resolve_references("and the middle one?", ids) == ["c"]
+    assert resolve_references("option 3 please", ids) == ["c"]

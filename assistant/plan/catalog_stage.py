@@ -60,7 +60,8 @@ _SEARCH_AGAIN = re.compile(
     r"what\s+about|how\s+about|ones?\s+that|ones?\s+with)\b"
 )
 _POSITION = re.compile(
-    r"\b(?:first|second|third|fourth|fifth|last|top|#\s?\d|number\s+\d|(?:the|that|this)\s+\w+\s+one)\b"
+    r"\b(?:first|second|third|fourth|fifth|last|top|middle|#\s?\d|(?:number|option|item|pick)\s+(?:\d|one|two|three|four|five)|"
+    r"(?:the|that|this)\s+\w+\s+one)\b"
 )
 _WHICH_OF_SHOWN = re.compile(
     r"^\s*(?:\w+\s+)?which\b(?!\s+(?:ones?\s+)?(?:do|does|would)\s+you)|\bwhich\s+(?:one|ones|of)\b"

@@ -136,7 +136,8 @@ _QUESTION_START = re.compile(
 _REFERENCE = re.compile(
     r"\b(?:it|its|it's|this|that|they|them|these|those|"
     r"the\s+(?:first|second|third|fourth|fifth|last|cheapest|other|[1-5](?:st|nd|rd|th)|"
-    r"(?:top|leading)\s+(?:one|pick|choice|option|result))|which\s+(?:one|ones|of)|"
+    r"(?:top|leading)\s+(?:one|pick|choice|option|result)|middle(?:\s+one)?)|which\s+(?:one|ones|of)|"
+    r"(?:number|option|item|pick)\s+(?:\d|one|two|three|four|five)\b|"
     r"this\s+one|that\s+one|one\s+of\s+(?:them|these|those))\b|#\s?\d"
 )
 _FOLLOWUP = re.compile(

@@ -24,6 +24,9 @@ _LAST_N = re.compile(rf"\b(?:last|bottom)\s+({_CNT})\b")
 _SECOND_LAST = re.compile(r"\b(?:second|2nd)\s+(?:to\s+)?last\b")
 _ORDINAL = re.compile(rf"\b({_ORD})\b")
 _HASH = re.compile(r"#\s?(\d{1,2})\b|\b(?:number|no\.|option|item|product|result|pick)\s?#?\s?(\d{1,2})\b")
+_HASH_WORD = re.compile(r"\b(?:number|option|item|pick|result)\s+(one|two|three|four|five)\b")
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_MIDDLE = re.compile(r"\bthe\s+middle(?:\s+(?:one|option|pick))?\b")
 # "the last one", "the bottom pick" — not the verb ("how long does it last?").
 _LAST = re.compile(
     r"\bthe\s+(?:very\s+)?(?:last|bottom)\b|\b(?:last|bottom)\s+(?:one|option|pick|item|result)\b"
@@ -121,6 +124,10 @@ def resolve_references(
         add(m, [_ORDINALS[m.group(1)] - 1])
     for m in _HASH.finditer(lowered):
         add(m, [int(m.group(1) or m.group(2)) - 1])
+    for m in _HASH_WORD.finditer(lowered):
+        add(m, [_WORD_NUMBERS[m.group(1)] - 1])
+    for m in _MIDDLE.finditer(lowered):
+        add(m, [size // 2])
     for m in _LAST.finditer(lowered):
         add(m, [-1])
     for m in _TOP.finditer(lowered):
