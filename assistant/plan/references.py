@@ -147,13 +147,11 @@ def resolve_references(
         hits = _by_title(lowered, shown_ids, titles)
     if hits and titles and len({j for _, j in hits}) < 2:
         # "Hunter vs the second one": a name next to a position names a second product
-        named = [
+        taken_ids = {j for _, j in hits}
+        hits += [
             (pos, j)
             for pos, j in _by_title(lowered, shown_ids, titles)
-            if not _POSITIONAL.search(lowered[pos:]) or j not in {k for _, k in hits}
-        ]
-        hits += [
-            (pos, j) for pos, j in named if j not in {k for _, k in hits} and _is_name_part(lowered, pos)
+            if j not in taken_ids and _is_name_part(lowered, pos)
         ]
     ordered = [shown_ids[j] for _, j in sorted(hits, key=lambda h: h[0])]
     result = list(dict.fromkeys(ordered))
