@@ -52,6 +52,7 @@ format: install
 bench: install
 	$(BIN)/aisle bench all --output benchmarks/results
 	$(BIN)/python benchmarks/load_chat.py
+	$(BIN)/python benchmarks/query_encoder.py --json benchmarks/results/query-encoder.json
 	@bash scripts/system-deps.sh postgresql
 	$(BIN)/python benchmarks/session_store.py
 
