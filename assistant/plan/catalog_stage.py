@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.plan.references import POSITION
 from assistant.plan.semantics import (
     dimension_key,
     find_comparative,
@@ -59,10 +60,7 @@ _SEARCH_AGAIN = re.compile(
     r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options|"
     r"what\s+about|how\s+about|ones?\s+that|ones?\s+with)\b"
 )
-_POSITION = re.compile(
-    r"\b(?:first|second|third|fourth|fifth|last|top|middle|#\s?\d|(?:number|option|item|pick)\s+(?:\d|one|two|three|four|five)|"
-    r"(?:the|that|this)\s+\w+\s+one)\b"
-)
+_THE_X_ONE = re.compile(r"\b(?:the|that|this)\s+\w+\s+one\b")
 _WHICH_OF_SHOWN = re.compile(
     r"^\s*(?:\w+\s+)?which\b(?!\s+(?:ones?\s+)?(?:do|does|would)\s+you)|\bwhich\s+(?:one|ones|of)\b"
 )
@@ -393,7 +391,12 @@ def apply_schema(
                 key=key, order="asc" if direction == "lower" else "desc", label=f"{dim} {direction}"
             )
 
-    if intent == "product_question" and _SEARCH_AGAIN.search(text) and not _POSITION.search(text):
+    if (
+        intent == "product_question"
+        and _SEARCH_AGAIN.search(text)
+        and not POSITION.search(text)
+        and not _THE_X_ONE.search(text)
+    ):
         intent = "refine"  # "any blender in that range?" asks for products, not about the shown ones
     if plan.intent == "product_question" and question is None:
         question = question_dimension(text, schema, categories) if shown.products else None

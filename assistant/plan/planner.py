@@ -35,7 +35,7 @@ from assistant.plan.intents import (
 from assistant.plan.merge import ParsedTurn, merge_model_constraints, merge_model_plan
 from assistant.plan.model_plan import Dropped, ModelPlan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
-from assistant.plan.references import resolve_references
+from assistant.plan.references import POSITION, resolve_references
 from assistant.plan.semantics import find_comparative, find_superlative, numbers_to_digits
 from assistant.plan.text import (
     COLOR_WORDS,
@@ -222,7 +222,7 @@ def _in_view(history: Sequence[HistoryTurn], shown: Sequence[Product], text: str
         and last.intent == "compare"
         and len(last.referenced_ids) >= 2
         and _WHICH_ONE.search(lowered)
-        and not _POSITION_WORD.search(lowered)
+        and not POSITION.search(lowered)
     ):
         compared = [p for p in shown if p.id in set(last.referenced_ids)]
         if len(compared) >= 2:
@@ -242,7 +242,6 @@ def _asks_extreme(plan: QueryPlan) -> bool:
     )
 
 
-_POSITION_WORD = re.compile(r"\b(?:first|second|third|fourth|fifth|last|top|#\s?\d|number\s+\d)\b")
 _BOTH_PICKS = re.compile(r"\b(?:both|(?:those|these|the)\s+two|the\s+pair)\b")
 
 
@@ -596,7 +595,7 @@ def parse_turn(
         referenced = resolve_references(
             text, context.shown_ids, shown_prices, titles=shown_titles, bare_numbers=True, default_all=True
         )
-        if len(context.picks) >= 2 and _BOTH_PICKS.search(text) and not _POSITION_WORD.search(text):
+        if len(context.picks) >= 2 and _BOTH_PICKS.search(text) and not POSITION.search(text):
             referenced = context.picks[-2:]  # "the lightest", "the roomiest", "compare those two"
         preferences += [
             COMPARATIVES[t.text] for t in tokens if t.text in COMPARATIVES and COMPARATIVES[t.text] != "price"

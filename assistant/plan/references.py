@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant.plan.text import FILLER_WORDS, tokenize
 
-__all__ = ["resolve_references"]
+__all__ = ["POSITION", "resolve_references"]
 
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -42,6 +42,12 @@ _BARE_DIGIT = re.compile(r"(?<![\w$.#])([1-9])(?![\w.%$])")
 _NAME_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?\b|\bversus\b|\band\b|\bwith\b|\bto\b)\s*")
 _MAX_ALL = 5
 
+
+POSITION = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|last|top|middle|#\s?\d|(?:number|option|item|pick)\s+(?:\d|one|two|three|four|five))\b"
+)
+"""A message that points at a shown product by its place in the list ("the second one", "number two",
+"#3", "the middle one")."""
 
 _POSITIONAL = re.compile(rf"\b(?:{_ORD}|last|bottom|top|cheapest|priciest|number|#)\b|#\s?\d")
 
