@@ -8,6 +8,7 @@ nothing fit, and answers questions about shown products from their data. Templat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.compose import Claim, compose_claims, display_value, fact_phrase, product_name, quotable
@@ -43,7 +44,8 @@ def constraints_text(plan: QueryPlan) -> str:
     if f.exclude_brands:
         bits.append("not from " + " or ".join(b.title() for b in f.exclude_brands))
     if f.colors:
-        shown = sorted(f.colors, key=len)[:2]
+        # the plain color names first: a seller's variant codes ("f-pink", "pink-001") read as noise
+        shown = sorted(f.colors, key=lambda c: (re.fullmatch(r"[a-z ]+", c) is None, len(c)))[:2]
         bits.append("in " + " or ".join(shown) + (" (and similar shades)" if len(f.colors) > 2 else ""))
     for key, value in f.attributes.items():
         label = " ".join(key_words(key)) or key

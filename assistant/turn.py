@@ -445,12 +445,15 @@ class Assistant:
             return plan
         shades = list(colors)
         for value in self.vocabulary.colors:
-            listed = re.findall(r"[a-z]+", value)
+            # seller variant codes and sizes ("A9-Light Pink", "B2.Matte:Rose Pink", "Pink-64oz") are
+            # not color words: a token with a digit, and a lone letter before one, are skipped
+            listed = [w for w in re.findall(r"[a-z0-9]+", value) if not any(ch.isdigit() for ch in w)]
+            listed = [w for w in listed if len(w) > 1 or w in _SHADE_WORDS]
             words = set(listed)
             named = [w for w in listed if w in _COLOR_ONLY]
             if (
                 value not in shades
-                and not any(ch.isdigit() for ch in value)
+                and words
                 and words <= _SHADE_WORDS
                 and any(
                     set(c.split()) <= words

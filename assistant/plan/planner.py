@@ -35,7 +35,7 @@ from assistant.plan.intents import (
 from assistant.plan.merge import ParsedTurn, merge_model_constraints, merge_model_plan
 from assistant.plan.model_plan import Dropped, ModelPlan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
-from assistant.plan.references import POSITION, resolve_references
+from assistant.plan.references import POSITION, position_spans, resolve_references
 from assistant.plan.semantics import find_comparative, find_superlative, numbers_to_digits
 from assistant.plan.text import (
     COLOR_WORDS,
@@ -456,7 +456,8 @@ def parse_turn(
     prices = parse_prices(text)
     clears = find_clears(blank_spans(text, prices.spans), list(vocabulary.attributes))
     stock = [m.span() for m in _IN_STOCK.finditer(text)]
-    tokens = tokenize(blank_spans(text, [*prices.spans, *clears.spans, *stock]))
+    places = position_spans(text) if context.shown_ids else []
+    tokens = tokenize(blank_spans(text, [*prices.spans, *clears.spans, *stock, *places]))
     matches = _outside_phrases(matcher.find(tokens), tokens)
     prev = context.previous
     than_id: str | None = None
@@ -774,19 +775,26 @@ def plan_turn(
         )
     if schema is None:
         return plan
-    if head is None and plan.intent in ("search", "refine") and plan.filters.categories:
-        # A category named only after "for"/"with" ("tires for my car", "a speaker for home use")
-        # describes a use, not the product: keep what was asked before, or nothing.
+    if (head is None or not firm) and plan.intent in ("search", "refine") and plan.filters.categories:
+        # A category named only after "for"/"with" ("tires for my car", "a speaker for home use",
+        # "earbuds for running" where the catalog has a Running category) describes a use, not the
+        # product: keep what was asked before (and, under a guessed kind, the levels that hold it).
         before = (
             context.previous.filters.categories if context.previous is not None and not parsed.fresh else []
         )
         named = {m.value for m in matcher.find(tokenize(product_phrase(normalized))) if m.kind == "category"}
         model_added = set(plan.filters.categories) - set(parsed.plan.filters.categories)
-        new = [c for c in plan.filters.categories if c not in before and c not in model_added]
+        holds = {leaf.name.casefold() for leaf in schema.leaves(head)} if head is not None else set()
+        new = [
+            c
+            for c in plan.filters.categories
+            if c not in before
+            and c not in model_added
+            and not holds & {leaf.casefold() for leaf in schema.parents.get(c, [])}
+        ]
         if new and not set(new) & named:
-            plan = plan.model_copy(
-                update={"filters": plan.filters.model_copy(update={"categories": list(before)})}
-            )
+            kept = list(before) if head is None else [c for c in plan.filters.categories if c not in new]
+            plan = plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": kept})})
     if head is not None and plan.intent in ("search", "refine", "clarify", "out_of_catalog"):
         update: dict[str, object] = {
             "intent": plan.intent

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant.plan.text import FILLER_WORDS, tokenize
 
-__all__ = ["POSITION", "resolve_references"]
+__all__ = ["POSITION", "position_spans", "resolve_references"]
 
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -48,6 +48,14 @@ POSITION = re.compile(
 )
 """A message that points at a shown product by its place in the list ("the second one", "number two",
 "#3", "the middle one")."""
+
+
+def position_spans(text: str) -> list[tuple[int, int]]:
+    """Where lowercased ``text`` points at shown products by place ("the top two", "the last 3", "the
+    top pick", "number two"): words there are positions, never catalog values ("top" is not Tops)."""
+    patterns = (_FIRST_N, _LAST_N, _TOP, POSITION)
+    return sorted({m.span() for p in patterns for m in p.finditer(text)})
+
 
 _POSITIONAL = re.compile(rf"\b(?:{_ORD}|last|bottom|top|cheapest|priciest|number|#)\b|#\s?\d")
 
