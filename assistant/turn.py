@@ -517,7 +517,13 @@ class Assistant:
         asked = plan.query if follow_up else (kind or plan.query)
         kinds = [*f.categories, *([plan.category_hint] if plan.category_hint else [])]
         if kinds:
-            return plan.intent == "search" and self._guessed_kind_differs(asked, kinds)
+            # a gift ask names no kind ("a present for my 6 year old"): the categories were read
+            # from who it is for, nothing to check them against
+            return (
+                plan.intent == "search"
+                and bool(kind or follow_up)
+                and self._guessed_kind_differs(asked, kinds)
+            )
         snap = self.searcher.snapshot()
         from retrieval.text import analyze
 

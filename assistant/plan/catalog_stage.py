@@ -36,6 +36,7 @@ from assistant.plan.text import singular, tokenize
 from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, NumericRange
+from retrieval.relax import Relaxation
 from retrieval.schema import CatalogSchema, field_number, key_words
 
 __all__ = ["ShownContext", "apply_schema", "question_dimension"]
@@ -59,6 +60,10 @@ _WHOLE_CATALOG = re.compile(
 _SEARCH_AGAIN = re.compile(
     r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options|"
     r"what\s+about|how\s+about|ones?\s+that|ones?\s+with)\b"
+)
+_YES_NO = re.compile(
+    r"\s*(?:(?:so|and|ok|okay|hmm+|well|but|also)\W+)*(?:of\s+(?:the|these|those)\b[^,?]*,\s*)?"
+    r"(?:is|are|was|does|do|would|will|has|can)\b"
 )
 _THE_X_ONE = re.compile(r"\b(?:the|that|this)\s+\w+\s+one\b")
 _WHICH_OF_SHOWN = re.compile(
@@ -129,12 +134,42 @@ def size_values(
     return None
 
 
+def size_span(schema: CatalogSchema, categories: Sequence[str], key: str) -> str:
+    """How the catalog's ranges of a size key run, in words ("sizes 5 to 15")."""
+    bounds: list[tuple[float, str]] = []
+    for value in schema.attributes(categories)[key].values:
+        for part in value.partition("-")[::2]:
+            rank = _size_rank(part.strip())
+            if rank is not None:
+                bounds.append((rank, part.strip().upper()))
+    if not bounds:
+        return ""
+    return f"sizes run from {min(bounds)[1]} to {max(bounds)[1]}"
+
+
 def _pool(plan: QueryPlan, shown: ShownContext) -> list[str]:
     """The shown products a "which …est" question ranks: those the message named ("which of the
     first two"), else all shown."""
     ids = [p.id for p in shown.products]
     named = [i for i in plan.referenced_ids if i in ids]
     return named if 0 < len(named) < len(ids) else ids
+
+
+def _asked_pair(plan: QueryPlan, shown: ShownContext) -> list[str]:
+    """The shown products a yes/no comparison is about: the ones it names ("the second … the
+    first", "of the first two"), with the product in focus when it names one ("is it quieter than
+    the first?")."""
+    ids = [p.id for p in shown.products]
+    named = [i for i in plan.referenced_ids if i in ids]
+    if len(named) == 1 and shown.focus in ids and shown.focus not in named:
+        named = [shown.focus, *named]
+    return named if len(named) < len(ids) or len(ids) == 2 else []
+
+
+def _names_shown(stems: Sequence[str], compared: tuple[str, str, int, int]) -> bool:
+    """Whether the comparative at ``compared`` is part of "the cheaper one" (a reference)."""
+    start, end = compared[2], compared[3]
+    return start > 0 and stems[start - 1] == "the" and end < len(stems) and stems[end] in ("one", "ones")
 
 
 def _categories(plan: QueryPlan, schema: CatalogSchema) -> list[str]:
@@ -279,7 +314,19 @@ def apply_schema(
             priors.append(prior.label)
 
     sized = size_values(text, schema, categories)
-    if sized is not None:
+    if sized is not None and not sized[1]:
+        # "size 17" where every range stops at 15: nothing holds it; say so rather than drop it
+        asked_size = _SIZE_ASKED.search(text)
+        size_said = (asked_size.group("n") or asked_size.group("l") or "") if asked_size else ""
+        update["relaxed"] = [
+            *plan.relaxed,
+            Relaxation(
+                field=sized[0],
+                asked=f"in size {size_said.upper()}",
+                closest=size_span(schema, categories, sized[0]),
+            ),
+        ]
+    elif sized is not None:
         size_key, sizes = sized
         attribute_in[size_key] = sizes
         if plan.intent == "product_question" and shown.products and not shown.fresh:
@@ -291,6 +338,12 @@ def apply_schema(
     refers = bool(_REFERS_TO_SHOWN.search(text))
     superlative = find_superlative(stems)
     compared = find_comparative(stems)
+    yes_no = bool(_YES_NO.match(text)) and shown.products and not shown.fresh
+    if yes_no and compared is not None and _names_shown(stems, compared):
+        # "is the cheaper one heavier?": "the cheaper one" points at a product; "heavier" is asked
+        later = find_comparative(stems[compared[3] :])
+        if later is not None:
+            compared = (later[0], later[1], later[2] + compared[3], later[3] + compared[3])
     keyed: dict[str, str] = {}  # a dimension word → the key the schema read it as ("cups" → capacity_cups)
     if superlative is None and compared is None:
         found_key = find_key_comparison(stems, schema, categories)
@@ -351,6 +404,29 @@ def apply_schema(
         )
         intent, question = "product_question", key
         update["referenced_ids"] = _pool(plan, shown)
+    elif (
+        compared is not None
+        and yes_no
+        and not whole_catalog
+        and (
+            POSITION.search(text)
+            or _THE_X_ONE.search(text)
+            or 0 < len(plan.referenced_ids) < len(shown.products)
+        )
+        and len(pair := _asked_pair(plan, shown)) >= 2
+        and (key := key_for(compared[0], (compared[2], compared[3]))) is not None
+    ):
+        # "is the second one quieter than the first?", "is the cheaper one heavier?": a yes/no
+        # question about shown products, answered from their facts, not a search for quieter ones.
+        dim, direction, _, _ = compared
+        order = "asc" if direction == "lower" else "desc"
+        sort = SortSpec(
+            key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
+        )
+        intent, question = "product_question", key
+        update["referenced_ids"] = pair
+        if previous is not None:  # "the cheaper one" names a product; it is not a new price cap
+            price_min, price_max = previous.filters.price_min, previous.filters.price_max
     elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
         dim, direction, _, _ = compared
         key = key_for(dim, (compared[2], compared[3]))

@@ -36,7 +36,14 @@ from assistant.plan.merge import ParsedTurn, merge_model_constraints, merge_mode
 from assistant.plan.model_plan import Dropped, ModelPlan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
 from assistant.plan.references import POSITION, position_spans, resolve_references
-from assistant.plan.semantics import find_comparative, find_superlative, numbers_to_digits
+from assistant.plan.semantics import (
+    child_age,
+    dimension_key,
+    find_comparative,
+    find_superlative,
+    numbers_to_digits,
+)
+from assistant.plan.shorthand import expand_shorthand
 from assistant.plan.text import (
     COLOR_WORDS,
     COMPARATIVES,
@@ -50,7 +57,7 @@ from assistant.plan.text import (
     singular,
     tokenize,
 )
-from assistant.plan.vocab import ValueMatch, VocabularyMatcher, matcher_for
+from assistant.plan.vocab import ValueMatch, VocabularyMatcher, matcher_for, negation_after
 from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product
 from retrieval.filters import Filters
@@ -324,7 +331,19 @@ def _apply_matches(
     if new_cats:
         categories = new_cats
     for m in matches:
-        if m.kind == "attribute" and m.key:
+        if m.kind == "attribute" and m.key and m.values:
+            # one word for several values of a key: "mechanical" (any of them), "down-free" (none)
+            pool = [
+                v for v in matcher.vocabulary.attributes.get(m.key, {}) if v not in ("no", "false", "none")
+            ]
+            allowed = [v for v in pool if (v in m.values) != m.negated]
+            before = attribute_in.get(m.key)
+            if allowed and len(allowed) <= MAX_COLOR_COMPLEMENT:
+                attribute_in[m.key] = [v for v in allowed if before is None or v in before]
+                attributes.pop(m.key, None)
+            else:
+                preferences.append(f"{'not ' if m.negated else ''}{m.display}")
+        elif m.kind == "attribute" and m.key:
             if not m.negated:
                 attributes[m.key] = m.value
             elif m.value in ("yes", "true"):
@@ -477,6 +496,10 @@ def parse_turn(
         )
 
     consumed = {i for m in matches if m.kind != "category" for i in range(m.start, m.end)}
+    # the cue after an excluded value ("latex-free") is spent on it, not a search word
+    consumed |= {
+        m.end for m in matches if m.negated and m.end < len(tokens) and tokens[m.end].stem in negation_after()
+    }
     unknown: list[str] = []
     for i, t in enumerate(tokens):
         if i not in consumed and t.stem in COLOR_WORDS and not matcher.covers(t.stem):
@@ -560,6 +583,13 @@ def parse_turn(
         # "how many watts is the Roomfill?": a question naming some of the shown products.
         named = resolve_references(text, context.shown_ids, titles=shown_titles)
         question = 0 < len(named) < len(context.shown_ids)
+    if (
+        question
+        and _MORE_PRODUCTS.search(text)
+        and not POSITION.search(text)
+        and any(m.kind == "brand" and not m.negated for m in matches)
+    ):
+        question = False  # "what else does Cuisinart have?", "anything by Hunter?": that brand's products
 
     base = prev.filters if prev is not None and not fresh else Filters()
     if prev is not None and not fresh and prev.relaxed:
@@ -656,6 +686,43 @@ def parse_turn(
     )
 
 
+_GO_BACK = re.compile(
+    r"\b(?:go|going|take\s+me|get\s+me|bring\s+(?:me|them|those|back))\s+back\b|\bback\s+to\s+(?:the\s+)?(?:first|original|"
+    r"earlier|previous|initial|old|start)|\b(?:earlier|original|previous|initial|old|first)\s+(?:ones|results|list|options|"
+    r"picks|suggestions)\s+(?:again|back)\b|\b(?:show|see)\s+(?:me\s+)?(?:the\s+)?(?:earlier|original|previous|initial)\s+"
+    r"(?:ones|results|list|options|picks|suggestions)\b"
+)
+_TO_START = re.compile(r"\b(?:first|original|initial|start|beginning)\b")
+
+
+def _gone_back(message: str, history: Sequence[HistoryTurn]) -> QueryPlan | None:
+    """ "go back to the first ones", "show me the earlier ones again": the plan of an earlier list,
+    asked again (the first list of the conversation, or the one before the last)."""
+    text = _lower(message)
+    if not _GO_BACK.search(text):
+        return None
+    turns = list(history)
+    lists: list[QueryPlan] = []
+    for i, t in enumerate(turns):
+        # a turn's plan is on the shopper's message, what it showed on the answer after it
+        plan = t.plan or next((u.plan for u in reversed(turns[:i]) if u.role == "user"), None)
+        if t.role == "assistant" and t.shown_ids and plan is not None and plan.intent in ("search", "refine"):
+            lists.append(plan)
+    if len(lists) < 2:
+        return None
+    target = lists[0] if _TO_START.search(text) else lists[-2]
+    return target.model_copy(
+        update={
+            "intent": "refine",
+            "referenced_ids": [],
+            "exclude_ids": [],
+            "comparative": None,
+            "relaxed": [],
+        }
+    )
+
+
+_MORE_PRODUCTS = re.compile(r"\b(?:else|anything|other|others|more|rest)\b")
 _OTHER_BRAND = re.compile(r"\b(?:other|different|another)\s+brands?\b")
 _MORE = re.compile(
     r"\b(?:any\s+others?|(?:some|any|the)\s+other\s+(?:ones|options|choices)|other\s+options|more\s+options|"
@@ -729,8 +796,11 @@ def plan_turn(
     (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text.
     """
     context = conversation_context(history, previous)
+    back = _gone_back(message, history)
+    if back is not None:
+        return back
     matcher = matcher_for(vocabulary)
-    normalized = numbers_to_digits(correct_typos(message, matcher, known))
+    normalized = normalize_message(message, matcher, known)
     found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
     if schema is not None and found is None:
         # No product named: category words in a use phrase ("for home use") must not switch topics.
@@ -792,9 +862,23 @@ def plan_turn(
             and c not in model_added
             and not holds & {leaf.casefold() for leaf in schema.parents.get(c, [])}
         ]
-        if new and not set(new) & named:
+        if new and not set(new) & named and not _vague(product_phrase(normalized)):
             kept = list(before) if head is None else [c for c in plan.filters.categories if c not in new]
             plan = plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": kept})})
+    if (
+        head is None
+        and plan.intent in ("search", "out_of_catalog", "clarify")
+        and not plan.filters.categories
+        and not plan.category_hint
+        and (kids := _for_a_child(normalized, schema))
+    ):
+        plan = plan.model_copy(
+            update={
+                "intent": "search",
+                "clarifying_question": None,
+                "filters": plan.filters.model_copy(update={"categories": kids}),
+            }
+        )
     if head is not None and plan.intent in ("search", "refine", "clarify", "out_of_catalog"):
         update: dict[str, object] = {
             "intent": plan.intent
@@ -956,14 +1040,30 @@ def _drop_use_categories(text: str, matcher: VocabularyMatcher) -> str:
         return text
     end = at + len(phrase)
     tokens = tokenize(lowered)
-    if not any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(phrase)):
-        return text
+    if _vague(phrase):
+        return text  # "something for my dad who loves camping": the use IS the ask
     out = list(text)
     for m in matcher.find(tokens):
         if m.kind == "category" and not m.negated and tokens[m.start].start >= end:
             for i in range(tokens[m.start].start, tokens[m.end - 1].end):
                 out[i] = " "
     return "".join(out)
+
+
+def _vague(phrase: str) -> bool:
+    """Whether a product phrase names no kind of product ("a gift", "something", "present ideas")."""
+    return all(
+        t.stem in FILLER_WORDS or t.text in _DISCOURSE or t.text in VAGUE_WORDS or t.stem in VAGUE_WORDS
+        for t in tokenize(phrase)
+    )
+
+
+def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
+    """ "a gift for my 10 year old nephew": no product named, a child is: the categories whose
+    products state an age (the catalog's kids' categories), for the age prior to work in."""
+    if not _vague(product_phrase(text)) or child_age(_lower(text)) is None:
+        return []
+    return [leaf for leaf in schema.categories if dimension_key(schema, [leaf], "age") is not None]
 
 
 def product_phrase(text: str) -> str:
@@ -1175,8 +1275,22 @@ def kind_words(text: str) -> str:
 def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
     """The words of a message that name the product asked for, typos corrected as the planner
     corrects them: "I need four new tires for my car" → "four new tires" minus the number → "new tires"."""
-    normalized = numbers_to_digits(correct_typos(message, matcher_for(vocabulary), known))
-    return kind_words(product_phrase(normalized))
+    phrase = product_phrase(normalize_message(message, matcher_for(vocabulary), known))
+    return "" if _vague(phrase) else kind_words(phrase)
+
+
+def normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
+    """A message as the planner reads it: shorthand spelled out ("vac" → vacuum, unless the catalog
+    says "vac"), typos corrected against the catalog, numbers in words as digits."""
+
+    def uses(phrase: str) -> bool:
+        words = tokenize(phrase)
+        if len(words) == 1:
+            return known is not None and known(phrase)
+        return any(m.start == 0 and m.end == len(words) for m in matcher.find(words))
+
+    expanded = expand_shorthand(message, uses) if known is not None else message
+    return numbers_to_digits(correct_typos(expanded, matcher, known))
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,7 @@ __all__ = [
     "Prior",
     "SortSpec",
     "SpecMatch",
+    "child_age",
     "dimension_key",
     "find_comparative",
     "find_key_comparison",
@@ -699,27 +700,30 @@ def _prior(
     return None
 
 
+def child_age(text: str) -> tuple[int, tuple[int, int], bool] | None:
+    """The age of a child a message shops for ("for my 6-year-old" → 6, "my toddler" → 2), where it
+    is said, and whether the age was stated (not a word's default); ``None`` for no child under 16."""
+    children = lexicons().children
+    m = _AGE.search(text)
+    if m:
+        age = int(next(g for g in m.groups() if g))
+        return (age, m.span(), True) if age < 16 else None
+    for word in children["words"]:
+        s = _phrase_at(text, word)
+        if s is not None and not re.search(r"\b(?:kid|kids|children)'?s?\s+(?:free|proof)\b", text):
+            age = int(children["default_age"].get(word, 8))
+            return (age, s, False) if age < 16 else None
+    return None
+
+
 def _child_priors(
     text: str, attrs: dict[str, AttributeSpec], schema: CatalogSchema, categories: Sequence[str]
 ) -> list[Prior]:
-    lex = lexicons()
-    children = lex.children
-    age: int | None = None
-    span: tuple[int, int] | None = None
-    m = _AGE.search(text)
-    stated = m is not None
-    if m:
-        age = int(next(g for g in m.groups() if g))
-        span = m.span()
-    else:
-        for word in children["words"]:
-            s = _phrase_at(text, word)
-            if s is not None and not re.search(r"\b(?:kid|kids|children)'?s?\s+(?:free|proof)\b", text):
-                age = int(children["default_age"].get(word, 8))
-                span = s
-                break
-    if age is None or span is None or age >= 16:
+    children = lexicons().children
+    found = child_age(text)
+    if found is None:
         return []
+    age, span, stated = found
     priors: list[Prior] = []
     age_key = dimension_key(schema, categories, "age")
     if age_key and age_key in attrs:

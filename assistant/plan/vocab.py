@@ -24,7 +24,7 @@ from assistant.plan.typos import TypoCorrector
 from retrieval.catalog import norm
 from retrieval.products import Vocabulary
 
-__all__ = ["ValueKind", "ValueMatch", "VocabularyMatcher", "matcher_for"]
+__all__ = ["ValueKind", "ValueMatch", "VocabularyMatcher", "matcher_for", "negation_after"]
 
 ValueKind = Literal["brand", "category", "color", "attribute"]
 
@@ -65,6 +65,15 @@ def _negation_cues() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(t.stem for t in tokenize(str(cue))) for cue in data["cues"])
 
 
+@lru_cache(maxsize=1)
+def negation_after() -> frozenset[str]:
+    """Words that exclude the value right before them ("latex-free"), from ``lexicons/negations.yaml``."""
+    data = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/negations.yaml").read_text("utf-8")
+    )
+    return frozenset(t.stem for cue in data.get("after", []) for t in tokenize(str(cue)))
+
+
 _LIST_JOINERS = frozenset({"or", "and", "nor"})
 _BRAND_TYPO_CUTOFF = 0.85
 _BRAND_TYPO_MIN_PRODUCTS = 3
@@ -86,6 +95,9 @@ class ValueMatch(BaseModel):
     end: int = -1
     fuzzy: bool = False
     negated: bool = False
+    values: tuple[str, ...] = ()
+    """When one word stands for several values of one attribute ("mechanical" for "mechanical
+    linear" and "mechanical tactile", "down" in "down-free" for "800-fill down"): all of them."""
 
 
 _Entry = tuple[str, str | None, str]  # kind, attribute key, normalized value
@@ -143,6 +155,8 @@ class VocabularyMatcher:
         self._doers: dict[str, _Entry] = {}
         self._agents: dict[str, _Entry] = {}
         self._feature_heads: dict[str, list[_Entry]] = {}
+        # word -> attribute key -> the values of that key containing the word (whole-word families)
+        self._families: dict[str, dict[str, list[str]]] = {}
         self._brand_total = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:")) or 1
         for kind, table in (
             ("brand", vocabulary.brands),
@@ -165,6 +179,9 @@ class VocabularyMatcher:
             for value in values:
                 if _matchable_attr_value(value):
                     self._add("attribute", key, value, prefix=True)
+                    for stem in set(_stems(value)):
+                        if len(stem) >= 4 and stem.isalpha() and stem not in FILLER_WORDS:
+                            self._families.setdefault(stem, {}).setdefault(key, []).append(value)
                 elif value in _FLAG_VALUES:  # a yes/no attribute: its key's words select "yes"
                     self._exact.setdefault(_stems(key), []).append(("attribute", key, value))
                     self._add_doer(key, value)
@@ -397,6 +414,8 @@ class VocabularyMatcher:
             if hit is None and stems[i] in self._doers and _REFLEXIVE & set(stems[i + 1 : i + 6]):
                 hit = self._match(self._doers[stems[i]], i, i + 1, fuzzy=False)
             if hit is None:
+                hit = self._family(stems, i, found)
+            if hit is None:
                 hit = self._fuzzy_token(tokens[i], i)
             if hit is None:
                 i += 1
@@ -404,6 +423,21 @@ class VocabularyMatcher:
             found.append(hit.model_copy(update={"negated": self._negated(stems, hit, found)}))
             i = hit.end
         return found
+
+    def _family(self, stems: list[str], i: int, earlier: list[ValueMatch]) -> ValueMatch | None:
+        """A word that is part of several values of ONE attribute key: "mechanical" opening
+        "mechanical linear"/"mechanical tactile" selects them all; any word of a value does when it is
+        excluded ("down-free" rules out "800-fill down", "650-fill down")."""
+        keys = self._families.get(stems[i], {})
+        if len(keys) != 1:
+            return None
+        ((key, values),) = keys.items()
+        probe = ValueMatch(kind="attribute", key=key, value=values[0], display=stems[i], start=i, end=i + 1)
+        if not self._negated(stems, probe, earlier):
+            values = [v for v in values if _stems(v)[0] == stems[i]]
+            if len(values) < 2:
+                return None
+        return probe.model_copy(update={"value": values[0], "values": tuple(sorted(values))})
 
     def _fuzzy_token(self, token: Token, i: int) -> ValueMatch | None:
         stem = token.stem
@@ -419,6 +453,8 @@ class VocabularyMatcher:
 
     @staticmethod
     def _negated(stems: list[str], hit: ValueMatch, earlier: list[ValueMatch]) -> bool:
+        if hit.end < len(stems) and stems[hit.end] in negation_after():
+            return True  # "latex-free"
         j = hit.start
         while j > 0 and stems[j - 1] in _NEGATION_SKIP and hit.start - j < 3:
             j -= 1

@@ -1,0 +1,34 @@
+"""Shopper shorthand ("anc", "vac", "kicks", "smoothie maker") in the words catalogs use, read from
+``lexicons/shorthand.yaml``. A form the catalog itself uses is kept: the store's own words win."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+__all__ = ["expand_shorthand"]
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    data = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/shorthand.yaml").read_text("utf-8")
+    )
+    entries = sorted(data["shorthand"].items(), key=lambda kv: -len(kv[0]))  # longest phrase first
+    return tuple(
+        (re.compile(rf"(?<![\w'-]){re.escape(short)}(?![\w'-])", re.IGNORECASE), short, str(full))
+        for short, full in entries
+    )
+
+
+def expand_shorthand(message: str, uses: Callable[[str], bool]) -> str:
+    """``message`` with each shorthand the catalog does not itself use spelled out; ``uses`` tells
+    whether the catalog uses a word or phrase itself."""
+    for pattern, short, full in _table():
+        if pattern.search(message) and not uses(short):
+            message = pattern.sub(full, message)
+    return message
