@@ -133,3 +133,12 @@ def _title(catalog: Catalog, pid: str) -> str:
     product = catalog.store.get(pid)
     assert product is not None
     return product.title
+
+
+def test_the_word_before_free_is_excluded() -> None:
+    from retrieval.text import negated_terms
+
+    assert negated_terms("fluoride-free toothpaste") == negated_terms("toothpaste without fluoride")
+    assert negated_terms("free shipping") == [] and negated_terms("sugar free gum") == negated_terms(
+        "no sugar gum"
+    )

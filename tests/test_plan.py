@@ -358,3 +358,17 @@ def test_a_negation_follow_up_refines_the_query(vocab: Vocabulary) -> None:
     history = [HistoryTurn(role="user", content="a tent", plan=first), _shown(["t1", "t2"])]
     follow = plan_turn("without poles", history, vocab)
     assert follow.intent == "refine" and follow.query == "tent without poles"
+
+
+def test_positions_are_never_catalog_values() -> None:
+    from assistant.plan.references import position_spans
+
+    text = "compare the top two"
+    assert [text[a:b] for a, b in position_spans(text)] == ["top two"]
+    assert position_spans("a black top for the beach") == []
+    assert [
+        m
+        for m in (
+            "the top pick or number two?"[a:b] for a, b in position_spans("the top pick or number two?")
+        )
+    ] == ["top pick", "number two"]

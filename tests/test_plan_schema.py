@@ -602,3 +602,95 @@ def test_positions_in_words_and_the_middle_one() -> None:
     assert resolve_references("what about number two", ids) == ["b"]
     assert resolve_references("and the middle one?", ids) == ["c"]
     assert resolve_references("option 3 please", ids) == ["c"]
+
+
+def test_x_free_excludes_x_and_one_word_names_a_value_family(
+    schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    latex_free = _plan("a latex-free mattress, queen", schema, vocabulary)
+    assert "latex" not in latex_free.filters.attribute_in["type"]
+    assert latex_free.filters.attributes.get("type") is None and "free" not in latex_free.query.split()
+    down_free = _plan("down-free sleeping bag please", schema, vocabulary)
+    assert down_free.filters.attribute_in["fill"] and not any(
+        "down" in v for v in down_free.filters.attribute_in["fill"]
+    )
+    mechanical = _plan("wireless mechanical keyboard", schema, vocabulary)
+    switch = mechanical.filters.attribute_in["switch_type"]
+    assert len(switch) >= 2 and all(v.startswith("mechanical") for v in switch)
+
+
+def test_a_yes_no_comparison_of_shown_products_is_a_question(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    first = _plan("quiet dishwashers", schema, vocabulary)
+    shown = sorted(_shown(products, first, 50), key=lambda p: p.attributes.get("noise_level_db", 99))[:4]
+    plan = _plan(
+        "is the second one quieter than the first?",
+        schema,
+        vocabulary,
+        _history("quiet dishwashers", first, shown),
+        shown,
+    )
+    assert plan.intent == "product_question" and plan.question == "noise_level_db"
+    assert set(plan.referenced_ids) == {shown[0].id, shown[1].id} and plan.comparative is None
+    # "the cheaper one" points at a product; the comparative asked is the other one
+    laptops = _plan("laptops between 800 and 1200", schema, vocabulary)
+    two = _shown(products, laptops, 4)
+    asked = _plan(
+        "of the first two, is the cheaper one heavier?",
+        schema,
+        vocabulary,
+        _history("laptops", laptops, two),
+        two,
+    )
+    assert asked.intent == "product_question" and asked.question == "weight_kg"
+    assert asked.filters.price_max == 1200 and set(asked.referenced_ids) == {two[0].id, two[1].id}
+
+
+def test_going_back_asks_for_an_earlier_list_again(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    first = _plan("laptops between 800 and 1200", schema, vocabulary)
+    history = [
+        HistoryTurn(role="user", content="laptops between 800 and 1200", plan=first),
+        HistoryTurn(role="assistant", content="...", shown_ids=[p.id for p in _shown(products, first)]),
+    ]
+    second = _plan("any with a dedicated gpu?", schema, vocabulary, history)
+    history += [
+        HistoryTurn(role="user", content="any with a dedicated gpu?", plan=second),
+        HistoryTurn(role="assistant", content="...", shown_ids=[p.id for p in _shown(products, second)]),
+    ]
+    assert second.filters.attribute_in.get("gpu")
+    back = _plan("nah, show me the earlier ones again", schema, vocabulary, history)
+    assert back.filters == first.filters and back.query == first.query and back.intent == "refine"
+    # nothing earlier to go back to: an ordinary turn
+    assert _plan("go back to the first ones", schema, vocabulary, history[:2]).filters == first.filters
+
+
+def test_a_size_no_range_holds_is_disclosed_not_dropped(
+    schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    plan = _plan("men's running shoes in a size 17", schema, vocabulary)
+    assert "sizes_us" not in plan.filters.attribute_in
+    assert [r.asked for r in plan.relaxed] == ["in size 17"] and "15" in plan.relaxed[0].closest
+
+
+def test_shorthand_is_spelled_out_unless_the_catalog_uses_it() -> None:
+    from assistant.plan.shorthand import expand_shorthand
+
+    assert (
+        expand_shorthand("need a new vac for pet hair", lambda w: False) == "need a new vacuum for pet hair"
+    )
+    assert expand_shorthand("a smoothie maker", lambda w: False) == "a blender"
+    # a store whose catalog says "vac" (or sells the brand HP) keeps the word
+    assert expand_shorthand("need a new vac", lambda w: w == "vac") == "need a new vac"
+
+
+def test_a_gift_for_a_child_reads_the_categories_that_state_an_age(
+    schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    plan = _plan("a present for a 6 year old girl", schema, vocabulary)
+    assert plan.intent == "search" and "building sets" in plan.filters.categories
+    assert plan.filters.attribute_ranges["age_min_years"].lte == 6
+    camping = _plan("something for my dad who loves camping", schema, vocabulary)
+    assert camping.filters.categories == ["camping"]

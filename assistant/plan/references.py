@@ -53,7 +53,7 @@ POSITION = re.compile(
 def position_spans(text: str) -> list[tuple[int, int]]:
     """Where lowercased ``text`` points at shown products by place ("the top two", "the last 3", "the
     top pick", "number two"): words there are positions, never catalog values ("top" is not Tops)."""
-    patterns = (_FIRST_N, _LAST_N, _TOP, POSITION)
+    patterns = (_FIRST_N, _LAST_N, _TOP, _HASH_WORD, _MIDDLE)
     return sorted({m.span() for p in patterns for m in p.finditer(text)})
 
 
