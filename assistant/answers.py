@@ -16,7 +16,7 @@ from assistant.plan.semantics import key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.catalog import Product
-from retrieval.schema import CatalogSchema, key_words
+from retrieval.schema import GROUPING_KEYS, CatalogSchema, key_words
 
 __all__ = ["answer_question", "compare_summary", "constraints_text", "results_text"]
 
@@ -224,7 +224,7 @@ def answer_question(
         facts += [
             ph
             for k in list(p.attributes)[:6]
-            if k not in ("variant_of", "family") and (ph := fact_phrase(p, k, cats, schema))
+            if k not in GROUPING_KEYS and (ph := fact_phrase(p, k, cats, schema))
         ]
         facts = list(dict.fromkeys(facts))[:6]
         lines.append(

@@ -18,7 +18,7 @@ from assistant.claims import claim_start, seller_claim
 from assistant.plan.semantics import key_dimension, lexicons
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.catalog import Product, norm
-from retrieval.schema import CatalogSchema, attribute_number, field_number, key_unit, key_words
+from retrieval.schema import GROUPING_KEYS, CatalogSchema, attribute_number, field_number, key_unit, key_words
 
 __all__ = [
     "Claim",
@@ -30,7 +30,6 @@ __all__ = [
     "quotable",
 ]
 
-_SKIP = frozenset({"variant_of", "family"})
 _MAX_CLAIMS = 3
 _MAX_QUOTED_WORDS = 8  # a longer attribute value is seller prose, not a value to quote
 _NUMBER_WORDS = {
@@ -188,7 +187,7 @@ def _relevant_keys(product: Product, plan: QueryPlan, schema: CatalogSchema | No
     }
     scored: list[tuple[int, str]] = []
     for key, value in product.attributes.items():
-        if key in _SKIP:
+        if key in GROUPING_KEYS:
             continue
         words = set(key_words(key)) | set(norm(value).split())
         score = len(words & wanted) + (2 if key in asked else 0)
@@ -302,7 +301,7 @@ def compare_rows(products: Sequence[Product], schema: CatalogSchema | None = Non
     keys: list[str] = ["price", "rating", "brand", "color"]
     for p in products:
         for k in p.attributes:
-            if k not in _SKIP and k not in keys and not seller_claim(k):
+            if k not in GROUPING_KEYS and k not in keys and not seller_claim(k):
                 keys.append(k)
     cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
     lex = lexicons()

@@ -32,7 +32,7 @@ from assistant.llm.failures import classify, describe_failure
 from assistant.schemas import QueryPlan, Usage
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
-from retrieval.schema import CatalogSchema
+from retrieval.schema import GROUPING_KEYS, CatalogSchema
 
 __all__ = [
     "ExplainMode",
@@ -140,7 +140,7 @@ def candidate_facts(product: Product) -> str:
     lines.extend(
         f"{k}: {v}"
         for k, v in product.attributes.items()
-        if k not in {"variant_of", "family"} and not seller_claim(v) and not seller_claim(k)
+        if k not in GROUPING_KEYS and not seller_claim(v) and not seller_claim(k)
     )
     if product.rating is not None:
         lines.append(f"rating: {product.rating:g}/5 ({product.rating_count or 0} reviews)")

@@ -26,6 +26,7 @@ import yaml
 from retrieval.catalog import Product, norm
 
 __all__ = [
+    "GROUPING_KEYS",
     "AttributeSpec",
     "CatalogSchema",
     "CategorySchema",
@@ -41,7 +42,8 @@ AttributeKind = Literal["numeric", "boolean", "categorical"]
 _BOOLEAN_VALUES = frozenset({"yes", "no", "true", "false"})
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _MAX_VALUES = 60
-_SKIP_KEYS = frozenset({"variant_of", "family"})
+GROUPING_KEYS = frozenset({"variant_of", "family"})
+"""Attribute keys that group products (a variant family), not facts about them."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,7 @@ def _category(path: tuple[str, ...], products: list[Product]) -> CategorySchema:
     for p in products:
         for key, value in p.attributes.items():
             k = norm(key)
-            if k in _SKIP_KEYS or not value.strip():
+            if k in GROUPING_KEYS or not value.strip():
                 continue
             values.setdefault(k, []).append(norm(value))
     attributes = {k: _attribute(k, v) for k, v in values.items()}

@@ -88,14 +88,16 @@ def analyze(text: str) -> list[str]:
 
 
 def negated_terms(text: str) -> list[str]:
-    """Stemmed words a query excludes: the word after a negation ("cat treats without chicken")."""
+    """Stemmed words a query excludes: the word after a negation ("cat treats without chicken") and
+    the word before "free" ("fluoride-free toothpaste")."""
     tokens = words(text)
     found: list[str] = []
     for i, word in enumerate(tokens[:-1]):
-        if word in NEGATIONS:
-            nxt = tokens[i + 1]
-            if nxt not in _STOPWORDS:
-                found.append(_stem(nxt))
+        nxt = tokens[i + 1]
+        if word in NEGATIONS and nxt not in _STOPWORDS:
+            found.append(_stem(nxt))
+        elif nxt == "free" and word not in _STOPWORDS and word not in NEGATIONS and not word.isdigit():
+            found.append(_stem(word))
     return found
 
 

@@ -166,6 +166,27 @@ def _asked_pair(plan: QueryPlan, shown: ShownContext) -> list[str]:
     return named if len(named) < len(ids) or len(ids) == 2 else []
 
 
+def _comparative_value(
+    stems: Sequence[str], schema: CatalogSchema, categories: Sequence[str]
+) -> tuple[str, str] | None:
+    """The categorical value a comparative the lexicon does not measure names in these categories
+    ("longer" → a sleeping bag's size Long, "wider" → a shoe's width Wide), from the schema's values."""
+    if not categories:
+        return None
+    values = {
+        value.lower(): key
+        for key, spec in schema.attributes(categories).items()
+        if spec.kind == "categorical"
+        for value in spec.values
+    }
+    for word in stems:
+        if word.endswith("er") and len(word) >= 5:
+            for base in (word[:-2], word[:-1], word[:-3]):  # longer → long, wider → wide, bigger → big
+                if base in values:
+                    return values[base], base
+    return None
+
+
 def _names_shown(stems: Sequence[str], compared: tuple[str, str, int, int]) -> bool:
     """Whether the comparative at ``compared`` is part of "the cheaper one" (a reference)."""
     start, end = compared[2], compared[3]
@@ -344,6 +365,9 @@ def apply_schema(
         later = find_comparative(stems[compared[3] :])
         if later is not None:
             compared = (later[0], later[1], later[2] + compared[3], later[3] + compared[3])
+    if compared is None and (said_value := _comparative_value(stems, schema, categories)):
+        # "a longer one" where the category sells a Long size: that value, not a measurement
+        attributes[said_value[0]] = said_value[1]
     keyed: dict[str, str] = {}  # a dimension word → the key the schema read it as ("cups" → capacity_cups)
     if superlative is None and compared is None:
         found_key = find_key_comparison(stems, schema, categories)

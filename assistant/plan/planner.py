@@ -845,7 +845,13 @@ def plan_turn(
         )
     if schema is None:
         return plan
-    if (head is None or not firm) and plan.intent in ("search", "refine") and plan.filters.categories:
+    phrase_stems = {t.stem for t in tokenize(product_phrase(normalized))}
+    head_named = head is not None and bool({singular(w) for w in re.findall(r"[a-z]+", head)} & phrase_stems)
+    if (
+        (head is None or (not firm and head_named))
+        and plan.intent in ("search", "refine")
+        and plan.filters.categories
+    ):
         # A category named only after "for"/"with" ("tires for my car", "a speaker for home use",
         # "earbuds for running" where the catalog has a Running category) describes a use, not the
         # product: keep what was asked before (and, under a guessed kind, the levels that hold it).

@@ -64,6 +64,7 @@ _MIN_CUES = (
 _AROUND_CUES = r"around|about|approximately|approx\.?|roughly|~|close to|near|circa"
 
 _RANGE_WORDED = re.compile(rf"\b(?:between|from)\s+{_money('a')}\s*(?:and|to|-|–)\s*{_money('b')}")
+_RANGE_AFTER = re.compile(r"\s*(?:range|price\s+range|bracket|ballpark)\b")
 _RANGE_BARE = re.compile(rf"(?<![\w.]){_money('a')}\s*(?:-|–|to)\s*{_money('b')}")
 _MAX_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MAX_CUES})\s*{_money('a')}")
 _MAX_AFTER = re.compile(
@@ -160,7 +161,13 @@ def parse_prices(text: str) -> PriceParse:
     context = _PRICE_CONTEXT.search(lowered) is not None
     for pattern in (_RANGE_WORDED, _RANGE_BARE):
         for m in pattern.finditer(lowered):
-            priced = _has_currency(m, "a") or _has_currency(m, "b") or context or pattern is _RANGE_WORDED
+            priced = (
+                _has_currency(m, "a")
+                or _has_currency(m, "b")
+                or context
+                or pattern is _RANGE_WORDED
+                or _RANGE_AFTER.match(lowered, m.end()) is not None  # "in the 450 to 650 range"
+            )
             if not priced or (not _has_currency(m, "b") and _unit_follows(lowered, m)) or not take(m):
                 continue
             a, b = sorted((_amount(m, "a"), _amount(m, "b")))

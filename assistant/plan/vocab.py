@@ -23,6 +23,7 @@ from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, toke
 from assistant.plan.typos import TypoCorrector
 from retrieval.catalog import norm
 from retrieval.products import Vocabulary
+from retrieval.schema import GROUPING_KEYS
 
 __all__ = ["ValueKind", "ValueMatch", "VocabularyMatcher", "matcher_for", "negation_after"]
 
@@ -179,7 +180,7 @@ class VocabularyMatcher:
             for value in values:
                 if _matchable_attr_value(value):
                     self._add("attribute", key, value, prefix=True)
-                    for stem in set(_stems(value)):
+                    for stem in set(_stems(value)) if key not in GROUPING_KEYS else ():
                         if len(stem) >= 4 and stem.isalpha() and stem not in FILLER_WORDS:
                             self._families.setdefault(stem, {}).setdefault(key, []).append(value)
                 elif value in _FLAG_VALUES:  # a yes/no attribute: its key's words select "yes"
@@ -414,9 +415,9 @@ class VocabularyMatcher:
             if hit is None and stems[i] in self._doers and _REFLEXIVE & set(stems[i + 1 : i + 6]):
                 hit = self._match(self._doers[stems[i]], i, i + 1, fuzzy=False)
             if hit is None:
-                hit = self._family(stems, i, found)
-            if hit is None:
                 hit = self._fuzzy_token(tokens[i], i)
+            if hit is None:
+                hit = self._family(stems, i, found)
             if hit is None:
                 i += 1
                 continue
