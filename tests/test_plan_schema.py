@@ -694,3 +694,26 @@ def test_a_gift_for_a_child_reads_the_categories_that_state_an_age(
     assert plan.filters.attribute_ranges["age_min_years"].lte == 6
     camping = _plan("something for my dad who loves camping", schema, vocabulary)
     assert camping.filters.categories == ["camping"]
+
+
+def test_plus_joins_items_and_forgetting_one_keeps_the_other(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    from assistant.turn import _TitleCategories
+
+    words = _TitleCategories.build(0, products).get_counts  # "kettlebell" names Strength Training via titles
+    first = _plan("a yoga mat plus a kettlebell", schema, vocabulary, words=words)
+    assert [i.categories for i in first.items] == [["yoga"], ["strength training"]]
+    history = [
+        HistoryTurn(role="user", content="a yoga mat plus a kettlebell", plan=first),
+        HistoryTurn(role="assistant", content="...", shown_ids=[p.id for p in _shown(products, first)]),
+    ]
+    plan = _plan("forget the kettlebell - any of the mats in pink?", schema, vocabulary, history, words=words)
+    assert not plan.items and plan.filters.categories == ["yoga"] and plan.filters.colors == ["pink"]
+
+
+def test_a_comparative_naming_a_categorical_value_selects_it(
+    schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    assert _plan("a longer sleeping bag", schema, vocabulary).filters.attributes.get("size") == "long"
+    assert _plan("wider running shoes", schema, vocabulary).filters.attributes.get("width") == "wide"

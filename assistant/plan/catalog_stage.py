@@ -32,7 +32,8 @@ from assistant.plan.semantics import (
     parse_specs,
     use_case_priors,
 )
-from assistant.plan.text import singular, tokenize
+from assistant.plan.text import FILLER_WORDS, singular, tokenize
+from assistant.plan.vocab import ruled_out
 from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, NumericRange
@@ -74,8 +75,9 @@ _THE_ONE_WITH = re.compile(
 )
 _PLURAL = re.compile(r"\b(?:they|them|these|those|their|both|all|each|any|ones)\b")
 _SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
+_PARTS = re.compile(r"[,;.!?]|\s[-–—]\s|\bbut\b")
 _MULTI_JOIN = re.compile(
-    r"\s+(?:and|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
+    r"\s+(?:and|plus|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
 )
 
 
@@ -511,6 +513,15 @@ def apply_schema(
         and not names_category
     ):
         items = list(previous.items)  # "under fifty bucks each": the same items, with the new constraint
+        ruled = {
+            t.stem for part in _PARTS.split(text) if ruled_out(part) for t in tokenize(part)
+        } - FILLER_WORDS
+        kept_items = [i for i in items if not ruled & {t.stem for t in tokenize(i.query)}]
+        if len(kept_items) < len(items):
+            # "forget the kettlebell": that item goes; one left is an ordinary search in its category
+            items = kept_items if len(kept_items) > 1 else []
+            if len(kept_items) == 1:
+                filters = filters.model_copy(update={"categories": kept_items[0].categories})
 
     if (
         shown.products

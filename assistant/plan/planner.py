@@ -57,7 +57,7 @@ from assistant.plan.text import (
     singular,
     tokenize,
 )
-from assistant.plan.vocab import ValueMatch, VocabularyMatcher, matcher_for, negation_after
+from assistant.plan.vocab import ValueMatch, VocabularyMatcher, matcher_for, negation_after, ruled_out
 from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product
 from retrieval.filters import Filters
@@ -1083,6 +1083,7 @@ def product_phrase(text: str) -> str:
             p
             for p in phrases
             if any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(p))
+            and not ruled_out(p)
         ),
         "",
     )

@@ -25,7 +25,15 @@ from retrieval.catalog import norm
 from retrieval.products import Vocabulary
 from retrieval.schema import GROUPING_KEYS
 
-__all__ = ["ValueKind", "ValueMatch", "VocabularyMatcher", "matcher_for", "negation_after"]
+__all__ = [
+    "ValueKind",
+    "ValueMatch",
+    "VocabularyMatcher",
+    "matcher_for",
+    "negation_after",
+    "negation_cues",
+    "ruled_out",
+]
 
 ValueKind = Literal["brand", "category", "color", "attribute"]
 
@@ -58,12 +66,19 @@ _NEGATION_SKIP = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _negation_cues() -> tuple[tuple[str, ...], ...]:
+def negation_cues() -> tuple[tuple[str, ...], ...]:
     """Exclusion cues from ``lexicons/negations.yaml``, as stem tuples."""
     data = yaml.safe_load(
         resources.files("assistant.plan").joinpath("lexicons/negations.yaml").read_text("utf-8")
     )
     return tuple(tuple(t.stem for t in tokenize(str(cue))) for cue in data["cues"])
+
+
+def ruled_out(phrase: str) -> bool:
+    """A phrase that opens with an exclusion ("forget the kettlebell", "no more tents") names what
+    the shopper does NOT want: never the product asked for."""
+    stems = tuple(t.stem for t in tokenize(phrase))
+    return any(stems[: len(cue)] == cue for cue in negation_cues())
 
 
 @lru_cache(maxsize=1)
@@ -464,9 +479,7 @@ class VocabularyMatcher:
         if j > 1 and (stems[j - 2], stems[j - 1]) in _NEGATION_PAIRS:
             return True
         before = tuple(stems[max(0, j - 5) : j])
-        if any(
-            before[len(before) - len(cue) :] == cue for cue in _negation_cues() if len(cue) <= len(before)
-        ):
+        if any(before[len(before) - len(cue) :] == cue for cue in negation_cues() if len(cue) <= len(before)):
             return True
         if earlier and earlier[-1].negated and earlier[-1].kind == hit.kind:
             between = stems[earlier[-1].end : hit.start]
