@@ -431,6 +431,8 @@ class VocabularyMatcher:
                 hit = self._match(self._doers[stems[i]], i, i + 1, fuzzy=False)
             if hit is None:
                 hit = self._fuzzy_token(tokens[i], i)
+                if hit is not None and self._adjective_not_brand(tokens, i, hit):
+                    hit = None
             if hit is None:
                 hit = self._family(stems, i, found)
             if hit is None:
@@ -439,6 +441,23 @@ class VocabularyMatcher:
             found.append(hit.model_copy(update={"negated": self._negated(stems, hit, found)}))
             i = hit.end
         return found
+
+    @staticmethod
+    def _adjective_not_brand(tokens: list[Token], i: int, hit: ValueMatch) -> bool:
+        """ "a little smoothie maker": an ordinary word that opens a brand's name ("Little Meadow"),
+        said as an adjective after an article and before another word, describes the product."""
+        from assistant.plan.typos import ordinary_word
+
+        word = tokens[i].text
+        return (
+            hit.kind == "brand"
+            and norm(hit.value) != word
+            and ordinary_word(word)
+            and i > 0
+            and tokens[i - 1].text in ("a", "an", "some", "another", "very", "too", "my", "this", "that")
+            and i + 1 < len(tokens)
+            and tokens[i + 1].text not in FILLER_WORDS
+        )
 
     def _family(self, stems: list[str], i: int, earlier: list[ValueMatch]) -> ValueMatch | None:
         """A word that is part of several values of ONE attribute key: "mechanical" opening
