@@ -717,3 +717,23 @@ def test_a_comparative_naming_a_categorical_value_selects_it(
 ) -> None:
     assert _plan("a longer sleeping bag", schema, vocabulary).filters.attributes.get("size") == "long"
     assert _plan("wider running shoes", schema, vocabulary).filters.attributes.get("width") == "wide"
+
+
+def test_one_size_up_and_a_jargon_flag_word(
+    products: list[Product], schema: CatalogSchema, vocabulary: Vocabulary
+) -> None:
+    first = _plan("orthopedic dog bed in medium", schema, vocabulary)
+    shown = _shown(products, first)
+    up = _plan(
+        "one size up?", schema, vocabulary, _history("orthopedic dog bed in medium", first, shown), shown
+    )
+    assert up.filters.attributes["size"] == "large"
+    # "hepa" opens only the hepa_filter key and is no ordinary English word: it names the feature
+    assert (
+        _plan("a stick vacuum, only HEPA ones", schema, vocabulary).filters.attributes.get("hepa_filter")
+        == "yes"
+    )
+    # "noise" opens noise_cancelling but is an ordinary word: no filter from it alone
+    assert (
+        "noise_cancelling" not in _plan("headphones that block noise", schema, vocabulary).filters.attributes
+    )

@@ -136,6 +136,36 @@ def size_values(
     return None
 
 
+_SIZE_STEP = re.compile(
+    r"\bsize\s+(?P<dir>up|down|bigger|larger|smaller)\b|\b(?P<dir2>bigger|larger|smaller)\s+size\b"
+)
+
+
+def _size_step(
+    text: str, schema: CatalogSchema, categories: Sequence[str], shown: ShownContext
+) -> tuple[str, str] | None:
+    """ "one size up?", "a size smaller": the next value, in size order, of the size the product in
+    focus (else the first shown) has — read from the category's own size values."""
+    m = _SIZE_STEP.search(text)
+    if m is None or not shown.products or shown.fresh or not categories:
+        return None
+    up = (m.group("dir") or m.group("dir2")) in ("up", "bigger", "larger")
+    focus = next((p for p in shown.products if p.id == shown.focus), shown.products[0])
+    for key, spec in schema.attributes(categories).items():
+        if not key.startswith("size") or spec.kind != "categorical":
+            continue
+        ranked = sorted(
+            (rank, value) for value in spec.values if (rank := _size_rank(value.lower())) is not None
+        )
+        have = _size_rank(str(focus.attributes.get(key, "")).lower())
+        if have is None or not ranked:
+            continue
+        steps = [v for r, v in ranked if (r > have if up else r < have)]
+        if steps:
+            return key, steps[0] if up else steps[-1]
+    return None
+
+
 def size_span(schema: CatalogSchema, categories: Sequence[str], key: str) -> str:
     """How the catalog's ranges of a size key run, in words ("sizes 5 to 15")."""
     bounds: list[tuple[float, str]] = []
@@ -336,6 +366,9 @@ def apply_schema(
         if prior.label not in priors:
             priors.append(prior.label)
 
+    stepped = _size_step(text, schema, categories, shown)
+    if stepped is not None:  # "one size up?": the next size of the product in front of the shopper
+        attributes[stepped[0]] = stepped[1]
     sized = size_values(text, schema, categories)
     if sized is not None and not sized[1]:
         # "size 17" where every range stops at 15: nothing holds it; say so rather than drop it

@@ -173,6 +173,9 @@ class VocabularyMatcher:
         self._feature_heads: dict[str, list[_Entry]] = {}
         # word -> attribute key -> the values of that key containing the word (whole-word families)
         self._families: dict[str, dict[str, list[str]]] = {}
+        # a yes/no key's first word that is no ordinary English word names it alone ("only HEPA ones")
+        self._jargon_keys: list[tuple[str, str, str]] = []
+        self._jargon: dict[str, _Entry] | None = None
         self._brand_total = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:")) or 1
         for kind, table in (
             ("brand", vocabulary.brands),
@@ -204,6 +207,8 @@ class VocabularyMatcher:
                     head = _stems(key)[-1:]
                     if head and len(_stems(key)) > 1 and len(head[0]) >= 4 and head[0] not in FILLER_WORDS:
                         self._feature_heads.setdefault(head[0], []).append(("attribute", key, value))
+                    if len(_stems(key)) > 1 and value in ("yes", "true"):
+                        self._jargon_keys.append((_stems(key)[0], key, value))
         catalog_size = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:"))
         typo_min = min(_BRAND_TYPO_MIN_PRODUCTS, _BRAND_TYPO_MIN_SHARE * catalog_size)
         # Typo correction only towards brands the catalog carries widely: towards a one-product
@@ -427,6 +432,8 @@ class VocabularyMatcher:
             if hit is None and stems[i] in self._feature_heads and _HAS_CUE & set(stems[max(0, i - 2) : i]):
                 # "the one with the grinder": a yes/no feature named by its key's last word
                 hit = self._match(self._best(self._feature_heads[stems[i]]), i, i + 1, fuzzy=False)
+            if hit is None and stems[i] in self._jargon_words():
+                hit = self._match(self._jargon_words()[stems[i]], i, i + 1, fuzzy=False)
             if hit is None and stems[i] in self._doers and _REFLEXIVE & set(stems[i + 1 : i + 6]):
                 hit = self._match(self._doers[stems[i]], i, i + 1, fuzzy=False)
             if hit is None:
@@ -441,6 +448,24 @@ class VocabularyMatcher:
             found.append(hit.model_copy(update={"negated": self._negated(stems, hit, found)}))
             i = hit.end
         return found
+
+    def _jargon_words(self) -> dict[str, _Entry]:
+        if self._jargon is None:
+            from assistant.plan.typos import ordinary_word
+
+            self._jargon = {
+                word: ("attribute", key, value)
+                for word, key, value in self._jargon_keys
+                if len(word) >= 3
+                and word.isalpha()
+                and word not in self.words_elsewhere(key)
+                and not ordinary_word(word)
+            }
+        return self._jargon
+
+    def words_elsewhere(self, key: str) -> set[str]:
+        """The first words of the other yes/no keys (a word two keys open names neither)."""
+        return {w for w, k, _ in self._jargon_keys if k != key}
 
     @staticmethod
     def _adjective_not_brand(tokens: list[Token], i: int, hit: ValueMatch) -> bool:
