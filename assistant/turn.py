@@ -671,6 +671,16 @@ class Assistant:
                 # The plan keeps its category: the conversation is still about that kind of product
                 # ("under ten bucks?" next searches it again, widened again if it must be).
                 candidates = wider
+        if plan.intent == "refine" and not plan.filters.categories and plan.category_hint and candidates:
+            # A follow-up in a catalog without that category as a filter ("the same but white" after
+            # earbuds): products of the kind the conversation is about, not other white things.
+            kind_filters = found.filters.model_copy(update={"categories": [plan.category_hint]})
+            of_kind = [] if found.relaxed else run(kind_filters)
+            if of_kind:
+                hinted = plan.model_copy(update={"filters": kind_filters})
+                candidates = of_kind + [
+                    p for p in candidates if p not in of_kind and self._is_kind(p, hinted)
+                ]
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = _sorted_by(candidates, plan.sort.key, plan.sort.order)
