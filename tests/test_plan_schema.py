@@ -737,3 +737,10 @@ def test_one_size_up_and_a_jargon_flag_word(
     assert (
         "noise_cancelling" not in _plan("headphones that block noise", schema, vocabulary).filters.attributes
     )
+
+
+def test_plus_size_is_a_size_not_a_second_item() -> None:
+    from assistant.plan.catalog_stage import _MULTI_JOIN
+
+    assert _MULTI_JOIN.split("tank top plus size women") == ["tank top plus size women"]
+    assert _MULTI_JOIN.split("a yoga mat plus a kettlebell") == ["a yoga mat", "kettlebell"]
