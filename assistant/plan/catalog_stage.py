@@ -187,6 +187,18 @@ def _pool(plan: QueryPlan, shown: ShownContext) -> list[str]:
     return named if 0 < len(named) < len(ids) else ids
 
 
+def _asked_about(text: str, plan: QueryPlan, shown: ShownContext, yes_no: bool) -> list[str]:
+    """The shown products a comparative question is about: "which one …er?" ranks the named ones
+    (else all shown); a yes/no question ("is the second one …er than the first?") the pair it names."""
+    if _WHICH_OF_SHOWN.search(text):
+        return _pool(plan, shown)
+    names = (
+        POSITION.search(text) or _THE_X_ONE.search(text) or 0 < len(plan.referenced_ids) < len(shown.products)
+    )
+    pair = _asked_pair(plan, shown) if yes_no and names else []
+    return pair if len(pair) >= 2 else []
+
+
 def _asked_pair(plan: QueryPlan, shown: ShownContext) -> list[str]:
     """The shown products a yes/no comparison is about: the ones it names ("the second … the
     first", "of the first two"), with the product in focus when it names one ("is it quieter than
@@ -394,7 +406,7 @@ def apply_schema(
     refers = bool(_REFERS_TO_SHOWN.search(text))
     superlative = find_superlative(stems)
     compared = find_comparative(stems)
-    yes_no = bool(_YES_NO.match(text)) and shown.products and not shown.fresh
+    yes_no = bool(_YES_NO.match(text)) and bool(shown.products) and not shown.fresh
     if yes_no and compared is not None and _names_shown(stems, compared):
         # "is the cheaper one heavier?": "the cheaper one" points at a product; "heavier" is asked
         later = find_comparative(stems[compared[3] :])
@@ -451,40 +463,21 @@ def apply_schema(
         compared is not None
         and shown.products
         and not shown.fresh
-        and _WHICH_OF_SHOWN.search(text)
         and not whole_catalog
+        and (asked := _asked_about(text, plan, shown, yes_no))
         and (key := key_for(compared[0], (compared[2], compared[3]))) is not None
     ):
-        # "which one runs longer?": a question over the shown products, not a search for more.
+        # "which one runs longer?", "is the second one quieter than the first?", "is the cheaper one
+        # heavier?": a question over the shown products, answered from their facts, not a search.
         dim, direction, _, _ = compared
         order = "asc" if direction == "lower" else "desc"
         sort = SortSpec(
             key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
         )
         intent, question = "product_question", key
-        update["referenced_ids"] = _pool(plan, shown)
-    elif (
-        compared is not None
-        and yes_no
-        and not whole_catalog
-        and (
-            POSITION.search(text)
-            or _THE_X_ONE.search(text)
-            or 0 < len(plan.referenced_ids) < len(shown.products)
-        )
-        and len(pair := _asked_pair(plan, shown)) >= 2
-        and (key := key_for(compared[0], (compared[2], compared[3]))) is not None
-    ):
-        # "is the second one quieter than the first?", "is the cheaper one heavier?": a yes/no
-        # question about shown products, answered from their facts, not a search for quieter ones.
-        dim, direction, _, _ = compared
-        order = "asc" if direction == "lower" else "desc"
-        sort = SortSpec(
-            key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
-        )
-        intent, question = "product_question", key
-        update["referenced_ids"] = pair
-        if previous is not None:  # "the cheaper one" names a product; it is not a new price cap
+        update["referenced_ids"] = asked
+        if previous is not None and not _WHICH_OF_SHOWN.search(text):
+            # "is the cheaper one heavier?": "the cheaper one" names a product, not a new price cap
             price_min, price_max = previous.filters.price_min, previous.filters.price_max
     elif compared is not None and shown.products and not shown.fresh and plan.intent != "compare":
         dim, direction, _, _ = compared
