@@ -75,6 +75,7 @@ from retrieval.profile import ShopperProfile
 from retrieval.relax import asked_fields, search_relaxed
 from retrieval.schema import CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
+from retrieval.text import analyze
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -525,7 +526,6 @@ class Assistant:
                 and self._guessed_kind_differs(asked, kinds)
             )
         snap = self.searcher.snapshot()
-        from retrieval.text import analyze
 
         lexical = self.catalog.lexical()
         terms = analyze(asked)
@@ -671,6 +671,27 @@ class Assistant:
                 # The plan keeps its category: the conversation is still about that kind of product
                 # ("under ten bucks?" next searches it again, widened again if it must be).
                 candidates = wider
+        n = self.settings.recommendations
+        if (
+            len(candidates) < n
+            and plan.intent == "search"
+            and plan.filters.categories
+            and not found.relaxed
+            and not self.schema.attributes(plan.filters.categories)
+            and (named := set(analyze(plan.query)) & set(analyze(" ".join(plan.filters.categories))))
+        ):
+            # A marketplace feed files things unevenly and its categories carry no attributes: a
+            # category that holds only a few matches is topped up with the best matches filed
+            # elsewhere whose titles have the words the ask and the category share ("polygel nail kit"
+            # in Acrylic Nail Kits: nail kits filed elsewhere; "picnic basket": not any basket), meeting
+            # every other constraint.
+            extra = run(plan.filters.model_copy(update={"categories": []}))
+            candidates = (
+                candidates
+                + [p for p in extra if p not in candidates and named <= set(analyze(p.title))][
+                    : n - len(candidates)
+                ]
+            )
         if plan.intent == "refine" and not plan.filters.categories and plan.category_hint and candidates:
             # A follow-up in a catalog without that category as a filter ("the same but white" after
             # earbuds): products of the kind the conversation is about, not other white things.

@@ -366,3 +366,60 @@ def test_a_multi_item_ask_says_what_each_item_search_loosened(assistant: Assista
     assert "under $20" in answer and "Nothing matched" in answer, answer
     assert "in Keyboards" in answer, answer
     assert "found" not in answer.split("Nothing matched")[0], answer  # no "I found N matches under $20"
+
+
+def test_a_small_marketplace_category_is_topped_up_with_the_same_thing_filed_elsewhere(
+    tmp_path: Path,
+) -> None:
+    # A feed without attributes (like a marketplace's): only two picnic baskets under $30 are filed as
+    # such, a third under Storage; a berry basket is a basket but not a picnic basket.
+    import json
+
+    from retrieval.ingest import ingest_feed
+
+    rows = [
+        {
+            "id": "pb-1",
+            "title": "Willow Picnic Basket for 2",
+            "category": "Home > Picnic Baskets",
+            "price": 28,
+        },
+        {
+            "id": "pb-2",
+            "title": "Picnic Basket Set with Plates",
+            "category": "Home > Picnic Baskets",
+            "price": 29,
+        },
+        *[
+            {
+                "id": f"pb-big-{i}",
+                "title": f"Deluxe Picnic Basket {i}",
+                "category": "Home > Picnic Baskets",
+                "price": 80,
+            }
+            for i in range(30)
+        ],
+        {"id": "st-1", "title": "Woven Picnic Basket with Lid", "category": "Home > Storage", "price": 25},
+        {"id": "st-2", "title": "Plastic Berry Baskets 48-Pack", "category": "Home > Storage", "price": 12},
+        *[
+            {"id": f"mug-{i}", "title": f"Ceramic Coffee Mug {i}", "category": "Home > Mugs", "price": 10 + i}
+            for i in range(8)
+        ],
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path / "data", embedder="hash", llm="fake", chroma_url=None
+    )
+    assistant = build_assistant(settings, chat_model=FakeChatModel())
+    try:
+        assert not ingest_feed(assistant.catalog, feed).errors
+        events = _run(assistant, "a picnic basket under 30 dollars")
+        plan = next(e for e in events if e.type == "plan").plan
+        shown = [p.id for p in next(e for e in events if e.type == "products").products]
+        assert plan.filters.categories == ["picnic baskets"]
+        assert shown[:2] == ["pb-1", "pb-2"] or set(shown[:2]) == {"pb-1", "pb-2"}
+        assert "st-1" in shown and "st-2" not in shown and not any(s.startswith("mug") for s in shown)
+    finally:
+        assistant.store.close()
+        assistant.catalog.close()

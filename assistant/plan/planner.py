@@ -1069,7 +1069,11 @@ def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
     products state an age (the catalog's kids' categories), for the age prior to work in."""
     if not _vague(product_phrase(text)) or child_age(_lower(text)) is None:
         return []
-    return [leaf for leaf in schema.categories if dimension_key(schema, [leaf], "age") is not None]
+    return [
+        leaf
+        for leaf, spec in schema.categories.items()
+        if (key := dimension_key(schema, [leaf], "age")) is not None and key in spec.attributes
+    ]
 
 
 def product_phrase(text: str) -> str:
