@@ -175,6 +175,17 @@ class ConversationContext(BaseModel):
     "the roomiest"), oldest first: what "compare those two" then means."""
 
 
+def _answers(history: Sequence[HistoryTurn]) -> list[tuple[QueryPlan | None, HistoryTurn]]:
+    """Each answer of the conversation with the plan it answered: a turn's plan is on the shopper's
+    message, what it showed on the answer after it."""
+    turns = list(history)
+    return [
+        (t.plan or next((u.plan for u in reversed(turns[:i]) if u.role == "user"), None), t)
+        for i, t in enumerate(turns)
+        if t.role == "assistant"
+    ]
+
+
 def conversation_context(
     history: Sequence[HistoryTurn], previous: QueryPlan | None = None
 ) -> ConversationContext:
@@ -186,14 +197,8 @@ def conversation_context(
             None,
         )
     shown = next((t for t in reversed(history) if t.shown_ids), None)
-    # A turn's plan is on the shopper's message, what it showed on the answer after it.
     picks: list[str] = []
-    turns = list(history)
-    for i in range(len(turns) - 1, -1, -1):
-        t = turns[i]
-        if t.role != "assistant":
-            continue
-        plan = t.plan or next((u.plan for u in reversed(turns[:i]) if u.role == "user"), None)
+    for plan, t in reversed(_answers(history)):
         if plan is None or not t.shown_ids or not _asks_extreme(plan):
             break
         picks.insert(0, t.shown_ids[0])
@@ -701,13 +706,11 @@ def _gone_back(message: str, history: Sequence[HistoryTurn]) -> QueryPlan | None
     text = _lower(message)
     if not _GO_BACK.search(text):
         return None
-    turns = list(history)
-    lists: list[QueryPlan] = []
-    for i, t in enumerate(turns):
-        # a turn's plan is on the shopper's message, what it showed on the answer after it
-        plan = t.plan or next((u.plan for u in reversed(turns[:i]) if u.role == "user"), None)
-        if t.role == "assistant" and t.shown_ids and plan is not None and plan.intent in ("search", "refine"):
-            lists.append(plan)
+    lists = [
+        plan
+        for plan, t in _answers(history)
+        if t.shown_ids and plan is not None and plan.intent in ("search", "refine")
+    ]
     if len(lists) < 2:
         return None
     target = lists[0] if _TO_START.search(text) else lists[-2]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
@@ -66,11 +67,18 @@ _NEGATION_SKIP = frozenset(
 
 
 @lru_cache(maxsize=1)
-def negation_cues() -> tuple[tuple[str, ...], ...]:
-    """Exclusion cues from ``lexicons/negations.yaml``, as stem tuples."""
-    data = yaml.safe_load(
+def _negations() -> dict[str, list[str]]:
+    """``lexicons/negations.yaml``: cues before a value (``cues``) and after it (``after``)."""
+    data: dict[str, list[str]] = yaml.safe_load(
         resources.files("assistant.plan").joinpath("lexicons/negations.yaml").read_text("utf-8")
     )
+    return data
+
+
+@lru_cache(maxsize=1)
+def negation_cues() -> tuple[tuple[str, ...], ...]:
+    """Exclusion cues from ``lexicons/negations.yaml``, as stem tuples."""
+    data = _negations()
     return tuple(tuple(t.stem for t in tokenize(str(cue))) for cue in data["cues"])
 
 
@@ -84,9 +92,7 @@ def ruled_out(phrase: str) -> bool:
 @lru_cache(maxsize=1)
 def negation_after() -> frozenset[str]:
     """Words that exclude the value right before them ("latex-free"), from ``lexicons/negations.yaml``."""
-    data = yaml.safe_load(
-        resources.files("assistant.plan").joinpath("lexicons/negations.yaml").read_text("utf-8")
-    )
+    data = _negations()
     return frozenset(t.stem for cue in data.get("after", []) for t in tokenize(str(cue)))
 
 
@@ -453,19 +459,14 @@ class VocabularyMatcher:
         if self._jargon is None:
             from assistant.plan.typos import ordinary_word
 
+            # a word that opens two keys names neither
+            opens = Counter(word for word, _ in {(w, k) for w, k, _ in self._jargon_keys})
             self._jargon = {
                 word: ("attribute", key, value)
                 for word, key, value in self._jargon_keys
-                if len(word) >= 3
-                and word.isalpha()
-                and word not in self.words_elsewhere(key)
-                and not ordinary_word(word)
+                if len(word) >= 3 and word.isalpha() and opens[word] == 1 and not ordinary_word(word)
             }
         return self._jargon
-
-    def words_elsewhere(self, key: str) -> set[str]:
-        """The first words of the other yes/no keys (a word two keys open names neither)."""
-        return {w for w, k, _ in self._jargon_keys if k != key}
 
     @staticmethod
     def _adjective_not_brand(tokens: list[Token], i: int, hit: ValueMatch) -> bool:
