@@ -720,10 +720,11 @@ class Assistant:
         parents = self.schema.parents
         specific = [c for c in categories if not any(o != c and o in parents.get(c, []) for o in categories)]
         wanted = set(lexical.terms(" ".join(specific)))
+        # a level grouping several kinds ("Hair Extensions, Wigs & Accessories") does not say which
+        # of them the product is: its own title does
+        single = [c for c in product.category if not _GROUPING.search(c)]
         said = (
-            " ".join([*product.category, *title_head_words(product.title)[-1:]])
-            if product.category
-            else product.title
+            " ".join([*single, *title_head_words(product.title)[-1:]]) if product.category else product.title
         )
         return bool(wanted & set(lexical.terms(said)))
 
@@ -1120,6 +1121,9 @@ _SHADE_WORDS = _shade_words()
 
 _COLOR_ONLY = COLOR_WORDS
 """A shade may add "light", "matte", "dark" to the color, not another color ("brown,blue,white")."""
+_GROUPING = re.compile(r",|\s&\s|\sand\s")
+"""A category level that groups several kinds of product ("Hair Extensions, Wigs & Accessories")."""
+
 _WIDEN_BELOW = 3
 """A category with fewer products than this is widened to products that still are what was asked."""
 

@@ -322,6 +322,9 @@ class ProductPredicate(BaseModel):
     id: str | None = None
     brand: str | None = None
     category: str | None = Field(default=None, description="Any category level equals this.")
+    category_all: list[str] = Field(
+        default_factory=list, description="Every one of these is a level of the product's category path."
+    )
     color: str | None = None
     title_contains: str | None = None
     price_lte: float | None = None
@@ -345,6 +348,7 @@ class ProductPredicate(BaseModel):
             self.id is None or product.id == resolve(self.id),
             self.brand is None or norm(product.brand or "") == norm(self.brand),
             self.category is None or norm(self.category) in {norm(c) for c in product.category},
+            {norm(c) for c in self.category_all} <= {norm(c) for c in product.category},
             self.color is None or norm(product.color or "") == norm(self.color),
             self.title_contains is None or norm(self.title_contains) in norm(product.title),
             self.price_lte is None or (price is not None and price <= self.price_lte),

@@ -82,6 +82,10 @@ class Filters(BaseModel):
     brands: list[str] = Field(default_factory=list, description="Only these brands.")
     exclude_brands: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list, description="Any category level equals one.")
+    categories_all: list[str] = Field(
+        default_factory=list,
+        description="Every one of these is a level of the product's category path (Women and Sandals).",
+    )
     colors: list[str] = Field(default_factory=list)
     in_stock: bool | None = Field(default=None, description="True: only products in stock.")
     min_rating: float | None = Field(default=None, ge=0, le=5, allow_inf_nan=False)
@@ -96,7 +100,7 @@ class Filters(BaseModel):
     _numbers = field_validator("price_min", "price_max", "min_rating", mode="before")(_not_bool)
     _booleans = field_validator("in_stock", mode="before")(_not_number)
 
-    @field_validator("brands", "exclude_brands", "categories", "colors", mode="after")
+    @field_validator("brands", "exclude_brands", "categories", "categories_all", "colors", mode="after")
     @classmethod
     def _normalize_list(cls, values: list[str]) -> list[str]:
         seen: list[str] = []
@@ -163,6 +167,8 @@ def to_where(filters: Filters) -> dict[str, Any] | None:
     if filters.categories:
         levels = [_one_of(f"cat{level}", filters.categories) for level in range(MAX_CATEGORY_LEVELS)]
         clauses.append(_any(levels))
+    for value in filters.categories_all:
+        clauses.append(_any([{f"cat{level}": value} for level in range(MAX_CATEGORY_LEVELS)]))
     if filters.colors:
         clauses.append(_one_of("color", filters.colors))
     if filters.in_stock is True:
@@ -190,9 +196,11 @@ def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
         return False
     if filters.exclude_brands and brand in filters.exclude_brands:
         return False
-    if filters.categories:
+    if filters.categories or filters.categories_all:
         levels = {meta.get(f"cat{level}") for level in range(MAX_CATEGORY_LEVELS)}
-        if not levels.intersection(filters.categories):
+        if filters.categories and not levels.intersection(filters.categories):
+            return False
+        if not levels.issuperset(filters.categories_all):
             return False
     if filters.colors and meta.get("color") not in filters.colors:
         return False

@@ -1,7 +1,8 @@
 """Search with honest relaxation: when nothing meets every constraint, loosen one at a time.
 
 The order is from the least to the most defining constraint: a color, an exact attribute value, the
-price, then the specs and use cases that make the product what it is, a named brand last; what this
+price, then the specs, use cases and category levels ("for women") that make the product what it
+is, a named brand last; what this
 very turn asked for ("lighter?") is loosened only after everything else. The first single loosening that finds
 products wins; the result says what was loosened and how close the catalog gets ("the cheapest is
 $899"), and the products are ordered by how close they come to the asked bound. Category widening —
@@ -18,7 +19,10 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters, NumericRange
 from retrieval.schema import attribute_number, key_unit, key_words
 
-__all__ = ["Relaxation", "RelaxedSearch", "search_relaxed"]
+__all__ = ["LEVEL_FIELD", "Relaxation", "RelaxedSearch", "search_relaxed"]
+
+LEVEL_FIELD = "category_level"
+"""The relaxation field of ``Filters.categories_all`` (the levels a category path must hold)."""
 
 
 class Relaxation(BaseModel):
@@ -26,7 +30,7 @@ class Relaxation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(description="price, brand, color, an attribute key")
+    field: str = Field(description="price, brand, color, category_level, an attribute key")
     asked: str = Field(description='What the shopper asked for, in words ("under $400").')
     closest: str = Field(default="", description='How close the catalog gets ("the cheapest is $899").')
     loosened: Filters | None = Field(
@@ -131,6 +135,15 @@ def _steps(
                 "in " + " or ".join(sorted(filters.colors, key=len)[:2]),
             )
         )
+    if filters.categories_all:
+        steps.append(
+            (
+                LEVEL_FIELD,
+                filters.model_copy(update={"categories_all": []}),
+                lambda ps: (ps, ""),
+                "in " + " and ".join(level.title() for level in filters.categories_all),
+            )
+        )
     if filters.price_max is not None or filters.price_min is not None:
 
         def by_price(products: list[Product]) -> tuple[list[Product], str]:
@@ -201,6 +214,8 @@ def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
         fields.append("price")
     if filters.brands and set(filters.brands) != set(before.brands):
         fields.append("brand")
+    if filters.categories_all and set(filters.categories_all) != set(before.categories_all):
+        fields.append(LEVEL_FIELD)
     return fields
 
 
@@ -212,6 +227,8 @@ def _only(filters: Filters, field: str) -> Filters:
         return Filters(colors=filters.colors)
     if field == "brand":
         return Filters(brands=filters.brands)
+    if field == LEVEL_FIELD:
+        return Filters(categories_all=filters.categories_all)
     return Filters(
         attributes={k: v for k, v in filters.attributes.items() if k == field},
         attribute_in={k: v for k, v in filters.attribute_in.items() if k == field},
@@ -242,7 +259,7 @@ def search_relaxed(
         # An exact value or a color is a detail; the price next; then the specs and use cases that
         # make the product what it is ("gaming": a dedicated GPU); a named brand last.
         field = step[0]
-        rank = {"color": 0, "price": 2, "brand": 4}.get(
+        rank = {"color": 0, "price": 2, LEVEL_FIELD: 3, "brand": 4}.get(
             field, 1 if field in filters.attributes and field not in defining else 3
         )
         return field in last, rank
@@ -266,6 +283,7 @@ def search_relaxed(
                 "attribute_in": {},
                 "attributes": {},
                 "colors": [],
+                "categories_all": [],
                 "price_min": None,
                 "price_max": None,
             }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -153,6 +154,8 @@ class CatalogSchema:
 
     categories: dict[str, CategorySchema]
     parents: dict[str, list[str]] = field(default_factory=dict)
+    # every distinct category path (normalized levels) → how many products sit on it
+    paths: dict[tuple[str, ...], int] = field(default_factory=dict)
     # attributes() per category tuple: merging is the planner's and composer's hot path. Filled lazily;
     # the schema is never changed after it is built (a new catalog release builds a new one).
     _merged: dict[tuple[str, ...], dict[str, AttributeSpec]] = field(
@@ -163,18 +166,24 @@ class CatalogSchema:
     def from_products(cls, products: Iterable[Product]) -> CatalogSchema:
         groups: dict[str, list[Product]] = {}
         paths: dict[str, tuple[str, ...]] = {}
+        full: Counter[tuple[str, ...]] = Counter()
         for p in products:
             if not p.category:
                 continue
             leaf = norm(p.category[-1])
             groups.setdefault(leaf, []).append(p)
             paths.setdefault(leaf, tuple(p.category))
+            full[tuple(norm(c) for c in p.category)] += 1
         categories = {leaf: _category(paths[leaf], items) for leaf, items in groups.items()}
+        # every path counts: a leaf name can hang under several levels (Women > … > Sandals and
+        # Men > … > Sandals)
         parents: dict[str, list[str]] = {}
-        for leaf, path in paths.items():
+        for path in full:
             for level in path[:-1]:
-                parents.setdefault(norm(level), []).append(leaf)
-        return cls(categories=categories, parents=parents)
+                leaves = parents.setdefault(level, [])
+                if path[-1] not in leaves:
+                    leaves.append(path[-1])
+        return cls(categories=categories, parents=parents, paths=dict(full))
 
     def leaves(self, category: str) -> list[CategorySchema]:
         """The leaf schemas under ``category`` (a leaf itself, or an inner level of paths)."""
@@ -182,6 +191,31 @@ class CatalogSchema:
         found = [self.categories[key]] if key in self.categories else []
         found += [self.categories[leaf] for leaf in self.parents.get(key, []) if leaf != key]
         return found
+
+    def on_one_path(self, levels: Iterable[str]) -> int:
+        """How many products sit on a category path holding every one of ``levels`` ("women" and
+        "sandals": Clothing > Women > Shoes > Sandals)."""
+        wanted = {norm(c) for c in levels}
+        return sum(n for path, n in self.paths.items() if wanted <= set(path))
+
+    def depth(self, level: str, among: Iterable[str] = ()) -> float:
+        """The mean position of ``level`` on the paths holding it and every one of ``among``
+        (0 = the top level); -1 when no path holds them all."""
+        key = norm(level)
+        wanted = {key, *(norm(c) for c in among)}
+        spots = [path.index(key) for path in self.paths if wanted <= set(path)]
+        return sum(spots) / len(spots) if spots else -1.0
+
+    def siblings(self, a: str, b: str) -> bool:
+        """Whether two levels hang under the same parent level somewhere ("Women" and "Men" under
+        Clothing, Shoes & Jewelry): alternatives, one replaces the other."""
+        a, b = norm(a), norm(b)
+        if a == b:
+            return False
+        parents_a = {path[i - 1] for path in self.paths for i, c in enumerate(path) if c == a and i > 0}
+        return any(
+            path[i - 1] in parents_a for path in self.paths for i, c in enumerate(path) if c == b and i > 0
+        )
 
     def attributes(self, categories: Sequence[str]) -> dict[str, AttributeSpec]:
         """The attributes of the given categories (all leaves under them), merged by key (a fresh dict)."""

@@ -290,6 +290,8 @@ class CatalogSnapshot:
             ok &= ~self._any_of(self._brand_postings, self.brand, filters.exclude_brands)
         if filters.categories:
             ok &= self._any_of(self._category_postings, self.categories, filters.categories)
+        for level in filters.categories_all:
+            ok &= self._any_of(self._category_postings, self.categories, [level])
         if filters.colors:
             ok &= self._any_of(self._color_postings, self.color, filters.colors)
         if filters.in_stock is True:
@@ -356,7 +358,9 @@ class CatalogSnapshot:
         ]
         unknown += [UnknownValue(field="color", value=v) for v in filters.colors if v not in vocab.colors]
         unknown += [
-            UnknownValue(field="category", value=v) for v in filters.categories if v not in vocab.categories
+            UnknownValue(field="category", value=v)
+            for v in [*filters.categories, *filters.categories_all]
+            if v not in vocab.categories
         ]
         for key, value in filters.attributes.items():
             if key not in vocab.attributes:

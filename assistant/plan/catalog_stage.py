@@ -32,7 +32,7 @@ from assistant.plan.semantics import (
     parse_specs,
     use_case_priors,
 )
-from assistant.plan.text import FILLER_WORDS, singular, tokenize
+from assistant.plan.text import ASK_CUE, FILLER_WORDS, singular, tokenize
 from assistant.plan.vocab import ruled_out
 from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
@@ -613,6 +613,22 @@ def apply_schema(
     return plan.model_copy(update=update)
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "our", "my", "his", "her", "their", "some", "this", "that", "up"})
+_NARRATOR = frozenset({"i", "i'm", "im", "we", "we're", "were", "my", "our", "me", "us", "been"})
+
+
+def _context_part(part: str) -> bool:
+    """A part of the message that tells what the shopper is doing, not what they ask for: it opens
+    with the shopper ("I'm", "we", "my") or a doing ("redoing the drain", "remodeling the bathroom")."""
+    words = tokenize(part)
+    if not words:
+        return False
+    first = words[0].text
+    # a doing takes an object ("redoing the drain"); "sleeping bags" or "standing desk" name a product
+    doing = first.endswith("ing") and len(words) > 1 and words[1].text in _DETERMINERS
+    return (first in _NARRATOR or doing) and not ASK_CUE.search(part)
+
+
 def _items(
     message: str, plan: QueryPlan, schema: CatalogSchema, infer: Callable[[str], list[str]] | None
 ) -> list[ItemAsk]:
@@ -623,6 +639,8 @@ def _items(
     if len(parts) == 2 and "," in parts[0]:
         # "a tent, a sleeping bag and a stove": the list before the last joiner
         parts = [q.strip(" ,.?!") for q in parts[0].split(",") if q.strip(" ,.?!")] + parts[1:]
+    while len(parts) >= 2 and _context_part(parts[0]):
+        parts = parts[1:]  # "redoing the drain under my sink and need some pipe fittings": one ask
     if len(parts) < 2 or len(parts) > 4:
         return []
     asks: list[ItemAsk] = []

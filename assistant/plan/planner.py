@@ -32,6 +32,7 @@ from assistant.plan.intents import (
     opens_question,
     refers_back,
 )
+from assistant.plan.levels import narrow_by_levels
 from assistant.plan.merge import ParsedTurn, merge_model_constraints, merge_model_plan
 from assistant.plan.model_plan import Dropped, ModelPlan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
@@ -45,6 +46,7 @@ from assistant.plan.semantics import (
 )
 from assistant.plan.shorthand import expand_shorthand
 from assistant.plan.text import (
+    ASK_CUE,
     COLOR_WORDS,
     COMPARATIVES,
     FILLER_WORDS,
@@ -57,9 +59,16 @@ from assistant.plan.text import (
     singular,
     tokenize,
 )
-from assistant.plan.vocab import ValueMatch, VocabularyMatcher, matcher_for, negation_after, ruled_out
+from assistant.plan.vocab import (
+    ValueMatch,
+    VocabularyMatcher,
+    describes_brand,
+    matcher_for,
+    negation_after,
+    ruled_out,
+)
 from assistant.schemas import HistoryTurn, QueryPlan
-from retrieval.catalog import Product
+from retrieval.catalog import Product, norm
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.relax import Relaxation
@@ -319,8 +328,10 @@ def _apply_matches(
         brands = list(dict.fromkeys([*brands, *new_brands])) if additive else new_brands
         excluded = [b for b in excluded if b not in new_brands]
     for m in (m for m in matches if m.kind == "brand" and m.negated):
-        excluded.append(m.value)
-        brands = [b for b in brands if b != m.value]
+        # "anything but TRP" rules out the maker under each name it files by ("TRP Cycling")
+        family = [b for b in matcher.vocabulary.brands if b == m.value or b.startswith(m.value + " ")]
+        excluded.extend(family or [m.value])
+        brands = [b for b in brands if b not in family and b != m.value]
     new_colors = [m.value for m in matches if m.kind == "color" and not m.negated]
     if new_colors:
         colors = list(dict.fromkeys([*colors, *new_colors])) if additive and colors else new_colors
@@ -471,8 +482,11 @@ def parse_turn(
     vocabulary: Vocabulary,
     *,
     shown_titles: Mapping[str, str] | None = None,
+    narrows: Callable[[str, Sequence[str]], bool] | None = None,
 ) -> ParsedTurn:
-    """The deterministic parse of one message in its conversation."""
+    """The deterministic parse of one message in its conversation. ``narrows(category, kinds)``
+    tells whether a category name is a level that narrows the kinds asked before ("and for men?"
+    after sandals): that is no new topic."""
     matcher = matcher_for(vocabulary)
     text = _lower(message)
     injection = find_injection(text)
@@ -482,7 +496,9 @@ def parse_turn(
     stock = [m.span() for m in _IN_STOCK.finditer(text)]
     places = position_spans(text) if context.shown_ids else []
     tokens = tokenize(blank_spans(text, [*prices.spans, *clears.spans, *stock, *places]))
-    matches = _outside_phrases(matcher.find(tokens), tokens)
+    # a brand that describes the product ("something like X", "X-compatible") is no filter: its words
+    # stay in the search text
+    matches = [m for m in _outside_phrases(matcher.find(tokens), tokens) if not describes_brand(tokens, m)]
     prev = context.previous
     than_id: str | None = None
     than = _THAN.search(text) if context.shown_ids else None
@@ -551,6 +567,8 @@ def parse_turn(
         if new_cats and not new_cats & set(prev.filters.categories):
             cat_words = {t.stem for v in new_cats for t in tokenize(v)}
             fresh = bool(prev.filters.categories) or not cat_words & prev_words
+            if fresh and narrows is not None and all(narrows(c, prev.filters.categories) for c in new_cats):
+                fresh = False
         elif not new_cats and product_words:
             novel = [t for t in product_words if t.stem not in prev_words]
             # "I need something bigger for a week-long trek": a comparative is relative to what was
@@ -808,7 +826,13 @@ def plan_turn(
     if schema is not None and found is None:
         # No product named: category words in a use phrase ("for home use") must not switch topics.
         normalized = _drop_use_categories(normalized, matcher)
-    parsed = parse_turn(normalized, context, vocabulary, shown_titles=shown_titles)
+    parsed = parse_turn(
+        normalized,
+        context,
+        vocabulary,
+        shown_titles=shown_titles,
+        narrows=(lambda c, kinds: any(_related(schema, c, k) for k in kinds)) if schema is not None else None,
+    )
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
     head, firm = found if found else (None, False)
@@ -903,12 +927,14 @@ def plan_turn(
             kept = [
                 c
                 for c in plan.filters.categories
-                if c == head or heads & {leaf.casefold() for leaf in schema.parents.get(c, [])}
+                if c == head
+                or c in heads  # a leaf under the kind ("dress pants": the Dress leaf of Pants)
+                or heads & {leaf.casefold() for leaf in schema.parents.get(c, [])}
             ]
             categories = kept if head in kept else [head, *kept]
-            if len(heads) == 1:
-                # One leaf of that name: a level above it ("dog" in "dog beds for a big dog" is
-                # the Dogs level) would only widen the filter (categories are any-of).
+            if len(heads) == 1 and not schema.on_one_path(categories):
+                # One leaf of that name: a level above it off its paths would only widen the
+                # filter (categories are any-of); levels on its paths narrow it (narrow_by_levels).
                 categories = [head]
             if categories != plan.filters.categories:
                 update["filters"] = plan.filters.model_copy(update={"categories": categories})
@@ -925,6 +951,18 @@ def plan_turn(
         and plan.intent == "refine"
     ):
         plan = plan.model_copy(update={"category_hint": context.previous.category_hint})
+
+    qualifiers = (
+        qualifier_categories(normalized, matcher, schema, word_categories)
+        if plan.intent in ("search", "refine")
+        else set()
+    )
+    if qualifiers & set(plan.filters.categories):
+        kept_categories = [c for c in plan.filters.categories if c not in qualifiers]
+        plan = plan.model_copy(
+            update={"filters": plan.filters.model_copy(update={"categories": kept_categories})}
+        )
+    plan = narrow_by_levels(plan, schema, None if parsed.fresh else context.previous)
 
     def infer(text: str) -> list[str]:
         found = find_head(text, matcher, schema, word_categories)
@@ -961,7 +999,7 @@ _GUESSED = "~"
 """Marks an inferred category as a guess (not the catalog's own name) for multi-item asks."""
 
 _CLAUSE_CUES = re.compile(
-    r"\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
+    r"(?<!-)\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
     r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b(?!-\w)|[,.;:!?()]|\s[-–—]\s"
     # a relative clause with its own subject ("something lighter we could backpack with") tells a use
     r"|\b(?:we|i|you|they|he|she)\s+(?:could|can|would|will|might|may|should|need|want|plan|'d|'ll)\b"
@@ -1052,7 +1090,11 @@ def _drop_use_categories(text: str, matcher: VocabularyMatcher) -> str:
     if _vague(phrase):
         return text  # "something for my dad who loves camping": the use IS the ask
     out = list(text)
+    priced = parse_prices(lowered).spans  # "30 bucks tops": a price word, whatever the catalog files as Tops
     for m in matcher.find(tokens):
+        first, last = tokens[m.start].start, tokens[m.end - 1].end
+        if any(a < last and first < b for a, b in priced):
+            continue
         if m.kind == "category" and not m.negated and tokens[m.start].start >= end:
             for i in range(tokens[m.start].start, tokens[m.end - 1].end):
                 out[i] = " "
@@ -1083,26 +1125,39 @@ def product_phrase(text: str) -> str:
     """The phrase of a message that names the product: the first one, cut at clause words, with a
     content word. What follows "for"/"to"/"with" describes a use ("something more powerful for home
     use"), and "looking for"/"do you have" only frame the ask."""
-    lowered = _LOOKING.sub(" ", _lower(text))
-    phrases = [p for p in _CLAUSE_CUES.split(lowered) if p and p.strip()]
-    return next(
-        (
-            p
-            for p in phrases
-            if any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(p))
-            and not ruled_out(p)
-        ),
-        "",
-    )
+    lowered = _lower(text)
+    cue = next((m for m in ASK_CUE.finditer(lowered) if not _negated_ask(lowered[: m.start()])), None)
+    if cue is not None and _WHICH_NOUN.search(re.split(r"[.!?]", lowered[: cue.start()])[-1]):
+        cue = None  # "which skillet do you have that's rated highest?": the product came first
+    # "I'm starting a podcast and we need a microphone": what follows the ask names the product
+    texts = [lowered[cue.end() :], lowered] if cue else [lowered]
+    for candidate in texts:
+        phrases = [p for p in _CLAUSE_CUES.split(ASK_CUE.sub(" ", candidate)) if p and p.strip()]
+        found = next(
+            (
+                p
+                for p in phrases
+                if any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(p))
+                and not ruled_out(p)
+            ),
+            "",
+        )
+        if found:
+            return found
+    return ""
 
 
 def _related(schema: CatalogSchema, a: str, b: str) -> bool:
-    """Whether two categories are the same kind of product (equal, or one contains the other)."""
+    """Whether ``a`` asks about the kind ``b``: the same kind of product (equal, or one contains the
+    other), or a level that narrows it."""
     la, lb = (
         {leaf.name.lower() for leaf in schema.leaves(a)},
         {leaf.name.lower() for leaf in schema.leaves(b)},
     )
-    return bool(la and lb and (la <= lb or lb <= la))
+    if la and lb and (la <= lb or lb <= la):
+        return True
+    # a level above the kind, on one of its paths ("and for men?" after sandals for women)
+    return a in schema.parents and schema.on_one_path([a, b]) > 0
 
 
 def head_category(
@@ -1180,35 +1235,13 @@ def _head_noun(
         if not tokens:
             continue
         inside = _phrase_positions(tokens)
-        values = [
-            m
-            for m in matcher.find(tokens)
-            if m.kind == "category" and not m.negated and m.start not in inside
-        ]
+        everything = matcher.find(tokens)
+        values = [m for m in everything if m.kind == "category" and not m.negated and m.start not in inside]
+        content = _content_words(tokens, everything, inside)
+        values = _not_qualifiers(values, everything, content, tokens, schema, word_categories)
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
         if leaf_values:
             return _narrower(leaf_values[-1], tokens, matcher, schema), True
-        # A brand, a color or a yes/no feature ("with noise cancelling") says which one, not what.
-        brand_at = {
-            i
-            for m in matcher.find(tokens)
-            if m.kind in ("brand", "color") or (m.kind == "attribute" and m.value in ("yes", "true"))
-            for i in range(m.start, m.end)
-        }
-        content = [
-            (i, t)
-            for i, t in enumerate(tokens)
-            if i not in brand_at
-            and i not in inside
-            and t.stem not in _SKIP_HEAD
-            and t.stem not in FILLER_WORDS
-            and t.stem not in VAGUE_WORDS
-            and len(t.stem) >= 3
-            and t.stem.isalpha()
-            and t.stem not in _unit_words()
-            and t.stem not in _NOT_HEAD_WORDS()
-            and t.text not in _DISCOURSE
-        ]
         if not content:
             if values:
                 return values[-1].value, True
@@ -1223,27 +1256,120 @@ def _head_noun(
                 if any(m.kind == "brand" for m in matcher.find(tokens)):
                     return by_name, False
         # The head noun is the last content word; what precedes it only qualifies it.
-        _, token = content[-1]
+        at, token = content[-1]
         stem = token.stem
+        covering = [m for m in values if m.start <= at < m.end]
+        if covering:
+            return covering[-1].value, True  # "a funny card game": the catalog's Card Games
         by_leaf = _leaves_named(schema, stem)
         if by_leaf:
-            return by_leaf, False  # named like a leaf, but not the catalog's own name for it: a guess
+            # named like a leaf, but not the catalog's own name for it: a guess — unless the one
+            # leaf of that name says the word itself in a list of kinds ("Wall Lamps & Sconces")
+            listed = by_leaf in schema.categories and _GROUPED.search(by_leaf) is not None
+            return by_leaf, listed and _leaves_named_one(schema, stem)
         if word_categories is not None:
             counts = word_categories(token.text)
             total = sum(n for _, n in counts)
             if counts and counts[0][1] >= 2 and counts[0][1] >= 0.6 * total:
-                return counts[0][0], False
+                # where most products of that head word are filed; a name that says the word
+                # itself ("a wall sconce": Wall Lamps & Sconces) is the catalog's own name for it
+                said = stem in {singular(w) for w in re.findall(r"[a-z]+", counts[0][0].lower())}
+                return counts[0][0], said
         if values:
             return values[-1].value, True
         return (by_name, False) if by_name else None
     return None
 
 
-_LOOKING = re.compile(
-    r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|searching|shopping|hunting)\s+for|do\s+you\s+(?:have|sell|carry|stock|got)|"
-    r"(?:i|we)\s+(?:need|want|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
-    r"show\s+me|find\s+me|get\s+me|recommend)\b"
-)
+def _content_words(
+    tokens: list[Token], matches: list[ValueMatch], inside: set[int]
+) -> list[tuple[int, Token]]:
+    """The words of a product phrase that may name the product: no brand, color or yes/no feature
+    (they say which one, not what), no filler, unit or discourse word."""
+    brand_at = {
+        i
+        for m in matches
+        if m.kind in ("brand", "color") or (m.kind == "attribute" and m.value in ("yes", "true"))
+        for i in range(m.start, m.end)
+    }
+    return [
+        (i, t)
+        for i, t in enumerate(tokens)
+        if i not in brand_at
+        and i not in inside
+        and t.stem not in _SKIP_HEAD
+        and t.stem not in FILLER_WORDS
+        and t.stem not in VAGUE_WORDS
+        and len(t.stem) >= 3
+        and t.stem.isalpha()
+        and t.stem not in _unit_words()
+        and t.stem not in _NOT_HEAD_WORDS()
+        and t.text not in _DISCOURSE
+    ]
+
+
+def _not_qualifiers(
+    values: list[ValueMatch],
+    matches: list[ValueMatch],
+    content: list[tuple[int, Token]],
+    tokens: list[Token],
+    schema: CatalogSchema,
+    word_categories: Callable[[str], list[tuple[str, int]]] | None,
+) -> list[ValueMatch]:
+    """Category names not followed by a noun that names other products: one that is only qualifies
+    it ("a wall mount tub faucet" is a faucet, whatever the catalog files as Wall-Mount), while
+    "a yoga mat" is what the Yoga category holds."""
+    if word_categories is None:
+        return values
+    matched_at = {i for m in matches for i in range(m.start, m.end)}
+
+    def qualifies(m: ValueMatch) -> bool:
+        held = {leaf.name.casefold() for leaf in schema.leaves(m.value)} | {m.value}
+        for i, _ in content:
+            if i < m.end or i in matched_at:
+                continue
+            filed = word_categories(tokens[i].text)
+            if filed and not any(norm(c) in held for c, _ in filed):
+                return True
+        return False
+
+    return [m for m in values if not qualifies(m)]
+
+
+def qualifier_categories(
+    text: str,
+    matcher: VocabularyMatcher,
+    schema: CatalogSchema,
+    word_categories: Callable[[str], list[tuple[str, int]]] | None,
+) -> set[str]:
+    """The category names in the message's product phrase that only qualify a noun after them."""
+    tokens = tokenize(product_phrase(text))
+    everything = matcher.find(tokens)
+    values = [m for m in everything if m.kind == "category" and not m.negated]
+    content = _content_words(tokens, everything, _phrase_positions(tokens))
+    kept = {m.value for m in _not_qualifiers(values, everything, content, tokens, schema, word_categories)}
+    return {m.value for m in values} - kept
+
+
+_WHICH_NOUN = re.compile(r"\b(?:which|what|whats|what's)\s+(?!is\b|are\b|do\b|does\b)[a-z]")
+
+
+def _negated_ask(before: str) -> bool:
+    """Whether the words right before an ask negate it ("I don't need", "no need")."""
+    words = tokenize(before)
+    return bool(words) and (
+        words[-1].text.endswith("n't") or words[-1].text in ("not", "no", "never", "dont")
+    )
+
+
+_GROUPED = re.compile(r",|\s&\s|\sand\s")
+
+
+def _leaves_named_one(schema: CatalogSchema, stem: str) -> bool:
+    return (
+        sum(1 for leaf in schema.categories if stem in {singular(w) for w in re.findall(r"[a-z]+", leaf)})
+        == 1
+    )
 
 
 def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:

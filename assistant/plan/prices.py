@@ -100,7 +100,7 @@ _NO_BUDGET = re.compile(
     r"\b(?:money|price|cost)(?:\s+is|'s)\s+no\s+(?:object|issue|problem)\b|\bno\s+budget\b|\bbudget\s+is\s+no\s+(?:issue|object)\b"
 )
 _SOFT_BUDGET = re.compile(
-    r"\b(?:cheap|budget|affordable|inexpensive|low[- ]cost|bargain|economical|cheapest)\b"
+    r"\b(?:cheap|budget(?:'s)?|affordable|inexpensive|low[- ]cost|bargain|economical|cheapest)(?!\w)"
 )
 
 

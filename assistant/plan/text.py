@@ -12,6 +12,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
+    "ASK_CUE",
     "COLOR_WORDS",
     "FILLER_WORDS",
     "GENERIC_PRODUCT_NOUNS",
@@ -23,6 +24,13 @@ __all__ = [
     "singular",
     "tokenize",
 ]
+
+ASK_CUE = re.compile(
+    r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|searching|shopping|hunting)\s+for|do\s+you\s+(?:have|sell|carry|stock|got)|"
+    r"(?:(?:i|we|i'd|we'd|she|he|they)\s+)?(?:need|needs|want|wants|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
+    r"show\s+me|find\s+me|get\s+me|recommend)\b"
+)
+"""Words that frame an ask ("looking for", "do you have", "we need"): what follows names the product."""
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|&|\+")
 
@@ -44,6 +52,10 @@ _IRREGULAR = {
     "men": "man",
     "women": "woman",
     "children": "child",
+    # the possessive plurals shoppers type without the apostrophe ("mens slippers", "womens coats")
+    "mens": "man",
+    "womens": "woman",
+    "childrens": "child",
     "feet": "foot",
     "mice": "mouse",
 }
@@ -67,6 +79,8 @@ def singular(word: str) -> str:
     """A light singular: ``tents``→``tent``, ``batteries``→``battery``, ``boxes``→``box``;
     ``stainless``/``glass``/``bus`` stay."""
     w = word
+    if w.endswith("'s") and len(w) > 3:  # a possessive: "women's" is "women", "kid's" is "kid"
+        w = w[:-2]
     if w in _IRREGULAR:
         return _IRREGULAR[w]
     if len(w) <= 3 or not w.endswith("s") or w.endswith(("ss", "us", "is", "ous")):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
@@ -96,6 +96,38 @@ def negation_after() -> frozenset[str]:
     return frozenset(t.stem for cue in data.get("after", []) for t in tokenize(str(cue)))
 
 
+@lru_cache(maxsize=1)
+def _brand_roles() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``lexicons/brand_roles.yaml`` as stem tuples per list."""
+    data: dict[str, list[str]] = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/brand_roles.yaml").read_text("utf-8")
+    )
+    return {k: tuple(tuple(t.stem for t in tokenize(str(c))) for c in v) for k, v in data.items()}
+
+
+def describes_brand(tokens: Sequence[Token], match: ValueMatch) -> bool:
+    """Whether a brand in the message describes the product instead of choosing its maker:
+    "something like Cards Against Humanity", "shimano-compatible", "compatible with Keurig"."""
+    if match.kind != "brand":
+        return False
+    stems = [t.stem for t in tokens]
+    roles = _brand_roles()
+    before = stems[: match.start]
+    after = stems[match.end :]
+
+    def ends_with(cues: Sequence[tuple[str, ...]]) -> tuple[str, ...] | None:
+        return next((c for c in cues if 0 < len(c) <= len(before) and tuple(before[-len(c) :]) == c), None)
+
+    similar = ends_with(roles["similar_before"])
+    if similar == ("like",) and len(before) > 1 and (before[-2],) in roles["like_not_after"]:
+        similar = None  # "I'd like Sony headphones": wanting, not comparing
+    return (
+        similar is not None
+        or ends_with(roles["compatible_before"]) is not None
+        or any(tuple(after[: len(c)]) == c for c in roles["compatible_after"])
+    )
+
+
 _LIST_JOINERS = frozenset({"or", "and", "nor"})
 _BRAND_TYPO_CUTOFF = 0.85
 _BRAND_TYPO_MIN_PRODUCTS = 3
@@ -138,6 +170,8 @@ def _matchable_attr_value(value: str) -> bool:
         and len(value) >= 3
     )
 
+
+_POSSESSIVE = re.compile(r"'s\b")
 
 _SHADE_WORDS = frozenset(
     {"light", "dark", "pale", "deep", "bright", "matte", "metallic", "rose", "sky", "royal"}
@@ -323,8 +357,9 @@ class VocabularyMatcher:
         def rank(e: _Entry) -> tuple[int, int, int, int]:
             count = self._count(*e)
             named = e[0] == "attribute" and e[1] is not None and bool(set(_stems(e[1])) & near)
-            # "basketballs" is the leaf Basketballs, not the level Basketball above it
-            exact = bool(surface) and e[2] == surface
+            # "basketballs" is the leaf Basketballs, not the level Basketball above it; a possessive
+            # is no difference ("women's" is as much Women as the one-product level Women's)
+            exact = bool(surface) and _POSSESSIVE.sub("", e[2]) == _POSSESSIVE.sub("", surface)
             return (
                 _PRECEDENCE[e[0]],
                 0 if named else 1,
