@@ -171,7 +171,9 @@ def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
     alt = "|".join([*(sorted(keys, key=len, reverse=True)), _TARGET_ALT])
     patterns = (
         rf"\b{_CLEAR_VERB}\s+(?:about\s+)?(?:the\s+|my\s+|a\s+|that\s+|any\s+)?({alt})\b(?:\s+(?:filter|limit|constraint))?",
-        rf"\b(?:any|whatever|no\s+particular|no\s+specific)\s+({alt})\b(?:\s+(?:is\s+)?(?:fine|ok|okay|works))?",
+        # "any wireless ones?" asks for them: a kind of product after the key is no clear
+        rf"\b(?:any|whatever|no\s+particular|no\s+specific)\s+({alt})\b(?!\s+(?:ones?|models?|options?|kinds?|types?)\b)"
+        rf"(?:\s+(?:is\s+)?(?:fine|ok|okay|works))?",
         rf"\b(?:the\s+)?({alt})\s+(?:doesn't|does\s+not|dont|don't)\s+matter\b",
         rf"\b(?:no\s+)({alt})\s+(?:limit|filter|preference)\b",
         rf"\b(?:other|different|another)\s+({alt})\b",  # "other brands?": not the one asked before

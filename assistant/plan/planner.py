@@ -92,7 +92,9 @@ _VARIANT_QUESTION = re.compile(
     r"\b(?:comes?\s+in|available\s+in|(?:it|them|that|this|one|ones|those|these)\s+in|any\s+in|offered\s+in|made\s+in)\b"
 )
 _SET_REFERENCE = re.compile(
-    r"\b(?:any\s+(?:of\s+)?(?:those|these|them|ones?)|which\s+(?:ones|of\s+(?:those|these|them))|"
+    # "any wireless ones?", "got any quieter ones": the kind with that value
+    r"\b(?:any\s+(?:of\s+)?(?:those|these|them|ones?)|any\s+(?:[a-z-]+\s+){1,3}ones?|"
+    r"which\s+(?:ones|of\s+(?:those|these|them))|"
     r"(?:do|are|have)\s+(?:they|those|these)|(?:those|these|them)\s+(?:in|from|with))\b"
 )
 _NEGATION_WORDS = frozenset(
@@ -578,8 +580,17 @@ def parse_turn(
                 and is_new_request(text)
                 and not refers_back(text)
                 and find_comparative([t.stem for t in tokens]) is None
+                # "I'd rather skip Summit & Pine": ruling a maker out narrows what was asked
+                and not any(m.negated and m.kind == "brand" for m in matches)
             )
-        elif vague and not product_words and not positive and not _refines(tokens):
+        elif (
+            vague
+            and not product_words
+            and not positive
+            and not _refines(tokens)
+            and prices.price_min is None
+            and prices.price_max is None
+        ):
             fresh = True
         if (
             not fresh
@@ -631,6 +642,8 @@ def parse_turn(
     # a catalog value asks to narrow to it (a refinement), unlike "is the second one black?".
     variant = question and (
         _VARIANT_QUESTION.search(text) is not None
+        # "…but I'd rather skip Summit & Pine, what else is that warm?": ruling a maker out refines
+        or any(m.kind == "brand" and m.negated for m in matches)
         or (
             _SET_REFERENCE.search(text) is not None
             and any(m.kind in ("color", "brand", "attribute") and not m.negated for m in matches)
@@ -825,7 +838,7 @@ def plan_turn(
     found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
     if schema is not None and found is None:
         # No product named: category words in a use phrase ("for home use") must not switch topics.
-        normalized = _drop_use_categories(normalized, matcher)
+        normalized = _drop_use_categories(normalized, matcher, schema)
     parsed = parse_turn(
         normalized,
         context,
@@ -888,12 +901,14 @@ def plan_turn(
         named = {m.value for m in matcher.find(tokenize(product_phrase(normalized))) if m.kind == "category"}
         model_added = set(plan.filters.categories) - set(parsed.plan.filters.categories)
         holds = {leaf.name.casefold() for leaf in schema.leaves(head)} if head is not None else set()
+        kinds = _kind_leaves(product_phrase(normalized), schema)
         new = [
             c
             for c in plan.filters.categories
             if c not in before
             and c not in model_added
             and not holds & {leaf.casefold() for leaf in schema.parents.get(c, [])}
+            and not _levels_of(c, kinds, schema)
         ]
         if new and not set(new) & named and not _vague(product_phrase(normalized)):
             kept = list(before) if head is None else [c for c in plan.filters.categories if c not in new]
@@ -1073,13 +1088,41 @@ _DISCOURSE |= frozenset(
         "separately",
         "separate",
         "unrelated",
+        "last",
+        "lastly",
+        "finally",
+        "question",
+        "quick",
+        "one",
+        "more",
     ]
 )
 
 
-def _drop_use_categories(text: str, matcher: VocabularyMatcher) -> str:
+def _kind_leaves(phrase: str, schema: CatalogSchema) -> list[str]:
+    """The leaf categories whose names hold the phrase's last word ("a hoodie": Active Hoodies,
+    Fashion Hoodies & Sweatshirts, …)."""
+    words = [t.stem for t in tokenize(phrase) if t.stem.isalpha() and t.stem not in FILLER_WORDS]
+    if not words:
+        return []
+    return [
+        leaf for leaf in schema.categories if words[-1] in {singular(w) for w in re.findall(r"[a-z]+", leaf)}
+    ]
+
+
+def _levels_of(category: str, kinds: Sequence[str], schema: CatalogSchema | None) -> bool:
+    """Whether ``category`` is a level above one of ``kinds`` on a catalog path ("women" above Hoodies)."""
+    return (
+        schema is not None
+        and category in schema.parents
+        and any(schema.on_one_path([category, k]) for k in kinds)
+    )
+
+
+def _drop_use_categories(text: str, matcher: VocabularyMatcher, schema: CatalogSchema | None = None) -> str:
     """Category names that only describe a use ("for home use", "for the office", "for my car") are
-    not the product: blanked when the message names a product before them."""
+    not the product: blanked when the message names a product before them. A level on a path of the
+    product's kind stays ("a hoodie for women": Women > … > Hoodies)."""
     lowered = _lower(text)
     phrase = product_phrase(text)
     at = lowered.find(phrase) if phrase else -1
@@ -1090,10 +1133,13 @@ def _drop_use_categories(text: str, matcher: VocabularyMatcher) -> str:
     if _vague(phrase):
         return text  # "something for my dad who loves camping": the use IS the ask
     out = list(text)
+    kinds = _kind_leaves(phrase, schema) if schema is not None else []
     priced = parse_prices(lowered).spans  # "30 bucks tops": a price word, whatever the catalog files as Tops
     for m in matcher.find(tokens):
         first, last = tokens[m.start].start, tokens[m.end - 1].end
         if any(a < last and first < b for a, b in priced):
+            continue
+        if m.kind == "category" and _levels_of(m.value, kinds, schema):
             continue
         if m.kind == "category" and not m.negated and tokens[m.start].start >= end:
             for i in range(tokens[m.start].start, tokens[m.end - 1].end):
@@ -1142,9 +1188,18 @@ def product_phrase(text: str) -> str:
             ),
             "",
         )
-        if found:
+        if found and (candidate is texts[-1] or not _pro_form(found)):
             return found
     return ""
+
+
+_PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
+
+
+def _pro_form(phrase: str) -> bool:
+    """ "the softer kind", "a cheaper one": the phrase stands in for a product named elsewhere."""
+    words = [t for t in tokenize(phrase) if t.text not in _DISCOURSE]
+    return not words or words[-1].text in _SKIP_HEAD or words[-1].text in _PRO_FORMS
 
 
 def _related(schema: CatalogSchema, a: str, b: str) -> bool:
@@ -1231,7 +1286,8 @@ def _head_noun(
     first = product_phrase(text)
     phrases = [first] if first else []
     for phrase in phrases:
-        tokens = tokenize(phrase)
+        # two words the catalog writes as one ("paddle board") are one word here
+        tokens = matcher.compounds(tokenize(phrase))
         if not tokens:
             continue
         inside = _phrase_positions(tokens)
@@ -1258,15 +1314,17 @@ def _head_noun(
         # The head noun is the last content word; what precedes it only qualifies it.
         at, token = content[-1]
         stem = token.stem
+        branded = any(m.kind == "brand" and not m.negated for m in everything)
         covering = [m for m in values if m.start <= at < m.end]
         if covering:
             return covering[-1].value, True  # "a funny card game": the catalog's Card Games
         by_leaf = _leaves_named(schema, stem)
         if by_leaf:
-            # named like a leaf, but not the catalog's own name for it: a guess — unless the one
-            # leaf of that name says the word itself in a list of kinds ("Wall Lamps & Sconces")
-            listed = by_leaf in schema.categories and _GROUPED.search(by_leaf) is not None
-            return by_leaf, listed and _leaves_named_one(schema, stem)
+            # named like a leaf, but not the catalog's own name for it: a guess — unless it is
+            # the only leaf whose name says the word ("Stand-Up Paddleboards", "Wall Lamps & Sconces");
+            # with a brand named, the brand narrows and may file its products elsewhere ("apple
+            # earbuds": AirPods under no category)
+            return by_leaf, not branded and by_leaf in schema.categories and _leaves_named_one(schema, stem)
         if word_categories is not None:
             counts = word_categories(token.text)
             total = sum(n for _, n in counts)
@@ -1274,7 +1332,7 @@ def _head_noun(
                 # where most products of that head word are filed; a name that says the word
                 # itself ("a wall sconce": Wall Lamps & Sconces) is the catalog's own name for it
                 said = stem in {singular(w) for w in re.findall(r"[a-z]+", counts[0][0].lower())}
-                return counts[0][0], said
+                return counts[0][0], said and not branded
         if values:
             return values[-1].value, True
         return (by_name, False) if by_name else None
@@ -1419,6 +1477,9 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
     return "" if _vague(phrase) else kind_words(phrase)
 
 
+_ISH = re.compile(r"(?<![\w.])(\$?\d+(?:\.\d+)?)\s*-?ish\b", re.IGNORECASE)
+
+
 def normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
     """A message as the planner reads it: shorthand spelled out ("vac" → vacuum, unless the catalog
     says "vac"), typos corrected against the catalog, numbers in words as digits."""
@@ -1430,7 +1491,8 @@ def normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[
         return any(m.start == 0 and m.end == len(words) for m in matcher.find(words))
 
     expanded = expand_shorthand(message, uses) if known is not None else message
-    return numbers_to_digits(correct_typos(expanded, matcher, known))
+    # "20ish liters", "50-ish bucks": about that much
+    return _ISH.sub(r"around \1", numbers_to_digits(correct_typos(expanded, matcher, known)))
 
 
 @lru_cache(maxsize=1)
@@ -1477,7 +1539,15 @@ def correct_typos(message: str, matcher: VocabularyMatcher, known: Callable[[str
         return message
     corrector = matcher.typo_corrector()
     return corrector.correct(
-        message, keep=lambda w: w in _NEVER_CORRECT or w in _NOT_HEAD_WORDS() or matcher.covers(w) or known(w)
+        message,
+        keep=lambda w: (
+            w in _NEVER_CORRECT
+            or w in _NOT_HEAD_WORDS()
+            or w in _unit_words()  # "20ish liters" is a size, never the catalog's "litter"
+            or singular(w) in _unit_words()
+            or matcher.covers(w)
+            or known(w)
+        ),
     )
 
 

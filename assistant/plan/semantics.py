@@ -195,6 +195,9 @@ _NUMBERISH_BEFORE = frozenset(
 )
 
 
+_MONEY_WORDS = frozenset({"buck", "bucks", "dollar", "dollars", "usd"})
+
+
 def _and_continues(
     words: list[str], k: int, units: dict[str, int], scales: dict[str, int], last_scale: int
 ) -> bool:
@@ -233,13 +236,16 @@ def numbers_to_digits(text: str) -> str:
         # thousand/million. A scale never repeats or grows back within its group ("a hundred and two
         # hundred" is two numbers).
         j, total, current, used_scale, parts, last_scale, big_scale = i, 0, 0, False, 0, 0, 0
+        said: list[int] = []  # the unit words in order ("one", "fifty")
         while j < len(words):
             t = words[j].lower().strip(",.?!")
             if "-" in t and all(p in units for p in t.split("-")):
                 current += sum(units[p] for p in t.split("-"))
+                said.append(sum(units[p] for p in t.split("-")))
                 parts += 1
             elif t in units and not (t in ("a", "an") and parts):
                 current += units[t]
+                said.append(units[t])
                 parts += 1
             elif (
                 t in scales
@@ -264,6 +270,12 @@ def numbers_to_digits(text: str) -> str:
                 break
             j += 1
         value = total + current
+        after_run = words[j].lower().strip(",.?!") if j < len(words) else ""
+        measured = after_run in _NUMBERISH_NEXT and after_run not in _MONEY_WORDS
+        if not used_scale and not measured and len(said) >= 2 and 1 <= said[0] <= 9 and said[1] >= 10:
+            # "one fifty", "two twenty five": hundreds said the short way (150, 225)
+            value = said[0] * 100 + sum(said[1:])
+            used_scale = True
         first = w
         nxt = words[j].lower().strip(",.?!") if j < len(words) else ""
         prev = words[i - 1].lower().strip(",.?!$") if i > 0 else ""
@@ -399,7 +411,11 @@ def find_key_comparison(
 # --- specs with units ---------------------------------------------------------------------------
 
 _AT_LEAST = r"(?:at\s+least|min(?:imum)?|over|more\s+than|above|no\s+less\s+than|>=?|bigger\s+than|larger\s+than|longer\s+than)"
+_ABOUT = r"(?:around|about|roughly|approximately|approx\.?|~|close\s+to|something\s+like)"
 _AT_MOST = r"(?:under|less\s+than|below|at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than|<=?|lighter\s+than|smaller\s+than|within)"
+
+
+_ABOUT_TOLERANCE = 0.15
 
 
 @dataclass
@@ -423,7 +439,7 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     )
     alt = "|".join(alternatives)
     pattern = re.compile(
-        rf"(?:(?P<lo>{_AT_LEAST})\s*|(?P<hi>{_AT_MOST})\s*)?"
+        rf"(?:(?P<lo>{_AT_LEAST})\s*|(?P<hi>{_AT_MOST})\s*|(?P<about>{_ABOUT})\s*)?"
         rf"(?P<num>\d+(?:\.\d+)?)\s*(?:-\s*)?(?P<unit>{alt}|°|\"|'')(?![a-z])"
         rf"(?:\s*(?P<post>\+|or\s+more|or\s+less|plus|max|min|or\s+under|or\s+over)"
         rf"|\s+or\s+(?P<postcmp>[a-z]+er))?",
@@ -508,6 +524,12 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
             or (said and said[1] == "lower")
         ):
             bounds = NumericRange(lte=round(converted, 4))
+        elif m.group("about"):
+            # "around 20 liters": within the tolerance prices get ("around $200")
+            bounds = NumericRange(
+                gte=round(converted * (1 - _ABOUT_TOLERANCE), 4),
+                lte=round(converted * (1 + _ABOUT_TOLERANCE), 4),
+            )
         else:
             if "max" in key.split("_") or key.startswith("max") or key.startswith(lexicons().needs):
                 # A limit the product must reach ("a bed for a 60 lb dog": max pet weight ≥ 60;

@@ -62,6 +62,17 @@ _IRREGULAR = {
 
 
 @lru_cache(maxsize=4096)
+def _singular_ies(w: str) -> str:
+    """ "batteries"→"battery", but "hoodies"→"hoodie", "cookies"→"cookie": the -ie form when it is
+    an English word and the -y form is not."""
+    from assistant.plan.typos import english_words
+
+    y_form, ie_form = w[:-3] + "y", w[:-1]
+    words = english_words()
+    return ie_form if ie_form in words and y_form not in words else y_form
+
+
+@lru_cache(maxsize=4096)
 def _singular_ves(w: str) -> str:
     """ "knives"→"knife", "shelves"→"shelf", but "microwaves"→"microwave", "gloves"→"glove": the f/fe
     form only when it is an English word (the word list the typo corrector uses), else drop the "s"."""
@@ -86,7 +97,7 @@ def singular(word: str) -> str:
     if len(w) <= 3 or not w.endswith("s") or w.endswith(("ss", "us", "is", "ous")):
         return w
     if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
+        return _singular_ies(w)
     if w.endswith("ves") and len(w) > 4:
         return _singular_ves(w)
     if w.endswith(("ches", "shes", "xes", "sses", "zes")):

@@ -216,6 +216,7 @@ class VocabularyMatcher:
         # a yes/no key's first word that is no ordinary English word names it alone ("only HEPA ones")
         self._jargon_keys: list[tuple[str, str, str]] = []
         self._jargon: dict[str, _Entry] | None = None
+        self._category_stems: frozenset[str] | None = None
         self._brand_total = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:")) or 1
         for kind, table in (
             ("brand", vocabulary.brands),
@@ -411,6 +412,23 @@ class VocabularyMatcher:
         return [
             m.model_copy(update={"start": origin[m.start][0], "end": origin[m.end - 1][1]}) for m in found
         ]
+
+    def compounds(self, tokens: list[Token]) -> list[Token]:
+        """``tokens`` with two words the catalog writes as one joined ("paddle board" → paddleboard),
+        where the joined word names something the catalog sells."""
+        joined, origin = self._compounds(tokens)
+        if len(joined) == len(tokens):
+            return tokens
+        compound = {i for i, (a, b) in enumerate(origin) if b - a == 2}
+        # the joined word matches a value, or a category name holds it: one word
+        named = any(compound.intersection(range(m.start, m.end)) for m in self._find(joined))
+        held = any(t.stem in self._category_words() for i, t in enumerate(joined) if i in compound)
+        return joined if named or held else tokens
+
+    def _category_words(self) -> frozenset[str]:
+        if self._category_stems is None:
+            self._category_stems = frozenset(s for v in self.vocabulary.categories for s in _stems(v))
+        return self._category_stems
 
     def _compounds(self, tokens: list[Token]) -> tuple[list[Token], list[tuple[int, int]]]:
         out: list[Token] = []
