@@ -719,7 +719,10 @@ class Assistant:
         categories = plan.filters.categories
         parents = self.schema.parents
         specific = [c for c in categories if not any(o != c and o in parents.get(c, []) for o in categories)]
-        wanted = set(lexical.terms(" ".join(specific)))
+        # the head word of each kind the name lists ("electric shavers": shaver, not electric;
+        # "wall lamps & sconces": lamp, sconce)
+        heads = [part.split()[-1] for c in specific for part in _GROUPING.split(c) if part.split()]
+        wanted = set(lexical.terms(" ".join(heads)))
         # a level grouping several kinds ("Hair Extensions, Wigs & Accessories") does not say which
         # of them the product is: its own title does
         single = [c for c in product.category if not _GROUPING.search(c)]

@@ -88,6 +88,7 @@ _FOR_USE = re.compile(
     r"small\s+spaces|small\s+kitchens|apartments?|dorms?|pets|dogs|cats)\b"
 )
 _PEOPLE = re.compile(r"\bfor\s+(\d{1,2})\s+(?:people|persons?)\b|\b(\d{1,2})[- ]?(?:person|people|man)\b")
+_ADDS_ITEM = re.compile(r"^\W*(?:(?:oh|ok|okay|and)\s+)*(?:and|also|plus)\s+(?:a|an|some)\s+\w+\W*$")
 _VARIANT_QUESTION = re.compile(
     r"\b(?:comes?\s+in|available\s+in|(?:it|them|that|this|one|ones|those|these)\s+in|any\s+in|offered\s+in|made\s+in)\b"
 )
@@ -582,6 +583,8 @@ def parse_turn(
                 and find_comparative([t.stem for t in tokens]) is None
                 # "I'd rather skip Summit & Pine": ruling a maker out narrows what was asked
                 and not any(m.negated and m.kind == "brand" for m in matches)
+                # "what about king size?" after a queen: another value of a key asked before
+                and not any(m.kind == "attribute" and m.key in prev.filters.attributes for m in positive)
             )
         elif (
             vague
@@ -672,8 +675,8 @@ def parse_turn(
             text, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
         )
         intent = "refine" if variant and positive else "product_question"
-    elif _out_of_catalog(kept, positive, matcher) and (fresh or prev is None):
-        intent = "out_of_catalog"
+    elif _out_of_catalog(kept, positive, matcher) and (fresh or prev is None or _ADDS_ITEM.search(text)):
+        intent = "out_of_catalog"  # "oh and a toaster": an added kind the store does not sell
     elif (
         (fresh or prev is None)
         and not positive
@@ -1088,6 +1091,7 @@ _DISCOURSE |= frozenset(
         "separately",
         "separate",
         "unrelated",
+        "back",
         "last",
         "lastly",
         "finally",
@@ -1183,7 +1187,10 @@ def product_phrase(text: str) -> str:
             (
                 p
                 for p in phrases
-                if any(t.stem not in FILLER_WORDS and t.text not in _DISCOURSE for t in tokenize(p))
+                if any(
+                    t.stem not in FILLER_WORDS and t.text not in _DISCOURSE and not t.stem.isdigit()
+                    for t in tokenize(p)
+                )
                 and not ruled_out(p)
             ),
             "",
@@ -1318,6 +1325,12 @@ def _head_noun(
         covering = [m for m in values if m.start <= at < m.end]
         if covering:
             return covering[-1].value, True  # "a funny card game": the catalog's Card Games
+        if word_categories is not None and len(content) >= 2 and content[-2][0] == at - 1:
+            # a compound noun ("a deck box"): where products whose titles say both words are filed
+            pair = word_categories(f"{content[-2][1].text} {token.text}")
+            total = sum(n for _, n in pair)
+            if pair and pair[0][1] >= 3 and pair[0][1] >= 0.6 * total:
+                return pair[0][0], False
         by_leaf = _leaves_named(schema, stem)
         if by_leaf:
             # named like a leaf, but not the catalog's own name for it: a guess — unless it is

@@ -55,7 +55,8 @@ _PRICE_CONTEXT = re.compile(r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollar
 _MAX_CUES = (
     r"nothing over|nothing above|not over|not above|never over|no higher than|nothing more than|"
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
-    r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?:'s| is| of)?|<=?"
+    r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?:'s| is| of)?|<=?|"
+    r"(?:stretch|go|going|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to"
 )
 _MIN_CUES = (
     r"over|above|more than|at least|min(?:imum)?(?: of)?|starting at|from|greater than|"
@@ -74,6 +75,7 @@ _MIN_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MIN_CUES})\s*{_money('a')}")
 _MIN_AFTER = re.compile(
     rf"(?<![\w.]){_money('a')}\s*(?:or more|and up|and above|or higher|\+|plus\b|min(?:imum)?\b)"
 )
+_CAP_AFTER = re.compile(r"(?:\s+[a-z']+){0,4}?\s+(?:max(?:imum)?|tops|at\s+most|limit)\b")
 _AROUND = re.compile(rf"(?:(?<=\s)|^)(?:{_AROUND_CUES})\s*{_money('a')}|(?<![\w.]){_money('b')}\s*-?ish\b")
 _BARE = re.compile(rf"\$\s?{_NUM.format(g='a')}|(?<![\w.]){_NUM.format(g='b')}\s?(?:dollars?|bucks|usd)\b")
 
@@ -190,6 +192,9 @@ def parse_prices(text: str) -> PriceParse:
         if (not _has_currency(m, group) and _unit_follows(lowered, m)) or not take(m):
             continue
         center = _amount(m, group)
+        if _CAP_AFTER.match(lowered, m.end()):
+            high = center  # "about 700 to spend max": a cap, said loosely
+            continue
         low, high = round(center * (1 - AROUND_TOLERANCE), 2), round(center * (1 + AROUND_TOLERANCE), 2)
     for m in _BARE.finditer(lowered):
         if take(m):

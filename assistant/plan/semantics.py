@@ -524,7 +524,9 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
             or (said and said[1] == "lower")
         ):
             bounds = NumericRange(lte=round(converted, 4))
-        elif m.group("about"):
+        elif m.group("about") and not (
+            "max" in key.split("_") or key.startswith("max") or key.startswith(lexicons().needs)
+        ):
             # "around 20 liters": within the tolerance prices get ("around $200")
             bounds = NumericRange(
                 gte=round(converted * (1 - _ABOUT_TOLERANCE), 4),
