@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -54,13 +54,16 @@ class LexicalIndex:
         self._stem = _stemmer()
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str], version: int = 0) -> LexicalIndex:
+    def build(cls, ids: Sequence[str], texts: Iterable[str], version: int = 0) -> LexicalIndex:
+        """BM25 over ``texts`` (one per id, same order). ``texts`` may be a generator: it is read once and
+        never held whole, so a large catalog's text need not be in memory all at once."""
         import bm25s
 
         retriever = bm25s.BM25()
         indexed = False
-        if texts:
-            tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), show_progress=False)
+        if ids:
+            corpus = _counted(texts, len(ids))
+            tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=_stemmer(), show_progress=False)  # type: ignore[arg-type]
             if tokens.vocab:  # bm25s cannot index documents without a single word it keeps
                 retriever.index(tokens, show_progress=False)
                 indexed = True
@@ -150,6 +153,16 @@ class LexicalIndex:
             return None
         # Indexes saved before the schema was recorded are schema 1.
         return cls(info["ids"], retriever, int(info["version"]), int(info.get("schema", 1)), indexed=indexed)
+
+
+def _counted(texts: Iterable[str], expected: int) -> Iterable[str]:
+    """``texts``, checked to hold exactly ``expected`` items (one per id) as it is read."""
+    count = 0
+    for text in texts:
+        count += 1
+        yield text
+    if count != expected:
+        raise ValueError(f"{count} texts for {expected} ids")
 
 
 def load_or_build(store: ProductStore, directory: Path) -> LexicalIndex:
