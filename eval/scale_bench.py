@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from assistant.settings import Settings
     from retrieval.components import Catalog
+    from retrieval.search import Searcher
     from retrieval.snapshot import CatalogSnapshot
 
 __all__ = ["FILTER_NAMES", "LatencyStats", "ScaleBench", "SizeResult", "merged", "run_scale_bench"]
@@ -348,7 +349,7 @@ def run_size(
         lexical=lexical,
     )
     if searcher is not None and turns:
-        result.turn = _turn_stats(catalog, [text for text, _ in asked[:turns]])
+        result.turn = _turn_stats(catalog, searcher, [text for text, _ in asked[:turns]])
         print(f"  turn: to first LLM call p50 {result.turn.to_first_llm_call_ms_p50} ms", flush=True)
     if n <= chroma_max:
         _chroma(result, snap, cases, truths, index_metadata, to_where)
@@ -356,9 +357,10 @@ def run_size(
     return result
 
 
-def _turn_stats(catalog: Catalog, queries: list[str]) -> TurnStats:
+def _turn_stats(catalog: Catalog, searcher: Searcher, queries: list[str]) -> TurnStats:
     """``Assistant.chat`` per query (a fresh session each) with a fake LLM that answers at once: the time
-    to its first call is Aisle's own overhead before the model's first token (as ``aisle bench turn``)."""
+    to its first call is Aisle's own overhead before the model's first token (as ``aisle bench turn``).
+    The assistant searches with ``searcher``, whose snapshot is built (not a second copy of the catalog)."""
     from assistant.llm.fake import FakeChatModel
     from assistant.schemas import ChatRequest, ProductsEvent
     from assistant.turn import build_assistant
@@ -377,7 +379,7 @@ def _turn_stats(catalog: Catalog, queries: list[str]) -> TurnStats:
             update={"data_dir": Path(tmp), "llm": "openai", "llm_rerank": "on", "llm_plan": "off"}
         )
         model = FakeChatModel(default_reply="ok")
-        assistant = build_assistant(settings, chat_model=model, catalog=catalog)
+        assistant = build_assistant(settings, chat_model=model, catalog=catalog, searcher=searcher)
         list(assistant.chat(ChatRequest(message="warm up the caches")))
         for query in queries:
             first_call.clear()
@@ -622,8 +624,8 @@ def markdown(bench: ScaleBench, command: str) -> str:
 
 {ran} (each under `flock /tmp/aisle-bench.lock`) — synthetic catalogs (`aisle bench gen`: ESCI-shaped records; vectors from a seeded
 hashed-word projection, 384-d, **not a language model**: it measures latency and recall against exact
-search, not relevance). {bench.queries} queries per filter; exact scoring timed on the first
-{bench.exact_timed}. Chooser: exact when the allowed set is ≤ {bench.dense_exact_max:,} products or the release has no
+search, not relevance). Queries per filter as in each size's command (the table's "queries" column);
+exact scoring timed on the first `--exact-timed` of them. Chooser: exact when the allowed set is ≤ {bench.dense_exact_max:,} products or the release has no
 IVF index, else faiss IVF-Flat with the allowed set as a bitmap inside the scan (nprobe as in the build table
 below, unfiltered; raised by 1/allowed-fraction). {bench.cpus} cores shared with other workers' tests (load average
 {bench.load_avg_before[0]} before, {bench.load_avg_after[0]} after the last run); {bench.ran_at:%Y-%m-%d %H:%M} UTC. Query embedding (MiniLM ~10 ms) is not included.

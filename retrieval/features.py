@@ -263,7 +263,7 @@ def compute_features(
         positive_sim = pool.dense_sim
     else:
         positive_sim = snapshot.vectors[pos] @ query.positive_vector
-    leaf_sim = snapshot.leaf_vectors[pos] @ query.vector
+    leaf_sim = snapshot.leaf_vectors_at(pos) @ query.vector
     prices = snapshot.price[pos]
     columns = {
         "dense_sim": pool.dense_sim,

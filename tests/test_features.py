@@ -142,3 +142,17 @@ def test_the_word_before_free_is_excluded() -> None:
     assert negated_terms("free shipping") == [] and negated_terms("sugar free gum") == negated_terms(
         "no sugar gum"
     )
+
+
+def test_the_snapshot_keeps_one_leaf_vector_per_category_not_per_product(counting_catalog: Catalog) -> None:
+    snap = Searcher(counting_catalog, ranker=FusionRanker()).snapshot()
+    leaves = [p.category[-1] if p.category else "" for p in snap.products]
+    named = sorted({leaf for leaf in leaves if leaf})
+
+    # one row per leaf name plus the zeros of "no category" (at 1M products: KBs, not 1.5 GB)
+    assert snap._leaf_table.shape == (len(named) + 1, snap.vectors.shape[1])
+    rows = snap.leaf_vectors_at(np.arange(len(snap)))
+    embedder = counting_catalog.embedder
+    for leaf, row in zip(leaves, rows, strict=True):
+        expected = embedder.embed_query(leaf) if leaf else np.zeros_like(row)
+        np.testing.assert_allclose(row, expected, atol=1e-6)

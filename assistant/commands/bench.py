@@ -301,8 +301,10 @@ def retrieval_scale_bench(
     from eval.scale_bench import ScaleBench, dump, markdown, merged, run_scale_bench
 
     counts = [int(s) for s in sizes.split(",") if s.strip()]
+    niceness = os.nice(0)  # a run started under `nice` says so in its recorded command
     command = (
-        f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --exact-timed {exact_timed}"
+        ("" if niceness == 0 else f"nice -n {niceness} ")
+        + f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --exact-timed {exact_timed}"
         f" --chroma-max {chroma_max}"
         f" --full-max {full_max} --turns {turns}"
     )
