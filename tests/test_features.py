@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -156,3 +157,17 @@ def test_the_snapshot_keeps_one_leaf_vector_per_category_not_per_product(countin
     for leaf, row in zip(leaves, rows, strict=True):
         expected = embedder.embed_query(leaf) if leaf else np.zeros_like(row)
         np.testing.assert_allclose(row, expected, atol=1e-6)
+
+
+def test_title_bigram_cover_counts_the_query_word_pairs_a_title_has(counting_catalog: Catalog) -> None:
+    from retrieval.text import analyze
+
+    searcher = Searcher(counting_catalog, ranker=FusionRanker())
+    rows = _features(searcher, "coffee grinder")
+
+    assert rows and any(row["title_bigram_cover"] == 1.0 for row in rows.values())
+    for pid, row in rows.items():
+        title = analyze(counting_catalog.store.get(pid).title)
+        expected = 1.0 if ("coffe", "grinder") in set(itertools.pairwise(title)) else 0.0
+        assert row["title_bigram_cover"] == expected
+    assert all(row["title_bigram_cover"] == -1.0 for row in _features(searcher, "grinder").values())
