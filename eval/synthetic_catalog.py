@@ -317,6 +317,7 @@ class GenSummary(BaseModel):
     write_s: float
     ann_built: bool
     bm25_built: bool = True
+    bm25_added: bool = False  # built afterwards by ``aisle bench gen --bm25-only`` (bm25_s is that step)
     total_s: float
 
 
@@ -405,6 +406,7 @@ def add_bm25(data_dir: Path, *, say: Callable[[str], None] = lambda _: None) -> 
         update={
             "bm25_s": round(built - started, 2),
             "bm25_built": True,
+            "bm25_added": True,
             "total_s": round(summary.total_s - summary.bm25_s + (built - started), 2),
         }
     )
