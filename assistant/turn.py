@@ -1146,8 +1146,10 @@ def build_assistant(
     chat_model: BaseChatModel | None = None,
     embedder: Embedder | None = None,
     catalog: Catalog | None = None,
+    searcher: Searcher | None = None,
 ) -> Assistant:
-    """The assistant for ``settings``; inject ``chat_model``/``embedder``/``catalog`` in tests."""
+    """The assistant for ``settings``; inject ``chat_model``/``embedder``/``catalog`` in tests (and a
+    ``searcher`` of that catalog whose in-memory snapshot is already built, as the scale bench does)."""
     from assistant.llm import describe, make_chat_model
     from retrieval.components import open_catalog
 
@@ -1157,7 +1159,7 @@ def build_assistant(
     return Assistant(
         settings,
         catalog=catalog,
-        searcher=Searcher(catalog),
+        searcher=searcher if searcher is not None else Searcher(catalog),
         store=open_session_store(settings),
         chat_model=model,
         llm_description=description,

@@ -30,7 +30,7 @@ import math
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +39,16 @@ from pydantic import BaseModel
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, lexical_text
 from retrieval.lexical import LexicalIndex
-from retrieval.release import write_release
+from retrieval.release import current_name, release_root, write_release
 
-__all__ = ["GenSummary", "SyntheticEmbedder", "generate_catalog", "generate_products", "synthetic_queries"]
+__all__ = [
+    "GenSummary",
+    "SyntheticEmbedder",
+    "add_bm25",
+    "generate_catalog",
+    "generate_products",
+    "synthetic_queries",
+]
 
 _TOKEN = re.compile(r"[a-z]+")
 _CATEGORY_DEPTH = 4
@@ -310,6 +317,7 @@ class GenSummary(BaseModel):
     write_s: float
     ann_built: bool
     bm25_built: bool = True
+    bm25_added: bool = False  # built afterwards by ``aisle bench gen --bm25-only`` (bm25_s is that step)
     total_s: float
 
 
@@ -365,6 +373,60 @@ def generate_catalog(
         bm25_built=bm25,
         total_s=round(written - started, 2),
     )
+
+
+def add_bm25(data_dir: Path, *, say: Callable[[str], None] = lambda _: None) -> GenSummary:
+    """Build the BM25 index of a catalog generated with ``bm25=False``, in place, without regenerating
+    records or vectors; returns the updated summary (also written to ``gen.json``).
+
+    The products are streamed from the release's ``products.jsonl`` (never all in memory) in the id order
+    of its empty BM25 manifest, and the index replaces ``lexical/`` atomically. This rewrites a published
+    release's folder, which a served catalog never does: it is for bench catalogs that nothing serves
+    while it runs."""
+    data_dir = Path(data_dir)
+    summary = GenSummary.model_validate_json((data_dir / "gen.json").read_text())
+    name = current_name(data_dir)
+    if name is None:
+        raise FileNotFoundError(f"no published release in {data_dir}")
+    folder = release_root(data_dir) / name
+    existing = LexicalIndex.load(folder / "lexical")
+    if existing is None:
+        raise FileNotFoundError(folder / "lexical")
+    ids = existing.ids
+    del existing
+    started = time.perf_counter()
+    say(f"BM25 over {len(ids):,} products of {folder} …")
+    lexical = LexicalIndex.build(
+        ids, _lexical_texts(folder / "products.jsonl", ids), version=_release_version(folder)
+    )
+    built = time.perf_counter()
+    lexical.save(folder / "lexical")
+    say(f"  built in {built - started:.1f}s, saved in {time.perf_counter() - built:.1f}s")
+    summary = summary.model_copy(
+        update={
+            "bm25_s": round(built - started, 2),
+            "bm25_built": True,
+            "bm25_added": True,
+            "total_s": round(summary.total_s - summary.bm25_s + (built - started), 2),
+        }
+    )
+    (data_dir / "gen.json").write_text(summary.model_dump_json())
+    return summary
+
+
+def _release_version(folder: Path) -> int:
+    """The store version a release folder was published from (its manifest's ``version``)."""
+    return int(json.loads((folder / "release.json").read_text())["version"])
+
+
+def _lexical_texts(products_file: Path, ids: Sequence[str]) -> Iterator[str]:
+    """:func:`~retrieval.catalog.lexical_text` of each product in ``products_file``, checked against ``ids``."""
+    with open(products_file, encoding="utf-8") as handle:
+        for position, line in enumerate(line for line in handle if line.strip()):
+            product = Product.model_validate_json(line)
+            if position >= len(ids) or product.id != ids[position]:
+                raise ValueError(f"{products_file}: product {position} is {product.id!r}, not the indexed id")
+            yield lexical_text(product)
 
 
 def synthetic_queries(products: Sequence[Product], count: int, *, seed: int = 5) -> list[tuple[str, Product]]:

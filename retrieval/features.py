@@ -190,13 +190,14 @@ def _title_match(snapshot: CatalogSnapshot, terms: Terms, pos: np.ndarray) -> di
             dtype=np.float32,
         ),
         "title_bigram_cover": np.array(
-            [
-                sum(1 for b in bigrams if b in snapshot.title_bigrams[p]) / len(bigrams) if bigrams else -1.0
-                for p in pos
-            ],
+            [_bigram_cover(bigrams, snapshot.title_bigrams_at(int(p))) if bigrams else -1.0 for p in pos],
             dtype=np.float32,
         ),
     }
+
+
+def _bigram_cover(bigrams: list[tuple[str, str]], title: frozenset[tuple[str, str]]) -> float:
+    return sum(1 for b in bigrams if b in title) / len(bigrams)
 
 
 def compute_features(
@@ -263,7 +264,7 @@ def compute_features(
         positive_sim = pool.dense_sim
     else:
         positive_sim = snapshot.vectors[pos] @ query.positive_vector
-    leaf_sim = snapshot.leaf_vectors[pos] @ query.vector
+    leaf_sim = snapshot.leaf_vectors_at(pos) @ query.vector
     prices = snapshot.price[pos]
     columns = {
         "dense_sim": pool.dense_sim,

@@ -247,15 +247,12 @@ class Searcher:
         finally:
             self._snapshot_lock.release()
 
-    def _leaf_vectors(self, products: list[Product]) -> np.ndarray:
-        """Each product's leaf-category name embedding (zeros for a product without a category)."""
-        blank = np.zeros(self.catalog.embedder.dim, dtype=np.float32)
-        if not products:
-            return blank.reshape(0, -1)
-        leaves = [p.category[-1] if p.category else "" for p in products]
-        names = sorted({leaf for leaf in leaves if leaf})
-        table = dict(zip(names, self.catalog.category_vectors(names), strict=True))
-        return np.stack([table.get(leaf, blank) for leaf in leaves])
+    def _leaf_vectors(self, products: list[Product]) -> dict[str, np.ndarray]:
+        """The name embedding of each leaf category the products are filed under."""
+        names = sorted({p.category[-1] for p in products if p.category and p.category[-1]})
+        if not names:
+            return {}
+        return dict(zip(names, self.catalog.category_vectors(names), strict=True))
 
     # stages -------------------------------------------------------------------------------------
     def retrieve(self, request: SearchRequest, timer: _Timer | None = None) -> Retrieved:

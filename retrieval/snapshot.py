@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel
@@ -181,7 +181,7 @@ class CatalogSnapshot:
         products: Sequence[Product],
         vectors: np.ndarray,
         version: int,
-        leaf_vectors: np.ndarray | None = None,
+        leaf_vectors: Mapping[str, np.ndarray] | None = None,
         release: Release | None = None,
     ) -> None:
         self.version = version
@@ -213,12 +213,16 @@ class CatalogSnapshot:
         self._color_postings = _postings([[c] for c in self.color])
         self._category_postings = _postings(self.categories)
         self.leaf_category = np.array([norm(p.category[-1]) if p.category else "" for p in ps], dtype=object)
-        # Per product, the embedding of its leaf category's name (zeros when unknown): see features.
-        self.leaf_vectors = (
-            np.asarray(leaf_vectors, dtype=np.float32)
-            if leaf_vectors is not None
-            else np.zeros_like(self.vectors)
-        )
+        # The embedding of each product's leaf category name (``leaf_vectors``: name → vector; zeros when
+        # unknown), kept once per category and a row number per product: see :meth:`leaf_vectors_at`.
+        leaves = [p.category[-1] if p.category else "" for p in ps]
+        table = dict(leaf_vectors or {})
+        names = sorted({leaf for leaf in leaves if leaf in table})
+        rows = {name: i + 1 for i, name in enumerate(names)}
+        self._leaf_table = np.zeros((len(names) + 1, self.vectors.shape[1]), dtype=np.float32)
+        for name, row in rows.items():
+            self._leaf_table[row] = table[name]
+        self._leaf_row = np.array([rows.get(leaf, 0) for leaf in leaves], dtype=np.int32)
         self._attributes: dict[str, np.ndarray] = {}
         self._numeric: dict[str, np.ndarray] = {}
         for key in self.vocabulary.attributes:
@@ -233,7 +237,6 @@ class CatalogSnapshot:
         self.variant = np.array([codes.setdefault(k, len(codes)) for k in keys], dtype=np.int64)
         self.title_words = [analyze(p.title) for p in ps]
         self.title_length = np.array([len(w) for w in self.title_words], dtype=np.float32)
-        self.title_bigrams = [frozenset(itertools.pairwise(w)) for w in self.title_words]
         self.title_absent = [negation_marked(p.title) for p in ps]
         self.fields = {
             "title": FieldIndex(self.title_words),
@@ -248,6 +251,15 @@ class CatalogSnapshot:
             tuple(words(name)): norm(name) for name in self.vocabulary.brands.values() if words(name)
         }
         self.brand_phrase_max = max((len(k) for k in self.brand_phrases), default=0)
+
+    def title_bigrams_at(self, position: int) -> frozenset[tuple[str, str]]:
+        """The adjacent stemmed word pairs of a product's title (made per ranked candidate, not held for
+        every product: a set per product was 2.2 GB at 1M products)."""
+        return frozenset(itertools.pairwise(self.title_words[position]))
+
+    def leaf_vectors_at(self, positions: np.ndarray) -> np.ndarray:
+        """The leaf-category name embeddings of the products at ``positions`` (zeros when unknown)."""
+        return self._leaf_table[self._leaf_row[positions]]
 
     def brands_in(self, text: str) -> set[str]:
         """Normalized catalog brands whose full name occurs as words in ``text``."""

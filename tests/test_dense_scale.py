@@ -10,12 +10,20 @@ import numpy as np
 import pytest
 
 from assistant.settings import Settings
-from eval.synthetic_catalog import SyntheticEmbedder, generate_catalog, generate_products, synthetic_queries
+from eval.synthetic_catalog import (
+    GenSummary,
+    SyntheticEmbedder,
+    add_bm25,
+    generate_catalog,
+    generate_products,
+    synthetic_queries,
+)
 from retrieval.ann import ANN_FILE, AnnIndex, nlist_for, nprobe_for
-from retrieval.catalog import norm
+from retrieval.catalog import Product, lexical_text, norm
 from retrieval.components import open_catalog
 from retrieval.dense import DensePolicy, choose, dense_search, exact_search
 from retrieval.filters import Filters, matches
+from retrieval.lexical import LexicalIndex
 from retrieval.search import Searcher, SearchRequest
 from retrieval.snapshot import CatalogSnapshot
 
@@ -183,3 +191,42 @@ def test_a_generated_catalog_is_served_with_its_ivf_index(tmp_path: Path) -> Non
             assert product.id not in got.ids
             want = exact.search(request)
             assert len(set(got.ids) & set(want.ids)) >= 0.9 * len(want.ids)
+
+
+def test_bm25_added_to_a_dense_only_catalog_is_the_index_a_full_build_makes(tmp_path: Path) -> None:
+    esci = _esci_like(tmp_path / "products.ndjson")
+    data_dir = tmp_path / "data"
+    summary = generate_catalog(400, data_dir, esci, ann_min_products=10_000, bm25=False)
+    (data_dir / "gen.json").write_text(summary.model_dump_json())
+    folder = data_dir / "releases" / summary.release
+    assert not LexicalIndex.load(folder / "lexical").indexed  # type: ignore[union-attr]
+
+    added = add_bm25(data_dir)
+
+    assert added.bm25_built and added.bm25_added
+    assert GenSummary.model_validate_json((data_dir / "gen.json").read_text()) == added
+    stored = [Product.model_validate_json(line) for line in (folder / "products.jsonl").open()]
+    full = LexicalIndex.build([p.id for p in stored], [lexical_text(p) for p in stored], version=1)
+    index = LexicalIndex.load(folder / "lexical", mmap=True)
+    assert index is not None and index.indexed and index.ids == full.ids
+    assert set(index._retriever.vocab_dict) == set(full._retriever.vocab_dict)  # type: ignore[attr-defined]
+    for product in stored[:40]:
+        assert index.search(product.title, 50) == full.search(product.title, 50)
+    settings = Settings(_env_file=None, data_dir=data_dir, chroma_url=None, ranker="rrf")  # type: ignore[call-arg]
+    with open_catalog(settings, embedder=SyntheticEmbedder()) as catalog:
+        got = Searcher(catalog).search(SearchRequest(query=stored[0].title, mode="bm25", k=5))
+        assert stored[0].id in got.ids
+
+
+def test_bm25_is_not_added_over_products_in_another_order(tmp_path: Path) -> None:
+    esci = _esci_like(tmp_path / "products.ndjson")
+    data_dir = tmp_path / "data"
+    summary = generate_catalog(50, data_dir, esci, ann_min_products=10_000, bm25=False)
+    (data_dir / "gen.json").write_text(summary.model_dump_json())
+    products = data_dir / "releases" / summary.release / "products.jsonl"
+    lines = products.read_text().splitlines(keepends=True)
+    products.write_text("".join(reversed(lines)))
+
+    with pytest.raises(ValueError, match="not the indexed id"):
+        add_bm25(data_dir)
+    assert not GenSummary.model_validate_json((data_dir / "gen.json").read_text()).bm25_built

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -142,3 +143,31 @@ def test_the_word_before_free_is_excluded() -> None:
     assert negated_terms("free shipping") == [] and negated_terms("sugar free gum") == negated_terms(
         "no sugar gum"
     )
+
+
+def test_the_snapshot_keeps_one_leaf_vector_per_category_not_per_product(counting_catalog: Catalog) -> None:
+    snap = Searcher(counting_catalog, ranker=FusionRanker()).snapshot()
+    leaves = [p.category[-1] if p.category else "" for p in snap.products]
+    named = sorted({leaf for leaf in leaves if leaf})
+
+    # one row per leaf name plus the zeros of "no category" (at 1M products: KBs, not 1.5 GB)
+    assert snap._leaf_table.shape == (len(named) + 1, snap.vectors.shape[1])
+    rows = snap.leaf_vectors_at(np.arange(len(snap)))
+    embedder = counting_catalog.embedder
+    for leaf, row in zip(leaves, rows, strict=True):
+        expected = embedder.embed_query(leaf) if leaf else np.zeros_like(row)
+        np.testing.assert_allclose(row, expected, atol=1e-6)
+
+
+def test_title_bigram_cover_counts_the_query_word_pairs_a_title_has(counting_catalog: Catalog) -> None:
+    from retrieval.text import analyze
+
+    searcher = Searcher(counting_catalog, ranker=FusionRanker())
+    rows = _features(searcher, "coffee grinder")
+
+    assert rows and any(row["title_bigram_cover"] == 1.0 for row in rows.values())
+    for pid, row in rows.items():
+        title = analyze(counting_catalog.store.get(pid).title)
+        expected = 1.0 if ("coffe", "grinder") in set(itertools.pairwise(title)) else 0.0
+        assert row["title_bigram_cover"] == expected
+    assert all(row["title_bigram_cover"] == -1.0 for row in _features(searcher, "grinder").values())

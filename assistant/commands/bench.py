@@ -250,11 +250,22 @@ def gen_bench(
     bm25: Annotated[
         bool, typer.Option(help="Build the BM25 index (--no-bm25: dense retrieval only, much faster).")
     ] = True,
+    bm25_only: Annotated[
+        bool,
+        typer.Option(
+            "--bm25-only",
+            help="Only add the BM25 index to the catalog already in OUT (one generated with --no-bm25);"
+            " records and vectors are kept.",
+        ),
+    ] = False,
 ) -> None:
     """A synthetic catalog of N ESCI-shaped products with deterministic (not language-model) vectors,
     published as a release that `aisle serve` / the searcher serve like any other (AISLE_DATA_DIR=OUT)."""
-    from eval.synthetic_catalog import generate_catalog
+    from eval.synthetic_catalog import add_bm25, generate_catalog
 
+    if bm25_only:
+        typer.echo(add_bm25(out, say=_stderr).model_dump_json(indent=2))
+        return
     summary = generate_catalog(
         n, out, esci, seed=seed, ann_min_products=get_settings().ann_min_products, bm25=bm25, say=_stderr
     )
@@ -290,8 +301,10 @@ def retrieval_scale_bench(
     from eval.scale_bench import ScaleBench, dump, markdown, merged, run_scale_bench
 
     counts = [int(s) for s in sizes.split(",") if s.strip()]
+    niceness = os.nice(0)  # a run started under `nice` says so in its recorded command
     command = (
-        f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --exact-timed {exact_timed}"
+        ("" if niceness == 0 else f"nice -n {niceness} ")
+        + f"aisle bench retrieval-scale --sizes {sizes} --queries {queries} --exact-timed {exact_timed}"
         f" --chroma-max {chroma_max}"
         f" --full-max {full_max} --turns {turns}"
     )
