@@ -349,6 +349,7 @@ def _apply_matches(
     new_cats = [m.value for m in matches if m.kind == "category" and not m.negated]
     if new_cats:
         categories = new_cats
+    said_keys: set[str] = set()
     for m in matches:
         if m.kind == "attribute" and m.key and m.values:
             # one word for several values of a key: "mechanical" (any of them), "down-free" (none)
@@ -364,6 +365,9 @@ def _apply_matches(
                 preferences.append(f"{'not ' if m.negated else ''}{m.display}")
         elif m.kind == "attribute" and m.key:
             if not m.negated:
+                if m.key in said_keys:
+                    continue  # "thermal carafe only, I've broken 3 glass ones": what is asked comes first
+                said_keys.add(m.key)
                 attributes[m.key] = m.value
             elif m.value in ("yes", "true"):
                 attributes[m.key] = "no"  # "without a headrest": the yes/no attribute is no
@@ -649,7 +653,11 @@ def parse_turn(
         or any(m.kind == "brand" and m.negated for m in matches)
         or (
             _SET_REFERENCE.search(text) is not None
-            and any(m.kind in ("color", "brand", "attribute") and not m.negated for m in matches)
+            # "any of those that aren't smart?": ruling a feature out narrows the set too
+            and any(
+                m.kind in ("color", "brand", "attribute") and (not m.negated or m.kind == "attribute")
+                for m in matches
+            )
         )
     )
     if not compare and (not question or variant):
@@ -1325,19 +1333,20 @@ def _head_noun(
         covering = [m for m in values if m.start <= at < m.end]
         if covering:
             return covering[-1].value, True  # "a funny card game": the catalog's Card Games
+        by_leaf = _leaves_named(schema, stem)
+        # the only leaf whose name says the word ("Stand-Up Paddleboards", "Wall Lamps & Sconces") is the
+        # catalog's own name for it; with a brand named, the brand narrows and may file its products
+        # elsewhere ("apple earbuds": AirPods under no category)
+        if by_leaf and not branded and by_leaf in schema.categories and _leaves_named_one(schema, stem):
+            return by_leaf, True
         if word_categories is not None and len(content) >= 2 and content[-2][0] == at - 1:
             # a compound noun ("a deck box"): where products whose titles say both words are filed
             pair = word_categories(f"{content[-2][1].text} {token.text}")
             total = sum(n for _, n in pair)
             if pair and pair[0][1] >= 3 and pair[0][1] >= 0.6 * total:
                 return pair[0][0], False
-        by_leaf = _leaves_named(schema, stem)
         if by_leaf:
-            # named like a leaf, but not the catalog's own name for it: a guess — unless it is
-            # the only leaf whose name says the word ("Stand-Up Paddleboards", "Wall Lamps & Sconces");
-            # with a brand named, the brand narrows and may file its products elsewhere ("apple
-            # earbuds": AirPods under no category)
-            return by_leaf, not branded and by_leaf in schema.categories and _leaves_named_one(schema, stem)
+            return by_leaf, False  # named like a leaf, but not the catalog's own name for it: a guess
         if word_categories is not None:
             counts = word_categories(token.text)
             total = sum(n for _, n in counts)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -134,7 +135,19 @@ def _has_currency(m: re.Match[str], group: str) -> bool:
 
 
 def _unit_follows(text: str, m: re.Match[str]) -> bool:
-    return _UNIT.match(text, m.end()) is not None
+    return _UNIT.match(text, m.end()) is not None or _catalog_unit().match(text, m.end()) is not None
+
+
+@lru_cache(maxsize=1)
+def _catalog_unit() -> re.Pattern[str]:
+    """The units the catalog's attribute keys are measured in (``retrieval/data/units.yaml``): "500 sq
+    ft" is a room size, not a price."""
+    from retrieval.schema import unit_spellings
+
+    names = sorted(
+        {n.lower() for ns in unit_spellings().values() for n in ns if n.strip("\"'°")}, key=len, reverse=True
+    )
+    return re.compile(r"\s*(?:-\s*)?(?:" + "|".join(re.escape(n) for n in names) + r")(?![a-z])")
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -301,6 +301,11 @@ VAGUE_WORDS = frozenset(
         "gifts",
         "present",
         "presents",
+        # the occasion of a gift names no product ("a bday present", "xmas gift ideas")
+        "bday",
+        "birthday",
+        "xmas",
+        "christmas",
         "idea",
         "ideas",
         "something",
