@@ -30,6 +30,9 @@ def warm_up(state: Any) -> None:
     started = time.perf_counter()
     try:
         assistant = app_assistant(state)
+        if not assistant.searcher.snapshot().ids:
+            log.warning("warm start skipped (the catalog is empty): ingest a feed; /readyz says not ready")
+            return
         assistant.searcher.search(SearchRequest(query=WARM_QUERY, k=5))
         for cached in ("vocabulary", "schema"):  # the planner's catalog views, when the core has them
             getattr(assistant, cached, None)

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.plan.prices import parse_prices
 from assistant.plan.references import POSITION
 from assistant.plan.semantics import (
     dimension_key,
@@ -497,7 +498,10 @@ def apply_schema(
                 than=than,
                 than_id=reference.id,
             )
-            if key == "price":
+            said = parse_prices(text) if key == "price" else None
+            if said is not None and (said.price_max is not None or said.price_min is not None):
+                pass  # "anything cheaper than $900?": the figure said is the bound, not the shown price
+            elif key == "price":
                 if direction == "lower":
                     price_max = round(than - 0.01, 2)
                     price_min = price_min if price_min is not None and price_min < price_max else None

@@ -1213,7 +1213,7 @@ _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "vers
 
 def _pro_form(phrase: str) -> bool:
     """ "the softer kind", "a cheaper one": the phrase stands in for a product named elsewhere."""
-    words = [t for t in tokenize(phrase) if t.text not in _DISCOURSE]
+    words = [t for t in tokenize(phrase) if t.text not in ("please", "pls", "thanks")]
     return not words or words[-1].text in _SKIP_HEAD or words[-1].text in _PRO_FORMS
 
 

@@ -170,6 +170,8 @@ def test_json_content_types_with_parameters_are_accepted(hostile, content_type: 
         {"price_min": 10, "price_max": 5},
         {"in_stock": "maybe"},
         {"in_stock": 0},
+        {"categories_all": ["women", 5]},
+        {"categories_all": "women"},
     ],
 )
 def test_numbers_are_numbers(hostile, filters: dict[str, Any]) -> None:
@@ -208,3 +210,30 @@ def test_odd_query_text_is_searched_not_an_error(hostile, q: str) -> None:
     )
     assert r.status_code == 200, r.text
     _strict_json(r.content)
+
+
+def test_category_levels_from_a_body_are_data(hostile, sse) -> None:
+    """Levels a storefront sends (``categories_all``) filter like any value: markup or an unknown level is
+    a string to match, never an error; blanks and duplicates are dropped."""
+    client, _ = hostile
+    cases = [
+        (["<script>alert(1)</script>"], ["<script>alert(1)</script>"]),
+        (["Kitchen Appliances", "  ", "kitchen appliances"], ["kitchen appliances"]),
+    ]
+    for sent, kept in cases:
+        r = client.post(
+            "/v1/chat",
+            json={"message": "a dishwasher", "filters": {"categories_all": sent}},
+            headers={**SHOP, "Accept": "text/event-stream"},
+        )
+        assert r.status_code == 200, r.text
+        events = [(name, data) for name, data in sse(r.text) if name != ":"]
+        names = [name for name, _ in events]
+        assert names[-1] == "done" and "error" not in names, names
+        plan = next(data for name, data in events if name == "plan")
+        assert isinstance(plan, dict)
+        # the levels held, or — none of the store's products under them — loosened and said so
+        asked = plan["plan"]["filters"]["categories_all"] or next(
+            r["loosened"]["categories_all"] for r in plan["plan"]["relaxed"] if r["field"] == "category_level"
+        )
+        assert asked == kept
