@@ -498,8 +498,10 @@ def apply_schema(
                 than=than,
                 than_id=reference.id,
             )
-            said = parse_prices(text) if key == "price" else None
-            if said is not None and (said.price_max is not None or said.price_min is not None):
+            stated_price = parse_prices(text) if key == "price" else None
+            if stated_price is not None and (
+                stated_price.price_max is not None or stated_price.price_min is not None
+            ):
                 pass  # "anything cheaper than $900?": the figure said is the bound, not the shown price
             elif key == "price":
                 if direction == "lower":
