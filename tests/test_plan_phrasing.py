@@ -43,6 +43,7 @@ def test_hundreds_said_the_short_way(said: str, digits: str) -> None:
         ("if i stretch to 800", None, 800.0),
         ("around 200", 170.0, 230.0),
         ("roughly 500 sq ft", None, None),  # a room size, not a price
+        ("we're going to 4 parks", None, None),  # a count, not a cap
     ],
 )
 def test_loose_caps_and_units(text: str, low: float | None, high: float | None) -> None:
