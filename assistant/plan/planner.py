@@ -1442,9 +1442,6 @@ def _negated_ask(before: str) -> bool:
     )
 
 
-_GROUPED = re.compile(r",|\s&\s|\sand\s")
-
-
 def _leaves_named_one(schema: CatalogSchema, stem: str) -> bool:
     return (
         sum(1 for leaf in schema.categories if stem in {singular(w) for w in re.findall(r"[a-z]+", leaf)})
