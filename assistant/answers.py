@@ -124,13 +124,11 @@ def results_text(
         parts.append(change)
     if not plan.relaxed:
         parts.append(responses.render("results", count=count, what=what, constraints=constraints_text(plan)))
-    if plan.priors:
-        parts.append(
-            responses.render(
-                "priors",
-                what="; ".join(p.split(": ", 1)[-1] for p in plan.priors),
-            ).strip()
-        )
+    loosened = {r.asked for r in plan.relaxed}
+    # a prior the answer had to loosen was not kept: the relaxation sentence says so instead
+    kept = [p.split(": ", 1)[-1] for p in plan.priors if p.split(": ", 1)[-1] not in loosened]
+    if kept:
+        parts.append(responses.render("priors", what="; ".join(kept)).strip())
     top = products[0]
     why = _why(compose_claims(top, plan, products, schema))
     pick = (

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from retrieval.markup import link_problem, plain_line, plain_text
 
 __all__ = [
+    "GROUPING_KEYS",
     "MAX_CATEGORY_LEVELS",
     "Product",
     "content_hash",
@@ -158,6 +159,9 @@ def embedding_text(product: Product) -> str:
 
 _LEXICAL_DESCRIPTION_CHARS = 2000
 
+GROUPING_KEYS = frozenset({"variant_of", "family"})
+"""Attribute keys that group products (a variant family), not facts about them."""
+
 
 def lexical_text(product: Product) -> str:
     """Text indexed by BM25: title, brand, color, category, attributes, bullets and the description's start.
@@ -166,7 +170,8 @@ def lexical_text(product: Product) -> str:
     so persisted indexes are rebuilt (nothing is re-embedded; :func:`embedding_text` is separate).
     """
     parts = [product.title, product.brand or "", product.color or "", " ".join(product.category)]
-    parts.extend(f"{k} {v}" for k, v in sorted(product.attributes.items()))
+    # a variant family's key is an id ("hp-halcyon-aura-anc-700"), not words the product is found by
+    parts.extend(f"{k} {v}" for k, v in sorted(product.attributes.items()) if k not in GROUPING_KEYS)
     parts.extend(product.bullet_points)
     parts.append(product.description[:_LEXICAL_DESCRIPTION_CHARS])
     return "\n".join(p for p in parts if p)

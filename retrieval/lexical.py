@@ -23,8 +23,9 @@ __all__ = ["LEXICAL_SCHEMA", "LexicalIndex", "load_or_build"]
 
 _MANIFEST = "aisle.json"
 # What :func:`retrieval.catalog.lexical_text` indexes; bump it when that changes, so a persisted index
-# built from the old text is rebuilt (1: the original fields; 2: + description[:2000]).
-LEXICAL_SCHEMA = 2
+# built from the old text is rebuilt (1: the original fields; 2: + description[:2000];
+# 3: without grouping keys such as variant_of, whose values are ids).
+LEXICAL_SCHEMA = 3
 
 
 def _stemmer():  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ from typing import Literal
 
 import yaml
 
-from retrieval.catalog import Product, norm
+from retrieval.catalog import GROUPING_KEYS, Product, norm
 
 __all__ = [
     "GROUPING_KEYS",
@@ -43,8 +43,6 @@ AttributeKind = Literal["numeric", "boolean", "categorical"]
 _BOOLEAN_VALUES = frozenset({"yes", "no", "true", "false"})
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _MAX_VALUES = 60
-GROUPING_KEYS = frozenset({"variant_of", "family"})
-"""Attribute keys that group products (a variant family), not facts about them."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from assistant.plan.semantics import (
     use_case_priors,
 )
 from assistant.plan.text import ASK_CUE, FILLER_WORDS, singular, tokenize
-from assistant.plan.vocab import ruled_out
+from assistant.plan.vocab import ValueMatch, VocabularyMatcher, ruled_out
 from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, NumericRange
@@ -254,7 +254,8 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
             if len(label) >= 4 and re.search(rf"\b{re.escape(label)}\b", joined):
                 return key
         # "the max weight it's rated for": two of a key's own words (pet_weight_max_lb), in any order
-        said = set(stems)
+        synonyms = lexicons().key_synonyms
+        said = {synonyms.get(w, w) for w in stems}
         overlap = {k: len(said & {singular(w) for w in key_words(k)}) for k in attrs}
         best = max(overlap.values(), default=0)
         named = [k for k, n in overlap.items() if n == best]
@@ -273,6 +274,35 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
     specific = [k for k in hits if k != "price"]
     found = specific or hits
     return found[0] if found else None
+
+
+def _foreign_flags(
+    filters: Filters, stems: Sequence[str], schema: CatalogSchema, categories: list[str]
+) -> Filters:
+    """A word read as another category's value that names a yes/no feature of these categories
+    ("not smart" on air purifiers: the word is a thermostat *type* elsewhere) is that feature here:
+    yes, or no when ruled out. The matcher sees the whole catalog; only the schema knows the category."""
+    if not categories:
+        return filters
+    attrs = schema.attributes(categories)
+    foreign = [k for k, v in filters.attributes.items() if k not in attrs or v not in attrs[k].values]
+    foreign += [k for k in filters.attribute_in if k not in attrs]
+    if not foreign:
+        return filters
+    attributes = dict(filters.attributes)
+    for key, spec in attrs.items():
+        if spec.kind != "boolean" or key in attributes or "yes" not in spec.values:
+            continue
+        words = tuple(singular(w) for w in key_words(key))
+        n = len(words)
+        at = next((i for i in range(len(stems) - n + 1) if tuple(stems[i : i + n]) == words), None)
+        if at is None or not n:
+            continue
+        hit = ValueMatch(kind="attribute", key=key, value="yes", display=key, start=at, end=at + n)
+        attributes[key] = "no" if VocabularyMatcher.negated(list(stems), hit, []) else "yes"
+    if attributes == filters.attributes:
+        return filters
+    return filters.model_copy(update={"attributes": attributes})
 
 
 def _drop_foreign_attributes(
@@ -334,6 +364,7 @@ def apply_schema(
         categories = [c.rstrip("~") for c in infer_category(message)]
     update: dict[str, object] = {}
 
+    filters = _foreign_flags(filters, stems, schema, categories)
     filters, dropped = _drop_foreign_attributes(filters, schema, categories)
     query = plan.query
     if dropped:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.plan.text import FILLER_WORDS, Token
+from assistant.plan.text import FILLER_WORDS, YOU, Token
 
 __all__ = [
     "Clears",
@@ -129,8 +129,14 @@ _COMPARE = re.compile(
     r"which\s+(?:one\s+)?(?:is|has|would|should|will|of\s+(?:these|them|those|the\s+two))|"
     r"(?:better|quieter|cheaper|lighter)\s*,?\s+(?:the\s+)?\S+\s+or\b)"
 )
+# A question may open with the product it is about: "first one - how waterproof is it?", "#2: does it fold?"
+_LEAD_REFERENCE = (
+    r"(?:(?:(?:the|that|this)\s+)?(?:first|second|third|fourth|fifth|last|top|other|[1-5](?:st|nd|rd|th))"
+    r"(?:\s+(?:one|pair|pick|option))?|#\s?\d|(?:number|option)\s+\w+)\s*[-\u2013\u2014:,.]+\s*"
+)
 _QUESTION_START = re.compile(
-    r"^\s*(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have)\b"
+    rf"^\s*(?:{_LEAD_REFERENCE})?"
+    r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have)\b"
     r"|\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|details|information)\s+(?:on|about)|specs\s+(?:of|for)|"
     r"warranty|reviews?\s+(?:of|for))\b"
 )
@@ -147,7 +153,8 @@ _FOLLOWUP = re.compile(
 )
 _NEW_REQUEST = re.compile(
     r"\b(?:now|how\s+about|what\s+about|i\s+need|i\s+want|i'm\s+looking|im\s+looking|looking\s+for|show\s+me|"
-    r"find\s+me|get\s+me|search\s+for|do\s+you\s+(?:have|sell|carry)|also\s+need|switch\s+to|let's\s+look\s+at)\b"
+    rf"find\s+me|get\s+me|search\s+for|do\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry)|also\s+need|switch\s+to|"
+    r"let's\s+look\s+at)\b"
 )
 
 

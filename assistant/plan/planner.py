@@ -1509,7 +1509,12 @@ def normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[
             return known is not None and known(phrase)
         return any(m.start == 0 and m.end == len(words) for m in matcher.find(words))
 
-    expanded = expand_shorthand(message, uses) if known is not None else message
+    def feature(short: str, full: str) -> bool:
+        words = tokenize(full)
+        named = [m for m in matcher.find(words) if m.start == 0 and m.end == len(words)]
+        return any(m.kind == "attribute" for m in named) and not matcher.find(tokenize(short))
+
+    expanded = expand_shorthand(message, uses, feature) if known is not None else message
     # "20ish liters", "50-ish bucks": about that much
     return _ISH.sub(r"around \1", numbers_to_digits(correct_typos(expanded, matcher, known)))
 
@@ -1556,7 +1561,7 @@ def correct_typos(message: str, matcher: VocabularyMatcher, known: Callable[[str
     catalog's category, brand and value words (:mod:`assistant.plan.typos`): "blendr" → "blender"."""
     if known is None:
         return message
-    corrector = matcher.typo_corrector()
+    corrector = matcher.typo_corrector(_NOT_HEAD_WORDS())
     return corrector.correct(
         message,
         keep=lambda w: (

@@ -22,7 +22,7 @@ import yaml
 from assistant.plan.text import singular, tokenize
 from assistant.schemas import Comparative, SortSpec
 from retrieval.filters import NumericRange
-from retrieval.schema import AttributeSpec, CatalogSchema, unit_spellings
+from retrieval.schema import AttributeSpec, CatalogSchema, key_words, unit_spellings
 
 __all__ = [
     "Comparative",
@@ -73,6 +73,7 @@ class Lexicons:
     phrases: dict[str, str]
     market_superlatives: frozenset[str]
     needs: tuple[str, ...] = ()
+    key_synonyms: dict[str, str] = field(default_factory=dict)
 
 
 def _read(name: str) -> Any:
@@ -132,6 +133,11 @@ def lexicons() -> Lexicons:
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
         needs=tuple(str(w) for w in dimension_file.get("needs", [])),
+        key_synonyms={
+            str(said): str(word)
+            for word, synonyms in (dimension_file.get("key_synonyms") or {}).items()
+            for said in synonyms
+        },
     )
 
 
@@ -554,6 +560,7 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
             SpecMatch(key, bounds, m.span(), f"{spec.label} {bounds.describe()} {spec.unit.display}")
         )
     people_key = next((k for k in numeric if k == "capacity" or k.startswith("capacity_people")), None)
+    found.extend(_counts(text, numeric, found, people_key))
     if people_key is not None:
         # "a 2-person tent" names the product's size (exactly 2); "for 4 people", "sleeps 4" a need.
         counted = [
@@ -567,6 +574,53 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
                 label = f"{n}-person" if exact else f"for {n} people"
                 found.append(SpecMatch(people_key, bounds, m.span(), label))
     return found
+
+
+_COUNT_LOW = re.compile(rf"(?:{_AT_LEAST})\s+$")
+_COUNT_HIGH = re.compile(rf"(?:{_AT_MOST}|(?:or\s+)?fewer\s+than)\s+$")
+_COUNT_POST_LOW = re.compile(r"^\s*(?:\+|or\s+more|plus|min)\b")
+_COUNT_POST_HIGH = re.compile(r"^\s*(?:or\s+(?:fewer|less)|max)\b")
+
+
+def _counts(
+    text: str, numeric: dict[str, AttributeSpec], found: list[SpecMatch], skip: str | None
+) -> list[SpecMatch]:
+    """Counts the schema keeps without a unit, named by the key's words after the number: "a 3-layer
+    shell" (layers), "8 cores", "a 1000 piece puzzle", "12 place settings". Exactly that many unless
+    bounded ("at least 3 speeds", "6 or more buttons")."""
+    names: dict[str, list[str]] = {}
+    for key, spec in numeric.items():
+        if spec.unit is not None or key == skip:
+            continue
+        words = [singular(w) for w in key_words(key) if w.isalpha()]
+        for phrase in {" ".join(words), words[0], words[-1]} if words else ():
+            if len(phrase) >= 4:
+                names.setdefault(phrase, []).append(key)
+    said = {p: ks[0] for p, ks in names.items() if len(ks) == 1}  # a word two keys share names neither
+    if not said:
+        return []
+    alternation = "|".join(
+        r"[\s-]+".join(re.escape(w) for w in p.split()) + r"(?:e?s)?"
+        for p in sorted(said, key=len, reverse=True)
+    )
+    out: list[SpecMatch] = []
+    for m in re.finditer(rf"(?<![$\d.])(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<w>{alternation})\b", text):
+        if any(s.span[0] <= m.start() < s.span[1] for s in found):
+            continue
+        phrase = singular(re.sub(r"[\s-]+", " ", m.group("w")))
+        key = said.get(phrase) or said.get(" ".join(singular(w) for w in phrase.split()))
+        if key is None:
+            continue
+        n = float(m.group("n"))
+        before, after = text[: m.start()], text[m.end() :]
+        if _COUNT_LOW.search(before) or _COUNT_POST_LOW.search(after) or key.startswith(lexicons().needs):
+            bounds = NumericRange(gte=n)  # "12 place settings" is what it must hold, at least
+        elif _COUNT_HIGH.search(before) or _COUNT_POST_HIGH.search(after):
+            bounds = NumericRange(lte=n)
+        else:
+            bounds = NumericRange(gte=n, lte=n)
+        out.append(SpecMatch(key, bounds, m.span(), f"{numeric[key].label} {bounds.describe()}"))
+    return out
 
 
 def _closest_key(
@@ -734,7 +788,13 @@ def child_age(text: str) -> tuple[int, tuple[int, int], bool] | None:
         return (age, m.span(), True) if age < 16 else None
     for word in children["words"]:
         s = _phrase_at(text, word)
-        if s is not None and not re.search(r"\b(?:kid|kids|children)'?s?\s+(?:free|proof)\b", text):
+        if s is None:
+            continue
+        from assistant.plan.vocab import negated_words  # the planner's negation reading
+
+        if negated_words(text[: s[0]], text[s[0] : s[1]]):
+            continue  # "it's for me, not my kid"
+        if not re.search(r"\b(?:kid|kids|children)'?s?\s+(?:free|proof)\b", text):
             age = int(children["default_age"].get(word, 8))
             return (age, s, False) if age < 16 else None
     return None

@@ -25,10 +25,14 @@ def _table() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     )
 
 
-def expand_shorthand(message: str, uses: Callable[[str], bool]) -> str:
+def expand_shorthand(
+    message: str, uses: Callable[[str], bool], feature: Callable[[str, str], bool] | None = None
+) -> str:
     """``message`` with each shorthand the catalog does not itself use spelled out; ``uses`` tells
-    whether the catalog uses a word or phrase itself."""
+    whether the catalog uses a word or phrase itself. ``feature(short, full)`` tells whether the full
+    form names one of the catalog's features while the short form names nothing it files by (titles
+    saying "ANC" while the attribute is noise_cancelling): then it is spelled out all the same."""
     for pattern, short, full in _table():
-        if pattern.search(message) and not uses(short):
+        if pattern.search(message) and (not uses(short) or (feature is not None and feature(short, full))):
             message = pattern.sub(full, message)
     return message

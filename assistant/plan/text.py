@@ -25,8 +25,12 @@ __all__ = [
     "tokenize",
 ]
 
+YOU = r"(?:you|u|ya|y'?all)(?:\s+(?:guys|folks|all))?"
+"""How shoppers address the store: "you", "u guys", "y'all"."""
+
 ASK_CUE = re.compile(
-    r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|searching|shopping|hunting)\s+for|do\s+you\s+(?:have|sell|carry|stock|got)|"
+    r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|searching|shopping|hunting)\s+for|"
+    rf"do\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)|"
     r"(?:(?:i|we|i'd|we'd|she|he|they)\s+)?(?:need|needs|want|wants|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
     r"show\s+me|find\s+me|get\s+me|recommend)\b"
 )
@@ -199,6 +203,12 @@ FILLER_WORDS = frozenset(
         "purchase",
         "please",
         "pls",
+        "plz",
+        "oh",
+        "guys",
+        "yall",
+        "y'all",
+        "folks",
         "can",
         "could",
         "would",

@@ -63,6 +63,8 @@ _NEGATION_PAIRS = frozenset(
 )
 _NEGATION_SKIP = frozenset(
     {"a", "an", "the", "any", "from", "by", "in", "made", "brand", "of", "anything", "stuff"}
+    # "it's for me, not my kid": whose it is sits between the cue and the value
+    | {"my", "our", "his", "her", "their", "your"}
 )
 
 
@@ -80,6 +82,14 @@ def negation_cues() -> tuple[tuple[str, ...], ...]:
     """Exclusion cues from ``lexicons/negations.yaml``, as stem tuples."""
     data = _negations()
     return tuple(tuple(t.stem for t in tokenize(str(cue))) for cue in data["cues"])
+
+
+def negated_words(before: str, words: str) -> bool:
+    """Whether ``words`` said right after ``before`` are ruled out there ("… not my kid")."""
+    head = [t.stem for t in tokenize(before)]
+    tail = [t.stem for t in tokenize(words)]
+    hit = ValueMatch(kind="attribute", value=words, display=words, start=len(head), end=len(head) + len(tail))
+    return VocabularyMatcher.negated([*head, *tail], hit, [])
 
 
 def ruled_out(phrase: str) -> bool:
@@ -504,7 +514,7 @@ class VocabularyMatcher:
             if hit is None:
                 i += 1
                 continue
-            found.append(hit.model_copy(update={"negated": self._negated(stems, hit, found)}))
+            found.append(hit.model_copy(update={"negated": self.negated(stems, hit, found)}))
             i = hit.end
         return found
 
@@ -547,7 +557,7 @@ class VocabularyMatcher:
             return None
         ((key, values),) = keys.items()
         probe = ValueMatch(kind="attribute", key=key, value=values[0], display=stems[i], start=i, end=i + 1)
-        if not self._negated(stems, probe, earlier):
+        if not self.negated(stems, probe, earlier):
             values = [v for v in values if _stems(v)[0] == stems[i]]
             if len(values) < 2:
                 return None
@@ -566,7 +576,8 @@ class VocabularyMatcher:
         return self._match(("brand", None, close[0]), i, i + 1, fuzzy=True) if close else None
 
     @staticmethod
-    def _negated(stems: list[str], hit: ValueMatch, earlier: list[ValueMatch]) -> bool:
+    def negated(stems: list[str], hit: ValueMatch, earlier: list[ValueMatch]) -> bool:
+        """Whether ``hit`` is ruled out by the words around it ("not smart", "latex-free")."""
         if hit.end < len(stems) and stems[hit.end] in negation_after():
             return True  # "latex-free"
         j = hit.start
@@ -574,6 +585,8 @@ class VocabularyMatcher:
             j -= 1
         if j > 0 and stems[j - 1] in _NEGATION_SINGLE:
             return True
+        if j > 1 and stems[j - 1] == "for" and stems[j - 2] in ("not", "nothing", "isn't", "isnt"):
+            return True  # "not for my kid" (but "no, for my kid" wants it)
         if j > 1 and (stems[j - 2], stems[j - 1]) in _NEGATION_PAIRS:
             return True
         before = tuple(stems[max(0, j - 5) : j])
@@ -612,13 +625,14 @@ class VocabularyMatcher:
         table = {"brand": v.brands, "category": v.categories, "color": v.colors}[kind]
         return {val: (kind, None, val) for val in table}
 
-    def typo_corrector(self) -> TypoCorrector:
-        """A corrector towards the words of category names (with the number of products filed there),
-        built once per vocabulary. Brands have their own closer typo rule (:meth:`_fuzzy_token`);
-        correcting towards them turned "firestick" into an unrelated brand."""
+    def typo_corrector(self, lexicon: frozenset[str] = frozenset()) -> TypoCorrector:
+        """A corrector towards the words of category names (with the number of products filed there)
+        and the planner's own ``lexicon`` words ("powerfull" → "powerful"), built once per vocabulary.
+        Brands have their own closer typo rule (:meth:`_fuzzy_token`); correcting towards them
+        turned "firestick" into an unrelated brand."""
         if self._corrections is None:
             v = self.vocabulary
-            words: dict[str, int] = {}
+            words: dict[str, int] = {w: 1 for w in lexicon if len(w) >= 4 and w.isalpha()}
             for value in v.categories:
                 for w in re.findall(r"[a-z]+", value):
                     for form in {w, singular(w)}:
