@@ -517,17 +517,23 @@ class Assistant:
         # ``kind``: the words that name the product, without its use ("for my car") or specs ("55 inch").
         asked = plan.query if follow_up else (kind or plan.query)
         kinds = [*f.categories, *([plan.category_hint] if plan.category_hint else [])]
+        lexical = self.catalog.lexical()
         if kinds:
             # a gift ask names no kind ("a present for my 6 year old"): the categories were read
             # from who it is for, nothing to check them against
-            return (
-                plan.intent == "search"
-                and bool(kind or follow_up)
-                and self._guessed_kind_differs(asked, kinds)
-            )
+            if plan.intent != "search" or not (kind or follow_up):
+                return False
+            if self._guessed_kind_differs(asked, kinds):
+                return True
+            # "a hammock stand" in a store of laptop stands: a word no product text has, naming the
+            # kind of stand, makes it another product unless the category's products are close
+            named = [t for t in analyze(kind) if t.isalpha()] if kind else []
+            if len(named) > 1 and not lexical.knows(named[-2]):
+                nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
+                return nearest is not None and nearest < self.settings.unnamed_kind_similarity
+            return False
         snap = self.searcher.snapshot()
 
-        lexical = self.catalog.lexical()
         terms = analyze(asked)
         codes = [t for t in terms if not t.isalpha() and not t.isdigit() and any(c.isalpha() for c in t)]
         if any(lexical.knows(term) for code in codes for term in lexical.terms(code)):
@@ -607,7 +613,8 @@ class Assistant:
             return self._retrieve_items(turn, plan, profile)
         if previous is not None and plan.intent != "refine":
             previous = None  # a new search asks for all of its constraints at once
-        sorted_pool = plan.sort is not None and bool(plan.filters.categories)
+        # a sort over a category or a brand ranks all of its products, not the few the text found first
+        sorted_pool = plan.sort is not None and bool(plan.filters.categories or plan.filters.brands)
         depth = 200 if sorted_pool else self.settings.rerank_depth
 
         def run(filters: Filters, query_plan: QueryPlan = plan, k: int = depth) -> list[Product]:

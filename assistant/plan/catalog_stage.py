@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.plan.intents import loosens_budget
 from assistant.plan.prices import parse_prices
 from assistant.plan.references import POSITION
 from assistant.plan.semantics import (
@@ -391,6 +392,8 @@ def apply_schema(
         if prior.bounds is not None:
             if prior.key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
                 ranges[prior.key] = prior.bounds
+        elif prior.value is not None and "among" in prior.extra:
+            attribute_in[prior.key] = prior.extra["among"].split("|")
         elif prior.value is not None and "contains" in prior.extra:
             spec_values = schema.attributes(categories)[prior.key].values
             attribute_in[prior.key] = [v for v in spec_values if prior.extra["contains"] in v]
@@ -434,7 +437,8 @@ def apply_schema(
 
     comparative = None
     explicit_compare = bool(_EXPLICIT_COMPARE.search(text))
-    whole_catalog = bool(_WHOLE_CATALOG.search(text))
+    # "I can stretch the budget, which ones last longer?": over the catalog, not the shown few
+    whole_catalog = bool(_WHOLE_CATALOG.search(text)) or loosens_budget(text)
     refers = bool(_REFERS_TO_SHOWN.search(text))
     superlative = find_superlative(stems)
     compared = find_comparative(stems)
@@ -537,7 +541,9 @@ def apply_schema(
             elif key == "price":
                 if direction == "lower":
                     price_max = round(than - 0.01, 2)
-                    price_min = price_min if price_min is not None and price_min < price_max else None
+                    # "cheaper?" after "between 50 and 80": the floor of a budget band is no
+                    # constraint the shopper keeps once they ask for less
+                    price_min = None
                 else:
                     price_min = round(than + 0.01, 2)
                     price_max = price_max if price_max is not None and price_max > price_min else None
@@ -666,6 +672,18 @@ def _context_part(part: str) -> bool:
     return (first in _NARRATOR or doing) and not ASK_CUE.search(part)
 
 
+def _sets_the_scene(parts: list[str], schema: CatalogSchema, infer: Callable[[str], list[str]]) -> bool:
+    """The first part names no product, or only a level holding what the next part asks for
+    ("going camping saturday, need a tent and …": Camping holds Tents)."""
+    first = infer(parts[0])
+    if not first:
+        return True
+    level = norm(first[0].rstrip("~"))
+    nxt = infer(parts[1])
+    held = {leaf.casefold() for leaf in schema.parents.get(level, [])}
+    return bool(nxt) and norm(nxt[0].rstrip("~")) in held
+
+
 def _items(
     message: str, plan: QueryPlan, schema: CatalogSchema, infer: Callable[[str], list[str]] | None
 ) -> list[ItemAsk]:
@@ -678,6 +696,8 @@ def _items(
         parts = [q.strip(" ,.?!") for q in parts[0].split(",") if q.strip(" ,.?!")] + parts[1:]
     while len(parts) >= 2 and _context_part(parts[0]):
         parts = parts[1:]  # "redoing the drain under my sink and need some pipe fittings": one ask
+    while len(parts) > 2 and _sets_the_scene(parts, schema, infer):
+        parts = parts[1:]  # "going on a boat trip saturday, need a hat and some sunglasses": the trip
     if len(parts) < 2 or len(parts) > 4:
         return []
     asks: list[ItemAsk] = []

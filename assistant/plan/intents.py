@@ -132,10 +132,10 @@ _COMPARE = re.compile(
 # A question may open with the product it is about: "first one - how waterproof is it?", "#2: does it fold?"
 _LEAD_REFERENCE = (
     r"(?:(?:(?:the|that|this)\s+)?(?:first|second|third|fourth|fifth|last|top|other|[1-5](?:st|nd|rd|th))"
-    r"(?:\s+(?:one|pair|pick|option))?|#\s?\d|(?:number|option)\s+\w+)\s*[-\u2013\u2014:,.]+\s*"
+    r"(?:\s+(?:one|pair|pick|option))?(?:\s+(?:there|here))?|#\s?\d|(?:number|option)\s+\w+)\s*[-\u2013\u2014:,.]+\s*"
 )
 _QUESTION_START = re.compile(
-    rf"^\s*(?:{_LEAD_REFERENCE})?"
+    rf"^\s*(?:(?:and|so|ok|okay|also|but|oh|hmm|cool|great|nice|thanks)\b[\s,.!-]*)?(?:{_LEAD_REFERENCE})?"
     r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have)\b"
     r"|\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|details|information)\s+(?:on|about)|specs\s+(?:of|for)|"
     r"warranty|reviews?\s+(?:of|for))\b"
@@ -170,6 +170,18 @@ class Clears(BaseModel):
 def find_injection(text: str) -> list[tuple[int, int]]:
     """Spans of prompt-injection phrases ("ignore previous instructions…"): they are not requests."""
     return [m.span() for m in _INJECTION.finditer(text)]
+
+
+# "i can stretch the budget a bit" (with a figure, "stretch it to 400" is a new cap: a price)
+_LOOSEN_BUDGET = re.compile(
+    r"\b(?:stretch|raise|increase|bump|up|loosen|extend)\s+(?:up\s+)?(?:the\s+|my\s+|our\s+)?(?:budget|price)\b"
+    r"(?!\s+(?:up\s+)?to\b)|\bspend\s+(?:a\s+(?:bit|little)\s+)?more\b(?!\s+than)"
+)
+
+
+def loosens_budget(text: str) -> bool:
+    """The shopper lifts their price limit without naming a new one ("I can stretch the budget")."""
+    return _LOOSEN_BUDGET.search(text) is not None
 
 
 def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:

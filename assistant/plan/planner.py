@@ -29,6 +29,7 @@ from assistant.plan.intents import (
     is_compare,
     is_new_request,
     is_product_question,
+    loosens_budget,
     opens_question,
     refers_back,
 )
@@ -500,6 +501,8 @@ def parse_turn(
     text = blank_spans(text, injection)
     prices = parse_prices(text)
     clears = find_clears(blank_spans(text, prices.spans), list(vocabulary.attributes))
+    if loosens_budget(text) and prices.price_max is None:
+        clears.targets.add("price")
     stock = [m.span() for m in _IN_STOCK.finditer(text)]
     places = position_spans(text) if context.shown_ids else []
     tokens = tokenize(blank_spans(text, [*prices.spans, *clears.spans, *stock, *places]))
@@ -541,6 +544,8 @@ def parse_turn(
         p for p, s, e in _find_phrases(tokens, PREFERENCE_TERMS) if not consumed.intersection(range(s, e))
     ]
     preferences += [f"for {m.group(1)}" for m in _FOR_USE.finditer(text)]
+    if loosens_budget(text):
+        preferences = [p for p in preferences if p != "budget"]  # "stretch the budget" wants no cheap
     people = _PEOPLE.search(text)
     if people:
         n = people.group(1) or people.group(2)
@@ -631,6 +636,8 @@ def parse_turn(
         and any(m.kind == "brand" and not m.negated for m in matches)
     ):
         question = False  # "what else does Cuisinart have?", "anything by Hunter?": that brand's products
+    if question and clears.targets:
+        question = False  # "I can stretch the budget, which ones last longer?": a new search, loosened
 
     base = prev.filters if prev is not None and not fresh else Filters()
     if prev is not None and not fresh and prev.relaxed:
@@ -896,7 +903,7 @@ def plan_turn(
         )
     if schema is None:
         return plan
-    phrase_stems = {t.stem for t in tokenize(product_phrase(normalized))}
+    phrase_stems = {t.stem for t in tokenize(product_phrase(normalized, matcher))}
     head_named = head is not None and bool({singular(w) for w in re.findall(r"[a-z]+", head)} & phrase_stems)
     if (
         (head is None or (not firm and head_named))
@@ -909,10 +916,14 @@ def plan_turn(
         before = (
             context.previous.filters.categories if context.previous is not None and not parsed.fresh else []
         )
-        named = {m.value for m in matcher.find(tokenize(product_phrase(normalized))) if m.kind == "category"}
+        named = {
+            m.value
+            for m in matcher.find(tokenize(product_phrase(normalized, matcher)))
+            if m.kind == "category"
+        }
         model_added = set(plan.filters.categories) - set(parsed.plan.filters.categories)
         holds = {leaf.name.casefold() for leaf in schema.leaves(head)} if head is not None else set()
-        kinds = _kind_leaves(product_phrase(normalized), schema)
+        kinds = _kind_leaves(product_phrase(normalized, matcher), schema)
         new = [
             c
             for c in plan.filters.categories
@@ -921,7 +932,7 @@ def plan_turn(
             and not holds & {leaf.casefold() for leaf in schema.parents.get(c, [])}
             and not _levels_of(c, kinds, schema)
         ]
-        if new and not set(new) & named and not _vague(product_phrase(normalized)):
+        if new and not set(new) & named and not _vague(product_phrase(normalized, matcher)):
             kept = list(before) if head is None else [c for c in plan.filters.categories if c not in new]
             plan = plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": kept})})
     if (
@@ -969,6 +980,51 @@ def plan_turn(
             # A guess from titles or a level above the leaves: the planner reads its schema, the
             # searcher does not filter on it.
             update["category_hint"] = head
+            asked_before = (
+                set(context.previous.filters.categories) if context.previous and not parsed.fresh else set()
+            )
+            in_phrase = {
+                m.value
+                for m in matcher.find(tokenize(product_phrase(normalized, matcher)))
+                if m.kind == "category"
+            }
+            phrase_words = [
+                t.stem
+                for t in tokenize(product_phrase(normalized, matcher))
+                if t.stem not in FILLER_WORDS and len(t.stem) >= 3
+            ]
+
+            def holds_the_kind(c: str) -> bool:
+                # "a ball for my son's basketball practice": Basketball holds Basketballs
+                names = [leaf.name.casefold() for leaf in schema.leaves(c)]
+                return any(w in name for w in phrase_words for name in names)
+
+            outside = [
+                c
+                for c in plan.filters.categories
+                if c not in asked_before
+                and c not in in_phrase
+                and not _levels_of(c, [head], schema)
+                and not holds_the_kind(c)
+            ]
+            if outside and in_phrase.isdisjoint(plan.filters.categories):
+                # "a small gold tray to keep my perfume bottles on": a category named only in what
+                # the product is for is not the product; the guess from the product's words guides
+                kept_cats = [c for c in plan.filters.categories if c not in outside]
+                plan = plan.model_copy(
+                    update={"filters": plan.filters.model_copy(update={"categories": kept_cats})}
+                )
+            if plan.filters.brands and plan.filters.categories and word_categories is not None:
+                # "a LEGO set": a category named by a word the brand sells nothing under (bikini
+                # Sets) is not what is asked; the guess from titles guides the search instead.
+                sold = _brand_leaves(plan.filters.brands, word_categories)
+                fits = [
+                    c
+                    for c in plan.filters.categories
+                    if {leaf.name.casefold() for leaf in schema.leaves(c)} & sold
+                ]
+                if sold and fits != plan.filters.categories:
+                    update["filters"] = plan.filters.model_copy(update={"categories": fits})
         plan = plan.model_copy(update=update)
     elif (
         not parsed.fresh
@@ -1037,6 +1093,15 @@ _SKIP_HEAD = frozenset(
 _DISCOURSE = frozenset(
     [
         "ok",
+        "nvm",
+        "ah",
+        "oh",
+        "hmm",
+        "um",
+        "uh",
+        "welp",
+        "alright",
+        "tho",
         "okay",
         "fine",
         "cool",
@@ -1136,7 +1201,7 @@ def _drop_use_categories(text: str, matcher: VocabularyMatcher, schema: CatalogS
     not the product: blanked when the message names a product before them. A level on a path of the
     product's kind stays ("a hoodie for women": Women > … > Hoodies)."""
     lowered = _lower(text)
-    phrase = product_phrase(text)
+    phrase = product_phrase(text, matcher)
     at = lowered.find(phrase) if phrase else -1
     if at < 0:
         return text
@@ -1179,33 +1244,66 @@ def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
     ]
 
 
-def product_phrase(text: str) -> str:
+def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     """The phrase of a message that names the product: the first one, cut at clause words, with a
     content word. What follows "for"/"to"/"with" describes a use ("something more powerful for home
-    use"), and "looking for"/"do you have" only frame the ask."""
-    lowered = _lower(text)
+    use"), and "looking for"/"do you have" only frame the ask. With the catalog's ``matcher``, a
+    category name holding a clause word ("ride on" for Ride-Ons) is not cut."""
+    # a price is never the product ("between 50 and 80 dollars for a ride on toy")
+    lowered = blank_spans(_lower(text), parse_prices(_lower(text)).spans)
     cue = next((m for m in ASK_CUE.finditer(lowered) if not _negated_ask(lowered[: m.start()])), None)
     if cue is not None and _WHICH_NOUN.search(re.split(r"[.!?]", lowered[: cue.start()])[-1]):
         cue = None  # "which skillet do you have that's rated highest?": the product came first
     # "I'm starting a podcast and we need a microphone": what follows the ask names the product
     texts = [lowered[cue.end() :], lowered] if cue else [lowered]
     for candidate in texts:
-        phrases = [p for p in _CLAUSE_CUES.split(ASK_CUE.sub(" ", candidate)) if p and p.strip()]
-        found = next(
-            (
-                p
-                for p in phrases
-                if any(
-                    t.stem not in FILLER_WORDS and t.text not in _DISCOURSE and not t.stem.isdigit()
-                    for t in tokenize(p)
-                )
-                and not ruled_out(p)
-            ),
-            "",
-        )
+        phrases = _clauses(ASK_CUE.sub(" ", candidate), matcher)
+        content = [
+            p
+            for p in phrases
+            if any(
+                t.stem not in FILLER_WORDS and t.text not in _DISCOURSE and not t.stem.isdigit()
+                for t in tokenize(p)
+            )
+            and not ruled_out(p)
+        ]
+        found = content[0] if content else ""
         if found and (candidate is texts[-1] or not _pro_form(found)):
             return found
     return ""
+
+
+def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:
+    """``text`` cut at clause words, except inside a category name that holds one ("a ride on toy"
+    for Ride-Ons keeps "ride on" whole)."""
+    guarded = text
+    if matcher is not None:
+        tokens = tokenize(text)
+        for m in matcher.find(tokens):
+            if m.kind == "category" and m.end - m.start > 1:
+                a, b = tokens[m.start].start, tokens[m.end - 1].end
+                guarded = guarded[:a] + re.sub(r"\s", "-", guarded[a:b]) + guarded[b:]
+    out: list[str] = []
+    at = 0
+    for piece in _CLAUSE_CUES.split(guarded):
+        if not piece:
+            continue
+        start = guarded.find(piece, at)
+        at = start + len(piece)
+        if piece.strip():
+            out.append(text[start:at])  # the shopper's own spacing back
+    return out
+
+
+def _brand_leaves(brands: Sequence[str], word_categories: Callable[[str], list[tuple[str, int]]]) -> set[str]:
+    """The leaf categories the products of ``brands`` are filed under (from the title index, whose
+    several-word lookups cover brand and title words)."""
+    found: set[str] = set()
+    for brand in brands:
+        words = re.findall(r"[a-z0-9]+", brand.casefold())
+        if words:
+            found.update(c.casefold() for c, _ in word_categories(" ".join([*words, words[0]])))
+    return found
 
 
 _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
@@ -1298,7 +1396,7 @@ def _head_noun(
     """
     if schema is None:
         return None
-    first = product_phrase(text)
+    first = product_phrase(text, matcher)
     phrases = [first] if first else []
     for phrase in phrases:
         # two words the catalog writes as one ("paddle board") are one word here
@@ -1311,6 +1409,14 @@ def _head_noun(
         content = _content_words(tokens, everything, inside)
         values = _not_qualifiers(values, everything, content, tokens, schema, word_categories)
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
+        if len(leaf_values) > 1 and word_categories is not None:
+            # "a rotary tool kit": the catalog's Kits category is the package, the tool is the kind
+            specific = [
+                m
+                for m in leaf_values
+                if m.end - m.start > 1 or not _generic(word_categories(tokens[m.start].text))
+            ]
+            leaf_values = specific or leaf_values
         if leaf_values:
             return _narrower(leaf_values[-1], tokens, matcher, schema), True
         if not content:
@@ -1405,15 +1511,36 @@ def _not_qualifiers(
 
     def qualifies(m: ValueMatch) -> bool:
         held = {leaf.name.casefold() for leaf in schema.leaves(m.value)} | {m.value}
+        # "a ride on toy": a word of a level above the category (Kids & Toys) names the same products
+        above = {
+            singular(w)
+            for path in schema.paths
+            if m.value in path
+            for level in path[: path.index(m.value)]
+            for w in re.findall(r"[a-z]+", level)
+        }
         for i, _ in content:
-            if i < m.end or i in matched_at:
+            if i < m.end or i in matched_at or tokens[i].stem in above:
                 continue
             filed = word_categories(tokens[i].text)
+            if _generic(filed):
+                continue  # "a rotary tool kit": a kit of anything; the tool names the product
             if filed and not any(norm(c) in held for c, _ in filed):
                 return True
         return False
 
     return [m for m in values if not qualifies(m)]
+
+
+_GENERIC_SPREAD = 20
+_GENERIC_SHARE = 0.25
+
+
+def _generic(filed: list[tuple[str, int]]) -> bool:
+    """A title word filed under many categories with none dominating ("kit": building sets, combo
+    kits, hair extensions …) packages products; it does not say which kind."""
+    total = sum(n for _, n in filed)
+    return len(filed) >= _GENERIC_SPREAD and bool(total) and filed[0][1] / total < _GENERIC_SHARE
 
 
 def qualifier_categories(
@@ -1423,7 +1550,7 @@ def qualifier_categories(
     word_categories: Callable[[str], list[tuple[str, int]]] | None,
 ) -> set[str]:
     """The category names in the message's product phrase that only qualify a noun after them."""
-    tokens = tokenize(product_phrase(text))
+    tokens = tokenize(product_phrase(text, matcher))
     everything = matcher.find(tokens)
     values = [m for m in everything if m.kind == "category" and not m.negated]
     content = _content_words(tokens, everything, _phrase_positions(tokens))
@@ -1492,7 +1619,8 @@ def kind_words(text: str) -> str:
 def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
     """The words of a message that name the product asked for, typos corrected as the planner
     corrects them: "I need four new tires for my car" → "four new tires" minus the number → "new tires"."""
-    phrase = product_phrase(normalize_message(message, matcher_for(vocabulary), known))
+    matcher = matcher_for(vocabulary)
+    phrase = product_phrase(normalize_message(message, matcher, known), matcher)
     return "" if _vague(phrase) else kind_words(phrase)
 
 
@@ -1526,6 +1654,13 @@ def _unit_words() -> frozenset[str]:
     return frozenset(
         w for names in unit_spellings().values() for n in names for w in re.findall(r"[a-z]+", n)
     )
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> frozenset[str]:
+    from assistant.plan.semantics import lexicons
+
+    return frozenset(lexicons().number_units) | frozenset(lexicons().number_scales)
 
 
 @lru_cache(maxsize=1)
@@ -1569,6 +1704,7 @@ def correct_typos(message: str, matcher: VocabularyMatcher, known: Callable[[str
             or w in _NOT_HEAD_WORDS()
             or w in _unit_words()  # "20ish liters" is a size, never the catalog's "litter"
             or singular(w) in _unit_words()
+            or w in _number_words()  # "fourty" is a number the number reader knows, not "four"
             or matcher.covers(w)
             or known(w)
         ),

@@ -57,7 +57,7 @@ _MAX_CUES = (
     r"nothing over|nothing above|not over|not above|never over|no higher than|nothing more than|"
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
     r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?:'s| is| of)?|<=?|"
-    r"(?:stretch|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to"
+    r"(?:stretch|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to(?:\s+(?:like|about|around|maybe))?"
 )
 _MIN_CUES = (
     r"over|above|more than|at least|min(?:imum)?(?: of)?|starting at|from|greater than|"

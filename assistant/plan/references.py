@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
-from assistant.plan.text import FILLER_WORDS, tokenize
+from assistant.plan.text import FILLER_WORDS, singular, tokenize
 
 __all__ = ["POSITION", "position_spans", "resolve_references"]
 
@@ -71,11 +72,21 @@ def _index(n: int, size: int) -> int | None:
     return i if 0 <= i < size else None
 
 
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    """Words of units ("cups", "inch"): "which makes the most cups?" measures, it names no product."""
+    from retrieval.schema import unit_spellings
+
+    return frozenset(
+        singular(w) for names in unit_spellings().values() for n in names for w in re.findall(r"[a-z]+", n)
+    )
+
+
 def _by_title(text: str, shown_ids: Sequence[str], titles: Mapping[str, str]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     title_words = {pid: {t.stem for t in tokenize(titles.get(pid, ""))} for pid in shown_ids}
     for part in _NAME_SPLIT.split(text):
-        words = {t.stem for t in tokenize(part)} - FILLER_WORDS
+        words = {t.stem for t in tokenize(part)} - FILLER_WORDS - _unit_words()
         if not words:
             continue
         scores = {pid: len(words & tw) for pid, tw in title_words.items()}

@@ -608,9 +608,10 @@ def _counts(
         if any(s.span[0] <= m.start() < s.span[1] for s in found):
             continue
         phrase = singular(re.sub(r"[\s-]+", " ", m.group("w")))
-        key = said.get(phrase) or said.get(" ".join(singular(w) for w in phrase.split()))
-        if key is None:
+        count_key = said.get(phrase) or said.get(" ".join(singular(w) for w in phrase.split()))
+        if count_key is None:
             continue
+        key = count_key
         n = float(m.group("n"))
         before, after = text[: m.start()], text[m.end() :]
         if _COUNT_LOW.search(before) or _COUNT_POST_LOW.search(after) or key.startswith(lexicons().needs):
@@ -671,9 +672,43 @@ _AGE = re.compile(
 )
 
 
+def _said_of_child(text: str, words: Sequence[str]) -> re.Match[str] | None:
+    """ "my son just turned 3", "our daughter is 5": an age said of a child the lexicon names."""
+    names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.search(
+        rf"\b(?:my|our|the)\s+(?:little\s+)?(?:{names})(?:'s|\s+is|\s+turns|\s+will\s+be|\s+just\s+turned|"
+        r"\s+turned|\s+who'?s)\s+(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{1,2})\b"
+        r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|in|inch|inches|cm|%|\$|dollars?|bucks))",
+        text,
+    )
+
+
 def _phrase_at(text: str, phrase: str) -> tuple[int, int] | None:
     m = re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text)
     return m.span() if m else None
+
+
+_NEAR_WINDOW = 4
+
+
+def _near_at(text: str, groups: Sequence[Sequence[str]]) -> tuple[int, int] | None:
+    """A word of each group within a few words of each other in one sentence, in any order ("my
+    kitchen is tiny" as well as "a tiny kitchen")."""
+    for sentence in re.finditer(r"[^.!?;]+", text):
+        words = [
+            (m.group(), m.start() + sentence.start(), m.end() + sentence.start())
+            for m in re.finditer(r"[a-z]+", sentence.group())
+        ]
+        stems = [singular(w) for w, _, _ in words]
+        spots = [[i for i, w in enumerate(stems) if w in {singular(g) for g in group}] for group in groups]
+        if not all(spots):
+            continue
+        for i in spots[0]:
+            near = [min((j for j in spot if abs(j - i) <= _NEAR_WINDOW), default=None) for spot in spots[1:]]
+            if all(j is not None for j in near):
+                at = [i, *(j for j in near if j is not None)]
+                return words[min(at)][1], words[max(at)][2]
+    return None
 
 
 def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[Prior]:
@@ -686,6 +721,8 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
     lowered = text.lower()
     for use in lex.use_cases:
         span = next((s for p in use["phrases"] if (s := _phrase_at(lowered, p.lower()))), None)
+        if span is None and use.get("near"):
+            span = _near_at(lowered, use["near"])
         if span is None:
             continue
         for rule in use["priors"]:
@@ -758,6 +795,18 @@ def _prior(
             label=f"{name}: {spec.label}",
             extra={"any": "1"},
         )
+    if "among" in rule:
+        wanted_values = [str(v).lower() for v in rule["among"]]
+        hits = [v for v in spec.values if v in wanted_values]
+        if not hits:
+            return None
+        return Prior(
+            name,
+            key,
+            value=hits[0],
+            label=f"{name}: {spec.label} {' or '.join(hits)}",
+            extra={"among": "|".join(hits)},
+        )
     if "contains" in rule:
         hits = [v for v in spec.values if str(rule["contains"]).lower() in v]
         if not hits:
@@ -782,7 +831,7 @@ def child_age(text: str) -> tuple[int, tuple[int, int], bool] | None:
     """The age of a child a message shops for ("for my 6-year-old" → 6, "my toddler" → 2), where it
     is said, and whether the age was stated (not a word's default); ``None`` for no child under 16."""
     children = lexicons().children
-    m = _AGE.search(text)
+    m = _AGE.search(text) or _said_of_child(text, children["words"])
     if m:
         age = int(next(g for g in m.groups() if g))
         return (age, m.span(), True) if age < 16 else None

@@ -29,7 +29,8 @@ YOU = r"(?:you|u|ya|y'?all)(?:\s+(?:guys|folks|all))?"
 """How shoppers address the store: "you", "u guys", "y'all"."""
 
 ASK_CUE = re.compile(
-    r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|searching|shopping|hunting)\s+for|"
+    r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|lookin'?|searching|shopping|hunting)\s+for|"
+    r"(?:is|are)\s+there\s+(?:any|an?)(?=\s)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+after|"
     rf"do\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)|"
     r"(?:(?:i|we|i'd|we'd|she|he|they)\s+)?(?:need|needs|want|wants|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
     r"show\s+me|find\s+me|get\s+me|recommend)\b"
@@ -477,6 +478,15 @@ COLOR_WORDS = frozenset(
         "khaki",
         "mint",
         "coral",
+        "blonde",
+        "blond",
+        "brunette",
+        "auburn",
+        "platinum",
+        "mauve",
+        "fuchsia",
+        "aqua",
+        "indigo",
     ]
 )
 """Common colour words: a colour the catalog doesn't carry is reported as an unknown value."""

@@ -61,6 +61,9 @@ _NEGATION_PAIRS = frozenset(
         ("no", "more"),
     }
 )
+_SUBJECTS = frozenset(
+    {"he", "she", "who", "dad", "mom", "son", "daughter", "husband", "wife", "boyfriend", "girlfriend"}
+)
 _NEGATION_SKIP = frozenset(
     {"a", "an", "the", "any", "from", "by", "in", "made", "brand", "of", "anything", "stuff"}
     # "it's for me, not my kid": whose it is sits between the cue and the value
@@ -244,6 +247,11 @@ class VocabularyMatcher:
         for value in vocabulary.categories:
             if _matchable("category", value):
                 self._add_agent(value)
+                stems = _stems(value)
+                # "ride-ons" said "a ride on toy": a short last word's plural is past singular()
+                last = stems[-1] if stems else ""
+                if len(stems) > 1 and len(last) <= 4 and last.endswith("s") and not last.endswith("ss"):
+                    self._exact.setdefault((*stems[:-1], last[:-1]), []).append(("category", None, value))
         for key, values in vocabulary.attributes.items():
             self.words.update(_stems(key))
             for value in values:
@@ -316,7 +324,10 @@ class VocabularyMatcher:
 
     @staticmethod
     def _purpose_at(tokens: list[Token], i: int) -> bool:
-        return tokens[i].text.endswith("ing") or (i > 0 and tokens[i - 1].text in ("to", "for"))
+        # "for drying hair", "to blend smoothies", and the doing said of someone: "he shaves every
+        # morning", "she blends smoothies daily" (a shaver, a blender)
+        said_of = i > 0 and tokens[i - 1].text in _SUBJECTS and tokens[i].text.endswith("s")
+        return tokens[i].text.endswith("ing") or (i > 0 and tokens[i - 1].text in ("to", "for")) or said_of
 
     def _add_doer(self, key: str, value: str) -> None:
         """A feature named by what it does ("built_in_grinder", "self_emptying") also matches the
@@ -397,7 +408,8 @@ class VocabularyMatcher:
         not ordinary English, or a brand this store carries widely."""
         from assistant.plan.typos import ordinary_word
 
-        first = value.split()[0] if value.split() else ""
+        words = re.findall(r"[a-z0-9]+", value.lower())  # "Brand: City …" opens with "brand", not "brand:"
+        first = words[0] if words else ""
         share = self.vocabulary.counts.get(f"brand:{value}", 0) / self._brand_total
         return len(first) >= 4 and (not ordinary_word(first) or share >= _BRAND_PREFIX_SHARE)
 
