@@ -159,6 +159,7 @@ class CatalogSchema:
     _merged: dict[tuple[str, ...], dict[str, AttributeSpec]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _above: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_products(cls, products: Iterable[Product]) -> CatalogSchema:
@@ -189,6 +190,15 @@ class CatalogSchema:
         found = [self.categories[key]] if key in self.categories else []
         found += [self.categories[leaf] for leaf in self.parents.get(key, []) if leaf != key]
         return found
+
+    def above(self, category: str) -> frozenset[str]:
+        """The levels above ``category`` on any of its paths ("basketballs": Sports & Outdoors, …)."""
+        key = norm(category)
+        if key not in self._above:
+            self._above[key] = frozenset(
+                level for path in self.paths if key in path for level in path[: path.index(key)]
+            )
+        return self._above[key]
 
     def on_one_path(self, levels: Iterable[str]) -> int:
         """How many products sit on a category path holding every one of ``levels`` ("women" and

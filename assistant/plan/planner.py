@@ -1044,6 +1044,7 @@ def plan_turn(
         plan = plan.model_copy(
             update={"filters": plan.filters.model_copy(update={"categories": kept_categories})}
         )
+    plan = _the_kind_asked_before(plan, context.previous)
     plan = narrow_by_levels(plan, schema, None if parsed.fresh else context.previous)
 
     def infer(text: str) -> list[str]:
@@ -1182,9 +1183,7 @@ def _kind_leaves(phrase: str, schema: CatalogSchema) -> list[str]:
     words = [t.stem for t in tokenize(phrase) if t.stem.isalpha() and t.stem not in FILLER_WORDS]
     if not words:
         return []
-    return [
-        leaf for leaf in schema.categories if words[-1] in {singular(w) for w in re.findall(r"[a-z]+", leaf)}
-    ]
+    return [leaf for leaf in schema.categories if words[-1] in _name_words(leaf)]
 
 
 def _levels_of(category: str, kinds: Sequence[str], schema: CatalogSchema | None) -> bool:
@@ -1295,6 +1294,27 @@ def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:
     return out
 
 
+def _the_kind_asked_before(plan: QueryPlan, previous: QueryPlan | None) -> QueryPlan:
+    """ "any of the towels in white?" after "dish towels and a whisk": a shorter name of a category
+    asked just before (Dish Cloths & Dish Towels) is that category, not every kind of towel."""
+    if previous is None or plan.intent != "refine" or not plan.filters.categories:
+        return plan
+    asked = [*previous.filters.categories, *(c for item in previous.items for c in item.categories)]
+
+    def words(name: str) -> set[str]:
+        return {singular(w) for w in re.findall(r"[a-z]+", name.lower())}
+
+    swapped = []
+    for c in plan.filters.categories:
+        longer = [a for a in asked if a != c and words(c) and words(c) < words(a)]
+        swapped.append(longer[0] if len(longer) == 1 else c)
+    if swapped == plan.filters.categories:
+        return plan
+    return plan.model_copy(
+        update={"filters": plan.filters.model_copy(update={"categories": list(dict.fromkeys(swapped))})}
+    )
+
+
 def _brand_leaves(brands: Sequence[str], word_categories: Callable[[str], list[tuple[str, int]]]) -> set[str]:
     """The leaf categories the products of ``brands`` are filed under (from the title index, whose
     several-word lookups cover brand and title words)."""
@@ -1340,6 +1360,18 @@ def head_category(
     return found[0] if found else None
 
 
+@lru_cache(maxsize=65536)
+def _name_stems(name: str) -> frozenset[str]:
+    """A catalog name's token stems (names repeat across turns: read once)."""
+    return frozenset(t.stem for t in tokenize(name))
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[str, ...]:
+    """A catalog name's words, singular, in order."""
+    return tuple(singular(w) for w in re.findall(r"[a-z]+", name))
+
+
 def _narrower(
     match: ValueMatch, tokens: list[Token], matcher: VocabularyMatcher, schema: CatalogSchema
 ) -> str:
@@ -1355,7 +1387,7 @@ def _narrower(
         name
         for name in matcher.vocabulary.categories
         if name != match.value
-        and modifier in (words := {t.stem for t in tokenize(name)})
+        and modifier in (words := _name_stems(name))
         and head <= words
         and len(schema.leaves(name)) == 1
     ]
@@ -1512,13 +1544,7 @@ def _not_qualifiers(
     def qualifies(m: ValueMatch) -> bool:
         held = {leaf.name.casefold() for leaf in schema.leaves(m.value)} | {m.value}
         # "a ride on toy": a word of a level above the category (Kids & Toys) names the same products
-        above = {
-            singular(w)
-            for path in schema.paths
-            if m.value in path
-            for level in path[: path.index(m.value)]
-            for w in re.findall(r"[a-z]+", level)
-        }
+        above = {w for level in schema.above(m.value) for w in _name_words(level)}
         for i, _ in content:
             if i < m.end or i in matched_at or tokens[i].stem in above:
                 continue
@@ -1579,9 +1605,7 @@ def _leaves_named_one(schema: CatalogSchema, stem: str) -> bool:
 def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:
     """The category whose name ends in ``stem``: one leaf, or the level that holds most such leaves
     ("toy" → Kids & Toys rather than one of its leaves)."""
-    leaves = [
-        leaf for leaf in schema.categories if (w := re.findall(r"[a-z]+", leaf)) and singular(w[-1]) == stem
-    ]
+    leaves = [leaf for leaf in schema.categories if (w := _name_words(leaf)) and w[-1] == stem]
     if not leaves:
         return None
     if len(leaves) == 1:

@@ -220,6 +220,7 @@ class VocabularyMatcher:
         self._prefix: dict[str, list[_Entry]] = {}
         self.words: set[str] = set()
         self._corrections: TypoCorrector | None = None
+        self._close_brands: dict[str, str | None] = {}
         self._openings: frozenset[tuple[str, ...]] | None = None
         self._doers: dict[str, _Entry] = {}
         self._agents: dict[str, _Entry] = {}
@@ -584,8 +585,11 @@ class VocabularyMatcher:
             return self._match(entry, i, i + 1, fuzzy=True)
         if stem in self.words:
             return None
-        close = difflib.get_close_matches(stem, list(self._single_brands), n=1, cutoff=_BRAND_TYPO_CUTOFF)
-        return self._match(("brand", None, close[0]), i, i + 1, fuzzy=True) if close else None
+        if stem not in self._close_brands:  # the same words recur turn after turn
+            close = difflib.get_close_matches(stem, list(self._single_brands), n=1, cutoff=_BRAND_TYPO_CUTOFF)
+            self._close_brands[stem] = close[0] if close else None
+        brand = self._close_brands[stem]
+        return self._match(("brand", None, brand), i, i + 1, fuzzy=True) if brand else None
 
     @staticmethod
     def negated(stems: list[str], hit: ValueMatch, earlier: list[ValueMatch]) -> bool:
