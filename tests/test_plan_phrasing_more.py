@@ -225,3 +225,32 @@ def test_a_word_filed_under_many_kinds_is_generic() -> None:
     assert _generic(spread)  # "kit": a package of anything
     assert not _generic([("bathtub faucets", 16), *spread[:20]])  # mostly one kind
     assert not _generic(spread[:5])
+
+
+def test_a_long_brand_said_by_its_initials() -> None:
+    from assistant.plan.text import tokenize
+
+    products = [
+        Product(
+            id="g1",
+            title="Party Game",
+            brand="Cards Against Humanity",
+            category=["Toys & Games", "Card Games"],
+        ),
+        Product(
+            id="g2",
+            title="Party Game Expansion",
+            brand="Cards Against Humanity LLC.",
+            category=["Toys & Games", "Card Games"],
+        ),
+        Product(id="g3", title="Word Game", brand="Big Potato", category=["Toys & Games", "Card Games"]),
+    ]
+    matcher = matcher_for(Vocabulary.from_products(products))
+    found = matcher.find(tokenize("a party game but not cah"))
+    assert [(m.kind, m.value, m.negated) for m in found if m.kind == "brand"] == [
+        ("brand", "cards against humanity", True)
+    ]
+    # a two-word brand has no initials to say, and its ordinary first word alone names nothing
+    assert not [
+        m for m in matcher.find(tokenize("a big party game")) if m.kind == "brand" and m.value == "big potato"
+    ]

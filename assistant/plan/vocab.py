@@ -61,6 +61,7 @@ _NEGATION_PAIRS = frozenset(
         ("no", "more"),
     }
 )
+_COMPANY_WORDS = frozenset({"llc", "inc", "co", "ltd", "corp", "company", "the", "and", "of"})
 _SUBJECTS = frozenset(
     {"he", "she", "who", "dad", "mom", "son", "daughter", "husband", "wife", "boyfriend", "girlfriend"}
 )
@@ -245,6 +246,7 @@ class VocabularyMatcher:
                         value,
                         prefix=kind == "color" or (kind == "brand" and self._brand_prefix(value)),
                     )
+        self._add_acronyms(vocabulary)
         for value in vocabulary.categories:
             if _matchable("category", value):
                 self._add_agent(value)
@@ -281,6 +283,22 @@ class VocabularyMatcher:
             and _matchable("brand", v)
             and vocabulary.counts.get(f"brand:{v}", 0) >= typo_min
         }
+
+    def _add_acronyms(self, vocabulary: Vocabulary) -> None:
+        """A brand of three or more words said by its initials ("cah" for Cards Against Humanity),
+        when the initials are no word of their own (English or the catalog's) and name one brand."""
+        from assistant.plan.typos import english_words
+
+        initials: dict[str, list[str]] = {}
+        for value in vocabulary.brands:
+            words = [w for w in re.findall(r"[a-z]+", value) if w not in _COMPANY_WORDS]
+            if len(words) >= 3:
+                initials.setdefault("".join(w[0] for w in words), []).append(value)
+        english = english_words()
+        for short, brands in initials.items():
+            family = {b for b in brands if not any(b != o and b.startswith(o) for o in brands)}
+            if len(family) == 1 and short not in english and (short,) not in self._exact and short not in self.words:
+                self._exact.setdefault((short,), []).append(("brand", None, family.pop()))
 
     def _add_agent(self, category: str) -> None:
         """A category named for what its products do ("Blenders", "Hair Dryers"): the doing names it
