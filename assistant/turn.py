@@ -48,6 +48,7 @@ from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.planner import kind_words, product_kind, product_phrase
 from assistant.plan.text import COLOR_WORDS, tokenize
+from assistant.plan.typos import english_words
 from assistant.responses import load_responses
 from assistant.schemas import (
     ChatEvent,
@@ -528,7 +529,10 @@ class Assistant:
             # "a hammock stand" in a store of laptop stands: a word no product text has, naming the
             # kind of stand, makes it another product unless the category's products are close
             named = [t for t in analyze(kind) if t.isalpha()] if kind else []
-            if len(named) > 1 and not lexical.knows(named[-2]):
+            said = re.findall(r"[a-z]+", kind.lower()) if kind else []
+            # an English word the catalog never uses; a misspelling ("fragon book") is no other product
+            real_word = len(said) > 1 and said[-2] in english_words()
+            if len(named) > 1 and real_word and not lexical.knows(named[-2]):
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
                 return nearest is not None and nearest < self.settings.unnamed_kind_similarity
             return False

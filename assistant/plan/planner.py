@@ -501,6 +501,11 @@ def parse_turn(
     text = blank_spans(text, injection)
     prices = parse_prices(text)
     clears = find_clears(blank_spans(text, prices.spans), list(vocabulary.attributes))
+    # "forget the budget": the price word is the clear's target, not a price to read
+    budget = find_clears(text, ())
+    if "price" in budget.targets and prices.price_max is None and prices.price_min is None:
+        clears.targets.add("price")
+        clears.spans.extend(budget.spans)
     if loosens_budget(text) and prices.price_max is None:
         clears.targets.add("price")
     stock = [m.span() for m in _IN_STOCK.finditer(text)]
@@ -544,8 +549,9 @@ def parse_turn(
         p for p, s, e in _find_phrases(tokens, PREFERENCE_TERMS) if not consumed.intersection(range(s, e))
     ]
     preferences += [f"for {m.group(1)}" for m in _FOR_USE.finditer(text)]
-    if loosens_budget(text):
-        preferences = [p for p in preferences if p != "budget"]  # "stretch the budget" wants no cheap
+    if "price" in clears.targets:
+        # "stretch the budget", "forget the budget": the word asks nothing cheap
+        preferences = [p for p in preferences if p != "budget"]
     people = _PEOPLE.search(text)
     if people:
         n = people.group(1) or people.group(2)
@@ -1045,6 +1051,7 @@ def plan_turn(
             update={"filters": plan.filters.model_copy(update={"categories": kept_categories})}
         )
     plan = _the_kind_asked_before(plan, context.previous)
+    plan = _without_package_category(plan, schema)
     plan = narrow_by_levels(plan, schema, None if parsed.fresh else context.previous)
 
     def infer(text: str) -> list[str]:
@@ -1095,6 +1102,15 @@ _DISCOURSE = frozenset(
     [
         "ok",
         "nvm",
+        "thx",
+        "ty",
+        "totally",
+        "completely",
+        "entirely",
+        "different",
+        "unrelated",
+        "thing",
+        "things",
         "ah",
         "oh",
         "hmm",
@@ -1294,6 +1310,18 @@ def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:
     return out
 
 
+def _without_package_category(plan: QueryPlan, schema: CatalogSchema) -> QueryPlan:
+    """ "a pots and pans set": Sets (a one-word name that ends many others: Knife Sets, Dinnerware
+    Sets) next to the kind named is how it comes, not a second kind to search."""
+    cats = plan.filters.categories
+    if len(cats) < 2:
+        return plan
+    kept = [c for c in cats if not (len(_name_words(c)) == 1 and _ends_names(_name_words(c)[0], schema))]
+    if not kept or kept == cats:
+        return plan
+    return plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": kept})})
+
+
 def _the_kind_asked_before(plan: QueryPlan, previous: QueryPlan | None) -> QueryPlan:
     """ "any of the towels in white?" after "dish towels and a whisk": a shorter name of a category
     asked just before (Dish Cloths & Dish Towels) is that category, not every kind of towel."""
@@ -1440,15 +1468,20 @@ def _head_noun(
         values = [m for m in everything if m.kind == "category" and not m.negated and m.start not in inside]
         content = _content_words(tokens, everything, inside)
         values = _not_qualifiers(values, everything, content, tokens, schema, word_categories)
-        leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
-        if len(leaf_values) > 1 and word_categories is not None:
-            # "a rotary tool kit": the catalog's Kits category is the package, the tool is the kind
+        if len(values) > 1 and word_categories is not None:
+            # "a rotary tool kit", "a pots and pans set": the catalog's Kits or Sets category is the
+            # package, the kind named before it is what is asked
             specific = [
                 m
-                for m in leaf_values
-                if m.end - m.start > 1 or not _generic(word_categories(tokens[m.start].text))
+                for m in values
+                if m.end - m.start > 1
+                or not (
+                    _generic(word_categories(tokens[m.start].text))
+                    or _ends_names(tokens[m.start].stem, schema)
+                )
             ]
-            leaf_values = specific or leaf_values
+            values = specific or values
+        leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
         if leaf_values:
             return _narrower(leaf_values[-1], tokens, matcher, schema), True
         if not content:
@@ -1523,7 +1556,14 @@ def _content_words(
         and t.stem not in _unit_words()
         and t.stem not in _NOT_HEAD_WORDS()
         and t.text not in _DISCOURSE
+        and t.stem not in _ASPECT_NOUNS
     ]
+
+
+_ASPECT_NOUNS = frozenset(
+    {"finish", "color", "colour", "shade", "style", "material", "look", "design", "pattern"}
+)
+"""Nouns that name an aspect of a product ("in a brushed nickel finish"), never the product."""
 
 
 def _not_qualifiers(
@@ -1567,6 +1607,17 @@ def _generic(filed: list[tuple[str, int]]) -> bool:
     kits, hair extensions …) packages products; it does not say which kind."""
     total = sum(n for _, n in filed)
     return len(filed) >= _GENERIC_SPREAD and bool(total) and filed[0][1] / total < _GENERIC_SHARE
+
+
+_PACKAGE_NAMES = 3
+
+
+def _ends_names(stem: str, schema: CatalogSchema) -> bool:
+    """A word that ends several leaf names ("set": Dinnerware Sets, Knife Sets, Screwdriver Sets)
+    says how products come, not which: after a named kind ("a pots and pans set") the kind wins."""
+    return (
+        sum(1 for leaf in schema.categories if (w := _name_words(leaf)) and w[-1] == stem) >= _PACKAGE_NAMES
+    )
 
 
 def qualifier_categories(
@@ -1664,7 +1715,7 @@ def normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[
     def feature(short: str, full: str) -> bool:
         words = tokenize(full)
         named = [m for m in matcher.find(words) if m.start == 0 and m.end == len(words)]
-        return any(m.kind == "attribute" for m in named) and not matcher.find(tokenize(short))
+        return any(m.kind in ("attribute", "category") for m in named) and not matcher.find(tokenize(short))
 
     expanded = expand_shorthand(message, uses, feature) if known is not None else message
     # "20ish liters", "50-ish bucks": about that much

@@ -30,8 +30,9 @@ def expand_shorthand(
 ) -> str:
     """``message`` with each shorthand the catalog does not itself use spelled out; ``uses`` tells
     whether the catalog uses a word or phrase itself. ``feature(short, full)`` tells whether the full
-    form names one of the catalog's features while the short form names nothing it files by (titles
-    saying "ANC" while the attribute is noise_cancelling): then it is spelled out all the same."""
+    form names one of the catalog's features or categories while the short form names nothing it
+    files by (titles saying "ANC" or "mic" while the attribute is noise_cancelling, the category
+    Microphones): then it is spelled out all the same."""
     for pattern, short, full in _table():
         if pattern.search(message) and (not uses(short) or (feature is not None and feature(short, full))):
             message = pattern.sub(full, message)

@@ -487,6 +487,9 @@ COLOR_WORDS = frozenset(
         "fuchsia",
         "aqua",
         "indigo",
+        "nickel",
+        "chrome",
+        "brass",
     ]
 )
 """Common colour words: a colour the catalog doesn't carry is reported as an unknown value."""

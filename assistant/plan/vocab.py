@@ -188,7 +188,23 @@ def _matchable_attr_value(value: str) -> bool:
 _POSSESSIVE = re.compile(r"'s\b")
 
 _SHADE_WORDS = frozenset(
-    {"light", "dark", "pale", "deep", "bright", "matte", "metallic", "rose", "sky", "royal"}
+    {
+        "light",
+        "dark",
+        "pale",
+        "deep",
+        "bright",
+        "matte",
+        "metallic",
+        "rose",
+        "sky",
+        "royal",
+        "brushed",
+        "polished",
+        "satin",
+        "oil",
+        "rubbed",
+    }
 )
 
 
@@ -251,6 +267,16 @@ class VocabularyMatcher:
             if _matchable("category", value):
                 self._add_agent(value)
                 stems = _stems(value)
+                # "dish towels" for Dish Cloths & Dish Towels, "pots and pans" for Pots & Pans: a part
+                # of a listing name of two words or more, and "and" for "&"
+                for part in re.split(r"\s*[&,]\s*", value) if "&" in value or "," in value else ():
+                    part_stems = _stems(part)
+                    if len(part_stems) >= 2:
+                        self._exact.setdefault(part_stems, []).append(("category", None, value))
+                if "&" in value:
+                    self._exact.setdefault(_stems(value.replace("&", " and ")), []).append(
+                        ("category", None, value)
+                    )
                 # "ride-ons" said "a ride on toy": a short last word's plural is past singular()
                 last = stems[-1] if stems else ""
                 if len(stems) > 1 and len(last) <= 4 and last.endswith("s") and not last.endswith("ss"):
@@ -297,7 +323,12 @@ class VocabularyMatcher:
         english = english_words()
         for short, brands in initials.items():
             family = {b for b in brands if not any(b != o and b.startswith(o) for o in brands)}
-            if len(family) == 1 and short not in english and (short,) not in self._exact and short not in self.words:
+            if (
+                len(family) == 1
+                and short not in english
+                and (short,) not in self._exact
+                and short not in self.words
+            ):
                 self._exact.setdefault((short,), []).append(("brand", None, family.pop()))
 
     def _add_agent(self, category: str) -> None:
