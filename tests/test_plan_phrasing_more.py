@@ -254,3 +254,43 @@ def test_a_long_brand_said_by_its_initials() -> None:
     assert not [
         m for m in matcher.find(tokenize("a big party game")) if m.kind == "brand" and m.value == "big potato"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "high"),
+    [("eh, anything below 150 in any colour", 150.0), ("below 150 in black", 150.0), ("under 27 in", None)],
+)
+def test_in_after_a_price_is_a_preposition(text: str, high: float | None) -> None:
+    from assistant.plan.prices import parse_prices
+
+    assert parse_prices(text).price_max == high
+
+
+def test_a_price_in_a_color_sets_no_screen_size(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema
+) -> None:
+    plan = _plan("a monitor under 300 in black", demo_vocabulary, demo_schema)
+    assert plan.filters.price_max == 300.0 and "screen_in" not in plan.filters.attribute_ranges
+
+
+def test_a_story_is_not_a_second_item(demo_vocabulary: Vocabulary, demo_schema: CatalogSchema) -> None:
+    plan = _plan(
+        "me and my gf are going camping in june and we have no gear, can you show me some tents",
+        demo_vocabulary,
+        demo_schema,
+    )
+    assert not plan.items and plan.filters.categories == ["tents"]
+
+
+def test_a_switch_after_a_shrug(demo_vocabulary: Vocabulary, demo_schema: CatalogSchema) -> None:
+    first = _plan("coffee maker recs", demo_vocabulary, demo_schema)
+    assert _plan(
+        "ok different q, a blender for smoothies", demo_vocabulary, demo_schema, first
+    ).filters.categories == ["blenders"]
+
+
+def test_forget_the_budget_then_a_brand(demo_vocabulary: Vocabulary, demo_schema: CatalogSchema) -> None:
+    first = _plan("a blender under 80", demo_vocabulary, demo_schema)
+    plan = _plan("ok forget the budget, anything from brightwell", demo_vocabulary, demo_schema, first)
+    assert plan.filters.price_max is None and plan.filters.brands == ["brightwell"]
+    assert not plan.filters.exclude_brands

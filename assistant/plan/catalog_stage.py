@@ -696,7 +696,7 @@ def _items(
         parts = [q.strip(" ,.?!") for q in parts[0].split(",") if q.strip(" ,.?!")] + parts[1:]
     while len(parts) >= 2 and _context_part(parts[0]):
         parts = parts[1:]  # "redoing the drain under my sink and need some pipe fittings": one ask
-    while len(parts) > 2 and _sets_the_scene(parts, schema, infer):
+    while len(parts) >= 2 and _sets_the_scene(parts, schema, infer):
         parts = parts[1:]  # "going on a boat trip saturday, need a hat and some sunglasses": the trip
     if len(parts) < 2 or len(parts) > 4:
         return []

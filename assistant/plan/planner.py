@@ -1103,6 +1103,7 @@ _DISCOURSE = frozenset(
         "ok",
         "nvm",
         "thx",
+        "q",
         "ty",
         "totally",
         "completely",
@@ -1316,7 +1317,13 @@ def _without_package_category(plan: QueryPlan, schema: CatalogSchema) -> QueryPl
     cats = plan.filters.categories
     if len(cats) < 2:
         return plan
-    kept = [c for c in cats if not (len(_name_words(c)) == 1 and _ends_names(_name_words(c)[0], schema))]
+    kept = [
+        c
+        for c in cats
+        # levels of one path narrow each other ("women's running shoes"); a package word sits apart
+        if schema.on_one_path(cats) > 0
+        or not (len(_name_words(c)) == 1 and _ends_names(_name_words(c)[0], schema))
+    ]
     if not kept or kept == cats:
         return plan
     return plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": kept})})
@@ -1471,10 +1478,12 @@ def _head_noun(
         if len(values) > 1 and word_categories is not None:
             # "a rotary tool kit", "a pots and pans set": the catalog's Kits or Sets category is the
             # package, the kind named before it is what is asked
+            first = min(m.start for m in values)
             specific = [
                 m
                 for m in values
-                if m.end - m.start > 1
+                if m.start == first  # only a word after the kind is its package
+                or m.end - m.start > 1
                 or not (
                     _generic(word_categories(tokens[m.start].text))
                     or _ends_names(tokens[m.start].stem, schema)

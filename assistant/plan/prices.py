@@ -134,8 +134,22 @@ def _has_currency(m: re.Match[str], group: str) -> bool:
     return bool(groups.get(group + "d") or groups.get(group + "c"))
 
 
+_IN_AS_WORD = re.compile(r"\s*in\s+(?P<next>[a-z']+)")
+
+
 def _unit_follows(text: str, m: re.Match[str]) -> bool:
-    return _UNIT.match(text, m.end()) is not None or _catalog_unit().match(text, m.end()) is not None
+    if _UNIT.match(text, m.end()) is not None:
+        return True
+    unit = _catalog_unit().match(text, m.end())
+    if unit is None:
+        return False
+    said = _IN_AS_WORD.match(text, m.end())
+    if said is not None and said.end() >= unit.end():
+        # "below 150 in any colour", "under 80 in black": the preposition, not inches
+        from assistant.plan.text import COLOR_WORDS, FILLER_WORDS
+
+        return said.group("next") not in FILLER_WORDS | COLOR_WORDS | {"stock"}
+    return True
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
-from assistant.plan.text import singular, tokenize
+from assistant.plan.text import COLOR_WORDS, singular, tokenize
 from assistant.schemas import Comparative, SortSpec
 from retrieval.filters import NumericRange
 from retrieval.schema import AttributeSpec, CatalogSchema, key_words, unit_spellings
@@ -487,6 +487,15 @@ _AND_OTHERS = re.compile(
 )
 
 
+_PREPOSITION_IN = re.compile(
+    r"\s+(?:"
+    + "|".join(
+        sorted(COLOR_WORDS | {"any", "a", "an", "the", "my", "our", "your", "stock", "that", "this", "total"})
+    )
+    + r")\b"
+)
+
+
 def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[SpecMatch]:
     """Numeric constraints with units or group sizes, mapped to the categories' own keys."""
     if schema is None or not categories:
@@ -499,6 +508,8 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
     pattern, spelled = _unit_pattern()
     for m in pattern.finditer(text):
         unit_text = m.group("unit").lower()
+        if unit_text == "in" and _PREPOSITION_IN.match(text, m.end()):
+            continue  # "under 300 in black": the preposition, not inches
         display = spelled.get(
             unit_text, "in" if unit_text in {'"', "''"} else "°F" if unit_text == "°" else ""
         )

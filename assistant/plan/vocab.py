@@ -63,8 +63,10 @@ _NEGATION_PAIRS = frozenset(
 )
 _COMPANY_WORDS = frozenset({"llc", "inc", "co", "ltd", "corp", "company", "the", "and", "of"})
 _SUBJECTS = frozenset(
-    {"he", "she", "who", "dad", "mom", "son", "daughter", "husband", "wife", "boyfriend", "girlfriend"}
+    {"he", "she", "dad", "mom", "son", "daughter", "husband", "wife", "boyfriend", "girlfriend"}
 )
+# "it makes", "she uses": verbs too general to name what a product does ("Coffee Makers" → make)
+_GENERAL_DOINGS = frozenset({"make", "use", "hold", "get", "do", "go", "take"})
 _NEGATION_SKIP = frozenset(
     {"a", "an", "the", "any", "from", "by", "in", "made", "brand", "of", "anything", "stuff"}
     # "it's for me, not my kid": whose it is sits between the cue and the value
@@ -271,7 +273,8 @@ class VocabularyMatcher:
                 # of a listing name of two words or more, and "and" for "&"
                 for part in re.split(r"\s*[&,]\s*", value) if "&" in value or "," in value else ():
                     part_stems = _stems(part)
-                    if len(part_stems) >= 2:
+                    named = any(e[0] == "category" for e in self._exact.get(part_stems, []))
+                    if len(part_stems) >= 2 and not named:  # a category of that very name wins
                         self._exact.setdefault(part_stems, []).append(("category", None, value))
                 if "&" in value:
                     self._exact.setdefault(_stems(value.replace("&", " and ")), []).append(
@@ -376,7 +379,12 @@ class VocabularyMatcher:
     def _purpose_at(tokens: list[Token], i: int) -> bool:
         # "for drying hair", "to blend smoothies", and the doing said of someone: "he shaves every
         # morning", "she blends smoothies daily" (a shaver, a blender)
-        said_of = i > 0 and tokens[i - 1].text in _SUBJECTS and tokens[i].text.endswith("s")
+        said_of = (
+            i > 0
+            and tokens[i - 1].text in _SUBJECTS
+            and tokens[i].text.endswith("s")
+            and tokens[i].stem not in _GENERAL_DOINGS
+        )
         return tokens[i].text.endswith("ing") or (i > 0 and tokens[i - 1].text in ("to", "for")) or said_of
 
     def _add_doer(self, key: str, value: str) -> None:
