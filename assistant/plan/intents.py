@@ -135,7 +135,8 @@ _LEAD_REFERENCE = (
     r"(?:\s+(?:one|pair|pick|option))?(?:\s+(?:there|here))?|#\s?\d|(?:number|option)\s+\w+)\s*[-\u2013\u2014:,.]+\s*"
 )
 _QUESTION_START = re.compile(
-    rf"^\s*(?:(?:and|so|ok|okay|also|but|oh|hmm|cool|great|nice|thanks)\b[\s,.!-]*)?(?:{_LEAD_REFERENCE})?"
+    # at the start, or opening a later clause ("2nd one looks nice, what brand is that")
+    rf"(?:^|[,.;!?]\s*)\s*(?:(?:and|so|ok|okay|also|but|oh|hmm|cool|great|nice|thanks)\b[\s,.!-]*)?(?:{_LEAD_REFERENCE})?"
     r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have)\b"
     r"|\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|details|information)\s+(?:on|about)|specs\s+(?:of|for)|"
     r"warranty|reviews?\s+(?:of|for))\b"

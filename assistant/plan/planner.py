@@ -1089,7 +1089,7 @@ _GUESSED = "~"
 """Marks an inferred category as a guess (not the catalog's own name) for multi-item asks."""
 
 _CLAUSE_CUES = re.compile(
-    r"(?<!-)\b(?:for|to|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
+    r"(?<!-)\b(?:for|to|as|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
     r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b(?!-\w)|[,.;:!?()]|\s[-–—]\s"
     # a relative clause with its own subject ("something lighter we could backpack with") tells a use
     r"|\b(?:we|i|you|they|he|she)\s+(?:could|can|would|will|might|may|should|need|want|plan|'d|'ll)\b"
@@ -1103,6 +1103,11 @@ _DISCOURSE = frozenset(
         "ok",
         "nvm",
         "thx",
+        "biggie",
+        "worries",
+        "problem",
+        "lol",
+        "haha",
         "q",
         "ty",
         "totally",
@@ -1478,11 +1483,11 @@ def _head_noun(
         if len(values) > 1 and word_categories is not None:
             # "a rotary tool kit", "a pots and pans set": the catalog's Kits or Sets category is the
             # package, the kind named before it is what is asked
-            first = min(m.start for m in values)
+            first_at = min(m.start for m in values)
             specific = [
                 m
                 for m in values
-                if m.start == first  # only a word after the kind is its package
+                if m.start == first_at  # only a word after the kind is its package
                 or m.end - m.start > 1
                 or not (
                     _generic(word_categories(tokens[m.start].text))
