@@ -294,3 +294,15 @@ def test_forget_the_budget_then_a_brand(demo_vocabulary: Vocabulary, demo_schema
     plan = _plan("ok forget the budget, anything from brightwell", demo_vocabulary, demo_schema, first)
     assert plan.filters.price_max is None and plan.filters.brands == ["brightwell"]
     assert not plan.filters.exclude_brands
+
+
+@pytest.mark.parametrize("text", ["300 total", "300 in total", "300 all in", "300 altogether"])
+def test_a_total_budget_caps_every_item(text: str) -> None:
+    from assistant.plan.prices import parse_prices
+
+    assert parse_prices(text).price_max == 300.0
+
+
+def test_items_joined_by_an_ampersand(demo_vocabulary: Vocabulary, demo_schema: CatalogSchema) -> None:
+    plan = _plan("blender & coffee maker", demo_vocabulary, demo_schema)
+    assert [i.categories for i in plan.items] == [["blenders"], ["coffee makers"]]

@@ -70,7 +70,9 @@ _RANGE_AFTER = re.compile(r"\s*(?:range|price\s+range|bracket|ballpark)\b")
 _RANGE_BARE = re.compile(rf"(?<![\w.]){_money('a')}\s*(?:-|–|to)\s*{_money('b')}")
 _MAX_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MAX_CUES})\s*{_money('a')}")
 _MAX_AFTER = re.compile(
-    rf"(?<![\w.]){_money('a')}\s*(?:or less|or under|or below|and under|and below|or cheaper|max(?:imum)?\b|tops\b)"
+    rf"(?<![\w.]){_money('a')}\s*(?:or less|or under|or below|and under|and below|or cheaper|max(?:imum)?\b|tops\b|"
+    # a total for everything asked ("a tent and a sleeping bag, 300 total"): no item costs more
+    r"(?:in\s+)?total\b|all\s+in\b|altogether\b|combined\b)"
 )
 _MIN_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MIN_CUES})\s*{_money('a')}")
 _MIN_AFTER = re.compile(
