@@ -46,7 +46,7 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
-from assistant.plan.planner import kind_words, product_kind, product_phrase
+from assistant.plan.planner import describes, kind_words, product_kind, product_phrase
 from assistant.plan.text import COLOR_WORDS, tokenize
 from assistant.plan.typos import english_words
 from assistant.responses import load_responses
@@ -531,7 +531,12 @@ class Assistant:
             named = [t for t in analyze(kind) if t.isalpha()] if kind else []
             said = re.findall(r"[a-z]+", kind.lower()) if kind else []
             # an English word the catalog never uses; a misspelling ("fragon book") is no other product
-            real_word = len(said) > 1 and said[-2] in english_words()
+            real_word = (
+                len(said) > 1
+                and said[-2] in english_words()
+                and not describes(said[-2])  # "a quiet dishwasher": a word the planner reads as a wish
+                and not any(said[-2] in p.split() for p in plan.preferences)
+            )
             if len(named) > 1 and real_word and not lexical.knows(named[-2]):
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
                 return nearest is not None and nearest < self.settings.unnamed_kind_similarity

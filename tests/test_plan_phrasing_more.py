@@ -306,3 +306,12 @@ def test_a_total_budget_caps_every_item(text: str) -> None:
 def test_items_joined_by_an_ampersand(demo_vocabulary: Vocabulary, demo_schema: CatalogSchema) -> None:
     plan = _plan("blender & coffee maker", demo_vocabulary, demo_schema)
     assert [i.categories for i in plan.items] == [["blenders"], ["coffee makers"]]
+
+
+@pytest.mark.parametrize(
+    ("word", "describing"), [("quiet", True), ("red", True), ("hammock", False), ("fryer", False)]
+)
+def test_words_that_describe_rather_than_name(word: str, describing: bool) -> None:
+    from assistant.plan.planner import describes
+
+    assert describes(word) is describing

@@ -1745,6 +1745,17 @@ def _unit_words() -> frozenset[str]:
     )
 
 
+def describes(word: str) -> bool:
+    """Whether the planner reads ``word`` as describing a product rather than naming one: a
+    comparative, dimension, use-case or preference word, a color ("quiet", "warm", "red")."""
+    stem = singular(word.lower())
+    return (
+        stem in _NOT_HEAD_WORDS()
+        or word.lower() in COLOR_WORDS
+        or any(stem in term.split() for term in PREFERENCE_TERMS)
+    )
+
+
 @lru_cache(maxsize=1)
 def _number_words() -> frozenset[str]:
     from assistant.plan.semantics import lexicons
