@@ -507,7 +507,9 @@ class Assistant:
         product's category, brand or title, and no product is close in meaning. Say so instead of showing unrelated products. When no product text has the word at
         all, the evidence asked for is stronger (``unnamed_kind_similarity``). A plan that names a
         brand or compares within what was shown is never declined; a category the planner only
-        guessed is checked (:meth:`_guessed_kind_differs`). For a follow-up, only the words it adds
+        guessed is checked (:meth:`_guessed_kind_differs`), and so is a named category whose kind a
+        real English word no product text has narrows ("a hammock stand" among laptop stands; not a
+        misspelling, not a word the planner reads as a wish). For a follow-up, only the words it adds
         count."""
         if plan.intent not in {"search", "refine"} or plan.items:
             return False
