@@ -909,7 +909,8 @@ def plan_turn(
         )
     if schema is None:
         return plan
-    phrase_stems = {t.stem for t in tokenize(product_phrase(normalized, matcher))}
+    asked_phrase = product_phrase(normalized, matcher)  # read once: each reading re-parses prices and values
+    phrase_stems = {t.stem for t in tokenize(asked_phrase)}
     head_named = head is not None and bool({singular(w) for w in re.findall(r"[a-z]+", head)} & phrase_stems)
     if (
         (head is None or (not firm and head_named))
@@ -922,14 +923,10 @@ def plan_turn(
         before = (
             context.previous.filters.categories if context.previous is not None and not parsed.fresh else []
         )
-        named = {
-            m.value
-            for m in matcher.find(tokenize(product_phrase(normalized, matcher)))
-            if m.kind == "category"
-        }
+        named = {m.value for m in matcher.find(tokenize(asked_phrase)) if m.kind == "category"}
         model_added = set(plan.filters.categories) - set(parsed.plan.filters.categories)
         holds = {leaf.name.casefold() for leaf in schema.leaves(head)} if head is not None else set()
-        kinds = _kind_leaves(product_phrase(normalized, matcher), schema)
+        kinds = _kind_leaves(asked_phrase, schema)
         new = [
             c
             for c in plan.filters.categories
@@ -938,7 +935,7 @@ def plan_turn(
             and not holds & {leaf.casefold() for leaf in schema.parents.get(c, [])}
             and not _levels_of(c, kinds, schema)
         ]
-        if new and not set(new) & named and not _vague(product_phrase(normalized, matcher)):
+        if new and not set(new) & named and not _vague(asked_phrase):
             kept = list(before) if head is None else [c for c in plan.filters.categories if c not in new]
             plan = plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": kept})})
     if (
@@ -989,15 +986,9 @@ def plan_turn(
             asked_before = (
                 set(context.previous.filters.categories) if context.previous and not parsed.fresh else set()
             )
-            in_phrase = {
-                m.value
-                for m in matcher.find(tokenize(product_phrase(normalized, matcher)))
-                if m.kind == "category"
-            }
+            in_phrase = {m.value for m in matcher.find(tokenize(asked_phrase)) if m.kind == "category"}
             phrase_words = [
-                t.stem
-                for t in tokenize(product_phrase(normalized, matcher))
-                if t.stem not in FILLER_WORDS and len(t.stem) >= 3
+                t.stem for t in tokenize(asked_phrase) if t.stem not in FILLER_WORDS and len(t.stem) >= 3
             ]
 
             def holds_the_kind(c: str) -> bool:
@@ -1341,12 +1332,10 @@ def _the_kind_asked_before(plan: QueryPlan, previous: QueryPlan | None) -> Query
         return plan
     asked = [*previous.filters.categories, *(c for item in previous.items for c in item.categories)]
 
-    def words(name: str) -> set[str]:
-        return {singular(w) for w in re.findall(r"[a-z]+", name.lower())}
-
     swapped = []
     for c in plan.filters.categories:
-        longer = [a for a in asked if a != c and words(c) and words(c) < words(a)]
+        words = set(_name_words(c))
+        longer = [a for a in asked if a != c and words and words < set(_name_words(a))]
         swapped.append(longer[0] if len(longer) == 1 else c)
     if swapped == plan.filters.categories:
         return plan
