@@ -84,6 +84,8 @@ class CatalogLookup(Protocol):
 
     def vocabulary(self) -> Vocabulary: ...
 
+    def all(self) -> Iterable[Product]: ...
+
 
 class MemoryCatalog:
     """An in-memory :class:`CatalogLookup` (tests, and suites graded from saved transcripts)."""
@@ -96,6 +98,9 @@ class MemoryCatalog:
 
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.from_products(self._products.values())
+
+    def all(self) -> Iterable[Product]:
+        return iter(self._products.values())
 
 
 @dataclass
@@ -493,10 +498,29 @@ def _improves_on(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
         if n is None or (n >= reference if value.direction == "lower" else n <= reference):
             bad.append(f"{c.id} ({value.attribute}={n})")
     if bad:
+        better = _improvable(ctx, _cards(spec, earlier), value, reference)
+        if not better and _RELAXED.search(turn.text):
+            # Nothing the store sells in those categories beats it: the right answer says so.
+            return _result(True, f"nothing in the catalog is {value.direction} than {reference:g}; the answer says so")
         return _result(
             False, f"not {value.direction} than {reference:g}: {bad}", score=1 - len(bad) / len(cards)
         )
     return _result(True, f"all {len(cards)} products {value.direction} than {reference:g}")
+
+
+def _improvable(ctx: GradeContext, shown: list[ProductCard], value: _ImprovesOn, reference: float) -> bool:
+    """Whether any catalog product in the shown products' categories is beyond ``reference`` (True
+    when the catalog cannot be scanned: the assertion then stays strict)."""
+    if ctx.catalog is None:
+        return True
+    leaves = {p.category[-1].lower() for c in shown if (p := ctx.product(c)).category}
+    for product in ctx.catalog.all():
+        if not product.category or product.category[-1].lower() not in leaves:
+            continue
+        n = _field_number(product, value.attribute)
+        if n is not None and (n < reference if value.direction == "lower" else n > reference):
+            return True
+    return False
 
 
 class _MentionsFact(BaseModel):

@@ -131,6 +131,8 @@ def test_specs_with_units_become_bounds_on_the_categorys_keys(schema: CatalogSch
     assert found["capacity"].gte == 3 and found["weight_kg"].lte == 2
     (pet,) = parse_specs("a bed for a 60 lb dog", schema, ["dog beds"])
     assert pet.key == "pet_weight_max_lb" and pet.bounds.gte == 60  # a limit the bed must reach
+    (runtime,) = parse_specs("runs like 3 hours", schema, ["electric shavers"])
+    assert runtime.key == "runtime_min" and runtime.bounds.holds(180)  # minutes, not a minimum
 
 
 def test_use_cases_read_the_categorys_schema(schema: CatalogSchema) -> None:

@@ -525,6 +525,10 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         spec = numeric[key]
         assert spec.unit is not None
         converted = value * factor / spec.unit.factor
+        # The key's words, less a unit suffix: "runtime_min" is minutes, not a minimum.
+        parts = key.split("_")
+        if parts[-1] == spec.unit.display.lower():
+            parts = parts[:-1]
         post = (m.group("post") or "").lower()
         # "45 dB or quieter", "2 kg or lighter": the comparative's direction bounds the figure.
         said = find_comparative(_stems(m.group("postcmp"))) if m.group("postcmp") else None
@@ -542,7 +546,7 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         ):
             bounds = NumericRange(lte=round(converted, 4))
         elif m.group("about") and not (
-            "max" in key.split("_") or key.startswith("max") or key.startswith(lexicons().needs)
+            "max" in parts or key.startswith("max") or key.startswith(lexicons().needs)
         ):
             # "around 20 liters": within the tolerance prices get ("around $200")
             bounds = NumericRange(
@@ -550,11 +554,11 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
                 lte=round(converted * (1 + _ABOUT_TOLERANCE), 4),
             )
         else:
-            if "max" in key.split("_") or key.startswith("max") or key.startswith(lexicons().needs):
+            if "max" in parts or key.startswith("max") or key.startswith(lexicons().needs):
                 # A limit the product must reach ("a bed for a 60 lb dog": max pet weight ≥ 60;
                 # "handles a 500 sq ft room": room size ≥ 500).
                 bounds = NumericRange(gte=round(converted, 4))
-            elif "min" in key.split("_"):
+            elif "min" in parts:
                 bounds = NumericRange(lte=round(converted, 4))
             elif "." not in m.group("num") and value >= 5:
                 # A whole number is a nominal size: "a 13 inch laptop" is a 13.3-inch one, "27 inch"
