@@ -244,6 +244,13 @@ class Settings(BaseSettings):
         description="When no product text uses the shopper's word for the kind of product at all, the "
         "similarity a product needs for the ask not to be declined (stricter than out_of_catalog_similarity).",
     )
+    unseen_pair_similarity: float = Field(
+        default=0.55,
+        ge=-1,
+        le=1,
+        description="A two-word kind of product no title says together (\"smoke detector\" where titles "
+        "only say \"lie detector\") is declined unless a product is this similar (cosine).",
+    )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 
     # Experiments ---------------------------------------------------------------------------

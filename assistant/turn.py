@@ -47,7 +47,7 @@ from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.planner import describes, kind_words, product_kind, product_phrase
-from assistant.plan.text import COLOR_WORDS, tokenize
+from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, tokenize
 from assistant.plan.typos import english_words
 from assistant.responses import load_responses
 from assistant.schemas import (
@@ -70,7 +70,7 @@ from assistant.schemas import (
 from assistant.store import SessionStore, open_session_store
 from assistant.tokens import TokenBudget, TokenCounter
 from retrieval.catalog import Product
-from retrieval.filters import Filters
+from retrieval.filters import Filters, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
 from retrieval.relax import asked_fields, search_relaxed
@@ -368,7 +368,8 @@ class Assistant:
             family = snap.variant[position]
             for i in np.flatnonzero(snap.variant == family):
                 product = snap.products[int(i)]
-                if snap.color[int(i)] in wanted and product not in found:
+                # the message's other constraints hold too ("what about blue ones, max 120")
+                if snap.color[int(i)] in wanted and product not in found and matches(product, plan.filters):
                     found.append(product)
         if found and _ONE.search(message.lower()):
             # "the black one and the white one": one of each color asked for
@@ -452,15 +453,14 @@ class Assistant:
             listed = [w for w in re.findall(r"[a-z0-9]+", value) if not any(ch.isdigit() for ch in w)]
             listed = [w for w in listed if len(w) > 1 or w in _SHADE_WORDS]
             words = set(listed)
-            named = [w for w in listed if w in _COLOR_ONLY]
             if (
                 value not in shades
                 and words
                 and words <= _SHADE_WORDS
                 and any(
                     set(c.split()) <= words
-                    # the asked color only, or first ("White/Green" is a white shoe with green)
-                    and (not (words & _COLOR_ONLY) - set(c.split()) or (named[:1] == c.split()[-1:]))
+                    # the asked color only: "Black/White" or "Red, Silver" is two colors, not a shade
+                    and not (words & _COLOR_ONLY) - set(c.split())
                     for c in colors
                 )
             ):
@@ -528,6 +528,10 @@ class Assistant:
                 return False
             if self._guessed_kind_differs(asked, kinds):
                 return True
+            if kind and self._pair_unseen(kind, plan):
+                # "pressure cookers" among slow cookers: a kind no title names, unless products are close
+                nearest = self.searcher.nearest_similarity(kind, Filters(categories=kinds))
+                return nearest is None or nearest < self.settings.unseen_pair_similarity
             # "a hammock stand" in a store of laptop stands: a word no product text has, naming the
             # kind of stand, makes it another product unless the category's products are close
             named = [t for t in analyze(kind) if t.isalpha()] if kind else []
@@ -564,14 +568,26 @@ class Assistant:
         # "washing machine": a known head ("machine") after a word no product text has is another
         # kind of product.
         unknown_modifier = len(words) > 1 and not lexical.knows(words[-2])
-        if (in_fields or in_titles) and not unknown_modifier:
+        # "smoke detector" where titles say only "lie detector": two words no title says together
+        unseen = not follow_up and bool(kind) and self._pair_unseen(kind, plan)
+        if (in_fields or in_titles) and not unknown_modifier and not unseen:
             return False
         text = " ".join(words) if follow_up else asked
         nearest = self.searcher.nearest_similarity(kind_words(text) or text)
         needed = self.settings.out_of_catalog_similarity
         if not (in_fields or in_titles):
             needed = max(needed, self.settings.unnamed_kind_similarity)
+        if unseen:
+            needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _pair_unseen(self, kind: str, plan: QueryPlan) -> bool:
+        """Whether the kind's last two words ("smoke detector") are in titles, but never together. A
+        first word the planner reads as a wish ("quiet dishwasher") or a preference does not count."""
+        words = [w for w in re.findall(r"[a-z]+", kind.lower()) if len(w) > 2 and w not in FILLER_WORDS]
+        if len(words) < 2 or describes(words[-2]) or any(words[-2] in p.split() for p in plan.preferences):
+            return False
+        return self._title_categories().pair_unseen(words[-2], words[-1])
 
     def _guessed_kind_differs(self, query: str, kinds: list[str]) -> bool:
         """A kind the planner guessed from a word of the ask ("washing machine": titles say "machine"
@@ -747,7 +763,25 @@ class Assistant:
         said = (
             " ".join([*single, *title_head_words(product.title)[-1:]]) if product.category else product.title
         )
-        return bool(wanted & set(lexical.terms(said)))
+        if not wanted & set(lexical.terms(said)):
+            return False
+        # "hummingbird feeder": the word the shopper put before the kind's head word narrows it (a pet
+        # bowl's "Elevated Feeder" is no hummingbird feeder); a color or a category level does not
+        words = re.findall(r"[a-z]+", plan.query.lower())
+        head_terms = set(lexical.terms(" ".join(heads)))
+        levels = {w for c in categories for w in re.findall(r"[a-z]+", c.lower())}
+        modifiers = [
+            words[i - 1]
+            for i in range(1, len(words))
+            if set(lexical.terms(words[i])) & head_terms
+            and words[i - 1] not in COLOR_WORDS
+            and words[i - 1] not in FILLER_WORDS
+            and words[i - 1] not in levels
+            and len(words[i - 1]) > 2
+            and lexical.knows(next(iter(lexical.terms(words[i - 1])), ""))
+        ]
+        own = set(lexical.terms(f"{product.title} {' '.join(product.category)}"))
+        return all(set(lexical.terms(m)) & own for m in modifiers)
 
     def _widens(self, categories: list[str]) -> bool:
         """Whether a category that leaves too few products may be widened to products that still are
@@ -1068,6 +1102,20 @@ class _TitleCategories:
 
     leaves: list[str] = field(default_factory=list)
     postings: dict[str, set[int]] = field(default_factory=dict)
+
+    def pair_unseen(self, first: str, second: str) -> bool:
+        """Whether no title holds both words (any plural form), while each is in some title."""
+        from assistant.plan.text import singular
+
+        def ids(word: str) -> set[int]:
+            stem = singular(word)
+            found: set[int] = set()
+            for form in {word, stem, stem + "s", stem + "es"}:
+                found |= self.postings.get(form, set())
+            return found
+
+        a, b = ids(first), ids(second)
+        return bool(a) and bool(b) and not (a & b)
 
     def get_counts(self, word: str) -> list[tuple[str, int]]:
         """One word: the categories of products whose title names it as what they are. Several words

@@ -60,6 +60,10 @@ _WHOLE_CATALOG = re.compile(
     r"\b(?:you\s+(?:have|carry|sell|got|stock)|you've\s+got|overall|in\s+the\s+(?:store|shop|catalog)|of\s+all|"
     r"in\s+stock|available|anything|any\b)"
 )
+_STORE_WIDE = re.compile(
+    r"\b(?:you\s+(?:have|carry|sell|stock)|u\s+(?:have|carry|sell|stock|got)|you(?:'ve|\s+have)?\s+got|"
+    r"in\s+the\s+(?:store|shop|catalog)|overall|of\s+all)\b"
+)
 _SEARCH_AGAIN = re.compile(
     r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options|"
     r"what\s+about|how\s+about|ones?\s+that|ones?\s+with)\b"
@@ -334,6 +338,9 @@ def _drop_foreign_attributes(
     ), dropped
 
 
+_COMPLAINT = re.compile(r"\btoo\s+[a-z]+|\bnot\s+[a-z]+\s+enough\b")
+
+
 def apply_schema(
     plan: QueryPlan,
     message: str,
@@ -388,7 +395,8 @@ def apply_schema(
     for spec in parse_specs(text, schema, categories):
         ranges[spec.key] = spec.bounds
         stated.add(spec.key)
-    for prior in use_case_priors(text, schema, categories):
+    # "too small", "not warm enough": a complaint about what was shown (a comparative), not a use
+    for prior in use_case_priors(_COMPLAINT.sub(" ", text), schema, categories):
         if prior.bounds is not None:
             if prior.key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
                 ranges[prior.key] = prior.bounds
@@ -488,6 +496,15 @@ def apply_schema(
                 key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
             )
             among_shown = refers and not whole_catalog and not explicit_compare
+            if previous is not None and not among_shown and _STORE_WIDE.search(text):
+                # "the most expensive one you sell", after "cheaper than that": over everything of
+                # the kind, not within bounds earlier turns put on the key sorted by
+                if key == "price":
+                    said = parse_prices(text)
+                    if said.price_min is None and said.price_max is None:
+                        price_min = price_max = None
+                elif key not in stated:
+                    ranges.pop(key, None)
             if shown.products and not shown.fresh and among_shown:
                 intent, question = "product_question", key
                 update["referenced_ids"] = _pool(plan, shown)

@@ -615,6 +615,11 @@ def parse_turn(
             and new_cats
             and _STORE_WIDE.search(text)
             and find_superlative([t.stem for t in tokenize(text)]) is not None
+            # "the cheapest fitting you got" after pipe fittings: the shopper's short name for it
+            and not all(
+                {t.stem for t in tokenize(c)} <= {t.stem for p in prev.filters.categories for t in tokenize(p)}
+                for c in new_cats
+            )
         ):
             # "what's the cheapest coffee maker you have?": the whole category, not the last narrowing.
             fresh = True
@@ -873,6 +878,11 @@ def plan_turn(
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
     head, firm = found if found else (None, False)
+    if head is not None and not firm and context.previous is not None and schema is not None:
+        # "are there memory foam ones?" after dog beds: a guess from a word of a value the kind
+        # already shown has (dog beds' fill) names that value, not another kind (mattresses)
+        if _value_of_kind_shown(normalized, matcher, schema, context.previous.filters.categories):
+            head = None
     if head is not None and not firm and schema is not None and schema.attributes([head]):
         # A guessed kind in a catalog that describes it with attributes (a curated category) is
         # trusted as a filter; in a catalog without them (raw marketplace feeds) it stays a hint.
@@ -1092,6 +1102,18 @@ _SKIP_HEAD = frozenset(
 _DISCOURSE = frozenset(
     [
         "ok",
+        "k",
+        "hm",
+        "hmm",
+        "nah",
+        "tbh",
+        "ngl",
+        "imo",
+        "btw",
+        "omg",
+        "though",
+        "anyway",
+        "anyways",
         "nvm",
         "thx",
         "biggie",
@@ -1280,9 +1302,78 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             and not ruled_out(p)
         ]
         found = content[0] if content else ""
+        if (
+            matcher is not None
+            and len(content) > 1
+            and not _names_anything(found, matcher)
+            and not _asks_about_shown(found)
+        ):
+            # "my dad keeps asking for one of those robot vacuum things": a first clause with no
+            # word the catalog uses only frames the ask; a later one naming a category is the product
+            found = next((p for p in content[1:] if _names_a_category(p, matcher)), found)
         if found and (candidate is texts[-1] or not _pro_form(found)):
             return found
     return ""
+
+
+def _value_of_kind_shown(
+    text: str, matcher: VocabularyMatcher, schema: CatalogSchema, categories: Sequence[str]
+) -> bool:
+    """Whether the product phrase's last content word lies in an attribute value that the
+    ``categories`` asked before have too."""
+    if not categories:
+        return False
+    phrase = product_phrase(text, matcher)
+    tokens = tokenize(phrase)
+    words = [i for i, t in enumerate(tokens) if t.stem not in FILLER_WORDS and t.stem not in _SKIP_HEAD and t.stem.isalpha()]
+    if not words:
+        return False
+    last = words[-1]
+    held = {v for spec in schema.attributes(categories).values() for v in spec.values}
+    return any(
+        m.kind == "attribute" and m.start <= last < m.end and m.value in held for m in matcher.find(tokens)
+    )
+
+
+_STANDS_FOR_A_PRODUCT = frozenset(
+    "something anything one ones gift gifts present presents item items option "
+    "options idea ideas product products".split()
+)
+
+
+def _asks_about_shown(phrase: str) -> bool:
+    """ "which of them is the quietest": a clause about the products shown, not a framing one."""
+    stems = [t.stem for t in tokenize(phrase)]
+    return (
+        refers_back(phrase)
+        or find_superlative(stems) is not None
+        or find_comparative(stems) is not None
+        or bool(re.match(r"\s*(?:which|what|how|is|are|does|do)\b", phrase))
+    )
+
+
+def _names_anything(phrase: str, matcher: VocabularyMatcher) -> bool:
+    """Whether any word of ``phrase`` is one the catalog's values or texts use."""
+    tokens = tokenize(phrase)
+    return (
+        bool(matcher.find(tokens))
+        or any(t.text in _STANDS_FOR_A_PRODUCT for t in tokens)  # "something for home use"
+        or any(
+            matcher.covers(t.text) for t in tokens if t.stem not in FILLER_WORDS and t.text not in _DISCOURSE
+        )
+    )
+
+
+def _names_a_category(phrase: str, matcher: VocabularyMatcher) -> bool:
+    """Whether ``phrase`` says a category's own name ("robot vacuum"), not a doer ("he shaves")."""
+    tokens = tokenize(phrase)
+    for m in matcher.find(tokens):
+        if m.kind != "category":
+            continue
+        name = {singular(w) for w in re.findall(r"[a-z]+", m.value)}
+        if any(singular(tokens[i].text) in name for i in range(m.start, m.end)):
+            return True
+    return False
 
 
 def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:

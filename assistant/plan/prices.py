@@ -55,6 +55,9 @@ _PRICE_CONTEXT = re.compile(r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollar
 
 _MAX_CUES = (
     r"nothing over|nothing above|not over|not above|never over|no higher than|nothing more than|"
+    # "can't go over 700", "don't want to spend more than 50": a cap said as a limit
+    r"(?:can'?t|cannot|can not|won'?t|wont|don'?t|do not|shouldn'?t|not)\s+(?:want\s+to\s+|wanna\s+)?"
+    r"(?:go|spend|pay|be|exceed)\s+(?:over|above|more\s+than|past|beyond)?\s*|"
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
     r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?:'s| is| of)?|<=?|"
     r"(?:stretch|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to(?:\s+(?:like|about|around|maybe))?"

@@ -218,6 +218,11 @@ def _and_continues(
     return not (after in scales and scales[after] <= last_scale)
 
 
+def _is_number_word(word: str, units: dict[str, int]) -> bool:
+    w = word.lower().strip(",.?!")
+    return (w in units and w not in ("a", "an")) or w.replace(".", "", 1).isdigit()
+
+
 def numbers_to_digits(text: str) -> str:
     """ "under forty bucks" → "under 40 bucks"; "a hundred and fifty" → "150"; "two grand" → "2000".
 
@@ -233,7 +238,9 @@ def numbers_to_digits(text: str) -> str:
     while i < len(words):
         raw = words[i]
         w = raw.lower().strip(",.?!")
-        if w not in units and w not in scales:
+        # "k" counts thousands only after a number ("five k"); alone it is "ok" ("k now i need…")
+        lone_letter = len(w) == 1 and w in scales and not (out and _is_number_word(out[-1], units))
+        if (w not in units and w not in scales) or lone_letter:
             out.append(raw)
             i += 1
             continue
@@ -256,6 +263,7 @@ def numbers_to_digits(text: str) -> str:
             elif (
                 t in scales
                 and (parts or j == i)
+                and not (len(t) == 1 and j > i and words[j - 1].lower() in ("a", "an"))  # "a k cup"
                 and scales[t] > (big_scale if scales[t] >= 1000 else last_scale)
                 and (scales[t] >= 1000 or not big_scale or scales[t] < big_scale)
             ):

@@ -25,6 +25,17 @@ def _table() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _slang() -> tuple[tuple[re.Pattern[str], str], ...]:
+    data = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/shorthand.yaml").read_text("utf-8")
+    )
+    return tuple(
+        (re.compile(rf"(?<![\w'-]){re.escape(short)}(?![\w'-])", re.IGNORECASE), str(full))
+        for short, full in (data.get("slang") or {}).items()
+    )
+
+
 def expand_shorthand(
     message: str, uses: Callable[[str], bool], feature: Callable[[str, str], bool] | None = None
 ) -> str:
@@ -33,6 +44,8 @@ def expand_shorthand(
     form names one of the catalog's features or categories while the short form names nothing it
     files by (titles saying "ANC" or "mic" while the attribute is noise_cancelling, the category
     Microphones): then it is spelled out all the same."""
+    for slang, word in _slang():
+        message = slang.sub(word, message)
     for pattern, short, full in _table():
         if pattern.search(message) and (not uses(short) or (feature is not None and feature(short, full))):
             message = pattern.sub(full, message)

@@ -130,6 +130,18 @@ def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 FILLER_WORDS = frozenset(
     [
+        # chat words that never name a product ("do u have anything under 15 tho")
+        "though",
+        "tho",
+        "hm",
+        "nah",
+        "tbh",
+        "ngl",
+        "imo",
+        "btw",
+        "omg",
+        "anyway",
+        "anyways",
         "a",
         "an",
         "the",

@@ -137,8 +137,15 @@ def describes_brand(tokens: Sequence[Token], match: ValueMatch) -> bool:
     similar = ends_with(roles["similar_before"])
     if similar == ("like",) and len(before) > 1 and (before[-2],) in roles["like_not_after"]:
         similar = None  # "I'd like Sony headphones": wanting, not comparing
+    fits = ends_with(roles["for_before"])
+    if fits is not None:
+        ahead = before[: -len(fits)]
+        # a product named before "for", and "for" not framing the ask ("looking for Nike shoes")
+        if not ahead or any(ahead[-1:] == list(c) for c in roles["for_not_after"]):
+            fits = None
     return (
         similar is not None
+        or fits is not None
         or ends_with(roles["compatible_before"]) is not None
         or any(tuple(after[: len(c)]) == c for c in roles["compatible_after"])
     )
