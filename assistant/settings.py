@@ -248,8 +248,8 @@ class Settings(BaseSettings):
         default=0.55,
         ge=-1,
         le=1,
-        description="A two-word kind of product no title says together (\"smoke detector\" where titles "
-        "only say \"lie detector\") is declined unless a product is this similar (cosine).",
+        description='A two-word kind of product no title says together ("smoke detector" where titles '
+        'only say "lie detector") is declined unless a product is this similar (cosine).',
     )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 

@@ -587,7 +587,23 @@ class Assistant:
         words = [w for w in re.findall(r"[a-z]+", kind.lower()) if len(w) > 2 and w not in FILLER_WORDS]
         if len(words) < 2 or describes(words[-2]) or any(words[-2] in p.split() for p in plan.preferences):
             return False
-        return self._title_categories().pair_unseen(words[-2], words[-1])
+        from assistant.plan.vocab import matcher_for
+
+        # "king size": a value of some attribute is no kind of product
+        tokens = tokenize(" ".join(words[-2:]))
+        if any(m.kind != "category" for m in matcher_for(self.vocabulary).find(tokens)):
+            return False
+        index = self._title_categories()
+        # the last word must be what some title says a product is ("detector"), not any word ("spring")
+        from assistant.plan.text import singular
+
+        head = singular(words[-1])
+        named = (
+            index.get_counts(words[-1])
+            or index.get_counts(head)
+            or any(head in {singular(w) for w in re.findall(r"[a-z]+", c)} for c in plan.filters.categories)
+        )
+        return bool(named) and index.pair_unseen(words[-2], words[-1])
 
     def _guessed_kind_differs(self, query: str, kinds: list[str]) -> bool:
         """A kind the planner guessed from a word of the ask ("washing machine": titles say "machine"

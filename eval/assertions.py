@@ -501,7 +501,9 @@ def _improves_on(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
         better = _improvable(ctx, _cards(spec, earlier), value, reference)
         if not better and _RELAXED.search(turn.text):
             # Nothing the store sells in those categories beats it: the right answer says so.
-            return _result(True, f"nothing in the catalog is {value.direction} than {reference:g}; the answer says so")
+            return _result(
+                True, f"nothing in the catalog is {value.direction} than {reference:g}; the answer says so"
+            )
         return _result(
             False, f"not {value.direction} than {reference:g}: {bad}", score=1 - len(bad) / len(cards)
         )

@@ -338,6 +338,9 @@ def _drop_foreign_attributes(
     ), dropped
 
 
+_SAME_PERSON = re.compile(
+    r"\b(?:him|her|he|she|his|he's|she's|the\s+same\s+(?:kid|child|boy|girl|one|person))\b"
+)
 _COMPLAINT = re.compile(r"\btoo\s+[a-z]+|\bnot\s+[a-z]+\s+enough\b")
 
 
@@ -421,6 +424,14 @@ def apply_schema(
         if prior.label not in priors:
             priors.append(prior.label)
 
+    if shown.fresh and previous is not None and _SAME_PERSON.search(text):
+        # "any stem kits that would work for him?" after a building set for a 7-year-old: another
+        # kind of product, the same child; an age the new kind is also filed by carries over
+        specs = schema.attributes(categories)
+        for age_key, bounds in previous.filters.attribute_ranges.items():
+            if age_key.startswith("age") and age_key in specs and age_key not in ranges:
+                ranges[age_key] = bounds
+                priors += [p for p in previous.priors if ("age" in p or "year" in p) and p not in priors]
     stepped = _size_step(text, schema, categories, shown)
     if stepped is not None:  # "one size up?": the next size of the product in front of the shopper
         attributes[stepped[0]] = stepped[1]
@@ -500,8 +511,8 @@ def apply_schema(
                 # "the most expensive one you sell", after "cheaper than that": over everything of
                 # the kind, not within bounds earlier turns put on the key sorted by
                 if key == "price":
-                    said = parse_prices(text)
-                    if said.price_min is None and said.price_max is None:
+                    said_prices = parse_prices(text)
+                    if said_prices.price_min is None and said_prices.price_max is None:
                         price_min = price_max = None
                 elif key not in stated:
                     ranges.pop(key, None)

@@ -159,8 +159,6 @@ _QUERY_DROP = frozenset(
         "over",
         "below",
         "above",
-        "max",
-        "min",
         "exactly",
         "which",
         "cheaper",
@@ -617,7 +615,9 @@ def parse_turn(
             and find_superlative([t.stem for t in tokenize(text)]) is not None
             # "the cheapest fitting you got" after pipe fittings: the shopper's short name for it
             and not all(
-                {t.stem for t in tokenize(c)} <= {t.stem for p in prev.filters.categories for t in tokenize(p)}
+                c not in prev.filters.categories
+                and {t.stem for t in tokenize(c)}
+                <= {t.stem for p in prev.filters.categories for t in tokenize(p)}
                 for c in new_cats
             )
         ):
@@ -878,11 +878,16 @@ def plan_turn(
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
     head, firm = found if found else (None, False)
-    if head is not None and not firm and context.previous is not None and schema is not None:
+    if (
+        head is not None
+        and not firm
+        and context.previous is not None
+        and schema is not None
         # "are there memory foam ones?" after dog beds: a guess from a word of a value the kind
         # already shown has (dog beds' fill) names that value, not another kind (mattresses)
-        if _value_of_kind_shown(normalized, matcher, schema, context.previous.filters.categories):
-            head = None
+        and _value_of_kind_shown(normalized, matcher, schema, context.previous.filters.categories)
+    ):
+        head = None
     if head is not None and not firm and schema is not None and schema.attributes([head]):
         # A guessed kind in a catalog that describes it with attributes (a curated category) is
         # trusted as a filter; in a catalog without them (raw marketplace feeds) it stays a hint.
@@ -1325,7 +1330,11 @@ def _value_of_kind_shown(
         return False
     phrase = product_phrase(text, matcher)
     tokens = tokenize(phrase)
-    words = [i for i, t in enumerate(tokens) if t.stem not in FILLER_WORDS and t.stem not in _SKIP_HEAD and t.stem.isalpha()]
+    words = [
+        i
+        for i, t in enumerate(tokens)
+        if t.stem not in FILLER_WORDS and t.stem not in _SKIP_HEAD and t.stem.isalpha()
+    ]
     if not words:
         return False
     last = words[-1]
@@ -1336,8 +1345,24 @@ def _value_of_kind_shown(
 
 
 _STANDS_FOR_A_PRODUCT = frozenset(
-    "something anything one ones gift gifts present presents item items option "
-    "options idea ideas product products".split()
+    [
+        "something",
+        "anything",
+        "one",
+        "ones",
+        "gift",
+        "gifts",
+        "present",
+        "presents",
+        "item",
+        "items",
+        "option",
+        "options",
+        "idea",
+        "ideas",
+        "product",
+        "products",
+    ]
 )
 
 
@@ -1576,6 +1601,26 @@ def _head_noun(
             ]
             values = specific or values
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
+        if leaf_values and word_categories is not None and content:
+            # "360 wave brush": one leaf is named Brushes (bottle brushes), but products whose titles
+            # say "wave brush" are all filed elsewhere (hair brushes): the compound is the kind
+            head_at, head_token = content[-1]
+            leaf_named = leaf_values[-1]
+            if (
+                leaf_named.start <= head_at < leaf_named.end
+                and len(content) >= 2
+                and content[-2][0] == head_at - 1 < leaf_named.start
+            ):
+                compound = word_categories(f"{content[-2][1].text} {head_token.text}")
+                total = sum(n for _, n in compound)
+                own = {leaf.name.casefold() for leaf in schema.leaves(leaf_named.value)}
+                if (
+                    compound
+                    and compound[0][1] >= 3
+                    and compound[0][1] >= 0.6 * total
+                    and not own & {c for c, _ in compound}
+                ):
+                    return compound[0][0], True
         if leaf_values:
             return _narrower(leaf_values[-1], tokens, matcher, schema), True
         if not content:

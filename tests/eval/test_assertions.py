@@ -196,7 +196,9 @@ def test_improves_on_passes_an_honest_nothing_better_only_when_the_catalog_has_n
     quietest = make_turn(1, recs=["dw1", "dw2"])  # dw1 (44 dBA) is the quietest dishwasher sold
     honest = "Nothing is quieter than 44 dBA; these are the closest I have."
     assert check(s, quietest, make_turn(2, message="quieter?", recs=["dw2"], text=honest))
-    assert not check(s, quietest, make_turn(2, message="quieter?", recs=["dw2"], text="Here are quieter ones."))
+    assert not check(
+        s, quietest, make_turn(2, message="quieter?", recs=["dw2"], text="Here are quieter ones.")
+    )
     loud = make_turn(1, recs=["dw3"])  # 52 dBA: dw1 and dw2 are quieter, so "nothing" is false
     assert not check(s, loud, make_turn(2, message="quieter?", recs=["dw3"], text=honest))
 
