@@ -349,6 +349,14 @@ class Assistant:
         snap = self.searcher.snapshot()
         return [snap.products[snap.position[i]] for i in ids if i in snap.position]
 
+    def _shown_before(self, history: list[HistoryTurn]) -> list[Product]:
+        """Products earlier answers showed, other than the last ones (most recent first, up to 25):
+        "and how long is the foam roller?" may name one of them."""
+        last = next((h.shown_ids for h in reversed(history) if h.shown_ids), [])
+        ids = [i for h in reversed(history) for i in h.shown_ids if i not in last]
+        snap = self.searcher.snapshot()
+        return [snap.products[snap.position[i]] for i in list(dict.fromkeys(ids))[:25] if i in snap.position]
+
     def _variants_asked(
         self, plan: QueryPlan, previous: list[Product], message: str, previous_plan: QueryPlan | None
     ) -> list[Product]:
@@ -420,7 +428,10 @@ class Assistant:
             previous=previous,
             llm_plan=llm_plan,
             dropped=dropped,
-            shown_titles={p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in shown},
+            shown_titles={
+                p.id: f"{p.brand or ''} {p.title} {p.color or ''}"
+                for p in [*shown, *self._shown_before(history)]
+            },
             schema=self.schema,
             shown_products=shown,
             known=known,

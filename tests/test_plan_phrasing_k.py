@@ -144,3 +144,40 @@ def test_a_pair_no_title_says_together() -> None:
     assert index.pair_unseen("smoke", "detector")
     assert not index.pair_unseen("lie", "detectors")  # plural forms count
     assert not index.pair_unseen("carbon", "detector")  # a word no title has is another check's job
+
+
+def test_a_leading_or_offers_another_color_instead(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema
+) -> None:
+    first = _plan("womens running shoes in purple", demo_vocabulary, demo_schema)
+    assert _plan("or blue under 150", demo_vocabulary, demo_schema, first).filters.colors == ["blue"]
+    both = _plan("any in purple or blue?", demo_vocabulary, demo_schema, first).filters.colors
+    assert set(both) == {"purple", "blue"}
+
+
+def test_a_question_naming_a_product_an_earlier_answer_showed(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema
+) -> None:
+    first = _plan("a yoga mat and a foam roller", demo_vocabulary, demo_schema)
+    history = [
+        HistoryTurn(
+            role="assistant", content="", plan=first, shown_ids=["fit-flexora-foam-roller-blue", "mat-1"]
+        ),
+        HistoryTurn(role="assistant", content="", plan=first, shown_ids=["mat-2", "mat-3"]),
+    ]
+    titles = {
+        "fit-flexora-foam-roller-blue": "Flexora Textured Foam Roller",
+        "mat-1": "Flexora Travel Yoga Mat",
+        "mat-2": "Flexora Grip Yoga Mat",
+        "mat-3": "Flexora Cork Yoga Block",
+    }
+    plan = plan_turn(
+        "and how long is the foam roller?",
+        history,
+        demo_vocabulary,
+        previous=first,
+        schema=demo_schema,
+        shown_titles=titles,
+    )
+    assert plan.intent == "product_question"
+    assert plan.referenced_ids == ["fit-flexora-foam-roller-blue"]

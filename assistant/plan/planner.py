@@ -184,6 +184,8 @@ class ConversationContext(BaseModel):
     picks: list[str] = Field(default_factory=list)
     """The top product of each of the latest turns that asked for one extreme ("the lightest", then
     "the roomiest"), oldest first: what "compare those two" then means."""
+    earlier_ids: list[str] = Field(default_factory=list)
+    """Products shown by answers before the last one, most recent first."""
 
 
 def _answers(history: Sequence[HistoryTurn]) -> list[tuple[QueryPlan | None, HistoryTurn]]:
@@ -213,11 +215,14 @@ def conversation_context(
         if plan is None or not t.shown_ids or not _asks_extreme(plan):
             break
         picks.insert(0, t.shown_ids[0])
+    last = list(shown.shown_ids) if shown else []
+    earlier = [i for t in reversed(history) for i in t.shown_ids if i not in last]
     return ConversationContext(
         previous=prev,
-        shown_ids=list(shown.shown_ids) if shown else [],
+        shown_ids=last,
         shown_prices=list(shown.shown_prices) if shown else [],
         picks=list(dict.fromkeys(picks)),
+        earlier_ids=list(dict.fromkeys(earlier))[:25],
     )
 
 
@@ -324,7 +329,11 @@ def _apply_matches(
     brands, excluded = list(data.brands), list(data.exclude_brands)
     colors, categories, attributes = list(data.colors), list(data.categories), dict(data.attributes)
     attribute_in = dict(data.attribute_in)
-    additive = re.search(r"\b(?:also|or|too|as well)\b", text) is not None
+    # "also Sony", "navy too": added to what was asked; a leading "or blue?" offers another instead
+    opening = re.sub(r"^(?:(?:ok|okay|hmm+|hm|well|so|um+|uh+|ah|oh|k)\b[,.!\s]*)+", "", text.strip())
+    additive = re.search(r"\b(?:also|too|as well)\b", text) is not None or (
+        re.search(r"\bor\b", text) is not None and not opening.startswith("or ")
+    )
     new_brands = [m.value for m in matches if m.kind == "brand" and not m.negated]
     if new_brands:
         brands = list(dict.fromkeys([*brands, *new_brands])) if additive else new_brands
@@ -625,6 +634,7 @@ def parse_turn(
             fresh = True
 
     shown_prices = context.shown_prices if len(context.shown_prices) == len(context.shown_ids) else []
+    asked_earlier: list[str] = []
     compare = bool(context.shown_ids) and not fresh and is_compare(text)
     question = bool(context.shown_ids) and not fresh and not compare and is_product_question(text)
     if (
@@ -640,6 +650,11 @@ def parse_turn(
         # "how many watts is the Roomfill?": a question naming some of the shown products.
         named = resolve_references(text, context.shown_ids, titles=shown_titles)
         question = 0 < len(named) < len(context.shown_ids)
+        if not named and context.earlier_ids:
+            # "and how long is the foam roller?": one product an earlier answer showed
+            before = resolve_references(text, context.earlier_ids, titles=shown_titles)
+            if len(before) == 1 and not POSITION.search(text):
+                question, asked_earlier = True, before
     if (
         question
         and _MORE_PRODUCTS.search(text)
@@ -697,7 +712,7 @@ def parse_turn(
             COMPARATIVES[t.text] for t in tokens if t.text in COMPARATIVES and COMPARATIVES[t.text] != "price"
         ]
     elif question:
-        referenced = resolve_references(
+        referenced = asked_earlier or resolve_references(
             text, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
         )
         intent = "refine" if variant and positive else "product_question"

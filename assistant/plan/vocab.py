@@ -475,8 +475,10 @@ class VocabularyMatcher:
 
         words = re.findall(r"[a-z0-9]+", value.lower())  # "Brand: City …" opens with "brand", not "brand:"
         first = words[0] if words else ""
-        share = self.vocabulary.counts.get(f"brand:{value}", 0) / self._brand_total
-        return len(first) >= 4 and (not ordinary_word(first) or share >= _BRAND_PREFIX_SHARE)
+        count = self.vocabulary.counts.get(f"brand:{value}", 0)
+        share = count / self._brand_total
+        # a maker of one product is not what its first word means ("drywall" is not Drywall Axe)
+        return len(first) >= 4 and count >= 2 and (not ordinary_word(first) or share >= _BRAND_PREFIX_SHARE)
 
     def _prefix_entry(self, stem: str) -> _Entry | None:
         entries = self._prefix.get(stem, [])
