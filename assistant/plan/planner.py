@@ -1621,10 +1621,17 @@ def _head_noun(
             # say "wave brush" are all filed elsewhere (hair brushes): the compound is the kind
             head_at, head_token = content[-1]
             leaf_named = leaf_values[-1]
+            modifier_at = content[-2][0] if len(content) >= 2 else -1
             if (
-                leaf_named.start <= head_at < leaf_named.end
-                and len(content) >= 2
-                and content[-2][0] == head_at - 1 < leaf_named.start
+                len(content) >= 2
+                and modifier_at == head_at - 1
+                and (
+                    # the category names the head, a word before it narrows it ("wave brush")
+                    leaf_named.start <= head_at < leaf_named.end
+                    and modifier_at < leaf_named.start
+                    # or the category's word only qualifies the head after it ("a tool roll": Tools)
+                    or leaf_named.start <= modifier_at < leaf_named.end <= head_at
+                )
             ):
                 compound = word_categories(f"{content[-2][1].text} {head_token.text}")
                 total = sum(n for _, n in compound)
@@ -1917,7 +1924,9 @@ def _NOT_HEAD_WORDS() -> frozenset[str]:
             found.update(singular(x) for x in w.split())
     for use in lex.use_cases:
         for p in use["phrases"]:
-            found.update(singular(x) for x in re.findall(r"[a-z]+", p.lower()))
+            words = re.findall(r"[a-z]+", p.lower())
+            if len(words) <= 2:  # "ankles roll in" makes no "roll" a non-product word ("a tool roll")
+                found.update(singular(x) for x in words)
     return frozenset(found)
 
 
