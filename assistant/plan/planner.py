@@ -1305,6 +1305,13 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     category name holding a clause word ("ride on" for Ride-Ons) is not cut."""
     # a price is never the product ("between 50 and 80 dollars for a ride on toy")
     lowered = blank_spans(_lower(text), parse_prices(_lower(text)).spans)
+    if matcher is not None:
+        # "Ah, that's a shame. A knife block set, then?", "I drive a truck all day ... anything like a
+        # heated lunch box?": a later question naming a category is the ask; what came before sets it up
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+", lowered) if x.strip()]
+        asked = [x for x in sentences[1:] if x.rstrip().endswith("?") and _names_a_category(x, matcher)]
+        if asked:
+            lowered = asked[-1]
     cue = next((m for m in ASK_CUE.finditer(lowered) if not _negated_ask(lowered[: m.start()])), None)
     if cue is not None and _WHICH_NOUN.search(re.split(r"[.!?]", lowered[: cue.start()])[-1]):
         cue = None  # "which skillet do you have that's rated highest?": the product came first
@@ -1627,8 +1634,7 @@ def _head_noun(
                 and modifier_at == head_at - 1
                 and (
                     # the category names the head, a word before it narrows it ("wave brush")
-                    leaf_named.start <= head_at < leaf_named.end
-                    and modifier_at < leaf_named.start
+                    (leaf_named.start <= head_at < leaf_named.end and modifier_at < leaf_named.start)
                     # or the category's word only qualifies the head after it ("a tool roll": Tools)
                     or leaf_named.start <= modifier_at < leaf_named.end <= head_at
                 )

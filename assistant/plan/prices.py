@@ -59,7 +59,8 @@ _MAX_CUES = (
     r"(?:can'?t|cannot|can not|won'?t|wont|don'?t|do not|shouldn'?t|not)\s+(?:want\s+to\s+|wanna\s+)?"
     r"(?:go|spend|pay|be|exceed)\s+(?:over|above|more\s+than|past|beyond)?\s*|"
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
-    r"at most|max(?:imum)?(?: of)?|up to|upto|within|budget(?:'s| is| of)?|<=?|"
+    r"at most|max(?:imum)?(?: of)?|up to|upto|within|"
+    r"budget(?:'s| is| of)?(?:\s+(?:like|about|around|maybe|roughly|only|just|prob|probably))?|<=?|"
     r"(?:stretch|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to(?:\s+(?:like|about|around|maybe))?"
 )
 _MIN_CUES = (

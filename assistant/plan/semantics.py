@@ -240,7 +240,8 @@ def numbers_to_digits(text: str) -> str:
         w = raw.lower().strip(",.?!")
         # "k" counts thousands only after a number ("five k"); alone it is "ok" ("k now i need…")
         lone_letter = len(w) == 1 and w in scales and not (out and _is_number_word(out[-1], units))
-        if (w not in units and w not in scales) or lone_letter:
+        hyphened = "-" in w and all(part in units for part in w.split("-"))  # "thirty-five"
+        if (w not in units and w not in scales and not hyphened) or lone_letter:
             out.append(raw)
             i += 1
             continue
@@ -286,7 +287,14 @@ def numbers_to_digits(text: str) -> str:
         value = total + current
         after_run = words[j].lower().strip(",.?!") if j < len(words) else ""
         measured = after_run in _NUMBERISH_NEXT and after_run not in _MONEY_WORDS
-        if not used_scale and not measured and len(said) >= 2 and 1 <= said[0] <= 9 and said[1] >= 10:
+        if (
+            not used_scale
+            and not measured
+            and w not in ("a", "an")  # "a twenty-five dollar gift" is 25, not 125
+            and len(said) >= 2
+            and 1 <= said[0] <= 9
+            and said[1] >= 10
+        ):
             # "one fifty", "two twenty five": hundreds said the short way (150, 225)
             value = said[0] * 100 + sum(said[1:])
             used_scale = True
@@ -294,8 +302,9 @@ def numbers_to_digits(text: str) -> str:
         nxt = words[j].lower().strip(",.?!") if j < len(words) else ""
         prev = words[i - 1].lower().strip(",.?!$") if i > 0 else ""
         teens_or_tens = any(
-            words[k].lower().strip(",.?!") in units and units[words[k].lower().strip(",.?!")] >= 11
+            all(part in units for part in parts_of) and any(units[part] >= 11 for part in parts_of)
             for k in range(i, j)
+            if (parts_of := words[k].lower().strip(",.?!").split("-"))
         )
         after_next = words[j + 1].lower().strip(",.?!") if j + 1 < len(words) else ""
         range_start = nxt in ("to", "or", "-") and after_next in units  # "two to three hundred"

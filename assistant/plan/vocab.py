@@ -137,6 +137,22 @@ def describes_brand(tokens: Sequence[Token], match: ValueMatch) -> bool:
     similar = ends_with(roles["similar_before"])
     if similar == ("like",) and len(before) > 1 and (before[-2],) in roles["like_not_after"]:
         similar = None  # "I'd like Sony headphones": wanting, not comparing
+    if (
+        match.end - match.start == 1
+        and before
+        and len(after) <= 2
+        and not any(a.isalpha() for a in after[:1])
+    ):
+        from assistant.plan.typos import ordinary_word
+
+        word = tokens[match.start].text.lower()
+        if (
+            ordinary_word(word)
+            and before[-1].isalpha()
+            and before[-1] not in FILLER_WORDS
+            and (before[-1],) not in roles["noun_not_after"]
+        ):
+            return True  # "a bowling ball": the noun, not the brand Ball
     fits = ends_with(roles["for_before"])
     if fits is not None:
         ahead = before[: -len(fits)]
