@@ -428,9 +428,9 @@ class Assistant:
             previous=previous,
             llm_plan=llm_plan,
             dropped=dropped,
-            shown_titles={
-                p.id: f"{p.brand or ''} {p.title} {p.color or ''}"
-                for p in [*shown, *self._shown_before(history)]
+            shown_titles={p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in shown},
+            earlier_titles={
+                p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in self._shown_before(history)
             },
             schema=self.schema,
             shown_products=shown,

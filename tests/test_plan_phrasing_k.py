@@ -177,7 +177,37 @@ def test_a_question_naming_a_product_an_earlier_answer_showed(
         demo_vocabulary,
         previous=first,
         schema=demo_schema,
-        shown_titles=titles,
+        shown_titles={k: v for k, v in titles.items() if k in ("mat-2", "mat-3")},
+        earlier_titles={k: v for k, v in titles.items() if k not in ("mat-2", "mat-3")},
     )
     assert plan.intent == "product_question"
     assert plan.referenced_ids == ["fit-flexora-foam-roller-blue"]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("nothing over thirty-five each", None, 35.0),
+        ("budget is like 15", None, 15.0),
+        ("and if i want to stay under $300?", None, 300.0),
+        ("my budget is about 150", 127.5, 172.5),
+    ],
+)
+def test_more_ways_to_say_a_budget(text: str, low: float | None, high: float | None) -> None:
+    prices = parse_prices(numbers_to_digits(text))
+    assert (prices.price_min, prices.price_max) == (low, high)
+
+
+def test_a_child_named_without_a_product(demo_vocabulary: Vocabulary, demo_schema: CatalogSchema) -> None:
+    plan = _plan(
+        "my nephew turns 8 next month and he's obsessed with building things, what would work for him?",
+        demo_vocabulary,
+        demo_schema,
+    )
+    assert plan.intent == "search" and plan.filters.categories == ["building sets"]
+    assert plan.filters.attribute_ranges["age_min_years"].lte == 8
+
+
+def test_items_joined_by_a_plus(demo_vocabulary: Vocabulary, demo_schema: CatalogSchema) -> None:
+    plan = _plan("weekend camping trip w/ the family, need a tent + a backpack", demo_vocabulary, demo_schema)
+    assert [i.categories for i in plan.items] == [["tents"], ["backpacks"]]

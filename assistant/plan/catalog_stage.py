@@ -83,7 +83,7 @@ _PLURAL = re.compile(r"\b(?:they|them|these|those|their|both|all|each|any|ones)\
 _SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
 _PARTS = re.compile(r"[,;.!?]|\s[-–—]\s|\bbut\b")
 _MULTI_JOIN = re.compile(
-    r"\s+(?:and|&|plus(?=\s+(?:an?|some|the|one|two|\d)\b)|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
+    r"\s+(?:and|&|\+|plus(?=\s+(?:an?|some|the|one|two|\d)\b)|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
 )
 
 

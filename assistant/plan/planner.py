@@ -43,6 +43,7 @@ from assistant.plan.semantics import (
     dimension_key,
     find_comparative,
     find_superlative,
+    lexicons,
     numbers_to_digits,
 )
 from assistant.plan.shorthand import expand_shorthand
@@ -186,6 +187,8 @@ class ConversationContext(BaseModel):
     "the roomiest"), oldest first: what "compare those two" then means."""
     earlier_ids: list[str] = Field(default_factory=list)
     """Products shown by answers before the last one, most recent first."""
+    earlier_titles: dict[str, str] = Field(default_factory=dict)
+    """Their titles (id → brand, title, color), when the caller has them."""
 
 
 def _answers(history: Sequence[HistoryTurn]) -> list[tuple[QueryPlan | None, HistoryTurn]]:
@@ -650,10 +653,15 @@ def parse_turn(
         # "how many watts is the Roomfill?": a question naming some of the shown products.
         named = resolve_references(text, context.shown_ids, titles=shown_titles)
         question = 0 < len(named) < len(context.shown_ids)
-        if not named and context.earlier_ids:
+        if not named and context.earlier_ids and context.earlier_titles:
             # "and how long is the foam roller?": one product an earlier answer showed
-            before = resolve_references(text, context.earlier_ids, titles=shown_titles)
-            if len(before) == 1 and not POSITION.search(text):
+            # (read against everything shown: a name the last answer's products share is theirs)
+            before = resolve_references(
+                text,
+                [*context.shown_ids, *context.earlier_ids],
+                titles={**context.earlier_titles, **(shown_titles or {})},
+            )
+            if len(before) == 1 and before[0] in context.earlier_ids and not POSITION.search(text):
                 question, asked_earlier = True, before
     if (
         question
@@ -855,6 +863,7 @@ def plan_turn(
     llm_plan: ModelPlan | None = None,
     dropped: Dropped | None = None,
     shown_titles: Mapping[str, str] | None = None,
+    earlier_titles: Mapping[str, str] | None = None,
     schema: CatalogSchema | None = None,
     shown_products: Sequence[Product] = (),
     known: Callable[[str], bool] | None = None,
@@ -874,6 +883,8 @@ def plan_turn(
     (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text.
     """
     context = conversation_context(history, previous)
+    if earlier_titles:
+        context.earlier_titles = dict(earlier_titles)
     back = _gone_back(message, history)
     if back is not None:
         return back
@@ -1286,16 +1297,40 @@ def _vague(phrase: str) -> bool:
     )
 
 
+def _about_a_child(phrase: str, text: str) -> bool:
+    """ "my nephew turns 8 next month and he's obsessed with building things": the phrase is the
+    child the message states an age of, not a product."""
+    age = child_age(_lower(text))
+    return (
+        age is not None
+        and age[2]
+        and bool(set(re.findall(r"[a-z]+", phrase.lower())) & set(lexicons().children["words"]))
+    )
+
+
 def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
     """ "a gift for my 10 year old nephew": no product named, a child is: the categories whose
     products state an age (the catalog's kids' categories), for the age prior to work in."""
-    if not _vague(product_phrase(text)) or child_age(_lower(text)) is None:
+    if child_age(_lower(text)) is None:
         return []
-    return [
+    phrase = product_phrase(text)
+    if not (_vague(phrase) or _about_a_child(phrase, text)):
+        return []
+    kids = [
         leaf
         for leaf, spec in schema.categories.items()
         if (key := dimension_key(schema, [leaf], "age")) is not None and key in spec.attributes
     ]
+    # "obsessed with building things": the kids' categories whose distinctive word the message says
+    said = {t.stem for t in tokenize(text)}
+    counts: dict[str, int] = {}
+    for leaf in kids:
+        for w in {t.stem for t in tokenize(leaf)}:
+            counts[w] = counts.get(w, 0) + 1
+    named = [
+        leaf for leaf in kids if any(counts[w] == 1 and w in said for w in {t.stem for t in tokenize(leaf)})
+    ]
+    return named or kids
 
 
 def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
@@ -1862,8 +1897,11 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
     """The words of a message that name the product asked for, typos corrected as the planner
     corrects them: "I need four new tires for my car" → "four new tires" minus the number → "new tires"."""
     matcher = matcher_for(vocabulary)
-    phrase = product_phrase(normalize_message(message, matcher, known), matcher)
-    return "" if _vague(phrase) else kind_words(phrase)
+    normalized = normalize_message(message, matcher, known)
+    phrase = product_phrase(normalized, matcher)
+    if _vague(phrase) or _about_a_child(phrase, normalized):
+        return ""  # "my nephew turns 8 and ...": who it is for, no kind named
+    return kind_words(phrase)
 
 
 _ISH = re.compile(r"(?<![\w.])(\$?\d+(?:\.\d+)?)\s*-?ish\b", re.IGNORECASE)

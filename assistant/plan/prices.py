@@ -60,7 +60,7 @@ _MAX_CUES = (
     r"(?:go|spend|pay|be|exceed)\s+(?:over|above|more\s+than|past|beyond)?\s*|"
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
     r"at most|max(?:imum)?(?: of)?|up to|upto|within|"
-    r"budget(?:'s| is| of)?(?:\s+(?:like|about|around|maybe|roughly|only|just|prob|probably))?|<=?|"
+    r"budget(?:'s| is| of)?(?:\s+(?:like|maybe|only|just|prob|probably))?|<=?|"
     r"(?:stretch|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to(?:\s+(?:like|about|around|maybe))?"
 )
 _MIN_CUES = (
@@ -72,7 +72,10 @@ _AROUND_CUES = r"around|about|approximately|approx\.?|roughly|~|close to|near|ci
 _RANGE_WORDED = re.compile(rf"\b(?:between|from)\s+{_money('a')}\s*(?:and|to|-|–)\s*{_money('b')}")
 _RANGE_AFTER = re.compile(r"\s*(?:range|price\s+range|bracket|ballpark)\b")
 _RANGE_BARE = re.compile(rf"(?<![\w.]){_money('a')}\s*(?:-|–|to)\s*{_money('b')}")
-_MAX_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MAX_CUES})\s*{_money('a')}")
+_MAX_BEFORE = re.compile(
+    # "stay under $300", "keep it below 50": the verb of the budget goes with the cap
+    rf"(?:(?<=\s)|^)(?:(?:stay|staying|keep\s+it|keeping\s+it|be)\s+)?(?:{_MAX_CUES})\s*{_money('a')}"
+)
 _MAX_AFTER = re.compile(
     rf"(?<![\w.]){_money('a')}\s*(?:or less|or under|or below|and under|and below|or cheaper|max(?:imum)?\b|tops\b|"
     # a total for everything asked ("a tent and a sleeping bag, 300 total"): no item costs more

@@ -133,6 +133,8 @@ FILLER_WORDS = frozenset(
         # chat words that never name a product ("do u have anything under 15 tho")
         "though",
         "tho",
+        "made",  # "any made by Sonovel?": who makes it, not a kind of product
+        "if",
         "hm",
         "nah",
         "tbh",

@@ -736,6 +736,11 @@ class VocabularyMatcher:
                     for form in {w, singular(w)}:
                         if len(form) >= 4:
                             words[form] = words.get(form, 0) + v.counts.get(f"category:{value}", 1)
+            # a feature's own name ("wirless keybord": the wireless key of keyboards)
+            for key in v.attributes:
+                for w in re.findall(r"[a-z]+", key):
+                    if len(w) >= 4 and w not in ("yes", "true"):
+                        words[w] = words.get(w, 0) + 1
             self._corrections = TypoCorrector(words)
         return self._corrections
 
