@@ -537,7 +537,7 @@ class Assistant:
             # from who it is for, nothing to check them against
             if plan.intent != "search" or not (kind or follow_up):
                 return False
-            if self._guessed_kind_differs(asked, kinds):
+            if self._guessed_kind_differs(asked, [*kinds, *f.categories_all]):
                 return True
             if kind and self._pair_unseen(kind, plan):
                 # "pressure cookers" among slow cookers: a kind no title names, unless products are close
@@ -629,7 +629,8 @@ class Assistant:
         named = any(stems(self.vocabulary.categories.get(kind, kind)) & asked for kind in kinds)
         if named or not asked:
             return False
-        nearest = self.searcher.nearest_similarity(query, Filters(categories=kinds))
+        leaves = [k for k in kinds if self.schema.leaves(k)] or kinds
+        nearest = self.searcher.nearest_similarity(query, Filters(categories=leaves))
         return nearest is not None and nearest < self.settings.out_of_catalog_similarity
 
     @property

@@ -137,7 +137,8 @@ _LEAD_REFERENCE = (
 _QUESTION_START = re.compile(
     # at the start, or opening a later clause ("2nd one looks nice, what brand is that")
     rf"(?:^|[,.;!?]\s*)\s*(?:(?:and|so|ok|okay|also|but|oh|hmm|cool|great|nice|thanks)\b[\s,.!-]*)?(?:{_LEAD_REFERENCE})?"
-    r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have)\b"
+    r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have|"
+    r"who\s+(?:makes|made|sells)|who's|whos)\b"
     r"|\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|details|information)\s+(?:on|about)|specs\s+(?:of|for)|"
     r"warranty|reviews?\s+(?:of|for))\b"
 )
