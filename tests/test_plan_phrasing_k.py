@@ -5,6 +5,7 @@ chat spellings, and a brand named as what the product fits."""
 from __future__ import annotations
 
 import pytest
+from test_plan_phrasing_more import _plan
 
 from assistant.plan import plan_turn
 from assistant.plan.planner import product_phrase
@@ -13,23 +14,11 @@ from assistant.plan.semantics import numbers_to_digits
 from assistant.plan.shorthand import expand_shorthand
 from assistant.plan.text import tokenize
 from assistant.plan.vocab import describes_brand, matcher_for
-from assistant.schemas import HistoryTurn, QueryPlan
+from assistant.schemas import HistoryTurn
 from assistant.turn import _TitleCategories
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
-
-
-def _plan(
-    message: str,
-    vocab: Vocabulary,
-    schema: CatalogSchema,
-    previous: QueryPlan | None = None,
-    shown: list[Product] | None = None,
-) -> QueryPlan:
-    ids = [p.id for p in shown] if shown else ["x"]
-    history = [HistoryTurn(role="assistant", content="", plan=previous, shown_ids=ids)] if previous else []
-    return plan_turn(message, history, vocab, previous=previous, schema=schema, shown_products=shown or ())
 
 
 @pytest.mark.parametrize(

@@ -1334,6 +1334,13 @@ def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
 
 
 def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
+    """The phrase of a message that names the product (see :func:`_product_phrase`); read once per
+    text and catalog, as several stages of a turn ask for it."""
+    return _product_phrase(text, matcher)
+
+
+@lru_cache(maxsize=1024)
+def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     """The phrase of a message that names the product: the first one, cut at clause words, with a
     content word. What follows "for"/"to"/"with" describes a use ("something more powerful for home
     use"), and "looking for"/"do you have" only frame the ask. With the catalog's ``matcher``, a
@@ -1908,6 +1915,12 @@ _ISH = re.compile(r"(?<![\w.])(\$?\d+(?:\.\d+)?)\s*-?ish\b", re.IGNORECASE)
 
 
 def normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
+    """See :func:`_normalize_message`; the planner and the out-of-catalog check read a message once."""
+    return _normalize_message(message, matcher, known)
+
+
+@lru_cache(maxsize=8)  # the same turn's readings; small, as ``known`` holds the catalog's text index
+def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
     """A message as the planner reads it: shorthand spelled out ("vac" → vacuum, unless the catalog
     says "vac"), typos corrected against the catalog, numbers in words as digits."""
 
