@@ -14,7 +14,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -47,8 +47,9 @@ from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.planner import describes, kind_words, product_kind, product_phrase
-from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, tokenize
+from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.typos import english_words
+from assistant.plan.vocab import matcher_for
 from assistant.responses import load_responses
 from assistant.schemas import (
     ChatEvent,
@@ -598,16 +599,12 @@ class Assistant:
         words = [w for w in re.findall(r"[a-z]+", kind.lower()) if len(w) > 2 and w not in FILLER_WORDS]
         if len(words) < 2 or describes(words[-2]) or any(words[-2] in p.split() for p in plan.preferences):
             return False
-        from assistant.plan.vocab import matcher_for
-
         # "king size": a value of some attribute is no kind of product
         tokens = tokenize(" ".join(words[-2:]))
         if any(m.kind != "category" for m in matcher_for(self.vocabulary).find(tokens)):
             return False
         index = self._title_categories()
         # the last word must be what some title says a product is ("detector"), not any word ("spring")
-        from assistant.plan.text import singular
-
         head = singular(words[-1])
         named = (
             index.get_counts(words[-1])
@@ -707,9 +704,8 @@ class Assistant:
             # was asked (the category's word in their title) come before other brands. Likewise a
             # widenable category ("sneakers": most are filed as Fashion Sneakers) is widened before
             # any constraint is loosened ("something in white").
-            kept = [
-                p for p in run(plan.filters.model_copy(update={"categories": []})) if self._is_kind(p, plan)
-            ]
+            is_kind = self._kind_test(plan)
+            kept = [p for p in run(plan.filters.model_copy(update={"categories": []})) if is_kind(p)]
             if kept:
                 found = found.model_copy(
                     update={
@@ -728,7 +724,8 @@ class Assistant:
             and self._widens(plan.filters.categories)
         ):
             relaxed = plan.filters.model_copy(update={"categories": []})
-            wider = [p for p in run(relaxed) if self._is_kind(p, plan)]
+            is_kind = self._kind_test(plan)
+            wider = [p for p in run(relaxed) if is_kind(p)]
             if len(wider) > len(candidates):
                 # The plan keeps its category: the conversation is still about that kind of product
                 # ("under ten bucks?" next searches it again, widened again if it must be).
@@ -760,10 +757,8 @@ class Assistant:
             kind_filters = found.filters.model_copy(update={"categories": [plan.category_hint]})
             of_kind = [] if found.relaxed else run(kind_filters)
             if of_kind:
-                hinted = plan.model_copy(update={"filters": kind_filters})
-                candidates = of_kind + [
-                    p for p in candidates if p not in of_kind and self._is_kind(p, hinted)
-                ]
+                hinted_kind = self._kind_test(plan.model_copy(update={"filters": kind_filters}))
+                candidates = of_kind + [p for p in candidates if p not in of_kind and hinted_kind(p)]
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = _sorted_by(candidates, plan.sort.key, plan.sort.order)
@@ -772,11 +767,12 @@ class Assistant:
                 candidates = _sorted_by(candidates[:n], plan.sort.key, plan.sort.order) + candidates[n:]
         return plan, candidates
 
-    def _is_kind(self, product: Product, plan: QueryPlan) -> bool:
-        """Whether ``product`` is the kind of product the plan's categories name: its category path or
+    def _kind_test(self, plan: QueryPlan) -> Callable[[Product], bool]:
+        """Whether a product is the kind of product the plan's categories name: its category path or
         the head of its title (what the title says it is) has a word of the most specific of them
         ("hiking backpacks" names backpacks; hiking boots are not a widening of it, nor is a "Bottle
-        Cleaning Brush" a bottle). A product filed under no category is judged by its whole title."""
+        Cleaning Brush" a bottle). A product filed under no category is judged by its whole title.
+        What the plan asks is read once; the test is then run on each candidate."""
         lexical = self.catalog.lexical()
         categories = plan.filters.categories
         parents = self.schema.parents
@@ -785,31 +781,36 @@ class Assistant:
         # "wall lamps & sconces": lamp, sconce)
         heads = [part.split()[-1] for c in specific for part in _GROUPING.split(c) if part.split()]
         wanted = set(lexical.terms(" ".join(heads)))
-        # a level grouping several kinds ("Hair Extensions, Wigs & Accessories") does not say which
-        # of them the product is: its own title does
-        single = [c for c in product.category if not _GROUPING.search(c)]
-        said = (
-            " ".join([*single, *title_head_words(product.title)[-1:]]) if product.category else product.title
-        )
-        if not wanted & set(lexical.terms(said)):
-            return False
         # "hummingbird feeder": the word the shopper put before the kind's head word narrows it (a pet
         # bowl's "Elevated Feeder" is no hummingbird feeder); a color or a category level does not
         words = re.findall(r"[a-z]+", plan.query.lower())
-        head_terms = set(lexical.terms(" ".join(heads)))
         levels = {w for c in categories for w in re.findall(r"[a-z]+", c.lower())}
         modifiers = [
-            words[i - 1]
+            set(lexical.terms(words[i - 1]))
             for i in range(1, len(words))
-            if set(lexical.terms(words[i])) & head_terms
+            if set(lexical.terms(words[i])) & wanted
             and words[i - 1] not in COLOR_WORDS
             and words[i - 1] not in FILLER_WORDS
             and words[i - 1] not in levels
             and len(words[i - 1]) > 2
             and lexical.knows(next(iter(lexical.terms(words[i - 1])), ""))
         ]
-        own = set(lexical.terms(f"{product.title} {' '.join(product.category)}"))
-        return all(set(lexical.terms(m)) & own for m in modifiers)
+
+        def test(product: Product) -> bool:
+            # a level grouping several kinds ("Hair Extensions, Wigs & Accessories") does not say which
+            # of them the product is: its own title does
+            single = [c for c in product.category if not _GROUPING.search(c)]
+            said = (
+                " ".join([*single, *title_head_words(product.title)[-1:]])
+                if product.category
+                else product.title
+            )
+            if not wanted & set(lexical.terms(said)):
+                return False
+            own = set(lexical.terms(f"{product.title} {' '.join(product.category)}"))
+            return all(m & own for m in modifiers)
+
+        return test
 
     def _widens(self, categories: list[str]) -> bool:
         """Whether a category that leaves too few products may be widened to products that still are

@@ -14,10 +14,16 @@ __all__ = ["expand_shorthand"]
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    data = yaml.safe_load(
+def _lexicon() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = yaml.safe_load(
         resources.files("assistant.plan").joinpath("lexicons/shorthand.yaml").read_text("utf-8")
     )
+    return data
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    data = _lexicon()
     entries = sorted(data["shorthand"].items(), key=lambda kv: -len(kv[0]))  # longest phrase first
     return tuple(
         (re.compile(rf"(?<![\w'-]){re.escape(short)}(?![\w'-])", re.IGNORECASE), short, str(full))
@@ -27,9 +33,7 @@ def _table() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 
 @lru_cache(maxsize=1)
 def _slang() -> tuple[tuple[re.Pattern[str], str], ...]:
-    data = yaml.safe_load(
-        resources.files("assistant.plan").joinpath("lexicons/shorthand.yaml").read_text("utf-8")
-    )
+    data = _lexicon()
     return tuple(
         (re.compile(rf"(?<![\w'-]){re.escape(short)}(?![\w'-])", re.IGNORECASE), str(full))
         for short, full in (data.get("slang") or {}).items()
