@@ -38,9 +38,19 @@ import httpx
 import yaml
 from pydantic import BaseModel, Field
 
+from assistant.api.responses import SESSION_HEADER
 from ui.client import iter_sse
 
-__all__ = ["BurstResult", "ChatTiming", "LoadReport", "main", "run_workers", "shopper_messages"]
+__all__ = [
+    "BurstResult",
+    "ChatTiming",
+    "LoadReport",
+    "SessionShape",
+    "main",
+    "run_workers",
+    "shopper_conversations",
+    "shopper_messages",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = (
@@ -74,6 +84,7 @@ class ChatTiming(BaseModel):
     events: int = 0
     stages_ms: dict[str, float] = Field(default_factory=dict)
     error: str | None = None
+    session_id: str | None = None
 
 
 class WorkerMemory(BaseModel):
@@ -83,9 +94,12 @@ class WorkerMemory(BaseModel):
 
 
 class BurstResult(BaseModel):
-    """One burst: ``concurrency`` chats started at the same instant against ``workers`` workers."""
+    """One burst: ``concurrency`` chats started at the same instant against ``workers`` workers; or,
+    with ``mode="sessions"``, ``concurrency`` shoppers chatting at once (``chats`` is their turns)."""
 
     label: str
+    mode: str = "burst"
+    shape: str = ""  # sessions: how shoppers arrive and pace their turns
     workers: int
     concurrency: int
     chats: int
@@ -160,14 +174,20 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": at(0.5), "p95": at(0.95), "p99": at(0.99), "max": round(ordered[-1], 4)}
 
 
-async def _one_chat(client: httpx.AsyncClient, message: str, start: asyncio.Event) -> ChatTiming:
+async def _one_chat(
+    client: httpx.AsyncClient, message: str, start: asyncio.Event, session_id: str | None = None
+) -> ChatTiming:
     await start.wait()
     began = time.perf_counter()
     timing = ChatTiming(ok=False)
+    body: dict[str, str] = {"message": message}
+    if session_id:
+        body["session_id"] = session_id
     try:
         async with client.stream(
-            "POST", "/v1/chat", json={"message": message}, headers={"Accept": "text/event-stream"}
+            "POST", "/v1/chat", json=body, headers={"Accept": "text/event-stream"}
         ) as response:
+            timing.session_id = response.headers.get(SESSION_HEADER)
             if response.status_code != 200:
                 await response.aread()
                 timing.error = f"HTTP {response.status_code}: {response.text[:200]}"
@@ -214,6 +234,69 @@ async def _burst(url: str, messages: list[str], timeout_s: float) -> tuple[list[
         start.set()
         timings = await asyncio.wait_for(asyncio.gather(*tasks), timeout=timeout_s * 2)
         return list(timings), time.perf_counter() - began
+
+
+class SessionShape(BaseModel):
+    """How the shoppers of a sessions run arrive and pace themselves."""
+
+    turns: int = 3
+    ramp_s: float = 10.0
+    think_s: tuple[float, float] = (3.0, 10.0)
+    seed: int = 7
+
+    def describe(self) -> str:
+        lo, hi = self.think_s
+        return (
+            f"{self.turns} turns each, starts spread over {self.ramp_s:g} s, "
+            f"{lo:g}–{hi:g} s between the end of an answer and the next message"
+        )
+
+
+def shopper_conversations(n: int, turns: int, *, start: int = 0) -> list[list[str]]:
+    """``n`` conversations of up to ``turns`` messages: the demo suites' conversations, each opening
+    made unique with an aside (as in :func:`shopper_messages`)."""
+    convs: list[list[str]] = []
+    for path in SUITES:
+        suite = yaml.safe_load(path.read_text())
+        convs.extend([str(m) for m in t["vars"]["conversation"]] for t in suite["tests"])
+    openings = shopper_messages(n, start=start)
+    return [[openings[i], *convs[(start + i) % len(convs)][1:turns]] for i in range(n)]
+
+
+async def _sessions(
+    url: str, conversations: list[list[str]], shape: SessionShape, timeout_s: float
+) -> tuple[list[ChatTiming], float]:
+    """Every shopper starts within ``ramp_s``, sends a message, reads the whole answer, thinks, and
+    sends the next one in the same session: ``len(conversations)`` chats open at once."""
+    import random
+
+    rng = random.Random(shape.seed)
+    plans = [(rng.uniform(0, shape.ramp_s), [rng.uniform(*shape.think_s) for _ in c]) for c in conversations]
+    n = len(conversations)
+    limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+    ready = asyncio.Event()
+    ready.set()
+
+    async def shopper(messages: list[str], offset: float, thinks: list[float]) -> list[ChatTiming]:
+        await asyncio.sleep(offset)
+        session: str | None = None
+        out: list[ChatTiming] = []
+        for message, think in zip(messages, thinks, strict=False):
+            timing = await _one_chat(client, message, ready, session)
+            out.append(timing)
+            if not timing.ok:
+                break
+            session = timing.session_id or session
+            await asyncio.sleep(think)
+        return out
+
+    async with httpx.AsyncClient(base_url=url, timeout=timeout_s, limits=limits) as client:
+        began = time.perf_counter()
+        done = await asyncio.wait_for(
+            asyncio.gather(*(shopper(c, o, t) for c, (o, t) in zip(conversations, plans, strict=True))),
+            timeout=timeout_s * (shape.turns + 1) + shape.ramp_s,
+        )
+        return [t for chats in done for t in chats], time.perf_counter() - began
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], deadline_s: float = 300) -> None:
@@ -333,9 +416,11 @@ def run_workers(
     timeout_s: float,
     log: Path,
     profile: Path | None = None,
+    sessions: SessionShape | None = None,
 ) -> list[BurstResult]:
     """Start ``aisle serve --workers N``, run one burst per concurrency, stop it; with ``profile``,
-    py-spy samples every worker during each burst (raw collapsed stacks, one file per burst)."""
+    py-spy samples every worker during each burst (raw collapsed stacks, one file per burst). With
+    ``sessions``, each concurrency is that many shoppers chatting at once instead of a burst."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -356,17 +441,24 @@ def run_workers(
                 asyncio.run(_burst(url, warm[i : i + 2 * workers], timeout_s))
             offset = 0
             for n in concurrencies:
-                burst = shopper_messages(n, start=offset)
-                offset += n
                 load = os.getloadavg()[0]
                 spy = _py_spy(server.pid, profile, f"w{workers}-c{n}") if profile else None
                 try:
-                    timings, wall = asyncio.run(_burst(url, burst, timeout_s))
+                    if sessions is None:
+                        timings, wall = asyncio.run(_burst(url, shopper_messages(n, start=offset), timeout_s))
+                    else:
+                        convs = shopper_conversations(n, sessions.turns, start=offset)
+                        timings, wall = asyncio.run(_sessions(url, convs, sessions, timeout_s))
                 finally:
                     if spy is not None:
                         spy.send_signal(signal.SIGINT)
                         spy.wait(timeout=60)
+                offset += n
                 result = _burst_result(label, workers, timings, wall, pids, load)
+                if sessions is not None:
+                    result = result.model_copy(
+                        update={"mode": "sessions", "shape": sessions.describe(), "concurrency": n}
+                    )
                 results.append(result)
                 print(_row(result), flush=True)
                 time.sleep(2)
@@ -433,6 +525,22 @@ def _stage_table(bursts: list[BurstResult]) -> str:
     return "\n".join(lines)
 
 
+def _mode_table(report: LoadReport, mode: str) -> str:
+    rows = [b for b in report.bursts if b.mode == mode]
+    if not rows:
+        return ""
+    if mode == "burst":
+        return f"{HEADER}\n" + "\n".join(_row(b) for b in rows) + "\n\n"
+    shapes = sorted({b.shape for b in rows})
+    return (
+        f"Shoppers chatting at once ({'; '.join(shapes)}); percentiles over every turn of every shopper:\n\n"
+        + HEADER.replace("chats at once", "shoppers at once")
+        + "\n"
+        + "\n".join(_row(b) for b in rows)
+        + "\n\n"
+    )
+
+
 def markdown(reports: list[LoadReport]) -> str:
     parts = ["# Load: concurrent SSE chats against `aisle serve --workers N`\n"]
     for r in reports:
@@ -442,8 +550,8 @@ def markdown(reports: list[LoadReport]) -> str:
             f"products, embedder {r.embedder} (torch threads per worker: {r.torch_threads}), LLM {r.llm}; "
             f"{r.machine}, {r.cpus} CPUs shared with the load generator and with other workers' tests "
             f"(1-min load average before each burst in the JSON), Python {r.python}.\n\n"
-            f"{HEADER}\n" + "\n".join(_row(b) for b in r.bursts) + "\n\n"
-            "Server-side stage times, median over the burst's chats (ms, from the `done` event's "
+            + "".join(_mode_table(r, mode) for mode in ("burst", "sessions"))
+            + "Server-side stage times, median over the burst's chats (ms, from the `done` event's "
             "`timings_ms`; `plan` and `retrieve_rank` include waiting for the CPU):\n\n"
             f"{_stage_table(r.bursts)}\n"
         )
@@ -501,6 +609,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="Sample the workers with py-spy during each burst into DIR (the run's figures are not recorded).",
     )
+    parser.add_argument(
+        "--sessions",
+        action="store_true",
+        help="Shoppers in conversation (ramped starts, think time between turns) instead of bursts.",
+    )
+    parser.add_argument("--turns", type=int, default=3, help="--sessions: messages per shopper.")
+    parser.add_argument("--ramp-s", type=float, default=10.0, help="--sessions: starts spread over.")
+    parser.add_argument(
+        "--think-s", type=float, nargs=2, default=[3.0, 10.0], help="--sessions: pause between turns."
+    )
     args = parser.parse_args(argv)
     if not all(1 <= n <= 500 for n in args.concurrency) or sum(args.concurrency) > WARM_START:
         parser.error(f"--concurrency must be between 1 and 500, at most {WARM_START} chats in all")
@@ -520,6 +638,9 @@ def main(argv: list[str] | None = None) -> int:
                 timeout_s=args.timeout,
                 log=data_dir / "serve.log",
                 profile=args.profile,
+                sessions=SessionShape(turns=args.turns, ramp_s=args.ramp_s, think_s=tuple(args.think_s))
+                if args.sessions
+                else None,
             )
         if any(b.errors for b in bursts):
             print((data_dir / "serve.log").read_text()[-3000:], file=sys.stderr)

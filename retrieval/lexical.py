@@ -8,6 +8,7 @@ Hard filters arrive as a boolean mask over the documents (same meaning as the Ch
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -53,6 +54,9 @@ class LexicalIndex:
         self.schema = schema
         self._retriever = retriever
         self._stem = _stemmer()
+        # A turn asks for the same query's terms several times (search, features, relaxation steps),
+        # and bm25s's tokenizer is slow to start (it builds progress bars even when hidden).
+        self._cached_terms = functools.lru_cache(maxsize=4096)(self._tokenize)
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Iterable[str], version: int = 0) -> LexicalIndex:
@@ -75,12 +79,15 @@ class LexicalIndex:
 
     def terms(self, text: str) -> list[str]:
         """``text`` as the index sees it: stemmed terms, stopwords removed."""
+        return list(self._cached_terms(text))
+
+    def _tokenize(self, text: str) -> tuple[str, ...]:
         import bm25s
 
         tokens = bm25s.tokenize(
             [text], stopwords="en", stemmer=self._stem, show_progress=False, return_ids=False
         )
-        return [t for t in tokens[0] if t]
+        return tuple(t for t in tokens[0] if t)
 
     def knows(self, term: str) -> bool:
         """Whether any indexed product text contains the (stemmed) ``term``."""

@@ -55,3 +55,12 @@ def test_search_without_known_words_or_allowed_documents_finds_nothing(index: Le
     assert index.search("mug", 0) == []
     with pytest.raises(ValueError, match="mask has shape"):
         index.search("mug", 10, np.ones(3, dtype=bool))
+
+
+def test_terms_are_cached_but_each_caller_gets_its_own_list(index: LexicalIndex) -> None:
+    first = index.terms("Organic Flaxseed oils")
+    first.append("mutated")
+    again = index.terms("Organic Flaxseed oils")
+    assert "mutated" not in again
+    assert again == first[:-1]
+    assert index._cached_terms.cache_info().hits >= 1  # the second call did not tokenize again

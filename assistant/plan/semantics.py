@@ -371,10 +371,28 @@ def dimension_key(
     return None
 
 
-def _find_phrase(
-    stems: Sequence[str], table: Sequence[tuple[tuple[str, ...], str, Any]]
-) -> tuple[str, Any, int, int] | None:
-    for phrase, dim, how in table:
+_Table = Sequence[tuple[tuple[str, ...], str, Any]]
+_FIRST_WORD_INDEX: dict[int, tuple[_Table, dict[str, list[int]]]] = {}
+
+
+def _by_first_word(table: _Table) -> dict[str, list[int]]:
+    """The table's rows by their phrase's first stem (rows in table order), built once per table."""
+    cached = _FIRST_WORD_INDEX.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    index: dict[str, list[int]] = {}
+    for row, (phrase, _, _) in enumerate(table):
+        index.setdefault(phrase[0] if phrase else "", []).append(row)
+    _FIRST_WORD_INDEX[id(table)] = (table, index)
+    return index
+
+
+def _find_phrase(stems: Sequence[str], table: _Table) -> tuple[str, Any, int, int] | None:
+    """The first row of ``table`` (in its order) whose phrase occurs in ``stems``, at its first place."""
+    index = _by_first_word(table)
+    rows = sorted({r for stem in set(stems) for r in index.get(stem, ())} | set(index.get("", ())))
+    for row in rows:
+        phrase, dim, how = table[row]
         n = len(phrase)
         for i in range(len(stems) - n + 1):
             if tuple(stems[i : i + n]) == phrase:
@@ -716,6 +734,8 @@ def _said_of_child(text: str, words: Sequence[str]) -> re.Match[str] | None:
 
 
 def _phrase_at(text: str, phrase: str) -> tuple[int, int] | None:
+    if phrase not in text:  # most phrases are absent: skip building their pattern
+        return None
     m = re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text)
     return m.span() if m else None
 
@@ -726,13 +746,14 @@ _NEAR_WINDOW = 4
 def _near_at(text: str, groups: Sequence[Sequence[str]]) -> tuple[int, int] | None:
     """A word of each group within a few words of each other in one sentence, in any order ("my
     kitchen is tiny" as well as "a tiny kitchen")."""
+    wanted = [{singular(g) for g in group} for group in groups]
     for sentence in re.finditer(r"[^.!?;]+", text):
         words = [
             (m.group(), m.start() + sentence.start(), m.end() + sentence.start())
             for m in re.finditer(r"[a-z]+", sentence.group())
         ]
         stems = [singular(w) for w, _, _ in words]
-        spots = [[i for i, w in enumerate(stems) if w in {singular(g) for g in group}] for group in groups]
+        spots = [[i for i, w in enumerate(stems) if w in group] for group in wanted]
         if not all(spots):
             continue
         for i in spots[0]:
