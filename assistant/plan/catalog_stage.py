@@ -53,16 +53,17 @@ _QUESTION_START = re.compile(
     r"^\s*(?:how|what|what's|whats|which|is|are|does|do|can|will|tell\s+me|any\s+idea)\b|\?\s*$"
 )
 _EXPLICIT_COMPARE = re.compile(
-    r"\b(?:compare|comparison|comparing|vs\.?|versus|difference|differences|side\s+by\s+side|stack\s+up|"
+    r"\b(?:compare|comparison|comparing|vs\.?|versus|difference|differences|side[\s-]+by[\s-]+side|stack\s+up|"
     r"how\s+do\s+(?:they|these|those|the\s+\w+)\s+(?:differ|compare))\b"
 )
 _WHOLE_CATALOG = re.compile(
-    r"\b(?:you\s+(?:have|carry|sell|got|stock)|you've\s+got|overall|in\s+the\s+(?:store|shop|catalog)|of\s+all|"
+    r"\b(?:you\s+(?:have|carry|sell|got|stock)|you've\s+got|overall|in\s+the\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog)|"
+    r"of\s+all|of\s+everything|"
     r"in\s+stock|available|anything|any\b)"
 )
 _STORE_WIDE = re.compile(
     r"\b(?:you\s+(?:have|carry|sell|stock)|u\s+(?:have|carry|sell|stock|got)|you(?:'ve|\s+have)?\s+got|"
-    r"in\s+the\s+(?:store|shop|catalog)|overall|of\s+all)\b"
+    r"in\s+the\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog)|overall|of\s+all|of\s+everything)\b"
 )
 _SEARCH_AGAIN = re.compile(
     r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options|"

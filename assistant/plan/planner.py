@@ -56,6 +56,7 @@ from assistant.plan.text import (
     OFF_TOPIC_WORDS,
     PREFERENCE_TERMS,
     VAGUE_WORDS,
+    YOU,
     Token,
     blank_spans,
     singular,
@@ -91,6 +92,8 @@ _FOR_USE = re.compile(
 )
 _PEOPLE = re.compile(r"\bfor\s+(\d{1,2})\s+(?:people|persons?)\b|\b(\d{1,2})[- ]?(?:person|people|man)\b")
 _ADDS_ITEM = re.compile(r"^\W*(?:(?:oh|ok|okay|and)\s+)*(?:and|also|plus)\s+(?:a|an|some)\s+\w+\W*$")
+# "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
+_ASKS_IF_SOLD = re.compile(rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)\b")
 _VARIANT_QUESTION = re.compile(
     r"\b(?:comes?\s+in|available\s+in|(?:it|them|that|this|one|ones|those|these)\s+in|any\s+in|offered\s+in|made\s+in)\b"
 )
@@ -238,7 +241,8 @@ def _focus(history: Sequence[HistoryTurn]) -> str | None:
 
 
 _STORE_WIDE = re.compile(
-    r"\b(?:you\s+(?:have|carry|sell|stock)|you(?:'ve|\s+have)?\s+got|overall|of\s+all|in\s+the\s+(?:store|shop|catalog))\b"
+    r"\b(?:you\s+(?:have|carry|sell|stock)|you(?:'ve|\s+have)?\s+got|overall|of\s+all|of\s+everything|"
+    r"in\s+the\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog))\b"
 )
 _WHICH_ONE = re.compile(r"\bwhich\b|\b(?:of\s+)?(?:the|these|those)\s+two\b|\bboth\b")
 
@@ -724,7 +728,9 @@ def parse_turn(
             text, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
         )
         intent = "refine" if variant and positive else "product_question"
-    elif _out_of_catalog(kept, positive, matcher) and (fresh or prev is None or _ADDS_ITEM.search(text)):
+    elif _out_of_catalog(kept, positive, matcher) and (
+        fresh or prev is None or _ADDS_ITEM.search(text) or _ASKS_IF_SOLD.search(text)
+    ):
         intent = "out_of_catalog"  # "oh and a toaster": an added kind the store does not sell
     elif (
         (fresh or prev is None)
@@ -1339,6 +1345,23 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     return _product_phrase(text, matcher)
 
 
+_PURPOSE_OF_SOMETHING = re.compile(
+    r"\s*(?:something|anything|stuff)\s+(?:to|for|that|which)\s+(?:\w+ing|[a-z]+)\b"
+)
+_QUESTION_OPENING = re.compile(
+    rf"\s*(?:(?:so|and|ok|okay|well|then|but|hmm+)\W+)*(?:what|which|any|got|have\s+{YOU}|do\s+{YOU}|"
+    r"is\s+there|are\s+there|can\s+(?:i|you|u)|could\s+(?:i|you|u))\b"
+)
+
+
+def _asks(sentence: str) -> bool:
+    """A sentence that asks: a question mark, or a question's opening ("what small microwaves do u
+    have", "got any in black") or an ask cue ("show me ...")."""
+    return sentence.rstrip().endswith("?") or bool(
+        _QUESTION_OPENING.match(sentence) or ASK_CUE.search(sentence)
+    )
+
+
 @lru_cache(maxsize=1024)
 def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     """The phrase of a message that names the product: the first one, cut at clause words, with a
@@ -1351,7 +1374,23 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         # "Ah, that's a shame. A knife block set, then?", "I drive a truck all day ... anything like a
         # heated lunch box?": a later question naming a category is the ask; what came before sets it up
         sentences = [x for x in re.split(r"(?<=[.!?])\s+", lowered) if x.strip()]
-        asked = [x for x in sentences[1:] if x.rstrip().endswith("?") and _names_a_category(x, matcher)]
+        # ("... helmets? need a full face one": a later "one" stands for the kind asked before)
+        asked = [
+            x
+            for x in sentences[1:]
+            if _asks(x) and _names_a_category(x, matcher) and not _pro_form(x.rstrip(".!?"))
+        ]
+        if (
+            not asked
+            and len(sentences) > 1
+            and not _asks(sentences[0])
+            and not _names_a_category(sentences[0], matcher)
+        ):
+            # "my kitchen is tiny. microwaves": a first sentence that asks for nothing and names no
+            # kind the store sells only sets the scene for the later one that does
+            asked = [
+                x for x in sentences[1:] if _names_a_category(x, matcher) and not _pro_form(x.rstrip(".!?"))
+            ][:1]
         if asked:
             lowered = asked[-1]
     cue = next((m for m in ASK_CUE.finditer(lowered) if not _negated_ask(lowered[: m.start()])), None)
@@ -1359,6 +1398,10 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         cue = None  # "which skillet do you have that's rated highest?": the product came first
     # "I'm starting a podcast and we need a microphone": what follows the ask names the product
     texts = [lowered[cue.end() :], lowered] if cue else [lowered]
+    if cue is not None and _PURPOSE_OF_SOMETHING.match(texts[0]):
+        # "my 6 yr old wants something to zoom around the driveway on": what follows is what the
+        # thing is for; no kind is named (the catalog's agent nouns still read "something to blend")
+        return ""
     for candidate in texts:
         phrases = _clauses(ASK_CUE.sub(" ", candidate), matcher)
         content = [
@@ -1380,9 +1423,21 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             # "my dad keeps asking for one of those robot vacuum things": a first clause with no
             # word the catalog uses only frames the ask; a later one naming a category is the product
             found = next((p for p in content[1:] if _names_a_category(p, matcher)), found)
+        if found and matcher is not None and not _names_a_category(found, matcher):
+            # "what does tideline have in earbuds", "anything from Sonovel in headphones": the kind
+            # comes after "in"
+            within = next(
+                (m.group(1) for m in _IN_KIND.finditer(candidate) if _names_a_category(m.group(1), matcher)),
+                None,
+            )
+            if within:
+                return within
         if found and (candidate is texts[-1] or not _pro_form(found)):
             return found
     return ""
+
+
+_IN_KIND = re.compile(r"\bin\s+(?:the\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s*(?:[.!?,;]|$)")
 
 
 def _value_of_kind_shown(
@@ -1936,8 +1991,17 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
         return any(m.kind in ("attribute", "category") for m in named) and not matcher.find(tokenize(short))
 
     expanded = expand_shorthand(message, uses, feature) if known is not None else message
+    # "a normal flashlight works", "a blender will do": accepting the kind, not naming one ("works")
+    expanded = _ACCEPTS.sub("", expanded)
     # "20ish liters", "50-ish bucks": about that much
     return _ISH.sub(r"around \1", numbers_to_digits(correct_typos(expanded, matcher, known)))
+
+
+_ACCEPTS = re.compile(
+    r"(?<=\w)\s+(?:works|would\s+work|will\s+work|will\s+do|would\s+do|is\s+fine|would\s+be\s+fine|"
+    r"is\s+ok(?:ay)?)(?:\s+(?:too|then|for\s+me|i\s+guess|as\s+well))?(?=\s*(?:[.!?,;]|$))",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)

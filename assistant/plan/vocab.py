@@ -42,6 +42,24 @@ _PRECEDENCE: dict[str, int] = {"brand": 0, "category": 1, "color": 2, "attribute
 _MAX_NGRAM = 5
 _FLAG_VALUES = ("yes", "true")
 # Words before a feature's noun that say the product has it ("with the grinder", "has a case").
+# After one of these, a word is a verb ("would match", "will work"), whatever a category is called.
+_MODALS = frozenset(
+    {
+        "would",
+        "will",
+        "could",
+        "should",
+        "might",
+        "may",
+        "must",
+        "can",
+        "wont",
+        "wouldnt",
+        "doesnt",
+        "dont",
+        "didnt",
+    }
+)
 _HAS_CUE = frozenset({"with", "has", "have", "includ", "include", "includes"})
 # Words that say the product does something by itself ("grinds the beans itself", "on its own").
 _REFLEXIVE = frozenset({"itself", "themselves", "own", "automatically", "automatic"})
@@ -173,6 +191,25 @@ _BRAND_TYPO_MIN_PRODUCTS = 3
 _BRAND_TYPO_MIN_SHARE = 0.01
 _LLM_VALUE_CUTOFF = 0.8
 _BRAND_PREFIX_SHARE = 0.01
+
+
+@lru_cache(maxsize=1)
+def _numbers_lexicon() -> dict[str, object]:
+    return yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/numbers.yaml").read_text("utf-8")
+    )
+
+
+def _multiplicity() -> dict[str, int]:
+    return {str(k): int(v) for k, v in (_numbers_lexicon().get("multiplicity") or {}).items()}  # type: ignore[union-attr]
+
+
+def _number_words() -> dict[str, int]:
+    return {
+        str(k): int(v)
+        for k, v in (_numbers_lexicon().get("units") or {}).items()
+        if str(k) not in ("a", "an")
+    }  # type: ignore[union-attr]
 
 
 class ValueMatch(BaseModel):
@@ -323,6 +360,7 @@ class VocabularyMatcher:
                         self._feature_heads.setdefault(head[0], []).append(("attribute", key, value))
                     if len(_stems(key)) > 1 and value in ("yes", "true"):
                         self._jargon_keys.append((_stems(key)[0], key, value))
+        self._add_counts(vocabulary)
         catalog_size = sum(n for key, n in vocabulary.counts.items() if key.startswith("brand:"))
         typo_min = min(_BRAND_TYPO_MIN_PRODUCTS, _BRAND_TYPO_MIN_SHARE * catalog_size)
         # Typo correction only towards brands the catalog carries widely: towards a one-product
@@ -356,6 +394,20 @@ class VocabularyMatcher:
                 and short not in self.words
             ):
                 self._exact.setdefault((short,), []).append(("brand", None, family.pop()))
+
+    def _add_counts(self, vocabulary: Vocabulary) -> None:
+        """ "two motors" for motors: dual, "one motor" for single: a value that is a count
+        (``numbers.yaml`` multiplicity), said as the number before the key's last word."""
+        counts = _multiplicity()
+        for key, values in vocabulary.attributes.items():
+            head = _stems(key)[-1:]
+            if not head or key in GROUPING_KEYS:
+                continue
+            for value in values:
+                n = counts.get(value.strip().lower())
+                if n is not None:
+                    for said in {str(n), *(w for w, v in _number_words().items() if v == n)}:
+                        self._exact.setdefault((said, head[0]), []).append(("attribute", key, value))
 
     def _add_agent(self, category: str) -> None:
         """A category named for what its products do ("Blenders", "Hair Dryers"): the doing names it
@@ -579,6 +631,8 @@ class VocabularyMatcher:
                     near = frozenset(stems[max(0, i - 2) : i] + stems[i + n : i + n + 3]) - FILLER_WORDS
                     surface = " ".join(t.text for t in tokens[i : i + n])
                     best = self._best(entries, near, surface)
+                    if n == 1 and best[0] == "category" and i and stems[i - 1] in _MODALS:
+                        break  # "gray would match our kitchen": a verb after a modal, not Matches
                     if best[0] == "brand" and self._common_noun(tokens, i, n, best[2]):
                         others = [e for e in entries if e[0] != "brand"]
                         if not others:
