@@ -1345,9 +1345,7 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     return _product_phrase(text, matcher)
 
 
-_PURPOSE_OF_SOMETHING = re.compile(
-    r"\s*(?:something|anything|stuff)\s+(?:to|for|that|which)\s+(?:\w+ing|[a-z]+)\b"
-)
+_PURPOSE_OF_SOMETHING = re.compile(r"\s*(?:something|anything|stuff)\s+(?:to|that|which)\s+[a-z]+\b")
 _QUESTION_OPENING = re.compile(
     rf"\s*(?:(?:so|and|ok|okay|well|then|but|hmm+)\W+)*(?:what|which|any|got|have\s+{YOU}|do\s+{YOU}|"
     r"is\s+there|are\s+there|can\s+(?:i|you|u)|could\s+(?:i|you|u))\b"

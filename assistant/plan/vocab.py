@@ -58,6 +58,11 @@ _MODALS = frozenset(
         "doesnt",
         "dont",
         "didnt",
+        "won't",
+        "wouldn't",
+        "doesn't",
+        "don't",
+        "didn't",
     }
 )
 _HAS_CUE = frozenset({"with", "has", "have", "includ", "include", "includes"})
@@ -194,22 +199,21 @@ _BRAND_PREFIX_SHARE = 0.01
 
 
 @lru_cache(maxsize=1)
-def _numbers_lexicon() -> dict[str, object]:
-    return yaml.safe_load(
+def _numbers_lexicon() -> dict[str, dict[str, int]]:
+    data = yaml.safe_load(
         resources.files("assistant.plan").joinpath("lexicons/numbers.yaml").read_text("utf-8")
     )
+    return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
 def _multiplicity() -> dict[str, int]:
-    return {str(k): int(v) for k, v in (_numbers_lexicon().get("multiplicity") or {}).items()}  # type: ignore[union-attr]
+    return {str(k): int(v) for k, v in _numbers_lexicon().get("multiplicity", {}).items()}
 
 
 def _number_words() -> dict[str, int]:
     return {
-        str(k): int(v)
-        for k, v in (_numbers_lexicon().get("units") or {}).items()
-        if str(k) not in ("a", "an")
-    }  # type: ignore[union-attr]
+        str(k): int(v) for k, v in _numbers_lexicon().get("units", {}).items() if str(k) not in ("a", "an")
+    }
 
 
 class ValueMatch(BaseModel):
