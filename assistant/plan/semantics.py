@@ -74,6 +74,7 @@ class Lexicons:
     market_superlatives: frozenset[str]
     needs: tuple[str, ...] = ()
     key_synonyms: dict[str, str] = field(default_factory=dict)
+    multiplicity: dict[str, int] = field(default_factory=dict)
 
 
 def _read(name: str) -> Any:
@@ -129,6 +130,7 @@ def lexicons() -> Lexicons:
         children=uses["children"],
         number_units={str(k): int(v) for k, v in numbers["units"].items()},
         number_scales={str(k): int(v) for k, v in numbers["scales"].items()},
+        multiplicity={str(k): int(v) for k, v in (numbers.get("multiplicity") or {}).items()},
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),

@@ -20,6 +20,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from assistant.plan.semantics import lexicons
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from assistant.plan.typos import TypoCorrector
 from retrieval.catalog import norm
@@ -196,24 +197,6 @@ _BRAND_TYPO_MIN_PRODUCTS = 3
 _BRAND_TYPO_MIN_SHARE = 0.01
 _LLM_VALUE_CUTOFF = 0.8
 _BRAND_PREFIX_SHARE = 0.01
-
-
-@lru_cache(maxsize=1)
-def _numbers_lexicon() -> dict[str, dict[str, int]]:
-    data = yaml.safe_load(
-        resources.files("assistant.plan").joinpath("lexicons/numbers.yaml").read_text("utf-8")
-    )
-    return {k: v for k, v in data.items() if isinstance(v, dict)}
-
-
-def _multiplicity() -> dict[str, int]:
-    return {str(k): int(v) for k, v in _numbers_lexicon().get("multiplicity", {}).items()}
-
-
-def _number_words() -> dict[str, int]:
-    return {
-        str(k): int(v) for k, v in _numbers_lexicon().get("units", {}).items() if str(k) not in ("a", "an")
-    }
 
 
 class ValueMatch(BaseModel):
@@ -402,15 +385,16 @@ class VocabularyMatcher:
     def _add_counts(self, vocabulary: Vocabulary) -> None:
         """ "two motors" for motors: dual, "one motor" for single: a value that is a count
         (``numbers.yaml`` multiplicity), said as the number before the key's last word."""
-        counts = _multiplicity()
+        lex = lexicons()
         for key, values in vocabulary.attributes.items():
             head = _stems(key)[-1:]
             if not head or key in GROUPING_KEYS:
                 continue
             for value in values:
-                n = counts.get(value.strip().lower())
+                n = lex.multiplicity.get(value.strip().lower())
                 if n is not None:
-                    for said in {str(n), *(w for w, v in _number_words().items() if v == n)}:
+                    words = (w for w, v in lex.number_units.items() if v == n and w not in ("a", "an"))
+                    for said in {str(n), *words}:
                         self._exact.setdefault((said, head[0]), []).append(("attribute", key, value))
 
     def _add_agent(self, category: str) -> None:
