@@ -47,6 +47,8 @@ def constraints_text(plan: QueryPlan) -> str:
         # the plain color names first: a seller's variant codes ("f-pink", "pink-001") read as noise
         shown = sorted(f.colors, key=lambda c: (re.fullmatch(r"[a-z ]+", c) is None, len(c)))[:2]
         bits.append("in " + " or ".join(shown) + (" (and similar shades)" if len(f.colors) > 2 else ""))
+    if f.text_words:
+        bits.append("mentioning " + " and ".join(f.text_words))
     for key, value in f.attributes.items():
         label = " ".join(key_words(key)) or key
         if value in ("yes", "true"):

@@ -46,8 +46,9 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
-from assistant.plan.planner import describes, kind_words, product_kind, product_phrase
+from assistant.plan.planner import asks, describes, is_pro_form, kind_words, product_kind, product_phrase
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
+from assistant.plan.text_words import distinguishes, said_features
 from assistant.plan.typos import english_words
 from assistant.plan.vocab import matcher_for
 from assistant.responses import load_responses
@@ -448,9 +449,34 @@ class Assistant:
             }
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
-        if self._outside_catalog(plan, previous, product_kind(request.message, self.vocabulary, known)):
+        plan = self._with_text_words(plan, request.message)
+        kind = product_kind(request.message, self.vocabulary, known)
+        if self._outside_catalog(plan, previous, kind, request.message):
             plan = plan.model_copy(update={"intent": "out_of_catalog"})
         return plan, problem
+
+    def _with_text_words(self, plan: QueryPlan, message: str) -> QueryPlan:
+        """Features said that only product text states ("gotta be polarized", "leather ones") as a
+        text filter, where some but not all of the products asked about say them (see
+        :mod:`assistant.plan.text_words`); a search that then finds nothing loosens it and says so."""
+        f = plan.filters
+        if plan.intent not in ("search", "refine") or plan.items:
+            return plan
+        kinds = f.categories or ([plan.category_hint] if plan.category_hint else [])
+        if not kinds:
+            return plan
+        words = [w for w in said_features(message, matcher_for(self.vocabulary)) if w not in f.text_words]
+        if not words:
+            return plan
+        snap = self.searcher.snapshot()
+        asked = snap.mask(f.model_copy(update={"categories": kinds}))
+        total = int(asked.sum())
+        kept = [w for w in words if distinguishes(int((asked & snap.holds_words(w)).sum()), total)]
+        if not kept:
+            return plan
+        return plan.model_copy(
+            update={"filters": f.model_copy(update={"text_words": [*f.text_words, *kept][:8]})}
+        )
 
     def _with_color_shades(self, plan: QueryPlan) -> QueryPlan:
         """A color filter holds every catalog color value made of that color's words: "black" also
@@ -513,7 +539,9 @@ class Assistant:
 
         return model_plan_for(request, ask, self.vocabulary)
 
-    def _outside_catalog(self, plan: QueryPlan, previous: QueryPlan | None, kind: str) -> bool:
+    def _outside_catalog(
+        self, plan: QueryPlan, previous: QueryPlan | None, kind: str, message: str = ""
+    ) -> bool:
         """A request for a kind of product the catalog does not have: its head noun (the last word
         of the phrase that names the product, "four new tires" in "tires for my car") is in no
         product's category, brand or title, and no product is close in meaning. Say so instead of showing unrelated products. When no product text has the word at
@@ -537,7 +565,8 @@ class Assistant:
             # a gift ask names no kind ("a present for my 6 year old"): the categories were read
             # from who it is for, nothing to check them against
             if plan.intent != "search" or not (kind or follow_up):
-                return False
+                # "any carriers?" after cat trees: a new noun no product text has is another kind
+                return follow_up and bool(kind) and self._unknown_kind_added(kind, message, plan, previous)
             if self._guessed_kind_differs(asked, [*kinds, *f.categories_all]):
                 return True
             if kind and self._pair_unseen(kind, plan):
@@ -558,6 +587,18 @@ class Assistant:
             if len(named) > 1 and real_word and not lexical.knows(named[-2]):
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
                 return nearest is not None and nearest < self.settings.unnamed_kind_similarity
+            # "cat carriers" in a store of cat trees: the category came from the modifier; the noun
+            # that names the product is an English word no product text has
+            unnamed_head = (
+                len(named) > 1
+                and said[-1] in english_words()
+                and not lexical.knows(named[-1])
+                and not describes(said[-1])
+                and not is_pro_form(said[-1])
+            )
+            if unnamed_head:
+                nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
+                return nearest is None or nearest < self.settings.unnamed_kind_similarity
             return False
         snap = self.searcher.snapshot()
 
@@ -593,15 +634,54 @@ class Assistant:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
 
+    def _unknown_kind_added(
+        self, kind: str, message: str, plan: QueryPlan, previous: QueryPlan | None
+    ) -> bool:
+        """A follow-up whose product phrase ends in an English noun it adds, one no product text
+        has and that is not a wish ("any carriers?" after cat trees), naming nothing close in meaning."""
+        words = [t for t in analyze(kind) if t.isalpha()]
+        said = [w for w in re.findall(r"[a-z]+", kind.lower()) if len(w) > 2 and w not in FILLER_WORDS]
+        if not words or not said or previous is None or words[-1] in set(analyze(previous.query)):
+            return False
+        head = said[-1]
+        before = re.findall(r"[a-z']+", kind.lower())[-2:-1]
+        # a noun naming products: a plural ("carriers") or one after an article ("a footrest"), not
+        # a stand-in ("a women's version") nor any other word ("too rich", "budget aside")
+        plural = head.endswith("s") and not head.endswith("ss") and singular(head) in english_words()
+        if not (plural or before in (["a"], ["an"], ["any"], ["some"])) or is_pro_form(head):
+            return False
+        sentences = [
+            x for x in re.split(r"(?<=[.!?])\s+", message.lower()) if head in re.findall(r"[a-z]+", x)
+        ]
+        if asked_fields(plan.filters, previous.filters) or plan.unknown_values:
+            return False  # "got them in brown? …": a constraint on the kind shown, not another kind
+        matcher = matcher_for(self.vocabulary)
+        if not any(asks(x) and head in re.findall(r"[a-z]+", product_phrase(x, matcher)) for x in sentences):
+            return False  # "got them in brown? want it to match the shelves": no ask for shelves
+        if (
+            self.catalog.lexical().knows(words[-1])
+            or describes(head)
+            or head not in english_words()
+            or any(head in p.split() for p in plan.preferences)
+        ):
+            return False
+        nearest = self.searcher.nearest_similarity(kind)
+        return nearest is None or nearest < self.settings.unnamed_kind_similarity
+
     def _pair_unseen(self, kind: str, plan: QueryPlan) -> bool:
         """Whether the kind's last two words ("smoke detector") are in titles, but never together. A
         first word the planner reads as a wish ("quiet dishwasher") or a preference does not count."""
         words = [w for w in re.findall(r"[a-z]+", kind.lower()) if len(w) > 2 and w not in FILLER_WORDS]
-        if len(words) < 2 or describes(words[-2]) or any(words[-2] in p.split() for p in plan.preferences):
+        if len(words) < 2 or any(words[-2] in p.split() for p in plan.preferences):
             return False
         # "king size": a value of some attribute is no kind of product
         tokens = tokenize(" ".join(words[-2:]))
-        if any(m.kind != "category" for m in matcher_for(self.vocabulary).find(tokens)):
+        found = matcher_for(self.vocabulary).find(tokens)
+        if any(m.kind != "category" for m in found):
+            return False
+        # a word the planner reads as a wish ("quiet dishwasher") is no kind either, unless the
+        # catalog files products under it ("dog beds": Dogs, in a store whose beds are furniture)
+        if describes(words[-2]) and not any(m.kind == "category" and m.end == 1 for m in found):
             return False
         index = self._title_categories()
         # the last word must be what some title says a product is ("detector"), not any word ("spring")

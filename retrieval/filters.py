@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
 from retrieval.schema import attribute_number
+from retrieval.text import analyze
 
-__all__ = ["Filters", "NumericRange", "matches", "matches_metadata", "to_where"]
+__all__ = ["Filters", "NumericRange", "matches", "matches_metadata", "text_holds", "to_where"]
 
 
 def _not_bool(value: object) -> object:
@@ -96,11 +97,19 @@ class Filters(BaseModel):
     attribute_ranges: dict[str, NumericRange] = Field(
         default_factory=dict, description="Numeric attribute key within bounds (e.g. weight_kg < 1.5)."
     )
+    text_words: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Words every product's title or bullet points hold (a feature a catalog states only "
+        "in its text: polarized, leather, vegan); compared as stemmed words.",
+    )
 
     _numbers = field_validator("price_min", "price_max", "min_rating", mode="before")(_not_bool)
     _booleans = field_validator("in_stock", mode="before")(_not_number)
 
-    @field_validator("brands", "exclude_brands", "categories", "categories_all", "colors", mode="after")
+    @field_validator(
+        "brands", "exclude_brands", "categories", "categories_all", "colors", "text_words", mode="after"
+    )
     @classmethod
     def _normalize_list(cls, values: list[str]) -> list[str]:
         seen: list[str] = []
@@ -151,8 +160,9 @@ def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 def to_where(filters: Filters) -> dict[str, Any] | None:
     """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter.
 
-    ``attribute_ranges`` are not in it (Chroma stores attribute values as strings): the searcher
-    evaluates them on the in-memory snapshot and scores the allowed set exactly instead.
+    ``attribute_ranges`` and ``text_words`` are not in it (Chroma stores attribute values as strings
+    and no product text): the searcher evaluates them on the in-memory snapshot and scores the allowed
+    set exactly instead.
     """
     clauses: list[dict[str, Any]] = []
     if filters.price_min is not None:
@@ -228,5 +238,16 @@ def _number(value: Any) -> float | None:
 
 
 def matches(product: Product, filters: Filters) -> bool:
-    """Whether ``product`` satisfies every hard filter (same meaning as :func:`to_where`)."""
+    """Whether ``product`` satisfies every hard filter (same meaning as :func:`to_where`, plus
+    ``text_words``, which index metadata does not hold)."""
+    if filters.text_words and not text_holds(product, filters.text_words):
+        return False
     return matches_metadata(index_metadata(product, content_hash_value="-"), filters)
+
+
+def text_holds(product: Product, text_words: list[str]) -> bool:
+    """Whether every one of ``text_words`` is in the product's title or its bullet points (its
+    description's start when it has none), stemmed, as the snapshot's field indexes compare."""
+    bullets = " ".join(product.bullet_points) or product.description[:1000]
+    title, rest = set(analyze(product.title)), set(analyze(bullets))
+    return all((stems := set(analyze(w))) <= title or stems <= rest for w in text_words)

@@ -19,10 +19,12 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters, NumericRange
 from retrieval.schema import attribute_number, key_unit, key_words
 
-__all__ = ["LEVEL_FIELD", "Relaxation", "RelaxedSearch", "search_relaxed"]
+__all__ = ["LEVEL_FIELD", "TEXT_FIELD", "Relaxation", "RelaxedSearch", "search_relaxed"]
 
 LEVEL_FIELD = "category_level"
 """The relaxation field of ``Filters.categories_all`` (the levels a category path must hold)."""
+TEXT_FIELD = "text_words"
+"""The relaxation field of ``Filters.text_words`` (features a catalog states only in product text)."""
 
 
 class Relaxation(BaseModel):
@@ -126,6 +128,15 @@ def _steps(
                 f"{_label(key)} {value}",
             )
         )
+    if filters.text_words:
+        steps.append(
+            (
+                TEXT_FIELD,
+                filters.model_copy(update={"text_words": []}),
+                lambda ps: (ps, ""),
+                "mentioning " + " and ".join(filters.text_words),
+            )
+        )
     if filters.colors:
         steps.append(
             (
@@ -216,6 +227,8 @@ def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
         fields.append("brand")
     if filters.categories_all and set(filters.categories_all) != set(before.categories_all):
         fields.append(LEVEL_FIELD)
+    if filters.text_words and set(filters.text_words) != set(before.text_words):
+        fields.append(TEXT_FIELD)
     return fields
 
 
@@ -229,6 +242,8 @@ def _only(filters: Filters, field: str) -> Filters:
         return Filters(brands=filters.brands)
     if field == LEVEL_FIELD:
         return Filters(categories_all=filters.categories_all)
+    if field == TEXT_FIELD:
+        return Filters(text_words=filters.text_words)
     return Filters(
         attributes={k: v for k, v in filters.attributes.items() if k == field},
         attribute_in={k: v for k, v in filters.attribute_in.items() if k == field},
@@ -259,7 +274,7 @@ def search_relaxed(
         # An exact value or a color is a detail; the price next; then the specs and use cases that
         # make the product what it is ("gaming": a dedicated GPU); a named brand last.
         field = step[0]
-        rank = {"color": 0, "price": 2, LEVEL_FIELD: 3, "brand": 4}.get(
+        rank = {"color": 0, TEXT_FIELD: 1, "price": 2, LEVEL_FIELD: 3, "brand": 4}.get(
             field, 1 if field in filters.attributes and field not in defining else 3
         )
         return field in last, rank
@@ -284,6 +299,7 @@ def search_relaxed(
                 "attributes": {},
                 "colors": [],
                 "categories_all": [],
+                "text_words": [],
                 "price_min": None,
                 "price_max": None,
             }

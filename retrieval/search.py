@@ -411,6 +411,7 @@ class Searcher:
             and self.catalog.settings.chroma_url is not None
             and allowed_count > _EXACT_MAX
             and not filters.attribute_ranges  # Chroma cannot evaluate numeric attribute bounds
+            and not filters.text_words  # nor words of the product text (its metadata holds none)
         )
         if chroma:
             fetch = min(depth + len(excluded_ids), total)

@@ -333,7 +333,19 @@ class CatalogSnapshot:
                         ok &= numbers < bound
                     else:
                         ok &= numbers <= bound
+        for word in filters.text_words:
+            ok &= self.holds_words(word)
         return ok
+
+    def holds_words(self, word: str) -> np.ndarray:
+        """Which products say ``word`` (every stem of it) in their title or in their bullet points."""
+        stems = analyze(word)
+        if not stems:
+            return np.ones(len(self.ids), dtype=bool)
+        need = len(set(stems))
+        return np.asarray(
+            (self.fields["title"].hits(stems) >= need) | (self.fields["bullets"].hits(stems) >= need)
+        )
 
     def _any_of(
         self, postings: dict[str, np.ndarray], column: np.ndarray, values: Sequence[str]

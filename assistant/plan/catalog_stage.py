@@ -401,7 +401,12 @@ def apply_schema(
         stated.add(spec.key)
     # "too small", "not warm enough": a complaint about what was shown (a comparative), not a use
     for prior in use_case_priors(_COMPLAINT.sub(" ", text), schema, categories):
-        if prior.bounds is not None:
+        if "level" in prior.extra:
+            levels = list(filters.categories_all)
+            if prior.value in levels or any(schema.siblings(prior.value or "", c) for c in levels):
+                continue  # the shopper named the level ("women's sandals for my husband"): theirs stands
+            filters = filters.model_copy(update={"categories_all": [*levels, prior.value]})
+        elif prior.bounds is not None:
             if prior.key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
                 ranges[prior.key] = prior.bounds
         elif prior.value is not None and "among" in prior.extra:

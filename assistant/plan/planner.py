@@ -529,6 +529,9 @@ def parse_turn(
     # stay in the search text
     matches = [m for m in _outside_phrases(matcher.find(tokens), tokens) if not describes_brand(tokens, m)]
     prev = context.previous
+    if prev is not None and prev.filters.categories:
+        # "one with a keychain" after AirPods cases: a feature of the kind shown, not another kind
+        matches = [m for m in matches if not (m.kind == "category" and feature_of_pro_form(tokens, m.start))]
     than_id: str | None = None
     than = _THAN.search(text) if context.shown_ids else None
     if than is not None:
@@ -897,6 +900,11 @@ def plan_turn(
     matcher = matcher_for(vocabulary)
     normalized = normalize_message(message, matcher, known)
     found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
+    if found is not None and context.previous is not None and context.previous.filters.categories:
+        said = tokenize(normalized)
+        at = [m.start for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
+        if at and all(feature_of_pro_form(said, i) for i in at):
+            found = None  # "one with a keychain": a feature of the kind shown (see parse_turn)
     if schema is not None and found is None:
         # No product named: category words in a use phrase ("for home use") must not switch topics.
         normalized = _drop_use_categories(normalized, matcher, schema)
@@ -1011,18 +1019,27 @@ def plan_turn(
             # message gives only where they hold that kind ("sandals for women": Women > … > Sandals);
             # "a mouse for the office" or "a travel hair dryer" name a use, not a second kind.
             heads = {leaf.name.casefold() for leaf in schema.leaves(head)}
+            # a leaf that lists the kind as one part of its name holds it too ("men's slides":
+            # Men > … > Sport Sandals & Slides, where Slides itself is only under Women)
+            listing = _leaves_listing(head, schema) if len(heads) == 1 else []
             kept = [
                 c
                 for c in plan.filters.categories
                 if c == head
                 or c in heads  # a leaf under the kind ("dress pants": the Dress leaf of Pants)
-                or heads & {leaf.casefold() for leaf in schema.parents.get(c, [])}
+                or (heads | set(listing)) & {leaf.casefold() for leaf in schema.parents.get(c, [])}
             ]
             categories = kept if head in kept else [head, *kept]
             if len(heads) == 1 and not schema.on_one_path(categories):
                 # One leaf of that name: a level above it off its paths would only widen the
                 # filter (categories are any-of); levels on its paths narrow it (narrow_by_levels).
-                categories = [head]
+                others = [c for c in categories if c != head]
+                listed = [leaf for leaf in listing if schema.on_one_path([leaf, *others])]
+                categories = [listed[0], *others] if listed else [head]
+            before = context.previous.filters.categories if context.previous and not parsed.fresh else []
+            if head not in before and (listed_before := [c for c in before if c in listing]):
+                # "adidas slides?" after men's sport sandals & slides: the kind shown, named again
+                categories = [*listed_before, *(c for c in categories if c != head)]
             if categories != plan.filters.categories:
                 update["filters"] = plan.filters.model_copy(update={"categories": categories})
             update["category_hint"] = None
@@ -1258,6 +1275,18 @@ def _kind_leaves(phrase: str, schema: CatalogSchema) -> list[str]:
     return [leaf for leaf in schema.categories if words[-1] in _name_words(leaf)]
 
 
+def _leaves_listing(kind: str, schema: CatalogSchema) -> list[str]:
+    """The other leaf categories that list ``kind`` as one part of their name ("Sport Sandals &
+    Slides" lists Slides), largest first."""
+    key = kind.casefold()
+    found = [
+        name
+        for name, leaf in schema.categories.items()
+        if name != key and "&" in name and key in (p.strip() for p in re.split(r"[&,]", name))
+    ]
+    return sorted(found, key=lambda n: -schema.categories[n].count)
+
+
 def _levels_of(category: str, kinds: Sequence[str], schema: CatalogSchema | None) -> bool:
     """Whether ``category`` is a level above one of ``kinds`` on a catalog path ("women" above Hoodies)."""
     return (
@@ -1352,6 +1381,11 @@ _QUESTION_OPENING = re.compile(
 )
 
 
+def asks(sentence: str) -> bool:
+    """Whether ``sentence`` asks for something (see :func:`_asks`)."""
+    return _asks(sentence)
+
+
 def _asks(sentence: str) -> bool:
     """A sentence that asks: a question mark, or a question's opening ("what small microwaves do u
     have", "got any in black") or an ask cue ("show me ...")."""
@@ -1371,7 +1405,8 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     if matcher is not None:
         # "Ah, that's a shame. A knife block set, then?", "I drive a truck all day ... anything like a
         # heated lunch box?": a later question naming a category is the ask; what came before sets it up
-        sentences = [x for x in re.split(r"(?<=[.!?])\s+", lowered) if x.strip()]
+        # a dash between two thoughts ends a sentence too ("road trip next week - headphones for me")
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+|\s+[-–—]+\s+", lowered) if x.strip()]
         # ("... helmets? need a full face one": a later "one" stands for the kind asked before)
         asked = [
             x
@@ -1506,11 +1541,29 @@ def _names_anything(phrase: str, matcher: VocabularyMatcher) -> bool:
     )
 
 
+_OWNERS = frozenset({"my", "his", "her", "our", "their"})
+_HAS_WORDS = frozenset({"with", "has", "have", "having"})
+_STAND_INS = frozenset({"one", "ones", "any", "anything", "something", "those", "them", "it", "that"})
+
+
+def feature_of_pro_form(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the word at ``at`` follows "one with (a)", "any that have", "those with": it names a
+    feature of the product stood in for, not a kind of product."""
+    j = at - 1
+    if j >= 0 and tokens[j].text in ("a", "an", "the", "some"):
+        j -= 1
+    if j < 1 or tokens[j].text not in _HAS_WORDS:
+        return False
+    before = tokens[j - 1].text
+    return before in _STAND_INS or (before == "that" and j >= 2 and tokens[j - 2].text in _STAND_INS)
+
+
 def _names_a_category(phrase: str, matcher: VocabularyMatcher) -> bool:
-    """Whether ``phrase`` says a category's own name ("robot vacuum"), not a doer ("he shaves")."""
+    """Whether ``phrase`` says a category's own name ("robot vacuum"), not a doer ("he shaves") nor
+    the shopper's own thing ("the glare kills my eyes", "my kitchen is tiny")."""
     tokens = tokenize(phrase)
     for m in matcher.find(tokens):
-        if m.kind != "category":
+        if m.kind != "category" or (m.start and tokens[m.start - 1].text in _OWNERS):
             continue
         name = {singular(w) for w in re.findall(r"[a-z]+", m.value)}
         if any(singular(tokens[i].text) in name for i in range(m.start, m.end)):
@@ -1591,6 +1644,11 @@ def _brand_leaves(brands: Sequence[str], word_categories: Callable[[str], list[t
 _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
 
 
+def is_pro_form(word: str) -> bool:
+    """Whether ``word`` stands in for a product named elsewhere ("one", "version", "kind")."""
+    return word in _SKIP_HEAD or word in _PRO_FORMS
+
+
 def _pro_form(phrase: str) -> bool:
     """ "the softer kind", "a cheaper one": the phrase stands in for a product named elsewhere."""
     words = [t for t in tokenize(phrase) if t.text not in ("please", "pls", "thanks")]
@@ -1606,6 +1664,8 @@ def _related(schema: CatalogSchema, a: str, b: str) -> bool:
     )
     if la and lb and (la <= lb or lb <= la):
         return True
+    if b.casefold() in _leaves_listing(a, schema) or a.casefold() in _leaves_listing(b, schema):
+        return True  # "slides" after Sport Sandals & Slides: a part of its name
     # a level above the kind, on one of its paths ("and for men?" after sandals for women)
     return a in schema.parents and schema.on_one_path([a, b]) > 0
 

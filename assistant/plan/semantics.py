@@ -75,6 +75,7 @@ class Lexicons:
     needs: tuple[str, ...] = ()
     key_synonyms: dict[str, str] = field(default_factory=dict)
     multiplicity: dict[str, int] = field(default_factory=dict)
+    evaluative: frozenset[str] = frozenset()
 
 
 def _read(name: str) -> Any:
@@ -131,6 +132,7 @@ def lexicons() -> Lexicons:
         number_units={str(k): int(v) for k, v in numbers["units"].items()},
         number_scales={str(k): int(v) for k, v in numbers["scales"].items()},
         multiplicity={str(k): int(v) for k, v in (numbers.get("multiplicity") or {}).items()},
+        evaluative=frozenset(str(w) for w in _read("evaluative")["words"]),
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
@@ -780,7 +782,10 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
             span = _near_at(lowered, use["near"])
         if span is None:
             continue
+        found_before = len(priors)
         for rule in use["priors"]:
+            if "level" in rule and len(priors) > found_before:
+                continue  # the category's own attribute said it ("gender: men's"); the path level is a fallback
             prior = _prior(use["name"], rule, attrs, schema, categories)
             if prior is not None:
                 prior.span = span
@@ -828,6 +833,14 @@ def _prior(
             return None
         return Prior(
             name, key, bounds=bounds, label=f"{name}: {spec.label} {bounds.describe()} {unit}".strip()
+        )
+    if "level" in rule:
+        # a catalog that files the audience as a path level (Clothing > Men > Shoes > Sandals)
+        level = str(rule["level"]).casefold()
+        if level not in schema.parents or not any(schema.on_one_path([level, c]) for c in categories):
+            return None
+        return Prior(
+            name, "", value=level, label=f"{name}: the {level.title()} section", extra={"level": level}
         )
     key = rule.get("key", "")
     spec = attrs.get(key)

@@ -277,6 +277,9 @@ def _matchable(kind: str, value: str) -> bool:
     return True
 
 
+_POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your", "ur"})
+
+
 class VocabularyMatcher:
     """An index of a :class:`Vocabulary` for fast n-gram lookups. Build once per vocabulary."""
 
@@ -430,6 +433,21 @@ class VocabularyMatcher:
             # "a samsung dishwasher": the brand names a product that follows; "a ball for…" does not
             and (not following or following in FILLER_WORDS)
         )
+
+    def _said_as_word(self, tokens: list[Token], i: int, n: int, brand: str) -> bool:
+        """A one-word brand that is an ordinary English word, said as one: after a possessive ("my
+        brother collects them", not before a word the catalog files products under: "my Brother
+        printer") or opening the message before a throwaway word ("random q but …")."""
+        from assistant.plan.typos import ordinary_word
+
+        if n != 1 or " " in brand or not ordinary_word(brand):
+            return False
+        following = tokens[i + 1].stem if i + 1 < len(tokens) else ""
+        if i == 0:  # "random q but …": an opening word before a throwaway one, not a product's maker
+            return len(following) == 1 or following in FILLER_WORDS
+        if tokens[i - 1].text not in _POSSESSIVES:
+            return False
+        return not any(e[0] == "category" for e in self._exact.get((following,), []))
 
     def purpose_category(self, tokens: list[Token]) -> str | None:
         """The category a purpose in ``tokens`` names ("to blend" → blenders), if one does."""
@@ -621,7 +639,9 @@ class VocabularyMatcher:
                     best = self._best(entries, near, surface)
                     if n == 1 and best[0] == "category" and i and stems[i - 1] in _MODALS:
                         break  # "gray would match our kitchen": a verb after a modal, not Matches
-                    if best[0] == "brand" and self._common_noun(tokens, i, n, best[2]):
+                    if best[0] == "brand" and (
+                        self._common_noun(tokens, i, n, best[2]) or self._said_as_word(tokens, i, n, best[2])
+                    ):
                         others = [e for e in entries if e[0] != "brand"]
                         if not others:
                             common = True

@@ -1,0 +1,88 @@
+"""Features a catalog states only in its product text: "gotta be polarized", "leather ones", "one
+with a keychain", "vegan marshmallows".
+
+A curated catalog files such features as attributes and the planner filters on them; a raw
+marketplace feed (ESCI) has no attributes, and the feature lives in the product's title or bullet
+points. This stage reads the words a shopper says a product must have, from the places a requirement
+sits in a sentence (a modifier right before the product word or a pro-form, "with X", "has to be X"),
+keeps only the words no other reading claims (a category, brand, color or attribute value, a
+comparative, use or judging word), and leaves it to the caller to check the catalog: a word becomes a
+text filter (``Filters.text_words``) only when some but not all of the products asked about say it
+(:func:`distinguishes`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
+from assistant.plan.vocab import VocabularyMatcher, negated_words
+
+__all__ = ["MIN_SHARE", "distinguishes", "said_features"]
+
+MIN_SHARE = 0.03
+"""A feature word must be in at least this share of the asked products' text (and 2 of them): rarer,
+it is incidental, not a feature the category is sold by."""
+
+_PRO_FORMS = frozenset(
+    {"one", "ones", "pair", "pairs", "kind", "kinds", "version", "versions", "type", "types"}
+)
+_REQUIRES = re.compile(
+    r"\b(?:gotta|got\s+to|has\s+to|have\s+to|must|needs?\s+to|should)\s+be\s+(?P<w>[a-z][a-z-]+)"
+)
+_WITH = re.compile(r"\b(?:with|has|have|having)\s+(?:a|an|the|some|built-in)?\s*(?P<w>[a-z][a-z-]+)")
+
+
+@lru_cache(maxsize=1)
+def _evaluative() -> frozenset[str]:
+    """Words that judge rather than describe ("proper", "decent"): never a title feature (data file)."""
+    from assistant.plan.semantics import lexicons
+
+    return frozenset(lexicons().evaluative)
+
+
+def said_features(message: str, matcher: VocabularyMatcher) -> list[str]:
+    """The words ``message`` asks a product to have that nothing else in the catalog's vocabulary
+    reads: candidates for a title filter, in the order said."""
+    from assistant.plan.planner import describes as describing  # the planner's reading of a wish
+
+    text = message.lower()
+    tokens = tokenize(text)
+    values = matcher.find(tokens)
+    matched = {i for m in values for i in range(m.start, m.end)}
+    # a category word after "one with" names a part the product has ("one with a keychain")
+    valued = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
+    heads = {m.start for m in values if m.kind == "category"}
+    spots: dict[int, set[int]] = {}
+    for i in range(len(tokens) - 1):
+        if i + 1 in heads or tokens[i + 1].text in _PRO_FORMS:
+            spots[i] = matched  # "polarized sunglasses", "leather ones"
+    for pattern in (_REQUIRES, _WITH):
+        for m in pattern.finditer(text):
+            at = next((i for i, t in enumerate(tokens) if t.start == m.start("w")), None)
+            if at is not None:
+                spots.setdefault(at, valued)
+    found: list[str] = []
+    for i in sorted(spots):
+        t = tokens[i]
+        if _feature_word(t, i, tokens, spots[i], describing) and t.text not in found:
+            found.append(t.text)
+    return found
+
+
+def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int], describing: object) -> bool:
+    word = t.text
+    if i in matched or not word.isalpha() or len(word) < 4:
+        return False
+    if word in FILLER_WORDS or t.stem in FILLER_WORDS or word in COLOR_WORDS or word in _evaluative():
+        return False
+    if callable(describing) and describing(word):
+        return False  # a comparative, dimension, use or preference word: read elsewhere
+    before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
+    return not negated_words(before, word)  # "not leather": an exclusion, not a feature
+
+
+def distinguishes(with_word: int, total: int) -> bool:
+    """Whether a word said in ``with_word`` of the ``total`` products asked about picks some of them."""
+    return total > 0 and 2 <= with_word < total and with_word >= MIN_SHARE * total

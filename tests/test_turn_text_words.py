@@ -1,0 +1,109 @@
+"""Features a raw marketplace catalog states only in product text, end to end: a turn that says one a product
+must have ("gotta be polarized", "one with a keychain") filters on the title, a feature nothing has is
+loosened and said, and a follow-up asking for a kind no product text names is declined."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.llm.fake import FakeChatModel
+from assistant.schemas import ChatRequest, PlanEvent, ProductsEvent, TokenEvent
+from assistant.settings import Settings
+from assistant.turn import Assistant, build_assistant
+from retrieval.catalog import Product
+
+_TITLES = {
+    ("Accessories", "Sunglasses"): [
+        "SOJOS Polarized Aviator Sunglasses",
+        "Retro Round Polarized Sunglasses UV400",
+        "FEISEDY Square Oversized Sunglasses",
+        "Classic Cat Eye Sunglasses for Women",
+        "Sport Wrap Sunglasses for Cycling",
+        "Vintage Round Sunglasses Gold Frame",
+    ],
+    ("Electronics", "Cases"): [
+        "AirPods Case Cover with Keychain",
+        "AirPods Case Silicone Skin with Keychain",
+        "AirPods Pro Case Clear Shockproof",
+        "Galaxy Buds Case Hard Shell",
+        "AirPods Case Leather Look",
+        "Beats Earbuds Carrying Case",
+    ],
+    ("Pet Supplies", "Cat Trees"): ["Cat Tree 52 Inch Gray", "Cat Tree Condo Beige", "Tall Cat Tower"],
+}
+
+
+def _products() -> list[Product]:
+    return [
+        Product(
+            id=f"{path[-1][:3].lower()}{i}",
+            title=title,
+            brand=("Acme", "Zeta")[i % 2],
+            color=("Gray", "Beige")[i % 2],
+            price=10.0 + i,
+            category=list(path),
+        )
+        for path, titles in _TITLES.items()
+        for i, title in enumerate(titles)
+    ]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    from retrieval.ingest import ingest_products
+
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path_factory.mktemp("title-words") / "data",
+        embedder="hash",
+        llm="fake",
+        chroma_url=None,
+        # the hash embedder's similarities say nothing about meaning: the closeness check always
+        # finds the products far, so the decline rests on the words alone
+        unnamed_kind_similarity=0.99,
+    )
+    a = build_assistant(settings, chat_model=FakeChatModel())
+    summary = ingest_products(a.catalog, _products())
+    assert summary.added == len(_products())
+    yield a
+    a.store.close()
+    a.catalog.close()
+
+
+def _turn(assistant: Assistant, message: str, session: str | None = None) -> tuple[list, str, object]:
+    events = list(assistant.chat(ChatRequest(message=message, session_id=session)))
+    products = [e for e in events if isinstance(e, ProductsEvent)]
+    plan = next(e.plan for e in events if isinstance(e, PlanEvent))
+    text = "".join(e.text for e in events if isinstance(e, TokenEvent))
+    sid = next(getattr(e, "session_id", None) for e in events if getattr(e, "session_id", None))
+    return (products[-1].products if products else []), text + f"\x00{sid}", plan
+
+
+def test_a_feature_said_filters_on_titles(assistant: Assistant) -> None:
+    shown, text, _ = _turn(assistant, "sunglasses")
+    sid = text.split("\x00")[1]
+    shown, text, plan = _turn(assistant, "gotta be polarized, the glare kills my eyes", sid)
+    assert plan.filters.text_words == ["polarized"]
+    assert shown and all("Polarized" in p.title for p in shown)
+    assert "mentioning polarized" in text
+
+
+def test_one_with_a_part_keeps_the_kind_and_filters_on_it(assistant: Assistant) -> None:
+    _, text, _ = _turn(assistant, "airpods case")
+    shown, _, plan = _turn(assistant, "one with a keychain", text.split("\x00")[1])
+    assert plan.filters.categories == ["cases"] and "keychain" in plan.filters.text_words
+    assert shown and all("Keychain" in p.title for p in shown)
+
+
+def test_a_kind_no_product_text_names_is_declined_in_a_follow_up(assistant: Assistant) -> None:
+    _, text, _ = _turn(assistant, "cat trees")
+    shown, _, plan = _turn(assistant, "do you have cat carriers as well?", text.split("\x00")[1])
+    assert plan.intent == "out_of_catalog" and not shown
+
+
+def test_a_constraint_on_the_kind_shown_is_not_another_kind(assistant: Assistant) -> None:
+    _, text, _ = _turn(assistant, "cat trees")
+    shown, _, plan = _turn(assistant, "got one in gray? want it to match the shelves", text.split("\x00")[1])
+    assert plan.intent != "out_of_catalog" and shown
