@@ -591,7 +591,11 @@ class Assistant:
             # that names the product is an English word no product text has
             unnamed_head = (
                 len(named) > 1
-                and said[-1] in english_words()
+                # a plural noun ("carriers"), not a verb of the sentence ("my coffee maker died")
+                and said[-1].endswith("s")
+                and not said[-1].endswith("ss")
+                and singular(said[-1]) != said[-1]
+                and singular(said[-1]) in english_words()
                 and not lexical.knows(named[-1])
                 and not describes(said[-1])
                 and not is_pro_form(said[-1])

@@ -599,7 +599,14 @@ def parse_turn(
     if not fresh and prev is not None:
         prev_words = {t.stem for t in tokenize(prev.query)}
         new_cats = {m.value for m in positive if m.kind == "category"}
-        if new_cats and not new_cats & set(prev.filters.categories):
+        if (
+            new_cats
+            and new_cats <= set(prev.filters.categories)
+            and _someone_else_wants_one(tokens, positive)
+        ):
+            # "and my roommate wants a big blender": the same kind for another person, asked afresh
+            fresh = True
+        elif new_cats and not new_cats & set(prev.filters.categories):
             cat_words = {t.stem for v in new_cats for t in tokenize(v)}
             fresh = bool(prev.filters.categories) or not cat_words & prev_words
             if fresh and narrows is not None and all(narrows(c, prev.filters.categories) for c in new_cats):
@@ -612,6 +619,9 @@ def parse_turn(
                 bool(novel)
                 and is_new_request(text)
                 and not refers_back(text)
+                # "what about for kids? my 8 yo wants to match me": the opening asks for the kind shown
+                # for someone, in a color, under a price
+                and not _WHAT_ABOUT.match(text)
                 and find_comparative([t.stem for t in tokens]) is None
                 # "I'd rather skip Summit & Pine": ruling a maker out narrows what was asked
                 and not any(m.negated and m.kind == "brand" for m in matches)
@@ -1456,6 +1466,11 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             # "my dad keeps asking for one of those robot vacuum things": a first clause with no
             # word the catalog uses only frames the ask; a later one naming a category is the product
             found = next((p for p in content[1:] if _names_a_category(p, matcher)), found)
+        elif matcher is not None and found and _pro_form(found) and found in content:
+            # "wants a pair too, got any mens clogs?": a stand-in first, the kind named after it
+            found = next(
+                (p for p in content[content.index(found) + 1 :] if _names_a_category(p, matcher)), found
+            )
         if found and matcher is not None and not _names_a_category(found, matcher):
             # "what does tideline have in earbuds", "anything from Sonovel in headphones": the kind
             # comes after "in"
@@ -1542,6 +1557,26 @@ def _names_anything(phrase: str, matcher: VocabularyMatcher) -> bool:
 
 
 _OWNERS = frozenset({"my", "his", "her", "our", "their"})
+_WANTS = frozenset({"want", "wants", "need", "needs", "wanted", "needed"})
+
+
+def _someone_else_wants_one(tokens: Sequence[Token], matches: Sequence[ValueMatch]) -> bool:
+    """Whether another person wants a product of a named kind: "my roommate wants a big blender",
+    "his wife needs a blender too" (a possessive, one or two words, a want verb, then "a"/"an" … kind)."""
+    for i in range(len(tokens) - 2):
+        if tokens[i].text not in _OWNERS:
+            continue
+        verb = next((j for j in (i + 2, i + 3) if j < len(tokens) and tokens[j].text in _WANTS), None)
+        if verb is None or verb + 1 >= len(tokens) or tokens[verb + 1].text not in ("a", "an", "another"):
+            continue
+        if any(m.kind == "category" and verb + 1 < m.start <= verb + 4 for m in matches):
+            return True
+    return False
+
+
+_WHAT_ABOUT = re.compile(
+    r"\s*(?:(?:ok|okay|so|and|hmm+|cool|nice)\W+)*(?:what|how)\s+about\s+(?:for|in|with|without|under|over|from)\b"
+)
 _HAS_WORDS = frozenset({"with", "has", "have", "having"})
 _STAND_INS = frozenset({"one", "ones", "any", "anything", "something", "those", "them", "it", "that"})
 
@@ -1652,6 +1687,8 @@ def is_pro_form(word: str) -> bool:
 def _pro_form(phrase: str) -> bool:
     """ "the softer kind", "a cheaper one": the phrase stands in for a product named elsewhere."""
     words = [t for t in tokenize(phrase) if t.text not in ("please", "pls", "thanks")]
+    while words and words[-1].text in ("too", "also", "again", "then", "though", "tho", "as", "well"):
+        words.pop()  # "a pair too", "one as well"
     return not words or words[-1].text in _SKIP_HEAD or words[-1].text in _PRO_FORMS
 
 

@@ -132,7 +132,7 @@ def lexicons() -> Lexicons:
         number_units={str(k): int(v) for k, v in numbers["units"].items()},
         number_scales={str(k): int(v) for k, v in numbers["scales"].items()},
         multiplicity={str(k): int(v) for k, v in (numbers.get("multiplicity") or {}).items()},
-        evaluative=frozenset(str(w) for w in _read("evaluative")["words"]),
+        evaluative=frozenset(str(w) for key in ("words", "verbs") for w in _read("evaluative")[key]),
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
@@ -809,6 +809,14 @@ def _prior(
         if spec is None or spec.kind != "numeric":
             return None
         unit = spec.unit.display if spec.unit else ""
+        if rule.get("has"):
+            # "no outlets out there": a product that states a battery life at all (a portable one)
+            if spec.minimum is None or spec.minimum <= 0:
+                return None
+            said = str(
+                rule.get("label") or f"ones with a stated {lexicons().dimensions[rule['dimension']].noun}"
+            )
+            return Prior(name, key, bounds=NumericRange(gte=spec.minimum), label=f"{name}: {said}")
         if "prefer" in rule:
             return Prior(
                 name,

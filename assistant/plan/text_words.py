@@ -4,7 +4,8 @@ with a keychain", "vegan marshmallows".
 A curated catalog files such features as attributes and the planner filters on them; a raw
 marketplace feed (ESCI) has no attributes, and the feature lives in the product's title or bullet
 points. This stage reads the words a shopper says a product must have, from the places a requirement
-sits in a sentence (a modifier right before the product word or a pro-form, "with X", "has to be X"),
+sits in a sentence (a modifier right before the product word or a pro-form, the noun right after a
+category word, "with X", "has to be X"),
 keeps only the words no other reading claims (a category, brand, color or attribute value, a
 comparative, use or judging word), and leaves it to the caller to check the catalog: a word becomes a
 text filter (``Filters.text_words``) only when some but not all of the products asked about say it
@@ -54,10 +55,13 @@ def said_features(message: str, matcher: VocabularyMatcher) -> list[str]:
     # a category word after "one with" names a part the product has ("one with a keychain")
     valued = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
     heads = {m.start for m in values if m.kind == "category"}
+    after = {m.end for m in values if m.kind == "category"}
     spots: dict[int, set[int]] = {}
-    for i in range(len(tokens) - 1):
-        if i + 1 in heads or tokens[i + 1].text in _PRO_FORMS:
+    for i in range(len(tokens)):
+        if i + 1 < len(tokens) and (i + 1 in heads or tokens[i + 1].text in _PRO_FORMS):
             spots[i] = matched  # "polarized sunglasses", "leather ones"
+        elif i in after:
+            spots[i] = matched  # "a yoga mat": the noun a category word qualifies (Yoga holds blocks too)
     for pattern in (_REQUIRES, _WITH):
         for m in pattern.finditer(text):
             at = next((i for i, t in enumerate(tokens) if t.start == m.start("w")), None)
@@ -73,7 +77,7 @@ def said_features(message: str, matcher: VocabularyMatcher) -> list[str]:
 
 def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int], describing: object) -> bool:
     word = t.text
-    if i in matched or not word.isalpha() or len(word) < 4:
+    if i in matched or not word.isalpha() or len(word) < 3:
         return False
     if word in FILLER_WORDS or t.stem in FILLER_WORDS or word in COLOR_WORDS or word in _evaluative():
         return False
