@@ -79,6 +79,11 @@ class ItemAsk(BaseModel):
 
     query: str
     categories: list[str] = Field(default_factory=list)
+    filters: Filters = Field(
+        default_factory=Filters,
+        description="Constraints of this item only, added to the plan's own (a child's age said once "
+        "for all items, read against each item's attributes).",
+    )
 
 
 class QueryPlan(BaseModel):

@@ -911,11 +911,22 @@ class Assistant:
         groups: list[list[Product]] = []
         relaxed = list(plan.relaxed)
         for item in plan.items:
+            own = item.filters
             sub = plan.model_copy(
                 update={
                     "query": item.query,
                     "items": [],
-                    "filters": plan.filters.model_copy(update={"categories": item.categories}),
+                    "filters": plan.filters.model_copy(
+                        update={
+                            "categories": item.categories,
+                            "attributes": {**plan.filters.attributes, **own.attributes},
+                            "attribute_in": {**plan.filters.attribute_in, **own.attribute_in},
+                            "attribute_ranges": {**plan.filters.attribute_ranges, **own.attribute_ranges},
+                            "categories_all": list(
+                                dict.fromkeys([*plan.filters.categories_all, *own.categories_all])
+                            ),
+                        }
+                    ),
                 }
             )
             searched, found = self._retrieve(turn, sub, profile)

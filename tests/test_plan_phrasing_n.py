@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from test_plan_phrasing_more import _plan
 
+from assistant.plan.intents import is_compare
 from assistant.plan.planner import product_phrase
 from assistant.plan.text_words import distinguishes, said_features
 from assistant.plan.vocab import matcher_for
@@ -189,3 +190,28 @@ def test_a_text_word_nothing_has_is_loosened_and_said(products: list[Product]) -
     assert result.products and result.filters.text_words == []
     (relaxed,) = result.relaxed
     assert relaxed.field == TEXT_FIELD and "photochromic" in relaxed.asked
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "pit #1 against #3",
+        "contrast the two",
+        "can you break down the first two",
+        "pros and cons of the first two",
+        "which of the first two is better",
+        "how are the first and third different",
+        "is the first better than the second",
+        "same question for these two: which wins",
+        "table of the first two please",
+    ],
+)
+def test_more_ways_to_ask_for_a_comparison(message: str) -> None:
+    assert is_compare(message)
+
+
+@pytest.mark.parametrize(
+    "message", ["a high contrast monitor", "a table for the two of us", "table lamps", "a dining table for 4"]
+)
+def test_words_of_a_comparison_in_a_product_ask_are_not_one(message: str) -> None:
+    assert not is_compare(message)

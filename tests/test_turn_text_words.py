@@ -32,6 +32,13 @@ _TITLES = {
         "Beats Earbuds Carrying Case",
     ],
     ("Pet Supplies", "Cat Trees"): ["Cat Tree 52 Inch Gray", "Cat Tree Condo Beige", "Tall Cat Tower"],
+    ("Electronics", "Laptop Accessories", "Mounts"): ["Laptop Desk Mount Stand", "Laptop Tray Mount Arm"],
+    ("Lighting", "Ceiling Lights", "Close To Ceiling Lights"): [
+        "Flush Mount Ceiling Light Fixture LED",
+        "Modern Flush Mount Ceiling Light",
+        "Farmhouse Ceiling Light 2 Lights",
+    ],
+    ("Lighting", "Ceiling Lights", "Pendant Lights"): ["Pendant Light Kitchen Island", "Glass Pendant Light"],
 }
 
 
@@ -107,3 +114,10 @@ def test_a_constraint_on_the_kind_shown_is_not_another_kind(assistant: Assistant
     _, text, _ = _turn(assistant, "cat trees")
     shown, _, plan = _turn(assistant, "got one in gray? want it to match the shelves", text.split("\x00")[1])
     assert plan.intent != "out_of_catalog" and shown
+
+
+def test_the_kind_a_longer_name_covers_wins_over_a_leaf_that_qualifies_it(assistant: Assistant) -> None:
+    # "flush mount ceiling light": Mounts is a leaf, but the head noun is the ceiling light
+    shown, _, plan = _turn(assistant, "our hallway needs a new flush mount ceiling light")
+    assert plan.filters.categories == ["ceiling lights"]
+    assert shown and all("Ceiling Lights" in p.category for p in shown)

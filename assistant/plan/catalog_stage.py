@@ -25,6 +25,7 @@ from assistant.plan.intents import loosens_budget
 from assistant.plan.prices import parse_prices
 from assistant.plan.references import POSITION
 from assistant.plan.semantics import (
+    Prior,
     dimension_key,
     find_comparative,
     find_key_comparison,
@@ -401,32 +402,25 @@ def apply_schema(
         stated.add(spec.key)
     # "too small", "not warm enough": a complaint about what was shown (a comparative), not a use
     for prior in use_case_priors(_COMPLAINT.sub(" ", text), schema, categories):
-        if "level" in prior.extra:
-            levels = list(filters.categories_all)
-            if prior.value in levels or any(schema.siblings(prior.value or "", c) for c in levels):
-                continue  # the shopper named the level ("women's sandals for my husband"): theirs stands
-            filters = filters.model_copy(update={"categories_all": [*levels, prior.value]})
-        elif prior.bounds is not None:
-            if prior.key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
-                ranges[prior.key] = prior.bounds
-        elif prior.value is not None and "among" in prior.extra:
-            attribute_in[prior.key] = prior.extra["among"].split("|")
-        elif prior.value is not None and "contains" in prior.extra:
-            spec_values = schema.attributes(categories)[prior.key].values
-            attribute_in[prior.key] = [v for v in spec_values if prior.extra["contains"] in v]
-        elif "any" in prior.extra:
-            if prior.key in attributes:
-                continue  # "adjustable lumbar support" already names the value
-            attribute_in[prior.key] = [
-                v for v in schema.attributes(categories)[prior.key].values if v not in ("no", "false", "none")
-            ]
-        elif prior.value is not None:
-            attributes.setdefault(prior.key, prior.value)
-        elif prior.prefer is not None:
+        if prior.prefer is not None and prior.bounds is None and prior.value is None:
             if sort is None:
                 order = "asc" if prior.prefer == "lower" else "desc"
                 sort = SortSpec(key=prior.key, order=order, label=prior.label)
             continue  # a preference orders the results; it is not a constraint to state
+        piece = prior_filters(prior, schema, categories)
+        if piece.categories_all:
+            levels = list(filters.categories_all)
+            if any(c in levels or any(schema.siblings(c, x) for x in levels) for c in piece.categories_all):
+                continue  # the shopper named the level ("women's sandals for my husband"): theirs stands
+            filters = filters.model_copy(update={"categories_all": [*levels, *piece.categories_all]})
+        for key, bounds in piece.attribute_ranges.items():
+            if key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
+                ranges[key] = bounds
+        if "any" in prior.extra and prior.key in attributes:
+            continue  # "adjustable lumbar support" already names the value
+        attribute_in.update(piece.attribute_in)
+        for key, value in piece.attributes.items():
+            attributes.setdefault(key, value)
         if prior.label not in priors:
             priors.append(prior.label)
 
@@ -718,6 +712,45 @@ def _sets_the_scene(parts: list[str], schema: CatalogSchema, infer: Callable[[st
     return bool(nxt) and norm(nxt[0].rstrip("~")) in held
 
 
+def prior_filters(prior: Prior, schema: CatalogSchema, categories: Sequence[str]) -> Filters:
+    """The constraint a use-case prior puts on ``categories`` ("for a 7-year-old": age_min ≤ 7; "for
+    my husband": gender men's, or the Men level where the catalog files by one); empty for a sort."""
+    if "level" in prior.extra:
+        return Filters(categories_all=[prior.value or ""])
+    if prior.bounds is not None:
+        return Filters(attribute_ranges={prior.key: prior.bounds})
+    if prior.value is not None and "among" in prior.extra:
+        return Filters(attribute_in={prior.key: prior.extra["among"].split("|")})
+    if prior.value is not None and "contains" in prior.extra:
+        values = schema.attributes(categories)[prior.key].values
+        return Filters(attribute_in={prior.key: [v for v in values if prior.extra["contains"] in v]})
+    if "any" in prior.extra:
+        values = schema.attributes(categories)[prior.key].values
+        return Filters(attribute_in={prior.key: [v for v in values if v not in ("no", "false", "none")]})
+    if prior.value is not None:
+        return Filters(attributes={prior.key: prior.value})
+    return Filters()
+
+
+def _item_filters(message: str, schema: CatalogSchema, leaf: str) -> Filters:
+    """What the whole message's use cases ask of one item ("my 7 year old … a rain jacket and a
+    sleeping bag": kids' sizes for the jacket, a child's age for the bag), where its category has it."""
+    if not schema.leaves(leaf):
+        return Filters()
+    found = Filters()
+    for prior in use_case_priors(_COMPLAINT.sub(" ", message.lower()), schema, [leaf]):
+        piece = prior_filters(prior, schema, [leaf])
+        found = found.model_copy(
+            update={
+                "attributes": {**piece.attributes, **found.attributes},
+                "attribute_in": {**piece.attribute_in, **found.attribute_in},
+                "attribute_ranges": {**piece.attribute_ranges, **found.attribute_ranges},
+                "categories_all": list(dict.fromkeys([*found.categories_all, *piece.categories_all])),
+            }
+        )
+    return found
+
+
 def _items(
     message: str, plan: QueryPlan, schema: CatalogSchema, infer: Callable[[str], list[str]] | None
 ) -> list[ItemAsk]:
@@ -747,6 +780,6 @@ def _items(
         if leaf in seen:
             return []
         seen.add(leaf)
-        asks.append(ItemAsk(query=part, categories=[leaf]))
+        asks.append(ItemAsk(query=part, categories=[leaf], filters=_item_filters(message, schema, leaf)))
     # "a spoon and fork combo" is one product: at least one item must be a kind the catalog names.
     return asks if firm else []

@@ -128,7 +128,15 @@ _COMPARE = re.compile(
     r"(?:against|next\s+to|beside)\s+each\s+other|head[\s-]+to[\s-]+head|"
     r"(?:break\s*-?\s*down|run\s*-?\s*down)\s+of\s+(?:both|all\s+(?:two|three)|the\s+(?:two|three|top)|these|those|them)\b|stack\s+(?:\w+\s+){1,4}up\b|"
     r"which\s+(?:one\s+)?(?:is|has|would|should|will|of\s+(?:these|them|those|the\s+two))|"
-    r"(?:better|quieter|cheaper|lighter)\s*,?\s+(?:the\s+)?\S+\s+or\b)"
+    r"(?:better|quieter|cheaper|lighter)\s*,?\s+(?:the\s+)?\S+\s+or\b|"
+    # "pit #1 against #3", "contrast the two", "pros and cons of the first two", "which wins"
+    r"\bpit\s+\S+(?:\s+\S+)?\s+against\b|which\s+(?:one\s+)?wins\b|"
+    r"(?:\bcontrast|pros\s+and\s+cons\s+(?:of|for)|\btable\s+of|break\s*-?\s*down|run\s*-?\s*down)\s+"
+    r"(?:the\s+)?(?:first|top|last|two|both|these|those|them|#?[1-5]\b)|"
+    r"which\s+of\s+(?:the\s+)?(?:first|top|last)\s+(?:two|three|2|3)\b|"
+    r"how\s+(?:are|is)\s+(?:the\s+)?\S+(?:\s+one)?\s+and\s+(?:the\s+)?\S+(?:\s+one)?\s+different\b|"
+    r"\bis\s+(?:the\s+)?(?:first|second|third|last|[1-5](?:st|nd|rd|th))(?:\s+one)?\s+(?:any\s+)?"
+    r"(?:better|worse)\s+than\b)"
 )
 # A question may open with the product it is about: "first one - how waterproof is it?", "#2: does it fold?"
 _LEAD_REFERENCE = (

@@ -1469,7 +1469,12 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         elif matcher is not None and found and _pro_form(found) and found in content:
             # "wants a pair too, got any mens clogs?": a stand-in first, the kind named after it
             found = next(
-                (p for p in content[content.index(found) + 1 :] if _names_a_category(p, matcher)), found
+                (
+                    p
+                    for p in content[content.index(found) + 1 :]
+                    if _asks(p) and _names_a_category(p, matcher)
+                ),
+                found,
             )
         if found and matcher is not None and not _names_a_category(found, matcher):
             # "what does tideline have in earbuds", "anything from Sonovel in headphones": the kind
@@ -1834,6 +1839,30 @@ def _head_noun(
                 compound = word_categories(f"{content[-2][1].text} {head_token.text}")
                 total = sum(n for _, n in compound)
                 own = {leaf.name.casefold() for leaf in schema.leaves(leaf_named.value)}
+                if (
+                    compound
+                    and compound[0][1] >= 3
+                    and compound[0][1] >= 0.6 * total
+                    and not own & {c for c, _ in compound}
+                ):
+                    return compound[0][0], True
+        if leaf_values and word_categories is not None and content:
+            # "a flush mount ceiling light": the leaf named (Mounts) qualifies a head noun after it;
+            # the products whose titles say the last two words are what is asked
+            head_at, head_token = content[-1]
+            last = leaf_values[-1]
+            covering = [
+                m
+                for m in values
+                if m.start <= head_at < m.end and m.start >= last.end and m.end - m.start > 1
+            ]
+            if covering:
+                return covering[-1].value, True  # "ceiling light" (a level of several leaves) is the kind
+            if last.end < head_at and not any(m.start <= head_at < m.end for m in everything):
+                # a word between the leaf and the head: the leaf does not name the head's kind
+                compound = word_categories(f"{tokens[head_at - 1].text} {head_token.text}")
+                total = sum(n for _, n in compound)
+                own = {leaf.name.casefold() for leaf in schema.leaves(last.value)}
                 if (
                     compound
                     and compound[0][1] >= 3
