@@ -413,14 +413,14 @@ def apply_schema(
             if any(c in levels or any(schema.siblings(c, x) for x in levels) for c in piece.categories_all):
                 continue  # the shopper named the level ("women's sandals for my husband"): theirs stands
             filters = filters.model_copy(update={"categories_all": [*levels, *piece.categories_all]})
-        for key, bounds in piece.attribute_ranges.items():
-            if key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
-                ranges[key] = bounds
+        for said_key, bounds in piece.attribute_ranges.items():
+            if said_key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
+                ranges[said_key] = bounds
         if "any" in prior.extra and prior.key in attributes:
             continue  # "adjustable lumbar support" already names the value
         attribute_in.update(piece.attribute_in)
-        for key, value in piece.attributes.items():
-            attributes.setdefault(key, value)
+        for said_key, value in piece.attributes.items():
+            attributes.setdefault(said_key, value)
         if prior.label not in priors:
             priors.append(prior.label)
 
