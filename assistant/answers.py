@@ -49,6 +49,8 @@ def constraints_text(plan: QueryPlan) -> str:
         bits.append("in " + " or ".join(shown) + (" (and similar shades)" if len(f.colors) > 2 else ""))
     if f.text_words:
         bits.append("mentioning " + " and ".join(f.text_words))
+    if f.exclude_text_words:
+        bits.append("without " + " or ".join(f.exclude_text_words))
     for key, value in f.attributes.items():
         label = " ".join(key_words(key)) or key
         if value in ("yes", "true"):

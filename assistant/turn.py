@@ -48,7 +48,7 @@ from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.planner import asks, describes, is_pro_form, kind_words, product_kind, product_phrase
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
-from assistant.plan.text_words import distinguishes, said_features
+from assistant.plan.text_words import distinguishes, said_exclusions, said_features
 from assistant.plan.typos import english_words
 from assistant.plan.vocab import matcher_for
 from assistant.responses import load_responses
@@ -465,18 +465,24 @@ class Assistant:
         kinds = f.categories or ([plan.category_hint] if plan.category_hint else [])
         if not kinds:
             return plan
-        words = [w for w in said_features(message, matcher_for(self.vocabulary)) if w not in f.text_words]
-        if not words:
+        matcher = matcher_for(self.vocabulary)
+        words = [w for w in said_features(message, matcher) if w not in f.text_words]
+        ruled = [w for w in said_exclusions(message, matcher) if w not in f.exclude_text_words]
+        if not words and not ruled:
             return plan
         snap = self.searcher.snapshot()
         asked = snap.mask(f.model_copy(update={"categories": kinds}))
         total = int(asked.sum())
         kept = [w for w in words if distinguishes(int((asked & snap.holds_words(w)).sum()), total)]
-        if not kept:
+        # "without fluoride": only where some of the products asked about say it and some do not
+        out = [w for w in ruled if 0 < int((asked & snap.title_says(w)).sum()) < total]
+        if not kept and not out:
             return plan
-        return plan.model_copy(
-            update={"filters": f.model_copy(update={"text_words": [*f.text_words, *kept][:8]})}
-        )
+        update = {
+            "text_words": [*f.text_words, *kept][:8],
+            "exclude_text_words": [*f.exclude_text_words, *out][:8],
+        }
+        return plan.model_copy(update={"filters": f.model_copy(update=update)})
 
     def _with_color_shades(self, plan: QueryPlan) -> QueryPlan:
         """A color filter holds every catalog color value made of that color's words: "black" also

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
 from retrieval.schema import attribute_number
-from retrieval.text import analyze
+from retrieval.text import analyze, negation_marked
 
-__all__ = ["Filters", "NumericRange", "matches", "matches_metadata", "text_holds", "to_where"]
+__all__ = ["Filters", "NumericRange", "matches", "matches_metadata", "text_holds", "title_says", "to_where"]
 
 
 def _not_bool(value: object) -> object:
@@ -103,12 +103,25 @@ class Filters(BaseModel):
         description="Words every product's title or bullet points hold (a feature a catalog states only "
         "in its text: polarized, leather, vegan); compared as stemmed words.",
     )
+    exclude_text_words: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Words no product's title may say, unless it says the product is without them "
+        '("without fluoride": not "Fluoride Toothpaste", but "Fluoride-Free Toothpaste" passes).',
+    )
 
     _numbers = field_validator("price_min", "price_max", "min_rating", mode="before")(_not_bool)
     _booleans = field_validator("in_stock", mode="before")(_not_number)
 
     @field_validator(
-        "brands", "exclude_brands", "categories", "categories_all", "colors", "text_words", mode="after"
+        "brands",
+        "exclude_brands",
+        "categories",
+        "categories_all",
+        "colors",
+        "text_words",
+        "exclude_text_words",
+        mode="after",
     )
     @classmethod
     def _normalize_list(cls, values: list[str]) -> list[str]:
@@ -160,7 +173,7 @@ def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 def to_where(filters: Filters) -> dict[str, Any] | None:
     """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter.
 
-    ``attribute_ranges`` and ``text_words`` are not in it (Chroma stores attribute values as strings
+    ``attribute_ranges``, ``text_words`` and ``exclude_text_words`` are not in it (Chroma stores attribute values as strings
     and no product text): the searcher evaluates them on the in-memory snapshot and scores the allowed
     set exactly instead.
     """
@@ -239,8 +252,10 @@ def _number(value: Any) -> float | None:
 
 def matches(product: Product, filters: Filters) -> bool:
     """Whether ``product`` satisfies every hard filter (same meaning as :func:`to_where`, plus
-    ``text_words``, which index metadata does not hold)."""
+    ``text_words`` and ``exclude_text_words``, which index metadata does not hold)."""
     if filters.text_words and not text_holds(product, filters.text_words):
+        return False
+    if filters.exclude_text_words and title_says(product.title, filters.exclude_text_words):
         return False
     return matches_metadata(index_metadata(product, content_hash_value="-"), filters)
 
@@ -251,3 +266,10 @@ def text_holds(product: Product, text_words: list[str]) -> bool:
     bullets = " ".join(product.bullet_points) or product.description[:1000]
     title, rest = set(analyze(product.title)), set(analyze(bullets))
     return all((stems := set(analyze(w))) <= title or stems <= rest for w in text_words)
+
+
+def title_says(title: str, words_: list[str]) -> bool:
+    """Whether a title names any of ``words_`` other than to say the product lacks it ("Fluoride
+    Toothpaste" says fluoride; "Fluoride-Free Toothpaste" does not)."""
+    held, absent = set(analyze(title)), negation_marked(title)
+    return any((stems := set(analyze(w))) and stems <= held and not stems & absent for w in words_)

@@ -24,7 +24,8 @@ __all__ = ["LEVEL_FIELD", "TEXT_FIELD", "Relaxation", "RelaxedSearch", "search_r
 LEVEL_FIELD = "category_level"
 """The relaxation field of ``Filters.categories_all`` (the levels a category path must hold)."""
 TEXT_FIELD = "text_words"
-"""The relaxation field of ``Filters.text_words`` (features a catalog states only in product text)."""
+"""The relaxation field of ``Filters.text_words`` and ``exclude_text_words`` (features a catalog states
+only in product text)."""
 
 
 class Relaxation(BaseModel):
@@ -128,13 +129,15 @@ def _steps(
                 f"{_label(key)} {value}",
             )
         )
-    if filters.text_words:
+    if filters.text_words or filters.exclude_text_words:
+        said = [f"mentioning {' and '.join(filters.text_words)}"] if filters.text_words else []
+        said += [f"without {' or '.join(filters.exclude_text_words)}"] if filters.exclude_text_words else []
         steps.append(
             (
                 TEXT_FIELD,
-                filters.model_copy(update={"text_words": []}),
+                filters.model_copy(update={"text_words": [], "exclude_text_words": []}),
                 lambda ps: (ps, ""),
-                "mentioning " + " and ".join(filters.text_words),
+                ", ".join(said),
             )
         )
     if filters.colors:
@@ -227,7 +230,10 @@ def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
         fields.append("brand")
     if filters.categories_all and set(filters.categories_all) != set(before.categories_all):
         fields.append(LEVEL_FIELD)
-    if filters.text_words and set(filters.text_words) != set(before.text_words):
+    if (filters.text_words or filters.exclude_text_words) and (
+        set(filters.text_words) != set(before.text_words)
+        or set(filters.exclude_text_words) != set(before.exclude_text_words)
+    ):
         fields.append(TEXT_FIELD)
     return fields
 
@@ -243,7 +249,7 @@ def _only(filters: Filters, field: str) -> Filters:
     if field == LEVEL_FIELD:
         return Filters(categories_all=filters.categories_all)
     if field == TEXT_FIELD:
-        return Filters(text_words=filters.text_words)
+        return Filters(text_words=filters.text_words, exclude_text_words=filters.exclude_text_words)
     return Filters(
         attributes={k: v for k, v in filters.attributes.items() if k == field},
         attribute_in={k: v for k, v in filters.attribute_in.items() if k == field},
@@ -300,6 +306,7 @@ def search_relaxed(
                 "colors": [],
                 "categories_all": [],
                 "text_words": [],
+                "exclude_text_words": [],
                 "price_min": None,
                 "price_max": None,
             }

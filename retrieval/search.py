@@ -412,6 +412,7 @@ class Searcher:
             and allowed_count > _EXACT_MAX
             and not filters.attribute_ranges  # Chroma cannot evaluate numeric attribute bounds
             and not filters.text_words  # nor words of the product text (its metadata holds none)
+            and not filters.exclude_text_words
         )
         if chroma:
             fetch = min(depth + len(excluded_ids), total)

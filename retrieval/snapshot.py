@@ -335,6 +335,8 @@ class CatalogSnapshot:
                         ok &= numbers <= bound
         for word in filters.text_words:
             ok &= self.holds_words(word)
+        for word in filters.exclude_text_words:
+            ok &= ~self.title_says(word)
         return ok
 
     def holds_words(self, word: str) -> np.ndarray:
@@ -346,6 +348,17 @@ class CatalogSnapshot:
         return np.asarray(
             (self.fields["title"].hits(stems) >= need) | (self.fields["bullets"].hits(stems) >= need)
         )
+
+    def title_says(self, word: str) -> np.ndarray:
+        """Which products' titles name ``word`` other than to say they are without it."""
+        stems = analyze(word)
+        if not stems:
+            return np.zeros(len(self.ids), dtype=bool)
+        said = np.asarray(self.fields["title"].hits(stems) >= len(set(stems)))
+        for p in np.flatnonzero(said):
+            if set(stems) & self.title_absent[p]:
+                said[p] = False
+        return said
 
     def _any_of(
         self, postings: dict[str, np.ndarray], column: np.ndarray, values: Sequence[str]

@@ -12,7 +12,7 @@ from test_plan_phrasing_more import _plan
 
 from assistant.plan.intents import is_compare
 from assistant.plan.planner import product_phrase
-from assistant.plan.text_words import distinguishes, said_features
+from assistant.plan.text_words import distinguishes, said_exclusions, said_features
 from assistant.plan.vocab import matcher_for
 from retrieval.catalog import Product
 from retrieval.filters import Filters, matches
@@ -36,6 +36,7 @@ _PATHS = {
 }
 _TITLES = {
     "sun": ["SOJOS Polarized Sunglasses {i}", "FEISEDY Square Sunglasses {i}", "Retro Round Sunglasses {i}"],
+    "eye": ["Fluoride-Free Eyeshadow {i}", "Eyeshadow with Fluoride {i}", "Plain Eyeshadow {i}"],
     "cas": ["AirPods Case Cover with Keychain {i}", "AirPods Case Silicone {i}", "Galaxy Buds Case {i}"],
 }
 _BRANDS = {"lego": "LEGO", "prn": "Brother", "msp": "adidas", "wsp": "adidas"}
@@ -176,6 +177,8 @@ def test_text_words_filter_the_same_in_the_snapshot_and_on_a_product(products: l
         Filters(text_words=["airpods", "keychain"]),
         Filters(text_words=["keychains"], categories=["cases"]),  # compared as stems
         Filters(text_words=["nowhere"]),
+        Filters(exclude_text_words=["fluoride"]),
+        Filters(exclude_text_words=["polarized"], categories=["sunglasses"]),
     ):
         mask = snap.mask(filters)
         assert [p.id for p, ok in zip(products, mask, strict=True) if ok] == [
@@ -215,3 +218,23 @@ def test_more_ways_to_ask_for_a_comparison(message: str) -> None:
 )
 def test_words_of_a_comparison_in_a_product_ask_are_not_one(message: str) -> None:
     assert not is_compare(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("a toothpaste without any fluoride in it", ["fluoride"]),
+        ("cat treats, no chicken please", ["chicken"]),
+        ("sunglasses but not black ones", []),  # a color: the color filter reads it
+        ("running shoes, nothing from pacecraft", []),
+    ],
+)
+def test_said_exclusions(message: str, words: list[str], vocab: Vocabulary) -> None:
+    assert said_exclusions(message, matcher_for(vocab)) == words
+
+
+def test_an_excluded_word_said_as_absent_passes(products: list[Product]) -> None:
+    filters = Filters(exclude_text_words=["fluoride"], categories=["eyeshadow"])
+    kept = [p.title for p in products if matches(p, filters)]
+    assert kept and all("with Fluoride" not in t for t in kept)
+    assert any("Fluoride-Free" in t for t in kept) and any("Plain" in t for t in kept)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
 from assistant.plan.vocab import VocabularyMatcher, negated_words
 
-__all__ = ["MIN_SHARE", "distinguishes", "said_features"]
+__all__ = ["MIN_SHARE", "distinguishes", "said_exclusions", "said_features"]
 
 MIN_SHARE = 0.03
 """A feature word must be in at least this share of the asked products' text (and 2 of them): rarer,
@@ -90,3 +90,40 @@ def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int], desc
 def distinguishes(with_word: int, total: int) -> bool:
     """Whether a word said in ``with_word`` of the ``total`` products asked about picks some of them."""
     return total > 0 and 2 <= with_word < total and with_word >= MIN_SHARE * total
+
+
+_WITHOUT = re.compile(
+    r"\b(?:without|no|non|not|sans|zero)\s+(?:any\s+|added\s+|real\s+)?(?P<w>[a-z][a-z-]+)"
+    r"|\b(?P<f>[a-z]+)[-\s]free\b"
+)
+
+
+def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
+    """The words ``message`` rules out that nothing else in the catalog's vocabulary reads ("a
+    toothpaste without any fluoride", "gluten-free pasta"): candidates for an exclusion on titles."""
+    from assistant.plan.planner import describes as describing
+
+    text = message.lower()
+    tokens = tokenize(text)
+    matched = {i for m in matcher.find(tokens) for i in range(m.start, m.end)}
+    found: list[str] = []
+    for m in _WITHOUT.finditer(text):
+        start = m.start("w") if m.group("w") else m.start("f")
+        at = next((i for i, t in enumerate(tokens) if t.start == start), None)
+        if at is None:
+            continue
+        t = tokens[at]
+        word = t.text
+        if (
+            at in matched
+            or not word.isalpha()
+            or len(word) < 3
+            or word in FILLER_WORDS
+            or t.stem in FILLER_WORDS
+            or word in _evaluative()
+            or describing(word)
+            or word in found
+        ):
+            continue
+        found.append(word)
+    return found
