@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.compose import Claim, compose_claims, display_value, fact_phrase, product_name, quotable
-from assistant.plan.semantics import key_dimension, lexicons
+from assistant.plan.semantics import excluded_for_use, key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.catalog import Product
@@ -50,7 +50,12 @@ def constraints_text(plan: QueryPlan) -> str:
     if f.text_words:
         bits.append("mentioning " + " and ".join(f.text_words))
     if f.exclude_text_words:
-        bits.append("without " + " or ".join(f.exclude_text_words))
+        audience = excluded_for_use()
+        said = [w for w in f.exclude_text_words if w not in audience]
+        if said:
+            bits.append("without " + " or ".join(said))
+        if len(said) < len(f.exclude_text_words):
+            bits.append("not for children")  # "headphones for my dad": Kids Headphones left out
     for key, value in f.attributes.items():
         label = " ".join(key_words(key)) or key
         if value in ("yes", "true"):

@@ -460,29 +460,68 @@ class Assistant:
         text filter, where some but not all of the products asked about say them (see
         :mod:`assistant.plan.text_words`); a search that then finds nothing loosens it and says so."""
         f = plan.filters
-        if plan.intent not in ("search", "refine") or plan.items:
+        if plan.intent not in ("search", "refine"):
             return plan
+        if plan.items:
+            return self._items_exclusions(plan)
         kinds = f.categories or ([plan.category_hint] if plan.category_hint else [])
         if not kinds:
-            return plan
+            return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
         matcher = matcher_for(self.vocabulary)
         words = [w for w in said_features(message, matcher) if w not in f.text_words]
-        ruled = [w for w in said_exclusions(message, matcher) if w not in f.exclude_text_words]
+        ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
         if not words and not ruled:
             return plan
         snap = self.searcher.snapshot()
-        asked = snap.mask(f.model_copy(update={"categories": kinds}))
+        asked = snap.mask(f.model_copy(update={"categories": kinds, "exclude_text_words": []}))
         total = int(asked.sum())
         kept = [w for w in words if distinguishes(int((asked & snap.holds_words(w)).sum()), total)]
-        # "without fluoride": only where some of the products asked about say it and some do not
-        out = [w for w in ruled if 0 < int((asked & snap.title_says(w)).sum()) < total]
-        if not kept and not out:
+        # "without fluoride", not a child's: only where some of the asked products say it, some not,
+        # and never a word the kind's own path holds (Kids & Toys for "a toy for my wife")
+        out = [
+            w
+            for w in ruled
+            if 0 < int((asked & snap.title_says(w)).sum()) < total and not self._path_says(w, kinds)
+        ]
+        if not kept and out == f.exclude_text_words:
             return plan
-        update = {
-            "text_words": [*f.text_words, *kept][:8],
-            "exclude_text_words": [*f.exclude_text_words, *out][:8],
-        }
+        update = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out[:8]}
         return plan.model_copy(update={"filters": f.model_copy(update=update)})
+
+    def _path_says(self, word: str, kinds: list[str]) -> bool:
+        """Whether a kind's name or a level above it holds ``word`` ("kids" in Kids & Toys)."""
+        stems = set(analyze(word))
+        names = [n for kind in kinds for n in (kind, *self.schema.above(kind))]
+        return bool(stems) and any(stems <= set(analyze(n)) for n in names)
+
+    def _items_exclusions(self, plan: QueryPlan) -> QueryPlan:
+        """A multi-item ask keeps a use case's exclusions per item only where some but not all of
+        that item's products say the word ("my husband needs a toothbrush and a trimmer": no Kids
+        toothbrush); the plan-wide list is the items' to hold, not a filter over them all."""
+        snap = self.searcher.snapshot()
+        items = []
+        for item in plan.items:
+            ruled = list(dict.fromkeys([*plan.filters.exclude_text_words, *item.filters.exclude_text_words]))
+            asked = snap.mask(
+                plan.filters.model_copy(
+                    update={"categories": item.categories, "exclude_text_words": [], "text_words": []}
+                )
+            )
+            total = int(asked.sum())
+            out = [
+                w
+                for w in ruled
+                if 0 < int((asked & snap.title_says(w)).sum()) < total
+                and not self._path_says(w, item.categories)
+            ][:8]
+            items.append(
+                item.model_copy(
+                    update={"filters": item.filters.model_copy(update={"exclude_text_words": out})}
+                )
+            )
+        return plan.model_copy(
+            update={"items": items, "filters": plan.filters.model_copy(update={"exclude_text_words": []})}
+        )
 
     def _with_color_shades(self, plan: QueryPlan) -> QueryPlan:
         """A color filter holds every catalog color value made of that color's words: "black" also
@@ -931,6 +970,9 @@ class Assistant:
                             "categories_all": list(
                                 dict.fromkeys([*plan.filters.categories_all, *own.categories_all])
                             ),
+                            "exclude_text_words": list(
+                                dict.fromkeys([*plan.filters.exclude_text_words, *own.exclude_text_words])
+                            )[:8],
                         }
                     ),
                 }

@@ -39,6 +39,17 @@ _TITLES = {
         "Farmhouse Ceiling Light 2 Lights",
     ],
     ("Lighting", "Ceiling Lights", "Pendant Lights"): ["Pendant Light Kitchen Island", "Glass Pendant Light"],
+    ("Audio", "Headphones"): [
+        "Kids Headphones Volume Limited",
+        "Wireless Noise Cancelling Headphones",
+        "Studio Monitor Headphones",
+        "Kids Wireless Headphones Cat Ears",
+    ],
+    ("Kids & Toys", "Puzzles"): [
+        "Kids Puzzle 100 Piece",
+        "Mountain Lake Puzzle 1000 Piece",
+        "Kids Floor Puzzle",
+    ],
 }
 
 
@@ -121,3 +132,16 @@ def test_the_kind_a_longer_name_covers_wins_over_a_leaf_that_qualifies_it(assist
     shown, _, plan = _turn(assistant, "our hallway needs a new flush mount ceiling light")
     assert plan.filters.categories == ["ceiling lights"]
     assert shown and all("Ceiling Lights" in p.category for p in shown)
+
+
+def test_a_grown_up_is_not_shown_a_childs_product(assistant: Assistant) -> None:
+    shown, text, plan = _turn(assistant, "headphones for my dad")
+    assert plan.filters.exclude_text_words == ["kids"]
+    assert shown and not any("Kids" in p.title for p in shown)
+    assert "not for children" in text
+
+
+def test_a_kind_filed_for_children_keeps_them_for_a_grown_up(assistant: Assistant) -> None:
+    # Kids & Toys > Puzzles: leaving out every title that says "kids" would contradict the kind
+    shown, _, plan = _turn(assistant, "a puzzle for my wife")
+    assert plan.filters.exclude_text_words == [] and shown

@@ -408,6 +408,10 @@ def apply_schema(
                 sort = SortSpec(key=prior.key, order=order, label=prior.label)
             continue  # a preference orders the results; it is not a constraint to state
         piece = prior_filters(prior, schema, categories)
+        if piece.exclude_text_words:
+            words = list(dict.fromkeys([*filters.exclude_text_words, *piece.exclude_text_words]))
+            filters = filters.model_copy(update={"exclude_text_words": words[:8]})
+            continue  # checked against the catalog by the turn; said only if kept
         if piece.categories_all:
             levels = list(filters.categories_all)
             if any(c in levels or any(schema.siblings(c, x) for x in levels) for c in piece.categories_all):
@@ -715,6 +719,8 @@ def _sets_the_scene(parts: list[str], schema: CatalogSchema, infer: Callable[[st
 def prior_filters(prior: Prior, schema: CatalogSchema, categories: Sequence[str]) -> Filters:
     """The constraint a use-case prior puts on ``categories`` ("for a 7-year-old": age_min ≤ 7; "for
     my husband": gender men's, or the Men level where the catalog files by one); empty for a sort."""
+    if "exclude" in prior.extra:
+        return Filters(exclude_text_words=prior.extra["exclude"].split("|")[:8])
     if "level" in prior.extra:
         return Filters(categories_all=[prior.value or ""])
     if prior.bounds is not None:
@@ -746,6 +752,9 @@ def _item_filters(message: str, schema: CatalogSchema, leaf: str) -> Filters:
                 "attribute_in": {**piece.attribute_in, **found.attribute_in},
                 "attribute_ranges": {**piece.attribute_ranges, **found.attribute_ranges},
                 "categories_all": list(dict.fromkeys([*found.categories_all, *piece.categories_all])),
+                "exclude_text_words": list(
+                    dict.fromkeys([*found.exclude_text_words, *piece.exclude_text_words])
+                )[:8],
             }
         )
     return found

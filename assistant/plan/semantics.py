@@ -768,6 +768,17 @@ def _near_at(text: str, groups: Sequence[Sequence[str]]) -> tuple[int, int] | No
     return None
 
 
+@lru_cache(maxsize=1)
+def excluded_for_use() -> frozenset[str]:
+    """Every word a use case leaves out of titles ("for my dad": kids, toddler, …), for saying so."""
+    return frozenset(
+        str(w).lower()
+        for use in lexicons().use_cases
+        for rule in use["priors"]
+        for w in rule.get("exclude_words", ())
+    )
+
+
 def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[Prior]:
     """The use-case priors the message implies that the plan's categories can honour."""
     if schema is None or not categories:
@@ -842,6 +853,11 @@ def _prior(
         return Prior(
             name, key, bounds=bounds, label=f"{name}: {spec.label} {bounds.describe()} {unit}".strip()
         )
+    if "exclude_words" in rule:
+        # "headphones for my dad": not the products whose titles say they are for children; the
+        # turn keeps the exclusion only where some but not all of the asked products say it
+        words = "|".join(str(w).lower() for w in rule["exclude_words"])
+        return Prior(name, "", extra={"exclude": words})
     if "level" in rule:
         # a catalog that files the audience as a path level (Clothing > Men > Shoes > Sandals)
         level = str(rule["level"]).casefold()
