@@ -1776,6 +1776,24 @@ def find_head(
     return found
 
 
+def _pair_kind(
+    pair: str, named: str, schema: CatalogSchema, word_categories: Callable[[str], list[tuple[str, int]]]
+) -> str | None:
+    """The category most products whose titles say ``pair`` are filed under (3 or more, 60% of them),
+    when it is not the ``named`` category's own: the two words name another kind ("wave brush")."""
+    compound = word_categories(pair)
+    total = sum(n for _, n in compound)
+    own = {leaf.name.casefold() for leaf in schema.leaves(named)}
+    if (
+        compound
+        and compound[0][1] >= 3
+        and compound[0][1] >= 0.6 * total
+        and not own & {c for c, _ in compound}
+    ):
+        return compound[0][0]
+    return None
+
+
 def _head_noun(
     text: str,
     matcher: VocabularyMatcher,
@@ -1836,16 +1854,11 @@ def _head_noun(
                     or leaf_named.start <= modifier_at < leaf_named.end <= head_at
                 )
             ):
-                compound = word_categories(f"{content[-2][1].text} {head_token.text}")
-                total = sum(n for _, n in compound)
-                own = {leaf.name.casefold() for leaf in schema.leaves(leaf_named.value)}
-                if (
-                    compound
-                    and compound[0][1] >= 3
-                    and compound[0][1] >= 0.6 * total
-                    and not own & {c for c, _ in compound}
-                ):
-                    return compound[0][0], True
+                other = _pair_kind(
+                    f"{content[-2][1].text} {head_token.text}", leaf_named.value, schema, word_categories
+                )
+                if other is not None:
+                    return other, True
         if leaf_values and word_categories is not None and content:
             # "a flush mount ceiling light": the leaf named (Mounts) qualifies a head noun after it;
             # the products whose titles say the last two words are what is asked
@@ -1860,16 +1873,11 @@ def _head_noun(
                 return covering[-1].value, True  # "ceiling light" (a level of several leaves) is the kind
             if last.end < head_at and not any(m.start <= head_at < m.end for m in everything):
                 # a word between the leaf and the head: the leaf does not name the head's kind
-                compound = word_categories(f"{tokens[head_at - 1].text} {head_token.text}")
-                total = sum(n for _, n in compound)
-                own = {leaf.name.casefold() for leaf in schema.leaves(last.value)}
-                if (
-                    compound
-                    and compound[0][1] >= 3
-                    and compound[0][1] >= 0.6 * total
-                    and not own & {c for c, _ in compound}
-                ):
-                    return compound[0][0], True
+                other = _pair_kind(
+                    f"{tokens[head_at - 1].text} {head_token.text}", last.value, schema, word_categories
+                )
+                if other is not None:
+                    return other, True
         if leaf_values:
             return _narrower(leaf_values[-1], tokens, matcher, schema), True
         if not content:
