@@ -443,13 +443,15 @@ class Assistant:
             turn.timings["plan_model_dropped"] = float(dropped.total)
             if dropped.total:
                 log.info("model plan: dropped %s", dict(dropped.counts))
+        # what the shopper's words ask of product text is checked against the catalog; what a
+        # storefront sends (request.filters, merged after) holds as sent
+        plan = self._with_text_words(plan, request.message)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
             }
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
-        plan = self._with_text_words(plan, request.message)
         kind = product_kind(request.message, self.vocabulary, known)
         if self._outside_catalog(plan, previous, kind, request.message):
             plan = plan.model_copy(update={"intent": "out_of_catalog"})

@@ -172,6 +172,9 @@ def test_json_content_types_with_parameters_are_accepted(hostile, content_type: 
         {"in_stock": 0},
         {"categories_all": ["women", 5]},
         {"categories_all": "women"},
+        {"text_words": "polarized"},
+        {"text_words": ["a"] * 9},
+        {"exclude_text_words": [{"$ne": ""}]},
     ],
 )
 def test_numbers_are_numbers(hostile, filters: dict[str, Any]) -> None:
@@ -237,3 +240,38 @@ def test_category_levels_from_a_body_are_data(hostile, sse) -> None:
             r["loosened"]["categories_all"] for r in plan["plan"]["relaxed"] if r["field"] == "category_level"
         )
         assert asked == kept
+
+
+def test_text_words_from_a_body_are_data(hostile, sse) -> None:
+    """Words a storefront sends as ``text_words`` / ``exclude_text_words`` filter like any value: markup,
+    a huge word or a word no product says is a string to match (nothing matched is loosened and said),
+    never an error."""
+    client, _ = hostile
+    for filters in (
+        {"text_words": ["<script>alert(1)</script>"]},
+        {"text_words": ["x" * 20_000]},
+        {"exclude_text_words": ["stainless", "' OR 1=1 --"]},
+    ):
+        r = client.post(
+            "/v1/chat",
+            json={"message": "a dishwasher", "filters": filters},
+            headers={**SHOP, "Accept": "text/event-stream"},
+        )
+        assert r.status_code == 200, r.text
+        names = [name for name, _ in sse(r.text) if name != ":"]
+        assert names[-1] == "done" and "error" not in names, names
+
+
+def test_text_words_a_storefront_sends_hold_as_sent(hostile, sse) -> None:
+    client, _ = hostile
+    r = client.post(
+        "/v1/chat",
+        json={"message": "a dishwasher", "filters": {"exclude_text_words": ["stainless"]}},
+        headers={**SHOP, "Accept": "text/event-stream"},
+    )
+    plan = next(data for name, data in sse(r.text) if name == "plan")
+    assert isinstance(plan, dict)
+    sent = plan["plan"]["filters"]["exclude_text_words"] or next(
+        r["loosened"]["exclude_text_words"] for r in plan["plan"]["relaxed"] if r["field"] == "text_words"
+    )
+    assert sent == ["stainless"]
