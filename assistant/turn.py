@@ -48,7 +48,7 @@ from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.planner import asks, describes, is_pro_form, kind_words, product_kind, product_phrase
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
-from assistant.plan.text_words import distinguishes, said_exclusions, said_features
+from assistant.plan.text_words import with_text_words
 from assistant.plan.typos import english_words
 from assistant.plan.vocab import matcher_for
 from assistant.responses import load_responses
@@ -72,7 +72,7 @@ from assistant.schemas import (
 from assistant.store import SessionStore, open_session_store
 from assistant.tokens import TokenBudget, TokenCounter
 from retrieval.catalog import Product
-from retrieval.filters import Filters, matches
+from retrieval.filters import Filters, combine, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
 from retrieval.relax import asked_fields, search_relaxed
@@ -445,7 +445,7 @@ class Assistant:
                 log.info("model plan: dropped %s", dict(dropped.counts))
         # what the shopper's words ask of product text is checked against the catalog; what a
         # storefront sends (request.filters, merged after) holds as sent
-        plan = self._with_text_words(plan, request.message)
+        plan = with_text_words(plan, request.message, self.vocabulary, self.searcher.snapshot(), self.schema)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -456,74 +456,6 @@ class Assistant:
         if self._outside_catalog(plan, previous, kind, request.message):
             plan = plan.model_copy(update={"intent": "out_of_catalog"})
         return plan, problem
-
-    def _with_text_words(self, plan: QueryPlan, message: str) -> QueryPlan:
-        """Features said that only product text states ("gotta be polarized", "leather ones") as a
-        text filter, where some but not all of the products asked about say them (see
-        :mod:`assistant.plan.text_words`); a search that then finds nothing loosens it and says so."""
-        f = plan.filters
-        if plan.intent not in ("search", "refine"):
-            return plan
-        if plan.items:
-            return self._items_exclusions(plan)
-        kinds = f.categories or ([plan.category_hint] if plan.category_hint else [])
-        if not kinds:
-            return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
-        matcher = matcher_for(self.vocabulary)
-        words = [w for w in said_features(message, matcher) if w not in f.text_words]
-        ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
-        if not words and not ruled:
-            return plan
-        snap = self.searcher.snapshot()
-        asked = snap.mask(f.model_copy(update={"categories": kinds, "exclude_text_words": []}))
-        total = int(asked.sum())
-        kept = [w for w in words if distinguishes(int((asked & snap.holds_words(w)).sum()), total)]
-        # "without fluoride", not a child's: only where some of the asked products say it, some not,
-        # and never a word the kind's own path holds (Kids & Toys for "a toy for my wife")
-        out = [
-            w
-            for w in ruled
-            if 0 < int((asked & snap.title_says(w)).sum()) < total and not self._path_says(w, kinds)
-        ]
-        if not kept and out == f.exclude_text_words:
-            return plan
-        update = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out[:8]}
-        return plan.model_copy(update={"filters": f.model_copy(update=update)})
-
-    def _path_says(self, word: str, kinds: list[str]) -> bool:
-        """Whether a kind's name or a level above it holds ``word`` ("kids" in Kids & Toys)."""
-        stems = set(analyze(word))
-        names = [n for kind in kinds for n in (kind, *self.schema.above(kind))]
-        return bool(stems) and any(stems <= set(analyze(n)) for n in names)
-
-    def _items_exclusions(self, plan: QueryPlan) -> QueryPlan:
-        """A multi-item ask keeps a use case's exclusions per item only where some but not all of
-        that item's products say the word ("my husband needs a toothbrush and a trimmer": no Kids
-        toothbrush); the plan-wide list is the items' to hold, not a filter over them all."""
-        snap = self.searcher.snapshot()
-        items = []
-        for item in plan.items:
-            ruled = list(dict.fromkeys([*plan.filters.exclude_text_words, *item.filters.exclude_text_words]))
-            asked = snap.mask(
-                plan.filters.model_copy(
-                    update={"categories": item.categories, "exclude_text_words": [], "text_words": []}
-                )
-            )
-            total = int(asked.sum())
-            out = [
-                w
-                for w in ruled
-                if 0 < int((asked & snap.title_says(w)).sum()) < total
-                and not self._path_says(w, item.categories)
-            ][:8]
-            items.append(
-                item.model_copy(
-                    update={"filters": item.filters.model_copy(update={"exclude_text_words": out})}
-                )
-            )
-        return plan.model_copy(
-            update={"items": items, "filters": plan.filters.model_copy(update={"exclude_text_words": []})}
-        )
 
     def _with_color_shades(self, plan: QueryPlan) -> QueryPlan:
         """A color filter holds every catalog color value made of that color's words: "black" also
@@ -701,11 +633,11 @@ class Assistant:
         plural = head.endswith("s") and not head.endswith("ss") and singular(head) in english_words()
         if not (plural or before in (["a"], ["an"], ["any"], ["some"])) or is_pro_form(head):
             return False
+        if asked_fields(plan.filters, previous.filters) or plan.unknown_values:
+            return False  # "got them in brown? …": a constraint on the kind shown, not another kind
         sentences = [
             x for x in re.split(r"(?<=[.!?])\s+", message.lower()) if head in re.findall(r"[a-z]+", x)
         ]
-        if asked_fields(plan.filters, previous.filters) or plan.unknown_values:
-            return False  # "got them in brown? …": a constraint on the kind shown, not another kind
         matcher = matcher_for(self.vocabulary)
         if not any(asks(x) and head in re.findall(r"[a-z]+", product_phrase(x, matcher)) for x in sentences):
             return False  # "got them in brown? want it to match the shelves": no ask for shelves
@@ -958,24 +890,12 @@ class Assistant:
         groups: list[list[Product]] = []
         relaxed = list(plan.relaxed)
         for item in plan.items:
-            own = item.filters
             sub = plan.model_copy(
                 update={
                     "query": item.query,
                     "items": [],
-                    "filters": plan.filters.model_copy(
-                        update={
-                            "categories": item.categories,
-                            "attributes": {**plan.filters.attributes, **own.attributes},
-                            "attribute_in": {**plan.filters.attribute_in, **own.attribute_in},
-                            "attribute_ranges": {**plan.filters.attribute_ranges, **own.attribute_ranges},
-                            "categories_all": list(
-                                dict.fromkeys([*plan.filters.categories_all, *own.categories_all])
-                            ),
-                            "exclude_text_words": list(
-                                dict.fromkeys([*plan.filters.exclude_text_words, *own.exclude_text_words])
-                            )[:8],
-                        }
+                    "filters": combine(
+                        plan.filters.model_copy(update={"categories": item.categories}), item.filters
                     ),
                 }
             )

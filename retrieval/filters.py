@@ -19,7 +19,16 @@ from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
 from retrieval.schema import attribute_number
 from retrieval.text import analyze, negation_marked
 
-__all__ = ["Filters", "NumericRange", "matches", "matches_metadata", "text_holds", "title_says", "to_where"]
+__all__ = [
+    "Filters",
+    "NumericRange",
+    "combine",
+    "matches",
+    "matches_metadata",
+    "text_holds",
+    "title_says",
+    "to_where",
+]
 
 
 def _not_bool(value: object) -> object:
@@ -160,6 +169,23 @@ class Filters(BaseModel):
 
     def is_empty(self) -> bool:
         return self == Filters()
+
+
+def combine(base: Filters, extra: Filters) -> Filters:
+    """``base`` narrowed by ``extra``'s attribute constraints, category levels and text words (an
+    item's own constraints over a multi-item ask's shared ones): ``extra`` wins a key both set."""
+    return base.model_copy(
+        update={
+            "attributes": {**base.attributes, **extra.attributes},
+            "attribute_in": {**base.attribute_in, **extra.attribute_in},
+            "attribute_ranges": {**base.attribute_ranges, **extra.attribute_ranges},
+            "categories_all": list(dict.fromkeys([*base.categories_all, *extra.categories_all])),
+            "text_words": list(dict.fromkeys([*base.text_words, *extra.text_words]))[:8],
+            "exclude_text_words": list(dict.fromkeys([*base.exclude_text_words, *extra.exclude_text_words]))[
+                :8
+            ],
+        }
+    )
 
 
 def _one_of(key: str, values: list[str]) -> dict[str, Any]:

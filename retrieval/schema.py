@@ -160,6 +160,7 @@ class CatalogSchema:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _above: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _listing: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_products(cls, products: Iterable[Product]) -> CatalogSchema:
@@ -199,6 +200,21 @@ class CatalogSchema:
                 level for path in self.paths if key in path for level in path[: path.index(key)]
             )
         return self._above[key]
+
+    def listing(self, kind: str) -> list[str]:
+        """The other leaves that list ``kind`` as one part of their name ("Sport Sandals & Slides"
+        lists Slides), largest first (indexed once per schema)."""
+        if self._listing is None:
+            parts: dict[str, list[str]] = {}
+            for name in self.categories:
+                if "&" in name:
+                    for part in re.split(r"[&,]", name):
+                        parts.setdefault(part.strip(), []).append(name)
+            self._listing = {
+                part: sorted(names, key=lambda n: -self.categories[n].count) for part, names in parts.items()
+            }
+        key = norm(kind)
+        return [n for n in self._listing.get(key, []) if n != key]
 
     def on_one_path(self, levels: Iterable[str]) -> int:
         """How many products sit on a category path holding every one of ``levels`` ("women" and

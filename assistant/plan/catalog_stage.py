@@ -39,7 +39,7 @@ from assistant.plan.text import ASK_CUE, FILLER_WORDS, singular, tokenize
 from assistant.plan.vocab import ValueMatch, VocabularyMatcher, ruled_out
 from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
-from retrieval.filters import Filters, NumericRange
+from retrieval.filters import Filters, NumericRange, combine
 from retrieval.relax import Relaxation
 from retrieval.schema import CatalogSchema, field_number, key_words
 
@@ -745,18 +745,7 @@ def _item_filters(message: str, schema: CatalogSchema, leaf: str) -> Filters:
         return Filters()
     found = Filters()
     for prior in use_case_priors(_COMPLAINT.sub(" ", message.lower()), schema, [leaf]):
-        piece = prior_filters(prior, schema, [leaf])
-        found = found.model_copy(
-            update={
-                "attributes": {**piece.attributes, **found.attributes},
-                "attribute_in": {**piece.attribute_in, **found.attribute_in},
-                "attribute_ranges": {**piece.attribute_ranges, **found.attribute_ranges},
-                "categories_all": list(dict.fromkeys([*found.categories_all, *piece.categories_all])),
-                "exclude_text_words": list(
-                    dict.fromkeys([*found.exclude_text_words, *piece.exclude_text_words])
-                )[:8],
-            }
-        )
+        found = combine(prior_filters(prior, schema, [leaf]), found)  # an earlier use case's value stands
     return found
 
 

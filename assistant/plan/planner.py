@@ -1031,7 +1031,7 @@ def plan_turn(
             heads = {leaf.name.casefold() for leaf in schema.leaves(head)}
             # a leaf that lists the kind as one part of its name holds it too ("men's slides":
             # Men > … > Sport Sandals & Slides, where Slides itself is only under Women)
-            listing = _leaves_listing(head, schema) if len(heads) == 1 else []
+            listing = schema.listing(head) if len(heads) == 1 else []
             kept = [
                 c
                 for c in plan.filters.categories
@@ -1285,18 +1285,6 @@ def _kind_leaves(phrase: str, schema: CatalogSchema) -> list[str]:
     return [leaf for leaf in schema.categories if words[-1] in _name_words(leaf)]
 
 
-def _leaves_listing(kind: str, schema: CatalogSchema) -> list[str]:
-    """The other leaf categories that list ``kind`` as one part of their name ("Sport Sandals &
-    Slides" lists Slides), largest first."""
-    key = kind.casefold()
-    found = [
-        name
-        for name, leaf in schema.categories.items()
-        if name != key and "&" in name and key in (p.strip() for p in re.split(r"[&,]", name))
-    ]
-    return sorted(found, key=lambda n: -schema.categories[n].count)
-
-
 def _levels_of(category: str, kinds: Sequence[str], schema: CatalogSchema | None) -> bool:
     """Whether ``category`` is a level above one of ``kinds`` on a catalog path ("women" above Hoodies)."""
     return (
@@ -1392,11 +1380,6 @@ _QUESTION_OPENING = re.compile(
 
 
 def asks(sentence: str) -> bool:
-    """Whether ``sentence`` asks for something (see :func:`_asks`)."""
-    return _asks(sentence)
-
-
-def _asks(sentence: str) -> bool:
     """A sentence that asks: a question mark, or a question's opening ("what small microwaves do u
     have", "got any in black") or an ask cue ("show me ...")."""
     return sentence.rstrip().endswith("?") or bool(
@@ -1421,12 +1404,12 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         asked = [
             x
             for x in sentences[1:]
-            if _asks(x) and _names_a_category(x, matcher) and not _pro_form(x.rstrip(".!?"))
+            if asks(x) and _names_a_category(x, matcher) and not _pro_form(x.rstrip(".!?"))
         ]
         if (
             not asked
             and len(sentences) > 1
-            and not _asks(sentences[0])
+            and not asks(sentences[0])
             and not _names_a_category(sentences[0], matcher)
         ):
             # "my kitchen is tiny. microwaves": a first sentence that asks for nothing and names no
@@ -1469,11 +1452,7 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         elif matcher is not None and found and _pro_form(found) and found in content:
             # "wants a pair too, got any mens clogs?": a stand-in first, the kind named after it
             found = next(
-                (
-                    p
-                    for p in content[content.index(found) + 1 :]
-                    if _asks(p) and _names_a_category(p, matcher)
-                ),
+                (p for p in content[content.index(found) + 1 :] if asks(p) and _names_a_category(p, matcher)),
                 found,
             )
         if found and matcher is not None and not _names_a_category(found, matcher):
@@ -1706,7 +1685,7 @@ def _related(schema: CatalogSchema, a: str, b: str) -> bool:
     )
     if la and lb and (la <= lb or lb <= la):
         return True
-    if b.casefold() in _leaves_listing(a, schema) or a.casefold() in _leaves_listing(b, schema):
+    if b.casefold() in schema.listing(a) or a.casefold() in schema.listing(b):
         return True  # "slides" after Sport Sandals & Slides: a part of its name
     # a level above the kind, on one of its paths ("and for men?" after sandals for women)
     return a in schema.parents and schema.on_one_path([a, b]) > 0

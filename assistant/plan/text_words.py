@@ -17,10 +17,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
-from assistant.plan.vocab import VocabularyMatcher, negated_words
+import numpy as np
 
-__all__ = ["MIN_SHARE", "distinguishes", "said_exclusions", "said_features"]
+from assistant.plan.planner import describes
+from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
+from assistant.plan.vocab import VocabularyMatcher, matcher_for, negated_words
+from assistant.schemas import QueryPlan
+from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema
+from retrieval.snapshot import CatalogSnapshot
+from retrieval.text import analyze
+
+__all__ = ["MIN_SHARE", "distinguishes", "said_exclusions", "said_features", "with_text_words"]
 
 MIN_SHARE = 0.03
 """A feature word must be in at least this share of the asked products' text (and 2 of them): rarer,
@@ -46,8 +54,6 @@ def _evaluative() -> frozenset[str]:
 def said_features(message: str, matcher: VocabularyMatcher) -> list[str]:
     """The words ``message`` asks a product to have that nothing else in the catalog's vocabulary
     reads: candidates for a title filter, in the order said."""
-    from assistant.plan.planner import describes as describing  # the planner's reading of a wish
-
     text = message.lower()
     tokens = tokenize(text)
     values = matcher.find(tokens)
@@ -70,18 +76,18 @@ def said_features(message: str, matcher: VocabularyMatcher) -> list[str]:
     found: list[str] = []
     for i in sorted(spots):
         t = tokens[i]
-        if _feature_word(t, i, tokens, spots[i], describing) and t.text not in found:
+        if _feature_word(t, i, tokens, spots[i]) and t.text not in found:
             found.append(t.text)
     return found
 
 
-def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int], describing: object) -> bool:
+def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int]) -> bool:
     word = t.text
     if i in matched or not word.isalpha() or len(word) < 3:
         return False
     if word in FILLER_WORDS or t.stem in FILLER_WORDS or word in COLOR_WORDS or word in _evaluative():
         return False
-    if callable(describing) and describing(word):
+    if describes(word):
         return False  # a comparative, dimension, use or preference word: read elsewhere
     before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
     return not negated_words(before, word)  # "not leather": an exclusion, not a feature
@@ -101,8 +107,6 @@ _WITHOUT = re.compile(
 def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
     """The words ``message`` rules out that nothing else in the catalog's vocabulary reads ("a
     toothpaste without any fluoride", "gluten-free pasta"): candidates for an exclusion on titles."""
-    from assistant.plan.planner import describes as describing
-
     text = message.lower()
     tokens = tokenize(text)
     matched = {i for m in matcher.find(tokens) for i in range(m.start, m.end)}
@@ -121,9 +125,74 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
             or word in FILLER_WORDS
             or t.stem in FILLER_WORDS
             or word in _evaluative()
-            or describing(word)
+            or describes(word)
             or word in found
         ):
             continue
         found.append(word)
     return found
+
+
+def with_text_words(
+    plan: QueryPlan, message: str, vocabulary: Vocabulary, snap: CatalogSnapshot, schema: CatalogSchema
+) -> QueryPlan:
+    """``plan`` with the features and exclusions the message says that only product text states,
+    kept where some but not all of the products asked about say them; a multi-item ask keeps a use
+    case's exclusions per item. A search that then finds nothing loosens them and says so."""
+    f = plan.filters
+    if plan.intent not in ("search", "refine"):
+        return plan
+    if plan.items:
+        return _items_exclusions(plan, snap, schema)
+    kinds = f.categories or ([plan.category_hint] if plan.category_hint else [])
+    if not kinds:
+        return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
+    matcher = matcher_for(vocabulary)
+    words = [w for w in said_features(message, matcher) if w not in f.text_words]
+    ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
+    if not words and not ruled:
+        return plan
+    asked = snap.mask(f.model_copy(update={"categories": kinds, "exclude_text_words": []}))
+    total = int(asked.sum())
+    kept = [w for w in words if distinguishes(int((asked & snap.holds_words(w)).sum()), total)]
+    out = _exclusions_kept(ruled, asked, snap, schema, kinds)
+    if not kept and out == f.exclude_text_words:
+        return plan
+    update = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
+    return plan.model_copy(update={"filters": f.model_copy(update=update)})
+
+
+def _exclusions_kept(
+    ruled: list[str], asked: np.ndarray, snap: CatalogSnapshot, schema: CatalogSchema, kinds: list[str]
+) -> list[str]:
+    """ "without fluoride", not a child's: only where some of the asked products' titles say the word and
+    some do not, and never a word the kind's own path holds (Kids & Toys for "a toy for my wife")."""
+    total = int(asked.sum())
+    names = [set(analyze(n)) for kind in kinds for n in (kind, *schema.above(kind))]
+    return [
+        w
+        for w in ruled
+        if 0 < int((asked & snap.title_says(w)).sum()) < total
+        and not ((stems := set(analyze(w))) and any(stems <= n for n in names))
+    ][:8]
+
+
+def _items_exclusions(plan: QueryPlan, snap: CatalogSnapshot, schema: CatalogSchema) -> QueryPlan:
+    """Each item keeps the exclusions that hold for its own products ("my husband needs a toothbrush
+    and a trimmer": no Kids toothbrush); the plan-wide list is the items' to hold, not a filter over
+    them all."""
+    items = []
+    for item in plan.items:
+        ruled = list(dict.fromkeys([*plan.filters.exclude_text_words, *item.filters.exclude_text_words]))
+        asked = snap.mask(
+            plan.filters.model_copy(
+                update={"categories": item.categories, "exclude_text_words": [], "text_words": []}
+            )
+        )
+        out = _exclusions_kept(ruled, asked, snap, schema, item.categories)
+        items.append(
+            item.model_copy(update={"filters": item.filters.model_copy(update={"exclude_text_words": out})})
+        )
+    return plan.model_copy(
+        update={"items": items, "filters": plan.filters.model_copy(update={"exclude_text_words": []})}
+    )
