@@ -87,7 +87,10 @@ def display_value(key: str, value: str) -> str:
     number = attribute_number(value)
     if unit is not None and number is not None:
         sep = "" if unit.display.startswith("°") else " "
-        return f"{_num(number)}{sep}{unit.display}"
+        shown = unit.display
+        if number == 1 and len(shown) > 3 and shown.isalpha() and shown.endswith("s"):
+            shown = shown[:-1]  # "1 year", "1 hour"
+        return f"{_num(number)}{sep}{shown}"
     return value
 
 

@@ -14,7 +14,8 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -71,11 +72,11 @@ from assistant.schemas import (
 )
 from assistant.store import SessionStore, open_session_store
 from assistant.tokens import TokenBudget, TokenCounter
-from retrieval.catalog import Product
+from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, combine, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
-from retrieval.relax import asked_fields, search_relaxed
+from retrieval.relax import LEVEL_FIELD, asked_fields, search_relaxed
 from retrieval.schema import CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
 from retrieval.text import analyze
@@ -282,7 +283,7 @@ class Assistant:
                     if variants:
                         candidates = variants
                     else:
-                        plan, candidates = self._retrieve(turn, plan, profile, previous_plan)
+                        plan, candidates = self._retrieve(turn, plan, profile, previous_plan, previous_shown)
                         candidates = self.exposure.serve(
                             turn.turn_id, _search_text(plan), plan.filters, candidates
                         )
@@ -596,7 +597,9 @@ class Assistant:
         if not words:
             return False
         head = words[-1]
-        in_fields = any(head in snap.fields[field] for field in ("category", "brand"))
+        # a word a category's name ends in ("backpacks"), not one that only qualifies it ("oven" in
+        # Microwave Oven Parts & Accessories: a dutch oven is no such part)
+        in_fields = head in snap.fields["brand"] or head in self._category_heads()
         # A word some title merely mentions ("… Sneakers for gym and treadmill") is not a kind of
         # product the store sells unless some title names it as what the product is.
         last_word = (kind_words(asked) or asked).split()[-1:] or [head]
@@ -616,6 +619,21 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _category_heads(self) -> frozenset[str]:
+        """The analyzed last word of each part of every category level's name (per schema)."""
+        cached = self.__dict__.get("_heads_of")
+        if cached is None or cached[0] is not self.schema:
+            levels = {level for path in self.schema.paths for level in path}
+            heads = frozenset(
+                terms[-1]
+                for level in levels
+                for part in re.split(r"\s*[&,]\s*|\s+and\s+", level)
+                if (terms := [t for t in analyze(part) if t.isalpha()])
+            )
+            cached = (self.schema, heads)
+            self.__dict__["_heads_of"] = cached
+        return cached[1]
 
     def _unknown_kind_added(
         self, kind: str, message: str, plan: QueryPlan, previous: QueryPlan | None
@@ -641,8 +659,14 @@ class Assistant:
         matcher = matcher_for(self.vocabulary)
         if not any(asks(x) and head in re.findall(r"[a-z]+", product_phrase(x, matcher)) for x in sentences):
             return False  # "got them in brown? want it to match the shelves": no ask for shelves
+        index = self._title_categories()
+        # a word some text has but no title or category names a product by ("wear a helmet" in a
+        # balance bike's description) is still another kind
+        names_products = bool(
+            index.get_counts(head) or index.get_counts(singular(head)) or words[-1] in self._category_heads()
+        )
         if (
-            self.catalog.lexical().knows(words[-1])
+            (self.catalog.lexical().knows(words[-1]) and names_products)
             or describes(head)
             or head not in english_words()
             or any(head in p.split() for p in plan.preferences)
@@ -713,7 +737,12 @@ class Assistant:
         return token_counter(self.chat_model)
 
     def _retrieve(
-        self, turn: _Turn, plan: QueryPlan, profile: ShopperProfile, previous: QueryPlan | None = None
+        self,
+        turn: _Turn,
+        plan: QueryPlan,
+        profile: ShopperProfile,
+        previous: QueryPlan | None = None,
+        shown: Sequence[Product] = (),
     ) -> tuple[QueryPlan, list[Product]]:
         """Filtered hybrid search and ranking, with honest relaxation and the plan's sort.
 
@@ -816,12 +845,41 @@ class Assistant:
             )
         if plan.intent == "refine" and not plan.filters.categories and plan.category_hint and candidates:
             # A follow-up in a catalog without that category as a filter ("the same but white" after
-            # earbuds): products of the kind the conversation is about, not other white things.
-            kind_filters = found.filters.model_copy(update={"categories": [plan.category_hint]})
+            # earbuds): products of the kind the conversation is about, not other white things; a
+            # name several parents file ("Cases": card storage, earbud accessories) is the one shown.
+            kind_filters = found.filters.model_copy(
+                update={
+                    "categories": [plan.category_hint],
+                    "categories_all": [
+                        *found.filters.categories_all,
+                        *self._shown_parent(plan.category_hint, shown),
+                    ],
+                }
+            )
             of_kind = [] if found.relaxed else run(kind_filters)
             if of_kind:
                 hinted_kind = self._kind_test(plan.model_copy(update={"filters": kind_filters}))
-                candidates = of_kind + [p for p in candidates if p not in of_kind and hinted_kind(p)]
+                scope = set(kind_filters.categories_all)
+                candidates = of_kind + [
+                    p
+                    for p in candidates
+                    if p not in of_kind and hinted_kind(p) and scope <= {norm(c) for c in p.category}
+                ]
+            elif not found.relaxed:
+                # Nothing of that kind meets every constraint ("do they come in black" under the
+                # price of "cheaper?"): the closest of the kind, with what was loosened said, rather
+                # than other black things.
+                within = search_relaxed(kind_filters, run, keep=("category", LEVEL_FIELD), last=asked_now)
+                if within.products and within.relaxed:
+                    candidates = within.products
+                    plan = plan.model_copy(
+                        update={
+                            "filters": within.filters.model_copy(
+                                update={"categories": [], "categories_all": found.filters.categories_all}
+                            ),
+                            "relaxed": [*plan.relaxed, *within.relaxed],
+                        }
+                    )
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = _sorted_by(candidates, plan.sort.key, plan.sort.order)
@@ -829,6 +887,17 @@ class Assistant:
                 n = self.settings.recommendations
                 candidates = _sorted_by(candidates[:n], plan.sort.key, plan.sort.order) + candidates[n:]
         return plan, candidates
+
+    def _shown_parent(self, hint: str, shown: Sequence[Product]) -> list[str]:
+        """The level above ``hint`` on the path of the shown products filed under it, when the
+        catalog files that name under more than one parent (else nothing: the name is enough)."""
+        key = norm(hint)
+        if len({path[path.index(key) - 1] for path in self.schema.paths if key in path[1:]}) < 2:
+            return []
+        parents = Counter(
+            p.category[i - 1] for p in shown for i, level in enumerate(p.category) if i and norm(level) == key
+        )
+        return [norm(parents.most_common(1)[0][0])] if parents else []
 
     def _kind_test(self, plan: QueryPlan) -> Callable[[Product], bool]:
         """Whether a product is the kind of product the plan's categories name: its category path or
@@ -1127,6 +1196,20 @@ def title_head_words(title: str) -> list[str]:
     return words[-2:]
 
 
+def _title_kind_words(title: str) -> set[str]:
+    """:func:`title_head_words` without a count after a number ("Socks 3 Pack", "Set of 4"), which
+    says how many, not what ("Backpacking Pack" is a pack)."""
+    segment = _TITLE_SEGMENT.split(title.casefold(), maxsplit=1)[0]
+    words = re.findall(r"[a-z0-9]+", segment)
+    alpha = [i for i, w in enumerate(words) if w.isalpha()][-2:]
+    units = _units_words()
+    return {
+        words[i]
+        for i in alpha
+        if words[i] not in units or (i > 0 and words[i - 1].isalpha() and words[i - 1] not in ("of", "per"))
+    }
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -1180,7 +1263,7 @@ class _TitleCategories:
             if not p.category:
                 continue
             leaf = p.category[-1].casefold()
-            for word in set(title_head_words(p.title)) - _units_words():
+            for word in _title_kind_words(p.title):
                 for form in {word, singular(word)}:
                     table = counts.setdefault(form, {})
                     table[leaf] = table.get(leaf, 0) + 1

@@ -417,6 +417,12 @@ def apply_schema(
             if any(c in levels or any(schema.siblings(c, x) for x in levels) for c in piece.categories_all):
                 continue  # the shopper named the level ("women's sandals for my husband"): theirs stands
             filters = filters.model_copy(update={"categories_all": [*levels, *piece.categories_all]})
+        if piece.attribute_ranges and set(piece.attribute_ranges) <= stated | (
+            set(ranges) if prior.extra.get("default") else set()
+        ):
+            # "my studio is around 350 square feet": the stated figure, not the use case's guess; "kids
+            # bike helmets" after a bike for a 2-year-old: the age said before, not a child's default
+            continue
         for said_key, bounds in piece.attribute_ranges.items():
             if said_key not in stated:  # this turn's use case over an earlier turn's; a stated spec wins
                 ranges[said_key] = bounds

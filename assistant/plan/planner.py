@@ -63,6 +63,7 @@ from assistant.plan.text import (
     tokenize,
 )
 from assistant.plan.vocab import (
+    VERB_MODALS,
     ValueMatch,
     VocabularyMatcher,
     describes_brand,
@@ -92,6 +93,9 @@ _FOR_USE = re.compile(
 )
 _PEOPLE = re.compile(r"\bfor\s+(\d{1,2})\s+(?:people|persons?)\b|\b(\d{1,2})[- ]?(?:person|people|man)\b")
 _ADDS_ITEM = re.compile(r"^\W*(?:(?:oh|ok|okay|and)\s+)*(?:and|also|plus)\s+(?:a|an|some)\s+\w+\W*$")
+_ADDS_ANOTHER = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|so|hmm+)\W+)*(?:and|also|plus)\s+(?:also\s+)?(?:a|an|some)\s+[a-z]"
+)
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
 _ASKS_IF_SOLD = re.compile(rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)\b")
 _VARIANT_QUESTION = re.compile(
@@ -101,7 +105,12 @@ _SET_REFERENCE = re.compile(
     # "any wireless ones?", "got any quieter ones": the kind with that value
     r"\b(?:any\s+(?:of\s+)?(?:those|these|them|ones?)|any\s+(?:[a-z-]+\s+){1,3}ones?|"
     r"which\s+(?:ones|of\s+(?:those|these|them))|"
-    r"(?:do|are|have)\s+(?:they|those|these)|(?:those|these|them)\s+(?:in|from|with))\b"
+    r"(?:do|are|have)\s+(?:they|those|these)|(?:those|these|them)\s+(?:in|from|with)|"
+    # "gray would match our kitchen, got that?": whether the store has that value
+    r"(?:got|have|carry|stock|sell)\s+(?:that|those|these|them|it|any)(?=\s*\??\s*$))\b"
+)
+_SOMETHING_MORE = re.compile(
+    r"\b(?:something|anything|one|ones)\s+(?:(?:a\s+)?(?:bit|little|lot|tad)\s+)?(?:more|less)\s+[a-z]{3,}"
 )
 _NEGATION_WORDS = frozenset(
     {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor", "but"}
@@ -617,12 +626,15 @@ def parse_turn(
             # shown, whatever new words come with it.
             fresh = (
                 bool(novel)
-                and is_new_request(text)
+                # "and a dutch oven for soups?": another item, asked the way a list goes on
+                and (is_new_request(text) or _ADDS_ANOTHER.match(text) is not None)
                 and not refers_back(text)
                 # "what about for kids? my 8 yo wants to match me": the opening asks for the kind shown
                 # for someone, in a color, under a price
                 and not _WHAT_ABOUT.match(text)
                 and find_comparative([t.stem for t in tokens]) is None
+                # "tom's of maine, i want something more natural": relative to what was shown
+                and not _SOMETHING_MORE.search(text)
                 # "I'd rather skip Summit & Pine": ruling a maker out narrows what was asked
                 and not any(m.negated and m.kind == "brand" for m in matches)
                 # "what about king size?" after a queen: another value of a key asked before
@@ -1419,6 +1431,20 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             ][:1]
         if asked:
             lowered = asked[-1]
+        elif len(sentences) > 1 and asks(sentences[-1]) and _pro_form(sentences[-1].rstrip(".!?")):
+            # "hes obsessed with monster trucks. remote control one?": the stand-in is the kind the
+            # sentence before named, with the words the question puts before it
+            named = [
+                c
+                for c in _clauses(sentences[-2], matcher)
+                if _names_a_category(c, matcher) or _names_a_kind_head(c, matcher)
+            ]
+            if named:
+                stand_in = tokenize(sentences[-1].rstrip(".!?"))
+                modifiers = [
+                    t.text for t in stand_in if t.text not in _PRO_FORMS and t.stem not in FILLER_WORDS
+                ]
+                lowered = " ".join([*modifiers, _after_determiner(named[-1]).strip()])
     cue = next((m for m in ASK_CUE.finditer(lowered) if not _negated_ask(lowered[: m.start()])), None)
     if cue is not None and _WHICH_NOUN.search(re.split(r"[.!?]", lowered[: cue.start()])[-1]):
         cue = None  # "which skillet do you have that's rated highest?": the product came first
@@ -1448,7 +1474,24 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         ):
             # "my dad keeps asking for one of those robot vacuum things": a first clause with no
             # word the catalog uses only frames the ask; a later one naming a category is the product
-            found = next((p for p in content[1:] if _names_a_category(p, matcher)), found)
+            naming = [p for p in content[1:] if _names_a_category(p, matcher)]
+            found = next(
+                # "… and the cat sheds everywhere, which air purifier would cover it": the one that asks
+                (
+                    p
+                    for p in naming
+                    if asks(p)
+                    or re.search(
+                        r"(?:^|[,;])\s*(?:so\s+)?(?:which|what)\s+" + re.escape(p.strip()), candidate
+                    )
+                ),
+                naming[0]
+                if naming
+                else found
+                if cue is not None  # "do u sell rods? or a … combo": what follows the cue
+                # "he's cracked two desk chairs already": the head word of a category's name
+                else next((p for p in content[1:] if _names_a_kind_head(p, matcher)), found),
+            )
         elif matcher is not None and found and _pro_form(found) and found in content:
             # "wants a pair too, got any mens clogs?": a stand-in first, the kind named after it
             found = next(
@@ -1588,6 +1631,24 @@ def _names_a_category(phrase: str, matcher: VocabularyMatcher) -> bool:
         if any(singular(tokens[i].text) in name for i in range(m.start, m.end)):
             return True
     return False
+
+
+def _names_a_kind_head(phrase: str, matcher: VocabularyMatcher) -> bool:
+    """Whether ``phrase`` says the head word of a category's name ("desk chairs": Office Chairs),
+    not as the shopper's own thing."""
+    heads = matcher.__dict__.get("_kind_heads")
+    if heads is None:
+        heads = frozenset(
+            singular(part.split()[-1])
+            for value in matcher.vocabulary.categories
+            for part in re.split(r"\s*[&,]\s*", value)
+            if part.split() and len(part.split()[-1]) >= 4
+        )
+        matcher.__dict__["_kind_heads"] = heads
+    tokens = tokenize(phrase)
+    return any(
+        singular(t.text) in heads and not (i and tokens[i - 1].text in _OWNERS) for i, t in enumerate(tokens)
+    )
 
 
 def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:
@@ -1752,7 +1813,24 @@ def find_head(
         purpose = matcher.purpose_category(tokenize(text))
         if purpose is not None and len(schema.leaves(purpose)) == 1:
             return purpose, True
+    if found is not None and schema is not None and (not found[1] or len(schema.leaves(found[0])) > 1):
+        named = _leaf_said_around(text, matcher, schema)
+        if named is not None:
+            return named, True
     return found
+
+
+def _leaf_said_around(text: str, matcher: VocabularyMatcher, schema: CatalogSchema) -> str | None:
+    """ "need a basket" for an "anniversary picnic": a leaf whose name is the head noun and words the
+    message says elsewhere (Picnic Baskets), when the head alone names no one leaf."""
+    phrase = {t.stem for t in tokenize(product_phrase(text, matcher))}
+    said = {t.stem for t in tokenize(text)} - FILLER_WORDS
+    best: tuple[int, str] | None = None
+    for key, leaf in schema.categories.items():
+        stems = {t.stem for t in tokenize(leaf.name)} - {"&", "and"}
+        if len(stems) >= 2 and stems <= said and stems & phrase and (best is None or len(stems) > best[0]):
+            best = (len(stems), key)
+    return best[1] if best else None
 
 
 def _pair_kind(
@@ -1932,6 +2010,7 @@ def _content_words(
         and t.stem not in _NOT_HEAD_WORDS()
         and t.text not in _DISCOURSE
         and t.stem not in _ASPECT_NOUNS
+        and not (i and tokens[i - 1].text in VERB_MODALS)  # "gray would match": a verb
     ]
 
 
@@ -2074,7 +2153,24 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
     phrase = product_phrase(normalized, matcher)
     if _vague(phrase) or _about_a_child(phrase, normalized):
         return ""  # "my nephew turns 8 and ...": who it is for, no kind named
-    return kind_words(phrase)
+    return kind_words(_after_determiner(phrase, matcher))
+
+
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "some", "any", "another", "two", "three", "four", "five", "couple", "few", "several"}
+)
+
+
+def _after_determiner(phrase: str, matcher: VocabularyMatcher | None = None) -> str:
+    """The noun phrase after the first determiner of ``phrase`` ("he's cracked two desk chairs" →
+    "desk chairs"), when a word is left; a figure is a spec ("monitors 32 inches or bigger")."""
+    tokens = tokenize(phrase)
+    at = next((i for i, t in enumerate(tokens) if t.text in _DETERMINERS), -1)
+    if at > 0 and matcher is not None and _names_a_category(phrase[: tokens[at].start], matcher):
+        return phrase  # "loud alarm clock i am a heavy sleeper": the kind came first
+    if 0 <= at < len(tokens) - 1:
+        return phrase[tokens[at + 1].start :]
+    return phrase
 
 
 _ISH = re.compile(r"(?<![\w.])(\$?\d+(?:\.\d+)?)\s*-?ish\b", re.IGNORECASE)
@@ -2157,10 +2253,14 @@ def _NOT_HEAD_WORDS() -> frozenset[str]:
     for use in lex.use_cases:
         for p in use["phrases"]:
             words = re.findall(r"[a-z]+", p.lower())
-            if len(words) <= 2:  # "ankles roll in" makes no "roll" a non-product word ("a tool roll")
+            # "ankles roll in" makes no "roll" a non-product word ("a tool roll"), nor does a verb
+            # with its particle ("packs down": a backpacking pack)
+            if len(words) == 1 or (len(words) == 2 and words[1] not in _PARTICLES):
                 found.update(singular(x) for x in words)
     return frozenset(found)
 
+
+_PARTICLES = frozenset({"down", "away", "into", "up", "out", "in", "off", "on", "small", "flat", "tight"})
 
 _NEVER_CORRECT = (
     FILLER_WORDS

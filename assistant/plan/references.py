@@ -16,7 +16,7 @@ _ORDINALS = {
     "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
     "ninth": 9, "9th": 9, "tenth": 10, "10th": 10,
 }  # fmt: skip
-_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5, "couple": 2}
 _ORD = "|".join(_ORDINALS)
 _CNT = "|".join(_COUNTS)
 
@@ -42,6 +42,7 @@ _PRICIEST = re.compile(r"\b(?:most expensive|priciest|highest[- ]priced)\b")
 _BARE_DIGIT = re.compile(r"(?<![\w$.#])([1-9])(?![\w.%$])")
 _NAME_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?\b|\bversus\b|\band\b|\bwith\b|\bto\b)\s*")
 _MAX_ALL = 5
+_OWNED = re.compile(r"\b(?:my|our|his|her|their|your|ur)\s+[a-z]+(?:'s\s+[a-z]+)?")
 
 
 POSITION = re.compile(
@@ -86,6 +87,8 @@ def _by_title(text: str, shown_ids: Sequence[str], titles: Mapping[str, str]) ->
     found: list[tuple[int, int]] = []
     title_words = {pid: {t.stem for t in tokenize(titles.get(pid, ""))} for pid in shown_ids}
     for part in _NAME_SPLIT.split(text):
+        # "our kitchen", "my dad's": what the shopper owns names none of the products
+        part = _OWNED.sub(" ", part)
         words = {t.stem for t in tokenize(part)} - FILLER_WORDS - _unit_words()
         if not words:
             continue

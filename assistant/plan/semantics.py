@@ -73,6 +73,7 @@ class Lexicons:
     phrases: dict[str, str]
     market_superlatives: frozenset[str]
     needs: tuple[str, ...] = ()
+    needs_below: tuple[str, ...] = ()
     key_synonyms: dict[str, str] = field(default_factory=dict)
     multiplicity: dict[str, int] = field(default_factory=dict)
     evaluative: frozenset[str] = frozenset()
@@ -137,6 +138,7 @@ def lexicons() -> Lexicons:
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
         needs=tuple(str(w) for w in dimension_file.get("needs", [])),
+        needs_below=tuple(str(w) for w in dimension_file.get("needs_below", [])),
         key_synonyms={
             str(said): str(word)
             for word, synonyms in (dimension_file.get("key_synonyms") or {}).items()
@@ -584,6 +586,9 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
             or (said and said[1] == "lower")
         ):
             bounds = NumericRange(lte=round(converted, 4))
+        elif key.startswith(lexicons().needs_below):
+            # "nights get down to about 25 degrees": a bag rated to 25 °F or lower (warmer) does
+            bounds = NumericRange(lte=round(converted, 4))
         elif m.group("about") and not (
             "max" in parts or key.startswith("max") or key.startswith(lexicons().needs)
         ):
@@ -715,13 +720,43 @@ class Prior:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+# an age said in words of a child ("my niece turns one", "he's only two")
+_AGE_NUMBERS = {
+    w: i + 1
+    for i, w in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+        ]
+    )
+}
+_AGE_WORDS = "|".join(_AGE_NUMBERS)
+
+
+def _age_value(said: str) -> int:
+    return _AGE_NUMBERS.get(said.lower()) or int(said)
+
+
 _AGE = re.compile(
     r"\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:year|yr)s?\s*(?:-|\s)?\s*old\b|\b(?P<m>\d{1,2})\s*(?:yo|y/o|yrs?)\b"
     r"|\b(?:aged?|ages?)\s+(?P<k>\d{1,2})\b"
     # "she's only 2", "he is 5", "he turns 7": a child's age said of them.
     r"|\b(?:she|he)(?:'s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)\s+"
-    r"(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{1,2})\b"
-    r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|in|inch|inches|cm|%|\$|dollars?|bucks))",
+    rf"(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{{1,2}}|{_AGE_WORDS})\b"
+    r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks))",
     re.IGNORECASE,
 )
 
@@ -731,8 +766,9 @@ def _said_of_child(text: str, words: Sequence[str]) -> re.Match[str] | None:
     names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.search(
         rf"\b(?:my|our|the)\s+(?:little\s+)?(?:{names})(?:'s|\s+is|\s+turns|\s+will\s+be|\s+just\s+turned|"
-        r"\s+turned|\s+who'?s)\s+(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{1,2})\b"
-        r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|in|inch|inches|cm|%|\$|dollars?|bucks))",
+        r"\s+turned|\s+who'?s)\s+(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?"
+        rf"(?P<p>\d{{1,2}}|{_AGE_WORDS})\b"
+        r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks))",
         text,
     )
 
@@ -925,8 +961,10 @@ def child_age(text: str) -> tuple[int, tuple[int, int], bool] | None:
     children = lexicons().children
     m = _AGE.search(text) or _said_of_child(text, children["words"])
     if m:
-        age = int(next(g for g in m.groups() if g))
+        age = _age_value(next(g for g in m.groups() if g))
         return (age, m.span(), True) if age < 16 else None
+    if any(_phrase_at(text, cue) is not None for cue in children.get("adult_cues", [])):
+        return None  # "my son's flights home from college": grown up
     for word in children["words"]:
         s = _phrase_at(text, word)
         if s is None:
@@ -961,6 +999,7 @@ def _child_priors(
                 if stated
                 else f"for a child: minimum age ≤ {age}",
                 span=span,
+                extra={} if stated else {"default": "age"},
             )
         )
     gender = attrs.get("gender")

@@ -25,8 +25,8 @@ __all__ = [
     "tokenize",
 ]
 
-YOU = r"(?:you|u|ya|y'?all)(?:\s+(?:guys|folks|all))?"
-"""How shoppers address the store: "you", "u guys", "y'all"."""
+YOU = r"(?:(?:you|u|ya|y'?all)(?:\s+(?:guys|folks|all))?|(?:the|this|your)\s+(?:store|shop|site))"
+"""How shoppers address the store: "you", "u guys", "y'all", "the store"."""
 
 ASK_CUE = re.compile(
     r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|lookin'?|searching|shopping|hunting)\s+for|"
@@ -114,9 +114,17 @@ def tokenize(text: str) -> list[Token]:
     """Lower-case word tokens of ``text`` (apostrophes normalized) with their spans."""
     lowered = text.replace("\u2019", "'").lower()
     return [
-        Token(text=m.group(), stem=singular(m.group()), start=m.start(), end=m.end())
+        Token(text=m.group(), stem=_one_spelling(singular(m.group())), start=m.start(), end=m.end())
         for m in _TOKEN.finditer(lowered)
     ]
+
+
+_DOUBLED_L = re.compile(r"(?<=[a-z]{3}[aeu])ll(?=(?:ing|ed|er)$)")
+
+
+def _one_spelling(stem: str) -> str:
+    """British and American spellings as one stem: "cancelling"/"canceling", "travelled"/"traveled"."""
+    return _DOUBLED_L.sub("l", stem) if "ll" in stem else stem
 
 
 def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -144,6 +152,16 @@ FILLER_WORDS = frozenset(
         "omg",
         "anyway",
         "anyways",
+        # time and degree adverbs ("he's cracked two desk chairs already")
+        "already",
+        "anymore",
+        "again",
+        "yet",
+        "ever",
+        "actually",
+        "lately",
+        "recently",
+        "soon",
         "a",
         "an",
         "the",

@@ -15,13 +15,14 @@ text filter (``Filters.text_words``) only when some but not all of the products 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
 
 from assistant.plan.planner import describes
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
-from assistant.plan.vocab import VocabularyMatcher, matcher_for, negated_words
+from assistant.plan.vocab import VERB_MODALS, VocabularyMatcher, matcher_for, negated_words
 from assistant.schemas import QueryPlan
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
@@ -37,6 +38,7 @@ it is incidental, not a feature the category is sold by."""
 _PRO_FORMS = frozenset(
     {"one", "ones", "pair", "pairs", "kind", "kinds", "version", "versions", "type", "types"}
 )
+_VERB_BEFORE = VERB_MODALS | {"to"}
 _REQUIRES = re.compile(
     r"\b(?:gotta|got\s+to|has\s+to|have\s+to|must|needs?\s+to|should)\s+be\s+(?P<w>[a-z][a-z-]+)"
 )
@@ -51,16 +53,20 @@ def _evaluative() -> frozenset[str]:
     return frozenset(lexicons().evaluative)
 
 
-def said_features(message: str, matcher: VocabularyMatcher) -> list[str]:
+def said_features(
+    message: str, matcher: VocabularyMatcher, is_kind: Callable[[str], bool] | None = None
+) -> list[str]:
     """The words ``message`` asks a product to have that nothing else in the catalog's vocabulary
-    reads: candidates for a title filter, in the order said."""
+    reads: candidates for a title filter, in the order said. With ``is_kind``, only a category word
+    that names the kind asked for is qualified by the word before it ("wine glasses as a wedding
+    gift": the occasion qualifies the gift, not the glasses)."""
     text = message.lower()
     tokens = tokenize(text)
     values = matcher.find(tokens)
     matched = {i for m in values for i in range(m.start, m.end)}
     # a category word after "one with" names a part the product has ("one with a keychain")
     valued = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
-    heads = {m.start for m in values if m.kind == "category"}
+    heads = {m.start for m in values if m.kind == "category" and (is_kind is None or is_kind(m.value))}
     after = {m.end for m in values if m.kind == "category"}
     spots: dict[int, set[int]] = {}
     for i in range(len(tokens)):
@@ -89,6 +95,8 @@ def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int]) -> b
         return False
     if describes(word):
         return False  # a comparative, dimension, use or preference word: read elsewhere
+    if i and tokens[i - 1].text in _VERB_BEFORE:
+        return False  # "wants to learn guitar": a verb, not a kind of guitar
     before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
     return not negated_words(before, word)  # "not leather": an exclusion, not a feature
 
@@ -148,7 +156,12 @@ def with_text_words(
     if not kinds:
         return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
     matcher = matcher_for(vocabulary)
-    words = [w for w in said_features(message, matcher) if w not in f.text_words]
+    asked_leaves = {leaf.name for kind in kinds for leaf in schema.leaves(kind)}
+
+    def is_kind(value: str) -> bool:
+        return value in kinds or bool({leaf.name for leaf in schema.leaves(value)} & asked_leaves)
+
+    words = [w for w in said_features(message, matcher, is_kind) if w not in f.text_words]
     ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
     if not words and not ruled:
         return plan

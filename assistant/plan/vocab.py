@@ -66,6 +66,8 @@ _MODALS = frozenset(
         "didn't",
     }
 )
+# the modals that are no noun too ("a can opener", "May"): the word after one is a verb
+VERB_MODALS = _MODALS - {"can", "may"}
 _HAS_CUE = frozenset({"with", "has", "have", "includ", "include", "includes"})
 # Words that say the product does something by itself ("grinds the beans itself", "on its own").
 _REFLEXIVE = frozenset({"itself", "themselves", "own", "automatically", "automatic"})
@@ -700,7 +702,8 @@ class VocabularyMatcher:
             and norm(hit.value) != word
             and ordinary_word(word)
             and i > 0
-            and tokens[i - 1].text in ("a", "an", "some", "another", "very", "too", "my", "this", "that")
+            and tokens[i - 1].text
+            in ("a", "an", "the", "some", "another", "very", "too", "my", "this", "that", "these", "those")
             and i + 1 < len(tokens)
             and tokens[i + 1].text not in FILLER_WORDS
         )

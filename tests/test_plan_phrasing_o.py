@@ -1,0 +1,235 @@
+"""Shoppers phrasing things the late-o cases showed, on the bundled demo catalog: a kind said by the
+word its titles end in ("a pack" for the Backpacks whose titles say "Backpacking Pack"), the noun a
+scene-setting clause names when the ask names none ("he's cracked two desk chairs already. what would
+hold him?"), a figure that is a limit to reach (a bag "for 25 degree nights"), a stated figure over
+a use case's guess, a child's age in words and a grown son, British and American spellings, an
+ordinary word that opens a brand's name said as an adjective, a value asked of the store ("gray
+would match our kitchen, got that?"), "something more natural" relative to what was shown, another
+item added to a list, and a stand-in whose kind the sentence before named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from assistant.compose import display_value
+from assistant.plan.planner import plan_turn, product_kind, product_phrase
+from assistant.plan.references import resolve_references
+from assistant.plan.text import tokenize
+from assistant.plan.text_words import said_features
+from assistant.plan.vocab import matcher_for
+from assistant.schemas import HistoryTurn, QueryPlan
+from assistant.turn import _TitleCategories
+from retrieval.catalog import Product
+from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema
+
+
+@pytest.fixture(scope="module")
+def titles(demo_products: list[Product]) -> Callable[[str], list[tuple[str, int]]]:
+    return _TitleCategories.build(0, demo_products).get_counts
+
+
+def _demo(
+    message: str,
+    vocab: Vocabulary,
+    schema: CatalogSchema,
+    titles: Callable[[str], list[tuple[str, int]]],
+    previous: QueryPlan | None = None,
+) -> QueryPlan:
+    history = [HistoryTurn(role="assistant", content="", plan=previous, shown_ids=["x"])] if previous else []
+    return plan_turn(message, history, vocab, previous=previous, schema=schema, word_categories=titles)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ah well. then a pack with a built-in rain cover, 50 liters or more, for a week in the hills",
+        "a pack with a rain cover, at least 50 liters",
+    ],
+)
+def test_a_kind_said_by_the_word_its_titles_end_in(
+    message: str, demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    # "pack" ends "Backpacking Pack" titles; "packs down" (a use case's verb) does not make it a non-noun
+    plan = _demo(message, demo_vocabulary, demo_schema, titles)
+    assert plan.filters.categories == ["backpacks"]
+    assert plan.filters.attributes.get("rain_cover") == "yes"
+    assert plan.filters.attribute_ranges["capacity_l"].gte == 50
+
+
+def test_a_count_after_a_number_is_no_kind_a_title_names() -> None:
+    counts = _TitleCategories.build(
+        0,
+        [
+            Product(id="a", title="Crew Socks, 6 Pack", category=["Clothing", "Socks"]),
+            Product(id="b", title="Trek 65 Backpacking Pack, Green", category=["Outdoor", "Backpacks"]),
+            Product(id="c", title="Halcyon Audio Soundbar 3.1", category=["Audio", "Speakers"]),
+        ],
+    )
+    assert counts.get_counts("pack") == [("backpacks", 1)]
+    assert counts.get_counts("soundbar") == [("speakers", 1)]  # a model number after it
+
+
+def test_the_kind_a_scene_setting_clause_names_when_the_ask_names_none(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    message = (
+        "my dad's a big guy, close to 350 pounds, and he's cracked two desk chairs already. "
+        "what would actually hold him?"
+    )
+    plan = _demo(message, demo_vocabulary, demo_schema, titles)
+    assert plan.intent == "search" and plan.filters.categories == ["office chairs"]
+    assert plan.filters.attribute_ranges["max_weight_lb"].gte == 350
+    assert product_kind(message, demo_vocabulary) == "desk chairs"
+
+
+def test_what_follows_an_ask_cue_stays_the_ask(demo_vocabulary: Vocabulary) -> None:
+    # a later clause naming a category's head word does not replace what "do u sell" asked for
+    phrase = product_phrase("do u sell tents? or like a tent and bag combo", matcher_for(demo_vocabulary))
+    assert "tent" in phrase
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a sleeping bag for 25 degree nights",
+        "sleeping bag, nights get down to about 25 degrees",
+        "a sleeping bag good down to 25F",
+    ],
+)
+def test_a_temperature_said_for_a_bag_is_a_rating_to_reach(
+    message: str, demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _demo(message, demo_vocabulary, demo_schema, titles)
+    bounds = plan.filters.attribute_ranges["temp_rating_f"]
+    assert bounds.lte == 25 and bounds.gte is None and bounds.gt is None
+
+
+def test_a_stated_figure_wins_over_a_use_cases_guess(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _demo(
+        "my studio is around 350 square feet and the cat sheds everywhere, which air purifier would actually cover it",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+    )
+    assert plan.filters.categories == ["air purifiers"]  # the clause that asks, not "the cat sheds"
+    assert plan.filters.attribute_ranges["room_size_sq_ft"].gte == 350
+    assert plan.filters.attribute_ranges["room_size_sq_ft"].lte is None
+    assert not any("room size" in p for p in plan.priors)  # nothing said that was not kept
+
+
+def test_a_childs_age_in_words_and_a_grown_son(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _demo(
+        "my niece turns one in a couple weeks, what can i get her that's actually ok for a baby that age",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+    )
+    assert plan.intent == "search" and plan.filters.attribute_ranges["age_min_years"].lte == 1
+    grown = _demo(
+        "noise canceling headphones for my son's flights home from college",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+    )
+    assert "age_min_years" not in grown.filters.attribute_ranges
+    assert grown.filters.categories == ["headphones"]
+
+
+def test_a_default_child_age_does_not_replace_one_said_before(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    first = _demo("a balance bike for my 2 year old", demo_vocabulary, demo_schema, titles)
+    plan = _demo("any kids ones in blue?", demo_vocabulary, demo_schema, titles, previous=first)
+    assert plan.filters.attribute_ranges["age_min_years"].lte == 2
+
+
+@pytest.mark.parametrize("spelling", ["noise canceling", "noise-canceling", "noise cancelling"])
+def test_british_and_american_spellings_are_one(
+    spelling: str, demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _demo(f"{spelling} headphones", demo_vocabulary, demo_schema, titles)
+    assert plan.filters.attributes.get("noise_cancelling") == "yes"
+    assert [t.stem for t in tokenize("travelled selling filling")] == ["traveled", "selling", "filling"]
+
+
+def test_an_ordinary_word_opening_a_brand_is_an_adjective_after_the(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _demo("do you have camp stoves? the little propane kind", demo_vocabulary, demo_schema, titles)
+    assert plan.filters.brands == []
+    named = _demo("anything from little meadow?", demo_vocabulary, demo_schema, titles)
+    assert named.filters.brands == ["little meadow"]
+
+
+def test_a_value_asked_of_the_store_refines_and_a_verb_after_a_modal_names_nothing(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    first = _demo("a blender", demo_vocabulary, demo_schema, titles)
+    history = [HistoryTurn(role="assistant", content="", plan=first, shown_ids=["b1", "b2", "b3"])]
+    plan = plan_turn(
+        "black would match our kitchen, got that?",
+        history,
+        demo_vocabulary,
+        previous=first,
+        schema=demo_schema,
+        word_categories=titles,
+        shown_titles={"b1": "Blender Kitchen Pro", "b2": "Black Blender", "b3": "Personal Blender"},
+    )
+    assert plan.intent == "refine" and plan.filters.categories == ["blenders"]
+    assert "black" in plan.filters.colors
+
+
+def test_what_the_shopper_owns_names_no_shown_product() -> None:
+    titles = {"a": "Amazon Basics 18-Piece Kitchen Dinnerware Set", "b": "TP Dinnerware Set, Gray"}
+    assert resolve_references("would it match our kitchen", ["a", "b"], titles=titles) == []
+    assert resolve_references("the kitchen one", ["a", "b"], titles=titles) == ["a"]
+    assert resolve_references("break down the first couple for me", ["a", "b", "c"]) == ["a", "b"]
+
+
+def test_something_more_of_a_quality_is_relative_to_what_was_shown(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    first = _demo("a blender", demo_vocabulary, demo_schema, titles)
+    plan = _demo("hmm i want something more compact", demo_vocabulary, demo_schema, titles, previous=first)
+    assert plan.intent == "refine" and plan.filters.categories == ["blenders"]
+
+
+def test_another_item_added_to_the_list_is_a_new_search(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    first = _demo("a tent", demo_vocabulary, demo_schema, titles)
+    plan = _demo("and a camp stove for the mornings?", demo_vocabulary, demo_schema, titles, previous=first)
+    assert plan.intent != "refine" and "tent" not in plan.query
+    cheaper = _demo("and a cheaper one?", demo_vocabulary, demo_schema, titles, previous=first)
+    assert cheaper.intent == "refine" and cheaper.filters.categories == ["tents"]
+
+
+def test_a_stand_in_takes_the_kind_the_sentence_before_named(demo_vocabulary: Vocabulary) -> None:
+    phrase = product_phrase(
+        "my son turns 9 next week and hes obsessed with sleeping bags. a synthetic one?",
+        matcher_for(demo_vocabulary),
+    )
+    assert "synthetic" in phrase and "sleeping bags" in phrase
+
+
+def test_a_word_before_an_occasion_or_after_to_is_no_feature() -> None:
+    products = [
+        Product(id=f"w{i}", title=f"Crystal Wine Glasses {i}", category=["Kitchen", "Wine Glasses"])
+        for i in range(3)
+    ] + [Product(id=f"g{i}", title=f"Gift Box {i}", category=["Home", "Gifts"]) for i in range(3)]
+    matcher = matcher_for(Vocabulary.from_products(products))
+    assert said_features("wine glasses as a wedding gift", matcher, lambda c: c == "wine glasses") == []
+    assert said_features("crystal wine glasses", matcher, lambda c: c == "wine glasses") == ["crystal"]
+    assert "learn" not in said_features("she wants to learn wine glasses", matcher)
+
+
+def test_one_year_reads_as_one() -> None:
+    assert display_value("age_min_years", "1") == "1 year"
+    assert display_value("age_min_years", "3") == "3 years"
