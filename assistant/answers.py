@@ -36,7 +36,7 @@ def constraints_text(plan: QueryPlan) -> str:
     if f.price_min is not None and f.price_max is not None:
         bits.append(f"between {_money(f.price_min)} and {_money(f.price_max)}")
     elif f.price_max is not None:
-        bits.append(f"under {_money(f.price_max)}")
+        bits.append(f"under {_money(f.price_max)}" + (" together" if plan.total_budget else ""))
     elif f.price_min is not None:
         bits.append(f"over {_money(f.price_min)}")
     if f.brands:

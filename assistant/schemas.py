@@ -128,6 +128,10 @@ class QueryPlan(BaseModel):
         default=None, description="product_question: the attribute key asked about ('weight_kg', 'price')."
     )
     items: list[ItemAsk] = Field(default_factory=list, description="A multi-item ask: one search per item.")
+    total_budget: bool = Field(
+        default=False,
+        description="A multi-item ask's price cap is for all items together ('a tent and a bag, $300 in total').",
+    )
     exclude_ids: list[str] = Field(
         default_factory=list,
         max_length=200,

@@ -76,7 +76,7 @@ from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, combine, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
-from retrieval.relax import LEVEL_FIELD, asked_fields, search_relaxed
+from retrieval.relax import LEVEL_FIELD, Relaxation, asked_fields, search_relaxed
 from retrieval.schema import CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
 from retrieval.text import analyze
@@ -985,6 +985,16 @@ class Assistant:
                 elif closest and closest not in relaxed[same].closest:
                     joined = "; ".join(c for c in (relaxed[same].closest, closest) if c)
                     relaxed[same] = relaxed[same].model_copy(update={"closest": joined})
+        if plan.total_budget and plan.filters.price_max is not None and len(groups) > 1:
+            groups, over = _within_total(groups, plan.filters.price_max)
+            if over is not None:
+                relaxed.append(
+                    Relaxation(
+                        field="price",
+                        asked=f"{_price(plan.filters.price_max)} for everything together",
+                        closest=f"the cheapest together is {_price(over)}",
+                    )
+                )
         merged: list[Product] = []
         seen: set[str] = set()
         for rank in range(max((len(g) for g in groups), default=0)):
@@ -1298,7 +1308,10 @@ class _TitleCategories:
         """One word: the categories of products whose title names it as what they are. Several words
         (a product name): the categories of products whose titles hold them all."""
         if " " not in word.strip():
-            table = self.counts.get(word.casefold(), {})
+            from assistant.plan.text import singular
+
+            said = word.casefold()
+            table = self.counts.get(said) or self.counts.get(singular(said), {})  # "swaddles": a swaddle
             return sorted(table.items(), key=lambda kv: -kv[1])
         wanted = set(re.findall(r"[a-z0-9]+", word.casefold()))
         sets = sorted((self.postings.get(w, set()) for w in wanted), key=len)
@@ -1307,6 +1320,23 @@ class _TitleCategories:
         for i in hits:
             found[self.leaves[i]] = found.get(self.leaves[i], 0) + 1
         return sorted(found.items(), key=lambda kv: -kv[1])
+
+
+def _within_total(groups: list[list[Product]], total: float) -> tuple[list[list[Product]], float | None]:
+    """Each item's products that fit one budget for all items with the cheapest of every other item
+    ("a basket and wine glasses, $70 together": a basket up to $70 less the cheapest glasses), and
+    the cheapest total when no combination fits (the groups then stay as found)."""
+    cheapest = [min((p.price for p in g if p.price is not None), default=None) for g in groups]
+    if any(c is None for c in cheapest):
+        return groups, None
+    floor = sum(c for c in cheapest if c is not None)
+    if floor > total:
+        return groups, floor
+    kept = [
+        [p for p in g if p.price is not None and p.price <= total - (floor - (cheapest[i] or 0.0))]
+        for i, g in enumerate(groups)
+    ]
+    return kept, None
 
 
 def _sorted_by(products: list[Product], key: str, order: str) -> list[Product]:

@@ -263,7 +263,8 @@ def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
     if not all(meta.get(f"attr:{key}") in values for key, values in filters.attribute_in.items()):
         return False
     return all(
-        bounds.holds(_number(meta.get(f"attr:{key}"))) for key, bounds in filters.attribute_ranges.items()
+        bounds.holds(_number(meta.get(f"attr:{key}", meta.get("rating") if key == "rating" else None)))
+        for key, bounds in filters.attribute_ranges.items()
     )
 
 

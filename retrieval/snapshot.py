@@ -376,6 +376,8 @@ class CatalogSnapshot:
 
     def numeric_attribute(self, key: str) -> np.ndarray:
         """The attribute ``key`` as numbers (NaN where a product lacks it or it is not a number)."""
+        if key == "rating" and "rating" not in self._attributes:
+            return self.rating  # "better reviews than the first one": the product's own rating
         cached = self._numeric.get(key)
         if cached is None:
             column = self._attributes.get(key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
 from assistant.compose import display_value
@@ -233,3 +234,96 @@ def test_a_word_before_an_occasion_or_after_to_is_no_feature() -> None:
 def test_one_year_reads_as_one() -> None:
     assert display_value("age_min_years", "1") == "1 year"
     assert display_value("age_min_years", "3") == "3 years"
+
+
+@pytest.mark.parametrize(
+    ("message", "dimension", "direction"),
+    [
+        ("can i go lower than the first one's price?", "price", "lower"),
+        ("anything rated higher than the first one?", "rating", "higher"),
+        ("one that weighs less than the second one's weight", "weight", "lower"),
+    ],
+)
+def test_a_bare_direction_then_what_it_is_compared_with_then_the_dimension(
+    message: str, dimension: str, direction: str
+) -> None:
+    from assistant.plan.semantics import find_comparative, than_ones
+
+    stems = [t.stem for t in tokenize(message)]
+    found = find_comparative(stems) or than_ones(stems)
+    assert found is not None and found[:2] == (dimension, direction)
+
+
+def test_a_rating_comparison_filters_on_the_products_own_rating() -> None:
+    from retrieval.filters import Filters, NumericRange, matches
+    from retrieval.snapshot import CatalogSnapshot
+
+    products = [
+        Product(id=f"t{i}", title=f"Tent {i}", rating=r, category=["Tents"]) for i, r in enumerate([4.2, 4.6])
+    ]
+    better = Filters(attribute_ranges={"rating": NumericRange(gt=4.4)})
+    snap = CatalogSnapshot(products, np.zeros((len(products), 4), dtype=np.float32), 1)
+    assert [p.id for p, ok in zip(products, snap.mask(better), strict=True) if ok] == ["t1"]
+    assert [matches(p, better) for p in products] == [False, True]
+
+
+def test_one_of_a_unit_after_a_bound_and_a_count_of_people(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _demo("is there a laptop under a kilo? i fly every week", demo_vocabulary, demo_schema, titles)
+    assert plan.filters.attribute_ranges["weight_kg"].lte == 1
+    coffee = _demo(
+        "our office break room needs a new coffee machine, there's about ten of us",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+    )
+    assert coffee.filters.price_min is None and coffee.filters.price_max is None
+
+
+def test_a_leaf_named_by_the_head_and_a_word_said_around_it() -> None:
+    products = (
+        [
+            Product(id=f"p{i}", title=f"Wicker Picnic Basket {i}", category=["Outdoor", "Picnic Baskets"])
+            for i in range(3)
+        ]
+        + [
+            Product(
+                id=f"s{i}",
+                title=f"Storage Basket {i}",
+                category=["Home", "Storage & Organization", "Baskets"],
+            )
+            for i in range(3)
+        ]
+        + [Product(id=f"f{i}", title=f"Ceiling Fan {i}", category=["Home", "Ceiling Fans"]) for i in range(3)]
+    )
+    schema, vocab = CatalogSchema.from_products(products), Vocabulary.from_products(products)
+    counts = _TitleCategories.build(0, products).get_counts
+    assert _demo(
+        "anniversary picnic this weekend - need a basket", vocab, schema, counts
+    ).filters.categories == ["picnic baskets"]
+    assert _demo("a basket for the closet", vocab, schema, counts).filters.categories != ["picnic baskets"]
+
+
+@pytest.mark.parametrize(
+    ("message", "together"),
+    [
+        ("need throw pillow covers plus inserts to stuff them, forty bucks for everything", True),
+        ("a tent and a sleeping bag, $300 in total", True),
+        ("a tent and a sleeping bag under 300 each", False),
+    ],
+)
+def test_one_budget_for_every_item(message: str, together: bool) -> None:
+    products = [
+        Product(id=f"{k}{i}", title=f"{name} {i}", price=20.0 + i, category=["Home", name])
+        for k, name in (
+            ("c", "Throw Pillow Covers"),
+            ("i", "Pillow Inserts"),
+            ("t", "Tents"),
+            ("b", "Sleeping Bags"),
+        )
+        for i in range(3)
+    ]
+    schema, vocab = CatalogSchema.from_products(products), Vocabulary.from_products(products)
+    plan = _demo(message, vocab, schema, _TitleCategories.build(0, products).get_counts)
+    assert len(plan.items) == 2 and plan.total_budget is together

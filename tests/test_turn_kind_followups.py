@@ -113,3 +113,16 @@ def test_a_word_only_a_description_mentions_is_no_kind_sold(assistant: Assistant
     _, _, _, sid = _turn(assistant, "a balance bike for my 2 year old")
     shown, _, plan, _ = _turn(assistant, "does the store have kids bike helmets too?", sid)
     assert plan.intent == "out_of_catalog" and not shown
+
+
+def test_one_budget_for_every_item_keeps_what_fits_with_the_others_cheapest() -> None:
+    from assistant.turn import _within_total
+
+    baskets = [Product(id=f"b{p}", title="Picnic Basket", price=p) for p in (38.0, 52.0, 60.0)]
+    glasses = [Product(id=f"g{p}", title="Wine Glasses", price=p) for p in (16.0, 30.0, 55.0)]
+    (kept_b, kept_g), over = _within_total([baskets, glasses], 70.0)
+    assert over is None
+    assert [p.price for p in kept_b] == [38.0, 52.0]  # 60 + the cheapest glasses (16) is over 70
+    assert [p.price for p in kept_g] == [16.0, 30.0]  # 55 + the cheapest basket (38) is over 70
+    groups, over = _within_total([baskets, glasses], 40.0)
+    assert over == 54.0 and groups == [baskets, glasses]  # nothing fits: said, not emptied

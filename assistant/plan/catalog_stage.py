@@ -33,6 +33,7 @@ from assistant.plan.semantics import (
     key_dimension,
     lexicons,
     parse_specs,
+    than_ones,
     use_case_priors,
 )
 from assistant.plan.text import ASK_CUE, FILLER_WORDS, singular, tokenize
@@ -84,8 +85,13 @@ _THE_ONE_WITH = re.compile(
 _PLURAL = re.compile(r"\b(?:they|them|these|those|their|both|all|each|any|ones)\b")
 _SINGULAR = re.compile(r"\b(?:it|its|it's|this\s+one|that\s+one|this|that)\b")
 _PARTS = re.compile(r"[,;.!?]|\s[-–—]\s|\bbut\b")
+# "both together under seventy", "forty bucks for everything", "$300 in total": one cap for all items
+_TOGETHER = re.compile(
+    r"\b(?:in\s+total|total|together|combined|altogether|all\s+in|for\s+(?:both|everything|all\s+of\s+(?:it|them)"
+    r"|the\s+(?:pair|lot|set|two|three)|all\s+(?:two|three))|the\s+pair)\b"
+)
 _MULTI_JOIN = re.compile(
-    r"\s+(?:and|&|\+|plus(?=\s+(?:an?|some|the|one|two|\d)\b)|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
+    r"\s+(?:and|&|\+|plus(?=\s+(?:an?|some|the|one|two|\d|(?!sizes?\b)[a-z]{3,}s)\b)|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
 )
 
 
@@ -334,7 +340,10 @@ def _drop_foreign_attributes(
         else:
             dropped.append(value)
     ranges = {k: r for k, r in filters.attribute_ranges.items() if k in attrs}
-    within = {k: v for k, v in filters.attribute_in.items() if k in attrs}
+    # "mattresses that aren't memory foam": the category's other types, not every category's
+    within = {
+        k: [x for x in v if x in attrs[k].values] or v for k, v in filters.attribute_in.items() if k in attrs
+    }
     return filters.model_copy(
         update={"attributes": kept, "attribute_ranges": ranges, "attribute_in": within}
     ), dropped
@@ -492,6 +501,9 @@ def apply_schema(
             else:
                 compared = (label, direction_found, start, end)  # type: ignore[assignment]
 
+    if superlative is None and compared is None:
+        compared = than_ones(stems)  # type: ignore[assignment]
+
     numeric_keys = (
         [k for k, a in schema.attributes(categories).items() if a.kind == "numeric"] if categories else []
     )
@@ -611,6 +623,27 @@ def apply_schema(
         question = question_dimension(text, schema, categories) if shown.products else None
 
     items = _items(message, plan, schema, infer_category) if shown.fresh or previous is None else []
+    total_budget = bool(items) and filters.price_max is not None and _TOGETHER.search(text) is not None
+    if items and filters.categories_all:
+        # "a snorkel set and some swim trunks": a level one item's words name (Swim) is that item's,
+        # not a filter over the others
+        levels = list(filters.categories_all)
+        items = [
+            item.model_copy(
+                update={
+                    "filters": item.filters.model_copy(
+                        update={
+                            "categories_all": [
+                                *item.filters.categories_all,
+                                *(c for c in levels if schema.on_one_path([*item.categories, c])),
+                            ]
+                        }
+                    )
+                }
+            )
+            for item in items
+        ]
+        filters = filters.model_copy(update={"categories_all": []})
     if (
         not items
         and not shown.fresh
@@ -667,6 +700,12 @@ def apply_schema(
         intent=intent,
         question=question,
         items=items,
+        total_budget=total_budget
+        or (
+            previous is not None
+            and previous.total_budget
+            and [i.categories for i in items] == [i.categories for i in previous.items]
+        ),
     )
     shown_ids = [p.id for p in shown.products]
     if (

@@ -1133,7 +1133,11 @@ def plan_turn(
 
     def infer(text: str) -> list[str]:
         found = find_head(text, matcher, schema, word_categories)
-        return [found[0] + ("" if found[1] else _GUESSED)] if found else []
+        if found is None:
+            return []
+        # as for the whole message: a guessed kind the catalog describes with attributes is trusted
+        firm = found[1] or bool(schema is not None and schema.attributes([found[0]]))
+        return [found[0] + ("" if firm else _GUESSED)]
 
     plan = apply_schema(
         plan,
@@ -1584,6 +1588,7 @@ def _names_anything(phrase: str, matcher: VocabularyMatcher) -> bool:
 
 
 _OWNERS = frozenset({"my", "his", "her", "our", "their"})
+_COPULAS = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"})
 _WANTS = frozenset({"want", "wants", "need", "needs", "wanted", "needed"})
 
 
@@ -1627,6 +1632,8 @@ def _names_a_category(phrase: str, matcher: VocabularyMatcher) -> bool:
     for m in matcher.find(tokens):
         if m.kind != "category" or (m.start and tokens[m.start - 1].text in _OWNERS):
             continue
+        if m.end < len(tokens) and tokens[m.end].text in _COPULAS:
+            continue  # "baby is due in march": the sentence's subject, not the product asked for
         name = {singular(w) for w in re.findall(r"[a-z]+", m.value)}
         if any(singular(tokens[i].text) in name for i in range(m.start, m.end)):
             return True
@@ -1647,7 +1654,10 @@ def _names_a_kind_head(phrase: str, matcher: VocabularyMatcher) -> bool:
         matcher.__dict__["_kind_heads"] = heads
     tokens = tokenize(phrase)
     return any(
-        singular(t.text) in heads and not (i and tokens[i - 1].text in _OWNERS) for i, t in enumerate(tokens)
+        singular(t.text) in heads
+        and not (i and tokens[i - 1].text in _OWNERS)
+        and not (i + 1 < len(tokens) and tokens[i + 1].text in _COPULAS)
+        for i, t in enumerate(tokens)
     )
 
 
@@ -1813,9 +1823,10 @@ def find_head(
         purpose = matcher.purpose_category(tokenize(text))
         if purpose is not None and len(schema.leaves(purpose)) == 1:
             return purpose, True
-    if found is not None and schema is not None and (not found[1] or len(schema.leaves(found[0])) > 1):
+    if found is not None and schema is not None:
+        # "need a basket" for a picnic: Picnic Baskets, more specific than any basket
         named = _leaf_said_around(text, matcher, schema)
-        if named is not None:
+        if named is not None and named != norm(found[0]):
             return named, True
     return found
 
@@ -1823,12 +1834,16 @@ def find_head(
 def _leaf_said_around(text: str, matcher: VocabularyMatcher, schema: CatalogSchema) -> str | None:
     """ "need a basket" for an "anniversary picnic": a leaf whose name is the head noun and words the
     message says elsewhere (Picnic Baskets), when the head alone names no one leaf."""
-    phrase = {t.stem for t in tokenize(product_phrase(text, matcher))}
+    words = [t.stem for t in tokenize(product_phrase(text, matcher)) if t.stem.isalpha()]
+    words = [w for w in words if w not in FILLER_WORDS and w not in _SKIP_HEAD]
+    if not words:
+        return None
+    head = words[-1]  # the leaf must be the head noun's kind ("ceiling light", not Ceiling Fans)
     said = {t.stem for t in tokenize(text)} - FILLER_WORDS
     best: tuple[int, str] | None = None
     for key, leaf in schema.categories.items():
         stems = {t.stem for t in tokenize(leaf.name)} - {"&", "and"}
-        if len(stems) >= 2 and stems <= said and stems & phrase and (best is None or len(stems) > best[0]):
+        if len(stems) >= 2 and head in stems and stems <= said and (best is None or len(stems) > best[0]):
             best = (len(stems), key)
     return best[1] if best else None
 
@@ -2200,8 +2215,26 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
     expanded = expand_shorthand(message, uses, feature) if known is not None else message
     # "a normal flashlight works", "a blender will do": accepting the kind, not naming one ("works")
     expanded = _ACCEPTS.sub("", expanded)
-    # "20ish liters", "50-ish bucks": about that much
-    return _ISH.sub(r"around \1", numbers_to_digits(correct_typos(expanded, matcher, known)))
+    # "20ish liters", "50-ish bucks": about that much; "under a kilo": under 1 kilo
+    digits = numbers_to_digits(correct_typos(expanded, matcher, known))
+    return _A_UNIT().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
+
+
+@lru_cache(maxsize=1)
+def _A_UNIT() -> re.Pattern[str]:
+    """ "under a kilo", "at least an hour": one of the unit after a bound word."""
+    from retrieval.schema import unit_spellings
+
+    names = sorted(
+        {n.lower() for ns in unit_spellings().values() for n in ns if n.isalpha() and len(n) > 2},
+        key=len,
+        reverse=True,
+    )
+    return re.compile(
+        r"\b(under|below|less\s+than|over|above|more\s+than|at\s+least|at\s+most|about|around|within|"
+        r"no\s+more\s+than)\s+(?:a|an|one)\s+(" + "|".join(re.escape(n) for n in names) + r")\b",
+        re.IGNORECASE,
+    )
 
 
 _ACCEPTS = re.compile(

@@ -49,7 +49,9 @@ _UNIT = re.compile(
     r"metres?|db|decibels?|watts?|w\b|volts?|v\b|people|persons?|person|man\b|men\b|years?|yrs?|"
     r"months?|stars?|gb|tb|mb|hours?|hrs?|minutes?|mins?|l\b|liters?|litres?|quarts?|qt|cups?|"
     r"pieces?|pcs|pack|packs|%|percent|mph|rpm|mah|degrees?|place|settings?|x\b|cu\b|cubic|seater|"
-    r"seats?|burners?|slices?|speeds?|ports?|sizes?|count|ct\b)"
+    r"seats?|burners?|slices?|speeds?|ports?|sizes?|count|ct\b|"
+    # "about ten of us", "six of them", "for 4 guys": how many, not a price
+    r"of\s+(?:us|them|you|y'all)\b|guys\b|kids\b|adults\b|folks\b|friends\b)"
 )
 _PRICE_CONTEXT = re.compile(r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollars?|bucks|usd)\b|\$")
 

@@ -411,6 +411,20 @@ def find_comparative(stems: Sequence[str]) -> tuple[str, Direction, int, int] | 
     return _find_phrase(stems, lexicons().comparatives)
 
 
+def than_ones(stems: Sequence[str]) -> tuple[str, Direction, int, int] | None:
+    """ "lower than the first one's price", "more than that one weighs": a bare direction word, then
+    what it is compared with, then the dimension's own word (the question words of the lexicon)."""
+    for i, stem in enumerate(stems[:-2]):
+        if stems[i + 1] != "than" or not (stem in _MORE or stem in _FEWER):
+            continue
+        for j in range(i + 2, min(len(stems), i + 8)):
+            for dimension, words in lexicons().question_words.items():
+                if dimension in ("brand", "color") or stems[j] not in words:
+                    continue
+                return dimension, ("higher" if stem in _MORE else "lower"), i, j + 1
+    return None
+
+
 def find_superlative(stems: Sequence[str]) -> tuple[str, Order, int, int] | None:
     return _find_phrase(stems, lexicons().superlatives)
 

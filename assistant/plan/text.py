@@ -152,6 +152,15 @@ FILLER_WORDS = frozenset(
         "omg",
         "anyway",
         "anyways",
+        # interjections ("oh bummer. ok swaddles then")
+        "bummer",
+        "dang",
+        "darn",
+        "ugh",
+        "meh",
+        "oof",
+        "welp",
+        "shucks",
         # time and degree adverbs ("he's cracked two desk chairs already")
         "already",
         "anymore",

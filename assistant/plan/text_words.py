@@ -151,7 +151,7 @@ def with_text_words(
     if plan.intent not in ("search", "refine"):
         return plan
     if plan.items:
-        return _items_exclusions(plan, snap, schema)
+        return _items_features(_items_exclusions(plan, snap, schema), message, vocabulary, snap, schema)
     kinds = f.categories or ([plan.category_hint] if plan.category_hint else [])
     if not kinds:
         return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
@@ -188,6 +188,41 @@ def _exclusions_kept(
         if 0 < int((asked & snap.title_says(w)).sum()) < total
         and not ((stems := set(analyze(w))) and any(stems <= n for n in names))
     ][:8]
+
+
+def _items_features(
+    plan: QueryPlan, message: str, vocabulary: Vocabulary, snap: CatalogSnapshot, schema: CatalogSchema
+) -> QueryPlan:
+    """An item of a multi-item ask the message names gets the features said of it ("the glasses should
+    be the plastic kind": plastic wine glasses, any basket), where some of its products say them."""
+    matcher = matcher_for(vocabulary)
+    items = []
+    for item in plan.items:
+        leaves = {leaf.name for kind in item.categories for leaf in schema.leaves(kind)}
+
+        def is_kind(value: str, leaves: set[str] = leaves) -> bool:
+            return bool({leaf.name for leaf in schema.leaves(value)} & leaves)
+
+        words = [w for w in said_features(message, matcher, is_kind) if w not in item.filters.text_words]
+        # the item the message is about: a category word of it, or the kind the planner read this
+        # follow-up as ("the glasses should be …": wine glasses)
+        said_kind = [*plan.filters.categories, *([plan.category_hint] if plan.category_hint else [])]
+        named = any(
+            m.kind == "category" and is_kind(m.value) for m in matcher.find(tokenize(message.lower()))
+        ) or (plan.intent == "refine" and any(is_kind(c) for c in said_kind))
+        if not words or not named:
+            items.append(item)
+            continue
+        asked = snap.mask(
+            plan.filters.model_copy(
+                update={"categories": item.categories, "exclude_text_words": [], "text_words": []}
+            )
+        )
+        total = int(asked.sum())
+        kept = [w for w in words if distinguishes(int((asked & snap.holds_words(w)).sum()), total)]
+        update = {"text_words": [*item.filters.text_words, *kept][:8]}
+        items.append(item.model_copy(update={"filters": item.filters.model_copy(update=update)}))
+    return plan.model_copy(update={"items": items})
 
 
 def _items_exclusions(plan: QueryPlan, snap: CatalogSnapshot, schema: CatalogSchema) -> QueryPlan:

@@ -756,8 +756,9 @@ class VocabularyMatcher:
         if any(before[len(before) - len(cue) :] == cue for cue in negation_cues() if len(cue) <= len(before)):
             return True
         if earlier and earlier[-1].negated and earlier[-1].kind == hit.kind:
+            # "not latex or memory foam"; nothing between ("aren't memory foam? queen") is a new thought
             between = stems[earlier[-1].end : hit.start]
-            return all(s in _LIST_JOINERS for s in between)
+            return bool(between) and all(s in _LIST_JOINERS for s in between)
         return False
 
     def resolve(self, kind: ValueKind, raw: str, key: str | None = None) -> ValueMatch | None:
