@@ -327,3 +327,74 @@ def test_one_budget_for_every_item(message: str, together: bool) -> None:
     schema, vocab = CatalogSchema.from_products(products), Vocabulary.from_products(products)
     plan = _demo(message, vocab, schema, _TitleCategories.build(0, products).get_counts)
     assert len(plan.items) == 2 and plan.total_budget is together
+
+
+def test_a_maker_is_asked_under_each_name_it_files_by() -> None:
+    products = [
+        Product(
+            id="j1",
+            title="Jura S8 Automatic Coffee Machine",
+            brand="Jura",
+            category=["Kitchen", "Coffee Machines"],
+        ),
+        Product(
+            id="j2", title="Jura Giga 6 Coffee Machine", brand="Jura", category=["Kitchen", "Coffee Machines"]
+        ),
+        Product(
+            id="c1",
+            title="Jura ENA 4 Coffee Center",
+            brand="Jura-Capresso",
+            category=["Kitchen", "Coffee Machines"],
+        ),
+        Product(
+            id="b1",
+            title="Breville Barista Express",
+            brand="Breville",
+            category=["Kitchen", "Coffee Machines"],
+        ),
+    ]
+    schema, vocab = CatalogSchema.from_products(products), Vocabulary.from_products(products)
+    counts = _TitleCategories.build(0, products).get_counts
+    assert set(_demo("a jura coffee machine", vocab, schema, counts).filters.brands) == {
+        "jura",
+        "jura-capresso",
+    }
+    assert set(_demo("a coffee machine, not jura", vocab, schema, counts).filters.exclude_brands) == {
+        "jura",
+        "jura-capresso",
+    }
+
+
+def test_a_verb_after_a_subject_names_no_kind(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    first = _demo(
+        "a rain jacket for my brother in law, under a hundred", demo_vocabulary, demo_schema, titles
+    )
+    plan = _demo(
+        "he bikes to work in absolute downpours though... anything more waterproof?",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+        previous=first,
+    )
+    assert plan.intent == "refine" and plan.filters.categories == ["rain jackets"]
+
+
+@pytest.mark.parametrize(
+    "message", ["lay out the first couple next to one another", "how do those first 2 stack up vs each other"]
+)
+def test_more_ways_to_ask_for_a_side_by_side(message: str) -> None:
+    from assistant.plan.intents import is_compare
+
+    assert is_compare(message)
+
+
+def test_one_of_a_handful_is_a_feature_and_a_gifts_role_is_no_product(demo_vocabulary: Vocabulary) -> None:
+    from assistant.plan.text_words import distinguishes
+
+    assert distinguishes(1, 2) and not distinguishes(1, 10) and not distinguishes(2, 2)
+    phrase = product_phrase(
+        "would one of those electric toothbrushes make a good birthday gift for her?", matcher_for(demo_vocabulary)
+    )
+    assert "toothbrushes" in phrase and "gift" not in phrase

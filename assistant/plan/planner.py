@@ -339,6 +339,11 @@ def _unknown_capitalized(
     return found
 
 
+def _same_maker(brand: str, said: str) -> bool:
+    """A longer name the catalog files the maker under ("jura-capresso" for "jura", "trp cycling")."""
+    return brand != said and len(said) >= 3 and (brand.startswith(said + " ") or brand.startswith(said + "-"))
+
+
 def _apply_matches(
     data: Filters, matches: list[ValueMatch], matcher: VocabularyMatcher, text: str, preferences: list[str]
 ) -> Filters:
@@ -350,13 +355,20 @@ def _apply_matches(
     additive = re.search(r"\b(?:also|too|as well)\b", text) is not None or (
         re.search(r"\bor\b", text) is not None and not opening.startswith("or ")
     )
-    new_brands = [m.value for m in matches if m.kind == "brand" and not m.negated]
+    # a maker under each name it files by: "Jura" is also Jura-Capresso, "DEWALT" DeWalt Tools USA
+    new_brands = [
+        b
+        for m in matches
+        if m.kind == "brand" and not m.negated
+        for b in [m.value, *(b for b in matcher.vocabulary.brands if _same_maker(b, m.value))]
+    ]
+    new_brands = list(dict.fromkeys(new_brands))
     if new_brands:
         brands = list(dict.fromkeys([*brands, *new_brands])) if additive else new_brands
         excluded = [b for b in excluded if b not in new_brands]
     for m in (m for m in matches if m.kind == "brand" and m.negated):
         # "anything but TRP" rules out the maker under each name it files by ("TRP Cycling")
-        family = [b for b in matcher.vocabulary.brands if b == m.value or b.startswith(m.value + " ")]
+        family = [b for b in matcher.vocabulary.brands if b == m.value or _same_maker(b, m.value)]
         excluded.extend(family or [m.value])
         brands = [b for b in brands if b not in family and b != m.value]
     new_colors = [m.value for m in matches if m.kind == "color" and not m.negated]
@@ -1174,6 +1186,8 @@ _CLAUSE_CUES = re.compile(
     r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b(?!-\w)|[,.;:!?()]|\s[-–—]\s"
     # a relative clause with its own subject ("something lighter we could backpack with") tells a use
     r"|\b(?:we|i|you|they|he|she)\s+(?:could|can|would|will|might|may|should|need|want|plan|'d|'ll)\b"
+    # "would one of those lamps make a good gift": the role it plays, not the product
+    r"|\b(?:make|makes|be)\s+(?:a|an)\s+(?:good|nice|great|perfect|fun|cool|decent|thoughtful)\b"
 )
 _SKIP_HEAD = frozenset(
     {"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"}
@@ -2026,9 +2040,11 @@ def _content_words(
         and t.text not in _DISCOURSE
         and t.stem not in _ASPECT_NOUNS
         and not (i and tokens[i - 1].text in VERB_MODALS)  # "gray would match": a verb
+        and not (i and tokens[i - 1].text in _PRONOUN_SUBJECTS)  # "he bikes to work": a verb
     ]
 
 
+_PRONOUN_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i", "you", "u"})
 _ASPECT_NOUNS = frozenset(
     {"finish", "color", "colour", "shade", "style", "material", "look", "design", "pattern"}
 )

@@ -103,7 +103,9 @@ def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int]) -> b
 
 def distinguishes(with_word: int, total: int) -> bool:
     """Whether a word said in ``with_word`` of the ``total`` products asked about picks some of them."""
-    return total > 0 and 2 <= with_word < total and with_word >= MIN_SHARE * total
+    # one product of a handful ("any leather ones?" among the two bands under $10) picks it too
+    enough = with_word >= 2 or (with_word == 1 and total <= 5)
+    return total > 0 and enough and with_word < total and with_word >= MIN_SHARE * total
 
 
 _WITHOUT = re.compile(
