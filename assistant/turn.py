@@ -47,7 +47,15 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
-from assistant.plan.planner import asks, describes, is_pro_form, kind_words, product_kind, product_phrase
+from assistant.plan.planner import (
+    asks,
+    asks_vaguely,
+    describes,
+    is_pro_form,
+    kind_words,
+    product_kind,
+    product_phrase,
+)
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import with_text_words
 from assistant.plan.typos import english_words
@@ -584,6 +592,11 @@ class Assistant:
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
                 return nearest is None or nearest < self.settings.unnamed_kind_similarity
             return False
+        if not kind and not follow_up and asks_vaguely(message):
+            # "what should i get my husband, he runs marathons": no kind named to decline; what they
+            # like is searched when the catalog's text knows a word of it ("anything for snakes?":
+            # nothing does)
+            return not any(lexical.knows(t) for t in analyze(plan.query) if t.isalpha())
         snap = self.searcher.snapshot()
 
         terms = analyze(asked)

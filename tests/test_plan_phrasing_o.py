@@ -395,6 +395,93 @@ def test_one_of_a_handful_is_a_feature_and_a_gifts_role_is_no_product(demo_vocab
 
     assert distinguishes(1, 2) and not distinguishes(1, 10) and not distinguishes(2, 2)
     phrase = product_phrase(
-        "would one of those electric toothbrushes make a good birthday gift for her?", matcher_for(demo_vocabulary)
+        "would one of those electric toothbrushes make a good birthday gift for her?",
+        matcher_for(demo_vocabulary),
     )
     assert "toothbrushes" in phrase and "gift" not in phrase
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["the last one you showed - whats its battery life", "2nd one's weight?", "first one - how heavy is it?"],
+)
+def test_a_question_about_a_shown_product_said_many_ways(message: str) -> None:
+    from assistant.plan.intents import is_product_question
+
+    assert is_product_question(message)
+
+
+def test_a_question_about_a_shown_product_asks_nothing_of_the_next_search(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    first = _demo("wireless earbuds under 150", demo_vocabulary, demo_schema, titles)
+    history = [HistoryTurn(role="assistant", content="", plan=first, shown_ids=["e1", "e2", "e3"])]
+    plan = plan_turn(
+        "what about the second one, is it waterproof",
+        history,
+        demo_vocabulary,
+        previous=first,
+        schema=demo_schema,
+        word_categories=titles,
+    )
+    assert plan.intent == "product_question" and plan.referenced_ids == ["e2"]
+    assert plan.filters == first.filters
+
+
+def test_a_maker_the_store_does_not_sell_is_said_and_one_it_sells_filters(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    first = _demo("a yoga mat", demo_vocabulary, demo_schema, titles)
+    plan = _demo("anything from lululemon?", demo_vocabulary, demo_schema, titles, previous=first)
+    assert plan.unknown_values == ["lululemon"] and plan.filters.categories == first.filters.categories
+    tents = _demo("a tent", demo_vocabulary, demo_schema, titles)
+    history = [HistoryTurn(role="assistant", content="", plan=tents, shown_ids=["t1", "t2"])]
+    named = plan_turn(
+        "are there any tents by ridgeback? he swears by that brand",
+        history,
+        demo_vocabulary,
+        previous=tents,
+        schema=demo_schema,
+        word_categories=titles,
+        shown_titles={"t1": "Summit Tent 2", "t2": "Ridgeback Basecamp 4 Tent"},
+    )
+    assert named.intent == "refine" and named.filters.brands[:1] == ["ridgeback outfitters"]
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("something for my dad, he loves camping", ""),
+        ("what should i get my husband, he runs marathons", ""),
+        ("any gift ideas for my sister? she loves coffee", ""),
+        ("do you sell something like a kayak?", "kayak"),
+    ],
+)
+def test_a_vague_ask_names_no_kind_to_decline(message: str, kind: str, demo_vocabulary: Vocabulary) -> None:
+    assert product_kind(message, demo_vocabulary) == kind
+
+
+def test_an_age_said_for_something_is_a_child(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _demo("something for my 3 year old", demo_vocabulary, demo_schema, titles)
+    assert plan.filters.categories and plan.filters.attribute_ranges["age_min_years"].lte == 3
+
+
+def test_what_a_maker_has_and_what_something_does_are_no_question_and_no_kind(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    first = _demo("a tent for 4 people", demo_vocabulary, demo_schema, titles)
+    history = [HistoryTurn(role="assistant", content="", plan=first, shown_ids=["t1", "t2"])]
+    plan = plan_turn(
+        "what does summit & pine have",
+        history,
+        demo_vocabulary,
+        previous=first,
+        schema=demo_schema,
+        word_categories=titles,
+        shown_titles={"t1": "Summit & Pine Meadow 4 Tent", "t2": "Ridgeback Basecamp 4 Tent"},
+    )
+    assert plan.intent == "refine" and plan.filters.brands == ["summit & pine"]
+    smaller = _demo("something that packs smaller", demo_vocabulary, demo_schema, titles, previous=first)
+    assert smaller.intent == "refine" and smaller.filters.categories == ["tents"]

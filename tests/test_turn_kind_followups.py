@@ -126,3 +126,10 @@ def test_one_budget_for_every_item_keeps_what_fits_with_the_others_cheapest() ->
     assert [p.price for p in kept_g] == [16.0, 30.0]  # 55 + the cheapest basket (38) is over 70
     groups, over = _within_total([baskets, glasses], 40.0)
     assert over == 54.0 and groups == [baskets, glasses]  # nothing fits: said, not emptied
+
+
+def test_a_vague_ask_is_searched_when_the_catalog_knows_what_they_like(assistant: Assistant) -> None:
+    shown, _, plan, _ = _turn(assistant, "any gift ideas for my dad? he loves stir fry")
+    assert plan.intent != "out_of_catalog" and shown
+    shown, _, plan, _ = _turn(assistant, "do you have anything for snakes?")
+    assert plan.intent == "out_of_catalog" and not shown

@@ -141,7 +141,8 @@ _COMPARE = re.compile(
 # A question may open with the product it is about: "first one - how waterproof is it?", "#2: does it fold?"
 _LEAD_REFERENCE = (
     r"(?:(?:(?:the|that|this)\s+)?(?:first|second|third|fourth|fifth|last|top|other|[1-5](?:st|nd|rd|th))"
-    r"(?:\s+(?:one|pair|pick|option))?(?:\s+(?:there|here))?|#\s?\d|(?:number|option)\s+\w+)\s*[-\u2013\u2014:,.]+\s*"
+    r"(?:\s+(?:one|pair|pick|option))?(?:\s+(?:there|here|(?:you|u)\s+(?:showed|show|listed|sent|had|mentioned|picked)"
+    r"(?:\s+me)?))?|#\s?\d|(?:number|option)\s+\w+)\s*[-\u2013\u2014:,.]+\s*"
 )
 _QUESTION_START = re.compile(
     # at the start, or opening a later clause ("2nd one looks nice, what brand is that")
@@ -156,7 +157,9 @@ _REFERENCE = re.compile(
     r"the\s+(?:first|second|third|fourth|fifth|last|cheapest|other|[1-5](?:st|nd|rd|th)|"
     r"(?:top|leading)\s+(?:one|pick|choice|option|result)|middle(?:\s+one)?)|which\s+(?:one|ones|of)|"
     r"(?:number|option|item|pick)\s+(?:\d|one|two|three|four|five)\b|"
-    r"this\s+one|that\s+one|one\s+of\s+(?:them|these|those))\b|#\s?\d"
+    r"this\s+one|that\s+one|one\s+of\s+(?:them|these|those)|"
+    # "2nd one's weight?": a position said without "the"
+    r"(?:first|second|third|fourth|fifth|last|[1-5](?:st|nd|rd|th))\s+one)\b|#\s?\d"
 )
 _FOLLOWUP = re.compile(
     r"^\s*(?:only|just|and|but|also|with|without|any\s+in|in\s+\w+|what\s+about\s+(?:in|with|a|the)\b)"

@@ -339,6 +339,34 @@ def _unknown_capitalized(
     return found
 
 
+_MAKER_CUE = re.compile(r"\b(?:from|by|made\s+by|brand)\s+([a-z][a-z'&-]{2,})\b")
+
+
+def _unknown_maker(
+    text: str, tokens: list[Token], matcher: VocabularyMatcher, skip: set[int]
+) -> list[tuple[str, int]]:
+    """A word after "from"/"by" that is no English word and nothing the catalog knows: a maker it
+    does not sell ("anything from lululemon?")."""
+    from assistant.plan.typos import english_words
+
+    by_start = {t.start: i for i, t in enumerate(tokens)}
+    found: list[tuple[str, int]] = []
+    for m in _MAKER_CUE.finditer(text):
+        i = by_start.get(m.start(1))
+        if i is None or i in skip:
+            continue
+        stem = tokens[i].stem
+        if (
+            stem in FILLER_WORDS
+            or matcher.covers(stem)
+            or stem in english_words()
+            or m.group(1) in english_words()
+        ):
+            continue
+        found.append((m.group(1), i))
+    return found
+
+
 def _same_maker(brand: str, said: str) -> bool:
     """A longer name the catalog files the maker under ("jura-capresso" for "jura", "trp cycling")."""
     return brand != said and len(said) >= 3 and (brand.startswith(said + " ") or brand.startswith(said + "-"))
@@ -581,6 +609,9 @@ def parse_turn(
             consumed.add(i)
     for word, i in _unknown_capitalized(message, tokens, matcher, consumed):
         unknown.append(word)
+        consumed.add(i)
+    for word, i in _unknown_maker(text, tokens, matcher, consumed):
+        unknown.append(word)  # "anything from lululemon?": a maker the store does not sell
         consumed.add(i)
 
     preferences: list[str] = [
@@ -851,7 +882,12 @@ def _gone_back(message: str, history: Sequence[HistoryTurn]) -> QueryPlan | None
     )
 
 
-_MORE_PRODUCTS = re.compile(r"\b(?:else|anything|other|others|more|rest)\b")
+# "anything else by Cuisinart?", "are there any snorkel sets by speedo?": that maker's products
+_MORE_PRODUCTS = re.compile(
+    r"\b(?:else|anything|other|others|more|rest|are\s+there\s+any|is\s+there\s+an?y?)\b"
+    # "what does summit & pine have?"
+    r"|\bwhat\s+(?:else\s+)?(?:does|do|did)\s+.{1,40}?\s+(?:have|make|sell|carry|offer|got)\b"
+)
 _OTHER_BRAND = re.compile(r"\b(?:other|different|another)\s+brands?\b")
 _MORE = re.compile(
     r"\b(?:any\s+others?|(?:some|any|the)\s+other\s+(?:ones|options|choices)|other\s+options|more\s+options|"
@@ -1175,6 +1211,10 @@ def plan_turn(
             cleared=parsed.cleared,
             dropped=dropped,
         )
+    if plan.intent == "product_question" and context.previous is not None:
+        # "the second one, is it waterproof?": a question about what was shown asks nothing of the
+        # next search; what was asked before stands
+        plan = plan.model_copy(update={"filters": context.previous.filters})
     return plan
 
 
@@ -1363,11 +1403,13 @@ def _vague(phrase: str) -> bool:
 def _about_a_child(phrase: str, text: str) -> bool:
     """ "my nephew turns 8 next month and he's obsessed with building things": the phrase is the
     child the message states an age of, not a product."""
-    age = child_age(_lower(text))
-    return (
-        age is not None
-        and age[2]
-        and bool(set(re.findall(r"[a-z]+", phrase.lower())) & set(lexicons().children["words"]))
+    lowered = _lower(text)
+    age = child_age(lowered)
+    if age is None or not age[2]:
+        return False
+    said_age = lowered[age[1][0] : age[1][1]].strip()
+    return bool(set(re.findall(r"[a-z]+", phrase.lower())) & set(lexicons().children["words"])) or (
+        bool(said_age) and said_age in phrase.lower()  # "something for my 3 year old"
     )
 
 
@@ -1402,6 +1444,7 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     return _product_phrase(text, matcher)
 
 
+_OPENING = re.compile(r"^\W*(?:(?:so|ok|okay|and|hmm+|well|then|maybe|just)\W+)*")
 _PURPOSE_OF_SOMETHING = re.compile(r"\s*(?:something|anything|stuff)\s+(?:to|that|which)\s+[a-z]+\b")
 _QUESTION_OPENING = re.compile(
     rf"\s*(?:(?:so|and|ok|okay|well|then|but|hmm+)\W+)*(?:what|which|any|got|have\s+{YOU}|do\s+{YOU}|"
@@ -1468,7 +1511,9 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         cue = None  # "which skillet do you have that's rated highest?": the product came first
     # "I'm starting a podcast and we need a microphone": what follows the ask names the product
     texts = [lowered[cue.end() :], lowered] if cue else [lowered]
-    if cue is not None and _PURPOSE_OF_SOMETHING.match(texts[0]):
+    if _PURPOSE_OF_SOMETHING.match(texts[0]) or (
+        cue is None and _PURPOSE_OF_SOMETHING.match(_OPENING.sub("", lowered))
+    ):
         # "my 6 yr old wants something to zoom around the driveway on": what follows is what the
         # thing is for; no kind is named (the catalog's agent nouns still read "something to blend")
         return ""
@@ -2040,11 +2085,24 @@ def _content_words(
         and t.text not in _DISCOURSE
         and t.stem not in _ASPECT_NOUNS
         and not (i and tokens[i - 1].text in VERB_MODALS)  # "gray would match": a verb
-        and not (i and tokens[i - 1].text in _PRONOUN_SUBJECTS)  # "he bikes to work": a verb
+        and not _after_subject(tokens, i)  # "he bikes to work", "she usually wears": a verb
     ]
 
 
 _PRONOUN_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i", "you", "u"})
+
+
+def _after_subject(tokens: list[Token], i: int) -> bool:
+    """Whether token ``i`` follows a subject pronoun, an adverb between them allowed."""
+    if i and tokens[i - 1].text in _PRONOUN_SUBJECTS:
+        return True
+    return (
+        i > 1
+        and tokens[i - 2].text in _PRONOUN_SUBJECTS
+        and (tokens[i - 1].text.endswith("ly") or tokens[i - 1].stem in FILLER_WORDS)
+    )
+
+
 _ASPECT_NOUNS = frozenset(
     {"finish", "color", "colour", "shade", "style", "material", "look", "design", "pattern"}
 )
@@ -2184,7 +2242,23 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
     phrase = product_phrase(normalized, matcher)
     if _vague(phrase) or _about_a_child(phrase, normalized):
         return ""  # "my nephew turns 8 and ...": who it is for, no kind named
+    if asks_vaguely(normalized):
+        # "something for my dad, he loves camping", "we got a puppy, what do we need": the ask
+        # names no kind; the rest says who it is for and what they like
+        return ""
     return kind_words(_after_determiner(phrase, matcher))
+
+
+_VAGUE_ASK = re.compile(
+    r"\b(?:(?:something|anything|stuff)(?!\s+(?:like|such\s+as|similar|called|named)\b)|gift\s+ideas?|"
+    r"(?:a|any)\s+(?:gift|present)|"
+    r"what\s+(?:should|can|could|would)\s+(?:i|we|u)\s+(?:get|buy|gift)|what\s+do\s+(?:i|we)\s+need)\b"
+)
+
+
+def asks_vaguely(text: str) -> bool:
+    """Whether a message asks for no kind of product in particular ("something for my dad")."""
+    return _VAGUE_ASK.search(_lower(text)) is not None
 
 
 _DETERMINERS = frozenset(
