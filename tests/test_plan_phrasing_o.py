@@ -43,6 +43,21 @@ def _demo(
     return plan_turn(message, history, vocab, previous=previous, schema=schema, word_categories=titles)
 
 
+def _after_shown(
+    message: str,
+    first: QueryPlan,
+    shown: dict[str, str],
+    vocab: Vocabulary,
+    schema: CatalogSchema,
+    titles: Callable[[str], list[tuple[str, int]]],
+) -> QueryPlan:
+    """The plan of ``message`` after ``first`` showed the products ``shown`` (id → title)."""
+    history = [HistoryTurn(role="assistant", content="", plan=first, shown_ids=list(shown))]
+    return plan_turn(
+        message, history, vocab, previous=first, schema=schema, word_categories=titles, shown_titles=shown
+    )
+
+
 @pytest.mark.parametrize(
     "message",
     [
@@ -173,15 +188,13 @@ def test_a_value_asked_of_the_store_refines_and_a_verb_after_a_modal_names_nothi
     demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
 ) -> None:
     first = _demo("a blender", demo_vocabulary, demo_schema, titles)
-    history = [HistoryTurn(role="assistant", content="", plan=first, shown_ids=["b1", "b2", "b3"])]
-    plan = plan_turn(
+    plan = _after_shown(
         "black would match our kitchen, got that?",
-        history,
+        first,
+        {"b1": "Blender Kitchen Pro", "b2": "Black Blender", "b3": "Personal Blender"},
         demo_vocabulary,
-        previous=first,
-        schema=demo_schema,
-        word_categories=titles,
-        shown_titles={"b1": "Blender Kitchen Pro", "b2": "Black Blender", "b3": "Personal Blender"},
+        demo_schema,
+        titles,
     )
     assert plan.intent == "refine" and plan.filters.categories == ["blenders"]
     assert "black" in plan.filters.colors
@@ -415,14 +428,13 @@ def test_a_question_about_a_shown_product_asks_nothing_of_the_next_search(
     demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
 ) -> None:
     first = _demo("wireless earbuds under 150", demo_vocabulary, demo_schema, titles)
-    history = [HistoryTurn(role="assistant", content="", plan=first, shown_ids=["e1", "e2", "e3"])]
-    plan = plan_turn(
+    plan = _after_shown(
         "what about the second one, is it waterproof",
-        history,
+        first,
+        {"e1": "", "e2": "", "e3": ""},
         demo_vocabulary,
-        previous=first,
-        schema=demo_schema,
-        word_categories=titles,
+        demo_schema,
+        titles,
     )
     assert plan.intent == "product_question" and plan.referenced_ids == ["e2"]
     assert plan.filters == first.filters
@@ -435,15 +447,13 @@ def test_a_maker_the_store_does_not_sell_is_said_and_one_it_sells_filters(
     plan = _demo("anything from lululemon?", demo_vocabulary, demo_schema, titles, previous=first)
     assert plan.unknown_values == ["lululemon"] and plan.filters.categories == first.filters.categories
     tents = _demo("a tent", demo_vocabulary, demo_schema, titles)
-    history = [HistoryTurn(role="assistant", content="", plan=tents, shown_ids=["t1", "t2"])]
-    named = plan_turn(
+    named = _after_shown(
         "are there any tents by ridgeback? he swears by that brand",
-        history,
+        tents,
+        {"t1": "Summit Tent 2", "t2": "Ridgeback Basecamp 4 Tent"},
         demo_vocabulary,
-        previous=tents,
-        schema=demo_schema,
-        word_categories=titles,
-        shown_titles={"t1": "Summit Tent 2", "t2": "Ridgeback Basecamp 4 Tent"},
+        demo_schema,
+        titles,
     )
     assert named.intent == "refine" and named.filters.brands[:1] == ["ridgeback outfitters"]
 
@@ -472,15 +482,13 @@ def test_what_a_maker_has_and_what_something_does_are_no_question_and_no_kind(
     demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
 ) -> None:
     first = _demo("a tent for 4 people", demo_vocabulary, demo_schema, titles)
-    history = [HistoryTurn(role="assistant", content="", plan=first, shown_ids=["t1", "t2"])]
-    plan = plan_turn(
+    plan = _after_shown(
         "what does summit & pine have",
-        history,
+        first,
+        {"t1": "Summit & Pine Meadow 4 Tent", "t2": "Ridgeback Basecamp 4 Tent"},
         demo_vocabulary,
-        previous=first,
-        schema=demo_schema,
-        word_categories=titles,
-        shown_titles={"t1": "Summit & Pine Meadow 4 Tent", "t2": "Ridgeback Basecamp 4 Tent"},
+        demo_schema,
+        titles,
     )
     assert plan.intent == "refine" and plan.filters.brands == ["summit & pine"]
     smaller = _demo("something that packs smaller", demo_vocabulary, demo_schema, titles, previous=first)
