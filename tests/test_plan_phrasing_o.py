@@ -493,3 +493,16 @@ def test_what_a_maker_has_and_what_something_does_are_no_question_and_no_kind(
     assert plan.intent == "refine" and plan.filters.brands == ["summit & pine"]
     smaller = _demo("something that packs smaller", demo_vocabulary, demo_schema, titles, previous=first)
     assert smaller.intent == "refine" and smaller.filters.categories == ["tents"]
+
+
+def test_a_ruled_out_word_names_no_leaf_and_a_collective_noun_no_feature() -> None:
+    products = [
+        Product(id=f"b{i}", title=f"Leather Belt {i}", category=["Accessories", "Belts"]) for i in range(3)
+    ] + [
+        Product(id=f"k{i}", title=f"Roller Belt Buckle {i}", category=["Accessories", "Belt Buckles"])
+        for i in range(3)
+    ]
+    schema, vocab = CatalogSchema.from_products(products), Vocabulary.from_products(products)
+    counts = _TitleCategories.build(0, products).get_counts
+    assert _demo("brown belt without buckle", vocab, schema, counts).filters.categories == ["belts"]
+    assert said_features("screen printing supplies", matcher_for(vocab)) == []

@@ -1898,7 +1898,15 @@ def _leaf_said_around(text: str, matcher: VocabularyMatcher, schema: CatalogSche
     if not words:
         return None
     head = words[-1]  # the leaf must be the head noun's kind ("ceiling light", not Ceiling Fans)
-    said = {t.stem for t in tokenize(text)} - FILLER_WORDS
+    tokens = tokenize(text)
+    # a word ruled out names no part of the kind ("a belt without a buckle": not Belt Buckles)
+    ruled = {
+        t.stem
+        for i, t in enumerate(tokens)
+        if any(x.text in _NEGATION_WORDS for x in tokens[max(0, i - 2) : i])
+        or (i + 1 < len(tokens) and tokens[i + 1].text == "free")
+    }
+    said = {t.stem for t in tokens} - FILLER_WORDS - ruled
     best: tuple[int, str] | None = None
     for key, leaf in schema.categories.items():
         stems = {t.stem for t in tokenize(leaf.name)} - {"&", "and"}

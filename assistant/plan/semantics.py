@@ -133,7 +133,9 @@ def lexicons() -> Lexicons:
         number_units={str(k): int(v) for k, v in numbers["units"].items()},
         number_scales={str(k): int(v) for k, v in numbers["scales"].items()},
         multiplicity={str(k): int(v) for k, v in (numbers.get("multiplicity") or {}).items()},
-        evaluative=frozenset(str(w) for key in ("words", "verbs") for w in _read("evaluative")[key]),
+        evaluative=frozenset(
+            str(w) for key in ("words", "verbs", "collective") for w in _read("evaluative").get(key, [])
+        ),
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
