@@ -383,14 +383,7 @@ def _apply_matches(
     additive = re.search(r"\b(?:also|too|as well)\b", text) is not None or (
         re.search(r"\bor\b", text) is not None and not opening.startswith("or ")
     )
-    # a maker under each name it files by: "Jura" is also Jura-Capresso, "DEWALT" DeWalt Tools USA
-    new_brands = [
-        b
-        for m in matches
-        if m.kind == "brand" and not m.negated
-        for b in [m.value, *(b for b in matcher.vocabulary.brands if _same_maker(b, m.value))]
-    ]
-    new_brands = list(dict.fromkeys(new_brands))
+    new_brands = [m.value for m in matches if m.kind == "brand" and not m.negated]
     if new_brands:
         brands = list(dict.fromkeys([*brands, *new_brands])) if additive else new_brands
         excluded = [b for b in excluded if b not in new_brands]
@@ -1908,11 +1901,24 @@ def _leaf_said_around(text: str, matcher: VocabularyMatcher, schema: CatalogSche
     }
     said = {t.stem for t in tokens} - FILLER_WORDS - ruled
     best: tuple[int, str] | None = None
-    for key, leaf in schema.categories.items():
-        stems = {t.stem for t in tokenize(leaf.name)} - {"&", "and"}
-        if len(stems) >= 2 and head in stems and stems <= said and (best is None or len(stems) > best[0]):
+    for key, stems in _leaves_by_word(schema).get(head, ()):
+        if stems <= said and (best is None or len(stems) > best[0]):
             best = (len(stems), key)
     return best[1] if best else None
+
+
+def _leaves_by_word(schema: CatalogSchema) -> dict[str, list[tuple[str, frozenset[str]]]]:
+    """Each word of a leaf name of two words or more → those leaves and their words (once per schema)."""
+    index = schema.__dict__.get("_leaves_by_word")
+    if index is None:
+        index = {}
+        for key, leaf in schema.categories.items():
+            stems = frozenset(t.stem for t in tokenize(leaf.name)) - {"&", "and"}
+            if len(stems) >= 2:
+                for stem in stems:
+                    index.setdefault(stem, []).append((key, stems))
+        schema.__dict__["_leaves_by_word"] = index
+    return index
 
 
 def _pair_kind(
