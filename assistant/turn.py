@@ -1321,8 +1321,6 @@ class _TitleCategories:
         """One word: the categories of products whose title names it as what they are. Several words
         (a product name): the categories of products whose titles hold them all."""
         if " " not in word.strip():
-            from assistant.plan.text import singular
-
             said = word.casefold()
             table = self.counts.get(said) or self.counts.get(singular(said), {})  # "swaddles": a swaddle
             return sorted(table.items(), key=lambda kv: -kv[1])

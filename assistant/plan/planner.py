@@ -2321,11 +2321,11 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
     expanded = _ACCEPTS.sub("", expanded)
     # "20ish liters", "50-ish bucks": about that much; "under a kilo": under 1 kilo
     digits = numbers_to_digits(correct_typos(expanded, matcher, known))
-    return _A_UNIT().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
+    return _a_unit_pattern().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
 
 
 @lru_cache(maxsize=1)
-def _A_UNIT() -> re.Pattern[str]:
+def _a_unit_pattern() -> re.Pattern[str]:
     """ "under a kilo", "at least an hour": one of the unit after a bound word."""
     from retrieval.schema import unit_spellings
 

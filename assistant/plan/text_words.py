@@ -195,8 +195,8 @@ def _exclusions_kept(
 def _items_features(
     plan: QueryPlan, message: str, vocabulary: Vocabulary, snap: CatalogSnapshot, schema: CatalogSchema
 ) -> QueryPlan:
-    """An item of a multi-item ask the message names gets the features said of it ("the glasses should
-    be the plastic kind": plastic wine glasses, any basket), where some of its products say them."""
+    """Each item of a multi-item ask gets the features said of its own kind ("a leather wallet and a
+    steel watch": leather for the wallet only), where some of its products say them."""
     matcher = matcher_for(vocabulary)
     items = []
     for item in plan.items:
@@ -206,12 +206,10 @@ def _items_features(
             return bool({leaf.name for leaf in schema.leaves(value)} & leaves)
 
         words = [w for w in said_features(message, matcher, is_kind) if w not in item.filters.text_words]
-        # the item the message is about: a category word of it, or the kind the planner read this
-        # follow-up as ("the glasses should be …": wine glasses)
-        said_kind = [*plan.filters.categories, *([plan.category_hint] if plan.category_hint else [])]
+        # only an item the message names by a category word of its own
         named = any(
             m.kind == "category" and is_kind(m.value) for m in matcher.find(tokenize(message.lower()))
-        ) or (plan.intent == "refine" and any(is_kind(c) for c in said_kind))
+        )
         if not words or not named:
             items.append(item)
             continue
