@@ -226,14 +226,16 @@ def answer_question(
             )
         return " ".join(lines)
     lines = []
+    # one product asked about ("tell me more about the first one"): its whole sheet; several: the gist
+    most = 6 if len(products) > 1 else 14
     for p in products[:3]:
         facts = [c.text for c in compose_claims(p, plan, [], schema)]
         facts += [
             ph
-            for k in list(p.attributes)[:6]
+            for k in list(p.attributes)[:most]
             if k not in GROUPING_KEYS and (ph := fact_phrase(p, k, cats, schema))
         ]
-        facts = list(dict.fromkeys(facts))[:6]
+        facts = list(dict.fromkeys(facts))[:most]
         lines.append(
             responses.render(
                 "answer_details",

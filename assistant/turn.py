@@ -81,6 +81,7 @@ from assistant.schemas import (
 from assistant.store import SessionStore, open_session_store
 from assistant.tokens import TokenBudget, TokenCounter
 from retrieval.catalog import Product, norm
+from retrieval.diversity import dedupe_variants
 from retrieval.filters import Filters, combine, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
@@ -289,7 +290,21 @@ class Assistant:
                     previous_plan = next((h.plan for h in reversed(history) if h.plan is not None), None)
                     variants = self._variants_asked(plan, previous_shown, request.message, previous_plan)
                     if variants:
-                        candidates = variants
+                        # the shown products' own variants first, then others of the kind that
+                        # meet the ask ("do any of them come in black? our fridge is black")
+                        searched, found = (
+                            (plan, [])
+                            if _ONE.search(request.message.lower())  # "the black one": that variant
+                            else self._retrieve(turn, plan, profile, previous_plan, previous_shown)
+                        )
+                        kinds = {v.category[-1] for v in variants if v.category}
+                        others = (
+                            []
+                            if len(searched.relaxed) > len(plan.relaxed)
+                            else [p for p in found if p.category and p.category[-1] in kinds]
+                        )
+                        n = max(self.settings.recommendations, len(variants))
+                        candidates = [*variants, *(p for p in others if p not in variants)][:n]
                     else:
                         plan, candidates = self._retrieve(turn, plan, profile, previous_plan, previous_shown)
                         candidates = self.exposure.serve(
@@ -489,7 +504,7 @@ class Assistant:
                     and not (words & _COLOR_ONLY) - set(c.split())
                     for c in colors
                 )
-            ):
+            ) or (value not in shades and _named_shade(value, colors)):
                 shades.append(value)
         if len(shades) == len(colors) or len(shades) > _MAX_SHADES:
             return plan
@@ -584,7 +599,9 @@ class Assistant:
                 and not said[-1].endswith("ss")
                 and singular(said[-1]) != said[-1]
                 and singular(said[-1]) in english_words()
-                and not lexical.knows(named[-1])
+                # no product text has it, or some text mentions it but no title names a product by it
+                # ("golf umbrellas" in a store whose golf products are shoes and polos)
+                and not (lexical.knows(named[-1]) and self._names_products(said[-1], named[-1]))
                 and not describes(said[-1])
                 and not is_pro_form(said[-1])
             )
@@ -632,6 +649,13 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _names_products(self, word: str, term: str) -> bool:
+        """Whether some title or category name calls a product by ``word`` (its analyzed ``term``)."""
+        index = self._title_categories()
+        return (
+            bool(index.get_counts(word) or index.get_counts(singular(word))) or term in self._category_heads()
+        )
 
     def _category_heads(self) -> frozenset[str]:
         """The analyzed last word of each part of every category level's name (per schema)."""
@@ -783,6 +807,8 @@ class Assistant:
                     exclude_ids=list(dict.fromkeys([*profile.disliked_ids, *query_plan.exclude_ids])),
                     profile=profile,
                     k=k,
+                    # a sort keeps every variant until sorted: the one at the extreme stands for them
+                    dedupe_variants=False if sorted_pool else None,
                 )
             )
             for stage, ms in result.timings_ms.items():
@@ -856,7 +882,12 @@ class Assistant:
                     : n - len(candidates)
                 ]
             )
-        if plan.intent == "refine" and not plan.filters.categories and plan.category_hint and candidates:
+        if (
+            plan.intent in ("search", "refine")
+            and not plan.filters.categories
+            and plan.category_hint
+            and candidates
+        ):
             # A follow-up in a catalog without that category as a filter ("the same but white" after
             # earbuds): products of the kind the conversation is about, not other white things; a
             # name several parents file ("Cases": card storage, earbud accessories) is the one shown.
@@ -870,15 +901,25 @@ class Assistant:
                 }
             )
             of_kind = [] if found.relaxed else run(kind_filters)
-            if of_kind:
+            if plan.intent == "search" and len(of_kind) < self.settings.recommendations:
+                # a fresh ask: the guessed kind leads only when it fills the list by itself; else the
+                # search's own matches, filed elsewhere, stay ("roasting sticks": three are forks)
+                of_kind = []
+            elif of_kind:
                 hinted_kind = self._kind_test(plan.model_copy(update={"filters": kind_filters}))
                 scope = set(kind_filters.categories_all)
+                # others filed elsewhere as the same kind; one filed nowhere is judged only by a word
+                # of its title ("Headphone Jack Adapter" is no earbud), too little once the kind has
+                # products of its own
                 candidates = of_kind + [
                     p
                     for p in candidates
-                    if p not in of_kind and hinted_kind(p) and scope <= {norm(c) for c in p.category}
+                    if p not in of_kind
+                    and p.category
+                    and hinted_kind(p)
+                    and scope <= {norm(c) for c in p.category}
                 ]
-            elif not found.relaxed:
+            elif plan.intent == "refine" and not found.relaxed:
                 # Nothing of that kind meets every constraint ("do they come in black" under the
                 # price of "cheaper?"): the closest of the kind, with what was loosened said, rather
                 # than other black things.
@@ -895,11 +936,20 @@ class Assistant:
                     )
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
-                candidates = _sorted_by(candidates, plan.sort.key, plan.sort.order)
+                candidates = self._one_per_variant(_sorted_by(candidates, plan.sort.key, plan.sort.order))
             elif not found.relaxed:
                 n = self.settings.recommendations
                 candidates = _sorted_by(candidates[:n], plan.sort.key, plan.sort.order) + candidates[n:]
         return plan, candidates
+
+    def _one_per_variant(self, products: list[Product]) -> list[Product]:
+        """The first of each variant group in ``products`` (sorted: the one at the extreme)."""
+        snap = self.searcher.snapshot()
+        groups = [
+            int(snap.variant[snap.position[p.id]]) if p.id in snap.position else -1 - i
+            for i, p in enumerate(products)
+        ]
+        return [products[i] for i in dedupe_variants(np.array(groups))]
 
     def _shown_parent(self, hint: str, shown: Sequence[Product]) -> list[str]:
         """The level above ``hint`` on the path of the shown products filed under it, when the
@@ -1407,6 +1457,19 @@ _SHADE_WORDS = _shade_words()
 
 
 _COLOR_ONLY = COLOR_WORDS
+
+
+def _named_shade(value: str, colors: Sequence[str]) -> bool:
+    """ "Fox, Orange", "Soft Mandarine, Orange": a seller's name for the shade listed with the color it
+    is (one part exactly an asked color, no other part naming a color: "Black/White" is two)."""
+    parts = [p.strip() for p in re.split(r"[,/]", value) if p.strip()]
+    if len(parts) < 2:
+        return False
+    asked = [p for p in parts if p in colors]
+    others = [p for p in parts if p not in colors]
+    return bool(asked) and not any(set(re.findall(r"[a-z]+", p)) & _COLOR_ONLY for p in others)
+
+
 """A shade may add "light", "matte", "dark" to the color, not another color ("brown,blue,white")."""
 _GROUPING = re.compile(r",|\s&\s|\sand\s")
 """A category level that groups several kinds of product ("Hair Extensions, Wigs & Accessories")."""

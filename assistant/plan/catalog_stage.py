@@ -18,7 +18,7 @@ Pure: message, plan, conversation and schema in, plan out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.plan.intents import loosens_budget
@@ -42,7 +42,7 @@ from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, NumericRange, combine
 from retrieval.relax import Relaxation
-from retrieval.schema import CatalogSchema, field_number, key_words
+from retrieval.schema import AttributeSpec, CatalogSchema, field_number, key_words, unit_spellings
 
 __all__ = ["ShownContext", "apply_schema", "question_dimension"]
 
@@ -274,6 +274,8 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
         named = [k for k, n in overlap.items() if n == best]
         if best >= 2 and len(named) == 1:
             return named[0]
+        if (by_unit := _unit_asked(text, attrs)) is not None:
+            return by_unit
     table = lexicons().question_words
     hits: list[str] = []
     for dimension, words in table.items():
@@ -287,6 +289,22 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
     specific = [k for k in hits if k != "price"]
     found = specific or hits
     return found[0] if found else None
+
+
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+([a-z]+)|\bnumber\s+of\s+([a-z]+)")
+
+
+def _unit_asked(text: str, attrs: Mapping[str, AttributeSpec]) -> str | None:
+    """ "how many minutes do I get before it needs charging?": the one numeric key measured in the
+    unit asked (runtime_min), read from the keys' own unit suffixes."""
+    spellings = unit_spellings()
+    for m in _HOW_MANY.finditer(text.lower()):
+        word = m.group(1) or m.group(2)
+        units = {display for display, names in spellings.items() if word in names and len(word) > 2}
+        keys = [k for k, spec in attrs.items() if spec.unit is not None and spec.unit.display in units]
+        if len(keys) == 1:
+            return keys[0]
+    return None
 
 
 def _foreign_flags(
@@ -528,7 +546,14 @@ def apply_schema(
             sort = SortSpec(
                 key=key, order=order, label=f"{dim} {'lowest' if order == 'asc' else 'highest'} first"
             )
-            among_shown = refers and not whole_catalog and not explicit_compare
+            among_shown = (
+                refers
+                and not whole_catalog
+                and not explicit_compare
+                # "which is the cheapest white one": a value the shown products were not picked by
+                # asks the kind again with it, sorted, not a question about what was shown
+                and not (previous is not None and _adds_a_value(filters, previous.filters))
+            )
             if previous is not None and not among_shown and _STORE_WIDE.search(text):
                 # "the most expensive one you sell", after "cheaper than that": over everything of
                 # the kind, not within bounds earlier turns put on the key sorted by
@@ -759,6 +784,15 @@ def _sets_the_scene(parts: list[str], schema: CatalogSchema, infer: Callable[[st
     nxt = infer(parts[1])
     held = {leaf.casefold() for leaf in schema.parents.get(level, [])}
     return bool(nxt) and norm(nxt[0].rstrip("~")) in held
+
+
+def _adds_a_value(now: Filters, before: Filters) -> bool:
+    """Whether ``now`` asks a color, brand or attribute value ``before`` did not."""
+    if set(now.colors) - set(before.colors) or set(now.brands) - set(before.brands):
+        return True
+    if any(before.attributes.get(key) != value for key, value in now.attributes.items()):
+        return True
+    return bool(set(now.text_words) - set(before.text_words))
 
 
 def prior_filters(prior: Prior, schema: CatalogSchema, categories: Sequence[str]) -> Filters:

@@ -62,6 +62,7 @@ from assistant.plan.text import (
     singular,
     tokenize,
 )
+from assistant.plan.typos import english_words, ordinary_word
 from assistant.plan.vocab import (
     VERB_MODALS,
     ValueMatch,
@@ -328,6 +329,8 @@ def _unknown_capitalized(
             continue
         i = by_start[m.start()]
         stem = tokens[i].stem
+        if word.isupper() and len(word) > 1 and ordinary_word(word):
+            continue  # "fit a LOT of dishes": shouted, not a name
         if (
             i in skip
             or stem in lexicon
@@ -347,7 +350,6 @@ def _unknown_maker(
 ) -> list[tuple[str, int]]:
     """A word after "from"/"by" that is no English word and nothing the catalog knows: a maker it
     does not sell ("anything from lululemon?")."""
-    from assistant.plan.typos import english_words
 
     by_start = {t.start: i for i, t in enumerate(tokens)}
     found: list[tuple[str, int]] = []
@@ -570,6 +572,22 @@ def parse_turn(
     # a brand that describes the product ("something like X", "X-compatible") is no filter: its words
     # stay in the search text
     matches = [m for m in _outside_phrases(matcher.find(tokens), tokens) if not describes_brand(tokens, m)]
+    # "my son keeps dropping his fire hd 8": a maker named of what the shopper already owns is
+    # no brand to filter by (the case is for it, not from it)
+    matches = [
+        m
+        for m in matches
+        if not (
+            m.kind == "brand" and any(tokens[j].text in _OWNERS for j in range(max(0, m.start - 2), m.start))
+        )
+    ]
+    # "twins turning 3 next month", "the queen is visiting": a value word that is the subject of
+    # what follows names someone, not a value of a product
+    matches = [
+        m
+        for m in matches
+        if not (m.kind == "attribute" and m.end < len(tokens) and tokens[m.end].text in _SUBJECT_VERBS)
+    ]
     prev = context.previous
     if prev is not None and prev.filters.categories:
         # "one with a keychain" after AirPods cases: a feature of the kind shown, not another kind
@@ -675,7 +693,7 @@ def parse_turn(
                 and not any(m.negated and m.kind == "brand" for m in matches)
                 # "what about king size?" after a queen: another value of a key asked before
                 and not any(m.kind == "attribute" and m.key in prev.filters.attributes for m in positive)
-            )
+            ) or _another_child(text, prev)
         elif (
             vague
             and not product_words
@@ -980,6 +998,19 @@ def plan_turn(
     )
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
+    if (
+        not parsed.fresh
+        and context.previous is not None
+        and (before_cats := context.previous.filters.categories)
+        and parsed.plan.filters.categories
+        and all(any(_head_noun_of(c, b) for b in before_cats) for c in parsed.plan.filters.categories)
+    ):
+        # "which set has the best reviews?" after Container Sets: the kind shown, by its head noun
+        parsed.plan = parsed.plan.model_copy(
+            update={"filters": parsed.plan.filters.model_copy(update={"categories": list(before_cats)})}
+        )
+        if found is not None and _head_noun_of(found[0], before_cats[0]):
+            found = None
     head, firm = found if found else (None, False)
     if (
         head is not None
@@ -1406,6 +1437,23 @@ def _about_a_child(phrase: str, text: str) -> bool:
     )
 
 
+def _another_child(text: str, prev: QueryPlan) -> bool:
+    """ "his big sister is 6 and wants something like legos" after toys for a baby: another child,
+    by an age said that differs from the one asked for before, asks afresh."""
+    said = child_age(text)
+    if said is None or not said[2]:
+        return False
+    children = lexicons().children
+    people = {*children["words"], *children.get("people", [])}
+    named = [w for w in re.findall(r"[a-z]+", text) if w in people]
+    if not named or set(named) & set(re.findall(r"[a-z]+", prev.query)):
+        return False  # "she's only 2 though": the same child, an age said of them
+    before = [
+        r.lte for k, r in prev.filters.attribute_ranges.items() if k.startswith("age") and r.lte is not None
+    ]
+    return bool(before) and all(b != said[0] for b in before)
+
+
 def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
     """ "a gift for my 10 year old nephew": no product named, a child is: the categories whose
     products state an age (the catalog's kids' categories), for the age prior to work in."""
@@ -1438,7 +1486,12 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
 
 
 _OPENING = re.compile(r"^\W*(?:(?:so|ok|okay|and|hmm+|well|then|maybe|just)\W+)*")
-_PURPOSE_OF_SOMETHING = re.compile(r"\s*(?:something|anything|stuff)\s+(?:to|that|which)\s+[a-z]+\b")
+_PURPOSE_OF_SOMETHING = re.compile(
+    r"\s*(?:to\s+(?:get|buy|find|give|gift)\s+(?:(?:them|him|her|me|us)\s+)?)?"  # "want to get them something"
+    r"(?:something|anything|stuff)\s+(?:(?:to|that|which)\s+[a-z]+\b"
+    # "something they can ride up and down the driveway": what it is for, said with its user
+    r"|(?:they|he|she|we|i|you)\s+(?:can|could|would|will|might|'d|'ll)\b)"
+)
 _QUESTION_OPENING = re.compile(
     rf"\s*(?:(?:so|and|ok|okay|well|then|but|hmm+)\W+)*(?:what|which|any|got|have\s+{YOU}|do\s+{YOU}|"
     r"is\s+there|are\s+there|can\s+(?:i|you|u)|could\s+(?:i|you|u))\b"
@@ -1461,6 +1514,7 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     category name holding a clause word ("ride on" for Ride-Ons) is not cut."""
     # a price is never the product ("between 50 and 80 dollars for a ride on toy")
     lowered = blank_spans(_lower(text), parse_prices(_lower(text)).spans)
+    whole = lowered
     if matcher is not None:
         # "Ah, that's a shame. A knife block set, then?", "I drive a truck all day ... anything like a
         # heated lunch box?": a later question naming a category is the ask; what came before sets it up
@@ -1521,7 +1575,24 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             )
             and not ruled_out(p)
         ]
+        if len(content) > 1 and _REACTION.match(content[0]) and not ASK_CUE.search(content[0]):
+            content = content[1:]  # "she'd go nuts for an orange one": how someone would take it
         found = content[0] if content else ""
+        if (
+            matcher is not None
+            and cue is not None
+            and candidate is texts[0]
+            and phrases
+            and _pro_form(phrases[0])
+            and (
+                before := _kind_named_before(
+                    whole, max(whole.find(lowered), 0) + cue.start(), phrases[0], matcher
+                )
+            )
+        ):
+            # "the dishwasher runs twice a day. need a new one that fits a lot": "one" stands for
+            # the kind a sentence before named
+            return before
         if (
             matcher is not None
             and len(content) > 1
@@ -1550,10 +1621,12 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             )
         elif matcher is not None and found and _pro_form(found) and found in content:
             # "wants a pair too, got any mens clogs?": a stand-in first, the kind named after it
-            found = next(
+            later = next(
                 (p for p in content[content.index(found) + 1 :] if asks(p) and _names_a_category(p, matcher)),
-                found,
+                None,
             )
+            if later is not None:
+                found = later
         if found and matcher is not None and not _names_a_category(found, matcher):
             # "what does tideline have in earbuds", "anything from Sonovel in headphones": the kind
             # comes after "in"
@@ -1567,6 +1640,27 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             return found
     return ""
 
+
+def _kind_named_before(text: str, end: int, stand_in: str, matcher: VocabularyMatcher) -> str:
+    """The category a stand-in ("a new one") stands for: the last one a sentence before the ask
+    names, with the words the stand-in puts before "one" ("a bigger one": bigger)."""
+    words = tokenize(stand_in)
+    if not words or words[-1].text not in ("one", "ones", *_PRO_FORMS):
+        return ""  # "something", "stuff": no noun they stand for
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+|\s+[-–—]+\s+", text[:end]) if x.strip()]
+    for sentence in reversed(sentences):
+        tokens = tokenize(sentence)
+        named = [m for m in matcher.find(tokens) if m.kind == "category" and not m.negated]
+        if named and any(_names_a_category(c, matcher) for c in _clauses(sentence, matcher)):
+            m = named[-1]
+            modifiers = [
+                t.text for t in words[:-1] if t.stem not in FILLER_WORDS and t.text not in _DISCOURSE
+            ]
+            return " ".join([*modifiers, *(t.text for t in tokens[m.start : m.end])])
+    return ""
+
+
+_REACTION = re.compile(r"\s*(?:she|he|they|it)(?:'d|'ll|\s+would|\s+will|\s+might)\s+(?!like\b)[a-z]+")
 
 _IN_KIND = re.compile(r"\bin\s+(?:the\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s*(?:[.!?,;]|$)")
 
@@ -1642,6 +1736,7 @@ def _names_anything(phrase: str, matcher: VocabularyMatcher) -> bool:
 _OWNERS = frozenset({"my", "his", "her", "our", "their"})
 _COPULAS = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"})
 _WANTS = frozenset({"want", "wants", "need", "needs", "wanted", "needed"})
+_SUBJECT_VERBS = _COPULAS | _WANTS | frozenset({"turning", "turn", "turns", "love", "loves", "like", "likes"})
 
 
 def _someone_else_wants_one(tokens: Sequence[Token], matches: Sequence[ValueMatch]) -> bool:
@@ -1810,8 +1905,22 @@ def _related(schema: CatalogSchema, a: str, b: str) -> bool:
         return True
     if b.casefold() in schema.listing(a) or a.casefold() in schema.listing(b):
         return True  # "slides" after Sport Sandals & Slides: a part of its name
+    if _head_noun_of(a, b):
+        return True  # "which set has the best reviews?" after Container Sets: its head noun
     # a level above the kind, on one of its paths ("and for men?" after sandals for women)
     return a in schema.parents and schema.on_one_path([a, b]) > 0
+
+
+def _head_noun_of(a: str, b: str) -> bool:
+    """Whether the one-word name ``a`` is the head noun of the longer name ``b`` ("sets" of
+    Container Sets)."""
+    ta, tb = _name_tokens(a), _name_tokens(b)
+    return len(ta) == 1 and len(tb) > 1 and tb[-1] == ta[0]
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(t.stem for t in tokenize(name))
 
 
 def head_category(
@@ -1883,11 +1992,16 @@ def find_head(
     return found
 
 
+_RELATIVE_SUBJECTS = frozenset({"you", "we", "they", "he", "she", "i"})
+
+
 def _leaf_said_around(text: str, matcher: VocabularyMatcher, schema: CatalogSchema) -> str | None:
     """ "need a basket" for an "anniversary picnic": a leaf whose name is the head noun and words the
     message says elsewhere (Picnic Baskets), when the head alone names no one leaf."""
     words = [t.stem for t in tokenize(product_phrase(text, matcher)) if t.stem.isalpha()]
-    words = [w for w in words if w not in FILLER_WORDS and w not in _SKIP_HEAD]
+    # "desk things you put on your lap": a relative clause with its own subject follows the head
+    subject = next((i for i, w in enumerate(words) if i and w in _RELATIVE_SUBJECTS), len(words))
+    words = [w for w in words[:subject] if w not in FILLER_WORDS and w not in _SKIP_HEAD]
     if not words:
         return None
     head = words[-1]  # the leaf must be the head noun's kind ("ceiling light", not Ceiling Fans)
@@ -2320,8 +2434,27 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
     # "a normal flashlight works", "a blender will do": accepting the kind, not naming one ("works")
     expanded = _ACCEPTS.sub("", expanded)
     # "20ish liters", "50-ish bucks": about that much; "under a kilo": under 1 kilo
-    digits = numbers_to_digits(correct_typos(expanded, matcher, known))
+    digits = numbers_to_digits(_material_adjectives(correct_typos(expanded, matcher, known), matcher))
     return _a_unit_pattern().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
+
+
+_MATERIAL_ADJECTIVE = re.compile(r"\b([a-z]{3,})(?:en)\b", re.IGNORECASE)
+
+
+def _material_adjectives(message: str, matcher: VocabularyMatcher) -> str:
+    """ "wooden toys", "a woolen blanket": the catalog's value the adjective is made from (wood,
+    wool), when the word itself is no catalog value and its base is one."""
+
+    def base(m: re.Match[str]) -> str:
+        word, stem = m.group(0), m.group(1)
+        for b in (stem, stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem):  # woollen
+            if not matcher.find(tokenize(word)) and any(
+                v.kind == "attribute" and v.end == 1 for v in matcher.find(tokenize(b))
+            ):
+                return b
+        return word
+
+    return _MATERIAL_ADJECTIVE.sub(base, message)
 
 
 @lru_cache(maxsize=1)

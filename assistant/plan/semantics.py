@@ -772,7 +772,10 @@ _AGE = re.compile(
     # "she's only 2", "he is 5", "he turns 7": a child's age said of them.
     r"|\b(?:she|he)(?:'s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)\s+"
     rf"(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{{1,2}}|{_AGE_WORDS})\b"
-    r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks))",
+    r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks))"
+    # "twins turning 3 next month", "the boys turn five in may": a birthday is an age
+    rf"|\b(?:turning|turns|turn)\s+(?P<t>\d{{1,2}}|{_AGE_WORDS})\b"
+    r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks|degrees?|°|times?|x\b))",
     re.IGNORECASE,
 )
 
@@ -781,7 +784,8 @@ def _said_of_child(text: str, words: Sequence[str]) -> re.Match[str] | None:
     """ "my son just turned 3", "our daughter is 5": an age said of a child the lexicon names."""
     names = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.search(
-        rf"\b(?:my|our|the)\s+(?:little\s+)?(?:{names})(?:'s|\s+is|\s+turns|\s+will\s+be|\s+just\s+turned|"
+        rf"\b(?:my|our|the|his|her|their)\s+(?:(?:little|big|older|younger|baby|twin)\s+)?(?:{names})"
+        r"(?:'s|\s+is|\s+turns|\s+will\s+be|\s+just\s+turned|"
         r"\s+turned|\s+who'?s)\s+(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?"
         rf"(?P<p>\d{{1,2}}|{_AGE_WORDS})\b"
         r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks))",
@@ -975,7 +979,7 @@ def child_age(text: str) -> tuple[int, tuple[int, int], bool] | None:
     """The age of a child a message shops for ("for my 6-year-old" → 6, "my toddler" → 2), where it
     is said, and whether the age was stated (not a word's default); ``None`` for no child under 16."""
     children = lexicons().children
-    m = _AGE.search(text) or _said_of_child(text, children["words"])
+    m = _AGE.search(text) or _said_of_child(text, [*children["words"], *children.get("people", [])])
     if m:
         age = _age_value(next(g for g in m.groups() if g))
         return (age, m.span(), True) if age < 16 else None

@@ -22,7 +22,7 @@ import numpy as np
 
 from assistant.plan.planner import describes
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
-from assistant.plan.vocab import VERB_MODALS, VocabularyMatcher, matcher_for, negated_words
+from assistant.plan.vocab import VERB_MODALS, ValueMatch, VocabularyMatcher, matcher_for, negated_words
 from assistant.schemas import QueryPlan
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
@@ -54,15 +54,19 @@ def _evaluative() -> frozenset[str]:
 
 
 def said_features(
-    message: str, matcher: VocabularyMatcher, is_kind: Callable[[str], bool] | None = None
+    message: str,
+    matcher: VocabularyMatcher,
+    is_kind: Callable[[str], bool] | None = None,
+    foreign: Callable[[ValueMatch], bool] | None = None,
 ) -> list[str]:
     """The words ``message`` asks a product to have that nothing else in the catalog's vocabulary
     reads: candidates for a title filter, in the order said. With ``is_kind``, only a category word
     that names the kind asked for is qualified by the word before it ("wine glasses as a wedding
-    gift": the occasion qualifies the gift, not the glasses)."""
+    gift": the occasion qualifies the gift, not the glasses). ``foreign`` tells a value of another
+    category ("queen" is a mattress size; a bed frame's title may still say it): a word like any other."""
     text = message.lower()
     tokens = tokenize(text)
-    values = matcher.find(tokens)
+    values = [m for m in matcher.find(tokens) if foreign is None or not foreign(m)]
     matched = {i for m in values for i in range(m.start, m.end)}
     # a category word after "one with" names a part the product has ("one with a keychain")
     valued = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
@@ -74,6 +78,9 @@ def said_features(
             spots[i] = matched  # "polarized sunglasses", "leather ones"
         elif i in after:
             spots[i] = matched  # "a yoga mat": the noun a category word qualifies (Yoga holds blocks too)
+    content = [i for i, t in enumerate(tokens) if t.text.isalpha() and t.stem not in FILLER_WORDS]
+    if len(content) == 1 and content[0] not in matched:
+        spots.setdefault(content[0], matched)  # "queen" after bed frames: the one word said
     for pattern in (_REQUIRES, _WITH):
         for m in pattern.finditer(text):
             at = next((i for i, t in enumerate(tokens) if t.start == m.start("w")), None)
@@ -111,6 +118,8 @@ def distinguishes(with_word: int, total: int) -> bool:
 _WITHOUT = re.compile(
     r"\b(?:without|no|non|not|sans|zero)\s+(?:any\s+|added\s+|real\s+)?(?P<w>[a-z][a-z-]+)"
     r"|\b(?P<f>[a-z]+)[-\s]free\b"
+    # "nothing in capsules tho", "none with fragrance"
+    r"|\b(?:nothing|none)\s+(?:in|with|that\s+(?:has|have|comes?\s+in))\s+(?:an?\s+)?(?P<n>[a-z][a-z-]+)"
 )
 
 
@@ -122,7 +131,8 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
     matched = {i for m in matcher.find(tokens) for i in range(m.start, m.end)}
     found: list[str] = []
     for m in _WITHOUT.finditer(text):
-        start = m.start("w") if m.group("w") else m.start("f")
+        group = next(g for g in ("w", "f", "n") if m.group(g))
+        start = m.start(group)
         at = next((i for i, t in enumerate(tokens) if t.start == start), None)
         if at is None:
             continue
@@ -163,7 +173,12 @@ def with_text_words(
     def is_kind(value: str) -> bool:
         return value in kinds or bool({leaf.name for leaf in schema.leaves(value)} & asked_leaves)
 
-    words = [w for w in said_features(message, matcher, is_kind) if w not in f.text_words]
+    attrs = schema.attributes(kinds)
+
+    def foreign(m: ValueMatch) -> bool:
+        return m.kind == "attribute" and (m.key not in attrs or m.value not in attrs[m.key].values)
+
+    words = [w for w in said_features(message, matcher, is_kind, foreign) if w not in f.text_words]
     ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
     if not words and not ruled:
         return plan

@@ -44,6 +44,15 @@ def ordinary_word(word: str) -> bool:
     return _frequencies().get(word.lower(), 0) >= _ORDINARY_COUNT
 
 
+_CONTRACTED = ("s", "nt", "re", "ll", "ve")
+
+
+def _contraction(word: str, english: frozenset[str]) -> bool:
+    """An English word with a contraction written without its apostrophe ("theres", "doesnt",
+    "youre", "thatll"): no misspelling of a catalog word ("theres" is not "trees")."""
+    return any(word.endswith(end) and word[: -len(end)] in english for end in _CONTRACTED)
+
+
 class TypoCorrector:
     """Corrects misspellings towards ``vocabulary`` (words with their product counts)."""
 
@@ -66,7 +75,12 @@ class TypoCorrector:
         def fix(m: re.Match[str]) -> str:
             word = m.group()
             low = word.lower()
-            if len(low) < _MIN_LENGTH or low in self._vocabulary or low in english:
+            if (
+                len(low) < _MIN_LENGTH
+                or low in self._vocabulary
+                or low in english
+                or _contraction(low, english)
+            ):
                 return word
             if keep(low):
                 # A misspelling some seller made too ("matress" in one title) is still a misspelling

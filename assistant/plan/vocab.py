@@ -72,7 +72,8 @@ _HAS_CUE = frozenset({"with", "has", "have", "includ", "include", "includes"})
 # Words that say the product does something by itself ("grinds the beans itself", "on its own").
 _REFLEXIVE = frozenset({"itself", "themselves", "own", "automatically", "automatic"})
 _NEGATION_SINGLE = frozenset(
-    {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor", "never"}
+    # not "never": it negates a verb ("the polish never sets"), not a value
+    {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor"}
 )
 _NEGATION_PAIRS = frozenset(
     {
@@ -431,7 +432,8 @@ class VocabularyMatcher:
             and " " not in brand
             and ordinary_word(brand)
             and i > 0
-            and tokens[i - 1].text in ("a", "an", "some", "another")
+            # "by any chance": the phrase, not the basketball maker Chance
+            and tokens[i - 1].text in ("a", "an", "some", "another", "any")
             # "a samsung dishwasher": the brand names a product that follows; "a ball for…" does not
             and (not following or following in FILLER_WORDS)
         )

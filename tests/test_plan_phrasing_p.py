@@ -1,0 +1,143 @@
+"""Shoppers phrasing things the late-p cases showed, on the bundled demo catalog: a stand-in ("a new
+one") for the kind an earlier sentence named, a contraction written without its apostrophe ("theres"),
+a shouted word ("a LOT"), a birthday said of anyone ("twins turning 3") and what "something they can
+ride" is for, a value word that is the subject of a sentence ("twins turning"), an adjective made
+from a catalog value ("wooden" toys), another child by an age said of them, and a question asked by
+its unit ("how many minutes do I get")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from assistant.plan.catalog_stage import question_dimension
+from assistant.plan.planner import _head_noun_of, plan_turn, product_kind
+from assistant.plan.semantics import child_age
+from assistant.plan.typos import _contraction, english_words
+from assistant.plan.vocab import matcher_for
+from assistant.schemas import HistoryTurn, QueryPlan
+from assistant.turn import _named_shade, _TitleCategories
+from retrieval.catalog import Product
+from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema
+
+
+@pytest.fixture(scope="module")
+def titles(demo_products: list[Product]) -> Callable[[str], list[tuple[str, int]]]:
+    return _TitleCategories.build(0, demo_products).get_counts
+
+
+def _plan(
+    message: str,
+    vocab: Vocabulary,
+    schema: CatalogSchema,
+    titles: Callable[[str], list[tuple[str, int]]],
+    previous: QueryPlan | None = None,
+) -> QueryPlan:
+    history = [HistoryTurn(role="assistant", content="", plan=previous, shown_ids=["x"])] if previous else []
+    known = matcher_for(vocab).covers
+    return plan_turn(
+        message, history, vocab, previous=previous, schema=schema, word_categories=titles, known=known
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ok so theres 6 of us in this house and the dishwasher runs like twice a day. need a new one that "
+        "can fit a LOT of dishes in one go",
+        "the dishwasher is ancient and we need a new one",
+    ],
+)
+def test_a_stand_in_is_the_kind_a_sentence_before_named(
+    message: str, demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _plan(message, demo_vocabulary, demo_schema, titles)
+    assert plan.filters.categories == ["dishwashers"]
+    assert plan.intent == "search"
+    assert not plan.unknown_values  # "a LOT" is shouted, not a maker the store does not sell
+
+
+def test_a_contraction_without_its_apostrophe_is_no_typo() -> None:
+    english = english_words()
+    assert _contraction("theres", english) and _contraction("doesnt", english)
+    assert _contraction("youre", english) and _contraction("thatll", english)
+    assert not _contraction("blendr", english) and not _contraction("dishwaher", english)
+
+
+def test_a_birthday_said_of_anyone_is_an_age_and_what_they_can_ride_is_a_use(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _plan(
+        "twins turning 3 next month!! want to get them something they can ride up and down the driveway",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+    )
+    assert plan.filters.categories == ["ride-ons"]
+    assert plan.filters.attribute_ranges["age_min_years"].lte == 3
+    assert "size" not in plan.filters.attributes  # "twins" is who turns 3, not a mattress size
+    assert child_age("the knob turns 3 times") is None and child_age("turn 90 degrees") is None
+
+
+def test_an_adjective_made_from_a_catalog_value_is_that_value(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    plan = _plan(
+        "our baby just started pulling himself up on the furniture. my wife wants wooden toys only, nothing plastic",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+    )
+    assert plan.filters.attributes.get("material") == "wood"
+    assert plan.intent == "search"
+
+
+def test_another_child_asks_afresh_the_same_child_refines(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    baby = _plan("wooden toys for our baby", demo_vocabulary, demo_schema, titles)
+    sister = _plan(
+        "his big sister is 6 and wants something like legos", demo_vocabulary, demo_schema, titles, baby
+    )
+    assert "material" not in sister.filters.attributes  # the baby's wooden toys do not carry over
+    scooter = _plan("my daughter needs a scooter", demo_vocabulary, demo_schema, titles)
+    younger = _plan("she's only 2 though", demo_vocabulary, demo_schema, titles, scooter)
+    assert younger.intent == "refine" and younger.filters.categories == ["ride-ons"]
+    assert younger.filters.attribute_ranges["age_min_years"].lte == 2
+    assert child_age("his big sister is 6") is not None and child_age("my sister is 34") is None
+
+
+def test_a_question_asked_by_its_unit(demo_schema: CatalogSchema) -> None:
+    asked = "first one - how many minutes do i get before it needs charging again"
+    assert question_dimension(asked, demo_schema, ["vacuums"]) == "runtime_min"
+
+
+def test_a_one_word_name_is_the_head_noun_of_a_longer_one() -> None:
+    assert _head_noun_of("sets", "container sets") and _head_noun_of("lamps", "curing lamps")
+    assert not _head_noun_of("container", "container sets") and not _head_noun_of("sets", "sets")
+
+
+def test_a_shade_named_by_the_seller_with_its_color() -> None:
+    assert _named_shade("fox,orange", ["orange"]) and _named_shade("soft mandarine, orange", ["orange"])
+    assert not _named_shade("black/white", ["black"]) and not _named_shade("orange", ["orange"])
+
+
+def test_a_reaction_is_no_product_phrase(demo_vocabulary: Vocabulary) -> None:
+    kind = product_kind("she'd go nuts for an orange one", demo_vocabulary, None)
+    assert "nuts" not in kind
+
+
+def test_a_maker_of_what_the_shopper_owns_is_no_brand_filter(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    owned = _plan(
+        "his sonovel headphones finally broke so he needs new headphones",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+    )
+    assert owned.filters.categories and "sonovel" not in owned.filters.brands
+    asked = _plan("sonovel headphones please", demo_vocabulary, demo_schema, titles)
+    assert asked.filters.brands == ["sonovel"]
