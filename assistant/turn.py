@@ -883,10 +883,10 @@ class Assistant:
                 ]
             )
         if (
-            plan.intent in ("search", "refine")
-            and not plan.filters.categories
+            not plan.filters.categories
             and plan.category_hint
             and candidates
+            and (plan.intent == "refine" or (plan.intent == "search" and self._hint_named(plan)))
         ):
             # A follow-up in a catalog without that category as a filter ("the same but white" after
             # earbuds): products of the kind the conversation is about, not other white things; a
@@ -901,11 +901,7 @@ class Assistant:
                 }
             )
             of_kind = [] if found.relaxed else run(kind_filters)
-            if plan.intent == "search" and len(of_kind) < self.settings.recommendations:
-                # a fresh ask: the guessed kind leads only when it fills the list by itself; else the
-                # search's own matches, filed elsewhere, stay ("roasting sticks": three are forks)
-                of_kind = []
-            elif of_kind:
+            if of_kind:
                 hinted_kind = self._kind_test(plan.model_copy(update={"filters": kind_filters}))
                 scope = set(kind_filters.categories_all)
                 # others filed elsewhere as the same kind; one filed nowhere is judged only by a word
@@ -919,7 +915,7 @@ class Assistant:
                     and hinted_kind(p)
                     and scope <= {norm(c) for c in p.category}
                 ]
-            elif plan.intent == "refine" and not found.relaxed:
+            elif not found.relaxed:
                 # Nothing of that kind meets every constraint ("do they come in black" under the
                 # price of "cheaper?"): the closest of the kind, with what was loosened said, rather
                 # than other black things.
@@ -941,6 +937,13 @@ class Assistant:
                 n = self.settings.recommendations
                 candidates = _sorted_by(candidates[:n], plan.sort.key, plan.sort.order) + candidates[n:]
         return plan, candidates
+
+    @staticmethod
+    def _hint_named(plan: QueryPlan) -> bool:
+        """Whether a fresh ask says a word of the guessed kind's own name ("a cap for him": Hats & Caps;
+        "airpods 2" names no word of Cases, the kind most titles saying "airpods" are filed under)."""
+        hint = plan.category_hint or ""
+        return bool({t for t in analyze(hint) if t.isalpha()} & set(analyze(plan.query)))
 
     def _one_per_variant(self, products: list[Product]) -> list[Product]:
         """The first of each variant group in ``products`` (sorted: the one at the extreme)."""
@@ -1460,14 +1463,14 @@ _COLOR_ONLY = COLOR_WORDS
 
 
 def _named_shade(value: str, colors: Sequence[str]) -> bool:
-    """ "Fox, Orange", "Soft Mandarine, Orange": a seller's name for the shade listed with the color it
-    is (one part exactly an asked color, no other part naming a color: "Black/White" is two)."""
-    parts = [p.strip() for p in re.split(r"[,/]", value) if p.strip()]
-    if len(parts) < 2:
-        return False
-    asked = [p for p in parts if p in colors]
-    others = [p for p in parts if p not in colors]
-    return bool(asked) and not any(set(re.findall(r"[a-z]+", p)) & _COLOR_ONLY for p in others)
+    """ "Fox, Orange", "Soft Mandarine, Orange": a seller's name for the shade, then the color it is
+    (no color in the name: "Black, Stainless" or "Black/White" is two)."""
+    if "/" in value:
+        return False  # "Black/Suede", "Black/Walnut": two-tone
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if len(parts) != 2 or parts[1] not in colors:
+        return False  # the name first, then the color it is
+    return not set(re.findall(r"[a-z]+", parts[0])) & _COLOR_ONLY
 
 
 """A shade may add "light", "matte", "dark" to the color, not another color ("brown,blue,white")."""

@@ -122,6 +122,7 @@ def test_a_one_word_name_is_the_head_noun_of_a_longer_one() -> None:
 def test_a_shade_named_by_the_seller_with_its_color() -> None:
     assert _named_shade("fox,orange", ["orange"]) and _named_shade("soft mandarine, orange", ["orange"])
     assert not _named_shade("black/white", ["black"]) and not _named_shade("orange", ["orange"])
+    assert not _named_shade("black, stainless", ["black"]) and not _named_shade("black/suede", ["black"])
 
 
 def test_a_reaction_is_no_product_phrase(demo_vocabulary: Vocabulary) -> None:
@@ -141,3 +142,56 @@ def test_a_maker_of_what_the_shopper_owns_is_no_brand_filter(
     assert owned.filters.categories and "sonovel" not in owned.filters.brands
     asked = _plan("sonovel headphones please", demo_vocabulary, demo_schema, titles)
     assert asked.filters.brands == ["sonovel"]
+
+
+def test_scene_words_in_a_follow_up_asking_for_more(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+) -> None:
+    earbuds = _plan("earbuds for cardio days at the gym, sixty max", demo_vocabulary, demo_schema, titles)
+    longer = _plan(
+        "those wont make it through a double spin class + the drive home. longer battery? i can spend a little more",
+        demo_vocabulary,
+        demo_schema,
+        titles,
+        earbuds,
+    )
+    assert longer.filters.categories == ["earbuds"]  # "the drive home" is no Home section asked for
+    assert not longer.filters.brands  # "a little more" is no Little Meadow
+    assert longer.comparative is not None or longer.sort is not None
+
+
+def test_a_table_of_the_first_two_is_a_comparison() -> None:
+    from assistant.plan.intents import is_compare
+
+    assert is_compare("break the first two down for me in a table") and is_compare("put those in a table")
+    assert not is_compare("break it down") and not is_compare("what a table")
+
+
+def test_a_boy_said_by_his_age_is_no_man(demo_schema: CatalogSchema) -> None:
+    from assistant.plan.semantics import use_case_priors
+
+    assert child_age("and headphones for him for long car rides, hes 6") is not None
+    boy = use_case_priors("and headphones for him for long car rides, hes 6", demo_schema, ["headphones"])
+    man = use_case_priors("and headphones for him for long car rides", demo_schema, ["headphones"])
+    assert not any(p.name == "for a man" for p in boy) and any(p.name == "for a man" for p in man)
+
+
+def test_an_ordinary_word_brand_in_a_phrase_is_no_maker() -> None:
+    from assistant.plan.text import tokenize
+    from assistant.plan.vocab import describes_brand
+
+    products = [
+        Product(id=f"{b}{i}", title=f"{b} thing {i}", brand=b, category=["Misc"])
+        for b in ("Chance", "Packs", "Benzoyl Peroxide", "Crest")
+        for i in range(3)
+    ]
+    matcher = matcher_for(Vocabulary.from_products(products))
+
+    def brands(text: str) -> list[str]:
+        tokens = tokenize(text)
+        return [m.value for m in matcher.find(tokens) if m.kind == "brand" and not describes_brand(tokens, m)]
+
+    assert brands("yall sell air purifiers by any chance") == []
+    assert brands("a couple packs of onesies") == []
+    assert brands("it needs benzoyl peroxide in it") == []
+    assert brands("hmm any crest") == ["crest"]

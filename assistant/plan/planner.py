@@ -980,6 +980,8 @@ def plan_turn(
         return back
     matcher = matcher_for(vocabulary)
     normalized = normalize_message(message, matcher, known)
+    if schema is not None and context.previous is not None and context.previous.filters.categories:
+        normalized = _drop_incidental_roots(normalized, matcher, schema, context.previous.filters.categories)
     found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
     if found is not None and context.previous is not None and context.previous.filters.categories:
         said = tokenize(normalized)
@@ -1204,7 +1206,8 @@ def plan_turn(
     plan = narrow_by_levels(plan, schema, None if parsed.fresh else context.previous)
 
     def infer(text: str) -> list[str]:
-        found = find_head(text, matcher, schema, word_categories)
+        # an item's use ("a glass pitcher for water in the fridge") names no kind either
+        found = find_head(_drop_use_categories(text, matcher, schema), matcher, schema, word_categories)
         if found is None:
             return []
         # as for the whole message: a guessed kind the catalog describes with attributes is trusted
@@ -1386,6 +1389,24 @@ def _levels_of(category: str, kinds: Sequence[str], schema: CatalogSchema | None
         and category in schema.parents
         and any(schema.on_one_path([category, k]) for k in kinds)
     )
+
+
+def _drop_incidental_roots(
+    text: str, matcher: VocabularyMatcher, schema: CatalogSchema, before: Sequence[str]
+) -> str:
+    """ "those won't make it through a spin class + the drive home. longer battery?": in a follow-up
+    asking for more of something, a top level of the catalog off the kind's paths (Home) is a word
+    of the scene, not another kind asked for."""
+    tokens = tokenize(_lower(text))
+    if find_comparative([t.stem for t in tokens]) is None:
+        return text
+    roots = {path[0] for path in schema.paths if path}
+    out = list(text)
+    for m in matcher.find(tokens):
+        if m.kind == "category" and norm(m.value) in roots and not schema.on_one_path([m.value, *before]):
+            for i in range(tokens[m.start].start, tokens[m.end - 1].end):
+                out[i] = " "
+    return "".join(out)
 
 
 def _drop_use_categories(text: str, matcher: VocabularyMatcher, schema: CatalogSchema | None = None) -> str:

@@ -770,7 +770,7 @@ _AGE = re.compile(
     r"\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:year|yr)s?\s*(?:-|\s)?\s*old\b|\b(?P<m>\d{1,2})\s*(?:yo|y/o|yrs?)\b"
     r"|\b(?:aged?|ages?)\s+(?P<k>\d{1,2})\b"
     # "she's only 2", "he is 5", "he turns 7": a child's age said of them.
-    r"|\b(?:she|he)(?:'s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)\s+"
+    r"|\b(?:she|he)(?:'s|s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)\s+"
     rf"(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{{1,2}}|{_AGE_WORDS})\b"
     r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks))"
     # "twins turning 3 next month", "the boys turn five in may": a birthday is an age
@@ -843,7 +843,10 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
     attrs = schema.attributes(categories)
     priors: list[Prior] = []
     lowered = text.lower()
+    child = child_age(lowered)
     for use in lex.use_cases:
+        if child is not None and child[2] and use.get("adult"):
+            continue  # "headphones for him for long car rides, he's 6": a boy, not a man
         span = next((s for p in use["phrases"] if (s := _phrase_at(lowered, p.lower()))), None)
         if span is None and use.get("near"):
             span = _near_at(lowered, use["near"])

@@ -432,10 +432,16 @@ class VocabularyMatcher:
             and " " not in brand
             and ordinary_word(brand)
             and i > 0
-            # "by any chance": the phrase, not the basketball maker Chance
-            and tokens[i - 1].text in ("a", "an", "some", "another", "any")
+            # "by any chance": the phrase, not the basketball maker Chance ("any crest?" is the maker)
+            and (
+                tokens[i - 1].text in ("a", "an", "some", "another")
+                or (i > 1 and tokens[i - 1].text == "any" and tokens[i - 2].text == "by")
+            )
             # "a samsung dishwasher": the brand names a product that follows; "a ball for…" does not
             and (not following or following in FILLER_WORDS)
+        ) or (
+            # "a couple packs of onesies": a quantity of something, not the maker Packs
+            n == 1 and " " not in brand and ordinary_word(brand) and following == "of" and i > 0
         )
 
     def _said_as_word(self, tokens: list[Token], i: int, n: int, brand: str) -> bool:
@@ -707,7 +713,11 @@ class VocabularyMatcher:
             and tokens[i - 1].text
             in ("a", "an", "the", "some", "another", "very", "too", "my", "this", "that", "these", "those")
             and i + 1 < len(tokens)
-            and tokens[i + 1].text not in FILLER_WORDS
+            # "i can spend a little more": a quantity, not the maker Little Meadow
+            and (
+                tokens[i + 1].text not in FILLER_WORDS
+                or tokens[i + 1].text in ("more", "less", "bit", "while")
+            )
         )
 
     def _family(self, stems: list[str], i: int, earlier: list[ValueMatch]) -> ValueMatch | None:
