@@ -882,12 +882,7 @@ class Assistant:
                     : n - len(candidates)
                 ]
             )
-        if (
-            not plan.filters.categories
-            and plan.category_hint
-            and candidates
-            and (plan.intent == "refine" or (plan.intent == "search" and self._hint_named(plan)))
-        ):
+        if not plan.filters.categories and plan.category_hint and candidates and plan.intent == "refine":
             # A follow-up in a catalog without that category as a filter ("the same but white" after
             # earbuds): products of the kind the conversation is about, not other white things; a
             # name several parents file ("Cases": card storage, earbud accessories) is the one shown.
@@ -900,7 +895,8 @@ class Assistant:
                     ],
                 }
             )
-            of_kind = [] if found.relaxed else run(kind_filters)
+            # (after a loosened search too: "do they come in black" loosens "sleeved", not the kind)
+            of_kind = run(kind_filters)
             if of_kind:
                 hinted_kind = self._kind_test(plan.model_copy(update={"filters": kind_filters}))
                 scope = set(kind_filters.categories_all)
@@ -915,7 +911,7 @@ class Assistant:
                     and hinted_kind(p)
                     and scope <= {norm(c) for c in p.category}
                 ]
-            elif not found.relaxed:
+            else:
                 # Nothing of that kind meets every constraint ("do they come in black" under the
                 # price of "cheaper?"): the closest of the kind, with what was loosened said, rather
                 # than other black things.
@@ -937,13 +933,6 @@ class Assistant:
                 n = self.settings.recommendations
                 candidates = _sorted_by(candidates[:n], plan.sort.key, plan.sort.order) + candidates[n:]
         return plan, candidates
-
-    @staticmethod
-    def _hint_named(plan: QueryPlan) -> bool:
-        """Whether a fresh ask says a word of the guessed kind's own name ("a cap for him": Hats & Caps;
-        "airpods 2" names no word of Cases, the kind most titles saying "airpods" are filed under)."""
-        hint = plan.category_hint or ""
-        return bool({t for t in analyze(hint) if t.isalpha()} & set(analyze(plan.query)))
 
     def _one_per_variant(self, products: list[Product]) -> list[Product]:
         """The first of each variant group in ``products`` (sorted: the one at the extreme)."""
