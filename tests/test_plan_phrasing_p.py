@@ -195,3 +195,14 @@ def test_an_ordinary_word_brand_in_a_phrase_is_no_maker() -> None:
     assert brands("a couple packs of onesies") == []
     assert brands("it needs benzoyl peroxide in it") == []
     assert brands("hmm any crest") == ["crest"]
+
+
+def test_a_group_puts_the_biggest_first_where_the_kind_counts_no_people(demo_schema: CatalogSchema) -> None:
+    from assistant.plan.semantics import use_case_priors
+
+    office = use_case_priors("there's about 10 of us drinking it all day", demo_schema, ["coffee makers"])
+    assert [(p.key, p.prefer) for p in office] == [("capacity_cups", "higher")]
+    assert not any(
+        p.prefer for p in use_case_priors("a coffee maker for me and my wife", demo_schema, ["coffee makers"])
+    )
+    assert not any(p.prefer for p in use_case_priors("a tent for 6 of us", demo_schema, ["tents"]))

@@ -861,7 +861,27 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
                 prior.span = span
                 priors.append(prior)
     priors.extend(_child_priors(lowered, attrs, schema, categories))
+    priors.extend(_group_priors(lowered, attrs, schema, categories))
     return priors
+
+
+def _group_priors(
+    text: str, attrs: dict[str, AttributeSpec], schema: CatalogSchema, categories: Sequence[str]
+) -> list[Prior]:
+    """ "there's about ten of us drinking it all day", "6 of us in this house": a group, in a kind that
+    counts no people (coffee makers' cups, dishwashers' place settings), puts the biggest first."""
+    if any(k == "capacity" or k.startswith("capacity_people") for k in attrs):
+        return []  # a tent for 6 of us: the count is a bound (parse_specs)
+    sizes = [next(int(g) for g in m.groups() if g) for m in _PEOPLE.finditer(text)]
+    sizes += [int(m.group("n")) + 1 for m in _AND_OTHERS.finditer(text)]
+    if not sizes or max(sizes) < _GROUP or max(sizes) > 50:
+        return []
+    prior = _prior("for a group", {"dimension": "capacity", "prefer": "higher"}, attrs, schema, categories)
+    return [prior] if prior is not None else []
+
+
+_GROUP = 4
+"""People enough that the size of what they share matters."""
 
 
 def _prior(
