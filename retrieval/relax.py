@@ -129,15 +129,24 @@ def _steps(
                 f"{_label(key)} {value}",
             )
         )
-    if filters.text_words or filters.exclude_text_words:
-        said = [f"mentioning {' and '.join(filters.text_words)}"] if filters.text_words else []
-        said += [f"without {' or '.join(filters.exclude_text_words)}"] if filters.exclude_text_words else []
+    if filters.text_words:
+        # a feature asked for is loosened before what the shopper ruled out ("do any come as gummies?"
+        # after "nothing in capsules": not capsules again)
         steps.append(
             (
                 TEXT_FIELD,
-                filters.model_copy(update={"text_words": [], "exclude_text_words": []}),
+                filters.model_copy(update={"text_words": []}),
                 lambda ps: (ps, ""),
-                ", ".join(said),
+                f"mentioning {' and '.join(filters.text_words)}",
+            )
+        )
+    elif filters.exclude_text_words:
+        steps.append(
+            (
+                TEXT_FIELD,
+                filters.model_copy(update={"exclude_text_words": []}),
+                lambda ps: (ps, ""),
+                f"without {' or '.join(filters.exclude_text_words)}",
             )
         )
     if filters.colors:
@@ -249,7 +258,9 @@ def _only(filters: Filters, field: str) -> Filters:
     if field == LEVEL_FIELD:
         return Filters(categories_all=filters.categories_all)
     if field == TEXT_FIELD:
-        return Filters(text_words=filters.text_words, exclude_text_words=filters.exclude_text_words)
+        if filters.text_words:
+            return Filters(text_words=filters.text_words)
+        return Filters(exclude_text_words=filters.exclude_text_words)
     return Filters(
         attributes={k: v for k, v in filters.attributes.items() if k == field},
         attribute_in={k: v for k, v in filters.attribute_in.items() if k == field},
@@ -320,6 +331,18 @@ def search_relaxed(
                     Relaxation(field=f, asked=a, loosened=_only(filters, f))
                     for f, _, _, a in steps
                     if f != "brand"
-                ],
+                ]
+                + (
+                    # the exclusions a feature's step kept are loosened here too, and said
+                    [
+                        Relaxation(
+                            field=TEXT_FIELD,
+                            asked=f"without {' or '.join(filters.exclude_text_words)}",
+                            loosened=Filters(exclude_text_words=filters.exclude_text_words),
+                        )
+                    ]
+                    if filters.text_words and filters.exclude_text_words
+                    else []
+                ),
             )
     return RelaxedSearch(products=[], filters=filters)

@@ -206,3 +206,31 @@ def test_a_group_puts_the_biggest_first_where_the_kind_counts_no_people(demo_sch
         p.prefer for p in use_case_priors("a coffee maker for me and my wife", demo_schema, ["coffee makers"])
     )
     assert not any(p.prefer for p in use_case_priors("a tent for 6 of us", demo_schema, ["tents"]))
+
+
+def test_what_a_product_attaches_to_is_a_word_its_text_says(demo_vocabulary: Vocabulary) -> None:
+    from assistant.plan.text_words import said_features
+
+    matcher = matcher_for(demo_vocabulary)
+    assert "drill" in said_features("is there a scrub brush that attaches to a regular drill??", matcher)
+    assert "stroller" in said_features("a cup holder that clips onto the stroller", matcher)
+
+
+def test_a_feature_asked_outright_is_loosened_before_what_was_ruled_out() -> None:
+    from assistant.plan.text_words import said_requirements
+    from retrieval.filters import Filters, matches
+    from retrieval.relax import search_relaxed
+
+    assert "gummies" in said_requirements("do any come as gummies? he'd actually take those")
+    products = [
+        Product(id="a", title="Potassium 99mg Capsules", category=["Potassium"]),
+        Product(id="b", title="Potassium Gluconate Tablets", category=["Potassium"]),
+    ]
+
+    def run(filters: Filters) -> list[Product]:
+        return [p for p in products if matches(p, filters)]
+
+    asked = Filters(categories=["potassium"], text_words=["gummies"], exclude_text_words=["capsules"])
+    found = search_relaxed(asked, run, keep=("category",))
+    assert [p.id for p in found.products] == ["b"]  # still no capsules
+    assert [r.asked for r in found.relaxed] == ["mentioning gummies"]

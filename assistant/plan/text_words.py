@@ -42,7 +42,14 @@ _VERB_BEFORE = VERB_MODALS | {"to"}
 _REQUIRES = re.compile(
     r"\b(?:gotta|got\s+to|has\s+to|have\s+to|must|needs?\s+to|should)\s+be\s+(?P<w>[a-z][a-z-]+)"
 )
-_WITH = re.compile(r"\b(?:with|has|have|having)\s+(?:a|an|the|some|built-in)?\s*(?P<w>[a-z][a-z-]+)")
+_WITH = re.compile(
+    r"\b(?:with|has|have|having)\s+(?:a|an|the|some|built-in)?\s*(?P<w>[a-z][a-z-]+)"
+    # "a scrub brush that attaches to a regular drill": what it works with, its text says
+    r"|\b(?:attach(?:es)?|fits?|goes|connects?|mounts?|clips?|hooks?)\s+(?:on|onto|to|in|into|up\s+to)\s+"
+    r"(?:a|an|the|my|your|any|our)\s+(?:(?:regular|standard|normal|ordinary|cordless|power)\s+)?(?P<v>[a-z][a-z-]+)"
+    # "do any come as gummies?": the form asked for
+    r"|\bcomes?\s+as\s+(?:a\s+|an\s+)?(?P<u>[a-z][a-z-]+)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +90,8 @@ def said_features(
         spots.setdefault(content[0], matched)  # "queen" after bed frames: the one word said
     for pattern in (_REQUIRES, _WITH):
         for m in pattern.finditer(text):
-            at = next((i for i, t in enumerate(tokens) if t.start == m.start("w")), None)
+            group = next(g for g in ("w", "v", "u") if g in m.re.groupindex and m.group(g))
+            at = next((i for i, t in enumerate(tokens) if t.start == m.start(group)), None)
             if at is not None:
                 spots.setdefault(at, valued)
     found: list[str] = []
@@ -91,6 +99,18 @@ def said_features(
         t = tokens[i]
         if _feature_word(t, i, tokens, spots[i]) and t.text not in found:
             found.append(t.text)
+    return found
+
+
+def said_requirements(message: str) -> list[str]:
+    """The words a message asks for outright ("has to be X", "with X", "come as X", "attaches to a X")."""
+    text = message.lower()
+    found: list[str] = []
+    for pattern in (_REQUIRES, _WITH):
+        for m in pattern.finditer(text):
+            word = next(m.group(g) for g in ("w", "v", "u") if g in m.re.groupindex and m.group(g))
+            if word not in found:
+                found.append(word)
     return found
 
 
@@ -184,7 +204,20 @@ def with_text_words(
         return plan
     asked = snap.mask(f.model_copy(update={"categories": kinds, "exclude_text_words": []}))
     total = int(asked.sum())
-    kept = [w for w in words if distinguishes(int((asked & snap.holds_words(w)).sum()), total)]
+    required = set(said_requirements(message))
+    kept = [
+        w
+        for w in words
+        if distinguishes(int((asked & snap.holds_words(w)).sum()), total)
+        # "do any come as gummies?": asked outright, none of the kind says it but the catalog knows
+        # the word; kept so the search finds nothing and says what it loosened
+        or (
+            w in required
+            and total > 0
+            and not (asked & snap.holds_words(w)).any()
+            and snap.holds_words(w).any()
+        )
+    ]
     out = _exclusions_kept(ruled, asked, snap, schema, kinds)
     if not kept and out == f.exclude_text_words:
         return plan
