@@ -6,7 +6,7 @@ import ipaddress
 import json
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,3 +152,11 @@ def demo_schema(demo_products: list[Product]) -> CatalogSchema:
 @pytest.fixture(scope="session")
 def demo_vocabulary(demo_products: list[Product]) -> Vocabulary:
     return Vocabulary.from_products(demo_products)
+
+
+@pytest.fixture(scope="session")
+def demo_titles(demo_products: list[Product]) -> Callable[[str], list[tuple[str, int]]]:
+    """Which categories the demo catalog's titles put a word under (the planner's ``word_categories``)."""
+    from assistant.turn import _TitleCategories
+
+    return _TitleCategories.build(0, demo_products).get_counts

@@ -12,34 +12,26 @@ from collections.abc import Callable
 import pytest
 
 from assistant.plan.catalog_stage import question_dimension
-from assistant.plan.planner import _head_noun_of, plan_turn, product_kind
+from assistant.plan.planner import _head_noun_of, product_kind
 from assistant.plan.semantics import child_age
 from assistant.plan.typos import _contraction, english_words
 from assistant.plan.vocab import matcher_for
-from assistant.schemas import HistoryTurn, QueryPlan
-from assistant.turn import _named_shade, _TitleCategories
+from assistant.schemas import QueryPlan
+from assistant.turn import _named_shade
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
-
-
-@pytest.fixture(scope="module")
-def titles(demo_products: list[Product]) -> Callable[[str], list[tuple[str, int]]]:
-    return _TitleCategories.build(0, demo_products).get_counts
+from tests.plan_support import plan_after
 
 
 def _plan(
     message: str,
     vocab: Vocabulary,
     schema: CatalogSchema,
-    titles: Callable[[str], list[tuple[str, int]]],
+    word_categories: Callable[[str], list[tuple[str, int]]],
     previous: QueryPlan | None = None,
 ) -> QueryPlan:
-    history = [HistoryTurn(role="assistant", content="", plan=previous, shown_ids=["x"])] if previous else []
-    known = matcher_for(vocab).covers
-    return plan_turn(
-        message, history, vocab, previous=previous, schema=schema, word_categories=titles, known=known
-    )
+    return plan_after(message, vocab, schema, word_categories, previous, known=matcher_for(vocab).covers)
 
 
 @pytest.mark.parametrize(
@@ -51,9 +43,9 @@ def _plan(
     ],
 )
 def test_a_stand_in_is_the_kind_a_sentence_before_named(
-    message: str, demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+    message: str, demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
-    plan = _plan(message, demo_vocabulary, demo_schema, titles)
+    plan = _plan(message, demo_vocabulary, demo_schema, demo_titles)
     assert plan.filters.categories == ["dishwashers"]
     assert plan.intent == "search"
     assert not plan.unknown_values  # "a LOT" is shouted, not a maker the store does not sell
@@ -67,13 +59,13 @@ def test_a_contraction_without_its_apostrophe_is_no_typo() -> None:
 
 
 def test_a_birthday_said_of_anyone_is_an_age_and_what_they_can_ride_is_a_use(
-    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
     plan = _plan(
         "twins turning 3 next month!! want to get them something they can ride up and down the driveway",
         demo_vocabulary,
         demo_schema,
-        titles,
+        demo_titles,
     )
     assert plan.filters.categories == ["ride-ons"]
     assert plan.filters.attribute_ranges["age_min_years"].lte == 3
@@ -82,28 +74,28 @@ def test_a_birthday_said_of_anyone_is_an_age_and_what_they_can_ride_is_a_use(
 
 
 def test_an_adjective_made_from_a_catalog_value_is_that_value(
-    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
     plan = _plan(
         "our baby just started pulling himself up on the furniture. my wife wants wooden toys only, nothing plastic",
         demo_vocabulary,
         demo_schema,
-        titles,
+        demo_titles,
     )
     assert plan.filters.attributes.get("material") == "wood"
     assert plan.intent == "search"
 
 
 def test_another_child_asks_afresh_the_same_child_refines(
-    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
-    baby = _plan("wooden toys for our baby", demo_vocabulary, demo_schema, titles)
+    baby = _plan("wooden toys for our baby", demo_vocabulary, demo_schema, demo_titles)
     sister = _plan(
-        "his big sister is 6 and wants something like legos", demo_vocabulary, demo_schema, titles, baby
+        "his big sister is 6 and wants something like legos", demo_vocabulary, demo_schema, demo_titles, baby
     )
     assert "material" not in sister.filters.attributes  # the baby's wooden toys do not carry over
-    scooter = _plan("my daughter needs a scooter", demo_vocabulary, demo_schema, titles)
-    younger = _plan("she's only 2 though", demo_vocabulary, demo_schema, titles, scooter)
+    scooter = _plan("my daughter needs a scooter", demo_vocabulary, demo_schema, demo_titles)
+    younger = _plan("she's only 2 though", demo_vocabulary, demo_schema, demo_titles, scooter)
     assert younger.intent == "refine" and younger.filters.categories == ["ride-ons"]
     assert younger.filters.attribute_ranges["age_min_years"].lte == 2
     assert child_age("his big sister is 6") is not None and child_age("my sister is 34") is None
@@ -131,28 +123,30 @@ def test_a_reaction_is_no_product_phrase(demo_vocabulary: Vocabulary) -> None:
 
 
 def test_a_maker_of_what_the_shopper_owns_is_no_brand_filter(
-    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
     owned = _plan(
         "his sonovel headphones finally broke so he needs new headphones",
         demo_vocabulary,
         demo_schema,
-        titles,
+        demo_titles,
     )
     assert owned.filters.categories and "sonovel" not in owned.filters.brands
-    asked = _plan("sonovel headphones please", demo_vocabulary, demo_schema, titles)
+    asked = _plan("sonovel headphones please", demo_vocabulary, demo_schema, demo_titles)
     assert asked.filters.brands == ["sonovel"]
 
 
 def test_scene_words_in_a_follow_up_asking_for_more(
-    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, titles: Callable
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
-    earbuds = _plan("earbuds for cardio days at the gym, sixty max", demo_vocabulary, demo_schema, titles)
+    earbuds = _plan(
+        "earbuds for cardio days at the gym, sixty max", demo_vocabulary, demo_schema, demo_titles
+    )
     longer = _plan(
         "those wont make it through a double spin class + the drive home. longer battery? i can spend a little more",
         demo_vocabulary,
         demo_schema,
-        titles,
+        demo_titles,
         earbuds,
     )
     assert longer.filters.categories == ["earbuds"]  # "the drive home" is no Home section asked for

@@ -10,11 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.llm.fake import FakeChatModel
-from assistant.schemas import ChatRequest, PlanEvent, ProductsEvent, TokenEvent
-from assistant.settings import Settings
-from assistant.turn import Assistant, build_assistant
+from assistant.turn import Assistant
 from retrieval.catalog import Product
+from tests.turn_support import small_assistant, turn
 
 _ROWS = [
     (("Toys & Games", "Card Storage & Display", "Cases"), "Deck Box 100 Cards Green", "Green", 6.99, ""),
@@ -63,32 +61,11 @@ def _products() -> list[Product]:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    from retrieval.ingest import ingest_products
-
-    settings = Settings(
-        _env_file=None,
-        data_dir=tmp_path_factory.mktemp("kind-followups") / "data",
-        embedder="hash",
-        llm="fake",
-        chroma_url=None,
-        # the hash embedder's similarities say nothing about meaning: a decline rests on the words
-        unnamed_kind_similarity=0.99,
-        out_of_catalog_similarity=-1.0,
-    )
-    a = build_assistant(settings, chat_model=FakeChatModel())
-    ingest_products(a.catalog, _products())
-    yield a
-    a.store.close()
-    a.catalog.close()
+    with small_assistant(tmp_path_factory.mktemp("kind-followups") / "data", _products()) as a:
+        yield a
 
 
-def _turn(assistant: Assistant, message: str, session: str | None = None) -> tuple[list, str, object, str]:
-    events = list(assistant.chat(ChatRequest(message=message, session_id=session)))
-    products = [e for e in events if isinstance(e, ProductsEvent)]
-    plan = next(e.plan for e in events if isinstance(e, PlanEvent))
-    text = "".join(e.text for e in events if isinstance(e, TokenEvent))
-    sid = next(getattr(e, "session_id", None) for e in events if getattr(e, "session_id", None))
-    return (products[-1].products if products else []), text, plan, sid
+_turn = turn
 
 
 def test_a_leaf_name_several_parents_file_stays_the_one_shown(assistant: Assistant) -> None:
