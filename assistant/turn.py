@@ -882,7 +882,7 @@ class Assistant:
                     : n - len(candidates)
                 ]
             )
-        if not plan.filters.categories and plan.category_hint and candidates and plan.intent == "refine":
+        if plan.intent == "refine" and not plan.filters.categories and plan.category_hint and candidates:
             # A follow-up in a catalog without that category as a filter ("the same but white" after
             # earbuds): products of the kind the conversation is about, not other white things; a
             # name several parents file ("Cases": card storage, earbud accessories) is the one shown.
@@ -1449,6 +1449,7 @@ _SHADE_WORDS = _shade_words()
 
 
 _COLOR_ONLY = COLOR_WORDS
+"""A shade may add "light", "matte", "dark" to the color, not another color ("brown,blue,white")."""
 
 
 def _named_shade(value: str, colors: Sequence[str]) -> bool:
@@ -1462,7 +1463,6 @@ def _named_shade(value: str, colors: Sequence[str]) -> bool:
     return not set(re.findall(r"[a-z]+", parts[0])) & _COLOR_ONLY
 
 
-"""A shade may add "light", "matte", "dark" to the color, not another color ("brown,blue,white")."""
 _GROUPING = re.compile(r",|\s&\s|\sand\s")
 """A category level that groups several kinds of product ("Hair Extensions, Wigs & Accessories")."""
 
