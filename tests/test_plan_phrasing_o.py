@@ -25,22 +25,15 @@ from assistant.turn import _TitleCategories
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
+from tests.plan_support import plan_after
 
 
 @pytest.fixture(scope="module")
-def titles(demo_products: list[Product]) -> Callable[[str], list[tuple[str, int]]]:
-    return _TitleCategories.build(0, demo_products).get_counts
+def titles(demo_titles: Callable[[str], list[tuple[str, int]]]) -> Callable[[str], list[tuple[str, int]]]:
+    return demo_titles
 
 
-def _demo(
-    message: str,
-    vocab: Vocabulary,
-    schema: CatalogSchema,
-    titles: Callable[[str], list[tuple[str, int]]],
-    previous: QueryPlan | None = None,
-) -> QueryPlan:
-    history = [HistoryTurn(role="assistant", content="", plan=previous, shown_ids=["x"])] if previous else []
-    return plan_turn(message, history, vocab, previous=previous, schema=schema, word_categories=titles)
+_demo = plan_after
 
 
 def _after_shown(

@@ -1400,13 +1400,22 @@ def _drop_incidental_roots(
     tokens = tokenize(_lower(text))
     if find_comparative([t.stem for t in tokens]) is None:
         return text
-    roots = {path[0] for path in schema.paths if path}
+    roots = _roots(schema)
     out = list(text)
     for m in matcher.find(tokens):
         if m.kind == "category" and norm(m.value) in roots and not schema.on_one_path([m.value, *before]):
             for i in range(tokens[m.start].start, tokens[m.end - 1].end):
                 out[i] = " "
     return "".join(out)
+
+
+def _roots(schema: CatalogSchema) -> frozenset[str]:
+    """The catalog's top levels (once per schema)."""
+    roots = schema.__dict__.get("_roots")
+    if roots is None:
+        roots = frozenset(path[0] for path in schema.paths if path)
+        schema.__dict__["_roots"] = roots
+    return roots
 
 
 def _drop_use_categories(text: str, matcher: VocabularyMatcher, schema: CatalogSchema | None = None) -> str:
