@@ -85,7 +85,7 @@ from retrieval.diversity import dedupe_variants
 from retrieval.filters import Filters, combine, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
-from retrieval.relax import LEVEL_FIELD, Relaxation, asked_fields, search_relaxed
+from retrieval.relax import LEVEL_FIELD, Relaxation, RelaxedSearch, asked_fields, search_relaxed
 from retrieval.schema import CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
 from retrieval.text import analyze
@@ -288,7 +288,12 @@ class Assistant:
                 profile = self.profile(shopper_id)
                 with turn.timed("retrieve_rank"):
                     previous_plan = next((h.plan for h in reversed(history) if h.plan is not None), None)
-                    variants = self._variants_asked(plan, previous_shown, request.message, previous_plan)
+                    # ("the cheapest white one": a sort over every white one, not the shown one's variant)
+                    variants = (
+                        self._variants_asked(plan, previous_shown, request.message, previous_plan)
+                        if plan.sort is None
+                        else []
+                    )
                     if variants:
                         # the shown products' own variants first, then others of the kind that
                         # meet the ask ("do any of them come in black? our fridge is black")
@@ -570,7 +575,7 @@ class Assistant:
             if plan.intent != "search" or not (kind or follow_up):
                 # "any carriers?" after cat trees: a new noun no product text has is another kind
                 return follow_up and bool(kind) and self._unknown_kind_added(kind, message, plan, previous)
-            if self._guessed_kind_differs(asked, [*kinds, *f.categories_all]):
+            if self._guessed_kind_differs(asked, [*kinds, *f.categories_all], message):
                 return True
             if kind and self._pair_unseen(kind, plan):
                 # "pressure cookers" among slow cookers: a kind no title names, unless products are close
@@ -587,7 +592,17 @@ class Assistant:
                 and not describes(said[-2])  # "a quiet dishwasher": a word the planner reads as a wish
                 and not any(said[-2] in p.split() for p in plan.preferences)
             )
-            if len(named) > 1 and real_word and not lexical.knows(named[-2]):
+            # a word only some description has, when the head is not the category's own word
+            # ("curls" of dumbbells: "a curling iron" in a store of iron kettlebells; a "blow dryer"
+            # among hair dryers is one)
+            headed = any(
+                named[-1] in analyze(self.vocabulary.categories.get(k, k).split()[-1]) for k in kinds
+            )
+            if (
+                len(named) > 1
+                and real_word
+                and not (lexical.knows(named[-2]) and (headed or self._in_titles(named[-2])))
+            ):
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
                 return nearest is not None and nearest < self.settings.unnamed_kind_similarity
             # "cat carriers" in a store of cat trees: the category came from the modifier; the noun
@@ -649,6 +664,17 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _in_titles(self, term: str) -> bool:
+        """Whether some product's title or category name has the analyzed ``term``."""
+        if term in self.searcher.snapshot().fields["title"]:
+            return True
+        cached = self.__dict__.get("_level_terms")
+        if cached is None or cached[0] is not self.schema:
+            levels = {level for path in self.schema.paths for level in path}
+            cached = (self.schema, frozenset(t for level in levels for t in analyze(level)))
+            self.__dict__["_level_terms"] = cached
+        return term in cached[1]
 
     def _names_products(self, word: str, term: str) -> bool:
         """Whether some title or category name calls a product by ``word`` (its analyzed ``term``)."""
@@ -737,17 +763,43 @@ class Assistant:
         )
         return bool(named) and index.pair_unseen(words[-2], words[-1])
 
-    def _guessed_kind_differs(self, query: str, kinds: list[str]) -> bool:
+    def _guessed_kind_differs(self, query: str, kinds: list[str], message: str = "") -> bool:
         """A kind the planner guessed from a word of the ask ("washing machine": titles say "machine"
         for coffee makers), not one the shopper named, that no product of that kind is close to in
-        meaning: the shopper asked for another kind of product."""
+        meaning: the shopper asked for another kind of product. A kind whose head word the message
+        says ("which of your dryers has the most power": Hair Dryers) was named."""
 
         def stems(text: str) -> set[str]:
             words = (t.stem.removesuffix("'s").replace("'", "") for t in tokenize(text))  # "women's"
             return {w for w in words if w.isalpha() and len(w) > 2}
 
         asked = stems(query)
-        named = any(stems(self.vocabulary.categories.get(kind, kind)) & asked for kind in kinds)
+        words = [t for t in tokenize(message) if t.text.isalpha()]
+        index = self._title_categories()
+
+        def said_head(name: str) -> bool:
+            # the kind's head word, said whole or as the end of it ("pack" of Backpacks), not as the
+            # head of a compound no title has ("life jacket" is no jacket)
+            heads = stems(name.split()[-1]) if name.split() else set()
+            for i, t in enumerate(words):
+                w = t.stem.removesuffix("'s")
+                if not any(h == w or (len(w) >= 4 and h.endswith(w)) for h in heads):
+                    continue
+                before = words[i - 1] if i else None
+                if (
+                    before is not None
+                    and len(before.text) > 2
+                    and before.stem not in FILLER_WORDS
+                    and index.pair_unseen(before.text, t.text)
+                ):
+                    continue
+                return True
+            return any(h == w or (len(w) >= 4 and h.endswith(w)) for h in heads for w in asked)
+
+        named = any(
+            stems(name := self.vocabulary.categories.get(kind, kind)) & asked or said_head(name)
+            for kind in kinds
+        )
         if named or not asked:
             return False
         leaves = [k for k in kinds if self.schema.leaves(k)] or kinds
@@ -795,7 +847,10 @@ class Assistant:
         if previous is not None and plan.intent != "refine":
             previous = None  # a new search asks for all of its constraints at once
         # a sort over a category or a brand ranks all of its products, not the few the text found first
-        sorted_pool = plan.sort is not None and bool(plan.filters.categories or plan.filters.brands)
+        # (a follow-up scoped by the kind the conversation is about sorts all of that kind too)
+        sorted_pool = plan.sort is not None and bool(
+            plan.filters.categories or plan.filters.brands or (plan.intent == "refine" and plan.category_hint)
+        )
         depth = 200 if sorted_pool else self.settings.rerank_depth
 
         def run(filters: Filters, query_plan: QueryPlan = plan, k: int = depth) -> list[Product]:
@@ -926,6 +981,8 @@ class Assistant:
                             "relaxed": [*plan.relaxed, *within.relaxed],
                         }
                     )
+        elif plan.intent == "search" and not plan.filters.categories and plan.category_hint and candidates:
+            plan, candidates = self._closest_of_guessed_kind(plan, found, candidates, run, asked_now)
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = self._one_per_variant(_sorted_by(candidates, plan.sort.key, plan.sort.order))
@@ -933,6 +990,31 @@ class Assistant:
                 n = self.settings.recommendations
                 candidates = _sorted_by(candidates[:n], plan.sort.key, plan.sort.order) + candidates[n:]
         return plan, candidates
+
+    def _closest_of_guessed_kind(
+        self,
+        plan: QueryPlan,
+        found: RelaxedSearch,
+        candidates: list[Product],
+        run: Callable[[Filters], list[Product]],
+        asked_now: list[str],
+    ) -> tuple[QueryPlan, list[Product]]:
+        """A fresh ask whose kind is only guessed ("hair tinsel, 5 dollars or less" in a feed with no
+        Tinsel category): when none of the matches is of that kind and nothing of the kind meets every
+        constraint, the closest of the kind with what was loosened said, not other things under $5.
+        When some match is of the kind, or the kind has products meeting every constraint, the
+        matches stand (the guess does not lead the search)."""
+        kind_filters = found.filters.model_copy(update={"categories": [plan.category_hint]})
+        of_kind = self._kind_test(plan.model_copy(update={"filters": kind_filters}))
+        if any(of_kind(p) for p in candidates) or run(kind_filters):
+            return plan, candidates
+        within = search_relaxed(kind_filters, run, keep=("category", LEVEL_FIELD), last=asked_now)
+        if not within.products or not within.relaxed:
+            return plan, candidates
+        loosened = within.filters.model_copy(update={"categories": []})
+        return plan.model_copy(
+            update={"filters": loosened, "relaxed": [*plan.relaxed, *within.relaxed]}
+        ), within.products
 
     def _one_per_variant(self, products: list[Product]) -> list[Product]:
         """The first of each variant group in ``products`` (sorted: the one at the extreme)."""

@@ -245,6 +245,24 @@ def _comparative_value(
     return None
 
 
+_ASKING = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|but|hmm+)\W+)*(?:any|anything|something|got|show|is\s+there|are\s+there)\b"
+)
+
+
+def _remark(text: str, at: int) -> bool:
+    """Whether the token at ``at`` sits in a sentence that asks for nothing: no question mark, no
+    question opening, no ask cue ("he says lighter is better for shooters")."""
+    tokens = tokenize(text)
+    if at >= len(tokens):
+        return False
+    start = tokens[at].start
+    begin = max((m.end() for m in re.finditer(r"[.!?]+\s*", text[:start])), default=0)
+    end_match = re.search(r"[.!?]", text[start:])
+    sentence = text[begin : start + end_match.end()] if end_match else text[begin:]
+    return not (sentence.rstrip().endswith("?") or _ASKING.match(sentence) or ASK_CUE.search(sentence))
+
+
 def _names_shown(stems: Sequence[str], compared: tuple[str, str, int, int]) -> bool:
     """Whether the comparative at ``compared`` is part of "the cheaper one" (a reference)."""
     start, end = compared[2], compared[3]
@@ -504,6 +522,16 @@ def apply_schema(
         later = find_comparative(stems[compared[3] :])
         if later is not None:
             compared = (later[0], later[1], later[2] + compared[3], later[3] + compared[3])
+    if (
+        compared is not None
+        and plan.intent == "product_question"
+        and len(plan.referenced_ids) == 1
+        and _remark(text, compared[2])
+        and question_dimension(text, schema, categories) is not None
+    ):
+        # "the featherlight, how many grams is it? he says lighter is better": the question is asked;
+        # the comparative is a remark in a sentence that asks for nothing
+        compared = None
     if compared is None and (said_value := _comparative_value(stems, schema, categories)):
         # "a longer one" where the category sells a Long size: that value, not a measurement
         attributes[said_value[0]] = said_value[1]
@@ -840,6 +868,13 @@ def _items(
         parts = [q.strip(" ,.?!") for q in parts[0].split(",") if q.strip(" ,.?!")] + parts[1:]
     while len(parts) >= 2 and _context_part(parts[0]):
         parts = parts[1:]  # "redoing the drain under my sink and need some pipe fittings": one ask
+    while (
+        len(parts) >= 2
+        and not ASK_CUE.search(parts[0])
+        and any(ASK_CUE.search(p) for p in parts[1:])
+        and len(tokenize(parts[0])) >= 4
+    ):
+        parts = parts[1:]  # "back door swells up every summer n sticks, i need a planer": the ask comes later
     while len(parts) >= 2 and _sets_the_scene(parts, schema, infer):
         parts = parts[1:]  # "going on a boat trip saturday, need a hat and some sunglasses": the trip
     if len(parts) < 2 or len(parts) > 4:

@@ -254,6 +254,11 @@ _STORE_WIDE = re.compile(
     r"\b(?:you\s+(?:have|carry|sell|stock)|you(?:'ve|\s+have)?\s+got|overall|of\s+all|of\s+everything|"
     r"in\s+the\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog))\b"
 )
+_ALL_OF_THEM = re.compile(
+    r"\b(?:out\s+of\s+(?:all|everything)|of\s+all\s+(?:the|of)|of\s+everything|overall|"
+    r"in\s+the\s+(?:whole|entire)\s+(?:store|shop|catalog)|ones\s+(?:you|u)\s+(?:carry|sell|stock))\b"
+)
+_ANY_KIND = re.compile(r"\b(?:any|every|all|whatever)\s+(?:kinds?|types?|sorts?|styles?)\b")
 _WHICH_ONE = re.compile(r"\bwhich\b|\b(?:of\s+)?(?:the|these|those)\s+two\b|\bboth\b")
 
 
@@ -588,6 +593,15 @@ def parse_turn(
         for m in matches
         if not (m.kind == "attribute" and m.end < len(tokens) and tokens[m.end].text in _SUBJECT_VERBS)
     ]
+    if not any(m.kind == "category" for m in matches):
+        # (with a kind named, a value next to another noun still says what is wanted of it: "running
+        # shoes, he has wide feet"; so does one before the product's own word: "espresso machine")
+        head = [t.stem for t in tokenize(product_phrase(text, matcher)) if t.text.isalpha()][-1:]
+        matches = [
+            m
+            for m in matches
+            if not (_qualifies_another_noun(tokens, m, matcher) and [tokens[m.end].stem] != head)
+        ]
     prev = context.previous
     if prev is not None and prev.filters.categories:
         # "one with a keychain" after AirPods cases: a feature of the kind shown, not another kind
@@ -659,6 +673,7 @@ def parse_turn(
     positive = [m for m in matches if not m.negated]
 
     fresh = prev is None or "all" in clears.targets
+    whole_kind = False
     if not fresh and prev is not None:
         prev_words = {t.stem for t in tokenize(prev.query)}
         new_cats = {m.value for m in positive if m.kind == "category"}
@@ -709,25 +724,70 @@ def parse_turn(
             and _STORE_WIDE.search(text)
             and find_superlative([t.stem for t in tokenize(text)]) is not None
             # "the cheapest fitting you got" after pipe fittings: the shopper's short name for it
-            and not all(
-                c not in prev.filters.categories
-                and {t.stem for t in tokenize(c)}
-                <= {t.stem for p in prev.filters.categories for t in tokenize(p)}
-                for c in new_cats
+            # (unless they say so: "the lowest priced necklace you sell, any kind")
+            and not (
+                _ANY_KIND.search(text) is None
+                and all(
+                    c not in prev.filters.categories
+                    and {t.stem for t in tokenize(c)}
+                    <= {t.stem for p in prev.filters.categories for t in tokenize(p)}
+                    for c in new_cats
+                )
             )
         ):
             # "what's the cheapest coffee maker you have?": the whole category, not the last narrowing.
             fresh = True
+        whole_kind = (
+            not fresh
+            and not new_cats
+            and bool(prev.filters.categories)
+            and _STORE_WIDE.search(text) is not None
+            and (
+                find_superlative([t.stem for t in tokenize(text)]) is not None
+                # "which one goes the longest on one charge?": a superlative word, whatever it measures
+                or any(t.text in lexicons().market_superlatives for t in tokenize(text))
+            )
+            # "which band is the cheapest you have?" after leather replacement bands: the kind's head
+            # noun, over all of the kind, not the last narrowing; "out of all the ones you carry"
+            # says so without it
+            and (
+                any(
+                    _head_noun_of(t.text, c) or _head_noun_of(t.stem, c)
+                    for t in product_words
+                    for c in prev.filters.categories
+                )
+                or _ALL_OF_THEM.search(text) is not None
+            )
+        )
 
     shown_prices = context.shown_prices if len(context.shown_prices) == len(context.shown_ids) else []
     asked_earlier: list[str] = []
     compare = bool(context.shown_ids) and not fresh and is_compare(text)
-    question = bool(context.shown_ids) and not fresh and not compare and is_product_question(text)
+    # "of the victorinox ones which has the top rating", "which is the cheapest white one": the
+    # extreme among products of that value, a sort over them, not a side-by-side of what was shown
+    extreme_of_value = find_superlative([t.stem for t in tokenize(_lower(message))]) is not None and any(
+        m.kind in ("color", "brand", "attribute") and not m.negated for m in matches
+    )
+    compare = compare and not extreme_of_value
+    compare = compare and not whole_kind
+    question = (
+        bool(context.shown_ids) and not fresh and not compare and not whole_kind and is_product_question(text)
+    )
+    if (
+        question
+        and (prices.price_max is not None or prices.price_min is not None)
+        and not POSITION.search(text)
+        and not 0
+        < len(resolve_references(text, context.shown_ids, titles=shown_titles))
+        < len(context.shown_ids)
+    ):
+        question = False  # "can we keep each of them at a hundred bucks or less?": a bound, asked anew
     if (
         not question
         and context.shown_ids
         and not fresh
         and not compare
+        and not whole_kind
         and shown_titles
         and opens_question(text)
         and not is_new_request(text)
@@ -757,6 +817,8 @@ def parse_turn(
         question = False  # "I can stretch the budget, which ones last longer?": a new search, loosened
 
     base = prev.filters if prev is not None and not fresh else Filters()
+    if whole_kind and prev is not None:
+        base = Filters(categories=prev.filters.categories, categories_all=prev.filters.categories_all)
     if prev is not None and not fresh and prev.relaxed:
         dropping = bool(clears.targets) or any(m.kind == "brand" and m.negated for m in matches)
         if dropping or _THAT_RANGE.search(text):
@@ -775,6 +837,7 @@ def parse_turn(
         _VARIANT_QUESTION.search(text) is not None
         # "…but I'd rather skip Summit & Pine, what else is that warm?": ruling a maker out refines
         or any(m.kind == "brand" and m.negated for m in matches)
+        or extreme_of_value
         or (
             _SET_REFERENCE.search(text) is not None
             # "any of those that aren't smart?": ruling a feature out narrows the set too
@@ -1043,6 +1106,16 @@ def plan_turn(
         and previous_kind
         and not any(_related(schema, head, c) for c in previous_kind)
         and not refers_back(_lower(normalized), pro_form=False)
+        # "the cheapest strip lights you carry" after LED strip lights: a guess from another word
+        # ("strip": power strips) does not outweigh the kind's own head noun, said
+        and (
+            firm
+            or not any(
+                _head_noun_of(t.stem, c) or _head_noun_of(t.text, c)
+                for t in tokenize(normalized)
+                for c in previous_kind
+            )
+        )
     ):
         # A different kind of product: a new topic, nothing carries over.
         parsed = parse_turn(normalized, ConversationContext(), vocabulary, shown_titles=shown_titles)
@@ -1132,6 +1205,10 @@ def plan_turn(
                 others = [c for c in categories if c != head]
                 listed = [leaf for leaf in listing if schema.on_one_path([leaf, *others])]
                 categories = [listed[0], *others] if listed else [head]
+            if categories == [head] and find_superlative([t.stem for t in tokenize(normalized)]) is not None:
+                # "the lowest priced necklace you sell": the extreme over every level that files the
+                # kind, Girls' Necklaces & Pendants too
+                categories = [head, *_levels_listing(schema, head)]
             before = context.previous.filters.categories if context.previous and not parsed.fresh else []
             if head not in before and (listed_before := [c for c in before if c in listing]):
                 # "adidas slides?" after men's sport sandals & slides: the kind shown, named again
@@ -1143,6 +1220,14 @@ def plan_turn(
             # A guess from titles or a level above the leaves: the planner reads its schema, the
             # searcher does not filter on it.
             update["category_hint"] = head
+            hinted = context.previous.category_hint if context.previous and not parsed.fresh else None
+            if (
+                hinted
+                and hinted != head
+                and plan.intent == "refine"
+                and any(_head_noun_of(t.stem, hinted) for t in tokenize(asked_phrase))
+            ):
+                update["category_hint"] = hinted  # "your cheapest rack" after garment racks: those
             asked_before = (
                 set(context.previous.filters.categories) if context.previous and not parsed.fresh else set()
             )
@@ -1187,7 +1272,9 @@ def plan_turn(
         not parsed.fresh
         and context.previous is not None
         and context.previous.category_hint
-        and plan.intent == "refine"
+        # (a question can turn into a refinement: "the first one's reviews look mid, anything rated
+        # higher?" is still about that kind)
+        and plan.intent in ("refine", "product_question")
     ):
         plan = plan.model_copy(update={"category_hint": context.previous.category_hint})
 
@@ -1434,9 +1521,12 @@ def _drop_use_categories(text: str, matcher: VocabularyMatcher, schema: CatalogS
     out = list(text)
     kinds = _kind_leaves(phrase, schema) if schema is not None else []
     priced = parse_prices(lowered).spans  # "30 bucks tops": a price word, whatever the catalog files as Tops
+    extreme = find_superlative([t.stem for t in tokens])  # "which has the top rating": no Tops either
     for m in matcher.find(tokens):
         first, last = tokens[m.start].start, tokens[m.end - 1].end
         if any(a < last and first < b for a, b in priced):
+            continue
+        if extreme is not None and m.start < extreme[3] and extreme[2] < m.end:
             continue
         if m.kind == "category" and _levels_of(m.value, kinds, schema):
             continue
@@ -1511,8 +1601,13 @@ def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
 
 def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     """The phrase of a message that names the product (see :func:`_product_phrase`); read once per
-    text and catalog, as several stages of a turn ask for it."""
-    return _product_phrase(text, matcher)
+    text and catalog, as several stages of a turn ask for it. The ask's frame after the product
+    ("the cheapest strip lights you carry") is no word of it."""
+    phrase = _product_phrase(text, matcher)
+    frame = _SOLD_HERE.search(phrase)
+    if frame is not None and kind_words(phrase[: frame.start()]) and not kind_words(phrase[frame.end() :]):
+        return phrase[: frame.start()]
+    return phrase
 
 
 _OPENING = re.compile(r"^\W*(?:(?:so|ok|okay|and|hmm+|well|then|maybe|just)\W+)*")
@@ -1523,7 +1618,7 @@ _PURPOSE_OF_SOMETHING = re.compile(
     r"|(?:they|he|she|we|i|you)\s+(?:can|could|would|will|might|'d|'ll)\b)"
 )
 _QUESTION_OPENING = re.compile(
-    rf"\s*(?:(?:so|and|ok|okay|well|then|but|hmm+)\W+)*(?:what|which|any|got|have\s+{YOU}|do\s+{YOU}|"
+    rf"\s*(?:(?:so|and|ok|okay|well|then|but|hmm+)\W+)*(?:what(?:'?s)?|which|any|got|have\s+{YOU}|do\s+{YOU}|"
     r"is\s+there|are\s+there|can\s+(?:i|you|u)|could\s+(?:i|you|u))\b"
 )
 
@@ -1566,7 +1661,17 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             # kind the store sells only sets the scene for the later one that does
             asked = [
                 x for x in sentences[1:] if _names_a_category(x, matcher) and not _pro_form(x.rstrip(".!?"))
-            ][:1]
+            ][:1] or [
+                # "retired last month and doing a week of the trail. whats the biggest pack you
+                # sell": the only sentence that asks holds the product, named or not (unless the
+                # first one names a kind's head word: "he's cracked two desk chairs")
+                x
+                for x in sentences[1:]
+                if not _names_a_kind_head(sentences[0], matcher)
+                if asks(x)
+                and not _pro_form(x.rstrip(".!?"))
+                and any(t.text.isalpha() and t.stem not in FILLER_WORDS for t in tokenize(x))
+            ][-1:]
         if asked:
             lowered = asked[-1]
         elif len(sentences) > 1 and asks(sentences[-1]) and _pro_form(sentences[-1].rstrip(".!?")):
@@ -1766,6 +1871,28 @@ def _names_anything(phrase: str, matcher: VocabularyMatcher) -> bool:
 _OWNERS = frozenset({"my", "his", "her", "our", "their"})
 _COPULAS = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", "weren't"})
 _WANTS = frozenset({"want", "wants", "need", "needs", "wanted", "needed"})
+_NOT_NOUNS = frozenset({"enough", "than", "version", "versions", "model", "models", "style", "styles"})
+
+
+def _qualifies_another_noun(tokens: list[Token], m: ValueMatch, matcher: VocabularyMatcher) -> bool:
+    """ "every single day", "a week long section": an attribute value said of a noun the catalog
+    has no word for qualifies that noun, not the product ("single" motors of a standing desk)."""
+    if m.kind != "attribute" or m.negated or m.end >= len(tokens):
+        return False  # ("arent smart/wifi": ruled out by name)
+    after = tokens[m.end]
+    return (
+        after.text.isalpha()
+        and len(after.text) > 2
+        and after.stem not in FILLER_WORDS
+        and after.text not in _NOT_NOUNS
+        and not after.text.endswith("ly")
+        and after.text in english_words()
+        and not matcher.product_word(after.stem)
+        # "a single motor desk": the value's own key
+        and after.stem not in {singular(w) for w in (m.key or "").split("_")}
+    )
+
+
 _SUBJECT_VERBS = _COPULAS | _WANTS | frozenset({"turning", "turn", "turns", "love", "loves", "like", "likes"})
 
 
@@ -1941,6 +2068,18 @@ def _related(schema: CatalogSchema, a: str, b: str) -> bool:
     return a in schema.parents and schema.on_one_path([a, b]) > 0
 
 
+def _levels_listing(schema: CatalogSchema, kind: str) -> list[str]:
+    """The category levels that list ``kind`` as one part of their name ("Necklaces & Pendants"
+    lists Necklaces), leaves or not."""
+    key = norm(kind)
+    levels = {level for path in schema.paths for level in path}
+    return sorted(
+        level
+        for level in levels
+        if level != key and "&" in level and key in {part.strip() for part in re.split(r"[&,]", level)}
+    )
+
+
 def _head_noun_of(a: str, b: str) -> bool:
     """Whether the one-word name ``a`` is the head noun of the longer name ``b`` ("sets" of
     Container Sets)."""
@@ -2019,7 +2158,21 @@ def find_head(
         named = _leaf_said_around(text, matcher, schema)
         if named is not None and named != norm(found[0]):
             return named, True
+    if found is not None and schema is not None and word_categories is not None:
+        # "what sleeves do u have for cards": the products whose titles say "cards sleeves" are
+        # filed elsewhere (Protective Sleeves) than the category the word names (laptop Sleeves)
+        head_word = found[0].split()[-1]
+        for m in _FOR_NOUN.finditer(_lower(text)):
+            if head_word not in _lower(text)[: m.start()]:
+                continue
+            for noun in dict.fromkeys([m.group(1), singular(m.group(1))]):
+                other = _pair_kind(f"{noun} {head_word}", found[0], schema, word_categories)
+                if other is not None:
+                    return other, True
     return found
+
+
+_FOR_NOUN = re.compile(r"\bfor\s+(?:(?:the|my|our|his|her|a|an|some)\s+)?([a-z]{3,})\b")
 
 
 _RELATIVE_SUBJECTS = frozenset({"you", "we", "they", "he", "she", "i"})
@@ -2115,6 +2268,9 @@ def _head_noun(
             # "a rotary tool kit", "a pots and pans set": the catalog's Kits or Sets category is the
             # package, the kind named before it is what is asked
             first_at = min(m.start for m in values)
+            first_named = {
+                leaf.name.casefold() for m in values if m.start == first_at for leaf in schema.leaves(m.value)
+            }
             specific = [
                 m
                 for m in values
@@ -2124,6 +2280,7 @@ def _head_noun(
                     _generic(word_categories(tokens[m.start].text))
                     or _ends_names(tokens[m.start].stem, schema)
                 )
+                or _filed_as_later(tokens, first_at, m, first_named, schema, word_categories)
             ]
             values = specific or values
         leaf_values = [m for m in values if len(schema.leaves(m.value)) == 1]
@@ -2148,6 +2305,20 @@ def _head_noun(
                 )
                 if other is not None:
                     return other, True
+                heading = [
+                    m
+                    for m in values
+                    if m is not leaf_named and m.start <= head_at < m.end and leaf_named.end <= m.start
+                ]
+                pair = word_categories(f"{content[-2][1].text} {head_token.text}")
+                if (
+                    heading
+                    and pair
+                    and pair[0][0] in {x.name.casefold() for x in schema.leaves(heading[-1].value)}
+                ):
+                    # "a laptop stand": the head word names a category too, and the products whose
+                    # titles say both words are mostly filed under it
+                    return heading[-1].value, True
         if leaf_values and word_categories is not None and content:
             # "a flush mount ceiling light": the leaf named (Mounts) qualifies a head noun after it;
             # the products whose titles say the last two words are what is asked
@@ -2225,7 +2396,8 @@ def _content_words(
     brand_at = {
         i
         for m in matches
-        if m.kind in ("brand", "color") or (m.kind == "attribute" and m.value in ("yes", "true"))
+        # ("a liquid not a powder": what is ruled out is no head either)
+        if m.kind in ("brand", "color") or (m.kind == "attribute" and m.value in ("yes", "true")) or m.negated
         for i in range(m.start, m.end)
     }
     return [
@@ -2301,6 +2473,22 @@ def _not_qualifiers(
 
 _GENERIC_SPREAD = 20
 _GENERIC_SHARE = 0.25
+
+
+def _filed_as_later(
+    tokens: list[Token],
+    first_at: int,
+    later: ValueMatch,
+    first_named: set[str],
+    schema: CatalogSchema,
+    word_categories: Callable[[str], list[tuple[str, int]]],
+) -> bool:
+    """ "a laptop stand": products whose titles say both words are filed under the later word's
+    category (stands), not the first's (laptops): the later word is the kind, not a package of the
+    first."""
+    pair = word_categories(f"{tokens[first_at].text} {tokens[later.start].text}")
+    own = {leaf.name.casefold() for leaf in schema.leaves(later.value)}
+    return bool(pair) and pair[0][0] in own and pair[0][0] not in first_named
 
 
 def _generic(filed: list[tuple[str, int]]) -> bool:
@@ -2388,6 +2576,7 @@ def kind_words(text: str) -> str:
         and t.stem not in FILLER_WORDS
         and t.stem not in _SKIP_HEAD
         and t.text not in _DISCOURSE
+        and t.text not in _RELATIVE_SUBJECTS  # "what could he ride": who rides, not what
     ]
     return " ".join(kept)
 
@@ -2407,6 +2596,7 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
     return kind_words(_after_determiner(phrase, matcher))
 
 
+_SOLD_HERE = re.compile(rf"\s*\b(?:that\s+|which\s+)?{YOU}\s+(?:have|sell|carry|stock|got|offer)\b")
 _VAGUE_ASK = re.compile(
     r"\b(?:(?:something|anything|stuff)(?!\s+(?:like|such\s+as|similar|called|named)\b)|gift\s+ideas?|"
     r"(?:a|any)\s+(?:gift|present)|"

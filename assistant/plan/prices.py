@@ -101,6 +101,11 @@ _AGE_BOUND = re.compile(
     r"(?:over|above|older\s+than)\s+(?:[2-9]\d)\+?(?!\s*(?:dollars?|bucks|usd|\$))(?![\d.,])"
     r"|\b(?:women|men|adults)\s+[2-9]\d\s*\+"
 )
+# "ones that hold three hundred or more", "rated for 400": what a product carries, not what it costs
+_HOLDS = re.compile(
+    r"\b(?:holds?|supports?|carr(?:y|ies)|rated\s+(?:for|to)|sleeps?)\s+(?:up\s+to\s+|at\s+least\s+|over\s+)?"
+    r"\d[\d,]*(?:\.\d+)?(?:\s*(?:or|and)\s+(?:more|up|over|above|higher))?(?![\d.,])(?!\s*(?:dollars?|bucks|usd|\$))"
+)
 _CHEAPER = re.compile(
     r"\b(?:cheaper|less expensive|lower[- ]priced|lower price[sd]?|more affordable|less pricey|less costly|"
     r"cheaper ones?|lower cost|not\s+(?:so|too|that|as)\s+(?:expensive|pricey|costly|much))\b"
@@ -189,6 +194,7 @@ def parse_prices(text: str) -> PriceParse:
     for m in _RATING.finditer(lowered):
         spans.append(m.span())
     ages = [m.span() for m in _AGE_BOUND.finditer(lowered)]  # "women over 50" is an age, not a price
+    ages += [m.span() for m in _HOLDS.finditer(lowered)]  # "ones that hold 300 or more": a load
     rating_match = next(_RATING.finditer(lowered), None)
     min_rating = float(rating_match.group("r") or rating_match.group("r2")) if rating_match else None
 

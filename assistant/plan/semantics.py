@@ -648,7 +648,37 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
                 bounds = NumericRange(gte=n, lte=n) if exact else NumericRange(gte=n)
                 label = f"{n}-person" if exact else f"for {n} people"
                 found.append(SpecMatch(people_key, bounds, m.span(), label))
+    found.extend(_loads(text, numeric, found))
     return found
+
+
+# "ones that hold three hundred or more", "rated for 400": a bare figure a product must carry
+_LOAD = re.compile(
+    r"\b(?:holds?|supports?|carr(?:y|ies)|rated\s+(?:for|to))\s+(?:up\s+to\s+|at\s+least\s+|over\s+)?"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)(?![\d.,])(?!\s*(?:dollars?|bucks|usd|\$|%))"
+)
+
+
+def _loads(text: str, numeric: dict[str, AttributeSpec], found: list[SpecMatch]) -> list[SpecMatch]:
+    """A figure without a unit after a verb of carrying, when the categories have one weight limit
+    to read it by (an office chair's max weight): at least that much."""
+    limits = [
+        k
+        for k, spec in numeric.items()
+        if spec.dimension == "mass" and ("max" in k.split("_") or k.startswith(lexicons().needs))
+    ]
+    if len(limits) != 1:
+        return []
+    spec = numeric[limits[0]]
+    out: list[SpecMatch] = []
+    for m in _LOAD.finditer(text):
+        if any(s.span[0] <= m.start("num") < s.span[1] for s in found):
+            continue
+        value = float(m.group("num").replace(",", ""))
+        unit = spec.unit.display if spec.unit is not None else ""
+        bounds = NumericRange(gte=value)
+        out.append(SpecMatch(limits[0], bounds, m.span(), f"{spec.label} {bounds.describe()} {unit}".strip()))
+    return out
 
 
 _COUNT_LOW = re.compile(rf"(?:{_AT_LEAST})\s+$")

@@ -291,6 +291,7 @@ class VocabularyMatcher:
         self._exact: dict[tuple[str, ...], list[_Entry]] = {}
         self._prefix: dict[str, list[_Entry]] = {}
         self.words: set[str] = set()
+        self._value_stems: frozenset[str] | None = None
         self._corrections: TypoCorrector | None = None
         self._close_brands: dict[str, str | None] = {}
         self._openings: frozenset[tuple[str, ...]] | None = None
@@ -582,9 +583,31 @@ class VocabularyMatcher:
         compound = {i for i, (a, b) in enumerate(origin) if b - a == 2}
         if not any(compound.intersection(range(m.start, m.end)) for m in found):
             return plain  # the joined word names nothing the catalog sells: keep the words apart
+        if not self._joined_names(tokens, found, origin, compound):
+            return plain
         return [
             m.model_copy(update={"start": origin[m.start][0], "end": origin[m.end - 1][1]}) for m in found
         ]
+
+    def _joined_names(
+        self, tokens: list[Token], found: list[ValueMatch], origin: list[tuple[int, int]], compound: set[int]
+    ) -> bool:
+        """Whether a value matched on a joined word (``found``, over the joined tokens) names what the
+        words said apart mean. "hair tinsel" is the product, not the one-product maker Hairtinsel:
+        words said apart name a maker only when they are not all plain words and the maker has more
+        than one listing."""
+        from assistant.plan.typos import ordinary_word
+
+        for m in found:
+            if not compound.intersection(range(m.start, m.end)):
+                continue
+            if m.kind != "brand":
+                return True
+            said = tokens[origin[m.start][0] : origin[m.end - 1][1]]
+            listed = self.vocabulary.counts.get(f"brand:{m.value}", 0)
+            if listed >= 2 and not all(ordinary_word(t.text) for t in said):
+                return True
+        return False
 
     def compounds(self, tokens: list[Token]) -> list[Token]:
         """``tokens`` with two words the catalog writes as one joined ("paddle board" → paddleboard),
@@ -594,9 +617,21 @@ class VocabularyMatcher:
             return tokens
         compound = {i for i, (a, b) in enumerate(origin) if b - a == 2}
         # the joined word matches a value, or a category name holds it: one word
-        named = any(compound.intersection(range(m.start, m.end)) for m in self._find(joined))
+        named = self._joined_names(tokens, self._find(joined), origin, compound)
         held = any(t.stem in self._category_words() for i, t in enumerate(joined) if i in compound)
         return joined if named or held else tokens
+
+    def product_word(self, stem: str) -> bool:
+        """Whether ``stem`` is a word of a category name or of an attribute value (not of a key, nor
+        of a product id a value points at): a word that can name or describe a product."""
+        if self._value_stems is None:
+            words = set(self._category_words())
+            for values in self.vocabulary.attributes.values():
+                for value in values:
+                    if not re.search(r"\d", value) or " " in value:
+                        words.update(_stems(value))
+            self._value_stems = frozenset(words)
+        return stem in self._value_stems
 
     def _category_words(self) -> frozenset[str]:
         if self._category_stems is None:
