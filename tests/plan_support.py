@@ -23,3 +23,16 @@ def plan_after(
     return plan_turn(
         message, history, vocab, previous=previous, schema=schema, word_categories=titles, known=known
     )
+
+
+def plan_known(
+    message: str,
+    vocab: Vocabulary,
+    schema: CatalogSchema,
+    titles: Callable[[str], list[tuple[str, int]]],
+    previous: QueryPlan | None = None,
+) -> QueryPlan:
+    """:func:`plan_after`, with the catalog's own vocabulary as the words the typo reader keeps."""
+    from assistant.plan.vocab import matcher_for
+
+    return plan_after(message, vocab, schema, titles, previous, known=matcher_for(vocab).covers)

@@ -16,22 +16,11 @@ from assistant.plan.planner import _head_noun_of, product_kind
 from assistant.plan.semantics import child_age
 from assistant.plan.typos import _contraction, english_words
 from assistant.plan.vocab import matcher_for
-from assistant.schemas import QueryPlan
 from assistant.turn import _named_shade
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
-from tests.plan_support import plan_after
-
-
-def _plan(
-    message: str,
-    vocab: Vocabulary,
-    schema: CatalogSchema,
-    word_categories: Callable[[str], list[tuple[str, int]]],
-    previous: QueryPlan | None = None,
-) -> QueryPlan:
-    return plan_after(message, vocab, schema, word_categories, previous, known=matcher_for(vocab).covers)
+from tests.plan_support import plan_known as _plan
 
 
 @pytest.mark.parametrize(

@@ -20,17 +20,7 @@ from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
-from tests.plan_support import plan_after
-
-
-def _plan(
-    message: str,
-    vocab: Vocabulary,
-    schema: CatalogSchema,
-    word_categories: Callable[[str], list[tuple[str, int]]],
-    previous: QueryPlan | None = None,
-) -> QueryPlan:
-    return plan_after(message, vocab, schema, word_categories, previous, known=matcher_for(vocab).covers)
+from tests.plan_support import plan_known as _plan
 
 
 @pytest.mark.parametrize(

@@ -161,5 +161,6 @@ def test_a_laptop_stand_is_a_stand_not_a_laptop(assistant: Assistant) -> None:
 def test_the_cheapest_strip_lights_you_carry_stays_with_strip_lights(assistant: Assistant) -> None:
     _, _, _, sid = turn(assistant, "ok, LED strip lights for my bedroom")
     shown, _, plan, _ = turn(assistant, "what are the cheapest strip lights you carry?", sid)
+    assert plan.filters.categories == ["led strip lights"]
     assert shown[0].title == "Flexible LED Strip Lights 16.4ft"  # $12.75, not a $9.99 power strip
     assert all("LED Strip Lights" in p.category for p in shown)

@@ -768,8 +768,7 @@ def parse_turn(
     extreme_of_value = find_superlative([t.stem for t in tokenize(_lower(message))]) is not None and any(
         m.kind in ("color", "brand", "attribute") and not m.negated for m in matches
     )
-    compare = compare and not extreme_of_value
-    compare = compare and not whole_kind
+    compare = compare and not extreme_of_value and not whole_kind
     question = (
         bool(context.shown_ids) and not fresh and not compare and not whole_kind and is_product_question(text)
     )
@@ -1661,17 +1660,18 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             # kind the store sells only sets the scene for the later one that does
             asked = [
                 x for x in sentences[1:] if _names_a_category(x, matcher) and not _pro_form(x.rstrip(".!?"))
-            ][:1] or [
+            ][:1]
+            if not asked and not _names_a_kind_head(sentences[0], matcher):
                 # "retired last month and doing a week of the trail. whats the biggest pack you
                 # sell": the only sentence that asks holds the product, named or not (unless the
                 # first one names a kind's head word: "he's cracked two desk chairs")
-                x
-                for x in sentences[1:]
-                if not _names_a_kind_head(sentences[0], matcher)
-                if asks(x)
-                and not _pro_form(x.rstrip(".!?"))
-                and any(t.text.isalpha() and t.stem not in FILLER_WORDS for t in tokenize(x))
-            ][-1:]
+                asked = [
+                    x
+                    for x in sentences[1:]
+                    if asks(x)
+                    and not _pro_form(x.rstrip(".!?"))
+                    and any(t.text.isalpha() and t.stem not in FILLER_WORDS for t in tokenize(x))
+                ][-1:]
         if asked:
             lowered = asked[-1]
         elif len(sentences) > 1 and asks(sentences[-1]) and _pro_form(sentences[-1].rstrip(".!?")):
