@@ -1598,6 +1598,7 @@ def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
     return named or kids
 
 
+@lru_cache(maxsize=1024)
 def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     """The phrase of a message that names the product (see :func:`_product_phrase`); read once per
     text and catalog, as several stages of a turn ask for it. The ask's frame after the product
@@ -1630,7 +1631,6 @@ def asks(sentence: str) -> bool:
     )
 
 
-@lru_cache(maxsize=1024)
 def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     """The phrase of a message that names the product: the first one, cut at clause words, with a
     content word. What follows "for"/"to"/"with" describes a use ("something more powerful for home
@@ -2072,7 +2072,10 @@ def _levels_listing(schema: CatalogSchema, kind: str) -> list[str]:
     """The category levels that list ``kind`` as one part of their name ("Necklaces & Pendants"
     lists Necklaces), leaves or not."""
     key = norm(kind)
-    levels = {level for path in schema.paths for level in path}
+    levels = schema.__dict__.get("_levels")
+    if levels is None:  # every level of every path, once per schema (as _roots)
+        levels = frozenset(level for path in schema.paths for level in path)
+        schema.__dict__["_levels"] = levels
     return sorted(
         level
         for level in levels
@@ -2162,8 +2165,9 @@ def find_head(
         # "what sleeves do u have for cards": the products whose titles say "cards sleeves" are
         # filed elsewhere (Protective Sleeves) than the category the word names (laptop Sleeves)
         head_word = found[0].split()[-1]
-        for m in _FOR_NOUN.finditer(_lower(text)):
-            if head_word not in _lower(text)[: m.start()]:
+        lowered = _lower(text)
+        for m in _FOR_NOUN.finditer(lowered):
+            if head_word not in lowered[: m.start()]:
                 continue
             for noun in dict.fromkeys([m.group(1), singular(m.group(1))]):
                 other = _pair_kind(f"{noun} {head_word}", found[0], schema, word_categories)

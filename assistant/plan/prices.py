@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.plan.text import CARRY_VERBS, LOAD_LEAD
 from retrieval.filters import Filters
 
 __all__ = [
@@ -103,7 +104,7 @@ _AGE_BOUND = re.compile(
 )
 # "ones that hold three hundred or more", "rated for 400": what a product carries, not what it costs
 _HOLDS = re.compile(
-    r"\b(?:holds?|supports?|carr(?:y|ies)|rated\s+(?:for|to)|sleeps?)\s+(?:up\s+to\s+|at\s+least\s+|over\s+)?"
+    rf"\b(?:{CARRY_VERBS}|sleeps?)\s+{LOAD_LEAD}"
     r"\d[\d,]*(?:\.\d+)?(?:\s*(?:or|and)\s+(?:more|up|over|above|higher))?(?![\d.,])(?!\s*(?:dollars?|bucks|usd|\$))"
 )
 _CHEAPER = re.compile(

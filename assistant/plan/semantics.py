@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
-from assistant.plan.text import COLOR_WORDS, singular, tokenize
+from assistant.plan.text import CARRY_VERBS, COLOR_WORDS, LOAD_LEAD, singular, tokenize
 from assistant.schemas import Comparative, SortSpec
 from retrieval.filters import NumericRange
 from retrieval.schema import AttributeSpec, CatalogSchema, key_words, unit_spellings
@@ -654,7 +654,7 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
 
 # "ones that hold three hundred or more", "rated for 400": a bare figure a product must carry
 _LOAD = re.compile(
-    r"\b(?:holds?|supports?|carr(?:y|ies)|rated\s+(?:for|to))\s+(?:up\s+to\s+|at\s+least\s+|over\s+)?"
+    rf"\b(?:{CARRY_VERBS})\s+{LOAD_LEAD}"
     r"(?P<num>\d[\d,]*(?:\.\d+)?)(?![\d.,])(?!\s*(?:dollars?|bucks|usd|\$|%))"
 )
 

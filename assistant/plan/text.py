@@ -28,6 +28,11 @@ __all__ = [
 YOU = r"(?:(?:you|u|ya|y'?all)(?:\s+(?:guys|folks|all))?|(?:the|this|your)\s+(?:store|shop|site))"
 """How shoppers address the store: "you", "u guys", "y'all", "the store"."""
 
+CARRY_VERBS = r"holds?|supports?|carr(?:y|ies)|rated\s+(?:for|to)"
+"""Verbs before a figure a product must carry ("hold 300", "rated for 400"): a load, not a price."""
+LOAD_LEAD = r"(?:up\s+to\s+|at\s+least\s+|over\s+)?"
+"""What may stand between such a verb and its figure."""
+
 ASK_CUE = re.compile(
     r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|lookin'?|searching|shopping|hunting)\s+for|"
     r"(?:is|are)\s+there\s+(?:any|an?)(?=\s)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+after|"
