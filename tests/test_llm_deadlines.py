@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 from openai_server import MODES, SECRET_DETAIL, OpenAIStub, deadline_settings
 
+from assistant.llm.circuit import CircuitBreaker
 from assistant.schemas import ChatEvent, ChatRequest, DegradedEvent, DoneEvent, ProductsEvent
 from assistant.settings import Settings
 from assistant.turn import Assistant, build_assistant
@@ -131,16 +132,38 @@ def test_a_misbehaving_model_costs_at_most_the_budget_then_the_circuit_opens(
     assert SECRET_DETAIL not in caplog.text and "not json at all" not in caplog.text
 
 
+class ManualClock:
+    """The breaker's clock, moved by the test: the cooldown passes when the test says so, not when a
+    slow machine happens to spend a second on a turn."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _manual_breaker(assistant: Assistant, cooldown_s: float) -> ManualClock:
+    clock = ManualClock()
+    assistant.llm_circuit = CircuitBreaker(
+        failures=assistant.settings.llm_breaker_failures, cooldown_s=cooldown_s, clock=clock
+    )
+    return clock
+
+
 def test_a_probe_after_the_cooldown_that_succeeds_closes_the_circuit(
     catalog_settings: Settings, stub: OpenAIStub
 ) -> None:
-    for assistant in _assistant(catalog_settings, llm_breaker_cooldown_s=1.0):
+    for assistant in _assistant(catalog_settings):
+        clock = _manual_breaker(assistant, cooldown_s=30.0)
         stub.mode = "http_500"
         while assistant.llm_circuit.state == "closed":
             _check_bounded(Turn(assistant, stub))
         assert Turn(assistant, stub).requests == 0
         stub.mode = "ok"
-        time.sleep(1.05)
+        clock.now += 29.9
+        assert assistant.llm_circuit.state == "open"
+        clock.now += 0.2
         assert assistant.llm_circuit.state == "half_open"
         plan = {"query": "quiet dishwasher", "filters": {"price_max": 800}, "intent": "search"}
         stub.add(json.dumps(plan), '{"ranking": []}', "Here are some quiet dishwashers.")
@@ -152,11 +175,12 @@ def test_a_probe_after_the_cooldown_that_succeeds_closes_the_circuit(
 
 
 def test_a_failed_probe_keeps_the_circuit_open(catalog_settings: Settings, stub: OpenAIStub) -> None:
-    for assistant in _assistant(catalog_settings, llm_breaker_cooldown_s=0.5):
+    for assistant in _assistant(catalog_settings):
+        clock = _manual_breaker(assistant, cooldown_s=30.0)
         stub.mode = "rate_limited"
         while assistant.llm_circuit.state == "closed":
             _check_bounded(Turn(assistant, stub))
-        time.sleep(0.55)
+        clock.now += 30.0
         probe = Turn(assistant, stub)
         _check_bounded(probe)
         assert probe.requests == 1 and assistant.llm_circuit.state == "open"
