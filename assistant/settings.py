@@ -251,6 +251,19 @@ class Settings(BaseSettings):
         description='A two-word kind of product no title says together ("smoke detector" where titles '
         'only say "lie detector") is declined unless a product is this similar (cosine).',
     )
+    kind_focus_similarity: float = Field(
+        default=0.33,
+        ge=-1,
+        le=1,
+        description='A search that names no kind of product ("something tall my cats can climb") is '
+        "narrowed to the leaf category whose name is this similar to the ask (cosine) ...",
+    )
+    kind_focus_margin: float = Field(
+        default=0.08,
+        ge=0,
+        le=2,
+        description="... and this much more similar than any other leaf's name (else the matches stand).",
+    )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 
     # Experiments ---------------------------------------------------------------------------

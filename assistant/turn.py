@@ -983,6 +983,8 @@ class Assistant:
                     )
         elif plan.intent == "search" and not plan.filters.categories and plan.category_hint and candidates:
             plan, candidates = self._closest_of_guessed_kind(plan, found, candidates, run, asked_now)
+        elif plan.intent == "search" and candidates and not found.relaxed:
+            plan, candidates = self._focused_on_kind(plan, found.filters, candidates, run)
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = self._one_per_variant(_sorted_by(candidates, plan.sort.key, plan.sort.order))
@@ -1015,6 +1017,34 @@ class Assistant:
         return plan.model_copy(
             update={"filters": loosened, "relaxed": [*plan.relaxed, *within.relaxed]}
         ), within.products
+
+    def _focused_on_kind(
+        self,
+        plan: QueryPlan,
+        filters: Filters,
+        candidates: list[Product],
+        run: Callable[[Filters], list[Product]],
+    ) -> tuple[QueryPlan, list[Product]]:
+        """A search that names no kind of product, brand or category ("something tall my three cats
+        can climb and sleep on"): when one leaf category's name is clearly the nearest to the ask (by
+        ``kind_focus_similarity`` and ``kind_focus_margin`` over the next), the matches are that
+        kind's, and the conversation is about that kind from then on. Otherwise the matches stand."""
+        if filters.categories or filters.categories_all or filters.brands or plan.category_hint or plan.items:
+            return plan, candidates
+        ranked = self.searcher.leaf_similarities(_search_text(plan))
+        if len(ranked) < 2:
+            return plan, candidates
+        (leaf, best), (_, runner_up) = ranked[0], ranked[1]
+        if best < self.settings.kind_focus_similarity or best - runner_up < self.settings.kind_focus_margin:
+            return plan, candidates
+        key = norm(leaf)
+        focused = [p for p in candidates if p.category and norm(p.category[-1]) == key]
+        kind = filters.model_copy(update={"categories": [key]})
+        if not focused:
+            focused = run(kind)
+        if not focused:
+            return plan, candidates
+        return plan.model_copy(update={"filters": kind}), focused
 
     def _one_per_variant(self, products: list[Product]) -> list[Product]:
         """The first of each variant group in ``products`` (sorted: the one at the extreme)."""

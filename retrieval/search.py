@@ -198,6 +198,11 @@ class Searcher:
         _, sims, _ = dense_search(snap.vectors, self.embed_query(text), allowed, 1, ann, self.dense_policy)
         return float(sims[0])
 
+    def leaf_similarities(self, text: str) -> list[tuple[str, float]]:
+        """Every leaf category name of the served catalog with the similarity of its embedding to
+        ``text``'s, most similar first (what kind of product a message is about when it names none)."""
+        return self.snapshot().leaf_similarities(self.embed_query(text))
+
     @property
     def dense_policy(self) -> DensePolicy:
         """When dense retrieval leaves exact scoring (``AISLE_DENSE_*`` settings)."""

@@ -223,6 +223,7 @@ class CatalogSnapshot:
         for name, row in rows.items():
             self._leaf_table[row] = table[name]
         self._leaf_row = np.array([rows.get(leaf, 0) for leaf in leaves], dtype=np.int32)
+        self._leaf_names = ["", *names]
         self._attributes: dict[str, np.ndarray] = {}
         self._numeric: dict[str, np.ndarray] = {}
         for key in self.vocabulary.attributes:
@@ -260,6 +261,15 @@ class CatalogSnapshot:
     def leaf_vectors_at(self, positions: np.ndarray) -> np.ndarray:
         """The leaf-category name embeddings of the products at ``positions`` (zeros when unknown)."""
         return self._leaf_table[self._leaf_row[positions]]
+
+    def leaf_similarities(self, vector: np.ndarray) -> list[tuple[str, float]]:
+        """Each leaf category's name with the cosine similarity of its embedding to ``vector``, most
+        similar first."""
+        if len(self._leaf_names) < 2:
+            return []
+        sims = self._leaf_table[1:] @ vector
+        order = np.argsort(-sims)
+        return [(self._leaf_names[i + 1], float(sims[i])) for i in order]
 
     def brands_in(self, text: str) -> set[str]:
         """Normalized catalog brands whose full name occurs as words in ``text``."""

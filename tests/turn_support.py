@@ -14,8 +14,9 @@ from retrieval.catalog import Product
 
 
 @contextmanager
-def small_assistant(data_dir: Path, products: Sequence[Product]) -> Iterator[Assistant]:
-    """An assistant (hash embedder, fake LLM) with ``products`` ingested."""
+def small_assistant(data_dir: Path, products: Sequence[Product], **overrides: object) -> Iterator[Assistant]:
+    """An assistant (hash embedder unless ``overrides`` say otherwise, fake LLM) with ``products``
+    ingested."""
     from retrieval.ingest import ingest_products
 
     settings = Settings(
@@ -27,7 +28,7 @@ def small_assistant(data_dir: Path, products: Sequence[Product]) -> Iterator[Ass
         # the hash embedder's similarities say nothing about meaning: a decline rests on the words
         unnamed_kind_similarity=0.99,
         out_of_catalog_similarity=-1.0,
-    )
+    ).model_copy(update=overrides)
     a = build_assistant(settings, chat_model=FakeChatModel())
     ingest_products(a.catalog, list(products))
     try:
