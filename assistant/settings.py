@@ -264,6 +264,19 @@ class Settings(BaseSettings):
         le=2,
         description="... and this much more similar than any other leaf's name (else the matches stand).",
     )
+    kind_synonym_similarity: float = Field(
+        default=0.6,
+        ge=-1,
+        le=1,
+        description='A kind of product the catalog has no word for ("a screen" where it says Monitors) is '
+        "read as the leaf category whose name is this similar to the shopper's word (cosine) ...",
+    )
+    kind_synonym_margin: float = Field(
+        default=0.2,
+        ge=0,
+        le=2,
+        description="... and this much more similar than any other leaf's name (else the usual checks decide).",
+    )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 
     # Experiments ---------------------------------------------------------------------------

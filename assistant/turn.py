@@ -482,9 +482,43 @@ class Assistant:
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
         kind = product_kind(request.message, self.vocabulary, known)
-        if self._outside_catalog(plan, previous, kind, request.message):
+        synonym = self._kind_synonym(plan, kind)
+        if synonym is not None:
+            # "a screen for my desk": the catalog calls it Monitors
+            kind_filters = plan.filters.model_copy(update={"categories": [norm(synonym)]})
+            plan = plan.model_copy(update={"intent": "search", "filters": kind_filters})
+        elif self._outside_catalog(plan, previous, kind, request.message):
             plan = plan.model_copy(update={"intent": "out_of_catalog"})
         return plan, problem
+
+    def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
+        """The leaf category a fresh ask's kind of product is another word for, when the plan found
+        no category and the catalog has no word for it: its name is clearly the nearest to the
+        shopper's word (``kind_synonym_similarity``, ``kind_synonym_margin`` over the next leaf) and
+        does not have the shopper's head noun ("bird feeders" near Feeders is a narrower kind the
+        usual checks judge, not another word for it)."""
+        if (
+            not kind
+            or plan.intent not in ("search", "out_of_catalog")
+            or plan.filters.categories
+            or plan.filters.brands
+            or plan.items
+            or plan.category_hint
+        ):
+            return None
+        ranked = self.searcher.leaf_similarities(kind)
+        if len(ranked) < 2:
+            return None
+        (leaf, best), (_, runner_up) = ranked[0], ranked[1]
+        if (
+            best < self.settings.kind_synonym_similarity
+            or best - runner_up < self.settings.kind_synonym_margin
+        ):
+            return None
+        head = singular(kind.split()[-1])
+        if head in {singular(w) for w in re.findall(r"[a-z]+", leaf.lower())}:
+            return None
+        return leaf
 
     def _with_color_shades(self, plan: QueryPlan) -> QueryPlan:
         """A color filter holds every catalog color value made of that color's words: "black" also
@@ -624,7 +658,7 @@ class Assistant:
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
                 return nearest is None or nearest < self.settings.unnamed_kind_similarity
             return False
-        if not kind and not follow_up and asks_vaguely(message):
+        if (not kind or len(kind.split()) > _KIND_WORDS) and not follow_up and asks_vaguely(message):
             # "what should i get my husband, he runs marathons": no kind named to decline; what they
             # like is searched when the catalog's text knows a word of it ("anything for snakes?":
             # nothing does)
@@ -1126,14 +1160,19 @@ class Assistant:
         groups: list[list[Product]] = []
         relaxed = list(plan.relaxed)
         for item in plan.items:
+            shared = plan.filters.model_copy(update={"categories": item.categories})
+            if item.categories:
+                # a spec said for the whole ask holds for the items whose kind has it ("boots that
+                # won't soak through and a daypack": waterproof boots, any daypack)
+                keys = set(self.schema.attributes(item.categories))
+                shared = shared.model_copy(
+                    update={
+                        name: {k: v for k, v in getattr(shared, name).items() if k in keys}
+                        for name in ("attributes", "attribute_in", "attribute_ranges")
+                    }
+                )
             sub = plan.model_copy(
-                update={
-                    "query": item.query,
-                    "items": [],
-                    "filters": combine(
-                        plan.filters.model_copy(update={"categories": item.categories}), item.filters
-                    ),
-                }
+                update={"query": item.query, "items": [], "filters": combine(shared, item.filters)}
             )
             searched, found = self._retrieve(turn, sub, profile)
             # An item nothing met shows its closest two, not a list that pushes out the other items
@@ -1328,6 +1367,11 @@ class Assistant:
         if plan.unknown_values:
             text += " " + r.render("unknown_values", values=", ".join(plan.unknown_values))
         return text
+
+
+_KIND_WORDS = 3
+"""Words a name of a kind of product runs to; a longer "kind" is the rest of a sentence ("cat spayed
+yesterday wont leave her stitches alone"), nothing to decline."""
 
 
 def _search_text(plan: QueryPlan) -> str:

@@ -1,8 +1,10 @@
 """A search that names no kind of product ("something tall my cats can climb and sleep on", "she needs
 a proper raincoat" where the store says rain jackets) is narrowed to the leaf category whose name the
 ask is clearly nearest to, and the conversation stays on that kind ("anything cheaper?"); an ask that
-is near no one kind more than the others keeps its mixed matches. Real sentence embeddings (the
-bundled MiniLM model): a hash embedder's similarities say nothing about meaning."""
+is near no one kind more than the others keeps its mixed matches; a kind the catalog has no word for
+("a screen") is the leaf category it is another word for (Monitors); and a spec said of a whole
+multi-item ask holds only for the items whose kind has it. Real sentence embeddings (the bundled
+MiniLM model): a hash embedder's similarities say nothing about meaning."""
 
 from __future__ import annotations
 
@@ -14,20 +16,38 @@ from assistant.turn import Assistant
 from retrieval.catalog import Product
 from tests.turn_support import small_assistant, turn
 
+_RAIN = ("Outerwear", "Rain Jackets")
 _ROWS = [
     (("Pets", "Cats", "Cat Trees"), "52-Inch Cat Tree with Condo and Perches", "Whiskerly", 89.0),
     (("Pets", "Cats", "Cat Trees"), "Compact Cat Tower with Scratching Posts", "Pawsome", 59.0),
     (("Pets", "Cats", "Feeders"), "Automatic Pet Feeder, 4 Meals", "Whiskerly", 79.0),
+    (
+        ("Pets", "Health Supplies", "Recovery Collars & Cones"),
+        "Soft Cat Cone Collar after Surgery",
+        "Amakunft",
+        19.0,
+    ),
     (("Pets", "Dogs", "Dog Beds"), "Calming Donut Dog Bed, Medium", "Pawsome", 39.0),
     (("Pets", "Dogs", "Dog Beds"), "Orthopedic Memory Foam Dog Bed, Large", "Barkside", 119.0),
     (("Camping", "Sleeping Bags"), "Down Mummy Sleeping Bag, 15 F", "Northfold", 249.0),
     (("Camping", "Sleeping Bags"), "Rectangular Synthetic Sleeping Bag, 40 F", "Summit", 69.0),
     (("Hiking", "Backpacks"), "Day 22 Daypack with Rain Cover", "Northfold", 79.0),
     (("Hiking", "Backpacks"), "Ascent 55 Backpacking Pack", "Trailwright", 229.0),
-    (("Outerwear", "Rain Jackets"), "Puddle Jumper Kids Rain Jacket", "Little Meadow", 39.0),
-    (("Outerwear", "Rain Jackets"), "Packaway Waterproof Rain Jacket", "Driftwood", 69.0),
-    (("Outerwear", "Rain Jackets"), "City Women's Waterproof Trench", "Driftwood", 149.0),
+    (_RAIN, "Puddle Jumper Kids Rain Jacket", "Little Meadow", 39.0, {"kids": "yes"}),
+    (_RAIN, "Packaway Waterproof Rain Jacket", "Driftwood", 69.0, {"kids": "no"}),
+    (_RAIN, "City Women's Waterproof Trench", "Driftwood", 149.0, {"kids": "no"}),
     (("Kids & Toys", "Puzzles"), "Ocean Friends 100-Piece Puzzle", "Little Meadow", 14.0),
+    (("Computers", "Monitors"), "View 27 QHD Monitor", "Lumetric", 299.0, {"screen_in": "27"}),
+    (("Computers", "Monitors"), "View 24 Monitor", "Lumetric", 139.0, {"screen_in": "24"}),
+    (("Computers", "Laptops"), "Air 13 Laptop", "Lumetric", 999.0, {"screen_in": "13.3"}),
+    (
+        ("Footwear", "Hiking Boots"),
+        "Ridgeline Mid Waterproof Hiking Boot",
+        "Trailwright",
+        169.0,
+        {"waterproof": "yes"},
+    ),
+    (("Footwear", "Hiking Boots"), "Crag Low Hiking Shoe", "Summit", 119.0, {"waterproof": "no"}),
 ]
 
 
@@ -35,14 +55,15 @@ def _products() -> list[Product]:
     return [
         Product(
             id=f"f{i}",
-            title=title,
-            brand=brand,
-            price=price,
+            title=row[1],
+            brand=row[2],
+            price=row[3],
             rating=4.4,
             rating_count=100,
-            category=list(path),
+            category=list(row[0]),
+            attributes=row[4] if len(row) > 4 else {},
         )
-        for i, (path, title, brand, price) in enumerate(_ROWS)
+        for i, row in enumerate(_ROWS)
     ]
 
 
@@ -81,3 +102,33 @@ def test_an_ask_near_no_one_kind_keeps_its_mixed_matches(assistant: Assistant) -
     shown, _, plan, _ = turn(assistant, "something from Northfold")
     assert {p.category[-1] for p in shown} == {"Sleeping Bags", "Backpacks"}
     assert not plan.filters.categories
+
+
+def test_the_catalogs_word_for_the_shoppers_kind(assistant: Assistant) -> None:
+    # "a screen": no title or category says it; the catalog calls it Monitors
+    shown, _, plan, _ = turn(
+        assistant, "a screen for my desk, my neck is wrecked from looking down at the laptop all day"
+    )
+    assert plan.intent == "search" and plan.filters.categories == ["monitors"]
+    assert shown and all(p.category[-1] == "Monitors" for p in shown)
+
+
+def test_a_spec_said_of_the_whole_ask_holds_for_the_items_that_have_it(assistant: Assistant) -> None:
+    shown, text, plan, _ = turn(
+        assistant, "week of day hikes coming up, i need boots that wont soak through and a backpack"
+    )
+    assert {p.category[-1] for p in shown} == {"Hiking Boots", "Backpacks"}
+    boots = [p for p in shown if p.category[-1] == "Hiking Boots"]
+    assert boots and all(p.attributes.get("waterproof") == "yes" for p in boots)
+    assert not plan.relaxed  # the backpacks were not "loosened" for a feature they do not have
+    assert "loosened" not in text
+
+
+def test_a_sentence_about_a_need_is_searched_not_declined(assistant: Assistant) -> None:
+    # no product noun: "what do i get so she stops licking" names a use, nothing to decline
+    shown, _, plan, _ = turn(
+        assistant,
+        "my cat got spayed yesterday and she wont leave her stitches alone, what do i get so she stops licking",
+    )
+    assert plan.intent == "search"
+    assert any(p.category[-1] == "Recovery Collars & Cones" for p in shown)

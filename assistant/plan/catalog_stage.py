@@ -90,6 +90,7 @@ _TOGETHER = re.compile(
     r"\b(?:in\s+total|total|together|combined|altogether|all\s+in|for\s+(?:both|everything|all\s+of\s+(?:it|them)"
     r"|the\s+(?:pair|lot|set|two|three)|all\s+(?:two|three))|the\s+pair)\b"
 )
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?]+\s+")
 _MULTI_JOIN = re.compile(
     r"\s+(?:and|&|\+|plus(?=\s+(?:an?|some|the|one|two|\d|(?!sizes?\b)[a-z]{3,}s)\b)|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
 )
@@ -697,7 +698,22 @@ def apply_schema(
             for item in items
         ]
         filters = filters.model_copy(update={"categories_all": []})
+    said = {t.stem for t in tokenize(text)}
+    named_items = [i for i in previous.items if _names_item(i, said)] if previous is not None else []
     if (
+        not items
+        and not shown.fresh
+        and previous is not None
+        and len(previous.items) > 1
+        and plan.intent == "refine"
+        and len(named_items) == 1
+        and not any(ruled_out(part) for part in _PARTS.split(text))
+    ):
+        # "for the controller he only wants pioneer", "the blanket has to be under 30": that item,
+        # narrowed; the others are left as they were shown
+        one = named_items[0]
+        filters = combine(filters.model_copy(update={"categories": one.categories}), one.filters)
+    elif (
         not items
         and not shown.fresh
         and previous is not None
@@ -790,6 +806,12 @@ _DETERMINERS = frozenset({"the", "a", "an", "our", "my", "his", "her", "their", 
 _NARRATOR = frozenset({"i", "i'm", "im", "we", "we're", "were", "my", "our", "me", "us", "been"})
 
 
+_WANTING = frozenset(
+    {"thinking", "looking", "hoping", "wanting", "considering", "eyeing", "needing", "getting", "buying"}
+)
+"""Doings that are the ask itself ("thinking a putting mat + …", "getting a tent and a stove")."""
+
+
 def _context_part(part: str) -> bool:
     """A part of the message that tells what the shopper is doing, not what they ask for: it opens
     with the shopper ("I'm", "we", "my") or a doing ("redoing the drain", "remodeling the bathroom")."""
@@ -798,7 +820,9 @@ def _context_part(part: str) -> bool:
         return False
     first = words[0].text
     # a doing takes an object ("redoing the drain"); "sleeping bags" or "standing desk" name a product
-    doing = first.endswith("ing") and len(words) > 1 and words[1].text in _DETERMINERS
+    doing = (
+        first.endswith("ing") and first not in _WANTING and len(words) > 1 and words[1].text in _DETERMINERS
+    )
     return (first in _NARRATOR or doing) and not ASK_CUE.search(part)
 
 
@@ -845,6 +869,26 @@ def prior_filters(prior: Prior, schema: CatalogSchema, categories: Sequence[str]
     return Filters()
 
 
+def _ends_naming(part: str, infer: Callable[[str], list[str]]) -> bool:
+    """Whether ``part`` ends with the name of a kind the catalog files (not a guessed one)."""
+    named = infer(part)
+    if not named or named[0].endswith("~"):
+        return False
+    words = tokenize(part)
+    return bool(words) and words[-1].stem in {t.stem for t in tokenize(named[0])}
+
+
+def _names_item(item: ItemAsk, said: set[str]) -> bool:
+    """Whether a follow-up's words (``said``, stems) name the item's kind: its category's head word."""
+    heads = {
+        singular(words[-1])
+        for c in item.categories
+        for part in re.split(r"\s*[&,]\s*|\s+and\s+", c)
+        if (words := re.findall(r"[a-z]+", part.lower()))
+    }
+    return bool(heads & said)
+
+
 def _item_filters(message: str, schema: CatalogSchema, leaf: str) -> Filters:
     """What the whole message's use cases ask of one item ("my 7 year old … a rain jacket and a
     sleeping bag": kids' sizes for the jacket, a child's age for the bag), where its category has it."""
@@ -863,6 +907,10 @@ def _items(
     if infer is None or plan.intent not in ("search", "refine"):
         return []
     parts = [p.strip(" ,.?!") for p in _MULTI_JOIN.split(message.lower()) if p.strip(" ,.?!")]
+    if len(parts) >= 2:
+        # the items are asked in one sentence: what the sentences before it say is the scene
+        # ("dads bday is coming up, he lives on the golf course. thinking a putting mat + …")
+        parts[0] = _SENTENCE_END.split(parts[0])[-1].strip(" ,.?!") or parts[0]
     if len(parts) == 2 and "," in parts[0]:
         # "a tent, a sleeping bag and a stove": the list before the last joiner
         parts = [q.strip(" ,.?!") for q in parts[0].split(",") if q.strip(" ,.?!")] + parts[1:]
@@ -873,6 +921,9 @@ def _items(
         and not ASK_CUE.search(parts[0])
         and any(ASK_CUE.search(p) for p in parts[1:])
         and len(tokenize(parts[0])) >= 4
+        # "thinking a putting mat + one of those fishing hats": a part that ends naming a kind the
+        # catalog files is an item, asked or not ("back door swells up every summer" sets a scene)
+        and not _ends_naming(parts[0], infer)
     ):
         parts = parts[1:]  # "back door swells up every summer n sticks, i need a planer": the ask comes later
     while len(parts) >= 2 and _sets_the_scene(parts, schema, infer):

@@ -45,6 +45,7 @@ _CLEAR_TARGETS: dict[str, ClearTarget] = {
     "filters": "all", "filter": "all", "everything": "all", "constraints": "all",
 }  # fmt: skip
 _TARGET_ALT = "|".join(sorted((re.escape(t) for t in _CLEAR_TARGETS), key=len, reverse=True))
+_NARROWED = re.compile(r"\s+(?:that|which|with|under|below|over|above|at\s+least|at\s+most|from|in)\b")
 _START_OVER = re.compile(r"\b(?:start\s+over|start\s+again|new\s+search|from\s+scratch|reset)\b")
 _CHIT_WORDS = frozenset(
     [
@@ -218,6 +219,8 @@ def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
     for pattern in patterns:
         for m in re.finditer(pattern, text):
             word = m.group(1)
+            if _CLEAR_TARGETS.get(word) == "all" and _NARROWED.match(text, m.end()):
+                continue  # "show me everything that does at least 144hz": all of the kind that does
             clears.targets.add(_CLEAR_TARGETS.get(word, word))
             clears.spans.append(m.span())
     for m in _START_OVER.finditer(text):

@@ -99,6 +99,11 @@ _ADDS_ANOTHER = re.compile(
 )
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
 _ASKS_IF_SOLD = re.compile(rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)\b")
+_SOLD_ASKED = re.compile(
+    rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)\s+"
+    r"(?:any\s+|some\s+|a\s+|an\s+)?(?P<what>(?:[a-z-]+\s+){0,2}?[a-z-]+?)"
+    r"(?=\s+(?:to|for|that|which|with|too|as|in|like|so)\b|\s*[?,.!]|\s*$)"
+)
 _VARIANT_QUESTION = re.compile(
     r"\b(?:comes?\s+in|available\s+in|(?:it|them|that|this|one|ones|those|these)\s+in|any\s+in|offered\s+in|made\s+in)\b"
 )
@@ -251,7 +256,7 @@ def _focus(history: Sequence[HistoryTurn]) -> str | None:
 
 
 _STORE_WIDE = re.compile(
-    r"\b(?:you\s+(?:have|carry|sell|stock)|you(?:'ve|\s+have)?\s+got|overall|of\s+all|of\s+everything|"
+    rf"\b(?:{YOU}\s+(?:have|carry|sell|stock)|{YOU}(?:'ve|\s+have)?\s+got|overall|of\s+all|of\s+everything|"
     r"in\s+the\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog))\b"
 )
 _ALL_OF_THEM = re.compile(
@@ -690,7 +695,20 @@ def parse_turn(
             if fresh and narrows is not None and all(narrows(c, prev.filters.categories) for c in new_cats):
                 fresh = False
         elif not new_cats and product_words:
-            novel = [t for t in product_words if t.stem not in prev_words]
+            # what is new besides the reply's opening ("fine, then …") and a bound's words ("at
+            # least 144hz"): the words that could name another kind of product
+            opening = next((i for i, t in enumerate(tokens) if t.text not in _REPLY_OPENINGS), len(tokens))
+            said_aside = {t.start for t in tokens[:opening]}  # "ugh fine, …"
+            if (extreme := find_superlative([t.stem for t in tokens])) is not None:
+                said_aside |= {t.start for t in tokens[extreme[2] : extreme[3]]}  # "the lowest price"
+            novel = [
+                t
+                for t in product_words
+                if t.stem not in prev_words
+                and not t.stem[:1].isdigit()
+                and t.stem not in _BOUND_WORDS
+                and t.start not in said_aside
+            ]
             # "I need something bigger for a week-long trek": a comparative is relative to what was
             # shown, whatever new words come with it.
             fresh = (
@@ -709,6 +727,13 @@ def parse_turn(
                 # "what about king size?" after a queen: another value of a key asked before
                 and not any(m.kind == "attribute" and m.key in prev.filters.attributes for m in positive)
             ) or _another_child(text, prev)
+            # "do you also sell bed frames to go with it?": another kind, asked after, whatever it
+            # is to go with
+            fresh = fresh or (
+                bool(_sold_words(text) & {t.stem for t in novel})
+                and find_comparative([t.stem for t in tokens]) is None
+                and not positive
+            )
         elif (
             vague
             and not product_words
@@ -990,8 +1015,53 @@ def _refines(tokens: list[Token]) -> bool:
     return (
         find_comparative(stems) is not None
         or find_superlative(stems) is not None
-        or any(s.isdigit() for s in stems)
+        # a figure, bare or with its unit ("at least 144hz", "anything 27in")
+        or any(s[:1].isdigit() for s in stems)
     )
+
+
+_POSSESSIVES = frozenset({"my", "his", "her", "their", "our", "your"})
+_BOUND_WORDS = frozenset({"least", "most", "max", "min", "minimum", "maximum"})
+_REPLY_OPENINGS = frozenset(
+    {
+        "fine",
+        "alright",
+        "sure",
+        "cool",
+        "whatever",
+        "ugh",
+        "meh",
+        "ah",
+        "oh",
+        "ok",
+        "okay",
+        "well",
+        "hmm",
+        "so",
+    }
+)
+
+
+def _owned(text: str, category: str) -> bool:
+    """Whether the words naming ``category`` follow a possessive ("streaming his dj sets"): a thing
+    the shopper's people have, not one asked for."""
+    names = {t.stem for t in tokenize(category)}
+    tokens = tokenize(text)
+    said = [i for i, t in enumerate(tokens) if t.stem in names]
+    return bool(said) and all(
+        any(tokens[j].text in _POSSESSIVES for j in range(max(0, i - 2), i)) for i in said
+    )
+
+
+def _sold_words(text: str) -> set[str]:
+    """The stems of what "do you (also) sell …?" asks about ("bed frames"; not "it", "a longer one")."""
+    m = _SOLD_ASKED.search(text)
+    if m is None:
+        return set()
+    words = [t.stem for t in tokenize(m.group("what"))]
+    if not words or words[-1] in _PRONOUN_OBJECTS:
+        return set()  # "do you have a longer one?": the kind shown, asked again
+    return set(words) - FILLER_WORDS
 
 
 def _out_of_catalog(kept: list[Token], positive: list[ValueMatch], matcher: VocabularyMatcher) -> bool:
@@ -1294,7 +1364,7 @@ def plan_turn(
     def infer(text: str) -> list[str]:
         # an item's use ("a glass pitcher for water in the fridge") names no kind either
         found = find_head(_drop_use_categories(text, matcher, schema), matcher, schema, word_categories)
-        if found is None:
+        if found is None or _owned(text, found[0]):
             return []
         # as for the whole message: a guessed kind the catalog describes with attributes is trusted
         firm = found[1] or bool(schema is not None and schema.attributes([found[0]]))
@@ -2424,6 +2494,7 @@ def _content_words(
 
 
 _PRONOUN_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i", "you", "u"})
+_PRONOUN_OBJECTS = frozenset({"it", "them", "those", "these", "that", "this", "one", "ones", "any", "some"})
 
 
 def _after_subject(tokens: list[Token], i: int) -> bool:
@@ -2604,7 +2675,9 @@ _SOLD_HERE = re.compile(rf"\s*\b(?:that\s+|which\s+)?{YOU}\s+(?:have|sell|carry|
 _VAGUE_ASK = re.compile(
     r"\b(?:(?:something|anything|stuff)(?!\s+(?:like|such\s+as|similar|called|named)\b)|gift\s+ideas?|"
     r"(?:a|any)\s+(?:gift|present)|"
-    r"what\s+(?:should|can|could|would)\s+(?:i|we|u)\s+(?:get|buy|gift)|what\s+do\s+(?:i|we)\s+need)\b"
+    r"what\s+(?:should|can|could|would|do)\s+(?:i|we|u)\s+(?:get|buy|gift|use)|what\s+do\s+(?:i|we)\s+need|"
+    # "what can i reseal it with", "what should we clean them with": a use, no kind named
+    r"what\s+(?:should|can|could|would|do)\s+(?:i|we|u)\s+[a-z]+\s+(?:it|them|this|that|those)\s+with)\b"
 )
 
 

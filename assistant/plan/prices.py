@@ -58,6 +58,9 @@ _PRICE_CONTEXT = re.compile(r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollar
 
 _MAX_CUES = (
     r"nothing over|nothing above|not over|not above|never over|no higher than|nothing more than|"
+    # "neither one more than four hundred", "none of them over 50": a cap on each item
+    r"(?:neither|none|nothing|no)(?:\s+(?:one|of\s+(?:them|those|these|the\s+two)))?\s+"
+    r"(?:(?:is|are|costs?|costing|should\s+be)\s+)?(?:over|above|more\s+than|past|beyond)|"
     # "can't go over 700", "don't want to spend more than 50": a cap said as a limit
     r"(?:can'?t|cannot|can not|won'?t|wont|don'?t|do not|shouldn'?t|not)\s+(?:want\s+to\s+|wanna\s+)?"
     r"(?:go|spend|pay|be|exceed)\s+(?:over|above|more\s+than|past|beyond)?\s*|"

@@ -880,7 +880,7 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
         span = next((s for p in use["phrases"] if (s := _phrase_at(lowered, p.lower()))), None)
         if span is None and use.get("near"):
             span = _near_at(lowered, use["near"])
-        if span is None:
+        if span is None or _indifferent(lowered, span):
             continue
         found_before = len(priors)
         for rule in use["priors"]:
@@ -893,6 +893,19 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
     priors.extend(_child_priors(lowered, attrs, schema, categories))
     priors.extend(_group_priors(lowered, attrs, schema, categories))
     return priors
+
+
+_EITHER_WAY_AFTER = re.compile(r"\s*(?:or\s+not|or\s+no|either\s+way|whatever|doesn'?t\s+matter)\b")
+_EITHER_WAY_BEFORE = re.compile(
+    r"\b(?:(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:matter|care)|no\s+matter|regardless\s+of)"
+    r"(?:\s+(?:if|whether|about|it'?s|its|they'?re))*\s*$"
+)
+
+
+def _indifferent(text: str, span: tuple[int, int]) -> bool:
+    """The shopper says the use case does not matter: "waterproof or not", "doesn't matter if it's
+    waterproof"."""
+    return bool(_EITHER_WAY_AFTER.match(text, span[1]) or _EITHER_WAY_BEFORE.search(text[: span[0]]))
 
 
 def _group_priors(

@@ -367,6 +367,8 @@ VAGUE_WORDS = frozenset(
         "ideas",
         "something",
         "anything",
+        "everything",
+        "whatever",
         "stuff",
         "thing",
         "things",

@@ -42,6 +42,15 @@ ValueKind = Literal["brand", "category", "color", "attribute"]
 _PRECEDENCE: dict[str, int] = {"brand": 0, "category": 1, "color": 2, "attribute": 3}
 _MAX_NGRAM = 5
 _FLAG_VALUES = ("yes", "true")
+_EITHER_WAY_AFTER = frozenset({("or", "not"), ("or", "no"), ("either", "way"), ("or", "without")})
+_EITHER_WAY_SKIP = frozenset(
+    {"if", "whether", "it's", "its", "it", "they're", "theyre", "they", "is", "are", "about"}
+)
+_EITHER_WAY_BEFORE = frozenset(
+    (neg, verb)
+    for neg in ("doesn't", "doesnt", "don't", "dont", "not", "no", "never")
+    for verb in ("matter", "care", "mind")
+)
 # Words before a feature's noun that say the product has it ("with the grinder", "has a case").
 # After one of these, a word is a verb ("would match", "will work"), whatever a category is called.
 _MODALS = frozenset(
@@ -115,6 +124,22 @@ def negation_cues() -> tuple[tuple[str, ...], ...]:
     """Exclusion cues from ``lexicons/negations.yaml``, as stem tuples."""
     data = _negations()
     return tuple(tuple(t.stem for t in tokenize(str(cue))) for cue in data["cues"])
+
+
+def _counted(stems: Sequence[str], at: int) -> bool:
+    """Whether the word at ``at`` follows a number: a measure ("zero drop running shoes", "0 drop"),
+    not a cue that rules out what comes next ("drop the running shoes")."""
+    if at < 1:
+        return False
+    word = stems[at - 1]
+    return word.replace(".", "", 1).isdigit() or word in _number_words()
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> frozenset[str]:
+    from assistant.plan.semantics import lexicons
+
+    return frozenset(w for w in lexicons().number_units if w not in ("a", "an"))
 
 
 def negated_words(before: str, words: str) -> bool:
@@ -716,9 +741,22 @@ class VocabularyMatcher:
             if hit is None:
                 i += 1
                 continue
-            found.append(hit.model_copy(update={"negated": self.negated(stems, hit, found)}))
+            if not self.indifferent(stems, hit):
+                found.append(hit.model_copy(update={"negated": self.negated(stems, hit, found)}))
             i = hit.end
         return found
+
+    @staticmethod
+    def indifferent(stems: list[str], hit: ValueMatch) -> bool:
+        """Whether the shopper says ``hit`` does not matter: "waterproof or not", "doesn't matter if
+        they're waterproof", "either way": neither asked for nor ruled out."""
+        after = tuple(stems[hit.end : hit.end + 2])
+        if after in _EITHER_WAY_AFTER:
+            return True
+        j = hit.start
+        while j > 0 and stems[j - 1] in _EITHER_WAY_SKIP and hit.start - j < 3:
+            j -= 1
+        return j > 1 and (stems[j - 2], stems[j - 1]) in _EITHER_WAY_BEFORE
 
     def _jargon_words(self) -> dict[str, _Entry]:
         if self._jargon is None:
@@ -800,7 +838,11 @@ class VocabularyMatcher:
         if j > 1 and (stems[j - 2], stems[j - 1]) in _NEGATION_PAIRS:
             return True
         before = tuple(stems[max(0, j - 5) : j])
-        if any(before[len(before) - len(cue) :] == cue for cue in negation_cues() if len(cue) <= len(before)):
+        if any(
+            before[len(before) - len(cue) :] == cue and not _counted(stems, j - len(cue))
+            for cue in negation_cues()
+            if len(cue) <= len(before)
+        ):
             return True
         if earlier and earlier[-1].negated and earlier[-1].kind == hit.kind:
             # "not latex or memory foam"; nothing between ("aren't memory foam? queen") is a new thought
