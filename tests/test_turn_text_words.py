@@ -45,6 +45,21 @@ _TITLES = {
         "Studio Monitor Headphones",
         "Kids Wireless Headphones Cat Ears",
     ],
+    ("Home", "Ceiling Fans"): [
+        "Hunter Bridgeport 52 Inch Ceiling Fan",
+        'Honeywell Willow View Ceiling Fan, 52", Bronze',
+        "Westinghouse Industrial 42 Inch Ceiling Fan",
+        'Minka Aire 60" Ceiling Fan',
+        "Prominence Home 44in Ceiling Fan",
+        "Harbor Breeze 44in Flush Mount Ceiling Fan",
+    ],
+    ("Clothing", "Skirts"): [
+        "Stretch Wool Blend Midi Pencil Skirt",
+        "Bodycon Pencil Skirt High Waist",
+        "A Line Denim Skirt",
+        "Pleated Chiffon Midi Skirt",
+    ],
+    ("Office Products", "Mechanical Pencils"): ["Mechanical Pencil 0.5 mm", "Drafting Mechanical Pencil Set"],
     ("Kids & Toys", "Puzzles"): [
         "Kids Puzzle 100 Piece",
         "Mountain Lake Puzzle 1000 Piece",
@@ -145,3 +160,21 @@ def test_a_kind_filed_for_children_keeps_them_for_a_grown_up(assistant: Assistan
     # Kids & Toys > Puzzles: leaving out every title that says "kids" would contradict the kind
     shown, _, plan = _turn(assistant, "a puzzle for my wife")
     assert plan.filters.exclude_text_words == [] and shown
+
+
+def test_a_size_a_category_keeps_only_in_titles_filters_on_them(assistant: Assistant) -> None:
+    shown, _, plan = _turn(
+        assistant, "need a ceiling fan and it HAS to be 52 inch, thats what the old one was"
+    )
+    assert plan.filters.text_words == ["52"]
+    assert {p.title for p in shown} == {
+        "Hunter Bridgeport 52 Inch Ceiling Fan",
+        'Honeywell Willow View Ceiling Fan, 52", Bronze',
+    }
+    # spelled glued to its unit where the titles do
+    shown, _, plan = _turn(assistant, "a 44 inch ceiling fan")
+    assert plan.filters.text_words == ["44in"]
+    assert {p.title for p in shown} == {
+        "Prominence Home 44in Ceiling Fan",
+        "Harbor Breeze 44in Flush Mount Ceiling Fan",
+    }

@@ -198,9 +198,14 @@ def with_text_words(
     def foreign(m: ValueMatch) -> bool:
         return m.kind == "attribute" and (m.key not in attrs or m.value not in attrs[m.key].values)
 
-    words = [w for w in said_features(message, matcher, is_kind, foreign) if w not in f.text_words]
+    units = {m.group("u") for m in _SIZE.finditer(message.lower())}  # "a 44 inch fan": no "inch" feature
+    words = [
+        w
+        for w in said_features(message, matcher, is_kind, foreign)
+        if w not in f.text_words and w not in units
+    ]
     ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
-    if not words and not ruled:
+    if not words and not ruled and not _SIZE.search(message):
         return plan
     asked = snap.mask(f.model_copy(update={"categories": kinds, "exclude_text_words": []}))
     total = int(asked.sum())
@@ -218,11 +223,44 @@ def with_text_words(
             and snap.holds_words(w).any()
         )
     ]
+    if not any(spec.kind == "numeric" for spec in attrs.values()):
+        # a category without measured attributes states a size only in its titles ("a 52 inch
+        # ceiling fan", "160mm rotors"): the figure as its products spell it most
+        kept += [
+            w for w in _sizes_said(message, asked, snap, total) if w not in kept and w not in f.text_words
+        ]
     out = _exclusions_kept(ruled, asked, snap, schema, kinds)
     if not kept and out == f.exclude_text_words:
         return plan
     update = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
     return plan.model_copy(update={"filters": f.model_copy(update=update)})
+
+
+_SIZE = re.compile(
+    r"(?<![\w.$])(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>inch(?:es)?|in\b|\"|''|mm|cm|ft|feet|foot|oz|ounces?|qt|quarts?|"
+    r"lbs?|pounds?|gal(?:lons?)?|liters?|litres?|l\b|ml|watts?|w\b)"
+)
+_UNIT_SPELLINGS = {
+    "inch": ("in", "inch"), "in": ("in", "inch"), '"': ("in", "inch"), "''": ("in", "inch"),
+    "feet": ("ft",), "foot": ("ft",), "ounce": ("oz",), "quart": ("qt",), "pound": ("lb", "lbs"),
+    "lb": ("lb", "lbs"), "gallon": ("gal",), "gal": ("gal",), "liter": ("l",), "litre": ("l",),
+    "watt": ("w",),
+}  # fmt: skip
+
+
+def _sizes_said(message: str, asked: np.ndarray, snap: CatalogSnapshot, total: int) -> list[str]:
+    """The sizes a message asks for ("52 inch", "160mm"), each spelled as the asked products' titles
+    spell it most (the bare figure, or glued to its unit: "52in"), when some but not all say it."""
+    out: list[str] = []
+    for m in _SIZE.finditer(message.lower()):
+        n, unit = m.group("n"), m.group("u")
+        unit = "inch" if unit.startswith("inch") else unit[:-1] if unit[:-1] in _UNIT_SPELLINGS else unit
+        spellings = [n, *(n + u for u in _UNIT_SPELLINGS.get(unit, (unit,)))]
+        counts = [(int((asked & snap.holds_words(w)).sum()), w) for w in spellings]
+        hits, best = max(counts)
+        if distinguishes(hits, total):
+            out.append(best)
+    return out
 
 
 def _exclusions_kept(
