@@ -482,24 +482,26 @@ class Assistant:
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
         kind = product_kind(request.message, self.vocabulary, known)
-        synonym = self._kind_synonym(plan, kind)
-        if synonym is not None:
-            # "a screen for my desk": the catalog calls it Monitors
-            kind_filters = plan.filters.model_copy(update={"categories": [norm(synonym)]})
-            plan = plan.model_copy(update={"intent": "search", "filters": kind_filters})
-        elif self._outside_catalog(plan, previous, kind, request.message):
-            plan = plan.model_copy(update={"intent": "out_of_catalog"})
+        if self._outside_catalog(plan, previous, kind, request.message):
+            synonym = self._kind_synonym(plan, kind)
+            if synonym is not None:
+                # "a screen for my desk": no product text says it; the catalog calls it Monitors
+                kind_filters = plan.filters.model_copy(update={"categories": [norm(synonym)]})
+                plan = plan.model_copy(update={"filters": kind_filters})
+            else:
+                plan = plan.model_copy(update={"intent": "out_of_catalog"})
         return plan, problem
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found
-        no category and the catalog has no word for it: its name is clearly the nearest to the
+        no category and the ask would be declined for want of a word: its name is clearly the nearest to the
         shopper's word (``kind_synonym_similarity``, ``kind_synonym_margin`` over the next leaf) and
         does not have the shopper's head noun ("bird feeders" near Feeders is a narrower kind the
         usual checks judge, not another word for it)."""
         if (
             not kind
-            or plan.intent not in ("search", "out_of_catalog")
+            # (the planner's own declines stand: "book me a flight" is no kind of product)
+            or plan.intent != "search"
             or plan.filters.categories
             or plan.filters.brands
             or plan.items

@@ -106,11 +106,13 @@ def test_an_ask_near_no_one_kind_keeps_its_mixed_matches(assistant: Assistant) -
 
 def test_the_catalogs_word_for_the_shoppers_kind(assistant: Assistant) -> None:
     # "a screen": no title or category says it; the catalog calls it Monitors
-    shown, _, plan, _ = turn(
-        assistant, "a screen for my desk, my neck is wrecked from looking down at the laptop all day"
-    )
-    assert plan.intent == "search" and plan.filters.categories == ["monitors"]
-    assert shown and all(p.category[-1] == "Monitors" for p in shown)
+    for message in ("i need a new screen for my desk", "a screen to plug my laptop into"):
+        shown, _, plan, _ = turn(assistant, message)
+        assert plan.intent == "search"  # not declined for want of the word
+        assert plan.filters.categories == ["monitors"]
+        assert shown and all(p.category[-1] == "Monitors" for p in shown)
+    shown, _, plan, _ = turn(assistant, "book me a flight to Paris")  # the planner's declines stand
+    assert plan.intent == "out_of_catalog" and not shown
 
 
 def test_a_spec_said_of_the_whole_ask_holds_for_the_items_that_have_it(assistant: Assistant) -> None:
