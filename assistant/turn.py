@@ -508,14 +508,10 @@ class Assistant:
             or plan.category_hint
         ):
             return None
-        ranked = self.searcher.leaf_similarities(kind)
-        if len(ranked) < 2:
-            return None
-        (leaf, best), (_, runner_up) = ranked[0], ranked[1]
-        if (
-            best < self.settings.kind_synonym_similarity
-            or best - runner_up < self.settings.kind_synonym_margin
-        ):
+        leaf = self.searcher.clearly_nearest_leaf(
+            kind, self.settings.kind_synonym_similarity, self.settings.kind_synonym_margin
+        )
+        if leaf is None:
             return None
         head = singular(kind.split()[-1])
         if head in {singular(w) for w in re.findall(r"[a-z]+", leaf.lower())}:
@@ -1067,11 +1063,10 @@ class Assistant:
         kind's, and the conversation is about that kind from then on. Otherwise the matches stand."""
         if filters.categories or filters.categories_all or filters.brands or plan.category_hint or plan.items:
             return plan, candidates
-        ranked = self.searcher.leaf_similarities(_search_text(plan))
-        if len(ranked) < 2:
-            return plan, candidates
-        (leaf, best), (_, runner_up) = ranked[0], ranked[1]
-        if best < self.settings.kind_focus_similarity or best - runner_up < self.settings.kind_focus_margin:
+        leaf = self.searcher.clearly_nearest_leaf(
+            _search_text(plan), self.settings.kind_focus_similarity, self.settings.kind_focus_margin
+        )
+        if leaf is None:
             return plan, candidates
         key = norm(leaf)
         focused = [p for p in candidates if p.category and norm(p.category[-1]) == key]

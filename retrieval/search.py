@@ -198,10 +198,15 @@ class Searcher:
         _, sims, _ = dense_search(snap.vectors, self.embed_query(text), allowed, 1, ann, self.dense_policy)
         return float(sims[0])
 
-    def leaf_similarities(self, text: str) -> list[tuple[str, float]]:
-        """Every leaf category name of the served catalog with the similarity of its embedding to
-        ``text``'s, most similar first (what kind of product a message is about when it names none)."""
-        return self.snapshot().leaf_similarities(self.embed_query(text))
+    def clearly_nearest_leaf(self, text: str, similarity: float, margin: float) -> str | None:
+        """The leaf category whose name is clearly the nearest to ``text`` (what kind of product a
+        message is about when it names none): at least ``similarity`` (cosine) and ``margin`` more
+        than any other leaf's name; ``None`` when no leaf stands out."""
+        ranked = self.snapshot().nearest_leaves(self.embed_query(text), k=2)
+        if len(ranked) < 2:
+            return None
+        (leaf, best), (_, runner_up) = ranked
+        return leaf if best >= similarity and best - runner_up >= margin else None
 
     @property
     def dense_policy(self) -> DensePolicy:

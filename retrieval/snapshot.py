@@ -262,14 +262,16 @@ class CatalogSnapshot:
         """The leaf-category name embeddings of the products at ``positions`` (zeros when unknown)."""
         return self._leaf_table[self._leaf_row[positions]]
 
-    def leaf_similarities(self, vector: np.ndarray) -> list[tuple[str, float]]:
-        """Each leaf category's name with the cosine similarity of its embedding to ``vector``, most
+    def nearest_leaves(self, vector: np.ndarray, k: int = 2) -> list[tuple[str, float]]:
+        """The ``k`` leaf category names whose embeddings are most similar to ``vector`` (cosine), most
         similar first."""
-        if len(self._leaf_names) < 2:
-            return []
         sims = self._leaf_table[1:] @ vector
-        order = np.argsort(-sims)
-        return [(self._leaf_names[i + 1], float(sims[i])) for i in order]
+        k = min(k, len(sims))
+        if k == 0:
+            return []
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top])]
+        return [(self._leaf_names[i + 1], float(sims[i])) for i in top]
 
     def brands_in(self, text: str) -> set[str]:
         """Normalized catalog brands whose full name occurs as words in ``text``."""

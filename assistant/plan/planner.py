@@ -98,9 +98,11 @@ _ADDS_ANOTHER = re.compile(
     r"^\W*(?:(?:oh|ok|okay|so|hmm+)\W+)*(?:and|also|plus)\s+(?:also\s+)?(?:a|an|some)\s+[a-z]"
 )
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
-_ASKS_IF_SOLD = re.compile(rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)\b")
+_SOLD_LEAD = rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)"
+_ASKS_IF_SOLD = re.compile(rf"{_SOLD_LEAD}\b")
+# ... and what it asks about ("bed frames" in "do you also sell bed frames to go with it?")
 _SOLD_ASKED = re.compile(
-    rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)\s+"
+    rf"{_SOLD_LEAD}\s+"
     r"(?:any\s+|some\s+|a\s+|an\s+)?(?P<what>(?:[a-z-]+\s+){0,2}?[a-z-]+?)"
     r"(?=\s+(?:to|for|that|which|with|too|as|in|like|so)\b|\s*[?,.!]|\s*$)"
 )
