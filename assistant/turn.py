@@ -53,6 +53,7 @@ from assistant.plan.planner import (
     describes,
     is_pro_form,
     kind_words,
+    normalize_message,
     product_kind,
     product_phrase,
 )
@@ -474,7 +475,9 @@ class Assistant:
                 log.info("model plan: dropped %s", dict(dropped.counts))
         # what the shopper's words ask of product text is checked against the catalog; what a
         # storefront sends (request.filters, merged after) holds as sent
-        plan = with_text_words(plan, request.message, self.vocabulary, self.searcher.snapshot(), self.schema)
+        # (read as the planner reads the message: shorthand spelled out, typos corrected, numbers as digits)
+        said = normalize_message(request.message, matcher_for(self.vocabulary), known)
+        plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -641,10 +644,26 @@ class Assistant:
             # that names the product is an English word no product text has
             unnamed_head = (
                 len(named) > 1
-                # a plural noun ("carriers"), not a verb of the sentence ("my coffee maker died")
-                and said[-1].endswith("s")
-                and not said[-1].endswith("ss")
-                and singular(said[-1]) != said[-1]
+                # a plural noun ("carriers"), not a verb of the sentence ("my coffee maker died"); or
+                # a word no product text has at all ("dog shampoo")
+                and (
+                    (
+                        said[-1].endswith("s")
+                        and not said[-1].endswith("ss")
+                        and singular(said[-1]) != said[-1]
+                    )
+                    # ("my back is killing me": a verb, not a noun after the kind's word)
+                    or (
+                        not lexical.knows(named[-1])
+                        and f"{said[-2]} {said[-1]}" in message.lower()
+                        and not said[-1].endswith(("ing", "ed"))
+                        # the category came from the word before it ("dog shampoo": Dogs)
+                        and any(
+                            singular(said[-2]) in {singular(w) for w in re.findall(r"[a-z]+", k.lower())}
+                            for k in kinds
+                        )
+                    )
+                )
                 and singular(said[-1]) in english_words()
                 # no product text has it, or some text mentions it but no title names a product by it
                 # ("golf umbrellas" in a store whose golf products are shoes and polos)
@@ -744,7 +763,14 @@ class Assistant:
         # a noun naming products: a plural ("carriers") or one after an article ("a footrest"), not
         # a stand-in ("a women's version") nor any other word ("too rich", "budget aside")
         plural = head.endswith("s") and not head.endswith("ss") and singular(head) in english_words()
-        if not (plural or before in (["a"], ["an"], ["any"], ["some"])) or is_pro_form(head):
+        # "oh also, blender?": a noun asked alone
+        alone = any(
+            x.rstrip().endswith("?")
+            and len(re.findall(r"[a-z]+", x)) <= 3
+            and re.findall(r"[a-z]+", x)[-1] == head
+            for x in re.split(r"(?<=[.!?])\s+", message.lower())
+        )
+        if not (plural or alone or before in (["a"], ["an"], ["any"], ["some"])) or is_pro_form(head):
             return False
         if asked_fields(plan.filters, previous.filters) or plan.unknown_values:
             return False  # "got them in brown? …": a constraint on the kind shown, not another kind
@@ -786,8 +812,16 @@ class Assistant:
         if describes(words[-2]) and not any(m.kind == "category" and m.end == 1 for m in found):
             return False
         index = self._title_categories()
-        # the last word must be what some title says a product is ("detector"), not any word ("spring")
         head = singular(words[-1])
+        # "a rain shell" where the shells titles name are filed under Rain Jackets: the modifier is the
+        # kind's own word ("bird baths" under Birds is not: no title there names a bath)
+        filed = {norm(c) for c, _ in [*index.get_counts(words[-1]), *index.get_counts(head)]}
+        if any(
+            singular(words[-2]) in {singular(w) for w in re.findall(r"[a-z]+", c)} and norm(c) in filed
+            for c in plan.filters.categories
+        ):
+            return False
+        # the last word must be what some title says a product is ("detector"), not any word ("spring")
         named = (
             index.get_counts(words[-1])
             or index.get_counts(head)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
 from retrieval.schema import attribute_number
-from retrieval.text import analyze, negation_marked
+from retrieval.text import analyze, negation_marked, says_phrase
 
 __all__ = [
     "Filters",
@@ -289,10 +289,17 @@ def matches(product: Product, filters: Filters) -> bool:
 
 def text_holds(product: Product, text_words: list[str]) -> bool:
     """Whether every one of ``text_words`` is in the product's title or its bullet points (its
-    description's start when it has none), stemmed, as the snapshot's field indexes compare."""
+    description's start when it has none), stemmed, as the snapshot's field indexes compare; a phrase
+    ("fragrance free") only in the title, its words in a row."""
     bullets = " ".join(product.bullet_points) or product.description[:1000]
-    title, rest = set(analyze(product.title)), set(analyze(bullets))
-    return all((stems := set(analyze(w))) <= title or stems <= rest for w in text_words)
+    said = analyze(product.title)
+    title, rest = set(said), set(analyze(bullets))
+    return all(
+        says_phrase(said, w)
+        if " " in w.strip() and len(analyze(w)) > 1
+        else (stems := set(analyze(w))) <= title or stems <= rest
+        for w in text_words
+    )
 
 
 def title_says(title: str, words_: list[str]) -> bool:

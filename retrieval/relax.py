@@ -296,6 +296,14 @@ def search_relaxed(
         )
         return field in last, rank
 
+    if not filters.categories and not filters.categories_all:
+        # the brand is all that says what the shopper is after ("bugasalt", then "got one in
+        # blue?"): loosened after anything, what this turn asked included
+        ranked = priority
+
+        def priority(step: tuple[str, Filters, object, str]) -> tuple[bool, int]:
+            return (True, 9) if step[0] == "brand" else ranked(step)
+
     steps.sort(key=priority)
     for field, loosened, order, asked in steps:
         found = run(loosened)

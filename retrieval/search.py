@@ -201,8 +201,9 @@ class Searcher:
     def clearly_nearest_leaf(self, text: str, similarity: float, margin: float) -> str | None:
         """The leaf category whose name is clearly the nearest to ``text`` (what kind of product a
         message is about when it names none): at least ``similarity`` (cosine) and ``margin`` more
-        than any other leaf's name; ``None`` when no leaf stands out."""
-        ranked = self.snapshot().nearest_leaves(self.embed_query(text), k=2)
+        than any other leaf's name; ``None`` when no leaf stands out. What it rules out is no kind it
+        asks about ("a liquid, not a powder")."""
+        ranked = self.snapshot().nearest_leaves(self.embed_query(positive_text(text).strip() or text), k=2)
         if len(ranked) < 2:
             return None
         (leaf, best), (_, runner_up) = ranked

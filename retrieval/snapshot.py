@@ -21,7 +21,7 @@ from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.release import Release
 from retrieval.schema import CatalogSchema, attribute_number
-from retrieval.text import FieldIndex, analyze, negation_marked, words
+from retrieval.text import FieldIndex, analyze, negation_marked, says_phrase, words
 
 __all__ = ["CatalogSnapshot", "UnknownValue", "variant_key"]
 
@@ -357,6 +357,13 @@ class CatalogSnapshot:
         if not stems:
             return np.ones(len(self.ids), dtype=bool)
         need = len(set(stems))
+        if " " in word.strip() and len(stems) > 1:
+            # a phrase ("fragrance free") is said in a row, in the title: its words apart in the
+            # bullets ("fragrance: cedar", "cruelty-free") say something else
+            said = np.asarray(self.fields["title"].hits(stems) >= need)
+            for p in np.flatnonzero(said):
+                said[p] = says_phrase(self.title_words[p], word)
+            return said
         return np.asarray(
             (self.fields["title"].hits(stems) >= need) | (self.fields["bullets"].hits(stems) >= need)
         )

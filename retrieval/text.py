@@ -21,6 +21,7 @@ __all__ = [
     "negated_terms",
     "negation_marked",
     "positive_text",
+    "says_phrase",
     "words",
 ]
 
@@ -85,6 +86,16 @@ def words(text: str) -> list[str]:
 def analyze(text: str) -> list[str]:
     """Stemmed content words of ``text`` in order (stopwords and negation words dropped)."""
     return [_stem(w) for w in words(text) if w not in _STOPWORDS and w not in NEGATIONS]
+
+
+def says_phrase(doc: Sequence[str], phrase: str) -> bool:
+    """Whether the analyzed ``doc`` holds ``phrase``'s words in a row ("fragrance free" in "…Cream -
+    Fragrance-Free, Non Greasy"; not in "Fragrance: cedar… cruelty-free"). A one-word phrase: anywhere."""
+    stems = analyze(phrase)
+    n = len(stems)
+    if n <= 1:
+        return not stems or stems[0] in doc
+    return any(list(doc[i : i + n]) == stems for i in range(len(doc) - n + 1))
 
 
 def negated_terms(text: str) -> list[str]:

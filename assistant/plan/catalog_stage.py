@@ -33,6 +33,7 @@ from assistant.plan.semantics import (
     key_dimension,
     lexicons,
     parse_specs,
+    self_acting_keys,
     than_ones,
     use_case_priors,
 )
@@ -42,7 +43,7 @@ from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, NumericRange, combine
 from retrieval.relax import Relaxation
-from retrieval.schema import AttributeSpec, CatalogSchema, field_number, key_words, unit_spellings
+from retrieval.schema import AttributeSpec, CatalogSchema, field_number, key_unit, key_words, unit_spellings
 
 __all__ = ["ShownContext", "apply_schema", "question_dimension"]
 
@@ -90,7 +91,8 @@ _TOGETHER = re.compile(
     r"\b(?:in\s+total|total|together|combined|altogether|all\s+in|for\s+(?:both|everything|all\s+of\s+(?:it|them)"
     r"|the\s+(?:pair|lot|set|two|three)|all\s+(?:two|three))|the\s+pair)\b"
 )
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?]+\s+")
+# a dash between two thoughts ends one too ("a little home workout kit - resistance bands and …")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?]+\s+|\s+[-\u2013\u2014]+\s+")
 _MULTI_JOIN = re.compile(
     r"\s+(?:and|&|\+|plus(?=\s+(?:an?|some|the|one|two|\d|(?!sizes?\b)[a-z]{3,}s)\b)|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
 )
@@ -179,6 +181,20 @@ def _size_step(
         if steps:
             return key, steps[0] if up else steps[-1]
     return None
+
+
+def _range_span(schema: CatalogSchema, categories: Sequence[str], key: str) -> str:
+    """How a measured key's ranges run, in words ("the ranges run from 16 to 38 in")."""
+    unit = key_unit(key)
+    figures = [
+        float(x)
+        for value in schema.attributes(categories)[key].values
+        for x in re.findall(r"\d+(?:\.\d+)?", value)
+    ]
+    if not figures:
+        return ""
+    show = "{:g}".format
+    return f"the ranges run from {show(min(figures))} to {show(max(figures))}{' ' + unit.display if unit else ''}"
 
 
 def size_span(schema: CatalogSchema, categories: Sequence[str], key: str) -> str:
@@ -444,6 +460,17 @@ def apply_schema(
 
     stated: set[str] = set()
     for spec in parse_specs(text, schema, categories):
+        if spec.values is not None:
+            if spec.values:
+                attribute_in[spec.key] = spec.values
+            else:  # "his chest is 45 inches" where the largest fits 30-38: shown as loosened, said
+                update["relaxed"] = [
+                    *plan.relaxed,
+                    Relaxation(
+                        field=spec.key, asked=spec.label, closest=_range_span(schema, categories, spec.key)
+                    ),
+                ]
+            continue
         ranges[spec.key] = spec.bounds
         stated.add(spec.key)
     # "too small", "not warm enough": a complaint about what was shown (a comparative), not a use
@@ -480,6 +507,11 @@ def apply_schema(
         if prior.label not in priors:
             priors.append(prior.label)
 
+    if categories:
+        for acting in self_acting_keys(text, schema.attributes(categories)):
+            # "a robot vacuum that empties its own bin": self_emptying, as if the key were said
+            if acting not in attributes and acting not in attribute_in:
+                attributes[acting] = "yes"
     if shown.fresh and previous is not None and _SAME_PERSON.search(text):
         # "any stem kits that would work for him?" after a building set for a 7-year-old: another
         # kind of product, the same child; an age the new kind is also filed by carries over
@@ -550,6 +582,8 @@ def apply_schema(
 
     if superlative is None and compared is None:
         compared = than_ones(stems)  # type: ignore[assignment]
+    if compared is not None and _ONES_WITH.search(" ".join(stems[max(0, compared[2] - 5) : compared[2]])):
+        compared = None  # "out of the ones with the bigger drive, …": the set shown, named by its comparison
 
     numeric_keys = (
         [k for k, a in schema.attributes(categories).items() if a.kind == "numeric"] if categories else []
@@ -557,8 +591,11 @@ def apply_schema(
 
     def key_for(dim: str, span: tuple[int, int] | None = None) -> str | None:
         if span is not None:
-            # "more RAM" names ram_gb itself, though its dimension (storage) would pick storage_gb.
-            said = set(stems[span[0] : span[1]])
+            # "more RAM" names ram_gb itself, though its dimension (storage) would pick storage_gb;
+            # "a bigger drive": the word after it, in the shopper's word for the key (data file)
+            synonyms = lexicons().key_synonyms
+            said = set(stems[span[0] : span[1] + 1])
+            said |= {synonyms[w] for w in said if w in synonyms}
             named = [k for k in numeric_keys if said & {singular(w) for w in key_words(k)}]
             if len(named) == 1:
                 return named[0]
@@ -651,7 +688,9 @@ def apply_schema(
                 else:
                     price_min = round(than + 0.01, 2)
                     price_max = price_max if price_max is not None and price_max > price_min else None
-            elif key not in stated:  # "bigger, for 4 people": the number the shopper gave wins
+            elif key not in stated or _shown_figure(ranges[key], than):
+                # "bigger, for 4 people": the number the shopper gave wins, unless it is the shown
+                # product's own ("2.2 kilos empty is a lot... something lighter")
                 ranges[key] = NumericRange(lt=than) if direction == "lower" else NumericRange(gt=than)
             sort = SortSpec(
                 key=key, order="asc" if direction == "lower" else "desc", label=f"{dim} {direction}"
@@ -878,6 +917,15 @@ def _ends_naming(part: str, infer: Callable[[str], list[str]]) -> bool:
     return bool(words) and words[-1].stem in {t.stem for t in tokenize(named[0])}
 
 
+_ONES_WITH = re.compile(r"\b(?:the|those|these)\s+ones?\s+(?:with|that\s+ha(?:ve|s))(?:\s+the)?$")
+
+
+def _shown_figure(said: NumericRange, shown: float) -> bool:
+    """Whether a figure said as one value (a nominal range: "2.2 kilos") is the shown product's own."""
+    low, high = said.gte if said.gte is not None else said.gt, said.lte if said.lte is not None else said.lt
+    return low is not None and high is not None and said.holds(shown)
+
+
 def _names_item(item: ItemAsk, said: set[str]) -> bool:
     """Whether a follow-up's words (``said``, stems) name the item's kind: its category's head word."""
     heads = {
@@ -907,10 +955,12 @@ def _items(
     if infer is None or plan.intent not in ("search", "refine"):
         return []
     parts = [p.strip(" ,.?!") for p in _MULTI_JOIN.split(message.lower()) if p.strip(" ,.?!")]
+    scene = ""
     if len(parts) >= 2:
         # the items are asked in one sentence: what the sentences before it say is the scene
         # ("dads bday is coming up, he lives on the golf course. thinking a putting mat + …")
-        parts[0] = _SENTENCE_END.split(parts[0])[-1].strip(" ,.?!") or parts[0]
+        whole, parts[0] = parts[0], _SENTENCE_END.split(parts[0])[-1].strip(" ,.?!") or parts[0]
+        scene = whole if whole != parts[0] else ""
     if len(parts) == 2 and "," in parts[0]:
         # "a tent, a sleeping bag and a stove": the list before the last joiner
         parts = [q.strip(" ,.?!") for q in parts[0].split(",") if q.strip(" ,.?!")] + parts[1:]
@@ -935,6 +985,12 @@ def _items(
     firm = False
     for part in parts:
         cats = infer(part)
+        if part is parts[0] and scene and (in_scene := infer(scene)):
+            # "anniversary picnic this weekend - need a basket": a kind the scene narrows the item's
+            # own head noun to (Picnic Baskets), not one the scene alone names (a workout "kit")
+            head = singular(part.split()[-1]) if part.split() else ""
+            if head in {singular(w) for w in re.findall(r"[a-z]+", in_scene[0].rstrip("~").lower())}:
+                cats = in_scene
         if not cats:
             return []
         guessed = cats[0].endswith("~")

@@ -127,6 +127,7 @@ _COMPARE = re.compile(
     r"\b(?:compare|comparison|comparing|vs\.?|versus|differences?\s+between|what's\s+the\s+difference|"
     r"how\s+do\s+(?:they|these|those)\s+(?:differ|compare)|side[\s-]+by[\s-]+side|stack\s+up|"
     r"(?:against|next\s+to|beside|vs\.?|versus)\s+(?:each\s+other|one\s+another)|head[\s-]+to[\s-]+head|"
+    r"specs?[\s-]+(?:by|for|to)[\s-]+specs?|"
     r"(?:break\s*-?\s*down|run\s*-?\s*down)\s+of\s+(?:both|all\s+(?:two|three)|the\s+(?:two|three|top)|these|those|them)\b|stack\s+(?:\w+\s+){1,4}up\b|"
     r"which\s+(?:one\s+)?(?:is|has|would|should|will|of\s+(?:these|them|those|the\s+two))|"
     r"(?:better|quieter|cheaper|lighter)\s*,?\s+(?:the\s+)?\S+\s+or\b|"

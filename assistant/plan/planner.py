@@ -103,7 +103,9 @@ _ASKS_IF_SOLD = re.compile(rf"{_SOLD_LEAD}\b")
 # ... and what it asks about ("bed frames" in "do you also sell bed frames to go with it?")
 _SOLD_ASKED = re.compile(
     rf"{_SOLD_LEAD}\s+"
-    r"(?:any\s+|some\s+|a\s+|an\s+)?(?P<what>(?:[a-z-]+\s+){0,2}?[a-z-]+?)"
+    # ("one of those water jet flosser things": the kind, said with a pro-form around it)
+    r"(?:any\s+|some\s+|a\s+|an\s+|one\s+of\s+(?:those|these|them|the)\s+)?(?P<what>(?:[a-z-]+\s+){0,2}?[a-z-]+?)"
+    r"(?:\s+(?:things?|stuff))?"
     r"(?=\s+(?:to|for|that|which|with|too|as|in|like|so)\b|\s*[?,.!]|\s*$)"
 )
 _VARIANT_QUESTION = re.compile(
@@ -354,7 +356,10 @@ def _unknown_capitalized(
     return found
 
 
-_MAKER_CUE = re.compile(r"\b(?:from|by|made\s+by|brand)\s+([a-z][a-z'&-]{2,})\b")
+_MAKER_CUE = re.compile(
+    r"\b(?:from|by|made\s+by|brand)\s+(?P<a>[a-z][a-z'&-]{2,})\b"
+    r"|\b(?P<b>[a-z][a-z'&-]{2,})\s+brand\b"  # "ridgid brand only"
+)
 
 
 def _unknown_maker(
@@ -366,7 +371,8 @@ def _unknown_maker(
     by_start = {t.start: i for i, t in enumerate(tokens)}
     found: list[tuple[str, int]] = []
     for m in _MAKER_CUE.finditer(text):
-        i = by_start.get(m.start(1))
+        group = "a" if m.group("a") else "b"
+        i = by_start.get(m.start(group))
         if i is None or i in skip:
             continue
         stem = tokens[i].stem
@@ -374,16 +380,26 @@ def _unknown_maker(
             stem in FILLER_WORDS
             or matcher.covers(stem)
             or stem in english_words()
-            or m.group(1) in english_words()
+            or m.group(group) in english_words()
         ):
             continue
-        found.append((m.group(1), i))
+        found.append((m.group(group), i))
     return found
 
 
+def _glued_same(a: str, b: str) -> bool:
+    """Two brand names that are one name written with and without spaces or hyphens."""
+    return re.sub(r"[^a-z0-9]", "", a) == re.sub(r"[^a-z0-9]", "", b)
+
+
 def _same_maker(brand: str, said: str) -> bool:
-    """A longer name the catalog files the maker under ("jura-capresso" for "jura", "trp cycling")."""
-    return brand != said and len(said) >= 3 and (brand.startswith(said + " ") or brand.startswith(said + "-"))
+    """A longer name the catalog files the maker under ("jura-capresso" for "jura", "trp cycling"), or
+    the same name written as one word ("tastefullysimple" for "tastefully simple")."""
+    if brand == said:
+        return False
+    return _glued_same(brand, said) or (
+        len(said) >= 3 and (brand.startswith(said + " ") or brand.startswith(said + "-"))
+    )
 
 
 def _apply_matches(
@@ -398,6 +414,19 @@ def _apply_matches(
         re.search(r"\bor\b", text) is not None and not opening.startswith("or ")
     )
     new_brands = [m.value for m in matches if m.kind == "brand" and not m.negated]
+    # the same maker filed under its name written as one word too ("Tastefully Simple", "TASTEFULLYSIMPLE")
+    new_brands = list(
+        dict.fromkeys(
+            b
+            for said in new_brands
+            for b in [said, *(o for o in matcher.vocabulary.brands if o != said and _glued_same(o, said))]
+        )
+    )
+    # "bugasalt … the little salt shotgun": a maker whose name is a word of another one named is that one
+    named_words = {b: set(re.findall(r"[a-z0-9]+", b)) for b in new_brands}
+    new_brands = [
+        b for b in new_brands if not any(o != b and named_words[b] < named_words[o] for o in new_brands)
+    ]
     if new_brands:
         brands = list(dict.fromkeys([*brands, *new_brands])) if additive else new_brands
         excluded = [b for b in excluded if b not in new_brands]
@@ -458,6 +487,8 @@ def _apply_matches(
                     preferences.append(f"not {m.display}")
         elif m.kind == "category" and m.negated:
             preferences.append(f"not {m.display}")
+    # features read from the last kind's titles ("boots") say nothing of another kind asked now
+    switched = bool(new_cats) and set(new_cats) != set(data.categories)
     return data.model_copy(
         update={
             "brands": brands,
@@ -466,10 +497,12 @@ def _apply_matches(
             "categories": categories,
             "attributes": attributes,
             "attribute_in": attribute_in,
+            **({"text_words": [], "exclude_text_words": []} if switched else {}),
         }
     )
 
 
+_FOR_ME = re.compile(r"\bfor\s+(?:me|myself)\b")
 _THAT_RANGE = re.compile(
     r"\b(?:that|this|the\s+same|my|same)\s+(?:price\s+)?(?:range|price|budget|bracket|ballpark|spec|size)\b"
 )
@@ -696,6 +729,8 @@ def parse_turn(
             fresh = bool(prev.filters.categories) or not cat_words & prev_words
             if fresh and narrows is not None and all(narrows(c, prev.filters.categories) for c in new_cats):
                 fresh = False
+                # "do you carry dog shampoo?" after leashes: the level (Dogs) qualifies another kind
+                fresh = bool(_sold_words(text) - cat_words - prev_words)
         elif not new_cats and product_words:
             # what is new besides the reply's opening ("fine, then …") and a bound's words ("at
             # least 144hz"): the words that could name another kind of product
@@ -852,6 +887,16 @@ def parse_turn(
             # constraint goes ("forget Whirlwise") or they point at it ("in that range"), ask again.
             base = _restore(base, prev.relaxed, clears.targets)
     filters = _apply_clears(base, clears.targets)
+    if prev is not None and not fresh and _FOR_ME.search(text):
+        # "and for me one with more cleaning modes than hers": the shopper, not the child asked for
+        # before; a child's age stays with the child
+        filters = filters.model_copy(
+            update={
+                "attribute_ranges": {
+                    k: r for k, r in filters.attribute_ranges.items() if not k.startswith("age")
+                }
+            }
+        )
     if prev is not None and not fresh and prev.filters.brands and _OTHER_BRAND.search(text):
         # "other brands?", "a different brand": not the ones asked for before
         filters = filters.model_copy(
@@ -1051,7 +1096,10 @@ def _owned(text: str, category: str) -> bool:
     tokens = tokenize(text)
     said = [i for i, t in enumerate(tokens) if t.stem in names]
     return bool(said) and all(
-        any(tokens[j].text in _POSSESSIVES for j in range(max(0, i - 2), i)) for i in said
+        any(tokens[j].text in _POSSESSIVES for j in range(max(0, i - 2), i))
+        # "getting my mom her first tablet": a first one is one they do not have yet
+        and not (i and tokens[i - 1].text == "first")
+        for i in said
     )
 
 
@@ -1285,7 +1333,11 @@ def plan_turn(
                 # "adidas slides?" after men's sport sandals & slides: the kind shown, named again
                 categories = [*listed_before, *(c for c in categories if c != head)]
             if categories != plan.filters.categories:
-                update["filters"] = plan.filters.model_copy(update={"categories": categories})
+                moved = {"categories": categories}
+                if set(categories).isdisjoint(plan.filters.categories):
+                    # features read from the last kind's titles ("boots") say nothing of this one
+                    moved |= {"text_words": [], "exclude_text_words": []}
+                update["filters"] = plan.filters.model_copy(update=moved)
             update["category_hint"] = None
         else:
             # A guess from titles or a level above the leaves: the planner reads its schema, the
@@ -1417,6 +1469,7 @@ _CLAUSE_CUES = re.compile(
 _SKIP_HEAD = frozenset(
     {"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"}
 )
+_HOW_MANY = frozenset({"first", "second", "third", "another", "extra"})
 # Words that carry the conversation, not the product ("ok forget it, snorkel sets instead").
 _DISCOURSE = frozenset(
     [
@@ -1659,7 +1712,8 @@ def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
         if (key := dimension_key(schema, [leaf], "age")) is not None and key in spec.attributes
     ]
     # "obsessed with building things": the kids' categories whose distinctive word the message says
-    said = {t.stem for t in tokenize(text)}
+    # (a word for the child, "little kids", says who it is for, not which kind)
+    said = {t.stem for t in tokenize(text)} - {t.stem for w in _people() for t in tokenize(w)}
     counts: dict[str, int] = {}
     for leaf in kids:
         for w in {t.stem for t in tokenize(leaf)}:
@@ -1676,12 +1730,20 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     text and catalog, as several stages of a turn ask for it. The ask's frame after the product
     ("the cheapest strip lights you carry") is no word of it."""
     phrase = _product_phrase(text, matcher)
+    budget = _BUDGET_FOR.search(_lower(text))
+    if budget is not None and not kind_words(_BUDGET_WORDS.sub(" ", phrase)).strip():
+        # "nine to eleven hundred dollars is my range for a new laptop": what the budget is for
+        phrase = _product_phrase(budget.group("what"), matcher)
     frame = _SOLD_HERE.search(phrase)
     if frame is not None and kind_words(phrase[: frame.start()]) and not kind_words(phrase[frame.end() :]):
         return phrase[: frame.start()]
     return phrase
 
 
+_BUDGET_WORDS = re.compile(r"\b(?:price\s+range|range|budget|limit|max|ceiling|spend)\b")
+_BUDGET_FOR = re.compile(
+    r"\b(?:price\s+range|range|budget|limit|max|ceiling|spend)\s+(?:is\s+)?(?:for|on)\s+(?P<what>[^.!?]+)"
+)
 _OPENING = re.compile(r"^\W*(?:(?:so|ok|okay|and|hmm+|well|then|maybe|just)\W+)*")
 _PURPOSE_OF_SOMETHING = re.compile(
     r"\s*(?:to\s+(?:get|buy|find|give|gift)\s+(?:(?:them|him|her|me|us)\s+)?)?"  # "want to get them something"
@@ -1693,6 +1755,23 @@ _QUESTION_OPENING = re.compile(
     rf"\s*(?:(?:so|and|ok|okay|well|then|but|hmm+)\W+)*(?:what(?:'?s)?|which|any|got|have\s+{YOU}|do\s+{YOU}|"
     r"is\s+there|are\s+there|can\s+(?:i|you|u)|could\s+(?:i|you|u))\b"
 )
+
+
+# what a shopper wants to do, not to buy ("i wanna hear cars coming"): the cue runs into a bare verb
+_VERB_AFTER_CUE = re.compile(
+    r"\s*(?:to\s+)?(?!(?:a|an|the|some|one|something|anything|buy|find|order|grab|gift|pick|replace|upgrade)\b"
+    r"|get\s+(?!into\b|in\b|out\b|better\b|back\b|rid\b|started\b))[a-z]+(?:\s|$)"
+)
+
+
+def _wish(sentence: str) -> bool:
+    """A sentence whose ask runs into what the shopper wants to do ("wanna get into turning bowls"),
+    not a product."""
+    cue = ASK_CUE.search(sentence)
+    return cue is not None and _VERB_AFTER_CUE.match(sentence[cue.end() :]) is not None
+
+
+_FRAGMENT = re.compile(r"(?:(?:and|also|plus|oh|ok|okay|now|then)\s+)*(?:a|an|some)\s+[a-z]")
 
 
 def asks(sentence: str) -> bool:
@@ -1720,7 +1799,11 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         asked = [
             x
             for x in sentences[1:]
-            if asks(x) and _names_a_category(x, matcher) and not _pro_form(x.rstrip(".!?"))
+            if asks(x)
+            and _names_a_category(x, matcher)
+            and not _pro_form(x.rstrip(".!?"))
+            # "any wood lathes in stock? wanna get into turning bowls": the question asked the product
+            and not (sentences[0].rstrip().endswith("?") and _wish(x))
         ]
         if (
             not asked
@@ -1744,6 +1827,12 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
                     and not _pro_form(x.rstrip(".!?"))
                     and any(t.text.isalpha() and t.stem not in FILLER_WORDS for t in tokenize(x))
                 ][-1:]
+            if not asked and not _names_a_kind_head(sentences[0], matcher):
+                # "her baby brother just turned two - a first bike for him": a later fragment that
+                # opens with an article is the thing wanted
+                asked = [x for x in sentences[1:] if _FRAGMENT.match(x) and not _pro_form(x.rstrip(".!?"))][
+                    :1
+                ]
         if asked:
             lowered = asked[-1]
         elif len(sentences) > 1 and asks(sentences[-1]) and _pro_form(sentences[-1].rstrip(".!?")):
@@ -1763,6 +1852,21 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     cue = next((m for m in ASK_CUE.finditer(lowered) if not _negated_ask(lowered[: m.start()])), None)
     if cue is not None and _WHICH_NOUN.search(re.split(r"[.!?]", lowered[: cue.start()])[-1]):
         cue = None  # "which skillet do you have that's rated highest?": the product came first
+    if (
+        cue is not None
+        and matcher is not None
+        and _VERB_AFTER_CUE.match(lowered[cue.end() :]) is not None
+        and (
+            (
+                _names_a_category(lowered[: cue.start()], matcher)
+                and not _names_a_category(lowered[cue.end() :], matcher)
+                and not _names_a_kind_head(lowered[cue.end() :], matcher)
+            )
+            # "any wood lathes in stock? wanna get into turning bowls": the question holds the product
+            or lowered[: cue.start()].rstrip().endswith("?")
+        )
+    ):
+        cue = None  # "earbuds for jogging - no noise cancelling, i wanna hear cars": a wish, not a product
     # "I'm starting a podcast and we need a microphone": what follows the ask names the product
     texts = [lowered[cue.end() :], lowered] if cue else [lowered]
     if _PURPOSE_OF_SOMETHING.match(texts[0]) or (
@@ -2010,10 +2114,19 @@ def _names_a_category(phrase: str, matcher: VocabularyMatcher) -> bool:
             continue
         if m.end < len(tokens) and tokens[m.end].text in _COPULAS:
             continue  # "baby is due in march": the sentence's subject, not the product asked for
+        if m.end < len(tokens) and tokens[m.end].text in _people():
+            continue  # "her baby brother just turned two": who, not what
         name = {singular(w) for w in re.findall(r"[a-z]+", m.value)}
         if any(singular(tokens[i].text) in name for i in range(m.start, m.end)):
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _people() -> frozenset[str]:
+    """Words for a person a shopper buys for (data file): "brother", "son", "niece"."""
+    children = lexicons().children
+    return frozenset({*children["words"], *children.get("people", [])})
 
 
 def _names_a_kind_head(phrase: str, matcher: VocabularyMatcher) -> bool:
@@ -2444,9 +2557,12 @@ def _head_noun(
             return by_leaf, True
         if word_categories is not None and len(content) >= 2 and content[-2][0] == at - 1:
             # a compound noun ("a deck box"): where products whose titles say both words are filed
-            pair = word_categories(f"{content[-2][1].text} {token.text}")
+            pair = word_categories(f"{content[-2][1].text} {token.text}") or word_categories(
+                f"{content[-2][1].text} {singular(token.text)}"  # "resistance bands": "…Resistance Band Set"
+            )
             total = sum(n for _, n in pair)
-            if pair and pair[0][1] >= 3 and pair[0][1] >= 0.6 * total:
+            # most of 3 or more titles, or every title that says the pair (a kind one product stands for)
+            if pair and ((pair[0][1] >= 3 and pair[0][1] >= 0.6 * total) or pair[0][1] == total):
                 return pair[0][0], False
         if by_leaf:
             return by_leaf, False  # named like a leaf, but not the catalog's own name for it: a guess
@@ -2541,6 +2657,8 @@ def _not_qualifiers(
             filed = word_categories(tokens[i].text)
             if _generic(filed):
                 continue  # "a rotary tool kit": a kit of anything; the tool names the product
+            if sum(n for _, n in filed) < 2:
+                continue  # "do any of the totes come in black": one title's "comes with" names no kind
             if filed and not any(norm(c) in held for c, _ in filed):
                 return True
         return False
@@ -2654,6 +2772,7 @@ def kind_words(text: str) -> str:
         and t.stem not in _SKIP_HEAD
         and t.text not in _DISCOURSE
         and t.text not in _RELATIVE_SUBJECTS  # "what could he ride": who rides, not what
+        and t.text not in _HOW_MANY  # "a second screen": how many, not what
     ]
     return " ".join(kept)
 
@@ -2666,11 +2785,28 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
     phrase = product_phrase(normalized, matcher)
     if _vague(phrase) or _about_a_child(phrase, normalized):
         return ""  # "my nephew turns 8 and ...": who it is for, no kind named
-    if asks_vaguely(normalized):
+    if asks_vaguely(normalized) and not _vague_aside(normalized, phrase):
         # "something for my dad, he loves camping", "we got a puppy, what do we need": the ask
         # names no kind; the rest says who it is for and what they like
         return ""
     return kind_words(_after_determiner(phrase, matcher))
+
+
+def _vague_aside(text: str, phrase: str) -> bool:
+    """ "do you carry dog shampoo? she rolled in something nasty": the vague word sits in another
+    sentence, one that asks for nothing, than the one naming the product."""
+    lowered = _lower(text)
+    m = _VAGUE_ASK.search(lowered)
+    if m is None or not phrase.strip():
+        return False
+    sentences = re.split(r"(?<=[.!?])\s+", lowered)
+    at = 0
+    for sentence in sentences:
+        start = lowered.find(sentence, at)
+        at = start + len(sentence)
+        if start <= m.start() < at:
+            return phrase.strip() not in sentence and not asks(sentence)
+    return False
 
 
 _SOLD_HERE = re.compile(rf"\s*\b(?:that\s+|which\s+)?{YOU}\s+(?:have|sell|carry|stock|got|offer)\b")

@@ -27,6 +27,12 @@ _ORDINAL = re.compile(rf"\b({_ORD})\b")
 _HASH = re.compile(r"#\s?(\d{1,2})\b|\b(?:number|no\.|option|item|product|result|pick)\s?#?\s?(\d{1,2})\b")
 _HASH_WORD = re.compile(r"\b(?:number|option|item|pick|result)\s+(one|two|three|four|five)\b")
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_PLACE = r"(?:[1-9]|one|two|three|four|five)\b"
+# "numbers one and two", "options 1, 3 and 4", "#1 and 3": several places after one label
+_PLACE_LIST = re.compile(
+    rf"(?:\b(?:numbers?|options?|items?|picks?|results?)\s+#?|#\s?)({_PLACE}(?:\s*(?:,|&|\band\b|\bor\b|\bvs\.?|\bversus\b)\s*#?\s?{_PLACE})+)"
+)
+_PLACE_WORD = re.compile(_PLACE)
 _MIDDLE = re.compile(r"\bthe\s+middle(?:\s+(?:one|option|pick))?\b")
 # "the last one", "the bottom pick" — not the verb ("how long does it last?").
 _LAST = re.compile(
@@ -46,7 +52,7 @@ _OWNED = re.compile(r"\b(?:my|our|his|her|their|your|ur)\s+[a-z]+(?:'s\s+[a-z]+)
 
 
 POSITION = re.compile(
-    r"\b(?:first|second|third|fourth|fifth|last|top|middle|#\s?\d|(?:number|option|item|pick)\s+(?:\d|one|two|three|four|five))\b"
+    r"\b(?:first|second|third|fourth|fifth|last|top|middle|#\s?\d|(?:numbers?|options?|items?|picks?)\s+(?:\d|one|two|three|four|five))\b"
 )
 """A message that points at a shown product by its place in the list ("the second one", "number two",
 "#3", "the middle one")."""
@@ -150,6 +156,9 @@ def resolve_references(
         add(m, [-2])
     for m in _ORDINAL.finditer(lowered):
         add(m, [_ORDINALS[m.group(1)] - 1])
+    for m in _PLACE_LIST.finditer(lowered):
+        places = [w.group(0) for w in _PLACE_WORD.finditer(m.group(1))]
+        add(m, [(_WORD_NUMBERS[w] if w in _WORD_NUMBERS else int(w)) - 1 for w in places])
     for m in _HASH.finditer(lowered):
         add(m, [int(m.group(1) or m.group(2)) - 1])
     for m in _HASH_WORD.finditer(lowered):

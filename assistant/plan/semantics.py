@@ -11,7 +11,7 @@ category's numeric key whose unit measures a length.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -22,7 +22,8 @@ import yaml
 from assistant.plan.text import CARRY_VERBS, COLOR_WORDS, LOAD_LEAD, singular, tokenize
 from assistant.schemas import Comparative, SortSpec
 from retrieval.filters import NumericRange
-from retrieval.schema import AttributeSpec, CatalogSchema, key_words, unit_spellings
+from retrieval.schema import AttributeSpec, CatalogSchema, key_unit, key_words, unit_spellings
+from retrieval.text import analyze
 
 __all__ = [
     "Comparative",
@@ -40,6 +41,7 @@ __all__ = [
     "lexicons",
     "numbers_to_digits",
     "parse_specs",
+    "self_acting_keys",
     "use_case_priors",
 ]
 
@@ -77,6 +79,8 @@ class Lexicons:
     key_synonyms: dict[str, str] = field(default_factory=dict)
     multiplicity: dict[str, int] = field(default_factory=dict)
     evaluative: frozenset[str] = frozenset()
+    self_prefixes: tuple[str, ...] = ()
+    by_itself: tuple[tuple[str, ...], ...] = ()
 
 
 def _read(name: str) -> Any:
@@ -146,6 +150,8 @@ def lexicons() -> Lexicons:
             for word, synonyms in (dimension_file.get("key_synonyms") or {}).items()
             for said in synonyms
         },
+        self_prefixes=tuple(str(w) for w in dimension_file["self_acting"]["prefixes"]),
+        by_itself=tuple(_stems(str(p)) for p in dimension_file["self_acting"]["by_itself"]),
     )
 
 
@@ -456,7 +462,22 @@ def find_key_comparison(
     numeric = {k: s for k, s in schema.attributes(categories).items() if s.kind == "numeric"}
     if not numeric:
         return None
-    words = {k: _key_words(k) for k in numeric}
+    # a key's words, and its unit's as shoppers spell it ("more square footage", "more hours")
+    spelled = unit_spellings()
+    words = {
+        k: _key_words(k)
+        | (
+            {
+                singular(w)
+                for name in spelled.get(s.unit.display, ())
+                for w in re.findall(r"[a-z]+", name)
+                if len(w) >= 4
+            }
+            if s.unit is not None
+            else set()
+        )
+        for k, s in numeric.items()
+    }
     for i, stem in enumerate(stems[:-1]):
         if stem not in _MORE | _FEWER | _MOST | _FEWEST:
             continue
@@ -475,6 +496,9 @@ def find_key_comparison(
 
 _AT_LEAST = r"(?:at\s+least|min(?:imum)?|over|more\s+than|above|no\s+less\s+than|>=?|bigger\s+than|larger\s+than|longer\s+than)"
 _ABOUT = r"(?:around|about|roughly|approximately|approx\.?|~|close\s+to|something\s+like)"
+# the measure's noun between a figure and its bound ("8mm drop or less"), never a joining word
+_NOUN_BETWEEN = r"(?!(?:with|and|at|for|of|in|on|to|but|or|max|min)\b)[a-z]+\s+"
+_ABOUT_AFTER = frozenset({"or so", "ish", "-ish", "give or take"})  # "40 liters or so"
 _AT_MOST = r"(?:under|less\s+than|below|at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than|<=?|lighter\s+than|smaller\s+than|within)"
 
 
@@ -489,6 +513,30 @@ class SpecMatch:
     bounds: NumericRange
     span: tuple[int, int]
     label: str
+    values: list[str] | None = None
+    """For a key whose values are measured ranges ("chest_in": "22-30"): the values that hold the
+    figure (an any-of filter), not a numeric bound."""
+
+
+_RANGE_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)")
+
+
+def _ranged_keys(
+    attrs: Mapping[str, AttributeSpec], dimension: str
+) -> dict[str, tuple[float, dict[str, tuple[float, float]]]]:
+    """Keys of ``dimension`` whose values are measured ranges ("chest_in": "16-22", "22-30"), each
+    with its unit factor and its values' bounds."""
+    out: dict[str, tuple[float, dict[str, tuple[float, float]]]] = {}
+    for key, spec in attrs.items():
+        unit = key_unit(key)
+        if spec.kind != "categorical" or unit is None or unit.dimension != dimension or not spec.values:
+            continue
+        bounds = {
+            v: (float(r.group(1)), float(r.group(2))) for v in spec.values if (r := _RANGE_VALUE.fullmatch(v))
+        }
+        if len(bounds) == len(spec.values):
+            out[key] = (unit.factor, bounds)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -504,8 +552,9 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     pattern = re.compile(
         rf"(?:(?P<lo>{_AT_LEAST})\s*|(?P<hi>{_AT_MOST})\s*|(?P<about>{_ABOUT})\s*)?"
         rf"(?P<num>\d+(?:\.\d+)?)\s*(?:-\s*)?(?P<unit>{alt}|°|\"|'')(?![a-z])"
-        rf"(?:\s*(?P<post>\+|or\s+more|or\s+less|plus|max|min|or\s+under|or\s+over)"
-        rf"|\s+or\s+(?P<postcmp>[a-z]+er))?",
+        # "8mm drop or less": the bound may follow the measure's noun
+        rf"(?:\s*(?:{_NOUN_BETWEEN})?(?P<post>\+|or\s+more|or\s+less|plus|max|min|or\s+under|or\s+over|or\s+so|-?ish|give\s+or\s+take)(?![a-z])"
+        rf"|\s+(?:{_NOUN_BETWEEN})?or\s+(?P<postcmp>[a-z]+er))?",
         re.IGNORECASE,
     )
     return pattern, spelled
@@ -559,8 +608,6 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         return []
     attrs = schema.attributes(categories)
     numeric = {k: s for k, s in attrs.items() if s.kind == "numeric"}
-    if not numeric:
-        return []
     found: list[SpecMatch] = []
     pattern, spelled = _unit_pattern()
     for m in pattern.finditer(text):
@@ -575,6 +622,17 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
             continue
         dimension, factor = unit
         value = float(m.group("num"))
+        ranged = _ranged_keys(attrs, dimension)
+        window = set(re.findall(r"[a-z]+", text[max(0, m.start() - 30) : m.end() + 20]))
+        named = [k for k in ranged if set(key_words(k)) & window]
+        if named:
+            # "measured her chest at 25 in": the harness sizes whose chest range holds it
+            key_factor, spans = ranged[named[0]]
+            asked = value * factor / key_factor
+            holding = [v for v, (low, high) in spans.items() if low <= asked <= high]
+            label = f"{' '.join(key_words(named[0]))} {m.group('num')} {display}"
+            found.append(SpecMatch(named[0], NumericRange(), m.span(), label, holding))
+            continue
         keys = [k for k, s in numeric.items() if s.dimension == dimension and s.unit is not None]
         if not keys:
             continue
@@ -605,7 +663,7 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         elif key.startswith(lexicons().needs_below):
             # "nights get down to about 25 degrees": a bag rated to 25 °F or lower (warmer) does
             bounds = NumericRange(lte=round(converted, 4))
-        elif m.group("about") and not (
+        elif (m.group("about") or post in _ABOUT_AFTER) and not (
             "max" in parts or key.startswith("max") or key.startswith(lexicons().needs)
         ):
             # "around 20 liters": within the tolerance prices get ("around $200")
@@ -694,9 +752,9 @@ def _counts(
     shell" (layers), "8 cores", "a 1000 piece puzzle", "12 place settings". Exactly that many unless
     bounded ("at least 3 speeds", "6 or more buttons")."""
     names: dict[str, list[str]] = {}
-    for key, spec in numeric.items():
-        if spec.unit is not None or key == skip:
-            continue
+    for key in numeric:
+        if key == skip:
+            continue  # a measure's key too: "zero drop" (below)
         words = [singular(w) for w in key_words(key) if w.isalpha()]
         for phrase in {" ".join(words), words[0], words[-1]} if words else ():
             if len(phrase) >= 4:
@@ -709,7 +767,7 @@ def _counts(
         for p in sorted(said, key=len, reverse=True)
     )
     out: list[SpecMatch] = []
-    for m in re.finditer(rf"(?<![$\d.])(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<w>{alternation})\b", text):
+    for m in re.finditer(rf"(?<![$\d.])(?P<n>\d+(?:\.\d+)?|\bzero)\s*-?\s*(?P<w>{alternation})\b", text):
         if any(s.span[0] <= m.start() < s.span[1] for s in found):
             continue
         phrase = singular(re.sub(r"[\s-]+", " ", m.group("w")))
@@ -717,7 +775,9 @@ def _counts(
         if count_key is None:
             continue
         key = count_key
-        n = float(m.group("n"))
+        n = 0.0 if m.group("n") == "zero" else float(m.group("n"))
+        if numeric[key].unit is not None and n != 0:
+            continue  # a measure needs its unit; zero is zero in any ("zero drop", "0 drop")
         before, after = text[: m.start()], text[m.end() :]
         if _COUNT_LOW.search(before) or _COUNT_POST_LOW.search(after) or key.startswith(lexicons().needs):
             bounds = NumericRange(gte=n)  # "12 place settings" is what it must hold, at least
@@ -725,7 +785,9 @@ def _counts(
             bounds = NumericRange(lte=n)
         else:
             bounds = NumericRange(gte=n, lte=n)
-        out.append(SpecMatch(key, bounds, m.span(), f"{numeric[key].label} {bounds.describe()}"))
+        spec = numeric[key]
+        unit = f" {spec.unit.display}" if spec.unit is not None else ""
+        out.append(SpecMatch(key, bounds, m.span(), f"{spec.label} {bounds.describe()}{unit}"))
     return out
 
 
@@ -880,7 +942,7 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
         span = next((s for p in use["phrases"] if (s := _phrase_at(lowered, p.lower()))), None)
         if span is None and use.get("near"):
             span = _near_at(lowered, use["near"])
-        if span is None or _indifferent(lowered, span):
+        if span is None or _indifferent(lowered, span) or _ruled_out_use(lowered, span):
             continue
         found_before = len(priors)
         for rule in use["priors"]:
@@ -900,6 +962,38 @@ _EITHER_WAY_BEFORE = re.compile(
     r"\b(?:(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:matter|care)|no\s+matter|regardless\s+of)"
     r"(?:\s+(?:if|whether|about|it'?s|its|they'?re))*\s*$"
 )
+
+
+def self_acting_keys(text: str, attrs: Mapping[str, AttributeSpec]) -> list[str]:
+    """Yes/no keys of what a product does by itself that the message asks for by the verb: "a robot
+    vacuum that empties its own bin" (self_emptying), "a kettle that turns off by itself" (auto_off)."""
+    lex = lexicons()
+    tokens = tokenize(text)
+    said = [analyze(t.text) for t in tokens]
+    stems = [t.stem for t in tokens]
+    found: list[str] = []
+    for key, spec in attrs.items():
+        words = key_words(key)
+        if len(words) < 2 or words[0] not in lex.self_prefixes or "yes" not in spec.values:
+            continue
+        doing = [s for w in words[1:] for s in analyze(w)]
+        for i in range(len(tokens) - len(doing) + 1):
+            if [x for s in said[i : i + len(doing)] for x in s] != doing:
+                continue
+            after = stems[i + len(doing) : i + len(doing) + 6]
+            if any(
+                tuple(after[j : j + len(p)]) == p for p in lex.by_itself for j in range(len(after))
+            ) and not _ruled_out_use(text.lower(), (tokens[i].start, tokens[i].start)):
+                found.append(key)
+                break
+    return found
+
+
+def _ruled_out_use(text: str, span: tuple[int, int]) -> bool:
+    """The shopper rules the use case out: "a kid size, not mens", "not for my dad"."""
+    from assistant.plan.vocab import negated_words  # the matcher reads this module's lexicons
+
+    return negated_words(text[max(0, span[0] - 40) : span[0]], text[span[0] : span[1]])
 
 
 def _indifferent(text: str, span: tuple[int, int]) -> bool:

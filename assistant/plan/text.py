@@ -38,7 +38,9 @@ ASK_CUE = re.compile(
     r"(?:is|are)\s+there\s+(?:any|an?)(?=\s)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+after|"
     rf"do\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)|"
     r"(?:(?:i|we|i'd|we'd|she|he|they)\s+)?(?:need|needs|want|wants|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
-    r"show\s+me|find\s+me|get\s+me|recommend)\b"
+    r"show\s+me|find\s+me|get\s+me|recommend|"
+    # "her bday's coming up, thinking a tshirt", "was thinking maybe a scarf"
+    r"thinking(?:\s+(?:of|about))?(?:\s+(?:getting|buying|gifting)\s+(?:her|him|them|me|us))?(?:\s+(?:maybe|like))?(?=\s+(?:an?|some)\s))\b"
 )
 """Words that frame an ask ("looking for", "do you have", "we need"): what follows names the product."""
 

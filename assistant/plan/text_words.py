@@ -21,9 +21,18 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.plan.planner import describes
+from assistant.plan.prices import parse_prices
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
-from assistant.plan.vocab import VERB_MODALS, ValueMatch, VocabularyMatcher, matcher_for, negated_words
+from assistant.plan.vocab import (
+    VERB_MODALS,
+    ValueMatch,
+    VocabularyMatcher,
+    matcher_for,
+    negated_words,
+    negation_after,
+)
 from assistant.schemas import QueryPlan
+from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
 from retrieval.snapshot import CatalogSnapshot
@@ -39,8 +48,11 @@ _PRO_FORMS = frozenset(
     {"one", "ones", "pair", "pairs", "kind", "kinds", "version", "versions", "type", "types"}
 )
 _VERB_BEFORE = VERB_MODALS | {"to"}
+_WHOSE = frozenset({"his", "her", "hers", "their", "theirs", "mine", "our", "ours", "your", "yours", "its"})
 _REQUIRES = re.compile(
     r"\b(?:gotta|got\s+to|has\s+to|have\s+to|must|needs?\s+to|should)\s+be\s+(?P<w>[a-z][a-z-]+)"
+    # "gummies or nothing", "nothing but gummies": the only form taken
+    r"|\b(?P<v>[a-z][a-z-]+)\s+or\s+nothing\b|\bnothing\s+but\s+(?P<u>[a-z][a-z-]+)"
 )
 _WITH = re.compile(
     r"\b(?:with|has|have|having)\s+(?:a|an|the|some|built-in)?\s*(?P<w>[a-z][a-z-]+)"
@@ -94,12 +106,35 @@ def said_features(
             at = next((i for i, t in enumerate(tokens) if t.start == m.start(group)), None)
             if at is not None:
                 spots.setdefault(at, valued)
+    # "fragrance free": what it is without, read by said_free and said_exclusions
+    freed = {j for i in _free_pairs(tokens) for j in (i, i + 1)}
     found: list[str] = []
     for i in sorted(spots):
         t = tokens[i]
-        if _feature_word(t, i, tokens, spots[i]) and t.text not in found:
+        if i not in freed and _feature_word(t, i, tokens, spots[i]) and t.text not in found:
             found.append(t.text)
     return found
+
+
+def _free_pairs(tokens: list[Token]) -> list[int]:
+    """Where a word is followed by an absence word ("fragrance free", "gluten-free"): its position."""
+    after = negation_after()
+    return [
+        i
+        for i in range(len(tokens) - 1)
+        if tokens[i + 1].stem in after and tokens[i].text.isalpha() and tokens[i].text not in after
+    ]
+
+
+def said_free(message: str) -> list[str]:
+    """What a message asks a product to say it is without, as its titles say it ("needs to be
+    fragrance free" → "fragrance free"): a product stating it beats one that merely doesn't mention it."""
+    tokens = tokenize(message.lower())
+    return [
+        f"{tokens[i].text} {tokens[i + 1].text}"
+        for i in _free_pairs(tokens)
+        if len(tokens[i].text) >= 3 and tokens[i].stem not in FILLER_WORDS and not describes(tokens[i].text)
+    ]
 
 
 def said_requirements(message: str) -> list[str]:
@@ -116,16 +151,25 @@ def said_requirements(message: str) -> list[str]:
 
 def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int]) -> bool:
     word = t.text
-    if i in matched or not word.isalpha() or len(word) < 3:
+    if i in matched:
+        return False
+    if _CODE.fullmatch(word) and not _SIZE.fullmatch(word):
+        return True  # "a 4k monitor", "1080p", "ps5": a code titles spell as said (never a size)
+    if not word.isalpha() or len(word) < 3:
         return False
     if word in FILLER_WORDS or t.stem in FILLER_WORDS or word in COLOR_WORDS or word in _evaluative():
         return False
+    if word in _WHOSE:
+        return False  # "to go with his tux": whose, never a feature
     if describes(word):
         return False  # a comparative, dimension, use or preference word: read elsewhere
     if i and tokens[i - 1].text in _VERB_BEFORE:
         return False  # "wants to learn guitar": a verb, not a kind of guitar
     before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
     return not negated_words(before, word)  # "not leather": an exclusion, not a feature
+
+
+_CODE = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])(?![0-9]+(?:st|nd|rd|th|s|yo|yr|yrs|y|m|k)?$)[a-z0-9]{2,8}|\d+k")
 
 
 def distinguishes(with_word: int, total: int) -> bool:
@@ -148,7 +192,10 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
     toothpaste without any fluoride", "gluten-free pasta"): candidates for an exclusion on titles."""
     text = message.lower()
     tokens = tokenize(text)
-    matched = {i for m in matcher.find(tokens) for i in range(m.start, m.end)}
+    values = matcher.find(tokens)
+    matched = {i for m in values for i in range(m.start, m.end)}
+    # "fragrance free" where Fragrance is also a department: the word is still what it is without
+    named = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
     found: list[str] = []
     for m in _WITHOUT.finditer(text):
         group = next(g for g in ("w", "f", "n") if m.group(g))
@@ -159,7 +206,7 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
         t = tokens[at]
         word = t.text
         if (
-            at in matched
+            at in (named if group == "f" else matched)
             or not word.isalpha()
             or len(word) < 3
             or word in FILLER_WORDS
@@ -199,10 +246,13 @@ def with_text_words(
         return m.kind == "attribute" and (m.key not in attrs or m.value not in attrs[m.key].values)
 
     units = {m.group("u") for m in _SIZE.finditer(message.lower())}  # "a 44 inch fan": no "inch" feature
+    lowered = message.lower()
+    # "under 2k": a price, no code a title spells
+    priced = {w for a, b in parse_prices(lowered).spans for w in re.findall(r"[a-z0-9]+", lowered[a:b])}
     words = [
         w
-        for w in said_features(message, matcher, is_kind, foreign)
-        if w not in f.text_words and w not in units
+        for w in [*said_features(message, matcher, is_kind, foreign), *said_free(message)]
+        if w not in f.text_words and w not in units and not (w in priced and _CODE.fullmatch(w))
     ]
     ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
     if not words and not ruled and not _SIZE.search(message):
@@ -210,10 +260,14 @@ def with_text_words(
     asked = snap.mask(f.model_copy(update={"categories": kinds, "exclude_text_words": []}))
     total = int(asked.sum())
     required = set(said_requirements(message))
+    kind = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
     kept = [
         w
         for w in words
         if distinguishes(int((asked & snap.holds_words(w)).sum()), total)
+        # "a 4k monitor under 300": a code some of the kind's titles spell picks them, even one of
+        # them, even when the rest of the ask leaves none (the search then says what it loosened)
+        or (_CODE.fullmatch(w) is not None and 0 < int((kind & snap.holds_words(w)).sum()) < int(kind.sum()))
         # "do any come as gummies?": asked outright, none of the kind says it but the catalog knows
         # the word; kept so the search finds nothing and says what it loosened
         or (
@@ -229,7 +283,12 @@ def with_text_words(
         kept += [
             w for w in _sizes_said(message, asked, snap, total) if w not in kept and w not in f.text_words
         ]
-    out = _exclusions_kept(ruled, asked, snap, schema, kinds)
+    # "fragrance free" kept as a phrase its titles say: ruling out "fragrance" on top says nothing more
+    out = [
+        w
+        for w in _exclusions_kept(ruled, asked, snap, schema, kinds)
+        if not any(k.startswith(w + " ") for k in kept)
+    ]
     if not kept and out == f.exclude_text_words:
         return plan
     update = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}

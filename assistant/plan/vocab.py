@@ -246,6 +246,49 @@ class ValueMatch(BaseModel):
 
 
 _Entry = tuple[str, str | None, str]  # kind, attribute key, normalized value
+_REPLACEABLE = frozenset({"brand", "color", "attribute"})
+
+
+_LOOKS = frozenset({"look", "looks", "seem", "seems", "appear", "appears"})
+_LOOKS_SKIP = frozenset({"all", "only", "just", "like", "kinda", "pretty", "very", "mostly", "to", "be"})
+
+
+def _observed(stems: list[str], m: ValueMatch) -> bool:
+    """ "looks silver only.. anything in black?": a color the shopper sees in what was shown, not one
+    asked for."""
+    if m.kind != "color":
+        return False
+    j = m.start
+    while j > 0 and stems[j - 1] in _LOOKS_SKIP and m.start - j < 3:
+        j -= 1
+    return j > 0 and stems[j - 1] in _LOOKS
+
+
+def _plural_color(tokens: list[Token], m: ValueMatch) -> bool:
+    """ "greens powders", "the reds of autumn": a color word made plural is a noun, not a color."""
+    if m.kind != "color" or m.end - m.start != 1:
+        return False
+    word = tokens[m.start]
+    return word.text != word.stem and word.text.endswith("s") and not m.value.endswith("s")
+
+
+def _replaced(stems: list[str], found: list[ValueMatch]) -> list[ValueMatch]:
+    """ "in blue instead, she's decided pink is for babies": the value said right before "instead" is
+    the one asked; another value of its kind (a color, a maker, one attribute) in the message is the
+    one it replaces."""
+
+    def chosen(m: ValueMatch) -> bool:
+        return not m.negated and m.end < len(stems) and stems[m.end] == "instead"
+
+    kinds = {(m.kind, m.key) for m in found if m.kind in _REPLACEABLE and chosen(m)}
+    if not kinds:
+        return found
+    return [
+        m.model_copy(update={"negated": True})
+        if (m.kind, m.key) in kinds and not m.negated and not chosen(m)
+        else m
+        for m in found
+    ]
 
 
 def _stems(value: str) -> tuple[str, ...]:
@@ -413,6 +456,19 @@ class VocabularyMatcher:
                 and short not in self.words
             ):
                 self._exact.setdefault((short,), []).append(("brand", None, family.pop()))
+        # "bugasalt" for BUG-A-SALT, "tshirt" for T-Shirts: a name of two or more words said as one
+        glued: dict[str, list[tuple[str, str]]] = {}
+        for kind, table in (("brand", vocabulary.brands), ("category", vocabulary.categories)):
+            for value in table:
+                words = re.findall(r"[a-z0-9]+", value)
+                if len(words) >= 2 and len(joined := "".join(words)) >= 5:
+                    glued.setdefault(joined, []).append((kind, value))
+        for joined, named in glued.items():
+            (kind, value), *others = named
+            stem = _stems(joined)
+            if not others and stem not in self._exact and joined not in english and len(stem) == 1:
+                self._exact.setdefault(stem, []).append((kind, None, value))
+                self.words.update(stem)
 
     def _add_counts(self, vocabulary: Vocabulary) -> None:
         """ "two motors" for motors: dual, "one motor" for single: a value that is a count
@@ -551,13 +607,15 @@ class VocabularyMatcher:
         more telling constraint: "stainless" is the finish some dishwashers have, not the tub
         material most of them have)."""
 
-        def rank(e: _Entry) -> tuple[int, int, int, int]:
+        def rank(e: _Entry) -> tuple[int, int, int, int, int]:
             count = self._count(*e)
             named = e[0] == "attribute" and e[1] is not None and bool(set(_stems(e[1])) & near)
             # "basketballs" is the leaf Basketballs, not the level Basketball above it; a possessive
             # is no difference ("women's" is as much Women as the one-product level Women's)
             exact = bool(surface) and _POSSESSIVE.sub("", e[2]) == _POSSESSIVE.sub("", surface)
             return (
+                # "oxfords": the category of that very name, not the maker Oxford
+                0 if exact and e[0] in ("brand", "category") else 1,
                 _PRECEDENCE[e[0]],
                 0 if named else 1,
                 0 if exact else 1,
@@ -744,7 +802,9 @@ class VocabularyMatcher:
             if not self.indifferent(stems, hit):
                 found.append(hit.model_copy(update={"negated": self.negated(stems, hit, found)}))
             i = hit.end
-        return found
+        return [
+            m for m in _replaced(stems, found) if not _observed(stems, m) and not _plural_color(tokens, m)
+        ]
 
     @staticmethod
     def indifferent(stems: list[str], hit: ValueMatch) -> bool:
@@ -887,7 +947,14 @@ class VocabularyMatcher:
             v = self.vocabulary
             words: dict[str, int] = {w: 1 for w in lexicon if len(w) >= 4 and w.isalpha()}
             for value in v.categories:
-                for w in re.findall(r"[a-z]+", value):
+                said = re.findall(r"[a-z]+", value)
+                # ("tshirt" for T-Shirts: the name said as one word is no misspelling of "shirt")
+                glued = (
+                    ["".join(said)]
+                    if len(said) >= 2 and (tuple(_stems("".join(said))) in self._exact)
+                    else []
+                )
+                for w in [*said, *glued]:
                     for form in {w, singular(w)}:
                         if len(form) >= 4:
                             words[form] = words.get(form, 0) + v.counts.get(f"category:{value}", 1)
