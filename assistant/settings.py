@@ -264,6 +264,14 @@ class Settings(BaseSettings):
         le=2,
         description="... and this much more similar than any other leaf's name (else the matches stand).",
     )
+    level_focus_similarity: float = Field(
+        default=0.25,
+        ge=-1,
+        le=1,
+        description='A vague ask under one level of the catalog ("my cat … what do i get so she stops '
+        'licking": Cats) is narrowed to the leaf under it whose name is this similar (cosine) and '
+        "kind_focus_margin more similar than the level's other leaves.",
+    )
     kind_synonym_similarity: float = Field(
         default=0.6,
         ge=-1,

@@ -1050,7 +1050,9 @@ class Assistant:
         elif plan.intent == "search" and not plan.filters.categories and plan.category_hint and candidates:
             plan, candidates = self._closest_of_guessed_kind(plan, found, candidates, run, asked_now)
         elif plan.intent == "search" and candidates and not found.relaxed:
-            plan, candidates = self._focused_on_kind(plan, found.filters, candidates, run)
+            plan, candidates = self._focused_on_kind(
+                plan, found.filters, candidates, run, vague=asks_vaguely(turn.message)
+            )
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = self._one_per_variant(_sorted_by(candidates, plan.sort.key, plan.sort.order))
@@ -1090,23 +1092,57 @@ class Assistant:
         filters: Filters,
         candidates: list[Product],
         run: Callable[[Filters], list[Product]],
+        *,
+        vague: bool = False,
     ) -> tuple[QueryPlan, list[Product]]:
         """A search that names no kind of product, brand or category ("something tall my three cats
         can climb and sleep on"): when one leaf category's name is clearly the nearest to the ask (by
         ``kind_focus_similarity`` and ``kind_focus_margin`` over the next), the matches are that
-        kind's, and the conversation is about that kind from then on. Otherwise the matches stand."""
-        if filters.categories or filters.categories_all or filters.brands or plan.category_hint or plan.items:
+        kind's, and the conversation is about that kind from then on. Otherwise the matches stand.
+        A ``vague`` ask under one level of the catalog ("my cat … what do i get so she stops
+        licking": Cats) is focused among that level's leaves the same way."""
+        # several leaves read from who it is for ("my 6 yr old wants something to zoom around the
+        # driveway on": every kids' category) are no kind named either: the nearest of them, if clear
+        among = (
+            set(filters.categories)
+            if len(filters.categories) >= _MANY_KINDS
+            and all(self.schema.leaves(c) and len(self.schema.leaves(c)) == 1 for c in filters.categories)
+            else None
+        )
+        similarity, level = self.settings.kind_focus_similarity, []
+        if (
+            vague
+            and len(filters.categories) == 1
+            and len(under := self.schema.leaves(filters.categories[0])) >= 2
+        ):
+            among, similarity = {norm(leaf.name) for leaf in under}, self.settings.level_focus_similarity
+            level = list(filters.categories)  # kept as a level: the cat's recovery collars, not a dog's
+        if (
+            (filters.categories and among is None)
+            or filters.categories_all
+            or filters.brands
+            or plan.category_hint
+            or plan.items
+        ):
             return plan, candidates
+        # (not the many leaves' own words, nor the level's: "cat" says nothing of which cat supply)
+        level_words = {singular(w) for c in level for w in re.findall(r"[a-z]+", c.lower())}
+        asked = " ".join(w for w in plan.query.split() if singular(w.lower()) not in level_words)
         leaf = self.searcher.clearly_nearest_leaf(
-            _search_text(plan), self.settings.kind_focus_similarity, self.settings.kind_focus_margin
+            (asked or plan.query) if among else _search_text(plan),
+            similarity,
+            self.settings.kind_focus_margin,
+            among,
         )
         if leaf is None:
             return plan, candidates
         key = norm(leaf)
         focused = [p for p in candidates if p.category and norm(p.category[-1]) == key]
-        kind = filters.model_copy(update={"categories": [key]})
-        if not focused:
-            focused = run(kind)
+        kind = filters.model_copy(
+            update={"categories": [key], "categories_all": [*filters.categories_all, *level]}
+        )
+        if len(focused) < self.settings.recommendations:
+            focused = run(kind) or focused  # the kind's own matches, not only those the wide search met
         if not focused:
             return plan, candidates
         return plan.model_copy(update={"filters": kind}), focused
@@ -1403,6 +1439,9 @@ class Assistant:
 _KIND_WORDS = 3
 """Words a name of a kind of product runs to; a longer "kind" is the rest of a sentence ("cat spayed
 yesterday wont leave her stitches alone"), nothing to decline."""
+
+
+_MANY_KINDS = 3
 
 
 def _search_text(plan: QueryPlan) -> str:

@@ -23,6 +23,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -198,12 +199,15 @@ class Searcher:
         _, sims, _ = dense_search(snap.vectors, self.embed_query(text), allowed, 1, ann, self.dense_policy)
         return float(sims[0])
 
-    def clearly_nearest_leaf(self, text: str, similarity: float, margin: float) -> str | None:
+    def clearly_nearest_leaf(
+        self, text: str, similarity: float, margin: float, among: Collection[str] | None = None
+    ) -> str | None:
         """The leaf category whose name is clearly the nearest to ``text`` (what kind of product a
         message is about when it names none): at least ``similarity`` (cosine) and ``margin`` more
         than any other leaf's name; ``None`` when no leaf stands out. What it rules out is no kind it
-        asks about ("a liquid, not a powder")."""
-        ranked = self.snapshot().nearest_leaves(self.embed_query(positive_text(text).strip() or text), k=2)
+        asks about ("a liquid, not a powder"). ``among``: only those leaves (normalized names)."""
+        vector = self.embed_query(positive_text(text).strip() or text)
+        ranked = self.snapshot().nearest_leaves(vector, k=2, among=among)
         if len(ranked) < 2:
             return None
         (leaf, best), (_, runner_up) = ranked

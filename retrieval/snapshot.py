@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from pydantic import BaseModel
@@ -262,16 +262,21 @@ class CatalogSnapshot:
         """The leaf-category name embeddings of the products at ``positions`` (zeros when unknown)."""
         return self._leaf_table[self._leaf_row[positions]]
 
-    def nearest_leaves(self, vector: np.ndarray, k: int = 2) -> list[tuple[str, float]]:
+    def nearest_leaves(
+        self, vector: np.ndarray, k: int = 2, among: Collection[str] | None = None
+    ) -> list[tuple[str, float]]:
         """The ``k`` leaf category names whose embeddings are most similar to ``vector`` (cosine), most
-        similar first."""
+        similar first; only leaves named in ``among`` (normalized names) when given."""
         sims = self._leaf_table[1:] @ vector
+        if among is not None:
+            sims = np.where([norm(n) in among for n in self._leaf_names[1:]], sims, -np.inf)
+            k = min(k, len(among))
         k = min(k, len(sims))
         if k == 0:
             return []
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top])]
-        return [(self._leaf_names[i + 1], float(sims[i])) for i in top]
+        return [(self._leaf_names[i + 1], float(sims[i])) for i in top if np.isfinite(sims[i])]
 
     def brands_in(self, text: str) -> set[str]:
         """Normalized catalog brands whose full name occurs as words in ``text``."""

@@ -249,3 +249,19 @@ def test_for_me_drops_the_childs_age(
     )
     assert plan.filters.categories == ["electric toothbrushes"]
     assert "age_min_years" not in plan.filters.attribute_ranges
+
+
+def test_a_value_only_one_kind_carries_names_the_kind(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
+) -> None:
+    plan = _plan(
+        "my sister runs on muddy mountain trails, what would u get her",
+        demo_vocabulary,
+        demo_schema,
+        demo_titles,
+    )
+    assert plan.filters.categories == ["trail running shoes"]
+    assert plan.filters.attributes["terrain"] == "trail"
+    # a value kinds under different branches carry (boots, trimmers, face brushes) names none
+    waterproof = _plan("something waterproof", demo_vocabulary, demo_schema, demo_titles)
+    assert waterproof.filters.categories == []

@@ -3,7 +3,8 @@ a proper raincoat" where the store says rain jackets) is narrowed to the leaf ca
 ask is clearly nearest to, and the conversation stays on that kind ("anything cheaper?"); an ask that
 is near no one kind more than the others keeps its mixed matches; a kind the catalog has no word for
 ("a screen") is the leaf category it is another word for (Monitors); and a spec said of a whole
-multi-item ask holds only for the items whose kind has it. Real sentence embeddings (the bundled
+multi-item ask holds only for the items whose kind has it; a vague ask under one level ("my cat …
+what do i get so she stops licking") is focused among that level's leaves. Real sentence embeddings (the bundled
 MiniLM model): a hash embedder's similarities say nothing about meaning."""
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ _ROWS = [
         "Amakunft",
         19.0,
     ),
+    (("Pets", "Cats", "Recovery Collars & Cones"), "Inflatable Cat Recovery Collar", "Katoggy", 17.0),
+    (("Pets", "Cats", "Litter Boxes"), "Self-Cleaning Litter Box", "Whiskerly", 199.0),
+    (("Pets", "Dogs", "Recovery Collars & Cones"), "Inflatable Dog Cone Collar", "Katoggy", 18.0),
     (("Pets", "Dogs", "Dog Beds"), "Calming Donut Dog Bed, Medium", "Pawsome", 39.0),
     (("Pets", "Dogs", "Dog Beds"), "Orthopedic Memory Foam Dog Bed, Large", "Barkside", 119.0),
     (("Camping", "Sleeping Bags"), "Down Mummy Sleeping Bag, 15 F", "Northfold", 249.0),
@@ -134,3 +138,13 @@ def test_a_sentence_about_a_need_is_searched_not_declined(assistant: Assistant) 
     )
     assert plan.intent == "search"
     assert any(p.category[-1] == "Recovery Collars & Cones" for p in shown)
+
+
+def test_a_vague_ask_under_one_level_is_focused_among_its_leaves(assistant: Assistant) -> None:
+    shown, _, plan, _ = turn(
+        assistant,
+        "my cat got spayed yesterday and she wont leave her stitches alone, what do i get so she stops licking",
+    )
+    assert plan.filters.categories == ["recovery collars & cones"]
+    assert plan.filters.categories_all == ["cats"]  # the cat's, not the dog's
+    assert [p.title for p in shown] == ["Inflatable Cat Recovery Collar"]

@@ -1414,6 +1414,7 @@ def plan_turn(
     plan = _the_kind_asked_before(plan, context.previous)
     plan = _without_package_category(plan, schema)
     plan = narrow_by_levels(plan, schema, None if parsed.fresh else context.previous)
+    plan = _kind_of_values(plan, schema)
 
     def infer(text: str) -> list[str]:
         # an item's use ("a glass pitcher for water in the fridge") names no kind either
@@ -2172,6 +2173,34 @@ def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:
     return out
 
 
+_VALUE_KINDS = 3
+
+
+def _kind_of_values(plan: QueryPlan, schema: CatalogSchema) -> QueryPlan:
+    """ "my sister runs on muddy mountain trails, what would u get her": no kind named, but a value
+    said (terrain: trail) that only a few leaf categories carry: those are the kinds asked about."""
+    f = plan.filters
+    if plan.intent not in ("search", "out_of_catalog") or f.categories or plan.category_hint or plan.items:
+        return plan
+    said = [*f.attributes.items(), *((k, v) for k, vs in f.attribute_in.items() for v in vs[:1])]
+    if not said:
+        return plan
+    leaves = set(schema.categories_with_value(*said[0]))
+    for key, value in said[1:]:
+        leaves &= set(schema.categories_with_value(key, value))
+    # one kind, or a few under one parent (not "waterproof": boots, trimmers and face brushes)
+    parents = [set(schema.above(leaf)) for leaf in leaves]
+    if not 1 <= len(leaves) <= _VALUE_KINDS or (len(leaves) > 1 and not set.intersection(*parents)):
+        return plan
+    return plan.model_copy(
+        update={
+            "intent": "search",
+            "clarifying_question": None,
+            "filters": f.model_copy(update={"categories": sorted(leaves)}),
+        }
+    )
+
+
 def _without_package_category(plan: QueryPlan, schema: CatalogSchema) -> QueryPlan:
     """ "a pots and pans set": Sets (a one-word name that ends many others: Knife Sets, Dinnerware
     Sets) next to the kind named is how it comes, not a second kind to search."""
@@ -2813,7 +2842,7 @@ _SOLD_HERE = re.compile(rf"\s*\b(?:that\s+|which\s+)?{YOU}\s+(?:have|sell|carry|
 _VAGUE_ASK = re.compile(
     r"\b(?:(?:something|anything|stuff)(?!\s+(?:like|such\s+as|similar|called|named)\b)|gift\s+ideas?|"
     r"(?:a|any)\s+(?:gift|present)|"
-    r"what\s+(?:should|can|could|would|do)\s+(?:i|we|u)\s+(?:get|buy|gift|use)|what\s+do\s+(?:i|we)\s+need|"
+    r"what\s+(?:should|can|could|would|do)\s+(?:i|we|u|you)\s+(?:get|buy|gift|use)|what\s+do\s+(?:i|we)\s+need|"
     # "what can i reseal it with", "what should we clean them with": a use, no kind named
     r"what\s+(?:should|can|could|would|do)\s+(?:i|we|u)\s+[a-z]+\s+(?:it|them|this|that|those)\s+with)\b"
 )
