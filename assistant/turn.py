@@ -764,12 +764,12 @@ class Assistant:
         # a stand-in ("a women's version") nor any other word ("too rich", "budget aside")
         plural = head.endswith("s") and not head.endswith("ss") and singular(head) in english_words()
         # "oh also, blender?": a noun asked alone
-        alone = any(
-            x.rstrip().endswith("?")
-            and len(re.findall(r"[a-z]+", x)) <= 3
-            and re.findall(r"[a-z]+", x)[-1] == head
+        asked_alone = [
+            re.findall(r"[a-z]+", x)
             for x in re.split(r"(?<=[.!?])\s+", message.lower())
-        )
+            if x.rstrip().endswith("?")
+        ]
+        alone = any(0 < len(words_said) <= 3 and words_said[-1] == head for words_said in asked_alone)
         if not (plural or alone or before in (["a"], ["an"], ["any"], ["some"])) or is_pro_form(head):
             return False
         if asked_fields(plan.filters, previous.filters) or plan.unknown_values:

@@ -11,11 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.llm.fake import FakeChatModel
-from assistant.schemas import ChatRequest, PlanEvent, ProductsEvent, QueryPlan, TokenEvent
-from assistant.settings import Settings
-from assistant.turn import Assistant, build_assistant
+from assistant.turn import Assistant
 from retrieval.catalog import Product
+from tests.turn_support import small_assistant, turn
 
 # (category path, brand, title, bullet points, price)
 _ROWS: list[tuple[tuple[str, ...], str, str, list[str], float | None]] = [
@@ -86,38 +84,13 @@ def _products() -> list[Product]:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    from retrieval.ingest import ingest_products
-
-    settings = Settings(
-        _env_file=None,
-        data_dir=tmp_path_factory.mktemp("phrasing-s") / "data",
-        embedder="hash",
-        llm="fake",
-        chroma_url=None,
-        # the hash embedder's similarities say nothing about meaning: declines rest on words alone
-        unnamed_kind_similarity=0.99,
-    )
-    a = build_assistant(settings, chat_model=FakeChatModel())
-    assert ingest_products(a.catalog, _products()).added == len(_ROWS)
-    yield a
-    a.store.close()
-    a.catalog.close()
-
-
-def _turn(
-    assistant: Assistant, message: str, session: str | None = None
-) -> tuple[list[Product], str, QueryPlan, str]:
-    events = list(assistant.chat(ChatRequest(message=message, session_id=session)))
-    products = [e for e in events if isinstance(e, ProductsEvent)]
-    plan = next(e.plan for e in events if isinstance(e, PlanEvent))
-    text = "".join(e.text for e in events if isinstance(e, TokenEvent))
-    sid = next(s for e in events if (s := getattr(e, "session_id", None)))
-    return (products[-1].products if products else []), text, plan, sid
+    with small_assistant(tmp_path_factory.mktemp("phrasing-s") / "data", _products()) as a:
+        yield a
 
 
 def test_free_of_something_is_a_phrase_its_titles_say(assistant: Assistant) -> None:
-    _, _, _, sid = _turn(assistant, "hand cream for cracked hands")
-    shown, _, plan, _ = _turn(assistant, "needs to be fragrance free tho, scents give me migraines", sid)
+    _, _, _, sid = turn(assistant, "hand cream for cracked hands")
+    shown, _, plan, _ = turn(assistant, "needs to be fragrance free tho, scents give me migraines", sid)
     assert plan.filters.text_words == ["fragrance free"]
     assert "fragrance" not in plan.filters.exclude_text_words  # the phrase says it already
     assert {p.title for p in shown} == {
@@ -127,41 +100,41 @@ def test_free_of_something_is_a_phrase_its_titles_say(assistant: Assistant) -> N
 
 
 def test_a_code_titles_spell_filters_and_is_loosened_and_said(assistant: Assistant) -> None:
-    shown, _, plan, _ = _turn(assistant, "a 4k monitor")
+    shown, _, plan, _ = turn(assistant, "a 4k monitor")
     assert plan.filters.text_words == ["4k"]
     assert [p.title for p in shown] == ["Lumen View 32 4K Monitor"]
-    shown, text, plan, _ = _turn(assistant, "a 4k monitor under 300")
+    shown, text, plan, _ = turn(assistant, "a 4k monitor under 300")
     assert shown and all(p.price is not None and p.price <= 300 for p in shown)
     assert [r.asked for r in plan.relaxed] == ["mentioning 4k"]
     assert "mentioning 4k" in text
-    _, _, plan, _ = _turn(assistant, "monitors under 2k")
+    _, _, plan, _ = turn(assistant, "monitors under 2k")
     assert plan.filters.text_words == [] and plan.filters.price_max == 2000.0  # "2k" is the price
 
 
 def test_a_name_said_as_one_word(assistant: Assistant) -> None:
-    shown, _, plan, sid = _turn(
+    shown, _, plan, sid = turn(
         assistant, "yo is the bugasalt thing something u guys stock?? the little salt shotgun for flies"
     )
     assert plan.filters.brands == ["bug-a-salt"]
     assert shown and all(p.brand == "BUG-A-SALT" for p in shown)
     # the brand is all that names the kind: a color none has is what is loosened
-    shown, text, plan, _ = _turn(assistant, "got one in blue? its for my nephew", sid)
+    shown, text, plan, _ = turn(assistant, "got one in blue? its for my nephew", sid)
     assert plan.filters.brands == ["bug-a-salt"]
     assert [r.field for r in plan.relaxed] == ["color"]
     assert "blue" in text.lower()  # and says so
     assert shown and all(p.brand == "BUG-A-SALT" for p in shown)
-    _, _, plan, _ = _turn(assistant, "her bday's coming up, thinking a tshirt")
+    _, _, plan, _ = turn(assistant, "her bday's coming up, thinking a tshirt")
     assert plan.filters.categories == ["t-shirts"]
 
 
 def test_something_or_nothing_is_the_only_form_taken(assistant: Assistant) -> None:
-    _, _, _, sid = _turn(assistant, "magnesium for sleep")
-    shown, _, plan, _ = _turn(assistant, "i gag on pills tho. gummies or nothing", sid)
+    _, _, _, sid = turn(assistant, "magnesium for sleep")
+    shown, _, plan, _ = turn(assistant, "i gag on pills tho. gummies or nothing", sid)
     assert plan.filters.text_words == ["gummies"]
     assert shown and all("Gummies" in p.title for p in shown)
 
 
 def test_a_kind_no_text_names_under_the_shown_kinds_level_is_declined(assistant: Assistant) -> None:
-    _, _, _, sid = _turn(assistant, "need a leash for my border collie")
-    shown, _, plan, _ = _turn(assistant, "do you carry dog shampoo? she rolled in something nasty", sid)
+    _, _, _, sid = turn(assistant, "need a leash for my border collie")
+    shown, _, plan, _ = turn(assistant, "do you carry dog shampoo? she rolled in something nasty", sid)
     assert plan.intent == "out_of_catalog" and not shown

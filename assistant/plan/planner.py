@@ -387,19 +387,9 @@ def _unknown_maker(
     return found
 
 
-def _glued_same(a: str, b: str) -> bool:
-    """Two brand names that are one name written with and without spaces or hyphens."""
-    return re.sub(r"[^a-z0-9]", "", a) == re.sub(r"[^a-z0-9]", "", b)
-
-
 def _same_maker(brand: str, said: str) -> bool:
-    """A longer name the catalog files the maker under ("jura-capresso" for "jura", "trp cycling"), or
-    the same name written as one word ("tastefullysimple" for "tastefully simple")."""
-    if brand == said:
-        return False
-    return _glued_same(brand, said) or (
-        len(said) >= 3 and (brand.startswith(said + " ") or brand.startswith(said + "-"))
-    )
+    """A longer name the catalog files the maker under ("jura-capresso" for "jura", "trp cycling")."""
+    return brand != said and len(said) >= 3 and (brand.startswith(said + " ") or brand.startswith(said + "-"))
 
 
 def _apply_matches(
@@ -415,13 +405,7 @@ def _apply_matches(
     )
     new_brands = [m.value for m in matches if m.kind == "brand" and not m.negated]
     # the same maker filed under its name written as one word too ("Tastefully Simple", "TASTEFULLYSIMPLE")
-    new_brands = list(
-        dict.fromkeys(
-            b
-            for said in new_brands
-            for b in [said, *(o for o in matcher.vocabulary.brands if o != said and _glued_same(o, said))]
-        )
-    )
+    new_brands = list(dict.fromkeys(b for said in new_brands for b in matcher.spellings(said)))
     # "bugasalt … the little salt shotgun": a maker whose name is a word of another one named is that one
     named_words = {b: set(re.findall(r"[a-z0-9]+", b)) for b in new_brands}
     new_brands = [
@@ -433,6 +417,7 @@ def _apply_matches(
     for m in (m for m in matches if m.kind == "brand" and m.negated):
         # "anything but TRP" rules out the maker under each name it files by ("TRP Cycling")
         family = [b for b in matcher.vocabulary.brands if b == m.value or _same_maker(b, m.value)]
+        family += [b for b in matcher.spellings(m.value) if b not in family]  # "TASTEFULLYSIMPLE" too
         excluded.extend(family or [m.value])
         brands = [b for b in brands if b not in family and b != m.value]
     new_colors = [m.value for m in matches if m.kind == "color" and not m.negated]
@@ -2590,8 +2575,14 @@ def _head_noun(
                 f"{content[-2][1].text} {singular(token.text)}"  # "resistance bands": "…Resistance Band Set"
             )
             total = sum(n for _, n in pair)
-            # most of 3 or more titles, or every title that says the pair (a kind one product stands for)
-            if pair and ((pair[0][1] >= 3 and pair[0][1] >= 0.6 * total) or pair[0][1] == total):
+            # most of 3 or more titles, or every title that says the pair where every title that says
+            # the head alone is filed there too (a kind one product stands for: "resistance bands";
+            # not "printing supplies", supplies of every kind)
+            alone = word_categories(token.text) or word_categories(singular(token.text))
+            if pair and (
+                (pair[0][1] >= 3 and pair[0][1] >= 0.6 * total)
+                or (pair[0][1] == total and [c for c, _ in alone] == [pair[0][0]])
+            ):
                 return pair[0][0], False
         if by_leaf:
             return by_leaf, False  # named like a leaf, but not the catalog's own name for it: a guess

@@ -359,6 +359,7 @@ class VocabularyMatcher:
         self._exact: dict[tuple[str, ...], list[_Entry]] = {}
         self._prefix: dict[str, list[_Entry]] = {}
         self.words: set[str] = set()
+        self._spellings: dict[str, list[str]] | None = None
         self._value_stems: frozenset[str] | None = None
         self._corrections: TypoCorrector | None = None
         self._close_brands: dict[str, str | None] = {}
@@ -965,6 +966,17 @@ class VocabularyMatcher:
                         words[w] = words.get(w, 0) + 1
             self._corrections = TypoCorrector(words)
         return self._corrections
+
+    def spellings(self, brand: str) -> list[str]:
+        """The catalog's brands that are ``brand`` written with or without spaces and hyphens
+        ("tastefully simple", "tastefullysimple"), ``brand`` first; one table per vocabulary."""
+        if self._spellings is None:
+            table: dict[str, list[str]] = {}
+            for value in self.vocabulary.brands:
+                table.setdefault(re.sub(r"[^a-z0-9]", "", value), []).append(value)
+            self._spellings = table
+        same = self._spellings.get(re.sub(r"[^a-z0-9]", "", brand), [])
+        return [brand, *(b for b in same if b != brand)]
 
     def covers(self, word: str) -> bool:
         """Whether the catalog's vocabulary uses ``word`` (any form) at all."""
