@@ -48,6 +48,9 @@ def test_a_color_the_shopper_sees_is_no_ask(
     first = _plan("microwaves", demo_vocabulary, demo_schema, demo_titles)
     plan = _plan("looks silver only.. anything in black", demo_vocabulary, demo_schema, demo_titles, first)
     assert plan.filters.colors == ["black"]
+    # how it should look is asked
+    wished = _plan("a microwave that looks silver", demo_vocabulary, demo_schema, demo_titles)
+    assert wished.filters.colors == ["silver"]
 
 
 @pytest.mark.parametrize(

@@ -250,6 +250,7 @@ _REPLACEABLE = frozenset({"brand", "color", "attribute"})
 
 
 _LOOKS = frozenset({"look", "looks", "seem", "seems", "appear", "appears"})
+_WISHED_LOOK = frozenset({"that", "which", "to", "would", "will", "should", "could", "might", "must"})
 _LOOKS_SKIP = frozenset({"all", "only", "just", "like", "kinda", "pretty", "very", "mostly", "to", "be"})
 
 
@@ -261,7 +262,8 @@ def _observed(stems: list[str], m: ValueMatch) -> bool:
     j = m.start
     while j > 0 and stems[j - 1] in _LOOKS_SKIP and m.start - j < 3:
         j -= 1
-    return j > 0 and stems[j - 1] in _LOOKS
+    # ("something that looks black", "i want it to look black": how it should look, asked)
+    return j > 0 and stems[j - 1] in _LOOKS and not (j > 1 and stems[j - 2] in _WISHED_LOOK)
 
 
 def _plural_color(tokens: list[Token], m: ValueMatch) -> bool:
