@@ -401,6 +401,14 @@ def _drop_connections(url: str, *, allow: bool) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s AND pid <> pg_backend_pid()",
             (dbname,),
         )
+        # pg_terminate_backend only signals: under load a pooled session can still answer one more
+        # query before it exits. Down means no session left on the database, so wait for that.
+        deadline = time.monotonic() + 15
+        while not allow and conn.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname=%s AND pid <> pg_backend_pid()", (dbname,)
+        ).fetchone() != (0,):
+            assert time.monotonic() < deadline, f"sessions on {dbname} did not end within 15 s"
+            time.sleep(0.05)
 
 
 def test_postgres_outage_is_a_retryable_error_and_the_store_recovers(postgres_url: str) -> None:
