@@ -57,6 +57,7 @@ from assistant.plan.planner import (
     product_kind,
     product_phrase,
 )
+from assistant.plan.semantics import lexicons
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import with_text_words
 from assistant.plan.typos import english_words
@@ -118,6 +119,8 @@ class _Turn:
     text: list[str] = field(default_factory=list)
     prompt_versions: dict[str, str] = field(default_factory=dict)
     message: str = ""
+    said: str = ""
+    """The message as the planner reads it (shorthand spelled out, typos corrected, numbers as digits)."""
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -477,6 +480,7 @@ class Assistant:
         # storefront sends (request.filters, merged after) holds as sent
         # (read as the planner reads the message: shorthand spelled out, typos corrected, numbers as digits)
         said = normalize_message(request.message, matcher_for(self.vocabulary), known)
+        turn.said = said
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
@@ -485,7 +489,7 @@ class Assistant:
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
         kind = product_kind(request.message, self.vocabulary, known)
-        if self._outside_catalog(plan, previous, kind, request.message):
+        if self._outside_catalog(plan, previous, kind, request.message, said):
             synonym = self._kind_synonym(plan, kind)
             if synonym is not None:
                 # "a screen for my desk": no product text says it; the catalog calls it Monitors
@@ -527,25 +531,16 @@ class Assistant:
         colors = plan.filters.colors
         if not colors or len(colors) > 3:
             return plan
-        shades = list(colors)
-        for value in self.vocabulary.colors:
-            # seller variant codes and sizes ("A9-Light Pink", "B2.Matte:Rose Pink", "Pink-64oz") are
-            # not color words: a token with a digit, and a lone letter before one, are skipped
-            listed = [w for w in re.findall(r"[a-z0-9]+", value) if not any(ch.isdigit() for ch in w)]
-            listed = [w for w in listed if len(w) > 1 or w in _SHADE_WORDS]
-            words = set(listed)
-            if (
-                value not in shades
-                and words
-                and words <= _SHADE_WORDS
-                and any(
-                    set(c.split()) <= words
-                    # the asked color only: "Black/White" or "Red, Silver" is two colors, not a shade
-                    and not (words & _COLOR_ONLY) - set(c.split())
-                    for c in colors
-                )
-            ) or (value not in shades and _named_shade(value, colors)):
-                shades.append(value)
+        index = _shade_index(self.vocabulary)
+        found: set[str] = set()
+        for color in colors:
+            asked = set(color.split())
+            for value, words in index.by_word.get(next(iter(color.split()), ""), ()):
+                # the asked color only: "Black/White" or "Red, Silver" is two colors, not a shade
+                if asked <= words and not (words & _COLOR_ONLY) - asked:
+                    found.add(value)
+            found.update(index.named.get(color, ()))
+        shades = list(colors) + sorted(found - set(colors), key=index.position.__getitem__)
         if len(shades) == len(colors) or len(shades) > _MAX_SHADES:
             return plan
         return plan.model_copy(update={"filters": plan.filters.model_copy(update={"colors": shades})})
@@ -583,7 +578,7 @@ class Assistant:
         return model_plan_for(request, ask, self.vocabulary)
 
     def _outside_catalog(
-        self, plan: QueryPlan, previous: QueryPlan | None, kind: str, message: str = ""
+        self, plan: QueryPlan, previous: QueryPlan | None, kind: str, message: str = "", normalized: str = ""
     ) -> bool:
         """A request for a kind of product the catalog does not have: its head noun (the last word
         of the phrase that names the product, "four new tires" in "tires for my car") is in no
@@ -625,6 +620,7 @@ class Assistant:
                 len(said) > 1
                 and said[-2] in english_words()
                 and not describes(said[-2])  # "a quiet dishwasher": a word the planner reads as a wish
+                and said[-2] not in lexicons().evaluative  # "a really comfy bed": a judgement, no kind
                 and not any(said[-2] in p.split() for p in plan.preferences)
             )
             # a word only some description has, when the head is not the category's own word
@@ -675,7 +671,11 @@ class Assistant:
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=f.categories or kinds))
                 return nearest is None or nearest < self.settings.unnamed_kind_similarity
             return False
-        if (not kind or len(kind.split()) > _KIND_WORDS) and not follow_up and asks_vaguely(message):
+        if (
+            (not kind or len(kind.split()) > _KIND_WORDS)
+            and not follow_up
+            and asks_vaguely(normalized or message)
+        ):
             # "what should i get my husband, he runs marathons": no kind named to decline; what they
             # like is searched when the catalog's text knows a word of it ("anything for snakes?":
             # nothing does)
@@ -1051,7 +1051,7 @@ class Assistant:
             plan, candidates = self._closest_of_guessed_kind(plan, found, candidates, run, asked_now)
         elif plan.intent == "search" and candidates and not found.relaxed:
             plan, candidates = self._focused_on_kind(
-                plan, found.filters, candidates, run, vague=asks_vaguely(turn.message)
+                plan, found.filters, candidates, run, vague=asks_vaguely(turn.said or turn.message)
             )
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
@@ -1687,6 +1687,44 @@ def _named_shade(value: str, colors: Sequence[str]) -> bool:
     if len(parts) != 2 or parts[1] not in colors:
         return False  # the name first, then the color it is
     return not set(re.findall(r"[a-z]+", parts[0])) & _COLOR_ONLY
+
+
+@dataclass(frozen=True)
+class _ShadeIndex:
+    """The catalog's color values that can be shades of an asked color, indexed once per vocabulary."""
+
+    by_word: dict[str, list[tuple[str, frozenset[str]]]]
+    """A color word -> the values made of shade words only that hold it, with their words."""
+    named: dict[str, list[str]]
+    """A color -> the values that are a seller's name for a shade of it ("Fox, Orange")."""
+    position: dict[str, int]
+    """A value's place in the vocabulary (shades keep the catalog's order)."""
+
+
+_SHADE_INDEXES: list[tuple[Vocabulary, _ShadeIndex]] = []
+
+
+def _shade_index(vocabulary: Vocabulary) -> _ShadeIndex:
+    for known, index in _SHADE_INDEXES:
+        if known is vocabulary:
+            return index
+    by_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    named: dict[str, list[str]] = {}
+    for value in vocabulary.colors:
+        # seller variant codes and sizes ("A9-Light Pink", "B2.Matte:Rose Pink", "Pink-64oz") are
+        # not color words: a token with a digit, and a lone letter before one, are skipped
+        listed = [w for w in re.findall(r"[a-z0-9]+", value) if not any(ch.isdigit() for ch in w)]
+        words = frozenset(w for w in listed if len(w) > 1 or w in _SHADE_WORDS)
+        if words and words <= _SHADE_WORDS:
+            for word in words:
+                by_word.setdefault(word, []).append((value, words))
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if len(parts) == 2 and _named_shade(value, parts[1:]):
+            named.setdefault(parts[1], []).append(value)
+    index = _ShadeIndex(by_word, named, {value: i for i, value in enumerate(vocabulary.colors)})
+    _SHADE_INDEXES.insert(0, (vocabulary, index))
+    del _SHADE_INDEXES[4:]
+    return index
 
 
 _GROUPING = re.compile(r",|\s&\s|\sand\s")

@@ -161,6 +161,11 @@ class CatalogSchema:
     )
     _above: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _listing: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    # level -> the paths holding it (with their level sets and product counts): on_one_path and depth
+    # are asked many times per turn, over thousands of paths in a real catalog
+    _through: dict[str, list[tuple[tuple[str, ...], frozenset[str], int]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_products(cls, products: Iterable[Product]) -> CatalogSchema:
@@ -220,14 +225,27 @@ class CatalogSchema:
         """How many products sit on a category path holding every one of ``levels`` ("women" and
         "sandals": Clothing > Women > Shoes > Sandals)."""
         wanted = {norm(c) for c in levels}
-        return sum(n for path, n in self.paths.items() if wanted <= set(path))
+        return sum(n for _, levels_on, n in self._paths_through(wanted) if wanted <= levels_on)
+
+    def _paths_through(self, wanted: set[str]) -> list[tuple[tuple[str, ...], frozenset[str], int]]:
+        """The paths holding the rarest of ``wanted`` (every path when nothing is wanted)."""
+        if self._through is None:
+            through: dict[str, list[tuple[tuple[str, ...], frozenset[str], int]]] = {}
+            for path, n in self.paths.items():
+                entry = (path, frozenset(path), n)
+                for level in entry[1]:
+                    through.setdefault(level, []).append(entry)
+            self._through = through
+        if not wanted:
+            return [(path, frozenset(path), n) for path, n in self.paths.items()]
+        return min((self._through.get(level, []) for level in wanted), key=len)
 
     def depth(self, level: str, among: Iterable[str] = ()) -> float:
         """The mean position of ``level`` on the paths holding it and every one of ``among``
         (0 = the top level); -1 when no path holds them all."""
         key = norm(level)
         wanted = {key, *(norm(c) for c in among)}
-        spots = [path.index(key) for path in self.paths if wanted <= set(path)]
+        spots = [path.index(key) for path, levels_on, _ in self._paths_through(wanted) if wanted <= levels_on]
         return sum(spots) / len(spots) if spots else -1.0
 
     def siblings(self, a: str, b: str) -> bool:

@@ -14,6 +14,7 @@ words after "now"/"show me"/"I need") starts fresh and keeps nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
@@ -611,6 +612,9 @@ def parse_turn(
             m.kind == "brand" and any(tokens[j].text in _OWNERS for j in range(max(0, m.start - 2), m.start))
         )
     ]
+    # "so she can make them at home", "for reading at the beach": a category said as where the
+    # product is used names a place, not the product
+    matches = [m for m in matches if not (m.kind == "category" and _at_place(tokens, m.start))]
     # "twins turning 3 next month", "the queen is visiting": a value word that is the subject of
     # what follows names someone, not a value of a product
     matches = [
@@ -625,7 +629,11 @@ def parse_turn(
         matches = [
             m
             for m in matches
-            if not (_qualifies_another_noun(tokens, m, matcher) and [tokens[m.end].stem] != head)
+            if not (
+                _qualifies_another_noun(tokens, m, matcher)
+                # ("brews a single cup": a unit counted is never the product's own word)
+                and ([tokens[m.end].stem] != head or _counts_a_unit(tokens[m.start].text, tokens[m.end].stem))
+            )
         ]
     prev = context.previous
     if prev is not None and prev.filters.categories:
@@ -765,6 +773,17 @@ def parse_turn(
             and prices.price_max is None
         ):
             fresh = True
+        if (
+            not fresh
+            and prev.items
+            and product_words
+            and _STORE_WIDE.search(text)
+            and find_superlative([t.stem for t in tokens]) is not None
+        ):
+            # "whats the heaviest kettlebell u guys carry" after a kettlebell and a jump rope: one of
+            # the items, over all the store has of it
+            item_words = {t.stem for item in prev.items for t in tokenize(item.query)}
+            fresh = any(t.stem in item_words for t in product_words)
         if (
             not fresh
             and new_cats
@@ -1754,7 +1773,18 @@ def _wish(sentence: str) -> bool:
     """A sentence whose ask runs into what the shopper wants to do ("wanna get into turning bowls"),
     not a product."""
     cue = ASK_CUE.search(sentence)
-    return cue is not None and _VERB_AFTER_CUE.match(sentence[cue.end() :]) is not None
+    return (
+        cue is not None
+        and (
+            _VERB_AFTER_CUE.match(sentence[cue.end() :]) is not None
+            # a state of the shopper's own things ("just want the floors not buried in dog hair", "need
+            # my feet to stay dry"): what the product is for, not another product
+            or _STATE_AFTER_CUE.match(sentence[cue.end() :]) is not None
+        )
+    )
+
+
+_STATE_AFTER_CUE = re.compile(r"\s*(?:the|my|our|his|her|their|your)\s+[a-z]+\s+(?:not|to|never)\b")
 
 
 _FRAGMENT = re.compile(r"(?:(?:and|also|plus|oh|ok|okay|now|then)\s+)*(?:a|an|some)\s+[a-z]")
@@ -1775,6 +1805,17 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     category name holding a clause word ("ride on" for Ride-Ons) is not cut."""
     # a price is never the product ("between 50 and 80 dollars for a ride on toy")
     lowered = blank_spans(_lower(text), parse_prices(_lower(text)).spans)
+    if matcher is not None and re.search(r"\bat\s", lowered):
+        # "so she can make them at home": where it is used, not what
+        said = tokenize(lowered)
+        lowered = blank_spans(
+            lowered,
+            [
+                (said[m.start].start, said[m.end - 1].end)
+                for m in matcher.find(said)
+                if m.kind == "category" and _at_place(said, m.start)
+            ],
+        )
     whole = lowered
     if matcher is not None:
         # "Ah, that's a shame. A knife block set, then?", "I drive a truck all day ... anything like a
@@ -1791,6 +1832,21 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             # "any wood lathes in stock? wanna get into turning bowls": the question asked the product
             and not (sentences[0].rstrip().endswith("?") and _wish(x))
         ]
+        if (
+            not asked
+            and len(sentences) > 1
+            and _wish(sentences[0])
+            and not _names_a_category(sentences[0], matcher)
+        ):
+            # "my bf wants to start a podcast. u got usb mics?": the first sentence says what it is
+            # for, the question after it asks for the product
+            asked = [
+                x
+                for x in sentences[1:]
+                if x.rstrip().endswith("?")
+                and not _pro_form(x.rstrip(".!?"))
+                and any(t.text.isalpha() and t.stem not in FILLER_WORDS for t in tokenize(x))
+            ][:1]
         if (
             not asked
             and len(sentences) > 1
@@ -1835,6 +1891,18 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
                     t.text for t in stand_in if t.text not in _PRO_FORMS and t.stem not in FILLER_WORDS
                 ]
                 lowered = " ".join([*modifiers, _after_determiner(named[-1]).strip()])
+                if not (_names_a_category(lowered, matcher) or _names_a_kind_head(lowered, matcher)):
+                    # "which mouse weighs the least? i play fps and want the lightest thing
+                    # possible": the stand-in's own noun phrase ("lightest") and the clause that
+                    # named the kind ("mouse weighs the least"), not the rest of the sentences
+                    at = max(
+                        (i for i, t in enumerate(stand_in) if is_pro_form(t.text)), default=len(stand_in)
+                    )
+                    start = max(
+                        (i + 1 for i, t in enumerate(stand_in[:at]) if t.text in _DETERMINERS), default=0
+                    )
+                    own = [t.text for t in stand_in[start:at] if t.stem not in FILLER_WORDS]
+                    lowered = " ".join([*own, _after_determiner(named[-1], matcher).strip()])
     cue = next((m for m in ASK_CUE.finditer(lowered) if not _negated_ask(lowered[: m.start()])), None)
     if cue is not None and _WHICH_NOUN.search(re.split(r"[.!?]", lowered[: cue.start()])[-1]):
         cue = None  # "which skillet do you have that's rated highest?": the product came first
@@ -1853,6 +1921,13 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         )
     ):
         cue = None  # "earbuds for jogging - no noise cancelling, i wanna hear cars": a wish, not a product
+    if (
+        cue is not None
+        and matcher is not None
+        and _STATE_AFTER_CUE.match(lowered[cue.end() :]) is not None
+        and _names_a_category(lowered[: cue.start()], matcher)
+    ):
+        cue = None  # "a robot vacuum? just want the floors not buried in dog hair": the state it is for
     # "I'm starting a podcast and we need a microphone": what follows the ask names the product
     texts = [lowered[cue.end() :], lowered] if cue else [lowered]
     if _PURPOSE_OF_SOMETHING.match(texts[0]) or (
@@ -2036,6 +2111,14 @@ _WANTS = frozenset({"want", "wants", "need", "needs", "wanted", "needed"})
 _NOT_NOUNS = frozenset({"enough", "than", "version", "versions", "model", "models", "style", "styles"})
 
 
+def _at_place(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the word at ``at`` follows "at" (or "at the"): where, not what ("at home")."""
+    j = at - 1
+    if j >= 0 and tokens[j].text == "the":
+        j -= 1
+    return j >= 0 and tokens[j].text == "at"
+
+
 def _qualifies_another_noun(tokens: list[Token], m: ValueMatch, matcher: VocabularyMatcher) -> bool:
     """ "every single day", "a week long section": an attribute value said of a noun the catalog
     has no word for qualifies that noun, not the product ("single" motors of a standing desk)."""
@@ -2049,10 +2132,16 @@ def _qualifies_another_noun(tokens: list[Token], m: ValueMatch, matcher: Vocabul
         and after.text not in _NOT_NOUNS
         and not after.text.endswith("ly")
         and after.text in english_words()
-        and not matcher.product_word(after.stem)
+        # ("brews a single cup": a count before a unit word counts that unit, even one titles use)
+        and (not matcher.product_word(after.stem) or _counts_a_unit(tokens[m.start].text, after.stem))
         # "a single motor desk": the value's own key
         and after.stem not in {singular(w) for w in (m.key or "").split("_")}
     )
+
+
+def _counts_a_unit(word: str, after: str) -> bool:
+    """ "a single cup", "a double shot": a count word (``numbers.yaml`` multiplicity) before a unit."""
+    return lexicons().multiplicity.get(word) is not None and after in {singular(n) for n in _unit_names()}
 
 
 _SUBJECT_VERBS = _COPULAS | _WANTS | frozenset({"turning", "turn", "turns", "love", "loves", "like", "likes"})
@@ -2234,6 +2323,13 @@ def _brand_leaves(brands: Sequence[str], word_categories: Callable[[str], list[t
     return found
 
 
+# Adjectives that follow the noun they qualify after a superlative ("the lightest thing possible",
+# "the cheapest one available", "the best one out there", "the warmest one ever"): not a product word.
+_CLAUSE_OPENERS = frozenset(
+    {"that", "which", "who", "he", "she", "they", "we", "i", "you", "u", "it", "my", "his", "her", "our"}
+)
+_POSTPOSITIVE = frozenset({"possible", "available", "imaginable", "ever", "there", "around", "out"})
+
 _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
 
 
@@ -2245,8 +2341,23 @@ def is_pro_form(word: str) -> bool:
 def _pro_form(phrase: str) -> bool:
     """ "the softer kind", "a cheaper one": the phrase stands in for a product named elsewhere."""
     words = [t for t in tokenize(phrase) if t.text not in ("please", "pls", "thanks")]
-    while words and words[-1].text in ("too", "also", "again", "then", "though", "tho", "as", "well"):
-        words.pop()  # "a pair too", "one as well"
+    # "a stainless steel one he cant wreck", "one that fits in a carry on": a clause about the
+    # stand-in follows it
+    cut = next(
+        (
+            i
+            for i in range(1, len(words) - 1)
+            if words[i].text in ("one", "ones", "thing", "things") and words[i + 1].text in _CLAUSE_OPENERS
+        ),
+        None,
+    )
+    if cut is not None:
+        words = words[: cut + 1]
+    while words and (
+        words[-1].text in ("too", "also", "again", "then", "though", "tho", "as", "well")
+        or (words[-1].text in _POSTPOSITIVE and len(words) > 1)
+    ):
+        words.pop()  # "a pair too", "one as well", "the lightest thing possible"
     return not words or words[-1].text in _SKIP_HEAD or words[-1].text in _PRO_FORMS
 
 
@@ -2313,8 +2424,9 @@ def _name_stems(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def _name_words(name: str) -> tuple[str, ...]:
-    """A catalog name's words, singular, in order."""
+    """A catalog name's words, singular, in order (asked of every leaf many times per turn)."""
     return tuple(singular(w) for w in re.findall(r"[a-z]+", name))
 
 
@@ -2751,10 +2863,7 @@ def _negated_ask(before: str) -> bool:
 
 
 def _leaves_named_one(schema: CatalogSchema, stem: str) -> bool:
-    return (
-        sum(1 for leaf in schema.categories if stem in {singular(w) for w in re.findall(r"[a-z]+", leaf)})
-        == 1
-    )
+    return sum(1 for leaf in schema.categories if stem in _name_words(leaf)) == 1
 
 
 def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:
@@ -2861,6 +2970,7 @@ def _after_determiner(phrase: str, matcher: VocabularyMatcher | None = None) -> 
     return phrase
 
 
+_WORD_ISH = re.compile(r"\b([a-z]+)-ish\b", re.IGNORECASE)
 _ISH = re.compile(r"(?<![\w.])(\$?\d+(?:\.\d+)?)\s*-?ish\b", re.IGNORECASE)
 
 
@@ -2889,8 +2999,16 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
     # "a normal flashlight works", "a blender will do": accepting the kind, not naming one ("works")
     expanded = _ACCEPTS.sub("", expanded)
     # "20ish liters", "50-ish bucks": about that much; "under a kilo": under 1 kilo
-    digits = numbers_to_digits(_material_adjectives(correct_typos(expanded, matcher, known), matcher))
-    return _a_unit_pattern().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
+    corrected = _material_adjectives(correct_typos(expanded, matcher, known), matcher)
+    # "the two hundred-ish range": the number word, then about it
+    digits = numbers_to_digits(
+        _WORD_ISH.sub(
+            lambda m: f"{m.group(1)} ish" if m.group(1).lower() in _number_words() else m.group(0), corrected
+        )
+    )
+    bounded = _a_unit_pattern().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
+    # "makes one cup at a time": exactly one of the unit
+    return _one_unit_pattern().sub(r"1 \1", bounded)
 
 
 _MATERIAL_ADJECTIVE = re.compile(r"\b([a-z]{3,})(?:en)\b", re.IGNORECASE)
@@ -2913,18 +3031,32 @@ def _material_adjectives(message: str, matcher: VocabularyMatcher) -> str:
 
 
 @lru_cache(maxsize=1)
-def _a_unit_pattern() -> re.Pattern[str]:
-    """ "under a kilo", "at least an hour": one of the unit after a bound word."""
+def _one_unit_pattern() -> re.Pattern[str]:
+    """ "makes one cup at a time": one of the unit, said as a word ("a single cup" stays words: titles
+    say "Single Cup")."""
+    return re.compile(
+        r"\b(?:one)\s+(" + "|".join(re.escape(n) for n in _unit_names()) + r")\b",
+        re.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=1)
+def _unit_names() -> list[str]:
     from retrieval.schema import unit_spellings
 
-    names = sorted(
+    return sorted(
         {n.lower() for ns in unit_spellings().values() for n in ns if n.isalpha() and len(n) > 2},
         key=len,
         reverse=True,
     )
+
+
+@lru_cache(maxsize=1)
+def _a_unit_pattern() -> re.Pattern[str]:
+    """ "under a kilo", "at least an hour": one of the unit after a bound word."""
     return re.compile(
         r"\b(under|below|less\s+than|over|above|more\s+than|at\s+least|at\s+most|about|around|within|"
-        r"no\s+more\s+than)\s+(?:a|an|one)\s+(" + "|".join(re.escape(n) for n in names) + r")\b",
+        r"no\s+more\s+than)\s+(?:a|an|one)\s+(" + "|".join(re.escape(n) for n in _unit_names()) + r")\b",
         re.IGNORECASE,
     )
 

@@ -272,6 +272,8 @@ def parse_prices(text: str) -> PriceParse:
         spans.append(m.span())
     if no_budget:
         soft = "premium"
+    # "in the 200-ish range", "the $50 price range": the range word belongs to the price, no product
+    spans = [(a, r.end()) if (r := _RANGE_AFTER.match(lowered, b)) is not None else (a, b) for a, b in spans]
     if relative == "pricier" and re.search(r"\b(?:premium|high[- ]end|luxury|top of the line)\b", lowered):
         soft = soft or "premium"
     return PriceParse(

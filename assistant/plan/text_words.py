@@ -20,8 +20,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.plan.planner import describes
+from assistant.plan.planner import describes, is_pro_form
 from assistant.plan.prices import parse_prices
+from assistant.plan.semantics import find_superlative
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
 from assistant.plan.vocab import (
     VERB_MODALS,
@@ -30,6 +31,7 @@ from assistant.plan.vocab import (
     matcher_for,
     negated_words,
     negation_after,
+    said_either_way,
 )
 from assistant.schemas import QueryPlan
 from retrieval.filters import Filters
@@ -97,6 +99,15 @@ def said_features(
             spots[i] = matched  # "polarized sunglasses", "leather ones"
         elif i in after:
             spots[i] = matched  # "a yoga mat": the noun a category word qualifies (Yoga holds blocks too)
+    extreme = find_superlative([t.stem for t in tokens])
+    if (
+        extreme is not None
+        and extreme[3] < len(tokens)
+        and extreme[3] not in matched
+        and not is_pro_form(tokens[extreme[3]].text)
+        and not (extreme[3] + 1 < len(tokens) and tokens[extreme[3] + 1].text == "of")  # "pair of"
+    ):
+        spots.setdefault(extreme[3], matched)  # "the heaviest kettlebell you carry": the kind asked
     content = [i for i, t in enumerate(tokens) if t.text.isalpha() and t.stem not in FILLER_WORDS]
     if len(content) == 1 and content[0] not in matched:
         spots.setdefault(content[0], matched)  # "queen" after bed frames: the one word said
@@ -165,6 +176,8 @@ def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int]) -> b
         return False  # a comparative, dimension, use or preference word: read elsewhere
     if i and tokens[i - 1].text in _VERB_BEFORE:
         return False  # "wants to learn guitar": a verb, not a kind of guitar
+    if said_either_way([x.stem for x in tokens], i, i + 1):
+        return False  # "doesn't have to be an espresso one": allowed, not asked
     before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
     return not negated_words(before, word)  # "not leather": an exclusion, not a feature
 
@@ -234,6 +247,8 @@ def with_text_words(
     kinds = f.categories or ([plan.category_hint] if plan.category_hint else [])
     if not kinds:
         return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
+    plan = _colors_as_words(plan, kinds, vocabulary, snap)
+    f = plan.filters
     matcher = matcher_for(vocabulary)
     asked_leaves = {leaf.name for kind in kinds for leaf in schema.leaves(kind)}
 
@@ -292,6 +307,32 @@ def with_text_words(
     if not kept and out == f.exclude_text_words:
         return plan
     update = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
+    return plan.model_copy(update={"filters": f.model_copy(update=update)})
+
+
+def _colors_as_words(
+    plan: QueryPlan, kinds: list[str], vocabulary: Vocabulary, snap: CatalogSnapshot
+) -> QueryPlan:
+    """ "that charcoal toothpaste", "a stainless steel bowl": a color no product of the kind comes in
+    (in any shade) that some of the kind's titles say is what they are made of or with, not a color."""
+    f = plan.filters
+    if not f.colors or len(f.colors) > 2:
+        return plan
+    kind = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
+    moved = []
+    for color in f.colors:
+        words = set(color.split())
+        shades = [v for v in vocabulary.colors if words <= set(re.findall(r"[a-z]+", v))][:300]
+        if (kind & snap.mask(Filters(colors=shades or [color]))).any():
+            continue
+        if (kind & snap.holds_words(color)).any():
+            moved.append(color)
+    if not moved:
+        return plan
+    update = {
+        "colors": [c for c in f.colors if c not in moved],
+        "text_words": [*f.text_words, *(c for c in moved if c not in f.text_words)][:8],
+    }
     return plan.model_copy(update={"filters": f.model_copy(update=update)})
 
 

@@ -46,10 +46,9 @@ _EITHER_WAY_AFTER = frozenset({("or", "not"), ("or", "no"), ("either", "way"), (
 _EITHER_WAY_SKIP = frozenset(
     {"if", "whether", "it's", "its", "it", "they're", "theyre", "they", "is", "are", "about"}
 )
+_EITHER_WAY_NEGATIONS = ("doesn't", "doesnt", "don't", "dont", "not", "no", "never")
 _EITHER_WAY_BEFORE = frozenset(
-    (neg, verb)
-    for neg in ("doesn't", "doesnt", "don't", "dont", "not", "no", "never")
-    for verb in ("matter", "care", "mind")
+    (neg, verb) for neg in _EITHER_WAY_NEGATIONS for verb in ("matter", "care", "mind")
 )
 # Words before a feature's noun that say the product has it ("with the grinder", "has a case").
 # After one of these, a word is a verb ("would match", "will work"), whatever a category is called.
@@ -101,6 +100,9 @@ _COMPANY_WORDS = frozenset({"llc", "inc", "co", "ltd", "corp", "company", "the",
 _SUBJECTS = frozenset(
     {"he", "she", "dad", "mom", "son", "daughter", "husband", "wife", "boyfriend", "girlfriend"}
 )
+# Endings of a category's modifier that read as an adjective ("Electric Shavers"), not as what its
+# products act on ("Fire Starters", "Hair Dryers"): see VocabularyMatcher._agent_object.
+_ADJECTIVE_ENDINGS = ("ic", "al", "ive", "ous", "able", "ible", "ful", "less", "ed", "ing", "ary", "proof")
 # "it makes", "she uses": verbs too general to name what a product does ("Coffee Makers" → make)
 _GENERAL_DOINGS = frozenset({"make", "use", "hold", "get", "do", "go", "take"})
 _NEGATION_SKIP = frozenset(
@@ -353,6 +355,31 @@ def _matchable(kind: str, value: str) -> bool:
 _POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your", "ur"})
 
 
+def said_either_way(stems: list[str], start: int, end: int) -> bool:
+    """Whether the words ``stems[start:end]`` are said not to matter (see
+    :meth:`VocabularyMatcher.indifferent`)."""
+    after = tuple(stems[end : end + 2])
+    if after in _EITHER_WAY_AFTER:
+        return True
+    j = start
+    while j > 0 and stems[j - 1] in _EITHER_WAY_SKIP and start - j < 3:
+        j -= 1
+    if j > 1 and (stems[j - 2], stems[j - 1]) in _EITHER_WAY_BEFORE:
+        return True
+    # "doesn't have to be an espresso one", "don't need it to be wireless": allowed, not asked
+    k = start
+    while k > 0 and stems[k - 1] in ("a", "an", "the"):
+        k -= 1
+    said = stems[max(0, k - 5) : k]
+    verb = -4 if len(said) >= 3 and said[-3] == "it" else -3  # ("don't need it to be")
+    return (
+        len(said) > -verb
+        and tuple(said[-2:]) == ("to", "be")
+        and said[verb] in ("have", "need")
+        and any(w in _EITHER_WAY_NEGATIONS for w in said[:verb])
+    )
+
+
 class VocabularyMatcher:
     """An index of a :class:`Vocabulary` for fast n-gram lookups. Build once per vocabulary."""
 
@@ -546,10 +573,29 @@ class VocabularyMatcher:
 
     def purpose_category(self, tokens: list[Token]) -> str | None:
         """The category a purpose in ``tokens`` names ("to blend" → blenders), if one does."""
+        stems = [t.stem for t in tokens]
         for i, t in enumerate(tokens):
-            if t.stem in self._agents and self._purpose_at(tokens, i):
+            if (
+                t.stem in self._agents
+                and self._purpose_at(tokens, i)
+                and self._agent_object(stems, i, self._agents[t.stem][2])
+            ):
                 return self._agents[t.stem][2]
         return None
+
+    @staticmethod
+    def _agent_object(stems: list[str], i: int, category: str) -> bool:
+        """A category named by a doing and what it is done to ("Fire Starters", "Hair Dryers") is
+        meant only when that is what is done: "for drying hair", not "to start a podcast"."""
+        # a modifier that reads as an adjective ("Electric Shavers") names no object: "to shave my legs"
+        words = [
+            singular(w)
+            for w in re.findall(r"[a-z]+", category.lower())[:-1]
+            if not w.endswith(_ADJECTIVE_ENDINGS) and w not in FILLER_WORDS
+        ]
+        # ("to start a campfire": what is done to may be written as one word with it)
+        said = [singular(s) for s in stems[i + 1 : i + 5]]
+        return not words or any(w in s for w in words for s in said)
 
     @staticmethod
     def _purpose_at(tokens: list[Token], i: int) -> bool:
@@ -783,7 +829,12 @@ class VocabularyMatcher:
             if common:  # an ordinary word, not a brand: nothing to read here
                 i += 1
                 continue
-            if hit is None and stems[i] in self._agents and self._purpose_at(tokens, i):
+            if (
+                hit is None
+                and stems[i] in self._agents
+                and self._purpose_at(tokens, i)
+                and self._agent_object(stems, i, self._agents[stems[i]][2])
+            ):
                 # "something to blend smoothies", "for grinding coffee": the catalog's agent noun.
                 hit = self._match(self._agents[stems[i]], i, i + 1, fuzzy=False)
             if hit is None and stems[i] in self._feature_heads and _HAS_CUE & set(stems[max(0, i - 2) : i]):
@@ -813,13 +864,7 @@ class VocabularyMatcher:
     def indifferent(stems: list[str], hit: ValueMatch) -> bool:
         """Whether the shopper says ``hit`` does not matter: "waterproof or not", "doesn't matter if
         they're waterproof", "either way": neither asked for nor ruled out."""
-        after = tuple(stems[hit.end : hit.end + 2])
-        if after in _EITHER_WAY_AFTER:
-            return True
-        j = hit.start
-        while j > 0 and stems[j - 1] in _EITHER_WAY_SKIP and hit.start - j < 3:
-            j -= 1
-        return j > 1 and (stems[j - 2], stems[j - 1]) in _EITHER_WAY_BEFORE
+        return said_either_way(stems, hit.start, hit.end)
 
     def _jargon_words(self) -> dict[str, _Entry]:
         if self._jargon is None:
