@@ -6,7 +6,8 @@ word before a unit ("brews a single cup") counts the unit, not a key's value (mo
 cup" is one of it; "doesn't have to be an espresso one" neither asks for nor rules out the value; "two
 hundred-ish" is about 200; a store-wide superlative naming one item of a multi-item ask is a search
 over that kind, its head word kept as a title word; "what sets the top 2 apart", "how the top two
-differ" and "whats actually different between X and Y" compare."""
+differ" and "whats actually different between X and Y" compare; a color that is the subject of a
+reason ("green shows every bit of mud") is not asked when another color is."""
 
 from __future__ import annotations
 
@@ -151,3 +152,18 @@ def test_a_store_wide_superlative_of_one_item_searches_that_kind(
 )
 def test_asking_what_sets_shown_products_apart_compares(message: str, compares: bool) -> None:
     assert is_compare(message) is compares
+
+
+def test_a_color_that_is_the_subject_of_a_reason_is_not_asked(
+    demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
+) -> None:
+    first = _plan("trail running shoes for a guy", demo_vocabulary, demo_schema, demo_titles)
+    plan = _plan(
+        "got em in gray? green shows every bit of mud", demo_vocabulary, demo_schema, demo_titles, first
+    )
+    assert plan.filters.colors == ["gray"]
+    tent = _plan("a tent in green, black is too hot", demo_vocabulary, demo_schema, demo_titles)
+    assert tent.filters.colors == ["green"]
+    # two colors asked stay asked
+    both = _plan("running shoes in black and white", demo_vocabulary, demo_schema, demo_titles)
+    assert both.filters.colors == ["black", "white"]

@@ -79,6 +79,8 @@ class Lexicons:
     key_synonyms: dict[str, str] = field(default_factory=dict)
     multiplicity: dict[str, int] = field(default_factory=dict)
     evaluative: frozenset[str] = frozenset()
+    # the verbs of ``evaluative.yaml``: said after a product or value word, it is the subject
+    evaluative_verbs: frozenset[str] = frozenset()
     self_prefixes: tuple[str, ...] = ()
     by_itself: tuple[tuple[str, ...], ...] = ()
 
@@ -140,6 +142,7 @@ def lexicons() -> Lexicons:
         evaluative=frozenset(
             str(w) for key in ("words", "verbs", "collective") for w in _read("evaluative").get(key, [])
         ),
+        evaluative_verbs=frozenset(str(w) for w in _read("evaluative").get("verbs", [])),
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),

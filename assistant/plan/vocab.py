@@ -268,6 +268,45 @@ def _observed(stems: list[str], m: ValueMatch) -> bool:
     return j > 0 and stems[j - 1] in _LOOKS and not (j > 1 and stems[j - 2] in _WISHED_LOOK)
 
 
+_COLOR_OBJECT_BEFORE = frozenset(
+    {
+        "in",
+        "a",
+        "an",
+        "the",
+        "some",
+        "any",
+        "get",
+        "want",
+        "need",
+        "prefer",
+        "like",
+        "love",
+        "or",
+        "and",
+        "only",
+    }
+)
+
+
+def _color_as_subject(stems: list[str], found: list[ValueMatch]) -> list[ValueMatch]:
+    """ "got em in gray? green shows every bit of mud": a color that is the subject of what follows
+    (a verb right after it) is why, not what is asked, when another color is asked."""
+
+    def subject(m: ValueMatch) -> bool:
+        return (
+            m.kind == "color"
+            and m.end < len(stems)
+            and stems[m.end] in lexicons().evaluative_verbs
+            and not (m.start and stems[m.start - 1] in _COLOR_OBJECT_BEFORE)
+        )
+
+    said = [m for m in found if subject(m)]
+    if not said or not any(m.kind == "color" and not m.negated and m not in said for m in found):
+        return found
+    return [m for m in found if m not in said]
+
+
 def _plural_color(tokens: list[Token], m: ValueMatch) -> bool:
     """ "greens powders", "the reds of autumn": a color word made plural is a noun, not a color."""
     if m.kind != "color" or m.end - m.start != 1:
@@ -857,7 +896,9 @@ class VocabularyMatcher:
                 found.append(hit.model_copy(update={"negated": self.negated(stems, hit, found)}))
             i = hit.end
         return [
-            m for m in _replaced(stems, found) if not _observed(stems, m) and not _plural_color(tokens, m)
+            m
+            for m in _color_as_subject(stems, _replaced(stems, found))
+            if not _observed(stems, m) and not _plural_color(tokens, m)
         ]
 
     @staticmethod
