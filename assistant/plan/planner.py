@@ -14,7 +14,6 @@ words after "now"/"show me"/"I need") starts fresh and keeps nothing.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
@@ -2141,7 +2140,12 @@ def _qualifies_another_noun(tokens: list[Token], m: ValueMatch, matcher: Vocabul
 
 def _counts_a_unit(word: str, after: str) -> bool:
     """ "a single cup", "a double shot": a count word (``numbers.yaml`` multiplicity) before a unit."""
-    return lexicons().multiplicity.get(word) is not None and after in {singular(n) for n in _unit_names()}
+    return lexicons().multiplicity.get(word) is not None and after in _unit_stems()
+
+
+@lru_cache(maxsize=1)
+def _unit_stems() -> frozenset[str]:
+    return frozenset(singular(n) for n in _unit_names())
 
 
 _SUBJECT_VERBS = _COPULAS | _WANTS | frozenset({"turning", "turn", "turns", "love", "loves", "like", "likes"})
@@ -2323,11 +2327,12 @@ def _brand_leaves(brands: Sequence[str], word_categories: Callable[[str], list[t
     return found
 
 
-# Adjectives that follow the noun they qualify after a superlative ("the lightest thing possible",
-# "the cheapest one available", "the best one out there", "the warmest one ever"): not a product word.
+# Words that open a clause about a stand-in ("a stainless steel one he cant wreck", "one that fits").
 _CLAUSE_OPENERS = frozenset(
     {"that", "which", "who", "he", "she", "they", "we", "i", "you", "u", "it", "my", "his", "her", "our"}
 )
+# Adjectives that follow the noun they qualify after a superlative ("the lightest thing possible",
+# "the cheapest one available", "the best one out there", "the warmest one ever"): not a product word.
 _POSTPOSITIVE = frozenset({"possible", "available", "imaginable", "ever", "there", "around", "out"})
 
 _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
@@ -2424,7 +2429,6 @@ def _name_stems(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-@functools.lru_cache(maxsize=65536)
 def _name_words(name: str) -> tuple[str, ...]:
     """A catalog name's words, singular, in order (asked of every leaf many times per turn)."""
     return tuple(singular(w) for w in re.findall(r"[a-z]+", name))
@@ -3035,7 +3039,7 @@ def _one_unit_pattern() -> re.Pattern[str]:
     """ "makes one cup at a time": one of the unit, said as a word ("a single cup" stays words: titles
     say "Single Cup")."""
     return re.compile(
-        r"\b(?:one)\s+(" + "|".join(re.escape(n) for n in _unit_names()) + r")\b",
+        r"\bone\s+(" + "|".join(re.escape(n) for n in _unit_names()) + r")\b",
         re.IGNORECASE,
     )
 
