@@ -19,10 +19,19 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters, NumericRange
 from retrieval.schema import attribute_number, key_unit, key_words
 
-__all__ = ["LEVEL_FIELD", "TEXT_FIELD", "Relaxation", "RelaxedSearch", "search_relaxed"]
+__all__ = [
+    "EXCLUDED_BRAND_FIELD",
+    "LEVEL_FIELD",
+    "TEXT_FIELD",
+    "Relaxation",
+    "RelaxedSearch",
+    "search_relaxed",
+]
 
 LEVEL_FIELD = "category_level"
 """The relaxation field of ``Filters.categories_all`` (the levels a category path must hold)."""
+EXCLUDED_BRAND_FIELD = "exclude_brand"
+"""The relaxation field of ``Filters.exclude_brands`` (makers the shopper ruled out)."""
 TEXT_FIELD = "text_words"
 """The relaxation field of ``Filters.text_words`` and ``exclude_text_words`` (features a catalog states
 only in product text)."""
@@ -33,7 +42,7 @@ class Relaxation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(description="price, brand, color, category_level, an attribute key")
+    field: str = Field(description="price, brand, exclude_brand, color, category_level, an attribute key")
     asked: str = Field(description='What the shopper asked for, in words ("under $400").')
     closest: str = Field(default="", description='How close the catalog gets ("the cheapest is $899").')
     loosened: Filters | None = Field(
@@ -211,6 +220,21 @@ def _steps(
                 "from " + " or ".join(filters.brands),
             )
         )
+    if filters.exclude_brands:
+
+        def by_maker(products: list[Product]) -> tuple[list[Product], str]:
+            # "anything not made by makita?" where every planer is a Makita: say whose they all are
+            makers = list(dict.fromkeys(p.brand for p in products if p.brand))
+            return products, f"all we have is from {' and '.join(makers[:3])}" if makers else ""
+
+        steps.append(
+            (
+                EXCLUDED_BRAND_FIELD,
+                filters.model_copy(update={"exclude_brands": []}),
+                by_maker,
+                "from a brand other than " + " or ".join(filters.exclude_brands),
+            )
+        )
     return steps
 
 
@@ -237,6 +261,8 @@ def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
         fields.append("price")
     if filters.brands and set(filters.brands) != set(before.brands):
         fields.append("brand")
+    if filters.exclude_brands and set(filters.exclude_brands) != set(before.exclude_brands):
+        fields.append(EXCLUDED_BRAND_FIELD)
     if filters.categories_all and set(filters.categories_all) != set(before.categories_all):
         fields.append(LEVEL_FIELD)
     if (filters.text_words or filters.exclude_text_words) and (
@@ -255,6 +281,8 @@ def _only(filters: Filters, field: str) -> Filters:
         return Filters(colors=filters.colors)
     if field == "brand":
         return Filters(brands=filters.brands)
+    if field == EXCLUDED_BRAND_FIELD:
+        return Filters(exclude_brands=filters.exclude_brands)
     if field == LEVEL_FIELD:
         return Filters(categories_all=filters.categories_all)
     if field == TEXT_FIELD:
@@ -291,9 +319,15 @@ def search_relaxed(
         # An exact value or a color is a detail; the price next; then the specs and use cases that
         # make the product what it is ("gaming": a dedicated GPU); a named brand last.
         field = step[0]
-        rank = {"color": 0, TEXT_FIELD: 1, "price": 2, LEVEL_FIELD: 3, "brand": 4}.get(
-            field, 1 if field in filters.attributes and field not in defining else 3
-        )
+        # (a maker the shopper ruled out is the last thing given back)
+        rank = {
+            "color": 0,
+            TEXT_FIELD: 1,
+            "price": 2,
+            LEVEL_FIELD: 3,
+            "brand": 4,
+            EXCLUDED_BRAND_FIELD: 5,
+        }.get(field, 1 if field in filters.attributes and field not in defining else 3)
         return field in last, rank
 
     if not filters.categories and not filters.categories_all:
@@ -338,7 +372,7 @@ def search_relaxed(
                 relaxed=[
                     Relaxation(field=f, asked=a, loosened=_only(filters, f))
                     for f, _, _, a in steps
-                    if f != "brand"
+                    if f not in ("brand", EXCLUDED_BRAND_FIELD)
                 ]
                 + (
                     # the exclusions a feature's step kept are loosened here too, and said

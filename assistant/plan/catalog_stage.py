@@ -74,6 +74,8 @@ _SEARCH_AGAIN = re.compile(
 )
 _YES_NO = re.compile(
     r"\s*(?:(?:so|and|ok|okay|hmm+|well|but|also)\W+)*(?:of\s+(?:the|these|those)\b[^,?]*,\s*)?"
+    # "the red one - is it pricier than the black?": the product named first, then the question
+    r"(?:(?:the|that|this)\s+(?:\w+\s+){0,2}(?:one|pair)\s*(?:[-\u2013\u2014:,]\s*))?"
     r"(?:is|are|was|does|do|would|will|has|can)\b"
 )
 _THE_X_ONE = re.compile(r"\b(?:the|that|this)\s+\w+\s+one\b")
@@ -267,6 +269,10 @@ _ASKING = re.compile(
 )
 
 
+# a question asked in the words left once a reference is taken out ("… - how many grams is it")
+_ASKING_ANYWHERE = re.compile(r"\b(?:how|what|whats|which|does|do|is|are|can|could|tell|much|many)\b")
+
+
 def _remark(text: str, at: int) -> bool:
     """Whether the token at ``at`` sits in a sentence that asks for nothing: no question mark, no
     question opening, no ask cue ("he says lighter is better for shooters")."""
@@ -281,9 +287,38 @@ def _remark(text: str, at: int) -> bool:
 
 
 def _names_shown(stems: Sequence[str], compared: tuple[str, str, int, int]) -> bool:
-    """Whether the comparative at ``compared`` is part of "the cheaper one" (a reference)."""
+    """Whether the comparative at ``compared`` is part of "the cheaper one" or "the lighter of those
+    two" (a reference)."""
     start, end = compared[2], compared[3]
-    return start > 0 and stems[start - 1] == "the" and end < len(stems) and stems[end] in ("one", "ones")
+    if not (start > 0 and stems[start - 1] == "the" and end < len(stems)):
+        return False
+    after = stems[end : end + 3]
+    return after[0] in ("one", "ones", "pair") or (
+        after[0] == "of" and len(after) > 1 and after[1] in ("those", "these", "the", "them", "both")
+    )
+
+
+def _named_by_comparison(
+    stems: Sequence[str],
+    compared: tuple[str, str, int, int],
+    plan: QueryPlan,
+    shown: ShownContext,
+    schema: CatalogSchema,
+    categories: Sequence[str],
+) -> tuple[str, str] | None:
+    """ "the cheaper of those two - how many grams is it": the comparison picks the shown product
+    asked about, and the question is another dimension. (product id, key asked) or None."""
+    key = dimension_key(schema, categories, compared[0])
+    rest = " ".join([*stems[: compared[2]], *stems[compared[3] :]])
+    asked = question_dimension(rest, schema, categories)
+    if key is None or asked is None or asked == key or not _ASKING_ANYWHERE.search(rest):
+        return None
+    pool = [p for p in shown.products if p.id in _pool(plan, shown)]
+    figures = [(n, p.id) for p in pool if (n := field_number(p, key)) is not None]
+    if len(figures) < 2:
+        return None
+    pick = min(figures) if compared[1] == "lower" else max(figures)
+    return pick[1], asked
 
 
 def _categories(plan: QueryPlan, schema: CatalogSchema) -> list[str]:
@@ -311,6 +346,19 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
             return named[0]
         if (by_unit := _unit_asked(text, attrs)) is not None:
             return by_unit
+        # "is the pot glass or the thermal kind?": the one key whose values the question names
+        valued = {
+            k
+            for k, spec in attrs.items()
+            if spec.kind == "categorical"
+            and any(
+                len(v) >= 4
+                and re.search(rf"\b{re.escape(' '.join(singular(w) for w in v.split()))}\b", joined)
+                for v in spec.values
+            )
+        }
+        if len(valued) == 1 and not _asked_of_dimension(joined):
+            return valued.pop()
     table = lexicons().question_words
     hits: list[str] = []
     for dimension, words in table.items():
@@ -324,6 +372,15 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
     specific = [k for k in hits if k != "price"]
     found = specific or hits
     return found[0] if found else None
+
+
+def _asked_of_dimension(joined: str) -> bool:
+    """Whether the question's words ask a dimension ("how heavy", "price") rather than a value."""
+    return any(
+        re.search(rf"\b{re.escape(' '.join(singular(x) for x in w.split()))}\b", joined)
+        for words in lexicons().question_words.values()
+        for w in words
+    )
 
 
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+([a-z]+)|\bnumber\s+of\s+([a-z]+)")
@@ -557,6 +614,19 @@ def apply_schema(
             compared = (later[0], later[1], later[2] + compared[3], later[3] + compared[3])
     if (
         compared is not None
+        and shown.products
+        and not shown.fresh
+        and not yes_no
+        and _names_shown(stems, compared)
+        and (named_one := _named_by_comparison(stems, compared, plan, shown, schema, categories))
+    ):
+        # "the cheaper of those two - how many grams is it": a question about the product it names
+        compared = None
+        update["intent_override"] = "product_question"
+        update["referenced_ids"] = [named_one[0]]
+        update["question_override"] = named_one[1]
+    if (
+        compared is not None
         and plan.intent == "product_question"
         and len(plan.referenced_ids) == 1
         and _remark(text, compared[2])
@@ -601,7 +671,8 @@ def apply_schema(
                 return named[0]
         return keyed.get(dim) or dimension_key(schema, categories, dim)
 
-    question: str | None = None
+    asked_key = update.pop("question_override", None)
+    question: str | None = str(asked_key) if asked_key is not None else None
     intent = str(update.pop("intent_override", plan.intent))
     price_min, price_max = filters.price_min, filters.price_max
 

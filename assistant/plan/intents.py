@@ -127,6 +127,8 @@ _COMPARE = re.compile(
     r"\b(?:compare|comparison|comparing|vs\.?|versus|differences?\s+between|what's\s+the\s+difference|"
     r"how\s+do\s+(?:they|these|those)\s+(?:differ|compare)|side[\s-]+by[\s-]+side|stack\s+up|"
     r"(?:against|next\s+to|beside|vs\.?|versus)\s+(?:each\s+other|one\s+another)|head[\s-]+to[\s-]+head|"
+    # "put the black halcyon next to the white sonovel"
+    r"\b(?:put|place|line|set|hold)\s+(?:up\s+)?(?:the|that|this|those|these|#?\d|number)\b[^.?!]{0,40}?\s(?:next\s+to|beside|alongside|against)\s|"
     r"specs?[\s-]+(?:by|for|to)[\s-]+specs?|"
     r"(?:break\s*-?\s*down|run\s*-?\s*down)\s+of\s+(?:both|all\s+(?:two|three)|the\s+(?:two|three|top)|these|those|them)\b|stack\s+(?:\w+\s+){1,4}up\b|"
     r"which\s+(?:one\s+)?(?:is|has|would|should|will|of\s+(?:these|them|those|the\s+two))|"
@@ -154,7 +156,9 @@ _LEAD_REFERENCE = (
 )
 _QUESTION_START = re.compile(
     # at the start, or opening a later clause ("2nd one looks nice, what brand is that")
-    rf"(?:^|[,.;!?]\s*)\s*(?:(?:and|so|ok|okay|also|but|oh|hmm|cool|great|nice|thanks)\b[\s,.!-]*)?(?:{_LEAD_REFERENCE})?"
+    # (a spaced dash opens a clause too: "the teal northfold - whats its waterproof rating")
+    rf"(?:^|[,.;!?]\s*|\s[-\u2013\u2014]\s+)\s*(?:(?:and|so|ok|okay|also|but|oh|hmm|cool|great|nice|thanks)\b[\s,.!-]*)?"
+    rf"(?:{_LEAD_REFERENCE})?"
     r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have|"
     r"who\s+(?:makes|made|sells)|who's|whos)\b"
     r"|\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|details|information)\s+(?:on|about)|specs\s+(?:of|for)|"
@@ -230,7 +234,20 @@ def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
     for m in _START_OVER.finditer(text):
         clears.targets.add("all")
         clears.spans.append(m.span())
+    for m in _CLEAR_WORD.finditer(text):
+        # "forget the budget and the 4k", "drop the leather": a word a product's text was asked to
+        # say (Filters.text_words) is dropped by its own word
+        for word in _WORD_LIST.findall(m.group("list")):
+            if word not in _CLEAR_TARGETS and word not in FILLER_WORDS:
+                clears.targets.add(f"word:{word}")
     return clears
+
+
+_CLEAR_WORD = re.compile(
+    rf"\b{_CLEAR_VERB}\s+(?P<list>(?:about\s+)?(?:the\s+|my\s+|that\s+)?[a-z0-9][a-z0-9-]*"
+    r"(?:\s*(?:,|\band\b|&)\s*(?:the\s+|my\s+|that\s+)?[a-z0-9][a-z0-9-]*)*)"
+)
+_WORD_LIST = re.compile(r"(?<![a-z0-9-])(?!(?:about|the|my|that|and)\b)([a-z0-9][a-z0-9-]*)")
 
 
 def is_chit_chat(tokens: list[Token]) -> bool:

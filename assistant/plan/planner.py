@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.plan.catalog_stage import ShownContext, apply_schema
 from assistant.plan.intents import (
+    Clears,
     clarifying_question,
     find_clears,
     find_injection,
@@ -37,7 +38,7 @@ from assistant.plan.levels import narrow_by_levels
 from assistant.plan.merge import ParsedTurn, merge_model_constraints, merge_model_plan
 from assistant.plan.model_plan import Dropped, ModelPlan
 from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
-from assistant.plan.references import POSITION, position_spans, resolve_references
+from assistant.plan.references import POSITION, named_by_parts, position_spans, resolve_references
 from assistant.plan.semantics import (
     child_age,
     dimension_key,
@@ -77,7 +78,7 @@ from retrieval.catalog import Product, norm
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.relax import Relaxation
-from retrieval.schema import CatalogSchema
+from retrieval.schema import CatalogSchema, key_words
 from retrieval.text import NEGATIONS as SEARCH_NEGATIONS
 
 __all__ = ["ConversationContext", "conversation_context", "parse_turn", "plan_turn"]
@@ -256,6 +257,10 @@ def _focus(history: Sequence[HistoryTurn]) -> str | None:
     last = next((t.plan for t in reversed(history) if t.plan is not None), None)
     if last is not None and last.intent == "product_question" and len(last.referenced_ids) == 1:
         return last.referenced_ids[0]
+    if last is not None and last.intent == "product_question" and last.sort and last.referenced_ids:
+        return last.referenced_ids[
+            0
+        ]  # "which has the best reviews?" named the winner: "cheaper than that one"
     return None
 
 
@@ -499,6 +504,12 @@ def _restore(filters: Filters, relaxed: Sequence[Relaxation], cleared: set[str])
     for r in relaxed:
         if r.loosened is None or r.field in cleared or (r.field == "brand" and "brand" in cleared):
             continue
+        if r.field == "text_words" and all(f"word:{w}" in cleared for w in r.loosened.text_words):
+            continue
+        if _words_cleared(cleared) & {
+            singular(w) for w in [*key_words(r.field), *re.findall(r"[a-z]+", r.asked)]
+        }:
+            continue  # "forget the weight" after "under 1.5 kilos" was loosened: not asked again
         asked = r.loosened.model_dump(exclude_defaults=True)
         for key, value in asked.items():
             if isinstance(value, dict):
@@ -508,6 +519,17 @@ def _restore(filters: Filters, relaxed: Sequence[Relaxation], cleared: set[str])
             elif data.get(key) is None:
                 data[key] = value
     return Filters.model_validate(data)
+
+
+def _named_targets(clears: Clears) -> set[str]:
+    """What a message clears by a kind of constraint ("forget the price", "any brand"), not by a
+    word that may name nothing ("skip summit & pine")."""
+    return {t for t in clears.targets if not t.startswith("word:")}
+
+
+def _words_cleared(cleared: set[str]) -> set[str]:
+    """The words a message clears by name ("forget the weight": weight), singular."""
+    return {singular(t.removeprefix("word:")) for t in cleared if t.startswith("word:")}
 
 
 def _apply_clears(filters: Filters, cleared: set[str]) -> Filters:
@@ -526,9 +548,25 @@ def _apply_clears(filters: Filters, cleared: set[str]) -> Filters:
         update["min_rating"] = None
     if "stock" in cleared:
         update["in_stock"] = None
-    attrs = {k: v for k, v in filters.attributes.items() if k not in cleared}
+    # "forget the weight": a key cleared by a word of its own (weight_kg)
+    said = _words_cleared(cleared)
+    named = {
+        k
+        for k in [*filters.attributes, *filters.attribute_ranges, *filters.attribute_in]
+        if said & {singular(w) for w in key_words(k)}
+    }
+    attrs = {k: v for k, v in filters.attributes.items() if k not in cleared and k not in named}
     if attrs != filters.attributes:
         update["attributes"] = attrs
+    ranges = {k: v for k, v in filters.attribute_ranges.items() if k not in named}
+    if ranges != filters.attribute_ranges:
+        update["attribute_ranges"] = ranges
+    among = {k: v for k, v in filters.attribute_in.items() if k not in named}
+    if among != filters.attribute_in:
+        update["attribute_in"] = among
+    words = [w for w in filters.text_words if f"word:{w}" not in cleared]
+    if words != filters.text_words:
+        update["text_words"] = words  # "forget the budget and the 4k"
     return filters.model_copy(update=update)
 
 
@@ -594,6 +632,8 @@ def parse_turn(
     if "price" in budget.targets and prices.price_max is None and prices.price_min is None:
         clears.targets.add("price")
         clears.spans.extend(budget.spans)
+    # "forget the budget and the 4k": a word a price reading took ("4k") is still the word dropped
+    clears.targets |= {t for t in budget.targets if t.startswith("word:")}
     if loosens_budget(text) and prices.price_max is None:
         clears.targets.add("price")
     stock = [m.span() for m in _IN_STOCK.finditer(text)]
@@ -640,6 +680,8 @@ def parse_turn(
         matches = [m for m in matches if not (m.kind == "category" and feature_of_pro_form(tokens, m.start))]
     than_id: str | None = None
     than = _THAN.search(text) if context.shown_ids else None
+    if than is not None and is_pro_form(than.group("name").strip()):
+        than = None  # "cheaper than that one": the one the last answer was about (its focus)
     if than is not None:
         # "quieter than the Hearthline": the named shown product is what to beat, not a brand filter
         named = resolve_references(
@@ -649,7 +691,7 @@ def parse_turn(
             than_id = named[0]
             matches = [m for m in matches if not (than.start() <= tokens[m.start].start < than.end())]
 
-    if is_chit_chat(tokens) and not matches and not prices.explicit and not clears.targets:
+    if is_chit_chat(tokens) and not matches and not prices.explicit and not _named_targets(clears):
         return ParsedTurn(
             plan=QueryPlan(query="", intent="chit_chat"), injection=bool(injection), fresh=False
         )
@@ -774,15 +816,16 @@ def parse_turn(
             fresh = True
         if (
             not fresh
-            and prev.items
+            and (prev.items or (not prev.filters.categories and prev.intent == "product_question"))
             and product_words
             and _STORE_WIDE.search(text)
             and find_superlative([t.stem for t in tokens]) is not None
         ):
-            # "whats the heaviest kettlebell u guys carry" after a kettlebell and a jump rope: one of
-            # the items, over all the store has of it
+            # "whats the heaviest kettlebell u guys carry" after a kettlebell and a jump rope (or a
+            # question about one of them, which kept no kind): one of the items, over all the store
+            # has of it
             item_words = {t.stem for item in prev.items for t in tokenize(item.query)}
-            fresh = any(t.stem in item_words for t in product_words)
+            fresh = not prev.items or any(t.stem in item_words for t in product_words)
         if (
             not fresh
             and new_cats
@@ -877,14 +920,14 @@ def parse_turn(
         and any(m.kind == "brand" and not m.negated for m in matches)
     ):
         question = False  # "what else does Cuisinart have?", "anything by Hunter?": that brand's products
-    if question and clears.targets:
+    if question and _named_targets(clears):
         question = False  # "I can stretch the budget, which ones last longer?": a new search, loosened
 
     base = prev.filters if prev is not None and not fresh else Filters()
     if whole_kind and prev is not None:
         base = Filters(categories=prev.filters.categories, categories_all=prev.filters.categories_all)
     if prev is not None and not fresh and prev.relaxed:
-        dropping = bool(clears.targets) or any(m.kind == "brand" and m.negated for m in matches)
+        dropping = bool(_named_targets(clears)) or any(m.kind == "brand" and m.negated for m in matches)
         if dropping or _THAT_RANGE.search(text):
             # What the last answer had to loosen is still what the shopper wants: once another
             # constraint goes ("forget Whirlwise") or they point at it ("in that range"), ask again.
@@ -934,8 +977,33 @@ def parse_turn(
         referenced = resolve_references(
             text, context.shown_ids, shown_prices, titles=shown_titles, bare_numbers=True, default_all=True
         )
+        ranking = context.previous
+        top = _TOP_N.search(text)
         if len(context.picks) >= 2 and _BOTH_PICKS.search(text) and not POSITION.search(text):
             referenced = context.picks[-2:]  # "the lightest", "the roomiest", "compare those two"
+        elif (
+            top is not None
+            and ranking is not None
+            and ranking.intent == "product_question"
+            and ranking.sort is not None
+            and len(ranking.referenced_ids) >= _COUNTS_SAID[top.group(1)]
+        ):
+            # "which rates best?", then "those top 2 head to head": the two its answer ranked first
+            referenced = ranking.referenced_ids[: _COUNTS_SAID[top.group(1)]]
+        elif len(referenced) < 2 and context.earlier_ids and context.earlier_titles and shown_titles:
+            # "how does the hybrid stack up against the restwell one": one of them an earlier answer showed
+            named = named_by_parts(
+                text,
+                [
+                    (context.shown_ids, shown_titles),
+                    (
+                        context.earlier_ids,
+                        {i: context.earlier_titles.get(i, "") for i in context.earlier_ids},
+                    ),
+                ],
+            )
+            if len(named) >= 2:
+                referenced = named
         preferences += [
             COMPARATIVES[t.text] for t in tokens if t.text in COMPARATIVES and COMPARATIVES[t.text] != "price"
         ]
@@ -1042,6 +1110,8 @@ _MORE = re.compile(
     r"show\s+(?:me\s+)?(?:some\s+)?more|anything\s+else|something\s+else|what\s+else|different\s+ones|"
     r"more\s+(?:like\s+(?:that|this|these)|of\s+(?:those|these|them)))\b"
 )
+_TOP_N = re.compile(r"\btop\s+(2|3|two|three)\b")
+_COUNTS_SAID = {"2": 2, "two": 2, "3": 3, "three": 3}
 _THAN = re.compile(r"\bthan\s+(?:the\s+|that\s+|this\s+|my\s+)?(?P<name>[^?.!,;]+)")
 
 
@@ -1469,6 +1539,9 @@ _CLAUSE_CUES = re.compile(
     r"|\b(?:we|i|you|they|he|she)\s+(?:could|can|would|will|might|may|should|need|want|plan|'d|'ll)\b"
     # "would one of those lamps make a good gift": the role it plays, not the product
     r"|\b(?:make|makes|be)\s+(?:a|an)\s+(?:good|nice|great|perfect|fun|cool|decent|thoughtful)\b"
+    # "cheap desk chairs keep snapping on me", "my desk chair broke": what happens to it, after it
+    # (not "my 4 yr old keeps swiping my headphones": what a person does names the product after)
+    r"|\bkeep\s+(?=[a-z]+ing\b)|\b(?:broke|died)\b"
 )
 _SKIP_HEAD = frozenset(
     {"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"}

@@ -62,8 +62,8 @@ _MAX_CUES = (
     r"(?:neither|none|nothing|no)(?:\s+(?:one|of\s+(?:them|those|these|the\s+two)))?\s+"
     r"(?:(?:is|are|costs?|costing|should\s+be)\s+)?(?:over|above|more\s+than|past|beyond)|"
     # "can't go over 700", "don't want to spend more than 50": a cap said as a limit
-    r"(?:can'?t|cannot|can not|won'?t|wont|don'?t|do not|doesn'?t|does not|shouldn'?t|mustn'?t|not)\s+(?:want\s+to\s+|wanna\s+)?"
-    r"(?:go|spend|pay|be|exceed|(?:cost|run|set)(?:\s+(?:me|us|him|her|them|you|u))?(?:\s+back)?)\s+"
+    r"(?:can'?t|cannot|can not|won'?t|wont|don'?t|do not|doesn'?t|does not|shouldn'?t|mustn'?t|not)\s+(?:want\s+to\s+|wanna\s+|going\s+to\s+|gonna\s+|trying\s+to\s+|looking\s+to\s+|planning\s+(?:on|to)\s+)?"
+    r"(?:go|spend|spending|pay|paying|be|exceed|(?:cost|run|set)(?:\s+(?:me|us|him|her|them|you|u))?(?:\s+back)?)\s+"
     r"(?:over|above|more\s+than|past|beyond)?\s*|"
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
     r"at most|max(?:imum)?(?: of)?|up to|upto|within|"

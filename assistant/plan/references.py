@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from assistant.plan.text import FILLER_WORDS, singular, tokenize
 
-__all__ = ["POSITION", "position_spans", "resolve_references"]
+__all__ = ["POSITION", "named_by_parts", "position_spans", "resolve_references"]
 
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -46,7 +46,7 @@ _N_PRICIEST = re.compile(rf"\b({_CNT})\s+(?:most\s+expensive|priciest|highest[- 
 _CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest[- ]priced)\b")
 _PRICIEST = re.compile(r"\b(?:most expensive|priciest|highest[- ]priced)\b")
 _BARE_DIGIT = re.compile(r"(?<![\w$.#])([1-9])(?![\w.%$])")
-_NAME_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?\b|\bversus\b|\band\b|\bwith\b|\bto\b)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?\b|\bversus\b|\band\b|\bwith\b|\bto\b|\bagainst\b)\s*")
 _MAX_ALL = 5
 _OWNED = re.compile(r"\b(?:my|our|his|her|their|your|ur)\s+[a-z]+(?:'s\s+[a-z]+)?")
 
@@ -89,7 +89,9 @@ def _unit_words() -> frozenset[str]:
     )
 
 
-def _by_title(text: str, shown_ids: Sequence[str], titles: Mapping[str, str]) -> list[tuple[int, int]]:
+def _by_title(
+    text: str, shown_ids: Sequence[str], titles: Mapping[str, str], *, all_shown: bool = False
+) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     title_words = {pid: {t.stem for t in tokenize(titles.get(pid, ""))} for pid in shown_ids}
     for part in _NAME_SPLIT.split(text):
@@ -101,11 +103,26 @@ def _by_title(text: str, shown_ids: Sequence[str], titles: Mapping[str, str]) ->
         scores = {pid: len(words & tw) for pid, tw in title_words.items()}
         best = max(scores.values(), default=0)
         winners = [pid for pid, s in scores.items() if s == best]
-        if best > 0 and len(winners) < len(shown_ids):
+        if best > 0 and (all_shown or len(winners) < len(shown_ids)):
             # "the Sonovel" names one product; "the black ones" may name several (never all shown:
             # a word every title shares, "blender", names none in particular).
             found.extend((text.find(part), shown_ids.index(w)) for w in winners)
     return found
+
+
+def named_by_parts(text: str, lists: Sequence[tuple[Sequence[str], Mapping[str, str]]]) -> list[str]:
+    """ "how does the hybrid stack up against the restwell one": each part of the message that names
+    one product by its title words, looked for in ``lists`` in order (the latest shown first, then
+    earlier answers); a part naming none or several names nothing."""
+    found: list[str] = []
+    for part in _NAME_SPLIT.split(text.replace("\u2019", "'").lower()):
+        for ids, titles in lists:
+            hits = _by_title(part, list(ids), titles, all_shown=True) if ids else []
+            if hits:
+                if len(hits) == 1:
+                    found.append(ids[hits[0][1]])
+                break
+    return list(dict.fromkeys(found))
 
 
 def resolve_references(

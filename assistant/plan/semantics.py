@@ -556,7 +556,7 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         rf"(?:(?P<lo>{_AT_LEAST})\s*|(?P<hi>{_AT_MOST})\s*|(?P<about>{_ABOUT})\s*)?"
         rf"(?P<num>\d+(?:\.\d+)?)\s*(?:-\s*)?(?P<unit>{alt}|°|\"|'')(?![a-z])"
         # "8mm drop or less": the bound may follow the measure's noun
-        rf"(?:\s*(?:{_NOUN_BETWEEN})?(?P<post>\+|or\s+more|or\s+less|plus|max|min|or\s+under|or\s+over|or\s+so|-?ish|give\s+or\s+take)(?![a-z])"
+        rf"(?:\s*(?:{_NOUN_BETWEEN})?(?P<post>\+|or\s+more|or\s+less|plus|maximum|minimum|max|min|at\s+least|at\s+most|tops|or\s+under|or\s+over|or\s+so|-?ish|give\s+or\s+take)(?![a-z])"
         rf"|\s+(?:{_NOUN_BETWEEN})?or\s+(?P<postcmp>[a-z]+er))?",
         re.IGNORECASE,
     )
@@ -647,18 +647,18 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         parts = key.split("_")
         if parts[-1] == spec.unit.display.lower():
             parts = parts[:-1]
-        post = (m.group("post") or "").lower()
+        post = " ".join((m.group("post") or "").lower().split())
         # "45 dB or quieter", "2 kg or lighter": the comparative's direction bounds the figure.
         said = find_comparative(_stems(m.group("postcmp"))) if m.group("postcmp") else None
         if (
             m.group("lo")
-            or post in {"+", "or more", "plus", "min", "or over"}
+            or post in {"+", "or more", "plus", "min", "minimum", "at least", "or over"}
             or (said and said[1] == "higher")
         ):
             bounds = NumericRange(gte=round(converted, 4))
         elif (
             m.group("hi")
-            or post in {"or less", "max", "or under"}
+            or post in {"or less", "max", "maximum", "at most", "tops", "or under"}
             or dimension == "age"
             or (said and said[1] == "lower")
         ):
@@ -1002,7 +1002,15 @@ def _ruled_out_use(text: str, span: tuple[int, int]) -> bool:
 def _indifferent(text: str, span: tuple[int, int]) -> bool:
     """The shopper says the use case does not matter: "waterproof or not", "doesn't matter if it's
     waterproof"."""
-    return bool(_EITHER_WAY_AFTER.match(text, span[1]) or _EITHER_WAY_BEFORE.search(text[: span[0]]))
+    return bool(
+        _EITHER_WAY_AFTER.match(text, span[1])
+        or _EITHER_WAY_BEFORE.search(text[: span[0]])
+        # "i dont mind plugging it in": a negation read near the use's words, said of not minding
+        or _NOT_MINDING.search(text[span[0] : span[1]])
+    )
+
+
+_NOT_MINDING = re.compile(r"\b(?:mind|matter|matters|care)\b")
 
 
 def _group_priors(

@@ -10,7 +10,7 @@ from importlib import resources
 
 import yaml
 
-__all__ = ["expand_shorthand"]
+__all__ = ["expand_shorthand", "spelling_variants"]
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +38,13 @@ def _slang() -> tuple[tuple[re.Pattern[str], str], ...]:
         (re.compile(rf"(?<![\w'-]){re.escape(short)}(?![\w'-])", re.IGNORECASE), str(full))
         for short, full in (data.get("slang") or {}).items()
     )
+
+
+@lru_cache(maxsize=1)
+def spelling_variants() -> dict[str, str]:
+    """Each spelling of a word that has two ("grey" ↔ "gray"), mapped to the other."""
+    pairs = {str(a): str(b) for a, b in (_lexicon().get("spellings") or {}).items()}
+    return {**pairs, **{b: a for a, b in pairs.items()}}
 
 
 def expand_shorthand(

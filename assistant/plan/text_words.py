@@ -20,10 +20,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.plan.intents import find_clears
 from assistant.plan.planner import describes, is_pro_form
 from assistant.plan.prices import parse_prices
 from assistant.plan.semantics import find_superlative
-from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, tokenize
+from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from assistant.plan.vocab import (
     VERB_MODALS,
     ValueMatch,
@@ -79,6 +80,7 @@ def said_features(
     matcher: VocabularyMatcher,
     is_kind: Callable[[str], bool] | None = None,
     foreign: Callable[[ValueMatch], bool] | None = None,
+    head: str = "",
 ) -> list[str]:
     """The words ``message`` asks a product to have that nothing else in the catalog's vocabulary
     reads: candidates for a title filter, in the order said. With ``is_kind``, only a category word
@@ -93,10 +95,24 @@ def said_features(
     valued = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
     heads = {m.start for m in values if m.kind == "category" and (is_kind is None or is_kind(m.value))}
     after = {m.end for m in values if m.kind == "category"}
+    # "a pencil skirt": another kind's name right before the kind asked qualifies it, as a word
+    qualifying = {
+        m.start
+        for m in values
+        if m.kind == "category"
+        and is_kind is not None
+        and m.end == m.start + 1
+        and m.end in heads
+        and not is_kind(m.value)
+        # (not the second word of a compound style: "flush mount ceiling light")
+        and (m.start == 0 or tokens[m.start - 1].stem in FILLER_WORDS)
+    }
     spots: dict[int, set[int]] = {}
     for i in range(len(tokens)):
         if i + 1 < len(tokens) and (i + 1 in heads or tokens[i + 1].text in _PRO_FORMS):
-            spots[i] = matched  # "polarized sunglasses", "leather ones"
+            spots[i] = (
+                matched - qualifying if i in qualifying else matched
+            )  # "polarized sunglasses", "leather ones"
         elif i in after:
             spots[i] = matched  # "a yoga mat": the noun a category word qualifies (Yoga holds blocks too)
     extreme = find_superlative([t.stem for t in tokens])
@@ -108,6 +124,12 @@ def said_features(
         and not (extreme[3] + 1 < len(tokens) and tokens[extreme[3] + 1].text == "of")  # "pair of"
     ):
         spots.setdefault(extreme[3], matched)  # "the heaviest kettlebell you carry": the kind asked
+    if head:
+        # "3 wheel scooter for my kid" under Ride-Ons: the noun that named the kind, when no
+        # category word did, is what the products' text must say
+        at = max((i for i, t in enumerate(tokens) if t.text == head), default=None)
+        if at is not None:
+            spots.setdefault(at, matched)
     content = [i for i, t in enumerate(tokens) if t.text.isalpha() and t.stem not in FILLER_WORDS]
     if len(content) == 1 and content[0] not in matched:
         spots.setdefault(content[0], matched)  # "queen" after bed frames: the one word said
@@ -234,11 +256,17 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
 
 
 def with_text_words(
-    plan: QueryPlan, message: str, vocabulary: Vocabulary, snap: CatalogSnapshot, schema: CatalogSchema
+    plan: QueryPlan,
+    message: str,
+    vocabulary: Vocabulary,
+    snap: CatalogSnapshot,
+    schema: CatalogSchema,
+    kind_phrase: str = "",
 ) -> QueryPlan:
     """``plan`` with the features and exclusions the message says that only product text states,
     kept where some but not all of the products asked about say them; a multi-item ask keeps a use
-    case's exclusions per item. A search that then finds nothing loosens them and says so."""
+    case's exclusions per item. A search that then finds nothing loosens them and says so.
+    ``kind_phrase`` is the phrase that names the product (its last word may be what titles say)."""
     f = plan.filters
     if plan.intent not in ("search", "refine"):
         return plan
@@ -264,10 +292,20 @@ def with_text_words(
     lowered = message.lower()
     # "under 2k": a price, no code a title spells
     priced = {w for a, b in parse_prices(lowered).spans for w in re.findall(r"[a-z0-9]+", lowered[a:b])}
+    # "forget the budget and the 4k": a word the message drops is no feature it asks for
+    dropped = {t.removeprefix("word:") for t in find_clears(lowered).targets if t.startswith("word:")}
     words = [
         w
-        for w in [*said_features(message, matcher, is_kind, foreign), *said_free(message)]
-        if w not in f.text_words and w not in units and not (w in priced and _CODE.fullmatch(w))
+        for w in [
+            *said_features(
+                message, matcher, is_kind, foreign, head=_head_unnamed(kind_phrase, f.categories, message)
+            ),
+            *said_free(message),
+        ]
+        if w not in f.text_words
+        and w not in units
+        and not (w in priced and _CODE.fullmatch(w))
+        and w not in dropped
     ]
     ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
     if not words and not ruled and not _SIZE.search(message):
@@ -308,6 +346,20 @@ def with_text_words(
         return plan
     update = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
     return plan.model_copy(update={"filters": f.model_copy(update=update)})
+
+
+_ANOTHER_ITEM = re.compile(r"(?:\band|\bplus|\+|&)\s+(?:a|an|some|one|the|those|these|set|pair)\b")
+
+
+def _head_unnamed(kind_phrase: str, kinds: list[str], message: str = "") -> str:
+    """The last word of the phrase that names the product, when no word of the kinds asked says it
+    ("3 wheel scooter" under Ride-Ons; not "bits" under Drill Bits; nothing under a guessed kind)."""
+    if not kinds or _ANOTHER_ITEM.search(message.lower()):
+        return ""  # (nor where the message lists items: "a kettlebell and a set of dumbbells")
+    head = (kind_phrase.split() or [""])[-1].lower()
+    named = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+    # (nor "driver" under Screwdrivers: the end of the kind's own word)
+    return "" if any(n.endswith(singular(head)) for n in named) else head
 
 
 def _colors_as_words(

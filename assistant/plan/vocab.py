@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from assistant.plan.semantics import lexicons
+from assistant.plan.shorthand import spelling_variants
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from assistant.plan.typos import TypoCorrector
 from retrieval.catalog import norm
@@ -673,6 +674,15 @@ class VocabularyMatcher:
         self._exact.setdefault(stems, []).append((kind, key, value))
         if prefix and len(stems) > 1:
             self._prefix.setdefault(stems[0], []).append((kind, key, value))
+        if kind == "color":
+            # "grey" finds a color the feed files as "Gray" (lexicons/shorthand.yaml spellings)
+            other = spelling_variants()
+            respelled = tuple(other.get(s, s) for s in stems)
+            if respelled != stems:
+                self.words.update(respelled)
+                self._exact.setdefault(respelled, []).append((kind, key, value))
+                if prefix and len(respelled) > 1:
+                    self._prefix.setdefault(respelled[0], []).append((kind, key, value))
 
     # lookups ------------------------------------------------------------------------------------
     def display(self, kind: str, key: str | None, value: str) -> str:
