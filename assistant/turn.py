@@ -47,7 +47,7 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
-from assistant.plan.catalog_stage import question_dimension
+from assistant.plan.named_products import named_in_catalog, named_variants
 from assistant.plan.planner import (
     asks,
     asks_vaguely,
@@ -58,10 +58,9 @@ from assistant.plan.planner import (
     product_kind,
     product_phrase,
 )
-from assistant.plan.references import POSITION
 from assistant.plan.semantics import lexicons
 from assistant.plan.shorthand import spelling_variants
-from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
+from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import with_text_words
 from assistant.plan.typos import english_words
 from assistant.plan.vocab import matcher_for
@@ -91,7 +90,7 @@ from retrieval.filters import Filters, combine, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
 from retrieval.relax import LEVEL_FIELD, Relaxation, RelaxedSearch, asked_fields, search_relaxed
-from retrieval.schema import CatalogSchema, field_number, key_words
+from retrieval.schema import CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
 from retrieval.text import analyze
 
@@ -504,136 +503,11 @@ class Assistant:
                 plan = plan.model_copy(update={"filters": kind_filters})
             else:
                 plan = plan.model_copy(update={"intent": "out_of_catalog"})
-        plan = self._named_in_catalog(plan, said, [*shown, *self._shown_before(history)])
-        return self._named_variants(plan, said), problem
-
-    def _named_in_catalog(self, plan: QueryPlan, message: str, seen: Sequence[Product]) -> QueryPlan:
-        """ "how many pieces is the bus one", "the lumetric mouse, how many buttons": a question or
-        comparison naming, by words of its title, one product of the kinds in play that no answer
-        showed: that product (one of its variants), read from the catalog."""
-        if plan.intent not in ("compare", "product_question") or not seen:
-            return plan
         snap = self.searcher.snapshot()
-        matcher = matcher_for(self.vocabulary)
-        title = snap.fields["title"]
-        lex = lexicons()
-        asked_words = {singular(w) for words in lex.question_words.values() for p in words for w in p.split()}
-        key_said = {singular(w) for k in self.vocabulary.attributes for w in key_words(k)}
-        # the kinds in play: the plan's, and the level above each shown product's ("the fox" among
-        # baby toys is the plush one next to them)
-        kinds = list(
-            dict.fromkeys([*plan.filters.categories, *(norm(p.category[-2:][0]) for p in seen if p.category)])
+        plan = named_in_catalog(
+            plan, said, [*shown, *self._shown_before(history)], snap, self.vocabulary, self.schema
         )
-        in_play = snap.mask(Filters(categories=kinds)) if kinds else None
-        if in_play is None:
-            return plan
-        seen_pos = [snap.position[p.id] for p in seen if p.id in snap.position]
-        found: list[tuple[int, str]] = []  # (part index, product id) read from the catalog
-        named: list[tuple[int, str]] = []  # (part index, product id) of one shown
-        parts = _PART_SPLIT.split(message.lower())
-        for n, part in enumerate(parts):
-            tokens = tokenize(part)
-            valued = {
-                i
-                for m in matcher.find(tokens)
-                if m.kind in ("attribute", "color")
-                for i in range(m.start, m.end)
-            }
-            words = [
-                t.text
-                for i, t in _named_phrase(part, tokens)
-                if t.stem not in FILLER_WORDS
-                and i not in valued
-                and t.text not in COLOR_WORDS
-                and singular(t.text) not in asked_words
-                and singular(t.text) not in key_said
-                and not POSITION.search(t.text)
-                and t.text not in lex.number_units  # "the top two pairs"
-                and not describes(t.text)
-                and not t.text.isdigit()
-                and len(t.text) > 2
-            ]
-            # the words some title of the kinds in play has ("put", "many" are no name)
-            stems = [s for w in words for s in analyze(w) if (in_play & (title.hits([s]) >= 1)).any()]
-            if not stems:
-                continue
-            has = title.hits(stems) >= len(set(stems))
-            shown_here = [i for i in seen_pos if has[i]]
-            if shown_here:
-                # a product shown says it: that one, for the order of a comparison
-                named.append((n, str(snap.products[shown_here[0]].id)))
-                continue
-            hits = np.flatnonzero(has & in_play)
-            if len({int(snap.variant[i]) for i in hits}) == 1:
-                found.append((n, str(snap.products[int(hits[0])].id)))
-        if not found:
-            return plan
-        ids = [i for _, i in sorted([*found, *named])] if plan.intent == "compare" else [i for _, i in found]
-        if plan.intent == "compare" and len(ids) < 2:
-            ids += [i for i in plan.referenced_ids if i not in ids][: 2 - len(ids)]
-        update: dict[str, object] = {"referenced_ids": list(dict.fromkeys(ids))}
-        if plan.intent == "product_question":
-            # what is asked, read against the named product's own kind ("how big": a plush's height)
-            leaves = [
-                norm(snap.products[snap.position[i]].category[-1])
-                for i in ids
-                if snap.products[snap.position[i]].category
-            ]
-            update["question"] = question_dimension(message, self.schema, leaves) or plan.question
-        return plan.model_copy(update=update)
-
-    def _named_variants(self, plan: QueryPlan, message: str) -> QueryPlan:
-        """ "put the black halcyon next to the white sonovel", "the weight limit on the purple one",
-        "the red one - is it pricier than the same model in black?": a color said of a product a
-        comparison or question refers to names that product's own variant in the color, shown or not."""
-        if plan.intent not in ("compare", "product_question") or not plan.referenced_ids:
-            return plan
-        snap = self.searcher.snapshot()
-        matcher = matcher_for(self.vocabulary)
-        referenced = [i for i in plan.referenced_ids if i in snap.position]
-
-        def words(text: str | None) -> set[str]:
-            return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
-
-        named: list[str] = []
-        for part in _PART_SPLIT.split(message.lower()):
-            tokens = tokenize(part)
-            found = matcher.find(tokens)
-            colors = {m.value for m in found if m.kind == "color" and not m.negated}
-            if len(colors) != 1:
-                continue
-            color = words(next(iter(colors)))
-            direct = [i for i in referenced if color <= words(snap.products[snap.position[i]].color)]
-            said = words(part) - color - FILLER_WORDS
-            if named and _SAME_ONE.search(part):
-                # "… than the same model in black": the variant of the product just named
-                family = snap.variant[snap.position[named[-1]]]
-                picks = [
-                    str(snap.products[int(j)].id)
-                    for j in np.flatnonzero(snap.variant == family)
-                    if color <= words(snap.products[int(j)].color)
-                ]
-            else:
-                # the referenced products in that color, then their variants in it ("the white
-                # station one": the station's white variant, not another white one)
-                picks = direct + [
-                    str(snap.products[int(j)].id)
-                    for i in referenced
-                    for j in np.flatnonzero(snap.variant == snap.variant[snap.position[i]])
-                    if color <= words(snap.products[int(j)].color)
-                ]
-            picks = list(dict.fromkeys(picks))
-            if len(picks) > 1:
-                # the part's other words ("the white sonovel") pick among them; else the one shown
-                scores = {i: len(said & words(snap.products[snap.position[i]].title)) for i in picks}
-                best = max(scores.values())
-                picks = [i for i in picks if scores[i] == best] if best else (direct or picks)
-            if len(picks) == 1:
-                named.append(picks[0])
-        named = list(dict.fromkeys(named))
-        if not named or set(named) == set(referenced):
-            return plan
-        return plan.model_copy(update={"referenced_ids": named})
+        return named_variants(plan, said, snap, self.vocabulary), problem
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found
@@ -1878,32 +1752,6 @@ def _shade_index(vocabulary: Vocabulary) -> _ShadeIndex:
     del _SHADE_INDEXES[4:]
     return index
 
-
-_NAME_STOPS = frozenset(
-    {"one", "ones", "pair", "pairs", "model", "version", "kind", "is", "are", "has", "have", "does", "do", "was",
-     "will", "would", "can", "could", "next", "with", "for", "from", "in", "on", "at", "to", "of", "than"}
-)  # fmt: skip
-
-
-def _named_phrase(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]]:
-    """The words after "the"/"that"/"this" up to a pro-form, a verb or a break ("the bus one", "the
-    lumetric mouse, how many buttons", "the fox - how big"): where a product is called by name."""
-    found: list[tuple[int, Token]] = []
-    for i, t in enumerate(tokens):
-        if t.text not in ("the", "that", "this"):
-            continue
-        for j in range(i + 1, min(len(tokens), i + 4)):
-            if tokens[j].text in _NAME_STOPS or re.search(
-                r"[-\u2013\u2014,?.!:;]", part[tokens[j - 1].end : tokens[j].start]
-            ):
-                break
-            found.append((j, tokens[j]))
-    return found
-
-
-_SAME_ONE = re.compile(r"\bsame\s+(?:model|one|thing|kind|version|product|style|design)\b")
-_PART_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?|\bversus\b|\band\b|\bthan\b|\bagainst\b|\bnext\s+to\b)\s*")
-"""Where a message naming several products ("the black halcyon next to the white sonovel") parts."""
 
 _GROUPING = re.compile(r",|\s&\s|\sand\s")
 """A category level that groups several kinds of product ("Hair Extensions, Wigs & Accessories")."""

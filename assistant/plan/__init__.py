@@ -3,6 +3,8 @@
 * :mod:`.prices` — price and rating words → bounds; "cheaper ones?" relative to what was shown.
 * :mod:`.vocab` — the shopper's / LLM's words → the catalog's own filter values (fuzzy, negations).
 * :mod:`.references` — "the first two", "#2", "the last one" → shown product ids.
+* :mod:`.named_products` — a product named by its title's words or a color's variant, read from the
+  catalog when no answer showed it ("the bus one", "the white sonovel").
 * :mod:`.intents` — small talk, comparisons, questions, clears, injection, clarifying questions.
 * :mod:`.planner` — :func:`plan_turn`: the deterministic parse and carry-over.
 * :mod:`.plan_schema` — the catalog-derived JSON Schema a capable model fills.

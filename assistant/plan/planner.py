@@ -258,9 +258,8 @@ def _focus(history: Sequence[HistoryTurn]) -> str | None:
     if last is not None and last.intent == "product_question" and len(last.referenced_ids) == 1:
         return last.referenced_ids[0]
     if last is not None and last.intent == "product_question" and last.sort and last.referenced_ids:
-        return last.referenced_ids[
-            0
-        ]  # "which has the best reviews?" named the winner: "cheaper than that one"
+        # "which has the best reviews?" named the winner first: "cheaper than that one" is that one
+        return last.referenced_ids[0]
     return None
 
 

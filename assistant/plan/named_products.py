@@ -1,0 +1,186 @@
+"""Products a question or comparison names in words the shown list does not settle, read against the
+catalog snapshot: a product of the kinds in play that no answer showed, called by words of its title
+("how many pieces is the bus one", "the lumetric mouse, how many buttons"), and a referenced product's
+own variant in a color said of it ("put the black halcyon next to the white sonovel", "the weight
+limit on the purple one", "the red one - is it pricier than the same model in black?").
+
+Pure: the plan, the message (as the planner read it) and the catalog in, the plan's references out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.plan.catalog_stage import question_dimension
+from assistant.plan.planner import describes
+from assistant.plan.references import POSITION
+from assistant.plan.semantics import lexicons
+from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
+from assistant.plan.vocab import matcher_for
+from assistant.schemas import QueryPlan
+from retrieval.catalog import Product, norm
+from retrieval.filters import Filters
+from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema, key_words
+from retrieval.snapshot import CatalogSnapshot
+from retrieval.text import analyze
+
+__all__ = ["named_in_catalog", "named_variants"]
+
+_ASKS_ABOUT = ("compare", "product_question")
+
+_PART_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?|\bversus\b|\band\b|\bthan\b|\bagainst\b|\bnext\s+to\b)\s*")
+"""Where a message naming several products ("the black halcyon next to the white sonovel") parts."""
+
+_NAME_STOPS = frozenset(
+    {"one", "ones", "pair", "pairs", "model", "version", "kind", "is", "are", "has", "have", "does", "do", "was",
+     "will", "would", "can", "could", "next", "with", "for", "from", "in", "on", "at", "to", "of", "than"}
+)  # fmt: skip
+_SAME_ONE = re.compile(r"\bsame\s+(?:model|one|thing|kind|version|product|style|design)\b")
+
+
+def named_in_catalog(
+    plan: QueryPlan,
+    message: str,
+    seen: Sequence[Product],
+    snap: CatalogSnapshot,
+    vocabulary: Vocabulary,
+    schema: CatalogSchema,
+) -> QueryPlan:
+    """ "how many pieces is the bus one", "the lumetric mouse, how many buttons": a question or
+    comparison naming, by words of its title, one product of the kinds in play that no answer
+    showed (``seen``: the products shown last, then earlier): that product (one of its variants)."""
+    if plan.intent not in _ASKS_ABOUT or not seen:
+        return plan
+    matcher = matcher_for(vocabulary)
+    title = snap.fields["title"]
+    lex = lexicons()
+    asked_words = {singular(w) for words in lex.question_words.values() for p in words for w in p.split()}
+    key_said = {singular(w) for k in vocabulary.attributes for w in key_words(k)}
+    # the kinds in play: the plan's, and the level above each shown product's ("the fox" among baby
+    # toys is the plush one next to them)
+    kinds = list(
+        dict.fromkeys([*plan.filters.categories, *(norm(p.category[-2:][0]) for p in seen if p.category)])
+    )
+    if not kinds:
+        return plan
+    in_play = snap.mask(Filters(categories=kinds))
+    seen_at = [snap.position[p.id] for p in seen if p.id in snap.position]
+    found: list[tuple[int, str]] = []  # (part index, product id) read from the catalog
+    named: list[tuple[int, str]] = []  # (part index, product id) of one shown
+    for n, part in enumerate(_PART_SPLIT.split(message.lower())):
+        tokens = tokenize(part)
+        valued = {
+            i for m in matcher.find(tokens) if m.kind in ("attribute", "color") for i in range(m.start, m.end)
+        }
+        words = [
+            t.text
+            for i, t in _named_phrase(part, tokens)
+            if t.stem not in FILLER_WORDS
+            and i not in valued
+            and t.text not in COLOR_WORDS
+            and singular(t.text) not in asked_words
+            and singular(t.text) not in key_said
+            and not POSITION.search(t.text)
+            and t.text not in lex.number_units  # "the top two pairs"
+            and not describes(t.text)
+            and not t.text.isdigit()
+            and len(t.text) > 2
+        ]
+        # the words some title of the kinds in play has ("put", "many" are no name)
+        stems = [s for w in words for s in analyze(w) if (in_play & (title.hits([s]) >= 1)).any()]
+        if not stems:
+            continue
+        has = title.hits(stems) >= len(set(stems))
+        shown_here = [i for i in seen_at if has[i]]
+        if shown_here:
+            named.append((n, str(snap.products[shown_here[0]].id)))  # for the order of a comparison
+            continue
+        hits = np.flatnonzero(has & in_play)
+        if len({int(snap.variant[i]) for i in hits}) == 1:
+            found.append((n, str(snap.products[int(hits[0])].id)))
+    if not found:
+        return plan
+    if plan.intent == "compare":
+        ids = [i for _, i in sorted([*found, *named])]
+        ids += [i for i in plan.referenced_ids if i not in ids][: max(0, 2 - len(ids))]
+    else:
+        ids = [i for _, i in found]
+    update: dict[str, object] = {"referenced_ids": list(dict.fromkeys(ids))}
+    if plan.intent == "product_question":
+        # what is asked, read against the named product's own kind ("how big": a plush's height)
+        leaves = [norm(p.category[-1]) for p in (snap.products[snap.position[i]] for i in ids) if p.category]
+        update["question"] = question_dimension(message, schema, leaves) or plan.question
+    return plan.model_copy(update=update)
+
+
+def named_variants(plan: QueryPlan, message: str, snap: CatalogSnapshot, vocabulary: Vocabulary) -> QueryPlan:
+    """ "put the black halcyon next to the white sonovel", "the weight limit on the purple one", "the
+    red one - is it pricier than the same model in black?": a color said of a product a comparison or
+    question refers to names that product's own variant in the color, shown or not."""
+    if plan.intent not in _ASKS_ABOUT or not plan.referenced_ids:
+        return plan
+    matcher = matcher_for(vocabulary)
+    referenced = [i for i in plan.referenced_ids if i in snap.position]
+
+    def product(pid: str) -> Product:
+        return snap.products[snap.position[pid]]
+
+    def in_color(pids: Sequence[str], color: set[str]) -> list[str]:
+        return [i for i in pids if color <= _words(product(i).color)]
+
+    def family(pid: str) -> list[str]:
+        return [
+            str(snap.products[int(j)].id)
+            for j in np.flatnonzero(snap.variant == snap.variant[snap.position[pid]])
+        ]
+
+    named: list[str] = []
+    for part in _PART_SPLIT.split(message.lower()):
+        colors = {m.value for m in matcher.find(tokenize(part)) if m.kind == "color" and not m.negated}
+        if len(colors) != 1:
+            continue
+        color = _words(next(iter(colors)))
+        direct = in_color(referenced, color)
+        if named and _SAME_ONE.search(part):
+            picks = in_color(family(named[-1]), color)  # "… than the same model in black"
+        else:
+            # the referenced products in that color, then their variants in it ("the white station
+            # one": the station's white variant, not another white one)
+            picks = direct + [v for i in referenced for v in in_color(family(i), color)]
+        picks = list(dict.fromkeys(picks))
+        if len(picks) > 1:
+            # the part's other words ("the white sonovel") pick among them; else the ones shown
+            said = _words(part) - color - FILLER_WORDS
+            scores = {i: len(said & _words(product(i).title)) for i in picks}
+            best = max(scores.values())
+            picks = [i for i in picks if scores[i] == best] if best else (direct or picks)
+        if len(picks) == 1:
+            named.append(picks[0])
+    named = list(dict.fromkeys(named))
+    if not named or set(named) == set(referenced):
+        return plan
+    return plan.model_copy(update={"referenced_ids": named})
+
+
+def _words(text: str | None) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
+
+
+def _named_phrase(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]]:
+    """The words after "the"/"that"/"this" up to a pro-form, a verb or a break ("the bus one", "the
+    lumetric mouse, how many buttons", "the fox - how big"): where a product is called by name."""
+    found: list[tuple[int, Token]] = []
+    for i, t in enumerate(tokens):
+        if t.text not in ("the", "that", "this"):
+            continue
+        for j in range(i + 1, min(len(tokens), i + 4)):
+            if tokens[j].text in _NAME_STOPS or re.search(
+                r"[-\u2013\u2014,?.!:;]", part[tokens[j - 1].end : tokens[j].start]
+            ):
+                break
+            found.append((j, tokens[j]))
+    return found
