@@ -507,7 +507,7 @@ class Assistant:
         plan = named_in_catalog(
             plan, said, [*shown, *self._shown_before(history)], snap, self.vocabulary, self.schema
         )
-        return named_variants(plan, said, snap, self.vocabulary), problem
+        return named_variants(plan, said, snap, self.vocabulary, [p.id for p in shown]), problem
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found
@@ -602,8 +602,15 @@ class Assistant:
         real English word no product text has narrows ("a hammock stand" among laptop stands; not a
         misspelling, not a word the planner reads as a wish). For a follow-up, only the words it adds
         count."""
-        if plan.intent not in {"search", "refine"} or plan.items:
+        carried = (
+            # "last q - trekking poles?" after a tent and a pack: the items carried over, and a kind
+            # the message adds, checked as any follow-up's
+            plan.intent == "refine" and previous is not None and bool(plan.items) and plan.items == previous.items
+        )
+        if plan.intent not in {"search", "refine"} or (plan.items and not carried):
             return False
+        if carried:
+            return bool(kind) and self._unknown_kind_added(kind, message, plan, previous)
         f = plan.filters
         if f.brands or plan.comparative:
             return False
@@ -670,7 +677,16 @@ class Assistant:
                     )
                     # ("my back is killing me": a verb, not a noun after the kind's word)
                     or (
-                        not lexical.knows(named[-1])
+                        (
+                            not lexical.knows(named[-1])
+                            # ("dog food": some description mentions food, no title names a product
+                            # by it, and Dogs is a level above kinds; "speakers work at a campsite"
+                            # has a verb after a kind)
+                            or (
+                                not self._in_titles(named[-1])
+                                and not any(norm(k) in self.schema.categories for k in kinds)
+                            )
+                        )
                         and f"{said[-2]} {said[-1]}" in message.lower()
                         and not said[-1].endswith(("ing", "ed"))
                         # the category came from the word before it ("dog shampoo": Dogs)

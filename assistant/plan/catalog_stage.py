@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.plan.intents import loosens_budget
 from assistant.plan.prices import parse_prices
@@ -95,6 +96,8 @@ _TOGETHER = re.compile(
 )
 # a dash between two thoughts ends one too ("a little home workout kit - resistance bands and …")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?]+\s+|\s+[-\u2013\u2014]+\s+")
+# "also a X and some Y", "we also need …", "add a stand … and a strap": kinds added to what was shown
+_ADDS_KINDS = re.compile(r"\b(?:also|add|plus|as\s+well|too|while\s+i'?m\s+at\s+it)\b")
 _MULTI_JOIN = re.compile(
     r"\s+(?:and|&|\+|plus(?=\s+(?:an?|some|the|one|two|\d|(?!sizes?\b)[a-z]{3,}s)\b)|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
 )
@@ -344,6 +347,14 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
         named = [k for k, n in overlap.items() if n == best]
         if best >= 2 and len(named) == 1:
             return named[0]
+        # "how long do i get to test sleep it": a word said for one key's word (test → trial_nights)
+        by_synonym = [
+            k
+            for k in attrs
+            if {synonyms[w] for w in stems if w in synonyms} & {singular(w) for w in key_words(k)}
+        ]
+        if len(by_synonym) == 1:
+            return by_synonym[0]
         if (by_unit := _unit_asked(text, attrs)) is not None:
             return by_unit
         # "is the pot glass or the thermal kind?": the one key whose values the question names
@@ -781,12 +792,45 @@ def apply_schema(
         and _SEARCH_AGAIN.search(text)
         and not POSITION.search(text)
         and not _THE_X_ONE.search(text)
+        # "the one with the lantern built in, what's its wattage": one product, asked about
+        and not _THE_ONE_WITH.search(text)
     ):
         intent = "refine"  # "any blender in that range?" asks for products, not about the shown ones
     if plan.intent == "product_question" and question is None:
         question = question_dimension(text, schema, categories) if shown.products else None
 
-    items = _items(message, plan, schema, infer_category) if shown.fresh or previous is None else []
+    if shown.fresh or previous is None:
+        items = _items(message, plan, schema, infer_category)
+        if items and previous is not None and shown.products:
+            items = [_beside(item, previous.filters.categories, schema) for item in items]
+    elif _ADDS_KINDS.search(message.lower()):
+        # "also a silverware set and some drinking glasses to go with it": other kinds, added to
+        # what was shown; each a group of its own (none the kind shown)
+        items = _items(message, plan.model_copy(update={"intent": "search"}), schema, infer_category)
+        before = set(previous.filters.categories) | {
+            norm(p.category[-1]) for p in shown.products if p.category
+        }
+        if any(set(item.categories) & before for item in items):
+            items = []
+        elif items:
+            # what was asked of the kind shown (its colors, sizes, makers) is not asked of these; what
+            # this message says (a price, "60 liters or more") is
+            priced = parse_prices(text)
+            old = previous.filters
+
+            def new_only(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+                return {k: v for k, v in now.items() if before.get(k) != v}
+
+            filters = Filters(
+                price_min=priced.price_min,
+                price_max=priced.price_max,
+                attributes=new_only(filters.attributes, old.attributes),
+                attribute_in=new_only(filters.attribute_in, old.attribute_in),
+                attribute_ranges=new_only(filters.attribute_ranges, old.attribute_ranges),
+            )
+            items = [_beside(item, previous.filters.categories, schema) for item in items]
+    else:
+        items = []
     total_budget = bool(items) and filters.price_max is not None and _TOGETHER.search(text) is not None
     if items and filters.categories_all:
         # "a snorkel set and some swim trunks": a level one item's words name (Swim) is that item's,
@@ -815,7 +859,7 @@ def apply_schema(
         and not shown.fresh
         and previous is not None
         and len(previous.items) > 1
-        and plan.intent == "refine"
+        and (plan.intent == "refine" or (plan.intent == "product_question" and superlative is not None))
         and len(named_items) == 1
         and not any(ruled_out(part) for part in _PARTS.split(text))
     ):
@@ -1019,6 +1063,63 @@ def _item_filters(message: str, schema: CatalogSchema, leaf: str) -> Filters:
     return found
 
 
+_PEOPLE_WORDS = frozenset(
+    {
+        "me",
+        "us",
+        "him",
+        "her",
+        "them",
+        "my",
+        "our",
+        "his",
+        "the",
+        "wife",
+        "husband",
+        "partner",
+        "gf",
+        "bf",
+        "girlfriend",
+        "boyfriend",
+        "mom",
+        "mum",
+        "dad",
+        "roommate",
+        "roomie",
+        "buddy",
+        "buddies",
+    }
+)
+
+
+def _only_people(part: str) -> bool:
+    """A part of a list that names only people ("me", "my brother", "the kids"), no product."""
+    children = lexicons().children
+    people = _PEOPLE_WORDS | {singular(w) for w in [*children["words"], *children.get("people", [])]}
+    words = [t.stem for t in tokenize(part) if t.text not in FILLER_WORDS or t.text in _PEOPLE_WORDS]
+    return bool(words) and all(w in people or singular(w) in people for w in words)
+
+
+def _beside(item: ItemAsk, shown_kinds: Sequence[str], schema: CatalogSchema) -> ItemAsk:
+    """ "add a stand to keep it on and a strap for her" after guitars: the item's kind under the
+    deepest level that also holds the kind shown (Musical Instruments' stands, not laptop stands),
+    when that narrows it."""
+    if not item.categories:
+        return item
+    kind = item.categories[0]
+    everywhere = schema.on_one_path([kind])
+    shared = [
+        level
+        for level in {a for c in shown_kinds for a in schema.above(c)}
+        if 0 < schema.on_one_path([level, kind]) < everywhere
+    ]
+    if not shared:
+        return item
+    level = max(shared, key=lambda c: (schema.depth(c), c))
+    filters = item.filters.model_copy(update={"categories_all": [*item.filters.categories_all, level]})
+    return item.model_copy(update={"filters": filters})
+
+
 def _items(
     message: str, plan: QueryPlan, schema: CatalogSchema, infer: Callable[[str], list[str]] | None
 ) -> list[ItemAsk]:
@@ -1032,6 +1133,15 @@ def _items(
         # ("dads bday is coming up, he lives on the golf course. thinking a putting mat + …")
         whole, parts[0] = parts[0], _SENTENCE_END.split(parts[0])[-1].strip(" ,.?!") or parts[0]
         scene = whole if whole != parts[0] else ""
+    # "a tent for me and my brother plus a big pack": a part that is only who it is for belongs to
+    # the part before it
+    merged: list[str] = []
+    for part in parts:
+        if merged and _only_people(part):
+            merged[-1] = f"{merged[-1]} and {part}"
+        else:
+            merged.append(part)
+    parts = merged
     if len(parts) == 2 and "," in parts[0]:
         # "a tent, a sleeping bag and a stove": the list before the last joiner
         parts = [q.strip(" ,.?!") for q in parts[0].split(",") if q.strip(" ,.?!")] + parts[1:]
@@ -1070,6 +1180,13 @@ def _items(
         if leaf in seen:
             return []
         seen.add(leaf)
-        asks.append(ItemAsk(query=part, categories=[leaf], filters=_item_filters(message, schema, leaf)))
+        own = _item_filters(message, schema, leaf)
+        if schema.leaves(leaf):
+            # what the item's own words measure ("a big pack, 60 liters or more")
+            keys = schema.attributes([leaf])
+            ranges = {m.key: m.bounds for m in parse_specs(part, schema, [leaf]) if m.key in keys}
+            if ranges:
+                own = combine(own, Filters(attribute_ranges=ranges))
+        asks.append(ItemAsk(query=part, categories=[leaf], filters=own))
     # "a spoon and fork combo" is one product: at least one item must be a kind the catalog names.
     return asks if firm else []

@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.plan.text import FILLER_WORDS, YOU, Token
+from assistant.plan.semantics import find_comparative
+from assistant.plan.text import FILLER_WORDS, YOU, Token, singular
 
 __all__ = [
     "Clears",
@@ -140,7 +141,13 @@ _COMPARE = re.compile(
     r"which\s+of\s+(?:the\s+)?(?:first|top|last)\s+(?:two|three|2|3)\b|"
     # "break the first two down for me in a table", "put those in a table"
     r"\b(?:break|lay|set)\s+(?:the\s+)?(?:first|top|last|two|both|these|those|them)\b(?:\s+\w+){0,2}\s+(?:down|out)\b|"
+    # "line up the first two", "line those two up"
+    r"\bline\s+up\s+(?:the\s+)?(?:first|top|last|two|both|these|those|them|#?[1-5]\b)|"
+    r"\bline\s+(?:the\s+)?(?:first|top|last|two|both|these|those|them)\b(?:\s+\w+){0,2}\s+up\b|"
     r"\bin\s+a\s+(?:table|chart|grid)\b|"
+    # "lay out the specs for both"
+    r"\b(?:specs?|numbers|details|stats)\s+(?:for|of|on)\s+(?:both|the\s+(?:two|three)|all\s+(?:two|three))\b|"
+    r"\b(?:lay|set|spell)\s+out\b[^.?!]{0,30}\bboth\b|"
     # "what sets the top 2 apart", "how the top two differ", "whats actually different between X and Y"
     r"\bwhat(?:'?s|\s+is)?\s+(?:sets?|makes?|setting)\s+(?:\w+\s+){1,4}(?:\w+\s+)?apart\b|\bhow\s+(?:\w+\s+){1,5}differ\b|"
     r"\bwhat(?:'?s|\s+is)?\s+(?:\w+\s+)?different\s+(?:between|about)\b|"
@@ -178,8 +185,10 @@ _FOLLOWUP = re.compile(
     r"|\b(?:ones?|those|these|them|they|it|instead)\b|\?\s*$"
 )
 _NEW_REQUEST = re.compile(
-    r"\b(?:now|how\s+about|what\s+about|i\s+need|i\s+want|i'm\s+looking|im\s+looking|looking\s+for|show\s+me|"
-    rf"find\s+me|get\s+me|search\s+for|do\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry)|also\s+need|switch\s+to|"
+    # "now" opens a clause ("ok now a tent", "cool, now a deck box"); "she's gone grey now" says when
+    r"(?:(?:^|[,.;:!?-]\s*)(?:(?:ok|okay|and|so|alright|cool|great|right)\W+)*now\b)|"
+    r"\b(?:how\s+about|what\s+about|i\s+need|i\s+want|i'm\s+looking|im\s+looking|looking\s+for|show\s+me|"
+    rf"find\s+me|get\s+me(?!\s*(?:[?.!]|$))|search\s+for|do(?:es)?\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry)|also\s+need|switch\s+to|"
     r"let's\s+look\s+at)\b"
 )
 
@@ -261,7 +270,12 @@ def is_chit_chat(tokens: list[Token]) -> bool:
 
 
 def is_compare(text: str) -> bool:
-    return _COMPARE.search(text) is not None
+    found = _COMPARE.search(text)
+    if found is not None and text.startswith("compared", found.start()):
+        # "anything lighter compared to the first one": a comparative, not a side-by-side
+        before = text[: found.start()].split()
+        return not (before and find_comparative([singular(before[-1])]) is not None)
+    return found is not None
 
 
 def opens_question(text: str) -> bool:

@@ -117,7 +117,9 @@ def named_in_catalog(
     return plan.model_copy(update=update)
 
 
-def named_variants(plan: QueryPlan, message: str, snap: CatalogSnapshot, vocabulary: Vocabulary) -> QueryPlan:
+def named_variants(
+    plan: QueryPlan, message: str, snap: CatalogSnapshot, vocabulary: Vocabulary, shown: Sequence[str] = ()
+) -> QueryPlan:
     """ "put the black halcyon next to the white sonovel", "the weight limit on the purple one", "the
     red one - is it pricier than the same model in black?": a color said of a product a comparison or
     question refers to names that product's own variant in the color, shown or not."""
@@ -151,6 +153,11 @@ def named_variants(plan: QueryPlan, message: str, snap: CatalogSnapshot, vocabul
             # the referenced products in that color, then their variants in it ("the white station
             # one": the station's white variant, not another white one)
             picks = direct + [v for i in referenced for v in in_color(family(i), color)]
+            if not picks and len(colors) == 1:
+                # "the green one" when the pick it fell back on has no green: the shown product
+                # whose own variant is green (the pink personal blender's green twin)
+                others = [i for i in shown if i in snap.position and i not in referenced]
+                picks = in_color(others, color) or [v for i in others for v in in_color(family(i), color)]
         picks = list(dict.fromkeys(picks))
         if len(picks) > 1:
             # the part's other words ("the white sonovel") pick among them; else the ones shown
@@ -163,6 +170,11 @@ def named_variants(plan: QueryPlan, message: str, snap: CatalogSnapshot, vocabul
     named = list(dict.fromkeys(named))
     if not named or set(named) == set(referenced):
         return plan
+    if plan.intent == "compare" and len(referenced) >= 2:
+        # "clearbreath 800 or the black hearthline": the colored one replaces its own family's
+        # product; the other compared product stays
+        swapped = [next((n for n in named if n in family(r)), r) for r in referenced]
+        named = list(dict.fromkeys([*swapped, *named]))
     return plan.model_copy(update={"referenced_ids": named})
 
 

@@ -95,12 +95,16 @@ _FOR_USE = re.compile(
 )
 _PEOPLE = re.compile(r"\bfor\s+(\d{1,2})\s+(?:people|persons?)\b|\b(\d{1,2})[- ]?(?:person|people|man)\b")
 _ADDS_ITEM = re.compile(r"^\W*(?:(?:oh|ok|okay|and)\s+)*(?:and|also|plus)\s+(?:a|an|some)\s+\w+\W*$")
+_AT_IT = re.compile(r"\bwhile\s+(?:i'?m|we'?re|you'?re)\s+at\s+it\b")
 _ADDS_ANOTHER = re.compile(
     r"^\W*(?:(?:oh|ok|okay|so|hmm+)\W+)*(?:and|also|plus)\s+(?:also\s+)?(?:a|an|some)\s+[a-z]"
+    # "while im at it, a space heater for the basement?"
+    r"|^\W*(?:while\s+i'?m\s+at\s+it|one\s+more\s+thing|last\s+thing|btw)\W+(?:(?:and|also|plus)\s+)?(?:a|an|some)\s+[a-z]"
 )
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
 _SOLD_LEAD = rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)"
 _ASKS_IF_SOLD = re.compile(rf"{_SOLD_LEAD}\b")
+_ADDRESSED = re.compile(rf"\b(?:do|does)\s+({YOU})\b")
 # ... and what it asks about ("bed frames" in "do you also sell bed frames to go with it?")
 _SOLD_ASKED = re.compile(
     rf"{_SOLD_LEAD}\s+"
@@ -727,6 +731,9 @@ def parse_turn(
         )
         if not in_attribute:
             preferences.append(f"for {n} people")
+    # "does the store carry kayaks": the store it addresses is not a word of the product
+    for m in _ADDRESSED.finditer(text):
+        consumed |= {i for i, t in enumerate(tokens) if m.start(1) <= t.start and t.end <= m.end(1)}
     kept_at = [
         i
         for i, t in enumerate(tokens)
@@ -785,7 +792,8 @@ def parse_turn(
                 bool(novel)
                 # "and a dutch oven for soups?": another item, asked the way a list goes on
                 and (is_new_request(text) or _ADDS_ANOTHER.match(text) is not None)
-                and not refers_back(text)
+                # ("while im at it, a space heater?": the "it" of the idiom points at nothing)
+                and not refers_back(_AT_IT.sub(" ", text))
                 # "what about for kids? my 8 yo wants to match me": the opening asks for the kind shown
                 # for someone, in a color, under a price
                 and not _WHAT_ABOUT.match(text)
@@ -1946,6 +1954,23 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
                 asked = [x for x in sentences[1:] if _FRAGMENT.match(x) and not _pro_form(x.rstrip(".!?"))][
                     :1
                 ]
+        if not asked and len(sentences) == 1 and not asks(sentences[0]):
+            # "my son really struggles at bedtime, his therapist thinks a weighted blanket would
+            # help": a first clause that names no kind sets the scene for the later one that does
+            clauses = [c for c in re.split(r",\s+", sentences[0]) if c.strip()]
+            if (
+                len(clauses) > 1
+                and not re.search(r"\b(?:one|ones|it|them|those|these)\b", clauses[0])
+                and not _names_a_category(clauses[0], matcher)
+                and not _names_a_kind_head(clauses[0], matcher)
+            ):
+                asked = [
+                    c
+                    for c in clauses[1:]
+                    if _names_a_category(c, matcher)
+                    and re.search(r"\b(?:a|an|some)\s", c)
+                    and not _pro_form(c.rstrip(".!?"))
+                ][:1]
         if asked:
             lowered = asked[-1]
         elif len(sentences) > 1 and asks(sentences[-1]) and _pro_form(sentences[-1].rstrip(".!?")):
@@ -3074,6 +3099,8 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
     expanded = expand_shorthand(message, uses, feature) if known is not None else message
     # "a normal flashlight works", "a blender will do": accepting the kind, not naming one ("works")
     expanded = _ACCEPTS.sub("", expanded)
+    # "also one of those waterproof pouches for my phone?": a kind of product, not a shown one
+    expanded = _ONE_OF_A_KIND.sub("a ", expanded)
     # "20ish liters", "50-ish bucks": about that much; "under a kilo": under 1 kilo
     corrected = _material_adjectives(correct_typos(expanded, matcher, known), matcher)
     # "the two hundred-ish range": the number word, then about it
@@ -3085,6 +3112,12 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
     bounded = _a_unit_pattern().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
     # "makes one cup at a time": exactly one of the unit
     return _one_unit_pattern().sub(r"1 \1", bounded)
+
+
+_ONE_OF_A_KIND = re.compile(
+    r"\bone\s+of\s+(?:those|these)\s+(?=[a-z]{3,}\s+[a-z]{3,}s\b)(?!(?:ones?|two|three|four|five|you|u|in|with|from|for|that|which|but|and|are|were|have|has|the)\b)",
+    re.IGNORECASE,
+)
 
 
 _MATERIAL_ADJECTIVE = re.compile(r"\b([a-z]{3,})(?:en)\b", re.IGNORECASE)

@@ -85,6 +85,7 @@ _MAX_BEFORE = re.compile(
 )
 _MAX_AFTER = re.compile(
     rf"(?<![\w.]){_money('a')}\s*(?:or less|or under|or below|and under|and below|or cheaper|max(?:imum)?\b|tops\b|"
+    r"at\s+(?:the\s+)?(?:very\s+)?most\b|"
     # a total for everything asked ("a tent and a sleeping bag, 300 total"): no item costs more
     r"(?:in\s+)?total\b|all\s+in\b|altogether\b|combined\b)"
 )
@@ -92,7 +93,9 @@ _MIN_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MIN_CUES})\s*{_money('a')}")
 _MIN_AFTER = re.compile(
     rf"(?<![\w.]){_money('a')}\s*(?:or more|and up|and above|or higher|\+|plus\b|min(?:imum)?\b)"
 )
-_CAP_AFTER = re.compile(r"(?:\s+[a-z']+){0,4}?\s+(?:max(?:imum)?|tops|at\s+most|limit)\b")
+_CAP_AFTER = re.compile(
+    r"(?:\s+[a-z']+){0,4}?\s+(?:max(?:imum)?|tops|at\s+(?:the\s+)?(?:very\s+)?most|limit)\b"
+)
 _AROUND = re.compile(rf"(?:(?<=\s)|^)(?:{_AROUND_CUES})\s*{_money('a')}|(?<![\w.]){_money('b')}\s*-?ish\b")
 _BARE = re.compile(rf"\$\s?{_NUM.format(g='a')}|(?<![\w.]){_NUM.format(g='b')}\s?(?:dollars?|bucks|usd)\b")
 
@@ -158,8 +161,15 @@ def _has_currency(m: re.Match[str], group: str) -> bool:
 _IN_AS_WORD = re.compile(r"\s*in\s+(?P<next>[a-z']+)")
 
 
+# "a deck box that fits around 100 cards": a count of things, not a price
+_COUNTED = re.compile(
+    r"\s*(?!(?:bucks|dollars|tops|thanks|always|perhaps|unless|plus|minus|yes|pls|thats|whats|its)\b)"
+    r"[a-z]{3,}(?<!s)s\b"
+)
+
+
 def _unit_follows(text: str, m: re.Match[str]) -> bool:
-    if _UNIT.match(text, m.end()) is not None:
+    if _UNIT.match(text, m.end()) is not None or _COUNTED.match(text, m.end()) is not None:
         return True
     unit = _catalog_unit().match(text, m.end())
     if unit is None:
@@ -236,6 +246,7 @@ def parse_prices(text: str) -> PriceParse:
                 high = _amount(m, "a")
             else:
                 low = _amount(m, "a")
+    capped = high is not None
     for m in _AROUND.finditer(lowered):
         group = "a" if m.group("a") else "b"
         if (not _has_currency(m, group) and _unit_follows(lowered, m)) or not take(m):
@@ -243,6 +254,11 @@ def parse_prices(text: str) -> PriceParse:
         center = _amount(m, group)
         if _CAP_AFTER.match(lowered, m.end()):
             high = center  # "about 700 to spend max": a cap, said loosely
+            continue
+        if capped and high is not None:
+            # "around a hundred, a hundred and ten at the very most": the stated cap holds
+            low = round(center * (1 - AROUND_TOLERANCE), 2)
+            high = max(high, low)
             continue
         low, high = round(center * (1 - AROUND_TOLERANCE), 2), round(center * (1 + AROUND_TOLERANCE), 2)
     for m in _BARE.finditer(lowered):

@@ -89,6 +89,9 @@ def _unit_words() -> frozenset[str]:
     )
 
 
+_COUNTED = re.compile(r"\bhow\s+(?:many|much)\s+([a-z]+)")
+
+
 def _by_title(
     text: str, shown_ids: Sequence[str], titles: Mapping[str, str], *, all_shown: bool = False
 ) -> list[tuple[int, int]]:
@@ -98,6 +101,8 @@ def _by_title(
         # "our kitchen", "my dad's": what the shopper owns names none of the products
         part = _OWNED.sub(" ", part)
         words = {t.stem for t in tokenize(part)} - FILLER_WORDS - _unit_words()
+        # "how many pieces is the bus one": what is counted is asked, it names no product
+        words -= {singular(m.group(1)) for m in _COUNTED.finditer(part)}
         if not words:
             continue
         scores = {pid: len(words & tw) for pid, tw in title_words.items()}
@@ -186,6 +191,7 @@ def resolve_references(
         add(m, [-1])
     for m in _TOP.finditer(lowered):
         add(m, [0])
+    both = [m.span() for m in _BOTH.finditer(lowered)]
     for m in _BOTH.finditer(lowered):
         add(m, [0, 1])
     if len(prices) == size and priced:
@@ -197,6 +203,11 @@ def resolve_references(
         for m in _BARE_DIGIT.finditer(lowered):
             if int(m.group(1)) <= size:
                 add(m, [int(m.group(1)) - 1])
+    if titles and hits and all(any(s <= pos < e for s, e in both) for pos, _ in hits):
+        # "clearbreath 800 or the black hearthline - the specs for both": "both" are the two named
+        named = _by_title(lowered, shown_ids, titles)
+        if len({j for _, j in named}) >= 2:
+            hits = named
     if not hits and titles:
         hits = _by_title(lowered, shown_ids, titles)
     if hits and titles and len({j for _, j in hits}) < 2:

@@ -497,12 +497,12 @@ def find_key_comparison(
 
 # --- specs with units ---------------------------------------------------------------------------
 
-_AT_LEAST = r"(?:at\s+least|min(?:imum)?|over|more\s+than|above|no\s+less\s+than|>=?|bigger\s+than|larger\s+than|longer\s+than)"
+_AT_LEAST = r"(?:at\s+least|min(?:imum)?|over|more\s+than|above|no\s+less\s+than|>=?|bigger\s+than|larger\s+than|longer\s+than|heavier\s+than|wider\s+than|taller\s+than|thicker\s+than|deeper\s+than)"
 _ABOUT = r"(?:around|about|roughly|approximately|approx\.?|~|close\s+to|something\s+like)"
 # the measure's noun between a figure and its bound ("8mm drop or less"), never a joining word
 _NOUN_BETWEEN = r"(?!(?:with|and|at|for|of|in|on|to|but|or|max|min)\b)[a-z]+\s+"
 _ABOUT_AFTER = frozenset({"or so", "ish", "-ish", "give or take"})  # "40 liters or so"
-_AT_MOST = r"(?:under|less\s+than|below|at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than|<=?|lighter\s+than|smaller\s+than|within)"
+_AT_MOST = r"(?:under|less\s+than|below|at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than|<=?|lighter\s+than|smaller\s+than|shorter\s+than|thinner\s+than|narrower\s+than|quieter\s+than|within)"
 
 
 _ABOUT_TOLERANCE = 0.15
@@ -594,6 +594,28 @@ _AND_OTHERS = re.compile(
     r"coworkers|colleagues|brothers|sisters|siblings|sons|daughters|cousins|campers|hikers)\b",
     re.IGNORECASE,
 )
+
+# "me, my wife and our 3 kids": a party listed one by one, each person or group counted
+_ONE_PERSON = (
+    r"(?:me|myself|(?:my|our)\s+(?:wife|husband|partner|girlfriend|boyfriend|gf|bf|fianc[eé]e?|brother|sister|"
+    r"bro|sis|mom|mum|dad|mother|father|son|daughter|kid|friend|buddy|roommate|cousin|nephew|niece|"
+    r"grandma|grandpa|grandmother|grandfather|mother-in-law|father-in-law))"
+)
+_SOME_PEOPLE = (
+    r"(?:(?:my|our|the|his|her)\s+)?\d{1,2}\s+(?:[a-z]+\s+)?(?:kids|children|boys|girls|friends|buddies|sons|"
+    r"daughters|brothers|sisters|siblings|cousins|grandkids|adults|teens|teenagers)"
+)
+_PARTY_ITEM = rf"(?:{_ONE_PERSON}|{_SOME_PEOPLE})"
+_PARTY = re.compile(
+    rf"\b{_PARTY_ITEM}(?:(?:\s*(?:,|&|\+|\band\b|\bplus\b)\s*(?:and\s+|plus\s+)?|\s+(?=(?:my|our)\s)){_PARTY_ITEM})+\b",
+    re.IGNORECASE,
+)
+
+
+def _party_size(said: str) -> int:
+    """How many people a listed party is: one per person named, N per "3 kids"."""
+    items = re.finditer(_PARTY_ITEM, said, re.IGNORECASE)
+    return sum(int(n.group()) if (n := re.search(r"\d{1,2}", m.group())) else 1 for m in items)
 
 
 _PREPOSITION_IN = re.compile(
@@ -704,6 +726,7 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
             for m in _PEOPLE.finditer(text)
         ]
         counted += [(m, int(m.group("n")) + 1, False) for m in _AND_OTHERS.finditer(text)]
+        counted += [(m, n, False) for m in _PARTY.finditer(text) if (n := _party_size(m.group())) >= 3]
         for m, n, exact in counted:
             if 0 < n <= 50 and not any(s.span[0] <= m.start() < s.span[1] for s in found):
                 bounds = NumericRange(gte=n, lte=n) if exact else NumericRange(gte=n)
@@ -803,6 +826,18 @@ def _closest_key(
     named = [k for k in keys if set(numeric[k].label.split()) & window]
     if named:
         return named[0]
+    compared = find_comparative(
+        [singular(w) for w in re.findall(r"[a-z]+", text[max(0, at - 30) : at + 14].lower())]
+    )
+    words = (
+        lexicons().dimensions[compared[0]].keys
+        if compared is not None and compared[0] in lexicons().dimensions
+        else []
+    )
+    measured = [k for k in keys if any(k.startswith(w) for w in words)]
+    if measured:
+        # "any kettlebell heavier than fifty pounds": the weight itself, not a weight limit
+        return min(measured, key=lambda k: (len(key_words(k)), k))
     inside = []
     for k in keys:
         s = numeric[k]

@@ -36,9 +36,9 @@ LOAD_LEAD = r"(?:up\s+to\s+|at\s+least\s+|over\s+)?"
 ASK_CUE = re.compile(
     r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|lookin'?|searching|shopping|hunting)\s+for|"
     r"(?:is|are)\s+there\s+(?:any|an?)(?=\s)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+after|"
-    rf"do\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)|"
+    rf"do(?:es)?\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)|"
     r"(?:(?:i|we|i'd|we'd|she|he|they)\s+)?(?:need|needs|want|wants|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
-    r"show\s+me|find\s+me|get\s+me|recommend|"
+    r"show\s+me|find\s+me|get\s+me(?!\s*(?:[?.!]|$))|recommend|"
     # "her bday's coming up, thinking a tshirt", "was thinking maybe a scarf"
     r"thinking(?:\s+(?:of|about))?(?:\s+(?:getting|buying|gifting)\s+(?:her|him|them|me|us))?(?:\s+(?:maybe|like))?(?=\s+(?:an?|some)\s))\b"
 )

@@ -1062,6 +1062,12 @@ class VocabularyMatcher:
                 for w in re.findall(r"[a-z]+", key):
                     if len(w) >= 4 and w not in ("yes", "true"):
                         words[w] = words.get(w, 0) + 1
+            # a value's own words ("stabilty running shoes": the stability support type); not numbers
+            for key, values in v.attributes.items():
+                for value in values:
+                    for w in re.findall(r"[a-z]+", value):
+                        if len(w) >= 4 and w not in ("yes", "true", "false"):
+                            words[w] = words.get(w, 0) + v.counts.get(f"attr:{key}:{value}", 1)
             self._corrections = TypoCorrector(words)
         return self._corrections
 
