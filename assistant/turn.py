@@ -605,7 +605,10 @@ class Assistant:
         carried = (
             # "last q - trekking poles?" after a tent and a pack: the items carried over, and a kind
             # the message adds, checked as any follow-up's
-            plan.intent == "refine" and previous is not None and bool(plan.items) and plan.items == previous.items
+            plan.intent == "refine"
+            and previous is not None
+            and bool(plan.items)
+            and plan.items == previous.items
         )
         if plan.intent not in {"search", "refine"} or (plan.items and not carried):
             return False
