@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from assistant.plan.intents import loosens_budget
@@ -348,11 +349,8 @@ def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequ
         if best >= 2 and len(named) == 1:
             return named[0]
         # "how long do i get to test sleep it": a word said for one key's word (test → trial_nights)
-        by_synonym = [
-            k
-            for k in attrs
-            if {synonyms[w] for w in stems if w in synonyms} & {singular(w) for w in key_words(k)}
-        ]
+        meant = {synonyms[w] for w in stems if w in synonyms}
+        by_synonym = [k for k in attrs if meant & {singular(w) for w in key_words(k)}] if meant else []
         if len(by_synonym) == 1:
             return by_synonym[0]
         if (by_unit := _unit_asked(text, attrs)) is not None:
@@ -804,31 +802,7 @@ def apply_schema(
         if items and previous is not None and shown.products:
             items = [_beside(item, previous.filters.categories, schema) for item in items]
     elif _ADDS_KINDS.search(message.lower()):
-        # "also a silverware set and some drinking glasses to go with it": other kinds, added to
-        # what was shown; each a group of its own (none the kind shown)
-        items = _items(message, plan.model_copy(update={"intent": "search"}), schema, infer_category)
-        before = set(previous.filters.categories) | {
-            norm(p.category[-1]) for p in shown.products if p.category
-        }
-        if any(set(item.categories) & before for item in items):
-            items = []
-        elif items:
-            # what was asked of the kind shown (its colors, sizes, makers) is not asked of these; what
-            # this message says (a price, "60 liters or more") is
-            priced = parse_prices(text)
-            old = previous.filters
-
-            def new_only(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
-                return {k: v for k, v in now.items() if before.get(k) != v}
-
-            filters = Filters(
-                price_min=priced.price_min,
-                price_max=priced.price_max,
-                attributes=new_only(filters.attributes, old.attributes),
-                attribute_in=new_only(filters.attribute_in, old.attribute_in),
-                attribute_ranges=new_only(filters.attribute_ranges, old.attribute_ranges),
-            )
-            items = [_beside(item, previous.filters.categories, schema) for item in items]
+        items, filters = _added_items(message, text, plan, previous, shown, filters, schema, infer_category)
     else:
         items = []
     total_budget = bool(items) and filters.price_max is not None and _TOGETHER.search(text) is not None
@@ -1092,12 +1066,54 @@ _PEOPLE_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _people() -> frozenset[str]:
+    """Words that name people: the list's own and the lexicon's children and relatives."""
+    children = lexicons().children
+    return _PEOPLE_WORDS | {singular(w) for w in [*children["words"], *children.get("people", [])]}
+
+
 def _only_people(part: str) -> bool:
     """A part of a list that names only people ("me", "my brother", "the kids"), no product."""
-    children = lexicons().children
-    people = _PEOPLE_WORDS | {singular(w) for w in [*children["words"], *children.get("people", [])]}
+    people = _people()
     words = [t.stem for t in tokenize(part) if t.text not in FILLER_WORDS or t.text in _PEOPLE_WORDS]
     return bool(words) and all(w in people or singular(w) in people for w in words)
+
+
+def _added_items(
+    message: str,
+    text: str,
+    plan: QueryPlan,
+    previous: QueryPlan,
+    shown: ShownContext,
+    filters: Filters,
+    schema: CatalogSchema,
+    infer: Callable[[str], list[str]] | None,
+) -> tuple[list[ItemAsk], Filters]:
+    """ "also a silverware set and some drinking glasses to go with it": other kinds added to what was
+    shown, each a group of its own (none the kind shown), with the plan's filters as this message says
+    them; ``([], filters)`` when the message adds no such kinds."""
+    items = _items(message, plan.model_copy(update={"intent": "search"}), schema, infer)
+    before = set(previous.filters.categories) | {norm(p.category[-1]) for p in shown.products if p.category}
+    if not items or any(set(item.categories) & before for item in items):
+        return [], filters
+    # what was asked of the kind shown (its colors, sizes, makers) is not asked of these; what this
+    # message says (a price, "60 liters or more") is
+    priced = parse_prices(text)
+    old = previous.filters
+    said = Filters(
+        price_min=priced.price_min,
+        price_max=priced.price_max,
+        attributes=_said_now(filters.attributes, old.attributes),
+        attribute_in=_said_now(filters.attribute_in, old.attribute_in),
+        attribute_ranges=_said_now(filters.attribute_ranges, old.attribute_ranges),
+    )
+    return [_beside(item, previous.filters.categories, schema) for item in items], said
+
+
+def _said_now(now: Mapping[str, Any], before: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of ``now`` the previous plan did not have (with that value)."""
+    return {k: v for k, v in now.items() if before.get(k) != v}
 
 
 def _beside(item: ItemAsk, shown_kinds: Sequence[str], schema: CatalogSchema) -> ItemAsk:
