@@ -54,6 +54,7 @@ from assistant.plan.planner import (
     describes,
     is_pro_form,
     kind_words,
+    kinds_used_with,
     normalize_message,
     product_kind,
     product_phrase,
@@ -630,6 +631,24 @@ class Assistant:
                 return follow_up and bool(kind) and self._unknown_kind_added(kind, message, plan, previous)
             if self._guessed_kind_differs(asked, [*kinds, *f.categories_all], message):
                 return True
+            snap = self.searcher.snapshot()
+            of_kind = snap.mask(Filters(categories=kinds))
+            kind_names = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+            said_head = (re.findall(r"[a-z]+", kind.lower()) or [""])[-1] if kind else ""
+            for used in kinds_used_with(message):
+                if (
+                    said_head
+                    # a kind products' titles name themselves by and a category is named for
+                    # ("sunglasses"), not a use ("travel", "the office")
+                    and singular(used) in self._leaf_heads()
+                    and sum(n for _, n in self._title_categories().get_counts(used)) >= _KIND_TITLES
+                    and singular(used) not in kind_names
+                    and not (of_kind & snap.holds_words(used)).any()
+                    and not snap.holds_words(f"{used} {said_head}").any()
+                ):
+                    # "a hard case for sunglasses" where no case says sunglasses and no title says
+                    # "sunglasses case": a kind the store does not sell (earbud cases are none)
+                    return True
             if kind and self._pair_unseen(kind, plan):
                 # "pressure cookers" among slow cookers: a kind no title names, unless products are close
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=kinds))
@@ -656,7 +675,7 @@ class Assistant:
             # a word only some description has, when the head is not the category's own word
             # ("curls" of dumbbells: "a curling iron" in a store of iron kettlebells; a "blow dryer"
             # among hair dryers is one)
-            headed = any(
+            headed = bool(named) and any(
                 named[-1] in analyze(self.vocabulary.categories.get(k, k).split()[-1]) for k in kinds
             )
             if (
@@ -754,6 +773,21 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _leaf_heads(self) -> frozenset[str]:
+        """The head word of every leaf category's name, or of each kind a name lists ("wall lamps &
+        sconces": lamp, sconce), singular; built once per schema."""
+        schema = self.schema
+        heads = schema.__dict__.get("_leaf_heads")
+        if heads is None:
+            heads = frozenset(
+                singular(words[-1])
+                for leaf in schema.categories
+                for part in _GROUPING.split(leaf)
+                if (words := re.findall(r"[a-z]+", part))
+            )
+            schema.__dict__["_leaf_heads"] = heads
+        return heads
 
     def _in_titles(self, term: str) -> bool:
         """Whether some product's title or category name has the analyzed ``term``."""
@@ -1224,7 +1258,8 @@ class Assistant:
         # "hummingbird feeder": the word the shopper put before the kind's head word narrows it (a pet
         # bowl's "Elevated Feeder" is no hummingbird feeder); a color or a category level does not
         words = re.findall(r"[a-z]+", plan.query.lower())
-        levels = {w for c in categories for w in re.findall(r"[a-z]+", c.lower())}
+        # (the kind's own name is no level: "fish oil" widened stays fish oil, not flaxseed oil)
+        levels = {w for c in categories if c not in specific for w in re.findall(r"[a-z]+", c.lower())}
         modifiers = [
             set(lexical.terms(words[i - 1]))
             for i in range(1, len(words))
@@ -1236,7 +1271,19 @@ class Assistant:
             and lexical.knows(next(iter(lexical.terms(words[i - 1])), ""))
         ]
 
+        # the departments a kind of two words or more is filed under: widening "fish oil" reaches
+        # omega-3 capsules, not salmon oil in Pet Supplies (a one-word name, "sets", is filed
+        # unevenly: any department)
+        keys = {norm(c) for c in specific}
+        roots = (
+            {path[0] for path in self.schema.paths if keys & set(path)}
+            if all(len(c.split()) > 1 for c in specific)
+            else set()
+        )
+
         def test(product: Product) -> bool:
+            if product.category and roots and norm(product.category[0]) not in roots:
+                return False
             # a level grouping several kinds ("Hair Extensions, Wigs & Accessories") does not say which
             # of them the product is: its own title does
             single = [c for c in product.category if not _GROUPING.search(c)]
@@ -1299,7 +1346,24 @@ class Assistant:
                     joined = "; ".join(c for c in (relaxed[same].closest, closest) if c)
                     relaxed[same] = relaxed[same].model_copy(update={"closest": joined})
         if plan.total_budget and plan.filters.price_max is not None and len(groups) > 1:
-            groups, over = _within_total(groups, plan.filters.price_max)
+            total = plan.filters.price_max
+            cheapest = [min((p.price for p in g if p.price is not None), default=None) for g in groups]
+            if all(c is not None for c in cheapest) and sum(c for c in cheapest if c is not None) > total:
+                # "a kettlebell plus a jump rope, sixty for the pair": an item's cheaper variants (the
+                # 15 lb kettlebell) are searched for under what the other items' cheapest leave
+                for i, item in enumerate(plan.items):
+                    others = sum(c for j, c in enumerate(cheapest) if j != i and c is not None)
+                    cap = total - others
+                    if cap <= 0 or (cheapest[i] or 0.0) <= cap:
+                        continue
+                    shared = plan.filters.model_copy(update={"categories": item.categories, "price_max": cap})
+                    sub = plan.model_copy(
+                        update={"query": item.query, "items": [], "filters": combine(shared, item.filters)}
+                    )
+                    searched, found = self._retrieve(turn, sub, profile)
+                    if found and len(searched.relaxed) == len(plan.relaxed):
+                        groups[i] = found
+            groups, over = _within_total(groups, total)
             if over is not None:
                 relaxed.append(
                     Relaxation(
@@ -1482,6 +1546,10 @@ yesterday wont leave her stitches alone"), nothing to decline."""
 
 
 _MANY_KINDS = 3
+
+
+_KIND_TITLES = 3
+"""How many titles must name a word as what the product is for the word to be a kind of product."""
 
 
 def _search_text(plan: QueryPlan) -> str:

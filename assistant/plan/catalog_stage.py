@@ -551,6 +551,9 @@ def apply_schema(
             words = list(dict.fromkeys([*filters.exclude_text_words, *piece.exclude_text_words]))
             filters = filters.model_copy(update={"exclude_text_words": words[:8]})
             continue  # checked against the catalog by the turn; said only if kept
+        if piece.text_words:
+            words = list(dict.fromkeys([*filters.text_words, *piece.text_words]))
+            filters = filters.model_copy(update={"text_words": words[:8]})
         if piece.categories_all:
             levels = list(filters.categories_all)
             if any(c in levels or any(schema.siblings(c, x) for x in levels) for c in piece.categories_all):
@@ -794,8 +797,17 @@ def apply_schema(
         and not _THE_ONE_WITH.search(text)
     ):
         intent = "refine"  # "any blender in that range?" asks for products, not about the shown ones
-    if plan.intent == "product_question" and question is None:
-        question = question_dimension(text, schema, categories) if shown.products else None
+    if plan.intent == "product_question" and question is None and shown.products:
+        # the products asked about are read by their own category ("the weight limit" of the balance
+        # bike is Ride-Ons' max weight, whatever else a gift search spanned)
+        asked_of = list(
+            dict.fromkeys(
+                norm(p.category[-1]) for p in shown.products if p.id in plan.referenced_ids and p.category
+            )
+        )
+        question = (asked_of and question_dimension(text, schema, asked_of)) or question_dimension(
+            text, schema, categories
+        )
 
     if shown.fresh or previous is None:
         items = _items(message, plan, schema, infer_category)
@@ -980,6 +992,8 @@ def prior_filters(prior: Prior, schema: CatalogSchema, categories: Sequence[str]
     my husband": gender men's, or the Men level where the catalog files by one); empty for a sort."""
     if "exclude" in prior.extra:
         return Filters(exclude_text_words=prior.extra["exclude"].split("|")[:8])
+    if "include" in prior.extra:
+        return Filters(text_words=[prior.extra["include"]])
     if "level" in prior.extra:
         return Filters(categories_all=[prior.value or ""])
     if prior.bounds is not None:
@@ -1204,5 +1218,8 @@ def _items(
             if ranges:
                 own = combine(own, Filters(attribute_ranges=ranges))
         asks.append(ItemAsk(query=part, categories=[leaf], filters=own))
-    # "a spoon and fork combo" is one product: at least one item must be a kind the catalog names.
-    return asks if firm else []
+    if not firm:
+        return []  # "a spoon and fork combo" is one product: at least one item must be a kind the catalog names
+    # "a tablet … plus a case": an item's kind under the level it shares with the other items'
+    # (Computers & Accessories' cases, not AirPods cases)
+    return [_beside(a, [c for b in asks if b is not a for c in b.categories], schema) for a in asks]

@@ -764,6 +764,15 @@ def parse_turn(
         ):
             # "and my roommate wants a big blender": the same kind for another person, asked afresh
             fresh = True
+        elif (
+            new_cats & set(prev.filters.categories)
+            and (sold := _sold_words(text))
+            and not sold & {t.stem for v in prev.filters.categories for t in tokenize(v)}
+            and not sold & prev_words
+        ):
+            # "do u sell a hard case for sunglasses" after sunglasses: what is asked is another kind;
+            # the kind shown is what it is for
+            fresh = True
         elif new_cats and not new_cats & set(prev.filters.categories):
             cat_words = {t.stem for v in new_cats for t in tokenize(v)}
             fresh = bool(prev.filters.categories) or not cat_words & prev_words
@@ -1011,6 +1020,15 @@ def parse_turn(
             )
             if len(named) >= 2:
                 referenced = named
+            elif (
+                len(named) == 1
+                and len(referenced) == 1
+                and named[0] not in referenced
+                and named[0] in context.earlier_ids
+            ):
+                # "how does that one stack up against the black ergomesh pro": the one shown, and the
+                # one an earlier answer showed, named
+                referenced = [referenced[0], named[0]]
         preferences += [
             COMPARATIVES[t.text] for t in tokens if t.text in COMPARATIVES and COMPARATIVES[t.text] != "price"
         ]
@@ -1244,12 +1262,42 @@ def plan_turn(
     normalized = normalize_message(message, matcher, known)
     if schema is not None and context.previous is not None and context.previous.filters.categories:
         normalized = _drop_incidental_roots(normalized, matcher, schema, context.previous.filters.categories)
+    if schema is not None and context.shown_ids and context.previous is not None:
+        # "thirty bucks for the set, tops" after wine glasses: "the set" is the one shown, no kind of
+        # set (a word that ends many category names says how products come), unless the shopper
+        # named the kind by it before ("for the pan, only cuisinart" after a whisk and a frying pan)
+        asked = {
+            t.stem
+            for q in (context.previous.query, *(i.query for i in context.previous.items))
+            for t in tokenize(q)
+        }
+        normalized = _THE_PACKAGE.sub(
+            lambda m: (
+                f"{m.group(1)} one"
+                if _ends_names(singular(m.group(2)), schema) and singular(m.group(2)) not in asked
+                else m.group(0)
+            ),
+            normalized,
+        )
     found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
     if found is not None and context.previous is not None and context.previous.filters.categories:
         said = tokenize(normalized)
         at = [m.start for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
         if at and all(feature_of_pro_form(said, i) for i in at):
             found = None  # "one with a keychain": a feature of the kind shown (see parse_turn)
+    if (
+        found is not None
+        and found[1]
+        and context.previous is not None
+        and not context.previous.filters.categories
+        and context.previous.intent in ("search", "refine")
+        and _files_most(found[0], shown_products)
+    ):
+        # "an actual paper book pls" after a search that named no kind and showed mostly books: the
+        # kind shown, named now (a refinement of it, not a new topic)
+        context.previous = context.previous.model_copy(
+            update={"filters": context.previous.filters.model_copy(update={"categories": [found[0]]})}
+        )
     if schema is not None and found is None:
         # No product named: category words in a use phrase ("for home use") must not switch topics.
         normalized = _drop_use_categories(normalized, matcher, schema)
@@ -1290,6 +1338,15 @@ def plan_turn(
         # A guessed kind in a catalog that describes it with attributes (a curated category) is
         # trusted as a filter; in a catalog without them (raw marketplace feeds) it stays a hint.
         firm = True
+    if (
+        head is not None
+        and not firm
+        and schema is not None
+        and _lists_said_kind(head, normalized, matcher, schema)
+    ):
+        # "a cap for my dad": a level whose name lists the kind said (Hats & Caps) holds that kind
+        # and its neighbours only; it filters
+        firm = True
     previous_kind = (
         [
             *context.previous.filters.categories,
@@ -1313,6 +1370,15 @@ def plan_turn(
                 _head_noun_of(t.stem, c) or _head_noun_of(t.text, c)
                 for t in tokenize(normalized)
                 for c in previous_kind
+            )
+        )
+        # "womens cut please" after t-shirts: a level the message names on the kind shown's paths
+        # (Women) narrows it; a guess from another word ("cut": wigs) does not outweigh it
+        and not (
+            not firm
+            and parsed.plan.filters.categories
+            and all(
+                any(_related(schema, c, k) for k in previous_kind) for c in parsed.plan.filters.categories
             )
         )
     ):
@@ -1668,6 +1734,34 @@ _DISCOURSE |= frozenset(
 )
 
 
+def _lists_said_kind(level: str, text: str, matcher: VocabularyMatcher, schema: CatalogSchema) -> bool:
+    """Whether ``level`` is a category level whose name lists kinds ("Hats & Caps") and the head noun
+    of the message's product phrase is one of them."""
+    if "&" not in level or len(schema.leaves(level)) < 2:
+        return False
+    parts = {singular(p.strip().casefold()) for p in re.split(r"[&,]", level)}
+    tokens = [t for t in tokenize(product_phrase(text, matcher)) if t.text.isalpha()]
+    # (not the shopper's own: "my cap for these is like $15" is a budget)
+    return (
+        len(tokens) > 0
+        and singular(tokens[-1].text) in parts
+        and not (len(tokens) > 1 and tokens[-2].text in _OWNERS)
+    )
+
+
+_THE_PACKAGE = re.compile(
+    # (the noun ending its phrase: not "the top two", "the set of")
+    r"\b(the|that|this)\s+([a-z]+)\b(?=\s*(?:[,.!?]|$)|\s+(?:for|is|tops|please|pls|too|then)\b)"
+)
+
+
+def _files_most(category: str, products: Sequence[Product]) -> bool:
+    """Whether most of ``products`` (more than half, at least one) are filed under ``category``."""
+    key = norm(category)
+    filed = sum(key in {norm(level) for level in p.category} for p in products)
+    return bool(products) and filed * 2 > len(products)
+
+
 def _kind_leaves(phrase: str, schema: CatalogSchema) -> list[str]:
     """The leaf categories whose names hold the phrase's last word ("a hoodie": Active Hoodies,
     Fashion Hoodies & Sweatshirts, …)."""
@@ -1877,6 +1971,11 @@ def asks(sentence: str) -> bool:
     )
 
 
+_WHICH_KIND = re.compile(
+    r"\s*(?:so\s+|ok\s+|and\s+)?(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+)?(?P<w>[a-z]+)"
+)
+
+
 def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     """The phrase of a message that names the product: the first one, cut at clause words, with a
     content word. What follows "for"/"to"/"with" describes a use ("something more powerful for home
@@ -1906,7 +2005,15 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             x
             for x in sentences[1:]
             if asks(x)
-            and _names_a_category(x, matcher)
+            # ("… my regular bits just squeal. what bits should i use": a question asking which of a
+            # kind, by its head word)
+            and (
+                _names_a_category(x, matcher)
+                or (
+                    (which := _WHICH_KIND.match(x)) is not None
+                    and _names_a_kind_head(which.group("w"), matcher)
+                )
+            )
             and not _pro_form(x.rstrip(".!?"))
             # "any wood lathes in stock? wanna get into turning bowls": the question asked the product
             and not (sentences[0].rstrip().endswith("?") and _wish(x))
@@ -2591,6 +2698,25 @@ def find_head(
 _FOR_NOUN = re.compile(r"\bfor\s+(?:(?:the|my|our|his|her|a|an|some)\s+)?([a-z]{3,})\b")
 
 
+def kinds_used_with(text: str) -> list[str]:
+    """The words a message may name, after "for", the kind of product the asked one is for ("a hard
+    case for sunglasses"); not who it is for, nor the first word of a compound ("for home workouts",
+    "for the home office"). The caller checks which the catalog sells as a kind."""
+    lowered = _lower(text)
+    found = []
+    for m in _FOR_NOUN.finditer(lowered):
+        word = m.group(1)
+        after = re.match(r"\s+([a-z]+)", lowered[m.end() :])
+        if (
+            word in _people()
+            or word in FILLER_WORDS
+            or (after is not None and after.group(1) not in FILLER_WORDS)
+        ):
+            continue
+        found.append(word)
+    return found
+
+
 _RELATIVE_SUBJECTS = frozenset({"you", "we", "they", "he", "she", "i"})
 
 
@@ -2679,6 +2805,19 @@ def _head_noun(
         everything = matcher.find(tokens)
         values = [m for m in everything if m.kind == "category" and not m.negated and m.start not in inside]
         content = _content_words(tokens, everything, inside)
+        if word_categories is not None:
+            # a describing word made plural is a noun when titles name products by it ("a strand of
+            # lights": light is a wish, lights are products)
+            last_at = content[-1][0] if content else -1
+            content += [
+                (i, t)
+                for i, t in enumerate(tokens)
+                if i > last_at
+                and i not in inside
+                and t.text != t.stem
+                and t.stem in _NOT_HEAD_WORDS()
+                and sum(n for _, n in word_categories(t.text)) >= _PLURAL_HEAD_TITLES
+            ][-1:]
         values = _not_qualifiers(values, everything, content, tokens, schema, word_categories)
         if len(values) > 1 and word_categories is not None:
             # "a rotary tool kit", "a pots and pans set": the catalog's Kits or Sets category is the
@@ -2811,6 +2950,9 @@ def _head_noun(
             return values[-1].value, True
         return (by_name, False) if by_name else None
     return None
+
+
+_PLURAL_HEAD_TITLES = 3
 
 
 def _content_words(
@@ -2990,12 +3132,27 @@ def _leaves_named(schema: CatalogSchema, stem: str) -> str | None:
     return max(leaves, key=lambda leaf: schema.categories[leaf].count)
 
 
+_ASKING_MODALS = frozenset({"should", "would", "could", "can", "do", "does", "will", "shall"})
+
+
 def kind_words(text: str) -> str:
     """The words of ``text`` that can name a kind of product: numbers, unit words, fillers and
-    conversation words dropped ("a 55 inch tv" → "tv"); a spec says how big, not what it is."""
+    conversation words dropped ("a 55 inch tv" → "tv"); a spec says how big, not what it is. A
+    question's own verb ends it ("what bits should i use": bits)."""
+    tokens = tokenize(text)
+    cut = next(
+        (
+            i
+            for i in range(1, len(tokens))
+            if tokens[i - 1].text in _ASKING_MODALS and tokens[i].text in _RELATIVE_SUBJECTS
+        ),
+        None,
+    )
+    if cut is not None and cut > 1:
+        tokens = tokens[: cut - 1]
     kept = [
         t.text
-        for t in tokenize(text)
+        for t in tokens
         if any(c.isalpha() for c in t.stem)  # "55" is a spec; "af1" or "rtx3080" names a model
         and t.stem not in _unit_words()
         and t.stem not in FILLER_WORDS
@@ -3044,6 +3201,8 @@ _VAGUE_ASK = re.compile(
     r"\b(?:(?:something|anything|stuff)(?!\s+(?:like|such\s+as|similar|called|named)\b)|gift\s+ideas?|"
     r"(?:a|any)\s+(?:gift|present)|"
     r"what\s+(?:should|can|could|would|do)\s+(?:i|we|u|you)\s+(?:get|buy|gift|use)|what\s+do\s+(?:i|we)\s+need|"
+    # "what would actually work for him", "what might be good for her": the kind is left to the store
+    r"what\s+(?:would|could|might|will)\s+(?:actually\s+|really\s+)?(?:work|suit|be\s+(?:good|best|right))\b|"
     # "what can i reseal it with", "what should we clean them with": a use, no kind named
     r"what\s+(?:should|can|could|would|do)\s+(?:i|we|u)\s+[a-z]+\s+(?:it|them|this|that|those)\s+with)\b"
 )

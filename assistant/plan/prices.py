@@ -94,7 +94,7 @@ _MIN_AFTER = re.compile(
     rf"(?<![\w.]){_money('a')}\s*(?:or more|and up|and above|or higher|\+|plus\b|min(?:imum)?\b)"
 )
 _CAP_AFTER = re.compile(
-    r"(?:\s+[a-z']+){0,4}?\s+(?:max(?:imum)?|tops|at\s+(?:the\s+)?(?:very\s+)?most|limit)\b"
+    r"(?:,?\s+[a-z']+){0,4}?,?\s+(?P<cue>max(?:imum)?|tops|at\s+(?:the\s+)?(?:very\s+)?most|limit)\b"
 )
 _AROUND = re.compile(rf"(?:(?<=\s)|^)(?:{_AROUND_CUES})\s*{_money('a')}|(?<![\w.]){_money('b')}\s*-?ish\b")
 _BARE = re.compile(rf"\$\s?{_NUM.format(g='a')}|(?<![\w.]){_NUM.format(g='b')}\s?(?:dollars?|bucks|usd)\b")
@@ -266,6 +266,10 @@ def parse_prices(text: str) -> PriceParse:
             high = float((m.group("a") or m.group("b")).replace(",", "")) * (
                 1000 if (m.group("ak") or m.group("bk")) else 1
             )
+            if (cap := _CAP_AFTER.match(lowered, m.end())) is not None:
+                spans.append(
+                    cap.span("cue")
+                )  # "thirty bucks for the set, tops": the cue is no word to search
 
     low = low if low else None  # a zero floor is no floor
     high = high if high else None  # a zero cap is never meant

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -98,11 +99,7 @@ def _by_title(
     found: list[tuple[int, int]] = []
     title_words = {pid: {t.stem for t in tokenize(titles.get(pid, ""))} for pid in shown_ids}
     for part in _NAME_SPLIT.split(text):
-        # "our kitchen", "my dad's": what the shopper owns names none of the products
-        part = _OWNED.sub(" ", part)
-        words = {t.stem for t in tokenize(part)} - FILLER_WORDS - _unit_words()
-        # "how many pieces is the bus one": what is counted is asked, it names no product
-        words -= {singular(m.group(1)) for m in _COUNTED.finditer(part)}
+        words = _naming_words(part)
         if not words:
             continue
         scores = {pid: len(words & tw) for pid, tw in title_words.items()}
@@ -115,19 +112,52 @@ def _by_title(
     return found
 
 
+def _naming_words(part: str) -> set[str]:
+    """The stems of ``part`` that can name a product by its title."""
+    # "our kitchen", "my dad's": what the shopper owns names none of the products
+    part = _OWNED.sub(" ", part)
+    words = {t.stem for t in tokenize(part)} - FILLER_WORDS - _unit_words()
+    # "how many pieces is the bus one": what is counted is asked, it names no product
+    return words - {singular(m.group(1)) for m in _COUNTED.finditer(part)}
+
+
+def _best_named(part: str, ids: Sequence[str], titles: Mapping[str, str]) -> tuple[int, list[str]]:
+    """How many of ``part``'s words the best-matching titles of ``ids`` share, and those products."""
+    words = _naming_words(part)
+    scores = {pid: len(words & {t.stem for t in tokenize(titles.get(pid, ""))}) for pid in ids}
+    best = max(scores.values(), default=0)
+    return best, [pid for pid, n in scores.items() if n == best] if best else []
+
+
 def named_by_parts(text: str, lists: Sequence[tuple[Sequence[str], Mapping[str, str]]]) -> list[str]:
     """ "how does the hybrid stack up against the restwell one": each part of the message that names
     one product by its title words, looked for in ``lists`` in order (the latest shown first, then
     earlier answers); a part naming none or several names nothing."""
-    found: list[str] = []
+    # per part: the products each list's titles name, and the list that named some first
+    named: list[list[list[str]]] = []
+    chosen: list[tuple[str, int] | None] = []
     for part in _NAME_SPLIT.split(text.replace("\u2019", "'").lower()):
-        for ids, titles in lists:
-            hits = _by_title(part, list(ids), titles, all_shown=True) if ids else []
-            if hits:
-                if len(hits) == 1:
-                    found.append(ids[hits[0][1]])
+        found = [_best_named(part, ids, titles) for ids, titles in lists]
+        named.append([hits for _, hits in found])
+        # the list whose titles share the most of the part's words, the latest on a tie ("the black
+        # ergomesh pro": an earlier answer's ErgoMesh Pro, not the black chair shown last)
+        top = max((n for n, _ in found), default=0)
+        at = next((k for k, (n, _) in enumerate(found) if n == top and top > 0), None)
+        chosen.append((named[-1][at][0], at) if at is not None and len(named[-1][at]) == 1 else None)
+    claims = Counter(c[0] for c in chosen if c is not None)
+    for n, c in enumerate(chosen):
+        if c is None or claims[c[0]] < 2:
+            continue
+        # "line up the arc 27 gaming next to the oled one": the OLED shown last is named by the other
+        # part alone; this part's words name an earlier answer's Arc 27 Gaming too
+        for hits in named[n][c[1] + 1 :]:
+            left = [i for i in hits if i not in claims]
+            if len(left) == 1:
+                claims[c[0]] -= 1
+                chosen[n] = (left[0], -1)
+                claims[left[0]] += 1
                 break
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(c[0] for c in chosen if c is not None))
 
 
 def resolve_references(

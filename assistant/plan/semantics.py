@@ -1181,6 +1181,12 @@ def _prior(
     return None
 
 
+KIDS_WORD = "kids"
+KIDS_LABEL = "kids' ones"
+"""A child's use case in a feed that measures nothing: the word the kids' products' text says, and
+how the answer says it was kept to (see :func:`_child_priors`, checked by the text-word stage)."""
+
+
 def child_age(text: str) -> tuple[int, tuple[int, int], bool] | None:
     """The age of a child a message shops for ("for my 6-year-old" → 6, "my toddler" → 2), where it
     is said, and whether the age was stated (not a word's default); ``None`` for no child under 16."""
@@ -1233,6 +1239,17 @@ def _child_priors(
         kid_values = [v for v in gender.values if v in {k.lower() for k in children["kids_values"]}]
         if kid_values:
             priors.append(Prior("child", "gender", value=kid_values[0], label="kids' sizes", span=span))
+    if (
+        not priors
+        and categories
+        and 3 <= age <= 12  # (a baby's things say "baby" or "infant", a teen's are sold as adults')
+        # an age said, or a child said outright ("for my kids"); "my nephew" may be grown
+        and (stated or text[span[0] : span[1]].lower() in ("kid", "kids", "child", "children"))
+        and not any(spec.kind == "numeric" for spec in attrs.values())
+    ):
+        # a feed that states nothing measured (marketplace titles): the kids' ones say so in their text
+        # ("Kids Headphones"); a search none of whose products says it loosens it and tells
+        priors.append(Prior("child", "", label=KIDS_LABEL, span=span, extra={"include": KIDS_WORD}))
     return priors
 
 

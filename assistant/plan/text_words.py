@@ -21,9 +21,9 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.plan.intents import find_clears
-from assistant.plan.planner import describes, is_pro_form
+from assistant.plan.planner import describes, is_pro_form, kind_words, product_phrase
 from assistant.plan.prices import parse_prices
-from assistant.plan.semantics import find_superlative
+from assistant.plan.semantics import KIDS_LABEL, KIDS_WORD, find_superlative
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from assistant.plan.vocab import (
     VERB_MODALS,
@@ -113,8 +113,10 @@ def said_features(
             spots[i] = (
                 matched - qualifying if i in qualifying else matched
             )  # "polarized sunglasses", "leather ones"
-        elif i in after:
-            spots[i] = matched  # "a yoga mat": the noun a category word qualifies (Yoga holds blocks too)
+        elif i in after and not re.search(r"[,.;:!?]", text[tokens[i - 1].end : tokens[i].start]):
+            # "a yoga mat": the noun a category word qualifies (Yoga holds blocks too); not across a
+            # comma ("wine glasses, both together under seventy")
+            spots[i] = matched
     extreme = find_superlative([t.stem for t in tokens])
     if (
         extreme is not None
@@ -276,6 +278,7 @@ def with_text_words(
     if not kinds:
         return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
     plan = _colors_as_words(plan, kinds, vocabulary, snap)
+    plan = _kids_kept(plan, kinds, snap)
     f = plan.filters
     matcher = matcher_for(vocabulary)
     asked_leaves = {leaf.name for kind in kinds for leaf in schema.leaves(kind)}
@@ -342,9 +345,22 @@ def with_text_words(
         for w in _exclusions_kept(ruled, asked, snap, schema, kinds)
         if not any(k.startswith(w + " ") for k in kept)
     ]
-    if not kept and out == f.exclude_text_words:
+    # "just plain clear ones" for wine glasses: a word that is a color several of the kind's
+    # products come in (as the feed spells it) is that color, not a word their text must say
+    as_color = [
+        w
+        for w in words
+        if not f.colors
+        and " " not in w
+        and (matches := [c for c in vocabulary.colors if c.casefold() == w])
+        and int((asked & snap.mask(Filters(colors=matches))).sum()) >= 2
+    ]
+    kept = [w for w in kept if w not in as_color]
+    if not kept and not as_color and out == f.exclude_text_words:
         return plan
-    update = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
+    update: dict[str, object] = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
+    if as_color:
+        update["colors"] = [c for c in vocabulary.colors if c.casefold() in as_color]
     return plan.model_copy(update={"filters": f.model_copy(update=update)})
 
 
@@ -360,6 +376,26 @@ def _head_unnamed(kind_phrase: str, kinds: list[str], message: str = "") -> str:
     named = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
     # (nor "driver" under Screwdrivers: the end of the kind's own word)
     return "" if any(n.endswith(singular(head)) for n in named) else head
+
+
+def _kids_kept(plan: QueryPlan, kinds: list[str], snap: CatalogSnapshot) -> QueryPlan:
+    """ "headphones for my 6 year old" in a feed without ages: the kids' ones, where the kind sells
+    such (3 or more of its products and MIN_SHARE of them say so); "marshmallows for the kids" asks no kids'
+    marshmallows."""
+    f = plan.filters
+    if KIDS_LABEL not in plan.priors or KIDS_WORD not in f.text_words:
+        return plan
+    asked = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
+    total, saying = int(asked.sum()), int((asked & snap.holds_words(KIDS_WORD)).sum())
+    if saying >= 3 and saying >= MIN_SHARE * total:
+        return plan
+    words = [w for w in f.text_words if w != KIDS_WORD]
+    return plan.model_copy(
+        update={
+            "filters": f.model_copy(update={"text_words": words}),
+            "priors": [p for p in plan.priors if p != KIDS_LABEL],
+        }
+    )
 
 
 def _colors_as_words(
@@ -390,28 +426,39 @@ def _colors_as_words(
 
 _SIZE = re.compile(
     r"(?<![\w.$])(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>inch(?:es)?|in\b|\"|''|mm|cm|ft|feet|foot|oz|ounces?|qt|quarts?|"
-    r"lbs?|pounds?|gal(?:lons?)?|liters?|litres?|l\b|ml|watts?|w\b)"
+    r"lbs?|pounds?|gal(?:lons?)?|liters?|litres?|l\b|ml|watts?|w\b|volts?|v\b)"
 )
 _UNIT_SPELLINGS = {
     "inch": ("in", "inch"), "in": ("in", "inch"), '"': ("in", "inch"), "''": ("in", "inch"),
     "feet": ("ft",), "foot": ("ft",), "ounce": ("oz",), "quart": ("qt",), "pound": ("lb", "lbs"),
     "lb": ("lb", "lbs"), "gallon": ("gal",), "gal": ("gal",), "liter": ("l",), "litre": ("l",),
-    "watt": ("w",),
+    "watt": ("w",), "volt": ("v", "volt"), "v": ("v", "volt"),
 }  # fmt: skip
 
 
 def _sizes_said(message: str, asked: np.ndarray, snap: CatalogSnapshot, total: int) -> list[str]:
-    """The sizes a message asks for ("52 inch", "160mm"), each spelled as the asked products' titles
-    spell it most (the bare figure, or glued to its unit: "52in"), when some but not all say it."""
+    """The sizes a message asks for ("52 inch", "160mm", "24 volts"), each spelled as the asked
+    products' titles spell it most when some but not all say it: with its unit first (glued, "52in",
+    or as words in a row, "12 inch"), the bare figure only when no spelling with the unit tells the
+    products apart ("12" alone is also 12 pieces)."""
     out: list[str] = []
     for m in _SIZE.finditer(message.lower()):
         n, unit = m.group("n"), m.group("u")
         unit = "inch" if unit.startswith("inch") else unit[:-1] if unit[:-1] in _UNIT_SPELLINGS else unit
-        spellings = [n, *(n + u for u in _UNIT_SPELLINGS.get(unit, (unit,)))]
-        counts = [(int((asked & snap.holds_words(w)).sum()), w) for w in spellings]
-        hits, best = max(counts)
+        units = _UNIT_SPELLINGS.get(unit, (unit,))
+        spelled = dict.fromkeys(
+            [
+                *(n + u for u in units),
+                # ("12 in": a word the text index drops is no unit to look for)
+                *(f"{n} {u}" for u in (*units, unit) if u.isalpha() and len(analyze(f"{n} {u}")) > 1),
+            ]
+        )
+        counts = [(int((asked & snap.holds_words(w)).sum()), w) for w in spelled]
+        hits, best = max(counts) if counts else (0, n)
         if distinguishes(hits, total):
             out.append(best)
+        elif distinguishes(int((asked & snap.holds_words(n)).sum()), total):
+            out.append(n)
     return out
 
 
@@ -448,14 +495,25 @@ def _items_features(
         named = any(
             m.kind == "category" and is_kind(m.value) for m in matcher.find(tokenize(message.lower()))
         )
-        if not words or not named:
+        if not named:
+            words = []
+        # "a kettlebell + a jump rope" under Strength Training and Cardio: the noun that names the
+        # item, when its category's name does not, is what its products' titles say
+        phrase = kind_words(product_phrase(item.query, matcher).split(",")[0])
+        head = _head_unnamed(phrase, item.categories)
+        if (
+            head
+            and head.isalpha()
+            and not is_pro_form(head)
+            and head not in words
+            and head not in item.filters.text_words
+        ):
+            words.append(head)
+        if not words:
             items.append(item)
             continue
-        asked = snap.mask(
-            plan.filters.model_copy(
-                update={"categories": item.categories, "exclude_text_words": [], "text_words": []}
-            )
-        )
+        # (the kind's products: a spec said for the whole ask may hold for another item only)
+        asked = snap.mask(Filters(categories=item.categories, categories_all=item.filters.categories_all))
         total = int(asked.sum())
         kept = [w for w in words if distinguishes(int((asked & snap.holds_words(w)).sum()), total)]
         update = {"text_words": [*item.filters.text_words, *kept][:8]}

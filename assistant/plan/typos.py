@@ -53,6 +53,10 @@ def _contraction(word: str, english: frozenset[str]) -> bool:
     return any(word.endswith(end) and word[: -len(end)] in english for end in _CONTRACTED)
 
 
+_MAKER_AFTER = re.compile(r"\s+brand\b", re.IGNORECASE)
+_MAKER_BEFORE = re.compile(r"\b(?:brand|made\s+by)\s+$", re.IGNORECASE)
+
+
 class TypoCorrector:
     """Corrects misspellings towards ``vocabulary`` (words with their product counts)."""
 
@@ -75,6 +79,8 @@ class TypoCorrector:
         def fix(m: re.Match[str]) -> str:
             word = m.group()
             low = word.lower()
+            if _MAKER_AFTER.match(message, m.end()) or _MAKER_BEFORE.search(message, 0, m.start()):
+                return word  # "ridgid brand only": a maker's name, sold here or not, is no misspelling
             if (
                 len(low) < _MIN_LENGTH
                 or low in self._vocabulary

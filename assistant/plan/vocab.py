@@ -110,6 +110,8 @@ _NEGATION_SKIP = frozenset(
     {"a", "an", "the", "any", "from", "by", "in", "made", "brand", "of", "anything", "stuff"}
     # "it's for me, not my kid": whose it is sits between the cue and the value
     | {"my", "our", "his", "her", "their", "your"}
+    # "not an actual dremel": a word that insists on what it is, not another value
+    | {"actual", "real", "genuine", "original", "official"}
 )
 
 
