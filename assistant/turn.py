@@ -635,7 +635,9 @@ class Assistant:
             of_kind = snap.mask(Filters(categories=kinds))
             kind_names = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
             said_head = (re.findall(r"[a-z]+", kind.lower()) or [""])[-1] if kind else ""
-            for used in kinds_used_with(message):
+            # (a feed whose titles say what they fit, "… Case for AirPods"; a curated catalog's
+            # attributes say it, and "a mouse for my laptop" is any mouse)
+            for used in kinds_used_with(message) if not self.schema.attributes(kinds) else ():
                 if (
                     said_head
                     # a kind products' titles name themselves by and a category is named for
@@ -645,6 +647,13 @@ class Assistant:
                     and singular(used) not in kind_names
                     and not (of_kind & snap.holds_words(used)).any()
                     and not snap.holds_words(f"{used} {said_head}").any()
+                    and (
+                        nearest := self.searcher.nearest_similarity(
+                            f"{used} {said_head}", Filters(categories=kinds)
+                        )
+                    )
+                    is not None
+                    and nearest < self.settings.unseen_pair_similarity
                 ):
                     # "a hard case for sunglasses" where no case says sunglasses and no title says
                     # "sunglasses case": a kind the store does not sell (earbud cases are none)
@@ -1258,8 +1267,7 @@ class Assistant:
         # "hummingbird feeder": the word the shopper put before the kind's head word narrows it (a pet
         # bowl's "Elevated Feeder" is no hummingbird feeder); a color or a category level does not
         words = re.findall(r"[a-z]+", plan.query.lower())
-        # (the kind's own name is no level: "fish oil" widened stays fish oil, not flaxseed oil)
-        levels = {w for c in categories if c not in specific for w in re.findall(r"[a-z]+", c.lower())}
+        levels = {w for c in categories for w in re.findall(r"[a-z]+", c.lower())}
         modifiers = [
             set(lexical.terms(words[i - 1]))
             for i in range(1, len(words))
@@ -1271,19 +1279,7 @@ class Assistant:
             and lexical.knows(next(iter(lexical.terms(words[i - 1])), ""))
         ]
 
-        # the departments a kind of two words or more is filed under: widening "fish oil" reaches
-        # omega-3 capsules, not salmon oil in Pet Supplies (a one-word name, "sets", is filed
-        # unevenly: any department)
-        keys = {norm(c) for c in specific}
-        roots = (
-            {path[0] for path in self.schema.paths if keys & set(path)}
-            if all(len(c.split()) > 1 for c in specific)
-            else set()
-        )
-
         def test(product: Product) -> bool:
-            if product.category and roots and norm(product.category[0]) not in roots:
-                return False
             # a level grouping several kinds ("Hair Extensions, Wigs & Accessories") does not say which
             # of them the product is: its own title does
             single = [c for c in product.category if not _GROUPING.search(c)]

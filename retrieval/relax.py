@@ -33,6 +33,8 @@ LEVEL_FIELD = "category_level"
 EXCLUDED_BRAND_FIELD = "exclude_brand"
 """The relaxation field of ``Filters.exclude_brands`` (makers the shopper ruled out)."""
 TEXT_FIELD = "text_words"
+RATING_FIELD = "min_rating"
+"""The relaxation field of ``Filters.min_rating`` ("4.9 stars or better" where the best is 4.7)."""
 """The relaxation field of ``Filters.text_words`` and ``exclude_text_words`` (features a catalog states
 only in product text)."""
 
@@ -156,6 +158,22 @@ def _steps(
                 filters.model_copy(update={"exclude_text_words": []}),
                 lambda ps: (ps, ""),
                 f"without {' or '.join(filters.exclude_text_words)}",
+            )
+        )
+    if filters.min_rating is not None:
+
+        def by_rating(products: list[Product]) -> tuple[list[Product], str]:
+            rated = sorted((p for p in products if p.rating is not None), key=lambda p: -(p.rating or 0.0))
+            return rated or products, (
+                f"the best rated is {_num(rated[0].rating or 0.0)} stars" if rated else ""
+            )
+
+        steps.append(
+            (
+                RATING_FIELD,
+                filters.model_copy(update={"min_rating": None}),
+                by_rating,
+                f"rated {_num(filters.min_rating)} stars or more",
             )
         )
     if filters.colors:
@@ -285,6 +303,8 @@ def _only(filters: Filters, field: str) -> Filters:
         return Filters(exclude_brands=filters.exclude_brands)
     if field == LEVEL_FIELD:
         return Filters(categories_all=filters.categories_all)
+    if field == RATING_FIELD:
+        return Filters(min_rating=filters.min_rating)
     if field == TEXT_FIELD:
         if filters.text_words:
             return Filters(text_words=filters.text_words)
@@ -362,6 +382,7 @@ def search_relaxed(
                 "exclude_text_words": [],
                 "price_min": None,
                 "price_max": None,
+                "min_rating": None,
             }
         )
         found = run(everything)

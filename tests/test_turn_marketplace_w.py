@@ -5,7 +5,8 @@ sunglasses" where no case says sunglasses is declined, a case for a tablet is no
 is the color its products come in; "a tablet plus a case" looks for the case beside the tablet; a
 child's age in a feed without ages keeps to the kids' ones where the kind sells such, not
 "marshmallows for the kids"; "… what bits should i use" asks for bits; "not an actual dremel" rules
-the maker out; "ridgid brand only" is a maker's name, not a misspelling."""
+the maker out; "ridgid brand only" is a maker's name, not a misspelling; a rating nothing reaches
+is loosened and the best one said."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from assistant.plan.planner import _lists_said_kind
 from assistant.plan.vocab import matcher_for
 from assistant.turn import Assistant
 from retrieval.catalog import Product
+from retrieval.filters import Filters
 from retrieval.products import Vocabulary
+from retrieval.relax import RATING_FIELD, search_relaxed
 from retrieval.schema import CatalogSchema
 from tests.turn_support import small_assistant, turn
 
@@ -179,3 +182,16 @@ def test_a_maker_named_with_brand_is_not_corrected_and_is_said(assistant: Assist
     shown, text, plan, _ = turn(assistant, "band saw, ridgid brand only")
     assert "ridgid" in plan.unknown_values
     assert shown and "left that out" in text
+
+
+def test_a_rating_nothing_reaches_is_loosened_and_the_best_said() -> None:
+    products = _products()[:3]
+
+    def run(filters: Filters) -> list[Product]:
+        return [p for p in products if filters.min_rating is None or (p.rating or 0) >= filters.min_rating]
+
+    found = search_relaxed(Filters(categories=["baseball caps"], min_rating=4.9), run)
+    assert found.products and [r.field for r in found.relaxed] == [RATING_FIELD]
+    assert found.relaxed[0].asked == "rated 4.9 stars or more"
+    assert found.relaxed[0].closest == "the best rated is 4.5 stars"
+    assert found.relaxed[0].loosened == Filters(min_rating=4.9)

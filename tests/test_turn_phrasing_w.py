@@ -4,7 +4,8 @@ water fountain" under Feeders) shows that noun's products; a budget for the pair
 item's cheaper variants when the first picks do not fit it; "line up the arc 27 gaming next to the
 oled one" and "how does that one stack up against the black ergomesh pro" compare a product shown
 last with one an earlier answer showed; "what would actually work for him" leaves the kind to the
-store."""
+store; "a wireless mouse for my laptop" is any mouse (a curated catalog says what fits by
+attributes, not titles)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,9 @@ def test_what_would_work_for_him_leaves_the_kind_to_the_store(assistant: Assista
     )
     assert plan.intent == "search" and shown
     assert any(p.category[-1] == "Ride-Ons" for p in shown)
+
+
+def test_an_accessory_for_another_kind_is_not_declined_in_a_curated_catalog(assistant: Assistant) -> None:
+    shown, _, plan, _ = turn(assistant, "a wireless mouse for my laptop")
+    assert plan.intent == "search" and shown
+    assert all(p.category[-1] == "Mice" for p in shown)

@@ -1262,23 +1262,6 @@ def plan_turn(
     normalized = normalize_message(message, matcher, known)
     if schema is not None and context.previous is not None and context.previous.filters.categories:
         normalized = _drop_incidental_roots(normalized, matcher, schema, context.previous.filters.categories)
-    if schema is not None and context.shown_ids and context.previous is not None:
-        # "thirty bucks for the set, tops" after wine glasses: "the set" is the one shown, no kind of
-        # set (a word that ends many category names says how products come), unless the shopper
-        # named the kind by it before ("for the pan, only cuisinart" after a whisk and a frying pan)
-        asked = {
-            t.stem
-            for q in (context.previous.query, *(i.query for i in context.previous.items))
-            for t in tokenize(q)
-        }
-        normalized = _THE_PACKAGE.sub(
-            lambda m: (
-                f"{m.group(1)} one"
-                if _ends_names(singular(m.group(2)), schema) and singular(m.group(2)) not in asked
-                else m.group(0)
-            ),
-            normalized,
-        )
     found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
     if found is not None and context.previous is not None and context.previous.filters.categories:
         said = tokenize(normalized)
@@ -1747,12 +1730,6 @@ def _lists_said_kind(level: str, text: str, matcher: VocabularyMatcher, schema: 
         and singular(tokens[-1].text) in parts
         and not (len(tokens) > 1 and tokens[-2].text in _OWNERS)
     )
-
-
-_THE_PACKAGE = re.compile(
-    # (the noun ending its phrase: not "the top two", "the set of")
-    r"\b(the|that|this)\s+([a-z]+)\b(?=\s*(?:[,.!?]|$)|\s+(?:for|is|tops|please|pls|too|then)\b)"
-)
 
 
 def _files_most(category: str, products: Sequence[Product]) -> bool:
@@ -2805,19 +2782,6 @@ def _head_noun(
         everything = matcher.find(tokens)
         values = [m for m in everything if m.kind == "category" and not m.negated and m.start not in inside]
         content = _content_words(tokens, everything, inside)
-        if word_categories is not None:
-            # a describing word made plural is a noun when titles name products by it ("a strand of
-            # lights": light is a wish, lights are products)
-            last_at = content[-1][0] if content else -1
-            content += [
-                (i, t)
-                for i, t in enumerate(tokens)
-                if i > last_at
-                and i not in inside
-                and t.text != t.stem
-                and t.stem in _NOT_HEAD_WORDS()
-                and sum(n for _, n in word_categories(t.text)) >= _PLURAL_HEAD_TITLES
-            ][-1:]
         values = _not_qualifiers(values, everything, content, tokens, schema, word_categories)
         if len(values) > 1 and word_categories is not None:
             # "a rotary tool kit", "a pots and pans set": the catalog's Kits or Sets category is the
@@ -2950,9 +2914,6 @@ def _head_noun(
             return values[-1].value, True
         return (by_name, False) if by_name else None
     return None
-
-
-_PLURAL_HEAD_TITLES = 3
 
 
 def _content_words(
