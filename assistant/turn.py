@@ -631,33 +631,8 @@ class Assistant:
                 return follow_up and bool(kind) and self._unknown_kind_added(kind, message, plan, previous)
             if self._guessed_kind_differs(asked, [*kinds, *f.categories_all], message):
                 return True
-            snap = self.searcher.snapshot()
-            of_kind = snap.mask(Filters(categories=kinds))
-            kind_names = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
-            said_head = (re.findall(r"[a-z]+", kind.lower()) or [""])[-1] if kind else ""
-            # (a feed whose titles say what they fit, "… Case for AirPods"; a curated catalog's
-            # attributes say it, and "a mouse for my laptop" is any mouse)
-            for used in kinds_used_with(message) if not self.schema.attributes(kinds) else ():
-                if (
-                    said_head
-                    # a kind products' titles name themselves by and a category is named for
-                    # ("sunglasses"), not a use ("travel", "the office")
-                    and singular(used) in self._leaf_heads()
-                    and sum(n for _, n in self._title_categories().get_counts(used)) >= _KIND_TITLES
-                    and singular(used) not in kind_names
-                    and not (of_kind & snap.holds_words(used)).any()
-                    and not snap.holds_words(f"{used} {said_head}").any()
-                    and (
-                        nearest := self.searcher.nearest_similarity(
-                            f"{used} {said_head}", Filters(categories=kinds)
-                        )
-                    )
-                    is not None
-                    and nearest < self.settings.unseen_pair_similarity
-                ):
-                    # "a hard case for sunglasses" where no case says sunglasses and no title says
-                    # "sunglasses case": a kind the store does not sell (earbud cases are none)
-                    return True
+            if self._asked_for_unsold_pair(message, kind, kinds):
+                return True
             if kind and self._pair_unseen(kind, plan):
                 # "pressure cookers" among slow cookers: a kind no title names, unless products are close
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=kinds))
@@ -782,6 +757,36 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _asked_for_unsold_pair(self, message: str, kind: str, kinds: list[str]) -> bool:
+        """ "a hard case for sunglasses" where no case says sunglasses, no title says "sunglasses
+        case" and no case is close in meaning: a kind the store does not sell (earbud cases are none).
+        Only in a feed whose titles say what products fit ("… Case for AirPods"); a curated catalog's
+        attributes say it, and "a mouse for my laptop" is any mouse."""
+        said_head = (re.findall(r"[a-z]+", kind.lower()) or [""])[-1] if kind else ""
+        if not said_head or self.schema.attributes(kinds):
+            return False
+        # a kind products' titles name themselves by and a category is named for ("sunglasses"),
+        # not a use ("travel", "the office"), and not the asked kind's own word
+        kind_names = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+        used_kinds = [
+            used
+            for used in kinds_used_with(message)
+            if singular(used) in self._leaf_heads()
+            and singular(used) not in kind_names
+            and sum(n for _, n in self._title_categories().get_counts(used)) >= _KIND_TITLES
+        ]
+        if not used_kinds:
+            return False
+        snap = self.searcher.snapshot()
+        of_kind = snap.mask(Filters(categories=kinds))
+        for used in used_kinds:
+            if (of_kind & snap.holds_words(used)).any() or snap.holds_words(f"{used} {said_head}").any():
+                continue
+            nearest = self.searcher.nearest_similarity(f"{used} {said_head}", Filters(categories=kinds))
+            if nearest is not None and nearest < self.settings.unseen_pair_similarity:
+                return True
+        return False
 
     def _leaf_heads(self) -> frozenset[str]:
         """The head word of every leaf category's name, or of each kind a name lists ("wall lamps &

@@ -1321,11 +1321,13 @@ def plan_turn(
         # A guessed kind in a catalog that describes it with attributes (a curated category) is
         # trusted as a filter; in a catalog without them (raw marketplace feeds) it stays a hint.
         firm = True
+    # the phrase that names the product, read once: each reading re-parses prices and values
+    asked_phrase = product_phrase(normalized, matcher) if schema is not None else ""
     if (
         head is not None
         and not firm
         and schema is not None
-        and _lists_said_kind(head, normalized, matcher, schema)
+        and _lists_said_kind(head, normalized, matcher, schema, asked_phrase)
     ):
         # "a cap for my dad": a level whose name lists the kind said (Hats & Caps) holds that kind
         # and its neighbours only; it filters
@@ -1381,7 +1383,6 @@ def plan_turn(
         )
     if schema is None:
         return plan
-    asked_phrase = product_phrase(normalized, matcher)  # read once: each reading re-parses prices and values
     phrase_stems = {t.stem for t in tokenize(asked_phrase)}
     head_named = head is not None and bool({singular(w) for w in re.findall(r"[a-z]+", head)} & phrase_stems)
     if (
@@ -1717,13 +1718,16 @@ _DISCOURSE |= frozenset(
 )
 
 
-def _lists_said_kind(level: str, text: str, matcher: VocabularyMatcher, schema: CatalogSchema) -> bool:
+def _lists_said_kind(
+    level: str, text: str, matcher: VocabularyMatcher, schema: CatalogSchema, phrase: str | None = None
+) -> bool:
     """Whether ``level`` is a category level whose name lists kinds ("Hats & Caps") and the head noun
-    of the message's product phrase is one of them."""
+    of the message's product phrase (``phrase`` when the caller has read it) is one of them."""
     if "&" not in level or len(schema.leaves(level)) < 2:
         return False
     parts = {singular(p.strip().casefold()) for p in re.split(r"[&,]", level)}
-    tokens = [t for t in tokenize(product_phrase(text, matcher)) if t.text.isalpha()]
+    said = product_phrase(text, matcher) if phrase is None else phrase
+    tokens = [t for t in tokenize(said) if t.text.isalpha()]
     # (not the shopper's own: "my cap for these is like $15" is a budget)
     return (
         len(tokens) > 0

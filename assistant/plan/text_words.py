@@ -352,15 +352,15 @@ def with_text_words(
         for w in words
         if not f.colors
         and " " not in w
-        and (matches := [c for c in vocabulary.colors if c.casefold() == w])
-        and int((asked & snap.mask(Filters(colors=matches))).sum()) >= 2
+        and w in vocabulary.colors  # (keyed by the normal form)
+        and int((asked & snap.mask(Filters(colors=[w]))).sum()) >= 2
     ]
     kept = [w for w in kept if w not in as_color]
     if not kept and not as_color and out == f.exclude_text_words:
         return plan
     update: dict[str, object] = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
     if as_color:
-        update["colors"] = [c for c in vocabulary.colors if c.casefold() in as_color]
+        update["colors"] = list(dict.fromkeys(as_color))
     return plan.model_copy(update={"filters": f.model_copy(update=update)})
 
 
