@@ -33,10 +33,10 @@ LEVEL_FIELD = "category_level"
 EXCLUDED_BRAND_FIELD = "exclude_brand"
 """The relaxation field of ``Filters.exclude_brands`` (makers the shopper ruled out)."""
 TEXT_FIELD = "text_words"
-RATING_FIELD = "min_rating"
-"""The relaxation field of ``Filters.min_rating`` ("4.9 stars or better" where the best is 4.7)."""
 """The relaxation field of ``Filters.text_words`` and ``exclude_text_words`` (features a catalog states
 only in product text)."""
+RATING_FIELD = "min_rating"
+"""The relaxation field of ``Filters.min_rating`` ("4.9 stars or better" where the best is 4.7)."""
 
 
 class Relaxation(BaseModel):
