@@ -244,6 +244,13 @@ class Settings(BaseSettings):
         description="When no product text uses the shopper's word for the kind of product at all, the "
         "similarity a product needs for the ask not to be declined (stricter than out_of_catalog_similarity).",
     )
+    unknown_word_similarity: float = Field(
+        default=0.7,
+        ge=-1,
+        le=1,
+        description="When the head word of the kind of product asked for is in no product's text at all "
+        "and the ask names no category, the similarity a product needs for the ask not to be declined.",
+    )
     unseen_pair_similarity: float = Field(
         default=0.55,
         ge=-1,

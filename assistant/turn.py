@@ -754,6 +754,11 @@ class Assistant:
         needed = self.settings.out_of_catalog_similarity
         if not (in_fields or in_titles):
             needed = max(needed, self.settings.unnamed_kind_similarity)
+            if not lexical.knows(head):
+                # "do yall sell wetsuits": a word no product text has anywhere; water shoes being
+                # near in meaning does not make them wetsuits (a synonym of a category's name is
+                # still found by :meth:`_kind_synonym`)
+                needed = max(needed, self.settings.unknown_word_similarity)
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed

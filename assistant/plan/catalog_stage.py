@@ -96,7 +96,8 @@ _TOGETHER = re.compile(
     r"|the\s+(?:pair|lot|set|two|three)|all\s+(?:two|three))|the\s+pair)\b"
 )
 # a dash between two thoughts ends one too ("a little home workout kit - resistance bands and …")
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?]+\s+|\s+[-\u2013\u2014]+\s+")
+# ("for the same trip: a pack … and boots …": a colon ends the scene too)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?:]+\s+|\s+[-\u2013\u2014]+\s+")
 # "also a X and some Y", "we also need …", "add a stand … and a strap": kinds added to what was shown
 _ADDS_KINDS = re.compile(r"\b(?:also|add|plus|as\s+well|too|while\s+i'?m\s+at\s+it)\b")
 _MULTI_JOIN = re.compile(

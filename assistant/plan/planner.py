@@ -2154,6 +2154,9 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             and len(content) > 1
             and not _names_anything(found, matcher)
             and not _asks_about_shown(found)
+            # "gonna need a soundbar, the tv speakers are trash": a thing the ask cue names with an
+            # article is the product, though the catalog has no word for it
+            and not (cue is not None and candidate is texts[0] and _NAMED_THING.match(found))
         ):
             # "my dad keeps asking for one of those robot vacuum things": a first clause with no
             # word the catalog uses only frames the ask; a later one naming a category is the product
@@ -2195,6 +2198,11 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         if found and (candidate is texts[-1] or not _pro_form(found)):
             return found
     return ""
+
+
+_NAMED_THING = re.compile(
+    r"\s*(?:(?:and|also|plus|oh)\s+)*(?:a|an)\s+(?!(?:few|lot|little|bit|couple)\b)[a-z]+"
+)
 
 
 def _kind_named_before(text: str, end: int, stand_in: str, matcher: VocabularyMatcher) -> str:

@@ -333,6 +333,21 @@ def with_text_words(
             and snap.holds_words(w).any()
         )
     ]
+    # "a cast iron skillet" where no skillet says so: the modifier the kind is named with, as said,
+    # kept so the search finds nothing, loosens it and says so (not other skillets as if they fit)
+    kept += [
+        m
+        for m in _unstated_modifiers(
+            words,
+            kind_phrase,
+            message,
+            asked,
+            snap,
+            total,
+            {w.lower() for n in asked_leaves for w in n.split()},
+        )
+        if m not in kept and m not in f.text_words
+    ]
     if not any(spec.kind == "numeric" for spec in attrs.values()):
         # a category without measured attributes states a size only in its titles ("a 52 inch
         # ceiling fan", "160mm rotors"): the figure as its products spell it most
@@ -362,6 +377,56 @@ def with_text_words(
     if as_color:
         update["colors"] = list(dict.fromkeys(as_color))
     return plan.model_copy(update={"filters": f.model_copy(update=update)})
+
+
+def _unstated_modifiers(
+    words: list[str],
+    kind_phrase: str,
+    message: str,
+    asked: np.ndarray,
+    snap: CatalogSnapshot,
+    total: int,
+    kind_names: set[str],
+) -> list[str]:
+    """The feature words said inside the phrase that names the product, before its head ("cast iron"
+    of "cast iron skillet", "ray ban" of "ray ban sunglasses"), that none of the ``total`` products
+    asked about states though the catalog's text has every word of it: the whole run of modifier
+    words holding the feature, as the message says it (a word alone is no feature: one skillet's
+    text says "iron"). A word that begins a word of the asked kinds' names ("hand" of Handheld
+    Planers, in ``kind_names``) is the kind itself."""
+    said = [t.text for t in tokenize(kind_phrase.lower())]
+    if total < 3 or len(said) < 2:
+        return []
+    modifiers = said[:-1]
+
+    def modifier(word: str) -> bool:
+        return word.isalpha() and word not in FILLER_WORDS and not describes(word)
+
+    found: list[str] = []
+    for w in words:
+        parts = w.split()
+        at = next(
+            (i for i in range(len(modifiers) - len(parts) + 1) if modifiers[i : i + len(parts)] == parts),
+            None,
+        )
+        if at is None:
+            continue
+        start, end = at, at + len(parts)
+        while start > 0 and modifier(modifiers[start - 1]):
+            start -= 1
+        while end < len(modifiers) and modifier(modifiers[end]):
+            end += 1
+        run = modifiers[start:end]
+        phrase = " ".join(run)
+        if (
+            not all(snap.holds_words(x).any() for x in run)
+            or any(n.startswith(x) for x in run for n in kind_names)
+            or re.search(r"\b" + r"[\s-]+".join(map(re.escape, run)) + r"\b", message.lower()) is None
+        ):
+            continue
+        if phrase not in found and not (asked & snap.holds_words(phrase)).any():
+            found.append(phrase)
+    return found
 
 
 _ANOTHER_ITEM = re.compile(r"(?:\band|\bplus|\+|&)\s+(?:a|an|some|one|the|those|these|set|pair)\b")
