@@ -64,7 +64,7 @@ from assistant.plan.shorthand import spelling_variants
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import with_text_words
 from assistant.plan.typos import english_words
-from assistant.plan.vocab import matcher_for, shade_words
+from assistant.plan.vocab import matcher_for
 from assistant.responses import load_responses
 from assistant.schemas import (
     ChatEvent,
@@ -1749,6 +1749,45 @@ _ONE = re.compile(r"\b(?:the\s+\w+\s+one|it|that\s+one|this\s+one)\b")
 _MAX_SHADES = 300
 
 
+def _shade_words() -> frozenset[str]:
+    return COLOR_WORDS | frozenset(
+        [
+            "light",
+            "dark",
+            "pale",
+            "deep",
+            "bright",
+            "matte",
+            "matt",
+            "metallic",
+            "rose",
+            "sky",
+            "royal",
+            "navy",
+            "heather",
+            "solid",
+            "glossy",
+            "gloss",
+            "charcoal",
+            "ivory",
+            "cream",
+            "tan",
+            "khaki",
+            "olive",
+            "burgundy",
+            "maroon",
+            "teal",
+            "turquoise",
+            "coral",
+            "mint",
+            "lavender",
+        ]
+    )
+
+
+_SHADE_WORDS = _shade_words()
+
+
 _COLOR_ONLY = COLOR_WORDS
 """A shade may add "light", "matte", "dark" to the color, not another color ("brown,blue,white")."""
 
@@ -1790,13 +1829,12 @@ def _shade_index(vocabulary: Vocabulary) -> _ShadeIndex:
             return index
     by_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
     named: dict[str, list[str]] = {}
-    shades = shade_words()
     for value in vocabulary.colors:
         # seller variant codes and sizes ("A9-Light Pink", "B2.Matte:Rose Pink", "Pink-64oz") are
         # not color words: a token with a digit, and a lone letter before one, are skipped
         listed = [w for w in re.findall(r"[a-z0-9]+", value) if not any(ch.isdigit() for ch in w)]
-        words = frozenset(w for w in listed if len(w) > 1 or w in shades)
-        if words and words <= shades:
+        words = frozenset(w for w in listed if len(w) > 1 or w in _SHADE_WORDS)
+        if words and words <= _SHADE_WORDS:
             for word in words:
                 by_word.setdefault(word, []).append((value, words))
         parts = [p.strip() for p in value.split(",") if p.strip()]

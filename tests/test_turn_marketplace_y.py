@@ -6,7 +6,7 @@ product text has anywhere ("wetsuits") needs a very close product not to be decl
 (``unknown_word_similarity``), and the asking sentence names it ("do yall sell wetsuits?? going to
 maui": not "month"); a thing the ask cue names with an article is the product though the catalog
 has no word for it ("gonna need a soundbar, the tv speakers are trash"); a colon ends the scene
-before a list of items; a color is every catalog color value made of it and a finish ("Raw Brass")."""
+before a list of items."""
 
 from __future__ import annotations
 
@@ -60,24 +60,10 @@ _ROWS: list[tuple[tuple[str, ...], str, str, float]] = [
 ]
 
 
-_PENCILS = ("Office Products", "Pencils", "Mechanical Pencils")
-_COLORED: list[tuple[tuple[str, ...], str, str, float, str]] = [
-    (_PENCILS, "Kaweco", "Kaweco Sport Mechanical Pencil Brass", 35.0, "Raw Brass"),
-    (_PENCILS, "Kaweco", "Kaweco Special Mechanical Pencil 0.7 mm", 30.0, "Black"),
-    (_PENCILS, "Pentel", "Pentel GraphGear Mechanical Pencil", 10.0, "Polished Chrome"),
-    (("Tools", "Hardware", "Cabinet Pulls"), "Amerock", "Amerock Cabinet Pull", 4.0, "Brass"),
-]
-
-
 def _products() -> list[Product]:
     return [
         Product(id=f"y{i}", title=title, brand=brand, price=price, rating=4.5, category=list(path))
         for i, (path, brand, title, price) in enumerate(_ROWS)
-    ] + [
-        Product(
-            id=f"c{i}", title=title, brand=brand, price=price, rating=4.5, category=list(path), color=color
-        )
-        for i, (path, brand, title, price, color) in enumerate(_COLORED)
     ]
 
 
@@ -154,9 +140,3 @@ def test_a_colon_ends_the_scene_before_the_items() -> None:
         ("a pack that comes with a rain cover", ["backpacks"]),
         ("boots that wont let water in", ["hiking boots"]),
     ]
-
-
-def test_a_color_holds_its_finishes(assistant: Assistant) -> None:
-    shown, text, plan, _ = turn(assistant, "i want a brass mechanical pencil")
-    assert "raw brass" in plan.filters.colors and not plan.relaxed
-    assert [p.id for p in shown] == ["c0"] and "Nothing matched" not in text

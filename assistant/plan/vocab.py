@@ -353,15 +353,25 @@ def _matchable_attr_value(value: str) -> bool:
 
 _POSSESSIVE = re.compile(r"'s\b")
 
-
-@lru_cache(maxsize=1)
-def shade_words() -> frozenset[str]:
-    """The color words and the shades and finishes a seller's color value may add to one ("Matte
-    Black", "Raw Brass", "Oil Rubbed Bronze"): ``lexicons/shades.yaml``."""
-    data: dict[str, list[str]] = yaml.safe_load(
-        resources.files("assistant.plan").joinpath("lexicons/shades.yaml").read_text("utf-8")
-    )
-    return COLOR_WORDS | frozenset(str(w) for words in data.values() for w in words)
+_SHADE_WORDS = frozenset(
+    {
+        "light",
+        "dark",
+        "pale",
+        "deep",
+        "bright",
+        "matte",
+        "metallic",
+        "rose",
+        "sky",
+        "royal",
+        "brushed",
+        "polished",
+        "satin",
+        "oil",
+        "rubbed",
+    }
+)
 
 
 def _matchable(kind: str, value: str) -> bool:
@@ -374,7 +384,11 @@ def _matchable(kind: str, value: str) -> bool:
     """
     words = [w for w in re.split(r"[^a-z]+", value) if w]
     if kind == "color":
-        return bool(words) and all(w in shade_words() for w in words) and words[-1] in COLOR_WORDS
+        return (
+            bool(words)
+            and all(w in COLOR_WORDS or w in _SHADE_WORDS for w in words)
+            and words[-1] in COLOR_WORDS
+        )
     if kind == "brand" and len(words) == 1:
         return words[0] not in COLOR_WORDS and words[0] not in FILLER_WORDS and len(value) >= 2
     return True
