@@ -248,8 +248,9 @@ class Settings(BaseSettings):
         default=0.7,
         ge=-1,
         le=1,
-        description="When the head word of the kind of product asked for is in no product's text at all "
-        "and the ask names no category, the similarity a product needs for the ask not to be declined.",
+        description="When a shopper asks whether the store sells a kind of product whose head word is in "
+        "no product's text at all (and names no category), the similarity a product needs for the ask not "
+        "to be declined.",
     )
     unseen_pair_similarity: float = Field(
         default=0.55,

@@ -50,6 +50,7 @@ from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.named_products import named_in_catalog, named_variants
 from assistant.plan.planner import (
     asks,
+    asks_if_sold,
     asks_vaguely,
     describes,
     is_pro_form,
@@ -754,10 +755,11 @@ class Assistant:
         needed = self.settings.out_of_catalog_similarity
         if not (in_fields or in_titles):
             needed = max(needed, self.settings.unnamed_kind_similarity)
-            if not lexical.knows(head):
-                # "do yall sell wetsuits": a word no product text has anywhere; water shoes being
-                # near in meaning does not make them wetsuits (a synonym of a category's name is
-                # still found by :meth:`_kind_synonym`)
+            if not lexical.knows(head) and asks_if_sold(message):
+                # "do yall sell wetsuits": asked outright about a word no product text has anywhere;
+                # water shoes being near in meaning does not make them wetsuits (a synonym of a
+                # category's name is still found by :meth:`_kind_synonym`; a bare "firestick" search
+                # still shows the nearest products)
                 needed = max(needed, self.settings.unknown_word_similarity)
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)

@@ -2,11 +2,11 @@
 a modifier the kind is named with that none of the kind's products states ("a cast iron skillet",
 "ray-ban sunglasses") is loosened and said, not dropped silently, while a word that begins the
 kind's own name ("hand" planers, filed as Handheld Planers) is no such modifier; a kind whose word no
-product text has anywhere ("wetsuits") needs a very close product not to be declined
-(``unknown_word_similarity``), and the asking sentence names it ("do yall sell wetsuits?? going to
-maui": not "month"); a thing the ask cue names with an article is the product though the catalog
-has no word for it ("gonna need a soundbar, the tv speakers are trash"); a colon ends the scene
-before a list of items."""
+product text has anywhere, asked about outright ("do yall sell wetsuits"), needs a very close
+product not to be declined (``unknown_word_similarity``; a bare "wetsuits" search shows the nearest),
+and the asking sentence names it ("do yall sell wetsuits?? going to maui": not "month"); a thing
+the ask cue names with an article is the product though the catalog has no word for it ("gonna
+need a soundbar, the tv speakers are trash"); a colon ends the scene before a list of items."""
 
 from __future__ import annotations
 
@@ -118,6 +118,9 @@ def test_a_kind_no_product_text_names_needs_a_very_close_product(
         shown, _, plan, _ = turn(a, "do yall sell wetsuits?? going to maui next month")
         assert (plan.intent == "out_of_catalog") is declined
         assert bool(shown) is not declined
+        # a bare search is not asked outright: the nearest products are shown
+        shown, _, plan, _ = turn(a, "wetsuits")
+        assert plan.intent == "search" and shown
         # a kind the catalog's text names is never held to that bar
         shown, _, plan, _ = turn(a, "do yall sell water shoes?? going to maui next month")
         assert plan.intent == "search" and shown

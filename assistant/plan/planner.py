@@ -3170,6 +3170,17 @@ def _vague_aside(text: str, phrase: str) -> bool:
 
 
 _SOLD_HERE = re.compile(rf"\s*\b(?:that\s+|which\s+)?{YOU}\s+(?:have|sell|carry|stock|got|offer)\b")
+_ASKS_IF_SOLD = re.compile(
+    rf"\b{YOU}\s+(?:\w+\s+)?(?:have|sell|carry|stock|offer)\b|\b(?:got|have)\s+any\b|\bis\s+there\s+any\b"
+)
+
+
+def asks_if_sold(text: str) -> bool:
+    """Whether a message asks if the store sells something ("do yall sell wetsuits?", "does the
+    store carry …", "got any …"): a yes the store cannot back is worse than a plain no."""
+    return _ASKS_IF_SOLD.search(_lower(text)) is not None
+
+
 _VAGUE_ASK = re.compile(
     r"\b(?:(?:something|anything|stuff)(?!\s+(?:like|such\s+as|similar|called|named)\b)|gift\s+ideas?|"
     r"(?:a|any)\s+(?:gift|present)|"
