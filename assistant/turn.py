@@ -723,6 +723,10 @@ class Assistant:
             # like is searched when the catalog's text knows a word of it ("anything for snakes?":
             # nothing does)
             return not any(lexical.knows(t) for t in analyze(plan.query) if t.isalpha())
+        if not kind and not follow_up and not asks_if_sold(message):
+            # "she says she wants to be able to stand for part of the day": a need with no thing
+            # named is searched, not declined (a decline answers a thing the store lacks)
+            return False
         snap = self.searcher.snapshot()
 
         terms = analyze(asked)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
 from retrieval.schema import attribute_number
-from retrieval.text import analyze, negation_marked, says_phrase
+from retrieval.text import analyze, negation_marked, only_denied, says_phrase
 
 __all__ = [
     "Filters",
@@ -291,15 +291,24 @@ def text_holds(product: Product, text_words: list[str]) -> bool:
     """Whether every one of ``text_words`` is in the product's title or its bullet points (its
     description's start when it has none), stemmed, as the snapshot's field indexes compare; a phrase
     ("fragrance free") only in the title, its words in a row."""
-    bullets = " ".join(product.bullet_points) or product.description[:1000]
+    bullets = bullet_text(product)
     said = analyze(product.title)
     title, rest = set(said), set(analyze(bullets))
+
+    def stated(w: str) -> bool:
+        stems = set(analyze(w))
+        in_title = stems <= title and not only_denied(product.title, w)
+        return in_title or (stems <= rest and not only_denied(bullets, w))
+
     return all(
-        says_phrase(said, w)
-        if " " in w.strip() and len(analyze(w)) > 1
-        else (stems := set(analyze(w))) <= title or stems <= rest
-        for w in text_words
+        says_phrase(said, w) if " " in w.strip() and len(analyze(w)) > 1 else stated(w) for w in text_words
     )
+
+
+def bullet_text(product: Product) -> str:
+    """The product text read with its title for stated features: its bullet points, or its
+    description's start when it has none (as the snapshot's ``bullets`` field index holds)."""
+    return " ".join(product.bullet_points) or product.description[:1000]
 
 
 def title_says(title: str, words_: list[str]) -> bool:

@@ -17,11 +17,11 @@ import numpy as np
 from pydantic import BaseModel
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
-from retrieval.filters import Filters
+from retrieval.filters import Filters, bullet_text
 from retrieval.products import Vocabulary
 from retrieval.release import Release
 from retrieval.schema import CatalogSchema, attribute_number
-from retrieval.text import FieldIndex, analyze, negation_marked, says_phrase, words
+from retrieval.text import FieldIndex, analyze, negation_marked, only_denied, says_phrase, words
 
 __all__ = ["CatalogSnapshot", "UnknownValue", "variant_key"]
 
@@ -244,7 +244,7 @@ class CatalogSnapshot:
             "brand": FieldIndex([analyze(p.brand or "") for p in ps]),
             "color": FieldIndex([analyze(p.color or "") for p in ps]),
             "category": FieldIndex([analyze(" ".join(p.category)) for p in ps]),
-            "bullets": FieldIndex([analyze(" ".join(p.bullet_points) or p.description[:1000]) for p in ps]),
+            "bullets": FieldIndex([analyze(bullet_text(p)) for p in ps]),
         }
         self.normalized_titles = [" ".join(words(p.title)) for p in ps]
         # Brand names as word sequences, to spot a brand mentioned in a query.
@@ -369,9 +369,19 @@ class CatalogSnapshot:
             for p in np.flatnonzero(said):
                 said[p] = says_phrase(self.title_words[p], word)
             return said
-        return np.asarray(
-            (self.fields["title"].hits(stems) >= need) | (self.fields["bullets"].hits(stems) >= need)
-        )
+        in_title = np.asarray(self.fields["title"].hits(stems) >= need)
+        in_bullets = np.asarray(self.fields["bullets"].hits(stems) >= need)
+        if need == 1:
+            # "non-polarized" in the bullets states no polarized lens (nor "BPA free" any BPA)
+            for p in np.flatnonzero(in_bullets & ~in_title):
+                if only_denied(bullet_text(self.products[p]), word):
+                    in_bullets[p] = False
+            for p in np.flatnonzero(in_title):
+                if only_denied(self.products[p].title, word) and not (
+                    in_bullets[p] and not only_denied(bullet_text(self.products[p]), word)
+                ):
+                    in_title[p] = False
+        return np.asarray(in_title | in_bullets)
 
     def title_says(self, word: str) -> np.ndarray:
         """Which products' titles name ``word`` other than to say they are without it."""

@@ -136,6 +136,25 @@ def negation_marked(text: str) -> frozenset[str]:
     return frozenset(marked)
 
 
+def only_denied(text: str, word: str) -> bool:
+    """Whether ``text`` names ``word`` (its stems) only to deny it: "anti-reflective lens;
+    non-polarized" says nothing polarized, "BPA free" no BPA, "no buckle" no buckle. A word said once
+    without such a cue is stated. (Tighter than :func:`negation_marked`'s window: a product that
+    states a feature is never taken for one that denies it.)"""
+    stems = analyze(word)
+    if len(stems) != 1:
+        return False
+    tokens = words(text)
+    at = [i for i, w in enumerate(tokens) if _stem(w) == stems[0]]
+    return bool(at) and all(
+        (i > 0 and tokens[i - 1] in _DENYING_BEFORE) or (i + 1 < len(tokens) and tokens[i + 1] == "free")
+        for i in at
+    )
+
+
+_DENYING_BEFORE = frozenset(["non", "no", "not", "without"])
+
+
 _CLAUSE_END = frozenset(["for", "with", "and", "in", "on"])
 
 

@@ -1082,7 +1082,7 @@ _PEOPLE_WORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _people() -> frozenset[str]:
+def people_words() -> frozenset[str]:
     """Words that name people: the list's own and the lexicon's children and relatives."""
     children = lexicons().children
     return _PEOPLE_WORDS | {singular(w) for w in [*children["words"], *children.get("people", [])]}
@@ -1090,7 +1090,7 @@ def _people() -> frozenset[str]:
 
 def _only_people(part: str) -> bool:
     """A part of a list that names only people ("me", "my brother", "the kids"), no product."""
-    people = _people()
+    people = people_words()
     words = [t.stem for t in tokenize(part) if t.text not in FILLER_WORDS or t.text in _PEOPLE_WORDS]
     return bool(words) and all(w in people or singular(w) in people for w in words)
 

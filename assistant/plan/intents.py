@@ -189,7 +189,10 @@ _NEW_REQUEST = re.compile(
     r"(?:(?:^|[,.;:!?-]\s*)(?:(?:ok|okay|and|so|alright|cool|great|right)\W+)*now\b)|"
     r"\b(?:how\s+about|what\s+about|i\s+need|i\s+want|i'm\s+looking|im\s+looking|looking\s+for|show\s+me|"
     rf"find\s+me|get\s+me(?!\s*(?:[?.!]|$))|search\s+for|do(?:es)?\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry)|also\s+need|switch\s+to|"
-    r"let's\s+look\s+at)\b"
+    r"let's\s+look\s+at|"
+    # "and is there an electric kettle somewhere on here?": another thing asked for, not a stand-in
+    r"(?:is|are)\s+there\s+(?:an?|any)\s+(?!(?:one|ones|version|versions|model|models|other|others)\b)(?=[a-z]))"
+    r"\b"
 )
 
 

@@ -34,6 +34,8 @@ _ASKS_ABOUT = ("compare", "product_question")
 
 _PART_SPLIT = re.compile(r"\s*(?:,|\bor\b|\bvs\.?|\bversus\b|\band\b|\bthan\b|\bagainst\b|\bnext\s+to\b)\s*")
 """Where a message naming several products ("the black halcyon next to the white sonovel") parts."""
+_COMPARE_SPLIT = re.compile(rf"{_PART_SPLIT.pattern}|\s*\b(?:with|to)\b\s*")
+"""A comparison also parts at "with" and "to" ("compare the arc 27 oled with the lumetric view 32")."""
 
 _NAME_STOPS = frozenset(
     {"one", "ones", "pair", "pairs", "model", "version", "kind", "is", "are", "has", "have", "does", "do", "was",
@@ -71,7 +73,8 @@ def named_in_catalog(
     seen_at = [snap.position[p.id] for p in seen if p.id in snap.position]
     found: list[tuple[int, str]] = []  # (part index, product id) read from the catalog
     named: list[tuple[int, str]] = []  # (part index, product id) of one shown
-    for n, part in enumerate(_PART_SPLIT.split(message.lower())):
+    split = _COMPARE_SPLIT if plan.intent == "compare" else _PART_SPLIT
+    for n, part in enumerate(split.split(message.lower())):
         tokens = tokenize(part)
         valued = {
             i for m in matcher.find(tokens) if m.kind in ("attribute", "color") for i in range(m.start, m.end)
@@ -96,11 +99,30 @@ def named_in_catalog(
             continue
         has = title.hits(stems) >= len(set(stems))
         shown_here = [i for i in seen_at if has[i]]
+        if len(shown_here) > 1:
+            # "the arc 27 oled" among the arc 34 and the arc 27 gaming: the shown one whose title
+            # also has the figures and values said
+            extra = [
+                s
+                for i, t in enumerate(tokens)
+                if i in valued or any(c.isdigit() for c in t.text)
+                for s in analyze(t.text)
+            ]
+            if extra:
+                said = title.hits(extra)
+                best = max(int(said[i]) for i in shown_here)
+                shown_here = [i for i in shown_here if int(said[i]) == best]
         if shown_here:
             named.append((n, str(snap.products[shown_here[0]].id)))  # for the order of a comparison
             continue
         hits = np.flatnonzero(has & in_play)
-        if len({int(snap.variant[i]) for i in hits}) == 1:
+        if len({int(snap.variant[i]) for i in hits}) > 1:
+            # "the lumetric view 32 4k": the figures of a model's name tell its variants apart
+            figures = [s for t in tokens if any(c.isdigit() for c in t.text) for s in analyze(t.text)]
+            if figures:
+                narrowed = title.hits(figures) >= len(set(figures))
+                hits = np.asarray([i for i in hits if narrowed[i]], dtype=int)
+        if len(hits) and len({int(snap.variant[i]) for i in hits}) == 1:
             found.append((n, str(snap.products[int(hits[0])].id)))
     if not found:
         return plan

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.plan.catalog_stage import ShownContext, apply_schema
+from assistant.plan.catalog_stage import ShownContext, apply_schema, people_words
 from assistant.plan.intents import (
     Clears,
     clarifying_question,
@@ -656,7 +656,11 @@ def parse_turn(
     ]
     # "so she can make them at home", "for reading at the beach": a category said as where the
     # product is used names a place, not the product
-    matches = [m for m in matches if not (m.kind == "category" and _at_place(tokens, m.start))]
+    matches = [
+        m
+        for m in matches
+        if not (m.kind == "category" and (_at_place(tokens, m.start) or _on_place(tokens, m.start)))
+    ]
     # "twins turning 3 next month", "the queen is visiting": a value word that is the subject of
     # what follows names someone, not a value of a product
     matches = [
@@ -680,7 +684,15 @@ def parse_turn(
     prev = context.previous
     if prev is not None and prev.filters.categories:
         # "one with a keychain" after AirPods cases: a feature of the kind shown, not another kind
-        matches = [m for m in matches if not (m.kind == "category" and feature_of_pro_form(tokens, m.start))]
+        matches = [
+            m
+            for m in matches
+            if not (
+                m.kind == "category"
+                and aside_of_kind_shown(text, tokens, m)
+                and not (narrows is not None and narrows(m.value, prev.filters.categories))
+            )
+        ]
     than_id: str | None = None
     than = _THAN.search(text) if context.shown_ids else None
     if than is not None and is_pro_form(than.group("name").strip()):
@@ -787,6 +799,13 @@ def parse_turn(
             said_aside = {t.start for t in tokens[:opening]}  # "ugh fine, …"
             if (extreme := find_superlative([t.stem for t in tokens])) is not None:
                 said_aside |= {t.start for t in tokens[extreme[2] : extreme[3]]}  # "the lowest price"
+            # "at least 144hz, mostly for shooters": what it is for, after a spec of the kind shown
+            said_aside |= {
+                t.start
+                for m in _USE_AFTER_FOR.finditer(text)
+                for t in tokens
+                if m.start() <= t.start < m.end()
+            }
             novel = [
                 t
                 for t in product_words
@@ -1263,10 +1282,19 @@ def plan_turn(
     if schema is not None and context.previous is not None and context.previous.filters.categories:
         normalized = _drop_incidental_roots(normalized, matcher, schema, context.previous.filters.categories)
     found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
-    if found is not None and context.previous is not None and context.previous.filters.categories:
+    if (
+        found is not None
+        and schema is not None
+        and context.previous is not None
+        and context.previous.filters.categories
+    ):
         said = tokenize(normalized)
-        at = [m.start for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
-        if at and all(feature_of_pro_form(said, i) for i in at):
+        at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
+        if at and all(
+            aside_of_kind_shown(normalized, said, m)
+            and not any(_related(schema, m.value, k) for k in context.previous.filters.categories)
+            for m in at
+        ):
             found = None  # "one with a keychain": a feature of the kind shown (see parse_turn)
     if (
         found is not None
@@ -1980,7 +2008,7 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         # "Ah, that's a shame. A knife block set, then?", "I drive a truck all day ... anything like a
         # heated lunch box?": a later question naming a category is the ask; what came before sets it up
         # a dash between two thoughts ends a sentence too ("road trip next week - headphones for me")
-        sentences = [x for x in re.split(r"(?<=[.!?])\s+|\s+[-–—]+\s+", lowered) if x.strip()]
+        sentences = [x for x in re.split(r"(?<=[.!?:])\s+|\s+[-–—]+\s+", lowered) if x.strip()]
         # ("... helmets? need a full face one": a later "one" stands for the kind asked before)
         asked = [
             x
@@ -2150,13 +2178,26 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             # the kind a sentence before named
             return before
         if (
+            cue is not None
+            and candidate is texts[0]
+            and phrases
+            and _pro_form(phrases[0])
+            and _STAND_IN_THAT.match(candidate)
+        ):
+            # "i need one that warns you when you press too hard": the stand-in is the product, what
+            # the relative clause says is a feature of it
+            return phrases[0]
+        if (
             matcher is not None
             and len(content) > 1
-            and not _names_anything(found, matcher)
+            # ("my husband is 6'5 and around 350 pounds and he keeps cracking cheap office chairs": a
+            # clause saying only who someone is names no product, whatever words the catalog shares)
+            and (not _names_anything(found, matcher) or _only_someone(found))
             and not _asks_about_shown(found)
             # "gonna need a soundbar, the tv speakers are trash": a thing the ask cue names with an
             # article is the product, though the catalog has no word for it
             and not (cue is not None and candidate is texts[0] and _NAMED_THING.match(found))
+            and not _opens_with_thing(found, candidate, cue is None)
         ):
             # "my dad keeps asking for one of those robot vacuum things": a first clause with no
             # word the catalog uses only frames the ask; a later one naming a category is the product
@@ -2186,7 +2227,12 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             )
             if later is not None:
                 found = later
-        if found and matcher is not None and not _names_a_category(found, matcher):
+        if (
+            found
+            and matcher is not None
+            and not _names_a_category(found, matcher)
+            and not _opens_with_thing(found, candidate, cue is None)
+        ):
             # "what does tideline have in earbuds", "anything from Sonovel in headphones": the kind
             # comes after "in"
             within = next(
@@ -2198,6 +2244,47 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         if found and (candidate is texts[-1] or not _pro_form(found)):
             return found
     return ""
+
+
+_FOR_AFTER = re.compile(r"\s*for\b")
+_STAND_IN_THAT = re.compile(
+    r"\s*(?:(?:a|an|the)\s+)?(?:[a-z]+\s+)?(?:one|ones|something|anything)\s+(?:that|which)\s+(?!is\b|are\b)[a-z]+s\b"
+)
+
+
+def _only_someone(phrase: str) -> bool:
+    """A clause that says only who someone is ("my husband is 6'5 and"): people words, owners,
+    copulas, figures and filler, no other word."""
+    tokens = tokenize(phrase)
+    people = people_words() - _OWNERS - {"the"}
+    return any(t.text in people or singular(t.text) in people for t in tokens) and all(
+        t.text in people
+        or singular(t.text) in people
+        or t.text in _OWNERS
+        or t.text in _COPULAS
+        or t.stem in FILLER_WORDS
+        or not t.text.isalpha()
+        for t in tokens
+    )
+
+
+def _opens_with_thing(found: str, candidate: str, no_cue: bool) -> bool:
+    """ "a glass pitcher for water in the fridge": a message that opens with the thing it names, then
+    says what it is for; a kind named after that is the use, though the catalog has no word for the
+    thing itself."""
+    head = tokenize(found)[-1:] if found.strip() else []
+    later = candidate[candidate.find(found) + len(found) :]
+    return (
+        no_cue
+        and bool(head)
+        # "a ball for my son's basketball practice": a later word holding the thing's own name is
+        # the kind it is
+        and not any(head[0].stem in t.stem or head[0].text in t.text for t in tokenize(later))
+        and _NAMED_THING.match(found) is not None
+        and not _vague(found)
+        and _OPENING.sub("", candidate).startswith(found.lstrip())
+        and _FOR_AFTER.match(candidate[candidate.find(found) + len(found) :]) is not None
+    )
 
 
 _NAMED_THING = re.compile(
@@ -2311,6 +2398,18 @@ def _at_place(tokens: Sequence[Token], at: int) -> bool:
     return j >= 0 and tokens[j].text == "at"
 
 
+def _on_place(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the word at ``at`` follows "on the" / "on my" (a word between allowed): where it goes
+    or what happens there ("they keep tipping over on the lounge chairs"), not what is asked."""
+    for j in (at - 1, at - 2):
+        if j >= 1 and tokens[j].text in _PLACE_OWNERS and tokens[j - 1].text in ("on", "onto"):
+            return True
+    return False
+
+
+_PLACE_OWNERS = frozenset({"the", "my", "our", "his", "her", "their", "your"})
+
+
 def _qualifies_another_noun(tokens: list[Token], m: ValueMatch, matcher: VocabularyMatcher) -> bool:
     """ "every single day", "a week long section": an attribute value said of a noun the catalog
     has no word for qualifies that noun, not the product ("single" motors of a standing desk)."""
@@ -2365,16 +2464,54 @@ _HAS_WORDS = frozenset({"with", "has", "have", "having"})
 _STAND_INS = frozenset({"one", "ones", "any", "anything", "something", "those", "them", "it", "that"})
 
 
+_USE_AFTER_FOR = re.compile(r"\bfor\s+[^,.;:!?]*")
+_HAVE_ALREADY = re.compile(
+    r"\b(?:i|we)(?:\s+already)?(?:'ve|\s+have|\s+own|\s+got)(?:\s+already)?(?:\s+got)?\s+[^,.;:!?]*$"
+)
+
+
+_TAKEN_BACK = re.compile(
+    r"\b(?:forget|scratch|nevermind|never\s+mind|nix)\s+(?:about\s+)?(?:the\s+)?(?:[a-z]+\s+){0,2}$"
+)
+
+
+def aside_of_kind_shown(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
+    """Whether a category name said in a follow-up is aside from the ask: a feature of the kind shown
+    ("one with a keychain"), a word qualifying a stand-in for it ("just the handheld portable ones",
+    whatever the catalog files as Portable), or what the shopper already has ("cordless only - i
+    already have a pile of 18v batteries"). The caller keeps a level that narrows the kind shown."""
+    return (
+        feature_of_pro_form(tokens, m.start)
+        or _on_place(tokens, m.start)
+        or (
+            m.end < len(tokens)
+            and tokens[m.end].text in ("one", "ones")
+            and not text[tokens[m.end - 1].end : tokens[m.end].start].strip()  # not "office chairs? one …"
+        )
+        or _HAVE_ALREADY.search(text[: tokens[m.start].start]) is not None
+        # "ok forget full face. any in pink?" after snorkel masks: a wish taken back, not a new kind
+        or _TAKEN_BACK.search(text[: tokens[m.start].start]) is not None
+    )
+
+
 def feature_of_pro_form(tokens: Sequence[Token], at: int) -> bool:
     """Whether the word at ``at`` follows "one with (a)", "any that have", "those with": it names a
-    feature of the product stood in for, not a kind of product."""
-    j = at - 1
-    if j >= 0 and tokens[j].text in ("a", "an", "the", "some"):
-        j -= 1
-    if j < 1 or tokens[j].text not in _HAS_WORDS:
-        return False
-    before = tokens[j - 1].text
-    return before in _STAND_INS or (before == "that" and j >= 2 and tokens[j - 2].text in _STAND_INS)
+    feature of the product stood in for, not a kind of product (also with words between: "one with
+    a keychain clip")."""
+    for skipped in range(3):
+        j = at - 1 - skipped
+        if j < 0 or any(
+            tokens[k].text in _HAS_WORDS or tokens[k].text in _STAND_INS for k in range(j + 1, at)
+        ):
+            return False
+        if j >= 0 and tokens[j].text in ("a", "an", "the", "some"):
+            j -= 1
+        if j < 1 or tokens[j].text not in _HAS_WORDS:
+            continue
+        before = tokens[j - 1].text
+        if before in _STAND_INS or (before == "that" and j >= 2 and tokens[j - 2].text in _STAND_INS):
+            return True
+    return False
 
 
 def _names_a_category(phrase: str, matcher: VocabularyMatcher) -> bool:
@@ -2476,6 +2613,18 @@ def _without_package_category(plan: QueryPlan, schema: CatalogSchema) -> QueryPl
     """ "a pots and pans set": Sets (a one-word name that ends many others: Knife Sets, Dinnerware
     Sets) next to the kind named is how it comes, not a second kind to search."""
     cats = plan.filters.categories
+    hint = plan.category_hint
+    if (
+        len(cats) == 1
+        and hint is not None
+        and norm(hint) != norm(cats[0])
+        and _package_name(cats[0], schema)
+        and len(hint_words := _name_words(hint)) > 1
+        and hint_words[-1] == _name_words(cats[0])[0]
+    ):
+        # "a reusable fork/spoon set": the kind packaged that way (Flatware Sets) the words before
+        # the package word name; Sets alone would file bikini sets first
+        return plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": [hint]})})
     if len(cats) < 2:
         return plan
     kept = [
@@ -2488,6 +2637,12 @@ def _without_package_category(plan: QueryPlan, schema: CatalogSchema) -> QueryPl
     if not kept or kept == cats:
         return plan
     return plan.model_copy(update={"filters": plan.filters.model_copy(update={"categories": kept})})
+
+
+def _package_name(name: str, schema: CatalogSchema) -> bool:
+    """A one-word category name that is a package word (Sets: Knife Sets, Dinnerware Sets)."""
+    words = _name_words(name)
+    return len(words) == 1 and _ends_names(words[0], schema)
 
 
 def _the_kind_asked_before(plan: QueryPlan, previous: QueryPlan | None) -> QueryPlan:
@@ -2660,6 +2815,8 @@ def find_head(
     """The category of the message's head noun (see :func:`_head_noun`), or — no product noun
     found — the kind a purpose names ("something to blend smoothies": blenders)."""
     found = _head_noun(text, matcher, schema, word_categories)
+    if found is not None and schema is not None:
+        found = _past_package_word(text, found, matcher, schema, word_categories)
     if found is None and schema is not None:
         purpose = matcher.purpose_category(tokenize(text))
         if purpose is not None and len(schema.leaves(purpose)) == 1:
@@ -2685,6 +2842,33 @@ def find_head(
 
 
 _FOR_NOUN = re.compile(r"\bfor\s+(?:(?:the|my|our|his|her|a|an|some)\s+)?([a-z]{3,})\b")
+
+
+def _past_package_word(
+    text: str,
+    found: tuple[str, bool],
+    matcher: VocabularyMatcher,
+    schema: CatalogSchema,
+    word_categories: Callable[[str], list[tuple[str, int]]] | None,
+) -> tuple[str, bool]:
+    """ "a reusable fork/spoon set": a head that is only a package word (a one-word category, Sets,
+    whose word ends many other names: Flatware Sets, Knife Sets) says how the product comes; the
+    kind is what the words before it name, when they name one."""
+    words = _name_words(found[0])
+    if len(words) != 1 or not _ends_names(words[0], schema):
+        return found
+    rest = re.sub(rf"\b{re.escape(words[0])}s?\b", " ", _lower(text))
+    if rest == _lower(text):
+        return found
+    other = _head_noun(rest, matcher, schema, word_categories)
+    if other is None:
+        return found
+    # only a kind the catalog packages that way ("Flatware" → Flatware Sets); "a bikini set" stays
+    # Sets (Bikinis > Sets), "phone cases" stays Cases
+    own = _name_words(other[0])
+    packaged = own if own[-1:] == words else (*own, words[0])
+    named = next((leaf for leaf in schema.categories if _name_words(leaf) == packaged), None)
+    return (named, found[1]) if named is not None and norm(named) != norm(found[0]) else found
 
 
 def kinds_used_with(text: str) -> list[str]:
@@ -2728,11 +2912,17 @@ def _leaf_said_around(text: str, matcher: VocabularyMatcher, schema: CatalogSche
         or (i + 1 < len(tokens) and tokens[i + 1].text == "free")
     }
     said = {t.stem for t in tokens} - FILLER_WORDS - ruled
-    best: tuple[int, str] | None = None
-    for key, stems in _leaves_by_word(schema).get(head, ()):
-        if stems <= said and (best is None or len(stems) > best[0]):
-            best = (len(stems), key)
-    return best[1] if best else None
+    candidates = _leaves_by_word(schema).get(head, ())
+    # "gift for my niece … maybe a building set?": a leaf the product phrase names whole (Building
+    # Sets) outranks one that needs a word from elsewhere in the message (Gift Sets)
+    for pool in ({w for w in words} - ruled, said):
+        best: tuple[int, str] | None = None
+        for key, stems in candidates:
+            if stems <= pool and (best is None or len(stems) > best[0]):
+                best = (len(stems), key)
+        if best is not None:
+            return best[1]
+    return None
 
 
 def _leaves_by_word(schema: CatalogSchema) -> dict[str, list[tuple[str, frozenset[str]]]]:
@@ -3149,7 +3339,30 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         # "something for my dad, he loves camping", "we got a puppy, what do we need": the ask
         # names no kind; the rest says who it is for and what they like
         return ""
+    said = [t.text for t in tokenize(phrase) if t.text not in _TRAILING_ASIDES]
+    if said[-1:] and said[-1] in ("one", "ones"):
+        # "i dont own a life jacket lol. would you guys have one": the kind a sentence before named;
+        # "and a normal countertop one too": the kind shown, described; no other kind named
+        lowered = _lower(normalized)
+        at = lowered.find(phrase.strip())
+        before = _kind_named_before(lowered, at, "one", matcher) if at > 0 else ""
+        if not before:
+            return ""
+        # with the words the noun phrase names it by ("a life jacket": not any jacket)
+        whole = re.findall(
+            rf"\b(?:a|an|the|some|my|any)\s+((?:[a-z-]+\s+){{0,2}}{re.escape(before)})\b", lowered[:at]
+        )
+        return kind_words(whole[-1] if whole else before)
+    if said and (said[0] in _VERB_OPENINGS or any(w in _OBJECT_PRONOUNS for w in said)):
+        # "she wants to be able to stand", "what would let her make them at home": what someone
+        # wants to do, no thing named
+        return ""
     return kind_words(_after_determiner(phrase, matcher))
+
+
+_VERB_OPENINGS = frozenset({"be", "let", "make", "do", "doing", "get", "have", "go", "keep"})
+_OBJECT_PRONOUNS = frozenset({"her", "him", "them", "me", "us", "it"})
+_TRAILING_ASIDES = frozenset({"too", "also", "as", "well", "please", "pls", "plz", "then", "instead"})
 
 
 def _vague_aside(text: str, phrase: str) -> bool:

@@ -178,6 +178,10 @@ FILLER_WORDS = frozenset(
         "lately",
         "recently",
         "soon",
+        "mostly",  # "at least 144hz, mostly for shooters": how much, not what
+        "mainly",
+        "usually",
+        "primarily",
         "a",
         "an",
         "the",
