@@ -21,7 +21,15 @@ from retrieval.filters import Filters, bullet_text
 from retrieval.products import Vocabulary
 from retrieval.release import Release
 from retrieval.schema import CatalogSchema, attribute_number
-from retrieval.text import FieldIndex, analyze, negation_marked, only_denied, says_phrase, words
+from retrieval.text import (
+    FieldIndex,
+    analyze,
+    denial_candidates,
+    denied_stems,
+    negation_marked,
+    says_phrase,
+    words,
+)
 
 __all__ = ["CatalogSnapshot", "UnknownValue", "variant_key"]
 
@@ -239,6 +247,14 @@ class CatalogSnapshot:
         self.title_words = [analyze(p.title) for p in ps]
         self.title_length = np.array([len(w) for w in self.title_words], dtype=np.float32)
         self.title_absent = [negation_marked(p.title) for p in ps]
+        # stems a title / bullet text names only to deny ("non-polarized"): which products put a stem
+        # after a denial cue (one scan), and each such product's exact reading when first asked
+        candidates: dict[str, list[int]] = {}
+        for i, p in enumerate(ps):
+            for stem in denial_candidates(f"{p.title}\n{bullet_text(p)}"):
+                candidates.setdefault(stem, []).append(i)
+        self._denial_candidates = {stem: np.asarray(at, dtype=np.int64) for stem, at in candidates.items()}
+        self._denied_cache: dict[tuple[int, str], frozenset[str]] = {}
         self.fields = {
             "title": FieldIndex(self.title_words),
             "brand": FieldIndex([analyze(p.brand or "") for p in ps]),
@@ -373,15 +389,22 @@ class CatalogSnapshot:
         in_bullets = np.asarray(self.fields["bullets"].hits(stems) >= need)
         if need == 1:
             # "non-polarized" in the bullets states no polarized lens (nor "BPA free" any BPA)
-            for p in np.flatnonzero(in_bullets & ~in_title):
-                if only_denied(bullet_text(self.products[p]), word):
+            for p in self._denial_candidates.get(stems[0], ()):
+                if in_bullets[p] and stems[0] in self._denied(int(p), "bullets"):
                     in_bullets[p] = False
-            for p in np.flatnonzero(in_title):
-                if only_denied(self.products[p].title, word) and not (
-                    in_bullets[p] and not only_denied(bullet_text(self.products[p]), word)
-                ):
+                if in_title[p] and stems[0] in self._denied(int(p), "title"):
                     in_title[p] = False
         return np.asarray(in_title | in_bullets)
+
+    def _denied(self, p: int, field: str) -> frozenset[str]:
+        """The stems product ``p``'s title or bullets name only to deny (read once per snapshot)."""
+        key = (p, field)
+        found = self._denied_cache.get(key)
+        if found is None:
+            product = self.products[p]
+            found = denied_stems(product.title if field == "title" else bullet_text(product))
+            self._denied_cache[key] = found
+        return found
 
     def title_says(self, word: str) -> np.ndarray:
         """Which products' titles name ``word`` other than to say they are without it."""
