@@ -8,7 +8,7 @@ product field: which products contain a query word, and a BM25 score for that fi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -146,13 +146,11 @@ def only_denied(text: str, word: str) -> bool:
 
 
 def denied_stems(text: str) -> frozenset[str]:
-    """The stems ``text`` names only to deny them (see :func:`only_denied`). One scan for the cues
-    (most texts have none), then a count of each denied word's mentions: fast enough to read every
-    product's bullets when a snapshot is built."""
+    """The stems ``text`` names only to deny them (see :func:`only_denied`): one scan for the cues
+    (most texts have none), then a count of each denied stem's mentions."""
     lowered = text.lower()
     denied: dict[str, int] = {}
-    for m in _DENIAL.finditer(lowered):
-        stem = _stem(m.group(1) or m.group(2))
+    for stem in _denials(lowered):
         denied[stem] = denied.get(stem, 0) + 1
     # denied only if every word starting with the stem is a denied one ("not kidding ... kids": no)
     return frozenset(
@@ -163,13 +161,16 @@ def denied_stems(text: str) -> frozenset[str]:
 def denial_candidates(text: str) -> set[str]:
     """The stems ``text`` puts right after a denial cue or before "free" (a cheap first pass: the
     products :func:`denied_stems` is asked about)."""
-    return {_stem(m.group(1) or m.group(2)) for m in _DENIAL.finditer(text.lower())}
+    return set(_denials(text.lower()))
+
+
+def _denials(lowered: str) -> Iterator[str]:
+    """The stem of each word a denial cue stands next to, in order."""
+    for m in _DENIAL.finditer(lowered):
+        yield _stem(m.group(1) or m.group(2))
 
 
 _DENIAL = re.compile(r"\b(?:non|no|not|without)[\s-]+([a-z][a-z']*)|\b([a-z][a-z']*)[\s-]+free\b")
-
-
-_DENYING_BEFORE = frozenset(["non", "no", "not", "without"])
 
 
 _CLAUSE_END = frozenset(["for", "with", "and", "in", "on"])

@@ -99,6 +99,8 @@ def named_in_catalog(
             continue
         has = title.hits(stems) >= len(set(stems))
         shown_here = [i for i in seen_at if has[i]]
+        # the figures of a model's name ("view 32 4k") tell its variants apart
+        figures = [s for t in tokens if any(c.isdigit() for c in t.text) for s in analyze(t.text)]
         if len(shown_here) > 1:
             # "the arc 27 oled" among the arc 34 and the arc 27 gaming: the shown one whose title
             # also has the figures and values said
@@ -116,12 +118,9 @@ def named_in_catalog(
             named.append((n, str(snap.products[shown_here[0]].id)))  # for the order of a comparison
             continue
         hits = np.flatnonzero(has & in_play)
-        if len({int(snap.variant[i]) for i in hits}) > 1:
-            # "the lumetric view 32 4k": the figures of a model's name tell its variants apart
-            figures = [s for t in tokens if any(c.isdigit() for c in t.text) for s in analyze(t.text)]
-            if figures:
-                narrowed = title.hits(figures) >= len(set(figures))
-                hits = np.asarray([i for i in hits if narrowed[i]], dtype=int)
+        if len({int(snap.variant[i]) for i in hits}) > 1 and figures:
+            narrowed = title.hits(figures) >= len(set(figures))
+            hits = np.asarray([i for i in hits if narrowed[i]], dtype=int)
         if len(hits) and len({int(snap.variant[i]) for i in hits}) == 1:
             found.append((n, str(snap.products[int(hits[0])].id)))
     if not found:

@@ -2272,7 +2272,7 @@ def _opens_with_thing(found: str, candidate: str, no_cue: bool) -> bool:
     """ "a glass pitcher for water in the fridge": a message that opens with the thing it names, then
     says what it is for; a kind named after that is the use, though the catalog has no word for the
     thing itself."""
-    head = tokenize(found)[-1:] if found.strip() else []
+    head = tokenize(found)[-1:]
     later = candidate[candidate.find(found) + len(found) :]
     return (
         no_cue
@@ -2283,7 +2283,7 @@ def _opens_with_thing(found: str, candidate: str, no_cue: bool) -> bool:
         and _NAMED_THING.match(found) is not None
         and not _vague(found)
         and _OPENING.sub("", candidate).startswith(found.lstrip())
-        and _FOR_AFTER.match(candidate[candidate.find(found) + len(found) :]) is not None
+        and _FOR_AFTER.match(later) is not None
     )
 
 
@@ -2407,7 +2407,7 @@ def _on_place(tokens: Sequence[Token], at: int) -> bool:
     return False
 
 
-_PLACE_OWNERS = frozenset({"the", "my", "our", "his", "her", "their", "your"})
+_PLACE_OWNERS = _OWNERS | {"the", "your"}
 
 
 def _qualifies_another_noun(tokens: list[Token], m: ValueMatch, matcher: VocabularyMatcher) -> bool:
@@ -2631,8 +2631,7 @@ def _without_package_category(plan: QueryPlan, schema: CatalogSchema) -> QueryPl
         c
         for c in cats
         # levels of one path narrow each other ("women's running shoes"); a package word sits apart
-        if schema.on_one_path(cats) > 0
-        or not (len(_name_words(c)) == 1 and _ends_names(_name_words(c)[0], schema))
+        if schema.on_one_path(cats) > 0 or not _package_name(c, schema)
     ]
     if not kept or kept == cats:
         return plan
@@ -2854,9 +2853,9 @@ def _past_package_word(
     """ "a reusable fork/spoon set": a head that is only a package word (a one-word category, Sets,
     whose word ends many other names: Flatware Sets, Knife Sets) says how the product comes; the
     kind is what the words before it name, when they name one."""
-    words = _name_words(found[0])
-    if len(words) != 1 or not _ends_names(words[0], schema):
+    if not _package_name(found[0], schema):
         return found
+    words = _name_words(found[0])
     rest = re.sub(rf"\b{re.escape(words[0])}s?\b", " ", _lower(text))
     if rest == _lower(text):
         return found
@@ -2915,7 +2914,7 @@ def _leaf_said_around(text: str, matcher: VocabularyMatcher, schema: CatalogSche
     candidates = _leaves_by_word(schema).get(head, ())
     # "gift for my niece … maybe a building set?": a leaf the product phrase names whole (Building
     # Sets) outranks one that needs a word from elsewhere in the message (Gift Sets)
-    for pool in ({w for w in words} - ruled, said):
+    for pool in (set(words) - ruled, said):
         best: tuple[int, str] | None = None
         for key, stems in candidates:
             if stems <= pool and (best is None or len(stems) > best[0]):
