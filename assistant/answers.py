@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.compose import Claim, compose_claims, display_value, fact_phrase, product_name, quotable
+from assistant.compose import (
+    Claim,
+    compose_claims,
+    display_value,
+    distinct_names,
+    fact_phrase,
+    product_name,
+    quotable,
+)
 from assistant.plan.semantics import excluded_for_use, key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
@@ -198,18 +206,23 @@ def answer_question(
         value = _value_text(top, key)
         tied = [p for p in products if _value_text(p, key) == value]
         if value and len(tied) > 1:
-            names = " and the ".join(product_name(p) for p in tied[:3])
+            names = " and the ".join(distinct_names(tied[:3]))
             return responses.render("answer_tie", names=names, noun=noun, value=value)
         if value:
             extreme = _extreme_word(key, plan.sort.order, schema, cats)
             text = responses.render(
                 "answer_superlative", title=product_name(top), extreme=extreme, noun=noun, value=value
             )
-            others = [f"{product_name(p)}: {v}" for p in products[1:] if (v := _value_text(p, key))]
+            shown = distinct_names(products)
+            others = [
+                f"{n}: {v}"
+                for n, p in zip(shown[1:], products[1:], strict=True)
+                if (v := _value_text(p, key))
+            ]
             return text + (" Then " + "; ".join(others) + "." if others else "")
     if key:
         lines = []
-        for p in products:
+        for name, p in zip(distinct_names(products), products, strict=True):
             fact = fact_phrase(p, key, cats, schema)
             flag = str(p.attributes.get(key, "")).strip().lower()
             # A yes/no feature ("is the first one programmable?") is answered yes or no first.
@@ -220,15 +233,15 @@ def answer_question(
                 "false": "answer_no",
             }.get(flag, "answer_value")
             lines.append(
-                responses.render(template, title=product_name(p), fact=fact)
+                responses.render(template, title=name, fact=fact)
                 if fact
-                else responses.render("answer_missing", noun=noun or "that", title=product_name(p))
+                else responses.render("answer_missing", noun=noun or "that", title=name)
             )
         return " ".join(lines)
     lines = []
     # one product asked about ("tell me more about the first one"): its whole sheet; several: the gist
     most = 6 if len(products) > 1 else 14
-    for p in products[:3]:
+    for name, p in zip(distinct_names(products[:3]), products[:3], strict=True):
         facts = [c.text for c in compose_claims(p, plan, [], schema)]
         facts += [
             ph
@@ -239,7 +252,7 @@ def answer_question(
         lines.append(
             responses.render(
                 "answer_details",
-                title=product_name(p),
+                title=name,
                 price=_price(p) or "price not listed",
                 facts="; ".join(facts),
             )
@@ -281,7 +294,7 @@ def _extreme_word(key: str, order: str, schema: CatalogSchema | None, cats: list
 
 def compare_summary(responses: Responses, products: Sequence[Product], rows: Sequence[ComparisonRow]) -> str:
     """ "The A is cheaper ($199 vs $249); the B has the longer battery life (60 vs 40 hours)."""
-    names = [product_name(p) for p in products]
+    names = distinct_names(products)
     wins: dict[int, list[str]] = {}
     for row in rows:
         if row.winner is None:

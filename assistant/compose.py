@@ -11,6 +11,7 @@ default for the embedded one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ __all__ = [
     "compare_rows",
     "compose_reason",
     "display_value",
+    "distinct_names",
     "fact_phrase",
     "product_name",
     "quotable",
@@ -69,6 +71,22 @@ def product_name(product: Product, max_words: int = 9) -> str:
             f"{product.brand} {leaf}".strip() if product.brand and not seller_claim(product.brand) else leaf
         )
     return " ".join(words[:max_words]) if len(words) > max_words else title
+
+
+def distinct_names(products: Sequence[Product]) -> list[str]:
+    """:func:`product_name` of each product, told apart where two would read the same (variants of
+    one product: "… Standing Desk (48 x 30 in)" and "… Standing Desk (60 x 30 in)"): the rest of
+    the title after its first comma, else the color, is added in brackets when it is quotable."""
+    names = [product_name(p) for p in products]
+    counts = Counter(names)
+    out = []
+    for name, p in zip(names, products, strict=True):
+        if counts[name] > 1:
+            rest = p.title.partition(",")[2].strip() or (p.color or "")
+            if rest and quotable(rest) and rest.lower() not in name.lower():
+                name = f"{name} ({rest})"
+        out.append(name)
+    return out
 
 
 def quotable(value: str) -> bool:

@@ -350,6 +350,9 @@ class Assistant:
                 yield RecommendationsEvent(**ids, recommendations=self._recommendations(explained))
         turn.timings["total"] = round((time.perf_counter() - started) * 1000, 2)
         message = "".join(turn.text)
+        if plan.intent == "compare" and len(shown) >= 2:
+            # what was compared, as the history keeps it: "which of the two …" next means these
+            plan = plan.model_copy(update={"referenced_ids": [p.id for p in shown]})
         if plan.intent in ("compare", "product_question") and {p.id for p in shown} <= {
             p.id for p in previous_shown
         }:
@@ -1040,13 +1043,19 @@ class Assistant:
             asked_now += [f for f in asked_fields(plan.filters, previous.filters) if f not in asked_now]
         # An attribute value that names the product asked for ("an espresso machine": type espresso)
         # is what it is, not a detail: the price is loosened before it.
-        kind = set(re.findall(r"[a-z0-9]+", product_phrase(turn.message).lower())) if turn.message else set()
+        # (each sentence's: "… paying 7 bucks a day. espresso machine under $200?" names it in the second)
+        kind = {
+            w
+            for sentence in re.split(r"(?<=[.!?])\s+", turn.message or "")
+            if sentence.strip()
+            for w in re.findall(r"[a-z0-9]+", product_phrase(sentence).lower())
+        }
         defining = [
             k
             for k, v in plan.filters.attributes.items()
             if kind and v not in ("yes", "no") and set(re.findall(r"[a-z0-9]+", v.lower())) <= kind
         ]
-        found = search_relaxed(plan.filters, run, keep=("category",), last=asked_now, defining=defining)
+        found = self._search_relaxed(plan.filters, run, keep=("category",), last=asked_now, defining=defining)
         if plan.filters.categories and (
             (plan.filters.brands and any(r.field == "brand" for r in found.relaxed))
             or (found.relaxed and self._widens(plan.filters.categories))
@@ -1135,8 +1144,11 @@ class Assistant:
                 # Nothing of that kind meets every constraint ("do they come in black" under the
                 # price of "cheaper?"): the closest of the kind, with what was loosened said, rather
                 # than other black things.
-                within = search_relaxed(kind_filters, run, keep=("category", LEVEL_FIELD), last=asked_now)
-                if within.products and within.relaxed:
+                within = self._search_relaxed(
+                    kind_filters, run, keep=("category", LEVEL_FIELD), last=asked_now
+                )
+                if within.products and (within.relaxed or within.filters.colors != kind_filters.colors):
+                    # (what was loosened said; or the color found among mixed ones: "Pink/Gray")
                     candidates = within.products
                     plan = plan.model_copy(
                         update={
@@ -1177,7 +1189,7 @@ class Assistant:
         of_kind = self._kind_test(plan.model_copy(update={"filters": kind_filters}))
         if any(of_kind(p) for p in candidates) or run(kind_filters):
             return plan, candidates
-        within = search_relaxed(kind_filters, run, keep=("category", LEVEL_FIELD), last=asked_now)
+        within = self._search_relaxed(kind_filters, run, keep=("category", LEVEL_FIELD), last=asked_now)
         if not within.products or not within.relaxed:
             return plan, candidates
         loosened = within.filters.model_copy(update={"categories": []})
@@ -1245,6 +1257,47 @@ class Assistant:
         if not focused:
             return plan, candidates
         return plan.model_copy(update={"filters": kind}), focused
+
+    def _search_relaxed(
+        self,
+        filters: Filters,
+        run: Callable[[Filters], list[Product]],
+        *,
+        keep: Sequence[str] = (),
+        last: Sequence[str] = (),
+        defining: Sequence[str] = (),
+    ) -> RelaxedSearch:
+        """:func:`search_relaxed`, where a color it would give up is first looked for in mixed colors
+        (:meth:`_in_mixed_colors`)."""
+        found = search_relaxed(filters, run, keep=keep, last=last, defining=defining)
+        # (only within a kind: any pink thing in the store is no answer to "any in pink?")
+        if filters.colors and filters.categories and any(r.field == "color" for r in found.relaxed):
+            return self._in_mixed_colors(filters, run) or found
+        return found
+
+    def _in_mixed_colors(
+        self, filters: Filters, run: Callable[[Filters], list[Product]]
+    ) -> RelaxedSearch | None:
+        """ "any in pink?" where no product of the kind is listed as a pink shade alone: those listed
+        in colors with pink among others ("Pink/Gray", "Gun metal pink"), before the color is given up."""
+        # the colors asked: a shade names one ("matte red"); a mixed value already listed ("1-2black&red")
+        # asks for neither
+        named = [[w for w in re.findall(r"[a-z]+", c.lower()) if w in COLOR_WORDS] for c in filters.colors]
+        asked = {ws[0] for ws in named if len(ws) == 1}
+        other = spelling_variants()
+        asked |= {other.get(w, w) for w in asked}
+        if not asked:
+            return None
+        mixed = [
+            value
+            for value in self.vocabulary.colors
+            if asked & set(re.findall(r"[a-z]+", value.lower())) and value not in filters.colors
+        ][:_MAX_SHADES]
+        if not mixed:
+            return None
+        wider = filters.model_copy(update={"colors": [*filters.colors, *mixed]})
+        found = run(wider)
+        return RelaxedSearch(products=found, filters=wider) if found else None
 
     def _one_per_variant(self, products: list[Product]) -> list[Product]:
         """The first of each variant group in ``products`` (sorted: the one at the extreme)."""
@@ -1384,13 +1437,17 @@ class Assistant:
                         closest=f"the cheapest together is {_price(over)}",
                     )
                 )
+        # each item's products interleave, one of each product family first: another color of one
+        # item's only match does not push out the other items' matches
+        firsts = [self._one_per_variant(g) for g in groups]
         merged: list[Product] = []
         seen: set[str] = set()
-        for rank in range(max((len(g) for g in groups), default=0)):
-            for group in groups:
-                if rank < len(group) and group[rank].id not in seen:
-                    seen.add(group[rank].id)
-                    merged.append(group[rank])
+        for layer in (firsts, groups):
+            for rank in range(max((len(g) for g in layer), default=0)):
+                for group in layer:
+                    if rank < len(group) and group[rank].id not in seen:
+                        seen.add(group[rank].id)
+                        merged.append(group[rank])
         filters = plan.filters.model_copy(update={"categories": []})
         return plan.model_copy(update={"filters": filters, "relaxed": relaxed}), merged
 

@@ -488,8 +488,16 @@ class Searcher:
         final: np.ndarray,
         order: np.ndarray,
     ) -> np.ndarray:
+        spare = order[:0]
         if request.dedupe_on and len(order):
-            order = order[dedupe_variants(snap.variant[pool.positions[order]])]
+            kept = dedupe_variants(snap.variant[pool.positions[order]])
+            if len(kept) < min(request.k, len(order)):
+                # fewer product families than asked for: the other sizes and colors of those that
+                # matched fill the list after every family (two desks in budget, one of them in two
+                # sizes: three to choose from, not two)
+                chosen = set(kept)
+                spare = order[[i for i in range(len(order)) if i not in chosen][: request.k - len(kept)]]
+            order = order[kept]
         if request.mmr_on and len(order) > 1:
             window = max(3 * request.k, _MMR_WINDOW_MIN)
             head, tail = order[:window], order[window:]
@@ -497,6 +505,8 @@ class Searcher:
                 final[head], snap.vectors[pool.positions[head]], lambda_=request.mmr_lambda, k=len(head)
             )
             order = np.concatenate([head[picked], tail])
+        if len(spare):
+            order = np.concatenate([order, spare])
         return order
 
     def _candidate(

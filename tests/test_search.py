@@ -146,12 +146,21 @@ def test_variant_dedupe_keeps_one_per_group(variant_searcher: Searcher) -> None:
     deduped = variant_searcher.search(
         SearchRequest(query="cotton crew tee", k=10, mode="hybrid", dedupe_variants=True)
     )
-    tees = [pid for pid in deduped.ids if pid.startswith("tee-")]
-    # red/blue share a title without color words; green/black share the variant_of attribute
+    # one of each group first: red/blue share a title without color words; green/black share the
+    # variant_of attribute
+    families = deduped.ids[:4]
+    tees = [pid for pid in families if pid.startswith("tee-")]
     assert len(tees) == 2
     assert len({"tee-red", "tee-blue"} & set(tees)) == 1
     assert len({"tee-green", "tee-black"} & set(tees)) == 1
-    assert {"polo", "hoodie"} <= set(deduped.ids)
+    assert {"polo", "hoodie"} <= set(families)
+    # fewer families than asked for: the other colors fill the list after them, never before
+    assert sorted(deduped.ids[4:]) == sorted({"tee-red", "tee-blue", "tee-green", "tee-black"} - set(tees))
+    # enough families for the list: no variant is added
+    three = variant_searcher.search(
+        SearchRequest(query="cotton crew tee", k=3, mode="hybrid", dedupe_variants=True)
+    )
+    assert len(three.ids) == 3 and len({"tee-red", "tee-blue"} & set(three.ids)) <= 1
 
 
 def test_mmr_trades_relevance_for_variety(variant_searcher: Searcher) -> None:

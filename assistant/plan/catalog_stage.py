@@ -222,6 +222,10 @@ def _pool(plan: QueryPlan, shown: ShownContext) -> list[str]:
     first two"), else all shown."""
     ids = [p.id for p in shown.products]
     named = [i for i in plan.referenced_ids if i in ids]
+    if len(named) < len(plan.referenced_ids):
+        # "which of the two …" after a side-by-side: the view is the compared pair, and "the two"
+        # read over the whole list named products outside it
+        return ids
     return named if 0 < len(named) < len(ids) else ids
 
 
@@ -841,6 +845,14 @@ def apply_schema(
         filters = filters.model_copy(update={"categories_all": []})
     said = {t.stem for t in tokenize(text)}
     named_items = [i for i in previous.items if _names_item(i, said)] if previous is not None else []
+    if len(named_items) > 1:
+        # "ok mouse is sorted. for the keyboard, got any keyforge ones": the item the last sentence
+        # naming one names, when it names only one (the others were said done with)
+        for sentence in reversed(re.split(r"(?<=[.!?;])\s+", text)):
+            here = [i for i in named_items if _names_item(i, {t.stem for t in tokenize(sentence)})]
+            if here:
+                named_items = here
+                break
     if (
         not items
         and not shown.fresh

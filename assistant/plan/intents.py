@@ -125,7 +125,7 @@ _GREETING = frozenset(
     ]
 )
 _COMPARE = re.compile(
-    r"\b(?:compare|comparison|comparing|vs\.?|versus|differences?\s+between|what's\s+the\s+difference|"
+    r"\b(?:compare|comparison|comparing|vs\.?|versus|(?:differences?|diffs?)\s+between|what's\s+the\s+difference|"
     r"how\s+do\s+(?:they|these|those)\s+(?:differ|compare)|side[\s-]+by[\s-]+side|stack\s+up|"
     r"(?:against|next\s+to|beside|vs\.?|versus)\s+(?:each\s+other|one\s+another)|head[\s-]+to[\s-]+head|"
     # "put the black halcyon next to the white sonovel"
@@ -136,6 +136,8 @@ _COMPARE = re.compile(
     r"(?:better|quieter|cheaper|lighter)\s*,?\s+(?:the\s+)?\S+\s+or\b|"
     # "pit #1 against #3", "contrast the two", "pros and cons of the first two", "which wins"
     r"\bpit\s+\S+(?:\s+\S+)?\s+against\b|which\s+(?:one\s+)?wins\b|"
+    # "pit the white anchor 9 against the teal pacecraft everyday stability"
+    r"\bpit\s+(?:the|that|this|those|these|#?\d|number|first|second|top)\b[^.?!]{0,50}?\sagainst\b|"
     r"(?:\bcontrast|pros\s+and\s+cons\s+(?:of|for)|\btable\s+of|break\s*-?\s*down|run\s*-?\s*down)\s+"
     r"(?:the\s+)?(?:first|top|last|two|both|these|those|them|#?[1-5]\b)|"
     r"which\s+of\s+(?:the\s+)?(?:first|top|last)\s+(?:two|three|2|3)\b|"
@@ -143,6 +145,8 @@ _COMPARE = re.compile(
     r"\b(?:break|lay|set)\s+(?:the\s+)?(?:first|top|last|two|both|these|those|them)\b(?:\s+\w+){0,2}\s+(?:down|out)\b|"
     # "line up the first two", "line those two up"
     r"\bline\s+up\s+(?:the\s+)?(?:first|top|last|two|both|these|those|them|#?[1-5]\b)|"
+    # "line up the tenmiro and the lepro for me"
+    r"\bline\s+up\s+the\s+[^.?!]{1,40}?\s+and\s+the\b|"
     r"\bline\s+(?:the\s+)?(?:first|top|last|two|both|these|those|them)\b(?:\s+\w+){0,2}\s+up\b|"
     r"\bin\s+a\s+(?:table|chart|grid)\b|"
     # "lay out the specs for both"

@@ -79,9 +79,14 @@ def named_in_catalog(
         valued = {
             i for m in matcher.find(tokens) if m.kind in ("attribute", "color") for i in range(m.start, m.end)
         }
+        phrase = _named_phrase(part, tokens)
+        if not phrase and plan.intent == "compare":
+            # "silver brightwell barista one vs morrow espresso duo": each side of a comparison is
+            # a name as said, after any lead-in ("ok then: …")
+            phrase = _compared_side(part, tokens)
         words = [
             t.text
-            for i, t in _named_phrase(part, tokens)
+            for i, t in phrase
             if t.stem not in FILLER_WORDS
             and i not in valued
             and t.text not in COLOR_WORDS
@@ -201,6 +206,16 @@ def named_variants(
 
 def _words(text: str | None) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
+
+
+def _compared_side(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]]:
+    """One side of a comparison, as said: its words after the last break ("ok then: silver
+    brightwell barista one" → "silver brightwell barista one"), five at most."""
+    start = 0
+    for j in range(1, len(tokens)):
+        if re.search(r"[\u2013\u2014,?.!:;]|\s-\s", part[tokens[j - 1].end : tokens[j].start]):
+            start = j
+    return list(enumerate(tokens))[start:][:5]
 
 
 def _named_phrase(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]]:

@@ -99,6 +99,9 @@ _CAP_AFTER = re.compile(
 _AROUND = re.compile(rf"(?:(?<=\s)|^)(?:{_AROUND_CUES})\s*{_money('a')}|(?<![\w.]){_money('b')}\s*-?ish\b")
 _BARE = re.compile(rf"\$\s?{_NUM.format(g='a')}|(?<![\w.]){_NUM.format(g='b')}\s?(?:dollars?|bucks|usd)\b")
 
+_RATE_AFTER = re.compile(r"\s*(?:a|an|per|each|every|/)\s*(?:day|night|week|month|year|hour|mo|yr|hr)\b")
+"""After an amount, a rate ("7 bucks a day", "$15 per month"): a running cost, never a budget."""
+
 _RATING = re.compile(
     r"(?:(?:at least|over|above|min(?:imum)?|rated)\s*)?(?P<r>[1-5](?:\.\d)?)\s*\+?\s*(?:stars?|star rating)"
     r"(?:\s*(?:and up|or more|or higher|and above|\+))?|rated\s*(?:at least\s*)?(?P<r2>[1-5](?:\.\d)?)\s*(?:\+|and up|or more)"
@@ -220,6 +223,7 @@ def parse_prices(text: str) -> PriceParse:
         return True
 
     context = _PRICE_CONTEXT.search(lowered) is not None
+    cap_said_at = -1
     for pattern in (_RANGE_WORDED, _RANGE_BARE):
         for m in pattern.finditer(lowered):
             priced = (
@@ -244,6 +248,7 @@ def parse_prices(text: str) -> PriceParse:
                 continue
             if kind == "max":
                 high = _amount(m, "a")
+                cap_said_at = max(cap_said_at, m.start())
             else:
                 low = _amount(m, "a")
     capped = high is not None
@@ -262,6 +267,11 @@ def parse_prices(text: str) -> PriceParse:
             continue
         low, high = round(center * (1 - AROUND_TOLERANCE), 2), round(center * (1 + AROUND_TOLERANCE), 2)
     for m in _BARE.finditer(lowered):
+        if _RATE_AFTER.match(lowered, m.end()):
+            spans.append(m.span())  # "instead of paying 7 bucks a day": what something costs per day
+            continue
+        if capped and cap_said_at > m.start():
+            continue  # "7 bucks … under $200": the cap said after a bare amount holds
         if take(m):
             high = float((m.group("a") or m.group("b")).replace(",", "")) * (
                 1000 if (m.group("ak") or m.group("bk")) else 1

@@ -324,12 +324,13 @@ def with_text_words(
         # "a 4k monitor under 300": a code some of the kind's titles spell picks them, even one of
         # them, even when the rest of the ask leaves none (the search then says what it loosened)
         or (_CODE.fullmatch(w) is not None and 0 < int((kind & snap.holds_words(w)).sum()) < int(kind.sum()))
-        # "do any come as gummies?": asked outright, none of the kind says it but the catalog knows
-        # the word; kept so the search finds nothing and says what it loosened
+        # asked outright ("it has to be biodegradable"): kept when even one of the kind says it; and
+        # "do any come as gummies?", none of the kind says it but the catalog knows the word: kept so
+        # the search finds nothing and says what it loosened
         or (
             w in required
             and total > 0
-            and not (asked & snap.holds_words(w)).any()
+            and int((asked & snap.holds_words(w)).sum()) < total
             and snap.holds_words(w).any()
         )
     ]
