@@ -105,20 +105,11 @@ def _by_title(
         scores = {pid: len(words & tw) for pid, tw in title_words.items()}
         best = max(scores.values(), default=0)
         winners = [pid for pid, s in scores.items() if s == best]
-        if best > 0 and len(winners) > 1 and not _SEVERAL.search(part):
-            # "the large orthopedic" (one product) among the Large and the X-Large: the title that
-            # says least besides the words said
-            fewest = min(len(title_words[w] - words) for w in winners)
-            winners = [w for w in winners if len(title_words[w] - words) == fewest]
         if best > 0 and (all_shown or len(winners) < len(shown_ids)):
             # "the Sonovel" names one product; "the black ones" may name several (never all shown:
             # a word every title shares, "blender", names none in particular).
             found.extend((text.find(part), shown_ids.index(w)) for w in winners)
     return found
-
-
-_SEVERAL = re.compile(r"\b(?:ones|those|these|them|they|all|both|each|every|any)\b")
-"""A part that may name several products ("the black ones", "any of the pacecraft")."""
 
 
 def _naming_words(part: str) -> set[str]:
