@@ -91,7 +91,7 @@ from retrieval.diversity import dedupe_variants
 from retrieval.filters import Filters, combine, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
-from retrieval.relax import LEVEL_FIELD, Relaxation, RelaxedSearch, asked_fields, search_relaxed
+from retrieval.relax import LEVEL_FIELD, TEXT_FIELD, Relaxation, RelaxedSearch, asked_fields, search_relaxed
 from retrieval.schema import CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
 from retrieval.text import analyze
@@ -1044,18 +1044,27 @@ class Assistant:
         # An attribute value that names the product asked for ("an espresso machine": type espresso)
         # is what it is, not a detail: the price is loosened before it.
         # (each sentence's: "… paying 7 bucks a day. espresso machine under $200?" names it in the second)
-        kind = {
-            w
+        phrases = [
+            re.findall(r"[a-z0-9]+", product_phrase(sentence).lower())
             for sentence in re.split(r"(?<=[.!?])\s+", turn.message or "")
             if sentence.strip()
-            for w in re.findall(r"[a-z0-9]+", product_phrase(sentence).lower())
-        }
+        ]
+        kind = {w for words in phrases for w in words}
         defining = [
             k
             for k, v in plan.filters.attributes.items()
             if kind and v not in ("yes", "no") and set(re.findall(r"[a-z0-9]+", v.lower())) <= kind
         ]
-        found = self._search_relaxed(plan.filters, run, keep=("category",), last=asked_now, defining=defining)
+        # a title word that is the noun naming the product ("a kettlebell that's like fifty pounds" in a
+        # store filing kettlebells under Strength Training) is what it is, like a category: the spec
+        # is loosened, not the kind
+        heads = {singular(words[-1]) for words in phrases if words}
+        keep = (
+            ("category", TEXT_FIELD)
+            if heads & {singular(w) for w in plan.filters.text_words}
+            else ("category",)
+        )
+        found = self._search_relaxed(plan.filters, run, keep=keep, last=asked_now, defining=defining)
         if plan.filters.categories and (
             (plan.filters.brands and any(r.field == "brand" for r in found.relaxed))
             or (found.relaxed and self._widens(plan.filters.categories))

@@ -6,7 +6,9 @@ keyboard narrows the keyboard, the item the asking sentence names; each side of 
 barista one vs morrow espresso duo" is a name, shown or not; and "espresso machine" said in a later
 sentence than the scene is what the product is, loosened only after the price; "pit the white anchor 9
 against the teal pacecraft …", "line up the tenmiro and the lepro", "the diff between those first 2"
-compare, and "those 2" are the first two, not a title's "for 2 persons"."""
+compare, and "those 2" are the first two, not a title's "for 2 persons"; and "do u have a kettlebell
+that's like fifty pounds" asks for a kettlebell (not about the one shown), loosening the weight, not
+the kettlebell, when none weighs that."""
 
 from __future__ import annotations
 
@@ -112,3 +114,16 @@ def test_those_2_and_the_diff_between_are_comparisons_of_the_first_two() -> None
         "a",
         "b",
     ]
+
+
+def test_do_you_have_a_kind_with_a_spec_is_a_search_that_keeps_the_kind(assistant: Assistant) -> None:
+    _, _, _, sid = turn(
+        assistant, "setting up a workout corner - want a kettlebell plus a jump rope, sixty bucks for the pair"
+    )
+    shown, text, plan, _ = turn(
+        assistant, "i'm stronger than that tho, do u have a kettlebell that's like fifty pounds", sid
+    )
+    assert plan.intent != "product_question"
+    # no kettlebell weighs 50 lb: the weight is loosened and said, the kettlebells stay
+    assert "loosened" in text
+    assert shown and all("Kettlebell" in p.title for p in shown)

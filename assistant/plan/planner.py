@@ -104,6 +104,7 @@ _ADDS_ANOTHER = re.compile(
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
 _SOLD_LEAD = rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)"
 _ASKS_IF_SOLD = re.compile(rf"{_SOLD_LEAD}\b")
+_ASKS_FOR_A = re.compile(rf"\b(?:do|does)\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)\s+(?:an?|any|some)\b")
 _ADDRESSED = re.compile(rf"\b(?:do|does)\s+({YOU})\b")
 # ... and what it asks about ("bed frames" in "do you also sell bed frames to go with it?")
 _SOLD_ASKED = re.compile(
@@ -913,7 +914,14 @@ def parse_turn(
     )
     compare = compare and not extreme_of_value and not whole_kind
     question = (
-        bool(context.shown_ids) and not fresh and not compare and not whole_kind and is_product_question(text)
+        bool(context.shown_ids)
+        and not fresh
+        and not compare
+        and not whole_kind
+        and is_product_question(text)
+        # "do u have a kettlebell that's like fifty pounds": a thing asked for, not a question about
+        # the one shown
+        and not (_ASKS_FOR_A.search(text) and not POSITION.search(text))
     )
     if (
         question
