@@ -462,11 +462,7 @@ class Assistant:
             except LLMError as exc:
                 log.warning("LLM planning fell back to the parser: %s", classify(exc))
                 problem = f"LLM planning {describe_failure(exc)}; planned with the deterministic parser"
-        lexical = self.catalog.lexical()
-
-        def known(word: str) -> bool:
-            return bool(terms := lexical.terms(word)) and all(lexical.knows(t) for t in terms)
-
+        known = self._known
         plan = plan_turn(
             request.message,
             context,
@@ -619,6 +615,9 @@ class Assistant:
             return False
         if carried:
             return bool(kind) and self._unknown_kind_added(kind, message, plan, previous)
+        asked_kind = self._kind_asked_later(message, kind)
+        if asked_kind is not None:
+            kind, message = asked_kind
         f = plan.filters
         if f.brands or plan.comparative:
             return False
@@ -771,6 +770,28 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _known(self, word: str) -> bool:
+        """Whether every term of ``word`` occurs in the catalog's text."""
+        lexical = self.catalog.lexical()
+        return bool(terms := lexical.terms(word)) and all(lexical.knows(t) for t in terms)
+
+    def _kind_asked_later(self, message: str, kind: str) -> tuple[str, str] | None:
+        """ "she needs 16 gigs of ram tho. show me chromebooks with that": the kind a later sentence
+        that asks names (chromebooks), and that sentence, when the phrase read from the whole message
+        ("ram") is another; the ask is judged by what it asks for."""
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+", message) if x.strip()]
+        if len(sentences) < 2:
+            return None
+        said = set(re.findall(r"[a-z]+", kind.lower()))
+        for sentence in sentences[1:]:
+            if not asks(sentence.lower()):
+                continue
+            other = product_kind(sentence, self.vocabulary, self._known)
+            words = re.findall(r"[a-z]+", other.lower())
+            if words and len(words[-1]) > 2 and words[-1] not in said and not is_pro_form(words[-1]):
+                return other, sentence
+        return None
 
     def _asked_for_unsold_pair(self, message: str, kind: str, kinds: list[str]) -> bool:
         """ "a hard case for sunglasses" where no case says sunglasses, no title says "sunglasses

@@ -8,7 +8,8 @@ sentence than the scene is what the product is, loosened only after the price; "
 against the teal pacecraft …", "line up the tenmiro and the lepro", "the diff between those first 2"
 compare, and "those 2" are the first two, not a title's "for 2 persons"; and "do u have a kettlebell
 that's like fifty pounds" asks for a kettlebell (not about the one shown), loosening the weight, not
-the kettlebell, when none weighs that."""
+the kettlebell, when none weighs that; and "she needs 16 gigs of ram tho. show me chromebooks with that"
+is judged by the kind the asking sentence names (chromebooks, sold), not declined for "ram"."""
 
 from __future__ import annotations
 
@@ -118,7 +119,8 @@ def test_those_2_and_the_diff_between_are_comparisons_of_the_first_two() -> None
 
 def test_do_you_have_a_kind_with_a_spec_is_a_search_that_keeps_the_kind(assistant: Assistant) -> None:
     _, _, _, sid = turn(
-        assistant, "setting up a workout corner - want a kettlebell plus a jump rope, sixty bucks for the pair"
+        assistant,
+        "setting up a workout corner - want a kettlebell plus a jump rope, sixty bucks for the pair",
     )
     shown, text, plan, _ = turn(
         assistant, "i'm stronger than that tho, do u have a kettlebell that's like fifty pounds", sid
@@ -127,3 +129,14 @@ def test_do_you_have_a_kind_with_a_spec_is_a_search_that_keeps_the_kind(assistan
     # no kettlebell weighs 50 lb: the weight is loosened and said, the kettlebells stay
     assert "loosened" in text
     assert shown and all("Kettlebell" in p.title for p in shown)
+
+
+def test_a_later_sentence_that_asks_names_the_kind_judged(assistant: Assistant) -> None:
+    shown, text, plan, _ = turn(
+        assistant, "she says she needs 16 gigs of ram tho. show me chromebooks with that"
+    )
+    assert plan.intent == "search" and "don't carry" not in text
+    assert shown and all(p.category[-1] == "Laptops" for p in shown)
+    # what the asking sentence names is still declined when nothing is it
+    _, text, plan, _ = turn(assistant, "my laptop died yesterday. do you sell printers?")
+    assert plan.intent == "out_of_catalog"
