@@ -778,18 +778,28 @@ class Assistant:
 
     def _kind_asked_later(self, message: str, kind: str) -> tuple[str, str] | None:
         """ "she needs 16 gigs of ram tho. show me chromebooks with that": the kind a later sentence
-        that asks names (chromebooks), and that sentence, when the phrase read from the whole message
-        ("ram") is another; the ask is judged by what it asks for."""
+        that asks names with a noun titles name products by (chromebooks), and that sentence, when the
+        phrase read from the whole message ("ram") is another; the ask is judged by what it asks for."""
         sentences = [x for x in re.split(r"(?<=[.!?])\s+", message) if x.strip()]
         if len(sentences) < 2:
             return None
-        said = set(re.findall(r"[a-z]+", kind.lower()))
+        said = re.findall(r"[a-z]+", kind.lower())
+        index = self._title_categories()
+        if said and (index.get_counts(said[-1]) or index.get_counts(singular(said[-1]))):
+            return None  # the kind read first is one titles name ("any robot vacuum …?"): it stands
         for sentence in sentences[1:]:
             if not asks(sentence.lower()):
                 continue
             other = product_kind(sentence, self.vocabulary, self._known)
             words = re.findall(r"[a-z]+", other.lower())
-            if words and len(words[-1]) > 2 and words[-1] not in said and not is_pro_form(words[-1]):
+            head = words[-1] if words else ""
+            if (
+                len(head) > 2
+                and head not in said
+                and not is_pro_form(head)
+                # a noun titles name products by ("chromebooks"), not any word ("rated", "dims")
+                and bool(index.get_counts(head) or index.get_counts(singular(head)))
+            ):
                 return other, sentence
         return None
 
