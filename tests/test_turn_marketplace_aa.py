@@ -46,7 +46,16 @@ def _products() -> list[Product]:
         ),
     ]
     glitter = [
-        Product(id=f"g{i}", title=title, brand=brand, price=price, rating=4.4, category=_GLITTER)
+        # (pink is a color of the catalog, listed alone: a glitter's)
+        Product(
+            id=f"g{i}",
+            title=title,
+            brand=brand,
+            price=price,
+            rating=4.4,
+            category=_GLITTER,
+            color="Pink" if i == 0 else None,
+        )
         for i, (brand, title, price) in enumerate(
             [
                 ("Sparkle", "Sparkle Chunky Body Glitter Gel for Face and Hair", 9.0),
