@@ -780,7 +780,7 @@ class Assistant:
         """ "she needs 16 gigs of ram tho. show me chromebooks with that": the kind a later sentence
         that asks names with a noun titles name products by (chromebooks), and that sentence, when the
         phrase read from the whole message ("ram") is another; the ask is judged by what it asks for."""
-        sentences = [x for x in re.split(r"(?<=[.!?])\s+", message) if x.strip()]
+        sentences = _sentences(message)
         if len(sentences) < 2:
             return None
         said = re.findall(r"[a-z]+", kind.lower())
@@ -1077,8 +1077,7 @@ class Assistant:
         # (each sentence's: "… paying 7 bucks a day. espresso machine under $200?" names it in the second)
         phrases = [
             re.findall(r"[a-z0-9]+", product_phrase(sentence).lower())
-            for sentence in re.split(r"(?<=[.!?])\s+", turn.message or "")
-            if sentence.strip()
+            for sentence in _sentences(turn.message or "")
         ]
         kind = {w for words in phrases for w in words}
         defining = [
@@ -1947,6 +1946,11 @@ def _shade_index(vocabulary: Vocabulary) -> _ShadeIndex:
     _SHADE_INDEXES.insert(0, (vocabulary, index))
     del _SHADE_INDEXES[4:]
     return index
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (split after . ! ?), blank ones dropped."""
+    return [x for x in re.split(r"(?<=[.!?])\s+", text) if x.strip()]
 
 
 _GROUPING = re.compile(r",|\s&\s|\sand\s")
