@@ -496,7 +496,9 @@ class Assistant:
             }
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
-        if self._outside_catalog(plan, previous, kind, request.message, said):
+        if not _names_shown(kind, [*shown, *self._shown_before(history)]) and self._outside_catalog(
+            plan, previous, kind, request.message, said
+        ):
             synonym = self._kind_synonym(plan, kind)
             if synonym is not None:
                 # "a screen for my desk": no product text says it; the catalog calls it Monitors
@@ -725,6 +727,10 @@ class Assistant:
             # like is searched when the catalog's text knows a word of it ("anything for snakes?":
             # nothing does)
             return not any(lexical.knows(t) for t in analyze(plan.query) if t.isalpha())
+        if follow_up and not kind and _RULES_OUT.match(message.lower()):
+            # "not the red ones, and not the coke one": a follow-up that only rules shown products
+            # out asks for no other kind
+            return False
         if not kind and not follow_up and not asks_if_sold(message):
             # "she says she wants to be able to stand for part of the day": a need with no thing
             # named is searched, not declined (a decline answers a thing the store lacks)
@@ -1946,6 +1952,23 @@ def _shade_index(vocabulary: Vocabulary) -> _ShadeIndex:
     _SHADE_INDEXES.insert(0, (vocabulary, index))
     del _SHADE_INDEXES[4:]
     return index
+
+
+_RULES_OUT = re.compile(
+    r"^\W*(?:(?:ok|okay|hmm+|and|but|oh|also|just|actually)\W+)*(?:not|no|nothing|none|anything\s+but|except|skip|without)\b"
+)
+
+
+def _names_shown(kind: str, shown: list[Product]) -> bool:
+    """ "the anchor, just not the black one": the words read as the kind are a name of products the
+    conversation showed (the Stridewell Anchor 9), not another kind of product to decline."""
+    words = [w for w in re.findall(r"[a-z0-9]+", kind.lower()) if len(w) > 2]
+    if not words:
+        return False
+    return any(
+        all(re.search(rf"\b{re.escape(w)}\b", f"{p.brand or ''} {p.title}".lower()) for w in words)
+        for p in shown
+    )
 
 
 def _sentences(text: str) -> list[str]:

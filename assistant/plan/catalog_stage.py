@@ -748,12 +748,43 @@ def apply_schema(
         dim, direction, _, _ = compared
         key = key_for(dim, (compared[2], compared[3]))
         focused = [p for p in shown.products if p.id == shown.focus]
+        # "the 25 lb one is getting too easy. anything heavier?": the shown product the message
+        # names by a value of its own is the one to beat
+        described = _described_one(text, shown.products)
         reference = next(
-            (p for p in [*focused, *shown.products] if key and field_number(p, key) is not None), None
+            (p for p in [*described, *focused, *shown.products] if key and field_number(p, key) is not None),
+            None,
         )
         if key is not None and reference is not None:
             than = field_number(reference, key)
             assert than is not None
+            before = previous.filters if previous is not None else Filters()
+            if (
+                reference.brand
+                and norm(reference.brand) in filters.brands
+                and norm(reference.brand) not in before.brands
+            ):
+                # "the driftwood packaway looks flimsy. anything more waterproof?": the maker named
+                # with the product to beat is no filter
+                filters = filters.model_copy(
+                    update={"brands": [b for b in filters.brands if b != norm(reference.brand)]}
+                )
+            if described:
+                # its own values said to name it ("the 25 lb one") are no filter either
+                for k in [
+                    k
+                    for k, v in attributes.items()
+                    if str(reference.attributes.get(k, "")).lower() == str(v).lower()
+                ]:
+                    if before.attributes.get(k) != attributes[k]:
+                        del attributes[k]
+                for k in [
+                    k
+                    for k in ranges
+                    if k not in before.attribute_ranges
+                    and _shown_figure(ranges[k], field_number(reference, k) or -1.0)
+                ]:
+                    del ranges[k]
             comparative = Comparative(
                 key=key,
                 direction=direction,
@@ -776,7 +807,7 @@ def apply_schema(
                 else:
                     price_min = round(than + 0.01, 2)
                     price_max = price_max if price_max is not None and price_max > price_min else None
-            elif key not in stated or _shown_figure(ranges[key], than):
+            elif key not in stated or key not in ranges or _shown_figure(ranges[key], than):
                 # "bigger, for 4 people": the number the shopper gave wins, unless it is the shown
                 # product's own ("2.2 kilos empty is a lot... something lighter")
                 ranges[key] = NumericRange(lt=than) if direction == "lower" else NumericRange(gt=than)
@@ -963,6 +994,57 @@ _WANTING = frozenset(
     {"thinking", "looking", "hoping", "wanting", "considering", "eyeing", "needing", "getting", "buying"}
 )
 """Doings that are the ask itself ("thinking a putting mat + …", "getting a tent and a stove")."""
+
+
+def _described_one(text: str, products: list[Product]) -> list[Product]:
+    """The shown product "the X one" names by a value of its own ("the 25 lb one", "the blue one"),
+    said before a comparison, when exactly one shown product has it."""
+    named = _named_one(text, products)
+    if named:
+        return named
+    m = _THE_DESCRIBED_ONE.search(text)
+    if m is None:
+        return []
+    said = m.group("what").strip().lower()
+    said_compact = re.sub(r"\s+", "", said)
+    hits = [
+        p
+        for p in products
+        if any(
+            re.sub(r"\s+", "", str(v).lower()) == said_compact
+            for v in (*p.attributes.values(), p.color or "")
+        )
+    ]
+    return hits[:1] if len({p.id for p in hits}) == 1 else []
+
+
+def _named_one(text: str, products: list[Product]) -> list[Product]:
+    """The shown product a sentence names by its own words ("the driftwood packaway looks flimsy"):
+    the longest run after "the"/"that"/"this" whose every word is in one product family's brand and
+    title (its color variants), and not in every shown product's."""
+    best: list[Product] = []
+    best_len = 0
+    for m in _THE_NAMED.finditer(text.lower()):
+        words = re.findall(r"[a-z0-9]+", m.group("what"))
+        for n in range(len(words), 0, -1):
+            run = [w for w in words[:n] if len(w) > 2]
+            if not run or n <= best_len:
+                continue
+            hits = [
+                p
+                for p in products
+                if all(re.search(rf"\b{re.escape(w)}\b", f"{p.brand or ''} {p.title}".lower()) for w in run)
+            ]
+            families = {(p.attributes.get("variant_of") or re.sub(r",[^,]*$", "", p.title)) for p in hits}
+            if hits and len(hits) < len(products) and len(families) == 1:
+                best, best_len = hits[:1], n
+                break
+    return best
+
+
+_THE_NAMED = re.compile(r"\b(?:the|that|this)\s+(?P<what>[a-z0-9&' -]{3,40})")
+
+_THE_DESCRIBED_ONE = re.compile(r"\b(?:the|that|this|my)\s+(?P<what>[\w.\- ]{1,20}?)\s+one\b")
 
 
 def _context_part(part: str) -> bool:

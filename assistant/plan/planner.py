@@ -104,7 +104,9 @@ _ADDS_ANOTHER = re.compile(
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
 _SOLD_LEAD = rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)"
 _ASKS_IF_SOLD = re.compile(rf"{_SOLD_LEAD}\b")
-_ASKS_FOR_A = re.compile(rf"\b(?:do|does)\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)\s+(?:an?|any|some)\b")
+_ASKS_FOR_A = re.compile(
+    rf"\b(?:do|does)\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)\s+(?:an?|any|some)\b"
+)
 _ADDRESSED = re.compile(rf"\b(?:do|does)\s+({YOU})\b")
 # ... and what it asks about ("bed frames" in "do you also sell bed frames to go with it?")
 _SOLD_ASKED = re.compile(
@@ -662,6 +664,10 @@ def parse_turn(
         for m in matches
         if not (m.kind == "category" and (_at_place(tokens, m.start) or _on_place(tokens, m.start)))
     ]
+    if not product_phrase(text, matcher).strip():
+        # "something that heats my food", "comes on when i open the door": with no kind named, a
+        # category said as what a doing acts on is the use, not the product
+        matches = [m for m in matches if not (m.kind == "category" and _acted_on(tokens, m.start))]
     # "twins turning 3 next month", "the queen is visiting": a value word that is the subject of
     # what follows names someone, not a value of a product
     matches = [
@@ -1622,6 +1628,20 @@ def plan_turn(
     return plan
 
 
+_BOUND_VERB = re.compile(
+    r"can'?t|cannot|won'?t|wouldn'?t|shouldn'?t|doesn'?t|don'?t|isn'?t|aren'?t|must|gotta"
+)
+_SUBJECT_WORDS = frozenset({"we", "i", "you", "they", "he", "she", "it"})
+
+_ONE_OF_THOSE = re.compile(r"\bones?\s+of\s+(?:those|these)\s+(?!(?:ones?|things?|kinds?|types?)\b)[a-z]")
+
+NOT_THE_ONE_WITH = re.compile(
+    r"\b(?:not|no)\s+(?:the\s+|that\s+|any\s+)?ones?\s+(?:with|that\s+(?:has|have|comes?\s+(?:with|in)))\s+"
+    r"(?:the\s+|a\s+|an\s+|any\s+|some\s+)?(?P<o>[a-z][a-z-]+)(?:\s+in\s+(?:it|them))?"
+)
+"""What "not the one with …" rules out ("not the one with fluoride in it"): no kind asked for, a word
+titles must not say (``text_words.said_exclusions``)."""
+
 _GUESSED = "~"
 """Marks an inferred category as a guess (not the catalog's own name) for multi-item asks."""
 
@@ -1629,12 +1649,18 @@ _CLAUSE_CUES = re.compile(
     r"(?<!-)\b(?:for|to|as|that|which|who|with|without|under|below|over|above|between|around|about|from|by|so|"
     r"but|because|since|near|than|at|in|on|if|when|please|thanks)\b(?!-\w)|[,.;:!?()]|\s[-–—]\s"
     # a relative clause with its own subject ("something lighter we could backpack with") tells a use
-    r"|\b(?:we|i|you|they|he|she)\s+(?:could|can|would|will|might|may|should|need|want|plan|'d|'ll)\b"
+    r"|\b(?:we|i|you|they|he|she|it)\s+(?:could|can|would|will|might|may|should|need|want|plan|'d|'ll|can'?t|cannot|won'?t"
+    r"|wouldn'?t|shouldn'?t|doesn'?t|don'?t|isn'?t|must|has|have|gotta)\b"
     # "would one of those lamps make a good gift": the role it plays, not the product
     r"|\b(?:make|makes|be)\s+(?:a|an)\s+(?:good|nice|great|perfect|fun|cool|decent|thoughtful)\b"
     # "cheap desk chairs keep snapping on me", "my desk chair broke": what happens to it, after it
     # (not "my 4 yr old keeps swiping my headphones": what a person does names the product after)
     r"|\bkeep\s+(?=[a-z]+ing\b)|\b(?:broke|died)\b"
+    # "the marshmallows cant have gelatin", "a bowl he won't wreck": a negated or bound verb says what
+    # the product must (not) do, after it
+    rf"|\b(?:{_BOUND_VERB.pattern})\b"
+    # "hang a feeder out there", "chewed thru his bowl": a particle ends the noun phrase before it
+    r"|(?<!-)\b(?:out|thru|through)\b(?!-\w)"
 )
 _SKIP_HEAD = frozenset(
     {"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"}
@@ -1942,7 +1968,7 @@ _BUDGET_FOR = re.compile(
 _OPENING = re.compile(r"^\W*(?:(?:so|ok|okay|and|hmm+|well|then|maybe|just)\W+)*")
 _PURPOSE_OF_SOMETHING = re.compile(
     r"\s*(?:to\s+(?:get|buy|find|give|gift)\s+(?:(?:them|him|her|me|us)\s+)?)?"  # "want to get them something"
-    r"(?:something|anything|stuff)\s+(?:(?:to|that|which)\s+[a-z]+\b"
+    r"(?:something|anything|stuff|somewhere|someplace)\s+(?:(?:to|that|which)\s+[a-z]+\b"
     # "something they can ride up and down the driveway": what it is for, said with its user
     r"|(?:they|he|she|we|i|you)\s+(?:can|could|would|will|might|'d|'ll)\b)"
 )
@@ -1957,6 +1983,26 @@ _VERB_AFTER_CUE = re.compile(
     r"\s*(?:to\s+)?(?!(?:a|an|the|some|one|something|anything|buy|find|order|grab|gift|pick|replace|upgrade)\b"
     r"|get\s+(?!into\b|in\b|out\b|better\b|back\b|rid\b|started\b))[a-z]+(?:\s|$)"
 )
+
+
+def _wants_to_do(text: str) -> bool:
+    """ "my 3 yr old wants to zoom up and down the driveway", "wanna get into turning": someone wants
+    to do something (a wanting verb and an infinitive), not "is there a kayak …"."""
+    cue = ASK_CUE.search(text)
+    return (
+        cue is not None
+        and _wish(text)
+        and re.search(r"\b(?:wants?|wanna|wanting|would\s+like|'d\s+like|likes?|loves?)\s*$", cue.group(0))
+        is not None
+        and re.match(r"\s*(?:to\s+)?(?!a\b|an\b|the\b|some\b)[a-z]+", text[cue.end() :]) is not None
+        and (cue.group(0).rstrip().endswith("wanna") or re.match(r"\s*to\s", text[cue.end() :]) is not None)
+    )
+
+
+def _wish_end(text: str) -> int:
+    """Where the ask cue of a wish ends (0 when there is none)."""
+    cue = ASK_CUE.search(text)
+    return cue.end() if cue is not None else 0
 
 
 def _wish(sentence: str) -> bool:
@@ -1998,8 +2044,12 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     content word. What follows "for"/"to"/"with" describes a use ("something more powerful for home
     use"), and "looking for"/"do you have" only frame the ask. With the catalog's ``matcher``, a
     category name holding a clause word ("ride on" for Ride-Ons) is not cut."""
-    # a price is never the product ("between 50 and 80 dollars for a ride on toy")
-    lowered = blank_spans(_lower(text), parse_prices(_lower(text)).spans)
+    # a price is never the product ("between 50 and 80 dollars for a ride on toy"), nor what "not the
+    # one with …" rules out ("not the one with the pets, just the original")
+    lowered = blank_spans(
+        _lower(text),
+        [*parse_prices(_lower(text)).spans, *(m.span() for m in NOT_THE_ONE_WITH.finditer(_lower(text)))],
+    )
     if matcher is not None and re.search(r"\bat\s", lowered):
         # "so she can make them at home": where it is used, not what
         said = tokenize(lowered)
@@ -2097,7 +2147,13 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
                 ][:1]
         if asked:
             lowered = asked[-1]
-        elif len(sentences) > 1 and asks(sentences[-1]) and _pro_form(sentences[-1].rstrip(".!?")):
+        elif (
+            len(sentences) > 1
+            and asks(sentences[-1])
+            and _pro_form(sentences[-1].rstrip(".!?"))
+            # "need one of those desk things": the words after "of those" name the kind
+            and not _ONE_OF_THOSE.search(sentences[-1])
+        ):
             # "hes obsessed with monster trucks. remote control one?": the stand-in is the kind the
             # sentence before named, with the words the question puts before it
             named = [
@@ -2107,10 +2163,35 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             ]
             if named:
                 stand_in = tokenize(sentences[-1].rstrip(".!?"))
+                # (not a clause the stand-in's own verb opens: "one he cant wreck")
+                upto = next(
+                    (
+                        i
+                        for i, t in enumerate(stand_in)
+                        if _BOUND_VERB.fullmatch(t.text)
+                        or (
+                            t.text in _SUBJECT_WORDS
+                            and i + 1 < len(stand_in)
+                            and _BOUND_VERB.fullmatch(stand_in[i + 1].text)
+                        )
+                    ),
+                    len(stand_in),
+                )
                 modifiers = [
-                    t.text for t in stand_in if t.text not in _PRO_FORMS and t.stem not in FILLER_WORDS
+                    t.text
+                    for t in stand_in[:upto]
+                    if t.text not in _PRO_FORMS and t.stem not in FILLER_WORDS and t.text not in _DISCOURSE
                 ]
-                lowered = " ".join([*modifiers, _after_determiner(named[-1]).strip()])
+                clause = tokenize(named[-1])
+                kinds = [m for m in matcher.find(clause) if m.kind == "category" and not m.negated]
+                # ("his third plastic bowl this month": the category the clause names, not its
+                # other words, which were said of the old one)
+                noun = (
+                    " ".join(t.text for t in clause[kinds[-1].start : kinds[-1].end])
+                    if kinds and not _names_a_kind_head(" ".join(modifiers), matcher)
+                    else _after_determiner(named[-1]).strip()
+                )
+                lowered = " ".join([*modifiers, noun])
                 if not (_names_a_category(lowered, matcher) or _names_a_kind_head(lowered, matcher)):
                     # "which mouse weighs the least? i play fps and want the lightest thing
                     # possible": the stand-in's own noun phrase ("lightest") and the clause that
@@ -2406,6 +2487,51 @@ def _at_place(tokens: Sequence[Token], at: int) -> bool:
     return j >= 0 and tokens[j].text == "at"
 
 
+def _acted_on(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the word at ``at`` is what a verb acts on ("heats my food", "eating the furniture",
+    "when i open the door", "to keep drinks cold"): a verb (an -ing word, or a word right after a
+    subject, "that", "to" or a modal) and at most an owner or "the" before it; not a verb of asking
+    ("i need the …")."""
+    j = at - 1
+    if j >= 0 and tokens[j].text in _PLACE_OWNERS:
+        j -= 1
+    if j < 0:
+        return False
+    verb = tokens[j].text
+    if verb in ("and", "or", "n") and j > 0:
+        return _acted_on(tokens, j - 1)  # "to keep drinks and snacks cold"
+    if not verb.isalpha() or verb in _ASKING_VERBS or verb in FILLER_WORDS or verb in _VAGUE_ING:
+        return False
+    return (len(verb) > 4 and verb.endswith("ing")) or (j > 0 and tokens[j - 1].text in _VERB_OPENERS)
+
+
+_ASKING_VERBS = frozenset(
+    {"need", "needs", "want", "wants", "wanna", "get", "gets", "buy", "find", "show", "see", "like", "likes",
+     "love", "loves", "have", "has", "got", "recommend", "try", "order", "grab", "replace", "use", "uses",
+     "looking", "shopping", "getting", "buying", "using", "replacing"}
+)  # fmt: skip
+_VAGUE_ING = frozenset({"something", "anything", "nothing", "everything", "thing", "ring", "king", "spring"})
+_VERB_OPENERS = frozenset(
+    {
+        "i",
+        "we",
+        "he",
+        "she",
+        "they",
+        "you",
+        "it",
+        "that",
+        "which",
+        "to",
+        "can",
+        "will",
+        "would",
+        "could",
+        "just",
+    }
+)
+
+
 def _on_place(tokens: Sequence[Token], at: int) -> bool:
     """Whether the word at ``at`` follows "on the" / "on my" (a word between allowed): where it goes
     or what happens there ("they keep tipping over on the lounge chairs"), not what is asked."""
@@ -2572,6 +2698,16 @@ def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:
     for Ride-Ons keeps "ride on" whole)."""
     guarded = text
     if matcher is not None:
+        # "a firm, supportive dog bed": a comma between two words describing one noun after an
+        # article is no clause break (not "a leash, collar and bowl": the word before it names a kind)
+        for listed in reversed(list(_LISTED_ADJECTIVE.finditer(guarded))):
+            word, after = listed.group("w"), listed.group("a").split()
+            if not (
+                _names_a_category(word, matcher)
+                or _names_a_kind_head(word, matcher)
+                or any(w in FILLER_WORDS or w in _NOT_DESCRIBING or w.endswith("ever") for w in after)
+            ):
+                guarded = guarded[: listed.start("c")] + " " + guarded[listed.end("c") :]
         tokens = tokenize(text)
         for m in matcher.find(tokens):
             if m.kind == "category" and m.end - m.start > 1:
@@ -2589,6 +2725,15 @@ def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:
     return out
 
 
+_LISTED_ADJECTIVE = re.compile(
+    r"\b(?:a|an|some|the)\s+(?P<w>[a-z]+)(?P<c>,)\s+(?!(?:a|an|some|the|and|or|but|plus|also|too|one|ones)\b)"
+    r"(?=(?P<a>[a-z]+\s+[a-z]+))"
+)
+_NOT_DESCRIBING = frozenset(
+    {"which", "what", "who", "that", "this", "it", "is", "are", "pls", "please", "thanks", "maybe", "ideally",
+     "preferably", "just", "only", "not", "no", "i", "we", "he", "she", "they", "you", "my", "his", "her"}
+)  # fmt: skip
+
 _VALUE_KINDS = 3
 
 
@@ -2598,6 +2743,24 @@ def _kind_of_values(plan: QueryPlan, schema: CatalogSchema) -> QueryPlan:
     f = plan.filters
     if plan.intent not in ("search", "out_of_catalog") or f.categories or plan.category_hint or plan.items:
         return plan
+    judging = lexicons().evaluative
+    if any(str(v).lower() in judging for v in f.attributes.values()) or any(
+        str(v).lower() in judging for vs in f.attribute_in.values() for v in vs
+    ):
+        # "small - not one of those giant ones", no kind named: a word that says how big about
+        # anything is no filter over every kind that sells a Small (dog harnesses for a microwave);
+        # "king" still names the mattresses' size
+        f = f.model_copy(
+            update={
+                "attributes": {k: v for k, v in f.attributes.items() if str(v).lower() not in judging},
+                "attribute_in": {
+                    k: kept
+                    for k, vs in f.attribute_in.items()
+                    if (kept := [v for v in vs if str(v).lower() not in judging])
+                },
+            }
+        )
+        plan = plan.model_copy(update={"filters": f})
     said = [*f.attributes.items(), *((k, v) for k, vs in f.attribute_in.items() for v in vs[:1])]
     if not said:
         return plan
@@ -2718,6 +2881,19 @@ def _pro_form(phrase: str) -> bool:
         or (words[-1].text in _POSTPOSITIVE and len(words) > 1)
     ):
         words.pop()  # "a pair too", "one as well", "the lightest thing possible"
+    of_those = next(
+        (
+            j
+            for j in range(1, len(words) - 1)
+            if words[j].text in ("those", "these") and words[j - 1].text == "of"
+        ),
+        None,
+    )
+    if of_those is not None and any(
+        t.text.isalpha() and t.stem not in FILLER_WORDS and not is_pro_form(t.text)
+        for t in words[of_those + 1 :]
+    ):
+        return False  # "one of those desk things": the kind is named, a stand-in only frames it
     return not words or words[-1].text in _SKIP_HEAD or words[-1].text in _PRO_FORMS
 
 
@@ -3360,6 +3536,18 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
             rf"\b(?:a|an|the|some|my|any)\s+((?:[a-z-]+\s+){{0,2}}{re.escape(before)})\b", lowered[:at]
         )
         return kind_words(whole[-1] if whole else before)
+    if (
+        said
+        and _wants_to_do(_lower(normalized))
+        and not _names_a_category(phrase, matcher)
+        and not _names_a_kind_head(phrase, matcher)
+        and not ASK_CUE.search(_lower(normalized), _wish_end(_lower(normalized)))
+        # ("i want to try a foam roller": a word the catalog's text has is a thing it may sell)
+        and not (known is not None and known(said[-1]))
+    ):
+        # "my 3 yr old wants to zoom up and down the driveway": what someone wants to do, and where;
+        # no thing named
+        return ""
     if said and (said[0] in _VERB_OPENINGS or any(w in _OBJECT_PRONOUNS for w in said)):
         # "she wants to be able to stand", "what would let her make them at home": what someone
         # wants to do, no thing named

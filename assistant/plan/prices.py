@@ -54,7 +54,9 @@ _UNIT = re.compile(
     # "about ten of us", "six of them", "for 4 guys": how many, not a price
     r"of\s+(?:us|them|you|y'all)\b|guys\b|kids\b|adults\b|folks\b|friends\b)"
 )
-_PRICE_CONTEXT = re.compile(r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollars?|bucks|usd)\b|\$")
+_PRICE_CONTEXT = re.compile(
+    r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollars?|bucks|usd|money|thinking)\b|\$"
+)
 
 _MAX_CUES = (
     r"nothing over|nothing above|not over|not above|never over|no higher than|nothing more than|"
@@ -202,6 +204,11 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+_CORRECTION = re.compile(
+    r"\b(?:actually|no\s+wait|wait|i\s+meant|i\s+mean|make\s+(?:it|that)|scratch\s+that|or\s+rather|rather)\b"
+)
+
+
 def parse_prices(text: str) -> PriceParse:
     """Explicit price bounds, relative/soft price words and a minimum star rating in ``text``."""
     lowered = text.replace("\u2019", "'").lower()
@@ -261,6 +268,9 @@ def parse_prices(text: str) -> PriceParse:
             high = center  # "about 700 to spend max": a cap, said loosely
             continue
         if capped and high is not None:
+            if cap_said_at > m.end() and _CORRECTION.search(lowered, m.end(), cap_said_at):
+                # "around three hundred... actually make it 250 max": the corrected cap alone holds
+                continue
             # "around a hundred, a hundred and ten at the very most": the stated cap holds
             low = round(center * (1 - AROUND_TOLERANCE), 2)
             high = max(high, low)

@@ -586,6 +586,7 @@ _PEOPLE = re.compile(
     r"|\bfor\s+(?P<g>[1-9]|1[0-2])\b(?!\s*(?:[a-z$%]|\.\d))",
     re.IGNORECASE,
 )
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:both\s+)?$")
 _ADJECTIVE_SIZE = re.compile(r"\d{1,2}[- ]?(?:person|man|p)", re.IGNORECASE)
 # "me and two buddies", "myself plus 3 friends": the shopper and N others.
 _AND_OTHERS = re.compile(
@@ -726,7 +727,17 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
             for m in _PEOPLE.finditer(text)
         ]
         counted += [(m, int(m.group("n")) + 1, False) for m in _AND_OTHERS.finditer(text)]
-        counted += [(m, n, False) for m in _PARTY.finditer(text) if (n := _party_size(m.group())) >= 3]
+        # "camping with my wife and our two kids": the shopper goes too
+        counted += [
+            (m, n + (1 if _WITH_BEFORE.search(text, 0, m.start()) else 0), False)
+            for m in _PARTY.finditer(text)
+            if (n := _party_size(m.group())) >= 2
+        ]
+        needs = [c for c in counted if not c[2]]
+        if len(needs) > 1:
+            # "my wife and our two kids … all 4 of us": one party said twice; the larger count holds
+            top = max(n for _, n, _ in needs)
+            counted = [c for c in counted if c[2] or c[1] == top][:1] + [c for c in counted if c[2]]
         for m, n, exact in counted:
             if 0 < n <= 50 and not any(s.span[0] <= m.start() < s.span[1] for s in found):
                 bounds = NumericRange(gte=n, lte=n) if exact else NumericRange(gte=n)

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.plan.intents import find_clears
-from assistant.plan.planner import describes, is_pro_form, kind_words, product_phrase
+from assistant.plan.planner import NOT_THE_ONE_WITH, describes, is_pro_form, kind_words, product_phrase
 from assistant.plan.prices import parse_prices
 from assistant.plan.semantics import KIDS_LABEL, KIDS_WORD, find_superlative
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
@@ -33,6 +33,7 @@ from assistant.plan.vocab import (
     negated_words,
     negation_after,
     said_either_way,
+    text_negation_cues,
 )
 from assistant.schemas import QueryPlan
 from retrieval.filters import Filters
@@ -217,16 +218,30 @@ def distinguishes(with_word: int, total: int) -> bool:
 
 
 _WITHOUT = re.compile(
-    r"\b(?:without|no|non|not|sans|zero)\s+(?:any\s+|added\s+|real\s+)?(?P<w>[a-z][a-z-]+)"
+    # "not the one with fluoride in it", "not the ones that have glass" (before "not <word>")
+    NOT_THE_ONE_WITH.pattern +
+    # "not the coke one": the word that names the shown one to leave out
+    r"|\b(?:not|no)\s+(?:the|that|those|these)\s+(?P<x>[a-z][a-z-]+)\s+ones?\b"
+    r"|\b(?:without|no|non|not|sans|zero)\s+(?:any\s+|added\s+|real\s+)?(?P<w>[a-z][a-z-]+)"
     r"|\b(?P<f>[a-z]+)[-\s]free\b"
     # "nothing in capsules tho", "none with fragrance"
     r"|\b(?:nothing|none)\s+(?:in|with|that\s+(?:has|have|comes?\s+in))\s+(?:an?\s+)?(?P<n>[a-z][a-z-]+)"
 )
 
 
+@lru_cache(maxsize=1)
+def _ruled_out_after() -> re.Pattern[str]:
+    """ "done with nonstick pans", "cant have gelatin": a cue of ``text_cues``, fillers, the word."""
+    cues = "|".join(re.escape(c).replace(r"\ ", r"\s+").replace("'", "'?") for c in text_negation_cues())
+    return re.compile(
+        rf"\b(?:{cues})\s+(?:(?:any|the|a|an|those|these|that|this|all|more|of|them|with)\s+)*(?P<c>[a-z][a-z-]+)"
+    )
+
+
 def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
     """The words ``message`` rules out that nothing else in the catalog's vocabulary reads ("a
-    toothpaste without any fluoride", "gluten-free pasta"): candidates for an exclusion on titles."""
+    toothpaste without any fluoride", "gluten-free pasta", "done with nonstick"): candidates for an
+    exclusion on titles."""
     text = message.lower()
     tokens = tokenize(text)
     values = matcher.find(tokens)
@@ -234,8 +249,8 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
     # "fragrance free" where Fragrance is also a department: the word is still what it is without
     named = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
     found: list[str] = []
-    for m in _WITHOUT.finditer(text):
-        group = next(g for g in ("w", "f", "n") if m.group(g))
+    for m in [*_WITHOUT.finditer(text), *_ruled_out_after().finditer(text)]:
+        group = next(g for g in ("w", "f", "n", "o", "x", "c") if g in m.re.groupindex and m.group(g))
         start = m.start(group)
         at = next((i for i, t in enumerate(tokens) if t.start == start), None)
         if at is None:
@@ -346,6 +361,7 @@ def with_text_words(
             snap,
             total,
             {w.lower() for n in asked_leaves for w in n.split()},
+            {w for b in f.brands for w in re.findall(r"[a-z0-9]+", b.lower())},
         )
         if m not in kept and m not in f.text_words
     ]
@@ -371,7 +387,8 @@ def with_text_words(
         and w in vocabulary.colors  # (keyed by the normal form)
         and int((asked & snap.mask(Filters(colors=[w]))).sum()) >= 2
     ]
-    kept = [w for w in kept if w not in as_color]
+    # "not the one with fluoride in it": a word ruled out is no feature asked for
+    kept = [w for w in kept if w not in as_color and w not in ruled]
     if not kept and not as_color and out == f.exclude_text_words:
         return plan
     update: dict[str, object] = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
@@ -388,6 +405,7 @@ def _unstated_modifiers(
     snap: CatalogSnapshot,
     total: int,
     kind_names: set[str],
+    brand_words: frozenset[str] | set[str] = frozenset(),
 ) -> list[str]:
     """The feature words said inside the phrase that names the product, before its head ("cast iron"
     of "cast iron skillet", "ray ban" of "ray ban sunglasses"), that none of the ``total`` products
@@ -401,7 +419,8 @@ def _unstated_modifiers(
     modifiers = said[:-1]
 
     def modifier(word: str) -> bool:
-        return word.isalpha() and word not in FILLER_WORDS and not describes(word)
+        # ("dustwise stick vacs": the maker asked for is a filter of its own, not a word of the feature)
+        return word.isalpha() and word not in FILLER_WORDS and not describes(word) and word not in brand_words
 
     found: list[str] = []
     for w in words:

@@ -106,6 +106,10 @@ _SUBJECTS = frozenset(
 _ADJECTIVE_ENDINGS = ("ic", "al", "ive", "ous", "able", "ible", "ful", "less", "ed", "ing", "ary", "proof")
 # "it makes", "she uses": verbs too general to name what a product does ("Coffee Makers" → make)
 _GENERAL_DOINGS = frozenset({"make", "use", "hold", "get", "do", "go", "take"})
+_NOT_THE_ONE_WITH = re.compile(
+    r"\b(?:not|no|except|but)\s+(?:the\s+|a\s+|any\s+|that\s+)?one\s+(?:with|w|that\s+(?:ha|has|have|come|comes)(?:\s+in)?)"
+    r"\s+(?:the\s+|a\s+|an\s+|any\s+|some\s+)?$"
+)
 _NEGATION_SKIP = frozenset(
     {"a", "an", "the", "any", "from", "by", "in", "made", "brand", "of", "anything", "stuff"}
     # "it's for me, not my kid": whose it is sits between the cue and the value
@@ -160,6 +164,13 @@ def ruled_out(phrase: str) -> bool:
     the shopper does NOT want: never the product asked for."""
     stems = tuple(t.stem for t in tokenize(phrase))
     return any(stems[: len(cue)] == cue for cue in negation_cues())
+
+
+@lru_cache(maxsize=1)
+def text_negation_cues() -> tuple[str, ...]:
+    """Phrases that rule out the word after them in product text ("done with nonstick pans"), from
+    ``lexicons/negations.yaml`` (``text_cues``)."""
+    return tuple(str(cue).lower() for cue in _negations().get("text_cues", []))
 
 
 @lru_cache(maxsize=1)
@@ -395,6 +406,11 @@ def _matchable(kind: str, value: str) -> bool:
 
 
 _POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your", "ur"})
+_ARTICLES = frozenset({"a", "an", "some", "another"})
+# words after which an ordinary word is a verb ("she wont touch it", "they ball up")
+_VERB_BEFORE = (VERB_MODALS | {"cant", "can't", "cannot", "he", "she", "they", "we", "i", "it", "to"}) - {
+    "may"
+}
 
 
 def said_either_way(stems: list[str], start: int, end: int) -> bool:
@@ -607,6 +623,18 @@ class VocabularyMatcher:
         if n != 1 or " " in brand or not ordinary_word(brand):
             return False
         following = tokens[i + 1].stem if i + 1 < len(tokens) else ""
+        if i > 0 and tokens[i - 1].text in _VERB_BEFORE:
+            return True  # "she wont touch chicken", "it can ball up": a verb, not the maker Touch
+        if i > 0 and (tokens[i - 1].text.isdigit() or tokens[i - 1].text in _number_words()):
+            return True  # "comes as a 2 pack": a count, not the maker Packs
+        opener = next((j for j in range(i - 1, max(-1, i - 4), -1) if tokens[j].text in _ARTICLES), None)
+        if (
+            opener is not None
+            and opener < i - 1
+            and all(t.text.isalpha() and t.stem not in FILLER_WORDS for t in tokens[opener + 1 : i])
+            and (not following or following in FILLER_WORDS)
+        ):
+            return True  # "going for a candy cane vibe": the head of a noun phrase, not the maker Vibe
         if i == 0:  # "random q but …": an opening word before a throwaway one, not a product's maker
             return len(following) == 1 or following in FILLER_WORDS
         if tokens[i - 1].text not in _POSSESSIVES:
@@ -978,6 +1006,10 @@ class VocabularyMatcher:
             return self._match(entry, i, i + 1, fuzzy=True)
         if stem in self.words:
             return None
+        from assistant.plan.typos import ordinary_word
+
+        if ordinary_word(token.text):
+            return None  # "while he heals and rests": an ordinary word, no misspelt maker (Crest)
         if stem not in self._close_brands:  # the same words recur turn after turn
             close = difflib.get_close_matches(stem, list(self._single_brands), n=1, cutoff=_BRAND_TYPO_CUTOFF)
             self._close_brands[stem] = close[0] if close else None
@@ -994,6 +1026,8 @@ class VocabularyMatcher:
             j -= 1
         if j > 0 and stems[j - 1] in _NEGATION_SINGLE:
             return True
+        if _NOT_THE_ONE_WITH.search(" ".join(stems[max(0, hit.start - 7) : hit.start]) + " "):
+            return True  # "not the one with the pets", "not the ones that have fluoride"
         if j > 1 and stems[j - 1] == "for" and stems[j - 2] in ("not", "nothing", "isn't", "isnt"):
             return True  # "not for my kid" (but "no, for my kid" wants it)
         if j > 1 and (stems[j - 2], stems[j - 1]) in _NEGATION_PAIRS:
