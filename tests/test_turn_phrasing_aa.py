@@ -108,3 +108,41 @@ def test_not_the_one_with_a_word_rules_it_out(assistant: Assistant) -> None:
     assert "station" in plan.filters.exclude_text_words
     assert "station" not in plan.filters.text_words
     assert shown and all("station" not in p.title.lower() for p in shown)
+
+
+@pytest.mark.parametrize(
+    ("message", "people"),
+    [
+        (
+            "first time car camping with my wife and our two kids. need a tent all 4 of us can actually sleep in",
+            4,
+        ),
+        ("camping with my wife and our two kids, need a tent", 4),
+        ("tent for me, my wife and our 3 kids", 5),
+    ],
+)
+def test_a_party_counts_the_shopper_and_the_larger_count_holds(
+    assistant: Assistant, message: str, people: int
+) -> None:
+    _, _, plan, _ = turn(assistant, message)
+    assert plan.filters.categories == ["tents"]
+    assert plan.filters.attribute_ranges["capacity"].gte == people
+
+
+def test_a_judging_size_word_with_no_kind_named_filters_nothing(assistant: Assistant) -> None:
+    shown, _, plan, _ = turn(
+        assistant,
+        "need something to nuke leftovers and do popcorn in my dorm room. small - not one of those giant ones "
+        "that hangs over a stove",
+    )
+    assert "size" not in plan.filters.attributes
+    assert not plan.filters.categories or "dog beds" not in plan.filters.categories
+    assert shown and all(p.attributes.get("size") != "Small" for p in shown[:1])
+
+
+def test_a_size_only_one_kind_sells_still_names_it(assistant: Assistant) -> None:
+    _, _, _, sid = turn(assistant, "firm mattress under 700")
+    shown, _, plan, _ = turn(assistant, "what about king size? i can go a bit higher for a king", sid)
+    assert plan.filters.categories == ["mattresses"]
+    assert plan.filters.attributes.get("size") == "king"
+    assert shown and all(p.category[-1] == "Mattresses" for p in shown)
