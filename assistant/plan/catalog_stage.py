@@ -760,7 +760,8 @@ def apply_schema(
             assert than is not None
             before = previous.filters if previous is not None else Filters()
             if (
-                reference.brand
+                described
+                and reference.brand
                 and norm(reference.brand) in filters.brands
                 and norm(reference.brand) not in before.brands
             ):
