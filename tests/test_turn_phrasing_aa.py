@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from assistant.plan.planner import product_kind
 from assistant.plan.prices import parse_prices
 from assistant.turn import Assistant
 from retrieval.catalog import Product
@@ -146,3 +147,17 @@ def test_a_size_only_one_kind_sells_still_names_it(assistant: Assistant) -> None
     assert plan.filters.categories == ["mattresses"]
     assert plan.filters.attributes.get("size") == "king"
     assert shown and all(p.category[-1] == "Mattresses" for p in shown)
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("we get hummingbirds on our balcony all summer, want to hang a feeder out there for them", "feeder"),
+        ("take out containers with lids", "take out containers"),
+        ("need a pull out drawer organizer", "pull out drawer organizer"),
+    ],
+)
+def test_out_and_through_end_the_noun_phrase_only_as_particles(
+    assistant: Assistant, message: str, kind: str
+) -> None:
+    assert product_kind(message, assistant.vocabulary, assistant._known) == kind

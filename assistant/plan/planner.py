@@ -1660,7 +1660,9 @@ _CLAUSE_CUES = re.compile(
     # the product must (not) do, after it
     rf"|\b(?:{_BOUND_VERB.pattern})\b"
     # "hang a feeder out there", "chewed thru his bowl": a particle ends the noun phrase before it
-    r"|(?<!-)\b(?:out|thru|through)\b(?!-\w)"
+    # (only as a particle: "out there", "thru his bowl"; not a product's own words, "take out containers")
+    r"|(?<!-)\bout\b(?=\s+(?:there|here|back|front|side|of|in|on|at|by|for|to|and)\b|\s*[,.!?]|\s*$)"
+    r"|(?<!-)\b(?:thru|through)\b(?=\s+(?:the|his|her|my|our|their|its|a|an|every|all)\b)"
 )
 _SKIP_HEAD = frozenset(
     {"one", "ones", "thing", "things", "something", "anything", "stuff", "option", "options", "pair"}
