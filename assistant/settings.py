@@ -293,6 +293,21 @@ class Settings(BaseSettings):
         le=2,
         description="... and this much more similar than any other leaf's name (else the usual checks decide).",
     )
+    kind_evidence_k: int = Field(
+        default=20,
+        ge=0,
+        le=200,
+        description="A category a fresh ask names by one of its words is checked against the category of "
+        "the catalog's this many products nearest to the whole message (0: no check): when none of them "
+        'is filed there ("bean to cup espresso machines": Beans), the word named something else ...',
+    )
+    kind_evidence_share: float = Field(
+        default=0.4,
+        ge=0,
+        le=1,
+        description="... and the leaf category holding at least this share of them (and twice the next "
+        "leaf's) is the kind asked; when no leaf does, the search goes unfiltered by kind.",
+    )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 
     # Experiments ---------------------------------------------------------------------------

@@ -489,6 +489,7 @@ class Assistant:
         said = normalize_message(request.message, matcher_for(self.vocabulary), known)
         turn.said = said
         kind = product_kind(request.message, self.vocabulary, known)
+        plan = self._kind_in_evidence(plan, previous, shown, request.message, kind, said)
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema, kind)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
@@ -511,6 +512,84 @@ class Assistant:
             plan, said, [*shown, *self._shown_before(history)], snap, self.vocabulary, self.schema
         )
         return named_variants(plan, said, snap, self.vocabulary, [p.id for p in shown]), problem
+
+    def _kind_in_evidence(
+        self,
+        plan: QueryPlan,
+        previous: QueryPlan | None,
+        shown: list[Product],
+        message: str,
+        kind: str,
+        said: str,
+    ) -> QueryPlan:
+        """A kind of product read from one word of a fresh ask, checked against the catalog's products:
+        when none of the ``kind_evidence_k`` products nearest to the whole message is filed under it,
+        the word named something else ("bean to cup espresso machines": Beans; "a comfy spot for the
+        kids' water bottles to dry": Sports Water Bottles). The leaf holding a clear share of those
+        products (``kind_evidence_share``, twice the next leaf's) is the kind asked; with none, the
+        search is not filtered by kind (and a kind the catalog lacks is declined as usual). A kind
+        the conversation already had, a brand or an item list is left as read, and so is an ask the
+        catalog has no such kind for (declined by :meth:`_outside_catalog`, not answered with the
+        nearest other thing: "a washing machine" is no dishwasher)."""
+        f = plan.filters
+        k = self.settings.kind_evidence_k
+        if (
+            k <= 0
+            or plan.intent != "search"
+            or not f.categories
+            or f.brands
+            or plan.items
+            or plan.referenced_ids
+        ):
+            return plan
+        before = set(previous.filters.categories) if previous is not None else set()
+        if previous is not None and previous.category_hint:
+            before.add(previous.category_hint)
+        before |= {norm(level) for p in shown for level in p.category}
+        if before & set(f.categories):
+            return plan
+        # the head noun of the phrase naming the product names the category ("new rotors, the 160mm
+        # ones" where the nearest products are the brake pads the message also talks about): the word
+        # is the evidence; so is a level on the paths of that noun's kind ("dress pants": the Dress
+        # level under Pants)
+        head = singular(kind.split()[-1]) if kind and kind.split() else ""
+        if head and any(
+            head
+            in {singular(w) for level in [c, *self.schema.above(c)] for w in re.findall(r"[a-z]+", level)}
+            for c in f.categories
+        ):
+            return plan
+        # (read as the planner reads it: "sunglases" is sunglasses to the planner, not to the embedder)
+        inside, leaves = self.searcher.nearest_filing(said or message, k, Filters(categories=f.categories))
+        if inside or not leaves:
+            return plan
+        if self._outside_catalog(plan, previous, kind, message, said):
+            return plan
+        leader, count = leaves[0]
+        runner_up = leaves[1][1] if len(leaves) > 1 else 0
+        clear = leader and count >= self.settings.kind_evidence_share * k and count >= 2 * runner_up
+        categories = [norm(leader)] if clear else []
+        kept = self.schema.attributes(categories) if categories else {}
+        snap = self.searcher.snapshot()
+        levels = f.categories_all
+        if levels and not snap.mask(Filters(categories=categories, categories_all=levels)).any():
+            levels = []
+        log.debug(
+            "kind %s read from a word is not where the nearest products are: %s", f.categories, categories
+        )
+        filters = f.model_copy(
+            update={
+                "categories": categories,
+                "categories_all": levels,
+                "attributes": {a: v for a, v in f.attributes.items() if a in kept},
+                "attribute_in": {a: v for a, v in f.attribute_in.items() if a in kept},
+                "attribute_ranges": {a: v for a, v in f.attribute_ranges.items() if a in kept},
+            }
+        )
+        sort = plan.sort
+        if sort is not None and sort.key not in kept and sort.key not in ("price", "rating"):
+            sort = None
+        return plan.model_copy(update={"filters": filters, "category_hint": None, "sort": sort})
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -212,6 +212,23 @@ class Searcher:
             return None
         (leaf, best), (_, runner_up) = ranked
         return leaf if best >= similarity and best - runner_up >= margin else None
+
+    def nearest_filing(self, text: str, k: int, filters: Filters) -> tuple[int, list[tuple[str, int]]]:
+        """Where the ``k`` products nearest to ``text`` are filed: how many of them ``filters`` allow,
+        and their leaf categories with counts, most first (what kind of product the text is about,
+        read from the catalog's products rather than from one of its words)."""
+        snap = self.snapshot()
+        everything = np.ones(len(snap), dtype=bool)
+        if not len(snap) or k <= 0:
+            return 0, []
+        ann = snap.release.ann if snap.release is not None else None
+        vector = self.embed_query(positive_text(text).strip() or text)
+        positions, _, _ = dense_search(snap.vectors, vector, everything, k, ann, self.dense_policy)
+        inside = int(snap.mask(filters)[positions].sum())
+        leaves = Counter(
+            snap.products[int(p)].category[-1] for p in positions if snap.products[int(p)].category
+        )
+        return inside, leaves.most_common()
 
     @property
     def dense_policy(self) -> DensePolicy:

@@ -25,9 +25,11 @@ def small_assistant(data_dir: Path, products: Sequence[Product], **overrides: ob
         embedder="hash",
         llm="fake",
         chroma_url=None,
-        # the hash embedder's similarities say nothing about meaning: a decline rests on the words
+        # the hash embedder's similarities say nothing about meaning: a decline rests on the words,
+        # and so does the kind a word names (tests/test_turn_kind_evidence.py turns the check on)
         unnamed_kind_similarity=0.99,
         out_of_catalog_similarity=-1.0,
+        kind_evidence_k=0,
     ).model_copy(update=overrides)
     a = build_assistant(settings, chat_model=FakeChatModel())
     ingest_products(a.catalog, list(products))
