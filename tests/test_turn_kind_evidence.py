@@ -14,7 +14,7 @@ import pytest
 from assistant.schemas import Filters, QueryPlan
 from assistant.turn import Assistant
 from retrieval.catalog import Product
-from tests.turn_support import small_assistant, turn
+from tests.turn_support import products_in, small_assistant, turn
 
 _WOOD = ["Arts & Crafts", "Craft Supplies", "Wood"]
 _ROLLS = ["Tools & Home Improvement", "Tool Storage", "Tool Bags"]
@@ -22,18 +22,9 @@ _PADS = ["Sports & Outdoors", "Cycling", "Brake Pads"]
 _ROTORS = ["Sports & Outdoors", "Cycling", "Rotors"]
 
 
-def _items(category: list[str], rows: list[tuple[str, str, float]], prefix: str) -> list[Product]:
-    return [
-        Product(
-            id=f"{prefix}{i}", title=title, brand=brand, price=price, rating=4.0 + i / 10, category=category
-        )
-        for i, (brand, title, price) in enumerate(rows)
-    ]
-
-
 def _products() -> list[Product]:
     return [
-        *_items(
+        *products_in(
             _WOOD,
             [
                 ("Woodpeckers", "Woodpeckers Unfinished Wood Slices, 12 Pack", 15.0),
@@ -42,7 +33,7 @@ def _products() -> list[Product]:
             ],
             "wood",
         ),
-        *_items(
+        *products_in(
             _ROLLS,
             [
                 (
@@ -55,7 +46,7 @@ def _products() -> list[Product]:
             ],
             "roll",
         ),
-        *_items(
+        *products_in(
             _PADS,
             [
                 ("Shimano", "Shimano Disc Brake Pads, Stops the Grinding of Worn Disc Brakes", 18.0),
@@ -64,7 +55,7 @@ def _products() -> list[Product]:
             ],
             "pad",
         ),
-        *_items(_ROTORS, [("Shimano", "Shimano RT56 Disc Rotor 160mm", 24.0)], "rot"),
+        *products_in(_ROTORS, [("Shimano", "Shimano RT56 Disc Rotor 160mm", 24.0)], "rot"),
     ]
 
 

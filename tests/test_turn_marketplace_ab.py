@@ -14,7 +14,7 @@ import pytest
 
 from assistant.turn import Assistant
 from retrieval.catalog import Product
-from tests.turn_support import small_assistant, turn
+from tests.turn_support import products_in, small_assistant, turn
 
 _PANS = ["Home & Kitchen", "Cookware", "Skillets"]
 _MALLOWS = ["Grocery", "Cooking & Baking", "Marshmallows"]
@@ -28,18 +28,9 @@ _FEEDERS = ["Patio", "Birds", "Feeders"]
 _BOWLS = ["Pet Supplies", "Dogs", "Bowls"]
 
 
-def _items(category: list[str], rows: list[tuple[str, str, float]], prefix: str) -> list[Product]:
-    return [
-        Product(
-            id=f"{prefix}{i}", title=title, brand=brand, price=price, rating=4.0 + i / 10, category=category
-        )
-        for i, (brand, title, price) in enumerate(rows)
-    ]
-
-
 def _products() -> list[Product]:
     return [
-        *_items(
+        *products_in(
             _PANS,
             [
                 ("Tfal", "T-fal Stainless Steel Frying Pan, 12 Inch", 32.99),
@@ -50,7 +41,7 @@ def _products() -> list[Product]:
             ],
             "pan",
         ),
-        *_items(
+        *products_in(
             _MALLOWS,
             [
                 ("Dandies", "Dandies Vegan Marshmallows, Gelatin Free", 8.99),
@@ -59,8 +50,8 @@ def _products() -> list[Product]:
             ],
             "mal",
         ),
-        *_items(_GELATIN, [("Knox", "Knox Unflavored Gelatin Packets", 6.0)], "gel"),
-        *_items(
+        *products_in(_GELATIN, [("Knox", "Knox Unflavored Gelatin Packets", 6.0)], "gel"),
+        *products_in(
             _TREATS,
             [
                 ("Greenies", "Greenies Dental Cat Treats, Tempting Tuna Flavor", 9.0),
@@ -71,7 +62,7 @@ def _products() -> list[Product]:
             ],
             "tr",
         ),
-        *_items(
+        *products_in(
             _FOOD,
             [
                 ("Blue Buffalo", "Blue Buffalo Indoor Adult Dry Cat Food", 30.0),
@@ -79,7 +70,7 @@ def _products() -> list[Product]:
             ],
             "food",
         ),
-        *_items(
+        *products_in(
             _LUNCH,
             [
                 ("Yissvic", "Yissvic Electric Lunch Box Food Heater for Car and Truck, 12V 24V 110V", 29.99),
@@ -88,7 +79,7 @@ def _products() -> list[Product]:
             ],
             "lb",
         ),
-        *_items(
+        *products_in(
             _DOORS,
             [
                 ("PetSafe", "PetSafe Freedom Patio Panel Pet Door", 180.0),
@@ -96,7 +87,7 @@ def _products() -> list[Product]:
             ],
             "door",
         ),
-        *_items(
+        *products_in(
             _LIGHTS,
             [
                 (
@@ -109,7 +100,7 @@ def _products() -> list[Product]:
             ],
             "light",
         ),
-        *_items(
+        *products_in(
             _FEEDERS,
             [
                 ("Grateful Gnome", "Grateful Gnome Hummingbird Feeder, Hand Blown Glass", 18.95),
@@ -118,7 +109,7 @@ def _products() -> list[Product]:
             ],
             "fd",
         ),
-        *_items(
+        *products_in(
             _BOWLS,
             [
                 ("Yeti", "Yeti Boomer 8 Stainless Steel Dog Bowl", 49.99),

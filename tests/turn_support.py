@@ -50,3 +50,14 @@ def turn(
     text = "".join(e.text for e in events if isinstance(e, TokenEvent))
     sid = next(getattr(e, "session_id", None) for e in events if getattr(e, "session_id", None))
     return (products[-1].products if products else []), text, plan, sid
+
+
+def products_in(category: list[str], rows: list[tuple[str, str, float]], prefix: str) -> list[Product]:
+    """Products filed under ``category`` from ``(brand, title, price)`` rows: ids ``prefix0``, ``prefix1``,
+    …, ratings 4.0, 4.1, … in row order."""
+    return [
+        Product(
+            id=f"{prefix}{i}", title=title, brand=brand, price=price, rating=4.0 + i / 10, category=category
+        )
+        for i, (brand, title, price) in enumerate(rows)
+    ]
