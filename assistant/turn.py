@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -138,6 +138,18 @@ class _Turn:
 
     def add_usage(self, more: Usage) -> None:
         self.usage = self.usage + more
+
+
+@lru_cache(maxsize=4096)
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a name, singular ("Hats & Caps": hat, cap)."""
+    return frozenset(singular(w) for w in re.findall(r"[a-z]+", name.lower()))
+
+
+def _head_word(kind: str) -> str:
+    """The last word of the phrase that names a product, singular ("new rotors": rotor)."""
+    words = kind.split()
+    return singular(words[-1]) if words else ""
 
 
 def _price(value: float | None) -> str:
@@ -552,11 +564,9 @@ class Assistant:
         # ones" where the nearest products are the brake pads the message also talks about): the word
         # is the evidence; so is a level on the paths of that noun's kind ("dress pants": the Dress
         # level under Pants)
-        head = singular(kind.split()[-1]) if kind and kind.split() else ""
+        head = _head_word(kind)
         if head and any(
-            head
-            in {singular(w) for level in [c, *self.schema.above(c)] for w in re.findall(r"[a-z]+", level)}
-            for c in f.categories
+            head in _name_words(level) for c in f.categories for level in [c, *self.schema.above(c)]
         ):
             return plan
         # (read as the planner reads it: "sunglases" is sunglasses to the planner, not to the embedder)
@@ -567,7 +577,7 @@ class Assistant:
             return plan
         leader, count = leaves[0]
         runner_up = leaves[1][1] if len(leaves) > 1 else 0
-        clear = leader and count >= self.settings.kind_evidence_share * k and count >= 2 * runner_up
+        clear = bool(leader) and count >= self.settings.kind_evidence_share * k and count >= 2 * runner_up
         categories = [norm(leader)] if clear else []
         kept = self.schema.attributes(categories) if categories else {}
         snap = self.searcher.snapshot()
@@ -612,8 +622,7 @@ class Assistant:
         )
         if leaf is None:
             return None
-        head = singular(kind.split()[-1])
-        if head in {singular(w) for w in re.findall(r"[a-z]+", leaf.lower())}:
+        if _head_word(kind) in _name_words(leaf):
             return None
         return leaf
 
@@ -780,10 +789,7 @@ class Assistant:
                         and f"{said[-2]} {said[-1]}" in message.lower()
                         and not said[-1].endswith(("ing", "ed"))
                         # the category came from the word before it ("dog shampoo": Dogs)
-                        and any(
-                            singular(said[-2]) in {singular(w) for w in re.findall(r"[a-z]+", k.lower())}
-                            for k in kinds
-                        )
+                        and any(singular(said[-2]) in _name_words(k) for k in kinds)
                     )
                 )
                 and singular(said[-1]) in english_words()
@@ -1033,16 +1039,13 @@ class Assistant:
         # "a rain shell" where the shells titles name are filed under Rain Jackets: the modifier is the
         # kind's own word ("bird baths" under Birds is not: no title there names a bath)
         filed = {norm(c) for c, _ in [*index.get_counts(words[-1]), *index.get_counts(head)]}
-        if any(
-            singular(words[-2]) in {singular(w) for w in re.findall(r"[a-z]+", c)} and norm(c) in filed
-            for c in plan.filters.categories
-        ):
+        if any(singular(words[-2]) in _name_words(c) and norm(c) in filed for c in plan.filters.categories):
             return False
         # the last word must be what some title says a product is ("detector"), not any word ("spring")
         named = (
             index.get_counts(words[-1])
             or index.get_counts(head)
-            or any(head in {singular(w) for w in re.findall(r"[a-z]+", c)} for c in plan.filters.categories)
+            or any(head in _name_words(c) for c in plan.filters.categories)
         )
         return bool(named) and index.pair_unseen(words[-2], words[-1])
 
