@@ -536,8 +536,8 @@ class Assistant:
     ) -> QueryPlan:
         """A kind of product read from one word of a fresh ask, checked against the catalog's products:
         when none of the ``kind_evidence_k`` products nearest to the whole message is filed under it,
-        the word named something else ("bean to cup espresso machines": Beans; "a comfy spot for the
-        kids' water bottles to dry": Sports Water Bottles). The leaf holding a clear share of those
+        the word named something else ("bean to cup espresso machines": Beans; "the top scoring cobalt
+        set": Tops). The leaf holding a clear share of those
         products (``kind_evidence_share``, twice the next leaf's) is the kind asked; with none, the
         search is not filtered by kind (and a kind the catalog lacks is declined as usual). A kind
         the conversation already had, a brand or an item list is left as read, and so is an ask the

@@ -218,9 +218,9 @@ class Searcher:
         and their leaf categories with counts, most first (what kind of product the text is about,
         read from the catalog's products rather than from one of its words)."""
         snap = self.snapshot()
-        everything = np.ones(len(snap), dtype=bool)
         if not len(snap) or k <= 0:
             return 0, []
+        everything = np.ones(len(snap), dtype=bool)
         ann = snap.release.ann if snap.release is not None else None
         vector = self.embed_query(positive_text(text).strip() or text)
         positions, _, _ = dense_search(snap.vectors, vector, everything, k, ann, self.dense_policy)
