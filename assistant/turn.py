@@ -47,6 +47,7 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
+from assistant.plan.kind_family import kind_in_context
 from assistant.plan.named_products import named_in_catalog, named_variants
 from assistant.plan.planner import (
     asks,
@@ -502,6 +503,7 @@ class Assistant:
         turn.said = said
         kind = product_kind(request.message, self.vocabulary, known)
         plan = self._kind_in_evidence(plan, previous, shown, request.message, kind, said)
+        plan = self._kind_in_family(plan, previous, shown, said or request.message)
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema, kind)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
@@ -579,14 +581,21 @@ class Assistant:
         runner_up = leaves[1][1] if len(leaves) > 1 else 0
         clear = bool(leader) and count >= self.settings.kind_evidence_share * k and count >= 2 * runner_up
         categories = [norm(leader)] if clear else []
+        log.debug(
+            "kind %s read from a word is not where the nearest products are: %s", f.categories, categories
+        )
+        return self._with_kind(plan, categories)
+
+    def _with_kind(self, plan: QueryPlan, categories: list[str]) -> QueryPlan:
+        """``plan`` asking for ``categories`` instead of its kind: its audience levels kept where
+        products of the new kind hold them, its attribute filters and attribute sort kept where the
+        new kind has the attribute."""
+        f = plan.filters
         kept = self.schema.attributes(categories) if categories else {}
         snap = self.searcher.snapshot()
         levels = f.categories_all
         if levels and not snap.mask(Filters(categories=categories, categories_all=levels)).any():
             levels = []
-        log.debug(
-            "kind %s read from a word is not where the nearest products are: %s", f.categories, categories
-        )
         filters = f.model_copy(
             update={
                 "categories": categories,
@@ -600,6 +609,53 @@ class Assistant:
         if sort is not None and sort.key not in kept and sort.key not in ("price", "rating"):
             sort = None
         return plan.model_copy(update={"filters": filters, "category_hint": None, "sort": sort})
+
+    def _kind_in_family(
+        self, plan: QueryPlan, previous: QueryPlan | None, shown: list[Product], said: str
+    ) -> QueryPlan:
+        """A kind read from its head noun alone, read in its conversation ("and a mattress for it"
+        after a futon frame: Futon Mattresses; "a set with the conditioner too" after shampoos:
+        Shampoo & Conditioner Sets): see :func:`assistant.plan.kind_family.kind_in_context`. Only a
+        kind new to the conversation, and only where products of the chosen kind meet the rest of
+        the ask."""
+        if plan.intent not in ("search", "refine") or plan.referenced_ids:
+            return plan
+        context = [
+            *(previous.filters.categories if previous is not None else []),
+            *(p.category[-1] for p in shown if p.category),
+        ]
+        if previous is not None:
+            context += [c for item in previous.items for c in item.categories]
+        before = {norm(c) for c in context}
+        snap = self.searcher.snapshot()
+        if plan.items:
+            items = []
+            for i, item in enumerate(plan.items):
+                others = [c for j, other in enumerate(plan.items) if j != i for c in other.categories]
+                chosen = None
+                if len(item.categories) == 1 and norm(item.categories[0]) not in before:
+                    chosen = kind_in_context(item.categories[0], said, [*context, *others], self.schema)
+                if (
+                    chosen is not None
+                    and snap.mask(
+                        item.filters.model_copy(update={"categories": chosen, "categories_all": []})
+                    ).any()
+                ):
+                    log.debug("item kind %s read in its conversation: %s", item.categories, chosen)
+                    item = item.model_copy(update={"categories": chosen})
+                items.append(item)
+            return plan.model_copy(update={"items": items})
+        f = plan.filters
+        if len(f.categories) != 1 or norm(f.categories[0]) in before:
+            return plan
+        chosen = kind_in_context(f.categories[0], said, context, self.schema)
+        if chosen is None:
+            return plan
+        changed = self._with_kind(plan, chosen)
+        if not snap.mask(changed.filters).any():
+            return plan
+        log.debug("kind %s read in its conversation: %s", f.categories, chosen)
+        return changed
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found

@@ -25,6 +25,7 @@ from typing import Literal
 import yaml
 
 from retrieval.catalog import GROUPING_KEYS, Product, norm
+from retrieval.text import analyze
 
 __all__ = [
     "GROUPING_KEYS",
@@ -36,6 +37,7 @@ __all__ = [
     "field_number",
     "key_unit",
     "key_words",
+    "name_heads",
     "unit_spellings",
 ]
 
@@ -161,6 +163,7 @@ class CatalogSchema:
     )
     _above: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _listing: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _heads: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     # level -> the paths holding it (with their level sets and product counts): on_one_path and depth
     # are asked many times per turn, over thousands of paths in a real catalog
     _through: dict[str, list[tuple[tuple[str, ...], frozenset[str], int]]] | None = field(
@@ -220,6 +223,26 @@ class CatalogSchema:
             }
         key = norm(kind)
         return [n for n in self._listing.get(key, []) if n != key]
+
+    def same_head(self, category: str) -> list[str]:
+        """The other levels named for the same kind of thing as ``category``, by the last word of a
+        part of their name ("mattresses": Futon Mattresses; "sets": Screwdriver Sets, Shampoo &
+        Conditioner Sets), largest first; never ``category`` itself nor a level above it (indexed
+        once per schema)."""
+        if self._heads is None:
+            heads: dict[str, list[str]] = {}
+            sizes: Counter[str] = Counter()
+            for path, n in self.paths.items():
+                for level in path:
+                    sizes[level] += n
+            for level in sizes:
+                for head in name_heads(level):
+                    heads.setdefault(head, []).append(level)
+            self._heads = {h: sorted(names, key=lambda n: (-sizes[n], n)) for h, names in heads.items()}
+        key = norm(category)
+        above = self.above(key)
+        found = [n for h in name_heads(key) for n in self._heads.get(h, []) if n != key and n not in above]
+        return list(dict.fromkeys(found))
 
     def on_one_path(self, levels: Iterable[str]) -> int:
         """How many products sit on a category path holding every one of ``levels`` ("women" and
@@ -299,6 +322,17 @@ class CatalogSchema:
             for leaf, schema in self.categories.items()
             if key in schema.attributes and value in schema.attributes[key].values
         ]
+
+
+def name_heads(name: str) -> list[str]:
+    """The head word of each part of a level's name, as the text index stems it ("Recovery Collars &
+    Cones": collar, cone)."""
+    heads = []
+    for part in re.split(r"[&,]", name):
+        words = analyze(part)
+        if words and words[-1] not in heads:
+            heads.append(words[-1])
+    return heads
 
 
 def _category(path: tuple[str, ...], products: list[Product]) -> CategorySchema:
