@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from assistant.plan.text import FILLER_WORDS, tokenize
 from retrieval.catalog import norm
@@ -24,12 +25,13 @@ MAX_KINDS = 3
 
 
 def name_words(name: str) -> frozenset[str]:
-    """The content words of a level name or a message, singular ("Futon Mattresses": futon, mattress)."""
+    """The content words of a level name, singular ("Futon Mattresses": futon, mattress)."""
     return frozenset(
         t.stem for t in tokenize(re.sub(r"[^a-z0-9' ]+", " ", name.lower())) if t.stem not in FILLER_WORDS
     )
 
 
+@lru_cache(maxsize=4096)
 def _modifiers(name: str, head: str) -> frozenset[str]:
     """The words qualifying ``head`` in ``name``: the other words of the part of the name it heads
     ("Shampoo & Conditioner Sets": conditioner; "Screw Guns & Screwdrivers": none for screwdriver)."""
@@ -50,7 +52,7 @@ def _near(message: str, heads: set[str]) -> frozenset[str]:
     found: set[str] = set()
     for sentence in re.split(r"[.!?;]+", message.lower()):
         tokens = tokenize(sentence)
-        at = [i for i, t in enumerate(tokens) if analyze(t.text)[-1:] and analyze(t.text)[-1] in heads]
+        at = [i for i, t in enumerate(tokens) if (stems := analyze(t.text)) and stems[-1] in heads]
         found |= {
             t.stem
             for i, t in enumerate(tokens)
