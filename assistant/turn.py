@@ -66,6 +66,7 @@ from assistant.plan.shorthand import spelling_variants
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import with_text_words
 from assistant.plan.typos import english_words
+from assistant.plan.unread import unread_feature
 from assistant.plan.vocab import matcher_for
 from assistant.responses import load_responses
 from assistant.schemas import (
@@ -505,6 +506,7 @@ class Assistant:
         plan = self._kind_in_evidence(plan, previous, shown, request.message, kind, said)
         plan = self._kind_in_family(plan, previous, shown, said or request.message)
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema, kind)
+        plan = self._unread_feature(plan, previous, shown, said or request.message)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -656,6 +658,42 @@ class Assistant:
             return plan
         log.debug("kind %s read in its conversation: %s", f.categories, chosen)
         return changed
+
+    def _unread_feature(
+        self, plan: QueryPlan, previous: QueryPlan | None, shown: list[Product], said: str
+    ) -> QueryPlan:
+        """A follow-up that changes nothing the planner reads ("stemless would be better" after wine
+        glasses) asks for the feature its words name in the titles of the products it is about
+        (:func:`assistant.plan.unread.unread_feature`): the kinds asked, or, with none, the kinds of
+        the products shown last."""
+        if (
+            previous is None
+            or plan.intent not in ("search", "refine")
+            or plan.referenced_ids
+            or plan.items
+            or previous.items
+            or plan.unknown_values
+            or plan.filters != previous.filters
+            or plan.sort != previous.sort
+            or plan.comparative != previous.comparative
+            or plan.exclude_ids != previous.exclude_ids
+        ):
+            return plan
+        snap = self.searcher.snapshot()
+        f = plan.filters
+        asked = snap.mask(f)
+        if not f.categories:
+            leaves = list(dict.fromkeys(norm(p.category[-1]) for p in shown if p.category))
+            if not leaves:
+                return plan
+            asked = asked & snap.mask(Filters(categories=leaves))
+        phrase = unread_feature(said, matcher_for(self.vocabulary), snap, asked)
+        if phrase is None or phrase in f.text_words:
+            return plan
+        log.debug("a follow-up read as nothing else asks for %r", phrase)
+        return plan.model_copy(
+            update={"filters": f.model_copy(update={"text_words": [*f.text_words, phrase][:8]})}
+        )
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found

@@ -382,6 +382,7 @@ class Searcher:
         timer.lap("personalize")
         order = np.argsort(-final, kind="stable")
         order = self._diversify(snap, request, pool, final, order)
+        order = _title_first(snap, request.filters.text_words, pool.positions, order)
         timer.lap("diversify")
 
         candidates = [
@@ -552,6 +553,23 @@ class Searcher:
             if features is not None
             else None,
         )
+
+
+def _title_first(
+    snap: CatalogSnapshot, text_words: list[str], positions: np.ndarray, order: np.ndarray
+) -> np.ndarray:
+    """``order`` with the products whose titles state every asked text word ahead of those that
+    meet the filter in their bullet points only (in the order they had): a title names what the
+    product is sold as, a bullet may mention the word in passing ("prevents leaks")."""
+    if not text_words or not len(order):
+        return order
+    stated = np.ones(len(snap), dtype=bool)
+    for word in text_words:
+        stated &= snap.holds_words(word) if len(analyze(word)) > 1 else snap.title_says(word)
+    first = stated[positions[order]]
+    if first.all() or not first.any():
+        return order
+    return np.concatenate([order[first], order[~first]])
 
 
 _BLAS_LIMITED = False

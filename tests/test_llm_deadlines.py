@@ -276,7 +276,9 @@ def test_the_budget_is_shared_by_the_calls_of_a_turn(catalog_settings: Settings,
         stub.add(plan, '{"ranking":[]}', "Quiet ones here. They are good. Pick one.")
         turn = Turn(assistant, stub)
         _check_bounded(turn)
-        assert turn.requests == 3
+        # the answer call is cut, or (on a loaded machine, where the two structured calls and the
+        # search already spent the budget) never started: either way the answer is what is lost
+        assert turn.requests in (2, 3)
         assert [d.stage for d in turn.degraded] == ["answer"]
         assert turn.time_of(DoneEvent) <= BUDGET_S + 0.5
 

@@ -2052,7 +2052,7 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
         _lower(text),
         [*parse_prices(_lower(text)).spans, *(m.span() for m in NOT_THE_ONE_WITH.finditer(_lower(text)))],
     )
-    if matcher is not None and re.search(r"\bat\s", lowered):
+    if matcher is not None and re.search(r"\b(?:at|in|to|into|from)\s", lowered):
         # "so she can make them at home": where it is used, not what
         said = tokenize(lowered)
         lowered = blank_spans(
@@ -2482,11 +2482,18 @@ _NOT_NOUNS = frozenset({"enough", "than", "version", "versions", "model", "model
 
 
 def _at_place(tokens: Sequence[Token], at: int) -> bool:
-    """Whether the word at ``at`` follows "at" (or "at the"): where, not what ("at home")."""
+    """Whether the word at ``at`` follows "at" (or "at the"): where, not what ("at home"); or is a
+    singular noun right after "in", "to", "into" or "from" with no article ("from bed", "in bed",
+    "to school"): the idiom of a place or state, never the count noun of a product asked for."""
     j = at - 1
+    if j >= 0 and tokens[j].text in _BARE_PLACE and tokens[at].text == tokens[at].stem:
+        return True
     if j >= 0 and tokens[j].text == "the":
         j -= 1
     return j >= 0 and tokens[j].text == "at"
+
+
+_BARE_PLACE = frozenset({"in", "to", "into", "from"})
 
 
 def _acted_on(tokens: Sequence[Token], at: int) -> bool:
