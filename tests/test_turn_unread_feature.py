@@ -19,6 +19,8 @@ from tests.turn_support import products_in, small_assistant, turn
 
 _GLASSES = ["Home & Kitchen", "Kitchen & Dining", "Glassware", "Wine Glasses"]
 _CLOCKS = ["Home & Kitchen", "Home Decor", "Clocks", "Alarm Clocks"]
+_FANS = ["Tools & Home Improvement", "Lighting & Ceiling Fans", "Ceiling Fans"]
+_BEDS = ["Home & Kitchen", "Furniture", "Bedroom Furniture", "Beds"]
 
 
 def _products() -> list[Product]:
@@ -58,7 +60,20 @@ def _products() -> list[Product]:
             bullet_points=["Silent sweep movement", "Folds flat"],
         )
     )
-    return [*glasses, *clocks]
+    fans = products_in(
+        _FANS,
+        [
+            ("Hunter", "Hunter Dempsey Ceiling Fan with Remote", 189.0),
+            ("Minka", "Minka Aire Ceiling Fan, Remote Included", 249.0),
+            ("Harbor", "Harbor Breeze Ceiling Fan, Pull Chain", 89.0),
+            ("Westinghouse", "Westinghouse Comet Ceiling Fan", 69.0),
+        ],
+        "fan",
+    )
+    beds = products_in(
+        _BEDS, [("Zinus", "Zinus Platform Bed", 199.0), ("DHP", "DHP Metal Bed", 149.0)], "bed"
+    )
+    return [*glasses, *clocks, *fans, *beds]
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +139,13 @@ def test_titles_that_state_the_word_come_before_bullets_that_mention_it(assistan
     ids = [c.product_id for c in assistant.searcher.search(request).candidates]
     assert set(ids) == {"ac0", "ac1", "ac-bullet"}  # the filter holds all three
     assert ids[-1] == "ac-bullet"  # (though it is the best rated)
+
+
+def test_a_bare_noun_after_a_preposition_is_a_place_not_a_kind(assistant: Assistant) -> None:
+    _, _, first, session = turn(assistant, "need a ceiling fan for the bedroom")
+    assert first.filters.categories == ["ceiling fans"]
+    # "from bed": where the shopper is, not a bed asked for
+    shown, _, plan, _ = turn(assistant, "i want to switch it from bed, remote please", session)
+    assert plan.filters.categories == ["ceiling fans"]
+    assert plan.filters.text_words == ["remote"]
+    assert shown and {p.id for p in shown} == {"fan0", "fan1"}
