@@ -565,7 +565,7 @@ def _title_first(
         return order
     stated = np.ones(len(snap), dtype=bool)
     for word in text_words:
-        stated &= snap.holds_words(word) if len(analyze(word)) > 1 else snap.title_says(word)
+        stated &= snap.title_states(word)
     first = stated[positions[order]]
     if first.all() or not first.any():
         return order

@@ -406,6 +406,11 @@ class CatalogSnapshot:
             self._denied_cache[key] = found
         return found
 
+    def title_states(self, words: str) -> np.ndarray:
+        """Which products' titles state ``words``: a phrase with its words in a row, one word as
+        :meth:`title_says` reads it."""
+        return self.holds_words(words) if len(analyze(words)) > 1 else self.title_says(words)
+
     def title_says(self, word: str) -> np.ndarray:
         """Which products' titles name ``word`` other than to say they are without it."""
         stems = analyze(word)

@@ -21,8 +21,8 @@ import numpy as np
 
 from assistant.plan.planner import _PARTICLES, NOT_THE_ONE_WITH
 from assistant.plan.text import FILLER_WORDS, Token, tokenize
-from assistant.plan.text_words import distinguishes
-from assistant.plan.vocab import VERB_MODALS, VocabularyMatcher, negated_words, said_either_way
+from assistant.plan.text_words import _VERB_BEFORE, _evaluative, distinguishes
+from assistant.plan.vocab import VocabularyMatcher, negated_words, said_either_way
 from retrieval.snapshot import CatalogSnapshot
 from retrieval.text import analyze
 
@@ -38,6 +38,9 @@ _MIN_SAYING = 2
 _PERSONAL = frozenset({"i", "we", "you", "they", "he", "she", "i'd", "we'd", "i'll", "we'll", "who"})
 """A word right after one of these is a verb of the sentence ("i control everything by voice")."""
 
+_VERB_AFTER = _VERB_BEFORE | _PERSONAL
+"""After a modal, "to" or a subject: a verb, not a feature."""
+
 _ABOUT_THE_LISTING = ("brand", "color", "price", "rating")
 """Question dimensions that ask about the listing, never about what the product is ("hows it rated",
 "what does it cost"): their words are no feature (``lexicons/dimensions.yaml`` questions)."""
@@ -49,11 +52,9 @@ def _not_features() -> frozenset[str]:
     files: never a title feature."""
     from assistant.plan.semantics import lexicons
 
-    lex = lexicons()
-    asked = {
-        w for d in _ABOUT_THE_LISTING for phrase in lex.question_words.get(d, []) for w in phrase.split()
-    }
-    return frozenset(lex.evaluative) | frozenset(asked)
+    questions = lexicons().question_words
+    asked = {w for d in _ABOUT_THE_LISTING for phrase in questions.get(d, []) for w in phrase.split()}
+    return _evaluative() | frozenset(asked)
 
 
 def _word(token: Token) -> bool:
@@ -92,7 +93,7 @@ def unread_feature(
             window = tokens[i : i + n]
             if any(j in taken for j in range(i, i + n)) or not all(_word(t) for t in window):
                 continue
-            if i and tokens[i - 1].text in VERB_MODALS | _PERSONAL | {"to"}:
+            if i and tokens[i - 1].text in _VERB_AFTER:
                 continue  # "i want to switch it from bed", "i control everything": a verb, not a feature
             phrase = " ".join(t.text for t in window)
             if phrase in seen or len(analyze(phrase)) != n:
@@ -103,7 +104,7 @@ def unread_feature(
                 continue  # "not leather", "doesn't have to be stemless": no feature asked
             if any(t.start in ruled for t in window):
                 continue
-            says = snap.title_says(phrase) if n == 1 else snap.holds_words(phrase)
+            says = snap.title_states(phrase)
             k = int((asked & says).sum())
             if k < _MIN_SAYING or not distinguishes(k, total):
                 continue
