@@ -507,6 +507,7 @@ class Assistant:
         plan = self._kind_in_family(plan, previous, shown, said or request.message)
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema, kind)
         plan = self._unread_feature(plan, previous, shown, said or request.message)
+        plan = self._kind_of_shown(plan, previous, shown, kind)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -694,6 +695,56 @@ class Assistant:
         return plan.model_copy(
             update={"filters": f.model_copy(update={"text_words": [*f.text_words, phrase][:8]})}
         )
+
+    def _kind_of_shown(
+        self, plan: QueryPlan, previous: QueryPlan | None, shown: list[Product], kind: str
+    ) -> QueryPlan:
+        """A follow-up that only narrows ("anything under 15 bucks?", "got a red one?") after an ask
+        that named a use, not a kind ("my cat keeps licking her stitches"), is about the kind of
+        products shown for it: the plan asks for their kinds (the leaf categories held by at least
+        two of them, or by the first; a leaf name other departments use for other things, "Sets",
+        kept to the department shown) instead of searching the whole catalog again with the new
+        constraint. Not for a message naming a product, nor one that adds nothing to narrow by (a
+        new topic, said vaguely)."""
+        if (
+            previous is None
+            or not shown
+            or kind
+            or plan.intent not in ("search", "refine")
+            or plan.referenced_ids
+            or plan.items
+            or previous.items
+            or plan.filters.categories
+            or previous.filters.categories
+        ):
+            return plan
+        f = plan.filters
+        if (
+            f.model_copy(update={"categories_all": previous.filters.categories_all}) == previous.filters
+            and plan.sort == previous.sort
+            and plan.comparative == previous.comparative
+        ):
+            return plan
+        counts = Counter(tuple(p.category) for p in shown if p.category)
+        paths = [path for path, n in counts.items() if n >= 2 or path == tuple(shown[0].category)]
+        if not paths:
+            return plan
+        departments = {norm(path[0]) for path in paths}
+        snap = self.searcher.snapshot()
+        # the kinds shown; with none of them meeting the new constraint, the levels just above them
+        # ("a blue one" after lunch bags, none blue: the lunch boxes beside them)
+        for up in (1, 2):
+            kinds = list(dict.fromkeys(norm(path[-up]) for path in paths if len(path) > up))
+            if not kinds:
+                break
+            levels = list(f.categories_all)
+            if len(departments) == 1 and any(len(self.schema.departments(k)) > 1 for k in kinds):
+                levels = list(dict.fromkeys([*levels, *departments]))
+            narrowed = f.model_copy(update={"categories": kinds, "categories_all": levels})
+            if snap.mask(narrowed).any():
+                log.debug("a follow-up that narrows is about the kinds shown: %s within %s", kinds, levels)
+                return plan.model_copy(update={"filters": narrowed})
+        return plan
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found

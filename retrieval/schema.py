@@ -244,6 +244,12 @@ class CatalogSchema:
         found = [n for h in name_heads(key) for n in self._heads.get(h, []) if n != key and n not in above]
         return list(dict.fromkeys(found))
 
+    def departments(self, level: str) -> frozenset[str]:
+        """The top levels of the paths holding ``level`` ("sets": Clothing, Shoes & Jewelry; Home &
+        Kitchen; Tools & Home Improvement — a name for different things; "leggings": one)."""
+        key = norm(level)
+        return frozenset(path[0] for path, _, _ in self._paths_through({key}) if key in path)
+
     def on_one_path(self, levels: Iterable[str]) -> int:
         """How many products sit on a category path holding every one of ``levels`` ("women" and
         "sandals": Clothing > Women > Shoes > Sandals)."""

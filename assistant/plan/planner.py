@@ -73,6 +73,7 @@ from assistant.plan.vocab import (
     negation_after,
     ruled_out,
 )
+from assistant.plan.word_class import noun_phrase
 from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters
@@ -3561,7 +3562,15 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         # "she wants to be able to stand", "what would let her make them at home": what someone
         # wants to do, no thing named
         return ""
-    return kind_words(_after_determiner(phrase, matcher))
+    kind = kind_words(_after_determiner(phrase, matcher))
+    words = kind.split()
+    if words:
+        # "my allergies go crazy and the bedroom air feels stuffy": a problem told, no thing named
+        # (a word naming one of the catalog's categories stays a noun)
+        kept = noun_phrase(words, lambda w: _names_a_category(w, matcher))
+        if kept != words:
+            return " ".join(kept)
+    return kind
 
 
 _VERB_OPENINGS = frozenset({"be", "let", "make", "do", "doing", "get", "have", "go", "keep"})

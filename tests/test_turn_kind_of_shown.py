@@ -1,0 +1,85 @@
+"""A follow-up that only narrows, after an ask that named a use and no kind, is about the kinds of
+the products shown for it (``Assistant._kind_of_shown``, ``CatalogSchema.departments``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.turn import Assistant
+from retrieval.catalog import Product
+from retrieval.schema import CatalogSchema
+from tests.turn_support import products_in, small_assistant, turn
+
+_CONES = ["Pet Supplies", "Health Supplies", "Recovery Collars & Cones"]
+_SHIRTS = ["Clothing", "Novelty", "Shirts"]
+_DISHES = ["Home & Kitchen", "Dining", "Tableware", "Sets"]
+_BIKINIS = ["Clothing", "Women", "Swimsuits", "Bikinis", "Sets"]
+_PURIFIERS = ["Home & Kitchen", "Heating, Cooling & Air Quality", "Air Purifiers"]
+
+
+def _products() -> list[Product]:
+    cones = products_in(
+        _CONES,
+        [
+            ("Vetoo", "Soft Cone Collar to Stop Licking Stitches after Surgery", 24.0),
+            ("Kudes", "Recovery Cone for Cats, Stops Licking of Stitches and Wounds", 12.0),
+            ("ZenPet", "Inflatable Recovery Collar after Spay or Neuter Surgery, Stitches Protector", 31.0),
+            ("Alfie", "Recovery Cone Collar, Protects the Incision and Stitches", 14.0),
+        ],
+        "cone",
+    )
+    shirts = products_in(
+        _SHIRTS,
+        [
+            ("Tee Co", "Funny Cat T-Shirt: My Cat Keeps Licking Things", 9.0),
+            ("Tee Co", "Cat Mom Shirt, Stitches and Surgery Humor", 11.0),
+        ],
+        "tee",
+    )
+    dishes = products_in(_DISHES, [("Corelle", "Corelle 12-Piece Plates and Bowls Set", 49.0)], "dish")
+    bikinis = products_in(_BIKINIS, [("Zaful", "Zaful Two Piece Bikini Set", 25.0)], "bik")
+    purifiers = products_in(
+        _PURIFIERS,
+        [("Clearbreath", "Clearbreath HEPA Air Purifier for Bedroom Allergies", 99.0)],
+        "air",
+    )
+    return [*cones, *shirts, *dishes, *bikinis, *purifiers]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with small_assistant(tmp_path_factory.mktemp("shown-kind") / "data", _products(), recommendations=3) as a:
+        yield a
+
+
+def test_a_leaf_name_used_in_several_departments_is_told_apart() -> None:
+    schema = CatalogSchema.from_products(_products())
+    assert schema.departments("recovery collars & cones") == {"pet supplies"}
+    # "sets" names dinnerware in one department and bikinis in another
+    assert schema.departments("sets") == {"home & kitchen", "clothing"}
+    assert schema.departments("nowhere") == frozenset()
+
+
+def test_a_follow_up_that_only_narrows_stays_with_the_kind_shown(assistant: Assistant) -> None:
+    shown, _, first, session = turn(assistant, "my cat keeps licking her stitches after surgery, help")
+    assert first.filters.categories == []  # a use, no kind: retrieval found the kind
+    assert shown and shown[0].category == _CONES
+    shown, _, plan, _ = turn(assistant, "anything under 15 bucks?", session)
+    assert plan.filters.price_max == 15.0
+    assert plan.filters.categories == ["recovery collars & cones"]
+    assert shown and {p.id for p in shown} == {"cone1", "cone3"}  # not the $9 and $11 shirts
+
+
+def test_a_follow_up_that_adds_nothing_to_narrow_by_is_left_as_read(assistant: Assistant) -> None:
+    _, _, _, session = turn(assistant, "my cat keeps licking her stitches after surgery, help")
+    _, _, plan, _ = turn(assistant, "hmm what else", session)
+    assert plan.filters.categories == []
+
+
+def test_a_problem_told_is_searched_not_declined(assistant: Assistant) -> None:
+    # the phrase read first, "bedroom air feels stuffy", is a clause: the thing it names is the air
+    shown, _, plan, _ = turn(assistant, "my allergies go crazy every spring and the bedroom air feels stuffy")
+    assert plan.intent != "out_of_catalog"
+    assert "air0" in {p.id for p in shown}
