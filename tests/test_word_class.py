@@ -11,6 +11,7 @@ from assistant.plan.word_class import never_a_noun, noun_phrase, only_a_verb
 def test_word_classes_come_from_the_dictionary() -> None:
     assert only_a_verb("feels") and only_a_verb("hurts")
     assert not only_a_verb("tires")  # a noun too
+    assert not only_a_verb("pan") and not never_a_noun("pan")  # listed as a verb only: no evidence
     assert never_a_noun("stuffy") and never_a_noun("after")
     assert not never_a_noun("blue") and not never_a_noun("wireless")
     # a word the dictionary lacks (slang, a misspelling) is no evidence
@@ -28,6 +29,10 @@ def test_word_classes_come_from_the_dictionary() -> None:
         ("washing machines", "washing machines"),
         ("loud speaker", "loud speaker"),
         ("practice putting", "practice putting"),
+        ("frying pan", "frying pan"),
+        ("top rated fishing hat", "top rated fishing hat"),
+        ("swaddles", "swaddles"),
+        ("cuisinart pots pans", "cuisinart pots pans"),
     ],
 )
 def test_a_clause_is_cut_to_the_thing_it_names(words: str, kept: str) -> None:

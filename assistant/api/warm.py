@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.api.deps import app_assistant
 from assistant.errors import AisleError
+from assistant.plan.word_class import word_classes
 
 __all__ = ["warm_up"]
 
@@ -36,6 +37,7 @@ def warm_up(state: Any) -> None:
         assistant.searcher.search(SearchRequest(query=WARM_QUERY, k=5))
         for cached in ("vocabulary", "schema"):  # the planner's catalog views, when the core has them
             getattr(assistant, cached, None)
+        word_classes(WARM_QUERY.split()[0])  # the planner's English dictionary (about 2 s to load)
     except (AisleError, OSError, RuntimeError, ValueError) as exc:
         log.warning("warm start skipped (%s): the first requests will load the catalog", type(exc).__name__)
         return
