@@ -731,10 +731,12 @@ class Assistant:
             return plan
         departments = {norm(path[0]) for path in paths}
         snap = self.searcher.snapshot()
-        # the kinds shown; with none of them meeting the new constraint, the levels just above them
-        # ("a blue one" after lunch bags, none blue: the lunch boxes beside them)
-        for up in (1, 2):
-            kinds = list(dict.fromkeys(norm(path[-up]) for path in paths if len(path) > up))
+        # the kinds shown; with none of them meeting the new constraint, the levels just above them,
+        # short of a whole department ("a blue one" after lunch bags, none blue: the lunch boxes
+        # beside them)
+        leaves = [norm(path[-1]) for path in paths]
+        above = [norm(path[-2]) for path in paths if len(path) > 2]
+        for kinds in (list(dict.fromkeys(leaves)), list(dict.fromkeys(above))):
             if not kinds:
                 break
             levels = list(f.categories_all)
