@@ -49,14 +49,16 @@ def noun_phrase(words: list[str], noun: Callable[[str], bool] = lambda w: False)
 
     Cut before a verb that says what the thing does or did ("bedroom air | feels stuffy", "coffee
     maker | died"): an inflected word only ever a verb, after at least one word, last (a past form,
-    not an "-s" word: "pots and pans") or followed by a word that is never a noun nor a gerund (not "heated" in "electric heated blanket", not "rated"
-    in "top rated fishing hat", not "cancelling" in "noise cancelling headphones"). Then drop the
+    not an "-s" word: "pots and pans") or followed by a word that is never a noun nor a gerund (not
+    "heated" in "electric heated blanket", not "rated" in "top rated fishing hat", not "cancelling"
+    in "noise cancelling headphones"). Then drop the
     words at the end that are never nouns nor verbs ("hurts after"), and with them a verb they
     followed ("hurts": nothing named). A lone inflected verb stays: the dictionary lacks some plural
     nouns ("swaddles"). A word ``noun`` says is one (the catalog names a category by it) is kept."""
 
-    def plain(word: str) -> bool:  # never a noun, and no verb's form either ("after", "stuffy")
-        return never_a_noun(word) and "VERB" not in word_classes(word)
+    def plain(word: str) -> bool:  # in the dictionary, but no noun nor verb ("after", "stuffy")
+        classes = word_classes(word)
+        return bool(classes) and not classes & {"NOUN", "PROPN", "VERB"}
 
     for i in range(1, len(words)):
         w = words[i]
