@@ -24,6 +24,7 @@ from assistant.plan.semantics import excluded_for_use, key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.catalog import Product
+from retrieval.quantities import describe as describe_quantity
 from retrieval.schema import GROUPING_KEYS, CatalogSchema, key_words
 
 __all__ = ["answer_question", "compare_summary", "constraints_text", "results_text"]
@@ -57,6 +58,8 @@ def constraints_text(plan: QueryPlan) -> str:
         bits.append("in " + " or ".join(shown) + (" (and similar shades)" if len(f.colors) > 2 else ""))
     if f.text_words:
         bits.append("mentioning " + " and ".join(f.text_words))
+    for unit, bounds in f.title_quantities.items():
+        bits.append("of " + describe_quantity(unit, bounds))
     if f.exclude_text_words:
         audience = excluded_for_use()
         said = [w for w in f.exclude_text_words if w not in audience]

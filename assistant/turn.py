@@ -64,7 +64,7 @@ from assistant.plan.planner import (
 from assistant.plan.semantics import lexicons
 from assistant.plan.shorthand import spelling_variants
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
-from assistant.plan.text_words import with_text_words
+from assistant.plan.text_words import sizes_asked, with_text_words
 from assistant.plan.typos import english_words
 from assistant.plan.unread import unread_feature
 from assistant.plan.vocab import matcher_for
@@ -338,6 +338,7 @@ class Assistant:
                         candidates = [*variants, *(p for p in others if p not in variants)][:n]
                     else:
                         plan, candidates = self._retrieve(turn, plan, profile, previous_plan, previous_shown)
+                        candidates = self._among_named(plan, request.message, previous_shown) or candidates
                         candidates = self.exposure.serve(
                             turn.turn_id, _search_text(plan), plan.filters, candidates
                         )
@@ -446,6 +447,14 @@ class Assistant:
                 firsts.setdefault(snap.color[snap.position[product.id]], product)
             return list(firsts.values())
         return found
+
+    def _among_named(self, plan: QueryPlan, message: str, shown: list[Product]) -> list[Product]:
+        """ "which of the mushroom ones hold 32 oz or more?": a refinement asked over the shown products
+        it names, answered with those of them that meet it (none meeting it: the search's answer)."""
+        if plan.intent != "refine" or not plan.referenced_ids or not _AMONG.search(message.lower()):
+            return []
+        named = set(plan.referenced_ids)
+        return [p for p in shown if p.id in named and matches(p, plan.filters)]
 
     def _referenced(self, plan: QueryPlan, previous: list[Product]) -> list[Product]:
         """The shown products a question or comparison refers to, sorted when it asks "which is …est".
@@ -1436,7 +1445,12 @@ class Assistant:
             plan, candidates = self._closest_of_guessed_kind(plan, found, candidates, run, asked_now)
         elif plan.intent == "search" and candidates and not found.relaxed:
             plan, candidates = self._focused_on_kind(
-                plan, found.filters, candidates, run, vague=asks_vaguely(turn.said or turn.message)
+                plan,
+                found.filters,
+                candidates,
+                run,
+                vague=asks_vaguely(turn.said or turn.message),
+                said=turn.said or turn.message,
             )
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
@@ -1479,11 +1493,14 @@ class Assistant:
         run: Callable[[Filters], list[Product]],
         *,
         vague: bool = False,
+        said: str = "",
     ) -> tuple[QueryPlan, list[Product]]:
         """A search that names no kind of product, brand or category ("something tall my three cats
         can climb and sleep on"): when one leaf category's name is clearly the nearest to the ask (by
         ``kind_focus_similarity`` and ``kind_focus_margin`` over the next), the matches are that
         kind's, and the conversation is about that kind from then on. Otherwise the matches stand.
+        A size the ask ``said`` that the kind states only in its titles ("led strips, at least 30
+        feet") is asked of it then, loosened and said when none has it.
         A ``vague`` ask under one level of the catalog ("my cat … what do i get so she stops
         licking": Cats) is focused among that level's leaves the same way."""
         # several leaves read from who it is for ("my 6 yr old wants something to zoom around the
@@ -1526,6 +1543,16 @@ class Assistant:
         kind = filters.model_copy(
             update={"categories": [key], "categories_all": [*filters.categories_all, *level]}
         )
+        sizes = sizes_asked(said, kind, self.searcher.snapshot(), self.schema)
+        if sizes:
+            sized = self._search_relaxed(
+                kind.model_copy(update={"title_quantities": {**kind.title_quantities, **sizes}}),
+                run,
+                keep=("category", LEVEL_FIELD),
+            )
+            if sized.products:
+                update = {"filters": sized.filters, "relaxed": [*plan.relaxed, *sized.relaxed]}
+                return plan.model_copy(update=update), sized.products
         if len(focused) < self.settings.recommendations:
             focused = run(kind) or focused  # the kind's own matches, not only those the wide search met
         if not focused:
@@ -1541,11 +1568,12 @@ class Assistant:
         last: Sequence[str] = (),
         defining: Sequence[str] = (),
     ) -> RelaxedSearch:
-        """:func:`search_relaxed`, where a color it would give up is first looked for in mixed colors
-        (:meth:`_in_mixed_colors`)."""
+        """:func:`search_relaxed`, where before anything is given up the color asked is looked for in
+        mixed colors too (:meth:`_in_mixed_colors`: "white" listed as "White Finish" meets every
+        constraint, better than a price loosened)."""
         found = search_relaxed(filters, run, keep=keep, last=last, defining=defining)
         # (only within a kind: any pink thing in the store is no answer to "any in pink?")
-        if filters.colors and filters.categories and any(r.field == "color" for r in found.relaxed):
+        if filters.colors and filters.categories and found.relaxed:
             return self._in_mixed_colors(filters, run) or found
         return found
 
@@ -2080,6 +2108,9 @@ def _sorted_by(products: list[Product], key: str, order: str) -> list[Product]:
 
 _POINTS_BACK = re.compile(
     r"\b(?:one|ones|it|that|this|them|those|these|version|variant|colou?r|comes?|available)\b"
+)
+_AMONG = re.compile(
+    r"\b(?:which|any|do\s+any|does\s+any)\s+(?:one\s+|ones\s+)?of\s+(?:the|those|these|them|your)\b"
 )
 _ONE = re.compile(r"\b(?:the\s+\w+\s+one|it|that\s+one|this\s+one)\b")
 

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
+from retrieval.quantities import known_unit, states
 from retrieval.schema import attribute_number
 from retrieval.text import analyze, negation_marked, only_denied, says_phrase
 
@@ -118,6 +119,12 @@ class Filters(BaseModel):
         description="Words no product's title may say, unless it says the product is without them "
         '("without fluoride": not "Fluoride Toothpaste", but "Fluoride-Free Toothpaste" passes).',
     )
+    title_quantities: dict[str, NumericRange] = Field(
+        default_factory=dict,
+        max_length=4,
+        description="Figures every product's title states, by the unit asked in (ft: at least 30 takes "
+        '"32.8ft" and "100 Feet"): a size a catalog states only in its titles (units.yaml displays).',
+    )
 
     _numbers = field_validator("price_min", "price_max", "min_rating", mode="before")(_not_bool)
     _booleans = field_validator("in_stock", mode="before")(_not_number)
@@ -161,6 +168,14 @@ class Filters(BaseModel):
     def _normalize_ranges(cls, values: dict[str, NumericRange]) -> dict[str, NumericRange]:
         return {norm(k): v for k, v in values.items() if norm(k) and not v.is_empty()}
 
+    @field_validator("title_quantities", mode="after")
+    @classmethod
+    def _known_units(cls, values: dict[str, NumericRange]) -> dict[str, NumericRange]:
+        unknown = [k for k in values if not known_unit(k)]
+        if unknown:
+            raise ValueError(f"unknown unit {unknown[0]!r}: use a unit display of retrieval/data/units.yaml")
+        return {k: v for k, v in values.items() if not v.is_empty()}
+
     @model_validator(mode="after")
     def _check_range(self) -> Filters:
         if self.price_min is not None and self.price_max is not None and self.price_min > self.price_max:
@@ -179,6 +194,7 @@ def combine(base: Filters, extra: Filters) -> Filters:
             "attributes": {**base.attributes, **extra.attributes},
             "attribute_in": {**base.attribute_in, **extra.attribute_in},
             "attribute_ranges": {**base.attribute_ranges, **extra.attribute_ranges},
+            "title_quantities": {**base.title_quantities, **extra.title_quantities},
             "categories_all": list(dict.fromkeys([*base.categories_all, *extra.categories_all])),
             "text_words": list(dict.fromkeys([*base.text_words, *extra.text_words]))[:8],
             "exclude_text_words": list(dict.fromkeys([*base.exclude_text_words, *extra.exclude_text_words]))[
@@ -199,9 +215,9 @@ def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 def to_where(filters: Filters) -> dict[str, Any] | None:
     """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter.
 
-    ``attribute_ranges``, ``text_words`` and ``exclude_text_words`` are not in it (Chroma stores attribute values as strings
-    and no product text): the searcher evaluates them on the in-memory snapshot and scores the allowed
-    set exactly instead.
+    ``attribute_ranges``, ``text_words``, ``exclude_text_words`` and ``title_quantities`` are not in it
+    (Chroma stores attribute values as strings and no product text): the searcher evaluates them on
+    the in-memory snapshot and scores the allowed set exactly instead.
     """
     clauses: list[dict[str, Any]] = []
     if filters.price_min is not None:
@@ -279,10 +295,12 @@ def _number(value: Any) -> float | None:
 
 def matches(product: Product, filters: Filters) -> bool:
     """Whether ``product`` satisfies every hard filter (same meaning as :func:`to_where`, plus
-    ``text_words`` and ``exclude_text_words``, which index metadata does not hold)."""
+    ``text_words``, ``exclude_text_words`` and ``title_quantities``, which index metadata does not hold)."""
     if filters.text_words and not text_holds(product, filters.text_words):
         return False
     if filters.exclude_text_words and title_says(product.title, filters.exclude_text_words):
+        return False
+    if not all(states(product.title, unit, bounds) for unit, bounds in filters.title_quantities.items()):
         return False
     return matches_metadata(index_metadata(product, content_hash_value="-"), filters)
 

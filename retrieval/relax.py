@@ -17,11 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from retrieval.catalog import Product
 from retrieval.filters import Filters, NumericRange
+from retrieval.quantities import closest, describe
 from retrieval.schema import attribute_number, key_unit, key_words
 
 __all__ = [
     "EXCLUDED_BRAND_FIELD",
     "LEVEL_FIELD",
+    "QUANTITY_FIELD",
     "TEXT_FIELD",
     "Relaxation",
     "RelaxedSearch",
@@ -35,6 +37,8 @@ EXCLUDED_BRAND_FIELD = "exclude_brand"
 TEXT_FIELD = "text_words"
 """The relaxation field of ``Filters.text_words`` and ``exclude_text_words`` (features a catalog states
 only in product text)."""
+QUANTITY_FIELD = "title_quantities"
+"""The relaxation field of ``Filters.title_quantities`` (a size a catalog states only in its titles)."""
 RATING_FIELD = "min_rating"
 """The relaxation field of ``Filters.min_rating`` ("4.9 stars or better" where the best is 4.7)."""
 
@@ -138,6 +142,24 @@ def _steps(
                 filters.model_copy(update={"attributes": rest_attrs}),
                 lambda ps: (ps, ""),
                 f"{_label(key)} {value}",
+            )
+        )
+    for unit, bounds in filters.title_quantities.items():
+        rest_q = {u: b for u, b in filters.title_quantities.items() if u != unit}
+
+        def by_figure(
+            products: list[Product], unit: str = unit, bounds: NumericRange = bounds
+        ) -> tuple[list[Product], str]:
+            order, nearest = closest([p.title for p in products], unit, bounds)
+            said = f"the closest is {_num(round(nearest, 2))} {unit}" if nearest is not None else ""
+            return [products[i] for i in order], said
+
+        steps.append(
+            (
+                QUANTITY_FIELD,
+                filters.model_copy(update={"title_quantities": rest_q}),
+                by_figure,
+                f"of {describe(unit, bounds)}",
             )
         )
     if filters.text_words:
@@ -283,6 +305,8 @@ def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
         fields.append(EXCLUDED_BRAND_FIELD)
     if filters.categories_all and set(filters.categories_all) != set(before.categories_all):
         fields.append(LEVEL_FIELD)
+    if filters.title_quantities and filters.title_quantities != before.title_quantities:
+        fields.append(QUANTITY_FIELD)
     if (filters.text_words or filters.exclude_text_words) and (
         set(filters.text_words) != set(before.text_words)
         or set(filters.exclude_text_words) != set(before.exclude_text_words)
@@ -305,6 +329,8 @@ def _only(filters: Filters, field: str) -> Filters:
         return Filters(categories_all=filters.categories_all)
     if field == RATING_FIELD:
         return Filters(min_rating=filters.min_rating)
+    if field == QUANTITY_FIELD:
+        return Filters(title_quantities=filters.title_quantities)
     if field == TEXT_FIELD:
         if filters.text_words:
             return Filters(text_words=filters.text_words)
@@ -380,6 +406,7 @@ def search_relaxed(
                 "categories_all": [],
                 "text_words": [],
                 "exclude_text_words": [],
+                "title_quantities": {},
                 "price_min": None,
                 "price_max": None,
                 "min_rating": None,

@@ -446,6 +446,7 @@ class Searcher:
             and not filters.attribute_ranges  # Chroma cannot evaluate numeric attribute bounds
             and not filters.text_words  # nor words of the product text (its metadata holds none)
             and not filters.exclude_text_words
+            and not filters.title_quantities  # nor the figures its titles state
         )
         if chroma:
             fetch = min(depth + len(excluded_ids), total)

@@ -17,8 +17,9 @@ import numpy as np
 from pydantic import BaseModel
 
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
-from retrieval.filters import Filters, bullet_text
+from retrieval.filters import Filters, NumericRange, bullet_text
 from retrieval.products import Vocabulary
+from retrieval.quantities import title_quantities, unit_of
 from retrieval.release import Release
 from retrieval.schema import CatalogSchema, attribute_number
 from retrieval.text import (
@@ -234,6 +235,8 @@ class CatalogSnapshot:
         self._leaf_names = ["", *names]
         self._attributes: dict[str, np.ndarray] = {}
         self._numeric: dict[str, np.ndarray] = {}
+        # dimension -> (product positions, values in its base unit) of the figures titles state
+        self._quantities: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
         for key in self.vocabulary.attributes:
             self._attributes[key] = np.array(
                 [next((norm(v) for k, v in p.attributes.items() if norm(k) == key), "") for p in ps],
@@ -370,7 +373,45 @@ class CatalogSnapshot:
             ok &= self.holds_words(word)
         for word in filters.exclude_text_words:
             ok &= ~self.title_says(word)
+        for unit, bounds in filters.title_quantities.items():
+            ok &= self.states_quantity(unit, bounds)
         return ok
+
+    def states_quantity(self, unit: str, bounds: NumericRange | None = None) -> np.ndarray:
+        """Which products' titles state a figure in ``unit``'s dimension ("ft": "32.8ft", "100 Feet")
+        that, in ``unit``, lies within ``bounds`` (any such figure when ``bounds`` is ``None``)."""
+        said = np.zeros(len(self.ids), dtype=bool)
+        known = unit_of(unit)
+        if known is None:
+            return said
+        if self._quantities is None:
+            table: dict[str, tuple[list[int], list[float]]] = {}
+            for p, product in enumerate(self.products):
+                for q in title_quantities(product.title):
+                    positions, figures = table.setdefault(q.dimension, ([], []))
+                    positions.append(p)
+                    figures.append(q.value)
+            self._quantities = {
+                d: (np.asarray(ps, dtype=np.int64), np.asarray(vs, dtype=np.float64))
+                for d, (ps, vs) in table.items()
+            }
+        dimension, factor = known
+        at, values = self._quantities.get(dimension, (np.zeros(0, dtype=np.int64), np.zeros(0)))
+        if bounds is None:
+            said[at] = True
+            return said
+        in_unit = np.round(values / factor, 6)
+        hold = np.ones(len(in_unit), dtype=bool)
+        for bound, test in (
+            (bounds.gt, np.greater),
+            (bounds.gte, np.greater_equal),
+            (bounds.lt, np.less),
+            (bounds.lte, np.less_equal),
+        ):
+            if bound is not None:
+                hold &= test(in_unit, bound)
+        said[at[hold]] = True
+        return said
 
     def holds_words(self, word: str) -> np.ndarray:
         """Which products say ``word`` (every stem of it) in their title or in their bullet points."""

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.llm.fake import FakeChatModel
-from assistant.schemas import ChatRequest, PlanEvent, ProductsEvent, TokenEvent
+from assistant.schemas import ChatRequest, PlanEvent, ProductsEvent, QueryPlan, TokenEvent
 from assistant.settings import Settings
 from assistant.turn import Assistant, build_assistant
 from retrieval.catalog import Product
+from retrieval.filters import Filters, NumericRange
 
 _TITLES = {
     ("Accessories", "Sunglasses"): [
@@ -166,15 +167,57 @@ def test_a_size_a_category_keeps_only_in_titles_filters_on_them(assistant: Assis
     shown, _, plan = _turn(
         assistant, "need a ceiling fan and it HAS to be 52 inch, thats what the old one was"
     )
-    assert plan.filters.text_words == ["52"]
+    # the figure its titles state, in any spelling ("52 Inch", '52"'), not a word to look for
+    assert plan.filters.text_words == []
+    assert plan.filters.title_quantities == {"in": NumericRange(gte=52, lt=53)}
     assert {p.title for p in shown} == {
         "Hunter Bridgeport 52 Inch Ceiling Fan",
         'Honeywell Willow View Ceiling Fan, 52", Bronze',
     }
-    # spelled glued to its unit where the titles do
-    shown, _, plan = _turn(assistant, "a 44 inch ceiling fan")
-    assert plan.filters.text_words == ["44in"]
+    # glued to its unit in the titles ("44in")
+    shown, text, plan = _turn(assistant, "a 44 inch ceiling fan")
+    assert plan.filters.title_quantities == {"in": NumericRange(gte=44, lt=45)}
     assert {p.title for p in shown} == {
         "Prominence Home 44in Ceiling Fan",
         "Harbor Breeze 44in Flush Mount Ceiling Fan",
     }
+    assert "of 44 in" in text
+    # said not to matter any more: dropped
+    shown, _, plan = _turn(assistant, "doesn't have to be 44 inches, any gray one?", text.split("\x00")[1])
+    assert plan.filters.title_quantities == {} and shown
+    # a bound across spellings and units
+    shown, _, plan = _turn(assistant, "ceiling fan, at least 4 feet across")
+    assert plan.filters.title_quantities == {"ft": NumericRange(gte=4)}
+    assert {p.title for p in shown} == {
+        "Hunter Bridgeport 52 Inch Ceiling Fan",
+        'Honeywell Willow View Ceiling Fan, 52", Bronze',
+        'Minka Aire 60" Ceiling Fan',
+    }
+
+
+def test_a_size_no_title_states_is_loosened_and_said(assistant: Assistant) -> None:
+    shown, text, plan = _turn(assistant, "a ceiling fan 70 inches or bigger")
+    (relaxed,) = plan.relaxed
+    assert relaxed.loosened.title_quantities == {"in": NumericRange(gte=70)}
+    assert plan.filters.title_quantities == {}
+    # nothing that big: the biggest first, and the answer says so
+    assert shown and shown[0].title == 'Minka Aire 60" Ceiling Fan'
+    assert "70 in or more" in text and "the closest is 60 in" in text
+
+
+def test_which_of_the_ones_named_is_answered_among_them(assistant: Assistant) -> None:
+    fans = [p for p in _products() if p.category[-1] == "Ceiling Fans"]
+    named = [fans[0].id, fans[2].id, fans[3].id]  # the Hunter 52", the Westinghouse 42", the Minka 60"
+    plan = QueryPlan(
+        query="ceiling fan",
+        intent="refine",
+        referenced_ids=named,
+        filters=Filters(categories=["ceiling fans"], title_quantities={"in": {"gte": 52}}),
+    )
+    # the named ones meeting it, not every fan that does (the Honeywell is 52" too)
+    among = assistant._among_named(
+        plan, "which of the hunter, westinghouse and minka ones are 52 inches or more?", fans
+    )
+    assert [p.title for p in among] == ["Hunter Bridgeport 52 Inch Ceiling Fan", 'Minka Aire 60" Ceiling Fan']
+    # not asked over them: the search's answer stands
+    assert assistant._among_named(plan, "anything 52 inches or more like the hunter?", fans) == []

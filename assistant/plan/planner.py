@@ -494,7 +494,7 @@ def _apply_matches(
             "categories": categories,
             "attributes": attributes,
             "attribute_in": attribute_in,
-            **({"text_words": [], "exclude_text_words": []} if switched else {}),
+            **({"text_words": [], "exclude_text_words": [], "title_quantities": {}} if switched else {}),
         }
     )
 
@@ -1506,10 +1506,10 @@ def plan_turn(
                 # "adidas slides?" after men's sport sandals & slides: the kind shown, named again
                 categories = [*listed_before, *(c for c in categories if c != head)]
             if categories != plan.filters.categories:
-                moved = {"categories": categories}
+                moved: dict[str, object] = {"categories": categories}
                 if set(categories).isdisjoint(plan.filters.categories):
                     # features read from the last kind's titles ("boots") say nothing of this one
-                    moved |= {"text_words": [], "exclude_text_words": []}
+                    moved |= {"text_words": [], "exclude_text_words": [], "title_quantities": {}}
                 update["filters"] = plan.filters.model_copy(update=moved)
             update["category_hint"] = None
         else:

@@ -204,7 +204,7 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-_CORRECTION = re.compile(
+CORRECTION = re.compile(
     r"\b(?:actually|no\s+wait|wait|i\s+meant|i\s+mean|make\s+(?:it|that)|scratch\s+that|or\s+rather|rather)\b"
 )
 
@@ -268,7 +268,7 @@ def parse_prices(text: str) -> PriceParse:
             high = center  # "about 700 to spend max": a cap, said loosely
             continue
         if capped and high is not None:
-            if cap_said_at > m.end() and _CORRECTION.search(lowered, m.end(), cap_said_at):
+            if cap_said_at > m.end() and CORRECTION.search(lowered, m.end(), cap_said_at):
                 # "around three hundred... actually make it 250 max": the corrected cap alone holds
                 continue
             # "around a hundred, a hundred and ten at the very most": the stated cap holds

@@ -11,7 +11,7 @@ category's numeric key whose unit measures a length.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
+from assistant.plan.prices import CORRECTION
 from assistant.plan.text import CARRY_VERBS, COLOR_WORDS, LOAD_LEAD, singular, tokenize
 from assistant.schemas import Comparative, SortSpec
 from retrieval.filters import NumericRange
@@ -41,7 +42,9 @@ __all__ = [
     "lexicons",
     "numbers_to_digits",
     "parse_specs",
+    "said_quantities",
     "self_acting_keys",
+    "unit_display_dimension",
     "use_case_priors",
 ]
 
@@ -577,6 +580,12 @@ def _unit_of_display(display: str) -> tuple[str, float] | None:
     return _UNIT_BY_DISPLAY.get(display)
 
 
+def unit_display_dimension(display: str) -> str | None:
+    """What a unit display measures as the catalog's attribute keys name it ("mm" → length_mm)."""
+    unit = _unit_of_display(display)
+    return unit[0] if unit else None
+
+
 _PEOPLE = re.compile(
     r"\bfor\s+(?:the\s+)?(?P<a>\d{1,2})\s+(?:of\s+us|people|persons|adults|campers|guys|friends)\b"
     r"|\b(?P<b>\d{1,2})[- ]?(?:person|people|man|p)\b(?!\s*(?:tent|bag))?"
@@ -628,6 +637,19 @@ _PREPOSITION_IN = re.compile(
 )
 
 
+def _figures_with_units(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    """Each figure said with a unit in ``text`` and the unit's display ("" for a spelling of none)."""
+    pattern, spelled = _unit_pattern()
+    for m in pattern.finditer(text):
+        unit_text = m.group("unit").lower()
+        if unit_text == "in" and _PREPOSITION_IN.match(text, m.end()):
+            continue  # "under 300 in black": the preposition, not inches
+        yield (
+            m,
+            spelled.get(unit_text, "in" if unit_text in {'"', "''"} else "°F" if unit_text == "°" else ""),
+        )
+
+
 def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[SpecMatch]:
     """Numeric constraints with units or group sizes, mapped to the categories' own keys."""
     if schema is None or not categories:
@@ -635,14 +657,7 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
     attrs = schema.attributes(categories)
     numeric = {k: s for k, s in attrs.items() if s.kind == "numeric"}
     found: list[SpecMatch] = []
-    pattern, spelled = _unit_pattern()
-    for m in pattern.finditer(text):
-        unit_text = m.group("unit").lower()
-        if unit_text == "in" and _PREPOSITION_IN.match(text, m.end()):
-            continue  # "under 300 in black": the preposition, not inches
-        display = spelled.get(
-            unit_text, "in" if unit_text in {'"', "''"} else "°F" if unit_text == "°" else ""
-        )
+    for m, display in _figures_with_units(text):
         unit = _unit_of_display(display)
         if unit is None:
             continue
@@ -745,6 +760,70 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
                 found.append(SpecMatch(people_key, bounds, m.span(), label))
     found.extend(_loads(text, numeric, found))
     return found
+
+
+_DENIED_BOUND = re.compile(r"\b(?:nothing|none|no|not|never)\s*$")
+_LEADING_POINT = re.compile(r"(?<![\d.])\.(?=\d)")
+
+
+def said_quantities(text: str) -> list[tuple[str, NumericRange, tuple[int, int]]]:
+    """Every figure with a unit ``text`` asks for, as (unit display, bounds in that unit, span): "at
+    least 30 feet" (ft, ≥ 30), "nothing heavier than 12 lbs" (lb, ≤ 12), "a 60 inch fan" (in, 60 up
+    to 61: a whole figure is a nominal size), ".7 mm" (mm, 0.7 ± 1%), "about 20 oz" (± 15%). What the
+    figure measures is the caller's to read (a category's attribute, or what its titles state)."""
+    said = _LEADING_POINT.sub("0.", text.lower())  # ".7 mm" is 0.7 mm (same length: spans hold)
+    found: list[tuple[str, NumericRange, tuple[int, int]]] = []
+    for m, display in _figures_with_units(said):
+        if not display:
+            continue
+        value = float(m.group("num"))
+        post = " ".join((m.group("post") or "").lower().split())
+        cmp = find_comparative(_stems(m.group("postcmp"))) if m.group("postcmp") else None
+        at_least = bool(m.group("lo")) or post in {
+            "+",
+            "or more",
+            "plus",
+            "min",
+            "minimum",
+            "at least",
+            "or over",
+        }
+        at_most = bool(m.group("hi")) or post in {"or less", "max", "maximum", "at most", "tops", "or under"}
+        if (m.group("lo") or m.group("hi")) and _DENIED_BOUND.search(said, 0, m.start()):
+            at_least, at_most = bool(m.group("hi")), bool(m.group("lo"))  # "nothing heavier than 12 lbs"
+        if at_least or (cmp and cmp[1] == "higher"):
+            bounds = NumericRange(gte=value)
+        elif at_most or (cmp and cmp[1] == "lower"):
+            bounds = NumericRange(lte=value)
+        elif m.group("about") or post in _ABOUT_AFTER:
+            bounds = NumericRange(
+                gte=round(value * (1 - _ABOUT_TOLERANCE), 4), lte=round(value * (1 + _ABOUT_TOLERANCE), 4)
+            )
+        elif "." not in m.group("num") and value >= 5:
+            bounds = NumericRange(gte=value, lt=value + 1)
+        else:
+            tolerance = max(value * 0.01, 1e-4)
+            bounds = NumericRange(gte=round(value - tolerance, 6), lte=round(value + tolerance, 6))
+        found.append((display, bounds, m.span()))
+    # "15 pounds - wait no, make it 20": the corrected figure, in the unit it corrects
+    for c in _CORRECTED_FIGURE.finditer(said):
+        before = [f for f in found if f[2][1] <= c.start()]
+        if not before or any(f[2][0] <= c.start("num") < f[2][1] for f in found):
+            continue
+        value = float(c.group("num"))
+        bounds = (
+            NumericRange(gte=value, lt=value + 1)
+            if "." not in c.group("num") and value >= 5
+            else NumericRange(gte=round(value * 0.99, 6), lte=round(value * 1.01, 6))
+        )
+        found.append((before[-1][0], bounds, c.span("num")))
+    return sorted(found, key=lambda f: f[2])
+
+
+_CORRECTED_FIGURE = re.compile(
+    rf"(?:{CORRECTION.pattern})[\s,:-]*(?:(?:it|that)\s+)?(?:to\s+)?(?P<num>\d+(?:\.\d+)?)\b"
+    r"(?!\s*(?:%|\$|dollars?|bucks|usd|k\b|[a-z]))"
+)
 
 
 # "ones that hold three hundred or more", "rated for 400": a bare figure a product must carry

@@ -22,8 +22,14 @@ import numpy as np
 
 from assistant.plan.intents import find_clears
 from assistant.plan.planner import NOT_THE_ONE_WITH, describes, is_pro_form, kind_words, product_phrase
-from assistant.plan.prices import parse_prices
-from assistant.plan.semantics import KIDS_LABEL, KIDS_WORD, find_superlative
+from assistant.plan.prices import CORRECTION, parse_prices
+from assistant.plan.semantics import (
+    KIDS_LABEL,
+    KIDS_WORD,
+    find_superlative,
+    said_quantities,
+    unit_display_dimension,
+)
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from assistant.plan.vocab import (
     VERB_MODALS,
@@ -36,13 +42,14 @@ from assistant.plan.vocab import (
     text_negation_cues,
 )
 from assistant.schemas import QueryPlan
-from retrieval.filters import Filters
+from retrieval.filters import Filters, NumericRange
 from retrieval.products import Vocabulary
-from retrieval.schema import CatalogSchema
+from retrieval.quantities import unit_of
+from retrieval.schema import AttributeSpec, CatalogSchema
 from retrieval.snapshot import CatalogSnapshot
 from retrieval.text import analyze
 
-__all__ = ["MIN_SHARE", "distinguishes", "said_exclusions", "said_features", "with_text_words"]
+__all__ = ["MIN_SHARE", "distinguishes", "said_exclusions", "said_features", "sizes_asked", "with_text_words"]
 
 MIN_SHARE = 0.03
 """A feature word must be in at least this share of the asked products' text (and 2 of them): rarer,
@@ -326,7 +333,8 @@ def with_text_words(
         and w not in dropped
     ]
     ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
-    if not words and not ruled and not _SIZE.search(message):
+    figures = said_quantities(message)
+    if not words and not ruled and not figures:
         return plan
     asked = snap.mask(f.model_copy(update={"categories": kinds, "exclude_text_words": []}))
     total = int(asked.sum())
@@ -365,12 +373,10 @@ def with_text_words(
         )
         if m not in kept and m not in f.text_words
     ]
-    if not any(spec.kind == "numeric" for spec in attrs.values()):
-        # a category without measured attributes states a size only in its titles ("a 52 inch
-        # ceiling fan", "160mm rotors"): the figure as its products spell it most
-        kept += [
-            w for w in _sizes_said(message, asked, snap, total) if w not in kept and w not in f.text_words
-        ]
+    # a size no attribute of the kind measures is stated in its titles only ("a 52 inch ceiling fan",
+    # "24v", "at least 30 feet"): asked of the figures its titles state, in any spelling
+    figures, either_way = _figures_required(figures, message)
+    quantities = _quantities_said(figures, attrs, kind, asked, snap, message)
     # "fragrance free" kept as a phrase its titles say: ruling out "fragrance" on top says nothing more
     out = [
         w
@@ -389,9 +395,19 @@ def with_text_words(
     ]
     # "not the one with fluoride in it": a word ruled out is no feature asked for
     kept = [w for w in kept if w not in as_color and w not in ruled]
-    if not kept and not as_color and out == f.exclude_text_words:
+    if figures:
+        # "at least 50 km/h, he's obsessed with speed": the measure the figure gives, no title word
+        kept = [w for w in kept if singular(w) not in _measure_nouns()]
+    # "0.9mm instead" after "0.7 mm": the new figure replaces the one of the same measure; "doesn't
+    # have to be 52 inches": the figure of that measure is dropped
+    measures = {m[0] for u in quantities if (m := unit_of(u))} | either_way
+    held = {u: b for u, b in f.title_quantities.items() if (m := unit_of(u)) is None or m[0] not in measures}
+    sizes = {**held, **quantities}
+    if not kept and not as_color and out == f.exclude_text_words and sizes == f.title_quantities:
         return plan
     update: dict[str, object] = {"text_words": [*f.text_words, *kept][:8], "exclude_text_words": out}
+    if sizes != f.title_quantities:
+        update["title_quantities"] = sizes
     if as_color:
         update["colors"] = list(dict.fromkeys(as_color))
     return plan.model_copy(update={"filters": f.model_copy(update=update)})
@@ -513,38 +529,90 @@ _SIZE = re.compile(
     r"(?<![\w.$])(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>inch(?:es)?|in\b|\"|''|mm|cm|ft|feet|foot|oz|ounces?|qt|quarts?|"
     r"lbs?|pounds?|gal(?:lons?)?|liters?|litres?|l\b|ml|watts?|w\b|volts?|v\b)"
 )
-_UNIT_SPELLINGS = {
-    "inch": ("in", "inch"), "in": ("in", "inch"), '"': ("in", "inch"), "''": ("in", "inch"),
-    "feet": ("ft",), "foot": ("ft",), "ounce": ("oz",), "quart": ("qt",), "pound": ("lb", "lbs"),
-    "lb": ("lb", "lbs"), "gallon": ("gal",), "gal": ("gal",), "liter": ("l",), "litre": ("l",),
-    "watt": ("w",), "volt": ("v", "volt"), "v": ("v", "volt"),
-}  # fmt: skip
 
 
-def _sizes_said(message: str, asked: np.ndarray, snap: CatalogSnapshot, total: int) -> list[str]:
-    """The sizes a message asks for ("52 inch", "160mm", "24 volts"), each spelled as the asked
-    products' titles spell it most when some but not all say it: with its unit first (glued, "52in",
-    or as words in a row, "12 inch"), the bare figure only when no spelling with the unit tells the
-    products apart ("12" alone is also 12 pieces)."""
-    out: list[str] = []
-    for m in _SIZE.finditer(message.lower()):
-        n, unit = m.group("n"), m.group("u")
-        unit = "inch" if unit.startswith("inch") else unit[:-1] if unit[:-1] in _UNIT_SPELLINGS else unit
-        units = _UNIT_SPELLINGS.get(unit, (unit,))
-        spelled = dict.fromkeys(
-            [
-                *(n + u for u in units),
-                # ("12 in": a word the text index drops is no unit to look for)
-                *(f"{n} {u}" for u in (*units, unit) if u.isalpha() and len(analyze(f"{n} {u}")) > 1),
-            ]
-        )
-        counts = [(int((asked & snap.holds_words(w)).sum()), w) for w in spelled]
-        hits, best = max(counts) if counts else (0, n)
-        if distinguishes(hits, total):
-            out.append(best)
-        elif distinguishes(int((asked & snap.holds_words(n)).sum()), total):
-            out.append(n)
-    return out
+def sizes_asked(
+    message: str, filters: Filters, snap: CatalogSnapshot, schema: CatalogSchema
+) -> dict[str, NumericRange]:
+    """The figures ``message`` asks for that the kinds of ``filters`` state only in their titles
+    (:func:`_quantities_said`): for a kind chosen after the message was read ("led strips, at least
+    30 feet": LED Strip Lights, the nearest leaf to the ask)."""
+    figures = said_quantities(message) if filters.categories else []
+    if not figures:
+        return {}
+    kind = snap.mask(Filters(categories=filters.categories, categories_all=filters.categories_all))
+    asked = snap.mask(filters.model_copy(update={"exclude_text_words": [], "title_quantities": {}}))
+    figures, _ = _figures_required(figures, message)
+    return _quantities_said(figures, schema.attributes(filters.categories), kind, asked, snap, message)
+
+
+_NOT_OF_PRODUCTS = frozenset({"age", "months", "nights"})
+"""Measures a figure gives of the shopper or the trip ("for my 13 year old", "3 nights"), not of a product."""
+
+
+@lru_cache(maxsize=1)
+def _measure_nouns() -> frozenset[str]:
+    """The names of what figures measure ("speed", "length", "weight"; lexicons/dimensions.yaml)."""
+    from assistant.plan.semantics import lexicons
+
+    return frozenset(w for d in lexicons().dimensions.values() for w in (d.name, *d.noun.split()))
+
+
+Figure = tuple[str, NumericRange, tuple[int, int]]
+
+
+def _figures_required(figures: list[Figure], message: str) -> tuple[list[Figure], set[str]]:
+    """The figures ``message`` asks for, and the measures it says a figure of need not hold
+    ("doesn't have to be 52 inches", :func:`said_either_way`)."""
+    tokens = tokenize(message.lower())
+    stems = [t.stem for t in tokens]
+    asked: list[Figure] = []
+    either_way: set[str] = set()
+    for figure in figures:
+        at = next((i for i, t in enumerate(tokens) if t.start >= figure[2][0]), None)
+        measure = unit_of(figure[0])
+        if at is not None and measure is not None and said_either_way(stems, at, at + 1):
+            either_way.add(measure[0])
+        else:
+            asked.append(figure)
+    return asked, either_way
+
+
+def _quantities_said(
+    figures: list[Figure],
+    attrs: dict[str, AttributeSpec],
+    kind: np.ndarray,
+    asked: np.ndarray,
+    snap: CatalogSnapshot,
+    message: str,
+) -> dict[str, NumericRange]:
+    """The figures asked for (:func:`said_quantities`, one per measure) that no numeric attribute of
+    the asked kinds measures, where the kind's titles state that measure (2 and ``MIN_SHARE`` of
+    them) and not every asked product already meets it. None of them meeting it is kept: the search
+    finds nothing, loosens it and says how close the catalog comes."""
+    measured = {spec.dimension for spec in attrs.values() if spec.kind == "numeric" and spec.dimension}
+    chosen: dict[str, Figure] = {}
+    for figure in figures:
+        named = unit_display_dimension(figure[0])
+        title_measure = unit_of(figure[0])
+        if named is None or title_measure is None or named in measured or named in _NOT_OF_PRODUCTS:
+            continue
+        earlier = chosen.get(title_measure[0])
+        if earlier is None or CORRECTION.search(message.lower(), earlier[2][1], figure[2][0]):
+            # "at least 25 oz... actually make it 32 oz or more": the corrected figure; otherwise the
+            # first ("a 60 watt one, the 40w ones take forever")
+            chosen[title_measure[0]] = figure
+    kind_total = int(kind.sum())
+    total = int(asked.sum())
+    found: dict[str, NumericRange] = {}
+    for unit, bounds, _ in chosen.values():
+        stating = int((kind & snap.states_quantity(unit)).sum())
+        if stating < max(2, MIN_SHARE * kind_total):
+            continue
+        if total and int((asked & snap.states_quantity(unit, bounds)).sum()) == total:
+            continue
+        found[unit] = bounds
+    return found
 
 
 def _exclusions_kept(
