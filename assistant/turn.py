@@ -61,7 +61,7 @@ from assistant.plan.planner import (
     product_kind,
     product_phrase,
 )
-from assistant.plan.semantics import lexicons
+from assistant.plan.semantics import lexicons, said_quantities
 from assistant.plan.shorthand import spelling_variants
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import sizes_asked, with_text_words
@@ -516,7 +516,7 @@ class Assistant:
         plan = self._kind_in_family(plan, previous, shown, said or request.message)
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema, kind)
         plan = self._unread_feature(plan, previous, shown, said or request.message)
-        plan = self._kind_of_shown(plan, previous, shown, kind)
+        plan = self._kind_of_shown(plan, previous, shown, kind, said or request.message)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -706,7 +706,7 @@ class Assistant:
         )
 
     def _kind_of_shown(
-        self, plan: QueryPlan, previous: QueryPlan | None, shown: list[Product], kind: str
+        self, plan: QueryPlan, previous: QueryPlan | None, shown: list[Product], kind: str, said: str = ""
     ) -> QueryPlan:
         """A follow-up that only narrows ("anything under 15 bucks?", "got a red one?") after an ask
         that named a use, not a kind ("my cat keeps licking her stitches"), is about the kind of
@@ -714,7 +714,8 @@ class Assistant:
         two of them, or by the first; a leaf name other departments use for other things, "Sets",
         kept to the department shown) instead of searching the whole catalog again with the new
         constraint. Not for a message naming a product, nor one that adds nothing to narrow by (a
-        new topic, said vaguely)."""
+        new topic, said vaguely). A size the kinds state only in their titles ("it has to run on 24
+        volts") narrows too, asked of their titles (:func:`sizes_asked`)."""
         if (
             previous is None
             or not shown
@@ -728,11 +729,13 @@ class Assistant:
         ):
             return plan
         f = plan.filters
-        if (
+        unchanged = (
             f.model_copy(update={"categories_all": previous.filters.categories_all}) == previous.filters
             and plan.sort == previous.sort
             and plan.comparative == previous.comparative
-        ):
+        )
+        figures = bool(said) and bool(said_quantities(said))
+        if unchanged and not figures:
             return plan
         counts = Counter(tuple(p.category) for p in shown if p.category)
         paths = [path for path, n in counts.items() if n >= 2 or path == tuple(shown[0].category)]
@@ -752,9 +755,17 @@ class Assistant:
             if len(departments) == 1 and any(len(self.schema.departments(k)) > 1 for k in kinds):
                 levels = list(dict.fromkeys([*levels, *departments]))
             narrowed = f.model_copy(update={"categories": kinds, "categories_all": levels})
-            if snap.mask(narrowed).any():
-                log.debug("a follow-up that narrows is about the kinds shown: %s within %s", kinds, levels)
-                return plan.model_copy(update={"filters": narrowed})
+            if not snap.mask(narrowed).any():
+                continue
+            sizes = sizes_asked(said, narrowed, snap, self.schema) if figures else {}
+            if unchanged and not sizes:
+                return plan
+            log.debug("a follow-up that narrows is about the kinds shown: %s within %s", kinds, levels)
+            if sizes:
+                narrowed = narrowed.model_copy(
+                    update={"title_quantities": {**narrowed.title_quantities, **sizes}}
+                )
+            return plan.model_copy(update={"filters": narrowed})
         return plan
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.turn import Assistant
 from retrieval.catalog import Product
+from retrieval.filters import NumericRange
 from retrieval.schema import CatalogSchema
 from tests.turn_support import products_in, small_assistant, turn
 
@@ -96,3 +97,34 @@ def test_with_no_product_of_the_kinds_shown_meeting_it_the_level_above_is_asked(
     shown, _, plan, _ = turn(assistant, "anything under 10 dollars?", session)
     assert plan.filters.categories == ["health supplies"]
     assert [p.id for p in shown] == ["spray0"]
+
+
+_WARMERS = ["Home & Kitchen", "Kitchen & Dining", "Lunch Boxes"]
+
+
+@pytest.fixture(scope="module")
+def with_warmers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    warmers = products_in(
+        _WARMERS,
+        [
+            ("Suteng", "Electric Lunch Box Food Warmer Heater for Car 12V 24V 110V", 19.99),
+            ("Real Nature", "Portable Oven 12V Personal Food Warmer, Car Heating Lunch Box", 29.98),
+            ("KRIPOL", "Portable Food Warmer for Car 12V Heated Lunch Box", 24.0),
+            ("Yescom", "Heated Electric Lunch Box 12V-24V Car Truck Food Warmer", 33.0),
+        ],
+        "warm",
+    )
+    with small_assistant(tmp_path_factory.mktemp("shown-size") / "data", [*_products(), *warmers]) as a:
+        yield a
+
+
+def test_a_size_said_after_a_use_narrows_the_kinds_shown_by_their_titles(with_warmers: Assistant) -> None:
+    shown, _, first, session = turn(with_warmers, "a food warmer for the car")
+    assert first.filters.categories == [] and shown and shown[0].category == _WARMERS
+    # "run" after "to" is what it must do, not the thing asked for; the figure narrows the warmers
+    shown, text, plan, _ = turn(
+        with_warmers, "it has to run on 24 volts, his truck isnt 12v like a car", session
+    )
+    assert plan.filters.categories == ["lunch boxes"]
+    assert plan.filters.title_quantities == {"V": NumericRange(gte=24, lt=25)}
+    assert {p.id for p in shown} == {"warm0", "warm3"} and "of 24 V" in text

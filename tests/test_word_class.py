@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.plan.word_class import never_a_noun, noun_phrase, only_a_verb
+from retrieval.catalog import Product
 
 
 def test_word_classes_come_from_the_dictionary() -> None:
@@ -42,3 +43,21 @@ def test_a_clause_is_cut_to_the_thing_it_names(words: str, kept: str) -> None:
 def test_a_word_the_catalog_names_a_category_by_stays_a_noun() -> None:
     assert noun_phrase(["athletic"]) == []
     assert noun_phrase(["athletic"], lambda w: w == "athletic") == ["athletic"]
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("it has to run on 24 volts, his truck isnt 12v like a car", ""),  # what it must do
+        ("my daughter wants to learn guitar, what do u have", "guitar"),  # the thing after the verb
+        ("a bag to carry my laptop", "bag"),  # the verb follows the thing named
+    ],
+)
+def test_a_verb_after_to_is_no_thing_asked_for(message: str, kind: str) -> None:
+    from assistant.plan.planner import product_kind
+    from retrieval.products import Vocabulary
+
+    vocabulary = Vocabulary.from_products(
+        [Product(id="g", title="Acoustic Guitar 3/4 Size", category=["Music", "Guitars"])]
+    )
+    assert product_kind(message, vocabulary) == kind

@@ -73,7 +73,7 @@ from assistant.plan.vocab import (
     negation_after,
     ruled_out,
 )
-from assistant.plan.word_class import noun_phrase
+from assistant.plan.word_class import noun_phrase, word_classes
 from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters
@@ -3564,6 +3564,11 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         return ""
     kind = kind_words(_after_determiner(phrase, matcher))
     words = kind.split()
+    if words and _infinitive(words[0], _lower(normalized)) and not _names_a_category(words[0], matcher):
+        # "it has to run on 24 volts", "wants to learn guitar": a verb after "to" says what to do;
+        # the thing is what follows it, if anything
+        words = words[1:]
+        kind = " ".join(words)
     if words:
         # "my allergies go crazy and the bedroom air feels stuffy": a problem told, no thing named
         # (a word naming one of the catalog's categories stays a noun)
@@ -3571,6 +3576,15 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         if kept != words:
             return " ".join(kept)
     return kind
+
+
+def _infinitive(word: str, text: str) -> bool:
+    """Whether ``word`` is said right after "to" as a verb the dictionary knows ("has to run"),
+    every time the text says it."""
+    said = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", text)]
+    return (
+        bool(said) and all(re.search(r"\bto\s+$", text[:at]) for at in said) and "VERB" in word_classes(word)
+    )
 
 
 _VERB_OPENINGS = frozenset({"be", "let", "make", "do", "doing", "get", "have", "go", "keep"})
