@@ -47,6 +47,7 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
+from assistant.plan.catalog_stage import people_words
 from assistant.plan.kind_family import kind_in_context
 from assistant.plan.named_products import named_in_catalog, named_variants
 from assistant.plan.planner import (
@@ -68,6 +69,7 @@ from assistant.plan.text_words import sizes_asked, with_text_words
 from assistant.plan.typos import english_words
 from assistant.plan.unread import unread_feature
 from assistant.plan.vocab import matcher_for
+from assistant.plan.word_class import word_classes
 from assistant.responses import load_responses
 from assistant.schemas import (
     ChatEvent,
@@ -893,7 +895,7 @@ class Assistant:
                 return True
             if self._asked_for_unsold_pair(message, kind, kinds):
                 return True
-            if kind and self._pair_unseen(kind, plan):
+            if kind and self._pair_unseen(kind, plan, (message, normalized)):
                 # "pressure cookers" among slow cookers: a kind no title names, unless products are close
                 nearest = self.searcher.nearest_similarity(kind, Filters(categories=kinds))
                 return nearest is None or nearest < self.settings.unseen_pair_similarity
@@ -983,9 +985,10 @@ class Assistant:
             # "not the red ones, and not the coke one": a follow-up that only rules shown products
             # out asks for no other kind
             return False
-        if not kind and not follow_up and not asks_if_sold(message):
+        if not kind and not asks_if_sold(message):
             # "she says she wants to be able to stand for part of the day": a need with no thing
-            # named is searched, not declined (a decline answers a thing the store lacks)
+            # named is searched, not declined (a decline answers a thing the store lacks); so is a
+            # follow-up naming none ("can we do under forty dollars? we're broke lol")
             return False
         snap = self.searcher.snapshot()
 
@@ -1011,7 +1014,7 @@ class Assistant:
         # kind of product.
         unknown_modifier = len(words) > 1 and not lexical.knows(words[-2])
         # "smoke detector" where titles say only "lie detector": two words no title says together
-        unseen = not follow_up and bool(kind) and self._pair_unseen(kind, plan)
+        unseen = not follow_up and bool(kind) and self._pair_unseen(kind, plan, (message, normalized))
         if (in_fields or in_titles) and not unknown_modifier and not unseen:
             return False
         text = " ".join(words) if follow_up else asked
@@ -1186,9 +1189,11 @@ class Assistant:
         nearest = self.searcher.nearest_similarity(kind)
         return nearest is None or nearest < self.settings.unnamed_kind_similarity
 
-    def _pair_unseen(self, kind: str, plan: QueryPlan) -> bool:
+    def _pair_unseen(self, kind: str, plan: QueryPlan, said: Sequence[str] = ()) -> bool:
         """Whether the kind's last two words ("smoke detector") are in titles, but never together. A
-        first word the planner reads as a wish ("quiet dishwasher") or a preference does not count."""
+        first word the planner reads as a wish ("quiet dishwasher") or a preference does not count.
+        With ``said`` (the message as sent and as the planner reads it), also a noun before the head
+        that names another kind (:meth:`_modifier_names_other_kind`)."""
         words = [w for w in re.findall(r"[a-z]+", kind.lower()) if len(w) > 2 and w not in FILLER_WORDS]
         if len(words) < 2 or any(words[-2] in p.split() for p in plan.preferences):
             return False
@@ -1198,8 +1203,15 @@ class Assistant:
         if any(m.kind != "category" for m in found):
             return False
         # a word the planner reads as a wish ("quiet dishwasher") is no kind either, unless the
-        # catalog files products under it ("dog beds": Dogs, in a store whose beds are furniture)
-        if describes(words[-2]) and not any(m.kind == "category" and m.end == 1 for m in found):
+        # catalog files products under it ("dog beds": Dogs, in a store whose beds are furniture);
+        # a noun that is only a word of some use ("life" of battery life, "beach" of a beach day)
+        # may still name a kind ("life jackets"), judged by the stricter reading below
+        wish = describes(words[-2]) and not any(m.kind == "category" and m.end == 1 for m in found)
+        if wish and not (
+            _noun_modifier(words[-2])
+            # ("the bedroom air feels stuffy": no category is named by "air")
+            and any(singular(words[-1]) == _head_word(c) for c in plan.filters.categories)
+        ):
             return False
         index = self._title_categories()
         head = singular(words[-1])
@@ -1214,7 +1226,64 @@ class Assistant:
             or index.get_counts(head)
             or any(head in _name_words(c) for c in plan.filters.categories)
         )
-        return bool(named) and index.pair_unseen(words[-2], words[-1])
+        if not named:
+            return False
+        if not wish and index.pair_unseen(words[-2], words[-1]):
+            return True
+        return bool(said) and self._modifier_names_other_kind(words[-2], words[-1], plan, said)
+
+    def _modifier_names_other_kind(
+        self, modifier: str, head: str, plan: QueryPlan, said: Sequence[str]
+    ) -> bool:
+        """ "life jackets" in a store whose jackets are clothing, "fish food" where the foods are for
+        dogs and cats: a noun said right before the head names another kind of it when no title says
+        the two in a row and no product of that kind (the categories read, and every title naming the
+        head) says the noun before its head or after "for". Two words one title holds apart ("Cat
+        Food, Fish & Potato") do not say the kind; a material or use the kind's titles say ("Merino
+        Wool Hiking Socks", "Immersion Hand Blender", "Air Purifier for Bedroom") is no other kind,
+        nor is who it is for ("kids tent"), a word of the category's name ("ride on toy": Ride-Ons)
+        or what it is without ("no-pull harness")."""
+        if not _noun_modifier(modifier) or singular(modifier) in people_words() or modifier in people_words():
+            return False
+        pair = rf"\b{re.escape(modifier)}[\s-]+{re.escape(head)}\b"
+        if not any(re.search(pair, text.lower()) for text in said if text):
+            return False  # the kind phrase joined words the shopper said apart
+        if any(
+            re.search(rf"\b(?:no|non|without)[\s-]+{re.escape(modifier)}\b", text.lower())
+            for text in said
+            if text
+        ):
+            return False
+        kinds = [*plan.filters.categories, *([plan.category_hint] if plan.category_hint else [])]
+        named = {w for k in kinds for level in [k, *self.schema.above(k)] for w in _name_words(level)}
+        if singular(modifier) in named:
+            return False
+        # a level the catalog groups kinds under ("the bedroom air": Home > Bedroom) is a place in the
+        # store, no other kind
+        if any(
+            m.kind == "category" and norm(m.value) not in self.schema.categories
+            for m in matcher_for(self.vocabulary).find(tokenize(modifier))
+        ):
+            return False
+        snap = self.searcher.snapshot()
+        if snap.holds_words(f"{modifier} {head}").any():
+            return False
+        stem, heads = analyze(modifier), set(analyze(head))
+        if not stem or not heads:
+            return False
+        of_kind = snap.title_says(head)
+        if kinds:
+            of_kind = of_kind | snap.mask(Filters(categories=kinds))
+        after_for = re.compile(rf"\bfor\s+(?:[\w'-]+\s+){{0,2}}{re.escape(modifier)}", re.IGNORECASE)
+        for p in np.flatnonzero(of_kind & snap.title_says(modifier)):
+            stems = snap.title_words[p]
+            first = next((i for i, t in enumerate(stems) if t == stem[0]), None)
+            at_head = next((i for i, t in enumerate(stems) if t in heads), None)
+            if first is not None and (at_head is None or first < at_head):
+                return False
+            if after_for.search(snap.products[p].title):
+                return False
+        return True
 
     def _guessed_kind_differs(self, query: str, kinds: list[str], message: str = "") -> bool:
         """A kind the planner guessed from a word of the ask ("washing machine": titles say "machine"
@@ -2089,6 +2158,14 @@ class _TitleCategories:
         for i in hits:
             found[self.leaves[i]] = found.get(self.leaves[i], 0) + 1
         return sorted(found.items(), key=lambda kv: -kv[1])
+
+
+def _noun_modifier(word: str) -> bool:
+    """A noun that can name a kind of product before another noun ("life", "fish", "laptop"): in
+    the dictionary as a noun and never as an adjective ("mini", "quiet", "possible" are; so, rarely,
+    is "piano", left alone)."""
+    classes = word_classes(word)
+    return "NOUN" in classes and "ADJ" not in classes
 
 
 def _within_total(groups: list[list[Product]], total: float) -> tuple[list[list[Product]], float | None]:

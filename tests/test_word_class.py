@@ -61,3 +61,24 @@ def test_a_verb_after_to_is_no_thing_asked_for(message: str, kind: str) -> None:
         [Product(id="g", title="Acoustic Guitar 3/4 Size", category=["Music", "Guitars"])]
     )
     assert product_kind(message, vocabulary) == kind
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # a pronoun and its verb start a clause: nothing after them names the thing
+        ("can we do under forty dollars? we're broke lol", ""),
+        ("which is the least we'd spend on one? it comes out of the budget lol", ""),
+        ("whatever, just the cheapest one you've got", ""),
+        # what comes before it still does
+        ("an acoustic guitar they're gonna love", "acoustic guitar"),
+    ],
+)
+def test_a_pronoun_contraction_starts_a_clause_not_a_thing(message: str, kind: str) -> None:
+    from assistant.plan.planner import product_kind
+    from retrieval.products import Vocabulary
+
+    vocabulary = Vocabulary.from_products(
+        [Product(id="g", title="Acoustic Guitar 3/4 Size", category=["Music", "Guitars"])]
+    )
+    assert product_kind(message, vocabulary) == kind

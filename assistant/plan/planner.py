@@ -3564,6 +3564,12 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         return ""
     kind = kind_words(_after_determiner(phrase, matcher))
     words = kind.split()
+    cut = next((i for i, w in enumerate(words) if _PRONOUN_CONTRACTION.fullmatch(w)), None)
+    if cut is not None:
+        # "the cheapest switch you've got", "we're broke lol": a pronoun and its verb start a clause;
+        # what comes before it is all that can name the thing
+        words = words[:cut]
+        kind = " ".join(words)
     if words and _infinitive(words[0], _lower(normalized)) and not _names_a_category(words[0], matcher):
         # "it has to run on 24 volts", "wants to learn guitar": a verb after "to" says what to do;
         # the thing is what follows it, if anything
@@ -3588,6 +3594,9 @@ def _infinitive(word: str, text: str) -> bool:
 
 
 _VERB_OPENINGS = frozenset({"be", "let", "make", "do", "doing", "get", "have", "go", "keep"})
+_PRONOUN_CONTRACTION = re.compile(
+    r"(?:i|you|u|we|they|he|she|it|that|there|who|what|y'all|ya)['’](?:re|ve|d|ll|m|s)"
+)
 _OBJECT_PRONOUNS = frozenset({"her", "him", "them", "me", "us", "it"})
 _TRAILING_ASIDES = frozenset({"too", "also", "as", "well", "please", "pls", "plz", "then", "instead"})
 
