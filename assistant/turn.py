@@ -718,12 +718,28 @@ class Assistant:
         constraint. Not for a message naming a product, nor one that adds nothing to narrow by (a
         new topic, said vaguely). A size the kinds state only in their titles ("it has to run on 24
         volts") narrows too, asked of their titles (:func:`sizes_asked`)."""
+        if kind and plan.intent == "refine" and shown:
+            # "whats the cheapest steamer u sell period" after steamers were shown for a use: the
+            # kind named is the kind shown when a word of it is what two of them are (their leaf's
+            # or their titles' word)
+            kind_said = {singular(w) for w in re.findall(r"[a-z]+", kind.lower()) if len(w) > 2}
+            shown = [
+                p
+                for p in shown
+                if kind_said & (_name_words(p.category[-1] if p.category else "") | _name_words(p.title))
+            ]
+            if len(shown) < 2:
+                return plan
+            kind, named = "", True
+        else:
+            named = False
         if (
             previous is None
             or not shown
             or kind
             or plan.intent not in ("search", "refine")
-            or plan.referenced_ids
+            # (a superlative over the kind named may point at the shown one it asks about)
+            or (plan.referenced_ids and not named)
             or plan.items
             or previous.items
             or plan.filters.categories

@@ -128,3 +128,46 @@ def test_a_size_said_after_a_use_narrows_the_kinds_shown_by_their_titles(with_wa
     assert plan.filters.categories == ["lunch boxes"]
     assert plan.filters.title_quantities == {"V": NumericRange(gte=24, lt=25)}
     assert {p.id for p in shown} == {"warm0", "warm3"} and "of 24 V" in text
+
+
+_STEAMERS = ["Home & Kitchen", "Laundry", "Garment Steamers"]
+_TRAVEL_STEAMERS = ["Home & Kitchen", "Laundry", "Travel Garment Steamers"]
+_WHISKS = ["Home & Kitchen", "Kitchen Utensils", "Whisks"]
+
+
+@pytest.fixture(scope="module")
+def with_steamers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    products = [
+        *products_in(
+            _STEAMERS,
+            [
+                ("Conair", "Conair Garment Steamer for Clothes, Wrinkle Remover for Shirts", 59.0),
+                ("Rowenta", "Rowenta Clothes Steamer, Removes Wrinkles from Shirts and Dresses", 89.0),
+            ],
+            "gs",
+        ),
+        *products_in(
+            _TRAVEL_STEAMERS,
+            [
+                ("PurSteam", "PurSteam Travel Steamer for Clothes, Wrinkle Remover for Shirts", 19.97),
+                ("Hilife", "Hilife Handheld Steamer for Clothes, Shirts and Wrinkles", 29.99),
+            ],
+            "ts",
+        ),
+        *products_in(_WHISKS, [("Prepworks", "Prepworks Balloon Whisk, Stainless Steel Wire", 4.49)], "wh"),
+    ]
+    with small_assistant(tmp_path_factory.mktemp("shown-steamers") / "data", products) as a:
+        yield a
+
+
+def test_a_store_wide_superlative_naming_the_kind_shown_stays_with_it(with_steamers: Assistant) -> None:
+    # "steamer" names no one category (two leaves say it, so the ask reads their level): after
+    # steamers were shown, "the cheapest steamer you sell" is the cheapest of the kinds shown, not
+    # of the whole level or department (the $4.49 whisk)
+    shown, _, first, session = turn(with_steamers, "do u sell a steamer for wrinkled shirts")
+    assert first.filters.categories == []
+    assert sum("Steamer" in p.title for p in shown) >= 2
+    shown, _, plan, _ = turn(with_steamers, "whats the cheapest steamer u sell period", session)
+    assert set(plan.filters.categories) <= {"garment steamers", "travel garment steamers"}
+    assert plan.filters.categories
+    assert shown and shown[0].id == "ts0"
