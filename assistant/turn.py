@@ -1251,15 +1251,24 @@ class Assistant:
     def _modifier_names_other_kind(
         self, modifier: str, head: str, plan: QueryPlan, said: Sequence[str]
     ) -> bool:
-        """ "life jackets" in a store whose jackets are clothing, "fish food" where the foods are for
-        dogs and cats: a noun said right before the head names another kind of it when no title says
+        """ "do you carry life jackets?" in a store whose jackets are clothing, "do yall have fish
+        food too" where the foods are for dogs and cats: asked outright whether the store sells it, a
+        noun said right before the head names another kind of it when no title says
         the two in a row and no product of that kind (the categories read, and every title naming the
         head) says the noun before its head or after "for". Two words one title holds apart ("Cat
         Food, Fish & Potato") do not say the kind; a material or use the kind's titles say ("Merino
         Wool Hiking Socks", "Immersion Hand Blender", "Air Purifier for Bedroom") is no other kind,
         nor is who it is for ("kids tent"), a word of the category's name ("ride on toy": Ride-Ons)
         or what it is without ("no-pull harness")."""
-        if not _noun_modifier(modifier) or singular(modifier) in people_words() or modifier in people_words():
+        if (
+            not _noun_modifier(modifier)
+            or singular(modifier) in people_words()
+            or modifier in people_words()
+            # only when asked outright whether the store sells it ("do you carry life jackets?"):
+            # searched, a noun before the head is as often a use of the kind ("a winter jacket", "a
+            # school backpack", "a shower speaker"), which the words alone do not tell apart
+            or not any(asks_if_sold(text) for text in said if text)
+        ):
             return False
         pair = rf"\b{re.escape(modifier)}[\s-]+{re.escape(head)}\b"
         if not any(re.search(pair, text.lower()) for text in said if text):
