@@ -50,7 +50,9 @@ from retrieval.schema import AttributeSpec, CatalogSchema, field_number, key_uni
 __all__ = ["ShownContext", "apply_schema", "question_dimension"]
 
 _REFERS_TO_SHOWN = re.compile(
-    r"\b(?:of\s+(?:these|those|them|the\s+(?:ones|results|options))|these|those|^\s*which\b|which\s+(?:one|of)|which\s+is|"
+    r"\b(?:of\s+(?:these|those|them|the\s+(?:ones|results|options|bunch|lot|group|list|selection|batch))|these|those|"
+    # a question opening with who or which asks about what is in front of the shopper ("who's got the most stars")
+    r"^\s*(?:which|whichever|who|who's|whos|whoever)\b|which\s+(?:one|of)|which\s+is|"
     r"among\s+(?:these|those|them)|the\s+(?:first|second|third|fourth|fifth|last|top)\s+(?:one|two|three)?|"
     r"#\d|number\s+\d|no\.?\s*\d|(?:it|that\s+one|this\s+one)\b)"
 )

@@ -701,6 +701,17 @@ def parse_turn(
                 and not (narrows is not None and narrows(m.value, prev.filters.categories))
             )
         ]
+    if prev is not None and (prev.filters.categories or context.shown_ids):
+        # "under twenty bucks for the set" after wine glasses: how the kind shown comes
+        matches = [
+            m
+            for m in matches
+            if not (
+                m.kind == "category"
+                and package_of_kind_shown(tokens, m, vocabulary)
+                and not (narrows is not None and narrows(m.value, prev.filters.categories))
+            )
+        ]
     than_id: str | None = None
     than = _THAN.search(text) if context.shown_ids else None
     if than is not None and is_pro_form(than.group("name").strip()):
@@ -1311,6 +1322,11 @@ def plan_turn(
             for m in at
         ):
             found = None  # "one with a keychain": a feature of the kind shown (see parse_turn)
+    if found is not None and context.previous is not None and context.shown_ids:
+        said = tokenize(normalized)
+        at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
+        if at and all(package_of_kind_shown(said, m, vocabulary) for m in at):
+            found = None  # "the top scoring cobalt set you sell": how the kind shown comes (see parse_turn)
     if (
         found is not None
         and found[1]
@@ -2638,6 +2654,35 @@ def aside_of_kind_shown(text: str, tokens: Sequence[Token], m: ValueMatch) -> bo
     )
 
 
+def package_of_kind_shown(tokens: Sequence[Token], m: ValueMatch, vocabulary: Vocabulary) -> bool:
+    """Whether a category said alone in a follow-up, as one already there ("for the set", "ten bucks
+    per set"), is a word that ends many of the catalog's category names (Sets, Flatware Sets, Knife
+    Sets …): how the kind shown comes, not another kind. Said as a new thing ("any sets?", "a set with
+    the conditioner") it is asked for. Read from the catalog's own names."""
+    if m.end - m.start != 1 or len(words := re.findall(r"[a-z]+", m.value)) != 1:
+        return False
+    # the noun phrase opens with a word saying it is there already ("the top scoring cobalt set")
+    for j in range(m.start - 1, max(-1, m.start - 5), -1):
+        if tokens[j].text in _NEW or not tokens[j].text.isalpha():
+            return False
+        if tokens[j].text in _GIVEN:
+            break
+    else:
+        return False
+    word = singular(words[0])
+    ending = sum(
+        1
+        for name in vocabulary.categories
+        if len(w := re.findall(r"[a-z]+", name)) > 1 and singular(w[-1]) == word
+    )
+    return ending >= _PACKAGE_NAMES
+
+
+# Words before a noun that say the thing is one already in the conversation, or a unit of it
+_GIVEN = frozenset({"the", "per", "each", "whole", "entire"})
+_NEW = frozenset({"a", "an", "any", "some", "another", "other", "also", "and", "or", "with", "of", "for"})
+
+
 def feature_of_pro_form(tokens: Sequence[Token], at: int) -> bool:
     """Whether the word at ``at`` follows "one with (a)", "any that have", "those with": it names a
     feature of the product stood in for, not a kind of product (also with words between: "one with
@@ -3805,6 +3850,8 @@ def _NOT_HEAD_WORDS() -> frozenset[str]:
     found: set[str] = set()
     for phrase, _, _ in [*lex.comparatives, *lex.superlatives]:
         found.update(phrase)
+    for part in ("degree", "verdict_nouns", "verdict_verbs"):  # "the top scoring one"
+        found.update(lex.rating_grammar.get(part, ()))
     for words in lex.question_words.values():
         for w in words:
             found.update(singular(x) for x in w.split())

@@ -58,11 +58,13 @@ _PRICE_CONTEXT = re.compile(
     r"\b(?:price[sd]?|budget|cost|costs|spend|pay|dollars?|bucks|usd|money|thinking)\b|\$"
 )
 
+# What a shopper calls the most they will pay: "my ceiling", "a hard cap", "the upper limit"
+_LIMIT_NOUN = r"(?:(?:hard|absolute|upper|top|price|spending)\s+)?(?:limit|cap|ceiling)"
 _MAX_CUES = (
     r"nothing over|nothing above|not over|not above|never over|no higher than|nothing more than|"
     # "neither one more than four hundred", "none of them over 50": a cap on each item
     r"(?:neither|none|nothing|no)(?:\s+(?:one|of\s+(?:them|those|these|the\s+two)))?\s+"
-    r"(?:(?:is|are|costs?|costing|should\s+be)\s+)?(?:over|above|more\s+than|past|beyond)|"
+    r"(?:(?:is|are|costs?|costing|should\s+be)\s+)?(?:over|above|more\s+than|past|beyond|north\s+of)|"
     # "can't go over 700", "don't want to spend more than 50": a cap said as a limit
     r"(?:can'?t|cannot|can not|won'?t|wont|don'?t|do not|doesn'?t|does not|shouldn'?t|mustn'?t|not)\s+(?:want\s+to\s+|wanna\s+|going\s+to\s+|gonna\s+|trying\s+to\s+|looking\s+to\s+|planning\s+(?:on|to)\s+)?"
     r"(?:go|spend|spending|pay|paying|be|exceed|(?:cost|run|set)(?:\s+(?:me|us|him|her|them|you|u))?(?:\s+back)?)\s+"
@@ -70,10 +72,16 @@ _MAX_CUES = (
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
     r"at most|max(?:imum)?(?: of)?|up to|upto|within|"
     r"budget(?:'s| is| of)?(?:\s+(?:like|maybe|only|just|prob|probably))?|<=?|"
-    r"(?:stretch|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to(?:\s+(?:like|about|around|maybe))?"
+    r"(?:stretch|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to(?:\s+(?:like|about|around|maybe))?|"
+    # a limit named before the amount: "my ceiling is 200", "a hard cap of 80", "limit's 60"
+    rf"(?:(?:my|our|the|his|her|their|a|an)\s+)?{_LIMIT_NOUN}(?:'s|\s+is|\s+of|\s+at|\s+would\s+be|\s*[:=])?|"
+    # ... or said as what is done to the price: "cap it at 100", "keep it to twenty", "limit it to 18"
+    r"(?:cap|caps|capped|capping|limit|limits|limited|limiting|keep|keeping|hold|holding)\s+"
+    r"(?:(?:it|that|this|them|things|me|us|him|her|the\s+(?:price|budget|cost|spend)|spending|costs?)\s+)?(?:at|to)|"
+    r"(?:top|max)(?:s|es|ped|ed|ping|ing)?\s+out\s+(?:at|around)|south\s+of"
 )
 _MIN_CUES = (
-    r"over|above|more than|at least|min(?:imum)?(?: of)?|starting at|from|greater than|"
+    r"over|above|more than|at least|min(?:imum)?(?: of)?|starting at|from|greater than|north of|"
     r"pricier than|more expensive than|higher than|>=?"
 )
 _AROUND_CUES = r"around|about|approximately|approx\.?|roughly|~|close to|near|circa"
@@ -89,7 +97,10 @@ _MAX_AFTER = re.compile(
     rf"(?<![\w.]){_money('a')}\s*(?:or less|or under|or below|and under|and below|or cheaper|max(?:imum)?\b|tops\b|"
     r"at\s+(?:the\s+)?(?:very\s+)?most\b|"
     # a total for everything asked ("a tent and a sleeping bag, 300 total"): no item costs more
-    r"(?:in\s+)?total\b|all\s+in\b|altogether\b|combined\b)"
+    r"(?:in\s+)?total\b|all\s+in\b|altogether\b|combined\b|"
+    # "60 is the limit", "250 is my ceiling", "hundred bucks is my cap", "80's my max"
+    r"(?:is|'s|was|being|would\s+be|will\s+be)\s+(?:(?:my|our|the|his|her|their|a|an)\s+)?"
+    rf"(?:{_LIMIT_NOUN}|max(?:imum)?|budget)\b)"
 )
 _MIN_BEFORE = re.compile(rf"(?:(?<=\s)|^)(?:{_MIN_CUES})\s*{_money('a')}")
 _MIN_AFTER = re.compile(

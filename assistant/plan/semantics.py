@@ -86,6 +86,8 @@ class Lexicons:
     evaluative_verbs: frozenset[str] = frozenset()
     self_prefixes: tuple[str, ...] = ()
     by_itself: tuple[tuple[str, ...], ...] = ()
+    # ``comparatives.yaml`` rating_grammar: the best rated said in the shopper's own words
+    rating_grammar: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _read(name: str) -> Any:
@@ -149,6 +151,10 @@ def lexicons() -> Lexicons:
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
+        rating_grammar={
+            str(part): frozenset(s for w in words for s in _stems(str(w)))
+            for part, words in (comp.get("rating_grammar") or {}).items()
+        },
         needs=tuple(str(w) for w in dimension_file.get("needs", [])),
         needs_below=tuple(str(w) for w in dimension_file.get("needs_below", [])),
         key_synonyms={
@@ -440,7 +446,38 @@ def than_ones(stems: Sequence[str]) -> tuple[str, Direction, int, int] | None:
 
 
 def find_superlative(stems: Sequence[str]) -> tuple[str, Order, int, int] | None:
-    return _find_phrase(stems, lexicons().superlatives)
+    return _find_phrase(stems, lexicons().superlatives) or _rating_said(stems)
+
+
+def _rating_said(stems: Sequence[str]) -> tuple[str, Order, int, int] | None:
+    """The best rated asked in the shopper's own words (``comparatives.yaml`` rating_grammar): a degree
+    word before a verdict word ("the top stars", "the highest star count"), a verdict verb before a
+    degree word that ends the clause ("reviewers like best"), or the shoppers' favourite."""
+    from assistant.plan.word_class import word_classes
+
+    grammar = lexicons().rating_grammar
+    if not grammar:
+        return None
+    degree, nouns, verbs = grammar["degree"], grammar["verdict_nouns"], grammar["verdict_verbs"]
+    n = len(stems)
+    for i, stem in enumerate(stems):
+        if stem in degree and i + 1 < n and stems[i + 1] != "of":
+            # "most positively reviewed", "the best star rating": a verdict word within two words
+            for j in range(i + 1, min(n, i + 3)):
+                if stems[j] in nouns:
+                    return "rating", "desc", i, j + 1
+        if stem in verbs:
+            j = i + 2 if i + 1 < n and stems[i + 1] == "the" else i + 1
+            if j < n and stems[j] in degree:
+                after = stems[j + 1] if j + 1 < n else None
+                # "like most kids", "love the most compact one": the degree word goes with what follows
+                classes = word_classes(after) if after else frozenset()
+                if after == "of" or (classes & {"NOUN", "ADJ"} and "ADV" not in classes):
+                    continue
+                return "rating", "desc", i, j + 1
+        if stem in grammar["judges"] and i + 1 < n and stems[i + 1] in grammar["favorite"]:
+            return "rating", "desc", i, i + 2
+    return None
 
 
 _MORE = frozenset({"more", "higher", "bigger", "larger", "greater", "longer", "extra"})
