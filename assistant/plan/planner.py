@@ -690,26 +690,21 @@ def parse_turn(
             )
         ]
     prev = context.previous
-    if prev is not None and prev.filters.categories:
-        # "one with a keychain" after AirPods cases: a feature of the kind shown, not another kind
-        matches = [
-            m
-            for m in matches
-            if not (
-                m.kind == "category"
-                and aside_of_kind_shown(text, tokens, m)
-                and not (narrows is not None and narrows(m.value, prev.filters.categories))
-            )
-        ]
     if prev is not None and (prev.filters.categories or context.shown_ids):
-        # "under twenty bucks for the set" after wine glasses: how the kind shown comes
+        kinds = prev.filters.categories
+
+        def aside(m: ValueMatch) -> bool:
+            # "one with a keychain" after AirPods cases: a feature of the kind shown, not another
+            # kind; "under twenty bucks for the set" after wine glasses: how the kind shown comes
+            return (bool(kinds) and aside_of_kind_shown(text, tokens, m)) or package_of_kind_shown(
+                tokens, m, vocabulary
+            )
+
         matches = [
             m
             for m in matches
             if not (
-                m.kind == "category"
-                and package_of_kind_shown(tokens, m, vocabulary)
-                and not (narrows is not None and narrows(m.value, prev.filters.categories))
+                m.kind == "category" and aside(m) and not (narrows is not None and narrows(m.value, kinds))
             )
         ]
     than_id: str | None = None
