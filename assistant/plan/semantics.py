@@ -470,7 +470,7 @@ def _rating_said(stems: Sequence[str]) -> tuple[str, Order, int, int] | None:
             j = i + 2 if i + 1 < n and stems[i + 1] == "the" else i + 1
             if j < n and stems[j] in degree:
                 after = stems[j + 1] if j + 1 < n else None
-                # "like most kids", "love the most compact one": the degree word goes with what follows
+                # "like most kids", "like the most compact one": the degree word goes with what follows
                 classes = word_classes(after) if after else frozenset()
                 if after == "of" or (classes & {"NOUN", "ADJ"} and "ADV" not in classes):
                     continue
