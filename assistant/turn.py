@@ -924,7 +924,7 @@ class Assistant:
                 len(said) > 1
                 and said[-2] in english_words()
                 # "one of those no-pedal bikes": what it is without names no other kind
-                and re.search(rf"\b(?:no|non|without)[\s-]+{re.escape(said[-2])}\b", message.lower()) is None
+                and not _said_without(said[-2], message)
                 # "blend it right in the pot" for Blenders: the verb of the kind's doer
                 and not any(
                     _doer_of(said[-2], singular(self.vocabulary.categories.get(k, k).split()[-1].lower()))
@@ -1273,12 +1273,8 @@ class Assistant:
         pair = rf"\b{re.escape(modifier)}[\s-]+{re.escape(head)}\b"
         if not any(re.search(pair, text.lower()) for text in said if text):
             return False  # the kind phrase joined words the shopper said apart
-        if any(
-            re.search(rf"\b(?:no|non|without)[\s-]+{re.escape(modifier)}\b", text.lower())
-            for text in said
-            if text
-        ):
-            return False
+        if any(_said_without(modifier, text) for text in said if text):
+            return False  # "a no-pull harness": what it is without
         kinds = [*plan.filters.categories, *([plan.category_hint] if plan.category_hint else [])]
         named = {w for k in kinds for level in [k, *self.schema.above(k)] for w in _name_words(level)}
         if singular(modifier) in named:
@@ -2183,6 +2179,11 @@ class _TitleCategories:
         for i in hits:
             found[self.leaves[i]] = found.get(self.leaves[i], 0) + 1
         return sorted(found.items(), key=lambda kv: -kv[1])
+
+
+def _said_without(word: str, text: str) -> bool:
+    """Whether ``text`` says the thing is without ``word`` ("no-pedal", "non slip", "without straps")."""
+    return re.search(rf"\b(?:no|non|without)[\s-]+{re.escape(word)}\b", text.lower()) is not None
 
 
 def _noun_modifier(word: str) -> bool:

@@ -15,6 +15,7 @@ words after "now"/"show me"/"I need") starts fresh and keeps nothing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
@@ -2664,13 +2665,18 @@ def package_of_kind_shown(tokens: Sequence[Token], m: ValueMatch, vocabulary: Vo
             break
     else:
         return False
-    word = singular(words[0])
-    ending = sum(
-        1
-        for name in vocabulary.categories
-        if len(w := re.findall(r"[a-z]+", name)) > 1 and singular(w[-1]) == word
-    )
-    return ending >= _PACKAGE_NAMES
+    return _name_endings(vocabulary)[singular(words[0])] >= _PACKAGE_NAMES
+
+
+def _name_endings(vocabulary: Vocabulary) -> Counter[str]:
+    """How many of the catalog's several-word category names end in each word, counted once per
+    vocabulary (kept on its matcher, as :func:`_names_a_kind_head` keeps the kinds' heads)."""
+    matcher = matcher_for(vocabulary)
+    endings: Counter[str] | None = matcher.__dict__.get("_name_endings")
+    if endings is None:
+        endings = Counter(w[-1] for name in vocabulary.categories if len(w := _name_words(name)) > 1)
+        matcher.__dict__["_name_endings"] = endings
+    return endings
 
 
 # Words before a noun that say the thing is one already in the conversation, or a unit of it
