@@ -48,6 +48,7 @@ from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.catalog_stage import people_words
+from assistant.plan.feature_scope import scoped_to_feature
 from assistant.plan.kind_family import kind_in_context
 from assistant.plan.named_products import named_in_catalog, named_variants
 from assistant.plan.planner import (
@@ -65,7 +66,7 @@ from assistant.plan.planner import (
 from assistant.plan.semantics import lexicons, said_quantities
 from assistant.plan.shorthand import spelling_variants
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
-from assistant.plan.text_words import sizes_asked, with_text_words
+from assistant.plan.text_words import part_of_kind, sizes_asked, with_text_words
 from assistant.plan.typos import english_words
 from assistant.plan.unread import unread_feature
 from assistant.plan.vocab import matcher_for
@@ -503,6 +504,7 @@ class Assistant:
             shown_products=shown,
             known=known,
             word_categories=self._title_categories().get_counts,
+            part_of=lambda phrase, kinds: part_of_kind(self.searcher.snapshot(), phrase, kinds),
         )
         if dropped is not None:  # model plan values refused by the schema check and the merge rules
             turn.timings["plan_model_dropped"] = float(dropped.total)
@@ -517,6 +519,9 @@ class Assistant:
         plan = self._kind_in_evidence(plan, previous, shown, request.message, kind, said)
         plan = self._kind_in_family(plan, previous, shown, said or request.message)
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema, kind)
+        plan = scoped_to_feature(
+            plan, said, [p.id for p in shown], self.vocabulary, self.searcher.snapshot(), self.schema
+        )
         plan = self._unread_feature(plan, previous, shown, said or request.message)
         plan = self._kind_of_shown(plan, previous, shown, kind, said or request.message)
         if request.filters is not None and not request.filters.is_empty():

@@ -625,10 +625,12 @@ def parse_turn(
     *,
     shown_titles: Mapping[str, str] | None = None,
     narrows: Callable[[str, Sequence[str]], bool] | None = None,
+    part_of: Callable[[str, Sequence[str]], bool] | None = None,
 ) -> ParsedTurn:
     """The deterministic parse of one message in its conversation. ``narrows(category, kinds)``
     tells whether a category name is a level that narrows the kinds asked before ("and for men?"
-    after sandals): that is no new topic."""
+    after sandals): that is no new topic. ``part_of(phrase, kinds)`` tells whether the kinds'
+    titles say a phrase as a part or feature of theirs ("remote control" of ceiling fans)."""
     matcher = matcher_for(vocabulary)
     text = _lower(message)
     injection = find_injection(text)
@@ -697,8 +699,10 @@ def parse_turn(
         def aside(m: ValueMatch) -> bool:
             # "one with a keychain" after AirPods cases: a feature of the kind shown, not another
             # kind; "under twenty bucks for the set" after wine glasses: how the kind shown comes
-            return (bool(kinds) and aside_of_kind_shown(text, tokens, m)) or package_of_kind_shown(
-                tokens, m, vocabulary
+            return (
+                (bool(kinds) and aside_of_kind_shown(text, tokens, m))
+                or package_of_kind_shown(tokens, m, vocabulary)
+                or (bool(kinds) and part_of is not None and part_said(text, tokens, m, kinds, part_of))
             )
 
         matches = [
@@ -1279,6 +1283,7 @@ def plan_turn(
     shown_products: Sequence[Product] = (),
     known: Callable[[str], bool] | None = None,
     word_categories: Callable[[str], list[tuple[str, int]]] | None = None,
+    part_of: Callable[[str, Sequence[str]], bool] | None = None,
 ) -> QueryPlan:
     """The standalone plan of ``message`` given the conversation ``history``.
 
@@ -1291,7 +1296,8 @@ def plan_turn(
     ``previous`` overrides the plan carried over from history; ``llm_plan`` is a capable model's
     checked plan to merge (``dropped`` counts the model values the merge refuses); ``shown_titles`` (id → title of products shown) lets "the Bosch or the
     LG" resolve to ids in comparisons; ``shown_products`` are the records of the products shown last
-    (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text.
+    (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text;
+    ``part_of(phrase, kinds)`` whether the kinds' titles say a phrase as a part of theirs.
     """
     context = conversation_context(history, previous)
     if earlier_titles:
@@ -1325,6 +1331,21 @@ def plan_turn(
             found = None  # "the top scoring cobalt set you sell": how the kind shown comes (see parse_turn)
     if (
         found is not None
+        and schema is not None
+        and part_of is not None
+        and context.previous is not None
+        and context.previous.filters.categories
+    ):
+        said = tokenize(normalized)
+        at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
+        if at and all(
+            part_said(normalized, said, m, context.previous.filters.categories, part_of)
+            and not any(_related(schema, m.value, k) for k in context.previous.filters.categories)
+            for m in at
+        ):
+            found = None  # "nylon strings please" after guitars: a part of the kind shown (see parse_turn)
+    if (
+        found is not None
         and found[1]
         and context.previous is not None
         and not context.previous.filters.categories
@@ -1345,6 +1366,7 @@ def plan_turn(
         vocabulary,
         shown_titles=shown_titles,
         narrows=(lambda c, kinds: any(_related(schema, c, k) for k in kinds)) if schema is not None else None,
+        part_of=part_of,
     )
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
@@ -2555,12 +2577,16 @@ _VERB_OPENERS = frozenset(
 
 
 def _on_place(tokens: Sequence[Token], at: int) -> bool:
-    """Whether the word at ``at`` follows "on the" / "on my" (a word between allowed): where it goes
-    or what happens there ("they keep tipping over on the lounge chairs"), not what is asked."""
+    """Whether the word at ``at`` follows "on the" / "on my" / "by his" (a word between allowed):
+    where it goes or what happens there ("they keep tipping over on the lounge chairs", "no outlet by
+    his bed"), not what is asked."""
     for j in (at - 1, at - 2):
-        if j >= 1 and tokens[j].text in _PLACE_OWNERS and tokens[j - 1].text in ("on", "onto"):
+        if j >= 1 and tokens[j].text in _PLACE_OWNERS and tokens[j - 1].text in _WHERE:
             return True
     return False
+
+
+_WHERE = frozenset({"on", "onto", "by", "near", "beside", "behind", "under", "underneath", "above"})
 
 
 _PLACE_OWNERS = _OWNERS | {"the", "your"}
@@ -2666,6 +2692,52 @@ def package_of_kind_shown(tokens: Sequence[Token], m: ValueMatch, vocabulary: Vo
     else:
         return False
     return _name_endings(vocabulary)[singular(words[0])] >= _PACKAGE_NAMES
+
+
+def part_said(
+    text: str,
+    tokens: Sequence[Token],
+    m: ValueMatch,
+    kinds: Sequence[str],
+    part_of: Callable[[str, Sequence[str]], bool],
+) -> bool:
+    """Whether a category name said in a follow-up is a part or feature of the kinds shown: said as
+    one (:func:`said_as_part`) and said by enough of their titles (``part_of``), not a kind of theirs
+    nor their own name ("the lowest priced necklace" after pendant necklaces)."""
+    named = {w for k in kinds for w in _name_words(k)}
+    return (
+        m.value not in kinds
+        and not set(_name_words(m.value)) <= named
+        and said_as_part(text, tokens, m)
+        and part_of(text[tokens[m.start].start : tokens[m.end - 1].end], kinds)
+    )
+
+
+def said_as_part(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
+    """Whether a category name said in a follow-up is said as something the product shown has or
+    comes with ("nylon strings please", "remote control ones only", "only ones that come with the
+    pump"), not as a thing asked for of its own ("a spare pack of strings too", "and a battery pack
+    for his phone", "do you have remote controls?"). The caller checks that the kind's titles say it."""
+    for j in range(m.start - 1, max(-1, m.start - 5), -1):
+        if _PUNCTUATION.search(text[tokens[j].end : tokens[j + 1].start]):
+            break
+        word = tokens[j].text
+        if word in _HAS_WORDS:
+            # "come with the pump"; "do you have …" asks the store, not of the product
+            return not (j and tokens[j - 1].text in _ASKING_THE_STORE)
+        if word in _NEW or word in _AS_ITS_OWN:
+            return False
+    after = [t.text for t in tokens[m.end : m.end + 3]]
+    if after[:1] and after[0] in ("for", "to"):
+        return False  # "a remote control for the tv": a thing with its own use
+    return not (set(after) & _ADDED or after[:2] == ["as", "well"])
+
+
+_PUNCTUATION = re.compile(r"[,.;:!?]")
+_ASKING_THE_STORE = frozenset({"you", "u", "ya", "yall", "y'all"})
+# "what about batteries", "as a gift", "need another": a thing of its own
+_AS_ITS_OWN = frozenset({"about", "as", "plus", "spare", "extra", "separate", "replacement"})
+_ADDED = frozenset({"too", "also", "separately"})
 
 
 def _name_endings(vocabulary: Vocabulary) -> Counter[str]:

@@ -84,6 +84,8 @@ class Lexicons:
     evaluative: frozenset[str] = frozenset()
     # the verbs of ``evaluative.yaml``: said after a product or value word, it is the subject
     evaluative_verbs: frozenset[str] = frozenset()
+    # ``evaluative.yaml`` having: "pump included", "battery operated": the part is the feature
+    having: frozenset[str] = frozenset()
     self_prefixes: tuple[str, ...] = ()
     by_itself: tuple[tuple[str, ...], ...] = ()
     # ``comparatives.yaml`` rating_grammar: the best rated said in the shopper's own words
@@ -148,6 +150,7 @@ def lexicons() -> Lexicons:
             str(w) for key in ("words", "verbs", "collective") for w in _read("evaluative").get(key, [])
         ),
         evaluative_verbs=frozenset(str(w) for w in _read("evaluative").get("verbs", [])),
+        having=frozenset(str(w) for w in _read("evaluative").get("having", [])),
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),

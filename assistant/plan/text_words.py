@@ -15,18 +15,26 @@ text filter (``Filters.text_words``) only when some but not all of the products 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from assistant.plan.intents import find_clears
-from assistant.plan.planner import NOT_THE_ONE_WITH, describes, is_pro_form, kind_words, product_phrase
+from assistant.plan.planner import (
+    NOT_THE_ONE_WITH,
+    describes,
+    is_pro_form,
+    kind_words,
+    part_said,
+    product_phrase,
+)
 from assistant.plan.prices import CORRECTION, parse_prices
 from assistant.plan.semantics import (
     KIDS_LABEL,
     KIDS_WORD,
     find_superlative,
+    lexicons,
     said_quantities,
     unit_display_dimension,
 )
@@ -49,11 +57,25 @@ from retrieval.schema import AttributeSpec, CatalogSchema
 from retrieval.snapshot import CatalogSnapshot
 from retrieval.text import analyze
 
-__all__ = ["MIN_SHARE", "distinguishes", "said_exclusions", "said_features", "sizes_asked", "with_text_words"]
+__all__ = [
+    "MIN_SHARE",
+    "PART_SHARE",
+    "distinguishes",
+    "part_of_kind",
+    "said_exclusions",
+    "said_features",
+    "sizes_asked",
+    "with_text_words",
+]
 
 MIN_SHARE = 0.03
 """A feature word must be in at least this share of the asked products' text (and 2 of them): rarer,
 it is incidental, not a feature the category is sold by."""
+
+PART_SHARE = 0.1
+"""Another category's name said in a follow-up is a part or feature of the kind shown ("remote
+control" of ceiling fans, "pump" of paddle boards) when at least this share of the kind's titles (and
+2 of them) say it: rarer, the shopper asks for that other kind."""
 
 _PRO_FORMS = frozenset(
     {"one", "ones", "pair", "pairs", "kind", "kinds", "version", "versions", "type", "types"}
@@ -319,15 +341,22 @@ def with_text_words(
     priced = {w for a, b in parse_prices(lowered).spans for w in re.findall(r"[a-z0-9]+", lowered[a:b])}
     # "forget the budget and the 4k": a word the message drops is no feature it asks for
     dropped = {t.removeprefix("word:") for t in find_clears(lowered).targets if t.startswith("word:")}
+    # "remote control ones only" after ceiling fans: another kind's name said as a part of theirs
+    parts = _parts_said(message, matcher, kinds, is_kind, snap) if plan.intent == "refine" else []
     words = [
         w
-        for w in [
-            *said_features(
-                message, matcher, is_kind, foreign, head=_head_unnamed(kind_phrase, f.categories, message)
-            ),
-            *said_free(message),
-        ]
+        for w in dict.fromkeys(
+            [
+                *said_features(
+                    message, matcher, is_kind, foreign, head=_head_unnamed(kind_phrase, f.categories, message)
+                ),
+                *parts,
+                *said_free(message),
+            ]
+        )
         if w not in f.text_words
+        # ("pump included": the part, not the word saying it comes with it)
+        and not (parts and w in lexicons().having)
         and w not in units
         and not (w in priced and _CODE.fullmatch(w))
         and w not in dropped
@@ -411,6 +440,47 @@ def with_text_words(
     if as_color:
         update["colors"] = list(dict.fromkeys(as_color))
     return plan.model_copy(update={"filters": f.model_copy(update=update)})
+
+
+def part_of_kind(snap: CatalogSnapshot, phrase: str, kinds: Sequence[str]) -> bool:
+    """Whether at least :data:`PART_SHARE` of the titles of ``kinds``' products (and 2) say every word
+    of ``phrase``: a part or feature of theirs ("remote control" of ceiling fans, "nylon strings" of
+    guitars), not another kind of product."""
+    stems = analyze(phrase)
+    if not stems or not kinds:
+        return False
+    kind = snap.mask(Filters(categories=list(kinds)))
+    said = int((kind & (snap.fields["title"].hits(stems) >= len(set(stems)))).sum())
+    return said >= 2 and said >= PART_SHARE * int(kind.sum())
+
+
+def _parts_said(
+    message: str,
+    matcher: VocabularyMatcher,
+    kinds: list[str],
+    is_kind: Callable[[str], bool],
+    snap: CatalogSnapshot,
+) -> list[str]:
+    """The words of a part or feature of the kinds asked that a follow-up names with another
+    category's name, with the word that says which ("nylon strings please" after guitars: nylon,
+    strings; "remote control ones only" after ceiling fans: remote, control): words the products'
+    text must say, where they tell some products from the rest."""
+    text = message.lower()
+    tokens = tokenize(text)
+    found: list[str] = []
+    for m in matcher.find(tokens):
+        if m.kind != "category" or is_kind(m.value):
+            continue
+        if not part_said(text, tokens, m, kinds, lambda phrase, ks: part_of_kind(snap, phrase, ks)):
+            continue
+        at = list(range(m.start, m.end))
+        if m.start and _feature_word(tokens[m.start - 1], m.start - 1, tokens, set()):
+            at.insert(0, m.start - 1)  # "nylon" of "nylon strings"
+        for i in at:
+            word = tokens[i].text
+            if word.isalpha() and len(word) >= 3 and word not in FILLER_WORDS and word not in found:
+                found.append(word)
+    return found
 
 
 def _unstated_modifiers(
