@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
 from retrieval.quantities import known_unit, states
 from retrieval.schema import attribute_number
-from retrieval.text import analyze, negation_marked, only_denied, says_phrase
+from retrieval.text import analyze, denied_stems, only_denied, says_phrase
 
 __all__ = [
     "Filters",
@@ -332,5 +332,5 @@ def bullet_text(product: Product) -> str:
 def title_says(title: str, words_: list[str]) -> bool:
     """Whether a title names any of ``words_`` other than to say the product lacks it ("Fluoride
     Toothpaste" says fluoride; "Fluoride-Free Toothpaste" does not)."""
-    held, absent = set(analyze(title)), negation_marked(title)
+    held, absent = set(analyze(title)), denied_stems(title)
     return any((stems := set(analyze(w))) and stems <= held and not stems & absent for w in words_)

@@ -250,6 +250,9 @@ class CatalogSnapshot:
         self.title_words = [analyze(p.title) for p in ps]
         self.title_length = np.array([len(w) for w in self.title_words], dtype=np.float32)
         self.title_absent = [negation_marked(p.title) for p in ps]
+        # what a title names only to deny ("Fluoride-Free"; not "plastic" of "BPA Free Plastic"): an
+        # exclusion lets these titles through
+        self.title_denied = [denied_stems(p.title) for p in ps]
         # stems a title / bullet text names only to deny ("non-polarized"): which products put a stem
         # after a denial cue (one scan), and each such product's exact reading when first asked
         candidates: dict[str, list[int]] = {}
@@ -459,7 +462,7 @@ class CatalogSnapshot:
             return np.zeros(len(self.ids), dtype=bool)
         said = np.asarray(self.fields["title"].hits(stems) >= len(set(stems)))
         for p in np.flatnonzero(said):
-            if set(stems) & self.title_absent[p]:
+            if set(stems) & self.title_denied[p]:
                 said[p] = False
         return said
 

@@ -69,6 +69,7 @@ from assistant.plan.vocab import (
     VERB_MODALS,
     ValueMatch,
     VocabularyMatcher,
+    blank_complaints,
     describes_brand,
     matcher_for,
     negation_after,
@@ -1309,7 +1310,11 @@ def plan_turn(
     normalized = normalize_message(message, matcher, known)
     if schema is not None and context.previous is not None and context.previous.filters.categories:
         normalized = _drop_incidental_roots(normalized, matcher, schema, context.previous.filters.categories)
-    found = find_head(normalized, matcher, schema, word_categories) if schema is not None else None
+    found = (
+        find_head(blank_complaints(normalized), matcher, schema, word_categories)
+        if schema is not None
+        else None
+    )
     if (
         found is not None
         and schema is not None

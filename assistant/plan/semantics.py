@@ -1110,7 +1110,17 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
         span = next((s for p in use["phrases"] if (s := _phrase_at(lowered, p.lower()))), None)
         if span is None and use.get("near"):
             span = _near_at(lowered, use["near"])
-        if span is None or _indifferent(lowered, span) or _ruled_out_use(lowered, span):
+        if span is None or _indifferent(lowered, span):
+            continue
+        if _ruled_out_use(lowered, span):
+            # "no wired ones", "the wired ones always get tangled": a yes/no value ruled out is the other
+            for rule in use["priors"]:
+                flipped = _other_of_yes_no(rule, attrs)
+                if flipped is not None and (
+                    prior := _prior(f"not {use['name']}", flipped, attrs, schema, categories)
+                ):
+                    prior.span = span
+                    priors.append(prior)
             continue
         found_before = len(priors)
         for rule in use["priors"]:
@@ -1157,11 +1167,22 @@ def self_acting_keys(text: str, attrs: Mapping[str, AttributeSpec]) -> list[str]
     return found
 
 
+def _other_of_yes_no(rule: Mapping[str, Any], attrs: Mapping[str, AttributeSpec]) -> dict[str, Any] | None:
+    """A use case's rule setting a yes/no attribute ("wired": wireless no), with the other value."""
+    key, value = rule.get("key"), rule.get("value")
+    spec = attrs.get(str(key)) if key is not None else None
+    if spec is None or value not in ("yes", "no") or set(spec.values) != {"yes", "no"}:
+        return None
+    return {"key": key, "value": "no" if value == "yes" else "yes"}
+
+
 def _ruled_out_use(text: str, span: tuple[int, int]) -> bool:
     """The shopper rules the use case out: "a kid size, not mens", "not for my dad"."""
     from assistant.plan.vocab import negated_words  # the matcher reads this module's lexicons
 
-    return negated_words(text[max(0, span[0] - 40) : span[0]], text[span[0] : span[1]])
+    return negated_words(
+        text[max(0, span[0] - 40) : span[0]], text[span[0] : span[1]], text[span[1] : span[1] + 40]
+    )
 
 
 def _indifferent(text: str, span: tuple[int, int]) -> bool:

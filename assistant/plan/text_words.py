@@ -43,6 +43,7 @@ from assistant.plan.vocab import (
     VERB_MODALS,
     ValueMatch,
     VocabularyMatcher,
+    complained_of,
     matcher_for,
     negated_words,
     negation_after,
@@ -233,7 +234,9 @@ def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int]) -> b
     if said_either_way([x.stem for x in tokens], i, i + 1):
         return False  # "doesn't have to be an espresso one": allowed, not asked
     before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
-    return not negated_words(before, word)  # "not leather": an exclusion, not a feature
+    after = " ".join(x.text for x in tokens[i + 1 : i + 5])
+    # "not leather", "the plastic ones always leak": an exclusion, not a feature
+    return not negated_words(before, word, after)
 
 
 _CODE = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])(?![0-9]+(?:st|nd|rd|th|s|yo|yr|yrs|y|m|k)?$)[a-z0-9]{2,8}|\d+k")
@@ -278,9 +281,18 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
     # "fragrance free" where Fragrance is also a department: the word is still what it is without
     named = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
     found: list[str] = []
+    stems = [t.stem for t in tokens]
+    said: list[tuple[str, int]] = []  # (how it was said, where the word starts)
     for m in [*_WITHOUT.finditer(text), *_ruled_out_after().finditer(text)]:
         group = next(g for g in ("w", "f", "n", "o", "x", "c") if g in m.re.groupindex and m.group(g))
-        start = m.start(group)
+        said.append((group, m.start(group)))
+    # "the plastic ones always leak": the feature said as the subject of a complaint
+    said += [
+        ("k", tokens[i].start)
+        for i in range(len(tokens) - 1)
+        if complained_of(stems, i + 1) and (i == 0 or tokens[i - 1].text in ("the", "those", "these"))
+    ]
+    for group, start in said:
         at = next((i for i, t in enumerate(tokens) if t.start == start), None)
         if at is None:
             continue

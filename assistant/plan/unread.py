@@ -100,8 +100,10 @@ def unread_feature(
                 continue
             seen.add(phrase)
             before = " ".join(t.text for t in tokens[max(0, i - 3) : i])
-            if negated_words(before, phrase) or said_either_way(stems, i, i + n):
-                continue  # "not leather", "doesn't have to be stemless": no feature asked
+            after = " ".join(t.text for t in tokens[i + n : i + n + 4])
+            if negated_words(before, phrase, after) or said_either_way(stems, i, i + n):
+                continue  # "not leather", "doesn't have to be stemless", "the wired ones always get
+                # tangled": no feature asked
             if any(t.start in ruled for t in window):
                 continue
             says = snap.title_states(phrase)

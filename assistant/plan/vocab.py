@@ -135,6 +135,54 @@ def negation_cues() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(t.stem for t in tokenize(str(cue))) for cue in data["cues"])
 
 
+@lru_cache(maxsize=1)
+def complaint_cues() -> tuple[tuple[str, ...], ...]:
+    """What a shopper says of the products with a feature right after "the X ones" that rules X out
+    ("always get tangled", "leak"), from ``lexicons/negations.yaml`` (``complaints``), as stem tuples."""
+    return tuple(tuple(t.stem for t in tokenize(str(cue))) for cue in _negations().get("complaints", []))
+
+
+_PRO_FORM_STEMS = frozenset({"one", "kind", "type", "pair"})
+
+
+def complained_of(stems: Sequence[str], end: int) -> bool:
+    """Whether the word(s) ending at ``end`` are said as the subject of a complaint: "the wired ones
+    always get tangled", "the plastic ones leak" (a pro-form, then a complaint cue)."""
+    if end >= len(stems) or stems[end] not in _PRO_FORM_STEMS:
+        return False
+    rest = tuple(stems[end + 1 : end + 4])
+    return any(rest[: len(cue)] == cue for cue in complaint_cues())
+
+
+def blank_complaints(text: str) -> str:
+    """``text`` with what it says of the products with a feature blanked, to the end of the clause
+    ("the plastic ones always look cheap" → "the plastic ones"): no product is named there."""
+    tokens = tokenize(text)
+    stems = [t.stem for t in tokens]
+    out = text
+    for i in range(len(tokens) - 1):
+        if stems[i] in _PRO_FORM_STEMS and any(
+            tuple(stems[i + 1 : i + 1 + len(cue)]) == cue for cue in complaint_cues()
+        ):
+            start = tokens[i + 1].start
+            end = next((m.start() for m in re.finditer(r"[,.;:!?]", text) if m.start() > start), len(text))
+            out = out[:start] + " " * (end - start) + out[end:]
+    return out
+
+
+def _in_complaint(stems: Sequence[str], m: ValueMatch) -> bool:
+    """Whether a value is a word of a complaint about the products said before it ("the plastic ones
+    always leak": Always is a brand too): what they do, not what is asked."""
+    return any(
+        j >= 1
+        and stems[j - 1] in _PRO_FORM_STEMS
+        and tuple(stems[j : j + len(cue)]) == cue
+        and j <= m.start < j + len(cue)
+        for cue in complaint_cues()
+        for j in range(max(1, m.start - 2), m.start + 1)
+    )
+
+
 def _counted(stems: Sequence[str], at: int) -> bool:
     """Whether the word at ``at`` follows a number: a measure ("zero drop running shoes", "0 drop"),
     not a cue that rules out what comes next ("drop the running shoes")."""
@@ -151,12 +199,14 @@ def _number_words() -> frozenset[str]:
     return frozenset(w for w in lexicons().number_units if w not in ("a", "an"))
 
 
-def negated_words(before: str, words: str) -> bool:
-    """Whether ``words`` said right after ``before`` are ruled out there ("… not my kid")."""
+def negated_words(before: str, words: str, after: str = "") -> bool:
+    """Whether ``words`` said right after ``before`` (and before ``after``) are ruled out there ("…
+    not my kid", "the wired ones always get tangled")."""
     head = [t.stem for t in tokenize(before)]
     tail = [t.stem for t in tokenize(words)]
+    rest = [t.stem for t in tokenize(after)]
     hit = ValueMatch(kind="attribute", value=words, display=words, start=len(head), end=len(head) + len(tail))
-    return VocabularyMatcher.negated([*head, *tail], hit, [])
+    return VocabularyMatcher.negated([*head, *tail, *rest], hit, [])
 
 
 def ruled_out(phrase: str) -> bool:
@@ -938,7 +988,7 @@ class VocabularyMatcher:
         return [
             m
             for m in _color_as_subject(stems, _replaced(stems, found))
-            if not _observed(stems, m) and not _plural_color(tokens, m)
+            if not _observed(stems, m) and not _plural_color(tokens, m) and not _in_complaint(stems, m)
         ]
 
     @staticmethod
@@ -1021,6 +1071,8 @@ class VocabularyMatcher:
         """Whether ``hit`` is ruled out by the words around it ("not smart", "latex-free")."""
         if hit.end < len(stems) and stems[hit.end] in negation_after():
             return True  # "latex-free"
+        if complained_of(stems, hit.end):
+            return True  # "the wired ones always get tangled"
         j = hit.start
         while j > 0 and stems[j - 1] in _NEGATION_SKIP and hit.start - j < 3:
             j -= 1
