@@ -3639,8 +3639,12 @@ def kind_words(text: str) -> str:
         and t.text not in _DISCOURSE
         and t.text not in _RELATIVE_SUBJECTS  # "what could he ride": who rides, not what
         and t.text not in _HOW_MANY  # "a second screen": how many, not what
+        and t.text not in _WHOSE_WORDS  # "his own basketball": whose it is, not what
     ]
     return " ".join(kept)
+
+
+_WHOSE_WORDS = _OWNERS | {"your", "own"}
 
 
 def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
