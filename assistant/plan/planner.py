@@ -1319,13 +1319,17 @@ def plan_turn(
         found is not None
         and schema is not None
         and context.previous is not None
-        and context.previous.filters.categories
+        and (kinds_shown := context.previous.filters.categories)
     ):
         said = tokenize(normalized)
         at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
         if at and all(
-            aside_of_kind_shown(normalized, said, m)
-            and not any(_related(schema, m.value, k) for k in context.previous.filters.categories)
+            (
+                aside_of_kind_shown(normalized, said, m)
+                # "nylon strings please" after guitars: a part of the kind shown
+                or (part_of is not None and part_said(normalized, said, m, kinds_shown, part_of))
+            )
+            and not any(_related(schema, m.value, k) for k in kinds_shown)
             for m in at
         ):
             found = None  # "one with a keychain": a feature of the kind shown (see parse_turn)
@@ -1334,21 +1338,6 @@ def plan_turn(
         at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
         if at and all(package_of_kind_shown(said, m, vocabulary) for m in at):
             found = None  # "the top scoring cobalt set you sell": how the kind shown comes (see parse_turn)
-    if (
-        found is not None
-        and schema is not None
-        and part_of is not None
-        and context.previous is not None
-        and context.previous.filters.categories
-    ):
-        said = tokenize(normalized)
-        at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
-        if at and all(
-            part_said(normalized, said, m, context.previous.filters.categories, part_of)
-            and not any(_related(schema, m.value, k) for k in context.previous.filters.categories)
-            for m in at
-        ):
-            found = None  # "nylon strings please" after guitars: a part of the kind shown (see parse_turn)
     if (
         found is not None
         and found[1]
