@@ -914,7 +914,7 @@ class Assistant:
                 return follow_up and bool(kind) and self._unknown_kind_added(kind, message, plan, previous)
             if self._guessed_kind_differs(asked, [*kinds, *f.categories_all], message):
                 return True
-            if self._asked_for_unsold_pair(message, kind, kinds):
+            if self._asked_for_unsold_pair(message, kind, kinds, plan.preferences):
                 return True
             if kind and self._pair_unseen(kind, plan, (message, normalized)):
                 # "pressure cookers" among slow cookers: a kind no title names, unless products are close
@@ -1085,21 +1085,26 @@ class Assistant:
                 return other, sentence
         return None
 
-    def _asked_for_unsold_pair(self, message: str, kind: str, kinds: list[str]) -> bool:
+    def _asked_for_unsold_pair(
+        self, message: str, kind: str, kinds: list[str], preferences: Sequence[str] = ()
+    ) -> bool:
         """ "a hard case for sunglasses" where no case says sunglasses, no title says "sunglasses
         case" and no case is close in meaning: a kind the store does not sell (earbud cases are none).
         Only in a feed whose titles say what products fit ("… Case for AirPods"); a curated catalog's
-        attributes say it, and "a mouse for my laptop" is any mouse."""
+        attributes say it, and "a mouse for my laptop" is any mouse. Where the planner read "for X"
+        as a use (``preferences``: "loafers for the office", "a planner for work"), X is no kind."""
         said_head = (re.findall(r"[a-z]+", kind.lower()) or [""])[-1] if kind else ""
         if not said_head or self.schema.attributes(kinds):
             return False
         # a kind products' titles name themselves by and a category is named for ("sunglasses"),
         # not a use ("travel", "the office"), and not the asked kind's own word
         kind_names = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+        uses = {p.removeprefix("for ").removeprefix("the ") for p in preferences if p.startswith("for ")}
         used_kinds = [
             used
             for used in kinds_used_with(message)
-            if singular(used) in self._leaf_heads()
+            if used not in uses
+            and singular(used) in self._leaf_heads()
             and singular(used) not in kind_names
             and sum(n for _, n in self._title_categories().get_counts(used)) >= _KIND_TITLES
         ]

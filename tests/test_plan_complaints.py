@@ -77,3 +77,25 @@ def test_an_exclusion_passes_a_title_that_denies_another_word() -> None:
     assert title_says("Unbreakable BPA Free Plastic Wine Glasses", ["plastic"])
     assert not title_says("Fluoride-Free Toothpaste", ["fluoride"])
     assert title_says("Fluoride-Free Toothpaste", ["toothpaste"])
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "headphones for my son, he refuses to use sonovel",
+        "headphones for my son, he won't use sonovel",
+        "headphones, we will not buy sonovel again",
+        "headphones for my son, he wont wear sonovel",
+    ],
+)
+def test_a_brand_refused_is_ruled_out(
+    said: str,
+    demo_vocabulary: Vocabulary,
+    demo_schema: CatalogSchema,
+    demo_titles: Callable[[str], list[tuple[str, int]]],
+) -> None:
+    plan = plan_after(said, demo_vocabulary, demo_schema, demo_titles)
+    assert plan.filters.exclude_brands == ["sonovel"]
+    assert plan.filters.brands == []
+    asked = plan_after("headphones, he uses sonovel", demo_vocabulary, demo_schema, demo_titles)
+    assert asked.filters.exclude_brands == []

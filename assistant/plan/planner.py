@@ -3905,6 +3905,42 @@ def describes(word: str) -> bool:
     )
 
 
+def states_feature(word: str) -> bool:
+    """Whether ``word`` is a preference or use word that names a feature a product has or lacks
+    ("cordless", "waterproof", "insulated", "rechargeable"): in a catalog whose kinds carry no
+    attributes, the products' text states it. Not a comparative or superlative by itself
+    ("lighter"), a color, nor a word that judges (``evaluative.yaml``: "sturdy", "comfortable")."""
+    from assistant.plan.semantics import lexicons
+
+    lowered = word.lower()
+    stem = singular(lowered)
+    if lowered in COLOR_WORDS or lowered in lexicons().evaluative or stem in _ALONE_COMPARATIVES():
+        return False
+    return stem in _USE_WORDS() or any(stem == term for term in PREFERENCE_TERMS)
+
+
+@lru_cache(maxsize=1)
+def _ALONE_COMPARATIVES() -> frozenset[str]:
+    """The comparatives and superlatives said in one word ("quieter", "lightest")."""
+    from assistant.plan.semantics import lexicons
+
+    lex = lexicons()
+    return frozenset(p[0] for p, _, _ in [*lex.comparatives, *lex.superlatives] if len(p) == 1)
+
+
+@lru_cache(maxsize=1)
+def _USE_WORDS() -> frozenset[str]:
+    """The use cases' one-word phrases ("waterproof", "insulated", "warm"), singular."""
+    from assistant.plan.semantics import lexicons
+
+    return frozenset(
+        singular(words[0])
+        for use in lexicons().use_cases
+        for p in use["phrases"]
+        if len(words := re.findall(r"[a-z]+", p.lower())) == 1
+    )
+
+
 @lru_cache(maxsize=1)
 def _number_words() -> frozenset[str]:
     from assistant.plan.semantics import lexicons

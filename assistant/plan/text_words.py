@@ -28,6 +28,7 @@ from assistant.plan.planner import (
     kind_words,
     part_said,
     product_phrase,
+    states_feature,
 )
 from assistant.plan.prices import CORRECTION, parse_prices
 from assistant.plan.semantics import (
@@ -112,12 +113,18 @@ def said_features(
     is_kind: Callable[[str], bool] | None = None,
     foreign: Callable[[ValueMatch], bool] | None = None,
     head: str = "",
+    modifiers: Sequence[str] = (),
+    stated: bool = False,
 ) -> list[str]:
     """The words ``message`` asks a product to have that nothing else in the catalog's vocabulary
     reads: candidates for a title filter, in the order said. With ``is_kind``, only a category word
     that names the kind asked for is qualified by the word before it ("wine glasses as a wedding
     gift": the occasion qualifies the gift, not the glasses). ``foreign`` tells a value of another
-    category ("queen" is a mattress size; a bed frame's title may still say it): a word like any other."""
+    category ("queen" is a mattress size; a bed frame's title may still say it): a word like any other.
+    ``modifiers`` is the phrase naming the product up to the words of the kind's own name ("stainless
+    steel" of "stainless steel water bottle" asked as Sports Water Bottles): each of its words is
+    where a feature sits. With ``stated`` (the kinds asked carry no attributes), a preference or use
+    word ("cordless", "insulated") is a feature like any other: only the products' text states it."""
     text = message.lower()
     tokens = tokenize(text)
     values = [m for m in matcher.find(tokens) if foreign is None or not foreign(m)]
@@ -163,6 +170,8 @@ def said_features(
         at = max((i for i, t in enumerate(tokens) if t.text == head), default=None)
         if at is not None:
             spots.setdefault(at, matched)
+    for i in _modifier_spots(tokens, modifiers):
+        spots.setdefault(i, matched)
     content = [i for i, t in enumerate(tokens) if t.text.isalpha() and t.stem not in FILLER_WORDS]
     if len(content) == 1 and content[0] not in matched:
         spots.setdefault(content[0], matched)  # "queen" after bed frames: the one word said
@@ -177,9 +186,48 @@ def said_features(
     found: list[str] = []
     for i in sorted(spots):
         t = tokens[i]
-        if i not in freed and _feature_word(t, i, tokens, spots[i]) and t.text not in found:
+        if i not in freed and _feature_word(t, i, tokens, spots[i], stated) and t.text not in found:
             found.append(t.text)
     return found
+
+
+def _modifier_spots(tokens: list[Token], modifiers: Sequence[str]) -> list[int]:
+    """Where the words of ``modifiers`` stand in ``tokens``: their last run in a row, as said."""
+    n = len(modifiers)
+    if not n:
+        return []
+    said = [t.text for t in tokens]
+    at = next((i for i in range(len(said) - n, -1, -1) if said[i : i + n] == list(modifiers)), None)
+    return [] if at is None else list(range(at, at + n))
+
+
+def kind_modifiers(
+    kind_phrase: str, kinds: Sequence[str], titled: Callable[[str], bool] = lambda w: True
+) -> list[str]:
+    """The words of the phrase naming the product before its head and the words of the asked kinds'
+    names said before it ("stainless steel water bottle" asked as Sports Water Bottles: stainless,
+    steel; "leather tool roll" as Tool Bags: leather; "clawfoot tub faucet" as Bathtub & Shower
+    Trim Systems: clawfoot, "tub" being part of a word of the name): what qualifies the kind, as said,
+    as far back as the kind's titles (``titled``) say each word ("the festival banned plastic
+    glitter": plastic; no glitter is called banned)."""
+    said = [t.text for t in tokenize(kind_phrase.lower())]
+    if len(said) < 2 or not kinds:
+        return []
+    named = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+
+    def of_name(word: str) -> bool:
+        w = singular(word)
+        return w in named or (
+            len(w) >= 3 and any(n != w and (n.endswith(w) or n.startswith(w)) for n in named)
+        )
+
+    end = len(said) - 1
+    while end > 0 and of_name(said[end - 1]):
+        end -= 1
+    start = end
+    while start > 0 and said[start - 1].isalpha() and titled(said[start - 1]):
+        start -= 1
+    return said[start:end]
 
 
 def _free_pairs(tokens: list[Token]) -> list[int]:
@@ -215,7 +263,7 @@ def said_requirements(message: str) -> list[str]:
     return found
 
 
-def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int]) -> bool:
+def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int], stated: bool = False) -> bool:
     word = t.text
     if i in matched:
         return False
@@ -227,7 +275,7 @@ def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int]) -> b
         return False
     if word in _WHOSE:
         return False  # "to go with his tux": whose, never a feature
-    if describes(word):
+    if describes(word) and not (stated and states_feature(word)):
         return False  # a comparative, dimension, use or preference word: read elsewhere
     if i and tokens[i - 1].text in _VERB_BEFORE:
         return False  # "wants to learn guitar": a verb, not a kind of guitar
@@ -355,13 +403,26 @@ def with_text_words(
     dropped = {t.removeprefix("word:") for t in find_clears(lowered).targets if t.startswith("word:")}
     # "remote control ones only" after ceiling fans: another kind's name said as a part of theirs
     parts = _parts_said(message, matcher, kinds, is_kind, snap) if plan.intent == "refine" else []
+    head = _head_unnamed(kind_phrase, f.categories, message)
+    of_kind = snap.mask(Filters(categories=kinds))
+    featured = said_features(
+        message,
+        matcher,
+        is_kind,
+        foreign,
+        head=head,
+        modifiers=kind_modifiers(kind_phrase, kinds, lambda w: bool((of_kind & snap.title_says(w)).any())),
+        stated=not attrs,
+    )
+    # what only the phrase naming the kind qualifies it by ("stainless steel" of "stainless steel water
+    # bottle") or only a feature-less kind makes a feature ("cordless"): what the kind's titles call
+    # some of them (a description's "supportive" names no kind of dog bed)
+    titled = set(featured) - set(said_features(message, matcher, is_kind, foreign, head=head)) - set(parts)
     words = [
         w
         for w in dict.fromkeys(
             [
-                *said_features(
-                    message, matcher, is_kind, foreign, head=_head_unnamed(kind_phrase, f.categories, message)
-                ),
+                *featured,
                 *parts,
                 *said_free(message),
             ]
@@ -384,7 +445,9 @@ def with_text_words(
     kept = [
         w
         for w in words
-        if distinguishes(int((asked & snap.holds_words(w)).sum()), total)
+        if distinguishes(
+            int((asked & (snap.title_says(w) if w in titled else snap.holds_words(w))).sum()), total
+        )
         # "a 4k monitor under 300": a code some of the kind's titles spell picks them, even one of
         # them, even when the rest of the ask leaves none (the search then says what it loosened)
         or (_CODE.fullmatch(w) is not None and 0 < int((kind & snap.holds_words(w)).sum()) < int(kind.sum()))
