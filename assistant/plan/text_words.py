@@ -209,7 +209,8 @@ def kind_modifiers(
     steel; "leather tool roll" as Tool Bags: leather; "clawfoot tub faucet" as Bathtub & Shower
     Trim Systems: clawfoot, "tub" being part of a word of the name): what qualifies the kind, as said,
     as far back as the kind's titles (``titled``) say each word ("the festival banned plastic
-    glitter": plastic; no glitter is called banned)."""
+    glitter": nothing, no glitter title says plastic; "carbon plated running shoes": nothing, no
+    running shoe title says plated)."""
     said = [t.text for t in tokenize(kind_phrase.lower())]
     if len(said) < 2 or not kinds:
         return []
