@@ -129,6 +129,12 @@ def test_a_follow_up_that_reads_as_something_is_left_as_read(assistant: Assistan
     _, _, _, session = turn(assistant, "wine glasses for my sister")
     _, _, plan, _ = turn(assistant, "under $30 please, stemless glasses break less", session)
     assert plan.filters.price_max == 30.0
+    # the kind named with what qualifies it ("stemless glasses") asks its titles for that word
+    # (``text_words.kind_modifiers``); the unread-feature stage adds nothing to a follow-up it read
+    assert plan.filters.text_words == ["stemless"]
+    _, _, _, session = turn(assistant, "wine glasses for my sister")
+    _, _, plan, _ = turn(assistant, "under $30 please, she breaks everything", session)
+    assert plan.filters.price_max == 30.0
     assert plan.filters.text_words == []
 
 

@@ -170,7 +170,7 @@ def said_features(
         at = max((i for i, t in enumerate(tokens) if t.text == head), default=None)
         if at is not None:
             spots.setdefault(at, matched)
-    for i in _modifier_spots(tokens, modifiers):
+    for i in _modifier_spots(text, tokens, modifiers):
         spots.setdefault(i, matched)
     content = [i for i, t in enumerate(tokens) if t.text.isalpha() and t.stem not in FILLER_WORDS]
     if len(content) == 1 and content[0] not in matched:
@@ -191,14 +191,21 @@ def said_features(
     return found
 
 
-def _modifier_spots(tokens: list[Token], modifiers: Sequence[str]) -> list[int]:
-    """Where the words of ``modifiers`` stand in ``tokens``: their last run in a row, as said."""
+def _modifier_spots(text: str, tokens: list[Token], modifiers: Sequence[str]) -> list[int]:
+    """Where the words of ``modifiers`` stand in ``tokens`` (their last run in a row), back from the
+    kind's name no further than a slash or comma ("a reusable fork/spoon set": spoon; the fork is
+    another item of the set, not what qualifies it)."""
     n = len(modifiers)
     if not n:
         return []
     said = [t.text for t in tokens]
     at = next((i for i in range(len(said) - n, -1, -1) if said[i : i + n] == list(modifiers)), None)
-    return [] if at is None else list(range(at, at + n))
+    if at is None:
+        return []
+    start = at + n - 1
+    while start > at and re.fullmatch(r"[\s-]*", text[tokens[start - 1].end : tokens[start].start]):
+        start -= 1
+    return list(range(start, at + n))
 
 
 def kind_modifiers(
