@@ -272,6 +272,14 @@ class Settings(BaseSettings):
         le=2,
         description="... and this much more similar than any other leaf's name (else the matches stand).",
     )
+    kind_products_margin: float = Field(
+        default=0.05,
+        ge=0,
+        le=2,
+        description="When no leaf's name stands out, a search that names no kind is narrowed to the leaf "
+        "whose own products are nearest to the ask (the mean cosine of its 3 nearest) by this much "
+        'more than any other leaf\'s ("my 60hz screen feels like a slideshow": Monitors; above 1: never).',
+    )
     level_focus_similarity: float = Field(
         default=0.25,
         ge=-1,

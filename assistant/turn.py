@@ -523,7 +523,9 @@ class Assistant:
             plan, said, [p.id for p in shown], self.vocabulary, self.searcher.snapshot(), self.schema
         )
         plan = self._unread_feature(plan, previous, shown, said or request.message)
-        plan = self._kind_of_shown(plan, previous, shown, kind, said or request.message)
+        began = _kind_began(history, previous.filters.categories) if previous is not None else ""
+        focused_before = bool(began) and not product_kind(began, self.vocabulary, known)
+        plan = self._kind_of_shown(plan, previous, shown, kind, said or request.message, focused_before)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -713,7 +715,13 @@ class Assistant:
         )
 
     def _kind_of_shown(
-        self, plan: QueryPlan, previous: QueryPlan | None, shown: list[Product], kind: str, said: str = ""
+        self,
+        plan: QueryPlan,
+        previous: QueryPlan | None,
+        shown: list[Product],
+        kind: str,
+        said: str = "",
+        focused_before: bool = False,
     ) -> QueryPlan:
         """A follow-up that only narrows ("anything under 15 bucks?", "got a red one?") after an ask
         that named a use, not a kind ("my cat keeps licking her stitches"), is about the kind of
@@ -722,7 +730,9 @@ class Assistant:
         kept to the department shown) instead of searching the whole catalog again with the new
         constraint. Not for a message naming a product, nor one that adds nothing to narrow by (a
         new topic, said vaguely). A size the kinds state only in their titles ("it has to run on 24
-        volts") narrows too, asked of their titles (:func:`sizes_asked`)."""
+        volts") narrows too, asked of their titles (:func:`sizes_asked`). ``focused_before``: the ask
+        the last plan's kind began with named none, so it is the kind that search was focused on,
+        not one the shopper named."""
         if kind and plan.intent == "refine" and shown:
             # "whats the cheapest steamer u sell period" after steamers were shown for a use: the
             # kind named is the kind shown when a word of it is what two of them are (their leaf's
@@ -748,12 +758,27 @@ class Assistant:
             or plan.items
             or previous.items
             or plan.filters.categories
-            or previous.filters.categories
+            # (a kind the last ask, naming none, was focused on is the kind shown: "need something
+            # that heats my food up in the cab" shown lunch boxes, then "has to work on 24 volt")
+            or (
+                previous.filters.categories
+                and not (
+                    focused_before
+                    and set(previous.filters.categories)
+                    <= {norm(p.category[-1]) for p in shown if p.category}
+                )
+            )
         ):
             return plan
         f = plan.filters
         unchanged = (
-            f.model_copy(update={"categories_all": previous.filters.categories_all}) == previous.filters
+            f.model_copy(
+                update={
+                    "categories_all": previous.filters.categories_all,
+                    "categories": previous.filters.categories,
+                }
+            )
+            == previous.filters
             and plan.sort == previous.sort
             and plan.comparative == previous.comparative
         )
@@ -1647,6 +1672,12 @@ class Assistant:
             self.settings.kind_focus_margin,
             among,
         )
+        if leaf is None and among is None and not level and not plan.filters.categories:
+            # no leaf's name is near the need told ("my 60hz screen feels like a slideshow"): the leaf
+            # whose own products are clearly the nearest to what was said
+            leaf = self.searcher.clearly_nearest_by_products(
+                said or plan.query, self.settings.kind_products_margin
+            )
         if leaf is None:
             return plan, candidates
         key = norm(leaf)
@@ -2025,6 +2056,19 @@ class Assistant:
 _KIND_WORDS = 3
 """Words a name of a kind of product runs to; a longer "kind" is the rest of a sentence ("cat spayed
 yesterday wont leave her stitches alone"), nothing to decline."""
+
+
+def _kind_began(history: Sequence[HistoryTurn], categories: Sequence[str]) -> str:
+    """The shopper's message the conversation's current ``categories`` began with: the earliest of the
+    latest run of planned messages asking for them ("" when the last planned one asks for none)."""
+    began = ""
+    for h in reversed(history):
+        if h.role != "user" or h.plan is None:
+            continue
+        if not categories or set(h.plan.filters.categories) != set(categories):
+            break
+        began = h.content
+    return began
 
 
 _MANY_KINDS = 3

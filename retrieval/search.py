@@ -213,6 +213,29 @@ class Searcher:
         (leaf, best), (_, runner_up) = ranked
         return leaf if best >= similarity and best - runner_up >= margin else None
 
+    def clearly_nearest_by_products(
+        self, text: str, margin: float, top: int = 3, pool: int = 256
+    ) -> str | None:
+        """The leaf category whose own products are clearly the nearest to ``text`` (normalized name):
+        the mean similarity of its ``top`` nearest products at least ``margin`` above any other
+        leaf's (:meth:`CatalogSnapshot.leaves_by_products`, over the ``pool`` products nearest), and
+        at least ``top`` products of its own. What a need told with no kind named is about ("my 60hz screen feels like a slideshow") when
+        no leaf's name is near enough to say it; ``None`` when no leaf stands out."""
+        snap = self.snapshot()
+        if not len(snap) or margin > 1:
+            return None
+        everything = np.ones(len(snap), dtype=bool)
+        ann = snap.release.ann if snap.release is not None else None
+        vector = self.embed_query(positive_text(text).strip() or text)
+        positions, sims, _ = dense_search(
+            snap.vectors, vector, everything, min(pool, len(snap)), ann, self.dense_policy
+        )
+        ranked = snap.leaves_by_products(positions, sims, top)
+        if not ranked or snap.leaf_size(ranked[0][0]) < top:
+            return None  # (one or two products near the ask say little of a kind, and fill no answer)
+        runner_up = ranked[1][1] if len(ranked) > 1 else float(sims[-1])
+        return ranked[0][0] if ranked[0][1] - runner_up >= margin else None
+
     def nearest_filing(self, text: str, k: int, filters: Filters) -> tuple[int, list[tuple[str, int]]]:
         """Where the ``k`` products nearest to ``text`` are filed: how many of them ``filters`` allow,
         and their leaf categories with counts, most first (what kind of product the text is about,

@@ -222,6 +222,7 @@ class CatalogSnapshot:
         self._color_postings = _postings([[c] for c in self.color])
         self._category_postings = _postings(self.categories)
         self.leaf_category = np.array([norm(p.category[-1]) if p.category else "" for p in ps], dtype=object)
+        self._leaf_sizes: dict[str, int] | None = None
         # The embedding of each product's leaf category name (``leaf_vectors``: name → vector; zeros when
         # unknown), kept once per category and a row number per product: see :meth:`leaf_vectors_at`.
         leaves = [p.category[-1] if p.category else "" for p in ps]
@@ -283,6 +284,40 @@ class CatalogSnapshot:
     def leaf_vectors_at(self, positions: np.ndarray) -> np.ndarray:
         """The leaf-category name embeddings of the products at ``positions`` (zeros when unknown)."""
         return self._leaf_table[self._leaf_row[positions]]
+
+    def leaf_size(self, leaf: str) -> int:
+        """How many products are filed under the leaf category ``leaf`` (normalized name)."""
+        if self._leaf_sizes is None:
+            sizes: dict[str, int] = {}
+            for name in self.leaf_category:
+                if name:
+                    sizes[name] = sizes.get(name, 0) + 1
+            self._leaf_sizes = sizes
+        return self._leaf_sizes.get(leaf, 0)
+
+    def leaves_by_products(
+        self, positions: np.ndarray, sims: np.ndarray, top: int = 3
+    ) -> list[tuple[str, float]]:
+        """Leaf categories (normalized names) ranked by how near their own products are: the mean
+        similarity of each leaf's ``top`` nearest products (fewer for a smaller leaf), read from a pool
+        of ``positions`` nearest first with their ``sims``. A leaf product beyond the pool counts the
+        pool's last similarity, an upper bound, so a leaf with one product near and the rest far is
+        not scored by that one alone."""
+        if len(positions) == 0:
+            return []
+        floor = float(sims[-1])
+        near: dict[str, list[float]] = {}
+        for position, sim in zip(positions, sims, strict=True):
+            leaf = self.leaf_category[int(position)]
+            if leaf:
+                near.setdefault(leaf, []).append(float(sim))
+        scored = []
+        for leaf, found in near.items():
+            n = max(1, min(top, self.leaf_size(leaf)))
+            best = sorted(found, reverse=True)[:n]
+            scored.append((leaf, (sum(best) + floor * (n - len(best))) / n))
+        scored.sort(key=lambda x: -x[1])
+        return scored
 
     def nearest_leaves(
         self, vector: np.ndarray, k: int = 2, among: Collection[str] | None = None

@@ -338,6 +338,23 @@ def test_noisy_catalog_values_are_not_read_from_free_text() -> None:
     assert plan_turn("navy blue suit", [], vocab).filters.colors == ["navy blue"]
 
 
+def test_a_brand_spelled_as_an_adverb_is_not_read_from_free_text() -> None:
+    """ "Always" (a maker of pads) in "my feet are always freezing": a word the dictionary has only as
+    an adverb says how often, not who makes it; a brand spelled as a noun still reads."""
+    vocab = Vocabulary.from_products(
+        [
+            Product(id="a1", title="Always Ultra Thin Pads", brand="Always", category=["Health", "Pads"]),
+            Product(id="a2", title="Cozy Fleece Slipper", brand="Acorn", category=["Shoes", "Slippers"]),
+            Product(id="a3", title="Honeycrisp Apple Chips", brand="Orchard", category=["Snacks"]),
+        ]
+    )
+    assert (
+        plan_turn("my feet are always freezing, something cozy to wear indoors", [], vocab).filters.brands
+        == []
+    )
+    assert plan_turn("slippers from acorn", [], vocab).filters.brands == ["acorn"]
+
+
 @pytest.mark.parametrize(
     ("message", "query"),
     [

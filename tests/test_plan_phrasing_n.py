@@ -165,6 +165,20 @@ def test_said_features(message: str, words: list[str], vocab: Vocabulary) -> Non
     assert said_features(message, matcher_for(vocab)) == words
 
 
+def test_how_often_is_never_a_feature() -> None:
+    # "always" right after a category's word ("shirts"): the dictionary has it only as an adverb
+    vocab = Vocabulary.from_products(
+        [
+            Product(id="s1", title="Slim Fit Dress Shirt", category=["Men", "Shirts"]),
+            Product(id="s2", title="Handheld Garment Steamer", category=["Home", "Garment Steamers"]),
+        ]
+    )
+    assert said_features("my shirts always come out wrinkled, a steamer", matcher_for(vocab)) == []
+    assert said_features("my shirts flannel please, a steamer", matcher_for(vocab)) == [
+        "flannel"
+    ]  # a noun is
+
+
 def test_a_feature_must_pick_some_but_not_all() -> None:
     assert distinguishes(2, 10) and not distinguishes(10, 10) and not distinguishes(1, 10)
     assert not distinguishes(2, 1000)  # incidental: in 0.2% of the titles

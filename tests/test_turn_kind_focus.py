@@ -10,6 +10,7 @@ MiniLM model): a hash embedder's similarities say nothing about meaning."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -43,6 +44,7 @@ _ROWS = [
     (("Kids & Toys", "Puzzles"), "Ocean Friends 100-Piece Puzzle", "Little Meadow", 14.0),
     (("Computers", "Monitors"), "View 27 QHD Monitor", "Lumetric", 299.0, {"screen_in": "27"}),
     (("Computers", "Monitors"), "View 24 Monitor", "Lumetric", 139.0, {"screen_in": "24"}),
+    (("Computers", "Monitors"), "Arc 27 Gaming Monitor, 165 Hz", "Corvid", 329.0, {"screen_in": "27"}),
     (("Computers", "Laptops"), "Air 13 Laptop", "Lumetric", 999.0, {"screen_in": "13.3"}),
     (
         ("Footwear", "Hiking Boots"),
@@ -148,3 +150,29 @@ def test_a_vague_ask_under_one_level_is_focused_among_its_leaves(assistant: Assi
     assert plan.filters.categories == ["recovery collars & cones"]
     assert plan.filters.categories_all == ["cats"]  # the cat's, not the dog's
     assert [p.title for p in shown] == ["Inflatable Cat Recovery Collar"]
+
+
+@pytest.mark.parametrize("margin, focused", [(0.05, True), (2.0, False)])
+def test_a_need_no_leaf_name_stands_out_for_is_the_kind_whose_products_are(
+    tmp_path: Path, margin: float, focused: bool
+) -> None:
+    # leaf names out of play (kind_focus_similarity 0.99): the monitors' own products are clearly
+    # the nearest to the need told; kind_products_margin above 1 turns the reading off
+    real = {
+        "embedder": "minilm",
+        "out_of_catalog_similarity": 0.42,
+        "unnamed_kind_similarity": 0.5,
+        "kind_focus_similarity": 0.99,
+        "kind_products_margin": margin,
+    }
+    with small_assistant(tmp_path / "data", _products(), **real) as a:
+        message = "i play fast shooters every night and my old 60hz screen feels like a slideshow. what should i upgrade to"
+        shown, _, plan, sid = turn(a, message)
+        assert plan.intent == "search"
+        if focused:
+            assert plan.filters.categories == ["monitors"]
+            assert shown and all(p.category[-1] == "Monitors" for p in shown)  # not the laptop
+            shown, _, plan, _ = turn(a, "under 200?", sid)  # the conversation stays on monitors
+            assert [p.title for p in shown] == ["View 24 Monitor"]
+        else:
+            assert not plan.filters.categories

@@ -82,3 +82,25 @@ def test_a_pronoun_contraction_starts_a_clause_not_a_thing(message: str, kind: s
         [Product(id="g", title="Acoustic Guitar 3/4 Size", category=["Music", "Guitars"])]
     )
     assert product_kind(message, vocabulary) == kind
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # what someone does to a thing, told after its subject and verb: no product named
+        ("our puppy just got neutered and he keeps licking the incision", ""),
+        ("she scratches the stitches every night", ""),
+        # a thing named before the clause still is
+        ("a guitar case we can take on the plane", "guitar case"),
+        # a category's word after the clause still names the kind
+        ("my wife and i want a guitar", "guitar"),
+    ],
+)
+def test_a_thing_someone_does_something_to_is_no_thing_asked_for(message: str, kind: str) -> None:
+    from assistant.plan.planner import product_kind
+    from retrieval.products import Vocabulary
+
+    vocabulary = Vocabulary.from_products(
+        [Product(id="g", title="Acoustic Guitar 3/4 Size", category=["Music", "Guitars"])]
+    )
+    assert product_kind(message, vocabulary) == kind

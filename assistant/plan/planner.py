@@ -3680,6 +3680,15 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         return ""
     kind = kind_words(_after_determiner(phrase, matcher))
     words = kind.split()
+    if (
+        words
+        and _told_of(said, words)
+        and not _names_a_category(kind, matcher)
+        and not _names_a_kind_head(kind, matcher)
+    ):
+        # "our puppy just got neutered and he keeps licking the incision": what someone does to a
+        # thing, told; the thing is no product asked for
+        return ""
     cut = next((i for i, w in enumerate(words) if _PRONOUN_CONTRACTION.fullmatch(w)), None)
     if cut is not None:
         # "the cheapest switch you've got", "we're broke lol": a pronoun and its verb start a clause;
@@ -3698,6 +3707,19 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         if kept != words:
             return " ".join(kept)
     return kind
+
+
+_TELLERS = frozenset({"i", "he", "she", "we", "they"})
+
+
+def _told_of(said: list[str], kind: list[str]) -> bool:
+    """Whether the words ``kind`` come after a subject pronoun and its verb in ``said`` ("he keeps
+    licking the incision"): the object of something someone does, not a product named."""
+    at = next((i for i, w in enumerate(said) if w in _TELLERS), None)
+    if at is None:
+        return False
+    after = said[at + 2 :]
+    return bool(after) and all(w in after for w in kind)
 
 
 def _infinitive(word: str, text: str) -> bool:

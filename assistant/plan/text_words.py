@@ -51,6 +51,7 @@ from assistant.plan.vocab import (
     said_either_way,
     text_negation_cues,
 )
+from assistant.plan.word_class import word_classes
 from assistant.schemas import QueryPlan
 from retrieval.filters import Filters, NumericRange
 from retrieval.products import Vocabulary
@@ -283,6 +284,8 @@ def _feature_word(t: Token, i: int, tokens: list[Token], matched: set[int], stat
         return False
     if word in _WHOSE:
         return False  # "to go with his tux": whose, never a feature
+    if (classes := word_classes(word)) and classes <= {"ADV"}:
+        return False  # "shirts always come out wrinkled": how often, never a feature
     if describes(word) and not (stated and states_feature(word)):
         return False  # a comparative, dimension, use or preference word: read elsewhere
     if i and tokens[i - 1].text in _VERB_BEFORE:

@@ -24,6 +24,7 @@ from assistant.plan.semantics import lexicons
 from assistant.plan.shorthand import spelling_variants
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from assistant.plan.typos import TypoCorrector
+from assistant.plan.word_class import word_classes
 from retrieval.catalog import norm
 from retrieval.products import Vocabulary
 from retrieval.schema import GROUPING_KEYS
@@ -440,8 +441,9 @@ def _matchable(kind: str, value: str) -> bool:
 
     Real feeds carry noisy values (colors like "slim_black", "1" or "without lid"; brands named
     "Blue"): reading those as hard filters empties results. A color qualifies when it is made of
-    color words; a one-word brand must not be a color or a filler word (it still matches through
-    an LLM's plan or the UI, via :meth:`VocabularyMatcher.resolve`).
+    color words; a one-word brand must not be a color or a filler word, nor a word the dictionary
+    has only as an adverb ("Always": "my feet are always freezing"; it still matches through an
+    LLM's plan or the UI, via :meth:`VocabularyMatcher.resolve`).
     """
     words = [w for w in re.split(r"[^a-z]+", value) if w]
     if kind == "color":
@@ -451,7 +453,13 @@ def _matchable(kind: str, value: str) -> bool:
             and words[-1] in COLOR_WORDS
         )
     if kind == "brand" and len(words) == 1:
-        return words[0] not in COLOR_WORDS and words[0] not in FILLER_WORDS and len(value) >= 2
+        classes = word_classes(words[0])
+        return (
+            words[0] not in COLOR_WORDS
+            and words[0] not in FILLER_WORDS
+            and len(value) >= 2
+            and not (classes and classes <= {"ADV"})
+        )
     return True
 
 
