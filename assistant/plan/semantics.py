@@ -90,6 +90,9 @@ class Lexicons:
     by_itself: tuple[tuple[str, ...], ...] = ()
     # ``comparatives.yaml`` rating_grammar: the best rated said in the shopper's own words
     rating_grammar: dict[str, frozenset[str]] = field(default_factory=dict)
+    # ``comparatives.yaml`` comparative_grammar: an adjective stem -> the dimension it places high on
+    comparative_adjectives: dict[str, str] = field(default_factory=dict)
+    comparative_words: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _read(name: str) -> Any:
@@ -157,6 +160,17 @@ def lexicons() -> Lexicons:
         rating_grammar={
             str(part): frozenset(s for w in words for s in _stems(str(w)))
             for part, words in (comp.get("rating_grammar") or {}).items()
+        },
+        comparative_adjectives={
+            s: str(dimension)
+            for dimension, words in ((comp.get("comparative_grammar") or {}).get("adjectives") or {}).items()
+            for w in words
+            for s in _stems(str(w))
+        },
+        comparative_words={
+            str(part): frozenset(s for w in words for s in _stems(str(w)))
+            for part, words in (comp.get("comparative_grammar") or {}).items()
+            if part != "adjectives"
         },
         needs=tuple(str(w) for w in dimension_file.get("needs", [])),
         needs_below=tuple(str(w) for w in dimension_file.get("needs_below", [])),
@@ -430,8 +444,44 @@ def _find_phrase(stems: Sequence[str], table: _Table) -> tuple[str, Any, int, in
 
 
 def find_comparative(stems: Sequence[str]) -> tuple[str, Direction, int, int] | None:
-    """The first comparative phrase in the message's stems: (dimension, direction, start, end)."""
-    return _find_phrase(stems, lexicons().comparatives)
+    """The first comparative phrase in the message's stems: (dimension, direction, start, end); else
+    one said as a grammar (:func:`_comparative_said`)."""
+    return _find_phrase(stems, lexicons().comparatives) or _comparative_said(stems)
+
+
+def _comparative_said(stems: Sequence[str]) -> tuple[str, Direction, int, int] | None:
+    """A comparative said as a grammar (``comparatives.yaml`` comparative_grammar): "more ADJ than"
+    where the adjective places a product high on a dimension ("pricey": price), its other direction
+    with "less ADJ than", "not as / so ADJ as" ("aren't as loud as": quieter); and a bare "less than"
+    followed by a product shown ("anything less than the first one?"), no figure or dimension word
+    after it: cheaper."""
+    lex = lexicons()
+    adjectives, words = lex.comparative_adjectives, lex.comparative_words
+    if not adjectives:
+        return None
+    n = len(stems)
+    for i, stem in enumerate(stems):
+        dimension = adjectives.get(stem)
+        if dimension is None or i == 0 or i + 1 >= n:
+            continue
+        before, after = stems[i - 1], stems[i + 1]
+        if before in ("more", "less") and after == "than":
+            return dimension, ("higher" if before == "more" else "lower"), i - 1, i + 2
+        if (
+            before in words.get("equal", frozenset())
+            and after == "as"
+            and i >= 2
+            and stems[i - 2] in words.get("negations", frozenset())
+        ):
+            return dimension, "lower", i - 2, i + 2
+    for i in range(n - 2):
+        if stems[i] == "less" and stems[i + 1] == "than" and stems[i + 2] in words.get("shown", frozenset()):
+            if than_ones(stems) is not None or any(
+                s.isdigit() or (s in lex.number_units and s != "one") for s in stems[i + 2 : i + 5]
+            ):
+                return None  # "less than the first one weighs", "less than 2 of them": not its price
+            return "price", "lower", i, i + 2
+    return None
 
 
 def than_ones(stems: Sequence[str]) -> tuple[str, Direction, int, int] | None:
