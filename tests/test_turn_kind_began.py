@@ -14,7 +14,7 @@ from assistant.schemas import HistoryTurn, QueryPlan
 from assistant.turn import Assistant, _kind_began
 from retrieval.catalog import Product
 from retrieval.filters import Filters
-from tests.turn_support import products_in, small_assistant, turn
+from tests.turn_support import MINILM, products_in, small_assistant, turn
 
 _LUNCH = ["Home & Kitchen", "Lunch Boxes"]
 
@@ -56,8 +56,7 @@ def _products() -> list[Product]:
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     data = tmp_path_factory.mktemp("kind-began") / "data"
-    real = {"embedder": "minilm", "out_of_catalog_similarity": 0.42, "unnamed_kind_similarity": 0.5}
-    with small_assistant(data, _products(), **real) as a:
+    with small_assistant(data, _products(), **MINILM) as a:
         yield a
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from assistant.turn import Assistant
 from retrieval.catalog import Product
-from tests.turn_support import small_assistant, turn
+from tests.turn_support import MINILM, small_assistant, turn
 
 _RAIN = ("Outerwear", "Rain Jackets")
 _ROWS = [
@@ -76,9 +76,7 @@ def _products() -> list[Product]:
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     data = tmp_path_factory.mktemp("kind-focus") / "data"
-    # the shipped similarity thresholds (the small-catalog helper sets them for a hash embedder)
-    real = {"embedder": "minilm", "out_of_catalog_similarity": 0.42, "unnamed_kind_similarity": 0.5}
-    with small_assistant(data, _products(), **real) as a:
+    with small_assistant(data, _products(), **MINILM) as a:
         yield a
 
 
@@ -158,13 +156,7 @@ def test_a_need_no_leaf_name_stands_out_for_is_the_kind_whose_products_are(
 ) -> None:
     # leaf names out of play (kind_focus_similarity 0.99): the monitors' own products are clearly
     # the nearest to the need told; kind_products_margin above 1 turns the reading off
-    real = {
-        "embedder": "minilm",
-        "out_of_catalog_similarity": 0.42,
-        "unnamed_kind_similarity": 0.5,
-        "kind_focus_similarity": 0.99,
-        "kind_products_margin": margin,
-    }
+    real = {**MINILM, "kind_focus_similarity": 0.99, "kind_products_margin": margin}
     with small_assistant(tmp_path / "data", _products(), **real) as a:
         message = "i play fast shooters every night and my old 60hz screen feels like a slideshow. what should i upgrade to"
         shown, _, plan, sid = turn(a, message)

@@ -12,6 +12,14 @@ from assistant.settings import Settings
 from assistant.turn import Assistant, build_assistant
 from retrieval.catalog import Product
 
+MINILM: dict[str, object] = {
+    "embedder": "minilm",
+    "out_of_catalog_similarity": 0.42,
+    "unnamed_kind_similarity": 0.5,
+}
+"""Overrides for :func:`small_assistant` with real sentence embeddings (the bundled MiniLM model) and
+the shipped similarity thresholds (the helper's defaults suit a hash embedder)."""
+
 
 @contextmanager
 def small_assistant(data_dir: Path, products: Sequence[Product], **overrides: object) -> Iterator[Assistant]:
