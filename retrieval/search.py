@@ -219,8 +219,9 @@ class Searcher:
         """The leaf category whose own products are clearly the nearest to ``text`` (normalized name):
         the mean similarity of its ``top`` nearest products at least ``margin`` above any other
         leaf's (:meth:`CatalogSnapshot.leaves_by_products`, over the ``pool`` products nearest), and
-        at least ``top`` products of its own. What a need told with no kind named is about ("my 60hz screen feels like a slideshow") when
-        no leaf's name is near enough to say it; ``None`` when no leaf stands out."""
+        at least ``top`` products of its own. What a need told with no kind named is about ("my 60hz
+        screen feels like a slideshow") when no leaf's name is near enough to say it; ``None`` when
+        no leaf stands out."""
         snap = self.snapshot()
         if not len(snap) or margin > 1:
             return None

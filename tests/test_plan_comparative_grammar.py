@@ -41,6 +41,7 @@ def test_a_comparative_said_as_a_grammar(message: str, dimension: str, direction
     [
         "less than 50 dollars",  # a price cap, read by the price parser
         "less than two of those",  # a count
+        "less than one pound",  # a figure
         "not as a gift",  # no adjective of a dimension
     ],
 )
