@@ -523,9 +523,7 @@ class Assistant:
             plan, said, [p.id for p in shown], self.vocabulary, self.searcher.snapshot(), self.schema
         )
         plan = self._unread_feature(plan, previous, shown, said or request.message)
-        began = _kind_began(history, previous.filters.categories) if previous is not None else ""
-        focused_before = bool(began) and not product_kind(began, self.vocabulary, known)
-        plan = self._kind_of_shown(plan, previous, shown, kind, said or request.message, focused_before)
+        plan = self._kind_of_shown(plan, previous, shown, kind, said or request.message, history)
         if request.filters is not None and not request.filters.is_empty():
             merged = plan.filters.model_dump() | {
                 k: v for k, v in request.filters.model_dump().items() if v not in (None, [], {})
@@ -721,7 +719,7 @@ class Assistant:
         shown: list[Product],
         kind: str,
         said: str = "",
-        focused_before: bool = False,
+        history: Sequence[HistoryTurn] = (),
     ) -> QueryPlan:
         """A follow-up that only narrows ("anything under 15 bucks?", "got a red one?") after an ask
         that named a use, not a kind ("my cat keeps licking her stitches"), is about the kind of
@@ -730,9 +728,8 @@ class Assistant:
         kept to the department shown) instead of searching the whole catalog again with the new
         constraint. Not for a message naming a product, nor one that adds nothing to narrow by (a
         new topic, said vaguely). A size the kinds state only in their titles ("it has to run on 24
-        volts") narrows too, asked of their titles (:func:`sizes_asked`). ``focused_before``: the ask
-        the last plan's kind began with named none, so it is the kind that search was focused on,
-        not one the shopper named."""
+        volts") narrows too, asked of their titles (:func:`sizes_asked`). A kind the last plan asks
+        for counts as shown when that search was focused on it (:meth:`_focused_on_shown`)."""
         if kind and plan.intent == "refine" and shown:
             # "whats the cheapest steamer u sell period" after steamers were shown for a use: the
             # kind named is the kind shown when a word of it is what two of them are (their leaf's
@@ -760,14 +757,7 @@ class Assistant:
             or plan.filters.categories
             # (a kind the last ask, naming none, was focused on is the kind shown: "need something
             # that heats my food up in the cab" shown lunch boxes, then "has to work on 24 volt")
-            or (
-                previous.filters.categories
-                and not (
-                    focused_before
-                    and set(previous.filters.categories)
-                    <= {norm(p.category[-1]) for p in shown if p.category}
-                )
-            )
+            or (previous.filters.categories and not self._focused_on_shown(history, previous, shown))
         ):
             return plan
         f = plan.filters
@@ -815,6 +805,17 @@ class Assistant:
                 )
             return plan.model_copy(update={"filters": narrowed})
         return plan
+
+    def _focused_on_shown(
+        self, history: Sequence[HistoryTurn], previous: QueryPlan, shown: Sequence[Product]
+    ) -> bool:
+        """Whether the last plan's kinds are those of the products shown and the message they began
+        with (:func:`_kind_began`) named no kind: a kind its search was focused on, not one the
+        shopper named ("vegan marshmallows" holds no later "also roasting sticks")."""
+        if not set(previous.filters.categories) <= {norm(p.category[-1]) for p in shown if p.category}:
+            return False
+        began = _kind_began(history, previous.filters.categories)
+        return bool(began) and not product_kind(began, self.vocabulary, self._known)
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found
