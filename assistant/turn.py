@@ -786,6 +786,19 @@ class Assistant:
         # beside them)
         leaves = [norm(path[-1]) for path in paths]
         above = [norm(path[-2]) for path in paths if len(path) > 2]
+        # a budget only ("can we do under forty?" after mini fridges from 48.59) is loosened and said
+        # for the kinds shown, never met by cheaper neighbours one level up (a s'mores maker)
+        budget_only = (
+            f.model_copy(
+                update={
+                    "categories_all": previous.filters.categories_all,
+                    "categories": previous.filters.categories,
+                    "price_min": previous.filters.price_min,
+                    "price_max": previous.filters.price_max,
+                }
+            )
+            == previous.filters
+        )
         for kinds in (list(dict.fromkeys(leaves)), list(dict.fromkeys(above))):
             if not kinds:
                 break
@@ -793,7 +806,7 @@ class Assistant:
             if len(departments) == 1 and any(len(self.schema.departments(k)) > 1 for k in kinds):
                 levels = list(dict.fromkeys([*levels, *departments]))
             narrowed = f.model_copy(update={"categories": kinds, "categories_all": levels})
-            if not snap.mask(narrowed).any():
+            if not snap.mask(narrowed).any() and not budget_only:
                 continue
             sizes = sizes_asked(said, narrowed, snap, self.schema) if figures else {}
             if unchanged and not sizes:
@@ -1639,7 +1652,9 @@ class Assistant:
         A size the ask ``said`` that the kind states only in its titles ("led strips, at least 30
         feet") is asked of it then, loosened and said when none has it.
         A ``vague`` ask under one level of the catalog ("my cat … what do i get so she stops
-        licking": Cats) is focused among that level's leaves the same way."""
+        licking": Cats) is focused among that level's leaves the same way; any other ask under one
+        level ("somewhere comfy for my old dog to sleep": Dogs) on the leaf under it whose own
+        products are clearly the nearest (``kind_products_margin``)."""
         # several leaves read from who it is for ("my 6 yr old wants something to zoom around the
         # driveway on": every kids' category) are no kind named either: the nearest of them, if clear
         among = (
@@ -1649,13 +1664,12 @@ class Assistant:
             else None
         )
         similarity, level = self.settings.kind_focus_similarity, []
-        if (
-            vague
-            and len(filters.categories) == 1
-            and len(under := self.schema.leaves(filters.categories[0])) >= 2
-        ):
-            among, similarity = {norm(leaf.name) for leaf in under}, self.settings.level_focus_similarity
-            level = list(filters.categories)  # kept as a level: the cat's recovery collars, not a dog's
+        under_level = False
+        if len(filters.categories) == 1 and len(under := self.schema.leaves(filters.categories[0])) >= 2:
+            # a level the ask named with no kind ("somewhere comfy for my old dog to sleep": Dogs):
+            # a vague ask's leaf by name, then any ask's by its own products (below)
+            among, level, under_level = {norm(leaf.name) for leaf in under}, list(filters.categories), True
+            similarity = self.settings.level_focus_similarity
         if (
             (filters.categories and among is None)
             or filters.categories_all
@@ -1667,13 +1681,22 @@ class Assistant:
         # (not the many leaves' own words, nor the level's: "cat" says nothing of which cat supply)
         level_words = {singular(w) for c in level for w in re.findall(r"[a-z]+", c.lower())}
         asked = " ".join(w for w in plan.query.split() if singular(w.lower()) not in level_words)
-        leaf = self.searcher.clearly_nearest_leaf(
-            (asked or plan.query) if among else _search_text(plan),
-            similarity,
-            self.settings.kind_focus_margin,
-            among,
+        leaf = (
+            None
+            if under_level and not vague
+            else self.searcher.clearly_nearest_leaf(
+                (asked or plan.query) if among else _search_text(plan),
+                similarity,
+                self.settings.kind_focus_margin,
+                among,
+            )
         )
-        if leaf is None and among is None and not level and not plan.filters.categories:
+        if leaf is None and under_level:
+            # (two products of their own are enough among the few leaves of one level: Cat Trees)
+            leaf = self.searcher.clearly_nearest_by_products(
+                said or plan.query, self.settings.kind_products_margin, among=among, least=2
+            )
+        elif leaf is None and among is None and not level and not plan.filters.categories:
             # no leaf's name is near the need told ("my 60hz screen feels like a slideshow"): the leaf
             # whose own products are clearly the nearest to what was said
             leaf = self.searcher.clearly_nearest_by_products(

@@ -214,14 +214,22 @@ class Searcher:
         return leaf if best >= similarity and best - runner_up >= margin else None
 
     def clearly_nearest_by_products(
-        self, text: str, margin: float, top: int = 3, pool: int = 256
+        self,
+        text: str,
+        margin: float,
+        top: int = 3,
+        pool: int = 256,
+        among: Collection[str] | None = None,
+        least: int | None = None,
     ) -> str | None:
         """The leaf category whose own products are clearly the nearest to ``text`` (normalized name):
         the mean similarity of its ``top`` nearest products at least ``margin`` above any other
         leaf's (:meth:`CatalogSnapshot.leaves_by_products`, over the ``pool`` products nearest), and
         at least ``top`` products of its own. What a need told with no kind named is about ("my 60hz
         screen feels like a slideshow") when no leaf's name is near enough to say it; ``None`` when
-        no leaf stands out."""
+        no leaf stands out. Only the leaves named in ``among`` (normalized names) compete when given
+        (the leaves under one level the ask named: "my old dog" is Dogs), and a leader then needs
+        ``least`` products of its own (``top`` unless given)."""
         snap = self.snapshot()
         if not len(snap) or margin > 1:
             return None
@@ -232,7 +240,9 @@ class Searcher:
             snap.vectors, vector, everything, min(pool, len(snap)), ann, self.dense_policy
         )
         ranked = snap.leaves_by_products(positions, sims, top)
-        if not ranked or snap.leaf_size(ranked[0][0]) < top:
+        if among is not None:
+            ranked = [(leaf, sim) for leaf, sim in ranked if leaf in among]
+        if not ranked or snap.leaf_size(ranked[0][0]) < (top if least is None else least):
             return None  # (one or two products near the ask say little of a kind, and fill no answer)
         runner_up = ranked[1][1] if len(ranked) > 1 else float(sims[-1])
         return ranked[0][0] if ranked[0][1] - runner_up >= margin else None

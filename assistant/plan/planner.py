@@ -434,7 +434,15 @@ def _apply_matches(
         family += [b for b in matcher.spellings(m.value) if b not in family]  # "TASTEFULLYSIMPLE" too
         excluded.extend(family or [m.value])
         brands = [b for b in brands if b not in family and b != m.value]
-    new_colors = [m.value for m in matches if m.kind == "color" and not m.negated]
+    new_colors = [m.value for m in matches if m.kind == "color" and not m.negated and not m.owned]
+    owned = [m for m in matches if m.kind == "color" and m.owned and m.value not in new_colors]
+    if owned and not new_colors:
+        if any(m.kind == "color" and m.negated for m in matches):
+            # "anything but black or bronze? the room is all white": the owned color is the one asked
+            new_colors = [m.value for m in owned]
+        else:
+            # "a dog bed, our floors are all gray": a wish to match, ranked first, not a filter
+            preferences.extend(m.display for m in owned)
     if new_colors:
         colors = list(dict.fromkeys([*colors, *new_colors])) if additive and colors else new_colors
     not_colors = [m for m in matches if m.kind == "color" and m.negated]

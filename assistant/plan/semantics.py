@@ -86,6 +86,8 @@ class Lexicons:
     evaluative_verbs: frozenset[str] = frozenset()
     # ``evaluative.yaml`` having: "pump included", "battery operated": the part is the feature
     having: frozenset[str] = frozenset()
+    # ``evaluative.yaml`` linking: "went flat", "looks sad and flat": a category word after one describes
+    linking: frozenset[str] = frozenset()
     self_prefixes: tuple[str, ...] = ()
     by_itself: tuple[tuple[str, ...], ...] = ()
     # ``comparatives.yaml`` rating_grammar: the best rated said in the shopper's own words
@@ -93,6 +95,9 @@ class Lexicons:
     # ``comparatives.yaml`` comparative_grammar: an adjective stem -> the dimension it places high on
     comparative_adjectives: dict[str, str] = field(default_factory=dict)
     comparative_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # ``possessions.yaml``: the words that say a color is an owned thing's ("my walls are gray")
+    possession: dict[str, frozenset[str]] = field(default_factory=dict)
+    possession_likeness: tuple[tuple[str, ...], ...] = ()
 
 
 def _read(name: str) -> Any:
@@ -140,6 +145,7 @@ def lexicons() -> Lexicons:
     superlatives.sort(key=lambda t: -len(t[0]))
     uses = _read("use_cases")
     numbers = _read("numbers")
+    owned = _read("possessions")
     return Lexicons(
         dimensions=dims,
         comparatives=comparatives,  # type: ignore[arg-type]
@@ -154,6 +160,7 @@ def lexicons() -> Lexicons:
         ),
         evaluative_verbs=frozenset(str(w) for w in _read("evaluative").get("verbs", [])),
         having=frozenset(str(w) for w in _read("evaluative").get("having", [])),
+        linking=frozenset(str(w) for w in _read("evaluative").get("linking", [])),
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
@@ -179,6 +186,12 @@ def lexicons() -> Lexicons:
             for word, synonyms in (dimension_file.get("key_synonyms") or {}).items()
             for said in synonyms
         },
+        possession={
+            str(part): frozenset(s for w in words for s in _stems(str(w)))
+            for part, words in owned.items()
+            if part != "likeness"
+        },
+        possession_likeness=tuple(_stems(str(p)) for p in owned["likeness"]),
         self_prefixes=tuple(str(w) for w in dimension_file["self_acting"]["prefixes"]),
         by_itself=tuple(_stems(str(p)) for p in dimension_file["self_acting"]["by_itself"]),
     )

@@ -310,6 +310,8 @@ class ValueMatch(BaseModel):
     values: tuple[str, ...] = ()
     """When one word stands for several values of one attribute ("mechanical" for "mechanical
     linear" and "mechanical tactile", "down" in "down-free" for "800-fill down"): all of them."""
+    owned: bool = False
+    """A color said of something the shopper owns ("our floors are all gray"), not of the product."""
 
 
 _Entry = tuple[str, str | None, str]  # kind, attribute key, normalized value
@@ -370,6 +372,95 @@ def _color_as_subject(stems: list[str], found: list[ValueMatch]) -> list[ValueMa
     if not said or not any(m.kind == "color" and not m.negated and m not in said for m in found):
         return found
     return [m for m in found if m not in said]
+
+
+_DEGREE = frozenset(
+    {"totally", "so", "too", "very", "really", "kinda", "pretty", "all", "completely", "super"}
+)
+
+
+def _predicative(tokens: list[Token], i: int) -> bool:
+    """ "the pillows went totally flat", "they look sad and flat": a singular word the dictionary has as
+    an adjective, after a linking verb (degree words and "and"-joined adjectives between) with no
+    article, and no noun going on after it: it says how a thing is, not a kind of product."""
+    word = tokens[i]
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if "ADJ" not in word_classes(word.text):
+        return False  # "going camping": an activity, no adjective
+    if word.text != word.stem or (
+        after is not None
+        and after.start - word.end <= 1
+        and after.stem not in FILLER_WORDS
+        and "NOUN" in word_classes(after.stem)
+    ):
+        return False  # a plural ("went to get flats"), or a noun phrase going on ("is flat iron")
+    linking = lexicons().linking
+    j = i
+    while j > 0 and i - j < 4:
+        before = tokens[j - 1].stem
+        if before in linking:
+            return True
+        if before in _DEGREE or before == "and" or word_classes(before) == {"ADJ"}:
+            j -= 1
+            continue
+        return False
+    return False
+
+
+def _owned_color(tokens: list[Token], m: ValueMatch) -> bool:
+    """ "our floors are all gray", "his room is painted navy", "she's mostly black": a color that is
+    the complement of a copula whose subject is not the product nor the wish (``possessions.yaml``)."""
+    if m.kind != "color" or m.negated:
+        return False
+    words = lexicons().possession
+    stems = [t.stem for t in tokens]
+    if m.end < len(stems) and stems[m.end] in words["attributive"]:
+        return False  # "there are black ones": a kind's adjective
+    j = m.start
+    while j > 0 and m.start - j < 3 and (stems[j - 1] in words["between"] or stems[j - 1] in _SHADE_WORDS):
+        j -= 1
+    if j == 0:
+        return False
+    if m.end < len(stems) and word_classes(stems[m.end]) == {"ADJ"}:
+        return False  # "is blue available?": a question about the color, not a thing's color
+    before = tokens[j - 1]
+    if before.stem in words["copulas"] and j >= 2:
+        subject = j - 2
+        if before.start - tokens[subject].end > 1:
+            return False  # "for the roller, is blue available?": the copula opens a question
+    elif re.search(r"['’](?:s|re)$", before.text) and before.stem in words["pronoun_subjects"]:
+        subject = j - 1  # "she's black", "we're all white"
+    else:
+        return False
+    said = stems[subject]
+    if said == "there":  # "so there are gray ones" asks; "the walls in there are white" owns
+        place = stems[subject - 1] if subject > 0 else ""
+        return place in words["places"] or (
+            place not in FILLER_WORDS and "NOUN" in word_classes(place) and place not in words["copulas"]
+        )
+    return said not in words["product_subjects"] and said not in FILLER_WORDS
+
+
+def _owned_colors(tokens: list[Token], found: list[ValueMatch]) -> list[ValueMatch]:
+    """Mark the colors said of a thing the shopper owns (``owned``), and a color joined to one ("black
+    with white paws"), unless the message asks for the owned color by likeness ("her hair was grey,
+    anything like that", "to match")."""
+    stems = [t.stem for t in tokens]
+    likeness = lexicons().possession_likeness
+    if any(tuple(stems[i : i + len(p)]) == p for p in likeness for i in range(len(stems))):
+        return found
+    joiners = lexicons().possession["joiners"]
+    marked: list[ValueMatch] = []
+    for m in found:
+        joined = (
+            m.kind == "color"
+            and bool(marked)
+            and marked[-1].owned
+            and m.start - marked[-1].end <= 2
+            and all(w in joiners or w in _SHADE_WORDS for w in stems[marked[-1].end : m.start])
+        )
+        marked.append(m.model_copy(update={"owned": True}) if joined or _owned_color(tokens, m) else m)
+    return marked
 
 
 def _plural_color(tokens: list[Token], m: ValueMatch) -> bool:
@@ -953,6 +1044,8 @@ class VocabularyMatcher:
                     best = self._best(entries, near, surface)
                     if n == 1 and best[0] == "category" and i and stems[i - 1] in _MODALS:
                         break  # "gray would match our kitchen": a verb after a modal, not Matches
+                    if n == 1 and best[0] == "category" and _predicative(tokens, i):
+                        break  # "my pillows went totally flat": how a thing is, not Flats
                     if best[0] == "brand" and (
                         self._common_noun(tokens, i, n, best[2]) or self._said_as_word(tokens, i, n, best[2])
                     ):
@@ -995,7 +1088,7 @@ class VocabularyMatcher:
             i = hit.end
         return [
             m
-            for m in _color_as_subject(stems, _replaced(stems, found))
+            for m in _owned_colors(tokens, _color_as_subject(stems, _replaced(stems, found)))
             if not _observed(stems, m) and not _plural_color(tokens, m) and not _in_complaint(stems, m)
         ]
 
