@@ -441,7 +441,7 @@ def _apply_matches(
             # "anything but black or bronze? the room is all white": the owned color is the one asked
             new_colors = [m.value for m in owned]
         else:
-            # "a dog bed, our floors are all gray": a wish to match, ranked first, not a filter
+            # "a dog bed, our floors are all gray": a wish to match, ranked up, not a filter
             preferences.extend(m.display for m in owned)
     if new_colors:
         colors = list(dict.fromkeys([*colors, *new_colors])) if additive and colors else new_colors

@@ -374,11 +374,6 @@ def _color_as_subject(stems: list[str], found: list[ValueMatch]) -> list[ValueMa
     return [m for m in found if m not in said]
 
 
-_DEGREE = frozenset(
-    {"totally", "so", "too", "very", "really", "kinda", "pretty", "all", "completely", "super"}
-)
-
-
 def _predicative(tokens: list[Token], i: int) -> bool:
     """ "the pillows went totally flat", "they look sad and flat": a singular word the dictionary has as
     an adjective, after a linking verb (degree words and "and"-joined adjectives between) with no
@@ -394,13 +389,13 @@ def _predicative(tokens: list[Token], i: int) -> bool:
         and "NOUN" in word_classes(after.stem)
     ):
         return False  # a plural ("went to get flats"), or a noun phrase going on ("is flat iron")
-    linking = lexicons().linking
+    linking, degree = lexicons().linking, lexicons().degree
     j = i
     while j > 0 and i - j < 4:
         before = tokens[j - 1].stem
         if before in linking:
             return True
-        if before in _DEGREE or before == "and" or word_classes(before) == {"ADJ"}:
+        if before in degree or before == "and" or word_classes(before) == {"ADJ"}:
             j -= 1
             continue
         return False
