@@ -378,6 +378,9 @@ def _predicative(tokens: list[Token], i: int) -> bool:
     """ "the pillows went totally flat", "they look sad and flat": a singular word the dictionary has as
     an adjective, after a linking verb (degree words and "and"-joined adjectives between) with no
     article, and no noun going on after it: it says how a thing is, not a kind of product."""
+    linking, degree = lexicons().linking, lexicons().degree
+    if not any(t.stem in linking for t in tokens[max(0, i - 4) : i]):
+        return False  # (no linking verb near: most category words, read at once)
     word = tokens[i]
     after = tokens[i + 1] if i + 1 < len(tokens) else None
     if "ADJ" not in word_classes(word.text):
@@ -389,7 +392,6 @@ def _predicative(tokens: list[Token], i: int) -> bool:
         and "NOUN" in word_classes(after.stem)
     ):
         return False  # a plural ("went to get flats"), or a noun phrase going on ("is flat iron")
-    linking, degree = lexicons().linking, lexicons().degree
     j = i
     while j > 0 and i - j < 4:
         before = tokens[j - 1].stem
@@ -440,6 +442,8 @@ def _owned_colors(tokens: list[Token], found: list[ValueMatch]) -> list[ValueMat
     """Mark the colors said of a thing the shopper owns (``owned``), and a color joined to one ("black
     with white paws"), unless the message asks for the owned color by likeness ("her hair was grey,
     anything like that", "to match")."""
+    if not any(m.kind == "color" and not m.negated for m in found):
+        return found
     stems = [t.stem for t in tokens]
     likeness = lexicons().possession_likeness
     if any(tuple(stems[i : i + len(p)]) == p for p in likeness for i in range(len(stems))):
