@@ -146,7 +146,8 @@ def test_a_constraint_on_the_kind_shown_is_not_another_kind(assistant: Assistant
 def test_the_kind_a_longer_name_covers_wins_over_a_leaf_that_qualifies_it(assistant: Assistant) -> None:
     # "flush mount ceiling light": Mounts is a leaf, but the head noun is the ceiling light
     shown, _, plan = _turn(assistant, "our hallway needs a new flush mount ceiling light")
-    assert plan.filters.categories == ["ceiling lights"]
+    # (the ceiling lights, or the leaf under them whose products are clearly the flush mounts)
+    assert plan.filters.categories in (["ceiling lights"], ["close to ceiling lights"])
     assert shown and all("Ceiling Lights" in p.category for p in shown)
 
 
