@@ -1537,12 +1537,10 @@ class Assistant:
             # elsewhere whose titles have the words the ask and the category share ("polygel nail kit"
             # in Acrylic Nail Kits: nail kits filed elsewhere; "picnic basket": not any basket), meeting
             # every other constraint.
+            fits = self._tops_up(plan.filters.categories, named)
             extra = run(plan.filters.model_copy(update={"categories": []}))
             candidates = (
-                candidates
-                + [p for p in extra if p not in candidates and named <= set(analyze(p.title))][
-                    : n - len(candidates)
-                ]
+                candidates + [p for p in extra if p not in candidates and fits(p)][: n - len(candidates)]
             )
         if plan.intent == "refine" and not plan.filters.categories and plan.category_hint and candidates:
             # A follow-up in a catalog without that category as a filter ("the same but white" after
@@ -1831,6 +1829,30 @@ class Assistant:
             return all(m & own for m in modifiers)
 
         return test
+
+    def _tops_up(self, categories: list[str], named: set[str]) -> Callable[[Product], bool]:
+        """Whether a product filed outside ``categories`` may top up the few they hold: its title has
+        ``named`` (the words the ask and the category share), and it is filed in the same part of the
+        store below the department, or titled with every word of a category's name. A "360 wave
+        brush" in Hair Brushes is not topped up with makeup brush sets, filed under Makeup Brushes &
+        Tools; a Woven Picnic Basket filed under Storage is a picnic basket. An uncategorised product
+        is judged by its title alone."""
+        schema = self.schema
+        levels = {norm(c) for c in categories} | {a for c in categories for a in schema.above(c)}
+        near = levels - {d for c in levels for d in schema.departments(c)}
+        whole = [set(analyze(c)) for c in categories]
+
+        def fits(product: Product) -> bool:
+            title = set(analyze(product.title))
+            if not named <= title:
+                return False
+            return (
+                not product.category
+                or bool(near & {norm(c) for c in product.category})
+                or any(w <= title for w in whole)
+            )
+
+        return fits
 
     def _widens(self, categories: list[str]) -> bool:
         """Whether a category that leaves too few products may be widened to products that still are

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from retrieval.brands import clean_brand
 from retrieval.markup import link_problem, plain_line, plain_text
 
 __all__ = [
@@ -49,7 +50,8 @@ class Product(BaseModel):
     Seller text is data: every text field is stored as plain text (markup, links, control and
     zero-width/bidi characters removed by :func:`retrieval.markup.plain_text`), and ``url`` /
     ``image_url`` hold only http(s) URLs (``image_url`` also a relative media-dir path) — anything
-    else is dropped (the feed loaders report it as a row warning first).
+    else is dropped (the feed loaders report it as a row warning first). ``brand`` is the maker or
+    ``None``: a feed's placeholder ("Unknown", "Generic") is no brand (:mod:`retrieval.brands`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -94,6 +96,12 @@ class Product(BaseModel):
     @classmethod
     def _plain_name(cls, value: str | None) -> str | None:
         return (plain_line(value) or None) if value is not None else None
+
+    @field_validator("brand")
+    @classmethod
+    def _maker(cls, value: str | None) -> str | None:
+        """A placeholder ("Unknown", "Generic") is no brand; a label ("Brand: X") is dropped."""
+        return clean_brand(value) if value is not None else None
 
     @field_validator("category", "bullet_points")
     @classmethod

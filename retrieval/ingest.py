@@ -14,6 +14,9 @@
   ingest waits ``wait_s`` seconds, then fails with a clear message), and ends by publishing a
   :mod:`release <retrieval.release>`: readers in other processes switch to it in one step and never
   see a half-written catalog.
+* **Makers**: a product without a brand (a feed's "Unknown" is none, see :mod:`retrieval.brands`)
+  whose title opens with a brand the catalog uses is filed under that brand before the diff, so the
+  store, the filter metadata and BM25 all carry it.
 * **Quiet**: the core never prints; callers pass a ``progress(done, total)`` callback.
 """
 
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.errors import CatalogError, FeedError
+from retrieval.brands import TitleBrands, clean_brand
 from retrieval.catalog import Product, content_hash, embedding_text, index_metadata
 from retrieval.loaders import FeedFormat, RowError, RowWarning, load_feed
 from retrieval.release import publish, writer_lock
@@ -171,6 +175,7 @@ def _ingest(
     keep = {e.record_id for e in errors if e.record_id}
     wait = catalog.settings.ingest_wait_s if wait_s is None else wait_s
     with writer_lock(catalog.settings.data_dir, wait_s=wait):
+        feed = _with_title_brands(catalog, feed, sync=sync)
         plan = _diff(catalog, feed, sync=sync, keep=keep)
         _delete(catalog, plan)
         embedded = _write(catalog, plan.writes, size, progress)
@@ -225,6 +230,27 @@ def _unique(products: Iterable[Product]) -> dict[str, Product]:
         feed[product.id] = product
     if repeated:
         log.warning("the feed repeats %d product id(s); the last row of each wins", repeated)
+    return feed
+
+
+def _with_title_brands(catalog: Catalog, feed: dict[str, Product], *, sync: bool) -> dict[str, Product]:
+    """Brandless products whose title opens with a brand the catalog uses, filed under that brand.
+
+    The catalog's brands are the feed's and, unless ``sync`` replaces the catalog, the stored
+    products' the feed does not repeat (so one product upserted alone is read like a whole feed).
+    """
+    brands = {} if sync else {pid: b for pid, b in catalog.store.brands().items() if pid not in feed}
+    brands.update({pid: p.brand for pid, p in feed.items() if p.brand})
+    titles = TitleBrands(b for raw in brands.values() if (b := clean_brand(raw)))
+    if not titles:
+        return feed
+    named = 0
+    for pid, product in feed.items():
+        if product.brand is None and (brand := titles.brand_of(product.title)) is not None:
+            feed[pid] = product.model_copy(update={"brand": brand})
+            named += 1
+    if named:
+        log.info("ingest: %d brandless product(s) filed under the brand their title opens with", named)
     return feed
 
 

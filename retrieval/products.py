@@ -121,6 +121,15 @@ class ProductStore:
         for (data,) in rows:
             yield Product.model_validate_json(data)
 
+    def brands(self) -> dict[str, str]:
+        """Each product's brand as stored (id → brand), read without validating whole records."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, json_extract(data, '$.brand') FROM products"
+                " WHERE json_extract(data, '$.brand') IS NOT NULL"
+            ).fetchall()
+        return {pid: str(brand) for pid, brand in rows}
+
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.from_products(self.all())
 

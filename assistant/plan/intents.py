@@ -246,7 +246,9 @@ def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
             if _CLEAR_TARGETS.get(word) == "all" and _NARROWED.match(text, m.end()):
                 continue  # "show me everything that does at least 144hz": all of the kind that does
             clears.targets.add(_CLEAR_TARGETS.get(word, word))
-            clears.spans.append(m.span())
+            if _EXCEPT_AFTER.match(text, m.end()) is None:
+                # ("any brand but kaweco": the words stay, so the value after them reads as ruled out)
+                clears.spans.append(m.span())
     for m in _START_OVER.finditer(text):
         clears.targets.add("all")
         clears.spans.append(m.span())
@@ -259,6 +261,8 @@ def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
     return clears
 
 
+# "any brand but kaweco", "whatever color except red": the exception that follows a clear
+_EXCEPT_AFTER = re.compile(r"\s*,?\s*(?:but|except|besides|excluding|other\s+than|apart\s+from)\b")
 _CLEAR_WORD = re.compile(
     rf"\b{_CLEAR_VERB}\s+(?P<list>(?:about\s+)?(?:the\s+|my\s+|that\s+)?[a-z0-9][a-z0-9-]*"
     r"(?:\s*(?:,|\band\b|&)\s*(?:the\s+|my\s+|that\s+)?[a-z0-9][a-z0-9-]*)*)"

@@ -210,6 +210,25 @@ def negated_words(before: str, words: str, after: str = "") -> bool:
     return VocabularyMatcher.negated([*head, *tail, *rest], hit, [])
 
 
+@lru_cache(maxsize=1)
+def _any_but_quantifiers() -> frozenset[str]:
+    return frozenset(t.stem for cue in _negations().get("any_but", []) for t in tokenize(str(cue)))
+
+
+_BUT_SKIP = frozenset({"a", "an", "the", "from", "by"})
+
+
+def _any_but(stems: Sequence[str], start: int) -> bool:
+    """Whether the value at ``start`` follows "<any> <word> but" ("any brand but kaweco", "every
+    color but red"): a quantifier from ``lexicons/negations.yaml`` (``any_but``), one word, then
+    "but" or "besides"; "from", "by" or an article may sit before the value ("any brand but from
+    kaweco")."""
+    j = start
+    while j > 0 and stems[j - 1] in _BUT_SKIP and start - j < 2:
+        j -= 1
+    return j >= 3 and stems[j - 1] in ("but", "besides") and stems[j - 3] in _any_but_quantifiers()
+
+
 def ruled_out(phrase: str) -> bool:
     """A phrase that opens with an exclusion ("forget the kettlebell", "no more tents") names what
     the shopper does NOT want: never the product asked for."""
@@ -1184,6 +1203,8 @@ class VocabularyMatcher:
             return True  # "not for my kid" (but "no, for my kid" wants it)
         if j > 1 and (stems[j - 2], stems[j - 1]) in _NEGATION_PAIRS:
             return True
+        if _any_but(stems, hit.start):
+            return True  # "any brand but kaweco", "every color but red"
         before = tuple(stems[max(0, j - 5) : j])
         if any(
             before[len(before) - len(cue) :] == cue and not _counted(stems, j - len(cue))

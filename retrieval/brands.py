@@ -1,0 +1,119 @@
+"""Brand names as feeds give them: a placeholder names no maker, and a title may name one.
+
+Feeds fill the brand field with placeholders ("Unknown", "Generic") and labels ("Brand: X"). Read
+as a brand, a placeholder breaks every brand rule at once: "NOT Kaweco" keeps a Kaweco pencil
+labelled "Unknown", "generic" in a message turns into a brand filter. :func:`clean_brand` (applied by
+:class:`retrieval.catalog.Product` to every brand it holds) makes it no brand.
+
+A product that then has no brand often says its maker in its title's opening words ("Kaweco Special
+Mechanical Pencil 0.7 mm"). :class:`TitleBrands`, built from the brands the catalog uses, reads that
+maker, so ingest files the product under it and the snapshot mask, the filter metadata and Chroma's
+``where`` agree on one meaning. The lexicon is ``retrieval/data/brands.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+__all__ = ["BrandLexicon", "TitleBrands", "brand_lexicon", "clean_brand"]
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _norm(value: str) -> str:
+    return _WS.sub(" ", value).strip().casefold()
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(value.casefold()))
+
+
+@dataclass(frozen=True)
+class BrandLexicon:
+    """``retrieval/data/brands.yaml``: placeholders, labels and the title rule's limits."""
+
+    placeholders: frozenset[str]
+    labels: tuple[str, ...]
+    title_brand_min_products: int
+    title_brand_min_prefix_words: int
+
+
+@lru_cache(maxsize=1)
+def brand_lexicon() -> BrandLexicon:
+    text = resources.files("retrieval").joinpath("data/brands.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return BrandLexicon(
+        placeholders=frozenset(_norm(str(v)) for v in data["placeholders"]),
+        labels=tuple(_norm(str(v)) for v in data["labels"]),
+        title_brand_min_products=int(data["title_brand_min_products"]),
+        title_brand_min_prefix_words=int(data["title_brand_min_prefix_words"]),
+    )
+
+
+def clean_brand(value: str) -> str | None:
+    """``value`` without a leading label ("Brand: X" → "X"); ``None`` when it is a placeholder."""
+    lexicon = brand_lexicon()
+    name = value.strip()
+    for label in lexicon.labels:
+        if name.casefold().startswith(label):
+            name = name[len(label) :].strip()
+            break
+    if not name or _norm(name) in lexicon.placeholders:
+        return None
+    return name
+
+
+class TitleBrands:
+    """The maker a brandless product's title names, among the brands a catalog uses.
+
+    ``brands``: one display name per product that carries it (so the counts say how many products
+    carry each). A title names a brand when its opening words are the brand's words (the longest
+    such brand wins), or when they agree with the opening words of exactly one longer brand for at
+    least ``title_brand_min_prefix_words`` words. Only brands carried by at least
+    ``title_brand_min_products`` products count. The display name is the brand's most common
+    spelling.
+    """
+
+    def __init__(self, brands: Iterable[str]) -> None:
+        lexicon = brand_lexicon()
+        counts = Counter(name for name in brands if name)
+        by_norm: dict[str, Counter[str]] = {}
+        for name, n in counts.items():
+            by_norm.setdefault(_norm(name), Counter())[name] += n
+        self._min_prefix = lexicon.title_brand_min_prefix_words
+        self._exact: dict[tuple[str, ...], str] = {}
+        self._starts: dict[tuple[str, ...], set[str]] = {}  # opening words of longer brands
+        for spellings in by_norm.values():
+            if sum(spellings.values()) < lexicon.title_brand_min_products:
+                continue
+            display = spellings.most_common(1)[0][0]
+            key = _words(display)
+            if key:
+                self._exact[key] = display
+                for size in range(self._min_prefix, len(key)):
+                    self._starts.setdefault(key[:size], set()).add(display)
+        self._longest = max((len(k) for k in self._exact), default=0)
+
+    def __bool__(self) -> bool:
+        return bool(self._exact)
+
+    def brand_of(self, title: str) -> str | None:
+        """The brand the title's opening words name, or ``None``."""
+        opening = _words(title)[: max(self._longest, self._min_prefix)]
+        for size in range(min(self._longest, len(opening)), 0, -1):
+            if (brand := self._exact.get(opening[:size])) is not None:
+                return brand
+        for size in range(len(opening), self._min_prefix - 1, -1):
+            found = self._starts.get(opening[:size])
+            if found:
+                # words that start several brands name no one maker
+                return next(iter(found)) if len(found) == 1 else None
+        return None
