@@ -18,7 +18,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from importlib import resources
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.plan.catalog_stage import ShownContext, apply_schema, people_words
@@ -745,6 +747,14 @@ def parse_turn(
         m.end for m in matches if m.negated and m.end < len(tokens) and tokens[m.end].stem in negation_after()
     }
     unknown: list[str] = []
+    said_colors = _said_colors(tokens, matches, consumed)
+    consumed |= {i for i, _, _ in said_colors}  # the suffix: no word a product's text must say
+    for _, start, phrase in said_colors:
+        if phrase and not matcher.covers(phrase.split()[-1]):
+            # "a maroon colored backpack": a color the catalog never uses is still the color asked;
+            # filtered on, nothing meets it and the answer says so ("nothing matched in maroon")
+            matches.append(ValueMatch(kind="color", value=phrase, display=phrase, start=start, end=start))
+            consumed |= set(range(start, start + len(phrase.split())))
     for i, t in enumerate(tokens):
         if i not in consumed and t.stem in COLOR_WORDS and not matcher.covers(t.stem):
             unknown.append(t.text)
@@ -3571,6 +3581,43 @@ def qualifier_categories(
 
 
 _WHICH_NOUN = re.compile(r"\b(?:which|what|whats|what's)\s+(?!is\b|are\b|do\b|does\b)[a-z]")
+
+
+@lru_cache(maxsize=1)
+def _color_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """``lexicons/colors.yaml``: the suffixes that mark a color ("colored") and the words that may
+    open a color's name ("rose gold")."""
+    data = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/colors.yaml").read_text("utf-8")
+    )
+    return frozenset(data["suffixes"]), frozenset(data["modifiers"])
+
+
+def _said_colors(
+    tokens: list[Token], matches: list[ValueMatch], consumed: set[int]
+) -> list[tuple[int, int, str]]:
+    """Colors said with a suffix that marks them ("a maroon colored backpack", "rose gold colored"):
+    (the suffix's position, where the color's words start, the color's words when no catalog color
+    was read there, else ""). The words are color words (``COLOR_WORDS``), and before the last one
+    at most two words that open a color's name (``colors.yaml`` modifiers)."""
+    suffixes, modifiers = _color_lexicon()
+    colors = {i for m in matches if m.kind == "color" for i in range(m.start, m.end)}
+    found: list[tuple[int, int, str]] = []
+    for i, t in enumerate(tokens):
+        if t.text not in suffixes or i == 0 or i in consumed:
+            continue
+        if i - 1 in colors:
+            found.append((i, i, ""))
+            continue
+        if tokens[i - 1].stem not in COLOR_WORDS:
+            continue
+        start = i - 1
+        while (
+            start > 0 and i - start < 3 and tokens[start - 1].text in modifiers and start - 1 not in consumed
+        ):
+            start -= 1
+        found.append((i, start, " ".join(tok.text for tok in tokens[start:i])))
+    return found
 
 
 def _negated_ask(before: str) -> bool:
