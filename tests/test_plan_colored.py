@@ -47,3 +47,8 @@ def test_colored_as_a_kind_word_stays(vocab: Vocabulary) -> None:
     plan = plan_turn("colored pencils for my daughter", [], vocab)
     assert plan.filters.colors == []
     assert plan.filters.categories == ["colored pencils"]
+
+
+def test_a_colored_color_ruled_out_is_not_asked(vocab: Vocabulary) -> None:
+    plan = plan_turn("a backpack, but nothing maroon colored", [], vocab)
+    assert "maroon" not in plan.filters.colors

@@ -753,8 +753,11 @@ def parse_turn(
         if phrase and not matcher.covers(phrase.split()[-1]):
             # "a maroon colored backpack": a color the catalog never uses is still the color asked;
             # filtered on, nothing meets it and the answer says so ("nothing matched in maroon")
-            matches.append(ValueMatch(kind="color", value=phrase, display=phrase, start=start, end=start))
-            consumed |= set(range(start, start + len(phrase.split())))
+            end = start + len(phrase.split())
+            said = ValueMatch(kind="color", value=phrase, display=phrase, start=start, end=end)
+            stems = [t.stem for t in tokens]
+            matches.append(said.model_copy(update={"negated": VocabularyMatcher.negated(stems, said, [])}))
+            consumed |= set(range(start, end))
     for i, t in enumerate(tokens):
         if i not in consumed and t.stem in COLOR_WORDS and not matcher.covers(t.stem):
             unknown.append(t.text)
