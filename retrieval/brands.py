@@ -24,6 +24,9 @@ import yaml
 
 __all__ = ["BrandLexicon", "TitleBrands", "brand_lexicon", "clean_brand"]
 
+# The same normal form as retrieval.catalog.norm and the same words as retrieval.text.words, kept
+# here: the Product model imports this module, so it can import neither catalog (a cycle) nor text
+# (numpy, on every import of the model).
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9]+")
 

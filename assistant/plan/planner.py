@@ -749,13 +749,13 @@ def parse_turn(
     unknown: list[str] = []
     said_colors = _said_colors(tokens, matches, consumed)
     consumed |= {i for i, _, _ in said_colors}  # the suffix: no word a product's text must say
+    stems = [t.stem for t in tokens]
     for _, start, phrase in said_colors:
         if phrase and not matcher.covers(phrase.split()[-1]):
             # "a maroon colored backpack": a color the catalog never uses is still the color asked;
             # filtered on, nothing meets it and the answer says so ("nothing matched in maroon")
             end = start + len(phrase.split())
             said = ValueMatch(kind="color", value=phrase, display=phrase, start=start, end=end)
-            stems = [t.stem for t in tokens]
             matches.append(said.model_copy(update={"negated": VocabularyMatcher.negated(stems, said, [])}))
             consumed |= set(range(start, end))
     for i, t in enumerate(tokens):
