@@ -530,9 +530,12 @@ class Assistant:
             }
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
-        if not _names_shown(kind, [*shown, *self._shown_before(history)]) and self._outside_catalog(
+        outside = not _names_shown(kind, [*shown, *self._shown_before(history)]) and self._outside_catalog(
             plan, previous, kind, request.message, said
-        ):
+        )
+        if outside and (unguessed := self._without_wrong_guess(plan, previous, kind, request.message, said)):
+            plan, outside = unguessed, False
+        if outside:
             synonym = self._kind_synonym(plan, kind)
             if synonym is not None:
                 # "a screen for my desk": no product text says it; the catalog calls it Monitors
@@ -1091,6 +1094,36 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _without_wrong_guess(
+        self, plan: QueryPlan, previous: QueryPlan | None, kind: str, message: str, said: str
+    ) -> QueryPlan | None:
+        """A fresh ask declined only against a kind the planner guessed from a side word ("one of
+        those wide flat knives to spread the mud": Flats; "big pump coffee pots": Lunch Boxes): the
+        guess is dropped and the ask judged on its own words. When the store sells what those name
+        (at least half of the ``kind_evidence_k`` products nearest to the whole message are titled
+        as that thing, and the usual checks find it sold), the plan without the guess (searched over
+        the whole catalog) is returned; otherwise ``None`` (declined as before: "a washing machine"
+        is near no product titled a machine, "hot tubs" only near tub faucets). A kind whose head
+        word is the head of what was asked was named, not guessed."""
+        f = plan.filters
+        guessed = [*f.categories, *([plan.category_hint] if plan.category_hint else [])]
+        if plan.intent != "search" or not guessed or f.brands or plan.items or plan.referenced_ids:
+            return None
+        head = _head_word(kind)
+        if not head or any(head in _name_words(self.vocabulary.categories.get(k, k)) for k in guessed):
+            return None
+        k = self.settings.kind_evidence_k
+        nearest = self.searcher.nearest_products(said or message, k)
+        titled = [p for p in nearest if head in {singular(w) for w in _title_kind_words(p.title)}]
+        if not nearest or 2 * len(titled) < len(nearest):
+            return None
+        unguessed = plan.model_copy(
+            update={"filters": f.model_copy(update={"categories": []}), "category_hint": None}
+        )
+        if self._outside_catalog(unguessed, previous, kind, message, said):
+            return None
+        return unguessed
 
     def _known(self, word: str) -> bool:
         """Whether every term of ``word`` occurs in the catalog's text."""

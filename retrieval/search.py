@@ -247,6 +247,21 @@ class Searcher:
         runner_up = ranked[1][1] if len(ranked) > 1 else float(sims[-1])
         return ranked[0][0] if ranked[0][1] - runner_up >= margin else None
 
+    def _nearest_positions(self, snap: CatalogSnapshot, text: str, k: int) -> np.ndarray:
+        """Positions in ``snap`` of the ``k`` products nearest in meaning to ``text``, nearest first."""
+        everything = np.ones(len(snap), dtype=bool)
+        ann = snap.release.ann if snap.release is not None else None
+        vector = self.embed_query(positive_text(text).strip() or text)
+        positions, _, _ = dense_search(snap.vectors, vector, everything, k, ann, self.dense_policy)
+        return positions
+
+    def nearest_products(self, text: str, k: int) -> list[Product]:
+        """The ``k`` products nearest in meaning to ``text`` over the whole catalog, nearest first."""
+        snap = self.snapshot()
+        if not len(snap) or k <= 0:
+            return []
+        return [snap.products[int(p)] for p in self._nearest_positions(snap, text, k)]
+
     def nearest_filing(self, text: str, k: int, filters: Filters) -> tuple[int, list[tuple[str, int]]]:
         """Where the ``k`` products nearest to ``text`` are filed: how many of them ``filters`` allow,
         and their leaf categories with counts, most first (what kind of product the text is about,
@@ -254,10 +269,7 @@ class Searcher:
         snap = self.snapshot()
         if not len(snap) or k <= 0:
             return 0, []
-        everything = np.ones(len(snap), dtype=bool)
-        ann = snap.release.ann if snap.release is not None else None
-        vector = self.embed_query(positive_text(text).strip() or text)
-        positions, _, _ = dense_search(snap.vectors, vector, everything, k, ann, self.dense_policy)
+        positions = self._nearest_positions(snap, text, k)
         inside = int(snap.mask(filters)[positions].sum())
         leaves = Counter(
             snap.products[int(p)].category[-1] for p in positions if snap.products[int(p)].category

@@ -784,12 +784,24 @@ class VocabularyMatcher:
     def _said_as_word(self, tokens: list[Token], i: int, n: int, brand: str) -> bool:
         """A one-word brand that is an ordinary English word, said as one: after a possessive ("my
         brother collects them", not before a word the catalog files products under: "my Brother
-        printer") or opening the message before a throwaway word ("random q but …")."""
+        printer"), opening the message before a throwaway word ("random q but …"), in its plural
+        ("any balls for the tree") or as a place ("on the reef": ``brand_roles.yaml`` place_before)."""
         from assistant.plan.typos import ordinary_word
 
         if n != 1 or " " in brand or not ordinary_word(brand):
             return False
         following = tokens[i + 1].stem if i + 1 < len(tokens) else ""
+        kind_follows = any(e[0] == "category" for e in self._exact.get((following,), []))
+        word = tokens[i].text.lower()
+        if word != brand.lower() and word in (f"{brand.lower()}s", f"{brand.lower()}es") and not kind_follows:
+            return True  # "got any balls for the tree": the plural of the noun, not the jar maker Ball
+        if (
+            i > 1
+            and tokens[i - 1].text == "the"
+            and (tokens[i - 2].stem,) in _brand_roles()["place_before"]
+            and not kind_follows
+        ):
+            return True  # "see the fish on the reef": a place, not the sandal maker Reef
         if i > 0 and tokens[i - 1].text in _VERB_BEFORE:
             return True  # "she wont touch chicken", "it can ball up": a verb, not the maker Touch
         if i > 0 and (tokens[i - 1].text.isdigit() or tokens[i - 1].text in _number_words()):
@@ -806,7 +818,7 @@ class VocabularyMatcher:
             return len(following) == 1 or following in FILLER_WORDS
         if tokens[i - 1].text not in _POSSESSIVES:
             return False
-        return not any(e[0] == "category" for e in self._exact.get((following,), []))
+        return not kind_follows
 
     def purpose_category(self, tokens: list[Token]) -> str | None:
         """The category a purpose in ``tokens`` names ("to blend" → blenders), if one does."""

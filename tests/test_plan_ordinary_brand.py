@@ -1,0 +1,59 @@
+"""A one-word brand that is an ordinary English word (the late-av cases), said as the word: its
+plural ("got any balls for the tree": not the jar maker Ball) or a place after a preposition and "the"
+("see the fish on the reef": not the sandal maker Reef) is the thing, not the maker. Said as the
+maker ("reef flip flops", "ball jars", "the reef ones") it still is the brand, and so is a plural
+followed by a kind of product."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.plan.text import tokenize
+from assistant.plan.vocab import describes_brand, matcher_for
+from retrieval.catalog import Product
+from retrieval.products import Vocabulary
+
+_PRODUCTS = [
+    Product(id=f"{brand}{i}", title=f"{brand} {kind} {i}", brand=brand, category=[category])
+    for brand, kind, category in (
+        ("Ball", "Mason Jars", "Jars"),
+        ("Reef", "Flip Flop Sandals", "Sandals"),
+        ("Clutch", "DJ Controller", "DJ Controllers"),
+    )
+    for i in range(3)
+] + [Product(id=f"cl{i}", title=f"Evening Clutch {i}", brand="Lumi", category=["Clutches"]) for i in range(3)]
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    matcher = matcher_for(Vocabulary.from_products(_PRODUCTS))
+    tokens = tokenize(text)
+    return [(m.kind, m.value) for m in matcher.find(tokens) if not describes_brand(tokens, m)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got any balls for the tree that wont smash",
+        "we want to see the fish on the reef. what gear do we need",
+        "snorkeling around the reef next month",
+    ],
+)
+def test_an_ordinary_word_brand_said_as_the_word_is_no_maker(text: str) -> None:
+    assert not [v for k, v in _found(text) if k == "brand"]
+
+
+def test_a_plural_that_is_also_a_kind_is_the_kind() -> None:
+    assert _found("any clutches that would go with a navy dress") == [("category", "clutches")]
+
+
+@pytest.mark.parametrize(
+    ("text", "brand"),
+    [
+        ("reef flip flops for the beach", "reef"),
+        ("ball jars for canning jam", "ball"),
+        ("the reef ones are cute", "reef"),
+        ("do you have any Reef sandals for men", "reef"),
+    ],
+)
+def test_the_maker_said_as_the_maker_is_still_the_brand(text: str, brand: str) -> None:
+    assert ("brand", brand) in _found(text)
