@@ -90,6 +90,14 @@ _REQUIRES = re.compile(
     # "gummies or nothing", "nothing but gummies": the only form taken
     r"|\b(?P<v>[a-z][a-z-]+)\s+or\s+nothing\b|\bnothing\s+but\s+(?P<u>[a-z][a-z-]+)"
 )
+# "the cheapest one that's actually human hair", "any that are curved?": what the product asked for is,
+# said as the complement of a relative clause after a stand-in for it
+_THAT_IS = re.compile(
+    r"\b(?:one|ones|any|anything|something|kind|type)\s+(?:that(?:'s|s|\s+is|\s+are|\s+r)|which\s+(?:is|are))\s+"
+    r"(?:(?:actually|really|real|genuine|all|made\s+(?:of|from|with))\s+)*(?P<w>[a-z][a-z-]+)"
+    # ("one that's under 40", "ones that are about 20 bucks": a price or size, read elsewhere)
+    r"(?![a-z-]|\s+\$?\d)"
+)
 _WITH = re.compile(
     r"\b(?:with|has|have|having)\s+(?:a|an|the|some|built-in)?\s*(?P<w>[a-z][a-z-]+)"
     # "a scrub brush that attaches to a regular drill": what it works with, its text says
@@ -176,7 +184,7 @@ def said_features(
     content = [i for i, t in enumerate(tokens) if t.text.isalpha() and t.stem not in FILLER_WORDS]
     if len(content) == 1 and content[0] not in matched:
         spots.setdefault(content[0], matched)  # "queen" after bed frames: the one word said
-    for pattern in (_REQUIRES, _WITH):
+    for pattern in (_REQUIRES, _WITH, _THAT_IS):
         for m in pattern.finditer(text):
             group = next(g for g in ("w", "v", "u") if g in m.re.groupindex and m.group(g))
             at = next((i for i, t in enumerate(tokens) if t.start == m.start(group)), None)
@@ -261,10 +269,11 @@ def said_free(message: str) -> list[str]:
 
 
 def said_requirements(message: str) -> list[str]:
-    """The words a message asks for outright ("has to be X", "with X", "come as X", "attaches to a X")."""
+    """The words a message asks for outright ("has to be X", "with X", "come as X", "attaches to a X",
+    "one that's X")."""
     text = message.lower()
     found: list[str] = []
-    for pattern in (_REQUIRES, _WITH):
+    for pattern in (_REQUIRES, _WITH, _THAT_IS):
         for m in pattern.finditer(text):
             word = next(m.group(g) for g in ("w", "v", "u") if g in m.re.groupindex and m.group(g))
             if word not in found:
