@@ -47,7 +47,18 @@ _CLEAR_TARGETS: dict[str, ClearTarget] = {
 }  # fmt: skip
 _TARGET_ALT = "|".join(sorted((re.escape(t) for t in _CLEAR_TARGETS), key=len, reverse=True))
 _NARROWED = re.compile(r"\s+(?:that|which|with|under|below|over|above|at\s+least|at\s+most|from|in)\b")
-_START_OVER = re.compile(r"\b(?:start\s+over|start\s+again|new\s+search|from\s+scratch|reset)\b")
+_START_OVER = re.compile(
+    r"\b(?:start\s+over|start\s+again|new\s+search|from\s+scratch|reset)\b"
+    # "ok different thing - …", "totally unrelated but …", "switching gears", "on another note": the
+    # shopper says the ask that follows is a new one, so nothing carries over from the last ("another
+    # question: does the first one fold?" asks about what was shown, and "something totally different"
+    # may still be of the kind shown: neither is one)
+    r"|\b(?:different|separate|unrelated)\s+(?:thing|topic|subject|purchase|request)\b"
+    r"|\b(?:unrelated|separate)\s+question\b|\b(?:totally|completely|entirely)\s+(?:unrelated|separate)\b"
+    r"|\bunrelated\s*(?:but\b|[,:;-])|\bswitching\s+gears\b|\bchange\s+of\s+(?:topic|subject)\b"
+    r"|\bchanging\s+(?:the\s+)?(?:topic|subject)\b"
+    r"|\bon\s+(?:a|an|another)\s+(?:different\s+|unrelated\s+|separate\s+|other\s+)?note\b"
+)
 _CHIT_WORDS = frozenset(
     [
         "hi",
