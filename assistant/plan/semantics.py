@@ -11,7 +11,7 @@ category's numeric key whose unit measures a length.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -1097,7 +1097,7 @@ _AGE = re.compile(
     # "she's only 2", "he is 5", "he turns 7": a child's age said of them.
     r"|\b(?:she|he)(?:'s|s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)\s+"
     rf"(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{{1,2}}|{_AGE_WORDS})\b"
-    r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks))"
+    r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks)|['’′]\s*\d)"  # (not "he's 6'2")
     # "twins turning 3 next month", "the boys turn five in may": a birthday is an age
     rf"|\b(?:turning|turns|turn)\s+(?P<t>\d{{1,2}}|{_AGE_WORDS})\b"
     r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks|degrees?|°|times?|x\b))",
@@ -1113,7 +1113,7 @@ def _said_of_child(text: str, words: Sequence[str]) -> re.Match[str] | None:
         r"(?:'s|\s+is|\s+turns|\s+will\s+be|\s+just\s+turned|"
         r"\s+turned|\s+who'?s)\s+(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?"
         rf"(?P<p>\d{{1,2}}|{_AGE_WORDS})\b"
-        r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks))",
+        r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks)|['’′]\s*\d)",
         text,
     )
 
@@ -1427,6 +1427,26 @@ def child_age(text: str) -> tuple[int, tuple[int, int], bool] | None:
     return None
 
 
+_ATTRIBUTIVE = re.compile(r"(?:'s|s'|')?\s+([a-z]+)")
+
+
+def child_uses_it(text: str, kind_words: Collection[str] = ()) -> bool:
+    """Whether a message says a child is who will use the product ("earbuds for my 6 year old", "a
+    smartwatch for a kid", "kids earbuds"), not only a group of children it is for ("marshmallows for
+    the kids while they play"): an age said, one child, or the kid word said of the kind's name
+    (``kind_words``, singular: "kids earbuds"; not "the orange kids one", a stand-in for one shown)."""
+    lowered = text.lower()
+    found = child_age(lowered)
+    if found is None:
+        return False
+    _, span, stated = found
+    word = lowered[span[0] : span[1]]
+    if stated or word in ("kid", "child"):
+        return True
+    after = _ATTRIBUTIVE.match(lowered, span[1])
+    return after is not None and singular(after.group(1)) in kind_words
+
+
 def _child_priors(
     text: str, attrs: dict[str, AttributeSpec], schema: CatalogSchema, categories: Sequence[str]
 ) -> list[Prior]:
@@ -1461,10 +1481,11 @@ def _child_priors(
         and 3 <= age <= 12  # (a baby's things say "baby" or "infant", a teen's are sold as adults')
         # an age said, or a child said outright ("for my kids"); "my nephew" may be grown
         and (stated or text[span[0] : span[1]].lower() in ("kid", "kids", "child", "children"))
-        and not any(spec.kind == "numeric" for spec in attrs.values())
     ):
-        # a feed that states nothing measured (marketplace titles): the kids' ones say so in their text
-        # ("Kids Headphones"); a search none of whose products says it loosens it and tells
+        # a kind the catalog gives no age or kids' size (marketplace titles; earbuds measured only in
+        # hours): the kids' ones say so in their text ("Kids Headphones"); the text-word stage keeps
+        # it where the kind sells such (see :func:`child_uses_it`), and a search none of whose
+        # products says it loosens it and tells
         priors.append(Prior("child", "", label=KIDS_LABEL, span=span, extra={"include": KIDS_WORD}))
     return priors
 

@@ -34,6 +34,7 @@ from assistant.plan.prices import CORRECTION, parse_prices
 from assistant.plan.semantics import (
     KIDS_LABEL,
     KIDS_WORD,
+    child_uses_it,
     find_superlative,
     lexicons,
     said_quantities,
@@ -402,7 +403,7 @@ def with_text_words(
     if not kinds:
         return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
     plan = _colors_as_words(plan, kinds, vocabulary, snap)
-    plan = _kids_kept(plan, kinds, snap)
+    plan = _kids_kept(plan, kinds, snap, schema, message)
     f = plan.filters
     matcher = matcher_for(vocabulary)
     asked_leaves = {leaf.name for kind in kinds for leaf in schema.leaves(kind)}
@@ -458,7 +459,14 @@ def with_text_words(
     figures = said_quantities(message)
     if not words and not ruled and not figures:
         return plan
-    asked = snap.mask(f.model_copy(update={"categories": kinds, "exclude_text_words": []}))
+    pool = f.text_words
+    if KIDS_LABEL in plan.priors and KIDS_WORD in pool and _few_kids(f, kinds, snap):
+        # a kids' one or two its titles name ("Junior Loft Bed with Slide"): a feature said ("with a
+        # slide") is judged over the kind, not over those alone
+        pool = [w for w in pool if w != KIDS_WORD]
+    asked = snap.mask(
+        f.model_copy(update={"categories": kinds, "exclude_text_words": [], "text_words": pool})
+    )
     total = int(asked.sum())
     required = set(said_requirements(message))
     kind = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
@@ -644,16 +652,34 @@ def _head_unnamed(kind_phrase: str, kinds: list[str], message: str = "") -> str:
     return "" if any(n.endswith(singular(head)) for n in named) else head
 
 
-def _kids_kept(plan: QueryPlan, kinds: list[str], snap: CatalogSnapshot) -> QueryPlan:
+def _few_kids(f: Filters, kinds: list[str], snap: CatalogSnapshot) -> bool:
+    """Whether fewer than 3 (or MIN_SHARE) of the kind's products say they are kids' ones."""
+    asked = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
+    total, saying = int(asked.sum()), int((asked & snap.holds_words(KIDS_WORD)).sum())
+    return not (saying >= 3 and saying >= MIN_SHARE * total)
+
+
+def _kids_kept(
+    plan: QueryPlan, kinds: list[str], snap: CatalogSnapshot, schema: CatalogSchema, message: str
+) -> QueryPlan:
     """ "headphones for my 6 year old" in a feed without ages: the kids' ones, where the kind sells
-    such (3 or more of its products and MIN_SHARE of them say so); "marshmallows for the kids" asks no kids'
-    marshmallows."""
+    such (3 or more of its products and MIN_SHARE of them say so; or, for a child who will use it,
+    any whose title names it a kids' one: "Kids Smart Watch", one of five); "marshmallows for the
+    kids" asks no kids' marshmallows."""
     f = plan.filters
     if KIDS_LABEL not in plan.priors or KIDS_WORD not in f.text_words:
         return plan
+    if not _few_kids(f, kinds, snap):
+        return plan
     asked = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
-    total, saying = int(asked.sum()), int((asked & snap.holds_words(KIDS_WORD)).sum())
-    if saying >= 3 and saying >= MIN_SHARE * total:
+    named = {singular(w) for kind in kinds for w in re.findall(r"[a-z]+", kind.lower())}
+    if (
+        len(kinds) == 1
+        and len(schema.leaves(kinds[0])) == 1
+        and (asked & snap.title_says(KIDS_WORD)).any()
+        and child_uses_it(message, named)
+    ):
+        # (one kind of product: a level's kids' ones are other kinds, "Bed Frame for Kids" under Beds)
         return plan
     words = [w for w in f.text_words if w != KIDS_WORD]
     return plan.model_copy(
