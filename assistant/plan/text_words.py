@@ -679,7 +679,7 @@ def _kids_kept(
         and (asked & snap.title_says(KIDS_WORD)).any()
         and child_uses_it(message, named)
     ):
-        # (one kind of product: a level's kids' ones are other kinds, "Bed Frame for Kids" under Beds)
+        # (one leaf: under a level of several, a kids' title may be another kind's, a bed frame for beds)
         return plan
     words = [w for w in f.text_words if w != KIDS_WORD]
     return plan.model_copy(
