@@ -231,7 +231,7 @@ def kind_modifiers(
     said = [t.text for t in tokenize(kind_phrase.lower())]
     if len(said) < 2 or not kinds:
         return []
-    named = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+    named = _kind_words(kinds)
 
     def of_name(word: str) -> bool:
         w = singular(word)
@@ -403,7 +403,8 @@ def with_text_words(
     if not kinds:
         return plan.model_copy(update={"filters": f.model_copy(update={"exclude_text_words": []})})
     plan = _colors_as_words(plan, kinds, vocabulary, snap)
-    plan = _kids_kept(plan, kinds, snap, schema, message)
+    few_kids = _few_kids(plan, kinds, snap)
+    plan = _kids_kept(plan, kinds, snap, schema, message, few_kids)
     f = plan.filters
     matcher = matcher_for(vocabulary)
     asked_leaves = {leaf.name for kind in kinds for leaf in schema.leaves(kind)}
@@ -460,7 +461,7 @@ def with_text_words(
     if not words and not ruled and not figures:
         return plan
     pool = f.text_words
-    if KIDS_LABEL in plan.priors and KIDS_WORD in pool and _few_kids(f, kinds, snap):
+    if few_kids and KIDS_WORD in pool:
         # a kids' one or two its titles name ("Junior Loft Bed with Slide"): a feature said ("with a
         # slide") is judged over the kind, not over those alone
         pool = [w for w in pool if w != KIDS_WORD]
@@ -638,6 +639,11 @@ def _unstated_modifiers(
     return found
 
 
+def _kind_words(kinds: Sequence[str]) -> set[str]:
+    """The words of the kinds' names, singular ("Drill Bits" → drill, bit)."""
+    return {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+
+
 _ANOTHER_ITEM = re.compile(r"(?:\band|\bplus|\+|&)\s+(?:a|an|some|one|the|those|these|set|pair)\b")
 
 
@@ -647,32 +653,34 @@ def _head_unnamed(kind_phrase: str, kinds: list[str], message: str = "") -> str:
     if not kinds or _ANOTHER_ITEM.search(message.lower()):
         return ""  # (nor where the message lists items: "a kettlebell and a set of dumbbells")
     head = (kind_phrase.split() or [""])[-1].lower()
-    named = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+    named = _kind_words(kinds)
     # (nor "driver" under Screwdrivers: the end of the kind's own word)
     return "" if any(n.endswith(singular(head)) for n in named) else head
 
 
-def _few_kids(f: Filters, kinds: list[str], snap: CatalogSnapshot) -> bool:
-    """Whether fewer than 3 (or MIN_SHARE) of the kind's products say they are kids' ones."""
+def _few_kids(plan: QueryPlan, kinds: list[str], snap: CatalogSnapshot) -> bool:
+    """Whether the plan asks for the kids' ones by the kids' word and fewer than 3 (or MIN_SHARE) of
+    the kind's products say they are."""
+    f = plan.filters
+    if KIDS_LABEL not in plan.priors or KIDS_WORD not in f.text_words:
+        return False
     asked = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
     total, saying = int(asked.sum()), int((asked & snap.holds_words(KIDS_WORD)).sum())
     return not (saying >= 3 and saying >= MIN_SHARE * total)
 
 
 def _kids_kept(
-    plan: QueryPlan, kinds: list[str], snap: CatalogSnapshot, schema: CatalogSchema, message: str
+    plan: QueryPlan, kinds: list[str], snap: CatalogSnapshot, schema: CatalogSchema, message: str, few: bool
 ) -> QueryPlan:
     """ "headphones for my 6 year old" in a feed without ages: the kids' ones, where the kind sells
     such (3 or more of its products and MIN_SHARE of them say so; or, for a child who will use it,
     any whose title names it a kids' one: "Kids Smart Watch", one of five); "marshmallows for the
-    kids" asks no kids' marshmallows."""
+    kids" asks no kids' marshmallows. ``few``: :func:`_few_kids` of the plan."""
+    if not few:
+        return plan
     f = plan.filters
-    if KIDS_LABEL not in plan.priors or KIDS_WORD not in f.text_words:
-        return plan
-    if not _few_kids(f, kinds, snap):
-        return plan
     asked = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
-    named = {singular(w) for kind in kinds for w in re.findall(r"[a-z]+", kind.lower())}
+    named = _kind_words(kinds)
     if (
         len(kinds) == 1
         and len(schema.leaves(kinds[0])) == 1
