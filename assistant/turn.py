@@ -1847,14 +1847,32 @@ class Assistant:
             and lexical.knows(next(iter(lexical.terms(words[i - 1])), ""))
         ]
 
+        # the words that make the kind asked one kind of its head ("laser printers": laser): a level
+        # of that head with none of them is a sibling kind ("Inkjet Printers", "Lunch Bags")
+        asked = {norm(c) for c in categories}
+        narrowing = {
+            t for c in specific for t in lexical.terms(c) if t not in set(lexical.terms(" ".join(level_kinds(c))))
+        }
+
+        def sibling(level: str) -> bool:
+            if not narrowing or norm(level) in asked or _GROUPING.search(level):
+                return False
+            kinds = set(lexical.terms(" ".join(level_kinds(level))))
+            rest = set(lexical.terms(level)) - kinds
+            return bool(kinds & wanted and rest and not rest & narrowing)
+
         def test(product: Product) -> bool:
             # a level grouping several kinds ("Hair Extensions, Wigs & Accessories") does not say which
             # of them the product is: its own title does
-            single = [c for c in product.category if not _GROUPING.search(c)]
+            # a level says so by its head word: "Smartwatch Bands" are bands, not smartwatches;
+            # "Inkjet Printer Paper" is paper; "Snorkeling Packages" hold snorkels
+            if any(sibling(c) for c in product.category):
+                return False
+            single = [w for c in product.category if not _GROUPING.search(c) for w in level_kinds(c)]
             said = (
                 " ".join([*single, *title_head_words(product.title)[-1:]])
                 if product.category
-                else product.title
+                else title_is_part(product.title)
             )
             if not wanted & set(lexical.terms(said)):
                 return False
@@ -1877,7 +1895,14 @@ class Assistant:
 
         def fits(product: Product) -> bool:
             title = set(analyze(product.title))
-            if not named <= title:
+            if not named <= title or not named <= set(analyze(title_is_part(product.title))):
+                # the title names the kind only as what the product is made for ("Bands Compatible
+                # with … Smartwatch", "Brush Cleaner for tumblers")
+                return False
+            kinds = {t for c in product.category for t in analyze(" ".join(level_kinds(c)))}
+            filed = {t for c in product.category for t in analyze(c)}
+            if named & filed and not named & kinds:
+                # filed where the kind names what the products are for ("Pendant Lights": lights)
                 return False
             return (
                 not product.category
@@ -2198,6 +2223,30 @@ def title_head_words(title: str) -> list[str]:
     segment = _TITLE_SEGMENT.split(title.casefold(), maxsplit=1)[0]
     words = re.findall(r"[a-z]+", segment)
     return words[-2:]
+
+
+def level_kinds(level: str) -> list[str]:
+    """The words of one category level that say what its products are: each grouped part's last word,
+    and the word before it when that last word names a group (``numbers.yaml`` collections):
+    "Smartwatch Bands" → bands; "Disc Brake Sets" → sets, brake; "Wall Lamps & Sconces" → lamps,
+    sconces. The other words say what the products are for or of."""
+    groups = lexicons().collections
+    kinds: list[str] = []
+    for part in _GROUPING.split(level):
+        words = re.findall(r"[a-z]+", part.casefold())
+        kinds.extend(words[-2:] if len(words) > 1 and words[-1] in groups else words[-1:])
+    return kinds
+
+
+def title_is_part(title: str) -> str:
+    """The parts of a title that say what the product is: each segment up to where it starts saying
+    what the product is made for ("Slim Bling Bands Compatible with Fitbit Charge 3 Smartwatch" →
+    "Slim Bling Bands"; "Bottle Brush Cleaner for tumbler" → "Bottle Brush Cleaner")."""
+    return " ".join(_MADE_FOR.split(segment, maxsplit=1)[0] for segment in _TITLE_PARTS.split(title))
+
+
+_TITLE_PARTS = re.compile(r"[,;|(]|\s[-–—]\s")
+_MADE_FOR = re.compile(r"\b(?:for|compatible|fits?)\b", re.IGNORECASE)
 
 
 def _title_kind_words(title: str) -> set[str]:

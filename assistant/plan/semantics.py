@@ -99,6 +99,8 @@ class Lexicons:
     # ``possessions.yaml``: the words that say a color is an owned thing's ("my walls are gray")
     possession: dict[str, frozenset[str]] = field(default_factory=dict)
     possession_likeness: tuple[tuple[str, ...], ...] = ()
+    # ``numbers.yaml`` collections: nouns naming a group of what is said before them ("Disc Brake Sets")
+    collections: frozenset[str] = frozenset()
 
 
 def _read(name: str) -> Any:
@@ -156,6 +158,7 @@ def lexicons() -> Lexicons:
         number_units={str(k): int(v) for k, v in numbers["units"].items()},
         number_scales={str(k): int(v) for k, v in numbers["scales"].items()},
         multiplicity={str(k): int(v) for k, v in (numbers.get("multiplicity") or {}).items()},
+        collections=frozenset(str(w) for w in numbers.get("collections") or []),
         evaluative=frozenset(
             str(w) for key in ("words", "verbs", "collective") for w in _read("evaluative").get(key, [])
         ),

@@ -1,0 +1,88 @@
+"""A product made for a kind is not that kind. A category level says what its products are by its
+head word ("Smartwatch Bands" are bands, "Inkjet Printer Paper" is paper), unless that word names a
+group of what is said before it ("Snorkeling Packages" hold snorkels); a title says what the product is
+before it says what the product is made for ("Slim Bands Compatible with Orbit Smartwatch"). So a
+small category widened to its kind (``Assistant._kind_test``) or topped up with matches filed
+elsewhere (``Assistant._tops_up``) does not fill up with the accessories of that kind, nor with its
+siblings: "Laser Printers" are not widened with "Inkjet Printers" (the same head word, another kind's
+modifier)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.turn import level_kinds, title_is_part
+from retrieval.catalog import Product
+from tests.turn_support import small_assistant, turn
+
+_WATCHES = ["Electronics", "Wearable Technology", "Smartwatches"]
+_WATCH_BITS = ["Cell Phones & Accessories", "Accessories", "Smartwatch Accessories"]
+_DIVING = ["Sports & Outdoors", "Water Sports", "Diving & Snorkeling"]
+_KITCHEN = ["Home & Kitchen", "Kitchen & Dining"]
+_PRODUCTS = [
+    Product(id="w1", title="Pulse Fitness Smartwatch", category=_WATCHES, price=129.0),
+    Product(id="w2", title="Orbit Smartwatch with GPS", category=_WATCHES, price=199.0),
+    Product(id="b1", title="Slim Bands Compatible with Orbit Smartwatch", category=[*_WATCH_BITS, "Smartwatch Bands"], price=12.0),
+    Product(id="b2", title="Sport Band for Pulse Smartwatch, Silicone", category=[*_WATCH_BITS, "Smartwatch Bands"], price=9.0),
+    Product(id="c1", title="Charger Cable Compatible with Pulse Smartwatch", category=[*_WATCH_BITS, "Smartwatch Cables & Chargers"], price=8.0),
+    Product(id="s1", title="Dry Top Snorkel", category=[*_DIVING, "Snorkels"], price=25.0),
+    Product(id="p1", title="Mask and Snorkel Set", category=[*_DIVING, "Snorkeling Packages"], price=45.0),
+    Product(id="p2", title="Mask Fins Snorkel Set for Adults", category=[*_DIVING, "Snorkeling Packages"], price=65.0),
+    Product(id="t1", title="Insulated Tumbler 20 oz", category=[*_KITCHEN, "Drinkware", "Tumblers"], price=22.0),
+    Product(id="k1", title="Bottle Brush Cleaner for Tumbler", category=[*_KITCHEN, "Cleaning Tools", "Brushes"], price=7.0),
+    Product(id="k2", title="Steel Travel Tumbler, Lidded", category=[*_KITCHEN, "Travel Mugs"], price=18.0),
+    Product(id="l1", title="Industrial Pendant Light Kit", category=["Tools & Home Improvement", "Lighting", "Pendant Lights"], price=40.0),
+    Product(id="j1", title="Gold Heart Pendant", category=["Clothing, Shoes & Jewelry", "Jewelry", "Pendants"], price=60.0),
+    Product(id="j2", title="Silver Moon Pendant, 18 inch"),
+    Product(id="r1", title="Mono Laser Printer, Wireless", category=["Electronics", "Printers", "Laser Printers"], price=150.0),
+    Product(id="r2", title="All-in-One Inkjet Printer", category=["Electronics", "Printers", "Inkjet Printers"], price=80.0),
+    Product(id="r3", title="Photo Inkjet Printer", category=["Electronics", "Printers", "Inkjet Printers"], price=120.0),
+    Product(id="r4", title="Office Printer, Laser, Duplex", category=["Electronics", "Printers"], price=220.0),
+]  # fmt: skip
+
+
+def test_a_level_is_what_its_head_word_says() -> None:
+    assert level_kinds("Smartwatch Bands") == ["bands"]
+    assert level_kinds("Inkjet Printer Paper") == ["paper"]
+    assert level_kinds("Wall Lamps & Sconces") == ["lamps", "sconces"]
+    # a word naming a group says what the group holds too
+    assert level_kinds("Disc Brake Sets") == ["brake", "sets"]
+    assert level_kinds("Snorkeling Packages") == ["snorkeling", "packages"]
+
+
+def test_a_title_is_what_it_says_before_what_it_is_made_for() -> None:
+    assert title_is_part("Slim Bands Compatible with Orbit Smartwatch").split() == ["Slim", "Bands"]
+    said = title_is_part("Joyozy Bands Compatible with Charge 3/Charge 3 SE Smartwatch,Rhinestone Bracelet")
+    assert "Smartwatch" not in said and "Bracelet" in said
+    assert title_is_part("Woven Picnic Basket for 4, with Lid").split() == ["Woven", "Picnic", "Basket", "with", "Lid"]
+
+
+def test_a_smartwatch_ask_is_not_widened_with_bands_and_chargers(tmp_path: Path) -> None:
+    with small_assistant(tmp_path / "data", _PRODUCTS) as a:
+        shown, _, plan, _ = turn(a, "a smartwatch")
+    assert plan.filters.categories == ["smartwatches"]
+    assert {p.id for p in shown} == {"w1", "w2"}
+
+
+def test_a_snorkel_ask_still_shows_snorkel_sets(tmp_path: Path) -> None:
+    with small_assistant(tmp_path / "data", _PRODUCTS) as a:
+        shown, _, _, _ = turn(a, "a snorkel")
+    assert {"s1", "p1", "p2"} <= {p.id for p in shown}
+
+
+def test_a_top_up_is_not_what_is_made_for_the_kind(tmp_path: Path) -> None:
+    with small_assistant(tmp_path / "data", _PRODUCTS) as a:
+        tumblers = a._tops_up(["tumblers"], {"tumbler"})
+        pendants = a._tops_up(["pendants"], {"pendant"})
+        # a tumbler filed beside them is one; a brush made for tumblers is not
+        assert tumblers(_PRODUCTS[10]) and not tumblers(_PRODUCTS[9])
+        # a pendant filed nowhere is judged by its title; a light kit filed as Pendant Lights is a light
+        assert pendants(_PRODUCTS[13]) and not pendants(_PRODUCTS[11])
+
+
+def test_a_tiny_category_is_not_widened_with_its_siblings(tmp_path: Path) -> None:
+    with small_assistant(tmp_path / "data", _PRODUCTS) as a:
+        shown, _, plan, _ = turn(a, "a laser printer")
+    assert plan.filters.categories == ["laser printers"]
+    # a printer filed as just a printer may be a laser one; inkjets are another kind of printer
+    assert {p.id for p in shown} == {"r1", "r4"}
