@@ -69,7 +69,7 @@ from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import part_of_kind, sizes_asked, with_text_words
 from assistant.plan.typos import english_words
 from assistant.plan.unread import unread_feature
-from assistant.plan.vocab import matcher_for
+from assistant.plan.vocab import matcher_for, negated_words
 from assistant.plan.word_class import word_classes
 from assistant.responses import load_responses
 from assistant.schemas import (
@@ -1847,12 +1847,25 @@ class Assistant:
             and lexical.knows(next(iter(lexical.terms(words[i - 1])), ""))
         ]
 
-        # the words that make the kind asked one kind of its head ("laser printers": laser): a level
-        # of that head with none of them is a sibling kind ("Inkjet Printers", "Lunch Bags")
+        # the words that make the kind asked one kind of its head ("laser printers": laser): a level of
+        # that head with none of them is a sibling kind ("Inkjet Printers", "Lunch Bags"). A category
+        # read from a word the shopper ruled out says nothing of its siblings ("paper bags without
+        # handles" is no ask for Top-Handle Bags).
         asked = {norm(c) for c in categories}
         narrowing = {
             t for c in specific for t in lexical.terms(c) if t not in set(lexical.terms(" ".join(level_kinds(c))))
         }
+        ruled_out = set(
+            lexical.terms(
+                " ".join(
+                    w
+                    for i, w in enumerate(words)
+                    if negated_words(" ".join(words[:i]), w, " ".join(words[i + 1 :]))
+                )
+            )
+        )
+        if narrowing & ruled_out:
+            narrowing = set()
 
         def sibling(level: str) -> bool:
             if not narrowing or norm(level) in asked or _GROUPING.search(level):
@@ -1892,6 +1905,16 @@ class Assistant:
         levels = {norm(c) for c in categories} | {a for c in categories for a in schema.above(c)}
         near = levels - {d for c in levels for d in schema.departments(c)}
         whole = [set(analyze(c)) for c in categories]
+        # the kind's own head word ("pendants": pendant); one naming a group ("Acrylic Nail Kits")
+        # leaves the kind to the title
+        groups = lexicons().collections
+        heads = {
+            t
+            for c in categories
+            for part in _GROUPING.split(c)
+            if (words := re.findall(r"[a-z]+", part.casefold())) and words[-1] not in groups
+            for t in analyze(words[-1])
+        } & named
 
         def fits(product: Product) -> bool:
             title = set(analyze(product.title))
@@ -1901,7 +1924,7 @@ class Assistant:
                 return False
             kinds = {t for c in product.category for t in analyze(" ".join(level_kinds(c)))}
             filed = {t for c in product.category for t in analyze(c)}
-            if named & filed and not named & kinds:
+            if heads & filed and not heads & kinds:
                 # filed where the kind names what the products are for ("Pendant Lights": lights)
                 return False
             return (

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.schemas import QueryPlan
 from assistant.turn import level_kinds, title_is_part
 from retrieval.catalog import Product
+from retrieval.filters import Filters
 from tests.turn_support import small_assistant, turn
 
 _WATCHES = ["Electronics", "Wearable Technology", "Smartwatches"]
@@ -38,6 +40,8 @@ _PRODUCTS = [
     Product(id="r2", title="All-in-One Inkjet Printer", category=["Electronics", "Printers", "Inkjet Printers"], price=80.0),
     Product(id="r3", title="Photo Inkjet Printer", category=["Electronics", "Printers", "Inkjet Printers"], price=120.0),
     Product(id="r4", title="Office Printer, Laser, Duplex", category=["Electronics", "Printers"], price=220.0),
+    Product(id="g1", title="Leather Top Handle Bag", category=["Handbags & Wallets", "Top-Handle Bags"], price=90.0),
+    Product(id="g2", title="Kraft Paper Bags, 50 Pack", category=["Gift Wrapping Supplies", "Gift Bags"], price=12.0),
 ]  # fmt: skip
 
 
@@ -86,3 +90,23 @@ def test_a_tiny_category_is_not_widened_with_its_siblings(tmp_path: Path) -> Non
     assert plan.filters.categories == ["laser printers"]
     # a printer filed as just a printer may be a laser one; inkjets are another kind of printer
     assert {p.id for p in shown} == {"r1", "r4"}
+
+
+def test_a_word_the_shopper_ruled_out_makes_no_sibling(tmp_path: Path) -> None:
+    with small_assistant(tmp_path / "data", _PRODUCTS) as a:
+        def kind(query: str) -> bool:
+            return a._kind_test(QueryPlan(query=query, filters=Filters(categories=["top-handle bags"])))(_PRODUCTS[-1])
+
+        # Gift Bags are no top-handle bags; but "without handles" asks for no handle at all
+        assert not kind("top handle bags")
+        assert kind("paper bags without handles")
+
+
+def test_a_kind_named_by_a_group_word_is_left_to_the_title(tmp_path: Path) -> None:
+    nails = ["Beauty", "Foot, Hand & Nail Care"]
+    acrylic = Product(id="n0", title="Acrylic Nail Kit", category=[*nails, "False Nails", "Acrylic Nail Kits"])
+    kit = Product(id="n1", title="Polygel Nail Kit with UV Lamp", category=[*nails, "Nail Art & Polish", "Nail Thickening Solution"])
+    with small_assistant(tmp_path / "data", [*_PRODUCTS, acrylic, kit]) as a:
+        # "Nail Thickening Solution" names nails only as what it is for, but "Acrylic Nail Kits" are
+        # kits: the kit's title says it is one
+        assert a._tops_up(["acrylic nail kits"], {"nail", "kit"})(kit)
