@@ -1853,7 +1853,10 @@ class Assistant:
         # handles" is no ask for Top-Handle Bags).
         asked = {norm(c) for c in categories}
         narrowing = {
-            t for c in specific for t in lexical.terms(c) if t not in set(lexical.terms(" ".join(level_kinds(c))))
+            t
+            for c in specific
+            for t in lexical.terms(c)
+            if t not in set(lexical.terms(" ".join(level_kinds(c))))
         }
         ruled_out = set(
             lexical.terms(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.schemas import QueryPlan
 from assistant.turn import level_kinds, title_is_part
 from retrieval.catalog import Product
@@ -58,14 +60,26 @@ def test_a_title_is_what_it_says_before_what_it_is_made_for() -> None:
     assert title_is_part("Slim Bands Compatible with Orbit Smartwatch").split() == ["Slim", "Bands"]
     said = title_is_part("Joyozy Bands Compatible with Charge 3/Charge 3 SE Smartwatch,Rhinestone Bracelet")
     assert "Smartwatch" not in said and "Bracelet" in said
-    assert title_is_part("Woven Picnic Basket for 4, with Lid").split() == ["Woven", "Picnic", "Basket", "with", "Lid"]
+    basket = title_is_part("Woven Picnic Basket for 4, with Lid")
+    assert basket.split() == ["Woven", "Picnic", "Basket", "with", "Lid"]
 
 
-def test_a_smartwatch_ask_is_not_widened_with_bands_and_chargers(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("message", "category", "ids"),
+    [
+        # bands and chargers are made for smartwatches
+        ("a smartwatch", "smartwatches", {"w1", "w2"}),
+        # a printer filed as just a printer may be a laser one; inkjets are another kind of printer
+        ("a laser printer", "laser printers", {"r1", "r4"}),
+    ],
+)
+def test_a_small_category_is_widened_with_its_own_kind_only(
+    tmp_path: Path, message: str, category: str, ids: set[str]
+) -> None:
     with small_assistant(tmp_path / "data", _PRODUCTS) as a:
-        shown, _, plan, _ = turn(a, "a smartwatch")
-    assert plan.filters.categories == ["smartwatches"]
-    assert {p.id for p in shown} == {"w1", "w2"}
+        shown, _, plan, _ = turn(a, message)
+    assert plan.filters.categories == [category]
+    assert {p.id for p in shown} == ids
 
 
 def test_a_snorkel_ask_still_shows_snorkel_sets(tmp_path: Path) -> None:
@@ -84,18 +98,12 @@ def test_a_top_up_is_not_what_is_made_for_the_kind(tmp_path: Path) -> None:
         assert pendants(_PRODUCTS[13]) and not pendants(_PRODUCTS[11])
 
 
-def test_a_tiny_category_is_not_widened_with_its_siblings(tmp_path: Path) -> None:
-    with small_assistant(tmp_path / "data", _PRODUCTS) as a:
-        shown, _, plan, _ = turn(a, "a laser printer")
-    assert plan.filters.categories == ["laser printers"]
-    # a printer filed as just a printer may be a laser one; inkjets are another kind of printer
-    assert {p.id for p in shown} == {"r1", "r4"}
-
-
 def test_a_word_the_shopper_ruled_out_makes_no_sibling(tmp_path: Path) -> None:
     with small_assistant(tmp_path / "data", _PRODUCTS) as a:
+
         def kind(query: str) -> bool:
-            return a._kind_test(QueryPlan(query=query, filters=Filters(categories=["top-handle bags"])))(_PRODUCTS[-1])
+            plan = QueryPlan(query=query, filters=Filters(categories=["top-handle bags"]))
+            return a._kind_test(plan)(_PRODUCTS[-1])
 
         # Gift Bags are no top-handle bags; but "without handles" asks for no handle at all
         assert not kind("top handle bags")
@@ -104,8 +112,14 @@ def test_a_word_the_shopper_ruled_out_makes_no_sibling(tmp_path: Path) -> None:
 
 def test_a_kind_named_by_a_group_word_is_left_to_the_title(tmp_path: Path) -> None:
     nails = ["Beauty", "Foot, Hand & Nail Care"]
-    acrylic = Product(id="n0", title="Acrylic Nail Kit", category=[*nails, "False Nails", "Acrylic Nail Kits"])
-    kit = Product(id="n1", title="Polygel Nail Kit with UV Lamp", category=[*nails, "Nail Art & Polish", "Nail Thickening Solution"])
+    acrylic = Product(
+        id="n0", title="Acrylic Nail Kit", category=[*nails, "False Nails", "Acrylic Nail Kits"]
+    )
+    kit = Product(
+        id="n1",
+        title="Polygel Nail Kit with UV Lamp",
+        category=[*nails, "Nail Art & Polish", "Nail Thickening Solution"],
+    )
     with small_assistant(tmp_path / "data", [*_PRODUCTS, acrylic, kit]) as a:
         # "Nail Thickening Solution" names nails only as what it is for, but "Acrylic Nail Kits" are
         # kits: the kit's title says it is one
