@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -1853,10 +1853,7 @@ class Assistant:
         # handles" is no ask for Top-Handle Bags).
         asked = {norm(c) for c in categories}
         narrowing = {
-            t
-            for c in specific
-            for t in lexical.terms(c)
-            if t not in set(lexical.terms(" ".join(level_kinds(c))))
+            t for c in specific for t in set(lexical.terms(c)) - set(lexical.terms(" ".join(level_kinds(c))))
         }
         ruled_out = set(
             lexical.terms(
@@ -1870,6 +1867,7 @@ class Assistant:
         if narrowing & ruled_out:
             narrowing = set()
 
+        @cache  # a feed has few distinct levels; the test runs per candidate
         def sibling(level: str) -> bool:
             if not narrowing or norm(level) in asked or _GROUPING.search(level):
                 return False
@@ -1914,8 +1912,8 @@ class Assistant:
         heads = {
             t
             for c in categories
-            for part in _GROUPING.split(c)
-            if (words := re.findall(r"[a-z]+", part.casefold())) and words[-1] not in groups
+            for words in _level_parts(c)
+            if words[-1] not in groups
             for t in analyze(words[-1])
         } & named
 
@@ -1925,11 +1923,11 @@ class Assistant:
                 # the title names the kind only as what the product is made for ("Bands Compatible
                 # with … Smartwatch", "Brush Cleaner for tumblers")
                 return False
-            kinds = {t for c in product.category for t in analyze(" ".join(level_kinds(c)))}
-            filed = {t for c in product.category for t in analyze(c)}
-            if heads & filed and not heads & kinds:
+            if heads and heads & {t for c in product.category for t in analyze(c)}:
                 # filed where the kind names what the products are for ("Pendant Lights": lights)
-                return False
+                kinds = {t for c in product.category for t in analyze(" ".join(level_kinds(c)))}
+                if not heads & kinds:
+                    return False
             return (
                 not product.category
                 or bool(near & {norm(c) for c in product.category})
@@ -2258,10 +2256,14 @@ def level_kinds(level: str) -> list[str]:
     sconces. The other words say what the products are for or of."""
     groups = lexicons().collections
     kinds: list[str] = []
-    for part in _GROUPING.split(level):
-        words = re.findall(r"[a-z]+", part.casefold())
+    for words in _level_parts(level):
         kinds.extend(words[-2:] if len(words) > 1 and words[-1] in groups else words[-1:])
     return kinds
+
+
+def _level_parts(level: str) -> list[list[str]]:
+    """The words of each kind a category level groups ("Wall Lamps & Sconces" → [wall, lamps], [sconces])."""
+    return [words for part in _GROUPING.split(level) if (words := re.findall(r"[a-z]+", part.casefold()))]
 
 
 def title_is_part(title: str) -> str:
