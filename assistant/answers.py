@@ -23,6 +23,7 @@ from assistant.compose import (
 from assistant.plan.semantics import excluded_for_use, key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
+from retrieval.ages import CHILD_WORD
 from retrieval.catalog import Product
 from retrieval.quantities import describe as describe_quantity
 from retrieval.schema import GROUPING_KEYS, CatalogSchema, key_words
@@ -56,8 +57,13 @@ def constraints_text(plan: QueryPlan) -> str:
         # the plain color names first: a seller's variant codes ("f-pink", "pink-001") read as noise
         shown = sorted(f.colors, key=lambda c: (re.fullmatch(r"[a-z ]+", c) is None, len(c)))[:2]
         bits.append("in " + " or ".join(shown) + (" (and similar shades)" if len(f.colors) > 2 else ""))
-    if f.text_words:
-        bits.append("mentioning " + " and ".join(f.text_words))
+    words = f.text_words
+    if f.child_age is not None:
+        # (a kids' one by its text, or by the ages it states: "Ages 3 and Up" never says kids)
+        bits.append(f"for a {f.child_age}-year-old")
+        words = [w for w in words if w != CHILD_WORD]
+    if words:
+        bits.append("mentioning " + " and ".join(words))
     for unit, bounds in f.title_quantities.items():
         bits.append("of " + describe_quantity(unit, bounds))
     if f.exclude_text_words:

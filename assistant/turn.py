@@ -1633,6 +1633,10 @@ class Assistant:
                 vague=asks_vaguely(turn.said or turn.message),
                 said=turn.said or turn.message,
             )
+        if plan.filters.child_age is not None and candidates:
+            # a kind topped up or widened around a few filed ones: those whose own text states ages
+            # taking in the child ("Ages 3 and Up") first, as the search orders its own matches
+            candidates = self.searcher.ages_first(candidates, plan.filters.child_age)
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = self._one_per_variant(_sorted_by(candidates, plan.sort.key, plan.sort.order))

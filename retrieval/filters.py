@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from retrieval.ages import CHILD_WORD, admits, for_children, stated_ages
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, index_metadata, norm
 from retrieval.quantities import known_unit, states
 from retrieval.schema import attribute_number
@@ -125,6 +126,14 @@ class Filters(BaseModel):
         description="Figures every product's title states, by the unit asked in (ft: at least 30 takes "
         '"32.8ft" and "100 Feet"): a size a catalog states only in its titles (units.yaml displays).',
     )
+    child_age: int | None = Field(
+        default=None,
+        ge=0,
+        le=17,
+        description="A child of this age will use it: no product whose title or bullet points state ages "
+        'that leave the child out ("Ages 8+" for a 4-year-old); one whose stated ages take the child in '
+        "counts as a kids' one for the text word kids (a catalog that files no age attribute).",
+    )
 
     _numbers = field_validator("price_min", "price_max", "min_rating", mode="before")(_not_bool)
     _booleans = field_validator("in_stock", mode="before")(_not_number)
@@ -200,6 +209,7 @@ def combine(base: Filters, extra: Filters) -> Filters:
             "exclude_text_words": list(dict.fromkeys([*base.exclude_text_words, *extra.exclude_text_words]))[
                 :8
             ],
+            "child_age": extra.child_age if extra.child_age is not None else base.child_age,
         }
     )
 
@@ -215,7 +225,8 @@ def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 def to_where(filters: Filters) -> dict[str, Any] | None:
     """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter.
 
-    ``attribute_ranges``, ``text_words``, ``exclude_text_words`` and ``title_quantities`` are not in it
+    ``attribute_ranges``, ``text_words``, ``exclude_text_words``, ``title_quantities`` and ``child_age``
+    are not in it
     (Chroma stores attribute values as strings and no product text): the searcher evaluates them on
     the in-memory snapshot and scores the allowed set exactly instead.
     """
@@ -295,8 +306,16 @@ def _number(value: Any) -> float | None:
 
 def matches(product: Product, filters: Filters) -> bool:
     """Whether ``product`` satisfies every hard filter (same meaning as :func:`to_where`, plus
-    ``text_words``, ``exclude_text_words`` and ``title_quantities``, which index metadata does not hold)."""
-    if filters.text_words and not text_holds(product, filters.text_words):
+    ``text_words``, ``exclude_text_words``, ``title_quantities`` and ``child_age``, which index
+    metadata does not hold)."""
+    words = filters.text_words
+    if filters.child_age is not None:
+        ages = stated_ages(product.title, bullet_text(product))
+        if ages is not None and not admits(ages, filters.child_age):
+            return False  # "Ages 8+" for a 4-year-old
+        if ages is not None and for_children(ages):
+            words = [w for w in words if w != CHILD_WORD]  # "Ages 3 and Up" says it is a kids' one
+    if words and not text_holds(product, words):
         return False
     if filters.exclude_text_words and title_says(product.title, filters.exclude_text_words):
         return False

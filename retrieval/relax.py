@@ -162,15 +162,17 @@ def _steps(
                 f"of {describe(unit, bounds)}",
             )
         )
-    if filters.text_words:
+    if filters.text_words or filters.child_age is not None:
         # a feature asked for is loosened before what the shopper ruled out ("do any come as gummies?"
-        # after "nothing in capsules": not capsules again)
+        # after "nothing in capsules": not capsules again); a child's age with the kids' word it asks
         steps.append(
             (
                 TEXT_FIELD,
-                filters.model_copy(update={"text_words": []}),
+                filters.model_copy(update={"text_words": [], "child_age": None}),
                 lambda ps: (ps, ""),
-                f"mentioning {' and '.join(filters.text_words)}",
+                f"mentioning {' and '.join(filters.text_words)}"
+                if filters.text_words
+                else f"for a {filters.child_age}-year-old",
             )
         )
     elif filters.exclude_text_words:
@@ -307,9 +309,10 @@ def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
         fields.append(LEVEL_FIELD)
     if filters.title_quantities and filters.title_quantities != before.title_quantities:
         fields.append(QUANTITY_FIELD)
-    if (filters.text_words or filters.exclude_text_words) and (
+    if (filters.text_words or filters.exclude_text_words or filters.child_age is not None) and (
         set(filters.text_words) != set(before.text_words)
         or set(filters.exclude_text_words) != set(before.exclude_text_words)
+        or filters.child_age != before.child_age
     ):
         fields.append(TEXT_FIELD)
     return fields
@@ -332,8 +335,8 @@ def _only(filters: Filters, field: str) -> Filters:
     if field == QUANTITY_FIELD:
         return Filters(title_quantities=filters.title_quantities)
     if field == TEXT_FIELD:
-        if filters.text_words:
-            return Filters(text_words=filters.text_words)
+        if filters.text_words or filters.child_age is not None:
+            return Filters(text_words=filters.text_words, child_age=filters.child_age)
         return Filters(exclude_text_words=filters.exclude_text_words)
     return Filters(
         attributes={k: v for k, v in filters.attributes.items() if k == field},
@@ -407,6 +410,7 @@ def search_relaxed(
                 "text_words": [],
                 "exclude_text_words": [],
                 "title_quantities": {},
+                "child_age": None,
                 "price_min": None,
                 "price_max": None,
                 "min_rating": None,

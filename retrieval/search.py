@@ -292,6 +292,14 @@ class Searcher:
             self._ranker = make_ranker(self.catalog.settings)
         return self._ranker
 
+    def ages_first(self, products: list[Product], age: int) -> list[Product]:
+        """``products`` with those whose own text states ages taking in a child of ``age`` first (in
+        the order they had), as :meth:`search` orders its matches for ``Filters.child_age``."""
+        snap = self.snapshot()
+        _, _, kids = snap.child_ages(age)
+        first = [p for p in products if (i := snap.position.get(p.id)) is not None and kids[i]]
+        return [*first, *(p for p in products if p not in first)] if first else products
+
     def snapshot(self) -> CatalogSnapshot:
         """The in-memory catalog of the release this process serves (rebuilt when a newer one is published)."""
         release = self.catalog.release()
@@ -429,6 +437,7 @@ class Searcher:
         order = np.argsort(-final, kind="stable")
         order = self._diversify(snap, request, pool, final, order)
         order = _title_first(snap, request.filters.text_words, pool.positions, order)
+        order = _ages_first(snap, request.filters.child_age, pool.positions, order)
         timer.lap("diversify")
 
         candidates = [
@@ -493,6 +502,7 @@ class Searcher:
             and not filters.text_words  # nor words of the product text (its metadata holds none)
             and not filters.exclude_text_words
             and not filters.title_quantities  # nor the figures its titles state
+            and filters.child_age is None  # nor the ages its text states
         )
         if chroma:
             fetch = min(depth + len(excluded_ids), total)
@@ -614,6 +624,21 @@ def _title_first(
     for word in text_words:
         stated &= snap.title_states(word)
     first = stated[positions[order]]
+    if first.all() or not first.any():
+        return order
+    return np.concatenate([order[first], order[~first]])
+
+
+def _ages_first(
+    snap: CatalogSnapshot, age: int | None, positions: np.ndarray, order: np.ndarray
+) -> np.ndarray:
+    """``order`` with the products whose text states ages taking in a child of ``age`` ("Ages 3 and
+    Up" for a 4-year-old) ahead of those stating none (in the order they had): the seller saying who
+    it is for is the surest sign it suits the child."""
+    if age is None or not len(order):
+        return order
+    _, _, kids = snap.child_ages(age)
+    first = kids[positions[order]]
     if first.all() or not first.any():
         return order
     return np.concatenate([order[first], order[~first]])

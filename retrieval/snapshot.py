@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 from pydantic import BaseModel
 
+from retrieval.ages import CHILD_WORD, admits, for_children, stated_ages
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
 from retrieval.filters import Filters, NumericRange, bullet_text
 from retrieval.products import Vocabulary
@@ -238,6 +239,8 @@ class CatalogSnapshot:
         self._numeric: dict[str, np.ndarray] = {}
         # dimension -> (product positions, values in its base unit) of the figures titles state
         self._quantities: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+        # the ages each product's text states ("Ages 6 and Up"), read on first use: see child_ages
+        self._ages: list[tuple[int, int | None] | None] | None = None
         for key in self.vocabulary.attributes:
             self._attributes[key] = np.array(
                 [next((norm(v) for k, v in p.attributes.items() if norm(k) == key), "") for p in ps],
@@ -407,8 +410,15 @@ class CatalogSnapshot:
                         ok &= numbers < bound
                     else:
                         ok &= numbers <= bound
+        stated = admitted = kids = None
+        if filters.child_age is not None:
+            stated, admitted, kids = self.child_ages(filters.child_age)
+            ok &= ~stated | admitted  # none stated for older children ("Ages 8+" for a 4-year-old)
         for word in filters.text_words:
-            ok &= self.holds_words(word)
+            held = self.holds_words(word)
+            if kids is not None and word == CHILD_WORD:
+                held = held | kids  # ("Ages 3 and Up" says it is a kids' one)
+            ok &= held
         for word in filters.exclude_text_words:
             ok &= ~self.title_says(word)
         for unit, bounds in filters.title_quantities.items():
@@ -450,6 +460,19 @@ class CatalogSnapshot:
                 hold &= test(in_unit, bound)
         said[at[hold]] = True
         return said
+
+    def child_ages(self, age: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which products' titles or bullet points state ages ("Ages 6 and Up", "ages 4-8"), which
+        of those take in a child of ``age``, and which of these say a kids' product by it (as
+        :func:`retrieval.filters.matches` reads them)."""
+        if self._ages is None:
+            self._ages = [stated_ages(p.title, bullet_text(p)) for p in self.products]
+        stated = np.array([a is not None for a in self._ages], dtype=bool)
+        admitted = np.array([a is not None and admits(a, age) for a in self._ages], dtype=bool)
+        kids = np.array(
+            [a is not None and admits(a, age) and for_children(a) for a in self._ages], dtype=bool
+        )
+        return stated, admitted, kids
 
     def holds_words(self, word: str) -> np.ndarray:
         """Which products say ``word`` (every stem of it) in their title or in their bullet points."""

@@ -561,6 +561,8 @@ def apply_schema(
         if piece.text_words:
             words = list(dict.fromkeys([*filters.text_words, *piece.text_words]))
             filters = filters.model_copy(update={"text_words": words[:8]})
+        if piece.child_age is not None:
+            filters = filters.model_copy(update={"child_age": piece.child_age})
         if piece.categories_all:
             levels = list(filters.categories_all)
             if any(c in levels or any(schema.siblings(c, x) for x in levels) for c in piece.categories_all):
@@ -1091,7 +1093,8 @@ def prior_filters(prior: Prior, schema: CatalogSchema, categories: Sequence[str]
     if "exclude" in prior.extra:
         return Filters(exclude_text_words=prior.extra["exclude"].split("|")[:8])
     if "include" in prior.extra:
-        return Filters(text_words=[prior.extra["include"]])
+        age = prior.extra.get("age")
+        return Filters(text_words=[prior.extra["include"]], child_age=int(age) if age else None)
     if "level" in prior.extra:
         return Filters(categories_all=[prior.value or ""])
     if prior.bounds is not None:

@@ -22,6 +22,7 @@ import yaml
 from assistant.plan.prices import CORRECTION
 from assistant.plan.text import CARRY_VERBS, COLOR_WORDS, LOAD_LEAD, singular, tokenize
 from assistant.schemas import Comparative, SortSpec
+from retrieval.ages import CHILD_WORD
 from retrieval.filters import NumericRange
 from retrieval.schema import AttributeSpec, CatalogSchema, key_unit, key_words, unit_spellings
 from retrieval.text import analyze
@@ -1095,7 +1096,9 @@ def _age_value(said: str) -> int:
 
 
 _AGE = re.compile(
-    r"\b(?P<n>\d{1,2})\s*(?:-|\s)?\s*(?:year|yr)s?\s*(?:-|\s)?\s*old\b|\b(?P<m>\d{1,2})\s*(?:yo|y/o|yrs?)\b"
+    # "a 6 year old", "a three-year-old"
+    rf"\b(?P<n>\d{{1,2}}|{_AGE_WORDS})\s*(?:-|\s)?\s*(?:year|yr)s?\s*(?:-|\s)?\s*old\b"
+    r"|\b(?P<m>\d{1,2})\s*(?:yo|y/o|yrs?)\b"
     r"|\b(?:aged?|ages?)\s+(?P<k>\d{1,2})\b"
     # "she's only 2", "he is 5", "he turns 7": a child's age said of them.
     r"|\b(?:she|he)(?:'s|s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)\s+"
@@ -1400,7 +1403,7 @@ def _prior(
     return None
 
 
-KIDS_WORD = "kids"
+KIDS_WORD = CHILD_WORD
 KIDS_LABEL = "kids' ones"
 """A child's use case in a feed that measures nothing: the word the kids' products' text says, and
 how the answer says it was kept to (see :func:`_child_priors`, checked by the text-word stage)."""
@@ -1489,7 +1492,10 @@ def _child_priors(
         # hours): the kids' ones say so in their text ("Kids Headphones"); the text-word stage keeps
         # it where the kind sells such (see :func:`child_uses_it`), and a search none of whose
         # products says it loosens it and tells
-        priors.append(Prior("child", "", label=KIDS_LABEL, span=span, extra={"include": KIDS_WORD}))
+        # (an age said also rules out the products whose own text states ages that leave the child
+        # out, "Ages 8+" for a 4-year-old, and takes those stating ages that take the child in)
+        extra = {"include": KIDS_WORD, **({"age": str(age)} if stated else {})}
+        priors.append(Prior("child", "", label=KIDS_LABEL, span=span, extra=extra))
     return priors
 
 
