@@ -1,7 +1,9 @@
 """The ages a product's own text states (retrieval/ages.py) and a child's age asked of a feed that
 files no age attribute (``Filters.child_age``): a game stated for older children ("Ages 8+") is not
 shown for a 4-year-old, one stated for the child's age counts as a kids' one though it never says
-"kids", and durations, sizes and months are no ages (the late-bb cases)."""
+"kids", and durations, sizes and months are no ages (the late-bb cases). "whats" (chat drops the
+apostrophe) is a filler word like "what's", never a word narrowing the kind asked ("whats a good
+game": not games whose titles say "what")."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters, matches
 from retrieval.relax import TEXT_FIELD, search_relaxed
 from retrieval.snapshot import CatalogSnapshot
+from tests.plan_support import plan_known
 from tests.turn_support import small_assistant, turn
 
 
@@ -142,3 +145,19 @@ def test_a_board_game_for_a_four_year_old_is_none_stated_for_older_kids(
     # the ones whose own text says they are for the child's age come first (Lucky Ducks never says kids)
     assert {p.id for p in shown[:3]} == {"g2", "g3", "g6"}
     assert f"for a {age}-year-old" in text
+
+
+@pytest.mark.parametrize(
+    ("message", "age"),
+    [
+        ("whats a good building set for a 6 year old", 6),
+        ("what's a good puzzle for my three-year-old", 3),
+        ("a scooter for my seven year old", 7),
+    ],
+)
+def test_a_childs_age_said_in_words_or_figures_and_whats_is_a_filler(
+    message: str, age: int, demo_vocabulary, demo_schema, demo_titles  # noqa: ANN001
+) -> None:
+    plan = plan_known(message, demo_vocabulary, demo_schema, demo_titles)
+    assert "whats" not in plan.query.split()
+    assert [b.lte for k, b in plan.filters.attribute_ranges.items() if k.startswith("age")] == [age]

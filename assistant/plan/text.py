@@ -288,6 +288,7 @@ FILLER_WORDS = frozenset(
         "instead",
         "what",
         "what's",
+        "whats",  # (chat drops the apostrophe: "whats a good game for a 3 year old")
         "which",
         "who",
         "how",
