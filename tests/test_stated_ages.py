@@ -7,7 +7,7 @@ game": not games whose titles say "what")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -16,7 +16,9 @@ from assistant.turn import Assistant
 from retrieval.ages import admits, for_children, stated_ages, text_ages
 from retrieval.catalog import Product
 from retrieval.filters import Filters, matches
+from retrieval.products import Vocabulary
 from retrieval.relax import TEXT_FIELD, search_relaxed
+from retrieval.schema import CatalogSchema
 from retrieval.snapshot import CatalogSnapshot
 from tests.plan_support import plan_known
 from tests.turn_support import small_assistant, turn
@@ -156,7 +158,7 @@ def test_a_board_game_for_a_four_year_old_is_none_stated_for_older_kids(
     ],
 )
 def test_a_childs_age_said_in_words_or_figures_and_whats_is_a_filler(
-    message: str, age: int, demo_vocabulary, demo_schema, demo_titles  # noqa: ANN001
+    message: str, age: int, demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
     plan = plan_known(message, demo_vocabulary, demo_schema, demo_titles)
     assert "whats" not in plan.query.split()
