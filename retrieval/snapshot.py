@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 from pydantic import BaseModel
 
-from retrieval.ages import CHILD_WORD, admits, for_children, stated_ages
+from retrieval.ages import CHILD_WORD, for_children, stated_ages
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
 from retrieval.filters import Filters, NumericRange, bullet_text
 from retrieval.products import Vocabulary
@@ -240,7 +240,7 @@ class CatalogSnapshot:
         # dimension -> (product positions, values in its base unit) of the figures titles state
         self._quantities: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
         # the ages each product's text states ("Ages 6 and Up"), read on first use: see child_ages
-        self._ages: list[tuple[int, int | None] | None] | None = None
+        self._ages: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         for key in self.vocabulary.attributes:
             self._attributes[key] = np.array(
                 [next((norm(v) for k, v in p.attributes.items() if norm(k) == key), "") for p in ps],
@@ -466,13 +466,14 @@ class CatalogSnapshot:
         of those take in a child of ``age``, and which of these say a kids' product by it (as
         :func:`retrieval.filters.matches` reads them)."""
         if self._ages is None:
-            self._ages = [stated_ages(p.title, bullet_text(p)) for p in self.products]
-        stated = np.array([a is not None for a in self._ages], dtype=bool)
-        admitted = np.array([a is not None and admits(a, age) for a in self._ages], dtype=bool)
-        kids = np.array(
-            [a is not None and admits(a, age) and for_children(a) for a in self._ages], dtype=bool
-        )
-        return stated, admitted, kids
+            read = [stated_ages(p.title, bullet_text(p)) for p in self.products]
+            low = np.array([a[0] if a else -1 for a in read], dtype=np.int16)
+            high = np.array([a[1] if a and a[1] is not None else 999 for a in read], dtype=np.int16)
+            kids = np.array([a is not None and for_children(a) for a in read], dtype=bool)
+            self._ages = (low >= 0, low, high, kids)
+        stated, low, high, kids = self._ages
+        admitted = stated & (low <= age) & (age <= high)
+        return stated, admitted, admitted & kids
 
     def holds_words(self, word: str) -> np.ndarray:
         """Which products say ``word`` (every stem of it) in their title or in their bullet points."""
