@@ -297,8 +297,10 @@ class Searcher:
         the order they had), as :meth:`search` orders its matches for ``Filters.child_age``."""
         snap = self.snapshot()
         _, _, kids = snap.child_ages(age)
-        first = [p for p in products if (i := snap.position.get(p.id)) is not None and kids[i]]
-        return [*first, *(p for p in products if p not in first)] if first else products
+        stated = {p.id for p in products if (i := snap.position.get(p.id)) is not None and kids[i]}
+        if not stated:
+            return products
+        return [p for p in products if p.id in stated] + [p for p in products if p.id not in stated]
 
     def snapshot(self) -> CatalogSnapshot:
         """The in-memory catalog of the release this process serves (rebuilt when a newer one is published)."""
