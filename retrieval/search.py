@@ -618,29 +618,34 @@ def _title_first(
     snap: CatalogSnapshot, text_words: list[str], positions: np.ndarray, order: np.ndarray
 ) -> np.ndarray:
     """``order`` with the products whose titles state every asked text word ahead of those that
-    meet the filter in their bullet points only (in the order they had): a title names what the
-    product is sold as, a bullet may mention the word in passing ("prevents leaks")."""
-    if not text_words or not len(order):
+    meet the filter in their bullet points only: a title names what the product is sold as, a
+    bullet may mention the word in passing ("prevents leaks")."""
+    if not text_words:
         return order
     stated = np.ones(len(snap), dtype=bool)
     for word in text_words:
         stated &= snap.title_states(word)
-    first = stated[positions[order]]
-    if first.all() or not first.any():
-        return order
-    return np.concatenate([order[first], order[~first]])
+    return _stated_first(stated, positions, order)
 
 
 def _ages_first(
     snap: CatalogSnapshot, age: int | None, positions: np.ndarray, order: np.ndarray
 ) -> np.ndarray:
     """``order`` with the products whose text states ages taking in a child of ``age`` ("Ages 3 and
-    Up" for a 4-year-old) ahead of those stating none (in the order they had): the seller saying who
-    it is for is the surest sign it suits the child."""
-    if age is None or not len(order):
+    Up" for a 4-year-old) ahead of those stating none: the seller saying who it is for is the
+    surest sign it suits the child."""
+    if age is None:
         return order
     _, _, kids = snap.child_ages(age)
-    first = kids[positions[order]]
+    return _stated_first(kids, positions, order)
+
+
+def _stated_first(stated: np.ndarray, positions: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``order`` (indices into the pool, whose catalog rows are ``positions``) with the products
+    ``stated`` marks (a mask over catalog rows) first, each part in the order it had."""
+    if not len(order):
+        return order
+    first = stated[positions[order]]
     if first.all() or not first.any():
         return order
     return np.concatenate([order[first], order[~first]])
