@@ -64,7 +64,7 @@ from assistant.plan.planner import (
     product_phrase,
 )
 from assistant.plan.semantics import lexicons, said_quantities
-from assistant.plan.shorthand import spelling_variants
+from assistant.plan.shorthand import spelling_variants, with_apostrophes
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import part_of_kind, sizes_asked, with_text_words
 from assistant.plan.typos import english_words
@@ -250,6 +250,10 @@ class Assistant:
     # --- the turn ----------------------------------------------------------------------------------
     def chat(self, request: ChatRequest) -> Iterator[ChatEvent]:
         """Run one turn, yielding events; closing the generator stops the turn where it is."""
+        typed = request.message
+        # "i dont want nike", "theyre four and six": read as "don't", "they're" by every rule; the
+        # session keeps what the shopper typed
+        request = request.model_copy(update={"message": with_apostrophes(typed)})
         session_id = self.store.ensure_session(request.session_id, request.shopper_id)
         shopper_id = (
             request.shopper_id
@@ -381,7 +385,7 @@ class Assistant:
         self.store.append_turn(
             session_id,
             turn_id=turn.turn_id,
-            user=request.message,
+            user=typed,
             assistant=message,
             plan=plan,
             shown_ids=[p.id for p in shown],

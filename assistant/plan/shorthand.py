@@ -10,7 +10,7 @@ from importlib import resources
 
 import yaml
 
-__all__ = ["expand_shorthand", "spelling_variants"]
+__all__ = ["expand_shorthand", "spelling_variants", "with_apostrophes"]
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +45,28 @@ def spelling_variants() -> dict[str, str]:
     """Each spelling of a word that has two ("grey" ↔ "gray"), mapped to the other."""
     pairs = {str(a): str(b) for a, b in (_lexicon().get("spellings") or {}).items()}
     return {**pairs, **{b: a for a, b in pairs.items()}}
+
+
+@lru_cache(maxsize=1)
+def _contractions() -> tuple[re.Pattern[str], dict[str, str]]:
+    data = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/contractions.yaml").read_text("utf-8")
+    )
+    table = {str(k).lower(): str(v) for k, v in (data.get("contractions") or {}).items()}
+    words = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?:{words})(?![\w'’-])", re.IGNORECASE), table
+
+
+def with_apostrophes(message: str) -> str:
+    """``message`` with each contraction typed without its apostrophe written with it ("dont" →
+    "don't", "theyre" → "they're"; ``lexicons/contractions.yaml``), the first letter's case kept."""
+    pattern, table = _contractions()
+
+    def restore(m: re.Match[str]) -> str:
+        full = table[m.group().lower()]
+        return full[0].upper() + full[1:] if m.group()[0].isupper() else full
+
+    return pattern.sub(restore, message)
 
 
 def expand_shorthand(

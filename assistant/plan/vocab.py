@@ -97,6 +97,13 @@ _NEGATION_PAIRS = frozenset(
         ("but", "not"),
         ("no", "more"),
     }
+    # "any that don't have noise cancelling", "doesn't come with a grinder", "i don't need a lid":
+    # a negated auxiliary (or "not" after "do") and a verb of having or wanting, right before the value
+    | {
+        (aux, verb)
+        for aux in ("don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "not", "won't", "wont")
+        for verb in ("have", "ha", "need", "come", "include", "includ")
+    }
 )
 _COMPANY_WORDS = frozenset({"llc", "inc", "co", "ltd", "corp", "company", "the", "and", "of"})
 _SUBJECTS = frozenset(
@@ -187,8 +194,8 @@ def _in_complaint(stems: Sequence[str], m: ValueMatch) -> bool:
 def _counted(stems: Sequence[str], at: int) -> bool:
     """Whether the word at ``at`` follows a number: a measure ("zero drop running shoes", "0 drop"),
     not a cue that rules out what comes next ("drop the running shoes")."""
-    if at < 1:
-        return False
+    if at < 1 or stems[at] == "not" or stems[at].endswith(("n't", "nt")):
+        return False  # "which ones aren't noise cancelling": a negation is no measure of "one"
     word = stems[at - 1]
     return word.replace(".", "", 1).isdigit() or word in _number_words()
 
@@ -1215,6 +1222,8 @@ class VocabularyMatcher:
             return True  # "not for my kid" (but "no, for my kid" wants it)
         if j > 1 and (stems[j - 2], stems[j - 1]) in _NEGATION_PAIRS:
             return True
+        if j > 2 and stems[j - 1] == "with" and (stems[j - 3], stems[j - 2]) in _NEGATION_PAIRS:
+            return True  # "doesn't come with a grinder"
         if _any_but(stems, hit.start):
             return True  # "any brand but kaweco", "every color but red"
         before = tuple(stems[max(0, j - 5) : j])
