@@ -1,7 +1,8 @@
 """Contractions typed without their apostrophe ("dont", "arent", "theyre", "ive") read as the
 contractions they are (``lexicons/contractions.yaml``), and a feature ruled out by a negated verb of
 having ("doesn't have", "don't need", "doesn't come with") is a feature asked to be absent (the
-late-bc cases). The session keeps what the shopper typed."""
+late-bc cases), while "doesn't have to be waterproof" allows it without asking for it. The session
+keeps what the shopper typed."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def test_words_of_their_own_are_left_as_typed(text: str) -> None:
 
 _EARBUDS = ["Audio", "Earbuds"]
 _COFFEE = ["Kitchen", "Coffee Makers"]
+_BOOTS = ["Footwear", "Hiking Boots"]
 
 
 def _products() -> list[Product]:
@@ -55,9 +57,23 @@ def _products() -> list[Product]:
         ("c0", "Brightwell Grind & Brew 10 Coffee Maker", _COFFEE, {"built_in_grinder": "yes"}),
         ("c1", "Morrow Brewhouse 10 Drip Coffee Maker", _COFFEE, {"built_in_grinder": "no"}),
         ("c2", "Morrow Brewhouse 12 Thermal Coffee Maker", _COFFEE, {"built_in_grinder": "no"}),
+        ("b0", "Trailwright Ridgeline Mid Waterproof Hiking Boot", _BOOTS, {"waterproof": "yes"}),
+        ("b1", "Trailwright Ridgeline Mid Waterproof Hiking Boot, Brown", _BOOTS, {"waterproof": "yes"}),
+        ("b2", "Summit & Pine Crag Low Hiking Shoe", _BOOTS, {"waterproof": "no"}),
     ]
+    # the two cheapest coffee makers tie on price: "which is the cheapest?" answers with both
+    prices = {"c0": 60.0, "c1": 40.0, "c2": 40.0}
+    ratings = {"c0": 4.9, "c1": 4.0, "c2": 4.1}
     return [
-        Product(id=i, title=t, brand=t.split()[0], price=50.0 + n, rating=4.0, category=c, attributes=a)
+        Product(
+            id=i,
+            title=t,
+            brand=t.split()[0],
+            price=prices.get(i, 50.0 + n),
+            rating=ratings.get(i, 4.0),
+            category=c,
+            attributes=a,
+        )
         for n, (i, t, c, a) in enumerate(rows)
     ]
 
@@ -75,6 +91,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         "any that don't have noise cancelling",
         "ones that do not have noise cancelling",
         "any that arent noise cancelling",
+        "which ones arent noise cancelling",  # a question over the set, narrowing it
+        "which ones are not noise cancelling",
     ],
 )
 def test_a_feature_a_negated_have_rules_out_is_asked_absent(assistant: Assistant, follow_up: str) -> None:
@@ -98,3 +116,94 @@ def test_the_session_keeps_what_the_shopper_typed(assistant: Assistant) -> None:
     _, _, _, sid = turn(assistant, "earbuds that dont have noise cancelling")
     history = assistant.store.history(sid, limit=5)
     assert any(t.content == "earbuds that dont have noise cancelling" for t in history)
+
+
+@pytest.mark.parametrize(
+    ("message", "about_shown"),
+    [
+        ("anything low cut that's still waterproof?", False),  # a relative "that": the thing asked for
+        ("anything low cut thats still waterproof?", False),
+        ("a jacket that is packable?", False),
+        ("one that's cheaper?", False),
+        ("is that one waterproof?", True),  # "that" points at a shown product
+        ("does that come in blue?", True),
+        ("any of those that are waterproof?", True),
+        ("how heavy is that?", True),
+    ],
+)
+def test_a_relative_that_points_at_no_shown_product(message: str, about_shown: bool) -> None:
+    from assistant.plan.intents import is_product_question
+
+    assert is_product_question(with_apostrophes(message)) is about_shown
+
+
+@pytest.mark.parametrize(
+    ("answered", "positions"),
+    [
+        (["b", "c"], ["b", "c", "a"]),  # "which is the cheapest?" listed b then c: "the first one" is b
+        (["c"], ["a", "b", "c"]),  # one product answered: the list shown stands ("compare the first two")
+    ],
+)
+def test_positions_after_a_sorted_answer_follow_that_answer(
+    answered: list[str], positions: list[str]
+) -> None:
+    from assistant.plan.planner import conversation_context
+    from assistant.schemas import HistoryTurn, QueryPlan, SortSpec
+
+    shown = QueryPlan(query="coffee makers", intent="search")
+    asked = QueryPlan(
+        query="coffee makers",
+        intent="product_question",
+        sort=SortSpec(key="price", order="asc", label="price lowest first"),
+        referenced_ids=answered,
+    )
+    history = [
+        HistoryTurn(role="user", content="coffee makers", plan=shown),
+        HistoryTurn(role="assistant", content="", shown_ids=["a", "b", "c"], shown_prices=[60.0, 40.0, 45.0]),
+        HistoryTurn(role="user", content="which of those is the cheapest?", plan=asked),
+        HistoryTurn(role="assistant", content="", shown_ids=["a", "b", "c"], shown_prices=[60.0, 40.0, 45.0]),
+    ]
+    context = conversation_context(history)
+    assert context.shown_ids == positions
+    prices = {"a": 60.0, "b": 40.0, "c": 45.0}
+    assert context.shown_prices == [prices[i] for i in positions]
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("my 7 year olds first campout", 7),  # the possessive's apostrophe dropped
+        ("need a bed frame for my 6 year olds room", 6),
+        ("also some for my kids, theyre four and six", 4),  # the youngest said first binds
+        ("they are 5 and 8", 5),
+        ("they're 20 bucks cheaper elsewhere", None),  # a price, no age
+        ("they're 2 inches wide", None),
+    ],
+)
+def test_an_age_said_of_them_or_with_a_dropped_apostrophe_is_read(text: str, age: int | None) -> None:
+    from assistant.plan.semantics import child_age
+
+    found = child_age(with_apostrophes(text))
+    assert (found[0] if found else None) == age
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hiking boots that don't need to be waterproof",
+        "hiking boots, they dont have to be waterproof",
+        "hiking boots, doesn't have to be super waterproof",
+    ],
+)
+def test_doesnt_have_to_be_allows_a_feature_without_asking_for_it(assistant: Assistant, message: str) -> None:
+    shown, _, plan, _ = turn(assistant, message)
+    assert "waterproof" not in plan.filters.attributes
+    assert "b2" in {p.id for p in shown}
+
+
+def test_doesnt_have_to_be_lifts_what_was_asked_before(assistant: Assistant) -> None:
+    _, _, first, sid = turn(assistant, "waterproof hiking boots")
+    assert first.filters.attributes.get("waterproof") == "yes"
+    shown, _, plan, _ = turn(assistant, "they dont have to be waterproof", sid)
+    assert "waterproof" not in plan.filters.attributes
+    assert "b2" in {p.id for p in shown}

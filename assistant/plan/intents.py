@@ -247,6 +247,9 @@ def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
         rf"\b(?:any|whatever|no\s+particular|no\s+specific)\s+({alt})\b(?!\s+(?:ones?|models?|options?|kinds?|types?)\b)"
         rf"(?:\s+(?:is\s+)?(?:fine|ok|okay|works))?",
         rf"\b(?:the\s+)?({alt})\s+(?:doesn't|does\s+not|dont|don't)\s+matter\b",
+        # "they don't have to be waterproof": allowed, no longer asked
+        rf"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|needn'?t)\s+(?:have|need)\s+(?:it\s+|them\s+)?to\s+be\s+"
+        rf"(?:(?:a|an|the|super|too|very|that|really|so)\s+)?({alt})\b",
         rf"\b(?:no\s+)({alt})\s+(?:limit|filter|preference)\b",
         rf"\b(?:other|different|another)\s+({alt})\b",  # "other brands?": not the one asked before
     )
@@ -310,13 +313,21 @@ def opens_question(text: str) -> bool:
 _NAMED_ONE = re.compile(r"\bthe\s+[\w&'.-]+(?:\s+[\w&'.-]+)?\s+(?:one|ones|model|pair|version)\b")
 
 
+# "anything low cut that's still waterproof?", "a jacket that is packable?": "that" opening a
+# relative clause about the thing asked for, no pointer at a shown product
+_RELATIVE_THAT = re.compile(
+    r"\b(?:anything|something|any|some|a|an|ones?)\b[^.?!,;]{0,40}?\s(?P<that>that)(?:'s|\s+(?:is|are|has|have|can|will|would|comes?|fits?|does|do|doesn't|don't|isn't|aren't)\b)"
+)
+
+
 def is_product_question(text: str) -> bool:
     """A question about products already shown ("does it come in blue?", "is the second one quiet?")."""
     if _QUESTION_START.search(text) is not None and _NAMED_ONE.search(text) is not None:
         return True
-    return (text.rstrip().endswith("?") or _QUESTION_START.search(text) is not None) and _REFERENCE.search(
-        text
-    ) is not None
+    relative = {m.start("that") for m in _RELATIVE_THAT.finditer(text.lower())}
+    return (text.rstrip().endswith("?") or _QUESTION_START.search(text) is not None) and any(
+        m.start() not in relative for m in _REFERENCE.finditer(text.lower())
+    )
 
 
 def is_followup(text: str) -> bool:

@@ -254,11 +254,26 @@ def conversation_context(
             break
         picks.insert(0, t.shown_ids[0])
     last = list(shown.shown_ids) if shown else []
+    prices = list(shown.shown_prices) if shown else []
+    answered = next((plan for plan, t in reversed(_answers(history)) if t is shown), None)
+    if (
+        answered is not None
+        and answered.intent == "product_question"
+        and answered.sort is not None
+        and len(answered.referenced_ids) >= 2  # (one product answered: the list shown stands)
+        and set(answered.referenced_ids) <= set(last)
+    ):
+        # "which is the cheapest?" answered in its own order, its products shown so (the winner
+        # first): "that first one" next is the first of that answer
+        order = [*answered.referenced_ids, *(i for i in last if i not in answered.referenced_ids)]
+        if len(prices) == len(last):
+            prices = [prices[last.index(i)] for i in order]
+        last = order
     earlier = [i for t in reversed(history) for i in t.shown_ids if i not in last]
     return ConversationContext(
         previous=prev,
         shown_ids=last,
-        shown_prices=list(shown.shown_prices) if shown else [],
+        shown_prices=prices,
         picks=list(dict.fromkeys(picks)),
         earlier_ids=list(dict.fromkeys(earlier))[:25],
     )
@@ -1103,7 +1118,9 @@ def parse_turn(
         referenced = asked_earlier or resolve_references(
             text, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
         )
-        intent = "refine" if variant and positive else "product_question"
+        # "which ones aren't wireless?": a feature ruled out narrows the set as one asked for does
+        ruled_out_feature = any(m.kind == "attribute" and m.negated for m in matches)
+        intent = "refine" if variant and (positive or ruled_out_feature) else "product_question"
     elif _out_of_catalog(kept, positive, matcher) and (
         fresh or prev is None or _ADDS_ITEM.search(text) or _ASKS_IF_SOLD.search(text)
     ):

@@ -1096,12 +1096,12 @@ def _age_value(said: str) -> int:
 
 
 _AGE = re.compile(
-    # "a 6 year old", "a three-year-old"
-    rf"\b(?P<n>\d{{1,2}}|{_AGE_WORDS})\s*(?:-|\s)?\s*(?:year|yr)s?\s*(?:-|\s)?\s*old\b"
+    # "a 6 year old", "a three-year-old", "my 7 year olds first campout" (the apostrophe dropped)
+    rf"\b(?P<n>\d{{1,2}}|{_AGE_WORDS})\s*(?:-|\s)?\s*(?:year|yr)s?\s*(?:-|\s)?\s*olds?\b"
     r"|\b(?P<m>\d{1,2})\s*(?:yo|y/o|yrs?)\b"
     r"|\b(?:aged?|ages?)\s+(?P<k>\d{1,2})\b"
-    # "she's only 2", "he is 5", "he turns 7": a child's age said of them.
-    r"|\b(?:she|he)(?:'s|s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)\s+"
+    # "she's only 2", "he is 5", "he turns 7", "they're four and six": a child's age said of them.
+    r"|\b(?:(?:she|he)(?:'s|s|\s+is|\s+turns|\s+will\s+be|'ll\s+be|\s+just\s+turned)|they(?:'re|\s+are))\s+"
     rf"(?:only\s+|just\s+|almost\s+|about\s+|nearly\s+|turning\s+)?(?P<p>\d{{1,2}}|{_AGE_WORDS})\b"
     r"(?!\s*(?:lbs?|pounds?|kg|ft|feet|foot|inch|inches|cm|%|\$|dollars?|bucks)|['’′]\s*\d)"  # (not "he's 6'2")
     # "twins turning 3 next month", "the boys turn five in may": a birthday is an age
@@ -1141,7 +1141,8 @@ def _near_at(text: str, groups: Sequence[Sequence[str]]) -> tuple[int, int] | No
     for sentence in re.finditer(r"[^.!?;]+", text):
         words = [
             (m.group(), m.start() + sentence.start(), m.end() + sentence.start())
-            for m in re.finditer(r"[a-z]+", sentence.group())
+            # (a contraction's ending is no word of its own: "doesn't need to be plugged in")
+            for m in re.finditer(r"(?<!['’])[a-z]+", sentence.group())
         ]
         stems = [singular(w) for w, _, _ in words]
         spots = [[i for i, w in enumerate(stems) if w in group] for group in wanted]
@@ -1179,9 +1180,11 @@ def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequenc
         if child is not None and child[2] and use.get("adult"):
             continue  # "headphones for him for long car rides, he's 6": a boy, not a man
         span = next((s for p in use["phrases"] if (s := _phrase_at(lowered, p.lower()))), None)
+        near = False
         if span is None and use.get("near"):
-            span = _near_at(lowered, use["near"])
-        if span is None or _indifferent(lowered, span):
+            span, near = _near_at(lowered, use["near"]), True
+        # ("doesn't need to be plugged in" is the negation a near-rule reads, not an allowance)
+        if span is None or _indifferent(lowered, span, allowance=not near):
             continue
         if _ruled_out_use(lowered, span):
             # "no wired ones", "the wired ones always get tangled": a yes/no value ruled out is the other
@@ -1210,6 +1213,11 @@ _EITHER_WAY_AFTER = re.compile(r"\s*(?:or\s+not|or\s+no|either\s+way|whatever|do
 _EITHER_WAY_BEFORE = re.compile(
     r"\b(?:(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:matter|care)|no\s+matter|regardless\s+of)"
     r"(?:\s+(?:if|whether|about|it'?s|its|they'?re))*\s*$"
+)
+# "it doesn't have to be waterproof", "they don't need to be super warm": allowed, not asked
+_ALLOWED_BEFORE = re.compile(
+    r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|needn'?t)\s+(?:have|need)\s+(?:it\s+|them\s+)?to\s+be"
+    r"(?:\s+(?:a|an|the|super|too|very|that|really|so|all\s+that))?\s*$"
 )
 
 
@@ -1256,12 +1264,13 @@ def _ruled_out_use(text: str, span: tuple[int, int]) -> bool:
     )
 
 
-def _indifferent(text: str, span: tuple[int, int]) -> bool:
+def _indifferent(text: str, span: tuple[int, int], *, allowance: bool = True) -> bool:
     """The shopper says the use case does not matter: "waterproof or not", "doesn't matter if it's
-    waterproof"."""
+    waterproof", and (with ``allowance``) "it doesn't have to be waterproof"."""
     return bool(
         _EITHER_WAY_AFTER.match(text, span[1])
         or _EITHER_WAY_BEFORE.search(text[: span[0]])
+        or (allowance and _ALLOWED_BEFORE.search(text[: span[0]]))
         # "i dont mind plugging it in": a negation read near the use's words, said of not minding
         or _NOT_MINDING.search(text[span[0] : span[1]])
     )

@@ -600,8 +600,8 @@ def said_either_way(stems: list[str], start: int, end: int) -> bool:
         return True
     # "doesn't have to be an espresso one", "don't need it to be wireless": allowed, not asked
     k = start
-    while k > 0 and stems[k - 1] in ("a", "an", "the"):
-        k -= 1
+    while k > 0 and stems[k - 1] in ("a", "an", "the", "super", "too", "very", "that", "really", "so"):
+        k -= 1  # ("doesn't have to be super warm")
     said = stems[max(0, k - 5) : k]
     verb = -4 if len(said) >= 3 and said[-3] == "it" else -3  # ("don't need it to be")
     return (
