@@ -138,38 +138,6 @@ def test_a_relative_that_points_at_no_shown_product(message: str, about_shown: b
 
 
 @pytest.mark.parametrize(
-    ("answered", "positions"),
-    [
-        (["b", "c"], ["b", "c", "a"]),  # "which is the cheapest?" listed b then c: "the first one" is b
-        (["c"], ["a", "b", "c"]),  # one product answered: the list shown stands ("compare the first two")
-    ],
-)
-def test_positions_after_a_sorted_answer_follow_that_answer(
-    answered: list[str], positions: list[str]
-) -> None:
-    from assistant.plan.planner import conversation_context
-    from assistant.schemas import HistoryTurn, QueryPlan, SortSpec
-
-    shown = QueryPlan(query="coffee makers", intent="search")
-    asked = QueryPlan(
-        query="coffee makers",
-        intent="product_question",
-        sort=SortSpec(key="price", order="asc", label="price lowest first"),
-        referenced_ids=answered,
-    )
-    history = [
-        HistoryTurn(role="user", content="coffee makers", plan=shown),
-        HistoryTurn(role="assistant", content="", shown_ids=["a", "b", "c"], shown_prices=[60.0, 40.0, 45.0]),
-        HistoryTurn(role="user", content="which of those is the cheapest?", plan=asked),
-        HistoryTurn(role="assistant", content="", shown_ids=["a", "b", "c"], shown_prices=[60.0, 40.0, 45.0]),
-    ]
-    context = conversation_context(history)
-    assert context.shown_ids == positions
-    prices = {"a": 60.0, "b": 40.0, "c": 45.0}
-    assert context.shown_prices == [prices[i] for i in positions]
-
-
-@pytest.mark.parametrize(
     ("text", "age"),
     [
         ("my 7 year olds first campout", 7),  # the possessive's apostrophe dropped

@@ -254,26 +254,11 @@ def conversation_context(
             break
         picks.insert(0, t.shown_ids[0])
     last = list(shown.shown_ids) if shown else []
-    prices = list(shown.shown_prices) if shown else []
-    answered = next((plan for plan, t in reversed(_answers(history)) if t is shown), None)
-    if (
-        answered is not None
-        and answered.intent == "product_question"
-        and answered.sort is not None
-        and len(answered.referenced_ids) >= 2  # (one product answered: the list shown stands)
-        and set(answered.referenced_ids) <= set(last)
-    ):
-        # "which is the cheapest?" answered in its own order, its products shown so (the winner
-        # first): "that first one" next is the first of that answer
-        order = [*answered.referenced_ids, *(i for i in last if i not in answered.referenced_ids)]
-        if len(prices) == len(last):
-            prices = [prices[last.index(i)] for i in order]
-        last = order
     earlier = [i for t in reversed(history) for i in t.shown_ids if i not in last]
     return ConversationContext(
         previous=prev,
         shown_ids=last,
-        shown_prices=prices,
+        shown_prices=list(shown.shown_prices) if shown else [],
         picks=list(dict.fromkeys(picks)),
         earlier_ids=list(dict.fromkeys(earlier))[:25],
     )
