@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.plan.semantics import find_comparative
-from assistant.plan.text import FILLER_WORDS, YOU, Token, singular
+from assistant.plan.text import ALLOWED_DEGREE, ALLOWED_LEAD, FILLER_WORDS, YOU, Token, singular
 
 __all__ = [
     "Clears",
@@ -248,8 +248,7 @@ def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:
         rf"(?:\s+(?:is\s+)?(?:fine|ok|okay|works))?",
         rf"\b(?:the\s+)?({alt})\s+(?:doesn't|does\s+not|dont|don't)\s+matter\b",
         # "they don't have to be waterproof": allowed, no longer asked
-        rf"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|needn'?t)\s+(?:have|need)\s+(?:it\s+|them\s+)?to\s+be\s+"
-        rf"(?:(?:a|an|the|super|too|very|that|really|so)\s+)?({alt})\b",
+        rf"{ALLOWED_LEAD}\s+(?:(?:{'|'.join(ALLOWED_DEGREE)})\s+)?({alt})\b",
         rf"\b(?:no\s+)({alt})\s+(?:limit|filter|preference)\b",
         rf"\b(?:other|different|another)\s+({alt})\b",  # "other brands?": not the one asked before
     )

@@ -20,7 +20,15 @@ from typing import Any, Literal
 import yaml
 
 from assistant.plan.prices import CORRECTION
-from assistant.plan.text import CARRY_VERBS, COLOR_WORDS, LOAD_LEAD, singular, tokenize
+from assistant.plan.text import (
+    ALLOWED_DEGREE,
+    ALLOWED_LEAD,
+    CARRY_VERBS,
+    COLOR_WORDS,
+    LOAD_LEAD,
+    singular,
+    tokenize,
+)
 from assistant.schemas import Comparative, SortSpec
 from retrieval.ages import CHILD_WORD
 from retrieval.filters import NumericRange
@@ -1215,10 +1223,7 @@ _EITHER_WAY_BEFORE = re.compile(
     r"(?:\s+(?:if|whether|about|it'?s|its|they'?re))*\s*$"
 )
 # "it doesn't have to be waterproof", "they don't need to be super warm": allowed, not asked
-_ALLOWED_BEFORE = re.compile(
-    r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|needn'?t)\s+(?:have|need)\s+(?:it\s+|them\s+)?to\s+be"
-    r"(?:\s+(?:a|an|the|super|too|very|that|really|so|all\s+that))?\s*$"
-)
+_ALLOWED_BEFORE = re.compile(rf"{ALLOWED_LEAD}(?:\s+(?:{'|'.join(ALLOWED_DEGREE)}|all\s+that))?\s*$")
 
 
 def self_acting_keys(text: str, attrs: Mapping[str, AttributeSpec]) -> list[str]:

@@ -12,6 +12,8 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
+    "ALLOWED_DEGREE",
+    "ALLOWED_LEAD",
     "ASK_CUE",
     "COLOR_WORDS",
     "FILLER_WORDS",
@@ -32,6 +34,13 @@ CARRY_VERBS = r"holds?|supports?|carr(?:y|ies)|rated\s+(?:for|to)"
 """Verbs before a figure a product must carry ("hold 300", "rated for 400"): a load, not a price."""
 LOAD_LEAD = r"(?:up\s+to\s+|at\s+least\s+|over\s+)?"
 """What may stand between such a verb and its figure."""
+
+ALLOWED_LEAD = (
+    r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|needn'?t)\s+(?:have|need)\s+(?:it\s+|them\s+)?to\s+be"
+)
+"""What allows a feature without asking for it: "doesn't have to be", "don't need them to be"."""
+ALLOWED_DEGREE = ("a", "an", "the", "super", "too", "very", "that", "really", "so")
+"""Words between that lead and the feature: "doesn't have to be super warm", "...be an espresso one"."""
 
 ASK_CUE = re.compile(
     r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|lookin'?|searching|shopping|hunting)\s+for|"

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.plan.semantics import lexicons
 from assistant.plan.shorthand import spelling_variants
-from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
+from assistant.plan.text import ALLOWED_DEGREE, COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from assistant.plan.typos import TypoCorrector
 from assistant.plan.word_class import word_classes
 from retrieval.catalog import norm
@@ -195,7 +195,9 @@ def _counted(stems: Sequence[str], at: int) -> bool:
     """Whether the word at ``at`` follows a number: a measure ("zero drop running shoes", "0 drop"),
     not a cue that rules out what comes next ("drop the running shoes")."""
     if at < 1 or stems[at] == "not" or stems[at].endswith(("n't", "nt")):
-        return False  # "which ones aren't noise cancelling": a negation is no measure of "one"
+        # "which ones aren't noise cancelling": a negation is no measure of "one" (``at`` is a cue's
+        # first word, so "nt" only ends a contraction typed without its apostrophe: "arent", "dont")
+        return False
     word = stems[at - 1]
     return word.replace(".", "", 1).isdigit() or word in _number_words()
 
@@ -600,7 +602,7 @@ def said_either_way(stems: list[str], start: int, end: int) -> bool:
         return True
     # "doesn't have to be an espresso one", "don't need it to be wireless": allowed, not asked
     k = start
-    while k > 0 and stems[k - 1] in ("a", "an", "the", "super", "too", "very", "that", "really", "so"):
+    while k > 0 and stems[k - 1] in ALLOWED_DEGREE:
         k -= 1  # ("doesn't have to be super warm")
     said = stems[max(0, k - 5) : k]
     verb = -4 if len(said) >= 3 and said[-3] == "it" else -3  # ("don't need it to be")
