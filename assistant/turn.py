@@ -50,7 +50,7 @@ from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.catalog_stage import people_words
 from assistant.plan.feature_scope import scoped_to_feature
 from assistant.plan.kind_family import kind_in_context
-from assistant.plan.named_products import named_in_catalog, named_variants
+from assistant.plan.named_products import chosen_between, named_as_choice, named_in_catalog, named_variants
 from assistant.plan.planner import (
     asks,
     asks_if_sold,
@@ -548,10 +548,15 @@ class Assistant:
             else:
                 plan = plan.model_copy(update={"intent": "out_of_catalog"})
         snap = self.searcher.snapshot()
-        plan = named_in_catalog(
-            plan, said, [*shown, *self._shown_before(history)], snap, self.vocabulary, self.schema
-        )
-        return named_variants(plan, said, snap, self.vocabulary, [p.id for p in shown]), problem
+        seen = [*shown, *self._shown_before(history)]
+        choice = named_as_choice(plan, said, seen, snap, self.vocabulary, self.schema) if seen else None
+        if choice is not None:
+            # (the list asked before stays what later turns narrow: a name's words filter nothing)
+            kept = previous if previous is not None else plan
+            plan = choice.model_copy(update={"filters": kept.filters, "query": kept.query, "relaxed": []})
+        plan = named_in_catalog(plan, said, seen, snap, self.vocabulary, self.schema)
+        plan = named_variants(plan, said, snap, self.vocabulary, [p.id for p in shown])
+        return chosen_between(plan, said, snap), problem
 
     def _kind_in_evidence(
         self,

@@ -28,7 +28,7 @@ from retrieval.schema import CatalogSchema, key_words
 from retrieval.snapshot import CatalogSnapshot
 from retrieval.text import analyze
 
-__all__ = ["named_in_catalog", "named_variants"]
+__all__ = ["chosen_between", "named_as_choice", "named_in_catalog", "named_variants"]
 
 _ASKS_ABOUT = ("compare", "product_question")
 
@@ -51,10 +51,13 @@ def named_in_catalog(
     snap: CatalogSnapshot,
     vocabulary: Vocabulary,
     schema: CatalogSchema,
+    *,
+    shown_too: bool = False,
 ) -> QueryPlan:
     """ "how many pieces is the bus one", "the lumetric mouse, how many buttons": a question or
     comparison naming, by words of its title, one product of the kinds in play that no answer
-    showed (``seen``: the products shown last, then earlier): that product (one of its variants)."""
+    showed (``seen``: the products shown last, then earlier): that product (one of its variants).
+    With ``shown_too``, products named that an answer showed are read as well."""
     if plan.intent not in _ASKS_ABOUT or not seen:
         return plan
     matcher = matcher_for(vocabulary)
@@ -79,29 +82,49 @@ def named_in_catalog(
         valued = {
             i for m in matcher.find(tokens) if m.kind in ("attribute", "color") for i in range(m.start, m.end)
         }
+        # where the name is: after "the"; else, for a comparison, each side as said after any
+        # lead-in ("ok then: silver brightwell barista one"); for a choice read from a narrowing,
+        # also its first clause ("orbit r9 white? worth the extra money?")
         phrase = _named_phrase(part, tokens)
         if not phrase and plan.intent == "compare":
-            # "silver brightwell barista one vs morrow espresso duo": each side of a comparison is
-            # a name as said, after any lead-in ("ok then: …")
             phrase = _compared_side(part, tokens)
-        words = [
-            t.text
-            for i, t in phrase
-            if t.stem not in FILLER_WORDS
-            and i not in valued
-            and t.text not in COLOR_WORDS
-            and singular(t.text) not in asked_words
-            and singular(t.text) not in key_said
-            and not POSITION.search(t.text)
-            and t.text not in lex.number_units  # "the top two pairs"
-            and not describes(t.text)
-            and not t.text.isdigit()
-            and len(t.text) > 2
-        ]
-        # the words some title of the kinds in play has ("put", "many" are no name)
-        stems = [s for w in words for s in analyze(w) if (in_play & (title.hits([s]) >= 1)).any()]
+        phrases = [phrase, _first_side(part, tokens)] if shown_too else [phrase]
+        stems: list[str] = []
+        for phrase in phrases:
+            words = [
+                t.text
+                for i, t in phrase
+                if t.stem not in FILLER_WORDS
+                and i not in valued
+                and t.text not in COLOR_WORDS
+                and singular(t.text) not in asked_words
+                and singular(t.text) not in key_said
+                and not POSITION.search(t.text)
+                and t.text not in lex.number_units  # "the top two pairs"
+                and not describes(t.text)
+                and not t.text.isdigit()
+                and len(t.text) > 2
+            ]
+            # the words some title of the kinds in play has ("put", "many" are no name)
+            stems = [s for w in words for s in analyze(w) if (in_play & (title.hits([s]) >= 1)).any()]
+            if stems:
+                break
         if not stems:
             continue
+        # "the drift nc beige" beside a shown Drift Lite: a two-letter word of a title ("NC") tells the
+        # model apart, when some title of the kinds in play has it with the other words
+        short = [
+            s
+            for i, t in phrase
+            if len(t.text) == 2
+            and t.text.isalpha()
+            and t.stem not in FILLER_WORDS
+            and i not in valued
+            and t.text not in lex.number_units
+            for s in analyze(t.text)
+        ]
+        if short and (in_play & (title.hits([*stems, *short]) >= len({*stems, *short}))).any():
+            stems = [*stems, *short]
         has = title.hits(stems) >= len(set(stems))
         shown_here = [i for i in seen_at if has[i]]
         # the figures of a model's name ("view 32 4k") tell its variants apart
@@ -120,7 +143,9 @@ def named_in_catalog(
                 best = max(int(said[i]) for i in shown_here)
                 shown_here = [i for i in shown_here if int(said[i]) == best]
         if shown_here:
-            named.append((n, str(snap.products[shown_here[0]].id)))  # for the order of a comparison
+            # (read for a choice, a part names one model: "brightwell or kestrel?" asks for makers)
+            if not shown_too or len({int(snap.variant[i]) for i in shown_here}) == 1:
+                named.append((n, str(snap.products[shown_here[0]].id)))  # for the order of a comparison
             continue
         hits = np.flatnonzero(has & in_play)
         if len({int(snap.variant[i]) for i in hits}) > 1 and figures:
@@ -128,7 +153,7 @@ def named_in_catalog(
             hits = np.asarray([i for i in hits if narrowed[i]], dtype=int)
         if len(hits) and len({int(snap.variant[i]) for i in hits}) == 1:
             found.append((n, str(snap.products[int(hits[0])].id)))
-    if not found:
+    if not found and not (shown_too and named):
         return plan
     if plan.intent == "compare":
         ids = [i for _, i in sorted([*found, *named])]
@@ -204,6 +229,48 @@ def named_variants(
     return plan.model_copy(update={"referenced_ids": named})
 
 
+_CHOICE = re.compile(r"\bor\b")
+_BETWEEN = re.compile(r"\bor\b|\bbetween\b[^.?!]+\band\b")
+
+
+def named_as_choice(
+    plan: QueryPlan,
+    message: str,
+    seen: Sequence[Product],
+    snap: CatalogSnapshot,
+    vocabulary: Vocabulary,
+    schema: CatalogSchema,
+) -> QueryPlan | None:
+    """ "the drift nc beige or the aura anc 500 white - thoughts?", "torn between the orbit r7 and the
+    orbit r9": a message read as a narrowing that names two models (not two variants of one) by
+    their titles as a choice. The comparison of the two, or None."""
+    if plan.intent not in ("refine", "search") or not _BETWEEN.search(message.lower()):
+        return None
+    named = named_in_catalog(
+        plan.model_copy(update={"intent": "compare", "referenced_ids": []}),
+        message,
+        seen,
+        snap,
+        vocabulary,
+        schema,
+        shown_too=True,
+    )
+    models = {int(snap.variant[snap.position[i]]) for i in named.referenced_ids if i in snap.position}
+    return named if len(models) >= 2 else None
+
+
+def chosen_between(plan: QueryPlan, message: str, snap: CatalogSnapshot) -> QueryPlan:
+    """ "orbit r5 or roam lite? cant decide": two products (not two variants of one) named as a choice
+    with nothing about them asked is a comparison of the two; "is the r7 or the r9 quieter" asks a
+    dimension and stays a question."""
+    if plan.intent != "product_question" or plan.question is not None or not _CHOICE.search(message.lower()):
+        return plan
+    models = {int(snap.variant[snap.position[i]]) for i in plan.referenced_ids if i in snap.position}
+    if len(models) < 2:
+        return plan
+    return plan.model_copy(update={"intent": "compare"})
+
+
 def _words(text: str | None) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
 
@@ -216,6 +283,15 @@ def _compared_side(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]
         if re.search(r"[\u2013\u2014,?.!:;]|\s-\s", part[tokens[j - 1].end : tokens[j].start]):
             start = j
     return list(enumerate(tokens))[start:][:5]
+
+
+def _first_side(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]]:
+    """One side of a comparison said before a break ("orbit r9 white? worth the extra money?" →
+    "orbit r9 white"), five words at most."""
+    for j in range(1, len(tokens)):
+        if re.search(r"[\u2013\u2014,?.!:;]|\s-\s", part[tokens[j - 1].end : tokens[j].start]):
+            return list(enumerate(tokens))[:j][:5]
+    return list(enumerate(tokens))[:5]
 
 
 def _named_phrase(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]]:

@@ -730,7 +730,14 @@ class VocabularyMatcher:
         for joined, named in glued.items():
             (kind, value), *others = named
             stem = _stems(joined)
-            if not others and stem not in self._exact and joined not in english and len(stem) == 1:
+            # An English word is no brand ("sunday" is not Sun Day), but one that spells a category's
+            # name ("bandsaws", "clothespins", "boardgame") is that category: the same words, closed up
+            if (
+                not others
+                and stem not in self._exact
+                and (kind == "category" or joined not in english)
+                and len(stem) == 1
+            ):
                 self._exact.setdefault(stem, []).append((kind, None, value))
                 self.words.update(stem)
 
