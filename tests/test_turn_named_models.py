@@ -45,25 +45,6 @@ def test_the_shown_model_said_without_such_a_word_is_still_the_one(assistant: As
     assert plan.referenced_ids and "drift-lite" in plan.referenced_ids[0]
 
 
-@pytest.mark.parametrize(
-    ("message", "expected"),
-    [
-        ("orbit r5 or roam lite? cant decide", ["vc-dustwise-orbit-r5", "vc-kestrel-roam-lite"]),
-        (
-            "orbit r7 black or orbit r9 black, what do i actually get for the extra 450",
-            ["vc-dustwise-orbit-r7-mop-black", "vc-dustwise-orbit-r9-station-black"],
-        ),
-    ],
-)
-def test_two_models_named_as_a_choice_are_compared(
-    assistant: Assistant, message: str, expected: list[str]
-) -> None:
-    _, _, _, sid = turn(assistant, "robot vacuum for dog hair")
-    _, _, plan, _ = turn(assistant, message, sid)
-    assert plan.intent == "compare"
-    assert plan.referenced_ids[:2] == expected
-
-
 def test_one_models_colors_as_a_choice_are_no_comparison(assistant: Assistant) -> None:
     _, _, _, sid = turn(assistant, "robot vacuum for dog hair")
     _, _, plan, _ = turn(assistant, "does the orbit r5 come in black or white", sid)
@@ -78,13 +59,18 @@ def test_one_models_colors_as_a_choice_are_no_comparison(assistant: Assistant) -
             ["vc-dustwise-orbit-r7-mop-white", "vc-dustwise-orbit-r9-station-white"],
         ),
         ("the orbit r5 or the roam lite - thoughts?", ["vc-dustwise-orbit-r5", "vc-kestrel-roam-lite"]),
+        ("orbit r5 or roam lite? cant decide", ["vc-dustwise-orbit-r5", "vc-kestrel-roam-lite"]),
+        (
+            "orbit r7 black or orbit r9 black, what do i actually get for the extra 450",
+            ["vc-dustwise-orbit-r7-mop-black", "vc-dustwise-orbit-r9-station-black"],
+        ),
         (
             "orbit r7 white or orbit r9 white? worth the extra money?",
             ["vc-dustwise-orbit-r7-mop-white", "vc-dustwise-orbit-r9-station-white"],
         ),
     ],
 )
-def test_two_models_named_with_no_question_are_compared(
+def test_two_models_named_as_a_choice_are_compared(
     assistant: Assistant, message: str, expected: list[str]
 ) -> None:
     _, _, first, sid = turn(assistant, "robot vacuum for dog hair")
