@@ -1,9 +1,13 @@
 """CI's quality gates: the shipped suites with the deterministic fake LLM must stay at or above the pass
 rates recorded in eval/thresholds.yaml (real MiniLM, Chroma, BM25 and ranker): shopping-core per case,
-the conversation suites (demo and ESCI, tuning and held-out parts) per turn."""
+the demo conversation suites (tuning and held-out parts) per turn. The ESCI conversation suites (about
+2,900 turns over 6,764 embedded products, some 18 minutes on 2 cores: most of `make test`'s time) are
+gated by `make eval`, which runs all four with the same thresholds and fails below a floor;
+``AISLE_EVAL_ESCI=1`` runs them here too."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,10 @@ from typer.testing import CliRunner
 from assistant.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
+_IN_MAKE_EVAL = pytest.mark.skipif(
+    not os.environ.get("AISLE_EVAL_ESCI"),
+    reason="an ESCI conversation suite: gated by `make eval` (AISLE_EVAL_ESCI=1 runs it here)",
+)
 
 
 def _run_suite(suite: Path, providers: str, out: Path, cache: Path) -> str:
@@ -58,7 +66,12 @@ def conversation_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.timeout(1500)  # embeds the ESCI catalog (6,764 products) on first use, then plays every turn
 @pytest.mark.parametrize(
     "suite",
-    ["demo.yaml", "esci.yaml", "heldout/demo.yaml", "heldout/esci.yaml"],
+    [
+        "demo.yaml",
+        pytest.param("esci.yaml", marks=_IN_MAKE_EVAL),
+        "heldout/demo.yaml",
+        pytest.param("heldout/esci.yaml", marks=_IN_MAKE_EVAL),
+    ],
 )
 def test_conversation_suites_meet_their_turn_floors(
     suite: str, conversation_cache: Path, tmp_path: Path
