@@ -230,6 +230,8 @@ def named_variants(
 
 
 _CHOICE = re.compile(r"\bor\b")
+_BREAK = re.compile(r"[\u2013\u2014,?.!:;]|\s-\s")
+"""What ends one side of a comparison: a dash, a comma, a stop, a question mark."""
 _BETWEEN = re.compile(r"\bor\b|\bbetween\b[^.?!]+\band\b")
 
 
@@ -255,8 +257,7 @@ def named_as_choice(
         schema,
         shown_too=True,
     )
-    models = {int(snap.variant[snap.position[i]]) for i in named.referenced_ids if i in snap.position}
-    return named if len(models) >= 2 else None
+    return named if len(_models(named.referenced_ids, snap)) >= 2 else None
 
 
 def chosen_between(plan: QueryPlan, message: str, snap: CatalogSnapshot) -> QueryPlan:
@@ -265,10 +266,14 @@ def chosen_between(plan: QueryPlan, message: str, snap: CatalogSnapshot) -> Quer
     dimension and stays a question."""
     if plan.intent != "product_question" or plan.question is not None or not _CHOICE.search(message.lower()):
         return plan
-    models = {int(snap.variant[snap.position[i]]) for i in plan.referenced_ids if i in snap.position}
-    if len(models) < 2:
+    if len(_models(plan.referenced_ids, snap)) < 2:
         return plan
     return plan.model_copy(update={"intent": "compare"})
+
+
+def _models(ids: Sequence[str], snap: CatalogSnapshot) -> set[int]:
+    """The models (variant groups) ``ids`` are of: two colors of one model are one."""
+    return {int(snap.variant[snap.position[i]]) for i in ids if i in snap.position}
 
 
 def _words(text: str | None) -> set[str]:
@@ -280,7 +285,7 @@ def _compared_side(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]
     brightwell barista one" → "silver brightwell barista one"), five at most."""
     start = 0
     for j in range(1, len(tokens)):
-        if re.search(r"[\u2013\u2014,?.!:;]|\s-\s", part[tokens[j - 1].end : tokens[j].start]):
+        if _BREAK.search(part[tokens[j - 1].end : tokens[j].start]):
             start = j
     return list(enumerate(tokens))[start:][:5]
 
@@ -289,7 +294,7 @@ def _first_side(part: str, tokens: Sequence[Token]) -> list[tuple[int, Token]]:
     """One side of a comparison said before a break ("orbit r9 white? worth the extra money?" →
     "orbit r9 white"), five words at most."""
     for j in range(1, len(tokens)):
-        if re.search(r"[\u2013\u2014,?.!:;]|\s-\s", part[tokens[j - 1].end : tokens[j].start]):
+        if _BREAK.search(part[tokens[j - 1].end : tokens[j].start]):
             return list(enumerate(tokens))[:j][:5]
     return list(enumerate(tokens))[:5]
 
