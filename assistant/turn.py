@@ -1979,6 +1979,10 @@ class Assistant:
                 update={"query": item.query, "items": [], "filters": combine(shared, item.filters)}
             )
             searched, found = self._retrieve(turn, sub, profile)
+            if not item.categories and found and found[0].category:
+                # an item its words name no kind of ("a cork block"): the kind of its best match
+                best = found[0].category[-1]
+                found = [p for p in found if p.category and p.category[-1] == best]
             # An item nothing met shows its closest two, not a list that pushes out the other items
             groups.append(found[:2] if len(searched.relaxed) > len(plan.relaxed) else found)
             # What an item's search loosened is said, as for a single search: the answer must not

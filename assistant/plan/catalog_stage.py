@@ -39,7 +39,7 @@ from assistant.plan.semantics import (
     than_ones,
     use_case_priors,
 )
-from assistant.plan.text import ASK_CUE, FILLER_WORDS, singular, tokenize
+from assistant.plan.text import ADDING_CUE, ASK_CUE, FILLER_WORDS, singular, tokenize
 from assistant.plan.vocab import ValueMatch, VocabularyMatcher, ruled_out
 from assistant.schemas import Comparative, ItemAsk, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
@@ -101,9 +101,15 @@ _TOGETHER = re.compile(
 # ("for the same trip: a pack … and boots …": a colon ends the scene too)
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)])[.!?:]+\s+|\s+[-\u2013\u2014]+\s+")
 # "also a X and some Y", "we also need …", "add a stand … and a strap": kinds added to what was shown
-_ADDS_KINDS = re.compile(r"\b(?:also|add|plus|as\s+well|too|while\s+i'?m\s+at\s+it)\b")
+_ADDS_KINDS = re.compile(rf"\b(?:also|add|plus|as\s+well|too|while\s+i'?m\s+at\s+it|{ADDING_CUE})\b")
+# a part that opens on its item: "a cork block", "also some bands", "i'll need a whisk" (ask words out)
+_LEADS_AN_ITEM = re.compile(
+    r"^(?:\W*\b(?:also|and|then|so|ok|okay|i|we|he|she|they|i'll|we'll|he'll|she'll|they'll|will)\b)*\W*(?:an?|some)\s+[a-z]"
+)
+_PREDICATE = re.compile(r"\b(?:have|has|had|is|are|was|were|must|should|will|would|can|could)\b")
+_SOMETHING = re.compile(r"(?:something|one\s+of\s+th(?:ose|em|ese))\b")
 _MULTI_JOIN = re.compile(
-    r"\s+(?:and|&|\+|plus(?=\s+(?:an?|some|the|one|two|\d|(?!sizes?\b)[a-z]{3,}s)\b)|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
+    r"\s+(?:and|&|\+|plus(?=\s+(?!(?:sizes?|sized|tax|shipping|handling|more|less|model|version|edition|series)\b)(?:an?\b|\d|[a-z]{3,}))|as\s+well\s+as|along\s+with|together\s+with)\s+(?:also\s+)?(?:(?:an|a|some|the)\b)?\s*"
 )
 
 
@@ -490,6 +496,7 @@ def apply_schema(
     previous: QueryPlan | None = None,
     infer_category: Callable[[str], list[str]] | None = None,
     names_category: bool = False,
+    titled: Callable[[str], str] | None = None,
 ) -> QueryPlan:
     """``plan`` with the catalog schema's meaning of ``message`` added (see the module docstring)."""
     if schema is None or plan.intent in ("chit_chat", "out_of_catalog", "clarify"):
@@ -851,11 +858,13 @@ def apply_schema(
         )
 
     if shown.fresh or previous is None:
-        items = _items(message, plan, schema, infer_category)
+        items = _items(message, plan, schema, infer_category, titled)
         if items and previous is not None and shown.products:
             items = [_beside(item, previous.filters.categories, schema) for item in items]
     elif _ADDS_KINDS.search(message.lower()):
-        items, filters = _added_items(message, text, plan, previous, shown, filters, schema, infer_category)
+        items, filters = _added_items(
+            message, text, plan, previous, shown, filters, schema, infer_category, titled
+        )
     else:
         items = []
     total_budget = bool(items) and filters.price_max is not None and _TOGETHER.search(text) is not None
@@ -1066,12 +1075,20 @@ def _context_part(part: str) -> bool:
     return (first in _NARRATOR or doing) and not ASK_CUE.search(part)
 
 
-def _sets_the_scene(parts: list[str], schema: CatalogSchema, infer: Callable[[str], list[str]]) -> bool:
+def _sets_the_scene(
+    parts: list[str],
+    schema: CatalogSchema,
+    infer: Callable[[str], list[str]],
+    titled: Callable[[str], str] | None = None,
+) -> bool:
     """The first part names no product, or only a level holding what the next part asks for
-    ("going camping saturday, need a tent and …": Camping holds Tents)."""
+    ("going camping saturday, need a tent and …": Camping holds Tents). A first part said as an item
+    whose words products' titles say ("also a cork block and …") is no scene."""
     first = infer(parts[0])
     if not first:
-        return True
+        return not (
+            titled is not None and _LEADS_AN_ITEM.match(ASK_CUE.sub(" ", parts[0])) and titled(parts[0])
+        )
     level = norm(first[0].rstrip("~"))
     nxt = infer(parts[1])
     held = {leaf.casefold() for leaf in schema.parents.get(level, [])}
@@ -1204,11 +1221,12 @@ def _added_items(
     filters: Filters,
     schema: CatalogSchema,
     infer: Callable[[str], list[str]] | None,
+    titled: Callable[[str], str] | None = None,
 ) -> tuple[list[ItemAsk], Filters]:
     """ "also a silverware set and some drinking glasses to go with it": other kinds added to what was
     shown, each a group of its own (none the kind shown), with the plan's filters as this message says
     them; ``([], filters)`` when the message adds no such kinds."""
-    items = _items(message, plan.model_copy(update={"intent": "search"}), schema, infer)
+    items = _items(message, plan.model_copy(update={"intent": "search"}), schema, infer, titled)
     before = set(previous.filters.categories) | {norm(p.category[-1]) for p in shown.products if p.category}
     if not items or any(set(item.categories) & before for item in items):
         return [], filters
@@ -1252,12 +1270,28 @@ def _beside(item: ItemAsk, shown_kinds: Sequence[str], schema: CatalogSchema) ->
 
 
 def _items(
-    message: str, plan: QueryPlan, schema: CatalogSchema, infer: Callable[[str], list[str]] | None
+    message: str,
+    plan: QueryPlan,
+    schema: CatalogSchema,
+    infer: Callable[[str], list[str]] | None,
+    titled: Callable[[str], str] | None = None,
 ) -> list[ItemAsk]:
-    """ "a tent and a sleeping bag" → two asks, each with the category its words name."""
+    """ "a tent and a sleeping bag" → two asks, each with the category its words name. An item
+    whose words name no kind but are the catalog's own title words ("a cork block", "something for
+    him to chew on") is searched by its words, when another item names a kind and the shopper said
+    it as an item of its own ("and a …", "plus some …")."""
     if infer is None or plan.intent not in ("search", "refine"):
         return []
-    parts = [p.strip(" ,.?!") for p in _MULTI_JOIN.split(message.lower()) if p.strip(" ,.?!")]
+    lowered = message.lower()
+    parts = [p.strip(" ,.?!") for p in _MULTI_JOIN.split(lowered) if p.strip(" ,.?!")]
+    # the parts said after a joiner with its own determiner ("… and a cork block")
+    determined = {
+        lowered[m.end() :].split(" ")[0].strip(" ,.?!")
+        for m in _MULTI_JOIN.finditer(lowered)
+        if re.search(r"\b(?:an?|some|the)\s*$", m.group(0))
+    }
+    # "ok and i need wine glasses plus some cloth napkins": a part of chat words alone is no item
+    parts = [p for p in parts if any(t.stem not in FILLER_WORDS for t in tokenize(p))]
     scene = ""
     if len(parts) >= 2:
         # the items are asked in one sentence: what the sentences before it say is the scene
@@ -1288,7 +1322,7 @@ def _items(
         and not _ends_naming(parts[0], infer)
     ):
         parts = parts[1:]  # "back door swells up every summer n sticks, i need a planer": the ask comes later
-    while len(parts) >= 2 and _sets_the_scene(parts, schema, infer):
+    while len(parts) >= 2 and _sets_the_scene(parts, schema, infer, titled):
         parts = parts[1:]  # "going on a boat trip saturday, need a hat and some sunglasses": the trip
     if len(parts) < 2 or len(parts) > 4:
         return []
@@ -1304,7 +1338,23 @@ def _items(
             if head in {singular(w) for w in re.findall(r"[a-z]+", in_scene[0].rstrip("~").lower())}:
                 cats = in_scene
         if not cats:
-            return []
+            first = part.split(" ")[0] if part else ""
+            said_as_item = (
+                _SOMETHING.match(part) is not None
+                or (part is parts[0] and _LEADS_AN_ITEM.match(ASK_CUE.sub(" ", part)) is not None)
+                or (part is not parts[0] and first in determined)
+            )
+            # ("and a pots and pans set": "a" before a plural opens one product's name, not an item)
+            article = re.findall(r"\b(an?|some)\s+[a-z]", part)
+            last = part.split()[-1] if part.split() else ""
+            if (article and article[-1] != "some" and singular(last) != last) or _PREDICATE.search(part):
+                # ("… and a drawing tablet have to fit on it": what is said of a thing, no item)
+                said_as_item = False
+            words = titled(part) if titled is not None and said_as_item else ""
+            if not words:
+                return []
+            asks.append(ItemAsk(query=words))  # its words, any kind
+            continue
         guessed = cats[0].endswith("~")
         firm = firm or not guessed
         leaf = norm(cats[0].rstrip("~"))

@@ -1646,8 +1646,38 @@ def plan_turn(
         if found is None or _owned(text, found[0]):
             return []
         # as for the whole message: a guessed kind the catalog describes with attributes is trusted
-        firm = found[1] or bool(schema is not None and schema.attributes([found[0]]))
+        firm = (
+            found[1]
+            or bool(schema is not None and schema.attributes([found[0]]))
+            # "some headphones": a level the catalog names for the kinds it lists (Headphones &
+            # Earbuds) is the catalog's own name for it, though the planner reached it as a guess
+            or _lists_kind_said(found[0], text)
+        )
         return [found[0] + ("" if firm else _GUESSED)]
+
+    def titled(text: str) -> str:
+        # an item that names no kind ("a cork block", "something for him to chew on"): the words
+        # naming it, when products' titles (or their text) say its head word
+        if word_categories is None:
+            return ""
+
+        def named(phrase: str) -> list[str]:
+            return [
+                t.text
+                for t in tokenize(phrase)
+                if t.text.isalpha()
+                and len(t.text) >= 3
+                and t.stem not in FILLER_WORDS
+                and t.text not in _DISCOURSE
+                and t.stem not in VAGUE_WORDS
+            ]
+
+        # ("something for him to chew on": the product phrase is only who it is for)
+        words = named(product_phrase(text, matcher)) or named(text)
+        if not words:
+            return ""
+        head = words[-1]
+        return " ".join(words) if word_categories(head) or (known is not None and known(head)) else ""
 
     plan = apply_schema(
         plan,
@@ -1661,6 +1691,7 @@ def plan_turn(
         previous=context.previous,
         infer_category=infer,
         names_category=head is not None,
+        titled=titled,
     )
     if llm_plan is not None and not parsed.injection:
         plan = merge_model_constraints(
@@ -1902,6 +1933,21 @@ def _roots(schema: CatalogSchema) -> frozenset[str]:
         roots = frozenset(path[0] for path in schema.paths if path)
         schema.__dict__["_roots"] = roots
     return roots
+
+
+_NAME_LIST = re.compile(r"\s*(?:&|,|\band\b)\s*")
+
+
+def _lists_kind_said(category: str, text: str) -> bool:
+    """Whether one of the kinds a category's name lists ("headphones & earbuds": headphones,
+    earbuds) is said in ``text``, word for word (singular or plural)."""
+    said = [singular(t.text) for t in tokenize(text)]
+    for part in _NAME_LIST.split(category.lower()):
+        words = [singular(w) for w in re.findall(r"[a-z]+", part)]
+        n = len(words)
+        if n and any(said[i : i + n] == words for i in range(len(said) - n + 1)):
+            return True
+    return False
 
 
 def _drop_use_categories(text: str, matcher: VocabularyMatcher, schema: CatalogSchema | None = None) -> str:

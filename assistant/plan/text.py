@@ -42,8 +42,16 @@ ALLOWED_LEAD = (
 ALLOWED_DEGREE = ("a", "an", "the", "super", "too", "very", "that", "really", "so")
 """Words between that lead and the feature: "doesn't have to be super warm", "...be an espresso one"."""
 
+ADDING_CUE = (
+    r"(?:(?:toss|throw|chuck)\s+in|grab(?:\s+me)?|pick\s+up|add)"
+    r"(?=\s+(?:an?|some|one|two|three|couple|pair|\d+|that|those|these|the(?!\s+towel\b))\b)"
+)
+"""Verbs that add a product to the basket: "throw in a face wash", "grab me some ribbon", "pick up a
+leash" (a determiner follows; "throw in the towel" adds nothing)."""
+
 ASK_CUE = re.compile(
     r"\b(?:(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|lookin'?|searching|shopping|hunting)\s+for|"
+    rf"{ADDING_CUE}|"
     r"(?:is|are)\s+there\s+(?:any|an?)(?=\s)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+after|"
     rf"do(?:es)?\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)|"
     r"(?:(?:i|we|i'd|we'd|she|he|they)\s+)?(?:need|needs|want|wants|would\s+like)|(?:can|could)\s+you\s+(?:find|show|recommend)(?:\s+me)?|"
