@@ -57,6 +57,8 @@ def constraints_text(plan: QueryPlan) -> str:
         # the plain color names first: a seller's variant codes ("f-pink", "pink-001") read as noise
         shown = sorted(f.colors, key=lambda c: (re.fullmatch(r"[a-z ]+", c) is None, len(c)))[:2]
         bits.append("in " + " or ".join(shown) + (" (and similar shades)" if len(f.colors) > 2 else ""))
+    if f.exclude_colors:
+        bits.append("not in " + " or ".join(f.exclude_colors))
     words = f.text_words
     if f.child_age is not None:
         # (a kids' one by its text, or by the ages it states: "Ages 3 and Up" never says kids)

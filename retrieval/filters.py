@@ -11,6 +11,7 @@ never passes a price cap. ``categories`` matches when any category level equals 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -99,6 +100,12 @@ class Filters(BaseModel):
         description="Every one of these is a level of the product's category path (Women and Sandals).",
     )
     colors: list[str] = Field(default_factory=list)
+    exclude_colors: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description='Colours no product\'s colour may hold ("anything but red": Red, Wood Red and '
+        "Red & Black are out); a product without a colour stays.",
+    )
     in_stock: bool | None = Field(default=None, description="True: only products in stock.")
     min_rating: float | None = Field(default=None, ge=0, le=5, allow_inf_nan=False)
     attributes: dict[str, str] = Field(default_factory=dict, description="Attribute key equals value.")
@@ -144,6 +151,7 @@ class Filters(BaseModel):
         "categories",
         "categories_all",
         "colors",
+        "exclude_colors",
         "text_words",
         "exclude_text_words",
         mode="after",
@@ -195,6 +203,18 @@ class Filters(BaseModel):
         return self == Filters()
 
 
+def color_words(color: str) -> set[str]:
+    """The words of a colour value ("Wood Red,11'" → wood, red), as ``exclude_colors`` compares them."""
+    return set(re.findall(r"[a-z]+", color.casefold()))
+
+
+def holds_colour(color: str, ruled: list[str]) -> bool:
+    """Whether a colour value holds every word of one of the ``ruled`` colours ("Red & Black" holds
+    red; "Gold" does not hold rose gold)."""
+    words = color_words(color)
+    return any(color_words(r) <= words for r in ruled if color_words(r))
+
+
 def combine(base: Filters, extra: Filters) -> Filters:
     """``base`` narrowed by ``extra``'s attribute constraints, category levels and text words (an
     item's own constraints over a multi-item ask's shared ones): ``extra`` wins a key both set."""
@@ -205,6 +225,7 @@ def combine(base: Filters, extra: Filters) -> Filters:
             "attribute_ranges": {**base.attribute_ranges, **extra.attribute_ranges},
             "title_quantities": {**base.title_quantities, **extra.title_quantities},
             "categories_all": list(dict.fromkeys([*base.categories_all, *extra.categories_all])),
+            "exclude_colors": list(dict.fromkeys([*base.exclude_colors, *extra.exclude_colors]))[:8],
             "text_words": list(dict.fromkeys([*base.text_words, *extra.text_words]))[:8],
             "exclude_text_words": list(dict.fromkeys([*base.exclude_text_words, *extra.exclude_text_words]))[
                 :8
@@ -225,8 +246,8 @@ def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 def to_where(filters: Filters) -> dict[str, Any] | None:
     """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter.
 
-    ``attribute_ranges``, ``text_words``, ``exclude_text_words``, ``title_quantities`` and ``child_age``
-    are not in it
+    ``attribute_ranges``, ``exclude_colors``, ``text_words``, ``exclude_text_words``,
+    ``title_quantities`` and ``child_age`` are not in it
     (Chroma stores attribute values as strings and no product text): the searcher evaluates them on
     the in-memory snapshot and scores the allowed set exactly instead.
     """
@@ -279,6 +300,8 @@ def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
         if not levels.issuperset(filters.categories_all):
             return False
     if filters.colors and meta.get("color") not in filters.colors:
+        return False
+    if filters.exclude_colors and holds_colour(str(meta.get("color") or ""), filters.exclude_colors):
         return False
     if filters.in_stock is True and meta.get("in_stock") is not True:
         return False

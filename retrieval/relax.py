@@ -22,6 +22,7 @@ from retrieval.schema import attribute_number, key_unit, key_words
 
 __all__ = [
     "EXCLUDED_BRAND_FIELD",
+    "EXCLUDED_COLOR_FIELD",
     "LEVEL_FIELD",
     "QUANTITY_FIELD",
     "TEXT_FIELD",
@@ -34,6 +35,8 @@ LEVEL_FIELD = "category_level"
 """The relaxation field of ``Filters.categories_all`` (the levels a category path must hold)."""
 EXCLUDED_BRAND_FIELD = "exclude_brand"
 """The relaxation field of ``Filters.exclude_brands`` (makers the shopper ruled out)."""
+EXCLUDED_COLOR_FIELD = "exclude_color"
+"""The relaxation field of ``Filters.exclude_colors`` (colours the shopper ruled out)."""
 TEXT_FIELD = "text_words"
 """The relaxation field of ``Filters.text_words`` and ``exclude_text_words`` (features a catalog states
 only in product text)."""
@@ -209,6 +212,21 @@ def _steps(
                 "in " + " or ".join(sorted(filters.colors, key=len)[:2]),
             )
         )
+    if filters.exclude_colors:
+
+        def by_colour(products: list[Product]) -> tuple[list[Product], str]:
+            # "anything but red" where every board is red: say which colours there are
+            colours = list(dict.fromkeys(p.color for p in products if p.color))
+            return products, f"all we have is in {' and '.join(colours[:3])}" if colours else ""
+
+        steps.append(
+            (
+                EXCLUDED_COLOR_FIELD,
+                filters.model_copy(update={"exclude_colors": []}),
+                by_colour,
+                "in a colour other than " + " or ".join(filters.exclude_colors),
+            )
+        )
     if filters.categories_all:
         steps.append(
             (
@@ -305,6 +323,8 @@ def asked_fields(filters: Filters, before: Filters | None) -> list[str]:
         fields.append("brand")
     if filters.exclude_brands and set(filters.exclude_brands) != set(before.exclude_brands):
         fields.append(EXCLUDED_BRAND_FIELD)
+    if filters.exclude_colors and set(filters.exclude_colors) != set(before.exclude_colors):
+        fields.append(EXCLUDED_COLOR_FIELD)
     if filters.categories_all and set(filters.categories_all) != set(before.categories_all):
         fields.append(LEVEL_FIELD)
     if filters.title_quantities and filters.title_quantities != before.title_quantities:
@@ -328,6 +348,8 @@ def _only(filters: Filters, field: str) -> Filters:
         return Filters(brands=filters.brands)
     if field == EXCLUDED_BRAND_FIELD:
         return Filters(exclude_brands=filters.exclude_brands)
+    if field == EXCLUDED_COLOR_FIELD:
+        return Filters(exclude_colors=filters.exclude_colors)
     if field == LEVEL_FIELD:
         return Filters(categories_all=filters.categories_all)
     if field == RATING_FIELD:

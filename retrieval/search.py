@@ -501,6 +501,7 @@ class Searcher:
             and self.catalog.settings.chroma_url is not None
             and allowed_count > _EXACT_MAX
             and not filters.attribute_ranges  # Chroma cannot evaluate numeric attribute bounds
+            and not filters.exclude_colors  # nor the words of a colour
             and not filters.text_words  # nor words of the product text (its metadata holds none)
             and not filters.exclude_text_words
             and not filters.title_quantities  # nor the figures its titles state

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from retrieval.ages import CHILD_WORD, for_children, stated_ages
 from retrieval.catalog import MAX_CATEGORY_LEVELS, Product, norm
-from retrieval.filters import Filters, NumericRange, bullet_text
+from retrieval.filters import Filters, NumericRange, bullet_text, holds_colour
 from retrieval.products import Vocabulary
 from retrieval.quantities import title_quantities, unit_of
 from retrieval.release import Release
@@ -383,6 +383,10 @@ class CatalogSnapshot:
             ok &= self._any_of(self._category_postings, self.categories, [level])
         if filters.colors:
             ok &= self._any_of(self._color_postings, self.color, filters.colors)
+        if filters.exclude_colors:
+            # ("anything but red": every colour value holding the word, "Wood Red" and "Red & Black")
+            ruled = [c for c in self._color_postings if holds_colour(c, filters.exclude_colors)]
+            ok &= ~self._any_of(self._color_postings, self.color, ruled)
         if filters.in_stock is True:
             ok &= self.in_stock
         for key, value in filters.attributes.items():

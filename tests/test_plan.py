@@ -111,10 +111,10 @@ def test_filters_from_vocabulary(vocab: Vocabulary, message: str, expected: dict
     assert plan.intent == "search"
 
 
-def test_anything_but_a_color_filters_on_the_other_catalog_colors(vocab: Vocabulary) -> None:
+def test_anything_but_a_color_rules_that_color_out(vocab: Vocabulary) -> None:
+    # (every colour value holding it is out; a product without a colour stays: no list of the others)
     plan = plan_turn("a dishwasher, anything but black", [], vocab)
-    assert "black" not in plan.filters.colors
-    assert set(plan.filters.colors) == set(vocab.colors) - {"black"}
+    assert plan.filters.colors == [] and plan.filters.exclude_colors == ["black"]
 
 
 @pytest.mark.parametrize(

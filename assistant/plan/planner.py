@@ -50,7 +50,7 @@ from assistant.plan.semantics import (
     lexicons,
     numbers_to_digits,
 )
-from assistant.plan.shorthand import expand_shorthand
+from assistant.plan.shorthand import expand_shorthand, spelling_variants
 from assistant.plan.text import (
     ASK_CUE,
     COLOR_WORDS,
@@ -80,7 +80,7 @@ from assistant.plan.vocab import (
 from assistant.plan.word_class import noun_phrase, word_classes
 from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product, norm
-from retrieval.filters import Filters
+from retrieval.filters import Filters, color_words, holds_colour
 from retrieval.products import Vocabulary
 from retrieval.relax import Relaxation
 from retrieval.schema import CatalogSchema, key_words
@@ -403,6 +403,20 @@ def _unknown_maker(
     return found
 
 
+def _ruled_colours(said: list[str], matcher: VocabularyMatcher) -> list[str]:
+    """The colours ruled out, each also in the other spelling the catalog's colours use ("grey" where
+    they say "gray")."""
+    other = spelling_variants()
+    named = [color_words(c) for c in matcher.vocabulary.colors]
+    ruled: list[str] = []
+    for colour in said:
+        variant = " ".join(other.get(w, w) for w in colour.split())
+        ruled.append(colour)
+        if variant != colour and any(color_words(variant) <= words for words in named):
+            ruled.append(variant)
+    return list(dict.fromkeys(ruled))
+
+
 def _same_maker(brand: str, said: str) -> bool:
     """A longer name the catalog files the maker under ("jura-capresso" for "jura", "trp cycling")."""
     return brand != said and len(said) >= 3 and (brand.startswith(said + " ") or brand.startswith(said + "-"))
@@ -447,14 +461,13 @@ def _apply_matches(
             preferences.extend(m.display for m in owned)
     if new_colors:
         colors = list(dict.fromkeys([*colors, *new_colors])) if additive and colors else new_colors
+    excluded_colors = [c for c in data.exclude_colors if not any(holds_colour(n, [c]) for n in new_colors)]
     not_colors = [m for m in matches if m.kind == "color" and m.negated]
     if not_colors:
-        banned = {m.value for m in not_colors}
-        pool = colors or list(matcher.vocabulary.colors)
-        if len(pool) <= MAX_COLOR_COMPLEMENT:
-            colors = [c for c in pool if c not in banned]
-        else:
-            preferences.extend(f"not {m.display}" for m in not_colors)
+        # "anything but red": no colour holding it (Red, Wood Red, Red & Black); one without a colour stays
+        ruled = _ruled_colours([m.value for m in not_colors], matcher)
+        colors = [c for c in colors if not holds_colour(c, ruled)]
+        excluded_colors = list(dict.fromkeys([*excluded_colors, *ruled]))[:8]
     new_cats = [m.value for m in matches if m.kind == "category" and not m.negated]
     if new_cats:
         categories = new_cats
@@ -503,6 +516,7 @@ def _apply_matches(
             "brands": brands,
             "exclude_brands": list(dict.fromkeys(excluded)),
             "colors": colors,
+            "exclude_colors": excluded_colors if not switched or not_colors else [],
             "categories": categories,
             "attributes": attributes,
             "attribute_in": attribute_in,

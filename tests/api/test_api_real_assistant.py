@@ -85,6 +85,16 @@ def test_search_applies_filters(real_client: TestClient) -> None:
     assert bad.status_code == 422
 
 
+def test_search_rules_out_a_colour(real_client: TestClient) -> None:
+    params = {"q": "running shoes", "k": 20}
+    shown = real_client.get("/v1/search", params=params, headers=SHOP).json()["products"]
+    assert any("black" in (p.get("color") or "").lower() for p in shown)
+    r = real_client.get("/v1/search", params={**params, "exclude_color": "black"}, headers=SHOP)
+    assert r.status_code == 200
+    products = r.json()["products"]
+    assert products and not any("black" in (p.get("color") or "").lower() for p in products)
+
+
 def test_products_and_feedback(real_client: TestClient) -> None:
     pid = real_client.get("/v1/search", params={"q": "headphones"}, headers=SHOP).json()["products"][0]["id"]
     r = real_client.get(f"/v1/products/{pid}", headers=SHOP)

@@ -23,7 +23,12 @@ __all__ = ["router"]
 router = APIRouter(tags=["products"], route_class=JSONBodyRoute)
 
 # The query parameter each search filter comes from (for 422 locations).
-_PARAM = {"price_min": "min_price", "price_max": "max_price", "min_rating": "min_rating"}
+_PARAM = {
+    "price_min": "min_price",
+    "price_max": "max_price",
+    "min_rating": "min_rating",
+    "exclude_colors": "exclude_color",
+}
 
 
 @router.get(
@@ -62,6 +67,10 @@ def search_products(
         list[str] | None, Query(description="Any category level equals one (repeatable).")
     ] = None,
     color: Annotated[list[str] | None, Query(description="Only these colors (repeatable).")] = None,
+    exclude_color: Annotated[
+        list[str] | None,
+        Query(description="No product whose color holds one of these (repeatable; red rules out Wood Red)."),
+    ] = None,
     in_stock: Annotated[bool | None, Query(description="true: only products in stock.")] = None,
     min_rating: Annotated[float | None, Query(ge=0, le=5, allow_inf_nan=False)] = None,
 ) -> SearchResultsPublic:
@@ -73,6 +82,7 @@ def search_products(
             exclude_brands=exclude_brand or [],
             categories=category or [],
             colors=color or [],
+            exclude_colors=exclude_color or [],
             in_stock=in_stock,
             min_rating=min_rating,
         )
