@@ -1,6 +1,7 @@
 """A one-word brand that is an ordinary English word (the late-av cases), said as the word: its
 plural ("got any balls for the tree": not the jar maker Ball) or a place after a preposition and "the"
-("see the fish on the reef": not the sandal maker Reef) is the thing, not the maker. Said as the
+("see the fish on the reef": not the sandal maker Reef) or the head of a noun phrase ("the launch
+spot is all rocks": not the bowl maker SPOT) is the thing, not the maker. Said as the
 maker ("reef flip flops", "ball jars", "the reef ones") it still is the brand, and so is a plural
 followed by a kind of product."""
 
@@ -19,6 +20,8 @@ _PRODUCTS = [
         ("Ball", "Mason Jars", "Jars"),
         ("Reef", "Flip Flop Sandals", "Sandals"),
         ("Clutch", "DJ Controller", "DJ Controllers"),
+        ("SPOT", "Stoneware Dog Bowl", "Bowls"),
+        ("LEGO", "Classic Brick Box", "Building Sets"),
     )
     for i in range(3)
 ] + [Product(id=f"cl{i}", title=f"Evening Clutch {i}", brand="Lumi", category=["Clutches"]) for i in range(3)]
@@ -36,6 +39,8 @@ def _found(text: str) -> list[tuple[str, str]]:
         "got any balls for the tree that wont smash",
         "we want to see the fish on the reef. what gear do we need",
         "snorkeling around the reef next month",
+        # the head of a noun phrase "the" opens (the late-bg cases)
+        "the launch spot is all sharp rocks, what should i wear on my feet",
     ],
 )
 def test_an_ordinary_word_brand_said_as_the_word_is_no_maker(text: str) -> None:
@@ -53,6 +58,8 @@ def test_a_plural_that_is_also_a_kind_is_the_kind() -> None:
         ("ball jars for canning jam", "ball"),
         ("the reef ones are cute", "reef"),
         ("do you have any Reef sandals for men", "reef"),
+        ("the spot dog bowls look sturdy", "spot"),
+        ("what's the most expensive lego you carry", "lego"),
     ],
 )
 def test_the_maker_said_as_the_maker_is_still_the_brand(text: str, brand: str) -> None:

@@ -2259,6 +2259,20 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
                     and re.search(r"\b(?:a|an|some)\s", c)
                     and not _pro_form(c.rstrip(".!?"))
                 ][:1]
+        if not asked and len(sentences) == 1:
+            # "my son wrecked his headphones, any kids headphones?": a later clause that asks for a
+            # kind the catalog names is the ask; the clause before it, asking nothing, tells a story
+            clauses = [c for c in re.split(r",\s+", sentences[0]) if c.strip()]
+            if len(clauses) > 1 and not asks(clauses[0]):
+                asked = [
+                    c
+                    for c in clauses[1:]
+                    if asks(c)
+                    and _names_a_category(c, matcher)
+                    # (what it asks for is any of a kind, not "the covers" the story has)
+                    and re.search(r"\b(?:any|an?|some)\s", c)
+                    and not _pro_form(c.rstrip(".!?"))
+                ][-1:]
         if asked:
             lowered = asked[-1]
         elif (

@@ -583,6 +583,8 @@ def _matchable(kind: str, value: str) -> bool:
 
 _POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your", "ur"})
 _ARTICLES = frozenset({"a", "an", "some", "another"})
+# verbs that go on with a clause after its subject ("the launch spot is all rocks")
+_CLAUSE_VERBS = frozenset({"is", "are", "was", "were", "has", "have", "had", "gets", "keeps"})
 # words after which an ordinary word is a verb ("she wont touch it", "they ball up")
 _VERB_BEFORE = (VERB_MODALS | {"cant", "can't", "cannot", "he", "she", "they", "we", "i", "it", "to"}) - {
     "may"
@@ -822,7 +824,16 @@ class VocabularyMatcher:
             return True  # "she wont touch chicken", "it can ball up": a verb, not the maker Touch
         if i > 0 and (tokens[i - 1].text.isdigit() or tokens[i - 1].text in _number_words()):
             return True  # "comes as a 2 pack": a count, not the maker Packs
-        opener = next((j for j in range(i - 1, max(-1, i - 4), -1) if tokens[j].text in _ARTICLES), None)
+        # (or "the" with a clause going on: "the launch spot is all rocks" is a place, not the pet bowl
+        # maker SPOT; "the most expensive lego" ends on the maker's name)
+        opener = next(
+            (
+                j
+                for j in range(i - 1, max(-1, i - 4), -1)
+                if tokens[j].text in _ARTICLES or (tokens[j].text == "the" and following in _CLAUSE_VERBS)
+            ),
+            None,
+        )
         if (
             opener is not None
             and opener < i - 1
