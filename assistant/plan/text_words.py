@@ -196,9 +196,27 @@ def said_features(
     found: list[str] = []
     for i in sorted(spots):
         t = tokens[i]
-        if i not in freed and _feature_word(t, i, tokens, spots[i], stated) and t.text not in found:
+        if (
+            i not in freed
+            and not _measure(tokens, i)
+            and _feature_word(t, i, tokens, spots[i], stated)
+            and t.text not in found
+        ):
             found.append(t.text)
     return found
+
+
+_COUNTED = frozenset({"a", "an", "one", "two", "three", "couple", "few", "several", "some", "another"})
+
+
+def _measure(tokens: list[Token], i: int) -> bool:
+    """ "a tube of silicone caulk", "a pack of socks": how much of the product comes, not a feature
+    its text must state (a count or article before it, "of" after it)."""
+    return (
+        0 < i < len(tokens) - 1
+        and tokens[i + 1].text == "of"
+        and (tokens[i - 1].text in _COUNTED or tokens[i - 1].text.isdigit())
+    )
 
 
 def _modifier_spots(text: str, tokens: list[Token], modifiers: Sequence[str]) -> list[int]:
