@@ -213,17 +213,12 @@ def _steps(
             )
         )
     if filters.exclude_colors:
-
-        def by_colour(products: list[Product]) -> tuple[list[Product], str]:
-            # "anything but red" where every board is red: say which colours there are
-            colours = list(dict.fromkeys(p.color for p in products if p.color))
-            return products, f"all we have is in {' and '.join(colours[:3])}" if colours else ""
-
         steps.append(
             (
                 EXCLUDED_COLOR_FIELD,
                 filters.model_copy(update={"exclude_colors": []}),
-                by_colour,
+                # "anything but red" where every board is red: say which colours there are
+                _all_we_have(lambda p: p.color, "in"),
                 "in a colour other than " + " or ".join(filters.exclude_colors),
             )
         )
@@ -281,21 +276,29 @@ def _steps(
             )
         )
     if filters.exclude_brands:
-
-        def by_maker(products: list[Product]) -> tuple[list[Product], str]:
-            # "anything not made by makita?" where every planer is a Makita: say whose they all are
-            makers = list(dict.fromkeys(p.brand for p in products if p.brand))
-            return products, f"all we have is from {' and '.join(makers[:3])}" if makers else ""
-
         steps.append(
             (
                 EXCLUDED_BRAND_FIELD,
                 filters.model_copy(update={"exclude_brands": []}),
-                by_maker,
+                # "anything not made by makita?" where every planer is a Makita: say whose they all are
+                _all_we_have(lambda p: p.brand, "from"),
                 "from a brand other than " + " or ".join(filters.exclude_brands),
             )
         )
     return steps
+
+
+def _all_we_have(
+    value: Callable[[Product], str | None], prep: str
+) -> Callable[[list[Product]], tuple[list[Product], str]]:
+    """A loosening step's closest: the values the products have ("all we have is from Makita", "…
+    is in Red and Red & Black") where the shopper ruled one out."""
+
+    def closest(products: list[Product]) -> tuple[list[Product], str]:
+        had = list(dict.fromkeys(v for p in products if (v := value(p))))
+        return products, f"all we have is {prep} {' and '.join(had[:3])}" if had else ""
+
+    return closest
 
 
 def asked_fields(filters: Filters, before: Filters | None) -> list[str]:

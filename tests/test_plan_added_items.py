@@ -111,14 +111,16 @@ def test_an_item_named_by_title_words_only_is_searched_by_them(
         ]
 
 
+@pytest.fixture(scope="module")
+def demo_words(demo_products: list[Product]) -> set[str]:
+    """The demo catalog's text, as the turn's lexical index knows it ("Four durable chew toys")."""
+    return {w for p in demo_products for w in re.findall(r"[a-z]+", f"{p.title} {p.description}".lower())}
+
+
 def test_something_to_do_is_an_item_by_the_catalogs_words(
-    demo_products: list[Product],
-    demo_vocabulary: Vocabulary,
-    demo_schema: CatalogSchema,
-    demo_titles: Callable,
+    demo_words: set[str], demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
-    # the catalog's text, as the turn's lexical index knows it ("Four durable chew toys")
-    words = {w for p in demo_products for w in re.findall(r"[a-z]+", f"{p.title} {p.description}".lower())}
+    words = demo_words
     first = plan_after("dog bed", demo_vocabulary, demo_schema, demo_titles)
     plan = plan_after(
         "perfect. throw in a leash and something for him to chew on too",
@@ -135,12 +137,9 @@ def test_something_to_do_is_an_item_by_the_catalogs_words(
 
 
 def test_an_unsold_item_is_no_item_by_words(
-    demo_products: list[Product],
-    demo_vocabulary: Vocabulary,
-    demo_schema: CatalogSchema,
-    demo_titles: Callable,
+    demo_words: set[str], demo_vocabulary: Vocabulary, demo_schema: CatalogSchema, demo_titles: Callable
 ) -> None:
-    words = {w for p in demo_products for w in re.findall(r"[a-z]+", f"{p.title} {p.description}".lower())}
+    words = demo_words
     assert "toaster" not in words
     first = plan_after("need a blender", demo_vocabulary, demo_schema, demo_titles)
     plan = plan_after(
