@@ -1075,6 +1075,11 @@ def _context_part(part: str) -> bool:
     return (first in _NARRATOR or doing) and not ASK_CUE.search(part)
 
 
+def _opens_on_item(part: str) -> bool:
+    """ "also a cork block", "throw in some bands": a part that, its ask words aside, opens on its item."""
+    return _LEADS_AN_ITEM.match(ASK_CUE.sub(" ", part)) is not None
+
+
 def _sets_the_scene(
     parts: list[str],
     schema: CatalogSchema,
@@ -1086,9 +1091,7 @@ def _sets_the_scene(
     whose words products' titles say ("also a cork block and …") is no scene."""
     first = infer(parts[0])
     if not first:
-        return not (
-            titled is not None and _LEADS_AN_ITEM.match(ASK_CUE.sub(" ", parts[0])) and titled(parts[0])
-        )
+        return not (titled is not None and _opens_on_item(parts[0]) and titled(parts[0]))
     level = norm(first[0].rstrip("~"))
     nxt = infer(parts[1])
     held = {leaf.casefold() for leaf in schema.parents.get(level, [])}
@@ -1341,7 +1344,7 @@ def _items(
             first = part.split(" ")[0] if part else ""
             said_as_item = (
                 _SOMETHING.match(part) is not None
-                or (part is parts[0] and _LEADS_AN_ITEM.match(ASK_CUE.sub(" ", part)) is not None)
+                or (part is parts[0] and _opens_on_item(part))
                 or (part is not parts[0] and first in determined)
             )
             # ("and a pots and pans set": "a" before a plural opens one product's name, not an item)

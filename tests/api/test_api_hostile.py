@@ -275,3 +275,20 @@ def test_text_words_a_storefront_sends_hold_as_sent(hostile, sse) -> None:
         r["loosened"]["exclude_text_words"] for r in plan["plan"]["relaxed"] if r["field"] == "text_words"
     )
     assert sent == ["stainless"]
+
+
+def test_too_many_colours_ruled_out_is_422_on_that_parameter(hostile) -> None:
+    client, _ = hostile
+    r = client.get(
+        "/v1/search", params={"q": "tent", "exclude_color": [f"c{i}" for i in range(9)]}, headers=SHOP
+    )
+    assert r.status_code == 422, r.text
+    assert _strict_json(r.content)["detail"][0]["loc"][:2] == ["query", "exclude_color"]
+
+
+@pytest.mark.parametrize("colour", ["**red**", "[red](http://x)", "\x00", "", "red" * 200])
+def test_odd_colours_ruled_out_are_searched_not_an_error(hostile, colour: str) -> None:
+    client, _ = hostile
+    r = client.get("/v1/search", params={"q": "tent", "exclude_color": colour}, headers=SHOP)
+    assert r.status_code == 200, r.text
+    _strict_json(r.content)
