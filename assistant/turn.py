@@ -1941,10 +1941,13 @@ class Assistant:
                 kinds = {t for c in product.category for t in analyze(" ".join(level_kinds(c)))}
                 if not heads & kinds:
                     return False
+            # (filed elsewhere, the title names the kind as what the product is, not as a feature it
+            # comes with: an "Alarm Clock with Night Light" is a clock)
+            itself = set(analyze(_WITH_FEATURE.split(product.title, maxsplit=1)[0]))
             return (
                 not product.category
                 or bool(near & {norm(c) for c in product.category})
-                or any(w <= title for w in whole)
+                or any(w <= itself for w in whole)
             )
 
         return fits
@@ -2292,6 +2295,8 @@ def title_is_part(title: str) -> str:
 
 _TITLE_PARTS = re.compile(r"[,;|(]|\s[-–—]\s")
 _MADE_FOR = re.compile(r"\b(?:for|compatible|fits?)\b", re.IGNORECASE)
+# where a title starts saying what the product comes with ("Small Clock with Night Light")
+_WITH_FEATURE = re.compile(r"\b(?:with|w/|featuring|includes?|including)\b", re.IGNORECASE)
 
 
 def _title_kind_words(title: str) -> set[str]:

@@ -2162,7 +2162,11 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     # one with …" rules out ("not the one with the pets, just the original")
     lowered = blank_spans(
         _lower(text),
-        [*parse_prices(_lower(text)).spans, *(m.span() for m in NOT_THE_ONE_WITH.finditer(_lower(text)))],
+        [
+            *parse_prices(_lower(text)).spans,
+            *(m.span() for m in NOT_THE_ONE_WITH.finditer(_lower(text))),
+            *_likenings(_lower(text)),
+        ],
     )
     if matcher is not None and re.search(r"\b(?:at|in|to|into|from)\s", lowered):
         # "so she can make them at home": where it is used, not what
@@ -2242,15 +2246,21 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
                 asked = [x for x in sentences[1:] if _FRAGMENT.match(x) and not _pro_form(x.rstrip(".!?"))][
                     :1
                 ]
-        if not asked and len(sentences) == 1 and not asks(sentences[0]):
+        # the one sentence of a story that names a kind, when the others name none ("… his OT thinks a
+        # weighted blanket would help. something meant for kids"): its clauses are read as a
+        # sentence's own
+        told = _only_naming_sentence(sentences, matcher)
+        if not asked and told is not None and not asks(told):
             # "my son really struggles at bedtime, his therapist thinks a weighted blanket would
             # help": a first clause that names no kind sets the scene for the later one that does
-            clauses = [c for c in re.split(r",\s+", sentences[0]) if c.strip()]
+            clauses = [c for c in re.split(r",\s+", told) if c.strip()]
             if (
                 len(clauses) > 1
                 and not re.search(r"\b(?:one|ones|it|them|those|these)\b", clauses[0])
                 and not _names_a_category(clauses[0], matcher)
-                and not _names_a_kind_head(clauses[0], matcher)
+                and not _determines_a_kind_head(clauses[0], matcher)
+                # ("has to work on 24 volt, my rig isnt 12V like a car": what the product must do)
+                and not _REQUIRED.match(clauses[0])
             ):
                 asked = [
                     c
@@ -2259,10 +2269,10 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
                     and re.search(r"\b(?:a|an|some)\s", c)
                     and not _pro_form(c.rstrip(".!?"))
                 ][:1]
-        if not asked and len(sentences) == 1:
+        if not asked and told is not None:
             # "my son wrecked his headphones, any kids headphones?": a later clause that asks for a
             # kind the catalog names is the ask; the clause before it, asking nothing, tells a story
-            clauses = [c for c in re.split(r",\s+", sentences[0]) if c.strip()]
+            clauses = [c for c in re.split(r",\s+", told) if c.strip()]
             if len(clauses) > 1 and not asks(clauses[0]):
                 asked = [
                     c
@@ -2867,6 +2877,67 @@ def feature_of_pro_form(tokens: Sequence[Token], at: int) -> bool:
     return False
 
 
+_REQUIRED = re.compile(
+    r"\s*(?:(?:it|they|this|that)\s+)?(?:has|have|needs?|got)\s+to\b|\s*(?:(?:it|they)\s+)?(?:must|should)\b"
+)
+_LIKENING = re.compile(r"\b(?P<before>[a-z0-9']+)\s+like\s+(?:a|an)\s+[a-z]+(?:\s+[a-z]+)?")
+# words before "like a" that make it a wish or an ask for its kind ("i'd like a tent", "something
+# like a heated lunch box"), not a likening
+_LIKE_ASKS = frozenset(
+    {
+        "i",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "would",
+        "to",
+        "really",
+        "also",
+        "just",
+        "still",
+        "do",
+        "does",
+        "something",
+        "anything",
+        "stuff",
+        "one",
+        "ones",
+        "thing",
+        "things",
+        "more",
+        "kinda",
+        "sorta",
+        "else",
+    }
+)
+
+
+def _likenings(text: str) -> list[tuple[int, int]]:
+    """The spans where something is likened to a thing ("my rig isnt 12V like a car", "built like a
+    tank", "sounds like a jet engine"): what is likened to is no product asked for. "i'd like a tent"
+    and "something like a heated lunch box" ask for it."""
+    return [
+        (m.start("before") + len(m.group("before")), m.end())
+        for m in _LIKENING.finditer(text)
+        if m.group("before") not in _LIKE_ASKS and not m.group("before").endswith("'d")
+    ]
+
+
+def _only_naming_sentence(sentences: list[str], matcher: VocabularyMatcher) -> str | None:
+    """The sentence whose clauses hold the product: the only one, or the only one of several that
+    names a kind when no other names a kind or says a thing by its head word ("my toddler is scared of
+    the dark, her doctor said a night light might help. something dim"; "something meant for kids":
+    kids is no thing said)."""
+    if len(sentences) == 1:
+        return sentences[0]
+    naming = [x for x in sentences if _names_a_category(x, matcher)]
+    if len(naming) != 1 or any(_determines_a_kind_head(x, matcher) for x in sentences if x is not naming[0]):
+        return None
+    return naming[0]
+
+
 def _names_a_category(phrase: str, matcher: VocabularyMatcher) -> bool:
     """Whether ``phrase`` says a category's own name ("robot vacuum"), not a doer ("he shaves") nor
     the shopper's own thing ("the glare kills my eyes", "my kitchen is tiny")."""
@@ -2899,7 +2970,7 @@ def _names_a_kind_head(phrase: str, matcher: VocabularyMatcher) -> bool:
         heads = frozenset(
             singular(part.split()[-1])
             for value in matcher.vocabulary.categories
-            for part in re.split(r"\s*[&,]\s*", value)
+            for part in _kind_parts(value)
             if part.split() and len(part.split()[-1]) >= 4
         )
         matcher.__dict__["_kind_heads"] = heads
@@ -2910,6 +2981,36 @@ def _names_a_kind_head(phrase: str, matcher: VocabularyMatcher) -> bool:
         and not (i + 1 < len(tokens) and tokens[i + 1].text in _COPULAS)
         for i, t in enumerate(tokens)
     )
+
+
+def _determines_a_kind_head(phrase: str, matcher: VocabularyMatcher) -> bool:
+    """Whether ``phrase`` says a kind's head word as a thing, after a determiner ("he's cracked two
+    desk chairs", "a chair"), not a word the catalog shares used otherwise ("my dog gulps his food
+    and throws up", "my back is wrecked", "i work from home")."""
+    tokens = tokenize(phrase)
+    return any(
+        _names_a_kind_head(t.text, matcher) and any(u.text in _DETERMINERS for u in tokens[max(0, i - 2) : i])
+        for i, t in enumerate(tokens)
+    )
+
+
+def _kind_parts(value: str) -> list[str]:
+    """The kinds a category's name lists ("Cookies, Biscuits & Snacks"), without a lone singular
+    word that only shares the last part's noun ("Track & Active Jackets", "Bathtub & Shower Trim
+    Systems": track and bathtub name no kind of their own)."""
+    parts = [part for part in re.split(r"\s*[&,]\s*", value) if part.split()]
+    last = parts[-1].split() if parts else []
+    shared = len(last) > 1 and singular(last[-1].lower()) != last[-1].lower()
+    return [
+        part
+        for i, part in enumerate(parts)
+        if not (
+            shared
+            and i < len(parts) - 1
+            and len(part.split()) == 1
+            and singular(part.lower()) == part.lower()
+        )
+    ]
 
 
 def _clauses(text: str, matcher: VocabularyMatcher | None) -> list[str]:
