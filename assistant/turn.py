@@ -1735,8 +1735,9 @@ class Assistant:
                 among,
             )
         )
-        if leaf is None and under_level:
-            # (two products of their own are enough among the few leaves of one level: Cat Trees)
+        if leaf is None and under_level and asked:
+            # (two products of their own are enough among the few leaves of one level: Cat Trees;
+            # an ask of nothing but the level's own name, "headphones please", asks for all of it)
             leaf = self.searcher.clearly_nearest_by_products(
                 said or plan.query, self.settings.kind_products_margin, among=among, least=2
             )

@@ -148,3 +148,30 @@ def test_what_a_thing_is_likened_to_is_no_product(
     phrase = product_phrase(message, matcher_for(demo_vocabulary))
     assert said in phrase
     assert not_said is None or not_said not in phrase
+
+
+def test_a_word_qualifying_a_stand_in_says_which_of_the_kind_shown() -> None:
+    # "wine" heads the titles of Wine Glasses; said of "ones" after wine colored pillow covers it
+    # says which covers, as "red wine ones" after wine glasses says which glasses
+    rows = [
+        (["Home", "Decorative Pillows", "Throw Pillow Covers"], "Wine Red Velvet Throw Pillow Covers 18x18"),
+        (["Home", "Decorative Pillows", "Throw Pillow Covers"], "Linen Throw Pillow Covers 18x18"),
+        (["Kitchen", "Wine & Champagne Glasses", "Wine Glasses"], "Crystal Wine Glasses"),
+        (["Kitchen", "Wine & Champagne Glasses", "Wine Glasses"], "Stemless Wine Glasses"),
+    ]
+    products = [
+        Product(id=f"p{i}-{n}", title=f"{title} {n}", category=path, price=10.0 + n)
+        for i, (path, title) in enumerate(rows)
+        for n in range(12)
+    ]
+    vocab, schema = Vocabulary.from_products(products), CatalogSchema.from_products(products)
+    titles = _TitleCategories.build(0, products).get_counts
+    assert [c for c, _ in titles("wine")][:1] == ["wine glasses"]
+    first = plan_after("wine colored pillow covers for 18x18 pillows", vocab, schema, titles)
+    assert first.filters.categories == ["throw pillow covers"]
+    plan = plan_after("can you find wine ones that are under fifteen dollars?", vocab, schema, titles, first)
+    assert plan.filters.categories == ["throw pillow covers"] and plan.filters.price_max == 15
+    glasses = plan_after("show me wine glasses", vocab, schema, titles)
+    assert plan_after("any red wine ones?", vocab, schema, titles, glasses).filters.categories == [
+        "wine glasses"
+    ]

@@ -76,3 +76,23 @@ def test_a_budget_after_a_use_stays_with_the_kinds_shown(tmp_path: Path) -> None
         shown, text, plan, _ = turn(a, "can we do under forty dollars? we're broke lol", sid)
         assert shown and all(p.category[-1] == "Compact Refrigerators" for p in shown)  # not the panini press
         assert plan.relaxed and "Nothing matched under $40" in text
+
+
+_AUDIO = [
+    *[(("Audio", "Headphones"), f"Wireless Over-Ear Headphones {n}", "Halcyon", 99.0 + n) for n in range(4)],
+    *[(("Audio", "Headphones", "Kids Headphones"), f"Kids Volume-Limited Headphones {n}", "Pipsqueak", 29.0 + n) for n in range(4)],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "message", ["headphones please", "headphones pls", "could i see some headphones, thanks"]
+)
+def test_a_level_asked_by_its_own_name_alone_is_all_of_it(tmp_path: Path, message: str) -> None:
+    # Headphones holds products of its own and the Kids Headphones leaf: nothing but its name (and
+    # a courtesy) was said, so no leaf under it is nearer to the ask than the others
+    with small_assistant(
+        tmp_path / "data", _products(_AUDIO), **{**MINILM, "kind_products_margin": 0.0}
+    ) as a:
+        shown, _, plan, _ = turn(a, message)
+        assert plan.filters.categories == ["headphones"]
+        assert any(p.category[-1] == "Headphones" for p in shown)

@@ -1370,6 +1370,14 @@ def plan_turn(
             for m in at
         ):
             found = None  # "one with a keychain": a feature of the kind shown (see parse_turn)
+        elif (
+            not at
+            and _qualifies_stand_in(product_phrase(blank_complaints(normalized), matcher))
+            and not any(_related(schema, found[0], k) for k in kinds_shown)
+        ):
+            # "can you find wine ones under fifteen?" after wine colored pillow covers: a word the
+            # catalog's titles file elsewhere (Wine Glasses), said of a stand-in for the kind shown
+            found = None
     if found is not None and context.previous is not None and context.shown_ids:
         said = tokenize(normalized)
         at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
@@ -2756,6 +2764,13 @@ _HAVE_ALREADY = re.compile(
 _TAKEN_BACK = re.compile(
     r"\b(?:forget|scratch|nevermind|never\s+mind|nix)\s+(?:about\s+)?(?:the\s+)?(?:[a-z]+\s+){0,2}$"
 )
+
+
+def _qualifies_stand_in(phrase: str) -> bool:
+    """Whether a product phrase ends on a stand-in a word qualifies ("wine ones", "running ones"):
+    the stand-in is the kind, the word says which of it."""
+    words = re.findall(r"[a-z]+", phrase.lower())
+    return len(words) >= 2 and words[-1] in ("one", "ones") and words[-2] not in _PRO_FORMS
 
 
 def aside_of_kind_shown(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
