@@ -509,6 +509,7 @@ class Assistant:
             known=known,
             word_categories=self._title_categories().get_counts,
             part_of=lambda phrase, kinds: part_of_kind(self.searcher.snapshot(), phrase, kinds),
+            brand_leaves=self._title_categories().brand_leaves,
         )
         if dropped is not None:  # model plan values refused by the schema check and the merge rules
             turn.timings["plan_model_dropped"] = float(dropped.total)
@@ -2373,16 +2374,24 @@ class _TitleCategories:
                     table[leaf] = table.get(leaf, 0) + 1
         leaves: list[str] = []
         postings: dict[str, set[int]] = {}
+        makers: dict[str, set[str]] = {}
         for p in products:
             if not p.category:
                 continue
             for word in set(re.findall(r"[a-z0-9]+", f"{p.brand or ''} {p.title}".casefold())):
                 postings.setdefault(word, set()).add(len(leaves))
             leaves.append(p.category[-1].casefold())
-        return cls(version=version, counts=counts, leaves=leaves, postings=postings)
+            if p.brand:
+                makers.setdefault(p.brand.casefold(), set()).add(p.category[-1].casefold())
+        return cls(version=version, counts=counts, leaves=leaves, postings=postings, makers=makers)
 
     leaves: list[str] = field(default_factory=list)
     postings: dict[str, set[int]] = field(default_factory=dict)
+    makers: dict[str, set[str]] = field(default_factory=dict)
+
+    def brand_leaves(self, brand: str) -> set[str]:
+        """The leaf categories the products ``brand`` makes are filed under (by their brand field)."""
+        return set(self.makers.get(brand.casefold(), set()))
 
     def pair_unseen(self, first: str, second: str) -> bool:
         """Whether no title holds both words (any plural form), while each is in some title."""

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.plan import plan_turn
 from assistant.plan.text import tokenize
 from assistant.plan.vocab import describes_brand, matcher_for
+from assistant.schemas import HistoryTurn, QueryPlan
+from assistant.turn import _TitleCategories
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
+from retrieval.schema import CatalogSchema
 
 _PRODUCTS = [
     Product(id=f"{brand}{i}", title=f"{brand} {kind} {i}", brand=brand, category=[category])
@@ -64,3 +68,52 @@ def test_a_plural_that_is_also_a_kind_is_the_kind() -> None:
 )
 def test_the_maker_said_as_the_maker_is_still_the_brand(text: str, brand: str) -> None:
     assert ("brand", brand) in _found(text)
+
+
+_PHRASED = [
+    *[Product(id=f"jar{i}", title=f"Regular Mouth Mason Jars {i}", brand="Ball", category=["Kitchen", "Jars"]) for i in range(4)],
+    *[Product(id=f"pm{i}", title=f"Golf Putting Mat with Ball Return {i}", brand="Putt-A-Bout", category=["Golf", "Putting Mats"]) for i in range(4)],
+    *[Product(id=f"sd{i}", title=f"Vessel Sink Pop Up Drain {i}", brand="Bestill", category=["Bath", "Sink Drains"]) for i in range(4)],
+    *[Product(id=f"sc{i}", title=f"Precision Screwdriver {i}", brand="VESSEL", category=["Tools", "Screwdrivers"]) for i in range(4)],
+]  # fmt: skip
+
+
+def _plan_with_makers(message: str, previous: QueryPlan | None = None) -> QueryPlan:
+    index = _TitleCategories.build(0, _PHRASED)
+    history = [HistoryTurn(role="assistant", content="", plan=previous, shown_ids=["x"])] if previous else []
+    return plan_turn(
+        message,
+        history,
+        Vocabulary.from_products(_PHRASED),
+        previous=previous,
+        schema=CatalogSchema.from_products(_PHRASED),
+        word_categories=index.get_counts,
+        brand_leaves=index.brand_leaves,
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "word"),
+    [
+        ("a golf putting mat with ball return for the office", "ball"),
+        ("pop up drain for a vessel sink", "vessel"),
+    ],
+)
+def test_a_brand_opening_a_phrase_other_makers_title_with_is_the_phrase(message: str, word: str) -> None:
+    # Ball makes jars, VESSEL screwdrivers: "ball return" and "vessel sink" are what other makers'
+    # products are titled with
+    plan = _plan_with_makers(message)
+    assert not plan.filters.brands and word in plan.query.split()
+
+
+def test_a_follow_up_phrase_drops_the_maker_reading_too() -> None:
+    first = _plan_with_makers("a putting mat")
+    plan = _plan_with_makers("it needs the automatic ball return thing and under fifteen", first)
+    assert not plan.filters.brands and plan.filters.price_max == 15
+
+
+@pytest.mark.parametrize(
+    ("message", "brand"), [("ball jars for canning", "ball"), ("vessel screwdrivers", "vessel")]
+)
+def test_a_brand_before_what_it_makes_stays_the_brand(message: str, brand: str) -> None:
+    assert [b.casefold() for b in _plan_with_makers(message).filters.brands] == [brand]

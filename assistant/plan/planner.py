@@ -1322,6 +1322,7 @@ def plan_turn(
     known: Callable[[str], bool] | None = None,
     word_categories: Callable[[str], list[tuple[str, int]]] | None = None,
     part_of: Callable[[str, Sequence[str]], bool] | None = None,
+    brand_leaves: Callable[[str], set[str]] | None = None,
 ) -> QueryPlan:
     """The standalone plan of ``message`` given the conversation ``history``.
 
@@ -1335,7 +1336,8 @@ def plan_turn(
     checked plan to merge (``dropped`` counts the model values the merge refuses); ``shown_titles`` (id → title of products shown) lets "the Bosch or the
     LG" resolve to ids in comparisons; ``shown_products`` are the records of the products shown last
     (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text;
-    ``part_of(phrase, kinds)`` whether the kinds' titles say a phrase as a part of theirs.
+    ``part_of(phrase, kinds)`` whether the kinds' titles say a phrase as a part of theirs;
+    ``brand_leaves(brand)`` the leaf categories a brand's own products are filed under.
     """
     context = conversation_context(history, previous)
     if earlier_titles:
@@ -1499,6 +1501,8 @@ def plan_turn(
         )
     if schema is None:
         return plan
+    if word_categories is not None and brand_leaves is not None and plan.filters.brands:
+        plan = _without_phrase_brands(plan, normalized, context.previous, word_categories, brand_leaves)
     phrase_stems = {t.stem for t in tokenize(asked_phrase)}
     head_named = head is not None and bool({singular(w) for w in re.findall(r"[a-z]+", head)} & phrase_stems)
     if (
@@ -3166,6 +3170,49 @@ def _the_kind_asked_before(plan: QueryPlan, previous: QueryPlan | None) -> Query
         return plan
     return plan.model_copy(
         update={"filters": plan.filters.model_copy(update={"categories": list(dict.fromkeys(swapped))})}
+    )
+
+
+def _without_phrase_brands(
+    plan: QueryPlan,
+    text: str,
+    previous: QueryPlan | None,
+    word_categories: Callable[[str], list[tuple[str, int]]],
+    brand_leaves: Callable[[str], set[str]],
+) -> QueryPlan:
+    """A one-word brand that is an ordinary word, said as the first word of a phrase the catalog's
+    other products are titled with ("a vessel sink drain", "the automatic ball return thing", "a
+    spot cleaner"), is that phrase, not the maker (VESSEL screwdrivers, Ball jars, SPOT bowls): the
+    products whose titles hold both words are filed where the brand's own are not. "reef sandals",
+    "ball jars", "a lego set" name what the brand sells."""
+    before = {b.casefold() for b in previous.filters.brands} if previous is not None else set()
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    dropped: list[str] = []
+    for brand in plan.filters.brands:
+        word = brand.casefold()
+        if " " in word or word in before or not ordinary_word(word):
+            continue
+        nexts = [
+            words[i + 1]
+            for i, w in enumerate(words[:-1])
+            if w == word and words[i + 1].isalpha() and words[i + 1] not in FILLER_WORDS
+        ]
+        if not nexts or len(nexts) != words.count(word):
+            continue
+        sold = brand_leaves(brand)
+        phrased = [{c.casefold() for c, _ in word_categories(f"{word} {after}")} for after in nexts]
+        if sold and all(found and not found & sold for found in phrased):
+            dropped.append(brand)
+    if not dropped:
+        return plan
+    said = [w for w in (b.casefold() for b in dropped) if w not in plan.query.lower().split()]
+    return plan.model_copy(
+        update={
+            "query": " ".join([*said, plan.query]).strip(),
+            "filters": plan.filters.model_copy(
+                update={"brands": [b for b in plan.filters.brands if b not in dropped]}
+            ),
+        }
     )
 
 
