@@ -1890,12 +1890,23 @@ class Assistant:
             rest = set(lexical.terms(level)) - kinds
             return bool(kinds & wanted and rest and not rest & narrowing)
 
+        @cache
+        def leaf_of_sibling(path: tuple[str, ...]) -> bool:
+            # a leaf named for a kind of its parent's head ("Oils > Soybean", "Oils > Peanut" for
+            # "fish oil"): the pair names a sibling kind the way "Soybean Oils" would
+            if len(path) < 2 or not narrowing or norm(path[-1]) in asked or _GROUPING.search(path[-2]):
+                return False
+            if set(lexical.terms(" ".join(level_kinds(path[-1])))) & wanted:
+                return False
+            parent = set(lexical.terms(" ".join(level_kinds(path[-2]))))
+            return bool(parent & wanted and not set(lexical.terms(path[-1])) & narrowing)
+
         def test(product: Product) -> bool:
             # a level grouping several kinds ("Hair Extensions, Wigs & Accessories") does not say which
             # of them the product is: its own title does
             # a level says so by its head word: "Smartwatch Bands" are bands, not smartwatches;
             # "Inkjet Printer Paper" is paper; "Snorkeling Packages" hold snorkels
-            if any(sibling(c) for c in product.category):
+            if any(sibling(c) for c in product.category) or leaf_of_sibling(tuple(product.category)):
                 return False
             single = [w for c in product.category if not _GROUPING.search(c) for w in level_kinds(c)]
             said = (
@@ -1943,9 +1954,11 @@ class Assistant:
                 kinds = {t for c in product.category for t in analyze(" ".join(level_kinds(c)))}
                 if not heads & kinds:
                     return False
-            # (filed elsewhere, the title names the kind as what the product is, not as a feature it
-            # comes with: an "Alarm Clock with Night Light" is a clock)
-            itself = set(analyze(_WITH_FEATURE.split(product.title, maxsplit=1)[0]))
+            # (filed elsewhere, the title's first part names the kind as what the product is, not as
+            # a feature it comes with or an ingredient it lists: an "Alarm Clock with Night Light" is
+            # a clock, a "Daily Gummy Multivitamin: … Omega 3 Fish Oil" a multivitamin)
+            first = _FIRST_PART.split(product.title, maxsplit=1)[0]
+            itself = set(analyze(_WITH_FEATURE.split(first, maxsplit=1)[0]))
             return (
                 not product.category
                 or bool(near & {norm(c) for c in product.category})
@@ -2297,6 +2310,8 @@ def title_is_part(title: str) -> str:
 
 _TITLE_PARTS = re.compile(r"[,;|(]|\s[-–—]\s")
 _MADE_FOR = re.compile(r"\b(?:for|compatible|fits?)\b", re.IGNORECASE)
+# where a title's first part ends ("… Gummy Multivitamin: Fiber for …, Omega 3 Fish Oil")
+_FIRST_PART = re.compile(r"[,;:|(]|\s[-–—]\s")
 # where a title starts saying what the product comes with ("Small Clock with Night Light")
 _WITH_FEATURE = re.compile(r"\b(?:with|w/|featuring|includes?|including)\b", re.IGNORECASE)
 

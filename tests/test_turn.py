@@ -431,3 +431,40 @@ def test_a_small_marketplace_category_is_topped_up_with_the_same_thing_filed_els
     finally:
         assistant.store.close()
         assistant.catalog.close()
+
+
+def test_a_tiny_category_widens_only_to_the_same_kind(tmp_path: Path) -> None:
+    # One fish oil is filed as Fish Oil: widened, other fish oils come in; a cooking oil filed as
+    # Oils > Soybean (a sibling kind of oil) and a multivitamin listing fish oil among its
+    # ingredients do not.
+    import json
+
+    from retrieval.ingest import ingest_feed
+
+    rows = [
+        {"id": "fo-1", "title": "Fish Oil Softgels 1200 mg", "category": "Health > Supplements > Fish Oil", "price": 12},
+        {"id": "o3-1", "title": "Omega-3 Fish Oil, Triple Strength", "category": "Health > Supplements > Omega-3", "price": 20},
+        {"id": "soy-1", "title": "Gourmet Soybean Cooking Oil, 1 Gallon", "category": "Grocery > Oils > Soybean", "price": 9},
+        {"id": "mv-1", "title": "Kids Gummy Multivitamin: Vitamin C, Omega 3 Fish Oil", "category": "Health > Vitamins > Children's Vitamins", "price": 14},
+        *[
+            {"id": f"mug-{i}", "title": f"Ceramic Coffee Mug {i}", "category": "Home > Mugs", "price": 10 + i}
+            for i in range(8)
+        ],
+    ]  # fmt: skip
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path / "data", embedder="hash", llm="fake", chroma_url=None
+    )
+    assistant = build_assistant(settings, chat_model=FakeChatModel())
+    try:
+        assert not ingest_feed(assistant.catalog, feed).errors
+        events = _run(assistant, "some fish oil")
+        plan = next(e for e in events if e.type == "plan").plan
+        shown = [p.id for p in next(e for e in events if e.type == "products").products]
+        assert plan.filters.categories == ["fish oil"]
+        assert "fo-1" in shown and "o3-1" in shown
+        assert not {"soy-1", "mv-1"} & set(shown)
+    finally:
+        assistant.store.close()
+        assistant.catalog.close()
