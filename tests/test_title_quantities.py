@@ -105,6 +105,10 @@ def test_filters_take_known_units_only_and_match_titles() -> None:
         ("14 oz or smaller", "oz", NumericRange(lte=14)),
         ("takes .7 mm lead", "mm", NumericRange(gte=0.693, lte=0.707)),
         ("about 20 oz", "oz", NumericRange(gte=17, lte=23)),
+        # the unit said as a noun for the thing of that size (the late-bo cases)
+        ("a 20 pounder weighted blanket", "lb", NumericRange(gte=20, lt=21)),
+        ("need an 11 footer for the lake", "ft", NumericRange(gte=11, lt=12)),
+        ("a 65 incher for the living room", "in", NumericRange(gte=65, lt=66)),
     ],
 )
 def test_the_figure_asked_and_its_bound(message: str, unit: str, bounds: NumericRange) -> None:

@@ -1031,13 +1031,18 @@ def parse_turn(
             base = _restore(base, prev.relaxed, clears.targets)
     filters = _apply_clears(base, clears.targets)
     if prev is not None and not fresh and _FOR_ME.search(text):
-        # "and for me one with more cleaning modes than hers": the shopper, not the child asked for
-        # before; a child's age stays with the child
+        # "and for me one with more cleaning modes than hers", "i want one for myself too": the
+        # shopper, not the child asked for before; a child's age and the kids' words stay with the
+        # child
+        children = lexicons().children
+        kids = {w.casefold() for w in [*children["words"], *children.get("kids_values", [])]}
         filters = filters.model_copy(
             update={
                 "attribute_ranges": {
                     k: r for k, r in filters.attribute_ranges.items() if not k.startswith("age")
-                }
+                },
+                "child_age": None,
+                "text_words": [w for w in filters.text_words if w.casefold() not in kids],
             }
         )
     if prev is not None and not fresh and prev.filters.brands and _OTHER_BRAND.search(text):
