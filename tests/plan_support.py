@@ -36,3 +36,23 @@ def plan_known(
     from assistant.plan.vocab import matcher_for
 
     return plan_after(message, vocab, schema, titles, previous, known=matcher_for(vocab).covers)
+
+
+def small_store(
+    rows: list[tuple[list[str], str]], per: int = 3
+) -> tuple[Vocabulary, CatalogSchema, Callable[[str], list[tuple[str, int]]]]:
+    """A small feed's planner inputs: ``per`` products for each (category path, title) row, numbered
+    in their titles, and the vocabulary, schema and title index read from them."""
+    from assistant.turn import _TitleCategories
+    from retrieval.catalog import Product
+
+    products = [
+        Product(id=f"p{i}-{n}", title=f"{title} {n}", category=path, price=10.0 + n)
+        for i, (path, title) in enumerate(rows)
+        for n in range(per)
+    ]
+    return (
+        Vocabulary.from_products(products),
+        CatalogSchema.from_products(products),
+        _TitleCategories.build(0, products).get_counts,
+    )

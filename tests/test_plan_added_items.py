@@ -14,11 +14,10 @@ import pytest
 
 from assistant.plan.text import ASK_CUE
 from assistant.schemas import QueryPlan
-from assistant.turn import _TitleCategories
 from retrieval.catalog import Product
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
-from tests.plan_support import plan_after
+from tests.plan_support import plan_after, small_store
 
 
 def _kinds(plan: QueryPlan) -> list[list[str]]:
@@ -61,16 +60,7 @@ def store() -> tuple[Vocabulary, CatalogSchema, Callable[[str], list[tuple[str, 
         (["Health", "Oral Care", "Toothpaste"], "Whitening Mint Toothpaste"),
         (["Health", "Supplements", "Multivitamins"], "Daily Multivitamin Tablets"),
     ]
-    products = [
-        Product(id=f"p{i}-{n}", title=f"{title} {n}", category=path, price=10.0 + n)
-        for i, (path, title) in enumerate(rows)
-        for n in range(3)
-    ]
-    return (
-        Vocabulary.from_products(products),
-        CatalogSchema.from_products(products),
-        _TitleCategories.build(0, products).get_counts,
-    )
+    return small_store(rows)
 
 
 def test_thrown_in_items_are_no_throws(store: tuple) -> None:

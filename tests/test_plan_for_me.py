@@ -9,12 +9,10 @@ from collections.abc import Callable
 import pytest
 
 from assistant.schemas import QueryPlan
-from assistant.turn import _TitleCategories
-from retrieval.catalog import Product
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
-from tests.plan_support import plan_after
+from tests.plan_support import plan_after, small_store
 
 
 @pytest.fixture(scope="module")
@@ -24,16 +22,7 @@ def store() -> tuple[Vocabulary, CatalogSchema, Callable[[str], list[tuple[str, 
         (["Home", "Blankets & Throws", "Weighted Blankets"], "Weighted Blanket for Adults 25 lbs"),
         (["Sports", "Bottles", "Sports Water Bottles"], "Half Gallon Water Bottle"),
     ]
-    products = [
-        Product(id=f"p{i}-{n}", title=f"{title} {n}", category=path, price=10.0 + n)
-        for i, (path, title) in enumerate(rows)
-        for n in range(3)
-    ]
-    return (
-        Vocabulary.from_products(products),
-        CatalogSchema.from_products(products),
-        _TitleCategories.build(0, products).get_counts,
-    )
+    return small_store(rows)
 
 
 @pytest.mark.parametrize(

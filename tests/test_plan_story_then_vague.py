@@ -13,11 +13,9 @@ import pytest
 
 from assistant.plan.planner import _kind_parts, product_phrase
 from assistant.plan.vocab import matcher_for
-from assistant.turn import _TitleCategories
-from retrieval.catalog import Product
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
-from tests.plan_support import plan_after
+from tests.plan_support import plan_after, small_store
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +31,7 @@ def store() -> tuple[Vocabulary, CatalogSchema, Callable[[str], list[tuple[str, 
         (["Home", "Wall Lights", "Night Lights"], "Plug-in LED Night Light"),
         (["Clothing", "Uniforms", "Wear to Work"], "Stretch Work Pants"),
     ]
-    products = [
-        Product(id=f"p{i}-{n}", title=f"{title} {n}", category=path, price=10.0 + n)
-        for i, (path, title) in enumerate(rows)
-        for n in range(3)
-    ]
-    return (
-        Vocabulary.from_products(products),
-        CatalogSchema.from_products(products),
-        _TitleCategories.build(0, products).get_counts,
-    )
+    return small_store(rows)
 
 
 @pytest.mark.parametrize(
@@ -120,13 +109,7 @@ def test_a_requirement_then_a_likening_is_no_new_kind() -> None:
         (["Kitchen", "Travel & To-Go Food Containers", "Lunch Boxes"], "Electric Heated Lunch Box 12V 24V"),
         (["Toys", "Remote & App Controlled Vehicles", "Cars"], "High Speed RC Car"),
     ]
-    products = [
-        Product(id=f"p{i}-{n}", title=f"{title} {n}", category=path, price=10.0 + n)
-        for i, (path, title) in enumerate(rows)
-        for n in range(3)
-    ]
-    vocab, schema = Vocabulary.from_products(products), CatalogSchema.from_products(products)
-    titles = _TitleCategories.build(0, products).get_counts
+    vocab, schema, titles = small_store(rows)
     first = plan_after("an electric lunch box that heats food", vocab, schema, titles)
     assert first.filters.categories == ["lunch boxes"]
     plan = plan_after("has to work on 24 volt, my rig isnt 12V like a car", vocab, schema, titles, first)
@@ -159,13 +142,7 @@ def test_a_word_qualifying_a_stand_in_says_which_of_the_kind_shown() -> None:
         (["Kitchen", "Wine & Champagne Glasses", "Wine Glasses"], "Crystal Wine Glasses"),
         (["Kitchen", "Wine & Champagne Glasses", "Wine Glasses"], "Stemless Wine Glasses"),
     ]
-    products = [
-        Product(id=f"p{i}-{n}", title=f"{title} {n}", category=path, price=10.0 + n)
-        for i, (path, title) in enumerate(rows)
-        for n in range(12)
-    ]
-    vocab, schema = Vocabulary.from_products(products), CatalogSchema.from_products(products)
-    titles = _TitleCategories.build(0, products).get_counts
+    vocab, schema, titles = small_store(rows, per=12)
     assert [c for c, _ in titles("wine")][:1] == ["wine glasses"]
     first = plan_after("wine colored pillow covers for 18x18 pillows", vocab, schema, titles)
     assert first.filters.categories == ["throw pillow covers"]

@@ -19,6 +19,7 @@ from assistant.schemas import (
     FeedbackRequest,
     PlanEvent,
     ProductsEvent,
+    QueryPlan,
     RecommendationsEvent,
     TokenEvent,
 )
@@ -368,15 +369,32 @@ def test_a_multi_item_ask_says_what_each_item_search_loosened(assistant: Assista
     assert "found" not in answer.split("Nothing matched")[0], answer  # no "I found N matches under $20"
 
 
+def _first_turn_on_feed(tmp_path: Path, rows: list[dict], message: str) -> tuple[QueryPlan, list[str]]:
+    """The plan and the ids shown for ``message``, first in a conversation over a feed of ``rows``
+    (hash embeddings, the fake model)."""
+    from retrieval.ingest import ingest_feed
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path / "data", embedder="hash", llm="fake", chroma_url=None
+    )
+    assistant = build_assistant(settings, chat_model=FakeChatModel())
+    try:
+        assert not ingest_feed(assistant.catalog, feed).errors
+        events = _run(assistant, message)
+        plan = next(e for e in events if e.type == "plan").plan
+        return plan, [p.id for p in next(e for e in events if e.type == "products").products]
+    finally:
+        assistant.store.close()
+        assistant.catalog.close()
+
+
 def test_a_small_marketplace_category_is_topped_up_with_the_same_thing_filed_elsewhere(
     tmp_path: Path,
 ) -> None:
     # A feed without attributes (like a marketplace's): only two picnic baskets under $30 are filed as
     # such, a third under Storage; a berry basket is a basket but not a picnic basket.
-    import json
-
-    from retrieval.ingest import ingest_feed
-
     rows = [
         {
             "id": "pb-1",
@@ -413,34 +431,17 @@ def test_a_small_marketplace_category_is_topped_up_with_the_same_thing_filed_els
             for i in range(8)
         ],
     ]
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    settings = Settings(
-        _env_file=None, data_dir=tmp_path / "data", embedder="hash", llm="fake", chroma_url=None
-    )
-    assistant = build_assistant(settings, chat_model=FakeChatModel())
-    try:
-        assert not ingest_feed(assistant.catalog, feed).errors
-        events = _run(assistant, "a picnic basket under 30 dollars")
-        plan = next(e for e in events if e.type == "plan").plan
-        shown = [p.id for p in next(e for e in events if e.type == "products").products]
-        assert plan.filters.categories == ["picnic baskets"]
-        assert shown[:2] == ["pb-1", "pb-2"] or set(shown[:2]) == {"pb-1", "pb-2"}
-        assert "st-1" in shown and "st-2" not in shown and not any(s.startswith("mug") for s in shown)
-        assert "cl-1" not in shown
-    finally:
-        assistant.store.close()
-        assistant.catalog.close()
+    plan, shown = _first_turn_on_feed(tmp_path, rows, "a picnic basket under 30 dollars")
+    assert plan.filters.categories == ["picnic baskets"]
+    assert shown[:2] == ["pb-1", "pb-2"] or set(shown[:2]) == {"pb-1", "pb-2"}
+    assert "st-1" in shown and "st-2" not in shown and not any(s.startswith("mug") for s in shown)
+    assert "cl-1" not in shown
 
 
 def test_a_tiny_category_widens_only_to_the_same_kind(tmp_path: Path) -> None:
     # One fish oil is filed as Fish Oil: widened, other fish oils come in; a cooking oil filed as
     # Oils > Soybean (a sibling kind of oil) and a multivitamin listing fish oil among its
     # ingredients do not.
-    import json
-
-    from retrieval.ingest import ingest_feed
-
     rows = [
         {"id": "fo-1", "title": "Fish Oil Softgels 1200 mg", "category": "Health > Supplements > Fish Oil", "price": 12},
         {"id": "o3-1", "title": "Omega-3 Fish Oil, Triple Strength", "category": "Health > Supplements > Omega-3", "price": 20},
@@ -451,20 +452,7 @@ def test_a_tiny_category_widens_only_to_the_same_kind(tmp_path: Path) -> None:
             for i in range(8)
         ],
     ]  # fmt: skip
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    settings = Settings(
-        _env_file=None, data_dir=tmp_path / "data", embedder="hash", llm="fake", chroma_url=None
-    )
-    assistant = build_assistant(settings, chat_model=FakeChatModel())
-    try:
-        assert not ingest_feed(assistant.catalog, feed).errors
-        events = _run(assistant, "some fish oil")
-        plan = next(e for e in events if e.type == "plan").plan
-        shown = [p.id for p in next(e for e in events if e.type == "products").products]
-        assert plan.filters.categories == ["fish oil"]
-        assert "fo-1" in shown and "o3-1" in shown
-        assert not {"soy-1", "mv-1"} & set(shown)
-    finally:
-        assistant.store.close()
-        assistant.catalog.close()
+    plan, shown = _first_turn_on_feed(tmp_path, rows, "some fish oil")
+    assert plan.filters.categories == ["fish oil"]
+    assert "fo-1" in shown and "o3-1" in shown
+    assert not {"soy-1", "mv-1"} & set(shown)
