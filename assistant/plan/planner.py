@@ -2905,37 +2905,16 @@ _REQUIRED = re.compile(
     r"\s*(?:(?:it|they|this|that)\s+)?(?:has|have|needs?|got)\s+to\b|\s*(?:(?:it|they)\s+)?(?:must|should)\b"
 )
 _LIKENING = re.compile(r"\b(?P<before>[a-z0-9']+)\s+like\s+(?:a|an)\s+[a-z]+(?:\s+[a-z]+)?")
-# words before "like a" that make it a wish or an ask for its kind ("i'd like a tent", "something
-# like a heated lunch box"), not a likening
-_LIKE_ASKS = frozenset(
-    {
-        "i",
-        "we",
-        "you",
-        "they",
-        "he",
-        "she",
-        "would",
-        "to",
-        "really",
-        "also",
-        "just",
-        "still",
-        "do",
-        "does",
-        "something",
-        "anything",
-        "stuff",
-        "one",
-        "ones",
-        "thing",
-        "things",
-        "more",
-        "kinda",
-        "sorta",
-        "else",
-    }
-)
+
+
+@lru_cache(maxsize=1)
+def _like_asks() -> frozenset[str]:
+    """Words before "like a" that make it a wish or an ask for its kind ("i'd like a tent",
+    "something like a heated lunch box"), not a likening: ``lexicons/brand_roles.yaml``."""
+    data = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/brand_roles.yaml").read_text("utf-8")
+    )
+    return frozenset(str(w) for key in ("like_not_after", "like_asks_after") for w in data[key])
 
 
 def _likenings(text: str) -> list[tuple[int, int]]:
@@ -2945,7 +2924,7 @@ def _likenings(text: str) -> list[tuple[int, int]]:
     return [
         (m.start("before") + len(m.group("before")), m.end())
         for m in _LIKENING.finditer(text)
-        if m.group("before") not in _LIKE_ASKS and not m.group("before").endswith("'d")
+        if m.group("before") not in _like_asks() and not m.group("before").endswith("'d")
     ]
 
 
