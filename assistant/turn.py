@@ -958,6 +958,17 @@ class Assistant:
         asked = plan.query if follow_up else (kind or plan.query)
         kinds = [*f.categories, *([plan.category_hint] if plan.category_hint else [])]
         lexical = self.catalog.lexical()
+        if (
+            not kind
+            and not kinds
+            and not follow_up
+            and plan.intent == "search"
+            and self.searcher.leaf_led_by_meaning_and_words(normalized or message) is not None
+        ):
+            # "want to blitz soup smooth right in the pan, no more ladling it into a jug": a need
+            # told with no kind named, which one kind's products answer both in meaning and in their
+            # words (Blenders), is something the store sells; the last word said is no kind asked
+            return False
         if kinds:
             # a gift ask names no kind ("a present for my 6 year old"): the categories were read
             # from who it is for, nothing to check them against
@@ -1747,7 +1758,7 @@ class Assistant:
             # whose own products are clearly the nearest to what was said
             leaf = self.searcher.clearly_nearest_by_products(
                 said or plan.query, self.settings.kind_products_margin
-            )
+            ) or self.searcher.leaf_led_by_meaning_and_words(said or plan.query)
         if leaf is None:
             return plan, candidates
         key = norm(leaf)

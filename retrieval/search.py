@@ -247,6 +247,38 @@ class Searcher:
         runner_up = ranked[1][1] if len(ranked) > 1 else float(sims[-1])
         return ranked[0][0] if ranked[0][1] - runner_up >= margin else None
 
+    def leaf_led_by_meaning_and_words(self, text: str, top: int = 3, pool: int = 256) -> str | None:
+        """The leaf category (normalized name) that leads both rankings of leaves by their own
+        products: by nearness in meaning to ``text`` (:meth:`CatalogSnapshot.leaves_by_products` over
+        the ``pool`` nearest) and by the words they share with it (the same over the ``pool`` best
+        BM25 matches). What a need told with no kind named is about ("want to blitz soup right in the
+        pan": Blenders, by "soup" and "blitz" in their text and by meaning) when neither ranking
+        alone stands out by a margin; ``None`` when the two disagree, or the leader has fewer than
+        ``top`` products of its own. The two read different evidence, so their agreement is."""
+        snap = self.snapshot()
+        if not len(snap):
+            return None
+        query = positive_text(text).strip() or text
+        everything = np.ones(len(snap), dtype=bool)
+        ann = snap.release.ann if snap.release is not None else None
+        positions, sims, _ = dense_search(
+            snap.vectors, self.embed_query(query), everything, min(pool, len(snap)), ann, self.dense_policy
+        )
+        by_meaning = snap.leaves_by_products(positions, sims, top)
+        lexical = snap.release.lexical if snap.release is not None else self.catalog.lexical()
+        hits = lexical.search(query, pool)
+        if not by_meaning or not hits:
+            return None
+        by_words = snap.leaves_by_products(
+            np.array([snap.position[pid] for pid, _ in hits], dtype=np.int64),
+            np.array([score for _, score in hits], dtype=np.float32),
+            top,
+        )
+        leader = by_meaning[0][0]
+        if not by_words or by_words[0][0] != leader or snap.leaf_size(leader) < top:
+            return None
+        return leader
+
     def _nearest_positions(self, snap: CatalogSnapshot, text: str, k: int) -> np.ndarray:
         """Positions in ``snap`` of the ``k`` products nearest in meaning to ``text``, nearest first."""
         everything = np.ones(len(snap), dtype=bool)

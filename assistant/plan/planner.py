@@ -324,6 +324,19 @@ def _lower(text: str) -> str:
     return text.replace("\u2019", "'").lower()
 
 
+_DEGREE = frozenset({"too", "so", "very", "that", "overly", "really", "super"})
+
+
+def _wish_ruled_out(stems: list[str], wish: str, start: int, end: int) -> bool:
+    """ "something for my dorm, nothing big", "not too big": a soft wish ruled out where it is said
+    (a word of degree may sit between the cue and it) is no wish."""
+    if start > 0 and stems[start - 1] in _DEGREE:
+        start -= 1
+    return VocabularyMatcher.negated(
+        stems, ValueMatch(kind="attribute", value=wish, display=wish, start=start, end=end), []
+    )
+
+
 def _find_phrases(tokens: list[Token], phrases: Sequence[str]) -> list[tuple[str, int, int]]:
     stems = [t.stem for t in tokens]
     found: list[tuple[str, int, int]] = []
@@ -783,8 +796,11 @@ def parse_turn(
         unknown.append(word)  # "anything from lululemon?": a maker the store does not sell
         consumed.add(i)
 
+    stems_said = [t.stem for t in tokens]
     preferences: list[str] = [
-        p for p, s, e in _find_phrases(tokens, PREFERENCE_TERMS) if not consumed.intersection(range(s, e))
+        p
+        for p, s, e in _find_phrases(tokens, PREFERENCE_TERMS)
+        if not consumed.intersection(range(s, e)) and not _wish_ruled_out(stems_said, p, s, e)
     ]
     preferences += [f"for {m.group(1)}" for m in _FOR_USE.finditer(text)]
     if "price" in clears.targets:
@@ -2168,6 +2184,17 @@ def asks(sentence: str) -> bool:
 _WHICH_KIND = re.compile(
     r"\s*(?:so\s+|ok\s+|and\s+)?(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+)?(?P<w>[a-z]+)"
 )
+
+
+_WHAT_DOES_TEXT = (
+    r"(?:what|which)\s+(?!(?:kind|kinds|type|types|sort|size|brand|colou?r)\b)"
+    # ("what can i restuff them with", "what do i get": what the shopper does, to the thing asked)
+    r"(?!(?:can|could|would|should|will|do|does|did|must|is|are)\s+(?:i|we|you|u|he|she|they)\b)[a-z]+\s+\S"
+)
+_WHAT_DOES = re.compile(rf"\s*{_WHAT_DOES_TEXT}")
+_THEN_WHAT_DOES = re.compile(rf",\s+(?:so\s+|then\s+)?{_WHAT_DOES_TEXT}")
+"""A question whose subject is the thing asked for ("what gets the smell out", "what can get rid of
+it"): the words after it say what it should do."""
 
 
 def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
@@ -3949,11 +3976,25 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         and not _names_a_category(phrase, matcher)
         and not _names_a_kind_head(phrase, matcher)
         and not ASK_CUE.search(_lower(normalized), _wish_end(_lower(normalized)))
-        # ("i want to try a foam roller": a word the catalog's text has is a thing it may sell)
-        and not (known is not None and known(said[-1]))
+        # ("i want to try a foam roller": a word the catalog's text has, said as a thing with its
+        # article, is a thing it may sell; "want to blitz soup smooth right in the pan" names none)
+        and not (
+            known is not None
+            and known(said[-1])
+            and re.search(r"\b(?:a|an|some|the|one)\s", phrase) is not None
+        )
     ):
         # "my 3 yr old wants to zoom up and down the driveway": what someone wants to do, and where;
         # no thing named
+        return ""
+    if (
+        (_WHAT_DOES.match(phrase) or _THEN_WHAT_DOES.search(_lower(normalized)))
+        and not _names_a_category(phrase, matcher)
+        and not _names_a_kind_head(phrase, matcher)
+    ):
+        # "what gets the smell out", "my husband smokes on the balcony, what gets the smell out": the
+        # thing asked for is what does it; the words after name the trouble, and a story before it
+        # that names no kind ("husband smokes") is no product asked for
         return ""
     if said and (said[0] in _VERB_OPENINGS or any(w in _OBJECT_PRONOUNS for w in said)):
         # "she wants to be able to stand", "what would let her make them at home": what someone

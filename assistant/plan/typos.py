@@ -53,6 +53,24 @@ def _contraction(word: str, english: frozenset[str]) -> bool:
     return any(word.endswith(end) and word[: -len(end)] in english for end in _CONTRACTED)
 
 
+_ENDINGS = ("ing", "ed")
+
+
+def _inflected(word: str, english: frozenset[str]) -> bool:
+    """An English word's -ing or -ed form the dictionary does not list ("ladling", "pureeing",
+    "blitzed"): its stem is a listed word, with a dropped final e ("ladl" + e) or a doubled last
+    consonant ("plopp" → "plop") put back. No misspelling of a catalog word ("ladling" is not
+    "padding")."""
+    for end in _ENDINGS:
+        if not word.endswith(end) or len(word) - len(end) < 3:
+            continue
+        stem = word[: -len(end)]
+        doubled = len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiou"
+        if stem in english or stem + "e" in english or (doubled and stem[:-1] in english):
+            return True
+    return False
+
+
 _MAKER_AFTER = re.compile(r"\s+brand\b", re.IGNORECASE)
 _MAKER_BEFORE = re.compile(r"\b(?:brand|made\s+by)\s+$", re.IGNORECASE)
 
@@ -86,6 +104,7 @@ class TypoCorrector:
                 or low in self._vocabulary
                 or low in english
                 or _contraction(low, english)
+                or _inflected(low, english)
             ):
                 return word
             if keep(low):
