@@ -233,12 +233,7 @@ class Searcher:
         snap = self.snapshot()
         if not len(snap) or margin > 1:
             return None
-        everything = np.ones(len(snap), dtype=bool)
-        ann = snap.release.ann if snap.release is not None else None
-        vector = self.embed_query(positive_text(text).strip() or text)
-        positions, sims, _ = dense_search(
-            snap.vectors, vector, everything, min(pool, len(snap)), ann, self.dense_policy
-        )
+        positions, sims = self._nearest(snap, text, min(pool, len(snap)))
         ranked = snap.leaves_by_products(positions, sims, top)
         if among is not None:
             ranked = [(leaf, sim) for leaf, sim in ranked if leaf in among]
@@ -258,15 +253,10 @@ class Searcher:
         snap = self.snapshot()
         if not len(snap):
             return None
-        query = positive_text(text).strip() or text
-        everything = np.ones(len(snap), dtype=bool)
-        ann = snap.release.ann if snap.release is not None else None
-        positions, sims, _ = dense_search(
-            snap.vectors, self.embed_query(query), everything, min(pool, len(snap)), ann, self.dense_policy
-        )
+        positions, sims = self._nearest(snap, text, min(pool, len(snap)))
         by_meaning = snap.leaves_by_products(positions, sims, top)
         lexical = snap.release.lexical if snap.release is not None else self.catalog.lexical()
-        hits = lexical.search(query, pool)
+        hits = lexical.search(positive_text(text).strip() or text, pool)
         if not by_meaning or not hits:
             return None
         by_words = snap.leaves_by_products(
@@ -279,20 +269,21 @@ class Searcher:
             return None
         return leader
 
-    def _nearest_positions(self, snap: CatalogSnapshot, text: str, k: int) -> np.ndarray:
-        """Positions in ``snap`` of the ``k`` products nearest in meaning to ``text``, nearest first."""
+    def _nearest(self, snap: CatalogSnapshot, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in ``snap`` of the ``k`` products nearest in meaning to what ``text`` asks for
+        (what it rules out left aside), nearest first, with their similarities."""
         everything = np.ones(len(snap), dtype=bool)
         ann = snap.release.ann if snap.release is not None else None
         vector = self.embed_query(positive_text(text).strip() or text)
-        positions, _, _ = dense_search(snap.vectors, vector, everything, k, ann, self.dense_policy)
-        return positions
+        positions, sims, _ = dense_search(snap.vectors, vector, everything, k, ann, self.dense_policy)
+        return positions, sims
 
     def nearest_products(self, text: str, k: int) -> list[Product]:
         """The ``k`` products nearest in meaning to ``text`` over the whole catalog, nearest first."""
         snap = self.snapshot()
         if not len(snap) or k <= 0:
             return []
-        return [snap.products[int(p)] for p in self._nearest_positions(snap, text, k)]
+        return [snap.products[int(p)] for p in self._nearest(snap, text, k)[0]]
 
     def nearest_filing(self, text: str, k: int, filters: Filters) -> tuple[int, list[tuple[str, int]]]:
         """Where the ``k`` products nearest to ``text`` are filed: how many of them ``filters`` allow,
@@ -301,7 +292,7 @@ class Searcher:
         snap = self.snapshot()
         if not len(snap) or k <= 0:
             return 0, []
-        positions = self._nearest_positions(snap, text, k)
+        positions, _ = self._nearest(snap, text, k)
         inside = int(snap.mask(filters)[positions].sum())
         leaves = Counter(
             snap.products[int(p)].category[-1] for p in positions if snap.products[int(p)].category

@@ -324,13 +324,10 @@ def _lower(text: str) -> str:
     return text.replace("\u2019", "'").lower()
 
 
-_DEGREE = frozenset({"too", "so", "very", "that", "overly", "really", "super"})
-
-
 def _wish_ruled_out(stems: list[str], wish: str, start: int, end: int) -> bool:
     """ "something for my dorm, nothing big", "not too big": a soft wish ruled out where it is said
-    (a word of degree may sit between the cue and it) is no wish."""
-    if start > 0 and stems[start - 1] in _DEGREE:
+    (a word of degree, ``evaluative.yaml``, may sit between the cue and it) is no wish."""
+    if start > 0 and stems[start - 1] in lexicons().degree:
         start -= 1
     return VocabularyMatcher.negated(
         stems, ValueMatch(kind="attribute", value=wish, display=wish, start=start, end=end), []
