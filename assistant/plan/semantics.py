@@ -98,6 +98,7 @@ class Lexicons:
     # ``evaluative.yaml`` linking: "went flat", "looks sad and flat": a category word after one describes
     linking: frozenset[str] = frozenset()
     degree: frozenset[str] = frozenset()
+    manner: frozenset[str] = frozenset()
     self_prefixes: tuple[str, ...] = ()
     by_itself: tuple[tuple[str, ...], ...] = ()
     # ``comparatives.yaml`` rating_grammar: the best rated said in the shopper's own words
@@ -175,6 +176,7 @@ def lexicons() -> Lexicons:
         having=frozenset(str(w) for w in _read("evaluative").get("having", [])),
         linking=frozenset(str(w) for w in _read("evaluative").get("linking", [])),
         degree=frozenset(str(w) for w in _read("evaluative").get("degree", [])),
+        manner=frozenset(str(w) for w in _read("evaluative").get("manner", [])),
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),

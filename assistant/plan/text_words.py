@@ -182,6 +182,10 @@ def said_features(
             spots.setdefault(at, matched)
     for i in _modifier_spots(text, tokens, modifiers):
         spots.setdefault(i, matched)
+    manner = lexicons().manner
+    for i in [i for i in spots if i > 0 and tokens[i].text in manner and tokens[i - 1].text.isalpha()]:
+        # "tropical style ceiling fan": the word before the manner noun is the feature
+        spots.setdefault(i - 1, spots.pop(i))
     content = [i for i, t in enumerate(tokens) if t.text.isalpha() and t.stem not in FILLER_WORDS]
     if len(content) == 1 and content[0] not in matched:
         spots.setdefault(content[0], matched)  # "queen" after bed frames: the one word said
@@ -246,7 +250,9 @@ def kind_modifiers(
     as far back as the kind's titles (``titled``) say each word ("the festival banned plastic
     glitter": nothing, no glitter title says plastic; "carbon plated running shoes": nothing, no
     running shoe title says plated)."""
-    said = [t.text for t in tokenize(kind_phrase.lower())]
+    manner = lexicons().manner
+    # ("tropical style ceiling fan": the manner noun says the word before it is the feature)
+    said = [t.text for k, t in enumerate(tokenize(kind_phrase.lower())) if not (k and t.text in manner)]
     if len(said) < 2 or not kinds:
         return []
     named = _kind_words(kinds)
@@ -445,14 +451,9 @@ def with_text_words(
     parts = _parts_said(message, matcher, kinds, is_kind, snap) if plan.intent == "refine" else []
     head = _head_unnamed(kind_phrase, f.categories, message)
     of_kind = snap.mask(Filters(categories=kinds))
+    modifiers = kind_modifiers(kind_phrase, kinds, lambda w: bool((of_kind & snap.title_says(w)).any()))
     featured = said_features(
-        message,
-        matcher,
-        is_kind,
-        foreign,
-        head=head,
-        modifiers=kind_modifiers(kind_phrase, kinds, lambda w: bool((of_kind & snap.title_says(w)).any())),
-        stated=not attrs,
+        message, matcher, is_kind, foreign, head=head, modifiers=modifiers, stated=not attrs
     )
     # what only the phrase naming the kind qualifies it by ("stainless steel" of "stainless steel water
     # bottle") or only a feature-less kind makes a feature ("cordless"): what the kind's titles call
@@ -489,15 +490,32 @@ def with_text_words(
     total = int(asked.sum())
     required = set(said_requirements(message))
     kind = snap.mask(Filters(categories=kinds, categories_all=f.categories_all))
+    kind_total = int(kind.sum())
+
+    def saying(w: str) -> np.ndarray:
+        return snap.title_says(w) if w in titled else snap.holds_words(w)
+
     kept = [
         w
         for w in words
-        if distinguishes(
-            int((asked & (snap.title_says(w) if w in titled else snap.holds_words(w))).sum()), total
+        if distinguishes(int((asked & saying(w)).sum()), total)
+        # "chromebooks with 16 gigs of ram", "a tropical ceiling fan under 100": a word of the phrase
+        # naming the product that picks some of the kind is kept when the rest of the ask leaves one
+        # or none that say it (the one, or nothing, so the search loosens one of them and says so;
+        # not other products as if they were what was named)
+        or (
+            # (a fresh ask only: "for the dumbbells …" after "any kettlebell heavier than fifty
+            # pounds?" names the item it turns to; a modifier only of a head the kind's products say:
+            # "kids bike helmets" after balance bikes names another product, not a kind of bike)
+            plan.intent == "search"
+            and not pool
+            and (w == head or (w in modifiers and (not head or bool((kind & snap.holds_words(head)).any()))))
+            and int((asked & saying(w)).sum()) < 2
+            and distinguishes(int((kind & saying(w)).sum()), kind_total)
         )
         # "a 4k monitor under 300": a code some of the kind's titles spell picks them, even one of
         # them, even when the rest of the ask leaves none (the search then says what it loosened)
-        or (_CODE.fullmatch(w) is not None and 0 < int((kind & snap.holds_words(w)).sum()) < int(kind.sum()))
+        or (_CODE.fullmatch(w) is not None and 0 < int((kind & snap.holds_words(w)).sum()) < kind_total)
         # asked outright ("it has to be biodegradable"): kept when even one of the kind says it; and
         # "do any come as gummies?", none of the kind says it but the catalog knows the word: kept so
         # the search finds nothing and says what it loosened
