@@ -49,6 +49,7 @@ from assistant.plan.semantics import (
     find_superlative,
     lexicons,
     numbers_to_digits,
+    said_quantities,
 )
 from assistant.plan.shorthand import expand_shorthand, spelling_variants
 from assistant.plan.text import (
@@ -1683,6 +1684,7 @@ def plan_turn(
     plan = _without_package_category(plan, schema)
     plan = narrow_by_levels(plan, schema, None if parsed.fresh else context.previous)
     plan = _kind_of_values(plan, schema)
+    plan = _kind_of_measure(plan, normalized, schema)
 
     def infer(text: str) -> list[str]:
         # an item's use ("a glass pitcher for water in the fridge") names no kind either
@@ -2095,6 +2097,13 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     text and catalog, as several stages of a turn ask for it. The ask's frame after the product
     ("the cheapest strip lights you carry") is no word of it."""
     phrase = _product_phrase(text, matcher)
+    if matcher is not None and (spec := _spec_said(phrase, matcher)) is not None:
+        # "i need 8 hours of battery on earbuds", "16 gigs of ram, show me laptops": a figure of a
+        # measure names what the product must have, not the product; that is named after it, or not
+        at = _lower(text).find(spec)
+        rest = _HOLDER.sub(" ", _lower(text)[at + len(spec) :]) if at >= 0 else ""
+        named = _product_phrase(rest, matcher) if rest.strip() else ""
+        return named if named.strip() and _names_a_category(named, matcher) else ""
     budget = _BUDGET_FOR.search(_lower(text))
     if budget is not None and not kind_words(_BUDGET_WORDS.sub(" ", phrase)).strip():
         # "nine to eleven hundred dollars is my range for a new laptop": what the budget is for
@@ -2103,6 +2112,40 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     if frame is not None and kind_words(phrase[: frame.start()]) and not kind_words(phrase[frame.end() :]):
         return phrase[: frame.start()]
     return phrase
+
+
+_HOLDER = re.compile(
+    r"^\W*(?:(?:minimum|min|at\s+least|or\s+more|plus|tops?)\W+)*(?:in|on|for|with|from|of)?\s*"
+    r"(?:(?:my|our|his|her|their|the|a|an|some)\s+)?"
+)
+_SPEC = re.compile(r"(?P<fig>\d+(?:\.\d+)?\s*-?\s*[a-z]*)\s+of\s+(?:the\s+)?(?P<noun>[a-z]+)")
+
+
+def _spec_said(phrase: str, matcher: VocabularyMatcher) -> str | None:
+    """The part of ``phrase`` that gives a figure of a measure ("16 gigs of ram", "40 hours of
+    battery life"): a figure with a unit (units.yaml), then "of" and a noun naming a measure
+    (dimensions.yaml) or a word of one of the catalog's numeric attribute keys ("ram" of ram_gb).
+    ``None`` when the phrase names no such thing ("5 pounds of dog food" is the product)."""
+    lowered = _lower(phrase)
+    m = _SPEC.search(lowered)
+    if m is None or not said_quantities(m.group("fig")):
+        return None
+    nouns = _spec_nouns(matcher)
+    if singular(m.group("noun")) not in nouns and m.group("noun") not in nouns:
+        return None
+    # (with the words of the measure that follow it: "battery life", "battery minimum")
+    end = m.end()
+    tail = re.match(r"(?:\s+(?:life|capacity|time|minimum|min))*", lowered[end:])
+    return lowered[m.start() : end + (tail.end() if tail else 0)]
+
+
+def _spec_nouns(matcher: VocabularyMatcher) -> frozenset[str]:
+    """Nouns that name a measure: the dimensions' (lexicons/dimensions.yaml) and the words of the
+    catalog's numeric attribute keys."""
+    lex = lexicons()
+    words = {w for d in lex.dimensions.values() for w in (d.name, *d.noun.split())}
+    words |= {w for key in matcher.vocabulary.attributes for w in key_words(key) if len(w) > 2}
+    return frozenset(words - {"brand", "color", "price", "rating", "size", "level", "minimum"})
 
 
 _BUDGET_WORDS = re.compile(r"\b(?:price\s+range|range|budget|limit|max|ceiling|spend)\b")
@@ -3082,6 +3125,39 @@ _NOT_DESCRIBING = frozenset(
 )  # fmt: skip
 
 _VALUE_KINDS = 3
+
+
+def _kind_of_measure(plan: QueryPlan, text: str, schema: CatalogSchema | None) -> QueryPlan:
+    """ "i need at least 16gb of ram": no kind named, but a figure of a measure whose noun is a word
+    of a numeric attribute key only one kind (or a few under one parent) carries (ram_gb: Laptops)."""
+    f = plan.filters
+    if (
+        schema is None
+        or plan.intent not in ("search", "out_of_catalog")
+        or f.categories
+        or plan.category_hint
+        or plan.items
+    ):
+        return plan
+    for m in _SPEC.finditer(_lower(text)):
+        if not said_quantities(m.group("fig")):
+            continue
+        noun = m.group("noun")
+        leaves = {
+            leaf
+            for leaf, kind in schema.categories.items()
+            if any(a.kind == "numeric" and noun in key_words(k) for k, a in kind.attributes.items())
+        }
+        parents = [set(schema.above(leaf)) for leaf in leaves]
+        if 1 <= len(leaves) <= _VALUE_KINDS and (len(leaves) == 1 or set.intersection(*parents)):
+            return plan.model_copy(
+                update={
+                    "intent": "search",
+                    "clarifying_question": None,
+                    "filters": f.model_copy(update={"categories": sorted(leaves)}),
+                }
+            )
+    return plan
 
 
 def _kind_of_values(plan: QueryPlan, schema: CatalogSchema) -> QueryPlan:
