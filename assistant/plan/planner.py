@@ -1136,6 +1136,12 @@ def parse_turn(
         referenced = asked_earlier or resolve_references(
             text, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
         )
+        # "how much weight can the walnut take?" after the walnut 60 and the deskwright 60 side by
+        # side: the compared one it names, not every walnut shown (after a comparison of two or more)
+        compared = prev.referenced_ids if prev is not None and prev.intent == "compare" else []
+        among = [i for i in referenced if i in compared]
+        if len(compared) >= 2 and among and len(among) < len(referenced) and not asked_earlier:
+            referenced = among if not POSITION.search(text) else referenced
         # "which ones aren't wireless?": a feature ruled out narrows the set as one asked for does
         ruled_out_feature = any(m.kind == "attribute" and m.negated for m in matches)
         intent = "refine" if variant and (positive or ruled_out_feature) else "product_question"

@@ -403,7 +403,50 @@ def numbers_to_digits(text: str) -> str:
             scale = next((sc for sc in (1000, 100) if high >= sc and high % sc == 0), 0)
             if scale and int(out[k]) * scale < high:
                 out[k] = str(int(out[k]) * scale)
-    return " ".join(out)
+    return _halves(" ".join(out))
+
+
+@lru_cache(maxsize=1)
+def _halves_patterns() -> tuple[re.Pattern[str], ...]:
+    """ "half a kilo", "a half gallon", "a kilo and a half", "two and a half hours", "3 feet and a
+    half": a half of a unit the catalog's units.yaml spells as a word."""
+    words = sorted(
+        {
+            w.lower()
+            for names in unit_spellings().values()
+            for w in names
+            if w.isalpha() and len(w) >= 3 and w.lower() not in ("bar", "bars")
+        },
+        key=len,
+        reverse=True,
+    )
+    unit = "|".join(map(re.escape, words))
+    number = "|".join(map(re.escape, sorted(lexicons().number_units, key=len, reverse=True)))
+    return (
+        re.compile(rf"\b(?:half\s+(?:an?|one)|an?\s+half)\s+(?P<u>{unit})\b", re.IGNORECASE),
+        re.compile(rf"\b(?:an?|one)\s+(?P<u>{unit})\s+and\s+a\s+half\b", re.IGNORECASE),
+        re.compile(rf"\b(?P<n>\d+|{number})\s+and\s+a\s+half\s+(?P<u>{unit})\b", re.IGNORECASE),
+        re.compile(rf"\b(?P<n>\d+|{number})\s+(?P<u>{unit})\s+and\s+a\s+half\b", re.IGNORECASE),
+    )
+
+
+def _halves(text: str) -> str:
+    """``text`` with a half of a unit said in words as a figure ("under half a kilo" → "under 0.5
+    kilo", "a kilo and a half" → "1.5 kilo", "two and a half hours" → "2.5 hours")."""
+    if "half" not in text.lower():
+        return text
+    units = lexicons().number_units
+    half, one_and, n_and, n_unit_and = _halves_patterns()
+
+    def whole(m: re.Match[str]) -> str:
+        n = m.group("n").lower()
+        return str(int(n) if n.isdigit() else units.get(n, 0))
+
+    # (a whole number and a half first: "two and a half hours" is no "a half hours")
+    text = n_and.sub(lambda m: f"{whole(m)}.5 {m.group('u')}", text)
+    text = n_unit_and.sub(lambda m: f"{whole(m)}.5 {m.group('u')}", text)
+    text = one_and.sub(lambda m: f"1.5 {m.group('u')}", text)
+    return half.sub(lambda m: f"0.5 {m.group('u')}", text)
 
 
 # --- dimensions → a category's keys -------------------------------------------------------------
@@ -622,7 +665,23 @@ def find_key_comparison(
 _AT_LEAST = r"(?:at\s+least|min(?:imum)?|over|more\s+than|above|no\s+less\s+than|>=?|bigger\s+than|larger\s+than|longer\s+than|heavier\s+than|wider\s+than|taller\s+than|thicker\s+than|deeper\s+than)"
 _ABOUT = r"(?:around|about|roughly|approximately|approx\.?|~|close\s+to|something\s+like)"
 # the measure's noun between a figure and its bound ("8mm drop or less"), never a joining word
-_NOUN_BETWEEN = r"(?!(?:with|and|at|for|of|in|on|to|but|or|max|min)\b)[a-z]+\s+"
+_NOUN_BETWEEN = (
+    # "8mm drop or less", "8 hours of battery life or more": the measure's noun (two words at most)
+    r"(?:of\s+)?(?!(?:with|and|at|for|of|in|on|to|but|or|max|min)\b)[a-z]+\s+"
+    r"(?:(?!(?:with|and|at|for|of|in|on|to|but|or|max|min)\b)[a-z]+\s+)?"
+)
+# "at least", "at minimum", "at the very least", "at the most": a bound said after the figure
+_AT_BOUND_AFTER = r"at\s+(?:a\s+|the\s+)?(?:very\s+)?(?:least|minimum|min|most|maximum|max)"
+
+
+def _post_bound(post: str | None) -> str:
+    """The bound said after a figure, in one spelling ("at the very least" → "at least")."""
+    said = " ".join((post or "").lower().split())
+    if said.startswith("at "):
+        return "at most" if said.split()[-1] in ("most", "maximum", "max") else "at least"
+    return said
+
+
 _ABOUT_AFTER = frozenset({"or so", "ish", "-ish", "give or take"})  # "40 liters or so"
 _AT_MOST = r"(?:under|less\s+than|below|at\s+most|max(?:imum)?|up\s+to|no\s+more\s+than|<=?|lighter\s+than|smaller\s+than|shorter\s+than|thinner\s+than|narrower\s+than|quieter\s+than|within)"
 
@@ -678,7 +737,7 @@ def _unit_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         rf"(?:(?P<lo>{_AT_LEAST})\s*|(?P<hi>{_AT_MOST})\s*|(?P<about>{_ABOUT})\s*)?"
         rf"(?P<num>\d+(?:\.\d+)?)\s*(?:-\s*)?(?P<unit>{alt}|°|\"|'')(?![a-z])"
         # "8mm drop or less": the bound may follow the measure's noun
-        rf"(?:\s*(?:{_NOUN_BETWEEN})?(?P<post>\+|or\s+more|or\s+less|plus|maximum|minimum|max|min|at\s+least|at\s+most|tops|or\s+under|or\s+over|or\s+so|-?ish|give\s+or\s+take)(?![a-z])"
+        rf"(?:\s*(?:{_NOUN_BETWEEN})?(?P<post>\+|or\s+more|or\s+less|plus|maximum|minimum|max|min|{_AT_BOUND_AFTER}|tops|or\s+under|or\s+over|or\s+so|-?ish|give\s+or\s+take)(?![a-z])"
         rf"|\s+(?:{_NOUN_BETWEEN})?or\s+(?P<postcmp>[a-z]+er))?",
         re.IGNORECASE,
     )
@@ -804,7 +863,7 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         parts = key.split("_")
         if parts[-1] == spec.unit.display.lower():
             parts = parts[:-1]
-        post = " ".join((m.group("post") or "").lower().split())
+        post = _post_bound(m.group("post"))
         # "45 dB or quieter", "2 kg or lighter": the comparative's direction bounds the figure.
         said = find_comparative(_stems(m.group("postcmp"))) if m.group("postcmp") else None
         if (
@@ -896,7 +955,7 @@ def said_quantities(text: str) -> list[tuple[str, NumericRange, tuple[int, int]]
         if not display:
             continue
         value = float(m.group("num"))
-        post = " ".join((m.group("post") or "").lower().split())
+        post = _post_bound(m.group("post"))
         cmp = find_comparative(_stems(m.group("postcmp"))) if m.group("postcmp") else None
         at_least = bool(m.group("lo")) or post in {
             "+",
