@@ -10,11 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.llm.fake import FakeChatModel
-from assistant.schemas import ChatRequest, PlanEvent, ProductsEvent, QueryPlan, TokenEvent
-from assistant.settings import Settings
-from assistant.turn import Assistant, build_assistant
+from assistant.schemas import QueryPlan
+from assistant.turn import Assistant
 from retrieval.catalog import Product
+from tests.turn_support import small_assistant, turn
 
 _BLANKETS = [
     ("Bamboo Cooling Weighted Blanket Queen 20 lbs", 69.99),
@@ -56,30 +55,13 @@ def _products() -> list[Product]:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    from retrieval.ingest import ingest_products
-
-    settings = Settings(
-        _env_file=None,
-        data_dir=tmp_path_factory.mktemp("named-word") / "data",
-        embedder="hash",
-        llm="fake",
-        chroma_url=None,
-        unnamed_kind_similarity=0.99,
-    )
-    a = build_assistant(settings, chat_model=FakeChatModel())
-    summary = ingest_products(a.catalog, _products())
-    assert summary.added == len(_products())
-    yield a
-    a.store.close()
-    a.catalog.close()
+    with small_assistant(tmp_path_factory.mktemp("named-word") / "data", _products()) as a:
+        yield a
 
 
 def _turn(assistant: Assistant, message: str) -> tuple[list[Product], str, QueryPlan]:
-    events = list(assistant.chat(ChatRequest(message=message)))
-    products = [e for e in events if isinstance(e, ProductsEvent)]
-    plan = next(e.plan for e in events if isinstance(e, PlanEvent))
-    text = "".join(e.text for e in events if isinstance(e, TokenEvent))
-    return (products[-1].products if products else []), text, plan
+    shown, text, plan, _ = turn(assistant, message)
+    return shown, text, plan
 
 
 def test_a_named_word_the_price_leaves_none_of_is_kept_and_the_loosening_said(assistant: Assistant) -> None:
