@@ -1140,8 +1140,14 @@ def parse_turn(
         # side: the compared one it names, not every walnut shown (after a comparison of two or more)
         compared = prev.referenced_ids if prev is not None and prev.intent == "compare" else []
         among = [i for i in referenced if i in compared]
-        if len(compared) >= 2 and among and len(among) < len(referenced) and not asked_earlier:
-            referenced = among if not POSITION.search(text) else referenced
+        if (
+            len(compared) >= 2
+            and among
+            and len(among) < len(referenced)
+            and not asked_earlier
+            and not POSITION.search(text)
+        ):
+            referenced = among
         # "which ones aren't wireless?": a feature ruled out narrows the set as one asked for does
         ruled_out_feature = any(m.kind == "attribute" and m.negated for m in matches)
         intent = "refine" if variant and (positive or ruled_out_feature) else "product_question"
@@ -2125,6 +2131,11 @@ _HOLDER = re.compile(
     r"(?:(?:my|our|his|her|their|the|a|an|some)\s+)?"
 )
 _SPEC = re.compile(r"(?P<fig>\d+(?:\.\d+)?\s*-?\s*[a-z]*)\s+of\s+(?:the\s+)?(?P<noun>[a-z]+)")
+
+
+def _measures_said(text: str) -> list[re.Match[str]]:
+    """Each "<figure with a unit> of <noun>" of ``text`` ("16 gigs of ram", "5 pounds of dog food")."""
+    return [m for m in _SPEC.finditer(_lower(text)) if said_quantities(m.group("fig"))]
 
 
 def _spec_said(phrase: str, matcher: VocabularyMatcher) -> str | None:
@@ -3145,9 +3156,7 @@ def _kind_of_measure(plan: QueryPlan, text: str, schema: CatalogSchema | None) -
         or plan.items
     ):
         return plan
-    for m in _SPEC.finditer(_lower(text)):
-        if not said_quantities(m.group("fig")):
-            continue
+    for m in _measures_said(text):
         noun = m.group("noun")
         leaves = {
             leaf
