@@ -521,7 +521,17 @@ class Assistant:
         said = normalize_message(request.message, matcher_for(self.vocabulary), known)
         turn.said = said
         kind = product_kind(request.message, self.vocabulary, known)
+        guessed = plan.filters.categories
         plan = self._kind_in_evidence(plan, previous, shown, request.message, kind, said)
+        # the kind the products nearest the whole ask are filed under, in place of one guessed from a
+        # side word, whose products say the word naming what was asked ("my short game on the office
+        # carpet": Putting Mats, "… Short Game Practice"; not Shorts); hummingbird feeders nearest "a
+        # pump sprayer for my garden" say no sprayer, and stay a guess to check
+        evidenced = (
+            plan.filters.categories
+            if plan.filters.categories != guessed and self._kind_says(plan.filters.categories, kind)
+            else []
+        )
         plan = self._kind_in_family(plan, previous, shown, said or request.message)
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema, kind)
         plan = scoped_to_feature(
@@ -536,7 +546,12 @@ class Assistant:
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
         outside = not _names_shown(kind, [*shown, *self._shown_before(history)]) and self._outside_catalog(
-            plan, previous, kind, request.message, said
+            plan,
+            previous,
+            kind,
+            request.message,
+            said,
+            evidenced=bool(evidenced) and plan.filters.categories == evidenced,
         )
         if outside and (unguessed := self._without_wrong_guess(plan, previous, kind, request.message, said)):
             plan, outside = unguessed, False
@@ -924,14 +939,22 @@ class Assistant:
         return model_plan_for(request, ask, self.vocabulary)
 
     def _outside_catalog(
-        self, plan: QueryPlan, previous: QueryPlan | None, kind: str, message: str = "", normalized: str = ""
+        self,
+        plan: QueryPlan,
+        previous: QueryPlan | None,
+        kind: str,
+        message: str = "",
+        normalized: str = "",
+        *,
+        evidenced: bool = False,
     ) -> bool:
         """A request for a kind of product the catalog does not have: its head noun (the last word
         of the phrase that names the product, "four new tires" in "tires for my car") is in no
         product's category, brand or title, and no product is close in meaning. Say so instead of showing unrelated products. When no product text has the word at
         all, the evidence asked for is stronger (``unnamed_kind_similarity``). A plan that names a
         brand or compares within what was shown is never declined; a category the planner only
-        guessed is checked (:meth:`_guessed_kind_differs`), and so is a named category whose kind a
+        guessed is checked (:meth:`_guessed_kind_differs`; one ``evidenced``, read from the products
+        nearest the whole ask, is no guess), and so is a named category whose kind a
         real English word no product text has narrows ("a hammock stand" among laptop stands; not a
         misspelling, not a word the planner reads as a wish). For a follow-up, only the words it adds
         count."""
@@ -975,7 +998,8 @@ class Assistant:
             if plan.intent != "search" or not (kind or follow_up):
                 # "any carriers?" after cat trees: a new noun no product text has is another kind
                 return follow_up and bool(kind) and self._unknown_kind_added(kind, message, plan, previous)
-            if self._guessed_kind_differs(asked, [*kinds, *f.categories_all], message):
+            if not evidenced and self._guessed_kind_differs(asked, [*kinds, *f.categories_all], message):
+                # (a kind read from the products nearest the whole ask is no guess from a word)
                 return True
             if self._asked_for_unsold_pair(message, kind, kinds, plan.preferences):
                 return True
@@ -1068,6 +1092,10 @@ class Assistant:
         if follow_up and not kind and _RULES_OUT.match(message.lower()):
             # "not the red ones, and not the coke one": a follow-up that only rules shown products
             # out asks for no other kind
+            return False
+        if follow_up and kind and self._only_values(kind):
+            # "any of those in pink? she'll only wear pink lol": the phrase read as the product is a
+            # colour (or another value) asked of what was shown, no other kind
             return False
         if not kind and not asks_if_sold(message):
             # "she says she wants to be able to stand for part of the day": a need with no thing
@@ -1192,6 +1220,14 @@ class Assistant:
         # a kind products' titles name themselves by and a category is named for ("sunglasses"),
         # not a use ("travel", "the office"), and not the asked kind's own word
         kind_names = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
+        # "an espresso machine for our kitchen": a level the kind is filed under (Kitchen & Dining)
+        # is where it goes, not a product it fits
+        kind_names |= {
+            singular(w)
+            for k in kinds
+            for level in self.schema.above(k)
+            for w in re.findall(r"[a-z]+", level.lower())
+        }
         uses = {p.removeprefix("for ").removeprefix("the ") for p in preferences if p.startswith("for ")}
         used_kinds = [
             used
@@ -1212,6 +1248,27 @@ class Assistant:
             if nearest is not None and nearest < self.settings.unseen_pair_similarity:
                 return True
         return False
+
+    def _kind_says(self, categories: Sequence[str], kind: str) -> bool:
+        """Whether some product of ``categories`` says the head word of ``kind`` in its title or
+        bullet points."""
+        head = _head_word(kind)
+        if not categories or not head:
+            return False
+        snap = self.searcher.snapshot()
+        return bool((snap.mask(Filters(categories=list(categories))) & snap.holds_words(head)).any())
+
+    def _only_values(self, phrase: str) -> bool:
+        """Whether every word of ``phrase`` is part of a colour, brand or attribute value the
+        catalog has ("pink", "light pink"), none of a category name."""
+        tokens = [t for t in tokenize(phrase) if t.text not in FILLER_WORDS]
+        if not tokens:
+            return False
+        found = matcher_for(self.vocabulary).find(tokens)
+        if any(m.kind == "category" for m in found):
+            return False
+        covered = {i for m in found for i in range(m.start, m.end)}
+        return len(covered) == len(tokens)
 
     def _leaf_heads(self) -> frozenset[str]:
         """The head word of every leaf category's name, or of each kind a name lists ("wall lamps &

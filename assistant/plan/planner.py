@@ -225,6 +225,9 @@ class ConversationContext(BaseModel):
     """Products shown by answers before the last one, most recent first."""
     earlier_titles: dict[str, str] = Field(default_factory=dict)
     """Their titles (id → brand, title, color), when the caller has them."""
+    focus: str | None = None
+    """The one product the shopper's last message asked about ("tell me more about the peppa pig
+    one"), what "it" then stands for."""
 
 
 def _answers(history: Sequence[HistoryTurn]) -> list[tuple[QueryPlan | None, HistoryTurn]]:
@@ -262,6 +265,7 @@ def conversation_context(
         shown_prices=list(shown.shown_prices) if shown else [],
         picks=list(dict.fromkeys(picks)),
         earlier_ids=list(dict.fromkeys(earlier))[:25],
+        focus=_focus(history),
     )
 
 
@@ -276,6 +280,8 @@ def _focus(history: Sequence[HistoryTurn]) -> str | None:
     return None
 
 
+# a pronoun standing for the product the last message asked about
+_IT = re.compile(r"\b(?:it|this|that)\b")
 _STORE_WIDE = re.compile(
     rf"\b(?:{YOU}\s+(?:have|carry|sell|stock)|{YOU}(?:'ve|\s+have)?\s+got|overall|of\s+all|of\s+everything|"
     r"in\s+the\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog))\b"
@@ -662,11 +668,14 @@ def parse_turn(
     shown_titles: Mapping[str, str] | None = None,
     narrows: Callable[[str, Sequence[str]], bool] | None = None,
     part_of: Callable[[str, Sequence[str]], bool] | None = None,
+    beside: Callable[[str, Sequence[str]], bool] | None = None,
 ) -> ParsedTurn:
     """The deterministic parse of one message in its conversation. ``narrows(category, kinds)``
     tells whether a category name is a level that narrows the kinds asked before ("and for men?"
     after sandals): that is no new topic. ``part_of(phrase, kinds)`` tells whether the kinds'
-    titles say a phrase as a part or feature of theirs ("remote control" of ceiling fans)."""
+    titles say a phrase as a part or feature of theirs ("remote control" of ceiling fans).
+    ``beside(category, kinds)`` whether a category name is a level beside one on the kinds' paths
+    ("any for cats?" after dog beds: another audience's products, asked)."""
     matcher = matcher_for(vocabulary)
     text = _lower(message)
     injection = find_injection(text)
@@ -737,6 +746,8 @@ def parse_turn(
             # kind; "under twenty bucks for the set" after wine glasses: how the kind shown comes
             return (
                 (bool(kinds) and aside_of_kind_shown(text, tokens, m))
+                # "any that stay in while running?" after earbuds: when the kind shown is used
+                or (use_of_stand_in(text, tokens, m) and not (beside is not None and beside(m.value, kinds)))
                 or package_of_kind_shown(tokens, m, vocabulary)
                 or (bool(kinds) and part_of is not None and part_said(text, tokens, m, kinds, part_of))
             )
@@ -1129,6 +1140,15 @@ def parse_turn(
                 # "how does that one stack up against the black ergomesh pro": the one shown, and the
                 # one an earlier answer showed, named
                 referenced = [referenced[0], named[0]]
+        if (
+            len(referenced) == 1
+            and context.focus is not None
+            and context.focus not in referenced
+            and _IT.search(text) is not None
+        ):
+            # "how does it compare to the hi ho cherry-o" after "tell me more about the peppa pig
+            # one": "it" is the product asked about, the other the one named
+            referenced = [context.focus, referenced[0]]
         preferences += [
             COMPARATIVES[t.text] for t in tokens if t.text in COMPARATIVES and COMPARATIVES[t.text] != "price"
         ]
@@ -1389,6 +1409,21 @@ def plan_turn(
         found is not None
         and schema is not None
         and context.previous is not None
+        and context.shown_ids
+        and not context.previous.filters.categories
+    ):
+        # "any that stay in while running?" after earbuds the catalog only hinted: when they are used
+        said = tokenize(normalized)
+        at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
+        hint = [context.previous.category_hint] if context.previous.category_hint else []
+        if at and all(
+            use_of_stand_in(normalized, said, m) and not _beside_kinds(schema, m.value, hint) for m in at
+        ):
+            found = None
+    if (
+        found is not None
+        and schema is not None
+        and context.previous is not None
         and (kinds_shown := context.previous.filters.categories)
     ):
         said = tokenize(normalized)
@@ -1396,6 +1431,8 @@ def plan_turn(
         if at and all(
             (
                 aside_of_kind_shown(normalized, said, m)
+                # "which ones stay put during cardio" after earbuds: when the kind shown is used
+                or (use_of_stand_in(normalized, said, m) and not _beside_kinds(schema, m.value, kinds_shown))
                 # "nylon strings please" after guitars: a part of the kind shown
                 or (part_of is not None and part_said(normalized, said, m, kinds_shown, part_of))
             )
@@ -1439,6 +1476,7 @@ def plan_turn(
         shown_titles=shown_titles,
         narrows=(lambda c, kinds: any(_related(schema, c, k) for k in kinds)) if schema is not None else None,
         part_of=part_of,
+        beside=(lambda c, kinds: _beside_kinds(schema, c, kinds)) if schema is not None else None,
     )
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
@@ -2885,6 +2923,29 @@ def aside_of_kind_shown(text: str, tokens: Sequence[Token], m: ValueMatch) -> bo
     )
 
 
+# the stand-ins a follow-up asks of the kind shown by ("which ones", "any that", "do any of them")
+_OF_SHOWN = _STAND_INS - {"anything", "something", "that"} | {"which", "they", "these"}
+# what a product is for or when it is used ("for travel", "during cardio", "while running")
+_USE_PREPOSITIONS = frozenset({"for", "during", "while"})
+
+
+def use_of_stand_in(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
+    """Whether a category name said in a follow-up is what a stand-in for the kind shown is for or
+    when it is used: "got any that are good for travel?", "which ones stay put during cardio", "any
+    that stay in while running?", "one with a strap for a yoga mat". The stand-in is asked of the
+    kind shown; the name says its use, not another kind (the catalog filing Travel, Cardio or Running
+    as products of their own does not make them asked). A new thing asked by a vague word
+    ("something for yoga") or by name ("any yoga mats for travel?") is not this."""
+    j = m.start - 1
+    while j >= 0 and (tokens[j].text in ("a", "an", "the", "some") or tokens[j].text in _OWNERS):
+        j -= 1
+    if j < 1 or tokens[j].text not in _USE_PREPOSITIONS:
+        return False
+    # the stand-in is in the same clause, before the preposition
+    start = max(text.rfind(mark, 0, tokens[j].start) for mark in ",.;:!?") + 1
+    return any(t.text in _OF_SHOWN for t in tokens[:j] if t.start >= start)
+
+
 def package_of_kind_shown(tokens: Sequence[Token], m: ValueMatch, vocabulary: Vocabulary) -> bool:
     """Whether a category said alone in a follow-up, as one already there ("for the set", "ten bucks
     per set"), is a word that ends many of the catalog's category names (Sets, Flatware Sets, Knife
@@ -3376,6 +3437,12 @@ def _pro_form(phrase: str) -> bool:
     ):
         return False  # "one of those desk things": the kind is named, a stand-in only frames it
     return not words or words[-1].text in _SKIP_HEAD or words[-1].text in _PRO_FORMS
+
+
+def _beside_kinds(schema: CatalogSchema, category: str, kinds: Sequence[str]) -> bool:
+    """Whether ``category`` hangs beside a level on the paths of ``kinds`` ("Cats" beside "Dogs" of
+    Dog Beds): another audience or department of the same kind of thing, an alternative asked."""
+    return any(schema.siblings(category, level) for k in kinds for level in [k, *schema.above(k)])
 
 
 def _related(schema: CatalogSchema, a: str, b: str) -> bool:
