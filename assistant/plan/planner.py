@@ -748,6 +748,14 @@ def parse_turn(
                 (bool(kinds) and aside_of_kind_shown(text, tokens, m))
                 # "any that stay in while running?" after earbuds: when the kind shown is used
                 or (use_of_stand_in(text, tokens, m) and not (beside is not None and beside(m.value, kinds)))
+                # "they need real active noise cancelling" after earbuds: what is asked of them
+                # (a level beside the kind's own, Fleece beside Rain Jackets, only as part of a longer name)
+                or (
+                    required_of_stand_in(text, tokens, m)
+                    and (
+                        modifies_next(text, tokens, m) or not (beside is not None and beside(m.value, kinds))
+                    )
+                )
                 or package_of_kind_shown(tokens, m, vocabulary)
                 or (bool(kinds) and part_of is not None and part_said(text, tokens, m, kinds, part_of))
             )
@@ -1417,7 +1425,14 @@ def plan_turn(
         at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
         hint = [context.previous.category_hint] if context.previous.category_hint else []
         if at and all(
-            use_of_stand_in(normalized, said, m) and not _beside_kinds(schema, m.value, hint) for m in at
+            (
+                (use_of_stand_in(normalized, said, m) and not _beside_kinds(schema, m.value, hint))
+                or (
+                    required_of_stand_in(normalized, said, m)
+                    and (modifies_next(normalized, said, m) or not _beside_kinds(schema, m.value, hint))
+                )
+            )
+            for m in at
         ):
             found = None
     if (
@@ -1433,6 +1448,12 @@ def plan_turn(
                 aside_of_kind_shown(normalized, said, m)
                 # "which ones stay put during cardio" after earbuds: when the kind shown is used
                 or (use_of_stand_in(normalized, said, m) and not _beside_kinds(schema, m.value, kinds_shown))
+                or (
+                    required_of_stand_in(normalized, said, m)
+                    and (
+                        modifies_next(normalized, said, m) or not _beside_kinds(schema, m.value, kinds_shown)
+                    )
+                )
                 # "nylon strings please" after guitars: a part of the kind shown
                 or (part_of is not None and part_said(normalized, said, m, kinds_shown, part_of))
             )
@@ -2944,6 +2965,63 @@ def use_of_stand_in(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
     # the stand-in is in the same clause, before the preposition
     start = max(text.rfind(mark, 0, tokens[j].start) for mark in ",.;:!?") + 1
     return any(t.text in _OF_SHOWN for t in tokens[:j] if t.start >= start)
+
+
+# a subject standing for the products shown, and the words after it that say what they must have or be
+_SHOWN_SUBJECTS = frozenset(
+    {"they", "it", "these", "those", "they've", "it's", "they'd", "it'd", "they'll", "it'll"}
+)
+_REQUIRES = frozenset({"need", "needs", "must", "should", "gotta", "has", "have", "got", "better", "ought"})
+# what may open the clause before its subject ("ok so they need …", "she's cold so it should be …")
+_BEFORE_SUBJECT = frozenset(
+    {"ok", "okay", "oh", "and", "but", "so", "also", "plus", "yeah", "well", "though"}
+    | {"because", "cause", "cuz", "since"}
+)
+
+
+def required_of_stand_in(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
+    """Whether a category name is said in what a follow-up requires of the products shown: the
+    clause's subject stands for them and says what they must have or be ("they need real active
+    noise cancelling", "it needs to be fleece lined", "they need a laptop sleeve though", "she's
+    always cold so it should be fleece lined"). The name is a feature asked of the kind shown, not
+    another kind (Active, Fleece or Laptops being categories of their own). Not when the subject
+    is someone named before ("my kids are cold so they need fleece jackets") or the thing is added
+    as one of its own ("they need a case too")."""
+    start = m.start
+    subject = next(
+        (
+            j
+            for j in range(start - 1, -1, -1)
+            if tokens[j].text in _SHOWN_SUBJECTS
+            and j + 1 < start
+            and (tokens[j + 1].text in _REQUIRES or tokens[j].text.endswith(("'ve", "'d")))
+        ),
+        None,
+    )
+    if subject is None or _PUNCTUATION.search(text[tokens[subject].end : tokens[start].start]):
+        return False
+    opened = subject == 0 or _PUNCTUATION.search(text[tokens[subject - 1].end : tokens[subject].start])
+    if not opened and tokens[subject - 1].text not in _BEFORE_SUBJECT:
+        return False
+    people = people_words()
+    if tokens[subject].text.startswith(("they", "these", "those")) and any(
+        t.text != t.stem and t.stem in people for t in tokens[:subject]
+    ):
+        return False  # "my kids are cold so they need …": "they" are the people the message named
+    after = [t.text for t in tokens[m.end : m.end + 3]]
+    return not (set(after) & _ADDED or after[:2] == ["as", "well"]) and not any(
+        tokens[j].text in _AS_ITS_OWN for j in range(subject + 1, start)
+    )
+
+
+def modifies_next(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
+    """Whether a category name is said as the first word of a longer name, qualifying the word after
+    it ("fleece lined", "laptop sleeve", "dry top"), not as the name of a thing ("it should be a
+    fleece")."""
+    if m.end >= len(tokens) or _PUNCTUATION.search(text[tokens[m.end - 1].end : tokens[m.end].start]):
+        return False
+    word = tokens[m.end].text
+    return word.isalpha() and word not in FILLER_WORDS
 
 
 def package_of_kind_shown(tokens: Sequence[Token], m: ValueMatch, vocabulary: Vocabulary) -> bool:
