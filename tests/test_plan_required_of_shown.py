@@ -84,3 +84,11 @@ def test_the_subject_must_open_its_clause(store: tuple) -> None:
     tokens = tokenize(text)
     (m,) = [m for m in matcher_for(vocab).find(tokens) if m.kind == "category"]
     assert not required_of_stand_in(text, tokens, m)
+
+
+def test_a_thing_of_its_own_after_an_article_is_asked(store: tuple) -> None:
+    vocab, schema, titles = store
+    plan = plan_after(
+        "they need a laptop, my son starts college", vocab, schema, titles, previous=_after("backpacks")
+    )
+    assert "laptops" in plan.filters.categories, plan

@@ -10,7 +10,7 @@ Pure: the plan, the message (as the planner read it) and the catalog in, the pla
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from assistant.plan.planner import describes
 from assistant.plan.references import POSITION
 from assistant.plan.semantics import lexicons
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
+from assistant.plan.typos import english_words
 from assistant.plan.vocab import matcher_for
 from assistant.schemas import QueryPlan
 from retrieval.catalog import Product, norm
@@ -73,11 +74,19 @@ def named_in_catalog(
     if not kinds:
         return plan
     in_play = snap.mask(Filters(categories=kinds))
+    kind_said = {s for p in seen for level in p.category for s in analyze(level)}
     seen_at = [snap.position[p.id] for p in seen if p.id in snap.position]
+    brand = snap.fields["brand"]
+
+    def said_by(stems: Sequence[str]) -> np.ndarray:
+        """How many of ``stems`` each product's title or maker says."""
+        return np.sum([(title.hits([s]) >= 1) | (brand.hits([s]) >= 1) for s in set(stems)], axis=0)
+
     found: list[tuple[int, str]] = []  # (part index, product id) read from the catalog
     named: list[tuple[int, str]] = []  # (part index, product id) of one shown
     split = _COMPARE_SPLIT if plan.intent == "compare" else _PART_SPLIT
-    for n, part in enumerate(split.split(message.lower())):
+    parts = split.split(message.lower())
+    for n, part in enumerate(parts):
         tokens = tokenize(part)
         valued = {
             i for m in matcher.find(tokens) if m.kind in ("attribute", "color") for i in range(m.start, m.end)
@@ -86,30 +95,50 @@ def named_in_catalog(
         # lead-in ("ok then: silver brightwell barista one"); for a choice read from a narrowing,
         # also its first clause ("orbit r9 white? worth the extra money?")
         phrase = _named_phrase(part, tokens)
-        if not phrase and plan.intent == "compare":
-            phrase = _compared_side(part, tokens)
-        phrases = [phrase, _first_side(part, tokens)] if shown_too else [phrase]
+        sided = plan.intent == "compare" and len(parts) > 1
+        if sided:
+            # a side's name is said after the lead-in of the first ("ok then: silver brightwell
+            # barista one") and before the chatter of the others ("orange crush vs black fly - whats
+            # actually different", "jura e8 vs ena 8 from that list, which one")
+            sides = [_compared_side(part, tokens), _first_side(part, tokens)]
+            phrases = [phrase, *(sides if n == 0 else sides[::-1])]
+        elif plan.intent == "compare":
+            phrases = [phrase or _compared_side(part, tokens)]  # ("what sets the top 2 apart?")
+        else:
+            phrases = [phrase, _first_side(part, tokens)] if shown_too else [phrase]
         stems: list[str] = []
-        for phrase in phrases:
+        scope = in_play
+        # (for a comparison, a side named only by words that are also values, wishes or the names of
+        # keys, "the auto pour-over", "studio 9 open", is read by them when nothing else names it, as
+        # one model)
+        readings = [(p, True) for p in phrases]
+        if sided:
+            readings += [(p, False) for p in phrases if p]
+        strict = True
+        for phrase, strict in readings:
             words = [
                 t.text
                 for i, t in phrase
                 if t.stem not in FILLER_WORDS
-                and i not in valued
                 and t.text not in COLOR_WORDS
                 and singular(t.text) not in asked_words
-                and singular(t.text) not in key_said
                 and not POSITION.search(t.text)
                 and t.text not in lex.number_units  # "the top two pairs"
-                and not describes(t.text)
                 and not t.text.isdigit()
                 and len(t.text) > 2
+                and not (strict and (i in valued or singular(t.text) in key_said or describes(t.text)))
             ]
-            # the words some title of the kinds in play has ("put", "many" are no name)
-            stems = [s for w in words for s in analyze(w) if (in_play & (title.hits([s]) >= 1)).any()]
+            # the words some title (or maker) of the kinds in play has ("put", "many" are no name)
+            stems = [s for w in words for s in analyze(w) if (in_play & (said_by([s]) >= 1)).any()]
             if stems:
                 break
-        if not stems:
+            if plan.intent == "compare" and (wide := _named_anywhere(words, said_by, snap)):
+                # "lepotec vs rxwlkj": a maker or model the kinds in play lack, named in full by the
+                # title or maker of one model elsewhere in the catalog
+                stems, scope = wide
+                break
+        if not stems or (plan.intent == "compare" and set(stems) <= kind_said):
+            # ("which makes better coffee?" after coffee makers: the kind's own words name no one product)
             continue
         # "the drift nc beige" beside a shown Drift Lite: a two-letter word of a title ("NC") tells the
         # model apart, when some title of the kinds in play has it with the other words
@@ -125,8 +154,29 @@ def named_in_catalog(
         ]
         if short and (in_play & (title.hits([*stems, *short]) >= len({*stems, *short}))).any():
             stems = [*stems, *short]
-        has = title.hits(stems) >= len(set(stems))
+        has = said_by(stems) >= len(set(stems))
+        if makers := [m.value for m in matcher.find(tokens) if m.kind == "brand" and not m.negated]:
+            # "lights by night": a maker named in full, whatever other titles say its words
+            by_maker = has & snap.mask(Filters(brands=makers))
+            has = by_maker if by_maker.any() else has
         shown_here = [i for i in seen_at if has[i]]
+        # "the black fly" when the shown Fly Gun is not black: the one model in play whose title says
+        # every word of the side, values and colours too, over a shown product that lacks some
+        said_all = [
+            s for i, t in phrase if t.stem not in FILLER_WORDS and len(t.text) > 1 for s in analyze(t.text)
+        ]
+        says_all = said_by(said_all) >= len(set(said_all)) if said_all else has
+        if said_all and not any(says_all[i] for i in shown_here):
+            whole = np.flatnonzero(says_all & scope)
+            if len({int(snap.variant[i]) for i in whole}) > 1:
+                # (the title that says them as said, "… Black Fly Edition", not "… Fruit Flies … Black")
+                as_said = f" {' '.join(t.text for _, t in phrase if t.stem not in FILLER_WORDS)} "
+                whole = np.asarray(
+                    [i for i in whole if as_said in f" {snap.normalized_titles[i]} "], dtype=int
+                )
+            if len(whole) and len({int(snap.variant[i]) for i in whole}) == 1:
+                found.append((n, str(snap.products[int(whole[0])].id)))
+                continue
         # the figures of a model's name ("view 32 4k") tell its variants apart
         figures = [s for t in tokens if any(c.isdigit() for c in t.text) for s in analyze(t.text)]
         if len(shown_here) > 1:
@@ -143,11 +193,12 @@ def named_in_catalog(
                 best = max(int(said[i]) for i in shown_here)
                 shown_here = [i for i in shown_here if int(said[i]) == best]
         if shown_here:
-            # (read for a choice, a part names one model: "brightwell or kestrel?" asks for makers)
-            if not shown_too or len({int(snap.variant[i]) for i in shown_here}) == 1:
+            # (read for a choice, a part names one model: "brightwell or kestrel?" asks for makers; so
+            # does a side read by its values)
+            if (not shown_too and strict) or len({int(snap.variant[i]) for i in shown_here}) == 1:
                 named.append((n, str(snap.products[shown_here[0]].id)))  # for the order of a comparison
             continue
-        hits = np.flatnonzero(has & in_play)
+        hits = np.flatnonzero(has & scope)
         if len({int(snap.variant[i]) for i in hits}) > 1 and figures:
             narrowed = title.hits(figures) >= len(set(figures))
             hits = np.asarray([i for i in hits if narrowed[i]], dtype=int)
@@ -269,6 +320,21 @@ def chosen_between(plan: QueryPlan, message: str, snap: CatalogSnapshot) -> Quer
     if len(_models(plan.referenced_ids, snap)) < 2:
         return plan
     return plan.model_copy(update={"intent": "compare"})
+
+
+def _named_anywhere(
+    words: Sequence[str], said_by: Callable[[Sequence[str]], np.ndarray], snap: CatalogSnapshot
+) -> tuple[list[str], np.ndarray] | None:
+    """A side of a comparison naming, in every word it says, one model anywhere in the catalog by its
+    title or maker, with a word that is a name, not plain English ("rxwlkj", "ena"): the words, and
+    the products of that model."""
+    stems = [s for w in words for s in analyze(w)]
+    if not stems or all(w in english_words() for w in words):
+        return None
+    has = said_by(stems) >= len(set(stems))
+    if len({int(snap.variant[i]) for i in np.flatnonzero(has)}) != 1:
+        return None
+    return stems, has
 
 
 def _models(ids: Sequence[str], snap: CatalogSnapshot) -> set[int]:

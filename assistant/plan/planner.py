@@ -993,6 +993,12 @@ def parse_turn(
 
     shown_prices = context.shown_prices if len(context.shown_prices) == len(context.shown_ids) else []
     asked_earlier: list[str] = []
+    if fresh and context.shown_ids and (side := _VERSUS.match(text)) is not None:
+        # "the monitor c1 vs reference ob-2, which one would you get for a small bedroom studio": one
+        # side names a shown product; what the chatter after it names is no new ask
+        # ("laptops vs tablets?" names no one of them: every shown laptop, or none)
+        named = resolve_references(side.group(1), context.shown_ids, titles=shown_titles)
+        fresh = not 0 < len(named) < len(context.shown_ids)
     compare = bool(context.shown_ids) and not fresh and is_compare(text)
     # "of the victorinox ones which has the top rating", "which is the cheapest white one": the
     # extreme among products of that value, a sort over them, not a side-by-side of what was shown
@@ -3008,10 +3014,18 @@ def required_of_stand_in(text: str, tokens: Sequence[Token], m: ValueMatch) -> b
         t.text != t.stem and t.stem in people for t in tokens[:subject]
     ):
         return False  # "my kids are cold so they need …": "they" are the people the message named
+    if tokens[start - 1].text in _A_THING and not modifies_next(text, tokens, m):
+        return False  # "it needs a stand": a thing of its own (named as a part, "a laptop sleeve", it is not)
     after = [t.text for t in tokens[m.end : m.end + 3]]
     return not (set(after) & _ADDED or after[:2] == ["as", "well"]) and not any(
         tokens[j].text in _AS_ITS_OWN for j in range(subject + 1, start)
     )
+
+
+_A_THING = frozenset({"a", "an", "another", "some"})
+
+# "X vs Y …": the first side of a comparison said by name
+_VERSUS = re.compile(r"^\W*(?:the\s+)?([^,.;:!?]+?)\s+(?:vs\.?|versus)\s")
 
 
 def modifies_next(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
