@@ -344,7 +344,23 @@ def _categories(plan: QueryPlan, schema: CatalogSchema) -> list[str]:
 
 def question_dimension(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> str | None:
     """The attribute key a question asks about: a dimension word ("heavy") mapped through the
-    schema, or a key's own words ("place settings")."""
+    schema, or a key's own words ("place settings"). After a remark, what the question itself asks
+    ("we'll go with the wireless one then. how many hours does it last?": the battery, not wireless)."""
+    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+    if len(sentences) > 1:
+        asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+        found = _dimension_asked(asked[-1], schema, categories)
+        if found is not None:
+            return found
+    return _dimension_asked(text, schema, categories)
+
+
+# where one sentence of a message ends and the next begins (its stop kept with it)
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _dimension_asked(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> str | None:
+    """:func:`question_dimension` of one sentence, or of a whole message."""
     stems = [singular(w) for w in re.findall(r"[a-z]+", text.lower())]
     joined = " ".join(stems)
     if schema is not None and categories:

@@ -182,7 +182,7 @@ _QUESTION_START = re.compile(
     rf"(?:^|[,.;!?]\s*|\s[-\u2013\u2014]\s+)\s*(?:(?:and|so|ok|okay|also|but|oh|hmm|cool|great|nice|thanks)\b[\s,.!-]*)?"
     rf"(?:{_LEAD_REFERENCE})?"
     r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have|"
-    r"who\s+(?:makes|made|sells)|who's|whos)\b"
+    r"who\s+(?:makes|made|sells)|who's|whos|whose)\b"
     r"|\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|details|information)\s+(?:on|about)|specs\s+(?:of|for)|"
     r"warranty|reviews?\s+(?:of|for))\b"
 )
