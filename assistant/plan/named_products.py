@@ -95,7 +95,8 @@ def named_in_catalog(
         # lead-in ("ok then: silver brightwell barista one"); for a choice read from a narrowing,
         # also its first clause ("orbit r9 white? worth the extra money?")
         phrase = _named_phrase(part, tokens)
-        sided = plan.intent == "compare" and len(parts) > 1
+        # ("lay out the first two next to each other": a side said by its place in the list has no name)
+        sided = plan.intent == "compare" and len(parts) > 1 and not POSITION.search(part)
         if sided:
             # a side's name is said after the lead-in of the first ("ok then: silver brightwell
             # barista one") and before the chatter of the others ("orange crush vs black fly - whats
