@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 import yaml
@@ -747,15 +747,8 @@ def parse_turn(
             return (
                 (bool(kinds) and aside_of_kind_shown(text, tokens, m))
                 # "any that stay in while running?" after earbuds: when the kind shown is used
-                or (use_of_stand_in(text, tokens, m) and not (beside is not None and beside(m.value, kinds)))
                 # "they need real active noise cancelling" after earbuds: what is asked of them
-                # (a level beside the kind's own, Fleece beside Rain Jackets, only as part of a longer name)
-                or (
-                    required_of_stand_in(text, tokens, m)
-                    and (
-                        modifies_next(text, tokens, m) or not (beside is not None and beside(m.value, kinds))
-                    )
-                )
+                or asked_of_stand_in(text, tokens, m, lambda: beside is not None and beside(m.value, kinds))
                 or package_of_kind_shown(tokens, m, vocabulary)
                 or (bool(kinds) and part_of is not None and part_said(text, tokens, m, kinds, part_of))
             )
@@ -1431,14 +1424,7 @@ def plan_turn(
         at = [m for m in matcher.find(said) if m.kind == "category" and m.value == found[0]]
         hint = [context.previous.category_hint] if context.previous.category_hint else []
         if at and all(
-            (
-                (use_of_stand_in(normalized, said, m) and not _beside_kinds(schema, m.value, hint))
-                or (
-                    required_of_stand_in(normalized, said, m)
-                    and (modifies_next(normalized, said, m) or not _beside_kinds(schema, m.value, hint))
-                )
-            )
-            for m in at
+            asked_of_stand_in(normalized, said, m, partial(_beside_kinds, schema, m.value, hint)) for m in at
         ):
             found = None
     if (
@@ -1453,12 +1439,8 @@ def plan_turn(
             (
                 aside_of_kind_shown(normalized, said, m)
                 # "which ones stay put during cardio" after earbuds: when the kind shown is used
-                or (use_of_stand_in(normalized, said, m) and not _beside_kinds(schema, m.value, kinds_shown))
-                or (
-                    required_of_stand_in(normalized, said, m)
-                    and (
-                        modifies_next(normalized, said, m) or not _beside_kinds(schema, m.value, kinds_shown)
-                    )
+                or asked_of_stand_in(
+                    normalized, said, m, partial(_beside_kinds, schema, m.value, kinds_shown)
                 )
                 # "nylon strings please" after guitars: a part of the kind shown
                 or (part_of is not None and part_said(normalized, said, m, kinds_shown, part_of))
@@ -2971,6 +2953,17 @@ def use_of_stand_in(text: str, tokens: Sequence[Token], m: ValueMatch) -> bool:
     # the stand-in is in the same clause, before the preposition
     start = max(text.rfind(mark, 0, tokens[j].start) for mark in ",.;:!?") + 1
     return any(t.text in _OF_SHOWN for t in tokens[:j] if t.start >= start)
+
+
+def asked_of_stand_in(text: str, tokens: Sequence[Token], m: ValueMatch, beside: Callable[[], bool]) -> bool:
+    """Whether a category name is said as the use of a stand-in for the kind shown
+    (:func:`use_of_stand_in`) or in what the shown must have or be (:func:`required_of_stand_in`):
+    no other kind asked. A level beside the kind's own (``beside()``: Cats beside Dogs, Fleece beside
+    Rain Jackets) is asked, unless a requirement says it as the first word of a longer name
+    ("it needs to be fleece lined")."""
+    if use_of_stand_in(text, tokens, m) and not beside():
+        return True
+    return required_of_stand_in(text, tokens, m) and (modifies_next(text, tokens, m) or not beside())
 
 
 # a subject standing for the products shown, and the words after it that say what they must have or be
