@@ -35,6 +35,7 @@ from retrieval.catalog import Product, norm
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
 from retrieval.schema import attribute_number, key_unit, key_words, unit_spellings
+from retrieval.text import analyze, denied_stems
 
 __all__ = [
     "ClaimCheck",
@@ -814,6 +815,12 @@ def verify_reason(
                         continue
                     why = f"'{other_names[name]}' is not this product's"
                     break
+            if not why and not _NEGATED.search(clause):
+                # "works with Alexa" of a strip whose text says "(Not Support Alexa)": what the
+                # product's own text names only to deny is no feature of it
+                lacked = sorted(set(analyze(clause)) & _denied(product) - denied_stems(clause))
+                if lacked:
+                    why = f"its text says it does not have or work with '{lacked[0]}'"
             flag = _flag_claim(clause, product) if not why else None
             if flag is False:
                 why = "says the opposite of the product's yes/no attribute"
@@ -840,6 +847,21 @@ def verify_reason(
 
 
 _NEGATED = re.compile(r"\b(?:no|not|without|lacks?|non)\b", re.IGNORECASE)
+
+
+def _denied(product: Product) -> frozenset[str]:
+    """The stems the product's own text (title, bullets, description) names only to deny."""
+    key = (product.id, _product_key(product))
+    found = _DENIED.get(key)
+    if found is None:
+        found = denied_stems("\n".join([product.title, *product.bullet_points, product.description]))
+        if len(_DENIED) > _OWN_TEXT_MAX:
+            _DENIED.clear()
+        _DENIED[key] = found
+    return found
+
+
+_DENIED: dict[tuple[str, int], frozenset[str]] = {}
 
 
 def _flag_claim(clause: str, product: Product) -> bool | None:

@@ -165,12 +165,29 @@ def denial_candidates(text: str) -> set[str]:
 
 
 def _denials(lowered: str) -> Iterator[str]:
-    """The stem of each word a denial cue stands next to, in order."""
+    """The stem of each word a denial cue stands next to, in order; after a denial of use ("not
+    compatible with", "does not work with", "will not fit") the words of what it names, to the
+    first small word ("electric baseboard heat", "prior generation kindle")."""
     for m in _DENIAL.finditer(lowered):
-        yield _stem(m.group(1) or m.group(2))
+        if m.group("used"):
+            for word in m.group("used").split():
+                if word in _STOPWORDS:
+                    break
+                yield _stem(word)
+        else:
+            yield _stem(m.group("word") or m.group("free"))
 
 
-_DENIAL = re.compile(r"\b(?:non|no|not|without)[\s-]+([a-z][a-z']*)|\b([a-z][a-z']*)[\s-]+free\b")
+_DENIAL = re.compile(
+    # "(Not Support Alexa)", "doesn't work with Alexa", "not compatible with iPhone", "will not fit
+    # prior generation Kindle": what the product does not work with, in up to three words
+    r"\b(?:(?:not|[a-z]+n't)[\s-]+(?:support(?:s|ed)?|compatible|work(?:s|ing)?|fit(?:s)?)|incompatible)"
+    r"\s+(?:with\s+|for\s+|on\s+)?(?:(?:a|an|the)\s+)?"
+    r"(?P<used>[a-z][a-z']*(?:\s+[a-z][a-z']*){0,2})"
+    # "not polarized", "non-slip", "without a lid", "no batteries": the word it lacks
+    r"|\b(?:non|no|not|without)[\s-]+(?:(?:a|an|the)\s+)?(?P<word>[a-z][a-z']*)"
+    r"|\b(?P<free>[a-z][a-z']*)[\s-]+free\b"
+)
 
 
 _CLAUSE_END = frozenset(["for", "with", "and", "in", "on"])

@@ -4308,7 +4308,9 @@ def _vague_aside(text: str, phrase: str) -> bool:
     m = _VAGUE_ASK.search(lowered)
     if m is None or not phrase.strip():
         return False
-    sentences = re.split(r"(?<=[.!?])\s+", lowered)
+    # (a dash, colon or semicolon ends a clause as a full stop does: "back to school stuff — my 6 yr
+    # old needs a stainless steel water bottle")
+    sentences = re.split(r"(?<=[.!?])\s+|\s+[\u2014\u2013-]+\s+|(?<=[:;])\s+", lowered)
     at = 0
     for sentence in sentences:
         start = lowered.find(sentence, at)

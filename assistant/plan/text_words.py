@@ -181,7 +181,9 @@ def said_features(
         if at is not None:
             spots.setdefault(at, matched)
     for i in _modifier_spots(text, tokens, modifiers):
-        spots.setdefault(i, matched)
+        # "a yoga paddle board": a word of the phrase naming the product that the kind's own titles
+        # say qualifies it, even where it is also the name of another kind (Yoga)
+        spots.setdefault(i, valued)
     manner = lexicons().manner
     for i in [i for i in spots if i > 0 and tokens[i].text in manner and tokens[i - 1].text.isalpha()]:
         # "tropical style ceiling fan": the word before the manner noun is the feature
