@@ -149,3 +149,48 @@ def test_a_reason_claiming_what_the_product_denies_is_unsupported() -> None:
     # saying it does not, or what it has, stands
     assert verify_reason("It does not support Alexa.", strip).grounded
     assert verify_reason("Bluetooth app control with a timer.", strip).grounded
+
+
+@pytest.mark.parametrize(
+    ("message", "word"),
+    [
+        ("led strip lights that work with alexa", "alexa"),
+        ("a home office chair with armrests", "armrests"),
+        ("need a putting mat with auto ball return", "auto"),
+        ("a mouse with a scroll wheel", "scroll"),
+    ],
+)
+def test_the_word_after_with_is_read_whole(message: str, word: str) -> None:
+    from assistant.plan.text_words import said_features
+    from assistant.plan.vocab import matcher_for
+    from retrieval.products import Vocabulary
+
+    # (a word starting like an article, "alexa", "armrests", was read without its first letters)
+    assert word in said_features(message, matcher_for(Vocabulary.from_products(_products())))
+
+
+@pytest.mark.parametrize(
+    ("message", "phrase"),
+    [
+        ("which led strip lights work with alexa? the best rated one please", "led strip lights"),
+        ("it has to work with google home", ""),
+        ("earbuds that pair with my iphone", "earbuds"),
+        ("headphones work with ps5?", "headphones"),
+        # a noun before "with" stays the product: a kind of bike, a stand
+        ("kids bikes with training wheels", "kids bikes"),
+        ("a stand with wheels", "a stand"),
+    ],
+)
+def test_a_verb_of_use_before_with_is_no_word_of_the_product(message: str, phrase: str) -> None:
+    from assistant.plan.planner import product_phrase
+
+    assert " ".join(product_phrase(message).split()) == phrase
+
+
+def test_what_the_product_must_work_with_names_no_kind(assistant: Assistant) -> None:
+    _, _, plan, sid = turn(assistant, "led strip lights for my bedroom")
+    shown, _, plan, _ = turn(assistant, "it has to work with alexa", sid)
+    assert plan.filters.categories == ["led strip lights"] and plan.category_hint is None
+    assert "alexa" in plan.filters.text_words
+    assert shown and all(p.category[-1] == "LED Strip Lights" for p in shown)
+    assert "cb13" not in {p.id for p in shown}  # (Not Support Alexa)

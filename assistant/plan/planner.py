@@ -324,6 +324,31 @@ def _asks_extreme(plan: QueryPlan) -> bool:
     )
 
 
+_THE_CALLED_ONE = re.compile(r"\bthe\s+(?:[a-z0-9][a-z0-9'-]*\s+){1,3}ones?\b")
+
+
+def called_by_name(text: str, shown_ids: Sequence[str], titles: Mapping[str, str] | None) -> bool:
+    """ "any chance the kestrel desk one is available in black?" after purifiers: "the <words> one"
+    calling some of the shown products by words of their names (another kind's word among them:
+    Standing Desks) asks about them, not for a new kind."""
+    called = _THE_CALLED_ONE.search(_lower(text))
+    if called is None or not shown_ids or not titles:
+        return False
+    # (every word said between "the" and "one" is a word of the name: "the standing desk one" calls
+    # no purifier)
+    said = {t.stem for t in tokenize(called.group(0))[1:-1]}
+    if len(shown_ids) == 1:
+        # (one shown: its name's words, whichever they are; none tells it from another)
+        return said <= {t.stem for t in tokenize(_lower(titles.get(shown_ids[0], "")))}
+    named = [
+        i
+        for i in resolve_references(called.group(0), shown_ids, titles=titles)
+        if said <= {t.stem for t in tokenize(_lower(titles.get(i, "")))}
+    ]
+    # (naming every shown product says no more than "those")
+    return 0 < len(named) < len(shown_ids)
+
+
 _BOTH_PICKS = re.compile(r"\b(?:both|(?:those|these|the)\s+two|the\s+pair)\b")
 
 
@@ -992,6 +1017,8 @@ def parse_turn(
         # ("laptops vs tablets?" names no one of them: every shown laptop, or none)
         named = resolve_references(side.group(1), context.shown_ids, titles=shown_titles)
         fresh = not 0 < len(named) < len(context.shown_ids)
+    if fresh and called_by_name(text, context.shown_ids, shown_titles):
+        fresh = False
     compare = bool(context.shown_ids) and not fresh and is_compare(text)
     # "of the victorinox ones which has the top rating", "which is the cheapest white one": the
     # extreme among products of that value, a sort over them, not a side-by-side of what was shown
@@ -1503,6 +1530,15 @@ def plan_turn(
         if found is not None and _head_noun_of(found[0], before_cats[0]):
             found = None
     head, firm = found if found else (None, False)
+    if not parsed.fresh and called_by_name(normalized, context.shown_ids, shown_titles):
+        # "is the kestrel desk one in black? my office is all dark wood" after purifiers: the kind's
+        # word names the shown product, and the products asked about are of the kind shown, whatever
+        # place or kind the rest of the message names
+        head = None
+        if context.previous is not None and (kinds := context.previous.filters.categories):
+            parsed.plan = parsed.plan.model_copy(
+                update={"filters": parsed.plan.filters.model_copy(update={"categories": list(kinds)})}
+            )
     if (
         head is not None
         and not firm
@@ -1543,6 +1579,7 @@ def plan_turn(
         and previous_kind
         and not any(_related(schema, head, c) for c in previous_kind)
         and not refers_back(_lower(normalized), pro_form=False)
+        and not called_by_name(normalized, context.shown_ids, shown_titles)
         # "the cheapest strip lights you carry" after LED strip lights: a guess from another word
         # ("strip": power strips) does not outweigh the kind's own head noun, said
         and (
@@ -2150,11 +2187,42 @@ def _for_a_child(text: str, schema: CatalogSchema) -> list[str]:
     return named or kids
 
 
+_DOES_WITH = re.compile(r"\b(?P<before>[a-z']+)\s+(?P<verb>[a-z]+\s+with\b[^,.;:!?]*)")
+_DOER_WORDS = frozenset({"to", "gotta", "that", "which", "them", "these", "those"}) | _SUBJECT_WORDS
+
+
+def _verbs_of_use(text: str) -> list[tuple[int, int]]:
+    """ "they gotta work with alexa", "do these lights pair with my phone": a word that can be a verb,
+    right before "with", after a modal, "to", a relative or subject pronoun, or a plural noun (then in
+    its plain form: "kids bikes with training wheels" is a kind of bike), says what the product must
+    do, not what it is: the verb and what it must work with, to the clause's end."""
+    spans: list[tuple[int, int]] = []
+    for m in _DOES_WITH.finditer(text):
+        before, verb = m.group("before"), m.group("verb").split()[0]
+        if "VERB" not in word_classes(verb):
+            continue
+        if (
+            before in VERB_MODALS
+            or before in _DOER_WORDS
+            or (
+                before.endswith("s")
+                and not before.endswith("ss")
+                and not verb.endswith("s")
+                and "NOUN" in word_classes(singular(before))
+            )
+        ):
+            spans.append(m.span("verb"))
+    return spans
+
+
 @lru_cache(maxsize=1024)
 def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     """The phrase of a message that names the product (see :func:`_product_phrase`); read once per
     text and catalog, as several stages of a turn ask for it. The ask's frame after the product
-    ("the cheapest strip lights you carry") is no word of it."""
+    ("the cheapest strip lights you carry") and what it must do ("lights that work with alexa") are
+    no words of it."""
+    if (doing := _verbs_of_use(_lower(text))) and " with " in _lower(text):
+        text = blank_spans(_lower(text), doing)
     phrase = _product_phrase(text, matcher)
     if matcher is not None and (spec := _spec_said(phrase, matcher)) is not None:
         # "i need 8 hours of battery on earbuds", "16 gigs of ram, show me laptops": a figure of a

@@ -100,7 +100,7 @@ _THAT_IS = re.compile(
     r"(?![a-z-]|\s+\$?\d)"
 )
 _WITH = re.compile(
-    r"\b(?:with|has|have|having)\s+(?:a|an|the|some|built-in)?\s*(?P<w>[a-z][a-z-]+)"
+    r"\b(?:with|has|have|having)\s+(?:(?:a|an|the|some|built-in)\s+)?(?P<w>[a-z][a-z-]+)"
     # "a scrub brush that attaches to a regular drill": what it works with, its text says
     r"|\b(?:attach(?:es)?|fits?|goes|connects?|mounts?|clips?|hooks?)\s+(?:on|onto|to|in|into|up\s+to)\s+"
     r"(?:a|an|the|my|your|any|our)\s+(?:(?:regular|standard|normal|ordinary|cordless|power)\s+)?(?P<v>[a-z][a-z-]+)"
