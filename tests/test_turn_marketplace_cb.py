@@ -194,3 +194,24 @@ def test_what_the_product_must_work_with_names_no_kind(assistant: Assistant) -> 
     assert "alexa" in plan.filters.text_words
     assert shown and all(p.category[-1] == "LED Strip Lights" for p in shown)
     assert "cb13" not in {p.id for p in shown}  # (Not Support Alexa)
+
+
+def test_a_price_figure_names_no_shown_product(tmp_path_factory: pytest.TempPathFactory) -> None:
+    bowls = ("Pet Supplies", "Dogs", "Feeding & Watering Supplies", "Bowls & Dishes")
+    rows = [
+        ("SUPER DESIGN", "SUPER DESIGN Mess Free 15 Degree Slanted Dog Food Bowl", 19.94),
+        ("Neater Pet", "Neater Pet Brands Stainless Steel Dog Food Bowl", 9.99),
+        ("YinQin", "YinQin Bone Shape Stainless Steel Dog Food Bowl", 12.0),
+        ("Spot", "SPOT Ethical Pets Tribeca Ceramic Dog Food Bowl", 11.35),
+    ]
+    products = [
+        Product(id=f"bw{i}", title=t, brand=b, price=p, rating=4.4, category=list(bowls))
+        for i, (b, t, p) in enumerate(rows)
+    ]
+    with small_assistant(tmp_path_factory.mktemp("price-figure") / "data", products) as a:
+        shown, _, _, sid = turn(a, "a food bowl for my dog")
+        assert "bw0" in {p.id for p in shown}
+        # "$15" is the budget, not the "15 Degree" bowl's name
+        shown, _, plan, _ = turn(a, "cant go over $15 on it", sid)
+        assert plan.intent == "refine" and plan.filters.price_max == 15.0
+        assert shown and all(p.price is not None and p.price <= 15 for p in shown)

@@ -1036,12 +1036,14 @@ def parse_turn(
         # the one shown
         and not (_ASKS_FOR_A.search(text) and not POSITION.search(text))
     )
+    # (a price's own figure names no product: "cant go over $15 on it" is no "15 Degree Slanted Bowl")
+    unpriced = blank_spans(text, prices.spans)
     if (
         question
         and (prices.price_max is not None or prices.price_min is not None)
         and not POSITION.search(text)
         and not 0
-        < len(resolve_references(text, context.shown_ids, titles=shown_titles))
+        < len(resolve_references(unpriced, context.shown_ids, titles=shown_titles))
         < len(context.shown_ids)
     ):
         question = False  # "can we keep each of them at a hundred bucks or less?": a bound, asked anew
@@ -1057,13 +1059,13 @@ def parse_turn(
         and not re.search(r"\bany\b", text)
     ):
         # "how many watts is the Roomfill?": a question naming some of the shown products.
-        named = resolve_references(text, context.shown_ids, titles=shown_titles)
+        named = resolve_references(unpriced, context.shown_ids, titles=shown_titles)
         question = 0 < len(named) < len(context.shown_ids)
         if not named and context.earlier_ids and context.earlier_titles:
             # "and how long is the foam roller?": one product an earlier answer showed
             # (read against everything shown: a name the last answer's products share is theirs)
             before = resolve_references(
-                text,
+                unpriced,
                 [*context.shown_ids, *context.earlier_ids],
                 titles={**context.earlier_titles, **(shown_titles or {})},
             )

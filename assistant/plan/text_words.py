@@ -125,6 +125,7 @@ def said_features(
     head: str = "",
     modifiers: Sequence[str] = (),
     stated: bool = False,
+    fresh: bool = True,
 ) -> list[str]:
     """The words ``message`` asks a product to have that nothing else in the catalog's vocabulary
     reads: candidates for a title filter, in the order said. With ``is_kind``, only a category word
@@ -133,8 +134,10 @@ def said_features(
     category ("queen" is a mattress size; a bed frame's title may still say it): a word like any other.
     ``modifiers`` is the phrase naming the product up to the words of the kind's own name ("stainless
     steel" of "stainless steel water bottle" asked as Sports Water Bottles): each of its words is
-    where a feature sits. With ``stated`` (the kinds asked carry no attributes), a preference or use
-    word ("cordless", "insulated") is a feature like any other: only the products' text states it."""
+    where a feature sits, even a word naming another kind when the ask is ``fresh`` ("a yoga paddle
+    board"; a follow-up's phrase is a feature's, "they need real active noise cancelling"). With
+    ``stated`` (the kinds asked carry no attributes), a preference or use word ("cordless",
+    "insulated") is a feature like any other: only the products' text states it."""
     text = message.lower()
     tokens = tokenize(text)
     values = [m for m in matcher.find(tokens) if foreign is None or not foreign(m)]
@@ -142,6 +145,14 @@ def said_features(
     # a category word after "one with" names a part the product has ("one with a keychain")
     valued = {i for m in values if m.kind != "category" for i in range(m.start, m.end)}
     heads = {m.start for m in values if m.kind == "category" and (is_kind is None or is_kind(m.value))}
+    # where a word names a kind off the asked kinds' paths (Yoga, said of paddle boards; not Women or
+    # Costumes of "womens witch costumes")
+    other_kinds = {
+        i
+        for m in values
+        if m.kind == "category" and (is_kind is None or not is_kind(m.value))
+        for i in range(m.start, m.end)
+    }
     after = {m.end for m in values if m.kind == "category"}
     # "a pencil skirt": another kind's name right before the kind asked qualifies it, as a word
     qualifying = {
@@ -183,7 +194,7 @@ def said_features(
     for i in _modifier_spots(text, tokens, modifiers):
         # "a yoga paddle board": a word of the phrase naming the product that the kind's own titles
         # say qualifies it, even where it is also the name of another kind (Yoga)
-        spots.setdefault(i, valued)
+        spots.setdefault(i, matched - other_kinds if fresh else matched)
     manner = lexicons().manner
     for i in [i for i in spots if i > 0 and tokens[i].text in manner and tokens[i - 1].text.isalpha()]:
         # "tropical style ceiling fan": the word before the manner noun is the feature
@@ -455,7 +466,14 @@ def with_text_words(
     of_kind = snap.mask(Filters(categories=kinds))
     modifiers = kind_modifiers(kind_phrase, kinds, lambda w: bool((of_kind & snap.title_says(w)).any()))
     featured = said_features(
-        message, matcher, is_kind, foreign, head=head, modifiers=modifiers, stated=not attrs
+        message,
+        matcher,
+        is_kind,
+        foreign,
+        head=head,
+        modifiers=modifiers,
+        stated=not attrs,
+        fresh=plan.intent == "search",
     )
     # what only the phrase naming the kind qualifies it by ("stainless steel" of "stainless steel water
     # bottle") or only a feature-less kind makes a feature ("cordless"): what the kind's titles call
