@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from pydantic import BaseModel, Field
@@ -610,13 +610,22 @@ _FACTS: dict[tuple[str, int], frozenset[str]] = {}
 
 
 def _fact_words(product: Product, vocabulary: Vocabulary | None) -> frozenset[str]:
+    return _per_product(_FACTS, product, lambda p: frozenset(_compute_fact_words(p)))
+
+
+def _per_product(
+    cache: dict[tuple[str, int], frozenset[str]],
+    product: Product,
+    compute: Callable[[Product], frozenset[str]],
+) -> frozenset[str]:
+    """``compute(product)``, kept per product id and text (cleared past ``_OWN_TEXT_MAX`` entries)."""
     key = (product.id, _product_key(product))
-    found = _FACTS.get(key)
+    found = cache.get(key)
     if found is None:
-        found = frozenset(_compute_fact_words(product))
-        if len(_FACTS) > _OWN_TEXT_MAX:
-            _FACTS.clear()
-        _FACTS[key] = found
+        found = compute(product)
+        if len(cache) > _OWN_TEXT_MAX:
+            cache.clear()
+        cache[key] = found
     return found
 
 
@@ -851,14 +860,9 @@ _NEGATED = re.compile(r"\b(?:no|not|without|lacks?|non)\b", re.IGNORECASE)
 
 def _denied(product: Product) -> frozenset[str]:
     """The stems the product's own text (title, bullets, description) names only to deny."""
-    key = (product.id, _product_key(product))
-    found = _DENIED.get(key)
-    if found is None:
-        found = denied_stems("\n".join([product.title, *product.bullet_points, product.description]))
-        if len(_DENIED) > _OWN_TEXT_MAX:
-            _DENIED.clear()
-        _DENIED[key] = found
-    return found
+    return _per_product(
+        _DENIED, product, lambda p: denied_stems("\n".join([p.title, *p.bullet_points, p.description]))
+    )
 
 
 _DENIED: dict[tuple[str, int], frozenset[str]] = {}

@@ -337,16 +337,13 @@ def called_by_name(text: str, shown_ids: Sequence[str], titles: Mapping[str, str
     # (every word said between "the" and "one" is a word of the name: "the standing desk one" calls
     # no purifier)
     said = {t.stem for t in tokenize(called.group(0))[1:-1]}
-    if len(shown_ids) == 1:
-        # (one shown: its name's words, whichever they are; none tells it from another)
-        return said <= {t.stem for t in tokenize(_lower(titles.get(shown_ids[0], "")))}
-    named = [
-        i
-        for i in resolve_references(called.group(0), shown_ids, titles=titles)
-        if said <= {t.stem for t in tokenize(_lower(titles.get(i, "")))}
-    ]
+    # (one shown: its name's words, whichever they are, none telling it from another)
+    candidates = (
+        shown_ids if len(shown_ids) == 1 else resolve_references(called.group(0), shown_ids, titles=titles)
+    )
+    named = [i for i in candidates if said <= {t.stem for t in tokenize(_lower(titles.get(i, "")))}]
     # (naming every shown product says no more than "those")
-    return 0 < len(named) < len(shown_ids)
+    return bool(named) and (len(shown_ids) == 1 or len(named) < len(shown_ids))
 
 
 _BOTH_PICKS = re.compile(r"\b(?:both|(?:those|these|the)\s+two|the\s+pair)\b")
@@ -1532,7 +1529,8 @@ def plan_turn(
         if found is not None and _head_noun_of(found[0], before_cats[0]):
             found = None
     head, firm = found if found else (None, False)
-    if not parsed.fresh and called_by_name(normalized, context.shown_ids, shown_titles):
+    calls_shown = called_by_name(normalized, context.shown_ids, shown_titles)
+    if not parsed.fresh and calls_shown:
         # "is the kestrel desk one in black? my office is all dark wood" after purifiers: the kind's
         # word names the shown product, and the products asked about are of the kind shown, whatever
         # place or kind the rest of the message names
@@ -1581,7 +1579,7 @@ def plan_turn(
         and previous_kind
         and not any(_related(schema, head, c) for c in previous_kind)
         and not refers_back(_lower(normalized), pro_form=False)
-        and not called_by_name(normalized, context.shown_ids, shown_titles)
+        and not calls_shown
         # "the cheapest strip lights you carry" after LED strip lights: a guess from another word
         # ("strip": power strips) does not outweigh the kind's own head noun, said
         and (
@@ -2223,7 +2221,7 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     text and catalog, as several stages of a turn ask for it. The ask's frame after the product
     ("the cheapest strip lights you carry") and what it must do ("lights that work with alexa") are
     no words of it."""
-    if (doing := _verbs_of_use(_lower(text))) and " with " in _lower(text):
+    if doing := _verbs_of_use(_lower(text)):
         text = blank_spans(_lower(text), doing)
     phrase = _product_phrase(text, matcher)
     if matcher is not None and (spec := _spec_said(phrase, matcher)) is not None:
