@@ -1024,7 +1024,7 @@ class Assistant:
         if asked_kind is not None:
             kind, message = asked_kind
         f = plan.filters
-        if f.brands or plan.comparative:
+        if plan.comparative or (f.brands and self._brand_makes(f.brands, kind or plan.query)):
             return False
         follow_up = plan.intent == "refine" and previous is not None
         # ``kind``: the words that name the product, without its use ("for my car") or specs ("55 inch").
@@ -1193,6 +1193,22 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _brand_makes(self, brands: Sequence[str], kind: str) -> bool:
+        """Whether a brand read from the ask makes the kind asked: some product of it names the kind's
+        head noun in its title or category ("reef safe sunscreen": Reef's products are sandals, so
+        "reef" describes the sunscreen and the ask is judged as one naming no brand). A kind that is
+        only the brand's words ("anything from reef?") is the brand's."""
+        words = [w for w in analyze(kind_words(kind) or kind) if w.isalpha()]
+        brand_terms = [terms for b in brands if (terms := analyze(b))]
+        if not words or not brand_terms or any(words[-1] in terms for terms in brand_terms):
+            return True
+        snap = self.searcher.snapshot()
+        names = (snap.fields["title"].hits([words[-1]]) > 0) | (snap.fields["category"].hits([words[-1]]) > 0)
+        return any(
+            bool(np.any(names & (snap.fields["brand"].hits(terms) >= len(set(terms)))))
+            for terms in brand_terms
+        )
 
     def _without_wrong_guess(
         self, plan: QueryPlan, previous: QueryPlan | None, kind: str, message: str, said: str
