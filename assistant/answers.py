@@ -205,41 +205,25 @@ def answer_question(
     schema: CatalogSchema | None,
     *,
     all_shown: bool,
-    beyond: bool = False,
-    lead: str = "answer_superlative",
 ) -> str:
-    """The answer to a question about shown products, from their facts. ``beyond``: the first
-    product is the best of every match, not one of those shown (the rest are those, best first)."""
+    """The answer to a question about shown products, from their facts."""
     if not products:
         return ""
     key = plan.question
     cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
     noun = _noun(key, schema, cats) if key else ""
-    if beyond and key and plan.sort is not None and len(products) > 1:
-        value = _value_text(products[0], key)
-        extreme = _extreme_word(key, plan.sort.order, schema, cats)
-        best = responses.render(
-            "answer_superlative_beyond",
-            title=product_name(products[0]),
-            extreme=extreme,
-            noun=noun,
-            value=value,
-        )
-        rest = answer_question(
-            responses, plan, products[1:], schema, all_shown=True, lead="answer_superlative_shown"
-        )
-        return f"{best} {rest}".strip()
     if key and plan.sort is not None and (all_shown or plan.sort.key == key) and len(products) > 1:
         top = products[0]
         value = _value_text(top, key)
         tied = [p for p in products if _value_text(p, key) == value]
         if value and len(tied) > 1:
             names = " and the ".join(distinct_names(tied[:3]))
-            tie = "answer_tie_shown" if lead == "answer_superlative_shown" else "answer_tie"
-            return responses.render(tie, names=names, noun=noun, value=value)
+            return responses.render("answer_tie", names=names, noun=noun, value=value)
         if value:
             extreme = _extreme_word(key, plan.sort.order, schema, cats)
-            text = responses.render(lead, title=product_name(top), extreme=extreme, noun=noun, value=value)
+            text = responses.render(
+                "answer_superlative", title=product_name(top), extreme=extreme, noun=noun, value=value
+            )
             shown = distinct_names(products)
             others = [
                 f"{n}: {v}"

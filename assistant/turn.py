@@ -279,11 +279,6 @@ class Assistant:
         explained: Explained | None = None
         if plan.intent in ("compare", "product_question") and plan.referenced_ids:
             shown = self._referenced(plan, previous_shown)
-            beyond = self._best_beyond_shown(turn, plan, request.message, history, previous_shown, shopper_id)
-            if beyond is not None:
-                # "which of those has the best reviews" after five of many: the best of every match
-                # leads, the best of those shown follows
-                shown = [beyond, *_sorted_by(previous_shown, plan.sort.key, plan.sort.order)]  # type: ignore[union-attr]
             if plan.intent == "product_question" and plan.sort is not None:
                 # "which has the best reviews?": the answer's order, its winner first (what a later
                 # "cheaper than that one" points at)
@@ -300,9 +295,7 @@ class Assistant:
                 text = compare_summary(responses, shown, rows)
             else:
                 explicit = set(plan.referenced_ids) != {p.id for p in previous_shown} or len(shown) == 1
-                text = answer_question(
-                    responses, plan, shown, self.schema, all_shown=not explicit, beyond=beyond is not None
-                )
+                text = answer_question(responses, plan, shown, self.schema, all_shown=not explicit)
             yield from self._say(turn, text)
             explained = explain(
                 shown,
@@ -469,49 +462,6 @@ class Assistant:
             return []
         named = set(plan.referenced_ids)
         return [p for p in shown if p.id in named and matches(p, plan.filters)]
-
-    def _best_beyond_shown(
-        self,
-        turn: _Turn,
-        plan: QueryPlan,
-        message: str,
-        history: list[HistoryTurn],
-        shown: list[Product],
-        shopper_id: str,
-    ) -> Product | None:
-        """The best of every match for a best-of question asked over "those" when the products shown
-        were a few of many ("which of those has the best reviews" after five of fourteen tents),
-        when it beats the best of those shown; else ``None``. A question kept to what was shown
-        ("of the ones you showed me", "which of those two") and one over a comparison or an answer
-        (not a search's list) rank only the shown."""
-        if plan.intent != "product_question" or plan.sort is None or plan.items or len(shown) < 2:
-            return None
-        last = next((h.plan for h in reversed(history) if h.plan is not None), None)
-        if last is None or last.intent not in ("search", "refine") or last.items:
-            return None
-        if _AS_SHOWN.search(message.lower()):
-            return None
-        key, order = plan.sort.key, plan.sort.order
-        ids = {p.id for p in shown}
-        ranked = _sorted_by(shown, key, order)
-        top = field_number(ranked[0], key)
-        asked = set(plan.referenced_ids)
-        if top is None or not (asked == ids or list(plan.referenced_ids) == [ranked[0].id]):
-            return None  # a few of the shown, named or scoped by a feature
-        # every match of the kind sorted as asked (the search's sorted pool); a kind not filed under a
-        # category: the matches the search ranks first
-        probe = plan.model_copy(
-            update={"intent": "refine", "referenced_ids": [], "question": None, "exclude_ids": list(ids)}
-        )
-        with turn.timed("beyond_shown"):
-            searched, found = self._retrieve(turn, probe, self.profile(shopper_id), last, shown)
-        if len(searched.relaxed) > len(plan.relaxed):
-            return None  # the search loosened the ask: not one of "those"
-        best = next(iter(_sorted_by([p for p in found if p.id not in ids], key, order)), None)
-        value = field_number(best, key) if best is not None else None
-        if value is None or (value >= top if order == "asc" else value <= top):
-            return None
-        return best
 
     def _referenced(self, plan: QueryPlan, previous: list[Product]) -> list[Product]:
         """The shown products a question or comparison refers to, sorted when it asks "which is …est".
@@ -2623,12 +2573,6 @@ _AMONG = re.compile(
     r"\b(?:which|any|do\s+any|does\s+any)\s+(?:one\s+|ones\s+)?of\s+(?:the|those|these|them|your)\b"
 )
 _ONE = re.compile(r"\b(?:the\s+\w+\s+one|it|that\s+one|this\s+one)\b")
-# a best-of kept to what was shown: "of the ones you showed me", "the five on screen", "those two"
-_AS_SHOWN = re.compile(
-    r"\b(?:(?:you|u)\s+(?:just\s+)?(?:showed|show|shown|sent|listed|gave|pulled|found|picked|suggested|"
-    r"recommended)|on\s+(?:the\s+|your\s+)?(?:screen|list|page)|listed|shown|displayed|"
-    r"(?:these|those|the|them)\s+(?:two|three|four|five|2|3|4|5)\b|(?:both|either)\b)"
-)
 
 _MAX_SHADES = 300
 

@@ -225,6 +225,34 @@ def size_span(schema: CatalogSchema, categories: Sequence[str], key: str) -> str
     return f"sizes run from {min(bounds)[1]} to {max(bounds)[1]}"
 
 
+# "which tent has …", "whichever hand planer is rated best", "which stainless kids bottle do reviewers
+# like": the noun phrase a best-of question opens with, up to its verb (or the askers named)
+_WHICH_PHRASE = re.compile(
+    r"\bwhich(?:ever)?\s+(?P<phrase>(?:[a-z][a-z'-]*\s+){0,3}?[a-z][a-z'-]*)\s+(?=(?:is|are|was|were|has|have|had|"
+    r"do|does|did|gets?|got|costs?|would|will|should|could|can|runs?|lasts?|holds?|makes?|weighs?|scores?|"
+    r"goes|people|reviewers|buyers|customers|shoppers|ppl|folks|you|u|i|we|they)\b)"
+)
+
+
+def _names_the_kind(text: str, kinds: Sequence[str]) -> bool:
+    """Whether a best-of question names the kind asked about where it could point at the shown ("which
+    tent has the best reviews", not "which one" or "which of those"): the head of the phrase after
+    "which" is the head noun of a category in play ("band saws" is also said "bandsaw"). Over every
+    product of the kind, as "what's your best-reviewed tent" would be."""
+    m = _WHICH_PHRASE.search(text)
+    if m is None:
+        return False
+    words = m.group("phrase").split()
+    if words[0] in ("of", "one", "ones", "among") or words[-1] in ("one", "ones"):
+        return False
+    heads = set()
+    for kind in kinds:
+        parts = [singular(w) for w in re.findall(r"[a-z]+", kind.lower())]
+        if parts:
+            heads |= {parts[-1], "".join(parts[-2:])}
+    return singular(words[-1]) in heads
+
+
 def _pool(plan: QueryPlan, shown: ShownContext) -> list[str]:
     """The shown products a "which …est" question ranks: those the message named ("which of the
     first two"), else all shown."""
@@ -731,6 +759,10 @@ def apply_schema(
                 refers
                 and not whole_catalog
                 and not explicit_compare
+                # "which tent has the best reviews": the kind named, not the shown pointed at
+                and not _names_the_kind(
+                    text, [*categories, *(p.category[-1] for p in shown.products if p.category)]
+                )
                 # "which is the cheapest white one": a value the shown products were not picked by
                 # asks the kind again with it, sorted, not a question about what was shown
                 and not (previous is not None and _adds_a_value(filters, previous.filters))
