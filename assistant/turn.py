@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -974,7 +975,7 @@ class Assistant:
         if asked_kind is not None:
             kind, message = asked_kind
         f = plan.filters
-        if plan.comparative or (f.brands and self._brand_makes(f.brands, kind or plan.query)):
+        if plan.comparative or (f.brands and self._brand_makes(f.brands, kind)):
             return False
         follow_up = plan.intent == "refine" and previous is not None
         # ``kind``: the words that name the product, without its use ("for my car") or specs ("55 inch").
@@ -1148,15 +1149,24 @@ class Assistant:
         """Whether a brand read from the ask makes the kind asked: some product of it names the kind's
         head noun in its title or category ("reef safe sunscreen": Reef's products are sandals, so
         "reef" describes the sunscreen and the ask is judged as one naming no brand). A kind that is
-        only the brand's words ("anything from reef?") is the brand's."""
+        only the brand's words, or none ("anything from reef?", "the most expensive lego set you carry",
+        "CAH" for Cards Against Humanity, "temptaions"), is the brand's."""
         words = [w for w in analyze(kind_words(kind) or kind) if w.isalpha()]
         brand_terms = [terms for b in brands if (terms := analyze(b))]
         if not words or not brand_terms or any(words[-1] in terms for terms in brand_terms):
             return True
+        said = re.findall(r"[a-z]+", kind.lower())[-1]
+        for brand in brands:
+            names = re.findall(r"[a-z]+", brand.lower())
+            initials = "".join(w[0] for w in names)
+            if said == initials or any(SequenceMatcher(None, said, w).ratio() >= 0.8 for w in names):
+                return True  # the brand was read from the word itself, misspelt or by its initials
         snap = self.searcher.snapshot()
-        names = (snap.fields["title"].hits([words[-1]]) > 0) | (snap.fields["category"].hits([words[-1]]) > 0)
+        titled = (snap.fields["title"].hits([words[-1]]) > 0) | (
+            snap.fields["category"].hits([words[-1]]) > 0
+        )
         return any(
-            bool(np.any(names & (snap.fields["brand"].hits(terms) >= len(set(terms)))))
+            bool(np.any(titled & (snap.fields["brand"].hits(terms) >= len(set(terms)))))
             for terms in brand_terms
         )
 

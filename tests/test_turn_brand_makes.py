@@ -42,3 +42,15 @@ def test_brand_makes_reads_the_kinds_head(demo: Assistant) -> None:
     assert demo._brand_makes(["tideline"], "tideline")  # the maker itself is the ask
     assert not demo._brand_makes(["tideline"], "tideline car charger")
     assert not demo._brand_makes(["brightsmile"], "brightsmile whitening strips")
+    # the brand read from the word itself: misspelt, or by its initials; no kind named at all
+    assert demo._brand_makes(["temptations"], "temptaions")
+    assert demo._brand_makes(["cards against humanity"], "cah")
+    assert demo._brand_makes(["tideline"], "")
+
+
+def test_a_maker_asked_for_by_its_name_alone_is_its_products(demo: Assistant) -> None:
+    shown, _, plan, _ = turn(
+        demo, "random q but what's the most expensive tideline thing you carry? i'm curious"
+    )
+    assert plan.intent != "out_of_catalog"
+    assert shown and all(p.brand == "Tideline" for p in shown)
