@@ -49,6 +49,7 @@ from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.catalog_stage import people_words
+from assistant.plan.described import DescribedKinds
 from assistant.plan.feature_scope import scoped_to_feature
 from assistant.plan.kind_family import kind_in_context
 from assistant.plan.named_products import chosen_between, named_as_choice, named_in_catalog, named_variants
@@ -546,13 +547,19 @@ class Assistant:
             }
             plan = plan.model_copy(update={"filters": Filters.model_validate(merged)})
         plan = self._with_color_shades(plan)
-        outside = not _names_shown(kind, [*shown, *self._shown_before(history)]) and self._outside_catalog(
-            plan,
-            previous,
-            kind,
-            request.message,
-            said,
-            evidenced=bool(evidenced) and plan.filters.categories == evidenced,
+        described = self._described_kind(plan, kind)
+        plan = described or plan
+        outside = (
+            described is None
+            and not _names_shown(kind, [*shown, *self._shown_before(history)])
+            and self._outside_catalog(
+                plan,
+                previous,
+                kind,
+                request.message,
+                said,
+                evidenced=bool(evidenced) and plan.filters.categories == evidenced,
+            )
         )
         if outside and (unguessed := self._without_wrong_guess(plan, previous, kind, request.message, said)):
             plan, outside = unguessed, False
@@ -858,6 +865,51 @@ class Assistant:
             return False
         began = _kind_began(history, previous.filters.categories)
         return bool(began) and not product_kind(began, self.vocabulary, self._known)
+
+    def _described_kinds(self) -> DescribedKinds:
+        """The kinds of product the catalog's descriptions name (per version)."""
+        snap = self.searcher.snapshot()
+        cached = self.__dict__.get("_described_index")
+        if cached is None or cached.version != snap.version:
+            cached = DescribedKinds.build(snap.version, snap.products)
+            self.__dict__["_described_index"] = cached
+        return cached
+
+    def _described_kind(self, plan: QueryPlan, kind: str) -> QueryPlan | None:
+        """The plan filed under the leaf whose products' descriptions name the kind asked, when no
+        title does ("do you carry flat irons?": "A ceramic flat iron …" is a Hair Straightener; "a
+        jigsaw for grandpa": "A family jigsaw …" is a Puzzle): that kind is sold, not declined, and a
+        category read from one of its words ("iron": cast-iron kettlebells) was a misreading
+        (:class:`DescribedKinds`). ``None`` when the ask names no such kind."""
+        f = plan.filters
+        if (
+            not kind
+            or plan.intent not in ("search", "refine")
+            or plan.items
+            or plan.referenced_ids
+            or f.brands
+            or plan.comparative is not None
+        ):
+            return None
+        described = self._described_kinds()
+        leaf = described.leaf_for(kind)
+        if leaf is None:
+            return None
+        target = norm(leaf)
+        if f.categories and target not in f.categories and not described.unlike_titles(kind, f.categories):
+            return None
+        said = {singular(w) for w in re.findall(r"[a-z]+", kind.lower())}
+        return plan.model_copy(
+            update={
+                "filters": f.model_copy(
+                    update={
+                        "categories": [target],
+                        "text_words": [w for w in f.text_words if singular(w) not in said],
+                    }
+                ),
+                "category_hint": None,
+            }
+        )
 
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found

@@ -1,0 +1,109 @@
+"""A kind of product only the catalog's descriptions name is sold (the late-ch cases): "do you carry
+flat irons?" when the one straightener's description opens "A ceramic flat iron …", "new trainers"
+when running shoes are "A versatile neutral daily trainer …"; a kind no text names the same way
+("steam irons", "a cross trainer" machine) is still declined, and a category read from one of the
+words ("iron": cast-iron kettlebells) gives way to the described one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.plan.described import DescribedKinds
+from assistant.turn import Assistant
+from retrieval.catalog import Product
+from tests.turn_support import small_assistant, turn
+
+
+def _product(pid: str, title: str, category: list[str], description: str) -> Product:
+    return Product(id=pid, title=title, category=category, description=description, price=10.0)
+
+
+KINDS = DescribedKinds.build(
+    1,
+    [
+        _product(
+            "s",
+            "Glowen Ceramic Pro Hair Straightener",
+            ["Personal Care", "Hair Straighteners"],
+            "A ceramic flat iron with adjustable temperature for fine to thick hair.",
+        ),
+        _product(
+            "k",
+            "Ironleaf Cast Iron Kettlebell, 15 lb",
+            ["Sports", "Strength Training"],
+            "Solid cast iron with a wide handle.",
+        ),
+        _product(
+            "r",
+            "Kinetra Glide 4 Men's Neutral Running Shoe, Blue",
+            ["Footwear", "Running Shoes"],
+            "A versatile neutral daily trainer with a smooth, bouncy ride.",
+        ),
+        _product(
+            "p",
+            "Little Meadow Mountain Lake 1000-Piece Puzzle",
+            ["Kids & Toys", "Puzzles"],
+            "A family jigsaw with a mountain lake at sunrise.",
+        ),
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "leaf"),
+    [
+        ("flat irons", "Hair Straighteners"),
+        ("ceramic flat iron", "Hair Straighteners"),
+        ("jigsaw", "Puzzles"),
+        ("jigsaws", "Puzzles"),
+        ("family jigsaw", "Puzzles"),
+        ("trainers", "Running Shoes"),
+        ("running trainers", "Running Shoes"),  # a word of the leaf's titles
+    ],
+)
+def test_a_kind_the_descriptions_name_is_their_leaf(kind: str, leaf: str) -> None:
+    assert KINDS.leaf_for(kind) == leaf
+
+
+@pytest.mark.parametrize("kind", ["steam iron", "waffle irons", "irons", "cross trainer", "kettle", ""])
+def test_a_kind_no_description_names_so_is_none(kind: str) -> None:
+    assert KINDS.leaf_for(kind) is None
+
+
+def test_a_category_read_from_a_word_gives_way_only_to_words_no_title_uses_so() -> None:
+    assert KINDS.unlike_titles("flat iron", ["strength training"])  # no title says "flat"
+    assert KINDS.unlike_titles("trainers", ["strength training"])
+    assert not KINDS.unlike_titles("trainers", ["trainers"])  # the category read is that very word
+    assert not KINDS.unlike_titles("cast iron", ["strength training"])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_products: list[Product]) -> Iterator[Assistant]:
+    with small_assistant(tmp_path_factory.mktemp("described") / "data", demo_products) as a:
+        yield a
+
+
+@pytest.mark.parametrize(
+    ("message", "leaf"),
+    [
+        ("do you carry flat irons? mine finally died", "Hair Straighteners"),
+        ("a flat iron for my hair", "Hair Straighteners"),
+        ("new trainers for my morning runs", "Running Shoes"),
+        ("a jigsaw for grandpa", "Puzzles"),
+    ],
+)
+def test_the_demo_store_sells_what_its_descriptions_name(demo: Assistant, message: str, leaf: str) -> None:
+    shown, _, plan, _ = turn(demo, message)
+    assert plan.intent == "search"
+    assert shown and all(p.category[-1] == leaf for p in shown)
+
+
+@pytest.mark.parametrize(
+    "message", ["do you sell steam irons?", "do you have waffle irons", "a cross trainer for my garage gym"]
+)
+def test_what_nothing_names_is_still_declined(demo: Assistant, message: str) -> None:
+    shown, _, plan, _ = turn(demo, message)
+    assert plan.intent == "out_of_catalog"
+    assert shown == []
