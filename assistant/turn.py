@@ -884,7 +884,8 @@ class Assistant:
         f = plan.filters
         if (
             not kind
-            or plan.intent not in ("search", "refine")
+            # (a fresh ask: a follow-up's side clause is no new kind, "… gonna add a second screen")
+            or plan.intent != "search"
             or plan.items
             or plan.referenced_ids
             or f.brands
@@ -896,7 +897,9 @@ class Assistant:
         if leaf is None:
             return None
         target = norm(leaf)
-        if f.categories and target not in f.categories and not described.unlike_titles(kind, f.categories):
+        if target in f.categories:
+            return plan  # read as that kind already; only not to be declined ("stick blenders")
+        if f.categories and not described.unlike_titles(kind, f.categories):
             return None
         said = {singular(w) for w in re.findall(r"[a-z]+", kind.lower())}
         return plan.model_copy(
@@ -929,7 +932,7 @@ class Assistant:
             return None
         leaf = self.searcher.clearly_nearest_leaf(
             kind, self.settings.kind_synonym_similarity, self.settings.kind_synonym_margin
-        )
+        ) or self.searcher.nearest_leaf_held_by_nearest(kind, self.settings.kind_synonym_similarity)
         if leaf is None:
             return None
         if _head_word(kind) in _name_words(leaf):

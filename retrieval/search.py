@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from retrieval.catalog import Product
+from retrieval.catalog import Product, norm
 from retrieval.dense import DensePolicy, dense_search
 from retrieval.diversity import dedupe_variants, mmr
 from retrieval.features import FEATURE_NAMES, CandidatePool, QueryAnalysis, analyze_query, compute_features
@@ -212,6 +212,24 @@ class Searcher:
             return None
         (leaf, best), (_, runner_up) = ranked
         return leaf if best >= similarity and best - runner_up >= margin else None
+
+    def nearest_leaf_held_by_nearest(self, text: str, similarity: float) -> str | None:
+        """The leaf category whose name is the nearest to ``text`` (at least ``similarity``, cosine)
+        when the product nearest to ``text`` is filed under it too: two readings agreeing where the
+        name alone is not clearly ahead of the next ("stuffed animal": Plush Toys 0.72, Dog Toys
+        0.66, and the nearest product is the plush fox). ``None`` otherwise."""
+        snap = self.snapshot()
+        if not len(snap):
+            return None
+        vector = self.embed_query(positive_text(text).strip() or text)
+        ranked = snap.nearest_leaves(vector, k=1)
+        if not ranked or ranked[0][1] < similarity:
+            return None
+        leaf = ranked[0][0]
+        nearest = self.nearest_products(text, 1)
+        if not nearest or not nearest[0].category or norm(nearest[0].category[-1]) != norm(leaf):
+            return None
+        return leaf
 
     def clearly_nearest_by_products(
         self,

@@ -14,15 +14,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.plan.text import singular
+from assistant.plan.word_class import word_classes
 from retrieval.catalog import Product
 
 __all__ = ["DescribedKinds"]
 
 # "A/An <up to six words>" up to the first clause break: a preposition, a relative pronoun, "and",
-# punctuation ("A ceramic flat iron with …", "An off-road RC truck that …", "A stick blender for …")
+# a full stop ("A ceramic flat iron with …", "An off-road RC truck that …", "A stick blender for …");
+# a comma only runs adjectives together ("A light, responsive trainer …")
 _OPENING = re.compile(
-    r"^an?\s+(?P<phrase>[a-z0-9][a-z0-9'-]*(?:\s+[a-z0-9][a-z0-9'-]*){0,5}?)"
-    r"(?=\s*[.,;:!?(]|\s+(?:with|for|that|and|in|on|to|from|which|who|whose|of|under|by|at|is|are|built)\b|\s*$)",
+    r"^an?\s+(?P<phrase>[a-z0-9][a-z0-9'-]*(?:,?\s+[a-z0-9][a-z0-9'-]*){0,5}?)"
+    r"(?=\s*[.;:!?(]|\s+(?:with|for|that|and|in|on|to|from|which|who|whose|of|under|by|at|is|are|built)\b|\s*$)",
     re.IGNORECASE,
 )
 
@@ -57,8 +59,8 @@ class DescribedKinds:
             if match is None:
                 continue
             words = _words(match.group("phrase"))
-            if not words:
-                continue
+            if not words or "NOUN" not in word_classes(words[-1]):
+                continue  # ("A fast, tangle-free rope": no noun closes the phrase before the break)
             head = words[-1]
             table = kinds.leaves.setdefault(head, {})
             table[leaf] = table.get(leaf, 0) + 1

@@ -4234,10 +4234,13 @@ def kind_words(text: str) -> str:
     )
     if cut is not None and cut > 1:
         tokens = tokens[: cut - 1]
+    # "a jigsaw every week": a noun after "every"/"each" says how often or where, not what
+    quantified = {i for i in range(1, len(tokens)) if tokens[i - 1].text in _EVERY}
     kept = [
         t.text
-        for t in tokens
-        if any(c.isalpha() for c in t.stem)  # "55" is a spec; "af1" or "rtx3080" names a model
+        for i, t in enumerate(tokens)
+        if i not in quantified
+        and any(c.isalpha() for c in t.stem)  # "55" is a spec; "af1" or "rtx3080" names a model
         and t.stem not in _unit_words()
         and t.stem not in FILLER_WORDS
         and t.stem not in _SKIP_HEAD
@@ -4250,6 +4253,7 @@ def kind_words(text: str) -> str:
 
 
 _WHOSE_WORDS = _OWNERS | {"your", "own"}
+_EVERY = frozenset({"every", "each"})
 
 
 def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
