@@ -159,6 +159,14 @@ def _head_word(kind: str) -> str:
     return singular(words[-1]) if words else ""
 
 
+def _spelled_within(kind: str, name: str) -> bool:
+    """Whether a word of a category's name is spelled inside a word of ``kind`` or the other way round
+    ("snowmobile" and Snow Boots): what makes the two near may be the letters, not the meaning."""
+    said = re.findall(r"[a-z]+", kind.lower())
+    named = [w for w in re.findall(r"[a-z]+", name.lower()) if len(w) >= 3]
+    return any(n in w or (len(w) >= 3 and w in n) for w in said for n in named)
+
+
 def _price(value: float | None) -> str:
     return "" if value is None else f"${value:,.2f}"
 
@@ -512,6 +520,7 @@ class Assistant:
             word_categories=self._title_categories().get_counts,
             part_of=lambda phrase, kinds: part_of_kind(self.searcher.snapshot(), phrase, kinds),
             brand_leaves=self._title_categories().brand_leaves,
+            kind_of=self._kind_of_item,
         )
         if dropped is not None:  # model plan values refused by the schema check and the merge rules
             turn.timings["plan_model_dropped"] = float(dropped.total)
@@ -875,6 +884,17 @@ class Assistant:
             self.__dict__["_described_index"] = cached
         return cached
 
+    def _kind_of_item(self, kind: str, read: list[str]) -> str | None:
+        """The leaf category an item of a multi-item ask is where no category or title says it: the one
+        its products' descriptions name ("a jigsaw"; "a flat iron" over the kettlebells read from
+        "iron", as :meth:`_described_kind`). (Not a synonym by meaning: a clause split off an ask,
+        "… and doesnt need an outlet", is no item to read by nearness.)"""
+        described = self._described_kinds()
+        leaf = described.leaf_for(kind)
+        if leaf is not None and (not read or norm(leaf) in read or described.unlike_titles(kind, read)):
+            return leaf
+        return None
+
     def _described_kind(self, plan: QueryPlan, kind: str) -> QueryPlan | None:
         """The plan filed under the leaf whose products' descriptions name the kind asked, when no
         title does ("do you carry flat irons?": "A ceramic flat iron …" is a Hair Straightener; "a
@@ -917,8 +937,10 @@ class Assistant:
     def _kind_synonym(self, plan: QueryPlan, kind: str | None) -> str | None:
         """The leaf category a fresh ask's kind of product is another word for, when the plan found
         no category and the ask would be declined for want of a word: its name is clearly the nearest to the
-        shopper's word (``kind_synonym_similarity``, ``kind_synonym_margin`` over the next leaf) and
-        does not have the shopper's head noun ("bird feeders" near Feeders is a narrower kind the
+        shopper's word (``kind_synonym_similarity``, ``kind_synonym_margin`` over the next leaf), or
+        the nearest and the leaf of the product nearest to the words, when no title has any of them
+        ("a stuffed animal": Plush Toys and the plush fox; "bed frames" has the dog beds' word); and
+        it does not have the shopper's head noun ("bird feeders" near Feeders is a narrower kind the
         usual checks judge, not another word for it)."""
         if (
             not kind
@@ -932,7 +954,14 @@ class Assistant:
             return None
         leaf = self.searcher.clearly_nearest_leaf(
             kind, self.settings.kind_synonym_similarity, self.settings.kind_synonym_margin
-        ) or self.searcher.nearest_leaf_held_by_nearest(kind, self.settings.kind_synonym_similarity)
+        )
+        if leaf is None and self._described_kinds().unlike_every_title(kind):
+            # (a phrase with a title's word is a thing of that kind, not another word for one: "bed
+            # frames" are no mattresses, however near in meaning)
+            leaf = self.searcher.nearest_leaf_held_by_nearest(kind, self.settings.kind_synonym_similarity)
+            if leaf is not None and _spelled_within(kind, leaf):
+                # "snowmobile" near Snow Boots: near by a shared spelling, not by meaning
+                leaf = None
         if leaf is None:
             return None
         if _head_word(kind) in _name_words(leaf):

@@ -13,7 +13,7 @@ import pytest
 from assistant.plan.described import DescribedKinds
 from assistant.turn import Assistant
 from retrieval.catalog import Product
-from tests.turn_support import small_assistant, turn
+from tests.turn_support import MINILM, small_assistant, turn
 
 
 def _product(pid: str, title: str, category: list[str], description: str) -> Product:
@@ -105,5 +105,35 @@ def test_the_demo_store_sells_what_its_descriptions_name(demo: Assistant, messag
 )
 def test_what_nothing_names_is_still_declined(demo: Assistant, message: str) -> None:
     shown, _, plan, _ = turn(demo, message)
+    assert plan.intent == "out_of_catalog"
+    assert shown == []
+
+
+@pytest.fixture(scope="module")
+def meaning(tmp_path_factory: pytest.TempPathFactory, demo_products: list[Product]) -> Iterator[Assistant]:
+    """The demo store with real sentence embeddings: a synonym of a leaf's name is read by meaning."""
+    with small_assistant(tmp_path_factory.mktemp("described-minilm") / "data", demo_products, **MINILM) as a:
+        yield a
+
+
+@pytest.mark.parametrize(
+    ("message", "leaves"),
+    [
+        ("a jigsaw for my grandpa and a flat iron for my daughter", {"Puzzles", "Hair Straighteners"}),
+        ("a flat iron and a hair dryer", {"Hair Straighteners", "Hair Dryers"}),
+    ],
+)
+def test_items_named_only_by_descriptions_are_groups(demo: Assistant, message: str, leaves: set[str]) -> None:
+    shown, _, plan, _ = turn(demo, message)
+    assert {c for item in plan.items for c in item.categories} == {c.lower() for c in leaves}
+    assert {p.category[-1] for p in shown} == leaves
+
+
+def test_another_word_for_a_leaf_is_that_leaf_but_a_thing_of_a_titled_kind_is_not(meaning: Assistant) -> None:
+    shown, _, plan, _ = turn(meaning, "a stuffed animal for my niece, she just turned one")
+    assert plan.intent == "search"
+    assert shown and all(p.category[-1] == "Plush Toys" for p in shown)
+    # near Mattresses in meaning, but "bed" is the dog beds' title word: a bed frame is a thing of its own
+    shown, _, plan, _ = turn(meaning, "do you sell bed frames?")
     assert plan.intent == "out_of_catalog"
     assert shown == []

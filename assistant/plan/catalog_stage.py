@@ -541,8 +541,10 @@ def apply_schema(
     infer_category: Callable[[str], list[str]] | None = None,
     names_category: bool = False,
     titled: Callable[[str], str] | None = None,
+    infer_item: Callable[[str], list[str]] | None = None,
 ) -> QueryPlan:
-    """``plan`` with the catalog schema's meaning of ``message`` added (see the module docstring)."""
+    """``plan`` with the catalog schema's meaning of ``message`` added (see the module docstring).
+    ``infer_item`` reads the kind of one item of a multi-item ask (``infer_category`` when not given)."""
     if schema is None or plan.intent in ("chit_chat", "out_of_catalog", "clarify"):
         return plan
     text = message.lower()
@@ -906,12 +908,12 @@ def apply_schema(
         )
 
     if shown.fresh or previous is None:
-        items = _items(message, plan, schema, infer_category, titled)
+        items = _items(message, plan, schema, infer_item or infer_category, titled)
         if items and previous is not None and shown.products:
             items = [_beside(item, previous.filters.categories, schema) for item in items]
     elif _ADDS_KINDS.search(message.lower()):
         items, filters = _added_items(
-            message, text, plan, previous, shown, filters, schema, infer_category, titled
+            message, text, plan, previous, shown, filters, schema, infer_item or infer_category, titled
         )
     else:
         items = []

@@ -93,6 +93,12 @@ class DescribedKinds:
             return leaf if said_there else None
         return leaf if said_there or modifier in self.leaf_words.get(leaf, set()) else None
 
+    def unlike_every_title(self, kind: str) -> bool:
+        """Whether no word of ``kind`` is a word of any title: what another word for a category may be
+        ("stuffed animal"); "bed frames" has the dog beds' word, and is a thing of its own."""
+        words = _words(kind)
+        return bool(words) and not any(w in self.title_words for w in words)
+
     def unlike_titles(self, kind: str, categories: Iterable[str]) -> bool:
         """Whether ``kind`` names its described kind in words no title uses that way, so that a
         category read from one of its words is a misreading: a modifier no title has ("flat iron",

@@ -1407,6 +1407,7 @@ def plan_turn(
     word_categories: Callable[[str], list[tuple[str, int]]] | None = None,
     part_of: Callable[[str, Sequence[str]], bool] | None = None,
     brand_leaves: Callable[[str], set[str]] | None = None,
+    kind_of: Callable[[str, list[str]], str | None] | None = None,
 ) -> QueryPlan:
     """The standalone plan of ``message`` given the conversation ``history``.
 
@@ -1421,7 +1422,10 @@ def plan_turn(
     LG" resolve to ids in comparisons; ``shown_products`` are the records of the products shown last
     (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text;
     ``part_of(phrase, kinds)`` whether the kinds' titles say a phrase as a part of theirs;
-    ``brand_leaves(brand)`` the leaf categories a brand's own products are filed under.
+    ``brand_leaves(brand)`` the leaf categories a brand's own products are filed under;
+    ``kind_of(kind, read)`` the leaf category an item's kind is where the catalog says it in other
+    words than its categories and titles (its descriptions), given the categories read from its
+    words, for the items of a multi-item ask.
     """
     context = conversation_context(history, previous)
     if earlier_titles:
@@ -1797,6 +1801,19 @@ def plan_turn(
         )
         return [found[0] + ("" if firm else _GUESSED)]
 
+    def infer_item(text: str) -> list[str]:
+        # an item named in words only the catalog's descriptions use ("a jigsaw for grandpa and a
+        # flat iron for my daughter": Puzzles, Hair Straighteners)
+        found = infer(text)
+        if kind_of is None:
+            return found
+        kind = kind_words(product_phrase(text, matcher))
+        # (named as a thing, "a stuffed animal"; not "obsessed with amusement parks and rides")
+        if not kind or not (found or _AN_ITEM.search(text)):
+            return found
+        leaf = kind_of(kind, [c.rstrip(_GUESSED) for c in found])
+        return [norm(leaf)] if leaf else found
+
     def titled(text: str) -> str:
         # an item that names no kind ("a cork block", "something for him to chew on"): the words
         # naming it, when products' titles (or their text) say its head word
@@ -1834,6 +1851,7 @@ def plan_turn(
         infer_category=infer,
         names_category=head is not None,
         titled=titled,
+        infer_item=infer_item,
     )
     if llm_plan is not None and not parsed.injection:
         plan = merge_model_constraints(
@@ -4234,8 +4252,13 @@ def kind_words(text: str) -> str:
     )
     if cut is not None and cut > 1:
         tokens = tokens[: cut - 1]
-    # "a jigsaw every week": a noun after "every"/"each" says how often or where, not what
-    quantified = {i for i in range(1, len(tokens)) if tokens[i - 1].text in _EVERY}
+    # "a jigsaw every week": a noun after "every"/"each" following a noun says how often, not what
+    # ("rips apart every toy": the toy is what is torn)
+    quantified = {
+        i
+        for i in range(2, len(tokens))
+        if tokens[i - 1].text in _EVERY and "NOUN" in word_classes(tokens[i - 2].text)
+    }
     kept = [
         t.text
         for i, t in enumerate(tokens)
@@ -4254,6 +4277,7 @@ def kind_words(text: str) -> str:
 
 _WHOSE_WORDS = _OWNERS | {"your", "own"}
 _EVERY = frozenset({"every", "each"})
+_AN_ITEM = re.compile(r"\b(?:an?|some|one of those)\s+[a-z]")
 
 
 def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
