@@ -1077,6 +1077,10 @@ class Assistant:
             # told with no kind named, which one kind's products answer both in meaning and in their
             # words (Blenders), is something the store sells; the last word said is no kind asked
             return False
+        if kinds and kind and not follow_up and self._names_a_category(kind, kinds):
+            # "got any teddy bears" with a leaf Stuffed Animals & Teddy Bears: the catalog's own name
+            # for the kind, however few titles say it
+            return False
         if kinds:
             # a gift ask names no kind ("a present for my 6 year old"): the categories were read
             # from who it is for, nothing to check them against
@@ -1228,6 +1232,14 @@ class Assistant:
         if unseen:
             needed = max(needed, self.settings.unseen_pair_similarity)
         return nearest is None or nearest < needed
+
+    def _names_a_category(self, kind: str, categories: Sequence[str]) -> bool:
+        """Whether every word of ``kind`` (two or more) is a word of one of ``categories``' names: the
+        ask says a category's own name ("teddy bears": Stuffed Animals & Teddy Bears)."""
+        said = {singular(w) for w in re.findall(r"[a-z]+", kind_words(kind).lower())}
+        return len(said) > 1 and any(
+            said <= _name_words(self.vocabulary.categories.get(c, c)) for c in categories
+        )
 
     def _brand_makes(self, brands: Sequence[str], kind: str) -> bool:
         """Whether a brand read from the ask makes the kind asked: some product of it names the kind's

@@ -137,3 +137,23 @@ def test_another_word_for_a_leaf_is_that_leaf_but_a_thing_of_a_titled_kind_is_no
     shown, _, plan, _ = turn(meaning, "do you sell bed frames?")
     assert plan.intent == "out_of_catalog"
     assert shown == []
+
+
+def test_a_kind_said_in_a_categorys_own_name_is_sold(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # no plush toy's title says "teddy bear": the leaf's name does (ESCI files plush toys so)
+    leaf = ["Toys & Games", "Stuffed Animals & Plush Toys", "Stuffed Animals & Teddy Bears"]
+    products = [
+        _product("p1", "Squeezamals Plush Toys, Aqua", leaf, "Squishy plush friends."),
+        _product("p2", "Cuddly Bunny Plush 12 Inch", leaf, "Soft and huggable."),
+        _product("k1", "Chef Knife 8 Inch", ["Kitchen", "Knives"], "Sharp."),
+        # titles say "teddy" and "bear", never together
+        _product("j1", "Teddy Fleece Jacket", ["Clothing", "Jackets"], "Warm."),
+        _product("m1", "Bear Paw Oven Mitt", ["Kitchen", "Oven Mitts"], "Heat proof."),
+    ]
+    # (products far in meaning from the pair no title says: the hash embedder finds none near)
+    with small_assistant(
+        tmp_path_factory.mktemp("teddy") / "data", products, unseen_pair_similarity=0.99
+    ) as a:
+        shown, _, plan, _ = turn(a, "got any teddy bears")
+        assert plan.intent == "search"
+        assert {p.id for p in shown} == {"p1", "p2"}
