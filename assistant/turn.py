@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache, cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -159,6 +159,9 @@ def _head_word(kind: str) -> str:
     return singular(words[-1]) if words else ""
 
 
+_Index = TypeVar("_Index", "_TitleCategories", DescribedKinds)
+
+
 def _spelled_within(kind: str, name: str) -> bool:
     """Whether a word of a category's name is spelled inside a word of ``kind`` or the other way round
     ("snowmobile" and Snow Boots): what makes the two near may be the letters, not the meaning."""
@@ -207,14 +210,18 @@ class Assistant:
         """The catalog's schema (attributes per category, with units), at the served version."""
         return self.searcher.snapshot().schema
 
+    def _per_version(self, key: str, build: Callable[[int, list[Product]], _Index]) -> _Index:
+        """An index of the catalog's products, built once per served catalog version."""
+        snap = self.searcher.snapshot()
+        cached = self.__dict__.get(key)
+        if cached is None or cached.version != snap.version:
+            cached = build(snap.version, snap.products)
+            self.__dict__[key] = cached
+        return cached  # type: ignore[no-any-return]
+
     def _title_categories(self) -> _TitleCategories:
         """Which leaf categories the products whose titles hold a word are filed under (per version)."""
-        snap = self.searcher.snapshot()
-        cached = self.__dict__.get("_title_index")
-        if cached is None or cached.version != snap.version:
-            cached = _TitleCategories.build(snap.version, snap.products)
-            self.__dict__["_title_index"] = cached
-        return cached
+        return self._per_version("_title_index", _TitleCategories.build)
 
     @cached_property
     def exposure(self) -> Exposure:
@@ -877,12 +884,7 @@ class Assistant:
 
     def _described_kinds(self) -> DescribedKinds:
         """The kinds of product the catalog's descriptions name (per version)."""
-        snap = self.searcher.snapshot()
-        cached = self.__dict__.get("_described_index")
-        if cached is None or cached.version != snap.version:
-            cached = DescribedKinds.build(snap.version, snap.products)
-            self.__dict__["_described_index"] = cached
-        return cached
+        return self._per_version("_described_index", DescribedKinds.build)
 
     def _kind_of_item(self, kind: str, read: list[str]) -> str | None:
         """The leaf category an item of a multi-item ask is where no category or title says it: the one
