@@ -893,9 +893,10 @@ class Assistant:
         "… and doesnt need an outlet", is no item to read by nearness.)"""
         described = self._described_kinds()
         leaf = described.leaf_for(kind)
-        if leaf is not None and (not read or norm(leaf) in read or described.unlike_titles(kind, read)):
-            return leaf
-        return None
+        if leaf is None or (read and norm(leaf) not in read and not described.unlike_titles(kind, read)):
+            return None
+        # (an item a title names, "a cork block", is searched by its words as before)
+        return leaf if read or not described.titled(kind) else None
 
     def _described_kind(self, plan: QueryPlan, kind: str) -> QueryPlan | None:
         """The plan filed under the leaf whose products' descriptions name the kind asked, when no

@@ -93,6 +93,11 @@ class DescribedKinds:
             return leaf if said_there else None
         return leaf if said_there or modifier in self.leaf_words.get(leaf, set()) else None
 
+    def titled(self, kind: str) -> bool:
+        """Whether the head noun of ``kind`` is a word of some title ("cork block": the yoga block's)."""
+        words = _words(kind)
+        return bool(words) and words[-1] in self.title_words
+
     def unlike_every_title(self, kind: str) -> bool:
         """Whether no word of ``kind`` is a word of any title: what another word for a category may be
         ("stuffed animal"); "bed frames" has the dog beds' word, and is a thing of its own."""
