@@ -1808,7 +1808,7 @@ def plan_turn(
         if kind_of is None:
             return found
         kind = kind_words(product_phrase(text, matcher))
-        # (named as a thing, "a stuffed animal"; not "obsessed with amusement parks and rides")
+        # (named as a thing, "a jigsaw"; not "obsessed with amusement parks and rides")
         if not kind or not (found or _AN_ITEM.search(text)):
             return found
         leaf = kind_of(kind, [c.rstrip(_GUESSED) for c in found])
