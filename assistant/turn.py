@@ -892,11 +892,9 @@ class Assistant:
         "iron", as :meth:`_described_kind`). (Not a synonym by meaning: a clause split off an ask,
         "… and doesnt need an outlet", is no item to read by nearness.)"""
         described = self._described_kinds()
-        leaf = described.leaf_for(kind)
-        if leaf is None or (read and norm(leaf) not in read and not described.unlike_titles(kind, read)):
-            return None
+        leaf = described.leaf_over(kind, read)
         # (an item a title names, "a cork block", is searched by its words as before)
-        return leaf if read or not described.titled(kind) else None
+        return leaf if leaf is not None and (read or not described.titled(kind)) else None
 
     def _described_kind(self, plan: QueryPlan, kind: str) -> QueryPlan | None:
         """The plan filed under the leaf whose products' descriptions name the kind asked, when no
@@ -915,15 +913,12 @@ class Assistant:
             or plan.comparative is not None
         ):
             return None
-        described = self._described_kinds()
-        leaf = described.leaf_for(kind)
+        leaf = self._described_kinds().leaf_over(kind, f.categories)
         if leaf is None:
             return None
         target = norm(leaf)
         if target in f.categories:
             return plan  # read as that kind already; only not to be declined ("stick blenders")
-        if f.categories and not described.unlike_titles(kind, f.categories):
-            return None
         said = {singular(w) for w in re.findall(r"[a-z]+", kind.lower())}
         return plan.model_copy(
             update={

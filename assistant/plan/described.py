@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from assistant.plan.text import singular
 from assistant.plan.word_class import word_classes
-from retrieval.catalog import Product
+from retrieval.catalog import Product, norm
 
 __all__ = ["DescribedKinds"]
 
@@ -92,6 +92,17 @@ class DescribedKinds:
             # "flat iron": the titles' iron is cast iron; only the description's own pair is this kind
             return leaf if said_there else None
         return leaf if said_there or modifier in self.leaf_words.get(leaf, set()) else None
+
+    def leaf_over(self, kind: str, read: Iterable[str]) -> str | None:
+        """:meth:`leaf_for`, given the categories (normalized names) already read from the ask: the
+        described leaf when none was read, when it is one of them, or when the ask's words are
+        unlike any title's use of them (:meth:`unlike_titles`: "flat iron" over the kettlebells read
+        from "iron"); ``None`` when a category read otherwise stands."""
+        leaf = self.leaf_for(kind)
+        read = list(read)
+        if leaf is None or (read and norm(leaf) not in read and not self.unlike_titles(kind, read)):
+            return None
+        return leaf
 
     def titled(self, kind: str) -> bool:
         """Whether the head noun of ``kind`` is a word of some title ("cork block": the yoga block's)."""
