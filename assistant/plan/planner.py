@@ -107,6 +107,21 @@ _ADDS_ANOTHER = re.compile(
     # "while im at it, a space heater for the basement?"
     r"|^\W*(?:while\s+i'?m\s+at\s+it|one\s+more\s+thing|last\s+thing|btw)\W+(?:(?:and|also|plus)\s+)?(?:a|an|some)\s+[a-z]"
 )
+# "also gonna need a camp stove", "need a headlamp too for my runs", "oh also, dog food?": a word
+# that adds a thing to what was asked (also, too, as well, plus; "too" at a clause's end, not "too
+# big"), or a need for a thing said with its article
+_ADDS_KIND = re.compile(
+    r"\b(?:also|as\s+well|plus)\b"
+    r"|\btoo\b(?=\s*(?:[,.?!;]|$|(?:for|to|in|with|while|and|so|if|since|because|please|pls)\b))"
+    r"|\b(?:need|needs|want|wants)\s+(?:an?|some)\s+[a-z]"
+)
+# "oh and a webcam too, do you have those?": the pro-form of a closing "do you have those" stands for
+# the thing named before it in the same message, not for what was shown
+_SOLD_OF_NAMED = re.compile(
+    rf"\b(?:an?|some|any)\s+[a-z][^.?!,;]*[,.;!?-]\s*(?:(?:and|so|but)\s+)?"
+    rf"(?P<ask>(?:do|does)\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)\s+"
+    r"(?:those|these|them|it|one|ones|any)(?:\s+(?:too|as\s+well|here|in\s+stock))?\s*[?.!]*\s*$)"
+)
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
 _SOLD_LEAD = rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)"
 _ASKS_IF_SOLD = re.compile(rf"{_SOLD_LEAD}\b")
@@ -893,8 +908,11 @@ def parse_turn(
             fresh = bool(prev.filters.categories) or not cat_words & prev_words
             if fresh and narrows is not None and all(narrows(c, prev.filters.categories) for c in new_cats):
                 fresh = False
-                # "do you carry dog shampoo?" after leashes: the level (Dogs) qualifies another kind
-                fresh = bool(_sold_words(text) - cat_words - prev_words)
+                # "do you carry dog shampoo?" after leashes, "oh also, dog food?" after dog beds: the
+                # level (Dogs) qualifies another kind
+                fresh = bool(_sold_words(text) - cat_words - prev_words) or _adds_kind(
+                    text, tokens, product_words, cat_words | prev_words
+                )
         elif not new_cats and product_words:
             # what is new besides the reply's opening ("fine, then …") and a bound's words ("at
             # least 144hz"): the words that could name another kind of product
@@ -921,10 +939,18 @@ def parse_turn(
             # shown, whatever new words come with it.
             fresh = (
                 bool(novel)
-                # "and a dutch oven for soups?": another item, asked the way a list goes on
-                and (is_new_request(text) or _ADDS_ANOTHER.match(text) is not None)
-                # ("while im at it, a space heater?": the "it" of the idiom points at nothing)
-                and not refers_back(_AT_IT.sub(" ", text))
+                # "and a dutch oven for soups?": another item, asked the way a list goes on; "also
+                # gonna need a camp stove": one added
+                and (
+                    is_new_request(text)
+                    or _ADDS_ANOTHER.match(text) is not None
+                    or _adds_kind(text, tokens, novel, prev_words)
+                )
+                # ("while im at it, a space heater?": the "it" of the idiom points at nothing; "a
+                # webcam too, do you have those?": the pro-form is the webcam)
+                and not _points_back(
+                    _sold_of_named_aside(_AT_IT.sub(lambda m: " " * len(m.group()), text)), novel
+                )
                 # "what about for kids? my 8 yo wants to match me": the opening asks for the kind shown
                 # for someone, in a color, under a price
                 and not _WHAT_ABOUT.match(text)
@@ -1032,6 +1058,8 @@ def parse_turn(
         # "do u have a kettlebell that's like fifty pounds": a thing asked for, not a question about
         # the one shown
         and not (_ASKS_FOR_A.search(text) and not POSITION.search(text))
+        # "oh and a webcam too, do you have those?": whether the thing just named is sold
+        and not (_SOLD_OF_NAMED.search(text) and not POSITION.search(text))
     )
     # (a price's own figure names no product: "cant go over $15 on it" is no "15 Degree Slanted Bowl")
     unpriced = blank_spans(text, prices.spans)
@@ -3567,6 +3595,44 @@ _CLAUSE_OPENERS = frozenset(
 _POSTPOSITIVE = frozenset({"possible", "available", "imaginable", "ever", "there", "around", "out"})
 
 _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
+
+
+def _adds_kind(text: str, tokens: Sequence[Token], words: Sequence[Token], known: set[str]) -> bool:
+    """Whether ``text`` adds another thing to what was asked (``_ADDS_KIND``: "also gonna need a camp
+    stove", "oh also, dog food?") and ``words`` (the message's product words) name one: a word not in
+    ``known`` (what was asked before, the categories read), no digit, no stand-in ("a pair"), none
+    of a "for …" phrase ("for my wife": whom it is for)."""
+    if _ADDS_KIND.search(text) is None:
+        return False
+    aside = {t.start for m in _USE_AFTER_FOR.finditer(text) for t in tokens if m.start() <= t.start < m.end()}
+    return any(
+        t.stem not in known
+        and not t.stem[:1].isdigit()
+        and not is_pro_form(t.text)
+        and t.stem not in _BOUND_WORDS
+        and t.start not in aside
+        for t in words
+    )
+
+
+def _points_back(text: str, novel: Sequence[Token]) -> bool:
+    """Whether ``text`` points at what was shown (:func:`refers_back`). In a clause after the one
+    naming a new thing (``novel``: its words), "one" stands for that thing ("oh and a waffle maker,
+    the old one broke"); a pointer ("those", "the first one") still points back."""
+    first = min((t.start for t in novel), default=None)
+    cut = re.search(r"[,;.!?]", text[first:]) if first is not None else None
+    if first is None or cut is None:
+        return refers_back(text)
+    end = first + cut.end()
+    rest = text[end:]
+    return refers_back(text[:end]) or refers_back(rest, pro_form=False) or POSITION.search(rest) is not None
+
+
+def _sold_of_named_aside(text: str) -> str:
+    """``text`` without a closing "do you have those?" that asks about a thing it names before
+    (``_SOLD_OF_NAMED``): what is left says whether the message points at what was shown."""
+    found = _SOLD_OF_NAMED.search(text)
+    return text if found is None else text[: found.start("ask")]
 
 
 def is_pro_form(word: str) -> bool:
