@@ -3615,11 +3615,18 @@ def _adds_kind(text: str, tokens: Sequence[Token], words: Sequence[Token], known
     )
 
 
+_ARTICLE_BEFORE = re.compile(r"\b(?:an?|some)\s+(?:[a-z'-]+\s+){0,2}$")
+
+
 def _points_back(text: str, novel: Sequence[Token]) -> bool:
     """Whether ``text`` points at what was shown (:func:`refers_back`). In a clause after the one
-    naming a new thing (``novel``: its words), "one" stands for that thing ("oh and a waffle maker,
-    the old one broke"); a pointer ("those", "the first one") still points back."""
-    first = min((t.start for t in novel), default=None)
+    naming a new thing with its article (``novel``: the new words; "a waffle maker"), "one" stands
+    for that thing ("oh and a waffle maker, the old one broke"); a pointer ("those", "the first
+    one") still points back, and so does "one" after words that name no thing ("I'm really tall, do
+    you have a longer one?")."""
+    first = min(
+        (t.start for t in novel if _ARTICLE_BEFORE.search(text[: t.start]) is not None), default=None
+    )
     cut = re.search(r"[,;.!?]", text[first:]) if first is not None else None
     if first is None or cut is None:
         return refers_back(text)
