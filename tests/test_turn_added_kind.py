@@ -10,8 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from assistant.plan.planner import product_kind
 from assistant.turn import Assistant
 from retrieval.catalog import Product
+from retrieval.products import Vocabulary
 from tests.turn_support import MINILM, small_assistant, turn
 
 
@@ -73,3 +75,31 @@ def test_one_in_a_later_clause_stands_for_the_thing_just_named(demo: Assistant) 
     shown, _, plan, _ = turn(demo, "oh and a waffle maker, the old one broke", sid)
     assert plan.intent == "out_of_catalog"
     assert not shown
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # a first question asking whether the store sells a thing names the kind; what follows says
+        # what it is for, or what was wrong before
+        ("also do u guys carry sawhorses? need something to lay the door across while i work", "sawhorses"),
+        ("also do you sell soundbars? the tv speakers in there are awful", "soundbars"),
+        ("do you sell dutch ovens? mine cracked", "dutch ovens"),
+        # a stand-in asks about what was shown
+        ("do you have these in blue? my wife wants a blue one", "blue"),
+    ],
+)
+def test_the_thing_a_first_question_asks_the_store_for_is_the_kind(
+    demo_vocabulary: Vocabulary, message: str, kind: str
+) -> None:
+    assert product_kind(message, demo_vocabulary) == kind
+
+
+def test_one_after_a_clause_that_asks_for_nothing_is_another_of_the_kind_shown(demo: Assistant) -> None:
+    shown, _, plan, sid = turn(demo, "whats the quietest air purifier you sell")
+    assert shown
+    shown, _, plan, _ = turn(
+        demo, "hmm thats a desk unit tho, i need one for a living room thats about 500 sq ft", sid
+    )
+    assert plan.intent != "out_of_catalog"
+    assert shown and all(p.category[-1] == "Air Purifiers" for p in shown)

@@ -2464,6 +2464,8 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
             and not _pro_form(x.rstrip(".!?"))
             # "any wood lathes in stock? wanna get into turning bowls": the question asked the product
             and not (sentences[0].rstrip().endswith("?") and _wish(x))
+            # "do u guys carry sawhorses? need something to lay the door across": what it is for
+            and not (_PURPOSE_OF_SOMETHING.search(x) and _asks_if_sold_of(sentences[0]))
         ]
         if (
             not asked
@@ -2508,6 +2510,11 @@ def _product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
                 asked = [x for x in sentences[1:] if _FRAGMENT.match(x) and not _pro_form(x.rstrip(".!?"))][
                     :1
                 ]
+        if not asked and len(sentences) > 1 and _asks_if_sold_of(sentences[0]):
+            # "also do u guys carry sawhorses? need something to lay the door across", "do you sell
+            # soundbars? the tv speakers in there are awful": the thing a first question asks the
+            # store for is the ask; what follows says what it is for, or what was wrong before
+            asked = [sentences[0]]
         # the one sentence of a story that names a kind, when the others name none ("… his OT thinks a
         # weighted blanket would help. something meant for kids"): its clauses are read as a
         # sentence's own
@@ -3620,19 +3627,33 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:an?|some)\s+(?:[a-z'-]+\s+){0,2}$")
 
 def _points_back(text: str, novel: Sequence[Token]) -> bool:
     """Whether ``text`` points at what was shown (:func:`refers_back`). In a clause after the one
-    naming a new thing with its article (``novel``: the new words; "a waffle maker"), "one" stands
-    for that thing ("oh and a waffle maker, the old one broke"); a pointer ("those", "the first
+    asking for a new thing named with its article (``novel``: the new words; "a waffle maker"), "one"
+    stands for that thing ("oh and a waffle maker, the old one broke"); a pointer ("those", "the first
     one") still points back, and so does "one" after words that name no thing ("I'm really tall, do
     you have a longer one?")."""
-    first = min(
-        (t.start for t in novel if _ARTICLE_BEFORE.search(text[: t.start]) is not None), default=None
-    )
+    first = min((t.start for t in novel if _ARTICLE_BEFORE.search(text[: t.start]) is not None), default=None)
     cut = re.search(r"[,;.!?]", text[first:]) if first is not None else None
     if first is None or cut is None:
         return refers_back(text)
     end = first + cut.end()
-    rest = text[end:]
-    return refers_back(text[:end]) or refers_back(rest, pro_form=False) or POSITION.search(rest) is not None
+    head, rest = text[:end], text[end:]
+    if not (is_new_request(head) or _ADDS_ANOTHER.match(head) or _ADDS_KIND.search(head)):
+        # "hmm thats a desk unit tho, i need one for a living room": the new words said something
+        # of what was shown, asking for nothing; "one" is another of the kind shown
+        return refers_back(text)
+    return refers_back(head) or refers_back(rest, pro_form=False) or POSITION.search(rest) is not None
+
+
+def _asks_if_sold_of(sentence: str) -> bool:
+    """Whether ``sentence`` is a question asking if the store sells a thing it names ("do u guys
+    carry sawhorses?"), not a stand-in ("do you have these in blue?", "do u have any in stock?")."""
+    if not sentence.rstrip().endswith("?"):
+        return False
+    sold = _SOLD_ASKED.search(sentence)
+    if sold is None:
+        return False
+    what = kind_words(sold.group("what"))
+    return bool(what.strip()) and not _pro_form(what) and not any(is_pro_form(w) for w in what.split())
 
 
 def _sold_of_named_aside(text: str) -> str:
@@ -4485,7 +4506,15 @@ def _vague_aside(text: str, phrase: str) -> bool:
         start = lowered.find(sentence, at)
         at = start + len(sentence)
         if start <= m.start() < at:
-            return phrase.strip() not in sentence and not asks(sentence)
+            return phrase.strip() not in sentence and (
+                not asks(sentence)
+                # "do u guys carry sawhorses? need something to lay the door across": what the thing
+                # a question named is for
+                or (
+                    _PURPOSE_OF_SOMETHING.search(sentence) is not None
+                    and any(_asks_if_sold_of(x) and phrase.strip() in x for x in sentences)
+                )
+            )
     return False
 
 
