@@ -711,6 +711,14 @@ def _catalog_names(vocabulary: Vocabulary) -> _Names:
 _NAME_TEXT: dict[tuple[str, int], str] = {}
 
 
+def _without_own_name(clause: str, product: Product) -> str:
+    """``clause`` with the product's brand and title blanked out where it says them whole."""
+    for name in sorted({product.brand or "", product.title}, key=len, reverse=True):
+        if len(name.strip()) > 2:
+            clause = re.sub(re.escape(name.strip()), lambda m: " " * len(m.group()), clause, flags=re.I)
+    return clause
+
+
 def _name_text(product: Product) -> str:
     """The product's words as brand/color/value names are looked up in (cached)."""
     key = (product.id, _product_key(product))
@@ -770,6 +778,9 @@ def verify_reason(
 
     for index, clause in enumerate(clauses):
         why = ""
+        # the product's own name ("By Amazing Grass", "the Best Choice Products bench") is a fact of
+        # it, no judgement, superlative or market claim: its words are not read as the reason's own
+        judged = _without_own_name(clause, product)
         words = re.findall(r"[a-z0-9]+", clause.lower())
         grams = [tuple(words[i : i + 4]) for i in range(len(words) - 3)]
         relative = bool(_RELATIVE.search(clause))
@@ -779,13 +790,13 @@ def verify_reason(
             why = "repeats itself"
         elif truncated and index == len(clauses) - 1 and len(clauses) > 1:
             why = "cut off"
-        elif _COMMERCIAL.search(clause):
+        elif _COMMERCIAL.search(judged):
             why = "a price, shipping or policy claim not from the catalog's fields"
-        elif _JUDGEMENT.search(clause):
+        elif _JUDGEMENT.search(judged):
             why = "a judgement, not a fact"
         else:
             scoped = bool(_SCOPE.search(clause))
-            for word in _superlatives(clause):
+            for word in _superlatives(judged):
                 if not scoped or not _superlative_holds(word, product, shown, clause):
                     why = (
                         f"'{word}' is not true of it among the products shown"
@@ -795,12 +806,12 @@ def verify_reason(
                     break
             if (
                 not why
-                and _MARKET.search(clause)
-                and not (scoped and not _MARKET.search(_SCOPE.sub("", clause)))
+                and _MARKET.search(judged)
+                and not (scoped and not _MARKET.search(_SCOPE.sub("", judged)))
             ):
-                why = f"market claim '{_MARKET.search(clause).group()}'"  # type: ignore[union-attr]
+                why = f"market claim '{_MARKET.search(judged).group()}'"  # type: ignore[union-attr]
             if not why:
-                for dimension, direction in _comparatives(clause):
+                for dimension, direction in _comparatives(judged):
                     if not (relative or scoped) or not _comparative_holds(
                         dimension, direction, product, shown, reference
                     ):

@@ -205,3 +205,18 @@ def test_composed_reasons_pass_the_verifier(
                 reason, product, shown=shown, filters=plan.filters, vocabulary=vocabulary, reference=reference
             )
             assert checked.grounded, (reason, [c.why for c in checked.unsupported])
+
+
+def test_the_products_own_name_is_no_market_claim_or_judgement() -> None:
+    # "By Amazing Grass": the brand's word is its name, not a claim the reason makes
+    product = Product(
+        id="g", title="Amazing Grass Greens Blend Superfood Powder", brand="Amazing Grass", price=29.0
+    )
+    assert verify_reason("By Amazing Grass.", product).grounded
+    # the same word said of the product is still a claim
+    assert not verify_reason("By Amazing Grass, an amazing powder.", product).grounded
+    best = Product(
+        id="b", title="Best Choice Products Folding Bench", brand="Best Choice Products", price=49.0
+    )
+    assert verify_reason("By Best Choice Products.", best).grounded
+    assert not verify_reason("The best bench on the market.", best).grounded
