@@ -911,7 +911,7 @@ def parse_turn(
                 # "do you carry dog shampoo?" after leashes, "oh also, dog food?" after dog beds: the
                 # level (Dogs) qualifies another kind
                 fresh = bool(_sold_words(text) - cat_words - prev_words) or _adds_kind(
-                    text, tokens, product_words, cat_words | prev_words
+                    text, tokens, product_words, cat_words | prev_words, vocabulary
                 )
         elif not new_cats and product_words:
             # what is new besides the reply's opening ("fine, then …") and a bound's words ("at
@@ -944,7 +944,7 @@ def parse_turn(
                 and (
                     is_new_request(text)
                     or _ADDS_ANOTHER.match(text) is not None
-                    or _adds_kind(text, tokens, novel, prev_words)
+                    or _adds_kind(text, tokens, novel, prev_words, vocabulary)
                 )
                 # ("while im at it, a space heater?": the "it" of the idiom points at nothing; "a
                 # webcam too, do you have those?": the pro-form is the webcam)
@@ -3604,16 +3604,21 @@ _POSTPOSITIVE = frozenset({"possible", "available", "imaginable", "ever", "there
 _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
 
 
-def _adds_kind(text: str, tokens: Sequence[Token], words: Sequence[Token], known: set[str]) -> bool:
+def _adds_kind(
+    text: str, tokens: Sequence[Token], words: Sequence[Token], known: set[str], vocabulary: Vocabulary
+) -> bool:
     """Whether ``text`` adds another thing to what was asked (``_ADDS_KIND``: "also gonna need a camp
-    stove", "oh also, dog food?") and ``words`` (the message's product words) name one: a word not in
-    ``known`` (what was asked before, the categories read), no digit, no stand-in ("a pair"), none
-    of a "for …" phrase ("for my wife": whom it is for)."""
+    stove", "oh also, dog food?") and ``words`` (the message's product words) name one: a word of
+    the phrase naming the product (:func:`product_kind`; not "gotta have a lid too", a feature, nor
+    "something my 5 year old could join in on too"), not in ``known`` (what was asked before, the
+    categories read), no digit, no stand-in ("a pair"), none of a "for …" phrase ("for my wife")."""
     if _ADDS_KIND.search(text) is None:
         return False
+    named = {t.stem for t in tokenize(product_kind(text, vocabulary))}
     aside = {t.start for m in _USE_AFTER_FOR.finditer(text) for t in tokens if m.start() <= t.start < m.end()}
     return any(
-        t.stem not in known
+        t.stem in named
+        and t.stem not in known
         and not t.stem[:1].isdigit()
         and not is_pro_form(t.text)
         and t.stem not in _BOUND_WORDS
