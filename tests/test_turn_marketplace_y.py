@@ -143,3 +143,23 @@ def test_a_colon_ends_the_scene_before_the_items() -> None:
         ("a pack that comes with a rain cover", ["backpacks"]),
         ("boots that wont let water in", ["hiking boots"]),
     ]
+
+
+def test_a_part_ending_in_a_stranded_preposition_is_no_item_of_its_own() -> None:
+    # "a board i can stand on and paddle around the lake with": one thing, what one does on it
+    from assistant.plan.catalog_stage import _items
+    from assistant.schemas import QueryPlan
+    from retrieval.schema import CatalogSchema
+
+    def infer(text: str) -> list[str]:
+        return ["backpacks"] if "pack" in text else ["hiking boots"] if "boots" in text else []
+
+    schema = CatalogSchema.from_products(_products())
+    message = "a pack i can clip my tent to and hike around in my boots with"
+    assert _items(message, QueryPlan(query=message), schema, infer) == []
+    # a part with its own article after it is an item of its own
+    listed = "a pack i can strap my tent to and some boots"
+    assert [i.categories for i in _items(listed, QueryPlan(query=listed), schema, infer)] == [
+        ["backpacks"],
+        ["hiking boots"],
+    ]

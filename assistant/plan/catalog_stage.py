@@ -1258,6 +1258,12 @@ def people_words() -> frozenset[str]:
     return _PEOPLE_WORDS | {singular(w) for w in [*children["words"], *children.get("people", [])]}
 
 
+_STRANDED = re.compile(
+    r"\b(?:i|we|you|u|he|she|they|it)\s+(?:can|could|will|would|'ll|'d|wanna|want\s+to|need\s+to)?\s*"
+    r"[a-z]+(?:\s+[a-z]+){0,3}\s+(?:on|in|into|onto|with|to|at|from|around|over|off|up|about|under)$"
+)
+
+
 def _only_people(part: str) -> bool:
     """A part of a list that names only people ("me", "my brother", "the kids"), no product."""
     people = people_words()
@@ -1355,7 +1361,12 @@ def _items(
     # the part before it
     merged: list[str] = []
     for part in parts:
-        if merged and _only_people(part):
+        # "a board i can stand on and paddle around the lake with": a part ending in a preposition
+        # left without its object joins two verbs of one clause, not two items ("… stand on and a
+        # paddle": the next part's own article makes it one)
+        if merged and (
+            _only_people(part) or (_STRANDED.search(merged[-1]) and part.split(" ")[0] not in determined)
+        ):
             merged[-1] = f"{merged[-1]} and {part}"
         else:
             merged.append(part)
