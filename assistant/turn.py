@@ -64,6 +64,7 @@ from assistant.plan.planner import (
     normalize_message,
     product_kind,
     product_phrase,
+    spelled_out,
 )
 from assistant.plan.semantics import lexicons, said_quantities
 from assistant.plan.shorthand import spelling_variants, with_apostrophes
@@ -510,6 +511,12 @@ class Assistant:
                 log.warning("LLM planning fell back to the parser: %s", classify(exc))
                 problem = f"LLM planning {describe_failure(exc)}; planned with the deterministic parser"
         known = self._known
+        matcher = matcher_for(self.vocabulary)
+
+        def named(p: Product) -> str:
+            # (read as the message is read: "commute anc" names the Sonovel Commute ANC)
+            return spelled_out(f"{p.brand or ''} {p.title} {p.color or ''}", matcher, known)
+
         plan = plan_turn(
             request.message,
             context,
@@ -517,10 +524,8 @@ class Assistant:
             previous=previous,
             llm_plan=llm_plan,
             dropped=dropped,
-            shown_titles={p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in shown},
-            earlier_titles={
-                p.id: f"{p.brand or ''} {p.title} {p.color or ''}" for p in self._shown_before(history)
-            },
+            shown_titles={p.id: named(p) for p in shown},
+            earlier_titles={p.id: named(p) for p in self._shown_before(history)},
             schema=self.schema,
             shown_products=shown,
             known=known,

@@ -4577,15 +4577,17 @@ def normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[
     return _normalize_message(message, matcher, known)
 
 
-@lru_cache(maxsize=8)  # the same turn's readings; small, as ``known`` holds the catalog's text index
-def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
-    """A message as the planner reads it: shorthand spelled out ("vac" → vacuum, unless the catalog
-    says "vac"), typos corrected against the catalog, numbers in words as digits."""
+def spelled_out(text: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
+    """``text`` with shorthand spelled out as the planner spells it out in a message ("ANC" → noise
+    cancelling where the catalog files the feature by its full name): a product name read this way
+    matches a message read this way ("commute anc vs …" names the Sonovel Commute ANC)."""
+    if known is None:
+        return text
 
     def uses(phrase: str) -> bool:
         words = tokenize(phrase)
         if len(words) == 1:
-            return known is not None and known(phrase)
+            return known(phrase)
         return any(m.start == 0 and m.end == len(words) for m in matcher.find(words))
 
     def feature(short: str, full: str) -> bool:
@@ -4593,7 +4595,14 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
         named = [m for m in matcher.find(words) if m.start == 0 and m.end == len(words)]
         return any(m.kind in ("attribute", "category") for m in named) and not matcher.find(tokenize(short))
 
-    expanded = expand_shorthand(message, uses, feature) if known is not None else message
+    return expand_shorthand(text, uses, feature)
+
+
+@lru_cache(maxsize=8)  # the same turn's readings; small, as ``known`` holds the catalog's text index
+def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
+    """A message as the planner reads it: shorthand spelled out ("vac" → vacuum, unless the catalog
+    says "vac"), typos corrected against the catalog, numbers in words as digits."""
+    expanded = spelled_out(message, matcher, known)
     # "a normal flashlight works", "a blender will do": accepting the kind, not naming one ("works")
     expanded = _ACCEPTS.sub("", expanded)
     # "also one of those waterproof pouches for my phone?": a kind of product, not a shown one
