@@ -163,3 +163,6 @@ def test_a_part_ending_in_a_stranded_preposition_is_no_item_of_its_own() -> None
         ["backpacks"],
         ["hiking boots"],
     ]
+    # two uses of one thing after "for …ing" are no second item either
+    uses = "a pack for carrying my tent and my boots"
+    assert _items(uses, QueryPlan(query=uses), schema, infer) == []

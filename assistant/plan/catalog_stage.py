@@ -1264,6 +1264,9 @@ _STRANDED = re.compile(
 )
 
 
+_FOR_DOING = re.compile(r"\bfor\s+[a-z]+ing\b[^,.;:!?]*$")
+
+
 def _only_people(part: str) -> bool:
     """A part of a list that names only people ("me", "my brother", "the kids"), no product."""
     people = people_words()
@@ -1363,9 +1366,14 @@ def _items(
     for part in parts:
         # "a board i can stand on and paddle around the lake with": a part ending in a preposition
         # left without its object joins two verbs of one clause, not two items ("… stand on and a
-        # paddle": the next part's own article makes it one)
+        # paddle": the next part's own article makes it one); so does one ending in what the thing
+        # is for ("a tool for carving pumpkins and little wood projects": two uses of one tool)
         if merged and (
-            _only_people(part) or (_STRANDED.search(merged[-1]) and part.split(" ")[0] not in determined)
+            _only_people(part)
+            or (
+                (_STRANDED.search(merged[-1]) or _FOR_DOING.search(merged[-1]))
+                and part.split(" ")[0] not in determined
+            )
         ):
             merged[-1] = f"{merged[-1]} and {part}"
         else:

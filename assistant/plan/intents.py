@@ -181,7 +181,8 @@ _QUESTION_START = re.compile(
     # (a spaced dash opens a clause too: "the teal northfold - whats its waterproof rating")
     rf"(?:^|[,.;!?]\s*|\s[-\u2013\u2014]\s+)\s*(?:(?:and|so|ok|okay|also|but|oh|hmm|cool|great|nice|thanks)\b[\s,.!-]*)?"
     rf"(?:{_LEAD_REFERENCE})?"
-    r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|has|have|"
+    # ("has to be the actual dremel brand": "have to" says what it must be, no question)
+    r"(?:does|do|is|are|can|could|will|would|how|what|what's|whats|which|where|when|why|(?:has|have)(?!\s+to\b)|"
     r"who\s+(?:makes|made|sells)|who's|whos|whose)\b"
     r"|\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|details|information)\s+(?:on|about)|specs\s+(?:of|for)|"
     r"warranty|reviews?\s+(?:of|for))\b"
