@@ -66,6 +66,7 @@ from assistant.plan.planner import (
     product_phrase,
     spelled_out,
 )
+from assistant.plan.recalled import recalled_answer
 from assistant.plan.semantics import lexicons, said_quantities
 from assistant.plan.shorthand import spelling_variants, with_apostrophes
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
@@ -289,6 +290,10 @@ class Assistant:
 
         with turn.timed("history"):
             history = self.store.history(session_id, limit=self.settings.history_turns)
+            recalled = self._recalled(request.message, history)
+            if recalled is not None:
+                # "how much was the first tent?" after sleeping bags: the tents, as if shown last
+                history = history[: recalled + 1]
             previous_shown = self._previously_shown(history)
         with turn.timed("plan"):
             plan, plan_problem = self._plan(turn, request, history, previous_shown)
@@ -434,6 +439,48 @@ class Assistant:
         ids = next((h.shown_ids for h in reversed(history) if h.shown_ids), [])
         snap = self.searcher.snapshot()
         return [snap.products[snap.position[i]] for i in ids if i in snap.position]
+
+    def _recalled(self, message: str, history: list[HistoryTurn]) -> int | None:
+        """The earlier answer whose list the message points back at by its products' kind
+        (:func:`assistant.plan.recalled.recalled_answer`), as an index into ``history``."""
+        if sum(1 for h in history if h.shown_ids) < 2:
+            return None
+        snap = self.searcher.snapshot()
+        index = self._title_categories()
+        kinds = self._kind_words_of_leaves()
+
+        def products(ids: Sequence[str]) -> list[Product]:
+            return [snap.products[snap.position[i]] for i in ids if i in snap.position]
+
+        def of_name(word: str) -> set[str]:
+            return kinds.get(word, set())
+
+        def named_kinds(word: str) -> set[str]:
+            # a noun titles name the products by ("fridge" of Compact Refrigerators), not a word
+            # that describes them ("wireless")
+            classes = word_classes(word)
+            titled = "NOUN" in classes and "ADJ" not in classes
+            return of_name(word) | ({norm(leaf) for leaf, _ in index.get_counts(word)} if titled else set())
+
+        said = {
+            norm(m.value)
+            for m in matcher_for(self.vocabulary).find(tokenize(message))
+            if m.kind == "category" and not m.negated
+        }
+        return recalled_answer(message, history, products, named_kinds, said, self.schema.above, of_name)
+
+    def _kind_words_of_leaves(self) -> dict[str, set[str]]:
+        """Each kind word of a leaf category's name (:func:`level_kinds`, singular) → those leaves;
+        built once per schema."""
+        cached = self.__dict__.get("_leaf_kind_words")
+        if cached is None or cached[0] is not self.schema:
+            table: dict[str, set[str]] = {}
+            for leaf in self.schema.categories:
+                for word in level_kinds(self.vocabulary.categories.get(leaf, leaf)):
+                    table.setdefault(singular(word), set()).add(leaf)
+            cached = (self.schema, table)
+            self.__dict__["_leaf_kind_words"] = cached
+        return cached[1]
 
     def _shown_before(self, history: list[HistoryTurn]) -> list[Product]:
         """Products earlier answers showed, other than the last ones (most recent first, up to 25):
