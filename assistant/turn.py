@@ -2670,13 +2670,7 @@ class _TitleCategories:
 
         if not (ids(first, self.postings) and ids(second, self.postings)):
             return False
-        holding = ids(first, self.named)
-        if holding & ids(second, self.named):
-            return False
-        # "marvel against humanity game": a product its title names by the first word, filed under
-        # a category named by the second (Cards Against Humanity, in Games), says them together
-        head = singular(second)
-        return not any(head in {singular(w) for w in re.findall(r"[a-z]+", self.leaves[i])} for i in holding)
+        return not (ids(first, self.named) & ids(second, self.named))
 
     def get_counts(self, word: str) -> list[tuple[str, int]]:
         """One word: the categories of products whose title names it as what they are. Several words

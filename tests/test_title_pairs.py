@@ -36,15 +36,3 @@ def test_a_pair_said_only_in_what_a_product_is_for_is_unseen() -> None:
     assert not index.pair_unseen("yoga", "mats")
     # a word no title has: not this check's to say
     assert not index.pair_unseen("salt", "crackers")
-
-
-def test_a_product_filed_under_a_category_named_by_the_second_word_says_the_pair() -> None:
-    # "marvel against humanity game": the card game's title names no game, its category does
-    index = _TitleCategories.build(
-        1,
-        [
-            _product("cah", "Cards Against Humanity: Absurd Box, expansion for the party game", "Games"),
-            _product("dice", "Dice Game Set", "Dice"),
-        ],
-    )
-    assert not index.pair_unseen("humanity", "game")
