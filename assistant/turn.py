@@ -2629,26 +2629,19 @@ class _TitleCategories:
                     table[leaf] = table.get(leaf, 0) + 1
         leaves: list[str] = []
         postings: dict[str, set[int]] = {}
-        named: dict[str, set[int]] = {}
         makers: dict[str, set[str]] = {}
         for p in products:
             if not p.category:
                 continue
             for word in set(re.findall(r"[a-z0-9]+", f"{p.brand or ''} {p.title}".casefold())):
                 postings.setdefault(word, set()).add(len(leaves))
-            for word in set(re.findall(r"[a-z0-9]+", f"{p.brand or ''} {title_is_part(p.title)}".casefold())):
-                named.setdefault(word, set()).add(len(leaves))
             leaves.append(p.category[-1].casefold())
             if p.brand:
                 makers.setdefault(p.brand.casefold(), set()).add(p.category[-1].casefold())
-        return cls(
-            version=version, counts=counts, leaves=leaves, postings=postings, named=named, makers=makers
-        )
+        return cls(version=version, counts=counts, leaves=leaves, postings=postings, makers=makers)
 
     leaves: list[str] = field(default_factory=list)
     postings: dict[str, set[int]] = field(default_factory=dict)
-    named: dict[str, set[int]] = field(default_factory=dict)
-    """word → the products whose title says it where it says what the product is (:func:`title_is_part`)."""
     makers: dict[str, set[str]] = field(default_factory=dict)
 
     def brand_leaves(self, brand: str) -> set[str]:
@@ -2656,21 +2649,18 @@ class _TitleCategories:
         return set(self.makers.get(brand.casefold(), set()))
 
     def pair_unseen(self, first: str, second: str) -> bool:
-        """Whether no title holds both words (any plural form) where it says what the product is,
-        while each is in some title: a rack "for Music Studio Mixers, Controllers, Monitors" or a
-        s'mores maker "for Graham Crackers" names no studio monitor or graham cracker it is."""
+        """Whether no title holds both words (any plural form), while each is in some title."""
         from assistant.plan.text import singular
 
-        def ids(word: str, postings: dict[str, set[int]]) -> set[int]:
+        def ids(word: str) -> set[int]:
             stem = singular(word)
             found: set[int] = set()
             for form in {word, stem, stem + "s", stem + "es"}:
-                found |= postings.get(form, set())
+                found |= self.postings.get(form, set())
             return found
 
-        if not (ids(first, self.postings) and ids(second, self.postings)):
-            return False
-        return not (ids(first, self.named) & ids(second, self.named))
+        a, b = ids(first), ids(second)
+        return bool(a) and bool(b) and not (a & b)
 
     def get_counts(self, word: str) -> list[tuple[str, int]]:
         """One word: the categories of products whose title names it as what they are. Several words
