@@ -4577,6 +4577,7 @@ def normalize_message(message: str, matcher: VocabularyMatcher, known: Callable[
     return _normalize_message(message, matcher, known)
 
 
+@lru_cache(maxsize=4096)  # the titles of shown products, read again every turn that shows them
 def spelled_out(text: str, matcher: VocabularyMatcher, known: Callable[[str], bool] | None) -> str:
     """``text`` with shorthand spelled out as the planner spells it out in a message ("ANC" → noise
     cancelling where the catalog files the feature by its full name): a product name read this way
