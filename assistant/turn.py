@@ -15,12 +15,12 @@ import re
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache, cached_property, lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 
@@ -162,6 +162,7 @@ def _head_word(kind: str) -> str:
 
 
 _Index = TypeVar("_Index", "_TitleCategories", DescribedKinds)
+_Built = TypeVar("_Built")
 
 
 def _spelled_within(kind: str, name: str) -> bool:
@@ -434,23 +435,30 @@ class Assistant:
             for i, (p, r) in enumerate(zip(explained.products, explained.reasons, strict=True))
         ]
 
-    def _previously_shown(self, history: list[HistoryTurn]) -> list[Product]:
-        """The products shown last (in shown order), as the catalog has them now."""
-        ids = next((h.shown_ids for h in reversed(history) if h.shown_ids), [])
+    def _products(self, ids: Iterable[str]) -> list[Product]:
+        """The catalog's products for ``ids``, in that order, those it still has."""
         snap = self.searcher.snapshot()
         return [snap.products[snap.position[i]] for i in ids if i in snap.position]
+
+    def _per_schema(self, key: str, build: Callable[[], _Built]) -> _Built:
+        """``build()``, once per catalog schema (built again when a new catalog version brings one)."""
+        cached = self.__dict__.get(key)
+        if cached is None or cached[0] is not self.schema:
+            cached = (self.schema, build())
+            self.__dict__[key] = cached
+        return cast("_Built", cached[1])
+
+    def _previously_shown(self, history: list[HistoryTurn]) -> list[Product]:
+        """The products shown last (in shown order), as the catalog has them now."""
+        return self._products(next((h.shown_ids for h in reversed(history) if h.shown_ids), []))
 
     def _recalled(self, message: str, history: list[HistoryTurn]) -> int | None:
         """The earlier answer whose list the message points back at by its products' kind
         (:func:`assistant.plan.recalled.recalled_answer`), as an index into ``history``."""
         if sum(1 for h in history if h.shown_ids) < 2:
             return None
-        snap = self.searcher.snapshot()
         index = self._title_categories()
         kinds = self._kind_words_of_leaves()
-
-        def products(ids: Sequence[str]) -> list[Product]:
-            return [snap.products[snap.position[i]] for i in ids if i in snap.position]
 
         def of_name(word: str) -> set[str]:
             return kinds.get(word, set())
@@ -467,28 +475,29 @@ class Assistant:
             for m in matcher_for(self.vocabulary).find(tokenize(message))
             if m.kind == "category" and not m.negated
         }
-        return recalled_answer(message, history, products, named_kinds, said, self.schema.above, of_name)
+        return recalled_answer(
+            message, history, self._products, named_kinds, said, self.schema.above, of_name
+        )
 
     def _kind_words_of_leaves(self) -> dict[str, set[str]]:
         """Each kind word of a leaf category's name (:func:`level_kinds`, singular) → those leaves;
         built once per schema."""
-        cached = self.__dict__.get("_leaf_kind_words")
-        if cached is None or cached[0] is not self.schema:
+
+        def build() -> dict[str, set[str]]:
             table: dict[str, set[str]] = {}
             for leaf in self.schema.categories:
                 for word in level_kinds(self.vocabulary.categories.get(leaf, leaf)):
                     table.setdefault(singular(word), set()).add(leaf)
-            cached = (self.schema, table)
-            self.__dict__["_leaf_kind_words"] = cached
-        return cached[1]
+            return table
+
+        return self._per_schema("_leaf_kind_words", build)
 
     def _shown_before(self, history: list[HistoryTurn]) -> list[Product]:
         """Products earlier answers showed, other than the last ones (most recent first, up to 25):
         "and how long is the foam roller?" may name one of them."""
         last = next((h.shown_ids for h in reversed(history) if h.shown_ids), [])
         ids = [i for h in reversed(history) for i in h.shown_ids if i not in last]
-        snap = self.searcher.snapshot()
-        return [snap.products[snap.position[i]] for i in list(dict.fromkeys(ids))[:25] if i in snap.position]
+        return self._products(list(dict.fromkeys(ids))[:25])
 
     def _variants_asked(
         self, plan: QueryPlan, previous: list[Product], message: str, previous_plan: QueryPlan | None
@@ -1461,12 +1470,13 @@ class Assistant:
         """Whether some product's title or category name has the analyzed ``term``."""
         if term in self.searcher.snapshot().fields["title"]:
             return True
-        cached = self.__dict__.get("_level_terms")
-        if cached is None or cached[0] is not self.schema:
-            levels = {level for path in self.schema.paths for level in path}
-            cached = (self.schema, frozenset(t for level in levels for t in analyze(level)))
-            self.__dict__["_level_terms"] = cached
-        return term in cached[1]
+        levels = self._per_schema(
+            "_level_terms",
+            lambda: frozenset(
+                t for level in {lv for path in self.schema.paths for lv in path} for t in analyze(level)
+            ),
+        )
+        return term in levels
 
     def _names_products(self, word: str, term: str) -> bool:
         """Whether some title or category name calls a product by ``word`` (its analyzed ``term``)."""
@@ -1477,18 +1487,17 @@ class Assistant:
 
     def _category_heads(self) -> frozenset[str]:
         """The analyzed last word of each part of every category level's name (per schema)."""
-        cached = self.__dict__.get("_heads_of")
-        if cached is None or cached[0] is not self.schema:
+
+        def build() -> frozenset[str]:
             levels = {level for path in self.schema.paths for level in path}
-            heads = frozenset(
+            return frozenset(
                 terms[-1]
                 for level in levels
                 for part in re.split(r"\s*[&,]\s*|\s+and\s+", level)
                 if (terms := [t for t in analyze(part) if t.isalpha()])
             )
-            cached = (self.schema, heads)
-            self.__dict__["_heads_of"] = cached
-        return cached[1]
+
+        return self._per_schema("_heads_of", build)
 
     def _unknown_kind_added(
         self, kind: str, message: str, plan: QueryPlan, previous: QueryPlan | None
