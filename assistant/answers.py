@@ -9,7 +9,7 @@ nothing fit, and answers questions about shown products from their data. Templat
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.compose import (
     Claim,
@@ -20,6 +20,7 @@ from assistant.compose import (
     product_name,
     quotable,
 )
+from assistant.listing import listing_answer
 from assistant.plan.semantics import excluded_for_use, key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
@@ -205,11 +206,18 @@ def answer_question(
     schema: CatalogSchema | None,
     *,
     all_shown: bool,
+    sayable: Callable[[str], bool] = lambda _: False,
 ) -> str:
-    """The answer to a question about shown products, from their facts."""
+    """The answer to a question about shown products, from their facts; a feature no attribute holds
+    (``plan.asked``) from their listings' own words, the feature named back only where ``sayable``."""
     if not products:
         return ""
     key = plan.question
+    if not key and plan.asked:
+        return " ".join(
+            listing_answer(responses, name, p, plan.asked, sayable)
+            for name, p in zip(distinct_names(products[:5]), products[:5], strict=True)
+        )
     cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
     noun = _noun(key, schema, cats) if key else ""
     if key and plan.sort is not None and (all_shown or plan.sort.key == key) and len(products) > 1:

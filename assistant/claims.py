@@ -42,6 +42,7 @@ __all__ = [
     "VerifiedReason",
     "claim_start",
     "seller_claim",
+    "seller_terms",
     "split_claims",
     "verify_reason",
     "verify_text",
@@ -267,6 +268,14 @@ def seller_claim(text: str) -> bool:
         or _COMMERCIAL.search(text) is not None
         or claim_start(text) is not None
     )
+
+
+def seller_terms(text: str) -> bool:
+    """Whether seller prose speaks of commercial terms (shipping, warranty, returns, discounts),
+    states money, carries markup or links, or addresses the assistant: such prose is never quoted
+    back as what a listing says of the product. Unlike :func:`seller_claim` it lets words such as
+    "free" pass ("BPA free", "free-standing"), since a quote is the product's own words, not a value."""
+    return _COMMERCIAL.search(text) is not None or claim_start(text) is not None
 
 
 def claim_start(text: str) -> int | None:

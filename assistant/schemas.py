@@ -127,6 +127,12 @@ class QueryPlan(BaseModel):
     question: str | None = Field(
         default=None, description="product_question: the attribute key asked about ('weight_kg', 'price')."
     )
+    asked: list[str] = Field(
+        default_factory=list,
+        max_length=4,
+        description="product_question about a feature no attribute holds, in the shopper's words "
+        "('oven', 'shoe compartment'): answered from each product's own listing text.",
+    )
     items: list[ItemAsk] = Field(default_factory=list, description="A multi-item ask: one search per item.")
     total_budget: bool = Field(
         default=False,

@@ -319,7 +319,9 @@ class Assistant:
                 text = compare_summary(responses, shown, rows)
             else:
                 explicit = set(plan.referenced_ids) != {p.id for p in previous_shown} or len(shown) == 1
-                text = answer_question(responses, plan, shown, self.schema, all_shown=not explicit)
+                text = answer_question(
+                    responses, plan, shown, self.schema, all_shown=not explicit, sayable=self._known
+                )
             yield from self._say(turn, text)
             explained = explain(
                 shown,

@@ -568,6 +568,59 @@ def _mentions_fact(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
     return _result(False, f"the answer does not state {value.attribute} ({' or '.join(forms)}) of {pid}")
 
 
+class _AnswersFromListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    product: str
+    terms: list[str] = Field(min_length=1, description="The feature asked about, in any of its words.")
+
+
+_QUOTED = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
+_NOT_MENTIONED = re.compile(
+    r"\b(?:does\s*n[o']?t|do\s*n[o']?t|never)\s+(?:mention|say|list)|\bno\s+mention\b", re.I
+)
+
+
+def _squash(text: str) -> str:
+    """Lower case, hyphens and runs of spaces as one space: how a quote is matched to its source."""
+    return re.sub(r"[\s\-–—]+", " ", text.casefold()).strip()
+
+
+def _term_pattern(terms: list[str]) -> re.Pattern[str]:
+    alternatives = [r"[\s\-]+".join(re.escape(w) for w in _squash(t).split()) + r"(?:s|es)?" for t in terms]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)
+
+
+@assertion("answers-from-listing", value=_AnswersFromListing, required=True)
+def _answers_from_listing(spec: AssertionSpec, ctx: GradeContext) -> GradingResult:
+    """A question about a feature no attribute holds ("does the first one go in the oven?") is
+    answered from the product's own listing, whichever way the listing goes: when its title, bullets
+    or description name the feature, the answer quotes that text word for word; when they do not,
+    the answer says the listing doesn't mention it (and quotes nothing that names it)."""
+    value: _AnswersFromListing = _value(spec)
+    pid = resolve_reference(value.product, ctx.transcript) if value.product.startswith("@") else value.product
+    found = ctx.catalog.get_many([pid]).get(pid) if ctx.catalog is not None else None
+    if found is None:
+        return _result(False, f"unknown product {pid}")
+    pattern = _term_pattern(value.terms)
+    listing = [found.title, *found.bullet_points, found.description]
+    source = _squash(" \n ".join(listing))
+    mentioned = any(pattern.search(_squash(part)) for part in listing)
+    text = ctx.turn(spec).text
+    quotes = [_squash(q.strip(" .…")) for q in _QUOTED.findall(text)]
+    quoted = [q for q in quotes if q and q in source]
+    if mentioned:
+        if any(pattern.search(q) for q in quoted):
+            return _result(True, f"the answer quotes {pid}'s listing on {value.terms[0]!r}")
+        return _result(False, f"{pid}'s listing names {value.terms[0]!r}, but the answer quotes none of it")
+    if any(pattern.search(q) for q in quotes):
+        return _result(False, f"the answer quotes {value.terms[0]!r}, which {pid}'s listing never names")
+    if _NOT_MENTIONED.search(text) and pattern.search(_squash(text)):
+        return _result(True, f"the answer says {pid}'s listing doesn't mention {value.terms[0]!r}")
+    return _result(
+        False, f"{pid}'s listing never names {value.terms[0]!r}; the answer does not say it doesn't"
+    )
+
+
 class _Compares(BaseModel):
     model_config = ConfigDict(extra="forbid")
     products: list[str] = Field(min_length=2)

@@ -23,6 +23,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.plan.asked import asked_terms
 from assistant.plan.catalog_stage import ShownContext, apply_schema, people_words
 from assistant.plan.intents import (
     Clears,
@@ -125,6 +126,15 @@ _SOLD_OF_NAMED = re.compile(
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
 _SOLD_LEAD = rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)"
 _ASKS_IF_SOLD = re.compile(rf"{_SOLD_LEAD}\b")
+# A question whose subject is a shown product: "does the first one …", "can it …", "is that one …",
+# "do those …", "would either of them …" (after an opening "ok so", at the start of a sentence).
+_ASKS_OF_SHOWN = re.compile(
+    r"(?:^|[.!?;]\s+)\W*(?:(?:ok|okay|so|and|also|hey|hmm+|oh|well|but|quick\s+question)\W+)*"
+    r"(?:does|do|did|can|could|will|would|is|are|was|has|have|should)\s+"
+    r"(?:the\s+(?:[a-z0-9]+\s+){0,2}?(?:one|ones|pair|model|version)|it|they|that(?:\s+one)?|this(?:\s+one)?"
+    r"|those|these|either(?:\s+one|\s+of\s+(?:them|those|these))?|any\s+of\s+(?:them|those|these)"
+    r"|both(?:\s+of\s+them)?|(?:number|#)\s?\d)\b"
+)
 _ASKS_FOR_A = re.compile(
     rf"\b(?:do|does)\s+{YOU}\s+(?:even\s+|also\s+)?(?:have|sell|carry|stock|got)\s+(?:an?|any|some)\b"
 )
@@ -978,6 +988,10 @@ def parse_turn(
             and prices.price_max is None
         ):
             fresh = True
+        if fresh and context.shown_ids and _asks_of_shown(text, tokens, positive):
+            # "does the first one plug into a car?", "can the second one work in a truck?": the kind
+            # named is what a shown product is asked about, not another thing asked for
+            fresh = False
         if (
             not fresh
             and (prev.items or (not prev.filters.categories and prev.intent == "product_question"))
@@ -1896,6 +1910,11 @@ def plan_turn(
         # "the second one, is it waterproof?": a question about what was shown asks nothing of the
         # next search; what was asked before stands
         plan = plan.model_copy(update={"filters": context.previous.filters})
+        if plan.question is None and plan.sort is None and shown_products:
+            # "can the first one go in the oven?": a feature no attribute holds, in the shopper's own
+            # words (before any were set aside as incidental), asked of the products' listings
+            asked_of = [p for p in shown_products if p.id in plan.referenced_ids] or list(shown_products)
+            plan = plan.model_copy(update={"asked": asked_terms(message, asked_of)})
     return plan
 
 
@@ -3602,6 +3621,26 @@ _CLAUSE_OPENERS = frozenset(
 _POSTPOSITIVE = frozenset({"possible", "available", "imaginable", "ever", "there", "around", "out"})
 
 _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
+
+
+def _asks_of_shown(text: str, tokens: Sequence[Token], positive: Sequence[ValueMatch]) -> bool:
+    """Whether the sentence naming the message's new kind asks it of a shown product ("does the first
+    one plug into a car?"): a question whose subject points at what was shown, every word of the kind
+    inside it."""
+    kinds = [m for m in positive if m.kind == "category"]
+    if not kinds:
+        return False
+    for found in _ASKS_OF_SHOWN.finditer(text):
+        end = re.search(r"[.!?;]", text[found.end() :])
+        stop = found.end() + end.start() if end else len(text)
+        if all(
+            0 <= m.start < m.end <= len(tokens)
+            and found.start() <= tokens[m.start].start
+            and tokens[m.end - 1].end <= stop
+            for m in kinds
+        ):
+            return True
+    return False
 
 
 def _adds_kind(

@@ -1,0 +1,74 @@
+"""What a question about a shown product asks when no attribute of its category holds the answer:
+"does the first one go in the oven?" asks "oven", "is there a tilt lock on it?" asks "tilt lock".
+
+The words left of the question once pointers at the product ("the first one", "it"), asking verbs
+("does it come with…"), function and filler words, judging words and the words naming the asked
+products' own kind and brand are set aside, read in runs of adjacent words: "does it have a shoe
+compartment?" → ["shoe compartment"], "can the first one plug into a car?" → ["plug", "car"]. The
+answer reads them against the product's listing (:mod:`assistant.listing`), never a filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from assistant.plan.semantics import lexicons
+from assistant.plan.text import FILLER_WORDS, tokenize
+from retrieval.catalog import Product
+from retrieval.text import analyze
+
+__all__ = ["asked_terms"]
+
+_MAX_TERMS = 4
+
+
+@lru_cache(maxsize=1)
+def _words() -> tuple[frozenset[str], frozenset[str]]:
+    data = yaml.safe_load(
+        resources.files("assistant.plan").joinpath("lexicons/asked.yaml").read_text("utf-8")
+    )
+    words = {str(w) for key in ("pointers", "asking_verbs", "question_words") for w in data.get(key) or []}
+    whole = {str(w) for w in data.get("whole") or []}
+    return (
+        frozenset(words | {t.stem for w in words for t in tokenize(w)}),
+        frozenset(whole | {t.stem for w in whole for t in tokenize(w)}),
+    )
+
+
+def asked_terms(text: str, products: Sequence[Product]) -> list[str]:
+    """The feature a question about ``products`` asks, as runs of the message's own words."""
+    own = {
+        t.stem
+        for p in products
+        for part in (p.category[-1:] if p.category else []) + ([p.brand] if p.brand else [])
+        for t in tokenize(part)
+    }
+    aside, whole = _words()
+    tokens = tokenize(text)
+    if any(t.text in whole or t.stem in whole for t in tokens):
+        return []  # "what's special about the first one?": the product as a whole
+    aside = aside | lexicons().evaluative
+    runs: list[list[str]] = []
+    last_end = -2
+    for t in tokens:
+        kept = not (
+            t.text in aside
+            or t.stem in aside
+            or t.text in FILLER_WORDS
+            or not analyze(t.text)  # a stop word
+            or t.stem in own
+            or t.text.isdigit()
+        )
+        if not kept:
+            last_end = -2
+            continue
+        if runs and last_end >= 0 and text[last_end : t.start].strip() == "":
+            runs[-1].append(t.text)
+        else:
+            runs.append([t.text])
+        last_end = t.end
+    return [" ".join(r) for r in runs][:_MAX_TERMS]
