@@ -87,8 +87,11 @@ def listing_answer(
     product: Product,
     terms: Sequence[str],
     sayable: Callable[[str], bool],
+    sheet: Sequence[str] = (),
 ) -> str:
-    """One product's answer to a question about ``terms``, from its listing."""
+    """One product's answer to a question about ``terms``, from its listing; when the listing never
+    names them, what its ``sheet`` (its attribute facts) does list ("how hot does it get?": the
+    straightener's maximum temperature, though no word of its listing is "hot")."""
     said = [t for t in terms if sayable(t)]
     asked = " or ".join(said) if said else "that"
     found = listing_evidence(product, terms)
@@ -96,4 +99,7 @@ def listing_answer(
         return responses.render("answer_listing", title=name, quote=found.quote)
     if found.seller_terms_only:
         return responses.render("answer_seller_terms", title=name, asked=asked)
-    return responses.render("answer_unlisted", title=name, asked=asked)
+    text = responses.render("answer_unlisted", title=name, asked=asked)
+    if sheet:
+        text += " " + responses.render("answer_sheet", facts="; ".join(sheet))
+    return text

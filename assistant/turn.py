@@ -67,7 +67,7 @@ from assistant.plan.planner import (
     spelled_out,
 )
 from assistant.plan.recalled import recalled_answer
-from assistant.plan.semantics import lexicons, said_quantities
+from assistant.plan.semantics import excluded_for_use, for_a_child, lexicons, said_quantities
 from assistant.plan.shorthand import spelling_variants, with_apostrophes
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import part_of_kind, sizes_asked, with_text_words
@@ -1898,6 +1898,10 @@ class Assistant:
             # a kind topped up or widened around a few filed ones: those whose own text states ages
             # taking in the child ("Ages 3 and Up") first, as the search orders its own matches
             candidates = self.searcher.ages_first(candidates, plan.filters.child_age)
+        if plan.sort is None and candidates and not for_a_child(plan.filters, turn.said or turn.message):
+            # "headphones for long flights", "a warm jacket for the rain": nobody named a child, so
+            # what is made for a grown-up leads and a kids' one follows
+            candidates = self.searcher.adults_first(candidates, excluded_for_use())
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = self._one_per_variant(_sorted_by(candidates, plan.sort.key, plan.sort.order))

@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from retrieval.ages import for_children, stated_ages
 from retrieval.catalog import Product, norm
 from retrieval.dense import DensePolicy, dense_search
 from retrieval.diversity import dedupe_variants, mmr
 from retrieval.features import FEATURE_NAMES, CandidatePool, QueryAnalysis, analyze_query, compute_features
-from retrieval.filters import Filters, to_where
+from retrieval.filters import Filters, bullet_text, title_says, to_where
 from retrieval.fusion import DEFAULT_RRF_K, rrf
 from retrieval.profile import ShopperProfile
 from retrieval.snapshot import CatalogSnapshot, UnknownValue
@@ -342,6 +343,30 @@ class Searcher:
         if not stated:
             return products
         return [p for p in products if p.id in stated] + [p for p in products if p.id not in stated]
+
+    @staticmethod
+    def adults_first(products: list[Product], child_words: Collection[str]) -> list[Product]:
+        """``products`` with those made for children after the others (each group in the order it
+        had): a kids' product by its title or a level of its category saying one of ``child_words``
+        ("Kids Headphones", "Little Meadow Puddle Jumper Kids Rain Jacket"), or by the ages its text
+        states ("Ages 3 and Up"). For a shopper who named no child: what is made for a grown-up
+        comes first, a child's after it (a list of children's products only is left as it was)."""
+        words = {w.lower() for w in child_words}
+
+        def childs(p: Product) -> bool:
+            if title_says(p.title, list(words)):
+                return True
+            if any(words & set(norm(level).split()) for level in p.category):
+                return True
+            ages = stated_ages(p.title, bullet_text(p))
+            return ages is not None and for_children(ages)
+
+        kids = [childs(p) for p in products]
+        if all(kids) or not any(kids):
+            return products
+        return [p for p, k in zip(products, kids, strict=True) if not k] + [
+            p for p, k in zip(products, kids, strict=True) if k
+        ]
 
     def snapshot(self) -> CatalogSnapshot:
         """The in-memory catalog of the release this process serves (rebuilt when a newer one is published)."""

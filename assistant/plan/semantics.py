@@ -31,7 +31,7 @@ from assistant.plan.text import (
 )
 from assistant.schemas import Comparative, SortSpec
 from retrieval.ages import CHILD_WORD
-from retrieval.filters import NumericRange
+from retrieval.filters import Filters, NumericRange
 from retrieval.schema import AttributeSpec, CatalogSchema, key_unit, key_words, unit_spellings
 from retrieval.text import analyze
 
@@ -1234,6 +1234,22 @@ def excluded_for_use() -> frozenset[str]:
         for rule in use["priors"]
         for w in rule.get("exclude_words", ())
     )
+
+
+def for_a_child(filters: Filters, message: str) -> bool:
+    """Whether the ask is a child's: an age or a kids' word kept in ``filters`` (a child's age, "kids"
+    in the text, a kids' value, a category named for children), or a child named in ``message``."""
+    children = lexicons().children
+    words = {singular(str(w)) for w in children["words"]}
+    kids_values = {str(v) for v in children["kids_values"]}
+    if filters.child_age is not None or KIDS_WORD in filters.text_words:
+        return True
+    values = {*filters.attributes.values(), *(v for vs in filters.attribute_in.values() for v in vs)}
+    if values & kids_values:
+        return True
+    if any(words & {singular(w) for w in c.split()} for c in filters.categories):
+        return True
+    return bool(words & {t.stem for t in tokenize(message)})
 
 
 def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[Prior]:

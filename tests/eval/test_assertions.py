@@ -212,6 +212,27 @@ def test_mentions_fact() -> None:
     assert check(brand, first, make_turn(2, message="who makes it?", text="Hearthline makes it."))
 
 
+def test_answers_from_listing_grades_both_ways_against_the_listing() -> None:
+    first = make_turn(1, recs=["dw1", "dw2"])
+    named = spec("answers-from-listing", {"product": "@turn1.rec1", "terms": ["quietclean"]}, turn=2)
+    ask = "does the first one have quietclean?"
+    quoted = "The listing for the Hearthline says: “Hearthline QuietClean 300 Dishwasher”."
+    assert check(named, first, make_turn(2, message=ask, recs=["dw1"], text=quoted))
+    # a quote the listing does not hold, or a "not mentioned" the listing belies, fails
+    made_up = "The listing for the Hearthline says: “QuietClean technology for silent nights”."
+    assert not check(named, first, make_turn(2, message=ask, recs=["dw1"], text=made_up))
+    denied = "The listing for the Hearthline doesn't mention quietclean."
+    assert not check(named, first, make_turn(2, message=ask, recs=["dw1"], text=denied))
+    unnamed = spec("answers-from-listing", {"product": "@turn1.rec1", "terms": ["third rack"]}, turn=2)
+    ask = "does the first one have a third rack?"
+    honest = "The listing for the Hearthline doesn't mention third rack."
+    assert check(unnamed, first, make_turn(2, message=ask, recs=["dw1"], text=honest))
+    sheet = "The Hearthline ($579): 44 dBA; finish: stainless steel."
+    assert not check(unnamed, first, make_turn(2, message=ask, recs=["dw1"], text=sheet))
+    invented = "The listing for the Hearthline says: “with a third rack for cutlery”."
+    assert not check(unnamed, first, make_turn(2, message=ask, recs=["dw1"], text=invented))
+
+
 def test_compares_reads_the_comparison_table() -> None:
     from eval_helpers import IDS, card
 
