@@ -20,9 +20,8 @@ from assistant.compose import (
     product_name,
     quotable,
 )
-from assistant.listing import listing_answer
+from assistant.listing import listings_answer
 from assistant.plan.semantics import excluded_for_use, key_dimension, lexicons
-from assistant.plan.text import singular
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.ages import CHILD_WORD
@@ -216,24 +215,24 @@ def answer_question(
     key = plan.question
     if not key and plan.asked:
         cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
-        asked = {singular(w) for term in plan.asked for w in term.split()}
-        lines = []
-        for name, p in zip(distinct_names(products[:5]), products[:5], strict=True):
-            sheet = {
+
+        def sheet(p: Product) -> dict[str, str]:
+            return {
                 k: phrase
                 for k in p.attributes
                 if k not in GROUPING_KEYS and (phrase := fact_phrase(p, k, cats, schema))
             }
-            # "how often do i swap the filter?": the facts whose key the question words name
-            # (filter_life_months, filter_type), before anything the listing's prose says
-            named = [phrase for k, phrase in sheet.items() if asked & {singular(w) for w in key_words(k)}]
-            if named:
-                lines.append(responses.render("answer_value", title=name, fact="; ".join(named)))
-            else:
-                lines.append(
-                    listing_answer(responses, name, p, plan.asked, sayable, list(sheet.values())[:6])
-                )
-        return " ".join(lines)
+
+        return listings_answer(
+            responses,
+            list(zip(distinct_names(products[:5]), products[:5], strict=True)),
+            plan.asked,
+            sayable,
+            sheet,
+            [f for k in ("price", "rating") if (f := fact_phrase(products[0], k, cats, schema))]
+            if len(products) == 1
+            else (),
+        )
     cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
     noun = _noun(key, schema, cats) if key else ""
     if key and plan.sort is not None and (all_shown or plan.sort.key == key) and len(products) > 1:

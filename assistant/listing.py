@@ -18,11 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.claims import seller_terms
+from assistant.plan.text import singular
 from assistant.responses import Responses
 from retrieval.catalog import Product
+from retrieval.schema import key_words
 from retrieval.text import analyze
 
-__all__ = ["ListingEvidence", "listing_answer", "listing_evidence"]
+__all__ = ["ListingEvidence", "listing_answer", "listing_evidence", "listings_answer"]
 
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"\S+")
@@ -92,8 +94,7 @@ def listing_answer(
     """One product's answer to a question about ``terms``, from its listing; when the listing never
     names them, what its ``sheet`` (its attribute facts) does list ("how hot does it get?": the
     straightener's maximum temperature, though no word of its listing is "hot")."""
-    said = [t for t in terms if sayable(t)]
-    asked = " or ".join(said) if said else "that"
+    asked = _said(terms, sayable)
     found = listing_evidence(product, terms)
     if found.quote:
         return responses.render("answer_listing", title=name, quote=found.quote)
@@ -103,3 +104,60 @@ def listing_answer(
     if sheet:
         text += " " + responses.render("answer_sheet", facts="; ".join(sheet))
     return text
+
+
+def listings_answer(
+    responses: Responses,
+    named: Sequence[tuple[str, Product]],
+    terms: Sequence[str],
+    sayable: Callable[[str], bool],
+    sheet: Callable[[Product], dict[str, str]],
+    core: Sequence[str] = (),
+) -> str:
+    """The answer to a question about ``terms`` asked of shown products (each with its name); of one
+    product whose sheet lists nothing, ``core`` (its price and rating) is what it lists.
+
+    A product's own facts answer first where a question word names one of its attribute keys or
+    values ("how often do i swap the filter?": filter life, filter type; "which is softest?": its
+    firmness); else its listing's words (:func:`listing_evidence`). Of several products, those whose
+    listings never speak of it are said together ("the others' listings don't mention loud"); one
+    product alone says so, and what its sheet does list."""
+    asked = {singular(w) for term in terms for w in term.split()}
+    lines: list[str] = []
+    silent: list[tuple[str, Product]] = []
+    for name, product in named:
+        facts = sheet(product)
+        own = [
+            phrase
+            for key, phrase in facts.items()
+            if asked & {singular(w) for w in key_words(key)}
+            or asked
+            & {singular(w) for w in _VALUE_WORD.findall(str(product.attributes.get(key, "")).lower())}
+        ]
+        if own:
+            lines.append(responses.render("answer_value", title=name, fact="; ".join(own)))
+            continue
+        found = listing_evidence(product, terms)
+        if found.quote:
+            lines.append(responses.render("answer_listing", title=name, quote=found.quote))
+        elif found.seller_terms_only:
+            lines.append(responses.render("answer_seller_terms", title=name, asked=_said(terms, sayable)))
+        else:
+            silent.append((name, product))
+    if len(named) == 1 and silent:
+        name, product = silent[0]
+        listed = list(sheet(product).values())[:6] or list(core)
+        return listing_answer(responses, name, product, terms, sayable, listed)
+    if silent and lines:
+        lines.append(responses.render("answer_unlisted_others", asked=_said(terms, sayable)))
+    elif silent:
+        lines.append(responses.render("answer_unlisted_all", asked=_said(terms, sayable)))
+    return " ".join(lines)
+
+
+_VALUE_WORD = re.compile(r"[a-z]+")
+
+
+def _said(terms: Sequence[str], sayable: Callable[[str], bool]) -> str:
+    said = [t for t in terms if sayable(t)][:2]
+    return " or ".join(said) if said else "that"

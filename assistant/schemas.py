@@ -129,7 +129,7 @@ class QueryPlan(BaseModel):
     )
     asked: list[str] = Field(
         default_factory=list,
-        max_length=4,
+        max_length=12,
         description="product_question about a feature no attribute holds, in the shopper's words "
         "('oven', 'shoe compartment'): answered from each product's own listing text.",
     )

@@ -67,7 +67,7 @@ from assistant.plan.planner import (
     spelled_out,
 )
 from assistant.plan.recalled import recalled_answer
-from assistant.plan.semantics import excluded_for_use, for_a_child, lexicons, said_quantities
+from assistant.plan.semantics import adult_words, excluded_for_use, for_a_child, lexicons, said_quantities
 from assistant.plan.shorthand import spelling_variants, with_apostrophes
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import part_of_kind, sizes_asked, with_text_words
@@ -1731,6 +1731,16 @@ class Assistant:
         """
         if plan.items:
             return self._retrieve_items(turn, plan, profile)
+        # a child asked for before, in a turn this one goes on from ("below forty", "the earlier ones
+        # again" after "my niece who's 7"), is still who it is for
+        childs = for_a_child(plan.filters, turn.said or turn.message) or (
+            previous is not None
+            and for_a_child(previous.filters, "")
+            and (
+                plan.intent == "refine"
+                or bool(set(plan.filters.categories) & set(previous.filters.categories))
+            )
+        )
         if previous is not None and plan.intent != "refine":
             previous = None  # a new search asks for all of its constraints at once
         # a sort over a category or a brand ranks all of its products, not the few the text found first
@@ -1898,10 +1908,10 @@ class Assistant:
             # a kind topped up or widened around a few filed ones: those whose own text states ages
             # taking in the child ("Ages 3 and Up") first, as the search orders its own matches
             candidates = self.searcher.ages_first(candidates, plan.filters.child_age)
-        if plan.sort is None and candidates and not for_a_child(plan.filters, turn.said or turn.message):
+        if plan.sort is None and candidates and not childs:
             # "headphones for long flights", "a warm jacket for the rain": nobody named a child, so
             # what is made for a grown-up leads and a kids' one follows
-            candidates = self.searcher.adults_first(candidates, excluded_for_use())
+            candidates = self.searcher.adults_first(candidates, excluded_for_use(), adult_words())
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = self._one_per_variant(_sorted_by(candidates, plan.sort.key, plan.sort.order))

@@ -345,15 +345,22 @@ class Searcher:
         return [p for p in products if p.id in stated] + [p for p in products if p.id not in stated]
 
     @staticmethod
-    def adults_first(products: list[Product], child_words: Collection[str]) -> list[Product]:
+    def adults_first(
+        products: list[Product], child_words: Collection[str], adult_words: Collection[str] = ()
+    ) -> list[Product]:
         """``products`` with those made for children after the others (each group in the order it
         had): a kids' product by its title or a level of its category saying one of ``child_words``
         ("Kids Headphones", "Little Meadow Puddle Jumper Kids Rain Jacket"), or by the ages its text
         states ("Ages 3 and Up"). For a shopper who named no child: what is made for a grown-up
-        comes first, a child's after it (a list of children's products only is left as it was)."""
+        comes first, a child's after it (a list of children's products only is left as it was). A
+        title naming grown-ups too (one of ``adult_words``: "for Kids & Adults") is nobody's in
+        particular."""
         words = {w.lower() for w in child_words}
+        grown = [w.lower() for w in adult_words]
 
         def childs(p: Product) -> bool:
+            if grown and title_says(p.title, grown):
+                return False
             if title_says(p.title, list(words)):
                 return True
             if any(words & set(norm(level).split()) for level in p.category):

@@ -21,7 +21,7 @@ from assistant.plan.text import FILLER_WORDS, tokenize
 from retrieval.catalog import Product
 from retrieval.text import analyze
 
-__all__ = ["asked_terms"]
+__all__ = ["asked_terms", "base_adjective"]
 
 _MAX_TERMS = 4
 
@@ -39,6 +39,26 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
+def base_adjective(word: str) -> str:
+    """A superlative's or comparative's plain adjective, an English word ("loudest" → "loud",
+    "biggest" → "big", "heaviest" → "heavy", "safest" → "safe"); any other word as it is."""
+    from assistant.plan.typos import english_words
+
+    known = english_words()
+    for suffix in ("est", "er"):
+        if not word.endswith(suffix) or len(word) < len(suffix) + 3:
+            continue
+        stem = word[: -len(suffix)]
+        candidates = [stem[:-1] + "y"] if stem.endswith("i") else []
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
+            candidates.append(stem[:-1])  # "biggest", "hottest"
+        candidates += [stem, stem + "e"]  # "loudest", "safest"
+        for candidate in candidates:
+            if candidate in known:
+                return candidate
+    return word
+
+
 def asked_terms(text: str, products: Sequence[Product]) -> list[str]:
     """The feature a question about ``products`` asks, as runs of the message's own words."""
     own = {
@@ -52,9 +72,9 @@ def asked_terms(text: str, products: Sequence[Product]) -> list[str]:
     if any(t.text in whole or t.stem in whole for t in tokens):
         return []  # "what's special about the first one?": the product as a whole
     aside = aside | lexicons().evaluative
-    runs: list[list[str]] = []
+    runs: list[list[int]] = []  # token indexes of each run of kept words
     last_end = -2
-    for t in tokens:
+    for i, t in enumerate(tokens):
         kept = not (
             t.text in aside
             or t.stem in aside
@@ -66,9 +86,19 @@ def asked_terms(text: str, products: Sequence[Product]) -> list[str]:
         if not kept:
             last_end = -2
             continue
-        if runs and last_end >= 0 and text[last_end : t.start].strip() == "":
-            runs[-1].append(t.text)
+        if runs and last_end >= 0 and text[last_end : t.start].strip() in ("", "-"):
+            runs[-1].append(i)
         else:
-            runs.append([t.text])
+            runs.append([i])
         last_end = t.end
-    return [" ".join(r) for r in runs][:_MAX_TERMS]
+    titles = [{t.stem for t in tokenize(p.title)} for p in products]
+    return [
+        " ".join(tokens[i].text for i in run)
+        for run in runs
+        # "the hozan jis-5, what does that one go for": the words naming the product asked about
+        if not (
+            run[0] > 0
+            and tokens[run[0] - 1].text in ("the", "that", "this")
+            and any({tokens[i].stem for i in run} <= title for title in titles)
+        )
+    ][:_MAX_TERMS]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from assistant.plan.asked import asked_terms, base_adjective
 from assistant.plan.intents import loosens_budget
 from assistant.plan.prices import parse_prices
 from assistant.plan.references import POSITION
@@ -251,6 +252,50 @@ def _names_the_kind(text: str, kinds: Sequence[str]) -> bool:
         if parts:
             heads |= {parts[-1], "".join(parts[-2:])}
     return singular(words[-1]) in heads
+
+
+def _unmeasured_extreme(
+    text: str,
+    stems: Sequence[str],
+    dimension: str | None,
+    plan: QueryPlan,
+    shown: ShownContext,
+    explicit_compare: bool,
+) -> list[str] | None:
+    """The words of an extreme asked of the shown products that no key measures ("which is the
+    loudest?" of alarm clocks: ["loud", "noisy", "noise", …]; "which is softest?": ["soft"]), or
+    ``None``: the superlative's own adjective first, then the words its dimension is asked by."""
+    if (
+        not shown.products
+        or shown.fresh
+        or explicit_compare
+        or plan.intent not in ("compare", "product_question")
+    ):
+        return None
+    if _REFERS_TO_SHOWN.search(text) is None:
+        return None
+    lex = lexicons()
+    said = [s for s in stems if s in lex.market_superlatives and s not in lex.evaluative]
+    said += [
+        stems[i + 1] for i, s in enumerate(stems[:-1]) if s == "most" and stems[i + 1] not in lex.evaluative
+    ]
+    if not said:
+        return None
+    if dimension is None and (find_superlative(list(stems)) is not None or said[0] in _RATING_WORDS):
+        return None
+    words = [base_adjective(said[0]), *([dimension] if dimension in _NAMED_DIMENSIONS else [])]
+    # the shopper's other words ("which has the longest blade": the blade)
+    words += [t for t in asked_terms(text, shown.products) if base_adjective(t) not in words]
+    return list(dict.fromkeys(w for w in words if w))[:12]
+
+
+_NAMED_DIMENSIONS = frozenset(
+    {"weight", "noise", "battery", "size", "capacity", "power", "length", "thickness", "height"}
+)
+"""Dimensions whose name is also the word a listing says them by ("weight", "noise", "battery")."""
+
+
+_RATING_WORDS = frozenset({"best", "worst", "top", "highest", "lowest", "popular"})
 
 
 def _pool(plan: QueryPlan, shown: ShownContext) -> list[str]:
@@ -785,6 +830,20 @@ def apply_schema(
                 sort = plan.sort  # "the difference between the two cheapest": compare those two
             elif plan.intent in ("compare", "product_question"):
                 intent = "refine"
+        elif (
+            asked_extreme := _unmeasured_extreme(text, stems, dim, plan, shown, explicit_compare)
+        ) is not None:
+            # "which is the lightest?" where no attribute of these weighs them (a marketplace feed):
+            # what their listings say of it, not a side-by-side nor a sort by nothing
+            intent, question = "product_question", None
+            update["referenced_ids"] = _pool(plan, shown)
+            update["asked"] = asked_extreme
+    elif (asked_extreme := _unmeasured_extreme(text, stems, None, plan, shown, explicit_compare)) is not None:
+        # "which is the softest?", "which one is the loudest?": an extreme no dimension of the
+        # catalog's measures; the products' own facts and listings answer it
+        intent, question = "product_question", None
+        update["referenced_ids"] = _pool(plan, shown)
+        update["asked"] = asked_extreme
     elif (
         compared is not None
         and shown.products

@@ -126,6 +126,8 @@ _SOLD_OF_NAMED = re.compile(
 # "do you have cat carriers as well?": asking whether the store sells a kind, after other asks
 _SOLD_LEAD = rf"\b(?:do|does)\s+{YOU}\s+(?:also\s+|even\s+)?(?:have|sell|carry|stock|got)"
 _ASKS_IF_SOLD = re.compile(rf"{_SOLD_LEAD}\b")
+# The clause holding "vs" ("the monitor c1 vs reference ob-2" of "…, which one for a studio").
+_VERSUS_CLAUSE = re.compile(r"[^,.;:!?]*\b(?:vs\.?|versus)(?=\W)[^,.;:!?]*")
 # A question whose subject is a shown product: "does the first one …", "can it …", "is that one …",
 # "do those …", "would either of them …" (after an opening "ok so", at the start of a sentence).
 _ASKS_OF_SHOWN = re.compile(
@@ -1174,11 +1176,29 @@ def parse_turn(
     filters = Filters.model_validate(filters.model_dump())
 
     referenced: list[str] = []
+    # ("which jacket is the most waterproof": the extreme asked names no product, though one title
+    # says "Waterproof")
+    extreme = find_superlative([t.stem for t in tokens])
+    unnamed = (
+        blank_spans(text, [(tokens[extreme[2]].start, tokens[extreme[3] - 1].end)])
+        if extreme is not None and 0 <= extreme[2] < extreme[3] <= len(tokens)
+        else text
+    )
     if compare:
         intent = "compare"
         referenced = resolve_references(
-            text, context.shown_ids, shown_prices, titles=shown_titles, bare_numbers=True, default_all=True
+            unnamed, context.shown_ids, shown_prices, titles=shown_titles, bare_numbers=True, default_all=True
         )
+        versus = _VERSUS_CLAUSE.search(text)
+        if versus is not None and len(referenced) > 2:
+            # "the monitor c1 vs reference ob-2, which one for a small bedroom studio": the two sides
+            # of "vs" are the products; the words after it ("studio") say what they are for
+            sides = [
+                _best_named(side, context.shown_ids, shown_prices, shown_titles)
+                for side in re.split(r"\bvs\.?|\bversus\b", versus.group(0))
+            ]
+            if all(sides) and len(set(sides)) == 2:
+                referenced = [str(side) for side in sides]
         ranking = context.previous
         top = _TOP_N.search(text)
         if len(context.picks) >= 2 and _BOTH_PICKS.search(text) and not POSITION.search(text):
@@ -1229,7 +1249,7 @@ def parse_turn(
         ]
     elif question:
         referenced = asked_earlier or resolve_references(
-            text, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
+            unnamed, context.shown_ids, shown_prices, titles=shown_titles, default_all=True
         )
         # "how much weight can the walnut take?" after the walnut 60 and the deskwright 60 side by
         # side: the compared one it names, not every walnut shown (after a comparison of two or more)
@@ -1910,7 +1930,7 @@ def plan_turn(
         # "the second one, is it waterproof?": a question about what was shown asks nothing of the
         # next search; what was asked before stands
         plan = plan.model_copy(update={"filters": context.previous.filters})
-        if plan.question is None and plan.sort is None and shown_products:
+        if plan.question is None and plan.sort is None and shown_products and not plan.asked:
             # "can the first one go in the oven?": a feature no attribute holds, in the shopper's own
             # words (before any were set aside as incidental), asked of the products' listings
             asked_of = [p for p in shown_products if p.id in plan.referenced_ids] or list(shown_products)
@@ -3621,6 +3641,21 @@ _CLAUSE_OPENERS = frozenset(
 _POSTPOSITIVE = frozenset({"possible", "available", "imaginable", "ever", "there", "around", "out"})
 
 _PRO_FORMS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "version", "versions", "model"})
+
+
+def _best_named(
+    side: str, shown_ids: Sequence[str], prices: Sequence[float], titles: Mapping[str, str] | None
+) -> str | None:
+    """The one shown product a side of "X vs Y" names: of those it could name, the one whose title
+    holds most of its words ("reference ob-2": the OB-2, not another "Reference" one), else ``None``."""
+    named = resolve_references(side, shown_ids, prices, titles=titles, bare_numbers=True)
+    if len(named) <= 1:
+        return named[0] if named else None
+    said = {t.stem for t in tokenize(side)}
+    scores = {i: len(said & {t.stem for t in tokenize((titles or {}).get(i, ""))}) for i in named}
+    best = max(scores.values())
+    top = [i for i in named if scores[i] == best]
+    return top[0] if len(top) == 1 else None
 
 
 def _asks_of_shown(text: str, tokens: Sequence[Token], positive: Sequence[ValueMatch]) -> bool:

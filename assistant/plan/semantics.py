@@ -1247,9 +1247,14 @@ def for_a_child(filters: Filters, message: str) -> bool:
     values = {*filters.attributes.values(), *(v for vs in filters.attribute_in.values() for v in vs)}
     if values & kids_values:
         return True
-    if any(words & {singular(w) for w in c.split()} for c in filters.categories):
+    if any(words & {singular(w) for w in c.split()} for c in [*filters.categories, *filters.categories_all]):
         return True
     return bool(words & {t.stem for t in tokenize(message)})
+
+
+def adult_words() -> frozenset[str]:
+    """Words a title names grown-ups by ("for Kids & Adults"): beside a child's word, no kids' product."""
+    return frozenset(str(w).lower() for w in lexicons().children.get("adult_words", []))
 
 
 def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[Prior]:
