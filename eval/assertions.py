@@ -612,7 +612,14 @@ def _answers_from_listing(spec: AssertionSpec, ctx: GradeContext) -> GradingResu
         if any(pattern.search(q) for q in quoted):
             return _result(True, f"the answer quotes {pid}'s listing on {value.terms[0]!r}")
         return _result(False, f"{pid}'s listing names {value.terms[0]!r}, but the answer quotes none of it")
-    if any(pattern.search(q) for q in quotes):
+    # (of several products asked about, the others' listings may be quoted: each quote naming the
+    # feature must then be one of theirs, word for word)
+    others = [
+        _squash(" \n ".join([o.title, *o.bullet_points, o.description]))
+        for card in ctx.turn(spec).products
+        if card.id != pid and (o := ctx.product(card))
+    ]
+    if any(pattern.search(q) and not any(q in other for other in others) for q in quotes):
         return _result(False, f"the answer quotes {value.terms[0]!r}, which {pid}'s listing never names")
     if _NOT_MENTIONED.search(text) and pattern.search(_squash(text)):
         return _result(True, f"the answer says {pid}'s listing doesn't mention {value.terms[0]!r}")

@@ -231,6 +231,15 @@ def test_answers_from_listing_grades_both_ways_against_the_listing() -> None:
     assert not check(unnamed, first, make_turn(2, message=ask, recs=["dw1"], text=sheet))
     invented = "The listing for the Hearthline says: “with a third rack for cutlery”."
     assert not check(unnamed, first, make_turn(2, message=ask, recs=["dw1"], text=invented))
+    # of several asked about, another's listing may be quoted (word for word), this one's said silent
+    series = spec("answers-from-listing", {"product": "@turn1.rec1", "terms": ["series"]}, turn=2)
+    ask = "which of these is a series?"
+    both = "The listing for the Bosch says: “Bosch 300 Series Dishwasher”. The others' listings don't mention series."
+    assert check(series, first, make_turn(2, message=ask, recs=["dw1", "dw2"], text=both))
+    made = (
+        "The listing for the Hearthline says: “QuietClean Series”. The others' listings don't mention series."
+    )
+    assert not check(series, first, make_turn(2, message=ask, recs=["dw1", "dw2"], text=made))
 
 
 def test_compares_reads_the_comparison_table() -> None:
