@@ -68,7 +68,13 @@ def constraints_text(plan: QueryPlan) -> str:
     if words:
         bits.append("mentioning " + " and ".join(words))
     for unit, bounds in f.title_quantities.items():
-        bits.append("of " + describe_quantity(unit, bounds))
+        described = describe_quantity(unit, bounds)
+        # ("4 count": in a set or pack of 4)
+        bits.append(
+            f"in sets or packs of {described.removesuffix(' count')}"
+            if described.endswith(" count")
+            else "of " + described
+        )
     if f.exclude_text_words:
         audience = excluded_for_use()
         said = [w for w in f.exclude_text_words if w not in audience]

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Quantity",
     "closest",
+    "counts_as_packs",
     "describe",
     "in_unit",
     "known_unit",
@@ -106,11 +107,21 @@ def known_unit(display: str) -> bool:
     return display in _table()[0]
 
 
+_COUNTED = re.compile(r"\b(?:set|pack|box|case|bundle|package)s?\s+of\s+(\d{1,4})\b", re.IGNORECASE)
+"""A count said before its number ("Set of 4", "pack of 12"): the same count as "4 Pack"."""
+
+
+def counts_as_packs(text: str) -> str:
+    """``text`` with each "set of 4" / "pack of 12" written "4 pack" (padded: every span keeps its
+    offsets), so a count reads one way whichever order it is said in."""
+    return _COUNTED.sub(lambda m: f"{m.group(1)} pack".ljust(len(m.group(0))), text)
+
+
 @lru_cache(maxsize=65536)
 def title_quantities(title: str) -> tuple[Quantity, ...]:
-    """Every figure with a unit ``title`` states, in its dimension's base unit."""
+    """Every figure with a unit ``title`` states, in its dimension's base unit ("Set of 4" is 4 pack)."""
     units, spelled, pattern = _table()
-    text = _PANTS.sub(" ", title)
+    text = _PANTS.sub(" ", counts_as_packs(title))
     found: list[Quantity] = []
     for m in pattern.finditer(text):
         if m.group("ft") is not None:

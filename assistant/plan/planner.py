@@ -84,6 +84,7 @@ from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, color_words, holds_colour
 from retrieval.products import Vocabulary
+from retrieval.quantities import counts_as_packs
 from retrieval.relax import Relaxation
 from retrieval.schema import CatalogSchema, key_words
 from retrieval.text import NEGATIONS as SEARCH_NEGATIONS
@@ -4691,8 +4692,8 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
         )
     )
     bounded = _a_unit_pattern().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
-    # "makes one cup at a time": exactly one of the unit
-    return _one_unit_pattern().sub(r"1 \1", bounded)
+    # "makes one cup at a time": exactly one of the unit; "a set of 4": a count, as "a 4 pack" (no Sets)
+    return counts_as_packs(_one_unit_pattern().sub(r"1 \1", bounded))
 
 
 _ONE_OF_A_KIND = re.compile(

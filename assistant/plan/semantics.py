@@ -32,6 +32,7 @@ from assistant.plan.text import (
 from assistant.schemas import Comparative, SortSpec
 from retrieval.ages import CHILD_WORD
 from retrieval.filters import Filters, NumericRange
+from retrieval.quantities import counts_as_packs
 from retrieval.schema import AttributeSpec, CatalogSchema, key_unit, key_words, unit_spellings
 from retrieval.text import analyze
 
@@ -816,7 +817,9 @@ _PREPOSITION_IN = re.compile(
 
 
 def _figures_with_units(text: str) -> Iterator[tuple[re.Match[str], str]]:
-    """Each figure said with a unit in ``text`` and the unit's display ("" for a spelling of none)."""
+    """Each figure said with a unit in ``text`` and the unit's display ("" for a spelling of none);
+    a count said before its number ("a set of 4") as one said after it ("a 4 pack")."""
+    text = counts_as_packs(text)
     pattern, spelled = _unit_pattern()
     for m in pattern.finditer(text):
         unit_text = m.group("unit").lower()

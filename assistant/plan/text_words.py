@@ -454,8 +454,11 @@ def with_text_words(
     def foreign(m: ValueMatch) -> bool:
         return m.kind == "attribute" and (m.key not in attrs or m.value not in attrs[m.key].values)
 
-    units = {m.group("u") for m in _SIZE.finditer(message.lower())}  # "a 44 inch fan": no "inch" feature
     lowered = message.lower()
+    # "a 44 inch fan": no "inch" feature; "a set of 4", "a 2 pack": no "set" nor "pack"
+    units = {m.group("u") for m in _SIZE.finditer(lowered)} | {
+        w for _, _, (a, b) in said_quantities(lowered) for w in re.findall(r"[a-z]+", lowered[a:b])
+    }
     # "under 2k": a price, no code a title spells
     priced = {w for a, b in parse_prices(lowered).spans for w in re.findall(r"[a-z0-9]+", lowered[a:b])}
     # "forget the budget and the 4k": a word the message drops is no feature it asks for
