@@ -290,7 +290,7 @@ def _unmeasured_extreme(
 
 
 _NAMED_DIMENSIONS = frozenset(
-    {"weight", "noise", "battery", "size", "capacity", "power", "length", "thickness", "height"}
+    {"weight", "noise", "volume", "battery", "size", "capacity", "power", "length", "thickness", "height"}
 )
 """Dimensions whose name is also the word a listing says them by ("weight", "noise", "battery")."""
 
