@@ -4693,7 +4693,23 @@ def _normalize_message(message: str, matcher: VocabularyMatcher, known: Callable
     )
     bounded = _a_unit_pattern().sub(r"\1 1 \2", _ISH.sub(r"around \1", digits))
     # "makes one cup at a time": exactly one of the unit; "a set of 4": a count, as "a 4 pack" (no Sets)
-    return counts_as_packs(_one_unit_pattern().sub(r"1 \1", bounded))
+    counted = counts_as_packs(_one_unit_pattern().sub(r"1 \1", bounded))
+    # "minus 20", "20 below zero": a temperature under zero; "rated to -30", "good down to 15": the
+    # figure a rating is said in, in degrees (no unit said)
+    signed = _BELOW_ZERO.sub(r"-\1 degrees", _MINUS.sub(r"-\1", counted))
+    return _RATED_TO_BARE.sub(r"\1 \2 degrees", signed)
+
+
+_MINUS = re.compile(r"\b(?:minus|negative)\s+(\d{1,3})\b", re.IGNORECASE)
+_BELOW_ZERO = re.compile(
+    r"\b(\d{1,3})\s*(?:°\s*[fc]?\s+|degrees?\s+(?:[fc]\s+)?)?below(?:\s+zero|\s+0)?\b(?!\s*\$?\d)",
+    re.IGNORECASE,
+)
+_RATED_TO_BARE = re.compile(
+    r"\b((?:rated|good|comfortable|comfy|warm|ok|okay)(?:\s+down)?\s+to|down\s+to)\s+(-?\d{1,3})\b"
+    r"(?!\s*(?:°|[a-z%$'\"]|\.\d|-\s*\d))",
+    re.IGNORECASE,
+)
 
 
 _ONE_OF_A_KIND = re.compile(

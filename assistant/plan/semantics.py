@@ -816,6 +816,24 @@ _PREPOSITION_IN = re.compile(
 )
 
 
+_TEMPERATURES = frozenset({"°F", "°C"})
+
+
+def figure_value(text: str, m: re.Match[str], display: str) -> float:
+    """The figure ``m`` says, signed where it is a temperature below zero: "-30 degrees" (a minus
+    sign that starts the number, not a range's dash: "20-30 degrees" is two positive figures)."""
+    value = float(m.group("num"))
+    at = m.start("num")
+    if (
+        display in _TEMPERATURES
+        and at >= 1
+        and text[at - 1] in "-−"
+        and (at < 2 or not (text[at - 2].isalnum() or text[at - 2] in ".-"))
+    ):
+        return -value
+    return value
+
+
 def _figures_with_units(text: str) -> Iterator[tuple[re.Match[str], str]]:
     """Each figure said with a unit in ``text`` and the unit's display ("" for a spelling of none);
     a count said before its number ("a set of 4") as one said after it ("a 4 pack")."""
@@ -843,7 +861,7 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         if unit is None:
             continue
         dimension, factor = unit
-        value = float(m.group("num"))
+        value = figure_value(text, m, display)
         ranged = _ranged_keys(attrs, dimension)
         window = set(re.findall(r"[a-z]+", text[max(0, m.start() - 30) : m.end() + 20]))
         named = [k for k in ranged if set(key_words(k)) & window]
@@ -890,8 +908,8 @@ def parse_specs(text: str, schema: CatalogSchema | None, categories: Sequence[st
         ):
             # "around 20 liters": within the tolerance prices get ("around $200")
             bounds = NumericRange(
-                gte=round(converted * (1 - _ABOUT_TOLERANCE), 4),
-                lte=round(converted * (1 + _ABOUT_TOLERANCE), 4),
+                gte=round(converted - abs(converted) * _ABOUT_TOLERANCE, 4),
+                lte=round(converted + abs(converted) * _ABOUT_TOLERANCE, 4),
             )
         else:
             if "max" in parts or key.startswith("max") or key.startswith(lexicons().needs):
@@ -957,7 +975,7 @@ def said_quantities(text: str) -> list[tuple[str, NumericRange, tuple[int, int]]
     for m, display in _figures_with_units(said):
         if not display:
             continue
-        value = float(m.group("num"))
+        value = figure_value(said, m, display)
         post = _post_bound(m.group("post"))
         cmp = find_comparative(_stems(m.group("postcmp"))) if m.group("postcmp") else None
         at_least = bool(m.group("lo")) or post in {
@@ -978,12 +996,13 @@ def said_quantities(text: str) -> list[tuple[str, NumericRange, tuple[int, int]]
             bounds = NumericRange(lte=value)
         elif m.group("about") or post in _ABOUT_AFTER:
             bounds = NumericRange(
-                gte=round(value * (1 - _ABOUT_TOLERANCE), 4), lte=round(value * (1 + _ABOUT_TOLERANCE), 4)
+                gte=round(value - abs(value) * _ABOUT_TOLERANCE, 4),
+                lte=round(value + abs(value) * _ABOUT_TOLERANCE, 4),
             )
         elif "." not in m.group("num") and value >= 5:
             bounds = NumericRange(gte=value, lt=value + 1)
         else:
-            tolerance = max(value * 0.01, 1e-4)
+            tolerance = max(abs(value) * 0.01, 1e-4)
             bounds = NumericRange(gte=round(value - tolerance, 6), lte=round(value + tolerance, 6))
         found.append((display, bounds, m.span()))
     # "15 pounds - wait no, make it 20": the corrected figure, in the unit it corrects
