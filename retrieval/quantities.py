@@ -107,19 +107,25 @@ def known_unit(display: str) -> bool:
     return display in _table()[0]
 
 
-_COUNTED = re.compile(r"\b(?:set|pack|box|case|bundle|package)s?\s+of\s+(\d{1,4})\b", re.IGNORECASE)
-"""A count said before its number ("Set of 4", "pack of 12"): the same count as "4 Pack"."""
+_COUNT_FIRST = re.compile(
+    r"\b(?:set|pack|box|case|bundle|package)s?\s+of\s+(\d{1,4})\b(?!\s*-?\s*(?:[a-z°\"']|\.\d))",
+    re.IGNORECASE,
+)
+"""A count said before its number ("Set of 4", "pack of 12"; not "a pack of 60 litres")."""
+_PACK_AFTER = re.compile(r"\b(\d{1,4})(\s*-?\s*)(?:packs?|pk)\b", re.IGNORECASE)
+"""A count said as a pack after its number ("4 Pack", "6-pack", "24pk")."""
 
 
 def counts_as_packs(text: str) -> str:
-    """``text`` with each "set of 4" / "pack of 12" written "4 pack" (padded: every span keeps its
-    offsets), so a count reads one way whichever order it is said in."""
-    return _COUNTED.sub(lambda m: f"{m.group(1)} pack".ljust(len(m.group(0))), text)
+    """``text`` with each count written "4 ct", whichever way it was said ("set of 4", "a 4-pack",
+    "24pk"), padded so every span keeps its offsets. "A pack" alone (a backpack) is left as it is."""
+    text = _COUNT_FIRST.sub(lambda m: f"{m.group(1)} ct".ljust(len(m.group(0))), text)
+    return _PACK_AFTER.sub(lambda m: f"{m.group(1)}{m.group(2)}ct".ljust(len(m.group(0))), text)
 
 
 @lru_cache(maxsize=65536)
 def title_quantities(title: str) -> tuple[Quantity, ...]:
-    """Every figure with a unit ``title`` states, in its dimension's base unit ("Set of 4" is 4 pack)."""
+    """Every figure with a unit ``title`` states, in its dimension's base unit ("Set of 4" is a count of 4)."""
     units, spelled, pattern = _table()
     text = _PANTS.sub(" ", counts_as_packs(title))
     found: list[Quantity] = []

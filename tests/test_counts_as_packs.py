@@ -35,7 +35,7 @@ def test_a_title_states_its_count_either_way(title: str, count: int | None) -> N
 def test_a_count_said_first_keeps_every_span() -> None:
     text = "any in a set of 4, under 20"
     rewritten = counts_as_packs(text)
-    assert len(rewritten) == len(text) and rewritten.startswith("any in a 4 pack")
+    assert len(rewritten) == len(text) and rewritten.startswith("any in a 4 ct")
     assert rewritten.endswith(", under 20")
 
 
@@ -81,3 +81,11 @@ def test_a_set_of_six_after_wine_glasses_asks_for_sets_of_wine_glasses(shop: Ass
     assert plan.intent == "refine" and "sets" not in plan.filters.categories
     assert "count" in plan.filters.title_quantities and "set" not in plan.filters.text_words
     assert {p.id for p in shown} == {"wg1", "wg2"}, text
+
+
+@pytest.mark.parametrize(
+    "text", ["a pack of 60 litres or more", "now the pack: biggest one", "a big pack, 60 liters"]
+)
+def test_a_pack_that_is_a_backpack_is_no_count(text: str) -> None:
+    assert counts_as_packs(text) == text
+    assert all(q.dimension != "count" for q in title_quantities(text))
