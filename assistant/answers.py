@@ -129,6 +129,10 @@ def relaxation_text(responses: Responses, plan: QueryPlan, products: Sequence[Pr
     kind = what if count == 1 else _singular(what)
     sentences = []
     for r in plan.relaxed:
+        if r.field.startswith("unmeasured:"):
+            # "a lighter one?" where nothing of the kind lists its weight
+            sentences.append(responses.render("unmeasured", noun=r.asked, what=what))
+            continue
         closest = (r.closest or "I loosened that").replace("the cheapest is", f"the cheapest {kind} is")
         closest = closest.replace("the priciest is", f"the priciest {kind} is")
         sentences.append(responses.render("relaxed", asked=r.asked, closest=closest))

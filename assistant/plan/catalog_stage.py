@@ -875,6 +875,17 @@ def apply_schema(
             (p for p in [*described, *focused, *shown.products] if key and field_number(p, key) is not None),
             None,
         )
+        if (
+            key is None
+            and dim in lexicons().dimensions
+            and not lexicons().dimensions[dim].field
+            and categories
+        ):
+            # "a lighter one?" of hair dryers, which list no weight: said, not silently ignored
+            update["relaxed"] = [
+                *plan.relaxed,
+                Relaxation(field=f"unmeasured:{dim}", asked=lexicons().dimensions[dim].noun),
+            ]
         if key is not None and reference is not None:
             than = field_number(reference, key)
             assert than is not None
