@@ -48,6 +48,7 @@ from assistant.llm.deadline import Deadline
 from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
+from assistant.plan.asked import without_names
 from assistant.plan.catalog_stage import people_words
 from assistant.plan.described import DescribedKinds
 from assistant.plan.feature_scope import scoped_to_feature
@@ -117,6 +118,10 @@ __all__ = ["Assistant", "build_assistant"]
 log = logging.getLogger(__name__)
 
 _WORD_CHUNK = re.compile(r"\s*\S+\s*")
+
+
+_SOMEONE_SAID = re.compile(r"\b(?:he|she|him|her|his|hers|he's|she's|hes|shes)\b")
+"""A person pointed back at ("he also needs …"): whoever an earlier turn shopped for."""
 
 
 @dataclass
@@ -303,6 +308,10 @@ class Assistant:
         explained: Explained | None = None
         if plan.intent in ("compare", "product_question") and plan.referenced_ids:
             shown = self._referenced(plan, previous_shown)
+            if plan.asked and (named := without_names(plan.asked, request.message, shown)) != plan.asked:
+                # "the corelle one, what does it go for": its name, read against the product asked
+                # about (shown in an earlier answer too), is no feature of it
+                plan = plan.model_copy(update={"asked": named})
             if plan.intent == "product_question" and plan.sort is not None:
                 # "which has the best reviews?": the answer's order, its winner first (what a later
                 # "cheaper than that one" points at)
@@ -1739,6 +1748,8 @@ class Assistant:
             and (
                 plan.intent == "refine"
                 or bool(set(plan.filters.categories) & set(previous.filters.categories))
+                # "he also needs jeans for school" after a boy's track pants: the same child
+                or _SOMEONE_SAID.search(turn.message.lower()) is not None
             )
         )
         if previous is not None and plan.intent != "refine":

@@ -12,7 +12,7 @@ import pytest
 
 from assistant.answers import answer_question
 from assistant.listing import listing_answer, listing_evidence
-from assistant.plan.asked import asked_terms
+from assistant.plan.asked import asked_terms, without_names
 from assistant.responses import load_responses
 from assistant.schemas import QueryPlan
 from assistant.turn import Assistant
@@ -158,3 +158,14 @@ def test_an_unlisted_feature_is_answered_with_what_the_sheet_lists(demo_products
     text = answer_question(load_responses(), plan, [iron], None, all_shown=False, sayable=lambda _: True)
     assert "doesn't mention hot" in text
     assert iron.attributes["max_temp_f"] in text
+
+
+def test_the_products_own_name_asked_after_the_is_no_feature() -> None:
+    corelle = Product(
+        id="c",
+        title="Corelle Service for 6, Winter Frost White",
+        brand="Corelle",
+        category=["Dinnerware Sets"],
+    )
+    assert without_names(["corelle"], "what's the corelle one go for", [corelle]) == []
+    assert without_names(["oven"], "can the corelle one go in the oven", [corelle]) == ["oven"]

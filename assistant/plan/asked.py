@@ -10,6 +10,7 @@ answer reads them against the product's listing (:mod:`assistant.listing`), neve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +22,7 @@ from assistant.plan.text import FILLER_WORDS, tokenize
 from retrieval.catalog import Product
 from retrieval.text import analyze
 
-__all__ = ["asked_terms", "base_adjective"]
+__all__ = ["asked_terms", "base_adjective", "without_names"]
 
 _MAX_TERMS = 4
 
@@ -102,3 +103,19 @@ def asked_terms(text: str, products: Sequence[Product]) -> list[str]:
             and any({tokens[i].stem for i in run} <= title for title in titles)
         )
     ][:_MAX_TERMS]
+
+
+def without_names(terms: Sequence[str], text: str, products: Sequence[Product]) -> list[str]:
+    """``terms`` less those that name one of ``products`` after "the" in ``text`` ("the corelle one,
+    what does it go for": Corelle is the product asked about, shown in an earlier answer, not a
+    feature of it)."""
+    lowered = text.lower()
+    titles = [{t.stem for t in tokenize(f"{p.brand or ''} {p.title}")} for p in products]
+    return [
+        term
+        for term in terms
+        if not (
+            re.search(rf"\b(?:the|that|this)\s+{re.escape(term)}\b", lowered)
+            and any({t.stem for t in tokenize(term)} <= title for title in titles)
+        )
+    ]
