@@ -69,7 +69,7 @@ _MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(?:usd|eur|gbp|dollars?|bucks|euros?|
 _ADDRESSED = re.compile(
     r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|other)|"
     r"\b(?:system\s+prompt|prompt|instructions?|chatbot|language\s+model|llm|(?:ai|virtual)\s+assistant)\b|"
-    r"\bassistant\s*:|\byou\s+are\s+now\b|\b(?:always|only)\s+(?:say|recommend|tell|answer|reply)\b|"
+    r"\bassistant\s*:|(?:^|[.;!?]\s*)(?:system|user|developer)\s*:|\bdeveloper\s+mode\b|\byou\s+are\s+now\b|\b(?:always|only)\s+(?:say|recommend|tell|answer|reply)\b|"
     r"\btell\s+(?:the\s+)?(?:shopper|user|customer)s?\b|\brecommend\s+(?:this|it|me|only)\b",
     re.IGNORECASE,
 )
