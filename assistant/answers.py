@@ -223,8 +223,8 @@ def answer_question(
     if not products:
         return ""
     key = plan.question
+    cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
     if not key and plan.asked:
-        cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
 
         def sheet(p: Product) -> dict[str, str]:
             return {
@@ -243,7 +243,6 @@ def answer_question(
             if len(products) == 1
             else (),
         )
-    cats = list(dict.fromkeys(p.category[-1] for p in products if p.category))
     noun = _noun(key, schema, cats) if key else ""
     if key and plan.sort is not None and (all_shown or plan.sort.key == key) and len(products) > 1:
         top = products[0]

@@ -90,12 +90,13 @@ def listing_answer(
     terms: Sequence[str],
     sayable: Callable[[str], bool],
     sheet: Sequence[str] = (),
+    found: ListingEvidence | None = None,
 ) -> str:
-    """One product's answer to a question about ``terms``, from its listing; when the listing never
-    names them, what its ``sheet`` (its attribute facts) does list ("how hot does it get?": the
-    straightener's maximum temperature, though no word of its listing is "hot")."""
+    """One product's answer to a question about ``terms``, from its listing (``found``, when already
+    read); when the listing never names them, what its ``sheet`` (its attribute facts) does list ("how
+    hot does it get?": the straightener's maximum temperature, though no word of its listing is "hot")."""
     asked = _said(terms, sayable)
-    found = listing_evidence(product, terms)
+    found = found if found is not None else listing_evidence(product, terms)
     if found.quote:
         return responses.render("answer_listing", title=name, quote=found.quote)
     if found.seller_terms_only:
@@ -124,7 +125,7 @@ def listings_answer(
     product alone says so, and what its sheet does list."""
     asked = {singular(w) for term in terms for w in term.split()}
     lines: list[str] = []
-    silent: list[tuple[str, Product]] = []
+    silent: list[tuple[str, Product, ListingEvidence]] = []
     for name, product in named:
         facts = sheet(product)
         own = [
@@ -143,11 +144,11 @@ def listings_answer(
         elif found.seller_terms_only:
             lines.append(responses.render("answer_seller_terms", title=name, asked=_said(terms, sayable)))
         else:
-            silent.append((name, product))
+            silent.append((name, product, found))
     if len(named) == 1 and silent:
-        name, product = silent[0]
+        name, product, found = silent[0]
         listed = list(sheet(product).values())[:6] or list(core)
-        return listing_answer(responses, name, product, terms, sayable, listed)
+        return listing_answer(responses, name, product, terms, sayable, listed, found)
     if silent and lines:
         lines.append(responses.render("answer_unlisted_others", asked=_said(terms, sayable)))
     elif silent:

@@ -92,17 +92,9 @@ def asked_terms(text: str, products: Sequence[Product]) -> list[str]:
         else:
             runs.append([i])
         last_end = t.end
-    titles = [{t.stem for t in tokenize(p.title)} for p in products]
-    return [
-        " ".join(tokens[i].text for i in run)
-        for run in runs
-        # "the hozan jis-5, what does that one go for": the words naming the product asked about
-        if not (
-            run[0] > 0
-            and tokens[run[0] - 1].text in ("the", "that", "this")
-            and any({tokens[i].stem for i in run} <= title for title in titles)
-        )
-    ][:_MAX_TERMS]
+    # ("the hozan jis-5, what does that one go for": the words naming the product asked about)
+    terms = [" ".join(tokens[i].text for i in run) for run in runs]
+    return without_names(terms, text, products)[:_MAX_TERMS]
 
 
 def without_names(terms: Sequence[str], text: str, products: Sequence[Product]) -> list[str]:
@@ -115,7 +107,12 @@ def without_names(terms: Sequence[str], text: str, products: Sequence[Product]) 
         term
         for term in terms
         if not (
-            re.search(rf"\b(?:the|that|this)\s+{re.escape(term)}\b", lowered)
+            re.search(rf"\b(?:the|that|this)\s+{_spaced(term)}\b", lowered)
             and any({t.stem for t in tokenize(term)} <= title for title in titles)
         )
     ]
+
+
+def _spaced(term: str) -> str:
+    """A run's words as a pattern taking any spaces or hyphens between them ("jis-5", "dishwasher safe")."""
+    return r"[\s-]+".join(re.escape(w) for w in term.split())
