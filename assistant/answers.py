@@ -27,7 +27,7 @@ from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.ages import CHILD_WORD
 from retrieval.catalog import Product
 from retrieval.quantities import describe as describe_quantity
-from retrieval.schema import GROUPING_KEYS, CatalogSchema, key_words
+from retrieval.schema import GROUPING_KEYS, REVIEWS_FIELD, CatalogSchema, key_words
 
 __all__ = ["answer_question", "compare_summary", "constraints_text", "results_text"]
 
@@ -189,7 +189,13 @@ def _change(
         return ""  # nothing was better: the relaxation sentence says so
     ref = next((p for p in previous if p.id == c.than_id), None)
     title = product_name(ref) if ref is not None else "one shown before"
-    value = _money(c.than) if c.key == "price" else display_value(c.key, f"{c.than:g}")
+    value = (
+        _money(c.than)
+        if c.key == "price"
+        else f"{c.than:,.0f} ratings"
+        if c.key == REVIEWS_FIELD
+        else display_value(c.key, f"{c.than:g}")
+    )
     word = {
         "price": "cheaper" if c.direction == "lower" else "pricier",
     }.get(c.key)
@@ -311,6 +317,8 @@ def _value_text(p: Product, key: str) -> str:
         return value if quotable(value) else ""
     if key == "rating":
         return "" if p.rating is None else f"{p.rating:g} out of 5"
+    if key == REVIEWS_FIELD:
+        return "" if p.rating_count is None else f"{p.rating_count:,}"
     raw = p.attributes.get(key)
     return "" if raw is None or not quotable(raw) else display_value(key, raw)
 

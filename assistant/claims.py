@@ -34,7 +34,14 @@ from assistant.plan.typos import ordinary_word
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters
 from retrieval.products import Vocabulary
-from retrieval.schema import attribute_number, key_unit, key_words, unit_spellings
+from retrieval.schema import (
+    PRODUCT_FIELDS,
+    attribute_number,
+    field_number,
+    key_unit,
+    key_words,
+    unit_spellings,
+)
 from retrieval.text import analyze, denied_stems
 
 __all__ = [
@@ -517,10 +524,8 @@ def _superlatives(clause: str) -> list[str]:
 
 
 def _field(product: Product, key: str) -> float | None:
-    if key == "price":
-        return product.price
-    if key == "rating":
-        return product.rating
+    if key in PRODUCT_FIELDS:
+        return field_number(product, key)
     return attribute_number(next((v for k, v in product.attributes.items() if norm(k) == key), None))
 
 

@@ -19,7 +19,16 @@ from assistant.claims import claim_start, seller_claim
 from assistant.plan.semantics import key_dimension, lexicons
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.catalog import Product, norm
-from retrieval.schema import GROUPING_KEYS, CatalogSchema, attribute_number, field_number, key_unit, key_words
+from retrieval.schema import (
+    GROUPING_KEYS,
+    PRODUCT_FIELDS,
+    REVIEWS_FIELD,
+    CatalogSchema,
+    attribute_number,
+    field_number,
+    key_unit,
+    key_words,
+)
 
 __all__ = [
     "Claim",
@@ -126,8 +135,8 @@ def fact_phrase(
         return None if not product.brand or not quotable(product.brand) else f"by {product.brand}"
     if key == "color":
         return None if not product.color or not quotable(product.color) else f"in {product.color}"
-    if key == "rating":
-        if product.rating is None:
+    if key == "rating" or key == REVIEWS_FIELD:
+        if product.rating is None or (key == REVIEWS_FIELD and not product.rating_count):
             return None
         count = f" by {product.rating_count:,} shoppers" if product.rating_count else ""
         return f"rated {product.rating:g} out of 5{count}"
@@ -162,8 +171,12 @@ def _superlative(product: Product, key: str, shown: Sequence[Product], better: s
     n = len(shown)
     scope = f"of these {_NUMBER_WORDS.get(n, str(n))}"
     lex = lexicons()
-    dimension = key if key in ("price", "rating") else None
-    words = {"price": ("cheapest", "priciest"), "rating": ("lowest rated", "best rated")}
+    dimension = key if key in PRODUCT_FIELDS else None
+    words = {
+        "price": ("cheapest", "priciest"),
+        "rating": ("lowest rated", "best rated"),
+        REVIEWS_FIELD: ("least reviewed", "most reviewed"),
+    }
     if dimension is None:
         for name, dim in lex.dimensions.items():
             if any(w in key for w in dim.keys):
@@ -253,12 +266,14 @@ def compose_claims(
         ):
             ref = (
                 display_value(key, _num(plan.comparative.than))
-                if key not in ("price", "rating")
+                if key not in PRODUCT_FIELDS
                 else _num(plan.comparative.than)
             )
             phrase = f"{phrase} (vs {ref} before)"
         claims.append(Claim(f"{phrase}, {extra}" if extra else phrase, key))
         used.add(key)
+        if key == REVIEWS_FIELD:
+            used.add("rating")  # (its phrase is the rating's, with the count)
     f = plan.filters
     if product.price is not None and "price" not in used:
         price = fact_phrase(product, "price") or ""

@@ -102,7 +102,7 @@ from retrieval.filters import Filters, combine, matches
 from retrieval.products import Vocabulary
 from retrieval.profile import ShopperProfile
 from retrieval.relax import LEVEL_FIELD, TEXT_FIELD, Relaxation, RelaxedSearch, asked_fields, search_relaxed
-from retrieval.schema import CatalogSchema, field_number
+from retrieval.schema import PRODUCT_FIELDS, CatalogSchema, field_number
 from retrieval.search import Searcher, SearchRequest
 from retrieval.text import analyze
 
@@ -749,7 +749,7 @@ class Assistant:
             }
         )
         sort = plan.sort
-        if sort is not None and sort.key not in kept and sort.key not in ("price", "rating"):
+        if sort is not None and sort.key not in kept and sort.key not in PRODUCT_FIELDS:
             sort = None
         return plan.model_copy(update={"filters": filters, "category_hint": None, "sort": sort})
 
@@ -1922,7 +1922,9 @@ class Assistant:
         if plan.sort is None and candidates and not childs:
             # "headphones for long flights", "a warm jacket for the rain": nobody named a child, so
             # what is made for a grown-up leads and a kids' one follows
-            candidates = self.searcher.adults_first(candidates, excluded_for_use(), adult_words())
+            candidates = self.searcher.adults_first(
+                candidates, excluded_for_use(), adult_words(), window=self.settings.recommendations
+            )
         if plan.sort is not None and candidates:
             if sorted_pool and not found.relaxed:
                 candidates = self._one_per_variant(_sorted_by(candidates, plan.sort.key, plan.sort.order))

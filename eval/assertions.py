@@ -432,6 +432,8 @@ def _field_number(product: Product, key: str) -> float | None:
         return product.price
     if key == "rating":
         return product.rating
+    if key == "rating_count":  # how many shoppers rated it (its number of reviews)
+        return None if product.rating_count is None else float(product.rating_count)
     return attribute_number({norm(k): v for k, v in product.attributes.items()}.get(norm(key)))
 
 

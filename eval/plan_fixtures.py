@@ -32,7 +32,7 @@ from assistant.schemas import QueryPlan
 from eval.suite_format import resolve_catalog_path
 from retrieval.loaders import load_feed
 from retrieval.products import Vocabulary
-from retrieval.schema import CatalogSchema
+from retrieval.schema import PRODUCT_FIELDS, CatalogSchema
 
 __all__ = ["DEVIATIONS", "audit", "model_json", "record"]
 
@@ -65,7 +65,7 @@ def model_json(plan: QueryPlan, message: str, offered: PlanSchema, vocabulary: V
     if plan.comparative is not None and plan.comparative.key in [*numeric, "price"]:
         comparative = {"attribute": plan.comparative.key, "direction": plan.comparative.direction}
     sort = None
-    if comparative is None and plan.sort is not None and plan.sort.key in [*numeric, "price", "rating"]:
+    if comparative is None and plan.sort is not None and plan.sort.key in [*numeric, *PRODUCT_FIELDS]:
         sort = {"attribute": plan.sort.key, "order": plan.sort.order}
     return {
         "intent": plan.intent,

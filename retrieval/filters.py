@@ -281,6 +281,10 @@ def to_where(filters: Filters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+_PRODUCT_NUMBERS = frozenset({"rating", "rating_count"})
+"""Product fields (not attributes) a range may bound: "better rated", "more reviews than that one"."""
+
+
 def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
     """Whether flattened index metadata (see :func:`index_metadata`) passes ``filters``."""
     price = meta.get("price")
@@ -313,7 +317,7 @@ def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
     if not all(meta.get(f"attr:{key}") in values for key, values in filters.attribute_in.items()):
         return False
     return all(
-        bounds.holds(_number(meta.get(f"attr:{key}", meta.get("rating") if key == "rating" else None)))
+        bounds.holds(_number(meta.get(f"attr:{key}", meta.get(key) if key in _PRODUCT_NUMBERS else None)))
         for key, bounds in filters.attribute_ranges.items()
     )
 

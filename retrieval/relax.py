@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from retrieval.catalog import Product
 from retrieval.filters import Filters, NumericRange
 from retrieval.quantities import closest, describe
-from retrieval.schema import attribute_number, key_unit, key_words
+from retrieval.schema import PRODUCT_FIELDS, REVIEWS_FIELD, attribute_number, field_number, key_unit, key_words
 
 __all__ = [
     "EXCLUDED_BRAND_FIELD",
@@ -85,6 +85,18 @@ def _label(key: str) -> str:
 
 
 def _range_words(key: str, bounds: NumericRange) -> str:
+    if key == REVIEWS_FIELD:  # "more than 2,367 ratings"
+        counts = [
+            f"{word} {value:,.0f} ratings"
+            for word, value in (
+                ("fewer than", bounds.lt),
+                ("at most", bounds.lte),
+                ("more than", bounds.gt),
+                ("at least", bounds.gte),
+            )
+            if value is not None
+        ]
+        return " and ".join(counts)
     parts = []
     if bounds.lt is not None:
         parts.append(f"below {_num(bounds.lt)}{_unit(key)}")
@@ -98,7 +110,7 @@ def _range_words(key: str, bounds: NumericRange) -> str:
 
 
 def _attribute(p: Product, key: str) -> float | None:
-    return attribute_number(p.attributes.get(key))
+    return field_number(p, key) if key in PRODUCT_FIELDS else attribute_number(p.attributes.get(key))
 
 
 def _steps(

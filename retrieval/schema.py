@@ -29,6 +29,8 @@ from retrieval.text import analyze
 
 __all__ = [
     "GROUPING_KEYS",
+    "PRODUCT_FIELDS",
+    "REVIEWS_FIELD",
     "AttributeSpec",
     "CatalogSchema",
     "CategorySchema",
@@ -105,12 +107,22 @@ def attribute_number(value: str | None) -> float | None:
     return number if math.isfinite(number) else None
 
 
+REVIEWS_FIELD = "rating_count"
+"""The product field a shopper's "the most reviews" sorts by: how many shoppers rated it."""
+
+PRODUCT_FIELDS = frozenset({"price", "rating", REVIEWS_FIELD})
+"""Numeric fields of every product (not attributes) a plan may sort or compare by."""
+
+
 def field_number(product: Product, key: str) -> float | None:
-    """A product's ``price``, ``rating`` or numeric attribute ``key`` as a number, else ``None``."""
+    """A product's ``price``, ``rating``, ``rating_count`` (how many shoppers rated it) or numeric
+    attribute ``key`` as a number, else ``None``."""
     if key == "price":
         return product.price
     if key == "rating":
         return product.rating
+    if key == REVIEWS_FIELD:
+        return None if product.rating_count is None else float(product.rating_count)
     return attribute_number(product.attributes.get(key))
 
 

@@ -346,7 +346,10 @@ class Searcher:
 
     @staticmethod
     def adults_first(
-        products: list[Product], child_words: Collection[str], adult_words: Collection[str] = ()
+        products: list[Product],
+        child_words: Collection[str],
+        adult_words: Collection[str] = (),
+        window: int | None = None,
     ) -> list[Product]:
         """``products`` with those made for children after the others (each group in the order it
         had): a kids' product by its title or a level of its category saying one of ``child_words``
@@ -354,7 +357,12 @@ class Searcher:
         states ("Ages 3 and Up"). For a shopper who named no child: what is made for a grown-up
         comes first, a child's after it (a list of children's products only is left as it was). A
         title naming grown-ups too (one of ``adult_words``: "for Kids & Adults") is nobody's in
-        particular."""
+        particular.
+
+        With a ``window`` (the number shown), a grown-up's product ranked past it leads only if it is
+        of a kind (the last level of its category) one of the first ``window`` is: a weaker match of
+        another kind (kindling sticks after roasting sticks) does not push a kids' one of the asked
+        kind off the list; it keeps its place after the kids' ones."""
         words = {w.lower() for w in child_words}
         grown = [w.lower() for w in adult_words]
 
@@ -371,8 +379,16 @@ class Searcher:
         kids = [childs(p) for p in products]
         if all(kids) or not any(kids):
             return products
-        return [p for p, k in zip(products, kids, strict=True) if not k] + [
-            p for p, k in zip(products, kids, strict=True) if k
+        shown = {p.category[-1].lower() for p in products[:window] if p.category} if window else set()
+
+        def leads(i: int, p: Product) -> bool:
+            if kids[i]:
+                return False
+            return window is None or i < window or bool(p.category and p.category[-1].lower() in shown)
+
+        lead = [leads(i, p) for i, p in enumerate(products)]
+        return [p for p, k in zip(products, lead, strict=True) if k] + [
+            p for p, k in zip(products, lead, strict=True) if not k
         ]
 
     def snapshot(self) -> CatalogSnapshot:

@@ -22,7 +22,7 @@ from retrieval.filters import Filters, NumericRange, bullet_text, holds_colour
 from retrieval.products import Vocabulary
 from retrieval.quantities import title_quantities, unit_of
 from retrieval.release import Release
-from retrieval.schema import CatalogSchema, attribute_number
+from retrieval.schema import REVIEWS_FIELD, CatalogSchema, attribute_number
 from retrieval.text import (
     FieldIndex,
     analyze,
@@ -547,6 +547,8 @@ class CatalogSnapshot:
         """The attribute ``key`` as numbers (NaN where a product lacks it or it is not a number)."""
         if key == "rating" and "rating" not in self._attributes:
             return self.rating  # "better reviews than the first one": the product's own rating
+        if key == REVIEWS_FIELD and key not in self._attributes:
+            return self.rating_count  # "more reviews than that one": how many rated it
         cached = self._numeric.get(key)
         if cached is None:
             column = self._attributes.get(key)

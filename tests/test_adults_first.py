@@ -53,3 +53,24 @@ def test_an_ask_is_a_childs_by_its_words_or_its_kept_filters(
     filters: Filters, message: str, child: bool
 ) -> None:
     assert for_a_child(filters, message) is child
+
+
+_STICKS = [
+    _p("kidsticks", "Tripworthy Roasting Sticks (Kid Friendly)", ["Grilling", "Barbecue Skewers"]),
+    _p("fork1", "Mluchee Roasting Sticks", ["Grilling", "Barbecue Forks"]),
+    _p("fork2", "MalloMe Roasting Sticks", ["Grilling", "Barbecue Forks"]),
+    _p("starter", "Fatwood Kindling Sticks", ["Camping", "Fire Starters"]),
+    _p("skewer", "Bamboo Barbecue Skewers", ["Grilling", "Barbecue Skewers"]),
+]
+
+
+def test_a_grown_ups_product_past_the_window_is_pulled_up_only_if_of_a_kind_shown_in_it() -> None:
+    """The kids' roasting sticks give way to the grown-ups' skewers (a kind the first three show),
+    not to the kindling sticks ranked after them, of a kind none of the first three is."""
+    ordered = Searcher.adults_first(_STICKS, excluded_for_use(), window=3)
+    assert [p.id for p in ordered] == ["fork1", "fork2", "skewer", "kidsticks", "starter"]
+
+
+def test_without_a_window_every_grown_ups_product_leads() -> None:
+    ordered = Searcher.adults_first(_STICKS, excluded_for_use())
+    assert [p.id for p in ordered] == ["fork1", "fork2", "starter", "skewer", "kidsticks"]

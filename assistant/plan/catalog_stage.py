@@ -570,6 +570,33 @@ def _drop_foreign_attributes(
     ), dropped
 
 
+def _values_ruled_out(
+    preferences: Sequence[str], schema: CatalogSchema, categories: list[str]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The preferences left, and per key the values kept, once every "not <value>" the planner could
+    not place (a value several kinds' keys share: "firm" is a mattress firmness and a pillow density)
+    is read under the plan's categories: a value of exactly one of their categorical keys rules that
+    value out and keeps the key's others."""
+    if not categories:
+        return list(preferences), {}
+    attrs = schema.attributes(categories)
+    kept: list[str] = []
+    ruled: dict[str, list[str]] = {}
+    for preference in preferences:
+        value = norm(preference[4:]) if preference.startswith("not ") else ""
+        keys = [k for k, spec in attrs.items() if spec.kind == "categorical" and value in spec.values]
+        if len(keys) != 1:
+            kept.append(preference)
+            continue
+        # ("not firm, and not medium either": what an earlier one kept, less this one)
+        others = [v for v in ruled.get(keys[0], attrs[keys[0]].values) if v != value]
+        if others:
+            ruled[keys[0]] = others
+        else:
+            kept.append(preference)
+    return kept, ruled
+
+
 _SAME_PERSON = re.compile(
     r"\b(?:him|her|he|she|his|he's|she's|the\s+same\s+(?:kid|child|boy|girl|one|person))\b"
 )
@@ -626,6 +653,15 @@ def apply_schema(
     ranges = dict(filters.attribute_ranges)
     attributes = dict(filters.attributes)
     attribute_in = dict(filters.attribute_in)
+    preferences, ruled = _values_ruled_out(plan.preferences, schema, categories)
+    for key, others in ruled.items():
+        # "a queen mattress, not too firm": the kind's other firmnesses (a word several kinds' keys
+        # share is read under the kind asked)
+        attribute_in[key] = [v for v in others if key not in attribute_in or v in attribute_in[key]] or others
+        if attributes.get(key) not in (None, *others):
+            del attributes[key]
+    if ruled:
+        update["preferences"] = preferences
     priors = list(plan.priors) if not shown.fresh else []
     sort = plan.sort if not shown.fresh else None
 

@@ -37,7 +37,7 @@ from assistant.schemas import Comparative, QueryPlan, SortSpec
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, NumericRange
 from retrieval.products import Vocabulary
-from retrieval.schema import CatalogSchema, field_number
+from retrieval.schema import PRODUCT_FIELDS, CatalogSchema, field_number
 
 __all__ = ["ParsedTurn", "merge_model_constraints", "merge_model_plan", "shopper_numbers"]
 
@@ -308,7 +308,7 @@ def merge_model_constraints(
                 update["intent"] = "refine"
     sort = model.sort
     if sort is not None:
-        if sort.key not in numeric | {"price", "rating"}:
+        if sort.key not in numeric | PRODUCT_FIELDS:
             dropped.add("category")
         elif plan.sort is not None or "sort" in update:
             dropped.add("rule", int(plan.sort is None or plan.sort.key != sort.key))

@@ -33,6 +33,7 @@ from assistant.plan.vocab import VocabularyMatcher
 from assistant.schemas import Intent
 from retrieval.catalog import norm
 from retrieval.filters import NumericRange
+from retrieval.schema import PRODUCT_FIELDS
 
 __all__ = ["Dropped", "ModelPlan", "ModelRank", "read_model_plan"]
 
@@ -277,7 +278,7 @@ def read_model_plan(
     attributes, ranges = r.attributes(data.get("attributes"))
     numeric = schema.numeric_keys
     comparative = r.rank(data.get("comparative"), [*numeric, "price"], DIRECTIONS)
-    sort = r.rank(data.get("sort"), [*numeric, "price", "rating"], ORDERS)
+    sort = r.rank(data.get("sort"), [*numeric, *sorted(PRODUCT_FIELDS)], ORDERS)
     shown = set(schema.shown_ids)
     ids = r.strings(data.get("referenced_ids"))
     dropped.add("enum", len([i for i in ids if i not in shown]))

@@ -30,7 +30,7 @@ from typing import Any, get_args
 from assistant.schemas import Intent
 from retrieval.catalog import norm
 from retrieval.products import Vocabulary
-from retrieval.schema import AttributeSpec, CatalogSchema
+from retrieval.schema import PRODUCT_FIELDS, AttributeSpec, CatalogSchema
 
 __all__ = ["PlanSchema", "SchemaLimits", "plan_schema", "schema_size"]
 
@@ -236,7 +236,7 @@ def plan_schema(
         ),
         "sort": _object(
             {
-                "attribute": {"type": "string", "enum": [*numeric, "price", "rating"]},
+                "attribute": {"type": "string", "enum": [*numeric, *sorted(PRODUCT_FIELDS)]},
                 "order": {"type": "string", "enum": list(ORDERS)},
             },
             nullable=True,

@@ -33,7 +33,15 @@ from assistant.schemas import Comparative, SortSpec
 from retrieval.ages import CHILD_WORD
 from retrieval.filters import Filters, NumericRange
 from retrieval.quantities import counts_as_packs
-from retrieval.schema import AttributeSpec, CatalogSchema, key_unit, key_words, unit_spellings
+from retrieval.schema import (
+    PRODUCT_FIELDS,
+    REVIEWS_FIELD,
+    AttributeSpec,
+    CatalogSchema,
+    key_unit,
+    key_words,
+    unit_spellings,
+)
 from retrieval.text import analyze
 
 __all__ = [
@@ -1416,7 +1424,7 @@ def _prior(
 ) -> Prior | None:
     if "dimension" in rule:
         key = dimension_key(schema, categories, rule["dimension"])
-        if key is None or key in ("price", "rating"):
+        if key is None or key in PRODUCT_FIELDS:
             return None
         spec = attrs.get(key)
         if spec is None or spec.kind != "numeric":
@@ -1621,6 +1629,8 @@ def key_dimension(schema: CatalogSchema | None, categories: Sequence[str], key: 
     """The dimension whose key the category uses for ``key`` (the inverse of :func:`dimension_key`)."""
     if key in ("price", "rating", "brand", "color"):
         return key
+    if key == REVIEWS_FIELD:
+        return "reviews"
     # A dimension that names the key itself first ("speed" for refresh_hz), one that only reaches it
     # through a fallback ("power" → speed) after: a refresh rate is not "power".
     for name in lexicons().dimensions:
