@@ -166,6 +166,47 @@ def _head_word(kind: str) -> str:
     return singular(words[-1]) if words else ""
 
 
+_ACTED_ON_SKIP = frozenset(
+    {"the", "a", "an", "my", "our", "his", "her", "their", "your", "its", "all", "some", "these"}
+    | {"those", "this", "that", "up", "out", "through", "thru"}
+)
+_ASK_VERBS = frozenset(
+    {"need", "want", "get", "buy", "find", "have", "like", "love", "show", "sell", "carry", "recommend"}
+    | {"suggest", "order", "purchase", "pick", "grab", "gift", "give", "getting", "buying", "finding"}
+)
+
+
+def _acted_on(message: str, kind: str) -> bool:
+    """Whether every time ``message`` says the head of ``kind`` it is what a verb other than one of
+    asking acts on ("eating the furniture", "chewed up my shoes", "chewing the legs of my office
+    chair"; not "need a new tent"): the trouble told, not the product asked for. A verb here is a
+    word only ever a verb, or a verb's -ing/-ed form."""
+    head = _head_word(kind)
+    own = set(kind.lower().split())
+    tokens = tokenize(message)
+    seen = False
+    for i, token in enumerate(tokens):
+        if singular(token.text) != head:
+            continue
+        seen = True
+        j = i - 1
+        while j >= 0 and (tokens[j].text in _ACTED_ON_SKIP or tokens[j].text in own):
+            j -= 1
+        if j >= 1 and tokens[j].text == "of":
+            # "the legs of my office chair": the part is what the verb acts on, the whole with it
+            j -= 1
+            while j >= 0 and i - j < 6 and not _verb_form(tokens[j].text):
+                j -= 1
+        if j < 0 or not _verb_form(tokens[j].text) or {tokens[j].text, tokens[j].stem} & _ASK_VERBS:
+            return False
+    return seen
+
+
+def _verb_form(word: str) -> bool:
+    classes = word_classes(word)
+    return "VERB" in classes and ("NOUN" not in classes or word.endswith(("ing", "ed")))
+
+
 _Index = TypeVar("_Index", "_TitleCategories", DescribedKinds)
 _Built = TypeVar("_Built")
 
@@ -710,8 +751,12 @@ class Assistant:
         # is the evidence; so is a level on the paths of that noun's kind ("dress pants": the Dress
         # level under Pants)
         head = _head_word(kind)
-        if head and any(
-            head in _name_words(level) for c in f.categories for level in [c, *self.schema.above(c)]
+        if (
+            head
+            and any(head in _name_words(level) for c in f.categories for level in [c, *self.schema.above(c)])
+            # "the puppy is eating the furniture, what can he chew on": what a verb of the trouble
+            # acts on is no kind asked for; the products nearest the whole ask say what is
+            and not _acted_on(message, kind)
         ):
             return plan
         # (read as the planner reads it: "sunglases" is sunglasses to the planner, not to the embedder)

@@ -24,12 +24,13 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.plan.asked import asked_terms, base_adjective
-from assistant.plan.intents import loosens_budget
+from assistant.plan.intents import OTHER_BRAND, loosens_budget
 from assistant.plan.prices import parse_prices
 from assistant.plan.references import POSITION
 from assistant.plan.semantics import (
     Prior,
     dimension_key,
+    done_keys,
     find_comparative,
     find_key_comparison,
     find_superlative,
@@ -638,6 +639,19 @@ def apply_schema(
     update: dict[str, object] = {}
 
     filters = _foreign_flags(filters, stems, schema, categories)
+    if (
+        shown.products
+        and not shown.fresh
+        and not filters.brands
+        and not (previous is not None and previous.filters.brands)
+        and OTHER_BRAND.search(text)
+    ):
+        # "other brands?" after a list no maker was asked for: a maker other than the one in front
+        # of the shopper (the product asked about, else the top pick)
+        focus = next((p for p in shown.products if p.id == shown.focus), shown.products[0])
+        if focus.brand:
+            excluded = list(dict.fromkeys([*filters.exclude_brands, norm(focus.brand)]))
+            filters = filters.model_copy(update={"exclude_brands": excluded})
     filters, dropped = _drop_foreign_attributes(filters, schema, categories)
     query = plan.query
     if dropped:
@@ -720,7 +734,8 @@ def apply_schema(
             priors.append(prior.label)
 
     if categories:
-        for acting in self_acting_keys(text, schema.attributes(categories)):
+        acting_keys = self_acting_keys(text, schema.attributes(categories))
+        for acting in [*acting_keys, *done_keys(text, schema.attributes(categories))]:
             # "a robot vacuum that empties its own bin": self_emptying, as if the key were said
             if acting not in attributes and acting not in attribute_in:
                 attributes[acting] = "yes"

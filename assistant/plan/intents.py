@@ -14,6 +14,7 @@ from assistant.plan.semantics import find_comparative
 from assistant.plan.text import ALLOWED_DEGREE, ALLOWED_LEAD, FILLER_WORDS, YOU, Token, singular
 
 __all__ = [
+    "OTHER_BRAND",
     "Clears",
     "clarifying_question",
     "find_clears",
@@ -236,6 +237,12 @@ _LOOSEN_BUDGET = re.compile(
 def loosens_budget(text: str) -> bool:
     """The shopper lifts their price limit without naming a new one ("I can stretch the budget")."""
     return _LOOSEN_BUDGET.search(text) is not None
+
+
+OTHER_BRAND = re.compile(
+    r"\b(?:other|different|another)\s+(?:brands?|makers?|manufacturers?|makes|companies|company|labels?)\b"
+)
+"""A maker other than the one in front of the shopper asked for ("other brands?", "another maker")."""
 
 
 def find_clears(text: str, attribute_keys: Iterable[str] = ()) -> Clears:

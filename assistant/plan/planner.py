@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.plan.asked import asked_terms
 from assistant.plan.catalog_stage import ShownContext, apply_schema, people_words
 from assistant.plan.intents import (
+    OTHER_BRAND,
     Clears,
     clarifying_question,
     find_clears,
@@ -158,6 +159,8 @@ _SET_REFERENCE = re.compile(
     r"\b(?:any\s+(?:of\s+)?(?:those|these|them|ones?)|any\s+(?:[a-z-]+\s+){1,3}ones?|"
     r"which\s+(?:ones|of\s+(?:those|these|them))|"
     r"(?:do|are|have)\s+(?:they|those|these)|(?:those|these|them)\s+(?:in|from|with)|"
+    # "ones that mop?", "any that fold flat": the kind that does
+    r"(?:^\W*(?:and\s+|but\s+|so\s+)?(?:the\s+|just\s+|only\s+)?ones|any|some)\s+(?:that|which)|"
     # "gray would match our kitchen, got that?": whether the store has that value
     r"(?:got|have|carry|stock|sell)\s+(?:that|those|these|them|it|any)(?=\s*\??\s*$))\b"
 )
@@ -1148,7 +1151,7 @@ def parse_turn(
                 "text_words": [w for w in filters.text_words if w.casefold() not in kids],
             }
         )
-    if prev is not None and not fresh and prev.filters.brands and _OTHER_BRAND.search(text):
+    if prev is not None and not fresh and prev.filters.brands and OTHER_BRAND.search(text):
         # "other brands?", "a different brand": not the ones asked for before
         filters = filters.model_copy(
             update={"exclude_brands": list(dict.fromkeys([*filters.exclude_brands, *prev.filters.brands]))}
@@ -1359,7 +1362,6 @@ _MORE_PRODUCTS = re.compile(
     # "what does summit & pine have?"
     r"|\bwhat\s+(?:else\s+)?(?:does|do|did)\s+.{1,40}?\s+(?:have|make|sell|carry|offer|got)\b"
 )
-_OTHER_BRAND = re.compile(r"\b(?:other|different|another)\s+brands?\b")
 _MORE = re.compile(
     r"\b(?:any\s+others?|(?:some|any|the)\s+other\s+(?:ones|options|choices)|other\s+options|more\s+options|"
     r"show\s+(?:me\s+)?(?:some\s+)?more|anything\s+else|something\s+else|what\s+else|different\s+ones|"

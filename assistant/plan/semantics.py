@@ -52,7 +52,9 @@ __all__ = [
     "SortSpec",
     "SpecMatch",
     "child_age",
+    "derived_from",
     "dimension_key",
+    "done_keys",
     "find_comparative",
     "find_key_comparison",
     "find_superlative",
@@ -1336,6 +1338,65 @@ _EITHER_WAY_BEFORE = re.compile(
 )
 # "it doesn't have to be waterproof", "they don't need to be super warm": allowed, not asked
 _ALLOWED_BEFORE = re.compile(rf"{ALLOWED_LEAD}(?:\s+(?:{'|'.join(ALLOWED_DEGREE)}|all\s+that))?\s*$")
+
+
+_KEY_FRAME = frozenset({"built", "in", "has", "have", "with", "is", "can"})
+# "i don't need it to cancel noise": the doing allowed, not asked
+_NOT_NEEDED_TO = re.compile(
+    r"\b(?:don'?t|doesn'?t|do\s+not|does\s+not|no|never)\s+(?:need|have|want|needs)"
+    r"(?:\s+(?:it|them|one))?\s+to\s*$"
+)
+_DOING = ("er", "r", "able", "ing", "ling", "ers")
+
+
+def derived_from(word: str, said: str) -> bool:
+    """Whether a key's ``word`` is another form of the ``said`` word's stem: what does it ("grinder"
+    of "grinds"), can be done to it ("packable" of "packs"), or the doing ("cancelling")."""
+    stem = analyze(said)[:1]
+    return bool(stem) and len(stem[0]) >= 4 and any(stem[0] + end == word for end in _DOING)
+
+
+def done_keys(text: str, attrs: Mapping[str, AttributeSpec]) -> list[str]:
+    """Yes/no keys whose words the message says as what the product does, in any order and form:
+    "ones that cancel noise" (noise_cancelling), "a coffee maker that grinds the beans"
+    (built_in_grinder: the grinder is what grinds), "a jacket that packs into its pocket"
+    (packable). A key of one word is read here only through another form of it ("grinds" for
+    grinder); the word itself is the vocabulary matcher's. Not where the shopper rules it out."""
+    lex = lexicons()
+    tokens = tokenize(text)
+    stems = [analyze(t.text)[:1] for t in tokens]
+    found: list[str] = []
+    for key, spec in attrs.items():
+        if spec.kind != "boolean" or "yes" not in spec.values:
+            continue
+        words = [w for w in key_words(key) if w not in _KEY_FRAME and w not in lex.self_prefixes]
+        if not words:
+            continue
+        at: list[int] = []
+        for word in words:
+            own = analyze(word)[:1]
+            hit = next(
+                (
+                    i
+                    for i, t in enumerate(tokens)
+                    if (len(words) > 1 and stems[i] == own) or derived_from(word, t.text)
+                ),
+                None,
+            )
+            if hit is None:
+                break
+            at.append(hit)
+        if len(at) != len(words) or max(at) - min(at) > 3:
+            continue
+        span = (tokens[min(at)].start, tokens[max(at)].end)
+        lowered = text.lower()
+        if not (
+            _ruled_out_use(lowered, span)
+            or _indifferent(lowered, span)
+            or _NOT_NEEDED_TO.search(lowered[: span[0]])
+        ):
+            found.append(key)
+    return found
 
 
 def self_acting_keys(text: str, attrs: Mapping[str, AttributeSpec]) -> list[str]:

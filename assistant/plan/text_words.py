@@ -15,7 +15,7 @@ text filter (``Filters.text_words``) only when some but not all of the products 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -35,6 +35,7 @@ from assistant.plan.semantics import (
     KIDS_LABEL,
     KIDS_WORD,
     child_uses_it,
+    derived_from,
     find_superlative,
     lexicons,
     said_quantities,
@@ -57,7 +58,7 @@ from assistant.schemas import QueryPlan
 from retrieval.filters import Filters, NumericRange
 from retrieval.products import Vocabulary
 from retrieval.quantities import unit_of
-from retrieval.schema import AttributeSpec, CatalogSchema
+from retrieval.schema import AttributeSpec, CatalogSchema, key_words
 from retrieval.snapshot import CatalogSnapshot
 from retrieval.text import analyze
 
@@ -419,6 +420,18 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
     return found
 
 
+def _flag_said(word: str, attributes: Mapping[str, str]) -> bool:
+    """Whether ``word`` says a yes/no key the plan asks for ("cancel" of noise_cancelling, "grind"
+    of built_in_grinder)."""
+    stem = analyze(word)[:1]
+    return any(
+        analyze(part)[:1] == stem or derived_from(part, word)
+        for key, value in attributes.items()
+        if value == "yes"
+        for part in key_words(key)
+    )
+
+
 def with_text_words(
     plan: QueryPlan,
     message: str,
@@ -497,6 +510,8 @@ def with_text_words(
         and w not in units
         and not (w in priced and _CODE.fullmatch(w))
         and w not in dropped
+        # ("ones that cancel noise": noise_cancelling is asked; its word is no text to hold)
+        and not _flag_said(w, f.attributes)
     ]
     ruled = list(dict.fromkeys([*f.exclude_text_words, *said_exclusions(message, matcher)]))
     figures = said_quantities(message)

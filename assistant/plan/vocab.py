@@ -85,9 +85,6 @@ _NEGATION_SINGLE = frozenset(
     # not "never": it negates a verb ("the polish never sets"), not a value
     {"not", "no", "non", "except", "excluding", "exclude", "without", "avoid", "nor"}
 )
-_NOTHING = frozenset({"nothing", "none"})
-"""A cue that rules out the value after it only with a word of degree between ("nothing too firm";
-"nothing but firm ones" asks for them)."""
 _NEGATION_PAIRS = frozenset(
     {
         ("anything", "but"),
@@ -1236,13 +1233,11 @@ class VocabularyMatcher:
             return True  # "the wired ones always get tangled"
         j = hit.start
         # "not too firm", "nothing super thin": a word of degree (``evaluative.yaml``) may sit
-        # between the cue and the value, and with one "nothing" rules the value out too
+        # between the cue and the value
         degree = lexicons().degree
-        graded = False
         while j > 0 and (stems[j - 1] in _NEGATION_SKIP or stems[j - 1] in degree) and hit.start - j < 3:
-            graded = graded or stems[j - 1] in degree
             j -= 1
-        if j > 0 and (stems[j - 1] in _NEGATION_SINGLE or (graded and stems[j - 1] in _NOTHING)):
+        if j > 0 and stems[j - 1] in _NEGATION_SINGLE:
             return True
         if _NOT_THE_ONE_WITH.search(" ".join(stems[max(0, hit.start - 7) : hit.start]) + " "):
             return True  # "not the one with the pets", "not the ones that have fluoride"
