@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from retrieval.catalog import Product
 from retrieval.filters import Filters, NumericRange
 from retrieval.quantities import closest, describe
-from retrieval.schema import PRODUCT_FIELDS, REVIEWS_FIELD, attribute_number, field_number, key_unit, key_words
+from retrieval.schema import (
+    PRODUCT_FIELDS,
+    REVIEWS_FIELD,
+    attribute_number,
+    field_number,
+    key_unit,
+    key_words,
+)
 
 __all__ = [
     "EXCLUDED_BRAND_FIELD",
