@@ -667,14 +667,15 @@ def apply_schema(
     ranges = dict(filters.attribute_ranges)
     attributes = dict(filters.attributes)
     attribute_in = dict(filters.attribute_in)
-    preferences, ruled = _values_ruled_out(plan.preferences, schema, categories)
-    for key, others in ruled.items():
+    preferences, kept_values = _values_ruled_out(plan.preferences, schema, categories)
+    for ruled_key, others in kept_values.items():
         # "a queen mattress, not too firm": the kind's other firmnesses (a word several kinds' keys
         # share is read under the kind asked)
-        attribute_in[key] = [v for v in others if key not in attribute_in or v in attribute_in[key]] or others
-        if attributes.get(key) not in (None, *others):
-            del attributes[key]
-    if ruled:
+        narrowed = attribute_in.get(ruled_key)
+        attribute_in[ruled_key] = [v for v in others if narrowed is None or v in narrowed] or others
+        if attributes.get(ruled_key) not in (None, *others):
+            del attributes[ruled_key]
+    if kept_values:
         update["preferences"] = preferences
     priors = list(plan.priors) if not shown.fresh else []
     sort = plan.sort if not shown.fresh else None
