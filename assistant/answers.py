@@ -127,6 +127,10 @@ def relaxation_text(responses: Responses, plan: QueryPlan, products: Sequence[Pr
     count = len(products)
     what = _what(plan, products, count)
     kind = what if count == 1 else _singular(what)
+    # "the cheapest sleeping bag mentioning expedition is $649", "… headphone from Halcyon Audio is
+    # $179": the cheapest of what the ask still holds, not of the whole kind (a $45 bag is its cheapest)
+    unpriced = plan.filters.model_copy(update={"price_min": None, "price_max": None})
+    kind += constraints_text(plan.model_copy(update={"filters": unpriced}))
     sentences = []
     for r in plan.relaxed:
         if r.field.startswith("unmeasured:"):

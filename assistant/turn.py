@@ -1011,7 +1011,13 @@ class Assistant:
         described = self._described_kinds()
         leaf = described.leaf_over(kind, read)
         # (an item a title names, "a cork block", is searched by its words as before)
-        return leaf if leaf is not None and (read or not described.titled(kind)) else None
+        if leaf is not None and (read or not described.titled(kind)):
+            return leaf
+        if not read and leaf is None:
+            # "a jigsaw for grandpa and a stuffed animal for my niece": an item said as a thing that
+            # no word of the catalog names, another word for one of its kinds (Plush Toys)
+            return self._synonym_leaf(kind)
+        return None
 
     def _described_kind(self, plan: QueryPlan, kind: str) -> QueryPlan | None:
         """The plan filed under the leaf whose products' descriptions name the kind asked, when no
@@ -1067,6 +1073,10 @@ class Assistant:
             or plan.category_hint
         ):
             return None
+        return self._synonym_leaf(kind)
+
+    def _synonym_leaf(self, kind: str) -> str | None:
+        """The leaf category ``kind`` is another word for (see :meth:`_kind_synonym`), else ``None``."""
         leaf = self.searcher.clearly_nearest_leaf(
             kind, self.settings.kind_synonym_similarity, self.settings.kind_synonym_margin
         )
@@ -1843,9 +1853,12 @@ class Assistant:
         # store filing kettlebells under Strength Training) is what it is, like a category: the spec
         # is loosened, not the kind
         heads = {singular(words[-1]) for words in phrases if words}
+        # ("an expedition sleeping bag under 400": a word of the phrase naming the product is what it
+        # is too; the budget is loosened before it, and the answer names the cheapest that is)
+        named = heads | {singular(w) for words in phrases for w in words}
         keep = (
             ("category", TEXT_FIELD)
-            if heads & {singular(w) for w in plan.filters.text_words}
+            if named & {singular(w) for w in plan.filters.text_words}
             else ("category",)
         )
         found = self._search_relaxed(plan.filters, run, keep=keep, last=asked_now, defining=defining)

@@ -1469,11 +1469,12 @@ def _items(
     lowered = message.lower()
     parts = [p.strip(" ,.?!") for p in _MULTI_JOIN.split(lowered) if p.strip(" ,.?!")]
     # the parts said after a joiner with its own determiner ("… and a cork block")
-    determined = {
-        lowered[m.end() :].split(" ")[0].strip(" ,.?!")
+    determiners = {
+        lowered[m.end() :].split(" ")[0].strip(" ,.?!"): article.group(0).strip()
         for m in _MULTI_JOIN.finditer(lowered)
-        if re.search(r"\b(?:an?|some|the)\s*$", m.group(0))
+        if (article := re.search(r"\b(?:an?|some|the)\s*$", m.group(0)))
     }
+    determined = set(determiners)
     # "ok and i need wine glasses plus some cloth napkins": a part of chat words alone is no item
     parts = [p for p in parts if any(t.stem not in FILLER_WORDS for t in tokenize(p))]
     scene = ""
@@ -1524,7 +1525,13 @@ def _items(
     seen: set[str] = set()
     firm = False
     for part in parts:
-        cats = infer(part)
+        # (read with the article the joiner took: "… and a stuffed animal" is said as a thing)
+        first_word = part.split(" ")[0] if part else ""
+        cats = infer(
+            f"{determiners[first_word]} {part}"
+            if part is not parts[0] and first_word in determiners
+            else part
+        )
         if part is parts[0] and scene and (in_scene := infer(scene)):
             # "anniversary picnic this weekend - need a basket": a kind the scene narrows the item's
             # own head noun to (Picnic Baskets), not one the scene alone names (a workout "kit")

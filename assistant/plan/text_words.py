@@ -40,6 +40,7 @@ from assistant.plan.semantics import (
     lexicons,
     said_quantities,
     unit_display_dimension,
+    use_case_priors,
 )
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, Token, singular, tokenize
 from assistant.plan.vocab import (
@@ -495,11 +496,19 @@ def with_text_words(
     # bottle") or only a feature-less kind makes a feature ("cordless"): what the kind's titles call
     # some of them (a description's "supportive" names no kind of dog bed)
     titled = set(featured) - set(said_features(message, matcher, is_kind, foreign, head=head)) - set(parts)
+    # "expedition sleeping bags", "a family tent": a use word the kind's attributes cannot honour (no
+    # use-case prior of these kinds reads it) but its titles name a class of the kind by
+    unhonoured = [
+        m
+        for m in modifiers
+        if describes(m) and plan.intent == "search" and not use_case_priors(m, schema, kinds)
+    ]
     words = [
         w
         for w in dict.fromkeys(
             [
                 *featured,
+                *unhonoured,
                 *parts,
                 *said_free(message),
             ]
@@ -549,7 +558,16 @@ def with_text_words(
             and not pool
             and (w == head or (w in modifiers and (not head or bool((kind & snap.holds_words(head)).any()))))
             and int((asked & saying(w)).sum()) < 2
-            and distinguishes(int((kind & saying(w)).sum()), kind_total)
+            and (
+                distinguishes(int((kind & saying(w)).sum()), kind_total)
+                # "expedition sleeping bags": the one of the kind whose title names it, when no other
+                # of the kind says the word anywhere (a class of product, not a use all of them
+                # mention, as "camping" of tents)
+                or (
+                    w in modifiers
+                    and int((kind & saying(w)).sum()) == 1 == int((kind & snap.holds_words(w)).sum())
+                )
+            )
         )
         # "a 4k monitor under 300": a code some of the kind's titles spell picks them, even one of
         # them, even when the rest of the ask leaves none (the search then says what it loosened)
