@@ -1470,9 +1470,9 @@ def _items(
     parts = [p.strip(" ,.?!") for p in _MULTI_JOIN.split(lowered) if p.strip(" ,.?!")]
     # the parts said after a joiner with its own determiner ("… and a cork block")
     determiners = {
-        lowered[m.end() :].split(" ")[0].strip(" ,.?!"): article.group(0).strip()
+        lowered[m.end() :].split(" ")[0].strip(" ,.?!"): said.group(0).strip()
         for m in _MULTI_JOIN.finditer(lowered)
-        if (article := re.search(r"\b(?:an?|some|the)\s*$", m.group(0)))
+        if (said := re.search(r"\b(?:an?|some|the)\s*$", m.group(0)))
     }
     determined = set(determiners)
     # "ok and i need wine glasses plus some cloth napkins": a part of chat words alone is no item
