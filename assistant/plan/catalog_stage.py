@@ -66,13 +66,14 @@ _EXPLICIT_COMPARE = re.compile(
     r"how\s+do\s+(?:they|these|those|the\s+\w+)\s+(?:differ|compare))\b"
 )
 _WHOLE_CATALOG = re.compile(
-    r"\b(?:you\s+(?:have|carry|sell|got|stock)|you've\s+got|overall|in\s+the\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog)|"
+    r"\b(?:(?:you|u)\s+(?:have|carry|sell|got|stock)|you've\s+got|overall|"
+    r"in\s+(?:the|your|ur|this)\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog)|"
     r"of\s+all|of\s+everything|"
     r"in\s+stock|available|anything|any\b)"
 )
 _STORE_WIDE = re.compile(
     r"\b(?:you\s+(?:have|carry|sell|stock)|u\s+(?:have|carry|sell|stock|got)|you(?:'ve|\s+have)?\s+got|"
-    r"in\s+the\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog)|overall|of\s+all|of\s+everything)\b"
+    r"in\s+(?:the|your|ur|this)\s+(?:whole\s+|entire\s+)?(?:store|shop|catalog)|overall|of\s+all|of\s+everything)\b"
 )
 _SEARCH_AGAIN = re.compile(
     r"\b(?:any|anything|something|show\s+me|got\s+(?:any|anything)|other|others|else|more\s+options|"
@@ -1527,11 +1528,9 @@ def _items(
     for part in parts:
         # (read with the article the joiner took: "… and a stuffed animal" is said as a thing)
         first_word = part.split(" ")[0] if part else ""
-        cats = infer(
-            f"{determiners[first_word]} {part}"
-            if part is not parts[0] and first_word in determiners
-            else part
-        )
+        cats = infer(part)
+        if not cats and part is not parts[0] and first_word in determiners:
+            cats = infer(f"{determiners[first_word]} {part}")
         if part is parts[0] and scene and (in_scene := infer(scene)):
             # "anniversary picnic this weekend - need a basket": a kind the scene narrows the item's
             # own head noun to (Picnic Baskets), not one the scene alone names (a workout "kit")

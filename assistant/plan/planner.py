@@ -4456,12 +4456,41 @@ _EVERY = frozenset({"every", "each"})
 _AN_ITEM = re.compile(r"\b(?:an?|some|one of those)\s+[a-z]")
 
 
+_CANT = frozenset({"cant", "can't", "cannot", "not", "never"})
+
+
+def _after_a_modal(phrase: str, text: str) -> bool:
+    """Whether ``phrase`` is said right after a modal verb ("… that won't break", "one that can't tip
+    over", "some that will not leak"): a verb, what the product must do, not the product."""
+    said = phrase.strip().lower()
+    lowered = _lower(text)
+    at = lowered.find(said) if said else -1
+    if at < 0:
+        return False
+    words = re.findall(r"[a-z']+", lowered[: at + len(said)])
+    # (the phrase may hold the modal itself: " will not tip ")
+    first = len(re.findall(r"[a-z']+", lowered[:at]))
+    while first < len(words) - 1 and (words[first] in _MODALS_ALL or words[first] in _CANT):
+        first += 1
+    before = words[max(0, first - 2) : first]
+    return bool(before) and (
+        before[-1] in VERB_MODALS
+        or before[-1] in ("cant", "can't", "cannot")
+        or (before[-1] in _CANT and len(before) == 2 and before[0] in _MODALS_ALL)
+    )
+
+
+_MODALS_ALL = VERB_MODALS | {"can", "may"}
+
+
 def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
     """The words of a message that name the product asked for, typos corrected as the planner
     corrects them: "I need four new tires for my car" → "four new tires" minus the number → "new tires"."""
     matcher = matcher_for(vocabulary)
     normalized = normalize_message(message, matcher, known)
     phrase = product_phrase(normalized, matcher)
+    if _after_a_modal(phrase, normalized):
+        return ""  # "need some that won't break": what it must (not) do, no thing named
     if _vague(phrase) or _about_a_child(phrase, normalized):
         return ""  # "my nephew turns 8 and ...": who it is for, no kind named
     if asks_vaguely(normalized) and not _vague_aside(normalized, phrase):
