@@ -70,7 +70,7 @@ _MAX_CUES = (
     r"(?:go|spend|spending|pay|paying|be|exceed|(?:cost|run|set)(?:\s+(?:me|us|him|her|them|you|u))?(?:\s+back)?)\s+"
     r"(?:over|above|more\s+than|past|beyond)?\s*|"
     r"under|below|beneath|less than|less then|cheaper than|lower than|no more than|not more than|"
-    r"at most|max(?:imum)?(?: of)?|up to|upto|within|"
+    r"at most|max(?:imum)?(?: of)?|up to|upto|within|sub(?:\s*-)?|"
     r"budget(?:'s| is| of)?(?:\s+(?:like|maybe|only|just|prob|probably))?|<=?|"
     r"(?:stretch|push)(?:ing)?\s+(?:it\s+)?(?:up\s+)?to(?:\s+(?:like|about|around|maybe))?|"
     # a limit named before the amount: "my ceiling is 200", "a hard cap of 80", "limit's 60"
@@ -109,7 +109,12 @@ _MIN_AFTER = re.compile(
 _CAP_AFTER = re.compile(
     r"(?:,?\s+[a-z']+){0,4}?,?\s+(?P<cue>max(?:imum)?|tops|at\s+(?:the\s+)?(?:very\s+)?most|limit)\b"
 )
-_AROUND = re.compile(rf"(?:(?<=\s)|^)(?:{_AROUND_CUES})\s*{_money('a')}|(?<![\w.]){_money('b')}\s*-?ish\b")
+_AROUND = re.compile(
+    rf"(?:(?<=\s)|^)(?:{_AROUND_CUES})\s*(?:the\s+)?{_money('a')}(?:\s+(?:dollar\s+)?mark\b)?"
+    rf"|(?<![\w.]){_money('b')}\s*-?ish\b"
+    rf"|(?:(?<=\s)|^)the\s+{_money('c')}\s*(?:dollar\s+)?mark\b"
+)
+"""Around an amount: "about $300", "50-ish", "around the 100 mark", "the $80 mark"."""
 _BARE = re.compile(rf"\$\s?{_NUM.format(g='a')}|(?<![\w.]){_NUM.format(g='b')}\s?(?:dollars?|bucks|usd)\b")
 
 _RATE_AFTER = re.compile(r"\s*(?:a|an|per|each|every|/)\s*(?:day|night|week|month|year|hour|mo|yr|hr)\b")
@@ -271,7 +276,7 @@ def parse_prices(text: str) -> PriceParse:
                 low = _amount(m, "a")
     capped = high is not None
     for m in _AROUND.finditer(lowered):
-        group = "a" if m.group("a") else "b"
+        group = next(g for g in ("a", "b", "c") if m.group(g))
         if (not _has_currency(m, group) and _unit_follows(lowered, m)) or not take(m):
             continue
         center = _amount(m, group)
