@@ -202,6 +202,54 @@ def _acted_on(message: str, kind: str) -> bool:
     return seen
 
 
+def _one_per_family(products: list[Product], message: str) -> list[Product]:
+    """The products a comparison names, one per family of variants ("the r7 and the r9": one R7, not
+    its black and its white; "the large orthopedic and the large donut": the Large, not the X-Large
+    "large" is part of): within a family, the variants whose own value of what sets them apart
+    (their color, size …) the message says as a whole word, else the first. A comparison of one
+    family's variants ("the black one and the white one") keeps them all."""
+    families: dict[str, list[Product]] = {}
+    for p in products:
+        families.setdefault(p.attributes.get("variant_of") or p.id, []).append(p)
+    if len(families) < 2 or all(len(f) == 1 for f in families.values()):
+        return products
+    said = " " + re.sub(r"[^a-z0-9-]+", " ", message.lower()) + " "
+
+    def values(p: Product) -> dict[str, str]:
+        return {**{k: str(v) for k, v in p.attributes.items() if k != "variant_of"}, "color": p.color or ""}
+
+    kept: list[Product] = []
+    for family in families.values():
+        if len(family) == 1:
+            kept += family
+            continue
+        own = [values(p) for p in family]
+        differing = [k for k in own[0] if len({v.get(k, "") for v in own}) > 1]
+
+        named = [(p, v) for p, v in zip(family, own, strict=True) if _says_a_value(said, v, differing)]
+        # ("the x-large orthopedic against the large donut": "large" said whole is the donut's; a
+        # value inside another variant's value said is that one's)
+        longer = [
+            (p, v)
+            for p, v in named
+            if not any(
+                o is not p and v[k] and v[k].lower() in w[k].lower() and v[k] != w[k]
+                for o, w in named
+                for k in differing
+            )
+        ]
+        kept += [p for p, _ in longer] or family[:1]
+    return kept
+
+
+def _says_a_value(said: str, values: dict[str, str], keys: Sequence[str]) -> bool:
+    """Whether ``said`` holds one of ``values`` of ``keys`` as a whole word ("large", not the "large"
+    of "x-large")."""
+    return any(
+        values.get(k) and re.search(rf"(?<![\w-]){re.escape(values[k].lower())}(?![\w-])", said) for k in keys
+    )
+
+
 def _verb_form(word: str) -> bool:
     classes = word_classes(word)
     return "VERB" in classes and ("NOUN" not in classes or word.endswith(("ing", "ed")))
@@ -349,6 +397,8 @@ class Assistant:
         explained: Explained | None = None
         if plan.intent in ("compare", "product_question") and plan.referenced_ids:
             shown = self._referenced(plan, previous_shown)
+            if plan.intent == "compare":
+                shown = _one_per_family(shown, request.message)
             if plan.asked and (named := without_names(plan.asked, request.message, shown)) != plan.asked:
                 # "the corelle one, what does it go for": its name, read against the product asked
                 # about (shown in an earlier answer too), is no feature of it
