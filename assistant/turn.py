@@ -1903,15 +1903,17 @@ class Assistant:
         # store filing kettlebells under Strength Training) is what it is, like a category: the spec
         # is loosened, not the kind
         heads = {singular(words[-1]) for words in phrases if words}
-        # ("an expedition sleeping bag under 400": a word of the phrase naming the product is what it
-        # is too; the budget is loosened before it, and the answer names the cheapest that is)
-        named = heads | {singular(w) for words in phrases for w in words}
         keep = (
             ("category", TEXT_FIELD)
-            if named & {singular(w) for w in plan.filters.text_words}
+            if heads & {singular(w) for w in plan.filters.text_words}
             else ("category",)
         )
-        found = self._search_relaxed(plan.filters, run, keep=keep, last=asked_now, defining=defining)
+        # ("an expedition sleeping bag under 400": a word of the phrase naming the product is what it
+        # is too; the budget is loosened before it, and the answer names the cheapest that is)
+        named = {singular(w) for words in phrases for w in words}
+        said_kind = named & {singular(w) for w in plan.filters.text_words}
+        last = [*asked_now, TEXT_FIELD] if said_kind else asked_now
+        found = self._search_relaxed(plan.filters, run, keep=keep, last=last, defining=defining)
         if plan.filters.categories and (
             (plan.filters.brands and any(r.field == "brand" for r in found.relaxed))
             or (found.relaxed and self._widens(plan.filters.categories))

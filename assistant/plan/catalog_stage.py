@@ -1530,7 +1530,11 @@ def _items(
         first_word = part.split(" ")[0] if part else ""
         cats = infer(part)
         if not cats and part is not parts[0] and first_word in determiners:
-            cats = infer(f"{determiners[first_word]} {part}")
+            # (a kind another item already is stays that item's: "a kettlebell and a set of
+            # adjustable dumbbells" are two things of Strength Training, each searched by its words)
+            retried = infer(f"{determiners[first_word]} {part}")
+            if retried and norm(retried[0].rstrip("~")) not in seen:
+                cats = retried
         if part is parts[0] and scene and (in_scene := infer(scene)):
             # "anniversary picnic this weekend - need a basket": a kind the scene narrows the item's
             # own head noun to (Picnic Baskets), not one the scene alone names (a workout "kit")

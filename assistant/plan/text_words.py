@@ -23,6 +23,7 @@ import numpy as np
 from assistant.plan.intents import find_clears
 from assistant.plan.planner import (
     NOT_THE_ONE_WITH,
+    PREFERENCE_TERMS,
     describes,
     is_pro_form,
     kind_words,
@@ -421,6 +422,34 @@ def said_exclusions(message: str, matcher: VocabularyMatcher) -> list[str]:
     return found
 
 
+def _names_a_class(word: str, kind_phrase: str, snap: CatalogSnapshot, of_kind: np.ndarray) -> bool:
+    """Whether some title of the kind says ``word`` right before the next word of ``kind_phrase``
+    ("Family Tent", "Expedition Sleeping Bag"): a class of the kind named, not a use one title
+    mentions in passing ("Travel Mini Hair Dryer" names no travel hair dryer class)."""
+    words = kind_phrase.lower().split()
+    if word not in words or words.index(word) + 1 >= len(words):
+        return False
+    after = singular(words[words.index(word) + 1])
+    pattern = re.compile(rf"\b{re.escape(word)}[\s-]+{re.escape(after)}", re.IGNORECASE)
+    return any(
+        pattern.search(snap.products[i].title) for i in np.flatnonzero(of_kind & snap.title_says(word))
+    )
+
+
+@lru_cache(maxsize=512)
+def _use_word(word: str) -> bool:
+    """Whether ``word`` is a word of a use case's phrases (``use_cases.yaml``: "expedition", "family")
+    and no preference a product has ("adjustable", "quiet": read as the kind's features elsewhere)."""
+    stem = singular(word.lower())
+    if any(stem in term.split() for term in PREFERENCE_TERMS):
+        return False
+    return any(
+        stem in {singular(w) for w in re.findall(r"[a-z]+", phrase.lower())}
+        for use in lexicons().use_cases
+        for phrase in use["phrases"]
+    )
+
+
 def _flag_said(word: str, attributes: Mapping[str, str]) -> bool:
     """Whether ``word`` says a yes/no key the plan asks for ("cancel" of noise_cancelling, "grind"
     of built_in_grinder)."""
@@ -498,10 +527,23 @@ def with_text_words(
     titled = set(featured) - set(said_features(message, matcher, is_kind, foreign, head=head)) - set(parts)
     # "expedition sleeping bags", "a family tent": a use word the kind's attributes cannot honour (no
     # use-case prior of these kinds reads it) but its titles name a class of the kind by
+    levels = {
+        singular(w)
+        for k in [*kinds, *f.categories_all]
+        for lv in [k, *schema.above(k)]
+        for w in lv.lower().split()
+    }
     unhonoured = [
         m
         for m in modifiers
-        if describes(m) and plan.intent == "search" and not use_case_priors(m, schema, kinds)
+        if plan.intent == "search"
+        and _use_word(m)
+        # ("hiking backpacks" filed under Hiking: a level of the kind, not a class of it)
+        and singular(m) not in levels
+        and not use_case_priors(m, schema, kinds)
+        and _names_a_class(m, kind_phrase, snap, of_kind)
+        # (a class is some of the kind, not what most of its products say of themselves)
+        and 2 * int((of_kind & snap.holds_words(m)).sum()) <= int(of_kind.sum())
     ]
     words = [
         w
