@@ -1352,7 +1352,10 @@ _DOING = ("er", "r", "able", "ing", "ling", "ers")
 def derived_from(word: str, said: str) -> bool:
     """Whether a key's ``word`` is another form of the ``said`` word's stem: what does it ("grinder"
     of "grinds"), can be done to it ("packable" of "packs"), or the doing ("cancelling")."""
-    stem = analyze(said)[:1]
+    return _derives(word, analyze(said)[:1])
+
+
+def _derives(word: str, stem: Sequence[str]) -> bool:
     return bool(stem) and len(stem[0]) >= 4 and any(stem[0] + end == word for end in _DOING)
 
 
@@ -1379,7 +1382,7 @@ def done_keys(text: str, attrs: Mapping[str, AttributeSpec]) -> list[str]:
                 (
                     i
                     for i, t in enumerate(tokens)
-                    if (len(words) > 1 and stems[i] == own) or derived_from(word, t.text)
+                    if (len(words) > 1 and stems[i] == own) or _derives(word, stems[i])
                 ),
                 None,
             )
