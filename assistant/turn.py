@@ -1912,8 +1912,13 @@ class Assistant:
         # is too; the budget is loosened before it, and the answer names the cheapest that is)
         named = {singular(w) for words in phrases for w in words}
         said_kind = named & {singular(w) for w in plan.filters.text_words}
-        last = [*asked_now, TEXT_FIELD] if said_kind else asked_now
-        found = self._search_relaxed(plan.filters, run, keep=keep, last=last, defining=defining)
+        found = self._search_relaxed(
+            plan.filters,
+            run,
+            keep=keep,
+            last=asked_now,
+            defining=[*defining, TEXT_FIELD] if said_kind else defining,
+        )
         if plan.filters.categories and (
             (plan.filters.brands and any(r.field == "brand" for r in found.relaxed))
             or (found.relaxed and self._widens(plan.filters.categories))

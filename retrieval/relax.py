@@ -408,14 +408,16 @@ def search_relaxed(
         return RelaxedSearch(products=found, filters=filters)
     steps = [s for s in _steps(filters) if s[0] not in keep]
 
-    def priority(step: tuple[str, Filters, object, str]) -> tuple[bool, int]:
+    def priority(step: tuple[str, Filters, object, str]) -> tuple[bool, float]:
         # An exact value or a color is a detail; the price next; then the specs and use cases that
-        # make the product what it is ("gaming": a dedicated GPU); a named brand last.
+        # make the product what it is ("gaming": a dedicated GPU); a named brand last. Words its text
+        # must say that name the product ("an expedition sleeping bag": ``TEXT_FIELD`` in
+        # ``defining``) go right after the price, before the specs.
         field = step[0]
         # (a maker the shopper ruled out is the last thing given back)
         rank = {
             "color": 0,
-            TEXT_FIELD: 1,
+            TEXT_FIELD: 2.5 if TEXT_FIELD in defining else 1,
             "price": 2,
             LEVEL_FIELD: 3,
             "brand": 4,
@@ -428,7 +430,7 @@ def search_relaxed(
         # blue?"): loosened after anything, what this turn asked included
         ranked = priority
 
-        def priority(step: tuple[str, Filters, object, str]) -> tuple[bool, int]:
+        def priority(step: tuple[str, Filters, object, str]) -> tuple[bool, float]:
             return (True, 9) if step[0] == "brand" else ranked(step)
 
     steps.sort(key=priority)
