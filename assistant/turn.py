@@ -1053,19 +1053,21 @@ class Assistant:
         """The kinds of product the catalog's descriptions name (per version)."""
         return self._per_version("_described_index", DescribedKinds.build)
 
-    def _kind_of_item(self, kind: str, read: list[str]) -> str | None:
+    def _kind_of_item(self, kind: str, read: list[str], said_as_thing: bool = False) -> str | None:
         """The leaf category an item of a multi-item ask is where no category or title says it: the one
         its products' descriptions name ("a jigsaw"; "a flat iron" over the kettlebells read from
-        "iron", as :meth:`_described_kind`). (Not a synonym by meaning: a clause split off an ask,
-        "… and doesnt need an outlet", is no item to read by nearness.)"""
+        "iron", as :meth:`_described_kind`), else, for an item ``said_as_thing`` (its own article
+        first: "a stuffed animal"), the kind it is another word for (:meth:`_synonym_leaf`). Never a
+        synonym by meaning for a clause split off an ask ("… and doesnt need an outlet")."""
         described = self._described_kinds()
         leaf = described.leaf_over(kind, read)
         # (an item a title names, "a cork block", is searched by its words as before)
         if leaf is not None and (read or not described.titled(kind)):
             return leaf
-        if not read and leaf is None:
-            # "a jigsaw for grandpa and a stuffed animal for my niece": an item said as a thing that
-            # no word of the catalog names, another word for one of its kinds (Plush Toys)
+        if not read and leaf is None and said_as_thing:
+            # "a jigsaw for grandpa and a stuffed animal for my niece": an item said as a thing (its
+            # own article first) that no word of the catalog names, another word for one of its
+            # kinds (Plush Toys)
             return self._synonym_leaf(kind)
         return None
 

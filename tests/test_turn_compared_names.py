@@ -86,7 +86,7 @@ def test_plain_words_name_no_product_outside_the_kinds_in_play(lights: Assistant
 
 def test_chatter_after_a_named_side_asks_nothing_new(demo: Assistant) -> None:
     # "bedroom" (a level of the catalog's tree) in what follows "X vs Y" is no new kind asked
-    _, _, _, sid = turn(demo, "fathom studio headphones")
+    _, _, _, sid = turn(demo, "fathom headphones")
     shown, _, plan, _ = turn(
         demo, "the monitor c1 vs reference ob-2, which one would you get for a small bedroom studio", sid
     )

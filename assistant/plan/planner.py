@@ -1472,7 +1472,7 @@ def plan_turn(
     word_categories: Callable[[str], list[tuple[str, int]]] | None = None,
     part_of: Callable[[str, Sequence[str]], bool] | None = None,
     brand_leaves: Callable[[str], set[str]] | None = None,
-    kind_of: Callable[[str, list[str]], str | None] | None = None,
+    kind_of: Callable[[str, list[str], bool], str | None] | None = None,
 ) -> QueryPlan:
     """The standalone plan of ``message`` given the conversation ``history``.
 
@@ -1488,7 +1488,7 @@ def plan_turn(
     (comparatives are relative to them); ``known`` tells whether a word occurs in the catalog's text;
     ``part_of(phrase, kinds)`` whether the kinds' titles say a phrase as a part of theirs;
     ``brand_leaves(brand)`` the leaf categories a brand's own products are filed under;
-    ``kind_of(kind, read)`` the leaf category an item's kind is where the catalog says it in other
+    ``kind_of(kind, read, said_as_thing)`` the leaf category an item's kind is where the catalog says it in other
     words than its categories and titles (its descriptions), given the categories read from its
     words, for the items of a multi-item ask.
     """
@@ -1876,7 +1876,9 @@ def plan_turn(
         # (named as a thing, "a jigsaw"; not "obsessed with amusement parks and rides")
         if not kind or not (found or _AN_ITEM.search(text)):
             return found
-        leaf = kind_of(kind, [c.rstrip(_GUESSED) for c in found])
+        # (another word for a kind, by meaning, only for an item said as a thing: "a stuffed animal
+        # for my niece"; not a clause split off the ask, "… doesnt need an outlet")
+        leaf = kind_of(kind, [c.rstrip(_GUESSED) for c in found], _AN_ITEM.match(text.lstrip()) is not None)
         return [norm(leaf)] if leaf else found
 
     def titled(text: str) -> str:
@@ -4472,6 +4474,8 @@ def _after_a_modal(phrase: str, text: str) -> bool:
     first = len(re.findall(r"[a-z']+", lowered[:at]))
     while first < len(words) - 1 and (words[first] in _MODALS_ALL or words[first] in _CANT):
         first += 1
+    if first < len(words) and words[first] in _ASKED_OF:
+        return False  # "would you guys have tents": a modal opening a question, not a verb after it
     before = words[max(0, first - 2) : first]
     return bool(before) and (
         before[-1] in VERB_MODALS
@@ -4481,6 +4485,7 @@ def _after_a_modal(phrase: str, text: str) -> bool:
 
 
 _MODALS_ALL = VERB_MODALS | {"can", "may"}
+_ASKED_OF = frozenset({"you", "u", "ya", "yall", "y'all", "we", "i", "they", "he", "she", "it", "there"})
 
 
 def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
