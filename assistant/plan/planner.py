@@ -4494,8 +4494,12 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
     matcher = matcher_for(vocabulary)
     normalized = normalize_message(message, matcher, known)
     phrase = product_phrase(normalized, matcher)
-    if _after_a_modal(phrase, normalized):
-        return ""  # "need some that won't break": what it must (not) do, no thing named
+    if _after_a_modal(phrase, normalized) and any(
+        m.kind == "category" for m in matcher.find(tokenize(normalized))
+    ):
+        # "my son keeps breaking his headphones, need some that won't snap": what it must (not) do,
+        # not the thing the message names ("oh and it cant tick", naming none, keeps its word)
+        return ""
     if _vague(phrase) or _about_a_child(phrase, normalized):
         return ""  # "my nephew turns 8 and ...": who it is for, no kind named
     if asks_vaguely(normalized) and not _vague_aside(normalized, phrase):
