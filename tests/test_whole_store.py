@@ -37,3 +37,14 @@ def test_the_whole_store_is_every_one_of_the_kind(
     assert plan.intent != "product_question"
     assert shown and shown[0].price == cheapest
     assert cheapest < min(p.price or 0 for p in first)
+
+
+def test_a_word_an_earlier_turn_asked_for_holds_only_if_said_again(
+    demo: Assistant, demo_products: list[Product]
+) -> None:
+    _, _, plan, sid = turn(demo, "an expedition sleeping bag please")
+    assert plan.filters.text_words == ["expedition"]
+    shown, _, plan, _ = turn(demo, "ok and the cheapest sleeping bag in your whole store?", sid)
+    cheapest = min(p.price or 0 for p in demo_products if p.category[-1] == "Sleeping Bags")
+    assert plan.filters.text_words == []
+    assert shown and shown[0].price == cheapest

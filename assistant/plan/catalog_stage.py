@@ -876,6 +876,12 @@ def apply_schema(
                         price_min = price_max = None
                 elif key not in stated:
                     ranges.pop(key, None)
+                # ("which ceiling fan in your whole store is the cheapest" after one "with a light":
+                # every fan; a word an earlier turn asked titles to say holds only if said again)
+                said_now = {singular(t.text) for t in tokenize(text)}
+                kept_words = [w for w in filters.text_words if singular(w) in said_now]
+                if kept_words != filters.text_words:
+                    filters = filters.model_copy(update={"text_words": kept_words})
             if shown.products and not shown.fresh and among_shown:
                 intent, question = "product_question", key
                 update["referenced_ids"] = _pool(plan, shown)
