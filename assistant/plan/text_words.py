@@ -436,18 +436,22 @@ def _names_a_class(word: str, kind_phrase: str, snap: CatalogSnapshot, of_kind: 
     )
 
 
-@lru_cache(maxsize=512)
-def _use_word(word: str) -> bool:
-    """Whether ``word`` is a word of a use case's phrases (``use_cases.yaml``: "expedition", "family")
-    and no preference a product has ("adjustable", "quiet": read as the kind's features elsewhere)."""
-    stem = singular(word.lower())
-    if any(stem in term.split() for term in PREFERENCE_TERMS):
-        return False
-    return any(
-        stem in {singular(w) for w in re.findall(r"[a-z]+", phrase.lower())}
+@lru_cache(maxsize=1)
+def _use_words() -> frozenset[str]:
+    """The words of every use case's phrases (``use_cases.yaml``), singular, less the preference terms."""
+    said = {
+        singular(w)
         for use in lexicons().use_cases
         for phrase in use["phrases"]
-    )
+        for w in re.findall(r"[a-z]+", phrase.lower())
+    }
+    return frozenset(said - {w for term in PREFERENCE_TERMS for w in term.split()})
+
+
+def _use_word(word: str) -> bool:
+    """Whether ``word`` is a word of a use case's phrases ("expedition", "family") and no preference
+    a product has ("adjustable", "quiet": read as the kind's features elsewhere)."""
+    return singular(word.lower()) in _use_words()
 
 
 def _flag_said(word: str, attributes: Mapping[str, str]) -> bool:
