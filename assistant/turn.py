@@ -225,7 +225,6 @@ def _one_per_family(products: list[Product], message: str) -> list[Product]:
             continue
         own = [values(p) for p in family]
         differing = [k for k in own[0] if len({v.get(k, "") for v in own}) > 1]
-
         named = [(p, v) for p, v in zip(family, own, strict=True) if _says_a_value(said, v, differing)]
         # ("the x-large orthopedic against the large donut": "large" said whole is the donut's; a
         # value inside another variant's value said is that one's)

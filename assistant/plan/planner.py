@@ -4458,7 +4458,11 @@ _EVERY = frozenset({"every", "each"})
 _AN_ITEM = re.compile(r"\b(?:an?|some|one of those)\s+[a-z]")
 
 
-_CANT = frozenset({"cant", "can't", "cannot", "not", "never"})
+_MODALS_ALL = VERB_MODALS | {"can", "may"}
+_CANNOT = frozenset({"cant", "can't", "cannot"})
+_NOT = frozenset({"not", "never"})
+_ASKED_OF = frozenset({"you", "u", "ya", "yall", "y'all", "we", "i", "they", "he", "she", "it", "there"})
+"""Who a modal opening a question asks ("would you guys have tents"): no verb follows the modal."""
 
 
 def _after_a_modal(phrase: str, text: str) -> bool:
@@ -4472,20 +4476,16 @@ def _after_a_modal(phrase: str, text: str) -> bool:
     words = re.findall(r"[a-z']+", lowered[: at + len(said)])
     # (the phrase may hold the modal itself: " will not tip ")
     first = len(re.findall(r"[a-z']+", lowered[:at]))
-    while first < len(words) - 1 and (words[first] in _MODALS_ALL or words[first] in _CANT):
+    while first < len(words) - 1 and words[first] in _MODALS_ALL | _CANNOT | _NOT:
         first += 1
     if first < len(words) and words[first] in _ASKED_OF:
         return False  # "would you guys have tents": a modal opening a question, not a verb after it
     before = words[max(0, first - 2) : first]
     return bool(before) and (
         before[-1] in VERB_MODALS
-        or before[-1] in ("cant", "can't", "cannot")
-        or (before[-1] in _CANT and len(before) == 2 and before[0] in _MODALS_ALL)
+        or before[-1] in _CANNOT
+        or (before[-1] in _NOT and len(before) == 2 and before[0] in _MODALS_ALL)
     )
-
-
-_MODALS_ALL = VERB_MODALS | {"can", "may"}
-_ASKED_OF = frozenset({"you", "u", "ya", "yall", "y'all", "we", "i", "they", "he", "she", "it", "there"})
 
 
 def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bool] | None = None) -> str:
