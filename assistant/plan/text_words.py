@@ -531,19 +531,22 @@ def with_text_words(
     titled = set(featured) - set(said_features(message, matcher, is_kind, foreign, head=head)) - set(parts)
     # "expedition sleeping bags", "a family tent": a use word the kind's attributes cannot honour (no
     # use-case prior of these kinds reads it) but its titles name a class of the kind by
-    levels = {
-        singular(w)
-        for k in [*kinds, *f.categories_all]
-        for lv in [k, *schema.above(k)]
-        for w in lv.lower().split()
-    }
+    uses = [m for m in modifiers if plan.intent == "search" and _use_word(m)]
+    levels = (
+        {
+            singular(w)
+            for k in [*kinds, *f.categories_all]
+            for lv in [k, *schema.above(k)]
+            for w in lv.lower().split()
+        }
+        if uses
+        else set()
+    )
     unhonoured = [
         m
-        for m in modifiers
-        if plan.intent == "search"
-        and _use_word(m)
+        for m in uses
         # ("hiking backpacks" filed under Hiking: a level of the kind, not a class of it)
-        and singular(m) not in levels
+        if singular(m) not in levels
         and not use_case_priors(m, schema, kinds)
         and _names_a_class(m, kind_phrase, snap, of_kind)
         # (a class is some of the kind, not what most of its products say of themselves)
