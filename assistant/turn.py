@@ -632,8 +632,14 @@ class Assistant:
 
     def _among_named(self, plan: QueryPlan, message: str, shown: list[Product]) -> list[Product]:
         """ "which of the mushroom ones hold 32 oz or more?": a refinement asked over the shown products
-        it names, answered with those of them that meet it (none meeting it: the search's answer)."""
-        if plan.intent != "refine" or not plan.referenced_ids or not _AMONG.search(message.lower()):
+        it names, answered with those of them that meet it (none meeting it: the search's answer; the
+        search loosened what was asked, "any of those rated a perfect 5?": its closest, in its order)."""
+        if (
+            plan.intent != "refine"
+            or not plan.referenced_ids
+            or plan.relaxed
+            or not _AMONG.search(message.lower())
+        ):
             return []
         named = set(plan.referenced_ids)
         return [p for p in shown if p.id in named and matches(p, plan.filters)]
@@ -968,8 +974,9 @@ class Assistant:
             or not shown
             or kind
             or plan.intent not in ("search", "refine")
-            # (a superlative over the kind named may point at the shown one it asks about)
-            or (plan.referenced_ids and not named)
+            # (a superlative over the kind named may point at the shown one it asks about; "any of
+            # those …" points at all of them, the kind shown)
+            or (plan.referenced_ids and not named and not {p.id for p in shown} <= set(plan.referenced_ids))
             or plan.items
             or previous.items
             or plan.filters.categories
@@ -1004,15 +1011,17 @@ class Assistant:
         # beside them)
         leaves = [norm(path[-1]) for path in paths]
         above = [norm(path[-2]) for path in paths if len(path) > 2]
-        # a budget only ("can we do under forty?" after mini fridges from 48.59) is loosened and said
-        # for the kinds shown, never met by cheaper neighbours one level up (a s'mores maker)
-        budget_only = (
+        # a bound on a figure only, the price or the rating ("can we do under forty?" after mini
+        # fridges from 48.59, "any rated a perfect 5?"), is loosened and said for the kinds shown,
+        # never met by cheaper or better rated neighbours one level up (a s'mores maker) or anywhere
+        bound_only = (
             f.model_copy(
                 update={
                     "categories_all": previous.filters.categories_all,
                     "categories": previous.filters.categories,
                     "price_min": previous.filters.price_min,
                     "price_max": previous.filters.price_max,
+                    "min_rating": previous.filters.min_rating,
                 }
             )
             == previous.filters
@@ -1024,7 +1033,7 @@ class Assistant:
             if len(departments) == 1 and any(len(self.schema.departments(k)) > 1 for k in kinds):
                 levels = list(dict.fromkeys([*levels, *departments]))
             narrowed = f.model_copy(update={"categories": kinds, "categories_all": levels})
-            if not snap.mask(narrowed).any() and not budget_only:
+            if not snap.mask(narrowed).any() and not bound_only:
                 continue
             sizes = sizes_asked(said, narrowed, snap, self.schema) if figures else {}
             if unchanged and not sizes:

@@ -174,3 +174,24 @@ def test_a_store_wide_superlative_naming_the_kind_shown_stays_with_it(with_steam
     assert set(plan.filters.categories) <= {"garment steamers", "travel garment steamers"}
     assert plan.filters.categories
     assert shown and shown[0].id == "ts0"
+
+
+def test_a_rating_bound_after_a_use_stays_with_the_kinds_shown(assistant: Assistant) -> None:
+    # "any of those …" points at every product shown, so at their kind; a bound on the rating is asked
+    # of that kind (a price of $4.10 and up it is not)
+    _, _, _, session = turn(assistant, "my cat keeps licking her stitches after surgery, help")
+    shown, _, plan, _ = turn(assistant, "any of those rated above 4.1?", session)
+    assert plan.filters.min_rating == 4.2 and plan.filters.price_min is None
+    assert plan.filters.categories == ["recovery collars & cones"]
+    assert {p.id for p in shown} == {"cone2", "cone3"}
+
+
+def test_a_rating_none_of_the_kinds_shown_has_is_loosened_for_them(assistant: Assistant) -> None:
+    # no cone has 5 stars: the best rated cones, best first, the rating loosened and said; not the
+    # shown list again as if it met the ask, nor anything anywhere
+    _, _, _, session = turn(assistant, "my cat keeps licking her stitches after surgery, help")
+    shown, text, plan, _ = turn(assistant, "any of those rated a perfect 5 stars?", session)
+    assert plan.filters.categories == ["recovery collars & cones"]
+    assert plan.relaxed and "Nothing matched rated 5 stars" in text
+    assert shown and all(p.id.startswith("cone") for p in shown)
+    assert shown[0].id == "cone3"

@@ -42,7 +42,7 @@ from assistant.plan.intents import (
 from assistant.plan.levels import narrow_by_levels
 from assistant.plan.merge import ParsedTurn, merge_model_constraints, merge_model_plan
 from assistant.plan.model_plan import Dropped, ModelPlan
-from assistant.plan.prices import PriceParse, parse_prices, relative_bounds
+from assistant.plan.prices import PriceParse, parse_prices, rating_spans, relative_bounds
 from assistant.plan.references import POSITION, named_by_parts, position_spans, resolve_references
 from assistant.plan.semantics import (
     child_age,
@@ -2311,8 +2311,9 @@ def product_phrase(text: str, matcher: VocabularyMatcher | None = None) -> str:
     text and catalog, as several stages of a turn ask for it. The ask's frame after the product
     ("the cheapest strip lights you carry") and what it must do ("lights that work with alexa") are
     no words of it."""
-    if doing := _verbs_of_use(_lower(text)):
-        text = blank_spans(_lower(text), doing)
+    # (nor what it must be rated: "any of those rated a perfect 5 stars")
+    if blanked := [*_verbs_of_use(_lower(text)), *rating_spans(_lower(text))]:
+        text = blank_spans(_lower(text), sorted(blanked))
     phrase = _product_phrase(text, matcher)
     if matcher is not None and (spec := _spec_said(phrase, matcher)) is not None:
         # "i need 8 hours of battery on earbuds", "16 gigs of ram, show me laptops": a figure of a

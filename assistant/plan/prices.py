@@ -120,10 +120,61 @@ _BARE = re.compile(rf"\$\s?{_NUM.format(g='a')}|(?<![\w.]){_NUM.format(g='b')}\s
 _RATE_AFTER = re.compile(r"\s*(?:a|an|per|each|every|/)\s*(?:day|night|week|month|year|hour|mo|yr|hr)\b")
 """After an amount, a rate ("7 bucks a day", "$15 per month"): a running cost, never a budget."""
 
-_RATING = re.compile(
-    r"(?:(?:at least|over|above|min(?:imum)?|rated)\s*)?(?P<r>[1-5](?:\.\d)?)\s*\+?\s*(?:stars?|star rating)"
-    r"(?:\s*(?:and up|or more|or higher|and above|\+))?|rated\s*(?:at least\s*)?(?P<r2>[1-5](?:\.\d)?)\s*(?:\+|and up|or more)"
+_STAR_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_STARS = r"(?P<r>[1-5](?:\.\d)?|one|two|three|four|five)"
+_AT_LEAST = r"(?:at\s+least|over|above|more\s+than|higher\s+than|better\s+than|no\s+less\s+than|min(?:imum)?(?:\s+of)?)"
+_BEYOND = re.compile(r"\b(?:over|above|more\s+than|higher\s+than|better\s+than)\s")
+_AND_UP = r"(?:\s*\+|\s+(?:and\s+up|and\s+above|and\s+higher|or\s+more|or\s+higher|or\s+better|or\s+above|plus))"
+# a figure a rating can be said as without "stars" ("4.5"; "4+", "4 or better")
+_SCORE = rf"(?P<r>[1-4]\.\d|5(?:\.0)?|[1-4](?={_AND_UP}))"
+# (not a measure: "rated to 5 degrees", "4.5 inches and up")
+_NO_MEASURE = r"(?!\s*(?:-\s*)?(?:°|degrees?|deg\b|f\b|c\b|lbs?\b|pounds?|kgs?\b|oz\b|%|percent|inch|in\b|\"|ft\b|feet|foot|mm\b|cm\b|hours?|hrs?\b|watts?|w\b|volts?|v\b|gb\b|tb\b|l\b|liters?|litres?|quarts?|qt\b|cups?|mph|people|persons?|years?|yrs?)|[\d.,])"
+_RATINGS = (
+    # "4 stars and up", "a perfect 5 star rating", "five star reviews", "at least 4.5 stars"
+    re.compile(
+        rf"(?:{_AT_LEAST}\s+)?(?:a\s+)?(?:perfect\s+)?{_STARS}\s*\+?\s*-?\s*stars?\b"
+        rf"(?:\s+(?:ratings?|reviews?))?{_AND_UP}?"
+    ),
+    # "rated 4.9 or better", "rated at least 4.8", "a rating of 4.5 or more", "reviews above 4.5"
+    re.compile(
+        rf"\b(?:rated|ratings?|reviews?|reviewed|score[sd]?|average)\s+(?:(?:of|is|at|with)\s+)?"
+        rf"(?:{_AT_LEAST}\s+)?(?:a\s+)?(?:perfect\s+)?{_SCORE}{_NO_MEASURE}{_AND_UP}?"
+    ),
+    # "at least a 4.5 rating", "a 4.5 or above rating", "4.7 and up reviews"
+    re.compile(rf"(?:{_AT_LEAST}\s+)?(?:a\s+)?{_SCORE}{_AND_UP}?\s+(?:ratings?|reviews?|rated|average)\b"),
+    # "only ones with 4.7 and up", "anything over 4.5": a figure with one decimal and a bound, no money
+    # or measure, is the rating a shopper sorts by, not a price
+    re.compile(rf"(?<![$\d.,])(?:{_AT_LEAST}\s+)?(?P<r>[1-4]\.\d){_NO_MEASURE}(?!\s*(?:dollars?|bucks|usd)){_AND_UP}"),
+    re.compile(rf"(?<![$\d.,])(?:{_AT_LEAST})\s+(?P<r>[1-4]\.\d){_NO_MEASURE}(?!\s*(?:dollars?|bucks|usd))"),
 )
+"""A minimum star rating said in words ("rated 4.9 or better", "five star reviews", "4.5+ stars")."""
+
+
+def rating_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` (lowercased) says a minimum star rating: no words of the product asked."""
+    return [span for span, _ in _ratings(text)]
+
+
+def _ratings(lowered: str) -> list[tuple[tuple[int, int], float]]:
+    """Every minimum rating in ``lowered`` (its span and figure), earliest first, none overlapping."""
+    found: list[tuple[tuple[int, int], float]] = []
+    for pattern in _RATINGS:
+        for m in pattern.finditer(lowered):
+            at = next((i for i, ((a, b), _) in enumerate(found) if a < m.end() and m.start() < b), None)
+            if at is not None:
+                # one rating said two ways at once ("rated a perfect 5 stars"): the whole of it
+                (a, b), figure = found[at]
+                found[at] = ((min(a, m.start()), max(b, m.end())), figure)
+                continue
+            said = m.group("r")
+            figure = _STAR_WORDS.get(said) or float(said)
+            if _BEYOND.search(m.group(0)) and not re.search(_AND_UP + "$", m.group(0)):
+                # "a rating above 4.4": ratings go by tenths, so 4.5 and up
+                figure = min(5.0, round(figure + 0.1, 1))
+            found.append((m.span(), figure))
+    return sorted(found)
+
+
 # "women over 50", "adults 60+": an age; "men under 50" stays a price (shoppers mean the budget).
 _AGE_BOUND = re.compile(
     r"\b(?:women|woman|men|man|adults?|people|seniors?|folks|ladies|guys|someone|anyone|him|her|those)\s+"
@@ -232,12 +283,11 @@ def parse_prices(text: str) -> PriceParse:
     low: float | None = None
     high: float | None = None
 
-    for m in _RATING.finditer(lowered):
-        spans.append(m.span())
+    ratings = _ratings(lowered)
+    spans.extend(span for span, _ in ratings)
     ages = [m.span() for m in _AGE_BOUND.finditer(lowered)]  # "women over 50" is an age, not a price
     ages += [m.span() for m in _HOLDS.finditer(lowered)]  # "ones that hold 300 or more": a load
-    rating_match = next(_RATING.finditer(lowered), None)
-    min_rating = float(rating_match.group("r") or rating_match.group("r2")) if rating_match else None
+    min_rating = ratings[0][1] if ratings else None
 
     def take(m: re.Match[str]) -> bool:
         if _overlaps(spans, *m.span()) or _overlaps(ages, *m.span()):
