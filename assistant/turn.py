@@ -2148,9 +2148,11 @@ class Assistant:
         elif leaf is None and among is None and not level and not plan.filters.categories:
             # no leaf's name is near the need told ("my 60hz screen feels like a slideshow"): the leaf
             # whose own products are clearly the nearest to what was said
-            leaf = self.searcher.clearly_nearest_by_products(
-                said or plan.query, self.settings.kind_products_margin
-            ) or self.searcher.leaf_led_by_meaning_and_words(said or plan.query)
+            leaf = (
+                self.searcher.clearly_nearest_by_products(said or plan.query, self.settings.kind_products_margin)
+                or self.searcher.leaf_led_by_meaning_and_words(said or plan.query)
+                or self._nearly_all_of(candidates)
+            )
         if leaf is None:
             return plan, candidates
         key = norm(leaf)
@@ -2173,6 +2175,17 @@ class Assistant:
         if not focused:
             return plan, candidates
         return plan.model_copy(update={"filters": kind}), focused
+
+    def _nearly_all_of(self, candidates: Sequence[Product]) -> str | None:
+        """The leaf category all but one of the first matches an answer shows are filed under (at least
+        three): "my daughter has trouble settling down at night … something heavy over her" finds four
+        weighted blankets and a bed blanket; the ask is about weighted blankets."""
+        n = self.settings.recommendations
+        first = [p.category[-1] for p in candidates[:n] if p.category]
+        if len(candidates) < n or not first:
+            return None
+        leaf, count = Counter(first).most_common(1)[0]
+        return leaf if count >= max(3, n - 1) else None
 
     def _search_relaxed(
         self,

@@ -52,6 +52,7 @@ from assistant.plan.semantics import (
     lexicons,
     numbers_to_digits,
     said_quantities,
+    use_phrase_spans,
 )
 from assistant.plan.shorthand import expand_shorthand, spelling_variants
 from assistant.plan.text import (
@@ -793,6 +794,7 @@ def parse_turn(
     prev = context.previous
     if prev is not None and (prev.filters.categories or context.shown_ids):
         kinds = prev.filters.categories
+        uses = use_phrase_spans(text)
 
         def aside(m: ValueMatch) -> bool:
             # "one with a keychain" after AirPods cases: a feature of the kind shown, not another
@@ -804,6 +806,8 @@ def parse_turn(
                 or asked_of_stand_in(text, tokens, m, lambda: beside is not None and beside(m.value, kinds))
                 or package_of_kind_shown(tokens, m, vocabulary)
                 or (bool(kinds) and part_of is not None and part_said(text, tokens, m, kinds, part_of))
+                # "any of those that are service for 6? we're a family of six": who it is for
+                or (bool(kinds) and _within(tokens[m.start].start, tokens[m.end - 1].end, uses))
             )
 
         matches = [
@@ -943,6 +947,8 @@ def parse_turn(
                 for t in tokens
                 if m.start() <= t.start < m.end()
             }
+            # "any of those good for a big family?": who it is for, in a phrase of use
+            said_aside |= {t.start for t in tokens if _within(t.start, t.end, use_phrase_spans(text))}
             novel = [
                 t
                 for t in product_words
@@ -990,6 +996,8 @@ def parse_turn(
             and not product_words
             and not positive
             and not _refines(tokens)
+            # ("any of those good for a big family?": a use of the kind shown)
+            and not use_phrase_spans(text)
             and prices.price_min is None
             and prices.price_max is None
         ):
@@ -1386,6 +1394,26 @@ def _phrase_positions(tokens: list[Token]) -> set[int]:
     return {i for r in found if r is not None for i in range(r[2], r[3])}
 
 
+def _titles_file_under(
+    kind: str,
+    said: list[Token],
+    word_categories: Callable[[str], list[tuple[str, int]]] | None,
+    kinds_shown: Sequence[str],
+) -> bool:
+    """Whether the word of ``kind``'s name the message says is one the catalog's titles use mostly
+    for products of a kind shown: a feature of those, not a call for ``kind``."""
+    if word_categories is None:
+        return False
+    named = set(_name_words(kind))
+    shown = {norm(k) for k in kinds_shown}
+    for t in said:
+        if t.text in named or t.stem in named:
+            counts = word_categories(t.text)
+            if counts and norm(counts[0][0]) in shown:
+                return True
+    return False
+
+
 def _refines(tokens: list[Token]) -> bool:
     """ "something bigger", "anything for 4 people": a vague word that refines what was shown."""
     stems = [t.stem for t in tokens]
@@ -1502,11 +1530,12 @@ def plan_turn(
     normalized = normalize_message(message, matcher, known)
     if schema is not None and context.previous is not None and context.previous.filters.categories:
         normalized = _drop_incidental_roots(normalized, matcher, schema, context.previous.filters.categories)
-    found = (
-        find_head(blank_complaints(normalized), matcher, schema, word_categories)
-        if schema is not None
-        else None
-    )
+    heard = blank_complaints(normalized)
+    if context.previous is not None and (context.previous.filters.categories or context.previous.category_hint):
+        # "any of those good for a big family?" after tents: who they are for, in a phrase of use,
+        # names no kind (the Family books)
+        heard = blank_spans(heard, use_phrase_spans(heard))
+    found = find_head(heard, matcher, schema, word_categories) if schema is not None else None
     if (
         found is not None
         and schema is not None
@@ -1551,6 +1580,10 @@ def plan_turn(
         ):
             # "can you find wine ones under fifteen?" after wine colored pillow covers: a word the
             # catalog's titles file elsewhere (Wine Glasses), said of a stand-in for the kind shown
+            found = None
+        elif not at and _titles_file_under(found[0], said, word_categories, kinds_shown):
+            # "any of those that are service for 6?" after dinnerware sets: the word its titles say
+            # ("Service for 6") ends another kind's name only (Health Care & Food Service)
             found = None
     if found is not None and context.previous is not None and context.shown_ids:
         said = tokenize(normalized)
@@ -3062,6 +3095,11 @@ _STAND_INS = frozenset({"one", "ones", "any", "anything", "something", "those", 
 
 
 _USE_AFTER_FOR = re.compile(r"\bfor\s+[^,.;:!?]*")
+
+
+def _within(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``start``–``end`` lies inside one of ``spans``."""
+    return any(a <= start and end <= b for a, b in spans)
 _HAVE_ALREADY = re.compile(
     r"\b(?:i|we)(?:\s+already)?(?:'ve|\s+have|\s+own|\s+got)(?:\s+already)?(?:\s+got)?\s+[^,.;:!?]*$"
 )

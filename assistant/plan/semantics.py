@@ -1289,6 +1289,23 @@ def adult_words() -> frozenset[str]:
     return frozenset(str(w).lower() for w in lexicons().children.get("adult_words", []))
 
 
+@lru_cache(maxsize=1)
+def _use_phrases() -> tuple[str, ...]:
+    """The use cases' phrases of two words or more ("a big family", "family of six", "for the office")."""
+    return tuple(
+        dict.fromkeys(
+            p.lower() for use in lexicons().use_cases for p in use["phrases"] if len(p.split()) >= 2
+        )
+    )
+
+
+def use_phrase_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` (lowercased) says a use case in a phrase of several words: what the product is
+    for or who uses it ("we're a family of six"), no kind of product, whatever a catalog files under
+    one of its words (the Family books)."""
+    return [span for phrase in _use_phrases() if (span := _phrase_at(text, phrase)) is not None]
+
+
 def use_case_priors(text: str, schema: CatalogSchema | None, categories: Sequence[str]) -> list[Prior]:
     """The use-case priors the message implies that the plan's categories can honour."""
     if schema is None or not categories:
