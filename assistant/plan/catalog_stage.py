@@ -560,6 +560,9 @@ def _drop_foreign_attributes(
         other = [k for k, s in attrs.items() if value in s.values and s.kind != "boolean"]
         if other:
             kept.setdefault(max(other, key=lambda k: attrs[k].count), value)
+        elif (named := _value_and_key(value, attrs)) is not None:
+            # "full size" (a dishwasher layout, "full-size") said of mattresses: their size, full
+            kept.setdefault(*named)
         else:
             dropped.append(value)
     ranges = {k: r for k, r in filters.attribute_ranges.items() if k in attrs}
@@ -570,6 +573,21 @@ def _drop_foreign_attributes(
     return filters.model_copy(
         update={"attributes": kept, "attribute_ranges": ranges, "attribute_in": within}
     ), dropped
+
+
+def _value_and_key(value: str, attrs: Mapping[str, AttributeSpec]) -> tuple[str, str] | None:
+    """The key and value of ``attrs`` that ``value``'s words say as a value and its key's name ("full
+    size": size full), else ``None``."""
+    words = re.findall(r"[a-z0-9]+", value.lower())
+    for key, spec in attrs.items():
+        if spec.kind == "boolean":
+            continue
+        named = {singular(w) for w in key_words(key)}
+        for v in spec.values:
+            rest = [w for w in words if w not in v.lower().split()]
+            if len(rest) < len(words) and rest and {singular(w) for w in rest} <= named:
+                return key, v
+    return None
 
 
 def _values_ruled_out(

@@ -81,7 +81,7 @@ from assistant.plan.vocab import (
     negation_after,
     ruled_out,
 )
-from assistant.plan.word_class import noun_phrase, word_classes
+from assistant.plan.word_class import noun_phrase, only_a_verb, word_classes
 from assistant.schemas import HistoryTurn, QueryPlan
 from retrieval.catalog import Product, norm
 from retrieval.filters import Filters, color_words, holds_colour
@@ -1401,7 +1401,9 @@ def _titles_file_under(
     kinds_shown: Sequence[str],
 ) -> bool:
     """Whether the word of ``kind``'s name the message says is one the catalog's titles use mostly
-    for products of a kind shown: a feature of those, not a call for ``kind``."""
+    for products of a kind shown, and never for ``kind``'s own: a feature of those, not a call for
+    ``kind`` ("service for 6" on dinnerware; not "the full face mask kind" after snorkel sets, where
+    Diving Masks' titles say "mask" too)."""
     if word_categories is None:
         return False
     named = set(_name_words(kind))
@@ -1409,7 +1411,7 @@ def _titles_file_under(
     for t in said:
         if t.text in named or t.stem in named:
             counts = word_categories(t.text)
-            if counts and norm(counts[0][0]) in shown:
+            if counts and norm(counts[0][0]) in shown and norm(kind) not in {norm(c) for c, _ in counts}:
                 return True
     return False
 
@@ -1534,7 +1536,19 @@ def plan_turn(
     if context.previous is not None and (context.previous.filters.categories or context.previous.category_hint):
         # "any of those good for a big family?" after tents: who they are for, in a phrase of use,
         # names no kind (the Family books)
-        heard = blank_spans(heard, use_phrase_spans(heard))
+        said_in_use = tokenize(heard)
+        heard = blank_spans(
+            heard,
+            [
+                (a, b)
+                for a, b in use_phrase_spans(heard)
+                # (only a phrase a category's name is said in: "for him" names none)
+                if any(
+                    m.kind == "category" and a <= said_in_use[m.start].start and said_in_use[m.end - 1].end <= b
+                    for m in matcher.find(said_in_use)
+                )
+            ],
+        )
     found = find_head(heard, matcher, schema, word_categories) if schema is not None else None
     if (
         found is not None
@@ -1581,7 +1595,15 @@ def plan_turn(
             # "can you find wine ones under fifteen?" after wine colored pillow covers: a word the
             # catalog's titles file elsewhere (Wine Glasses), said of a stand-in for the kind shown
             found = None
-        elif not at and _titles_file_under(found[0], said, word_categories, kinds_shown):
+        elif (
+            not at
+            # (a kind of the shown one's department may be asked by the word: "the full face mask
+            # kind" after snorkel sets is Diving Masks)
+            and schema.departments(found[0]).isdisjoint(
+                {d for k in kinds_shown for d in schema.departments(k)}
+            )
+            and _titles_file_under(found[0], said, word_categories, kinds_shown)
+        ):
             # "any of those that are service for 6?" after dinnerware sets: the word its titles say
             # ("Service for 6") ends another kind's name only (Health Care & Food Service)
             found = None
@@ -4600,6 +4622,11 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         # "our puppy just got neutered and he keeps licking the incision": what someone does to a
         # thing, told; the thing is no product asked for
         return ""
+    told = _told_of_theirs(said)
+    if told is not None and not _names_a_category(told, matcher) and not _names_a_kind_head(told, matcher):
+        # "my dog got spayed and keeps chewing at her stitches": what someone's own thing does or is,
+        # told; no product is named by it (what it needs is searched for)
+        return ""
     cut = next((i for i, w in enumerate(words) if _PRONOUN_CONTRACTION.fullmatch(w)), None)
     if cut is not None:
         # "the cheapest switch you've got", "we're broke lol": a pronoun and its verb start a clause;
@@ -4624,13 +4651,28 @@ _TELLERS = frozenset({"i", "he", "she", "we", "they"})
 
 
 def _told_of(said: list[str], kind: list[str]) -> bool:
-    """Whether the words ``kind`` come after a subject pronoun and its verb in ``said`` ("he keeps
-    licking the incision"): the object of something someone does, not a product named."""
+    """Whether the words ``kind`` come after a subject pronoun in ``said`` ("he keeps licking the
+    incision", "i run every morning and my knees hurt"): what someone does, told, not a product
+    named."""
     at = next((i for i, w in enumerate(said) if w in _TELLERS), None)
     if at is None:
         return False
-    after = said[at + 2 :]
+    after = said[at + 1 :]
     return bool(after) and all(w in after for w in kind)
+
+
+def _told_of_theirs(said: list[str]) -> str | None:
+    """What is told of someone's thing when ``said`` opens a clause on it ("my dog got spayed and keeps
+    chewing at her stitches", "my feet are always cold", "my dad always complains …"): the words after
+    its verb, else ``None``."""
+    if len(said) < 3 or said[0] not in _POSSESSIVES:
+        return None
+    verb = next((i for i in (2, 3) if i < len(said) and (said[i] in _FINITE or only_a_verb(said[i]))), None)
+    return None if verb is None else " ".join(said[verb + 1 :])
+
+
+# finite forms that make a clause of what comes before them ("my feet are always cold")
+_FINITE = frozenset({"is", "are", "was", "were", "has", "have", "had", "got", "gets", "keeps", "won't", "can't"})
 
 
 def _infinitive(word: str, text: str) -> bool:
