@@ -948,7 +948,8 @@ def parse_turn(
                 if m.start() <= t.start < m.end()
             }
             # "any of those good for a big family?": who it is for, in a phrase of use
-            said_aside |= {t.start for t in tokens if _within(t.start, t.end, use_phrase_spans(text))}
+            use_spans = use_phrase_spans(text)
+            said_aside |= {t.start for t in tokens if _within(t.start, t.end, use_spans)}
             novel = [
                 t
                 for t in product_words

@@ -158,6 +158,8 @@ def rating_spans(text: str) -> list[tuple[int, int]]:
 def _ratings(lowered: str) -> list[tuple[tuple[int, int], float]]:
     """Every minimum rating in ``lowered`` (its span and figure), earliest first, none overlapping."""
     found: list[tuple[tuple[int, int], float]] = []
+    if "star" not in lowered and not any(c.isdigit() for c in lowered):
+        return found  # (every way of saying a rating has a figure or the word "star")
     for pattern in _RATINGS:
         for m in pattern.finditer(lowered):
             at = next((i for i, ((a, b), _) in enumerate(found) if a < m.end() and m.start() < b), None)
