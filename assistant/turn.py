@@ -2149,7 +2149,9 @@ class Assistant:
             # no leaf's name is near the need told ("my 60hz screen feels like a slideshow"): the leaf
             # whose own products are clearly the nearest to what was said
             leaf = (
-                self.searcher.clearly_nearest_by_products(said or plan.query, self.settings.kind_products_margin)
+                self.searcher.clearly_nearest_by_products(
+                    said or plan.query, self.settings.kind_products_margin
+                )
                 or self.searcher.leaf_led_by_meaning_and_words(said or plan.query)
                 or self._nearly_all_of(candidates)
             )

@@ -1534,7 +1534,9 @@ def plan_turn(
     if schema is not None and context.previous is not None and context.previous.filters.categories:
         normalized = _drop_incidental_roots(normalized, matcher, schema, context.previous.filters.categories)
     heard = blank_complaints(normalized)
-    if context.previous is not None and (context.previous.filters.categories or context.previous.category_hint):
+    if context.previous is not None and (
+        context.previous.filters.categories or context.previous.category_hint
+    ):
         # "any of those good for a big family?" after tents: who they are for, in a phrase of use,
         # names no kind (the Family books)
         said_in_use = tokenize(heard)
@@ -1545,7 +1547,9 @@ def plan_turn(
                 for a, b in use_phrase_spans(heard)
                 # (only a phrase a category's name is said in: "for him" names none)
                 if any(
-                    m.kind == "category" and a <= said_in_use[m.start].start and said_in_use[m.end - 1].end <= b
+                    m.kind == "category"
+                    and a <= said_in_use[m.start].start
+                    and said_in_use[m.end - 1].end <= b
                     for m in matcher.find(said_in_use)
                 )
             ],
@@ -3123,6 +3127,8 @@ _USE_AFTER_FOR = re.compile(r"\bfor\s+[^,.;:!?]*")
 def _within(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     """Whether ``start``–``end`` lies inside one of ``spans``."""
     return any(a <= start and end <= b for a, b in spans)
+
+
 _HAVE_ALREADY = re.compile(
     r"\b(?:i|we)(?:\s+already)?(?:'ve|\s+have|\s+own|\s+got)(?:\s+already)?(?:\s+got)?\s+[^,.;:!?]*$"
 )
@@ -4673,7 +4679,9 @@ def _told_of_theirs(said: list[str]) -> str | None:
 
 
 # finite forms that make a clause of what comes before them ("my feet are always cold")
-_FINITE = frozenset({"is", "are", "was", "were", "has", "have", "had", "got", "gets", "keeps", "won't", "can't"})
+_FINITE = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "got", "gets", "keeps", "won't", "can't"}
+)
 
 
 def _infinitive(word: str, text: str) -> bool:

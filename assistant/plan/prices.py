@@ -124,7 +124,9 @@ _STAR_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
 _STARS = r"(?P<r>[1-5](?:\.\d)?|one|two|three|four|five)"
 _AT_LEAST = r"(?:at\s+least|over|above|more\s+than|higher\s+than|better\s+than|no\s+less\s+than|min(?:imum)?(?:\s+of)?)"
 _BEYOND = re.compile(r"\b(?:over|above|more\s+than|higher\s+than|better\s+than)\s")
-_AND_UP = r"(?:\s*\+|\s+(?:and\s+up|and\s+above|and\s+higher|or\s+more|or\s+higher|or\s+better|or\s+above|plus))"
+_AND_UP = (
+    r"(?:\s*\+|\s+(?:and\s+up|and\s+above|and\s+higher|or\s+more|or\s+higher|or\s+better|or\s+above|plus))"
+)
 # a figure a rating can be said as without "stars" ("4.5"; "4+", "4 or better")
 _SCORE = rf"(?P<r>[1-4]\.\d|5(?:\.0)?|[1-4](?={_AND_UP}))"
 # (not a measure: "rated to 5 degrees", "4.5 inches and up")
@@ -144,7 +146,9 @@ _RATINGS = (
     re.compile(rf"(?:{_AT_LEAST}\s+)?(?:a\s+)?{_SCORE}{_AND_UP}?\s+(?:ratings?|reviews?|rated|average)\b"),
     # "only ones with 4.7 and up", "anything over 4.5": a figure with one decimal and a bound, no money
     # or measure, is the rating a shopper sorts by, not a price
-    re.compile(rf"(?<![$\d.,])(?:{_AT_LEAST}\s+)?(?P<r>[1-4]\.\d){_NO_MEASURE}(?!\s*(?:dollars?|bucks|usd)){_AND_UP}"),
+    re.compile(
+        rf"(?<![$\d.,])(?:{_AT_LEAST}\s+)?(?P<r>[1-4]\.\d){_NO_MEASURE}(?!\s*(?:dollars?|bucks|usd)){_AND_UP}"
+    ),
     re.compile(rf"(?<![$\d.,])(?:{_AT_LEAST})\s+(?P<r>[1-4]\.\d){_NO_MEASURE}(?!\s*(?:dollars?|bucks|usd))"),
 )
 """A minimum star rating said in words ("rated 4.9 or better", "five star reviews", "4.5+ stars")."""
