@@ -792,9 +792,9 @@ def parse_turn(
             )
         ]
     prev = context.previous
+    use_spans = use_phrase_spans(text) if prev is not None else []  # "we're a family of six"
     if prev is not None and (prev.filters.categories or context.shown_ids):
         kinds = prev.filters.categories
-        uses = use_phrase_spans(text)
 
         def aside(m: ValueMatch) -> bool:
             # "one with a keychain" after AirPods cases: a feature of the kind shown, not another
@@ -807,7 +807,7 @@ def parse_turn(
                 or package_of_kind_shown(tokens, m, vocabulary)
                 or (bool(kinds) and part_of is not None and part_said(text, tokens, m, kinds, part_of))
                 # "any of those that are service for 6? we're a family of six": who it is for
-                or (bool(kinds) and _within(tokens[m.start].start, tokens[m.end - 1].end, uses))
+                or (bool(kinds) and _within(tokens[m.start].start, tokens[m.end - 1].end, use_spans))
             )
 
         matches = [
@@ -948,7 +948,6 @@ def parse_turn(
                 if m.start() <= t.start < m.end()
             }
             # "any of those good for a big family?": who it is for, in a phrase of use
-            use_spans = use_phrase_spans(text)
             said_aside |= {t.start for t in tokens if _within(t.start, t.end, use_spans)}
             novel = [
                 t
@@ -998,7 +997,7 @@ def parse_turn(
             and not positive
             and not _refines(tokens)
             # ("any of those good for a big family?": a use of the kind shown)
-            and not use_phrase_spans(text)
+            and not use_spans
             and prices.price_min is None
             and prices.price_max is None
         ):
@@ -1395,6 +1394,19 @@ def _phrase_positions(tokens: list[Token]) -> set[int]:
     return {i for r in found if r is not None for i in range(r[2], r[3])}
 
 
+def _use_phrases_naming_a_kind(text: str, matcher: VocabularyMatcher) -> list[tuple[int, int]]:
+    """The spans of ``text``'s phrases of use ("a big family", "family of six") in which a category's
+    name is said; a phrase that names none ("for him") is left out."""
+    spans = use_phrase_spans(text)
+    if not spans:
+        return []
+    tokens = tokenize(text)
+    named = [
+        (tokens[m.start].start, tokens[m.end - 1].end) for m in matcher.find(tokens) if m.kind == "category"
+    ]
+    return [(a, b) for a, b in spans if any(_within(start, end, [(a, b)]) for start, end in named)]
+
+
 def _titles_file_under(
     kind: str,
     said: list[Token],
@@ -1539,21 +1551,7 @@ def plan_turn(
     ):
         # "any of those good for a big family?" after tents: who they are for, in a phrase of use,
         # names no kind (the Family books)
-        said_in_use = tokenize(heard)
-        heard = blank_spans(
-            heard,
-            [
-                (a, b)
-                for a, b in use_phrase_spans(heard)
-                # (only a phrase a category's name is said in: "for him" names none)
-                if any(
-                    m.kind == "category"
-                    and a <= said_in_use[m.start].start
-                    and said_in_use[m.end - 1].end <= b
-                    for m in matcher.find(said_in_use)
-                )
-            ],
-        )
+        heard = blank_spans(heard, _use_phrases_naming_a_kind(heard, matcher))
     found = find_head(heard, matcher, schema, word_categories) if schema is not None else None
     if (
         found is not None
