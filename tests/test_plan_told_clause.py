@@ -1,7 +1,8 @@
-"""A problem told as what someone or their thing does names no product (``planner._told_of``): the
-words of the story ("my dog got spayed and keeps chewing at her stitches", "i run every morning and
-my knees hurt") are no kind asked, so the ask is searched for what it needs rather than declined for
-them; a phrase naming one of the catalog's kinds stays that kind ("my tent leaks")."""
+"""A problem told as what someone or their thing does names no product (``planner._told_of``,
+``_told_of_theirs``): the words of the story ("my feet are always cold", "i run every morning and my
+knees hurt") are no kind asked, so the ask is searched for what it needs rather than declined for
+them; a phrase naming one of the catalog's kinds stays that kind ("my tent leaks", "my sleeping bags
+got soaked")."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from retrieval.products import Vocabulary
     "message",
     [
         "i run every morning and my knees hurt after, what should i wear on my feet",
-        "my dog got spayed on monday and keeps chewing at her stitches",
+        "my grandpa's feet are always freezing at night",
         "my dad always complains his neck hurts after sitting at the computer all day",
         "my feet are always cold in bed at night",
     ],
@@ -28,6 +29,8 @@ def test_a_problem_told_names_no_kind(demo_vocabulary: Vocabulary, message: str)
     ("message", "kind"),
     [
         ("my tent leaks", "tent leaks"),
+        # the story's subject said by a category's name: the kind it names
+        ("my sleeping bags got soaked, what dries fast", "sleeping bags"),
         ("my coffee maker died, need a new one", "coffee maker"),
         ("my daughter wants a tent for her birthday", "tent"),
         ("my kid is 6 and needs headphones", "headphones"),

@@ -4627,7 +4627,7 @@ def product_kind(message: str, vocabulary: Vocabulary, known: Callable[[str], bo
         # "our puppy just got neutered and he keeps licking the incision": what someone does to a
         # thing, told; the thing is no product asked for
         return ""
-    told = _told_of_theirs(said)
+    told = _told_of_theirs(said, matcher)
     if told is not None and not _names_a_category(told, matcher) and not _names_a_kind_head(told, matcher):
         # "my dog got spayed and keeps chewing at her stitches": what someone's own thing does or is,
         # told; no product is named by it (what it needs is searched for)
@@ -4666,14 +4666,21 @@ def _told_of(said: list[str], kind: list[str]) -> bool:
     return bool(after) and all(w in after for w in kind)
 
 
-def _told_of_theirs(said: list[str]) -> str | None:
-    """What is told of someone's thing when ``said`` opens a clause on it ("my dog got spayed and keeps
-    chewing at her stitches", "my feet are always cold", "my dad always complains …"): the words after
-    its verb, else ``None``."""
+def _told_of_theirs(said: list[str], matcher: VocabularyMatcher) -> str | None:
+    """What is told of someone's thing when ``said`` opens a clause on it ("my feet are always cold",
+    "my dad always complains …"): the words after its verb, else ``None``. Not when the thing is said
+    by a category's name ("my throw pillows went flat": the story names the kind)."""
     if len(said) < 3 or said[0] not in _POSSESSIVES:
         return None
     verb = next((i for i in (2, 3) if i < len(said) and (said[i] in _FINITE or only_a_verb(said[i]))), None)
-    return None if verb is None else " ".join(said[verb + 1 :])
+    if verb is None:
+        return None
+    subject = said[1:verb]
+    said_as = {singular(w) for w in subject}
+    for m in matcher.find(tokenize(" ".join(subject))):
+        if m.kind == "category" and {singular(w) for w in re.findall(r"[a-z]+", m.value)} == said_as:
+            return None
+    return " ".join(said[verb + 1 :])
 
 
 # finite forms that make a clause of what comes before them ("my feet are always cold")
