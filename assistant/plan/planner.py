@@ -1404,7 +1404,7 @@ def _use_phrases_naming_a_kind(text: str, matcher: VocabularyMatcher) -> list[tu
     named = [
         (tokens[m.start].start, tokens[m.end - 1].end) for m in matcher.find(tokens) if m.kind == "category"
     ]
-    return [(a, b) for a, b in spans if any(_within(start, end, [(a, b)]) for start, end in named)]
+    return [(a, b) for a, b in spans if any(a <= start and end <= b for start, end in named)]
 
 
 def _titles_file_under(

@@ -146,10 +146,11 @@ _RATINGS = (
     re.compile(rf"(?:{_AT_LEAST}\s+)?(?:a\s+)?{_SCORE}{_AND_UP}?\s+(?:ratings?|reviews?|rated|average)\b"),
     # "only ones with 4.7 and up", "anything over 4.5": a figure with one decimal and a bound, no money
     # or measure, is the rating a shopper sorts by, not a price
+    # (a bound before it or after it: "and up" is needed only when no "over" came first)
     re.compile(
-        rf"(?<![$\d.,])(?:{_AT_LEAST}\s+)?(?P<r>[1-4]\.\d){_NO_MEASURE}(?!\s*(?:dollars?|bucks|usd)){_AND_UP}"
+        rf"(?<![$\d.,])(?:(?P<lead>{_AT_LEAST})\s+)?(?P<r>[1-4]\.\d){_NO_MEASURE}"
+        rf"(?!\s*(?:dollars?|bucks|usd))(?(lead)(?:{_AND_UP})?|{_AND_UP})"
     ),
-    re.compile(rf"(?<![$\d.,])(?:{_AT_LEAST})\s+(?P<r>[1-4]\.\d){_NO_MEASURE}(?!\s*(?:dollars?|bucks|usd))"),
 )
 """A minimum star rating said in words ("rated 4.9 or better", "five star reviews", "4.5+ stars")."""
 
