@@ -99,6 +99,12 @@ class Filters(BaseModel):
         default_factory=list,
         description="Every one of these is a level of the product's category path (Women and Sandals).",
     )
+    exclude_categories: list[str] = Field(
+        default_factory=list,
+        max_length=8,
+        description="No level of the product's category path equals one of these (what the product is "
+        'for, not what it is: "something to clean my makeup brushes" is no Brush Set). Never loosened.',
+    )
     colors: list[str] = Field(default_factory=list)
     exclude_colors: list[str] = Field(
         default_factory=list,
@@ -150,6 +156,7 @@ class Filters(BaseModel):
         "exclude_brands",
         "categories",
         "categories_all",
+        "exclude_categories",
         "colors",
         "exclude_colors",
         "text_words",
@@ -197,6 +204,10 @@ class Filters(BaseModel):
     def _check_range(self) -> Filters:
         if self.price_min is not None and self.price_max is not None and self.price_min > self.price_max:
             raise ValueError(f"price_min {self.price_min} is above price_max {self.price_max}")
+        if set(self.exclude_categories) & {*self.categories, *self.categories_all}:
+            # a kind asked for is never ruled out by an earlier turn's use of it
+            kept = {*self.categories, *self.categories_all}
+            self.exclude_categories = [c for c in self.exclude_categories if c not in kept]
         return self
 
     def is_empty(self) -> bool:
@@ -225,6 +236,9 @@ def combine(base: Filters, extra: Filters) -> Filters:
             "attribute_ranges": {**base.attribute_ranges, **extra.attribute_ranges},
             "title_quantities": {**base.title_quantities, **extra.title_quantities},
             "categories_all": list(dict.fromkeys([*base.categories_all, *extra.categories_all])),
+            "exclude_categories": list(dict.fromkeys([*base.exclude_categories, *extra.exclude_categories]))[
+                :8
+            ],
             "exclude_colors": list(dict.fromkeys([*base.exclude_colors, *extra.exclude_colors]))[:8],
             "text_words": list(dict.fromkeys([*base.text_words, *extra.text_words]))[:8],
             "exclude_text_words": list(dict.fromkeys([*base.exclude_text_words, *extra.exclude_text_words]))[
@@ -246,7 +260,7 @@ def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
 def to_where(filters: Filters) -> dict[str, Any] | None:
     """The Chroma ``where`` clause for ``filters``; ``None`` when there is nothing to filter.
 
-    ``attribute_ranges``, ``exclude_colors``, ``text_words``, ``exclude_text_words``,
+    ``attribute_ranges``, ``exclude_categories``, ``exclude_colors``, ``text_words``, ``exclude_text_words``,
     ``title_quantities`` and ``child_age`` are not in it
     (Chroma stores attribute values as strings and no product text): the searcher evaluates them on
     the in-memory snapshot and scores the allowed set exactly instead.
@@ -302,6 +316,10 @@ def matches_metadata(meta: dict[str, Any], filters: Filters) -> bool:
         if filters.categories and not levels.intersection(filters.categories):
             return False
         if not levels.issuperset(filters.categories_all):
+            return False
+    if filters.exclude_categories:
+        levels = {meta.get(f"cat{level}") for level in range(MAX_CATEGORY_LEVELS)}
+        if levels.intersection(filters.exclude_categories):
             return False
     if filters.colors and meta.get("color") not in filters.colors:
         return False

@@ -591,6 +591,7 @@ class Searcher:
             and allowed_count > _EXACT_MAX
             and not filters.attribute_ranges  # Chroma cannot evaluate numeric attribute bounds
             and not filters.exclude_colors  # nor the words of a colour
+            and not filters.exclude_categories  # (its hits are not checked against the allowed set)
             and not filters.text_words  # nor words of the product text (its metadata holds none)
             and not filters.exclude_text_words
             and not filters.title_quantities  # nor the figures its titles state

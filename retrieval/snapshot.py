@@ -381,6 +381,8 @@ class CatalogSnapshot:
             ok &= self._any_of(self._category_postings, self.categories, filters.categories)
         for level in filters.categories_all:
             ok &= self._any_of(self._category_postings, self.categories, [level])
+        if filters.exclude_categories:
+            ok &= ~self._any_of(self._category_postings, self.categories, filters.exclude_categories)
         if filters.colors:
             ok &= self._any_of(self._color_postings, self.color, filters.colors)
         if filters.exclude_colors:

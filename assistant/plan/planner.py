@@ -723,13 +723,15 @@ def parse_turn(
     narrows: Callable[[str, Sequence[str]], bool] | None = None,
     part_of: Callable[[str, Sequence[str]], bool] | None = None,
     beside: Callable[[str, Sequence[str]], bool] | None = None,
+    is_kind: Callable[[str], bool] | None = None,
 ) -> ParsedTurn:
     """The deterministic parse of one message in its conversation. ``narrows(category, kinds)``
     tells whether a category name is a level that narrows the kinds asked before ("and for men?"
     after sandals): that is no new topic. ``part_of(phrase, kinds)`` tells whether the kinds'
     titles say a phrase as a part or feature of theirs ("remote control" of ceiling fans).
     ``beside(category, kinds)`` whether a category name is a level beside one on the kinds' paths
-    ("any for cats?" after dog beds: another audience's products, asked)."""
+    ("any for cats?" after dog beds: another audience's products, asked). ``is_kind(category)``
+    whether a category name is one kind of thing, not a department of things for one (Dogs)."""
     matcher = matcher_for(vocabulary)
     text = _lower(message)
     injection = find_injection(text)
@@ -771,6 +773,28 @@ def parse_turn(
         # "something that heats my food", "comes on when i open the door": with no kind named, a
         # category said as what a doing acts on is the use, not the product
         matches = [m for m in matches if not (m.kind == "category" and _acted_on(tokens, m.start))]
+    # "what can i use to clean my makeup brushes", "for descaling my jura espresso machine", "what can
+    # i pack my tent and sleeping bag in": a kind the product's doing acts on is what the product is
+    # for, not the product; it is ruled out of the search (a level, "take my dog hiking", still says
+    # whose product it is)
+    used_on: list[str] = []
+    if is_kind is not None:
+        not_used_on: list[ValueMatch] = []
+        after_used = -1
+        for said in matches:
+            if (
+                said.kind == "category"
+                and is_kind(said.value)
+                and (
+                    _object_of_a_use(tokens, said.start)
+                    or (said.start == after_used + 1 and tokens[after_used].text in ("and", "or", "&"))
+                )
+            ):
+                used_on.append(said.value)
+                after_used = said.end
+                continue
+            not_used_on.append(said)
+        matches = not_used_on
     # "twins turning 3 next month", "the queen is visiting": a value word that is the subject of
     # what follows names someone, not a value of a product
     matches = [
@@ -1182,6 +1206,10 @@ def parse_turn(
     )
     if not compare and (not question or variant):
         filters = _apply_matches(filters, matches, matcher, text, preferences)
+    if used_on and not filters.categories:
+        filters = filters.model_copy(
+            update={"exclude_categories": list(dict.fromkeys([*filters.exclude_categories, *used_on]))[:8]}
+        )
     filters, price_from_message = _with_prices(filters, prices, context, fresh, preferences)
     if stock:
         filters = filters.model_copy(update={"in_stock": True})
@@ -1639,6 +1667,7 @@ def plan_turn(
         narrows=(lambda c, kinds: any(_related(schema, c, k) for k in kinds)) if schema is not None else None,
         part_of=part_of,
         beside=(lambda c, kinds: _beside_kinds(schema, c, kinds)) if schema is not None else None,
+        is_kind=(lambda c: _names_one_kind(schema, c)) if schema is not None else None,
     )
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
@@ -1656,6 +1685,21 @@ def plan_turn(
         if found is not None and _head_noun_of(found[0], before_cats[0]):
             found = None
     head, firm = found if found else (None, False)
+    if schema is not None and (used_on := parsed.plan.filters.exclude_categories):
+        # a kind of it filed elsewhere is no more the product ("my leather boots": no Snow Boots)
+        heads = {_head_word(c) for c in used_on}
+        elsewhere = [c for c in schema.categories if _head_word(c) in heads and c not in used_on]
+        used_on = list(dict.fromkeys([*used_on, *sorted(elsewhere)]))[:8]
+        f = parsed.plan.filters
+        parsed.plan = parsed.plan.model_copy(
+            update={"filters": f.model_copy(update={"exclude_categories": used_on})}
+        )
+    if head is not None and schema is not None and (used_on := parsed.plan.filters.exclude_categories):
+        # "for descaling my jura espresso machine": the kind named is what the product is for
+        # (its leaves, and a kind of it filed elsewhere: "leather boots" are no Snow Boots either)
+        ruled = {norm(leaf.name) for c in used_on for leaf in schema.leaves(c)} | set(used_on)
+        if norm(head) in ruled or {_head_word(head)} & {_head_word(c) for c in used_on}:
+            head = None
     calls_shown = called_by_name(normalized, context.shown_ids, shown_titles)
     if not parsed.fresh and calls_shown:
         # "is the kestrel desk one in black? my office is all dark wood" after purifiers: the kind's
@@ -3020,6 +3064,74 @@ def _acted_on(tokens: Sequence[Token], at: int) -> bool:
     if not verb.isalpha() or verb in _ASKING_VERBS or verb in FILLER_WORDS or verb in _VAGUE_ING:
         return False
     return (len(verb) > 4 and verb.endswith("ing")) or (j > 0 and tokens[j - 1].text in _VERB_OPENERS)
+
+
+def _head_word(category: str) -> str:
+    """The singular last word of a category's name ("Snow Boots": boot)."""
+    words = re.findall(r"[a-z]+", category.casefold())
+    return singular(words[-1]) if words else ""
+
+
+def _names_one_kind(schema: CatalogSchema, category: str) -> bool:
+    """Whether ``category`` is one kind of thing: a leaf, or a level of a few leaves none of which is
+    named as a thing for it (Boots, Laptops; not Dogs, whose leaves are Dog Beds and Dog Toys, nor
+    Makeup Brushes & Tools with its Brush Cleaners)."""
+    leaves = schema.leaves(category)
+    if not leaves or len(leaves) > _KIND_LEAVES:
+        return False
+    if len(leaves) == 1 and norm(leaves[0].name) == norm(category):
+        return True
+    # the head word of each of its names ("Makeup Brushes & Tools": brush, tool)
+    heads = {
+        singular(part.split()[-1])
+        for part in re.split(r"[^a-z ]+| and ", category.casefold())
+        if part.split()
+    }
+    return not any(
+        heads & {singular(w) for w in re.findall(r"[a-z]+", leaf.name.casefold())[:-1]} for leaf in leaves
+    )
+
+
+_KIND_LEAVES = 8
+"""A level of more leaves than this is a department (Women, Dogs), never one kind of thing."""
+
+
+def _object_of_a_use(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the word at ``at`` is what a doing the product is for acts on: a verb (not one of
+    asking or getting) right after "to" ("to clean my makeup brushes"), an -ing word after "for"
+    ("for descaling my jura espresso machine", "for scrubbing out baby bottles") or a verb after "can
+    i", "do i" ("what can i pack my tent … in"); between them an owner with up to two words of the
+    thing's own ("my jura espresso machine") and a particle ("out")."""
+    j = at - 1
+    owner = next((k for k in range(j, max(-1, at - 4), -1) if tokens[k].text in _PLACE_OWNERS), None)
+    if owner is not None:
+        j = owner - 1
+    while j >= 0 and tokens[j].text in _PARTICLES:
+        j -= 1
+    if j < 1:
+        return False
+    verb = tokens[j].text
+    if (
+        not verb.isalpha()
+        or verb in _ASKING_VERBS
+        or verb in _GETTING_VERBS
+        or verb in FILLER_WORDS
+        or verb in _VAGUE_ING
+    ):
+        return False
+    before = tokens[j - 1].text
+    if before == "for":
+        return len(verb) > 4 and verb.endswith("ing")
+    if before == "to" or (before in ("i", "we") and j >= 2 and tokens[j - 2].text in _ASKED_MODALS):
+        return "VERB" in word_classes(verb)
+    return False
+
+
+# what asks for the thing itself ("to upgrade my headphones", "to compare the tents")
+_GETTING_VERBS = frozenset(
+    {"upgrade", "compare", "check", "browse", "pick", "choose", "purchase", "gift", "swap", "add", "be"}
+)  # fmt: skip
+_ASKED_MODALS = frozenset({"can", "could", "do", "should", "would"})
 
 
 _ASKING_VERBS = frozenset(
