@@ -2083,6 +2083,12 @@ class Assistant:
             update={"filters": loosened, "relaxed": [*plan.relaxed, *within.relaxed]}
         ), within.products
 
+    def _ruled_out(self, filters: Filters, category: str) -> bool:
+        """Whether ``filters`` rule ``category`` out: it, or a level above it, is what the product is
+        for (``Filters.exclude_categories``)."""
+        ruled = set(filters.exclude_categories)
+        return bool(ruled) and (norm(category) in ruled or bool(ruled & self.schema.above(category)))
+
     def _focused_on_kind(
         self,
         plan: QueryPlan,
@@ -2155,7 +2161,8 @@ class Assistant:
                 or self.searcher.leaf_led_by_meaning_and_words(said or plan.query)
                 or self._nearly_all_of(candidates)
             )
-        if leaf is None:
+        if leaf is None or self._ruled_out(filters, leaf):
+            # ("something to carry my laptop in": the laptops it is for are no kind to focus on)
             return plan, candidates
         key = norm(leaf)
         focused = [p for p in candidates if p.category and norm(p.category[-1]) == key]

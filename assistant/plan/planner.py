@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from importlib import resources
 
 import yaml
@@ -51,6 +51,7 @@ from assistant.plan.semantics import (
     find_superlative,
     lexicons,
     numbers_to_digits,
+    read_lexicon,
     said_quantities,
     use_phrase_spans,
 )
@@ -769,32 +770,18 @@ def parse_turn(
         for m in matches
         if not (m.kind == "category" and (_at_place(tokens, m.start) or _on_place(tokens, m.start)))
     ]
-    if not product_phrase(text, matcher).strip():
-        # "something that heats my food", "comes on when i open the door": with no kind named, a
-        # category said as what a doing acts on is the use, not the product
-        matches = [m for m in matches if not (m.kind == "category" and _acted_on(tokens, m.start))]
     # "what can i use to clean my makeup brushes", "for descaling my jura espresso machine", "what can
     # i pack my tent and sleeping bag in": a kind the product's doing acts on is what the product is
     # for, not the product; it is ruled out of the search (a level, "take my dog hiking", still says
     # whose product it is)
     used_on: list[str] = []
+    doings: set[int] = set()
     if is_kind is not None:
-        not_used_on: list[ValueMatch] = []
-        after_used = -1
-        for said in matches:
-            if (
-                said.kind == "category"
-                and is_kind(said.value)
-                and (
-                    _object_of_a_use(tokens, said.start)
-                    or (said.start == after_used + 1 and tokens[after_used].text in ("and", "or", "&"))
-                )
-            ):
-                used_on.append(said.value)
-                after_used = said.end
-                continue
-            not_used_on.append(said)
-        matches = not_used_on
+        matches, used_on, doings = _used_on(tokens, matches, is_kind)
+    if not product_phrase(text, matcher).strip():
+        # "something that heats my food", "comes on when i open the door": with no kind named, a
+        # category said as what a doing acts on is the use, not the product
+        matches = [m for m in matches if not (m.kind == "category" and _acted_on(tokens, m.start))]
     # "twins turning 3 next month", "the queen is visiting": a value word that is the subject of
     # what follows names someone, not a value of a product
     matches = [
@@ -912,7 +899,8 @@ def parse_turn(
         i
         for i, t in enumerate(tokens)
         if i not in consumed
-        and t.text not in FILLER_WORDS
+        # ("to carry my laptop": the doing the product is for is a word of it)
+        and (t.text not in FILLER_WORDS or i in doings)
         and t.text not in _NEGATION_WORDS
         and t.stem not in _QUERY_DROP
     ]
@@ -1656,6 +1644,11 @@ def plan_turn(
         context.previous = context.previous.model_copy(
             update={"filters": context.previous.filters.model_copy(update={"categories": [found[0]]})}
         )
+    used_early: list[str] = []
+    if schema is not None:
+        # (read before a use phrase's category words are dropped below: "to clean my running shoes")
+        said = tokenize(normalized)
+        _, used_early, _ = _used_on(said, matcher.find(said), partial(_names_one_kind, schema))
     if schema is not None and found is None:
         # No product named: category words in a use phrase ("for home use") must not switch topics.
         normalized = _drop_use_categories(normalized, matcher, schema)
@@ -1667,7 +1660,7 @@ def plan_turn(
         narrows=(lambda c, kinds: any(_related(schema, c, k) for k in kinds)) if schema is not None else None,
         part_of=part_of,
         beside=(lambda c, kinds: _beside_kinds(schema, c, kinds)) if schema is not None else None,
-        is_kind=(lambda c: _names_one_kind(schema, c)) if schema is not None else None,
+        is_kind=partial(_names_one_kind, schema) if schema is not None else None,
     )
     if parsed.plan.intent not in ("search", "refine", "out_of_catalog", "clarify"):
         found = None
@@ -1685,6 +1678,20 @@ def plan_turn(
         if found is not None and _head_noun_of(found[0], before_cats[0]):
             found = None
     head, firm = found if found else (None, False)
+    if (
+        schema is not None
+        and used_early
+        and not parsed.plan.filters.categories
+        and parsed.plan.intent in ("search", "refine")
+    ):
+        f = parsed.plan.filters
+        parsed.plan = parsed.plan.model_copy(
+            update={
+                "filters": f.model_copy(
+                    update={"exclude_categories": list(dict.fromkeys([*f.exclude_categories, *used_early]))}
+                )
+            }
+        )
     if schema is not None and (used_on := parsed.plan.filters.exclude_categories):
         # a kind of it filed elsewhere is no more the product ("my leather boots": no Snow Boots)
         heads = {_head_word(c) for c in used_on}
@@ -3066,6 +3073,30 @@ def _acted_on(tokens: Sequence[Token], at: int) -> bool:
     return (len(verb) > 4 and verb.endswith("ing")) or (j > 0 and tokens[j - 1].text in _VERB_OPENERS)
 
 
+def _used_on(
+    tokens: Sequence[Token], matches: list[ValueMatch], is_kind: Callable[[str], bool]
+) -> tuple[list[ValueMatch], list[str], set[int]]:
+    """``matches`` without the kinds said as what the product's doing acts on, those kinds ("what
+    can i pack my tent and sleeping bag in": both, the second joined to the first by "and") and
+    where the verbs of the doings are."""
+    kept: list[ValueMatch] = []
+    used: list[str] = []
+    verbs: set[int] = set()
+    after_used = -1
+    for m in matches:
+        if m.kind == "category" and is_kind(m.value):
+            verb = _object_of_a_use(tokens, m.start)
+            if verb is not None or (
+                m.start == after_used + 1 and tokens[after_used].text in ("and", "or", "&")
+            ):
+                used.append(m.value)
+                verbs |= {verb} if verb is not None else set()
+                after_used = m.end
+                continue
+        kept.append(m)
+    return kept, used, verbs
+
+
 def _head_word(category: str) -> str:
     """The singular last word of a category's name ("Snow Boots": boot)."""
     words = re.findall(r"[a-z]+", category.casefold())
@@ -3096,12 +3127,12 @@ _KIND_LEAVES = 8
 """A level of more leaves than this is a department (Women, Dogs), never one kind of thing."""
 
 
-def _object_of_a_use(tokens: Sequence[Token], at: int) -> bool:
-    """Whether the word at ``at`` is what a doing the product is for acts on: a verb (not one of
+def _object_of_a_use(tokens: Sequence[Token], at: int) -> int | None:
+    """Where the verb is when the word at ``at`` is what a doing the product is for acts on: a verb (not one of
     asking or getting) right after "to" ("to clean my makeup brushes"), an -ing word after "for"
     ("for descaling my jura espresso machine", "for scrubbing out baby bottles") or a verb after "can
     i", "do i" ("what can i pack my tent … in"); between them an owner with up to two words of the
-    thing's own ("my jura espresso machine") and a particle ("out")."""
+    thing's own ("my jura espresso machine") and a particle ("out"). Else ``None``."""
     j = at - 1
     owner = next((k for k in range(j, max(-1, at - 4), -1) if tokens[k].text in _PLACE_OWNERS), None)
     if owner is not None:
@@ -3109,28 +3140,32 @@ def _object_of_a_use(tokens: Sequence[Token], at: int) -> bool:
     while j >= 0 and tokens[j].text in _PARTICLES:
         j -= 1
     if j < 1:
-        return False
+        return None
     verb = tokens[j].text
+    before = tokens[j - 1].text
     if (
         not verb.isalpha()
         or verb in _ASKING_VERBS
-        or verb in _GETTING_VERBS
-        or verb in FILLER_WORDS
+        or verb in _doings()["getting"]
+        or verb in _doings()["using"]
+        # ("do you carry"; "to carry my laptop" is a doing)
+        or (verb in FILLER_WORDS and before != "to")
         or verb in _VAGUE_ING
     ):
-        return False
-    before = tokens[j - 1].text
+        return None
     if before == "for":
-        return len(verb) > 4 and verb.endswith("ing")
+        return j if len(verb) > 4 and verb.endswith("ing") else None
     if before == "to" or (before in ("i", "we") and j >= 2 and tokens[j - 2].text in _ASKED_MODALS):
-        return "VERB" in word_classes(verb)
-    return False
+        return j if "VERB" in word_classes(verb) else None
+    return None
 
 
-# what asks for the thing itself ("to upgrade my headphones", "to compare the tents")
-_GETTING_VERBS = frozenset(
-    {"upgrade", "compare", "check", "browse", "pick", "choose", "purchase", "gift", "swap", "add", "be"}
-)  # fmt: skip
+@cache
+def _doings() -> dict[str, frozenset[str]]:
+    """The verbs of lexicons/doings.yaml whose object is no kind the product is for."""
+    return {key: frozenset(words) for key, words in read_lexicon("doings").items()}
+
+
 _ASKED_MODALS = frozenset({"can", "could", "do", "should", "would"})
 
 

@@ -62,6 +62,7 @@ __all__ = [
     "lexicons",
     "numbers_to_digits",
     "parse_specs",
+    "read_lexicon",
     "said_quantities",
     "self_acting_keys",
     "unit_display_dimension",
@@ -124,7 +125,8 @@ class Lexicons:
     collections: frozenset[str] = frozenset()
 
 
-def _read(name: str) -> Any:
+def read_lexicon(name: str) -> Any:
+    """The parsed YAML of ``lexicons/<name>.yaml`` (package data)."""
     return yaml.safe_load(
         resources.files("assistant.plan").joinpath(f"lexicons/{name}.yaml").read_text("utf-8")
     )
@@ -137,7 +139,7 @@ def _stems(phrase: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def lexicons() -> Lexicons:
-    dimension_file = _read("dimensions")
+    dimension_file = read_lexicon("dimensions")
     dims = {
         name: Dimension(
             name=name,
@@ -152,7 +154,7 @@ def lexicons() -> Lexicons:
         )
         for name, spec in dimension_file["dimensions"].items()
     }
-    comp = _read("comparatives")
+    comp = read_lexicon("comparatives")
     comparatives = [
         (_stems(p), dim, direction)
         for direction, table in comp["comparatives"].items()
@@ -167,9 +169,9 @@ def lexicons() -> Lexicons:
     ]
     comparatives.sort(key=lambda t: -len(t[0]))
     superlatives.sort(key=lambda t: -len(t[0]))
-    uses = _read("use_cases")
-    numbers = _read("numbers")
-    owned = _read("possessions")
+    uses = read_lexicon("use_cases")
+    numbers = read_lexicon("numbers")
+    owned = read_lexicon("possessions")
     return Lexicons(
         dimensions=dims,
         comparatives=comparatives,  # type: ignore[arg-type]
@@ -181,13 +183,15 @@ def lexicons() -> Lexicons:
         multiplicity={str(k): int(v) for k, v in (numbers.get("multiplicity") or {}).items()},
         collections=frozenset(str(w) for w in numbers.get("collections") or []),
         evaluative=frozenset(
-            str(w) for key in ("words", "verbs", "collective") for w in _read("evaluative").get(key, [])
+            str(w)
+            for key in ("words", "verbs", "collective")
+            for w in read_lexicon("evaluative").get(key, [])
         ),
-        evaluative_verbs=frozenset(str(w) for w in _read("evaluative").get("verbs", [])),
-        having=frozenset(str(w) for w in _read("evaluative").get("having", [])),
-        linking=frozenset(str(w) for w in _read("evaluative").get("linking", [])),
-        degree=frozenset(str(w) for w in _read("evaluative").get("degree", [])),
-        manner=frozenset(str(w) for w in _read("evaluative").get("manner", [])),
+        evaluative_verbs=frozenset(str(w) for w in read_lexicon("evaluative").get("verbs", [])),
+        having=frozenset(str(w) for w in read_lexicon("evaluative").get("having", [])),
+        linking=frozenset(str(w) for w in read_lexicon("evaluative").get("linking", [])),
+        degree=frozenset(str(w) for w in read_lexicon("evaluative").get("degree", [])),
+        manner=frozenset(str(w) for w in read_lexicon("evaluative").get("manner", [])),
         question_words={str(k): [str(w) for w in v] for k, v in dimension_file["questions"].items()},
         phrases={str(k): str(v) for k, v in dimension_file["phrases"].items()},
         market_superlatives=frozenset(str(w) for w in comp["market_superlatives"]),
