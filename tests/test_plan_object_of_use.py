@@ -18,6 +18,7 @@ from retrieval.catalog import Product
 from retrieval.filters import Filters, matches_metadata
 from retrieval.products import Vocabulary
 from retrieval.schema import CatalogSchema
+from tests.plan_support import small_store
 from tests.turn_support import products_in, small_assistant, turn
 
 
@@ -62,6 +63,55 @@ def test_a_department_of_things_for_someone_is_never_ruled_out(
     # Dogs holds Dog Beds and Dog Toys: things for a dog, never "a dog" as a product
     plan = plan_turn("need something to take my dog hiking", [], demo_vocabulary, schema=demo_schema)
     assert "dogs" not in plan.filters.exclude_categories
+
+
+@pytest.fixture(scope="module")
+def store() -> tuple[Vocabulary, CatalogSchema, Callable[[str], list[tuple[str, int]]]]:
+    rows = [
+        (["Musical Instruments", "Guitars", "Acoustic Guitars"], "Beginner Acoustic Guitar"),
+        (["Musical Instruments", "Guitars", "Classical Guitars"], "Nylon String Classical Guitar"),
+        (["Home", "Decorative Pillows", "Throw Pillow Covers"], "Linen Throw Pillow Covers"),
+        (["Home", "Decorative Pillows", "Pillow Inserts"], "Down Throw Pillow Inserts"),
+        (["Clothing", "Shoes", "Boots"], "Leather Chelsea Boots"),
+        (["Outdoor", "Snow Boots"], "Waterproof Snow Boots"),
+        (["Automotive", "Interior Care", "Leather Care"], "Mink Oil Leather Conditioner"),
+        (["Beauty", "Skin Care"], "Vitamin C Serum"),
+    ]
+    return small_store(rows)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my daughter wants to learn guitar, shes 12",
+        "he wants to play guitar at camp",
+        "something to practice guitar on at home",
+    ],
+)
+def test_a_thing_learnt_or_played_is_the_product(store: tuple, message: str) -> None:
+    vocab, schema, _ = store
+    plan = plan_turn(message, [], vocab, schema=schema)
+    assert not plan.filters.exclude_categories
+
+
+def test_a_thing_said_before_and_done_with_in_a_question_is_ruled_out(store: tuple) -> None:
+    vocab, schema, _ = store
+    message = "i bought some throw pillow covers online, what do you have to stuff them with"
+    plan = plan_turn(message, [], vocab, schema=schema)
+    assert "throw pillow covers" in plan.filters.exclude_categories
+    assert "throw pillow covers" not in plan.filters.categories
+    # a thing wanted, then what it will be used for, is the thing
+    wanted = plan_turn("i want some throw pillow covers, what goes with them", [], vocab, schema=schema)
+    assert "throw pillow covers" not in wanted.filters.exclude_categories
+
+
+def test_the_kinds_of_a_ruled_out_kind_filed_elsewhere_go_too(store: tuple) -> None:
+    vocab, schema, _ = store
+    plan = plan_turn("i need something for conditioning my leather boots", [], vocab, schema=schema)
+    assert {"boots", "snow boots"} <= set(plan.filters.exclude_categories)
+    assert "leather care" not in plan.filters.exclude_categories  # (another kind of the same last word)
+    skin = plan_turn("something to keep my skin care cold", [], vocab, schema=schema)
+    assert skin.filters.exclude_categories == ["skin care"]
 
 
 def _meta(*levels: str) -> dict[str, object]:

@@ -1694,8 +1694,9 @@ def plan_turn(
         )
     if schema is not None and (used_on := parsed.plan.filters.exclude_categories):
         # a kind of it filed elsewhere is no more the product ("my leather boots": no Snow Boots)
-        heads = {_head_word(c) for c in used_on}
-        elsewhere = [c for c in schema.categories if _head_word(c) in heads and c not in used_on]
+        elsewhere = [
+            c for c in schema.categories if c not in used_on and any(_a_kind_of(c, u) for u in used_on)
+        ]
         used_on = list(dict.fromkeys([*used_on, *sorted(elsewhere)]))[:8]
         f = parsed.plan.filters
         parsed.plan = parsed.plan.model_copy(
@@ -3083,9 +3084,20 @@ def _used_on(
     used: list[str] = []
     verbs: set[int] = set()
     after_used = -1
+    # "i bought some throw pillow covers, what do you have to stuff them with": the kind named last
+    # before the question is what it is done with
+    done = _done_with_it(tokens)
+    before_done = (
+        max(
+            (m.start for m in matches if m.kind == "category" and m.end <= done and is_kind(m.value)),
+            default=None,
+        )
+        if done is not None
+        else None
+    )
     for m in matches:
         if m.kind == "category" and is_kind(m.value):
-            verb = _object_of_a_use(tokens, m.start)
+            verb = done if m.start == before_done else _object_of_a_use(tokens, m.start)
             if verb is not None or (
                 m.start == after_used + 1 and tokens[after_used].text in ("and", "or", "&")
             ):
@@ -3095,6 +3107,18 @@ def _used_on(
                 continue
         kept.append(m)
     return kept, used, verbs
+
+
+def _a_kind_of(category: str, kind: str) -> bool:
+    """Whether one of ``category``'s names says every word of ``kind``'s and ends as it does: Snow
+    Boots and Espresso Machine & Coffeemaker Combos are kinds of boots and of espresso machines; Bottle
+    Brushes is no kind of bottles, nor Leather Care of skin care."""
+    words, head = set(_name_words(kind)), _head_word(kind)
+    return bool(words) and any(
+        words <= set(part) and part[-1] == head
+        for name in re.split(r"\s*(?:&|,|\band\b)\s*", category.casefold())
+        if (part := _name_words(name))
+    )
 
 
 def _head_word(category: str) -> str:
@@ -3139,8 +3163,15 @@ def _object_of_a_use(tokens: Sequence[Token], at: int) -> int | None:
         j = owner - 1
     while j >= 0 and tokens[j].text in _PARTICLES:
         j -= 1
+    return j if _doing_at(tokens, j) else None
+
+
+def _doing_at(tokens: Sequence[Token], j: int) -> bool:
+    """Whether the word at ``j`` is a doing said as what the product is for: a verb (not one of
+    asking, getting or using the thing itself) after "to", an -ing word after "for", or a verb after
+    "can i", "do i"."""
     if j < 1:
-        return None
+        return False
     verb = tokens[j].text
     before = tokens[j - 1].text
     if (
@@ -3152,11 +3183,25 @@ def _object_of_a_use(tokens: Sequence[Token], at: int) -> int | None:
         or (verb in FILLER_WORDS and before != "to")
         or verb in _VAGUE_ING
     ):
-        return None
+        return False
     if before == "for":
-        return j if len(verb) > 4 and verb.endswith("ing") else None
+        return len(verb) > 4 and verb.endswith("ing")
     if before == "to" or (before in ("i", "we") and j >= 2 and tokens[j - 2].text in _ASKED_MODALS):
-        return j if "VERB" in word_classes(verb) else None
+        return "VERB" in word_classes(verb)
+    return False
+
+
+def _done_with_it(tokens: Sequence[Token]) -> int | None:
+    """Where a question asks what to do a thing said before with ("what do you have to stuff them
+    with", "what can i reseal it with"): the verb's position, else ``None``."""
+    for j in range(1, len(tokens) - 2):
+        if (
+            tokens[j + 1].text in ("it", "them")
+            and tokens[j + 2].text in ("with", "in")
+            and any(t.text == "what" for t in tokens[max(0, j - 8) : j])
+            and _doing_at(tokens, j)
+        ):
+            return j
     return None
 
 
