@@ -1706,7 +1706,7 @@ def plan_turn(
         # "for descaling my jura espresso machine": the kind named is what the product is for
         # (its leaves, and a kind of it filed elsewhere: "leather boots" are no Snow Boots either)
         ruled = {norm(leaf.name) for c in used_on for leaf in schema.leaves(c)} | set(used_on)
-        if norm(head) in ruled or {_head_word(head)} & {_head_word(c) for c in used_on}:
+        if norm(head) in ruled or any(_a_kind_of(head, c) for c in used_on):
             head = None
     calls_shown = called_by_name(normalized, context.shown_ids, shown_titles)
     if not parsed.fresh and calls_shown:
@@ -3113,18 +3113,19 @@ def _a_kind_of(category: str, kind: str) -> bool:
     """Whether one of ``category``'s names says every word of ``kind``'s and ends as it does: Snow
     Boots and Espresso Machine & Coffeemaker Combos are kinds of boots and of espresso machines; Bottle
     Brushes is no kind of bottles, nor Leather Care of skin care."""
-    words, head = set(_name_words(kind)), _head_word(kind)
-    return bool(words) and any(
-        words <= set(part) and part[-1] == head
+    words = set(_name_words(kind))
+    head = _name_words(kind)[-1:]
+    return bool(words) and any(words <= set(part) and part[-1:] == head for part in _name_parts(category))
+
+
+def _name_parts(category: str) -> list[tuple[str, ...]]:
+    """The singular words of each of a category's names ("Makeup Brushes & Tools": (makeup, brush),
+    (tool))."""
+    return [
+        part
         for name in re.split(r"\s*(?:&|,|\band\b)\s*", category.casefold())
         if (part := _name_words(name))
-    )
-
-
-def _head_word(category: str) -> str:
-    """The singular last word of a category's name ("Snow Boots": boot)."""
-    words = re.findall(r"[a-z]+", category.casefold())
-    return singular(words[-1]) if words else ""
+    ]
 
 
 def _names_one_kind(schema: CatalogSchema, category: str) -> bool:
@@ -3136,15 +3137,8 @@ def _names_one_kind(schema: CatalogSchema, category: str) -> bool:
         return False
     if len(leaves) == 1 and norm(leaves[0].name) == norm(category):
         return True
-    # the head word of each of its names ("Makeup Brushes & Tools": brush, tool)
-    heads = {
-        singular(part.split()[-1])
-        for part in re.split(r"[^a-z ]+| and ", category.casefold())
-        if part.split()
-    }
-    return not any(
-        heads & {singular(w) for w in re.findall(r"[a-z]+", leaf.name.casefold())[:-1]} for leaf in leaves
-    )
+    heads = {part[-1] for part in _name_parts(category)}
+    return not any(heads & set(_name_words(leaf.name.casefold())[:-1]) for leaf in leaves)
 
 
 _KIND_LEAVES = 8
