@@ -1645,11 +1645,11 @@ def plan_turn(
             update={"filters": context.previous.filters.model_copy(update={"categories": [found[0]]})}
         )
     used_early: list[str] = []
-    if schema is not None:
-        # (read before a use phrase's category words are dropped below: "to clean my running shoes")
+    if schema is not None and found is None:
+        # (the kinds a doing acts on, read before a use phrase's category words are dropped: "to clean
+        # my running shoes"; with a kind named the text stays and the parse reads them itself)
         said = tokenize(normalized)
         _, used_early, _ = _used_on(said, matcher.find(said), partial(_names_one_kind, schema))
-    if schema is not None and found is None:
         # No product named: category words in a use phrase ("for home use") must not switch topics.
         normalized = _drop_use_categories(normalized, matcher, schema)
     parsed = parse_turn(
@@ -1678,27 +1678,16 @@ def plan_turn(
         if found is not None and _head_noun_of(found[0], before_cats[0]):
             found = None
     head, firm = found if found else (None, False)
-    if (
-        schema is not None
-        and used_early
-        and not parsed.plan.filters.categories
-        and parsed.plan.intent in ("search", "refine")
-    ):
-        f = parsed.plan.filters
-        parsed.plan = parsed.plan.model_copy(
-            update={
-                "filters": f.model_copy(
-                    update={"exclude_categories": list(dict.fromkeys([*f.exclude_categories, *used_early]))}
-                )
-            }
-        )
-    if schema is not None and (used_on := parsed.plan.filters.exclude_categories):
+    f = parsed.plan.filters
+    used_on = list(f.exclude_categories)
+    if used_early and not f.categories and parsed.plan.intent in ("search", "refine"):
+        used_on = list(dict.fromkeys([*used_on, *used_early]))
+    if schema is not None and used_on:
         # a kind of it filed elsewhere is no more the product ("my leather boots": no Snow Boots)
         elsewhere = [
             c for c in schema.categories if c not in used_on and any(_a_kind_of(c, u) for u in used_on)
         ]
         used_on = list(dict.fromkeys([*used_on, *sorted(elsewhere)]))[:8]
-        f = parsed.plan.filters
         parsed.plan = parsed.plan.model_copy(
             update={"filters": f.model_copy(update={"exclude_categories": used_on})}
         )
