@@ -316,6 +316,15 @@ class Settings(BaseSettings):
         description="... and the leaf category holding at least this share of them (and twice the next "
         "leaf's) is the kind asked; when no leaf does, the search goes unfiltered by kind.",
     )
+    kind_sense_share: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="A kind named by its head noun that none of those nearest products is filed under: "
+        "another level named for the same thing (Gift Bags for Bags), or the leaf when the category's "
+        "name qualifies the noun with words not said (Mattresses for Dog Beds), holding at least this "
+        "share of them (and twice any other's) is the kind asked.",
+    )
     history_turns: int = Field(default=12, ge=0, le=200, description="Earlier messages the planner sees.")
 
     # Experiments ---------------------------------------------------------------------------

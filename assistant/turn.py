@@ -49,10 +49,11 @@ from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.asked import without_names
-from assistant.plan.catalog_stage import people_words
+from assistant.plan.catalog_stage import ShownContext, apply_schema, people_words
 from assistant.plan.described import DescribedKinds
 from assistant.plan.feature_scope import scoped_to_feature
-from assistant.plan.kind_family import kind_in_context
+from assistant.plan.kind_family import kind_in_context, name_words
+from assistant.plan.kind_sense import sense_of_head
 from assistant.plan.named_products import chosen_between, named_as_choice, named_in_catalog, named_variants
 from assistant.plan.planner import (
     asks,
@@ -813,7 +814,7 @@ class Assistant:
             # acts on is no kind asked for; the products nearest the whole ask say what is
             and not _acted_on(message, kind)
         ):
-            return plan
+            return self._head_sense(plan, previous, message, kind, said)
         # (read as the planner reads it: "sunglases" is sunglasses to the planner, not to the embedder)
         inside, leaves = self.searcher.nearest_filing(said or message, k, Filters(categories=f.categories))
         if inside or not leaves:
@@ -828,6 +829,84 @@ class Assistant:
             "kind %s read from a word is not where the nearest products are: %s", f.categories, categories
         )
         return self._with_kind(plan, categories)
+
+    def _head_sense(
+        self, plan: QueryPlan, previous: QueryPlan | None, message: str, kind: str, said: str
+    ) -> QueryPlan:
+        """A kind named by its head noun, read where the rest of the ask points when none of the
+        ``kind_evidence_k`` products nearest the whole message is filed under it
+        (:func:`assistant.plan.kind_sense.sense_of_head`): "bags to put birthday presents in" are
+        Gift Bags, not the Bags level of dust bags; "a bed for the guest room" in a store whose only
+        beds are Dog Beds is a mattress. A kind the catalog lacks is still declined, not answered
+        with the nearest other thing."""
+        f = plan.filters
+        k = self.settings.kind_evidence_k
+        if len(f.categories) != 1:
+            return plan
+        nearest = self.searcher.nearest_products(said or message, k)
+        # the nouns the shopper qualified it with ("beach" of "a big beach towel"), not wishes ("big")
+        before_head = [
+            w for w in re.findall(r"[a-z]+", kind.lower())[:-1] if _noun_modifier(w) or not describes(w)
+        ]
+        sense = sense_of_head(
+            f.categories[0],
+            _head_word(kind),
+            said or message,
+            [p.category for p in nearest],
+            self.schema,
+            share=self.settings.kind_sense_share,
+            qualified_by=frozenset(w for word in before_head for w in name_words(word)),
+        )
+        if sense is None:
+            level = self._fits_elsewhere(f.categories[0], message, plan.preferences)
+            if level is None:
+                return plan
+        elif not sense.same_head and self._outside_catalog(plan, previous, kind, message, said):
+            return plan
+        else:
+            level = sense.level
+        log.debug("kind %s read from its head noun means %s here", f.categories, level)
+        changed = self._with_kind(plan, [level])
+        # what the ask says of the kind it means ("queen", "nothing too firm" of a mattress), read
+        # against that kind's attributes: the values it names, and what the schema stage reads
+        attrs = self.schema.attributes([level])
+        values = {
+            m.key: m.value
+            for m in matcher_for(self.vocabulary).find(tokenize(said or message))
+            if m.kind == "attribute"
+            and not m.negated
+            and m.key in attrs
+            and m.value in attrs[m.key].values
+            and m.key not in changed.filters.attributes
+            and m.key not in changed.filters.attribute_in
+        }
+        if values:
+            filters = changed.filters.model_copy(
+                update={"attributes": {**changed.filters.attributes, **values}}
+            )
+            changed = changed.model_copy(update={"filters": filters})
+        return apply_schema(changed, said or message, self.schema, ShownContext(products=[], fresh=True))
+
+    def _fits_elsewhere(self, category: str, message: str, preferences: Sequence[str]) -> str | None:
+        """ "a case for my guitar" where no product of Cases says guitar but a guitar case is filed
+        under Bags & Cases: the level named for the same thing whose products say what the product
+        is for (most of them), rather than a decline (:meth:`_asked_for_unsold_pair`)."""
+        if self.schema.attributes([category]):
+            return None
+        used_kinds = self._kinds_used_with(message, [category], preferences)
+        if not used_kinds:
+            return None
+        snap = self.searcher.snapshot()
+        members = [m for m in self.schema.same_head(category) if self.schema.departments(m) != {m}]
+        for used in used_kinds:
+            says = snap.holds_words(used)
+            if (snap.mask(Filters(categories=[category])) & says).any():
+                return None
+            counts = Counter({m: int((snap.mask(Filters(categories=[m])) & says).sum()) for m in members})
+            best = counts.most_common(1)
+            if best and best[0][1]:
+                return best[0][0]
+        return None
 
     def _with_kind(self, plan: QueryPlan, categories: list[str]) -> QueryPlan:
         """``plan`` asking for ``categories`` instead of its kind: its audience levels kept where
@@ -1524,6 +1603,25 @@ class Assistant:
         said_head = (re.findall(r"[a-z]+", kind.lower()) or [""])[-1] if kind else ""
         if not said_head or self.schema.attributes(kinds):
             return False
+        used_kinds = self._kinds_used_with(message, kinds, preferences)
+        if not used_kinds:
+            return False
+        snap = self.searcher.snapshot()
+        of_kind = snap.mask(Filters(categories=kinds))
+        for used in used_kinds:
+            if (of_kind & snap.holds_words(used)).any() or snap.holds_words(f"{used} {said_head}").any():
+                continue
+            nearest = self.searcher.nearest_similarity(f"{used} {said_head}", Filters(categories=kinds))
+            if nearest is not None and nearest < self.settings.unseen_pair_similarity:
+                return True
+        return False
+
+    def _kinds_used_with(
+        self, message: str, kinds: Sequence[str], preferences: Sequence[str] = ()
+    ) -> list[str]:
+        """The kinds ``message`` says the product is for ("a hard case for sunglasses": sunglasses),
+        when products' titles name themselves by them and a category is named for them; not a use
+        ("travel", "the office") and not a word of ``kinds`` or of the levels they are filed under."""
         # a kind products' titles name themselves by and a category is named for ("sunglasses"),
         # not a use ("travel", "the office"), and not the asked kind's own word
         kind_names = {singular(w) for k in kinds for w in re.findall(r"[a-z]+", k.lower())}
@@ -1536,7 +1634,7 @@ class Assistant:
             for w in re.findall(r"[a-z]+", level.lower())
         }
         uses = {p.removeprefix("for ").removeprefix("the ") for p in preferences if p.startswith("for ")}
-        used_kinds = [
+        return [
             used
             for used in kinds_used_with(message)
             if used not in uses
@@ -1544,17 +1642,6 @@ class Assistant:
             and singular(used) not in kind_names
             and sum(n for _, n in self._title_categories().get_counts(used)) >= _KIND_TITLES
         ]
-        if not used_kinds:
-            return False
-        snap = self.searcher.snapshot()
-        of_kind = snap.mask(Filters(categories=kinds))
-        for used in used_kinds:
-            if (of_kind & snap.holds_words(used)).any() or snap.holds_words(f"{used} {said_head}").any():
-                continue
-            nearest = self.searcher.nearest_similarity(f"{used} {said_head}", Filters(categories=kinds))
-            if nearest is not None and nearest < self.settings.unseen_pair_similarity:
-                return True
-        return False
 
     def _kind_says(self, categories: Sequence[str], kind: str) -> bool:
         """Whether some product of ``categories`` says the head word of ``kind`` in its title or

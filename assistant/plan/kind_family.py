@@ -18,7 +18,7 @@ from retrieval.catalog import norm
 from retrieval.schema import CatalogSchema, name_heads
 from retrieval.text import analyze
 
-__all__ = ["MAX_KINDS", "NEAR", "kind_in_context", "name_words"]
+__all__ = ["MAX_KINDS", "NEAR", "kind_in_context", "modifiers", "name_words"]
 
 MAX_KINDS = 3
 """More levels than this named as well as each other: the words do not choose between them."""
@@ -32,7 +32,7 @@ def name_words(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def _modifiers(name: str, head: str) -> frozenset[str]:
+def modifiers(name: str, head: str) -> frozenset[str]:
     """The words qualifying ``head`` in ``name``: the other words of the part of the name it heads
     ("Shampoo & Conditioner Sets": conditioner; "Screw Guns & Screwdrivers": none for screwdriver)."""
     for part in re.split(r"[&,]", name):
@@ -81,12 +81,12 @@ def kind_in_context(
         head = next((h for h in name_heads(member) if h in heads), None)
         if head is None:
             continue
-        score = len(_modifiers(member, head) & around)
+        score = len(modifiers(member, head) & around)
         if score > top:
             best, top = [member], score
         elif score == top and score:
             best.append(member)
-    own = max((len(_modifiers(key, h) & said) for h in heads), default=0)
+    own = max((len(modifiers(key, h) & said) for h in heads), default=0)
     if top <= own or not best or len(best) > MAX_KINDS:
         return None
     return best
