@@ -168,7 +168,9 @@ def test_a_department_is_no_kind() -> None:
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    with small_assistant(tmp_path_factory.mktemp("kind-sense") / "data", _products(), kind_evidence_k=4) as a:
+    with small_assistant(
+        tmp_path_factory.mktemp("kind-sense") / "data", _products(), kind_evidence_k=4, kind_sense_share=0.5
+    ) as a:
         yield a
 
 

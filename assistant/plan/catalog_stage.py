@@ -29,11 +29,13 @@ from assistant.plan.prices import parse_prices
 from assistant.plan.references import POSITION
 from assistant.plan.semantics import (
     Prior,
+    child_age,
     dimension_key,
     done_keys,
     find_comparative,
     find_key_comparison,
     find_superlative,
+    for_a_child,
     key_dimension,
     lexicons,
     parse_specs,
@@ -714,6 +716,12 @@ def apply_schema(
             continue
         ranges[spec.key] = spec.bounds
         stated.add(spec.key)
+    still_for_a_child = (
+        plan.intent == "refine"
+        and previous is not None
+        and for_a_child(previous.filters, "")
+        and child_age(text) is None
+    )
     # "too small", "not warm enough": a complaint about what was shown (a comparative), not a use
     for prior in use_case_priors(_COMPLAINT.sub(" ", text), schema, categories):
         if prior.prefer is not None and prior.bounds is None and prior.value is None:
@@ -722,6 +730,10 @@ def apply_schema(
                 sort = SortSpec(key=prior.key, order=order, label=prior.label)
             continue  # a preference orders the results; it is not a constraint to state
         piece = prior_filters(prior, schema, categories)
+        if piece.exclude_text_words and still_for_a_child:
+            # "do any of those come from hasbro, my mom swears by them" after a game for a 3-year-old:
+            # the follow-up is about the child's things; who else it names is no one it is for
+            continue
         if piece.exclude_text_words:
             words = list(dict.fromkeys([*filters.exclude_text_words, *piece.exclude_text_words]))
             filters = filters.model_copy(update={"exclude_text_words": words[:8]})

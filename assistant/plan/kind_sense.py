@@ -77,9 +77,9 @@ def sense_of_head(
     qualified_by: frozenset[str] = frozenset(),
 ) -> Sense | None:
     """The kind ``head`` (the noun naming the product, singular) means in an ask ``said``, when
-    ``category`` (read from it) holds few of the ``nearest`` products (their category paths, nearest
-    first); ``None`` to keep ``category``. A level must hold ``share`` of them, and twice as many as
-    ``category`` and any other level (see the module docstring). A level whose name qualifies the
+    ``category`` (read from it) holds less than ``share`` of the ``nearest`` products (their category
+    paths, nearest first); ``None`` to keep ``category``. A level must hold ``share`` of them, and
+    twice as many as ``category`` and any other level (see the module docstring). A level whose name qualifies the
     noun otherwise than the shopper did (``qualified_by``: "beach" of "a beach towel"; Dish Towels)
     is another kind."""
     key = norm(category)
@@ -88,6 +88,8 @@ def sense_of_head(
         return None
     inside = sum(key in levels for levels in paths)
     needed = share * len(nearest)
+    if inside >= needed:
+        return None  # the category read holds a share of them itself
     stems = analyze(head)[-1:]
 
     def qualified_otherwise(level: str) -> bool:
