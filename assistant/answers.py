@@ -25,6 +25,7 @@ from assistant.plan.semantics import excluded_for_use, key_dimension, lexicons
 from assistant.responses import Responses
 from assistant.schemas import ComparisonRow, QueryPlan
 from retrieval.ages import CHILD_WORD
+from retrieval.brands import family_heads
 from retrieval.catalog import Product
 from retrieval.quantities import describe as describe_quantity
 from retrieval.schema import GROUPING_KEYS, REVIEWS_FIELD, CatalogSchema, key_words
@@ -40,6 +41,12 @@ def _price(p: Product) -> str:
     return "" if p.price is None else _money(p.price)
 
 
+def _brand_name(brand: str) -> str:
+    """A brand as said in an answer: title-cased, an apostrophe's "s" kept small ("Burt's Bees",
+    not "Burt'S Bees")."""
+    return re.sub(r"'([A-Z])\b", lambda m: "'" + m.group(1).lower(), brand.title())
+
+
 def constraints_text(plan: QueryPlan) -> str:
     """The plan's hard constraints in words (" under $600, from Hearthline")."""
     f = plan.filters
@@ -51,9 +58,9 @@ def constraints_text(plan: QueryPlan) -> str:
     elif f.price_min is not None:
         bits.append(f"over {_money(f.price_min)}")
     if f.brands:
-        bits.append("from " + " or ".join(b.title() for b in f.brands))
+        bits.append("from " + " or ".join(_brand_name(b) for b in family_heads(f.brands)))
     if f.exclude_brands:
-        bits.append("not from " + " or ".join(b.title() for b in f.exclude_brands))
+        bits.append("not from " + " or ".join(_brand_name(b) for b in family_heads(f.exclude_brands)))
     if f.colors:
         # the plain color names first: a seller's variant codes ("f-pink", "pink-001") read as noise
         shown = sorted(f.colors, key=lambda c: (re.fullmatch(r"[a-z ]+", c) is None, len(c)))[:2]

@@ -49,6 +49,7 @@ from assistant.llm.failures import classify, describe_failure
 from assistant.llm.profile import ModelProfile, model_profile
 from assistant.plan import Dropped, ModelPlan, plan_turn
 from assistant.plan.asked import without_names
+from assistant.plan.brand_family import BrandFamilies, with_brand_families
 from assistant.plan.catalog_stage import ShownContext, apply_schema, people_words
 from assistant.plan.described import DescribedKinds
 from assistant.plan.feature_scope import scoped_to_feature
@@ -255,7 +256,7 @@ def _verb_form(word: str) -> bool:
     return "VERB" in classes and ("NOUN" not in classes or word.endswith(("ing", "ed")))
 
 
-_Index = TypeVar("_Index", "_TitleCategories", DescribedKinds)
+_Index = TypeVar("_Index", "_TitleCategories", DescribedKinds, BrandFamilies)
 _Built = TypeVar("_Built")
 
 
@@ -698,6 +699,8 @@ class Assistant:
             brand_leaves=self._title_categories().brand_leaves,
             kind_of=self._kind_of_item,
         )
+        # "a hunter ceiling fan": every name the catalog files that maker under (Hunter Fan Company)
+        plan = with_brand_families(plan, self._per_version("_brand_families", BrandFamilies.build))
         if dropped is not None:  # model plan values refused by the schema check and the merge rules
             turn.timings["plan_model_dropped"] = float(dropped.total)
             if dropped.total:

@@ -9,20 +9,33 @@ A product that then has no brand often says its maker in its title's opening wor
 Mechanical Pencil 0.7 mm"). :class:`TitleBrands`, built from the brands the catalog uses, reads that
 maker, so ingest files the product under it and the snapshot mask, the filter metadata and Chroma's
 ``where`` agree on one meaning. The lexicon is ``retrieval/data/brands.yaml``.
+
+Feeds also spell one maker several ways (HUNTER and Hunter Fan Company, Honeywell and Honeywell Home,
+Jura and Jura-Capresso): :func:`families` reads from the catalog's own names which belong together (a
+brand whose words begin with all the words of a shorter brand is that brand's line), and
+:func:`family_heads` the names to say of a list.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
-__all__ = ["BrandLexicon", "TitleBrands", "brand_lexicon", "clean_brand"]
+__all__ = [
+    "MIN_LETTERS",
+    "BrandLexicon",
+    "TitleBrands",
+    "brand_lexicon",
+    "clean_brand",
+    "families",
+    "family_heads",
+]
 
 # The same normal form as retrieval.catalog.norm and the same words as retrieval.text.words, kept
 # here: the Product model imports this module, so it can import neither catalog (a cycle) nor text
@@ -120,3 +133,40 @@ class TitleBrands:
                 # words that start several brands name no one maker
                 return next(iter(found)) if len(found) == 1 else None
         return None
+
+
+MIN_LETTERS = 3
+"""A brand name with fewer letters than this names no family ("GE Sealants" is not read from "GE")."""
+
+
+def _claims(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return (
+        bool(short)
+        and sum(len(w) for w in short) >= MIN_LETTERS
+        and len(long) > len(short)
+        and long[: len(short)] == short
+    )
+
+
+def families(brands: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each of ``brands`` that other brands' names begin with, word for word ("hunter": "hunter fan
+    company"; "jura": "jura-capresso"), and those names, sorted."""
+    by_words: dict[tuple[str, ...], list[str]] = {}
+    for brand in brands:
+        by_words.setdefault(_words(brand), []).append(brand)
+    found: dict[str, tuple[str, ...]] = {}
+    for words, names in by_words.items():
+        longer = sorted(
+            name for other, others in by_words.items() if _claims(words, other) for name in others
+        )
+        if longer:
+            for name in names:
+                found[name] = tuple(longer)
+    return found
+
+
+def family_heads(brands: Sequence[str]) -> list[str]:
+    """``brands`` without the names another of them heads the family of ("hunter", not "hunter fan
+    company"): the names to say."""
+    said = [_words(b) for b in brands]
+    return [b for b, words in zip(brands, said, strict=True) if not any(_claims(o, words) for o in said)]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from retrieval.brands import family_heads
 from retrieval.catalog import Product
 from retrieval.filters import Filters, NumericRange
 from retrieval.quantities import closest, describe
@@ -291,7 +292,7 @@ def _steps(
                 "brand",
                 filters.model_copy(update={"brands": []}),
                 lambda ps: (ps, ""),
-                "from " + " or ".join(filters.brands),
+                "from " + " or ".join(family_heads(filters.brands)),
             )
         )
     if filters.exclude_brands:
@@ -301,7 +302,7 @@ def _steps(
                 filters.model_copy(update={"exclude_brands": []}),
                 # "anything not made by makita?" where every planer is a Makita: say whose they all are
                 _all_we_have(lambda p: p.brand, "from"),
-                "from a brand other than " + " or ".join(filters.exclude_brands),
+                "from a brand other than " + " or ".join(family_heads(filters.exclude_brands)),
             )
         )
     return steps
