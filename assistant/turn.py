@@ -54,7 +54,7 @@ from assistant.plan.catalog_stage import ShownContext, apply_schema, people_word
 from assistant.plan.described import DescribedKinds
 from assistant.plan.feature_scope import scoped_to_feature
 from assistant.plan.kind_family import kind_in_context, name_words
-from assistant.plan.kind_sense import sense_of_head
+from assistant.plan.kind_sense import same_head_kinds, sense_of_head
 from assistant.plan.named_products import chosen_between, named_as_choice, named_in_catalog, named_variants
 from assistant.plan.planner import (
     asks,
@@ -836,11 +836,12 @@ class Assistant:
     def _head_sense(
         self, plan: QueryPlan, previous: QueryPlan | None, message: str, kind: str, said: str
     ) -> QueryPlan:
-        """A kind named by its head noun, read where the rest of the ask points when none of the
-        ``kind_evidence_k`` products nearest the whole message is filed under it
+        """A kind named by its head noun, read where the rest of the ask points when it holds less
+        than ``kind_sense_share`` of the ``kind_evidence_k`` products nearest the whole message
         (:func:`assistant.plan.kind_sense.sense_of_head`): "bags to put birthday presents in" are
         Gift Bags, not the Bags level of dust bags; "a bed for the guest room" in a store whose only
-        beds are Dog Beds is a mattress. A kind the catalog lacks is still declined, not answered
+        beds are Dog Beds is a mattress; "a case for my guitar" is the level whose products say
+        guitar (:meth:`_fits_elsewhere`). A kind the catalog lacks is still declined, not answered
         with the nearest other thing."""
         f = plan.filters
         k = self.settings.kind_evidence_k
@@ -869,13 +870,17 @@ class Assistant:
         else:
             level = sense.level
         log.debug("kind %s read from its head noun means %s here", f.categories, level)
+        return self._read_as_kind(plan, level, said or message)
+
+    def _read_as_kind(self, plan: QueryPlan, level: str, said: str) -> QueryPlan:
+        """``plan`` asking for ``level`` instead, with what ``said`` says of that kind ("queen",
+        "nothing too firm" of a mattress) read against its attributes: the values it names, and
+        what the schema stage reads."""
         changed = self._with_kind(plan, [level])
-        # what the ask says of the kind it means ("queen", "nothing too firm" of a mattress), read
-        # against that kind's attributes: the values it names, and what the schema stage reads
         attrs = self.schema.attributes([level])
         values = {
             m.key: m.value
-            for m in matcher_for(self.vocabulary).find(tokenize(said or message))
+            for m in matcher_for(self.vocabulary).find(tokenize(said))
             if m.kind == "attribute"
             and not m.negated
             and m.key in attrs
@@ -888,7 +893,7 @@ class Assistant:
                 update={"attributes": {**changed.filters.attributes, **values}}
             )
             changed = changed.model_copy(update={"filters": filters})
-        return apply_schema(changed, said or message, self.schema, ShownContext(products=[], fresh=True))
+        return apply_schema(changed, said, self.schema, ShownContext(products=[], fresh=True))
 
     def _fits_elsewhere(self, category: str, message: str, preferences: Sequence[str]) -> str | None:
         """ "a case for my guitar" where no product of Cases says guitar but a guitar case is filed
@@ -900,7 +905,7 @@ class Assistant:
         if not used_kinds:
             return None
         snap = self.searcher.snapshot()
-        members = [m for m in self.schema.same_head(category) if self.schema.departments(m) != {m}]
+        members = same_head_kinds(category, self.schema)
         for used in used_kinds:
             says = snap.holds_words(used)
             if (snap.mask(Filters(categories=[category])) & says).any():

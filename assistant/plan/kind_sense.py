@@ -24,7 +24,7 @@ from retrieval.catalog import norm
 from retrieval.schema import CatalogSchema, name_heads
 from retrieval.text import analyze
 
-__all__ = ["Sense", "sense_of_head"]
+__all__ = ["Sense", "same_head_kinds", "sense_of_head"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,13 @@ def _unsaid_qualifier(category: str, head: str, said: set[str]) -> bool:
     return False
 
 
+def same_head_kinds(category: str, schema: CatalogSchema) -> list[str]:
+    """The levels the catalog names for the same thing as ``category``
+    (:meth:`retrieval.schema.CatalogSchema.same_head`), largest first; a department is no kind
+    ("Toys & Games" for "a game")."""
+    return [m for m in schema.same_head(category) if schema.departments(m) != {m}]
+
+
 def sense_of_head(
     category: str,
     head: str,
@@ -96,10 +103,7 @@ def sense_of_head(
         qualifying = frozenset(w for h in name_heads(level) if [h] == stems for w in modifiers(level, h))
         return bool(qualified_by and qualifying and not (qualifying & qualified_by))
 
-    # (a department is no kind: "Toys & Games" for "a game")
-    members = [
-        m for m in schema.same_head(key) if schema.departments(m) != {m} and not qualified_otherwise(m)
-    ]
+    members = [m for m in same_head_kinds(key, schema) if not qualified_otherwise(m)]
     counts: Counter[str] = Counter(m for levels in paths for m in members if m in levels)
     lead = _clear(counts, members, schema, needed, inside)
     if lead is not None:
