@@ -70,7 +70,14 @@ from assistant.plan.planner import (
     spelled_out,
 )
 from assistant.plan.recalled import recalled_answer
-from assistant.plan.semantics import adult_words, excluded_for_use, for_a_child, lexicons, said_quantities
+from assistant.plan.semantics import (
+    adult_words,
+    excluded_for_use,
+    for_a_child,
+    lexicons,
+    said_quantities,
+    use_phrase_spans,
+)
 from assistant.plan.shorthand import spelling_variants, with_apostrophes
 from assistant.plan.text import COLOR_WORDS, FILLER_WORDS, singular, tokenize
 from assistant.plan.text_words import part_of_kind, sizes_asked, with_text_words
@@ -722,7 +729,10 @@ class Assistant:
             if plan.filters.categories != guessed and self._kind_says(plan.filters.categories, kind)
             else []
         )
-        plan = self._kind_in_family(plan, previous, shown, said or request.message)
+        if plan.filters.categories == guessed:
+            # (a kind read from the products nearest the whole ask is read in context already: "a
+            # marvel against humanity game" is Games & Accessories, not its Game Accessories)
+            plan = self._kind_in_family(plan, previous, shown, said or request.message)
         plan = with_text_words(plan, said, self.vocabulary, self.searcher.snapshot(), self.schema, kind)
         plan = scoped_to_feature(
             plan, said, [p.id for p in shown], self.vocabulary, self.searcher.snapshot(), self.schema
@@ -901,7 +911,14 @@ class Assistant:
         is for (most of them), rather than a decline (:meth:`_asked_for_unsold_pair`)."""
         if self.schema.attributes([category]):
             return None
-        used_kinds = self._kinds_used_with(message, [category], preferences)
+        # ("dress pants for women": who it is for is a use, no product it fits)
+        lowered = message.lower()
+        uses = [lowered[start:end] for start, end in use_phrase_spans(lowered)]
+        used_kinds = [
+            used
+            for used in self._kinds_used_with(message, [category], preferences)
+            if not any(re.search(rf"\b{re.escape(used)}\b", use) for use in uses)
+        ]
         if not used_kinds:
             return None
         snap = self.searcher.snapshot()

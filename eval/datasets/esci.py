@@ -3,7 +3,8 @@
 Each case asks the query as a single shopper turn and grades the shown ranking with ``ndcg-at-k``
 against the query's judgments (``config.source: products``, the ranked products event). Where the
 query states a constraint that the judged Exact products share — a brand or a color named in the
-query — the case also asserts ``respects-filters`` with it. Only the dev split is ever used:
+query — the case also asserts ``respects-filters`` with it (a brand with the maker's other names its
+Exact products carry: "adidas" with adidas Originals, :func:`retrieval.brands.families`). Only the dev split is ever used:
 tune on dev, report test elsewhere (``aisle eval retrieval --split test``).
 
     aisle eval make-esci-suite --output eval/suites/esci-dev.yaml
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from eval.esci import DEFAULT_ESCI_DIR, EsciQuery, load_esci
+from retrieval.brands import families
 from retrieval.catalog import Product, norm
 
 __all__ = ["build_esci_suite", "stated_constraints", "write_esci_suite"]
@@ -44,7 +46,13 @@ def stated_constraints(query: EsciQuery, products: dict[str, Product]) -> dict[s
     """Brands / colors the query names (not negated) that its Exact products carry (``Filters`` fields)."""
     words = _words(query.text)
     exact = [products[pid] for pid in query.exact_ids if pid in products]
-    brands = sorted({p.brand for p in exact if p.brand and _stated(p.brand, words)})
+    stated = {p.brand for p in exact if p.brand and _stated(p.brand, words)}
+    # the maker's other names the judges also marked Exact ("adidas gym bag": adidas Originals bags)
+    lines = families({norm(p.brand) for p in exact if p.brand})
+    brands = sorted(
+        stated
+        | {p.brand for p in exact if p.brand and any(norm(p.brand) in lines.get(norm(b), ()) for b in stated)}
+    )
     colors = sorted({p.color for p in exact if p.color and _stated(p.color, words)})
     out: dict[str, list[str]] = {}
     if brands:
