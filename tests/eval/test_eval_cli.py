@@ -119,3 +119,21 @@ def test_make_esci_suite(cli: typer.Typer, env: Path) -> None:
     assert len(suite.tests) == 75
     assert all(t.assert_[0].type == "ndcg-at-k" for t in suite.tests)
     assert any(a.type == "respects-filters" for t in suite.tests for a in t.assert_)
+
+
+def test_a_stated_brand_takes_in_the_makers_other_names_its_exact_products_carry() -> None:
+    # "adidas gym bag": the judges marked adidas Originals bags Exact, so the filter the case
+    # asserts allows them; a brand no Exact product carries, or one the query does not name, is not added
+    from eval.datasets.esci import stated_constraints
+    from eval.esci import EsciQuery
+    from retrieval.catalog import Product
+
+    products = {
+        "a": Product(id="a", title="adidas Diablo Duffel", brand="adidas"),
+        "o": Product(id="o", title="adidas Originals Santiago Duffel", brand="adidas Originals"),
+        "n": Product(id="n", title="Nike Brasilia Duffel", brand="Nike"),
+    }
+    query = EsciQuery(text="adidas gym bag for women", gains={"a": 1.0, "o": 1.0, "n": 1.0})
+    assert stated_constraints(query, products) == {"brands": ["adidas", "adidas Originals"]}
+    only = EsciQuery(text="adidas gym bag", gains={"a": 1.0, "n": 1.0})
+    assert stated_constraints(only, products) == {"brands": ["adidas"]}
