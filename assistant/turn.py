@@ -870,6 +870,7 @@ class Assistant:
             self.schema,
             share=self.settings.kind_sense_share,
             qualified_by=frozenset(w for word in before_head for w in name_words(word)),
+            size=sum(leaf.count for leaf in self.schema.leaves(f.categories[0])),
         )
         if sense is None:
             level = self._fits_elsewhere(f.categories[0], message, plan.preferences)

@@ -191,3 +191,15 @@ def test_a_case_for_a_guitar_is_the_level_whose_products_say_guitar(assistant: A
     assert _read(assistant, "a case for my earbuds", ["cases"], "case") == ["cases"]
     shown, text, plan, _ = turn(assistant, "a case for my guitar so i can take it to lessons")
     assert plan.intent == "search" and "icase0" in [p.id for p in shown], text
+
+
+def test_a_small_category_most_of_whose_products_are_nearest_stands(schema: CatalogSchema) -> None:
+    # two dog beds in the store, both among the nearest: not half of eight, but all there is
+    nearest = _paths(
+        _MATTRESSES, _MATTRESSES, _MATTRESSES, _MATTRESSES, _MATTRESSES, _MATTRESSES, _DOG_BEDS, _DOG_BEDS
+    )
+    said = "a bed for the guest room"
+    assert sense_of_head("dog beds", "bed", said, nearest, schema, share=0.5, size=2) is None
+    assert sense_of_head("dog beds", "bed", said, nearest, schema, share=0.5) == Sense(
+        "mattresses", same_head=False
+    )

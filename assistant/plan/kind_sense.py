@@ -82,20 +82,23 @@ def sense_of_head(
     *,
     share: float,
     qualified_by: frozenset[str] = frozenset(),
+    size: int | None = None,
 ) -> Sense | None:
     """The kind ``head`` (the noun naming the product, singular) means in an ask ``said``, when
-    ``category`` (read from it) holds less than ``share`` of the ``nearest`` products (their category
-    paths, nearest first); ``None`` to keep ``category``. A level must hold ``share`` of them, and
-    twice as many as ``category`` and any other level (see the module docstring). A level whose name qualifies the
-    noun otherwise than the shopper did (``qualified_by``: "beach" of "a beach towel"; Dish Towels)
-    is another kind."""
+    ``category`` (read from it) holds less than ``share`` of the ``nearest`` products (their
+    category paths, nearest first); ``None`` to keep ``category``. A level must hold ``share`` of
+    them, and twice as many as ``category`` and any other level (see the module docstring). A level
+    whose name qualifies the noun otherwise than the shopper did (``qualified_by``: "beach" of "a
+    beach towel"; Dish Towels) is another kind. A category of ``size`` products all of which are
+    among the nearest stands however few that is (three hair dryers cannot be a quarter of
+    twenty)."""
     key = norm(category)
     paths = [{norm(level) for level in path} for path in nearest if path]
     if not paths:
         return None
     inside = sum(key in levels for levels in paths)
     needed = share * len(nearest)
-    if inside >= needed:
+    if inside >= (needed if size is None else min(needed, size)):
         return None  # the category read holds a share of them itself
     stems = analyze(head)[-1:]
 
