@@ -857,7 +857,6 @@ class Assistant:
         k = self.settings.kind_evidence_k
         if len(f.categories) != 1:
             return plan
-        nearest = self.searcher.nearest_products(said or message, k)
         # the nouns the shopper qualified it with ("beach" of "a big beach towel"), not wishes ("big")
         before_head = [
             w for w in re.findall(r"[a-z]+", kind.lower())[:-1] if _noun_modifier(w) or not describes(w)
@@ -866,7 +865,7 @@ class Assistant:
             f.categories[0],
             _head_word(kind),
             said or message,
-            [p.category for p in nearest],
+            lambda: [p.category for p in self.searcher.nearest_products(said or message, k)],
             self.schema,
             share=self.settings.kind_sense_share,
             qualified_by=frozenset(w for word in before_head for w in name_words(word)),

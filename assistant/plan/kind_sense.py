@@ -16,7 +16,7 @@ Beds), the leaf holding a clear share of them is. Otherwise the category stands.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.plan.kind_family import modifiers, name_words
@@ -53,6 +53,11 @@ def _clear(
     return lead if counts[lead] >= needed and counts[lead] >= 2 * max(rival, inside) else None
 
 
+def _size(level: str, schema: CatalogSchema) -> int:
+    """How many products the catalog files under ``level``."""
+    return sum(leaf.count for leaf in schema.leaves(level))
+
+
 def _unsaid_qualifier(category: str, head: str, said: set[str]) -> bool:
     """Whether ``category`` names ``head`` only with words qualifying it that ``said`` lacks ("Dog
     Beds" for "a bed for the guest room"; not "Beds", not "Dog Beds" for "a bed for my dog")."""
@@ -77,7 +82,7 @@ def sense_of_head(
     category: str,
     head: str,
     said: str,
-    nearest: Sequence[Sequence[str]],
+    nearest: Callable[[], Sequence[Sequence[str]]],
     schema: CatalogSchema,
     *,
     share: float,
@@ -86,33 +91,42 @@ def sense_of_head(
 ) -> Sense | None:
     """The kind ``head`` (the noun naming the product, singular) means in an ask ``said``, when
     ``category`` (read from it) holds less than ``share`` of the ``nearest`` products (their
-    category paths, nearest first); ``None`` to keep ``category``. A level must hold ``share`` of
-    them, and twice as many as ``category`` and any other level (see the module docstring). A level
-    whose name qualifies the noun otherwise than the shopper did (``qualified_by``: "beach" of "a
-    beach towel"; Dish Towels) is another kind. A category of ``size`` products all of which are
-    among the nearest stands however few that is (three hair dryers cannot be a quarter of
-    twenty)."""
+    category paths, nearest first; asked for only when another kind could be meant); ``None`` to
+    keep ``category``. A level must hold ``share`` of them, and twice as many as ``category`` and
+    any other level (see the module docstring). A level whose name qualifies the noun otherwise than
+    the shopper did (``qualified_by``: "beach" of "a beach towel"; Dish Towels) is another kind, and
+    so is one filing no more than twice the products of ``category`` (the likelier sense is the far
+    larger). A category of ``size`` products all of which are among the nearest stands however few
+    that is (three hair dryers cannot be a quarter of twenty)."""
     key = norm(category)
-    paths = [{norm(level) for level in path} for path in nearest if path]
-    if not paths:
-        return None
-    inside = sum(key in levels for levels in paths)
-    needed = share * len(nearest)
-    if inside >= (needed if size is None else min(needed, size)):
-        return None  # the category read holds a share of them itself
     stems = analyze(head)[-1:]
 
     def qualified_otherwise(level: str) -> bool:
         qualifying = frozenset(w for h in name_heads(level) if [h] == stems for w in modifiers(level, h))
         return bool(qualified_by and qualifying and not (qualifying & qualified_by))
 
-    members = [m for m in same_head_kinds(key, schema) if not qualified_otherwise(m)]
+    # (a level filing no more than twice the products of the one read is not the likelier sense)
+    own = _size(key, schema) if size is None else size
+    members = [
+        m for m in same_head_kinds(key, schema) if _size(m, schema) > 2 * own and not qualified_otherwise(m)
+    ]
+    unsaid = _unsaid_qualifier(key, head, set(name_words(said)))
+    if not members and not unsaid:
+        return None  # no other kind the noun could mean here
+    found = nearest()
+    paths = [{norm(level) for level in path} for path in found if path]
+    if not paths:
+        return None
+    inside = sum(key in levels for levels in paths)
+    needed = share * len(found)
+    if inside >= (needed if size is None else min(needed, size)):
+        return None  # the category read holds a share of them itself
     counts: Counter[str] = Counter(m for levels in paths for m in members if m in levels)
     lead = _clear(counts, members, schema, needed, inside)
     if lead is not None:
         return Sense(lead, same_head=True)
-    if not _unsaid_qualifier(key, head, set(name_words(said))):
+    if not unsaid:
         return None
-    leaves: Counter[str] = Counter(norm(path[-1]) for path in nearest if path and norm(path[-1]) != key)
+    leaves: Counter[str] = Counter(norm(path[-1]) for path in found if path and norm(path[-1]) != key)
     leaf = _clear(leaves, list(leaves), schema, needed, inside)
     return Sense(leaf, same_head=False) if leaf is not None else None
